@@ -1,0 +1,95 @@
+using System.Net;
+using Gantry.Agent.Cgroups;
+using Gantry.Agent.Images;
+using Gantry.Agent.Network;
+using Gantry.Agent.Node;
+using Gantry.Agent.Pods;
+using Gantry.Agent.Runtimes;
+using Gantry.Agent.Runtimes.Oci;
+using Gantry.Agent.Runtimes.Processes;
+using Gantry.Agent.Serving;
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Agent;
+
+/// <summary>
+/// The node agent: holds the node's lock, serves logs/exec/port-forward, registers and heartbeats
+/// the node, and runs the pods bound to it through the process and OCI runtimes.
+/// </summary>
+public sealed class NodeAgent : IAsyncDisposable
+{
+    private readonly AgentLock _lock;
+    private readonly Kubernetes _client;
+    private readonly AgentServer _server;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _running = Task.CompletedTask;
+
+    private NodeAgent(AgentLock agentLock, Kubernetes client, AgentServer server)
+    {
+        _lock = agentLock;
+        _client = client;
+        _server = server;
+    }
+
+    /// <summary>Faults if the agent stops working.</summary>
+    public Task Completion => _running;
+
+    public static async Task<NodeAgent> StartAsync(AgentOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var agentLock = AgentLock.Acquire(options.StateDirectory);
+        var time = TimeProvider.System;
+        try
+        {
+            var client = ApiClientFactory.Create(options);
+            var state = options.StateDirectory;
+            var runtimeOptions = new RuntimeOptions
+            {
+                StateDirectory = Path.Combine(state, "containers"),
+                LogDirectory = Path.Combine(state, "logs"),
+            };
+            var sandboxes = new PodSandboxes(new CgroupManager(CgroupHierarchies.Detect(), time: time));
+            var images = new ImageStore(Path.Combine(state, "images"), time);
+            var runtimes = new Dictionary<string, IContainerRuntime>
+            {
+                ["oci"] = new OciRuntime(runtimeOptions, new OciRuntimeOptions(), sandboxes, images, time, loggerFactory.CreateLogger<OciRuntime>()),
+                ["process"] = new ProcessRuntime(runtimeOptions, sandboxes, time, loggerFactory.CreateLogger<ProcessRuntime>()),
+            };
+            var network = new PodNetwork(new PodNetworkOptions { StateDirectory = Path.Combine(state, "network") });
+            await network.EnsurePluginsAsync(cancellationToken).ConfigureAwait(false);
+            var hostIp = NodeFacts.InternalAddress()?.ToString();
+            var pods = new PodSyncLoop(client, options.NodeName, runtimes, network, new ContainerSpecs(client, Path.Combine(state, "volumes")),
+                hostIp, loggerFactory, time);
+            var server = await AgentServer.StartAsync(IPAddress.Any, options.Port, options.Token, pods, loggerFactory, cancellationToken)
+                .ConfigureAwait(false);
+            var heartbeat = new NodeHeartbeat(client, options, new AgentEndpoint(server.Port, server.CertificateSha256),
+                loggerFactory.CreateLogger<NodeHeartbeat>(), time);
+            await heartbeat.RegisterAsync(cancellationToken).ConfigureAwait(false);
+            var agent = new NodeAgent(agentLock, client, server);
+            agent._running = Task.WhenAll(heartbeat.RunAsync(agent._stopping.Token), pods.RunAsync(agent._stopping.Token));
+            return agent;
+        }
+        catch
+        {
+            agentLock.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _running.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _server.DisposeAsync().ConfigureAwait(false);
+        _client.Dispose();
+        _stopping.Dispose();
+        _lock.Dispose();
+    }
+}

@@ -1,0 +1,124 @@
+using Gantry.Agent.Network;
+using Gantry.Agent.Runtimes;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Agent.Pods;
+
+/// <summary>
+/// Watches the pods bound to this node and gives each its own <see cref="PodWorker"/>. On start it
+/// first adopts what the runtimes' checkpoints hold, so workloads started by a previous agent
+/// keep running under the new one.
+/// </summary>
+public sealed class PodSyncLoop(
+    IKubernetes client,
+    string nodeName,
+    IReadOnlyDictionary<string, IContainerRuntime> runtimes,
+    PodNetwork network,
+    ContainerSpecs specs,
+    string? hostIp,
+    ILoggerFactory loggerFactory,
+    TimeProvider time)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<PodSyncLoop>();
+    private readonly Dictionary<string, (PodWorker Worker, Task Run)> _workers = [];
+    private readonly Lock _gate = new();
+
+    /// <summary>The worker of a pod on this node, by namespace and name.</summary>
+    public PodWorker? Find(string ns, string name)
+    {
+        lock (_gate)
+        {
+            return _workers.Values.Select(w => w.Worker).FirstOrDefault(w => w.Namespace == ns && w.Name == name);
+        }
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var adopted = new List<ContainerHandle>();
+        foreach (var runtime in runtimes.Values.Distinct())
+        {
+            adopted.AddRange(await runtime.AdoptAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        var byPod = adopted.GroupBy(h => h.PodUid).ToDictionary(g => g.Key, g => g.ToList());
+        _logger.LogInformation("Adopted {Containers} containers of {Pods} pods from checkpoints", adopted.Count, byPod.Count);
+        var selector = $"spec.nodeName={nodeName}";
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var list = await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: selector, cancellationToken: cancellationToken)
+                    .ConfigureAwait(false);
+                foreach (var pod in list.Items)
+                {
+                    Dispatch(pod, byPod, cancellationToken);
+                }
+
+                await RemoveOrphansAsync(list.Items, byPod, cancellationToken).ConfigureAwait(false);
+                var events = client.CoreV1.WatchListPodForAllNamespacesAsync(
+                    fieldSelector: selector, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cancellationToken);
+                await foreach (var (type, pod) in events.ConfigureAwait(false))
+                {
+                    if (type is WatchEventType.Added or WatchEventType.Modified)
+                    {
+                        Dispatch(pod, byPod, cancellationToken);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogWarning(ex, "Watching the pods of node {Node} failed; re-listing", nodeName);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await Task.WhenAll(_workers.Values.Select(w => w.Run)).ConfigureAwait(false);
+    }
+
+    private void Dispatch(V1Pod pod, Dictionary<string, List<ContainerHandle>> adopted, CancellationToken cancellationToken)
+    {
+        var uid = pod.Uid();
+        lock (_gate)
+        {
+            DispatchLocked(pod, uid, adopted, cancellationToken);
+        }
+    }
+
+    private void DispatchLocked(V1Pod pod, string uid, Dictionary<string, List<ContainerHandle>> adopted, CancellationToken cancellationToken)
+    {
+        if (_workers.TryGetValue(uid, out var existing) && !existing.Run.IsCompleted)
+        {
+            existing.Worker.Update(pod);
+            return;
+        }
+
+        if (existing.Run is { IsCompleted: true })
+        {
+            return;
+        }
+
+        var worker = new PodWorker(pod, client, runtimes, network, specs, hostIp, loggerFactory.CreateLogger<PodWorker>(), time,
+            adopted.Remove(uid, out var handles) ? handles : []);
+        _workers[uid] = (worker, Task.Run(() => worker.RunAsync(cancellationToken), CancellationToken.None));
+    }
+
+    /// <summary>Containers checkpointed for pods the server no longer has are stopped and removed.</summary>
+    private async Task RemoveOrphansAsync(IList<V1Pod> pods, Dictionary<string, List<ContainerHandle>> adopted, CancellationToken cancellationToken)
+    {
+        var known = pods.Select(p => p.Uid()).ToHashSet();
+        foreach (var (uid, handles) in adopted.Where(a => !known.Contains(a.Key)).ToList())
+        {
+            foreach (var handle in handles)
+            {
+                var runtime = runtimes[handle.Runtime];
+                await runtime.StopAsync(handle, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                await runtime.RemoveAsync(handle, cancellationToken).ConfigureAwait(false);
+            }
+
+            await network.DeleteSandboxAsync(uid, cancellationToken).ConfigureAwait(false);
+            adopted.Remove(uid);
+        }
+    }
+}

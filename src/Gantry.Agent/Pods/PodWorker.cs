@@ -1,0 +1,300 @@
+using System.Net;
+using System.Threading.Channels;
+using Gantry.Agent.Cgroups;
+using Gantry.Agent.Network;
+using Gantry.Agent.Runtimes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Agent.Pods;
+
+/// <summary>
+/// Drives one pod to the state its spec asks for, as the kubelet's pod worker does: network
+/// sandbox, init containers in order, then the containers, restarts with back-off, status back to
+/// the server, and on deletion a graceful stop, teardown and the final delete.
+/// </summary>
+public sealed class PodWorker
+{
+    private static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(1);
+
+    private readonly IKubernetes _client;
+    private readonly IReadOnlyDictionary<string, IContainerRuntime> _runtimes;
+    private readonly PodNetwork _network;
+    private readonly ContainerSpecs _specs;
+    private readonly string? _hostIp;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<V1Pod> _updates = Channel.CreateBounded<V1Pod>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Dictionary<string, ContainerRecord> _records = [];
+    private V1Pod _pod;
+    private SandboxInfo? _sandbox;
+    private string? _reported;
+    private readonly DateTime _startTime;
+
+    public PodWorker(
+        V1Pod pod, IKubernetes client, IReadOnlyDictionary<string, IContainerRuntime> runtimes, PodNetwork network,
+        ContainerSpecs specs, string? hostIp, ILogger logger, TimeProvider time, IEnumerable<ContainerHandle> adopted)
+    {
+        _pod = pod;
+        _client = client;
+        _runtimes = runtimes;
+        _network = network;
+        _specs = specs;
+        _hostIp = hostIp;
+        _logger = logger;
+        _time = time;
+        _startTime = pod.Status?.StartTime ?? time.GetUtcNow().UtcDateTime;
+        foreach (var handle in adopted.OrderBy(h => h.CreatedAt))
+        {
+            var record = Record(handle.ContainerName);
+            if (record.Current is not null)
+            {
+                record.Previous = record.Current;
+                record.RestartCount++;
+            }
+
+            record.Current = handle;
+        }
+
+        foreach (var status in (pod.Status?.ContainerStatuses ?? []).Concat(pod.Status?.InitContainerStatuses ?? []))
+        {
+            Record(status.Name).RestartCount = Math.Max(Record(status.Name).RestartCount, status.RestartCount);
+        }
+    }
+
+    public string Uid => _pod.Uid();
+
+    public string Namespace => _pod.Namespace();
+
+    public string Name => _pod.Name();
+
+    /// <summary>The container's current instance (or previous, for <c>logs --previous</c>) and its runtime.</summary>
+    public (IContainerRuntime Runtime, ContainerHandle Handle)? Find(string container, bool previous)
+    {
+        var record = _records.GetValueOrDefault(container);
+        var handle = previous ? record?.Previous : record?.Current;
+        return handle is null ? null : (RuntimeOf(_pod), handle);
+    }
+
+    /// <summary>The pod's IP once its sandbox exists (the node's for host-network pods).</summary>
+    public string? PodIp { get; private set; }
+
+    /// <summary>The first container's name: what kubectl gets when it names none.</summary>
+    public string DefaultContainer => _pod.Spec.Containers[0].Name;
+
+    public void Update(V1Pod pod) => _updates.Writer.TryWrite(pod);
+
+    /// <summary>Runs until the pod is gone from the node.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await SyncAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogWarning(ex, "Sync of pod {Namespace}/{Pod} failed; retrying", _pod.Namespace(), _pod.Name());
+            }
+
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            tick.CancelAfter(ResyncInterval);
+            try
+            {
+                _pod = await _updates.Reader.ReadAsync(tick.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    /// <summary>One pass; true when the pod has been torn down and deleted.</summary>
+    private async Task<bool> SyncAsync(CancellationToken cancellationToken)
+    {
+        var runtime = RuntimeOf(_pod);
+        if (_pod.Metadata.DeletionTimestamp is not null)
+        {
+            await TearDownAsync(runtime, TimeSpan.FromSeconds(_pod.Metadata.DeletionGracePeriodSeconds ?? 30), cancellationToken).ConfigureAwait(false);
+            await DeleteFromServerAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        if (_pod.Spec.HostNetwork != true && _sandbox is null)
+        {
+            var inspection = await _network.InspectSandboxAsync(_pod.Uid(), cancellationToken).ConfigureAwait(false);
+            _sandbox = inspection.Status == SandboxStatus.Ready
+                ? inspection.Sandbox
+                : await _network.CreateSandboxAsync(_pod.Uid(), _pod.Name(), _pod.Namespace(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var podIp = _pod.Spec.HostNetwork == true ? _hostIp : _sandbox?.PodIp.ToString();
+        PodIp = podIp;
+        var sandbox = new PodSandboxInfo
+        {
+            Uid = _pod.Uid(),
+            Name = _pod.Name(),
+            Namespace = _pod.Namespace(),
+            Limits = CgroupLimits.ForPod(_pod.Spec.Containers.Select(ContainerSpecs.LimitsOf)),
+            NetworkNamespacePath = _pod.Spec.HostNetwork == true ? null : _sandbox?.NetworkNamespacePath,
+        };
+
+        var initDone = true;
+        foreach (var container in _pod.Spec.InitContainers ?? [])
+        {
+            var record = await SyncContainerAsync(runtime, sandbox, container, podIp, isInit: true, cancellationToken).ConfigureAwait(false);
+            if (record.Status is not ContainerExited { ExitCode: 0 })
+            {
+                initDone = false;
+                break;
+            }
+        }
+
+        foreach (var container in _pod.Spec.Containers)
+        {
+            var record = Record(container.Name);
+            if (initDone)
+            {
+                await SyncContainerAsync(runtime, sandbox, container, podIp, isInit: false, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                record.WaitingReason ??= "PodInitializing";
+            }
+        }
+
+        await ReportAsync(podIp, cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    private async Task<ContainerRecord> SyncContainerAsync(
+        IContainerRuntime runtime, PodSandboxInfo sandbox, V1Container container, string? podIp, bool isInit, CancellationToken cancellationToken)
+    {
+        var record = Record(container.Name);
+        if (record.Current is { } handle)
+        {
+            record.Status = await runtime.StatusAsync(handle, cancellationToken).ConfigureAwait(false);
+            if (record.Status is not ContainerExited exited || !ShouldRestart(exited, isInit))
+            {
+                record.WaitingReason = null;
+                return record;
+            }
+
+            var now = _time.GetUtcNow();
+            if (record.WaitingReason != "CrashLoopBackOff")
+            {
+                var ranFor = exited.FinishedAt - (exited.StartedAt ?? exited.FinishedAt);
+                record.RestartNotBefore = exited.FinishedAt + RestartBackoff.Delay(record.RestartCount, ranFor);
+            }
+
+            if (now < record.RestartNotBefore)
+            {
+                record.WaitingReason = "CrashLoopBackOff";
+                record.WaitingMessage = $"back-off {RestartBackoff.Delay(record.RestartCount, TimeSpan.Zero).TotalSeconds:0}s restarting failed container={container.Name} pod={_pod.Name()}_{_pod.Namespace()}({_pod.Uid()})";
+                return record;
+            }
+
+            if (record.Previous is { } older)
+            {
+                await runtime.RemoveAsync(older, cancellationToken).ConfigureAwait(false);
+            }
+
+            record.Previous = handle;
+            record.Current = null;
+            record.RestartCount++;
+        }
+
+        try
+        {
+            var spec = await _specs.BuildAsync(_pod, container, podIp, _hostIp, cancellationToken).ConfigureAwait(false);
+            record.Current = await runtime.StartAsync(sandbox, spec, cancellationToken).ConfigureAwait(false);
+            record.Status = await runtime.StatusAsync(record.Current, cancellationToken).ConfigureAwait(false);
+            record.WaitingReason = null;
+            record.WaitingMessage = null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpOperationException or Images.ImageNotFoundException)
+        {
+            record.WaitingReason = "CreateContainerError";
+            record.WaitingMessage = ex.Message;
+        }
+
+        return record;
+    }
+
+    private bool ShouldRestart(ContainerExited exited, bool isInit) => (_pod.Spec.RestartPolicy ?? "Always") switch
+    {
+        "Always" => !isInit || exited.ExitCode != 0,
+        "OnFailure" => exited.ExitCode != 0,
+        _ => false,
+    };
+
+    private async Task ReportAsync(string? podIp, CancellationToken cancellationToken)
+    {
+        var init = (_pod.Spec.InitContainers ?? []).Select(c => Record(c.Name)).ToList();
+        var containers = _pod.Spec.Containers.Select(c => Record(c.Name)).ToList();
+        var status = PodStatusBuilder.Build(_pod, init, containers, podIp, _hostIp, _startTime, _time.GetUtcNow().UtcDateTime);
+        var body = KubernetesJson.Serialize(new { status });
+        if (body == _reported)
+        {
+            return;
+        }
+
+        await _client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), _pod.Name(), _pod.Namespace(),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        _reported = body;
+    }
+
+    private async Task TearDownAsync(IContainerRuntime runtime, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(_records.Values.Where(r => r.Current is not null)
+            .Select(r => runtime.StopAsync(r.Current!, grace, cancellationToken))).ConfigureAwait(false);
+        foreach (var record in _records.Values)
+        {
+            foreach (var handle in new[] { record.Current, record.Previous })
+            {
+                if (handle is not null)
+                {
+                    await runtime.RemoveAsync(handle, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        await _network.DeleteSandboxAsync(_pod.Uid(), cancellationToken).ConfigureAwait(false);
+        _specs.RemoveVolumes(_pod.Uid());
+    }
+
+    private async Task DeleteFromServerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var options = new V1DeleteOptions { GracePeriodSeconds = 0, Preconditions = new V1Preconditions { Uid = _pod.Uid() } };
+            await _client.CoreV1.DeleteNamespacedPodAsync(_pod.Name(), _pod.Namespace(), options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+        {
+        }
+    }
+
+    /// <summary>Pods name a RuntimeClass whose handler is the runtime; no class means an OCI container.</summary>
+    private IContainerRuntime RuntimeOf(V1Pod pod) =>
+        _runtimes.TryGetValue(pod.Spec.RuntimeClassName ?? "oci", out var runtime)
+            ? runtime
+            : throw new InvalidOperationException($"RuntimeClass \"{pod.Spec.RuntimeClassName}\" has no handler on this node");
+
+    private ContainerRecord Record(string name)
+    {
+        if (!_records.TryGetValue(name, out var record))
+        {
+            record = new ContainerRecord(name);
+            _records[name] = record;
+        }
+
+        return record;
+    }
+}

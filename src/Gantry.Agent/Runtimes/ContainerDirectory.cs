@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json;
+using Gantry.Agent.Cgroups;
+
+namespace Gantry.Agent.Runtimes;
+
+/// <summary>
+/// One container's checkpoint directory, &lt;state&gt;/&lt;runtime&gt;/&lt;id&gt;/. The agent writes
+/// checkpoint.json; the shim writes started, exit and oom (each by rename, so a reader sees a whole
+/// file or none). For oci containers it is also the runc bundle (config.json, rootfs/, upper/,
+/// work/, init.pid).
+/// </summary>
+internal sealed class ContainerDirectory(string path)
+{
+    public string Path => path;
+
+    public string Id => System.IO.Path.GetFileName(path);
+
+    public string CheckpointFile => Combine("checkpoint.json");
+
+    public string InitPidFile => Combine("init.pid");
+
+    public string ConfigFile => Combine("config.json");
+
+    public async Task WriteCheckpointAsync(ContainerCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        var temporary = CheckpointFile + ".tmp";
+        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(checkpoint, RuntimeJsonContext.Default.ContainerCheckpoint), cancellationToken);
+        File.Move(temporary, CheckpointFile, overwrite: true);
+    }
+
+    public ContainerCheckpoint? ReadCheckpoint() =>
+        ReadText("checkpoint.json") is { } text ? JsonSerializer.Deserialize(text, RuntimeJsonContext.Default.ContainerCheckpoint) : null;
+
+    public ShimStarted? ReadStarted()
+    {
+        var fields = ReadText("started")?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (fields is not { Length: 4 })
+        {
+            return null;
+        }
+
+        return new ShimStarted(
+            int.Parse(fields[0], CultureInfo.InvariantCulture),
+            long.Parse(fields[1], CultureInfo.InvariantCulture),
+            int.Parse(fields[2], CultureInfo.InvariantCulture),
+            long.Parse(fields[3], CultureInfo.InvariantCulture),
+            File.GetLastWriteTimeUtc(Combine("started")));
+    }
+
+    public ShimExit? ReadExit() =>
+        ReadText("exit") is { } text && int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var code)
+            ? new ShimExit(code, File.GetLastWriteTimeUtc(Combine("exit")))
+            : null;
+
+    /// <summary>The OOM kill count the shim copied from the cgroup when the workload exited.</summary>
+    public long? ReadOomSnapshot() => ReadText("oom") is { } text ? OomKillCount.Parse(text) : null;
+
+    /// <summary>The container's init PID, written by runc once the container started.</summary>
+    public int? ReadInitPid() =>
+        ReadText("init.pid") is { } text && int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+
+    public bool HasExited => File.Exists(Combine("exit"));
+
+    private string Combine(string name) => System.IO.Path.Combine(path, name);
+
+    private string? ReadText(string name)
+    {
+        try
+        {
+            return File.ReadAllText(Combine(name));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+}

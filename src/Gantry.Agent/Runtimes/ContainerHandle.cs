@@ -1,0 +1,16 @@
+namespace Gantry.Agent.Runtimes;
+
+/// <summary>
+/// Names one container instance a runtime started. It is all the caller needs to keep: everything
+/// else lives in the runtime's checkpoint directory and survives an agent restart.
+/// </summary>
+/// <param name="Id">Unique on the node for the container's lifetime (also its runc ID).</param>
+/// <param name="Runtime">The <see cref="IContainerRuntime.Name"/> of the runtime that owns it.</param>
+public sealed record ContainerHandle(
+    string Id,
+    string Runtime,
+    string PodUid,
+    string PodName,
+    string PodNamespace,
+    string ContainerName,
+    DateTimeOffset CreatedAt);

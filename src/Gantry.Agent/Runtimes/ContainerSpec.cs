@@ -1,0 +1,31 @@
+using Gantry.Agent.Cgroups;
+
+namespace Gantry.Agent.Runtimes;
+
+/// <summary>
+/// One container of a pod, in Kubernetes terms, with everything resolved by the caller: env values,
+/// volume host paths, limits in kernel units.
+/// </summary>
+public sealed record ContainerSpec
+{
+    public required string Name { get; init; }
+
+    /// <summary>The image reference (oci runtime); ignored by the process runtime, which runs host binaries.</summary>
+    public string? Image { get; init; }
+
+    /// <summary>Kubernetes "command": replaces the image's Entrypoint.</summary>
+    public IReadOnlyList<string> Command { get; init; } = [];
+
+    /// <summary>Kubernetes "args": replaces the image's Cmd.</summary>
+    public IReadOnlyList<string> Args { get; init; } = [];
+
+    /// <summary>Environment, in order; later entries win, and entries override the image's.</summary>
+    public IReadOnlyList<EnvVar> Env { get; init; } = [];
+
+    public string? WorkingDir { get; init; }
+
+    public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
+
+    /// <summary>The container's own limits, enforced on its cgroup below the pod's.</summary>
+    public CgroupLimits Limits { get; init; } = CgroupLimits.None;
+}

@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using Gantry.Agent.Cgroups;
+using Gantry.Agent.Images;
+
+namespace Gantry.Agent.Runtimes.Oci;
+
+/// <summary>
+/// Writes a container's OCI runtime config (config.json) for runc: the process from the image and
+/// the pod spec, the rootfs, the default mounts plus the pod's, namespaces (network: the pod's, or
+/// the host's for hostNetwork), the cgroup path below the pod cgroup and the limits, which runc
+/// writes into the cgroup before the container's process is started. Pure.
+/// </summary>
+internal static class OciConfigBuilder
+{
+    public const string OciVersion = "1.0.2";
+
+    public static JsonObject Build(PodSandboxInfo pod, ContainerSpec container, ImageConfig image, string cgroupsPath)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(image);
+        return new JsonObject
+        {
+            ["ociVersion"] = OciVersion,
+            ["process"] = Process(pod, container, image),
+            ["root"] = new JsonObject { ["path"] = "rootfs", ["readonly"] = false },
+            ["hostname"] = pod.Name,
+            ["mounts"] = Mounts(container),
+            ["linux"] = Linux(pod, container, cgroupsPath),
+        };
+    }
+
+    private static JsonObject Process(PodSandboxInfo pod, ContainerSpec container, ImageConfig image)
+    {
+        var env = ContainerEnvironment.Merge(image.Env, [.. container.Env, .. HostnameUnlessSet(pod, container)]);
+        var capabilities = Strings(OciDefaults.Capabilities);
+        return new JsonObject
+        {
+            ["terminal"] = false,
+            ["user"] = new JsonObject { ["uid"] = 0, ["gid"] = 0 },
+            ["args"] = Strings(ContainerProcessArgs.Resolve(image, container)),
+            ["env"] = Strings(env),
+            ["cwd"] = container.WorkingDir ?? image.WorkingDir ?? "/",
+            ["capabilities"] = new JsonObject
+            {
+                ["bounding"] = capabilities.DeepClone(),
+                ["effective"] = capabilities.DeepClone(),
+                ["permitted"] = capabilities,
+            },
+            ["noNewPrivileges"] = true,
+        };
+    }
+
+    /// <summary>Docker and containerd set HOSTNAME; images and scripts rely on it.</summary>
+    private static IEnumerable<EnvVar> HostnameUnlessSet(PodSandboxInfo pod, ContainerSpec container) =>
+        container.Env.Any(v => v.Name == "HOSTNAME") ? [] : [new EnvVar("HOSTNAME", pod.Name)];
+
+    private static JsonArray Mounts(ContainerSpec container)
+    {
+        var mounts = new JsonArray();
+        foreach (var (destination, type, source, options) in OciDefaults.Mounts)
+        {
+            mounts.Add(Mount(destination, type, source, options));
+        }
+
+        foreach (var mount in container.Mounts)
+        {
+            mounts.Add(Mount(mount.ContainerPath, "bind", mount.HostPath, mount.ReadOnly ? ["rbind", "rprivate", "ro"] : ["rbind", "rprivate"]));
+        }
+
+        return mounts;
+    }
+
+    private static JsonObject Mount(string destination, string type, string source, IEnumerable<string> options) =>
+        new() { ["destination"] = destination, ["type"] = type, ["source"] = source, ["options"] = Strings(options) };
+
+    private static JsonObject Linux(PodSandboxInfo pod, ContainerSpec container, string cgroupsPath)
+    {
+        var namespaces = new JsonArray(
+            new JsonObject { ["type"] = "pid" },
+            new JsonObject { ["type"] = "ipc" },
+            new JsonObject { ["type"] = "uts" },
+            new JsonObject { ["type"] = "mount" });
+        if (pod.NetworkNamespacePath is { } netns)
+        {
+            namespaces.Add(new JsonObject { ["type"] = "network", ["path"] = netns });
+        }
+
+        return new JsonObject
+        {
+            ["namespaces"] = namespaces,
+            ["cgroupsPath"] = cgroupsPath,
+            ["resources"] = Resources(container.Limits),
+            ["maskedPaths"] = Strings(OciDefaults.MaskedPaths),
+            ["readonlyPaths"] = Strings(OciDefaults.ReadonlyPaths),
+        };
+    }
+
+    /// <summary>
+    /// The OCI resources runc enforces. Memory "swap" is memory+swap, so setting it equal to the
+    /// limit leaves no swap; runc maps shares to cpu.weight itself on cgroup v2.
+    /// </summary>
+    private static JsonObject Resources(CgroupLimits limits)
+    {
+        var cpu = new JsonObject
+        {
+            ["shares"] = CgroupValues.CpuShares(limits.CpuRequestMillicores),
+            ["period"] = CgroupValues.CpuPeriodMicroseconds,
+        };
+        if (CgroupValues.CpuQuotaMicroseconds(limits.CpuLimitMillicores) is { } quota)
+        {
+            cpu["quota"] = quota;
+        }
+
+        var resources = new JsonObject
+        {
+            // Deny every device but the standard set runc always allows (null, zero, tty, ...).
+            ["devices"] = new JsonArray(new JsonObject { ["allow"] = false, ["access"] = "rwm" }),
+            ["cpu"] = cpu,
+        };
+        if (limits.MemoryLimitBytes is { } memory)
+        {
+            resources["memory"] = new JsonObject { ["limit"] = memory, ["swap"] = memory };
+        }
+
+        if (limits.PidsLimit is { } pids)
+        {
+            resources["pids"] = new JsonObject { ["limit"] = pids };
+        }
+
+        return resources;
+    }
+
+    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Gantry.Agent.Images;
+
+namespace Gantry.Agent.Runtimes.Oci;
+
+/// <summary>The runc command line, for one state root.</summary>
+internal sealed class RuncClient(string runc, string root)
+{
+    /// <summary>
+    /// `runc run` in the foreground, for the shim to wait on: runc stays the container's parent,
+    /// forwards signals to it and exits with its status. --keep leaves the stopped container (and
+    /// its cgroup, with the OOM counters) until <see cref="DeleteAsync"/>.
+    /// </summary>
+    public IReadOnlyList<string> RunCommand(string id, string bundle, string pidFile) =>
+        [runc, "--root", root, "run", "--keep", "--bundle", bundle, "--pid-file", pidFile, id];
+
+    public IReadOnlyList<string> ExecCommand(string id, IReadOnlyList<string> command, bool tty) =>
+        [runc, "--root", root, "exec", .. (tty ? (string[])["--tty"] : []), id, .. command];
+
+    /// <summary>The container's state, or null when runc does not know it.</summary>
+    public async Task<RuncState?> StateAsync(string id, CancellationToken cancellationToken)
+    {
+        var result = await ExternalCommand.RunAsync(runc, ["--root", root, "state", id], cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(result.Stdout);
+        return new RuncState(document.RootElement.GetProperty("status").GetString() ?? "unknown", document.RootElement.GetProperty("pid").GetInt32());
+    }
+
+    /// <summary>Signals the init (or, with <paramref name="all"/>, every process); false when not running.</summary>
+    public async Task<bool> KillAsync(string id, string signal, bool all, CancellationToken cancellationToken) =>
+        (await ExternalCommand.RunAsync(runc, ["--root", root, "kill", .. (all ? (string[])["--all"] : []), id, signal], cancellationToken)).ExitCode == 0;
+
+    /// <summary>Deletes the container (killing it if needed) and its cgroup; a no-op for unknown IDs.</summary>
+    public async Task DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        var result = await ExternalCommand.RunAsync(runc, ["--root", root, "delete", "--force", id], cancellationToken);
+        if (result.ExitCode != 0 && !result.Stderr.Contains("does not exist", StringComparison.Ordinal))
+        {
+            throw new IOException($"runc delete {id} failed: {result.Stderr.Trim()}");
+        }
+    }
+}

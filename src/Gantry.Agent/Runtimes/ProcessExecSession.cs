@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace Gantry.Agent.Runtimes;
+
+/// <summary>An exec session over a child process of the agent (nsenter or runc exec, possibly under script for a TTY).</summary>
+internal sealed class ProcessExecSession : IExecSession
+{
+    private readonly Process _process;
+
+    private ProcessExecSession(Process process, bool tty)
+    {
+        _process = process;
+        Stdin = process.StandardInput.BaseStream;
+        Stdout = process.StandardOutput.BaseStream;
+        Stderr = tty ? Stream.Null : process.StandardError.BaseStream;
+    }
+
+    public Stream Stdin { get; }
+
+    public Stream Stdout { get; }
+
+    public Stream Stderr { get; }
+
+    /// <summary>Starts <paramref name="argv"/>; with <paramref name="tty"/> under script(1), which gives it a pseudo-terminal.</summary>
+    public static IExecSession Start(IReadOnlyList<string> argv, bool tty)
+    {
+        var command = tty ? ["script", "--quiet", "--return", "--command", ShellQuote.Join(argv), "/dev/null"] : argv;
+        var startInfo = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in command.Skip(1))
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        InheritedDescriptors.MarkCloseOnExec();
+        var process = Process.Start(startInfo) ?? throw new IOException($"could not start {command[0]}");
+        return new ProcessExecSession(process, tty);
+    }
+
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}

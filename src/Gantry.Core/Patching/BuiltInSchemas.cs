@@ -1,0 +1,92 @@
+using System.Collections.Frozen;
+
+namespace Gantry.Core.Patching;
+
+/// <summary>
+/// The merge semantics of the built-in kinds, transcribed from the <c>patchStrategy</c>,
+/// <c>patchMergeKey</c>, <c>+listType</c> and <c>+listMapKey</c> markers in k8s.io/api's
+/// types.go. Lists not listed here (tolerations, taints, endpoint subsets, …) are atomic there too.
+/// </summary>
+internal static class BuiltInSchemas
+{
+    private static readonly (string, string)[] ProtocolDefaultsToTcp = [("protocol", "TCP")];
+
+    private static readonly PatchSchema ObjectMeta = PatchSchema.Struct(
+        ("ownerReferences", PatchSchema.KeyedList("uid")),
+        ("finalizers", PatchSchema.ScalarSet()));
+
+    private static readonly PatchSchema Container = PatchSchema.Struct(
+        ("ports", PatchSchema.KeyedList("containerPort", mapKeys: ["containerPort", "protocol"], keyDefaults: ProtocolDefaultsToTcp)),
+        ("env", PatchSchema.KeyedList("name")),
+        ("volumeMounts", PatchSchema.KeyedList("mountPath")),
+        ("volumeDevices", PatchSchema.KeyedList("devicePath")));
+
+    private static readonly PatchSchema PodSpec = PatchSchema.Struct(
+        ("volumes", PatchSchema.KeyedList("name")),
+        ("initContainers", PatchSchema.KeyedList("name", Container)),
+        ("containers", PatchSchema.KeyedList("name", Container)),
+        ("ephemeralContainers", PatchSchema.KeyedList("name", Container)),
+        ("imagePullSecrets", PatchSchema.KeyedList("name")),
+        ("hostAliases", PatchSchema.KeyedList("ip")),
+        ("topologySpreadConstraints", PatchSchema.KeyedList("topologyKey", mapKeys: ["topologyKey", "whenUnsatisfiable"])),
+        ("schedulingGates", PatchSchema.KeyedList("name")),
+        ("resourceClaims", PatchSchema.KeyedList("name")));
+
+    private static readonly PatchSchema Conditions = PatchSchema.KeyedList("type");
+
+    private static readonly PatchSchema PodStatus = PatchSchema.Struct(
+        ("conditions", Conditions),
+        ("podIPs", PatchSchema.KeyedList("ip")),
+        ("hostIPs", PatchSchema.MergeOnlyList("ip")),
+        ("resourceClaimStatuses", PatchSchema.KeyedList("name")));
+
+    private static readonly PatchSchema PodTemplateSpec = PatchSchema.Struct(("metadata", ObjectMeta), ("spec", PodSpec));
+
+    private static readonly PatchSchema MetadataOnly = PatchSchema.Struct(("metadata", ObjectMeta));
+
+    private static readonly PatchSchema Workload = PatchSchema.Struct(
+        ("metadata", ObjectMeta),
+        ("spec", PatchSchema.Struct(("template", PodTemplateSpec))),
+        ("status", PatchSchema.Struct(("conditions", Conditions)))).WithStatusSubresource();
+
+    private static readonly FrozenDictionary<(string Group, string Kind), PatchSchema> Kinds =
+        new Dictionary<(string Group, string Kind), PatchSchema>
+        {
+            [("", "Pod")] = PatchSchema.Struct(("metadata", ObjectMeta), ("spec", PodSpec), ("status", PodStatus)).WithStatusSubresource(),
+            [("", "PodTemplate")] = PatchSchema.Struct(("metadata", ObjectMeta), ("template", PodTemplateSpec)),
+            [("", "ReplicationController")] = Workload,
+            [("apps", "ReplicaSet")] = Workload,
+            [("apps", "Deployment")] = Workload,
+            [("batch", "Job")] = PatchSchema.Struct(
+                ("metadata", ObjectMeta),
+                ("spec", PatchSchema.Struct(("template", PodTemplateSpec))),
+                ("status", PatchSchema.Struct(("conditions", PatchSchema.MergeOnlyList("type"))))).WithStatusSubresource(),
+            [("", "Service")] = PatchSchema.Struct(
+                ("metadata", ObjectMeta),
+                ("spec", PatchSchema.Struct(
+                    ("ports", PatchSchema.KeyedList("port", mapKeys: ["port", "protocol"], keyDefaults: ProtocolDefaultsToTcp)))),
+                ("status", PatchSchema.Struct(("conditions", Conditions)))).WithStatusSubresource(),
+            [("", "Node")] = PatchSchema.Struct(
+                ("metadata", ObjectMeta),
+                ("spec", PatchSchema.Struct(("podCIDRs", PatchSchema.ScalarSet()))),
+                ("status", PatchSchema.Struct(("conditions", Conditions), ("addresses", PatchSchema.KeyedList("type"))))).WithStatusSubresource(),
+            [("", "Namespace")] = PatchSchema.Struct(
+                ("metadata", ObjectMeta),
+                ("status", PatchSchema.Struct(("conditions", Conditions)))).WithStatusSubresource(),
+            [("", "ServiceAccount")] = PatchSchema.Struct(("metadata", ObjectMeta), ("secrets", PatchSchema.KeyedList("name"))),
+            [("", "Endpoints")] = MetadataOnly,
+            [("", "ConfigMap")] = MetadataOnly,
+            [("", "Secret")] = MetadataOnly,
+            [("", "Event")] = MetadataOnly,
+            [("coordination.k8s.io", "Lease")] = MetadataOnly,
+            [("node.k8s.io", "RuntimeClass")] = MetadataOnly,
+            [("scheduling.k8s.io", "PriorityClass")] = MetadataOnly,
+        }.ToFrozenDictionary();
+
+    public static PatchSchema ForKind(string apiVersion, string kind)
+    {
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        var group = slash < 0 ? "" : apiVersion[..slash];
+        return Kinds.GetValueOrDefault((group, kind)) ?? PatchSchema.Empty;
+    }
+}

@@ -1,0 +1,207 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Gantry.Core.Patching;
+
+/// <summary>
+/// A set of field paths in the shape of managedFields' <c>FieldsV1</c>: a tree whose edges are
+/// path elements (<c>f:name</c> a field, <c>k:{"name":"x"}</c> a keyed list element,
+/// <c>v:"x"</c> a set element) and whose nodes may themselves be members of the set.
+/// </summary>
+internal sealed class FieldSet
+{
+    private static readonly IComparer<string> ElementOrder = Comparer<string>.Create(CompareElements);
+
+    private SortedDictionary<string, FieldSet>? children;
+
+    public bool IsMember { get; set; }
+
+    public bool IsEmpty => !IsMember && (children is null || children.Count == 0);
+
+    public IEnumerable<KeyValuePair<string, FieldSet>> Children =>
+        children ?? Enumerable.Empty<KeyValuePair<string, FieldSet>>();
+
+    public FieldSet? Child(string element) => children?.GetValueOrDefault(element);
+
+    public FieldSet GetOrAddChild(string element)
+    {
+        children ??= new SortedDictionary<string, FieldSet>(ElementOrder);
+        if (!children.TryGetValue(element, out var child))
+        {
+            child = new FieldSet();
+            children[element] = child;
+        }
+
+        return child;
+    }
+
+    /// <summary>Adds <paramref name="child"/> under <paramref name="element"/> unless it is empty.</summary>
+    public void AddChild(string element, FieldSet child)
+    {
+        if (!child.IsEmpty)
+        {
+            GetOrAddChild(element).UnionWith(child);
+        }
+    }
+
+    public FieldSet Clone()
+    {
+        var clone = new FieldSet();
+        clone.UnionWith(this);
+        return clone;
+    }
+
+    public void UnionWith(FieldSet other)
+    {
+        IsMember |= other.IsMember;
+        foreach (var (element, child) in other.Children)
+        {
+            GetOrAddChild(element).UnionWith(child);
+        }
+    }
+
+    /// <summary>Removes the members of <paramref name="other"/>; members below them stay, as in structured-merge-diff's Difference.</summary>
+    public void ExceptWith(FieldSet other)
+    {
+        if (other.IsMember)
+        {
+            IsMember = false;
+        }
+
+        if (children is null)
+        {
+            return;
+        }
+
+        foreach (var (element, theirs) in other.Children)
+        {
+            if (children.TryGetValue(element, out var mine))
+            {
+                mine.ExceptWith(theirs);
+                if (mine.IsEmpty)
+                {
+                    children.Remove(element);
+                }
+            }
+        }
+    }
+
+    public FieldSet Intersect(FieldSet other)
+    {
+        var result = new FieldSet { IsMember = IsMember && other.IsMember };
+        foreach (var (element, mine) in Children)
+        {
+            if (other.Child(element) is { } theirs)
+            {
+                result.AddChild(element, mine.Intersect(theirs));
+            }
+        }
+
+        return result;
+    }
+
+    public bool SetEquals(FieldSet other) => ToFieldsV1().ToJsonString() == other.ToFieldsV1().ToJsonString();
+
+    /// <summary>The members as structured-merge-diff prints paths, e.g. <c>.spec.containers[name="nginx"].image</c>.</summary>
+    public IEnumerable<string> MemberPaths() => MemberPaths("");
+
+    private IEnumerable<string> MemberPaths(string prefix)
+    {
+        if (IsMember)
+        {
+            yield return prefix;
+        }
+
+        foreach (var (element, child) in Children)
+        {
+            foreach (var path in child.MemberPaths(prefix + Describe(element)))
+            {
+                yield return path;
+            }
+        }
+    }
+
+    public JsonObject ToFieldsV1()
+    {
+        var result = new JsonObject();
+        if (IsMember && children is { Count: > 0 })
+        {
+            result["."] = new JsonObject();
+        }
+
+        foreach (var (element, child) in Children)
+        {
+            result[element] = child.ToFieldsV1();
+        }
+
+        return result;
+    }
+
+    public static FieldSet FromFieldsV1(JsonNode? fields)
+    {
+        var set = new FieldSet();
+        if (fields is not JsonObject map)
+        {
+            return set;
+        }
+
+        foreach (var (element, value) in map)
+        {
+            if (element == ".")
+            {
+                set.IsMember = true;
+                continue;
+            }
+
+            var child = FromFieldsV1(value);
+            if (value is JsonObject { Count: 0 })
+            {
+                child.IsMember = true;
+            }
+
+            set.AddChild(element, child);
+        }
+
+        return set;
+    }
+
+    /// <summary>One path element as structured-merge-diff prints it: <c>.name</c>, <c>[name="x"]</c>, <c>[="x"]</c>, <c>[0]</c>.</summary>
+    private static string Describe(string element)
+    {
+        var body = element.Length > 2 ? element[2..] : "";
+        switch (element[..Math.Min(2, element.Length)])
+        {
+            case "f:":
+                return "." + body;
+            case "v:":
+                return "[=" + body + "]";
+            case "i:":
+                return "[" + body + "]";
+            case "k:" when JsonNode.Parse(body) is JsonObject key:
+                var builder = new StringBuilder("[");
+                foreach (var (name, value) in key)
+                {
+                    builder.Append(builder.Length > 1 ? "," : "").Append(name).Append('=').Append(value?.ToJsonString() ?? "null");
+                }
+
+                return builder.Append(']').ToString();
+            default:
+                return element;
+        }
+    }
+
+    private static int CompareElements(string x, string y)
+    {
+        var byKind = Rank(x).CompareTo(Rank(y));
+        return byKind != 0 ? byKind : string.CompareOrdinal(x, y);
+    }
+
+    private static int Rank(string element) => element.Length < 2 ? 4 : element[..2] switch
+    {
+        "f:" => 0,
+        "k:" => 1,
+        "v:" => 2,
+        "i:" => 3,
+        _ => 4,
+    };
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Gantry.Core.Patching;
+
+/// <summary>
+/// Field ownership in <c>metadata.managedFields</c>, kept the way the API server keeps it so
+/// that server-side apply can tell whose fields an apply would overwrite.
+/// </summary>
+public static class ManagedFields
+{
+    internal const string ApplyOperation = "Apply";
+    internal const string UpdateOperation = "Update";
+
+    /// <summary>Fields nobody owns: identity and bookkeeping the server sets (apimachinery's stripMeta).</summary>
+    private static readonly FieldSet Unowned = FieldSet.FromFieldsV1(JsonNode.Parse("""
+        {
+          "f:apiVersion": {},
+          "f:kind": {},
+          "f:metadata": {
+            ".": {},
+            "f:name": {},
+            "f:namespace": {},
+            "f:creationTimestamp": {},
+            "f:selfLink": {},
+            "f:uid": {},
+            "f:clusterName": {},
+            "f:generation": {},
+            "f:managedFields": {},
+            "f:resourceVersion": {}
+          }
+        }
+        """));
+
+    /// <summary>
+    /// Records that <paramref name="manager"/> changed <paramref name="oldObj"/> (null for a
+    /// create) into <paramref name="newObj"/> with an update, patch or create: the fields that
+    /// were added or changed move to its <c>operation: Update</c> entry for
+    /// <paramref name="apiVersion"/> (taken from whoever owned them), removed fields leave every
+    /// entry, and <c>newObj.metadata.managedFields</c> is rewritten. As in the API server,
+    /// managedFields sent in <paramref name="newObj"/> win over the old ones, an empty list
+    /// resets them, and a missing list keeps the old ones. The schema is the built-in one of
+    /// <paramref name="newObj"/>'s kind.
+    /// </summary>
+    public static void RecordUpdate(
+        JsonObject? oldObj,
+        JsonObject newObj,
+        string manager,
+        string apiVersion,
+        DateTimeOffset time,
+        string? subresource = null)
+    {
+        ArgumentNullException.ThrowIfNull(newObj);
+        var schema = PatchSchema.ForKind(Text(newObj, "apiVersion") ?? apiVersion, Text(newObj, "kind") ?? "");
+        RecordUpdate(oldObj, newObj, manager, apiVersion, time, schema, subresource);
+    }
+
+    /// <inheritdoc cref="RecordUpdate(JsonObject?, JsonObject, string, string, DateTimeOffset, string?)"/>
+    public static void RecordUpdate(
+        JsonObject? oldObj,
+        JsonObject newObj,
+        string manager,
+        string apiVersion,
+        DateTimeOffset time,
+        PatchSchema schema,
+        string? subresource = null)
+    {
+        ArgumentNullException.ThrowIfNull(newObj);
+        ArgumentNullException.ThrowIfNull(schema);
+        var entries = Read(RequestedOrLive(oldObj, newObj));
+        var comparison = ObjectFields.Compare(oldObj is null ? [] : WithoutManagedFields(oldObj), WithoutManagedFields(newObj), schema);
+        var changed = comparison.Added.Clone();
+        changed.UnionWith(comparison.Modified);
+        changed.ExceptWith(Unowned);
+
+        var self = entries.Find(e => e.Is(manager, UpdateOperation, apiVersion, subresource));
+        foreach (var entry in entries)
+        {
+            if (entry != self)
+            {
+                entry.Fields.ExceptWith(changed);
+            }
+
+            entry.Fields.ExceptWith(comparison.Removed);
+        }
+
+        if (!changed.IsEmpty)
+        {
+            if (self is null)
+            {
+                self = new ManagerEntry(manager, UpdateOperation, apiVersion, null, subresource, new FieldSet());
+                entries.Add(self);
+            }
+
+            self.Fields.UnionWith(changed);
+            self.Time = FormatTime(time);
+        }
+
+        Write(newObj, entries);
+    }
+
+    internal static List<ManagerEntry> Read(JsonObject obj) =>
+        (ManagedFieldsOf(obj) ?? [])
+            .Select(ManagerEntry.FromJson)
+            .OfType<ManagerEntry>()
+            .ToList();
+
+    /// <summary>Writes <paramref name="entries"/> that still own something, in the API server's order.</summary>
+    internal static void Write(JsonObject obj, List<ManagerEntry> entries)
+    {
+        var kept = entries
+            .Where(e => !e.Fields.IsEmpty)
+            .OrderBy(e => e.Operation, StringComparer.Ordinal)
+            .ThenBy(e => e.Time ?? "", StringComparer.Ordinal)
+            .ThenBy(e => e.Manager, StringComparer.Ordinal)
+            .ThenBy(e => e.ApiVersion, StringComparer.Ordinal)
+            .ThenBy(e => e.Subresource ?? "", StringComparer.Ordinal)
+            .Select(e => (JsonNode?)e.ToJson())
+            .ToArray();
+        if (obj["metadata"] is not JsonObject metadata)
+        {
+            if (kept.Length == 0)
+            {
+                return;
+            }
+
+            metadata = [];
+            obj["metadata"] = metadata;
+        }
+
+        if (kept.Length == 0)
+        {
+            metadata.Remove("managedFields");
+        }
+        else
+        {
+            metadata["managedFields"] = new JsonArray(kept);
+        }
+    }
+
+    /// <summary>A copy of <paramref name="fields"/> without the fields nobody owns.</summary>
+    internal static FieldSet Owned(FieldSet fields)
+    {
+        var owned = fields.Clone();
+        owned.ExceptWith(Unowned);
+        return owned;
+    }
+
+    /// <summary>Whether <c>metadata.&lt;name&gt;</c> is identity or bookkeeping that nobody owns.</summary>
+    internal static bool IsUnownedMetadata(string name) =>
+        Unowned.Child("f:metadata")?.Child("f:" + name)?.IsMember == true;
+
+    internal static JsonObject WithoutManagedFields(JsonObject obj)
+    {
+        var copy = (JsonObject)obj.DeepClone();
+        (copy["metadata"] as JsonObject)?.Remove("managedFields");
+        return copy;
+    }
+
+    internal static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    internal static string? Text(JsonObject obj, string name) =>
+        obj[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>The object whose managedFields an update starts from (apimachinery's decodeLiveOrNew).</summary>
+    private static JsonObject RequestedOrLive(JsonObject? oldObj, JsonObject newObj)
+    {
+        if (ManagedFieldsOf(newObj) is not { } requested)
+        {
+            return oldObj ?? [];
+        }
+
+        if (requested.Count == 0 || (requested.Count == 1 && requested[0] is JsonObject { Count: 0 }))
+        {
+            return [];
+        }
+
+        // Entries that do not decode are a client's mistake; the old ones are kept instead.
+        return Read(newObj).Count > 0 ? newObj : oldObj ?? [];
+    }
+
+    private static JsonArray? ManagedFieldsOf(JsonObject obj) =>
+        obj["metadata"] is JsonObject metadata ? metadata["managedFields"] as JsonArray : null;
+}

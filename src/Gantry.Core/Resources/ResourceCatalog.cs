@@ -1,0 +1,69 @@
+using k8s.Models;
+
+namespace Gantry.Core.Resources;
+
+/// <summary>The built-in resource types Gantry serves, in discovery order.</summary>
+public static class ResourceCatalog
+{
+    private static readonly string[] StatusVerbs = ["get", "patch", "update"];
+    private static readonly string[] CreateVerbs = ["create"];
+    private static readonly string[] ConnectVerbs = ["create", "get"];
+    private static readonly string[] All = ["all"];
+    private static readonly string[] None = [];
+
+    private static Subresource Status(string group, string kind) => new("status", group, "v1", kind, StatusVerbs);
+
+    private static Subresource Scale { get; } = new("scale", "autoscaling", "v1", "Scale", StatusVerbs);
+
+    public static IReadOnlyList<ResourceType> Types { get; } =
+    [
+        new("", "v1", "Namespace", "namespaces", "namespace", false, typeof(V1Namespace), ["ns"], None,
+            [Status("", "Namespace"), new("finalize", "", "v1", "Namespace", ["update"])]),
+        new("", "v1", "Pod", "pods", "pod", true, typeof(V1Pod), ["po"], All,
+            [
+                Status("", "Pod"),
+                new("binding", "", "v1", "Binding", CreateVerbs),
+                new("log", "", "v1", "Pod", ["get"]),
+                new("exec", "", "v1", "PodExecOptions", ConnectVerbs),
+                new("attach", "", "v1", "PodAttachOptions", ConnectVerbs),
+                new("portforward", "", "v1", "PodPortForwardOptions", ConnectVerbs),
+                new("eviction", "policy", "v1", "Eviction", CreateVerbs),
+            ]),
+        new("", "v1", "Node", "nodes", "node", false, typeof(V1Node), ["no"], None, [Status("", "Node")]),
+        new("", "v1", "Service", "services", "service", true, typeof(V1Service), ["svc"], All, [Status("", "Service")]),
+        new("", "v1", "Endpoints", "endpoints", "endpoints", true, typeof(V1Endpoints), ["ep"], None, []),
+        new("", "v1", "ReplicationController", "replicationcontrollers", "replicationcontroller", true,
+            typeof(V1ReplicationController), ["rc"], All, [Status("", "ReplicationController"), Scale]),
+        new("", "v1", "ConfigMap", "configmaps", "configmap", true, typeof(V1ConfigMap), ["cm"], None, []),
+        new("", "v1", "Secret", "secrets", "secret", true, typeof(V1Secret), None, None, []),
+        new("", "v1", "Event", "events", "event", true, typeof(Corev1Event), ["ev"], None, []),
+        new("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", true, typeof(V1ServiceAccount), ["sa"], None, []),
+        new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, typeof(V1ReplicaSet), ["rs"], All,
+            [Status("apps", "ReplicaSet"), Scale]),
+        new("apps", "v1", "Deployment", "deployments", "deployment", true, typeof(V1Deployment), ["deploy"], All,
+            [Status("apps", "Deployment"), Scale]),
+        new("batch", "v1", "Job", "jobs", "job", true, typeof(V1Job), None, All, [Status("batch", "Job")]),
+        new("coordination.k8s.io", "v1", "Lease", "leases", "lease", true, typeof(V1Lease), None, None, []),
+        new("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclass", false, typeof(V1RuntimeClass), None, None, []),
+        new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", false, typeof(V1PriorityClass), ["pc"], None, []),
+    ];
+
+    /// <summary>Group versions in discovery order, the core group ("") first.</summary>
+    public static IReadOnlyList<(string Group, string Version)> GroupVersions { get; } =
+        Types.Select(t => (t.Group, t.Version)).Distinct().ToList();
+
+    private static readonly Dictionary<(string Group, string Version, string Plural), ResourceType> ByPath =
+        Types.ToDictionary(t => (t.Group, t.Version, t.Plural));
+
+    private static readonly Dictionary<(string ApiVersion, string Kind), ResourceType> ByKind =
+        Types.ToDictionary(t => (t.ApiVersion, t.Kind));
+
+    public static ResourceType? Find(string group, string version, string plural) =>
+        ByPath.GetValueOrDefault((group, version, plural));
+
+    public static ResourceType? FindByKind(string apiVersion, string kind) =>
+        ByKind.GetValueOrDefault((apiVersion, kind));
+
+    public static ResourceType Get(string group, string plural) =>
+        Types.First(t => t.Group == group && t.Plural == plural);
+}

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Gantry.Server.Api;
+
+/// <summary>
+/// Routes a request by its path: health, version, discovery and OpenAPI documents, then the
+/// resource paths under <c>/api/v1</c> and <c>/apis/{group}/{version}</c>.
+/// </summary>
+public sealed class ApiDispatcher(ResourceHandler resources)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length == 1 && segments[0] is "healthz" or "livez" or "readyz")
+        {
+            await HttpResponses.WriteBytesAsync(context, 200, "ok"u8.ToArray(), "text/plain; charset=utf-8").ConfigureAwait(false);
+            return;
+        }
+
+        if (await DiscoveryEndpoints.TryHandleAsync(context, segments).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var resourcePath = segments switch
+        {
+            ["api", var version, .. var rest] => ResourcePath.Parse("", version, rest),
+            ["apis", var group, var version, .. var rest] => ResourcePath.Parse(group, version, rest),
+            _ => null,
+        };
+        if (resourcePath is null)
+        {
+            throw ApiException.NotFound("the server could not find the requested resource");
+        }
+
+        await resources.HandleAsync(context, resourcePath).ConfigureAwait(false);
+    }
+}

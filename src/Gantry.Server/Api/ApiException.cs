@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Gantry.Core.Resources;
+using Gantry.Core.Validation;
+
+namespace Gantry.Server.Api;
+
+/// <summary>
+/// A request that fails with a Kubernetes <c>Status</c>. Thrown anywhere below the HTTP edge and
+/// turned into the response body there, so every error reaches the client in the ecosystem's form.
+/// </summary>
+public sealed class ApiException(int code, string reason, string message, JsonObject? details = null) : Exception(message)
+{
+    public int Code { get; } = code;
+
+    public string Reason { get; } = reason;
+
+    public JsonObject? Details { get; } = details;
+
+    public JsonObject ToStatus() => new()
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject(),
+        ["status"] = "Failure",
+        ["message"] = Message,
+        ["reason"] = Reason,
+        ["details"] = Details?.DeepClone(),
+        ["code"] = Code,
+    };
+
+    private static JsonObject Describe(ResourceType type, string? name) => new()
+    {
+        ["name"] = name,
+        ["group"] = type.Group.Length == 0 ? null : type.Group,
+        ["kind"] = type.Plural,
+    };
+
+    public static ApiException NotFound(ResourceType type, string name) =>
+        new(404, "NotFound", $"{type.QualifiedPlural} \"{name}\" not found", Describe(type, name));
+
+    public static ApiException NotFound(string message) => new(404, "NotFound", message);
+
+    public static ApiException AlreadyExists(ResourceType type, string name) =>
+        new(409, "AlreadyExists", $"{type.QualifiedPlural} \"{name}\" already exists", Describe(type, name));
+
+    public static ApiException Conflict(ResourceType type, string name) =>
+        new(409, "Conflict",
+            $"Operation cannot be fulfilled on {type.QualifiedPlural} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+            Describe(type, name));
+
+    public static ApiException Conflict(ResourceType type, string name, string detail) =>
+        new(409, "Conflict", $"Operation cannot be fulfilled on {type.QualifiedPlural} \"{name}\": {detail}", Describe(type, name));
+
+    public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
+
+    public static ApiException MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);
+
+    public static ApiException Forbidden(ResourceType type, string name, string detail) =>
+        new(403, "Forbidden", $"{type.QualifiedPlural} \"{name}\" is forbidden: {detail}", Describe(type, name));
+
+    public static ApiException Gone(string message) => new(410, "Expired", message);
+
+    public static ApiException UnsupportedMediaType(string contentType) =>
+        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {contentType})");
+
+    /// <summary>422 Invalid, built so that kubectl prints <c>The Pod "x" is invalid: field: message</c>.</summary>
+    public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<FieldError> errors)
+    {
+        var causes = new JsonArray();
+        foreach (var e in errors)
+        {
+            causes.Add(new JsonObject { ["reason"] = e.Reason, ["message"] = e.Message, ["field"] = e.Field });
+        }
+
+        var details = Describe(type, name);
+        details["kind"] = type.Kind;
+        details["causes"] = causes;
+        var summary = errors.Count == 1 ? errors[0].ToString() : $"[{string.Join(", ", errors)}]";
+        return new ApiException(422, "Invalid", $"{type.Kind} \"{name}\" is invalid: {summary}", details);
+    }
+}

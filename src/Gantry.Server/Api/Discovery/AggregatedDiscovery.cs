@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gantry.Core.Resources;
+
+namespace Gantry.Server.Api.Discovery;
+
+/// <summary>
+/// Aggregated discovery (<c>APIGroupDiscoveryList</c>): the whole resource catalog in one answer, for
+/// <c>/api</c> (the core group) and <c>/apis</c> (the named groups). The v2 and v2beta1 bodies differ only in
+/// <c>apiVersion</c>. Send them with <see cref="DiscoveryNegotiation.ContentTypeOf"/> of the same format.
+/// </summary>
+public static class AggregatedDiscovery
+{
+    private static readonly Dictionary<(bool Core, DiscoveryFormat Format), byte[]> Documents = new[]
+        {
+            (true, DiscoveryFormat.AggregatedV2), (true, DiscoveryFormat.AggregatedV2Beta1),
+            (false, DiscoveryFormat.AggregatedV2), (false, DiscoveryFormat.AggregatedV2Beta1),
+        }
+        .ToDictionary(k => k, k => JsonSerializer.SerializeToUtf8Bytes(Build(k.Item1, k.Item2)));
+
+    /// <summary>The aggregated document for <c>/api</c>.</summary>
+    public static byte[] ForApi(DiscoveryFormat format) => Documents[(true, CheckAggregated(format))];
+
+    /// <summary>The aggregated document for <c>/apis</c>.</summary>
+    public static byte[] ForApis(DiscoveryFormat format) => Documents[(false, CheckAggregated(format))];
+
+    private static DiscoveryFormat CheckAggregated(DiscoveryFormat format) =>
+        format is DiscoveryFormat.AggregatedV2 or DiscoveryFormat.AggregatedV2Beta1
+            ? format
+            : throw new ArgumentOutOfRangeException(nameof(format), format, "Not an aggregated discovery format.");
+
+    private static JsonObject Build(bool core, DiscoveryFormat format)
+    {
+        var groups = ResourceCatalog.GroupVersions
+            .Where(gv => (gv.Group.Length == 0) == core)
+            .Select(gv => gv.Group)
+            .Distinct()
+            .Select(group => (JsonNode?)new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["name"] = group },
+                ["versions"] = new JsonArray(ResourceCatalog.GroupVersions
+                    .Where(gv => gv.Group == group)
+                    .Select(gv => (JsonNode?)Version(gv.Group, gv.Version))
+                    .ToArray()),
+            })
+            .ToArray();
+
+        return new JsonObject
+        {
+            ["kind"] = "APIGroupDiscoveryList",
+            ["apiVersion"] = format == DiscoveryFormat.AggregatedV2 ? "apidiscovery.k8s.io/v2" : "apidiscovery.k8s.io/v2beta1",
+            ["metadata"] = new JsonObject(),
+            ["items"] = new JsonArray(groups),
+        };
+    }
+
+    private static JsonObject Version(string group, string version) => new()
+    {
+        ["version"] = version,
+        ["resources"] = new JsonArray(ResourceCatalog.Types
+            .Where(t => t.Group == group && t.Version == version)
+            .Select(t => (JsonNode?)Resource(t))
+            .ToArray()),
+        ["freshness"] = "Current",
+    };
+
+    private static JsonObject Resource(ResourceType type) => new()
+    {
+        ["resource"] = type.Plural,
+
+        // Without responseKind kubectl skips the resource; without scope it treats it as cluster-scoped.
+        ["responseKind"] = Kind(type.Group, type.Version, type.Kind),
+        ["scope"] = type.Namespaced ? "Namespaced" : "Cluster",
+        ["singularResource"] = type.Singular,
+        ["verbs"] = LegacyDiscovery.Strings(ResourceVerbs.Standard),
+        ["shortNames"] = LegacyDiscovery.Strings(type.ShortNames),
+        ["categories"] = LegacyDiscovery.Strings(type.Categories),
+        ["subresources"] = new JsonArray(type.Subresources
+            .Select(s => (JsonNode?)new JsonObject
+            {
+                ["subresource"] = s.Name,
+                ["responseKind"] = Kind(s.Group, s.Version, s.Kind),
+                ["verbs"] = LegacyDiscovery.Strings(s.Verbs),
+            })
+            .ToArray()),
+    };
+
+    private static JsonObject Kind(string group, string version, string kind) => new()
+    {
+        ["group"] = group,
+        ["version"] = version,
+        ["kind"] = kind,
+    };
+}

@@ -1,0 +1,175 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Gantry.Core.Resources;
+using Gantry.Server.Registry;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Gantry.Server.Api;
+
+/// <summary>
+/// Forwards <c>pods/{name}/log</c> to the agent of the pod's node, found through the Node's
+/// InternalIP and <c>daemonEndpoints.kubeletEndpoint.port</c>. The agent's self-signed certificate
+/// is pinned by the fingerprint the agent published on its Node; the proxy authenticates itself
+/// with the agent token.
+/// </summary>
+public sealed class NodeProxy(ObjectRegistry registry, string agentToken)
+{
+    /// <summary>The Node annotation carrying the SHA-256 fingerprint of the agent's serving certificate.</summary>
+    public const string CertificateAnnotation = "gantry.io/agent-certificate-sha256";
+
+    private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
+
+    public async Task ProxyLogAsync(HttpContext context, ResourcePath path, JsonNode pod)
+    {
+        var container = ContainerOf(context, pod);
+        var agent = AgentOf(pod);
+        var query = QueryString.Create(context.Request.Query
+            .Where(q => q.Key is "follow" or "tailLines" or "previous" or "limitBytes" or "timestamps" or "sinceSeconds")
+            .Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString())));
+        var url = $"https://{agent.Address}:{agent.Port}/containerLogs/{path.Namespace}/{path.Name}/{container}{query}";
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => Fingerprint(certificate) == agent.CertificateSha256 },
+        };
+        using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agentToken);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var message = await response.Content.ReadAsStringAsync(context.RequestAborted).ConfigureAwait(false);
+            throw ApiException.BadRequest(message.Length > 0 ? message : $"the agent of node {agent.Node} answered {(int)response.StatusCode}");
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/plain";
+        await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Tunnels an exec, attach or port-forward upgrade (WebSocket or SPDY) to the agent: the request
+    /// goes on with the agent token, the agent's answer comes back, and after a 101 the bytes flow
+    /// both ways untouched, so every protocol version kubectl speaks passes through.
+    /// </summary>
+    public async Task ProxyUpgradeAsync(HttpContext context, ResourcePath path, JsonNode pod)
+    {
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        if (upgrade is not { IsUpgradableRequest: true })
+        {
+            throw ApiException.BadRequest("Upgrade request required");
+        }
+
+        var agent = AgentOf(pod);
+        var target = path.Subresource == "portforward"
+            ? $"/portForward/{path.Namespace}/{path.Name}"
+            : $"/{path.Subresource}/{path.Namespace}/{path.Name}/{ContainerOf(context, pod)}";
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(agent.Address, agent.Port, context.RequestAborted).ConfigureAwait(false);
+        await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), false,
+            (_, certificate, _, _) => Fingerprint(certificate) == agent.CertificateSha256);
+        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = agent.Address }, context.RequestAborted)
+            .ConfigureAwait(false);
+
+        var request = new System.Text.StringBuilder()
+            .Append(context.Request.Method).Append(' ').Append(target).Append(context.Request.QueryString.Value).Append(" HTTP/1.1\r\n")
+            .Append("Host: ").Append(agent.Address).Append(':').Append(agent.Port).Append("\r\n")
+            .Append("Authorization: Bearer ").Append(agentToken).Append("\r\n");
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            if (name is "Upgrade" or "Connection" or "X-Stream-Protocol-Version" || name.StartsWith("Sec-WebSocket-", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var value in values)
+                {
+                    request.Append(name).Append(": ").Append(value).Append("\r\n");
+                }
+            }
+        }
+
+        request.Append("\r\n");
+        await tls.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request.ToString()), context.RequestAborted).ConfigureAwait(false);
+        var (status, headers) = await ReadResponseHeadAsync(tls, context.RequestAborted).ConfigureAwait(false);
+        if (status != 101)
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = headers.GetValueOrDefault("Content-Type") ?? HttpResponses.Json;
+            await tls.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            if (name is not ("Connection" or "Upgrade" or "Content-Length"))
+            {
+                context.Response.Headers.Append(name, value);
+            }
+        }
+
+        context.Response.Headers.Upgrade = headers.GetValueOrDefault("Upgrade") ?? "";
+        await using var client = await upgrade.UpgradeAsync().ConfigureAwait(false);
+        var toAgent = client.CopyToAsync(tls, context.RequestAborted);
+        var toClient = tls.CopyToAsync(client, context.RequestAborted);
+        await Task.WhenAny(toAgent, toClient).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads an HTTP/1.1 status line and headers byte by byte, leaving the stream at the body.</summary>
+    private static async Task<(int Status, Dictionary<string, string> Headers)> ReadResponseHeadAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var head = new List<byte>();
+        var one = new byte[1];
+        while (head.Count < 4 || !(head[^4] == '\r' && head[^3] == '\n' && head[^2] == '\r' && head[^1] == '\n'))
+        {
+            if (await stream.ReadAsync(one, cancellationToken).ConfigureAwait(false) == 0 || head.Count > 64 * 1024)
+            {
+                throw new ApiException(502, "InternalError", "the agent closed the connection before answering");
+            }
+
+            head.Add(one[0]);
+        }
+
+        var lines = System.Text.Encoding.ASCII.GetString(head.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var status = int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in lines.Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2))
+        {
+            headers[pair[0].Trim()] = pair[1].Trim();
+        }
+
+        return (status, headers);
+    }
+
+    private static string ContainerOf(HttpContext context, JsonNode pod)
+    {
+        var container = context.Request.Query["container"].ToString();
+        return container.Length > 0 ? container : pod["spec"]?["containers"]?[0]?["name"]?.GetValue<string>() ?? "";
+    }
+
+    private AgentAddress AgentOf(JsonNode pod)
+    {
+        var node = JsonNode.Parse(registry.GetRequired(Nodes, null, pod["spec"]!["nodeName"]!.GetValue<string>()).Json)!;
+        var name = node["metadata"]!["name"]!.GetValue<string>();
+        var address = (node["status"]?["addresses"] as JsonArray)?
+            .FirstOrDefault(a => a?["type"]?.GetValue<string>() == "InternalIP")?["address"]?.GetValue<string>();
+        var port = node["status"]?["daemonEndpoints"]?["kubeletEndpoint"]?["Port"]?.GetValue<int>() ?? 0;
+        var pinned = node["metadata"]?["annotations"]?[CertificateAnnotation]?.GetValue<string>();
+        if (address is null || port == 0 || pinned is null)
+        {
+            throw new ApiException(503, "ServiceUnavailable", $"node {name} has not published its agent's address and certificate");
+        }
+
+        return new AgentAddress(name, address, port, pinned);
+    }
+
+    private sealed record AgentAddress(string Node, string Address, int Port, string CertificateSha256);
+
+    public static string Fingerprint(System.Security.Cryptography.X509Certificates.X509Certificate? certificate) =>
+        certificate is null ? "" : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certificate.GetRawCertData()));
+}

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using Gantry.Core.Patching;
+using Gantry.Server.Registry;
+using Microsoft.AspNetCore.Http;
+
+namespace Gantry.Server.Api;
+
+/// <summary>
+/// PATCH in its four content types: JSON patch, JSON merge patch, strategic merge patch and
+/// server-side apply (which creates the object when it does not exist yet).
+/// </summary>
+public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
+{
+    public const string JsonPatchType = "application/json-patch+json";
+    public const string MergePatchType = "application/merge-patch+json";
+    public const string StrategicMergePatchType = "application/strategic-merge-patch+json";
+    public const string ApplyPatchType = "application/apply-patch+yaml";
+
+    public async Task HandleAsync(HttpContext context, ResourcePath path)
+    {
+        var contentType = MediaType(context);
+        var patch = await RequestBody.ReadAsync(context).ConfigureAwait(false);
+        var options = QueryOptions.Write(context);
+        JsonObject result;
+        if (contentType == ApplyPatchType)
+        {
+            result = await ApplyAsync(context, path, patch, options).ConfigureAwait(false);
+        }
+        else
+        {
+            var apply = Patcher(contentType, path, patch);
+            result = await registry.MutateAsync(path.Type, path.Namespace, path.Name!, apply, null, path.Subresource, options, context.RequestAborted)
+                .ConfigureAwait(false);
+        }
+
+        await HttpResponses.WriteJsonAsync(context, 200, result, options.Warnings).ConfigureAwait(false);
+    }
+
+    /// <summary>The function that applies a non-apply patch to the current object.</summary>
+    public static Func<JsonObject, JsonObject> Patcher(string contentType, ResourcePath path, JsonNode patch) => contentType switch
+    {
+        JsonPatchType => current => AsObject(JsonPatch.Apply(current, patch as JsonArray
+            ?? throw ApiException.BadRequest("json patch must be an array of operations"))),
+        MergePatchType => current => AsObject(JsonMergePatch.Apply(current, patch)),
+        StrategicMergePatchType => current => AsObject(StrategicMergePatch.Apply(current, patch, PatchSchema.ForKind(path.Type.ApiVersion, path.Type.Kind))),
+        _ => throw ApiException.UnsupportedMediaType(contentType),
+    };
+
+    private async Task<JsonObject> ApplyAsync(HttpContext context, ResourcePath path, JsonNode patch, WriteOptions options)
+    {
+        var applied = patch as JsonObject ?? throw ApiException.BadRequest("an apply patch must be an object");
+        var manager = options.FieldManager
+            ?? throw ApiException.BadRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+        var force = context.Request.Query["force"].ToString() == "true";
+        var schema = PatchSchema.ForKind(path.Type.ApiVersion, path.Type.Kind);
+        if (registry.Get(path.Type, path.Namespace, path.Name!) is null && path.Subresource is null)
+        {
+            var fresh = ServerSideApply.Apply(null, applied, manager, force, schema, time.GetUtcNow());
+            return await registry.CreateAsync(path.Type, path.Namespace, fresh.Object!, options with { FieldManager = null }, context.RequestAborted)
+                .ConfigureAwait(false);
+        }
+
+        return await registry.MutateAsync(
+            path.Type,
+            path.Namespace,
+            path.Name!,
+            current =>
+            {
+                var outcome = ServerSideApply.Apply(current, applied, manager, force, schema, time.GetUtcNow());
+                return outcome.Succeeded ? outcome.Object! : throw ApplyConflicts.ToException(path, outcome);
+            },
+            null,
+            path.Subresource,
+            options with { FieldManager = null },
+            context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static JsonObject AsObject(JsonNode? node) =>
+        node as JsonObject ?? throw ApiException.BadRequest("the patch must produce an object");
+
+    public static string MediaType(HttpContext context)
+    {
+        var value = context.Request.ContentType ?? "";
+        var semicolon = value.IndexOf(';', StringComparison.Ordinal);
+        return (semicolon >= 0 ? value[..semicolon] : value).Trim().ToLowerInvariant();
+    }
+}

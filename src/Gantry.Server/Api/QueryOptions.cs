@@ -1,0 +1,115 @@
+using Gantry.Core.Resources;
+using Gantry.Core.Selectors;
+using Gantry.Server.Registry;
+using Gantry.Server.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace Gantry.Server.Api;
+
+/// <summary>The query parameters of API requests, parsed and checked once.</summary>
+public static class QueryOptions
+{
+    public static WriteOptions Write(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var validation = query["fieldValidation"].ToString() switch
+        {
+            "" or "Strict" => FieldValidation.Strict,
+            "Warn" => FieldValidation.Warn,
+            "Ignore" => FieldValidation.Ignore,
+            var other => throw ApiException.BadRequest($"fieldValidation parameter unsupported: {other}"),
+        };
+        return new WriteOptions(IsDryRun(context), NullIfEmpty(query["fieldManager"].ToString()), validation);
+    }
+
+    public static bool IsDryRun(HttpContext context) => context.Request.Query["dryRun"].ToString() switch
+    {
+        "" => false,
+        "All" => true,
+        var other => throw ApiException.BadRequest($"Invalid dry run value: {other}"),
+    };
+
+    /// <summary>The list/watch filter: namespace prefix plus label and field selectors.</summary>
+    public static WatchFilter Filter(HttpContext context, ResourcePath path)
+    {
+        var query = context.Request.Query;
+        var labels = LabelSelector.Empty;
+        var labelText = query["labelSelector"].ToString();
+        if (labelText.Length > 0)
+        {
+            try
+            {
+                labels = LabelSelector.Parse(labelText);
+            }
+            catch (SelectorParseException ex)
+            {
+                throw ApiException.BadRequest(ex.Message);
+            }
+        }
+
+        FieldSelector? fields = null;
+        var fieldText = query["fieldSelector"].ToString();
+        if (fieldText.Length > 0)
+        {
+            try
+            {
+                fields = FieldSelector.Parse(fieldText);
+            }
+            catch (SelectorParseException ex)
+            {
+                throw ApiException.BadRequest(ex.Message);
+            }
+
+            foreach (var term in fields.Terms)
+            {
+                if (!SelectableFields.IsSupported(path.Type, term.Field))
+                {
+                    throw ApiException.BadRequest($"field label not supported: {term.Field}");
+                }
+            }
+        }
+
+        Func<CachedObject, bool>? predicate = null;
+        if (!labels.IsEmpty || fields is not null)
+        {
+            predicate = obj => labels.Matches(obj.Labels) && (fields is null || fields.Matches(f => obj.Fields.GetValueOrDefault(f)));
+        }
+
+        return new WatchFilter(path.Type.NamespacePrefix(path.Namespace), predicate);
+    }
+
+    public static DeleteRequest Delete(HttpContext context, System.Text.Json.Nodes.JsonObject? body)
+    {
+        var query = context.Request.Query;
+        long? grace = body?["gracePeriodSeconds"]?.GetValue<long>();
+        if (long.TryParse(query["gracePeriodSeconds"].ToString(), out var g))
+        {
+            grace = g;
+        }
+
+        var policy = NullIfEmpty(query["propagationPolicy"].ToString()) ?? body?["propagationPolicy"]?.GetValue<string>();
+        var orphan = query["orphanDependents"].ToString() == "true" || body?["orphanDependents"]?.GetValue<bool>() == true;
+        if (policy is null && orphan)
+        {
+            policy = "Orphan";
+        }
+
+        if (policy is not (null or "Orphan" or "Background" or "Foreground"))
+        {
+            throw ApiException.BadRequest($"propagationPolicy: Unsupported value: \"{policy}\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+        }
+
+        var dryRun = IsDryRun(context) || body?["dryRun"] is System.Text.Json.Nodes.JsonArray { Count: > 0 };
+        return new DeleteRequest(
+            grace,
+            policy,
+            body?["preconditions"]?["uid"]?.GetValue<string>(),
+            body?["preconditions"]?["resourceVersion"]?.GetValue<string>(),
+            dryRun);
+    }
+
+    public static int Limit(HttpContext context) =>
+        int.TryParse(context.Request.Query["limit"].ToString(), out var limit) && limit > 0 ? limit : 0;
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}

@@ -1,0 +1,211 @@
+using System.Text.Json.Nodes;
+using Gantry.Server.Api.Tables;
+using Gantry.Server.Registry;
+using Microsoft.AspNetCore.Http;
+
+namespace Gantry.Server.Api;
+
+/// <summary>Serves the verbs on a resource path: get, list, watch, create, update, patch, delete, deletecollection.</summary>
+public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter collections, PatchHandler patches, NodeProxy nodes, TimeProvider time)
+{
+    public async Task HandleAsync(HttpContext context, ResourcePath path)
+    {
+        var method = context.Request.Method;
+        if (path.Subresource is not null)
+        {
+            await HandleSubresourceAsync(context, path).ConfigureAwait(false);
+            return;
+        }
+
+        if (path.Name is null)
+        {
+            switch (method)
+            {
+                case "GET" when context.Request.Query["watch"] is var w && (w == "true" || w == "1"):
+                    await collections.WriteWatchAsync(context, path).ConfigureAwait(false);
+                    return;
+                case "GET":
+                    await collections.WriteListAsync(context, path).ConfigureAwait(false);
+                    return;
+                case "POST":
+                    await CreateAsync(context, path).ConfigureAwait(false);
+                    return;
+                case "DELETE":
+                    await DeleteCollectionAsync(context, path).ConfigureAwait(false);
+                    return;
+            }
+        }
+        else
+        {
+            switch (method)
+            {
+                case "GET":
+                    await WriteObjectAsync(context, 200, registry.GetRequired(path.Type, path.Namespace, path.Name).Json).ConfigureAwait(false);
+                    return;
+                case "PUT":
+                    await UpdateAsync(context, path).ConfigureAwait(false);
+                    return;
+                case "PATCH":
+                    await patches.HandleAsync(context, path).ConfigureAwait(false);
+                    return;
+                case "DELETE":
+                    await DeleteAsync(context, path).ConfigureAwait(false);
+                    return;
+            }
+        }
+
+        throw ApiException.MethodNotAllowed($"the server does not allow this method on the requested resource");
+    }
+
+    private async Task CreateAsync(HttpContext context, ResourcePath path)
+    {
+        var body = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
+        var options = QueryOptions.Write(context);
+        var created = await registry.CreateAsync(path.Type, path.Namespace, body, options, context.RequestAborted).ConfigureAwait(false);
+        await WriteObjectAsync(context, 201, created, options.Warnings).ConfigureAwait(false);
+    }
+
+    private async Task UpdateAsync(HttpContext context, ResourcePath path)
+    {
+        var body = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
+        var options = QueryOptions.Write(context);
+        var updated = await registry.UpdateAsync(path.Type, path.Namespace, path.Name!, body, path.Subresource, options, context.RequestAborted)
+            .ConfigureAwait(false);
+        await WriteObjectAsync(context, 200, updated, options.Warnings).ConfigureAwait(false);
+    }
+
+    private async Task DeleteAsync(HttpContext context, ResourcePath path)
+    {
+        var request = QueryOptions.Delete(context, await ReadOptionalBodyAsync(context).ConfigureAwait(false));
+        var result = await registry.DeleteAsync(path.Type, path.Namespace, path.Name!, request, context.RequestAborted).ConfigureAwait(false);
+        await WriteObjectAsync(context, ObjectMetadata.IsDeleting(result) ? 202 : 200, result).ConfigureAwait(false);
+    }
+
+    private async Task DeleteCollectionAsync(HttpContext context, ResourcePath path)
+    {
+        var request = QueryOptions.Delete(context, await ReadOptionalBodyAsync(context).ConfigureAwait(false));
+        var (items, revision, _) = registry.Cache.List(path.Type.KeyPrefix, QueryOptions.Filter(context, path));
+        var deleted = new JsonArray();
+        foreach (var item in items)
+        {
+            var obj = JsonNode.Parse(item.Json)!.AsObject();
+            try
+            {
+                deleted.Add(await registry.DeleteAsync(path.Type, ObjectMetadata.Namespace(obj), ObjectMetadata.Name(obj)!, request, context.RequestAborted)
+                    .ConfigureAwait(false));
+            }
+            catch (ApiException ex) when (ex.Code == 404)
+            {
+                // Deleted meanwhile by someone else: the collection is still gone, as asked.
+            }
+        }
+
+        var list = new JsonObject
+        {
+            ["kind"] = path.Type.ListKind,
+            ["apiVersion"] = path.Type.ApiVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            ["items"] = deleted,
+        };
+        await HttpResponses.WriteJsonAsync(context, 200, list).ConfigureAwait(false);
+    }
+
+    private async Task HandleSubresourceAsync(HttpContext context, ResourcePath path)
+    {
+        switch (path.Subresource, context.Request.Method)
+        {
+            case ("status", "GET"):
+                await WriteObjectAsync(context, 200, registry.GetRequired(path.Type, path.Namespace, path.Name!).Json).ConfigureAwait(false);
+                return;
+            case ("status", "PUT"):
+                await UpdateAsync(context, path).ConfigureAwait(false);
+                return;
+            case ("status", "PATCH"):
+                await patches.HandleAsync(context, path).ConfigureAwait(false);
+                return;
+            case ("finalize", "PUT"):
+                await UpdateAsync(context, path with { Subresource = null }).ConfigureAwait(false);
+                return;
+            case ("scale", _):
+                await new ScaleSubresource(registry).HandleAsync(context, path).ConfigureAwait(false);
+                return;
+            case ("binding", "POST"):
+                await new BindingSubresource(registry, time).HandleAsync(context, path).ConfigureAwait(false);
+                return;
+            case ("eviction", "POST"):
+                await EvictAsync(context, path).ConfigureAwait(false);
+                return;
+            case ("log" or "exec" or "attach" or "portforward", _):
+                await NodeStreamAsync(context, path).ConfigureAwait(false);
+                return;
+        }
+
+        throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+    }
+
+    private async Task EvictAsync(HttpContext context, ResourcePath path)
+    {
+        var eviction = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
+        var request = QueryOptions.Delete(context, eviction["deleteOptions"] as JsonObject);
+        await registry.DeleteAsync(path.Type, path.Namespace, path.Name!, request, context.RequestAborted).ConfigureAwait(false);
+        await HttpResponses.WriteJsonAsync(context, 201, new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Success",
+            ["code"] = 201,
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Logs, exec, attach and port-forward are served by the pod's node; a pod on no node has none.</summary>
+    private Task NodeStreamAsync(HttpContext context, ResourcePath path)
+    {
+        var pod = JsonNode.Parse(registry.GetRequired(path.Type, path.Namespace, path.Name!).Json)!;
+        var node = pod["spec"]?["nodeName"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(node))
+        {
+            throw ApiException.BadRequest($"pod {path.Name} does not have a host assigned");
+        }
+
+        if (path.Subresource == "log")
+        {
+            return nodes.ProxyLogAsync(context, path, pod);
+        }
+
+        if (path.Subresource is "exec" or "attach" or "portforward" && pod["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed")
+        {
+            throw ApiException.BadRequest($"cannot {path.Subresource} into a container in a completed pod; current phase is {pod["status"]!["phase"]}");
+        }
+
+        return nodes.ProxyUpgradeAsync(context, path, pod);
+    }
+
+    private static async Task<JsonObject?> ReadOptionalBodyAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength is 0 || (context.Request.ContentLength is null && context.Request.Headers.TransferEncoding.Count == 0))
+        {
+            return null;
+        }
+
+        return await RequestBody.ReadAsync(context).ConfigureAwait(false) as JsonObject;
+    }
+
+    private Task WriteObjectAsync(HttpContext context, int status, byte[] json) =>
+        WriteObjectAsync(context, status, JsonNode.Parse(json)!.AsObject());
+
+    public Task WriteObjectAsync(HttpContext context, int status, JsonObject obj, IEnumerable<string>? warnings = null)
+    {
+        if (CollectionWriter.WantsTable(context) && obj["kind"]?.GetValue<string>() is { } kind && kind != "Status")
+        {
+            var type = Core.Resources.ResourceCatalog.FindByKind(obj["apiVersion"]?.GetValue<string>() ?? "", kind);
+            if (type is not null)
+            {
+                var table = TableConverter.ForObject(type, obj, time.GetUtcNow(), CollectionWriter.IncludeObject(context));
+                return HttpResponses.WriteBytesAsync(context, status, System.Text.Encoding.UTF8.GetBytes(table.ToJsonString()), TableConverter.ContentType, warnings);
+            }
+        }
+
+        return HttpResponses.WriteJsonAsync(context, status, obj, warnings);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using Gantry.Core.Selectors;
+using Gantry.Server.Registry;
+using k8s.Models;
+using Microsoft.AspNetCore.Http;
+
+namespace Gantry.Server.Api;
+
+/// <summary>
+/// The <c>scale</c> subresource (autoscaling/v1 Scale) of replication controllers, replica sets and
+/// deployments: reads and writes <c>spec.replicas</c>, honouring a resourceVersion in the Scale body.
+/// </summary>
+public sealed class ScaleSubresource(ObjectRegistry registry)
+{
+    public async Task HandleAsync(HttpContext context, ResourcePath path)
+    {
+        var current = JsonNode.Parse(registry.GetRequired(path.Type, path.Namespace, path.Name!).Json)!.AsObject();
+        switch (context.Request.Method)
+        {
+            case "GET":
+                await HttpResponses.WriteJsonAsync(context, 200, ToScale(current)).ConfigureAwait(false);
+                return;
+            case "PUT":
+            {
+                var body = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
+                await WriteReplicasAsync(context, path, _ => body).ConfigureAwait(false);
+                return;
+            }
+
+            case "PATCH":
+            {
+                var contentType = PatchHandler.MediaType(context);
+                var patch = await RequestBody.ReadAsync(context).ConfigureAwait(false);
+                // A Scale has no merge keys, so a strategic merge patch of it is a JSON merge patch.
+                var apply = PatchHandler.Patcher(
+                    contentType == PatchHandler.StrategicMergePatchType ? PatchHandler.MergePatchType : contentType, path, patch);
+                await WriteReplicasAsync(context, path, apply).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+    }
+
+    private async Task WriteReplicasAsync(HttpContext context, ResourcePath path, Func<JsonObject, JsonObject> changeScale)
+    {
+        var options = QueryOptions.Write(context);
+        var updated = await registry.MutateAsync(
+            path.Type,
+            path.Namespace,
+            path.Name!,
+            current =>
+            {
+                var scale = changeScale(ToScale(current));
+                var wanted = scale["metadata"]?["resourceVersion"]?.GetValue<string>();
+                if (!string.IsNullOrEmpty(wanted) && wanted != ObjectMetadata.ResourceVersion(current))
+                {
+                    throw ApiException.Conflict(path.Type, path.Name!);
+                }
+
+                var replicas = scale["spec"]?["replicas"];
+                if (replicas is null || replicas.GetValueKind() != System.Text.Json.JsonValueKind.Number || replicas.GetValue<int>() < 0)
+                {
+                    throw ApiException.Invalid(path.Type, path.Name!, [new(Core.Validation.FieldErrorType.Invalid, "spec.replicas", "must be greater than or equal to 0", replicas?.ToJsonString())]);
+                }
+
+                var spec = current["spec"] as JsonObject ?? [];
+                spec["replicas"] = replicas.GetValue<int>();
+                current["spec"] = spec;
+                return current;
+            },
+            null,
+            null,
+            options,
+            context.RequestAborted).ConfigureAwait(false);
+        await HttpResponses.WriteJsonAsync(context, 200, ToScale(updated)).ConfigureAwait(false);
+    }
+
+    public static JsonObject ToScale(JsonObject obj)
+    {
+        var metadata = obj["metadata"]!;
+        return new JsonObject
+        {
+            ["kind"] = "Scale",
+            ["apiVersion"] = "autoscaling/v1",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = metadata["name"]?.DeepClone(),
+                ["namespace"] = metadata["namespace"]?.DeepClone(),
+                ["uid"] = metadata["uid"]?.DeepClone(),
+                ["resourceVersion"] = metadata["resourceVersion"]?.DeepClone(),
+                ["creationTimestamp"] = metadata["creationTimestamp"]?.DeepClone(),
+            },
+            ["spec"] = new JsonObject { ["replicas"] = obj["spec"]?["replicas"]?.GetValue<int>() ?? 0 },
+            ["status"] = new JsonObject
+            {
+                ["replicas"] = obj["status"]?["replicas"]?.GetValue<int>() ?? 0,
+                ["selector"] = SelectorText(obj["spec"]?["selector"]),
+            },
+        };
+    }
+
+    /// <summary>RCs select with a plain map, apps types with a LabelSelector; both print as <c>app=web</c>.</summary>
+    private static string SelectorText(JsonNode? selector)
+    {
+        if (selector is not JsonObject map)
+        {
+            return "";
+        }
+
+        if (map.ContainsKey("matchLabels") || map.ContainsKey("matchExpressions"))
+        {
+            var model = System.Text.Json.JsonSerializer.Deserialize<V1LabelSelector>(map.ToJsonString());
+            return LabelSelector.FromModel(model).ToString();
+        }
+
+        return string.Join(",", map.Select(kv => $"{kv.Key}={kv.Value?.GetValue<string>()}"));
+    }
+}

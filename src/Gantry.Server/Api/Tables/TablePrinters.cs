@@ -1,0 +1,30 @@
+using Gantry.Core.Resources;
+
+namespace Gantry.Server.Api.Tables;
+
+/// <summary>The printer of each served kind; kinds without one get the API server's default table.</summary>
+internal static class TablePrinters
+{
+    private static readonly Dictionary<(string Group, string Kind), TablePrinter> ByKind = new()
+    {
+        [("", "Pod")] = PodPrinter.Printer,
+        [("", "Node")] = NodePrinter.Printer,
+        [("", "Namespace")] = SimplePrinters.Namespace,
+        [("", "Service")] = ServicePrinter.Printer,
+        [("", "Endpoints")] = EndpointsPrinter.Printer,
+        [("", "ReplicationController")] = WorkloadPrinters.ReplicationController,
+        [("", "ConfigMap")] = SimplePrinters.ConfigMap,
+        [("", "Secret")] = SimplePrinters.Secret,
+        [("", "Event")] = EventPrinter.Printer,
+        [("", "ServiceAccount")] = SimplePrinters.ServiceAccount,
+        [("apps", "ReplicaSet")] = WorkloadPrinters.ReplicaSet,
+        [("apps", "Deployment")] = WorkloadPrinters.Deployment,
+        [("batch", "Job")] = WorkloadPrinters.Job,
+        [("coordination.k8s.io", "Lease")] = SimplePrinters.Lease,
+        [("node.k8s.io", "RuntimeClass")] = SimplePrinters.RuntimeClass,
+        [("scheduling.k8s.io", "PriorityClass")] = SimplePrinters.PriorityClass,
+    };
+
+    public static TablePrinter For(ResourceType type) =>
+        ByKind.GetValueOrDefault((type.Group, type.Kind)) ?? SimplePrinters.Default;
+}

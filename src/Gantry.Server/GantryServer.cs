@@ -1,0 +1,114 @@
+using System.Net;
+using Gantry.Core.Resources;
+using Gantry.Server.Api;
+using Gantry.Server.Controllers;
+using Gantry.Server.Registry;
+using Gantry.Server.Registry.Rules;
+using Gantry.Server.Security;
+using Gantry.Server.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Server;
+
+/// <summary>
+/// The composition root of the API server: store, watch cache, registry, HTTP endpoints and the
+/// server's own loops (bootstrap objects, namespace deletion, compaction, bookmarks).
+/// </summary>
+public sealed class GantryServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly IVersionedStore _store;
+    private readonly WatchCache _cache;
+
+    private GantryServer(WebApplication app, IVersionedStore store, WatchCache cache, ObjectRegistry registry, ClusterCredentials credentials, string kubeconfigPath)
+    {
+        _app = app;
+        _store = store;
+        _cache = cache;
+        Registry = registry;
+        Credentials = credentials;
+        KubeconfigPath = kubeconfigPath;
+    }
+
+    public ObjectRegistry Registry { get; }
+
+    public ClusterCredentials Credentials { get; }
+
+    public string KubeconfigPath { get; }
+
+    /// <summary>Faults when the server can no longer serve correctly (its cache lost the store).</summary>
+    public Task Completion => _cache.Completion;
+
+    public static async Task<GantryServer> StartAsync(ServerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var credentials = ClusterCredentials.LoadOrCreate(options.DataDirectory);
+        var kubeconfigPath = Kubeconfig.PathIn(options.DataDirectory);
+        await File.WriteAllTextAsync(kubeconfigPath, Kubeconfig.Render(options.Url, credentials.CaPem, credentials.AdminToken), cancellationToken)
+            .ConfigureAwait(false);
+        File.SetUnixFileMode(kubeconfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var store = await SqliteVersionedStore.OpenAsync(Path.Combine(options.DataDirectory, "state.db"), loggerFactory.CreateLogger<SqliteVersionedStore>(), cancellationToken)
+            .ConfigureAwait(false);
+        var cache = new WatchCache(store, ResourceCatalog.Types.Select(t => t.KeyPrefix), ObjectIndex.Build, loggerFactory.CreateLogger<WatchCache>());
+        await cache.StartAsync(cancellationToken).ConfigureAwait(false);
+        var time = TimeProvider.System;
+        var registry = new ObjectRegistry(store, cache, ResourceRulesCatalog.For, time);
+        await BootstrapObjects.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
+
+        // The binary's own folder as content root: the default (the working directory) would have
+        // ASP.NET watch that whole tree for configuration changes.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(cache);
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddSingleton<CollectionWriter>();
+        builder.Services.AddSingleton<PatchHandler>();
+        builder.Services.AddSingleton(new NodeProxy(registry, credentials.AdminToken));
+        builder.Services.AddSingleton<ResourceHandler>();
+        builder.Services.AddSingleton<ApiDispatcher>();
+        builder.Services.AddSingleton<ApiErrorHandling>();
+        builder.Services.AddSingleton(new TokenAuthentication(credentials.AdminToken));
+        builder.Services.AddSingleton<IVersionedStore>(store);
+        builder.Services.AddHostedService<NamespaceController>();
+        builder.Services.AddHostedService<StoreMaintenance>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 3 * 1024 * 1024;
+            kestrel.Listen(options.Address, options.ApiPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(credentials.ServerCertificate);
+            });
+        });
+
+        var app = builder.Build();
+        var authentication = app.Services.GetRequiredService<TokenAuthentication>();
+        var errors = app.Services.GetRequiredService<ApiErrorHandling>();
+        var dispatcher = app.Services.GetRequiredService<ApiDispatcher>();
+        app.Run(context => authentication.InvokeAsync(context, () => errors.InvokeAsync(context, () => dispatcher.HandleAsync(context))));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new GantryServer(app, store, cache, registry, credentials, kubeconfigPath);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await _app.StopAsync(stopping.Token).ConfigureAwait(false);
+        }
+
+        await _app.DisposeAsync().ConfigureAwait(false);
+        await _cache.DisposeAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
+    }
+}

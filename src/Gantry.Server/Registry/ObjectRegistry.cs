@@ -1,0 +1,506 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Gantry.Core.Patching;
+using Gantry.Core.Resources;
+using Gantry.Core.Validation;
+using Gantry.Server.Api;
+using Gantry.Server.Storage;
+
+namespace Gantry.Server.Registry;
+
+/// <summary>
+/// The generic registry every resource goes through, as Kubernetes' generic registry store: it owns
+/// system metadata (uid, resourceVersion, generation, timestamps), runs each type's defaulting and
+/// validation, enforces optimistic concurrency, graceful deletion and finalizers, and commits to the
+/// store. Reads are answered by the watch cache; a write returns only once the cache has seen it.
+/// </summary>
+public sealed class ObjectRegistry(
+    IVersionedStore store,
+    WatchCache cache,
+    Func<ResourceType, IResourceRules> rulesFor,
+    TimeProvider time)
+{
+    public WatchCache Cache => cache;
+
+    public CachedObject? Get(ResourceType type, string? ns, string name) => cache.Get(type.Key(ns, name));
+
+    public CachedObject GetRequired(ResourceType type, string? ns, string name) =>
+        Get(type, ns, name) ?? throw ApiException.NotFound(type, name);
+
+    public async Task<JsonObject> CreateAsync(ResourceType type, string? ns, JsonObject input, WriteOptions options, CancellationToken cancellationToken)
+    {
+        var obj = PrepareIdentity(type, ns, input);
+        var metadata = ObjectMetadata.Of(obj);
+        if (metadata["name"] is null && metadata["generateName"] is JsonValue generate)
+        {
+            metadata["name"] = generate.GetValue<string>() + RandomSuffix();
+        }
+
+        var name = ObjectMetadata.Name(obj) ?? "";
+        metadata.Remove("resourceVersion");
+        metadata.Remove("deletionTimestamp");
+        metadata.Remove("deletionGracePeriodSeconds");
+        metadata["uid"] = Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] = ObjectMetadata.Timestamp(time.GetUtcNow());
+        // Only types with a spec/status split track generation, as their registry strategies do.
+        if (type.HasSubresource("status"))
+        {
+            metadata["generation"] = 1;
+        }
+        else
+        {
+            metadata.Remove("generation");
+        }
+
+        // The status of a new object is the server's to set (nodes report their own from the start).
+        if (type.HasSubresource("status") && type.Kind != "Node")
+        {
+            obj.Remove("status");
+        }
+
+        var rules = rulesFor(type);
+        var typed = ObjectDecoder.Decode(type, obj, options.FieldValidation, options.Warnings);
+        rules.Default(typed);
+        var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));
+        errors.AddRange(rules.ValidateCreate(typed));
+        if (errors.Count > 0)
+        {
+            throw ApiException.Invalid(type, name, errors);
+        }
+
+        if (type.Namespaced)
+        {
+            EnsureNamespaceAcceptsContent(type, ns!, name);
+        }
+
+        var stored = ObjectDecoder.ToNode(typed);
+        if (options.FieldManager is { } manager)
+        {
+            ManagedFields.RecordUpdate(null, stored, manager, type.ApiVersion, time.GetUtcNow());
+        }
+        if (options.DryRun)
+        {
+            return stored;
+        }
+
+        var result = await store.CommitAsync(new Mutation(type.Key(ns, name), Serialize(stored), 0), cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw ApiException.AlreadyExists(type, name);
+        }
+
+        return await CommittedAsync(stored, result.Revision, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Replaces an object (PUT). For the main resource the status is kept from the stored object; for
+    /// the status subresource everything but the status is. A resourceVersion in the body must match.
+    /// </summary>
+    public Task<JsonObject> UpdateAsync(
+        ResourceType type, string? ns, string name, JsonObject input, string? subresource, WriteOptions options, CancellationToken cancellationToken)
+    {
+        var obj = PrepareIdentity(type, ns, input);
+        if (ObjectMetadata.Name(obj) != name)
+        {
+            throw ApiException.BadRequest($"the name of the object ({ObjectMetadata.Name(obj)}) does not match the name on the URL ({name})");
+        }
+
+        var precondition = ObjectMetadata.ResourceVersion(obj);
+        return MutateAsync(type, ns, name, _ => obj.DeepClone().AsObject(), precondition, subresource, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the current object, applies <paramref name="mutate"/> and writes the result with
+    /// compare-and-swap, retrying on a concurrent change unless the caller pinned a resourceVersion.
+    /// <paramref name="subresource"/> decides what the write may change: null = all but the status,
+    /// <c>status</c> = only the status, any other (e.g. <c>binding</c>) = both.
+    /// </summary>
+    public async Task<JsonObject> MutateAsync(
+        ResourceType type,
+        string? ns,
+        string name,
+        Func<JsonObject, JsonObject> mutate,
+        string? resourceVersionPrecondition,
+        string? subresource,
+        WriteOptions options,
+        CancellationToken cancellationToken)
+    {
+        var key = type.Key(ns, name);
+        while (true)
+        {
+            options.Warnings.Clear();
+            var current = cache.Get(key) ?? throw ApiException.NotFound(type, name);
+            var currentObj = JsonNode.Parse(current.Json)!.AsObject();
+            var changed = mutate(currentObj.DeepClone().AsObject());
+            var currentVersion = ObjectMetadata.ResourceVersion(currentObj);
+            var pinned = resourceVersionPrecondition;
+            if (!string.IsNullOrEmpty(pinned) && pinned != currentVersion)
+            {
+                throw ApiException.Conflict(type, name);
+            }
+
+            // A patch that sets metadata.resourceVersion (label --resource-version) pins it too.
+            if (ObjectMetadata.ResourceVersion(changed) is { Length: > 0 } patched && patched != currentVersion)
+            {
+                throw ApiException.Conflict(type, name);
+            }
+
+            // A uid in the body is a precondition: it must be this object, not one deleted and recreated.
+            if (ObjectMetadata.Uid(changed) is { Length: > 0 } uid && uid != ObjectMetadata.Uid(currentObj))
+            {
+                throw ApiException.Conflict(type, name,
+                    $"Precondition failed: UID in precondition: {uid}, UID in object meta: {ObjectMetadata.Uid(currentObj)}");
+            }
+
+            var next = PrepareUpdate(type, ns, name, changed, currentObj, subresource, options);
+            if (next is null)
+            {
+                return currentObj;
+            }
+
+            if (options.DryRun)
+            {
+                return next;
+            }
+
+            var mutation = ShouldFinishDeletion(next)
+                ? new Mutation(key, null, current.ModRevision)
+                : new Mutation(key, Serialize(next), current.ModRevision);
+            var result = await store.CommitAsync(mutation, cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                return await CommittedAsync(next, result.Revision, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Like the apiserver's GuaranteedUpdate: an unpinned write retries against the newer state until it lands.
+            if (!string.IsNullOrEmpty(pinned))
+            {
+                throw ApiException.Conflict(type, name);
+            }
+
+            await cache.WaitForRevisionAsync(result.Revision, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Returns the object to store, or null when the update changes nothing.</summary>
+    private JsonObject? PrepareUpdate(
+        ResourceType type, string? ns, string name, JsonObject changed, JsonObject currentObj, string? subresource, WriteOptions options)
+    {
+        var obj = PrepareIdentity(type, ns, changed);
+        var next = subresource == "status" ? KeepAllButStatus(currentObj, obj) : obj;
+        if (subresource is null && type.HasSubresource("status"))
+        {
+            if (currentObj["status"] is { } status)
+            {
+                next["status"] = status.DeepClone();
+            }
+            else
+            {
+                next.Remove("status");
+            }
+        }
+
+        var metadata = ObjectMetadata.Of(next);
+        var currentMeta = ObjectMetadata.Of(currentObj);
+        foreach (var systemField in new[] { "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation" })
+        {
+            if (currentMeta[systemField] is { } value)
+            {
+                metadata[systemField] = value.DeepClone();
+            }
+            else
+            {
+                metadata.Remove(systemField);
+            }
+        }
+
+        metadata.Remove("resourceVersion");
+        if (metadata["managedFields"] is null && currentMeta["managedFields"] is { } managed)
+        {
+            metadata["managedFields"] = managed.DeepClone();
+        }
+
+        var rules = rulesFor(type);
+        var typed = ObjectDecoder.Decode(type, next, options.FieldValidation, options.Warnings);
+        var oldTyped = ObjectDecoder.Decode(type, WithoutResourceVersion(currentObj), FieldValidation.Ignore, []);
+        rules.PrepareForUpdate(typed, oldTyped);
+        rules.Default(typed);
+        var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));
+        errors.AddRange(ObjectMetaValidation.ValidateUpdate(typed.Metadata, oldTyped.Metadata));
+        errors.AddRange(rules.ValidateUpdate(typed, oldTyped));
+        if (errors.Count > 0)
+        {
+            throw ApiException.Invalid(type, name, errors);
+        }
+
+        var stored = ObjectDecoder.ToNode(typed);
+        var old = WithoutResourceVersion(currentObj);
+        if (JsonNode.DeepEquals(WithoutSpecial(stored), WithoutSpecial(old)))
+        {
+            return null;
+        }
+
+        if (old["metadata"]?["generation"] is JsonValue generation && SpecChanged(stored, old))
+        {
+            ObjectMetadata.Of(stored)["generation"] = generation.GetValue<long>() + 1;
+        }
+
+        if (options.FieldManager is { } manager)
+        {
+            ManagedFields.RecordUpdate(old, stored, manager, type.ApiVersion, time.GetUtcNow(), subresource == "status" ? "status" : null);
+        }
+        return stored;
+    }
+
+    public async Task<JsonObject> DeleteAsync(ResourceType type, string? ns, string name, DeleteRequest request, CancellationToken cancellationToken)
+    {
+        if (type.Kind == "Namespace" && type.Group.Length == 0 && name is "default" or "kube-system" or "kube-public")
+        {
+            // The NamespaceLifecycle admission plugin's immortal namespaces.
+            throw ApiException.Forbidden(type, name, "this namespace may not be deleted");
+        }
+
+        var key = type.Key(ns, name);
+        while (true)
+        {
+            var current = cache.Get(key) ?? throw ApiException.NotFound(type, name);
+            var obj = JsonNode.Parse(current.Json)!.AsObject();
+            if (request.PreconditionUid is { } uid && uid != ObjectMetadata.Uid(obj))
+            {
+                throw ApiException.Conflict(type, name,
+                    $"Precondition failed: UID in precondition: {uid}, UID in object meta: {ObjectMetadata.Uid(obj)}");
+            }
+
+            if (request.PreconditionResourceVersion is { } rv && rv != ObjectMetadata.ResourceVersion(obj))
+            {
+                throw ApiException.Conflict(type, name,
+                    $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {ObjectMetadata.ResourceVersion(obj)}");
+            }
+
+            var graceful = BeginGracefulDeletion(type, obj.DeepClone().AsObject(), request);
+            if (request.DryRun || (graceful is not null && JsonNode.DeepEquals(graceful, obj)))
+            {
+                return graceful ?? obj;
+            }
+
+            var mutation = graceful is null
+                ? new Mutation(key, null, current.ModRevision)
+                : new Mutation(key, Serialize(WithoutResourceVersion(graceful)), current.ModRevision);
+            var result = await store.CommitAsync(mutation, cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                await cache.WaitForRevisionAsync(result.Revision, cancellationToken).ConfigureAwait(false);
+                return WithResourceVersion(graceful ?? obj, result.Revision);
+            }
+
+            if (result.Current is null)
+            {
+                throw ApiException.NotFound(type, name);
+            }
+
+            await cache.WaitForRevisionAsync(result.Revision, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Decides whether deletion must wait: for finalizers (including those the propagation policy adds),
+    /// for a namespace's content, or for a scheduled pod's grace period. Returns the object marked for
+    /// deletion, or null to delete it now.
+    /// </summary>
+    private JsonObject? BeginGracefulDeletion(ResourceType type, JsonObject obj, DeleteRequest request)
+    {
+        var metadata = ObjectMetadata.Of(obj);
+        var finalizers = ObjectMetadata.Finalizers(obj);
+        var policyFinalizer = request.PropagationPolicy switch
+        {
+            "Foreground" => "foregroundDeletion",
+            "Orphan" => "orphan",
+            _ => null,
+        };
+        if (policyFinalizer is not null && !finalizers.Contains(policyFinalizer) && !ObjectMetadata.IsDeleting(obj))
+        {
+            finalizers.Add(policyFinalizer);
+            metadata["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode?)f).ToArray());
+        }
+
+        var now = time.GetUtcNow();
+        var isNamespace = type.Kind == "Namespace" && type.Group.Length == 0;
+        var waitsForGrace = type.Kind == "Pod" && obj["spec"]?["nodeName"] is JsonValue node && node.GetValue<string>().Length > 0
+            && obj["status"]?["phase"]?.GetValue<string>() is not ("Succeeded" or "Failed");
+        var blocked = finalizers.Count > 0 || (isNamespace && HasSpecFinalizers(obj));
+        if (!blocked && !(waitsForGrace && request.GracePeriodSeconds != 0))
+        {
+            return null;
+        }
+
+        if (ObjectMetadata.IsDeleting(obj) && !waitsForGrace)
+        {
+            return obj;
+        }
+
+        var grace = waitsForGrace
+            ? request.GracePeriodSeconds ?? obj["spec"]?["terminationGracePeriodSeconds"]?.GetValue<long>() ?? 30
+            : 0;
+        if (!ObjectMetadata.IsDeleting(obj))
+        {
+            metadata["deletionTimestamp"] = ObjectMetadata.Timestamp(now.AddSeconds(grace));
+            metadata["deletionGracePeriodSeconds"] = grace;
+            if (metadata["generation"] is JsonValue generation && generation.GetValue<long>() > 0)
+            {
+                metadata["generation"] = generation.GetValue<long>() + 1;
+            }
+        }
+        else if (metadata["deletionGracePeriodSeconds"]?.GetValue<long>() is { } previousGrace && grace < previousGrace)
+        {
+            // A shorter grace period counts from the first deletion request, as in Kubernetes.
+            var requested = DateTimeOffset.Parse(metadata["deletionTimestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture)
+                .AddSeconds(grace - previousGrace);
+            metadata["deletionTimestamp"] = ObjectMetadata.Timestamp(requested);
+            metadata["deletionGracePeriodSeconds"] = grace;
+        }
+
+        if (isNamespace)
+        {
+            var status = obj["status"] as JsonObject ?? [];
+            status["phase"] = "Terminating";
+            obj["status"] = status;
+        }
+
+        return obj;
+    }
+
+    /// <summary>
+    /// An update that removes the last finalizer of an object being deleted completes the deletion,
+    /// except for a pod still in its grace period (its node deletes it) and a namespace not yet emptied.
+    /// </summary>
+    private static bool ShouldFinishDeletion(JsonObject obj) =>
+        ObjectMetadata.IsDeleting(obj) && ObjectMetadata.Finalizers(obj).Count == 0 &&
+        !(obj["kind"]?.GetValue<string>() == "Pod" && obj["metadata"]?["deletionGracePeriodSeconds"]?.GetValue<long>() is > 0) &&
+        !(obj["kind"]?.GetValue<string>() == "Namespace" && HasSpecFinalizers(obj));
+
+    private static bool HasSpecFinalizers(JsonObject obj) => obj["spec"]?["finalizers"] is JsonArray { Count: > 0 };
+
+    private void EnsureNamespaceAcceptsContent(ResourceType type, string ns, string name)
+    {
+        var namespaces = ResourceCatalog.Get("", "namespaces");
+        var found = cache.Get(namespaces.Key(null, ns)) ?? throw ApiException.NotFound(namespaces, ns);
+        if (JsonNode.Parse(found.Json)?["metadata"]?["deletionTimestamp"] is not null)
+        {
+            throw ApiException.Forbidden(type, name, $"unable to create new content in namespace {ns} because it is being terminated");
+        }
+    }
+
+    /// <summary>Checks and fills kind, apiVersion and namespace against the URL the request came to.</summary>
+    private static JsonObject PrepareIdentity(ResourceType type, string? ns, JsonObject input)
+    {
+        var obj = input.DeepClone().AsObject();
+        var apiVersion = obj["apiVersion"]?.GetValue<string>();
+        if (!string.IsNullOrEmpty(apiVersion) && apiVersion != type.ApiVersion)
+        {
+            throw ApiException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({type.ApiVersion})");
+        }
+
+        var kind = obj["kind"]?.GetValue<string>();
+        if (!string.IsNullOrEmpty(kind) && kind != type.Kind)
+        {
+            throw ApiException.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({type.Kind})");
+        }
+
+        obj["apiVersion"] = type.ApiVersion;
+        obj["kind"] = type.Kind;
+        var metadata = ObjectMetadata.Of(obj);
+        if (type.Namespaced)
+        {
+            var bodyNs = ObjectMetadata.Namespace(obj);
+            if (!string.IsNullOrEmpty(bodyNs) && bodyNs != ns)
+            {
+                throw ApiException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            }
+
+            metadata["namespace"] = ns;
+        }
+        else
+        {
+            metadata.Remove("namespace");
+        }
+
+        return obj;
+    }
+
+    private static JsonObject KeepAllButStatus(JsonObject current, JsonObject incoming)
+    {
+        var next = current.DeepClone().AsObject();
+        if (incoming["status"] is { } status)
+        {
+            next["status"] = status.DeepClone();
+        }
+        else
+        {
+            next.Remove("status");
+        }
+
+        return next;
+    }
+
+    /// <summary>Generation counts changes to anything but metadata and status, as Kubernetes' strategies do.</summary>
+    private static bool SpecChanged(JsonObject a, JsonObject b)
+    {
+        var left = a.DeepClone().AsObject();
+        var right = b.DeepClone().AsObject();
+        foreach (var o in new[] { left, right })
+        {
+            o.Remove("metadata");
+            o.Remove("status");
+        }
+
+        return !JsonNode.DeepEquals(left, right);
+    }
+
+    private static JsonObject WithoutSpecial(JsonObject obj)
+    {
+        var copy = obj.DeepClone().AsObject();
+        if (copy["metadata"] is JsonObject m)
+        {
+            m.Remove("managedFields");
+            m.Remove("resourceVersion");
+        }
+
+        return copy;
+    }
+
+    private static JsonObject WithoutResourceVersion(JsonObject obj)
+    {
+        var copy = obj.DeepClone().AsObject();
+        (copy["metadata"] as JsonObject)?.Remove("resourceVersion");
+        return copy;
+    }
+
+    private static JsonObject WithResourceVersion(JsonObject obj, long revision)
+    {
+        ObjectMetadata.Of(obj)["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture);
+        return obj;
+    }
+
+    private async Task<JsonObject> CommittedAsync(JsonObject stored, long revision, CancellationToken cancellationToken)
+    {
+        await cache.WaitForRevisionAsync(revision, cancellationToken).ConfigureAwait(false);
+        return WithResourceVersion(stored, revision);
+    }
+
+    private static byte[] Serialize(JsonObject obj) => Encoding.UTF8.GetBytes(obj.ToJsonString());
+
+    private static string RandomSuffix()
+    {
+        // The alphabet of apimachinery's rand.String: no vowels, no confusable characters.
+        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        Span<char> chars = stackalloc char[5];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+        }
+
+        return new string(chars);
+    }
+}

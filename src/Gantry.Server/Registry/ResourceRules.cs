@@ -1,0 +1,47 @@
+using Gantry.Core.Resources;
+using Gantry.Core.Validation;
+using k8s;
+using k8s.Models;
+
+namespace Gantry.Server.Registry;
+
+/// <summary>Typed base for <see cref="IResourceRules"/>: override only what the resource needs.</summary>
+public abstract class ResourceRules<T>(ResourceType type) : IResourceRules
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    public ResourceType Type { get; } = type;
+
+    protected virtual void Default(T obj)
+    {
+    }
+
+    protected virtual void PrepareForUpdate(T obj, T old)
+    {
+    }
+
+    protected virtual void Validate(T obj, List<FieldError> errors)
+    {
+    }
+
+    /// <summary>Validates the new object as on create, plus immutability against <paramref name="old"/>.</summary>
+    protected virtual void ValidateUpdate(T obj, T old, List<FieldError> errors) => Validate(obj, errors);
+
+    void IResourceRules.Default(IKubernetesObject<V1ObjectMeta> obj) => Default((T)obj);
+
+    void IResourceRules.PrepareForUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) =>
+        PrepareForUpdate((T)obj, (T)old);
+
+    IReadOnlyList<FieldError> IResourceRules.ValidateCreate(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        var errors = new List<FieldError>();
+        Validate((T)obj, errors);
+        return errors;
+    }
+
+    IReadOnlyList<FieldError> IResourceRules.ValidateUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
+    {
+        var errors = new List<FieldError>();
+        ValidateUpdate((T)obj, (T)old, errors);
+        return errors;
+    }
+}

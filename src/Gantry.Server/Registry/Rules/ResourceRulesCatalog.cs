@@ -1,0 +1,42 @@
+using Gantry.Core.Resources;
+using k8s.Models;
+
+namespace Gantry.Server.Registry.Rules;
+
+/// <summary>The rules of every type in <see cref="ResourceCatalog"/>.</summary>
+public static class ResourceRulesCatalog
+{
+    private static readonly Dictionary<(string Group, string Plural), IResourceRules> ByResource =
+        new IResourceRules[]
+        {
+            new NamespaceRules(),
+            new PodRules(),
+            new NodeRules(),
+            new ServiceRules(),
+            new EndpointsRules(),
+            new ReplicationControllerRules(),
+            new ConfigMapRules(),
+            new SecretRules(),
+            new EventRules(),
+            new PlainRules<V1ServiceAccount>(ResourceCatalog.Get("", "serviceaccounts")),
+            new ReplicaSetRules(),
+            new DeploymentRules(),
+            new JobRules(),
+            new LeaseRules(),
+            new RuntimeClassRules(),
+            new PriorityClassRules(),
+        }.ToDictionary(r => (r.Type.Group, r.Type.Plural));
+
+    /// <summary>Every type's rules, in the catalog's discovery order.</summary>
+    public static IReadOnlyList<IResourceRules> All { get; } = ResourceCatalog.Types.Select(t => ByResource[(t.Group, t.Plural)]).ToList();
+
+    /// <summary>The rules of <paramref name="type"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The type is not one of <see cref="ResourceCatalog.Types"/>.</exception>
+    public static IResourceRules For(ResourceType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return ByResource.TryGetValue((type.Group, type.Plural), out var rules)
+            ? rules
+            : throw new KeyNotFoundException($"no rules for {type.QualifiedPlural}");
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Gantry.Server.Security;
+
+/// <summary>
+/// The cluster's trust material, generated on first start into the data directory and reused after:
+/// a CA, the API server's certificate signed by it, and the admin bearer token.
+/// </summary>
+public sealed class ClusterCredentials
+{
+    private ClusterCredentials(string caPem, X509Certificate2 serverCertificate, string adminToken)
+    {
+        CaPem = caPem;
+        ServerCertificate = serverCertificate;
+        AdminToken = adminToken;
+    }
+
+    public string CaPem { get; }
+
+    public X509Certificate2 ServerCertificate { get; }
+
+    public string AdminToken { get; }
+
+    public static ClusterCredentials LoadOrCreate(string dataDirectory)
+    {
+        var dir = Path.Combine(dataDirectory, "pki");
+        Directory.CreateDirectory(dir);
+        var caCert = Path.Combine(dir, "ca.crt");
+        var caKey = Path.Combine(dir, "ca.key");
+        var serverCert = Path.Combine(dir, "server.crt");
+        var serverKey = Path.Combine(dir, "server.key");
+        var tokenFile = Path.Combine(dir, "admin.token");
+
+        if (!File.Exists(caCert) || !File.Exists(caKey))
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest("CN=gantry-ca", key, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+            request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+            using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(10));
+            WriteSecret(caKey, key.ExportPkcs8PrivateKeyPem());
+            File.WriteAllText(caCert, ca.ExportCertificatePem());
+            File.Delete(serverCert);
+        }
+
+        if (!File.Exists(serverCert) || !File.Exists(serverKey))
+        {
+            using var ca = X509Certificate2.CreateFromPemFile(caCert, caKey);
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest("CN=gantry-apiserver", key, HashAlgorithmName.SHA256);
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddDnsName("localhost");
+            names.AddDnsName("kubernetes");
+            names.AddDnsName("kubernetes.default");
+            names.AddDnsName("kubernetes.default.svc");
+            names.AddDnsName(Dns.GetHostName());
+            names.AddIpAddress(IPAddress.Loopback);
+            names.AddIpAddress(IPAddress.IPv6Loopback);
+            foreach (var address in LocalAddresses())
+            {
+                names.AddIpAddress(address);
+            }
+
+            request.CertificateExtensions.Add(names.Build());
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+            var serial = RandomNumberGenerator.GetBytes(16);
+            serial[0] &= 0x7f;
+            using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(5), serial);
+            WriteSecret(serverKey, key.ExportPkcs8PrivateKeyPem());
+            File.WriteAllText(serverCert, signed.ExportCertificatePem());
+        }
+
+        if (!File.Exists(tokenFile))
+        {
+            WriteSecret(tokenFile, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+        }
+
+        // Kestrel on Linux needs the key in an exportable, loaded form; PEM loading gives an ephemeral key.
+        using var pemCertificate = X509Certificate2.CreateFromPemFile(serverCert, serverKey);
+        var server = X509CertificateLoader.LoadPkcs12(pemCertificate.Export(X509ContentType.Pkcs12), null);
+        return new ClusterCredentials(File.ReadAllText(caCert), server, File.ReadAllText(tokenFile).Trim());
+    }
+
+    private static List<IPAddress> LocalAddresses()
+    {
+        try
+        {
+            return System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+                .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+                .Select(a => a.Address)
+                .Where(a => !IPAddress.IsLoopback(a) && !a.IsIPv6LinkLocal)
+                .Distinct()
+                .ToList();
+        }
+        catch (System.Net.NetworkInformation.NetworkInformationException)
+        {
+            return [];
+        }
+    }
+
+    private static void WriteSecret(string path, string content)
+    {
+        File.WriteAllText(path, content);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.Data.Sqlite;
+
+namespace Gantry.Server.Storage;
+
+/// <summary>The on-disk layout of <see cref="SqliteVersionedStore"/>.</summary>
+internal static class StoreSchema
+{
+    public const string RevisionKey = "revision";
+    public const string CompactedKey = "compacted";
+
+    private const int Version = 1;
+
+    // Keys are BLOBs of UTF-8 so that SQLite compares them with memcmp: prefix ranges are then exact
+    // byte ranges, whatever characters follow the prefix. Revisions in events are contiguous from
+    // the compacted revision + 1 up to the current one, because only successful mutations take one.
+    private const string CreateTables = """
+        CREATE TABLE meta (
+            name  TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO meta (name, value) VALUES ('revision', 0), ('compacted', 0);
+        CREATE TABLE kv (
+            key        BLOB PRIMARY KEY,
+            create_rev INTEGER NOT NULL,
+            mod_rev    INTEGER NOT NULL,
+            value      BLOB NOT NULL
+        );
+        CREATE TABLE events (
+            rev        INTEGER PRIMARY KEY,
+            type       INTEGER NOT NULL,
+            key        BLOB NOT NULL,
+            value      BLOB NOT NULL,
+            prev_value BLOB,
+            create_rev INTEGER NOT NULL
+        );
+        """;
+
+    /// <summary>Sets the writer connection's durability and creates the tables of a new store.</summary>
+    public static async Task ApplyAsync(SqliteConnection writer, CancellationToken cancellationToken)
+    {
+        await using (var command = writer.CreateCommand())
+        {
+            command.CommandText = "PRAGMA journal_mode = WAL";
+            var mode = (string?)await command.ExecuteScalarAsync(cancellationToken);
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    $"SQLite refused write-ahead logging for {writer.DataSource} (journal mode '{mode}'); " +
+                    "put the data directory on a local file system.");
+            }
+
+            // FULL fsyncs the log on every commit: an acknowledged revision survives power loss.
+            command.CommandText = "PRAGMA synchronous = FULL";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var transaction = writer.BeginTransaction();
+        await using (var command = writer.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "PRAGMA user_version";
+            var version = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            if (version == Version)
+            {
+                return;
+            }
+
+            if (version != 0)
+            {
+                throw new InvalidOperationException(
+                    $"The store {writer.DataSource} has schema version {version}, which this Gantry does not " +
+                    $"understand (it expects {Version}); run the Gantry release that wrote it.");
+            }
+
+            command.CommandText = CreateTables + $"PRAGMA user_version = {Version};";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

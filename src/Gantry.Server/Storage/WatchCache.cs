@@ -1,0 +1,321 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Server.Storage;
+
+/// <summary>
+/// The in-memory copy of the store that serves every LIST, GET and WATCH, so the store only sees
+/// writes. It follows the store's event stream in revision order; a window of recent events lets
+/// watches start from a past revision (older ones get 410 Gone, as with the Kubernetes watch cache).
+/// Objects are grouped into buckets (one per resource type) given by their key prefixes.
+/// </summary>
+public sealed class WatchCache : IAsyncDisposable
+{
+    private const int EventWindow = 100_000;
+
+    private readonly IVersionedStore _store;
+    private readonly ObjectIndexer _indexer;
+    private readonly ILogger _logger;
+    private readonly string[] _bucketPrefixes;
+    private readonly Dictionary<string, SortedDictionary<string, CachedObject>> _buckets = [];
+    private readonly Dictionary<string, List<Watcher>> _watchers = [];
+    private readonly Queue<(long Revision, string Bucket, CachedObject? Old, CachedObject? New, CachedObject? Deleted)> _window = new();
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _follow = Task.CompletedTask;
+    private long _revision;
+    private long _oldestReplayable;
+
+    public WatchCache(IVersionedStore store, IEnumerable<string> bucketPrefixes, ObjectIndexer indexer, ILogger logger)
+    {
+        _store = store;
+        _indexer = indexer;
+        _logger = logger;
+        _bucketPrefixes = bucketPrefixes.OrderByDescending(p => p.Length).ToArray();
+        foreach (var prefix in _bucketPrefixes)
+        {
+            _buckets[prefix] = new SortedDictionary<string, CachedObject>(StringComparer.Ordinal);
+            _watchers[prefix] = [];
+        }
+    }
+
+    /// <summary>The revision of the last event applied: every list served now is at least this fresh.</summary>
+    public long Revision
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _revision;
+            }
+        }
+    }
+
+    /// <summary>Completes when the cache stops following the store; faulted if it lost the stream.</summary>
+    public Task Completion => _follow;
+
+    /// <summary>Loads the current state and starts following the store.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await _store.ReadRangeAsync("/", cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            foreach (var item in snapshot.Items)
+            {
+                if (BucketOf(item.Key) is { } bucket)
+                {
+                    _buckets[bucket][item.Key] = _indexer(item.Key, item.Value, item.CreateRevision, item.ModRevision);
+                }
+            }
+
+            _revision = snapshot.Revision;
+            _oldestReplayable = snapshot.Revision;
+        }
+
+        _follow = Task.Run(() => FollowAsync(snapshot.Revision, _stopping.Token), CancellationToken.None);
+    }
+
+    private async Task FollowAsync(long fromRevision, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var e in _store.WatchAsync(fromRevision, cancellationToken).ConfigureAwait(false))
+            {
+                Apply(e);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _logger.LogCritical(ex, "Watch cache lost the store's event stream");
+            lock (_gate)
+            {
+                // Writers waiting to read their own write would wait forever: fail them instead.
+                _advanced.TrySetException(ex);
+            }
+
+            throw;
+        }
+    }
+
+    private void Apply(StoreEvent e)
+    {
+        TaskCompletionSource advanced;
+        lock (_gate)
+        {
+            if (BucketOf(e.Key) is { } bucket)
+            {
+                var items = _buckets[bucket];
+                items.TryGetValue(e.Key, out var old);
+                var indexed = _indexer(e.Key, e.Value, e.CreateRevision, e.Revision);
+                CachedObject? current = null, deleted = null;
+                if (e.Type == StoreEventType.Put)
+                {
+                    current = indexed;
+                    items[e.Key] = current;
+                }
+                else
+                {
+                    items.Remove(e.Key);
+                    deleted = indexed;
+                    old ??= indexed;
+                }
+
+                _window.Enqueue((e.Revision, bucket, old, current, deleted));
+                if (_window.Count > EventWindow)
+                {
+                    _oldestReplayable = _window.Dequeue().Revision;
+                }
+
+                foreach (var watcher in _watchers[bucket])
+                {
+                    watcher.Deliver(old, current, deleted, e.Revision);
+                }
+            }
+
+            _revision = e.Revision;
+            advanced = _advanced;
+            _advanced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        advanced.TrySetResult();
+    }
+
+    /// <summary>Waits until the cache has applied <paramref name="revision"/> (read-your-writes after a commit).</summary>
+    public async Task WaitForRevisionAsync(long revision, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task next;
+            lock (_gate)
+            {
+                if (_revision >= revision)
+                {
+                    return;
+                }
+
+                next = _advanced.Task;
+            }
+
+            await next.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public CachedObject? Get(string key)
+    {
+        lock (_gate)
+        {
+            return BucketOf(key) is { } bucket ? _buckets[bucket].GetValueOrDefault(key) : null;
+        }
+    }
+
+    /// <summary>
+    /// The matching objects in key order, starting after <paramref name="continueAfterKey"/>, at most
+    /// <paramref name="limit"/> (0 = all), with the revision they reflect and whether more remain.
+    /// </summary>
+    public (List<CachedObject> Items, long Revision, bool More) List(string bucket, WatchFilter filter, string? continueAfterKey = null, int limit = 0)
+    {
+        var result = new List<CachedObject>();
+        lock (_gate)
+        {
+            foreach (var (key, obj) in _buckets[bucket])
+            {
+                if (continueAfterKey is not null && string.CompareOrdinal(key, continueAfterKey) <= 0)
+                {
+                    continue;
+                }
+
+                if (!filter.Matches(obj))
+                {
+                    continue;
+                }
+
+                if (limit > 0 && result.Count == limit)
+                {
+                    return (result, _revision, true);
+                }
+
+                result.Add(obj);
+            }
+
+            return (result, _revision, false);
+        }
+    }
+
+    /// <summary>
+    /// Opens a watch. With <paramref name="fromRevision"/> null the watcher first receives the current
+    /// matching objects as ADDED events (optionally closed by an initial-events-end bookmark); otherwise
+    /// it receives every change after that revision. Throws <see cref="RevisionCompactedException"/>
+    /// when that revision has left the cache's window.
+    /// </summary>
+    public ChannelReader<WatchEvent> Watch(
+        string bucket, WatchFilter filter, long? fromRevision, bool bookmarks, bool initialEventsEndBookmark, CancellationToken cancellationToken)
+    {
+        var watcher = new Watcher(bucket, filter, bookmarks);
+        lock (_gate)
+        {
+            if (fromRevision is { } from)
+            {
+                if (from < _oldestReplayable)
+                {
+                    throw new RevisionCompactedException(from, _oldestReplayable);
+                }
+
+                foreach (var (revision, eventBucket, old, current, deleted) in _window)
+                {
+                    if (revision > from && eventBucket == bucket)
+                    {
+                        watcher.Deliver(old, current, deleted, revision);
+                    }
+                }
+            }
+            else
+            {
+                foreach (var obj in _buckets[bucket].Values)
+                {
+                    if (filter.Matches(obj))
+                    {
+                        watcher.Write(new WatchEvent(WatchEventType.Added, obj, obj.ModRevision));
+                    }
+                }
+
+                if (initialEventsEndBookmark)
+                {
+                    watcher.Write(new WatchEvent(WatchEventType.Bookmark, null, _revision, InitialEventsEnd: true));
+                }
+            }
+
+            _watchers[bucket].Add(watcher);
+        }
+
+        cancellationToken.Register(() => Unregister(watcher));
+        return watcher.Events;
+    }
+
+    private void Unregister(Watcher watcher)
+    {
+        lock (_gate)
+        {
+            _watchers[watcher.Bucket].Remove(watcher);
+        }
+
+        watcher.Close();
+    }
+
+    /// <summary>Sends every bookmark-wanting watcher the current revision, so it can resume from there.</summary>
+    public void SendBookmarks()
+    {
+        lock (_gate)
+        {
+            foreach (var watchers in _watchers.Values)
+            {
+                foreach (var watcher in watchers)
+                {
+                    if (watcher.WantsBookmarks)
+                    {
+                        watcher.Write(new WatchEvent(WatchEventType.Bookmark, null, _revision));
+                    }
+                }
+            }
+        }
+    }
+
+    private string? BucketOf(string key)
+    {
+        foreach (var prefix in _bucketPrefixes)
+        {
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return prefix;
+            }
+        }
+
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _follow.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Cancelled, or the failure FollowAsync already logged: nothing is left to report on the way out.
+        }
+
+        lock (_gate)
+        {
+            foreach (var watcher in _watchers.Values.SelectMany(w => w))
+            {
+                watcher.Close();
+            }
+        }
+
+        _stopping.Dispose();
+    }
+}

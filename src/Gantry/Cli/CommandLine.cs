@@ -1,0 +1,54 @@
+namespace Gantry.Cli;
+
+/// <summary>The <c>gantry</c> commands and their dispatch.</summary>
+public static class CommandLine
+{
+    private const string Usage = """
+        gantry — one cluster manager for containers, processes and frameworks
+
+        Usage:
+          gantry up [--data-dir DIR] [--api-port PORT]       start a single-node cluster (server + agent)
+          gantry server [--data-dir DIR] [--api-port PORT] [--bind-address IP]
+                                                            start the API server alone
+          gantry agent --server URL --token TOKEN --ca-file CA.crt [--node-name NAME] [--data-dir DIR]
+                                                            run a node agent that joins a server
+          gantry kubeconfig [--data-dir DIR]                print the admin kubeconfig
+          gantry version                                    print the version
+
+        The data directory defaults to /var/lib/gantry as root, ~/.local/share/gantry otherwise.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            var options = Flags.Parse(args[1..]);
+            return args[0] switch
+            {
+                "up" => await UpCommand.RunAsync(options, withAgent: true).ConfigureAwait(false),
+                "server" => await UpCommand.RunAsync(options, withAgent: false).ConfigureAwait(false),
+                "agent" => await AgentCommand.RunAsync(options).ConfigureAwait(false),
+                "kubeconfig" => KubeconfigCommand.Run(options),
+                "version" => VersionCommand.Run(),
+                _ => Fail($"unknown command \"{args[0]}\""),
+            };
+        }
+        catch (UsageException ex)
+        {
+            return Fail(ex.Message);
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        Console.Error.WriteLine("Run 'gantry --help' for usage.");
+        return 2;
+    }
+}

@@ -1,0 +1,3 @@
+using Gantry.Cli;
+
+return await CommandLine.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,7 @@
+namespace Gantry.Durability;
+
+internal enum WriteKind
+{
+    Create,
+    Update,
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using Gantry.Agent.Cgroups;
+using Gantry.Agent.Images;
+using Gantry.Agent.Runtimes;
+using Gantry.Agent.Runtimes.Oci;
+using Xunit;
+
+namespace Gantry.IntegrationTests;
+
+public sealed class OciRuntimeTests : IAsyncLifetime
+{
+    private readonly RuntimeHarness _harness = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task A_busybox_container_runs_with_runc_under_its_limits_and_prints_to_its_log()
+    {
+        var pod = _harness.NewPod(new CgroupLimits(MemoryLimitBytes: 128 << 20, PidsLimit: 64));
+        var handle = await _harness.StartAsync(_harness.Oci, pod, new ContainerSpec
+        {
+            Name = "hello",
+            Image = "busybox",
+            Command = ["sh", "-c"],
+            Args = ["echo hello from $(hostname) as $(id -u) in $PWD; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max"],
+            WorkingDir = "/tmp",
+            Limits = new CgroupLimits(MemoryLimitBytes: 64 << 20, PidsLimit: 32),
+        });
+
+        var exited = await _harness.WaitForExitAsync(_harness.Oci, handle);
+
+        Assert.Equal((0, ExitReason.Completed), (exited.ExitCode, exited.Reason));
+        Assert.Equal($"hello from {pod.Name} as 0 in /tmp\n{64 << 20}\n32\n", await File.ReadAllTextAsync(_harness.Oci.LogPath(handle)));
+    }
+
+    [Fact]
+    public async Task Exec_into_a_running_busybox_container_returns_its_output_and_exit_code()
+    {
+        var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "target",
+            Image = "busybox",
+            Command = ["sleep", "30"],
+            Env = [new EnvVar("GREETING", "hi")],
+        });
+
+        await using var session = await _harness.Oci.ExecAsync(handle, new ExecRequest(["sh", "-c", "echo $GREETING from $(cat /proc/1/comm); cat; echo oops >&2; exit 3"]), _harness.Ct);
+        await session.Stdin.WriteAsync("piped\n"u8.ToArray(), _harness.Ct);
+        session.Stdin.Close();
+        var stdout = new StreamReader(session.Stdout).ReadToEndAsync(_harness.Ct);
+        var stderr = new StreamReader(session.Stderr).ReadToEndAsync(_harness.Ct);
+        var code = await session.WaitForExitAsync(_harness.Ct);
+
+        Assert.Equal(3, code);
+        Assert.Equal("hi from sleep\npiped\n", await stdout);
+        Assert.Equal("oops\n", await stderr);
+    }
+
+    [Fact]
+    public async Task Exec_with_a_tty_runs_the_command_on_a_terminal_inside_the_container()
+    {
+        var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "target",
+            Image = "busybox",
+            Command = ["sleep", "30"],
+        });
+
+        await using var session = await _harness.Oci.ExecAsync(handle, new ExecRequest(["sh", "-c", "tty; exit 4"], Tty: true), _harness.Ct);
+        var output = await new StreamReader(session.Stdout).ReadToEndAsync(_harness.Ct);
+
+        Assert.Equal(4, await session.WaitForExitAsync(_harness.Ct));
+        Assert.StartsWith("/dev/pts/", output.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stop_sends_SIGTERM_to_the_container_and_SIGKILL_after_the_grace_period()
+    {
+        var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "stubborn",
+            Image = "busybox",
+            Command = ["sh", "-c", "trap 'echo got TERM' TERM; echo ready; while :; do sleep 0.05; done"],
+        });
+        await _harness.WaitForLogAsync(_harness.Oci, handle, "ready");
+
+        var stopwatch = Stopwatch.StartNew();
+        await _harness.Oci.StopAsync(handle, TimeSpan.FromSeconds(1), _harness.Ct);
+        var elapsed = stopwatch.Elapsed;
+
+        var exited = Assert.IsType<ContainerExited>(await _harness.Oci.StatusAsync(handle, _harness.Ct));
+        Assert.Equal((137, ExitReason.Error), (exited.ExitCode, exited.Reason));
+        Assert.Contains("got TERM", await File.ReadAllTextAsync(_harness.Oci.LogPath(handle)), StringComparison.Ordinal);
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_container_over_its_memory_limit_is_reported_OOMKilled()
+    {
+        var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "hog",
+            Image = "busybox",
+            Command = ["tail", "/dev/zero"],
+            Limits = new CgroupLimits(MemoryLimitBytes: 32 << 20),
+        });
+
+        var exited = await _harness.WaitForExitAsync(_harness.Oci, handle);
+
+        Assert.Equal((137, ExitReason.OOMKilled), (exited.ExitCode, exited.Reason));
+    }
+
+    [Fact]
+    public async Task A_running_container_is_adopted_by_a_fresh_runtime_under_the_same_pid()
+    {
+        var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "sleeper",
+            Image = "busybox",
+            Command = ["sleep", "30"],
+        });
+        var before = Assert.IsType<ContainerRunning>(await _harness.Oci.StatusAsync(handle, _harness.Ct));
+
+        var fresh = new OciRuntime(_harness.Options, _harness.OciOptions, new PodSandboxes(_harness.Cgroups), _harness.Images);
+        var adopted = await fresh.AdoptAsync(_harness.Ct);
+
+        Assert.Equal(handle, Assert.Single(adopted));
+        Assert.Equal(before, await fresh.StatusAsync(handle, _harness.Ct));
+    }
+
+    [Fact]
+    public async Task An_image_that_is_not_on_the_node_fails_the_start_and_leaves_nothing_behind()
+    {
+        var pod = _harness.NewPod();
+
+        await Assert.ThrowsAsync<ImageNotFoundException>(() => _harness.Oci.StartAsync(pod, new ContainerSpec { Name = "x", Image = "nginx:1.27" }, _harness.Ct));
+
+        Assert.Empty(await _harness.Oci.AdoptAsync(_harness.Ct));
+    }
+}

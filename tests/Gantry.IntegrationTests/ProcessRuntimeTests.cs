@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using Gantry.Agent.Cgroups;
+using Gantry.Agent.Runtimes;
+using Gantry.Agent.Runtimes.Processes;
+using Xunit;
+
+namespace Gantry.IntegrationTests;
+
+public sealed class ProcessRuntimeTests : IAsyncLifetime
+{
+    private readonly RuntimeHarness _harness = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task Echo_writes_hello_to_its_log_file_and_exits_with_code_zero()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "hello",
+            Command = ["echo", "hello"],
+        });
+
+        var exited = await _harness.WaitForExitAsync(_harness.Process, handle);
+
+        Assert.Equal((0, ExitReason.Completed), (exited.ExitCode, exited.Reason));
+        Assert.Equal("hello\n", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)));
+    }
+
+    [Fact]
+    public async Task The_workload_is_init_of_its_own_pid_namespace_inside_the_pods_network_namespace()
+    {
+        var netns = "gantry-it-" + Guid.NewGuid().ToString("N")[..8];
+        await RunAsync("ip", "netns", "add", netns);
+        try
+        {
+            var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(networkNamespace: $"/var/run/netns/{netns}"), new ContainerSpec
+            {
+                Name = "where",
+                Command = ["sh", "-c", "echo pid=$$; readlink /proc/self/ns/net"],
+            });
+
+            await _harness.WaitForExitAsync(_harness.Process, handle);
+
+            var inode = (await RunAsync("stat", "-L", "-c", "%i", $"/var/run/netns/{netns}")).Trim();
+            var log = await File.ReadAllTextAsync(_harness.Process.LogPath(handle));
+            Assert.StartsWith("pid=1\n", log, StringComparison.Ordinal);
+            Assert.Contains($"net:[{inode}]", log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await RunAsync("ip", "netns", "delete", netns);
+        }
+    }
+
+    [Fact]
+    public async Task A_process_over_its_memory_limit_is_reported_OOMKilled()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "hog",
+            // tail keeps the last lines it has read; /dev/zero has no line ends, so it keeps everything.
+            Command = ["tail", "/dev/zero"],
+            Limits = new CgroupLimits(MemoryLimitBytes: 32 << 20),
+        });
+
+        var exited = await _harness.WaitForExitAsync(_harness.Process, handle);
+
+        Assert.Equal((137, ExitReason.OOMKilled), (exited.ExitCode, exited.Reason));
+    }
+
+    [Fact]
+    public async Task A_fork_bomb_is_held_at_the_pids_limit()
+    {
+        const int limit = 24;
+        var pod = _harness.NewPod();
+        var handle = await _harness.StartAsync(_harness.Process, pod, new ContainerSpec
+        {
+            Name = "bomb",
+            // The classic bomb, each generation waiting for the next so that none of it exits before
+            // the limit is reached; dash gives up when it cannot fork, so it burns out by itself.
+            // The CPU limit keeps the machine's other users unbothered meanwhile.
+            Command = ["sh", "-c", "bomb() { bomb | bomb & wait; }; bomb"],
+            Limits = new CgroupLimits(CpuLimitMillicores: 300, PidsLimit: limit),
+        });
+        var pids = _harness.Cgroups.Open(_harness.Cgroups.ContainerPath(pod.Uid, handle.Id)).DirectoryOf("pids")!;
+        while (ReadCounter(Path.Combine(pids, "pids.events"), "max") == 0)
+        {
+            await Task.Delay(10, _harness.Ct);
+        }
+
+        await _harness.Process.StopAsync(handle, TimeSpan.Zero, _harness.Ct);
+
+        Assert.InRange(int.Parse(File.ReadAllText(Path.Combine(pids, "pids.peak")), CultureInfo.InvariantCulture), 2, limit);
+        Assert.Equal("0", File.ReadAllText(Path.Combine(pids, "pids.current")).Trim());
+        Assert.Contains("Cannot fork", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)), StringComparison.Ordinal);
+        Assert.IsType<ContainerExited>(await _harness.Process.StatusAsync(handle, _harness.Ct));
+    }
+
+    [Fact]
+    public async Task Stop_sends_SIGTERM_and_after_the_grace_period_SIGKILL()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "stubborn",
+            Command = ["sh", "-c", "trap 'echo got TERM' TERM; echo ready; while :; do sleep 0.05; done"],
+        });
+        await _harness.WaitForLogAsync(_harness.Process, handle, "ready");
+
+        var stopwatch = Stopwatch.StartNew();
+        await _harness.Process.StopAsync(handle, TimeSpan.FromSeconds(1), _harness.Ct);
+        var elapsed = stopwatch.Elapsed;
+
+        var exited = Assert.IsType<ContainerExited>(await _harness.Process.StatusAsync(handle, _harness.Ct));
+        Assert.Equal((137, ExitReason.Error), (exited.ExitCode, exited.Reason));
+        Assert.Contains("got TERM", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)), StringComparison.Ordinal);
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_workload_that_handles_SIGTERM_exits_within_the_grace_period_with_its_own_code()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "polite",
+            Command = ["sh", "-c", "trap 'exit 3' TERM; echo ready; while :; do sleep 0.05; done"],
+        });
+        await _harness.WaitForLogAsync(_harness.Process, handle, "ready");
+
+        var stopwatch = Stopwatch.StartNew();
+        await _harness.Process.StopAsync(handle, TimeSpan.FromSeconds(10), _harness.Ct);
+
+        var exited = Assert.IsType<ContainerExited>(await _harness.Process.StatusAsync(handle, _harness.Ct));
+        Assert.Equal((3, ExitReason.Error), (exited.ExitCode, exited.Reason));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_checkpointed_process_is_adopted_by_a_fresh_runtime_still_running_under_the_same_pid()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "sleeper",
+            Command = ["sleep", "30"],
+        });
+        var before = Assert.IsType<ContainerRunning>(await _harness.Process.StatusAsync(handle, _harness.Ct));
+
+        var fresh = new ProcessRuntime(_harness.Options, new PodSandboxes(new CgroupManager(CgroupHierarchies.Detect(), "gantry-it/pods")));
+        var adopted = await fresh.AdoptAsync(_harness.Ct);
+
+        Assert.Equal(handle, Assert.Single(adopted));
+        Assert.Equal(before, await fresh.StatusAsync(adopted[0], _harness.Ct));
+        Assert.DoesNotContain(Environment.ProcessId, Ancestors(before.Pid));
+        await fresh.StopAsync(adopted[0], TimeSpan.Zero, _harness.Ct);
+        Assert.Equal(137, Assert.IsType<ContainerExited>(await fresh.StatusAsync(adopted[0], _harness.Ct)).ExitCode);
+    }
+
+    [Fact]
+    public async Task Exec_runs_in_the_containers_namespaces_and_returns_output_and_exit_code()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "target",
+            Command = ["sleep", "30"],
+            Env = [new EnvVar("GREETING", "hi from env")],
+        });
+
+        await using var session = await _harness.Process.ExecAsync(handle, new ExecRequest(["sh", "-c", "echo \"$GREETING\"; ps -o pid,comm | grep -c sleep; exit 7"]), _harness.Ct);
+        session.Stdin.Close();
+        var output = await new StreamReader(session.Stdout).ReadToEndAsync(_harness.Ct);
+        var code = await session.WaitForExitAsync(_harness.Ct);
+
+        Assert.Equal(7, code);
+        Assert.Equal("hi from env\n1\n", output);
+    }
+
+    private static IEnumerable<int> Ancestors(int pid)
+    {
+        for (var current = pid; current > 1;)
+        {
+            var stat = File.ReadAllText($"/proc/{current}/stat");
+            current = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+            yield return current;
+        }
+    }
+
+    private static long ReadCounter(string file, string name) =>
+        File.ReadAllLines(file).Select(l => l.Split(' ')).Where(p => p[0] == name).Select(p => long.Parse(p[1], CultureInfo.InvariantCulture)).FirstOrDefault();
+
+    private static async Task<string> RunAsync(string program, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(startInfo)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)}: {await process.StandardError.ReadToEndAsync()}");
+        return output;
+    }
+}

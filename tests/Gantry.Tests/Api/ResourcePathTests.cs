@@ -1,0 +1,97 @@
+using Gantry.Server.Api;
+using Xunit;
+
+namespace Gantry.Tests.Api;
+
+public sealed class ResourcePathTests
+{
+    /// <summary>Parses a full request path the way the dispatcher splits it: /api/{version}/… or /apis/{group}/{version}/….</summary>
+    private static ResourcePath? Parse(string path)
+    {
+        var segments = path.Trim('/').Split('/');
+        return segments[0] == "api"
+            ? ResourcePath.Parse("", segments[1], segments.AsSpan(2))
+            : ResourcePath.Parse(segments[1], segments[2], segments.AsSpan(3));
+    }
+
+    private static (string Plural, string? Namespace, string? Name, string? Subresource) Parts(string path)
+    {
+        var parsed = Parse(path);
+        Assert.NotNull(parsed);
+        return (parsed.Type.Plural, parsed.Namespace, parsed.Name, parsed.Subresource);
+    }
+
+    [Fact]
+    public void A_pod_subresource_path_names_the_pod_its_namespace_and_the_subresource() =>
+        Assert.Equal(("pods", "default", "web", "log"), Parts("/api/v1/namespaces/default/pods/web/log"));
+
+    [Fact]
+    public void A_namespaced_object_path_names_the_object() =>
+        Assert.Equal(("configmaps", "default", "x", null), Parts("/api/v1/namespaces/default/configmaps/x"));
+
+    [Fact]
+    public void A_namespaced_collection_path_names_the_namespace_only() =>
+        Assert.Equal(("pods", "default", null, null), Parts("/api/v1/namespaces/default/pods"));
+
+    [Fact]
+    public void A_namespace_path_names_the_namespace_object() =>
+        Assert.Equal(("namespaces", null, "kube-system", null), Parts("/api/v1/namespaces/kube-system"));
+
+    [Fact]
+    public void The_namespaces_collection_is_cluster_scoped() =>
+        Assert.Equal(("namespaces", null, null, null), Parts("/api/v1/namespaces"));
+
+    [Fact]
+    public void A_namespace_status_path_addresses_the_namespace_itself() =>
+        Assert.Equal(("namespaces", null, "x", "status"), Parts("/api/v1/namespaces/x/status"));
+
+    [Fact]
+    public void A_namespace_finalize_path_addresses_the_namespace_itself() =>
+        Assert.Equal(("namespaces", null, "x", "finalize"), Parts("/api/v1/namespaces/x/finalize"));
+
+    [Fact]
+    public void A_node_status_path_names_the_node_and_the_subresource() =>
+        Assert.Equal(("nodes", null, "n1", "status"), Parts("/api/v1/nodes/n1/status"));
+
+    [Fact]
+    public void A_grouped_collection_without_a_namespace_spans_all_namespaces()
+    {
+        var parsed = Parse("/apis/apps/v1/deployments");
+
+        Assert.NotNull(parsed);
+        Assert.Equal("apps", parsed.Type.Group);
+        Assert.Equal(("deployments", null, null, null), (parsed.Type.Plural, parsed.Namespace, parsed.Name, parsed.Subresource));
+    }
+
+    [Fact]
+    public void A_grouped_namespaced_subresource_path_is_parsed() =>
+        Assert.Equal(("deployments", "default", "web", "scale"), Parts("/apis/apps/v1/namespaces/default/deployments/web/scale"));
+
+    [Fact]
+    public void An_unknown_plural_is_not_a_resource() =>
+        Assert.Null(Parse("/api/v1/namespaces/default/widgets"));
+
+    [Fact]
+    public void A_plural_in_the_wrong_group_is_not_a_resource() =>
+        Assert.Null(Parse("/api/v1/deployments"));
+
+    [Fact]
+    public void An_unknown_version_is_not_a_resource() =>
+        Assert.Null(Parse("/apis/apps/v1beta1/deployments"));
+
+    [Fact]
+    public void A_namespaced_path_to_a_cluster_scoped_type_is_not_a_resource() =>
+        Assert.Null(Parse("/api/v1/namespaces/default/nodes/n1"));
+
+    [Fact]
+    public void An_unknown_subresource_is_not_a_resource() =>
+        Assert.Null(Parse("/api/v1/namespaces/default/pods/web/bogus"));
+
+    [Fact]
+    public void A_path_deeper_than_a_subresource_is_not_a_resource() =>
+        Assert.Null(Parse("/api/v1/namespaces/default/pods/web/log/more"));
+
+    [Fact]
+    public void A_namespace_status_path_in_a_named_group_is_not_a_resource() =>
+        Assert.Null(Parse("/apis/apps/v1/namespaces/x/status"));
+}

@@ -1,0 +1,72 @@
+using Gantry.E2E.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Gantry.E2E;
+
+/// <summary>
+/// The node agent of <c>gantry up</c>: its node is Ready, and pods bound to it run as real OCI
+/// containers (busybox, with runc) and real processes, with logs, exec and port-forward through
+/// the API server. Pods name their node, as there is no scheduler yet.
+/// </summary>
+[Collection(GantryCollection.Name)]
+public sealed class NodeAgentTests(GantryFixture fixture, ITestOutputHelper output) : E2ETest(fixture, output)
+{
+    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(60);
+
+    private async Task<string> NodeNameAsync() =>
+        (await Ok("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}")).Stdout.Trim();
+
+    private async Task RunPodAsync(string ns, string name, string? runtimeClass, string script)
+    {
+        var node = await NodeNameAsync();
+        await CreateObjectAsync(ns, new
+        {
+            apiVersion = "v1",
+            kind = "Pod",
+            metadata = new { name },
+            spec = new
+            {
+                nodeName = node,
+                runtimeClassName = runtimeClass,
+                terminationGracePeriodSeconds = 2,
+                containers = new[] { new { name = "main", image = "busybox", command = new[] { "sh", "-c", script } } },
+            },
+        });
+        await Ok(new KubectlOptions { Timeout = StartPatience + TimeSpan.FromSeconds(10) },
+            "wait", "--for=jsonpath={.status.phase}=Running", $"pod/{name}", "-n", ns, $"--timeout={(int)StartPatience.TotalSeconds}s");
+    }
+
+    [Fact]
+    public async Task The_node_registers_Ready_with_a_lease()
+    {
+        var node = await NodeNameAsync();
+        Assert.Equal("True", (await Ok("get", "node", node, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")).Stdout.Trim());
+        Assert.Equal(node, (await Ok("get", "lease", node, "-n", "kube-node-lease", "-o", "jsonpath={.spec.holderIdentity}")).Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task A_busybox_pod_runs_in_a_container_and_its_logs_show_its_output()
+    {
+        var ns = await CreateNamespaceAsync("agent-oci");
+        await RunPodAsync(ns, "bb", null, "echo hello from busybox; sleep 3600");
+
+        await Eventually.Until(() => Run("logs", "bb", "-n", ns), r => r.Stdout.Contains("hello from busybox", StringComparison.Ordinal),
+            Patience, "the busybox pod's log");
+        await Ok("delete", "pod", "bb", "-n", ns, "--timeout=30s");
+    }
+
+    [Fact]
+    public async Task A_process_pod_runs_and_exec_returns_the_exit_code()
+    {
+        var ns = await CreateNamespaceAsync("agent-process");
+        await RunPodAsync(ns, "proc", "process", "echo hello from a process; sleep 3600");
+
+        await Eventually.Until(() => Run("logs", "proc", "-n", ns), r => r.Stdout.Contains("hello from a process", StringComparison.Ordinal),
+            Patience, "the process pod's log");
+        Assert.Equal("in-pod", (await Ok("exec", "proc", "-n", ns, "--", "echo", "in-pod")).Stdout.Trim());
+        var failed = await Run("exec", "proc", "-n", ns, "--", "sh", "-c", "exit 3");
+        Assert.Equal(3, failed.ExitCode);
+        await Ok("delete", "pod", "proc", "-n", ns, "--timeout=30s");
+    }
+}
