@@ -17,7 +17,7 @@ public sealed class WatchCache : IAsyncDisposable
     private readonly ObjectIndexer _indexer;
     private readonly ILogger _logger;
     private readonly string[] _bucketPrefixes;
-    private readonly Dictionary<string, SortedDictionary<string, CachedObject>> _buckets = [];
+    private readonly Dictionary<string, CacheBucket> _buckets = [];
     private readonly Dictionary<string, List<Watcher>> _watchers = [];
     private readonly Queue<(long Revision, string Bucket, CachedObject? Old, CachedObject? New, CachedObject? Deleted)> _window = new();
     private readonly Lock _gate = new();
@@ -35,7 +35,7 @@ public sealed class WatchCache : IAsyncDisposable
         _bucketPrefixes = bucketPrefixes.OrderByDescending(p => p.Length).ToArray();
         foreach (var prefix in _bucketPrefixes)
         {
-            _buckets[prefix] = new SortedDictionary<string, CachedObject>(StringComparer.Ordinal);
+            _buckets[prefix] = new CacheBucket();
             _watchers[prefix] = [];
         }
     }
@@ -65,7 +65,7 @@ public sealed class WatchCache : IAsyncDisposable
             {
                 if (BucketOf(item.Key) is { } bucket)
                 {
-                    _buckets[bucket][item.Key] = _indexer(item.Key, item.Value, item.CreateRevision, item.ModRevision);
+                    _buckets[bucket].Set(_indexer(item.Key, item.Value, item.CreateRevision, item.ModRevision));
                 }
             }
 
@@ -109,19 +109,17 @@ public sealed class WatchCache : IAsyncDisposable
             if (BucketOf(e.Key) is { } bucket)
             {
                 var items = _buckets[bucket];
-                items.TryGetValue(e.Key, out var old);
                 var indexed = _indexer(e.Key, e.Value, e.CreateRevision, e.Revision);
-                CachedObject? current = null, deleted = null;
+                CachedObject? old, current = null, deleted = null;
                 if (e.Type == StoreEventType.Put)
                 {
                     current = indexed;
-                    items[e.Key] = current;
+                    old = items.Set(current);
                 }
                 else
                 {
-                    items.Remove(e.Key);
                     deleted = indexed;
-                    old ??= indexed;
+                    old = items.Remove(e.Key) ?? indexed;
                 }
 
                 _window.Enqueue((e.Revision, bucket, old, current, deleted));
@@ -168,7 +166,7 @@ public sealed class WatchCache : IAsyncDisposable
     {
         lock (_gate)
         {
-            return BucketOf(key) is { } bucket ? _buckets[bucket].GetValueOrDefault(key) : null;
+            return BucketOf(key) is { } bucket ? _buckets[bucket].Get(key) : null;
         }
     }
 
@@ -181,13 +179,8 @@ public sealed class WatchCache : IAsyncDisposable
         var result = new List<CachedObject>();
         lock (_gate)
         {
-            foreach (var (key, obj) in _buckets[bucket])
+            foreach (var obj in _buckets[bucket].Range(filter.Prefix, continueAfterKey))
             {
-                if (continueAfterKey is not null && string.CompareOrdinal(key, continueAfterKey) <= 0)
-                {
-                    continue;
-                }
-
                 if (!filter.Matches(obj))
                 {
                     continue;
@@ -234,7 +227,7 @@ public sealed class WatchCache : IAsyncDisposable
             }
             else
             {
-                foreach (var obj in _buckets[bucket].Values)
+                foreach (var obj in _buckets[bucket].Range(filter.Prefix, null))
                 {
                     if (filter.Matches(obj))
                     {
