@@ -2,6 +2,7 @@ using System.Net;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
 using Gantry.Server.Controllers;
+using Gantry.Server.Informers;
 using Gantry.Server.Registry;
 using Gantry.Server.Registry.Rules;
 using Gantry.Server.Security;
@@ -81,6 +82,12 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<IVersionedStore>(store);
         builder.Services.AddHostedService<NamespaceController>();
         builder.Services.AddHostedService<StoreMaintenance>();
+        var client = new InProcessClient(registry, "gantry-controller-manager");
+        builder.Services.AddSingleton(client);
+        builder.Services.AddSingleton(new SharedInformers(cache, loggerFactory));
+        builder.Services.AddSingleton(new EventRecorder(client, "gantry-controller-manager", time, loggerFactory.CreateLogger<EventRecorder>()));
+        // Last: it starts the informers every loop above has asked for.
+        builder.Services.AddHostedService<InformerHost>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = 3 * 1024 * 1024;

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Gantry.Server.Api;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Server.Informers;
+
+/// <summary>
+/// Records core/v1 Events about objects, as client-go's recorder does: in the background (a decision
+/// never waits for its event), and a repeat of the same reason and message about the same object
+/// raises the existing event's count instead of adding one.
+/// </summary>
+public sealed class EventRecorder
+{
+    /// <summary>How many events are remembered for aggregation; beyond it, repeats start new events.</summary>
+    private const int MaxRemembered = 10_000;
+
+    private readonly InProcessClient _client;
+    private readonly string _component;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<Corev1Event> _pending = Channel.CreateBounded<Corev1Event>(
+        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly ConcurrentDictionary<string, string> _recorded = new();
+
+    public EventRecorder(InProcessClient client, string component, TimeProvider time, ILogger logger)
+    {
+        _client = client;
+        _component = component;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Queues an event; <paramref name="type"/> is <c>Normal</c> or <c>Warning</c>.</summary>
+    public void Record(IKubernetesObject<V1ObjectMeta> about, string type, string reason, string message)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        _pending.Writer.TryWrite(new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { NamespaceProperty = about.Namespace() ?? "default" },
+            InvolvedObject = new V1ObjectReference
+            {
+                ApiVersion = about.ApiVersion,
+                Kind = about.Kind,
+                Name = about.Name(),
+                NamespaceProperty = about.Namespace(),
+                Uid = about.Uid(),
+                ResourceVersion = about.ResourceVersion(),
+            },
+            Type = type,
+            Reason = reason,
+            Message = message,
+            Source = new V1EventSource { Component = _component },
+            ReportingComponent = _component,
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Count = 1,
+        });
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var e in _pending.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await WriteAsync(e, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ApiException ex)
+                {
+                    _logger.LogDebug("Event {Reason} about {Kind} {Name} not recorded: {Message}", e.Reason, e.InvolvedObject.Kind, e.InvolvedObject.Name, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WriteAsync(Corev1Event e, CancellationToken cancellationToken)
+    {
+        var key = $"{e.InvolvedObject.Uid}\n{e.Reason}\n{e.Message}";
+        if (_recorded.TryGetValue(key, out var existing))
+        {
+            try
+            {
+                await _client.MutateAsync<Corev1Event>(e.Namespace(), existing, current =>
+                {
+                    current.Count = (current.Count ?? 1) + 1;
+                    current.LastTimestamp = e.LastTimestamp;
+                }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ApiException ex) when (ex.Code == 404)
+            {
+                _recorded.TryRemove(key, out _);
+            }
+        }
+
+        e.Metadata.Name = $"{e.InvolvedObject.Name}.{_time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000:x}";
+        var created = await _client.CreateAsync(e, cancellationToken).ConfigureAwait(false);
+        if (_recorded.Count >= MaxRemembered)
+        {
+            _recorded.Clear();
+        }
+
+        _recorded[key] = created.Name();
+    }
+}
