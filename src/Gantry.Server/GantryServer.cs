@@ -3,6 +3,8 @@ using Gantry.Core.Resources;
 using Gantry.Server.Api;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
+using Gantry.Server.Kernel;
+using Gantry.Server.Scheduling;
 using Gantry.Server.Registry;
 using Gantry.Server.Registry.Rules;
 using Gantry.Server.Security;
@@ -84,8 +86,17 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<StoreMaintenance>();
         var client = new InProcessClient(registry, "gantry-controller-manager");
         builder.Services.AddSingleton(client);
-        builder.Services.AddSingleton(new SharedInformers(cache, loggerFactory));
         builder.Services.AddSingleton(new EventRecorder(client, "gantry-controller-manager", time, loggerFactory.CreateLogger<EventRecorder>()));
+        var informers = new SharedInformers(cache, loggerFactory);
+        builder.Services.AddSingleton(informers);
+        var allocator = new Allocator(new ResourceLedger(), time);
+        var allocation = new AllocationLoop(allocator);
+        builder.Services.AddSingleton(allocator);
+        builder.Services.AddSingleton(allocation);
+        builder.Services.AddSingleton(new PodLedgerSync(informers, allocator.Ledger, allocation, PodScheduler.Framework.Id));
+        builder.Services.AddHostedService(services => services.GetRequiredService<AllocationLoop>());
+        builder.Services.AddSingleton<PodScheduler>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PodScheduler>());
         // Last: it starts the informers every loop above has asked for.
         builder.Services.AddHostedService<InformerHost>();
         builder.WebHost.ConfigureKestrel(kestrel =>

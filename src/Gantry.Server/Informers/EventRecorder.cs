@@ -33,9 +33,13 @@ public sealed class EventRecorder
         _logger = logger;
     }
 
-    /// <summary>Queues an event; <paramref name="type"/> is <c>Normal</c> or <c>Warning</c>.</summary>
-    public void Record(IKubernetesObject<V1ObjectMeta> about, string type, string reason, string message)
+    /// <summary>
+    /// Queues an event; <paramref name="type"/> is <c>Normal</c> or <c>Warning</c>. <paramref name="component"/>
+    /// names the loop that decided (kubectl's "From" column), the recorder's own by default.
+    /// </summary>
+    public void Record(IKubernetesObject<V1ObjectMeta> about, string type, string reason, string message, string? component = null)
     {
+        component ??= _component;
         var now = _time.GetUtcNow().UtcDateTime;
         _pending.Writer.TryWrite(new Corev1Event
         {
@@ -52,8 +56,8 @@ public sealed class EventRecorder
             Type = type,
             Reason = reason,
             Message = message,
-            Source = new V1EventSource { Component = _component },
-            ReportingComponent = _component,
+            Source = new V1EventSource { Component = component },
+            ReportingComponent = component,
             FirstTimestamp = now,
             LastTimestamp = now,
             Count = 1,

@@ -229,7 +229,13 @@ public sealed class ObjectRegistry(
         rules.Default(typed);
         var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));
         errors.AddRange(ObjectMetaValidation.ValidateUpdate(typed.Metadata, oldTyped.Metadata));
-        errors.AddRange(rules.ValidateUpdate(typed, oldTyped));
+        // A binding sets what no update of the object may (a pod's spec.nodeName): like the apiserver's
+        // binding storage, it is checked by its own rule (PodBinding), not by the update validation.
+        if (subresource != "binding")
+        {
+            errors.AddRange(rules.ValidateUpdate(typed, oldTyped));
+        }
+
         if (errors.Count > 0)
         {
             throw ApiException.Invalid(type, name, errors);

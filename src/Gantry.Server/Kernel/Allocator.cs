@@ -1,0 +1,335 @@
+using System.Collections.Immutable;
+using System.Globalization;
+
+namespace Gantry.Server.Kernel;
+
+/// <summary>
+/// Offers the ledger's free resources to frameworks, Mesos-style. Each round, every node's
+/// unoffered free resources go, whole, to one framework: the one whose role is furthest below its
+/// quota, else the one with the lowest weighted dominant share (Dominant Resource Fairness over
+/// allocated plus offered), skipping frameworks that declined that node recently (offer filters).
+/// Accepting commits to the ledger atomically; nothing is ever committed beyond what was offered.
+/// </summary>
+public sealed class Allocator
+{
+    /// <summary>Mesos' default <c>refuse_seconds</c>: how long resources left unused are kept from the framework that left them.</summary>
+    public static readonly TimeSpan DefaultRefusal = TimeSpan.FromSeconds(5);
+
+    private readonly ResourceLedger _ledger;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (FrameworkInfo Info, IOfferReceiver Receiver)> _frameworks = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _suppressed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RoleSettings> _roles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Offer> _offers = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Framework, string Node), DateTimeOffset> _filters = [];
+    private long _nextOffer;
+
+    public Allocator(ResourceLedger ledger, TimeProvider time)
+    {
+        _ledger = ledger;
+        _time = time;
+    }
+
+    public ResourceLedger Ledger => _ledger;
+
+    public void SetRole(string role, RoleSettings settings)
+    {
+        lock (_gate)
+        {
+            _roles[role] = settings;
+        }
+    }
+
+    public void Register(FrameworkInfo framework, IOfferReceiver receiver)
+    {
+        lock (_gate)
+        {
+            _frameworks[framework.Id] = (framework, receiver);
+        }
+    }
+
+    /// <summary>Removes the framework and takes back its offers; its allocations stay until released.</summary>
+    public void Unregister(string frameworkId)
+    {
+        lock (_gate)
+        {
+            _frameworks.Remove(frameworkId);
+            _suppressed.Remove(frameworkId);
+            foreach (var offer in _offers.Values.Where(o => o.FrameworkId == frameworkId).ToList())
+            {
+                _offers.Remove(offer.Id);
+            }
+        }
+    }
+
+    /// <summary>Stops offers to a framework that has nothing to run (Mesos' SUPPRESS); <see cref="Revive"/> resumes them and clears its filters.</summary>
+    public void Suppress(string frameworkId)
+    {
+        lock (_gate)
+        {
+            _suppressed.Add(frameworkId);
+        }
+    }
+
+    public void Revive(string frameworkId)
+    {
+        lock (_gate)
+        {
+            _suppressed.Remove(frameworkId);
+            foreach (var key in _filters.Keys.Where(k => k.Framework == frameworkId).ToList())
+            {
+                _filters.Remove(key);
+            }
+        }
+    }
+
+    public IReadOnlyList<Offer> OutstandingOffers(string frameworkId)
+    {
+        lock (_gate)
+        {
+            return [.. _offers.Values.Where(o => o.FrameworkId == frameworkId)];
+        }
+    }
+
+    /// <summary>One allocation round: makes and delivers new offers; returns them.</summary>
+    public IReadOnlyList<Offer> Allocate()
+    {
+        List<(IOfferReceiver Receiver, Offer Offer)> made = [];
+        List<(IOfferReceiver Receiver, string OfferId)> rescinded = [];
+        lock (_gate)
+        {
+            var snapshot = _ledger.Snapshot();
+            RescindInvalid(snapshot, rescinded);
+            var now = _time.GetUtcNow();
+            foreach (var key in _filters.Where(f => f.Value <= now).Select(f => f.Key).ToList())
+            {
+                _filters.Remove(key);
+            }
+
+            var candidates = _frameworks.Values.Where(f => !_suppressed.Contains(f.Info.Id)).ToList();
+            if (candidates.Count == 0)
+            {
+                return [];
+            }
+
+            var total = snapshot.Total;
+            var holding = candidates.ToDictionary(
+                f => f.Info.Id,
+                f => snapshot.AllocatedByFramework.GetValueOrDefault(f.Info.Id, ResourceVector.Zero),
+                StringComparer.Ordinal);
+            var offeredOnNode = new Dictionary<string, ResourceVector>(StringComparer.Ordinal);
+            foreach (var offer in _offers.Values)
+            {
+                offeredOnNode[offer.Node] = offeredOnNode.GetValueOrDefault(offer.Node, ResourceVector.Zero).Add(offer.Resources);
+                if (holding.TryGetValue(offer.FrameworkId, out var held))
+                {
+                    holding[offer.FrameworkId] = held.Add(offer.Resources);
+                }
+            }
+
+            var available = new List<(string Node, ResourceVector Free)>();
+            foreach (var node in snapshot.Nodes.Values.OrderBy(n => n.Node, StringComparer.Ordinal))
+            {
+                var free = node.Free.Subtract(offeredOnNode.GetValueOrDefault(node.Node, ResourceVector.Zero));
+                if (free.Pods > 0 && (free.CpuMillis > 0 || free.MemoryBytes > 0))
+                {
+                    available.Add((node.Node, Clamp(free)));
+                }
+            }
+
+            var unofferedTotal = available.Aggregate(ResourceVector.Zero, (sum, a) => sum.Add(a.Free));
+            foreach (var (node, free) in available)
+            {
+                var headroom = QuotaHeadroom(holding);
+                var chosen = Choose(candidates, holding, total, node, now, free, unofferedTotal, headroom);
+                if (chosen is null)
+                {
+                    continue;
+                }
+
+                var offer = new Offer(NextOfferId(), chosen.Value.Info.Id, node, free);
+                _offers[offer.Id] = offer;
+                holding[chosen.Value.Info.Id] = holding[chosen.Value.Info.Id].Add(free);
+                unofferedTotal = unofferedTotal.Subtract(free);
+                made.Add((chosen.Value.Receiver, offer));
+            }
+        }
+
+        foreach (var (receiver, offerId) in rescinded)
+        {
+            receiver.OnRescind(offerId);
+        }
+
+        foreach (var group in made.GroupBy(m => m.Receiver))
+        {
+            group.Key.OnOffers([.. group.Select(m => m.Offer)]);
+        }
+
+        return [.. made.Select(m => m.Offer)];
+    }
+
+    /// <summary>
+    /// Commits <paramref name="work"/> against the named offers of one node, all or nothing. The work
+    /// must fit in the offers together. With <paramref name="keepRemainder"/> what is left stays
+    /// offered to the framework (the pod scheduler places many pods on one offer); otherwise it goes
+    /// back to the pool and is kept from this framework for <see cref="DefaultRefusal"/>, as in Mesos.
+    /// </summary>
+    public LedgerCommit Accept(IReadOnlyList<string> offerIds, IReadOnlyList<Allocation> work, bool keepRemainder)
+    {
+        lock (_gate)
+        {
+            var offers = new List<Offer>(offerIds.Count);
+            foreach (var id in offerIds)
+            {
+                if (!_offers.TryGetValue(id, out var offer))
+                {
+                    return LedgerCommit.Refused(work.Count > 0 ? work[0].Node : "", $"offer {id} is no longer valid");
+                }
+
+                offers.Add(offer);
+            }
+
+            if (offers.Count == 0 || offers.Any(o => o.Node != offers[0].Node || o.FrameworkId != offers[0].FrameworkId))
+            {
+                return LedgerCommit.Refused(offers.FirstOrDefault()?.Node ?? "", "the offers must be of one node and one framework");
+            }
+
+            var node = offers[0].Node;
+            if (work.Any(w => w.Node != node || w.FrameworkId != offers[0].FrameworkId))
+            {
+                return LedgerCommit.Refused(node, "work must be placed on the offered node by the offer's framework");
+            }
+
+            var offered = offers.Aggregate(ResourceVector.Zero, (sum, o) => sum.Add(o.Resources));
+            var used = work.Aggregate(ResourceVector.Zero, (sum, w) => sum.Add(w.Resources));
+            var shortfalls = used.Shortfalls(offered);
+            if (shortfalls.Count > 0)
+            {
+                return LedgerCommit.Refused(node, $"the work needs more {string.Join(", ", shortfalls)} than was offered");
+            }
+
+            var commit = _ledger.TryCommit(work);
+            if (!commit.Succeeded)
+            {
+                return commit;
+            }
+
+            foreach (var offer in offers)
+            {
+                _offers.Remove(offer.Id);
+            }
+
+            var remainder = offered.Subtract(used);
+            if (keepRemainder)
+            {
+                if (!remainder.IsZero)
+                {
+                    var kept = new Offer(offers[0].Id, offers[0].FrameworkId, node, remainder);
+                    _offers[kept.Id] = kept;
+                }
+            }
+            else
+            {
+                _filters[(offers[0].FrameworkId, node)] = _time.GetUtcNow() + DefaultRefusal;
+            }
+
+            return LedgerCommit.Committed;
+        }
+    }
+
+    /// <summary>Returns the offer's resources to the pool; the node is not offered to this framework again for <paramref name="refuse"/>.</summary>
+    public void Decline(string offerId, TimeSpan refuse)
+    {
+        lock (_gate)
+        {
+            if (_offers.Remove(offerId, out var offer) && refuse > TimeSpan.Zero)
+            {
+                _filters[(offer.FrameworkId, offer.Node)] = _time.GetUtcNow() + refuse;
+            }
+        }
+    }
+
+    /// <summary>Offers of nodes that left, or that can no longer back them (the node shrank, work was recorded under them).</summary>
+    private void RescindInvalid(LedgerSnapshot snapshot, List<(IOfferReceiver, string)> rescinded)
+    {
+        foreach (var byNode in _offers.Values.GroupBy(o => o.Node).ToList())
+        {
+            var free = snapshot.Nodes.TryGetValue(byNode.Key, out var account) ? account.Free : null;
+            var offered = byNode.Aggregate(ResourceVector.Zero, (sum, o) => sum.Add(o.Resources));
+            if (free is not null && offered.FitsIn(free))
+            {
+                continue;
+            }
+
+            foreach (var offer in byNode)
+            {
+                _offers.Remove(offer.Id);
+                if (_frameworks.TryGetValue(offer.FrameworkId, out var framework))
+                {
+                    rescinded.Add((framework.Receiver, offer.Id));
+                }
+            }
+        }
+    }
+
+    private (FrameworkInfo Info, IOfferReceiver Receiver)? Choose(
+        List<(FrameworkInfo Info, IOfferReceiver Receiver)> candidates, Dictionary<string, ResourceVector> holding, ResourceVector total,
+        string node, DateTimeOffset now, ResourceVector free, ResourceVector unofferedTotal, ResourceVector headroom)
+    {
+        (FrameworkInfo Info, IOfferReceiver Receiver)? best = null;
+        var bestKey = (Quota: false, Share: double.MaxValue);
+        foreach (var candidate in candidates)
+        {
+            if (_filters.TryGetValue((candidate.Info.Id, node), out var until) && until > now)
+            {
+                continue;
+            }
+
+            var role = _roles.GetValueOrDefault(candidate.Info.Role, RoleSettings.Default);
+            var roleHolding = RoleHolding(candidate.Info.Role, holding);
+            var belowQuota = !role.Quota.IsZero && !role.Quota.FitsIn(roleHolding);
+
+            // Resources still owed to roles below their quota are not offered to anyone else.
+            if (!belowQuota && !headroom.IsZero && !headroom.FitsIn(Clamp(unofferedTotal.Subtract(free))))
+            {
+                continue;
+            }
+
+            var share = holding[candidate.Info.Id].DominantShare(total) / Math.Max(role.Weight, 1e-9);
+            var key = (Quota: belowQuota, Share: share);
+            if (best is null || (key.Quota && !bestKey.Quota) || (key.Quota == bestKey.Quota && key.Share < bestKey.Share))
+            {
+                best = candidate;
+                bestKey = key;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>What the roles below their quota still need, in all.</summary>
+    private ResourceVector QuotaHeadroom(Dictionary<string, ResourceVector> holding)
+    {
+        var headroom = ResourceVector.Zero;
+        foreach (var (role, settings) in _roles)
+        {
+            if (!settings.Quota.IsZero)
+            {
+                headroom = headroom.Add(Clamp(settings.Quota.Subtract(RoleHolding(role, holding))));
+            }
+        }
+
+        return headroom;
+    }
+
+    private ResourceVector RoleHolding(string role, Dictionary<string, ResourceVector> holding) =>
+        _frameworks.Values.Where(f => f.Info.Role == role && holding.ContainsKey(f.Info.Id))
+            .Aggregate(ResourceVector.Zero, (sum, f) => sum.Add(holding[f.Info.Id]));
+
+    private static ResourceVector Clamp(ResourceVector v) => new(
+        Math.Max(0, v.CpuMillis), Math.Max(0, v.MemoryBytes), Math.Max(0, v.EphemeralStorageBytes), Math.Max(0, v.Pods),
+        v.Extended.Where(e => e.Value > 0).ToImmutableSortedDictionary(StringComparer.Ordinal));
+
+    private string NextOfferId() => "offer-" + (++_nextOffer).ToString(CultureInfo.InvariantCulture);
+}

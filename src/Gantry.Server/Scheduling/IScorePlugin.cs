@@ -1,0 +1,12 @@
+namespace Gantry.Server.Scheduling;
+
+/// <summary>A preference at the Score extension point: 0 to 100 for a node that passed every filter, higher is better.</summary>
+public interface IScorePlugin
+{
+    string Name { get; }
+
+    /// <summary>How much this score counts relative to the others (kube-scheduler's plugin weight).</summary>
+    int Weight { get; }
+
+    int Score(PodInfo pod, NodeInfo node);
+}

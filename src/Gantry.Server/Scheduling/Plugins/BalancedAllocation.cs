@@ -1,0 +1,20 @@
+namespace Gantry.Server.Scheduling.Plugins;
+
+/// <summary>Prefers nodes whose cpu and memory would be used in similar proportions after placing the pod, so neither strands the other.</summary>
+public sealed class BalancedAllocation : IScorePlugin
+{
+    public string Name => nameof(BalancedAllocation);
+
+    public int Weight => 1;
+
+    public int Score(PodInfo pod, NodeInfo node)
+    {
+        var cpu = Fraction(node.Allocatable.CpuMillis, node.Allocatable.CpuMillis - node.Free.CpuMillis + pod.Requests.CpuMillis);
+        var memory = Fraction(node.Allocatable.MemoryBytes, node.Allocatable.MemoryBytes - node.Free.MemoryBytes + pod.Requests.MemoryBytes);
+        // The standard deviation of two fractions is half their distance.
+        var deviation = Math.Abs(cpu - memory) / 2;
+        return (int)((1 - deviation) * 100);
+    }
+
+    private static double Fraction(long capacity, long requested) => capacity <= 0 ? 1 : Math.Min(1, (double)requested / capacity);
+}

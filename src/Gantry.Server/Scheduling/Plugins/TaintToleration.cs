@@ -1,0 +1,33 @@
+using k8s.Models;
+
+namespace Gantry.Server.Scheduling.Plugins;
+
+/// <summary>
+/// A node's NoSchedule and NoExecute taints keep off pods that do not tolerate them; among feasible
+/// nodes, fewer untolerated PreferNoSchedule taints score higher.
+/// </summary>
+public sealed class TaintToleration : IFilterPlugin, IScorePlugin
+{
+    public string Name => nameof(TaintToleration);
+
+    public int Weight => 3;
+
+    public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
+    {
+        foreach (var taint in node.Node.Spec?.Taints ?? [])
+        {
+            if (taint.Effect is "NoSchedule" or "NoExecute" && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, taint))
+            {
+                return [$"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}"];
+            }
+        }
+
+        return [];
+    }
+
+    public int Score(PodInfo pod, NodeInfo node)
+    {
+        var untolerated = (node.Node.Spec?.Taints ?? []).Count(t => t.Effect == "PreferNoSchedule" && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, t));
+        return Math.Max(0, 100 - (untolerated * 10));
+    }
+}

@@ -1,0 +1,280 @@
+using Gantry.Server.Api;
+using Gantry.Server.Informers;
+using Gantry.Server.Kernel;
+using Gantry.Server.Registry;
+using k8s.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Server.Scheduling;
+
+/// <summary>
+/// The built-in pod scheduler, the kernel's first framework. It takes pending pods in priority
+/// order, runs the scheduling framework over the nodes it holds offers for, commits each placement
+/// against its offer (the ledger refuses any over-commitment) and binds the pod. A pod that fits
+/// nowhere gets <c>PodScheduled=False</c> and a FailedScheduling event in Kubernetes' words, and is
+/// tried again when the cluster changes. With nothing pending it gives its offers back.
+/// </summary>
+public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
+{
+    public const string SchedulerName = "default-scheduler";
+    public static readonly FrameworkInfo Framework = new("gantry-pod-scheduler", SchedulerName, "kubernetes");
+
+    private const int MaxConcurrentBinds = 64;
+
+    private readonly SharedInformers _informers;
+    private readonly Informer<V1Node> _nodes;
+    private readonly Allocator _allocator;
+    private readonly AllocationLoop _allocation;
+    private readonly InProcessClient _client;
+    private readonly EventRecorder _events;
+    private readonly ILogger<PodScheduler> _logger;
+    private readonly TimeProvider _time;
+    private readonly SchedulingQueue _queue = new();
+    private readonly SchedulingFramework _framework = SchedulingFramework.Default();
+    private readonly PodsByNode _podsByNode = new();
+    private readonly SemaphoreSlim _binds = new(MaxConcurrentBinds);
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Dictionary<string, SchedulingDecision> _lastDecisions = new(StringComparer.Ordinal);
+    private int _woken;
+
+    public PodScheduler(
+        SharedInformers informers, Allocator allocator, AllocationLoop allocation, InProcessClient client, EventRecorder events,
+        ILogger<PodScheduler> logger, TimeProvider time)
+    {
+        _informers = informers;
+        _allocator = allocator;
+        _allocation = allocation;
+        _client = client;
+        _events = events;
+        _logger = logger;
+        _time = time;
+        _nodes = informers.For<V1Node>();
+        _nodes.OnChange((_, _) => RetryUnschedulable());
+        informers.For<V1Pod>().OnChange(OnPod);
+    }
+
+    /// <summary>The last decision about a pod, every node examined, for <c>gantry explain</c>; null if it was never tried.</summary>
+    public SchedulingDecision? Explain(string ns, string name)
+    {
+        lock (_lastDecisions)
+        {
+            return _lastDecisions.GetValueOrDefault($"{ns}/{name}");
+        }
+    }
+
+    public void OnOffers(IReadOnlyList<Offer> offers) => RetryUnschedulable();
+
+    public void OnRescind(string offerId) => Wake();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _informers.WaitForSyncAsync(stoppingToken).ConfigureAwait(false);
+            _allocator.Register(Framework, this);
+            Wake();
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await _wake.WaitAsync(stoppingToken).ConfigureAwait(false);
+                Interlocked.Exchange(ref _woken, 0);
+                ScheduleQueued(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void ScheduleQueued(CancellationToken cancellationToken)
+    {
+        if (_queue.ActiveCount == 0)
+        {
+            foreach (var offer in _allocator.OutstandingOffers(Framework.Id))
+            {
+                _allocator.Decline(offer.Id, TimeSpan.Zero);
+            }
+
+            _allocator.Suppress(Framework.Id);
+            return;
+        }
+
+        _allocator.Revive(Framework.Id);
+        _allocator.Allocate();
+        var nodes = NodeInfos(out var offersByNode);
+        var index = nodes.Select((n, i) => (n.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        while (!cancellationToken.IsCancellationRequested && _queue.Pop() is { } pod)
+        {
+            var key = $"{pod.Namespace()}/{pod.Name()}";
+            var info = PodInfo.Of(pod);
+            var decision = _framework.Schedule(info, nodes);
+            Remember(key, decision);
+            if (decision.Node is not { } node)
+            {
+                _queue.MarkUnschedulable(key, pod);
+                _ = ReportUnschedulableAsync(pod, decision.Message, cancellationToken);
+                continue;
+            }
+
+            var allocation = new Allocation(pod.Uid(), node, Framework.Id, info.Requests);
+            var commit = _allocator.Accept(offersByNode[node], [allocation], keepRemainder: true);
+            if (!commit.Succeeded)
+            {
+                Log.PlacementRefused(_logger, key, node, commit.Reason);
+                _queue.Upsert(key, pod);
+                nodes = NodeInfos(out offersByNode);
+                continue;
+            }
+
+            var chosen = nodes[index[node]];
+            nodes[index[node]] = chosen with { Free = chosen.Free.Subtract(info.Requests), Pods = [.. chosen.Pods, pod] };
+            _ = BindAsync(pod, node, cancellationToken);
+        }
+    }
+
+    /// <summary>The nodes as this framework sees them now: what its offers leave free on each, and the pods each runs.</summary>
+    private List<NodeInfo> NodeInfos(out Dictionary<string, List<string>> offersByNode)
+    {
+        var offers = _allocator.OutstandingOffers(Framework.Id);
+        offersByNode = offers.GroupBy(o => o.Node, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(o => o.Id).ToList(), StringComparer.Ordinal);
+        var free = offers.GroupBy(o => o.Node, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Aggregate(ResourceVector.Zero, (sum, o) => sum.Add(o.Resources)), StringComparer.Ordinal);
+        return [.. _nodes.List().OrderBy(n => n.Name(), StringComparer.Ordinal).Select(node => new NodeInfo(
+            node,
+            ResourceVector.From(node.Status?.Allocatable),
+            free.GetValueOrDefault(node.Name(), ResourceVector.Zero),
+            _podsByNode.On(node.Name())))];
+    }
+
+    private async Task BindAsync(V1Pod pod, string node, CancellationToken cancellationToken)
+    {
+        await _binds.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await PodBinding.BindAsync(_client.Registry, pod.Namespace(), pod.Name(), node, pod.Uid(), new WriteOptions(FieldManager: SchedulerName), _time, cancellationToken)
+                .ConfigureAwait(false);
+            _events.Record(pod, "Normal", "Scheduled", $"Successfully assigned {pod.Namespace()}/{pod.Name()} to {node}", SchedulerName);
+        }
+        catch (Exception ex) when (ex is ApiException or OperationCanceledException)
+        {
+            _allocator.Ledger.Release(pod.Uid());
+            if (ex is ApiException { Code: not 404 } api)
+            {
+                Log.BindFailed(_logger, pod.Namespace(), pod.Name(), node, api.Message);
+            }
+        }
+        finally
+        {
+            _binds.Release();
+        }
+    }
+
+    private async Task ReportUnschedulableAsync(V1Pod pod, string message, CancellationToken cancellationToken)
+    {
+        var current = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
+        if (current is { Status: "False", Reason: "Unschedulable" } && current.Message == message)
+        {
+            return;
+        }
+
+        _events.Record(pod, "Warning", "FailedScheduling", message, SchedulerName);
+        try
+        {
+            await _client.MutateAsync<V1Pod>(pod.Namespace(), pod.Name(), p =>
+            {
+                p.Status ??= new V1PodStatus();
+                p.Status.Phase ??= "Pending";
+                var conditions = p.Status.Conditions ?? [];
+                var existing = conditions.FirstOrDefault(c => c.Type == "PodScheduled");
+                if (existing is null)
+                {
+                    existing = new V1PodCondition { Type = "PodScheduled" };
+                    conditions.Add(existing);
+                }
+
+                if (existing.Status != "False")
+                {
+                    existing.LastTransitionTime = _time.GetUtcNow().UtcDateTime;
+                }
+
+                existing.Status = "False";
+                existing.Reason = "Unschedulable";
+                existing.Message = message;
+                p.Status.Conditions = conditions;
+            }, cancellationToken, "status").ConfigureAwait(false);
+        }
+        catch (ApiException ex) when (ex.Code is 404 or 409)
+        {
+        }
+    }
+
+    private void OnPod(V1Pod? old, V1Pod? current)
+    {
+        _podsByNode.Update(old, current);
+        var pod = current ?? old!;
+        var key = $"{pod.Namespace()}/{pod.Name()}";
+        if (current is null || !IsPending(current))
+        {
+            _queue.Remove(key);
+            if (old is not null && PodLedgerSync.Holds(old) && (current is null || !PodLedgerSync.Holds(current)))
+            {
+                RetryUnschedulable();
+            }
+
+            return;
+        }
+
+        if (old is not null && IsPending(old) && old.Metadata.Generation == current.Metadata.Generation)
+        {
+            _queue.Refresh(key, current);
+            return;
+        }
+
+        _queue.Upsert(key, current);
+        Wake();
+    }
+
+    private static bool IsPending(V1Pod pod) =>
+        string.IsNullOrEmpty(pod.Spec.NodeName)
+        && pod.Metadata.DeletionTimestamp is null
+        && (pod.Spec.SchedulerName ?? SchedulerName) == SchedulerName
+        && pod.Status?.Phase is not ("Succeeded" or "Failed");
+
+    private void RetryUnschedulable()
+    {
+        if (_queue.RetryUnschedulable())
+        {
+            Wake();
+        }
+    }
+
+    private void Wake()
+    {
+        if (Interlocked.Exchange(ref _woken, 1) == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    private void Remember(string key, SchedulingDecision decision)
+    {
+        lock (_lastDecisions)
+        {
+            if (_lastDecisions.Count > 10_000)
+            {
+                _lastDecisions.Clear();
+            }
+
+            _lastDecisions[key] = decision;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Placing {Pod} on {Node} was refused: {Reason}")]
+        public static partial void PlacementRefused(ILogger logger, string pod, string node, string? reason);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Binding {Namespace}/{Pod} to {Node} failed: {Reason}")]
+        public static partial void BindFailed(ILogger logger, string @namespace, string pod, string node, string reason);
+    }
+}

@@ -1,0 +1,97 @@
+using Gantry.Server.Scheduling.Plugins;
+
+namespace Gantry.Server.Scheduling;
+
+/// <summary>
+/// Runs the filter plugins over the nodes, then the score plugins over the feasible ones, and picks
+/// the best. In large clusters it stops looking once it has found enough feasible nodes, starting
+/// each search where the last one stopped, as kube-scheduler's percentageOfNodesToScore does.
+/// Pure: the same pod and nodes give the same decision.
+/// </summary>
+public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IReadOnlyList<IScorePlugin> scores)
+{
+    private const int MinFeasibleNodesToFind = 100;
+    private const int MinFeasibleNodesPercentageToFind = 5;
+
+    private int _nextStart;
+
+    public static SchedulingFramework Default()
+    {
+        var affinity = new NodeAffinity();
+        var taints = new TaintToleration();
+        return new SchedulingFramework(
+            [new NodeName(), new NodeUnschedulable(), new NodeResourcesFit(), affinity, taints, new NodePorts()],
+            [new LeastAllocated(), new BalancedAllocation(), affinity, taints]);
+    }
+
+    /// <summary>Decides for <paramref name="pod"/>; with <paramref name="explain"/> every node is examined and scored.</summary>
+    public SchedulingDecision Schedule(PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool explain = false)
+    {
+        var wanted = explain ? nodes.Count : FeasibleNodesToFind(nodes.Count);
+        var verdicts = new List<NodeVerdict>();
+        var feasible = new List<NodeInfo>();
+        var start = nodes.Count == 0 ? 0 : _nextStart % nodes.Count;
+        var examined = 0;
+        for (; examined < nodes.Count && feasible.Count < wanted; examined++)
+        {
+            var node = nodes[(start + examined) % nodes.Count];
+            var refusal = Refusal(pod, node);
+            if (refusal is null)
+            {
+                feasible.Add(node);
+            }
+            else
+            {
+                verdicts.Add(new NodeVerdict(node.Name, refusal.Value.Plugin, refusal.Value.Reasons, new Dictionary<string, int>(), 0));
+            }
+        }
+
+        _nextStart = start + examined;
+        NodeVerdict? best = null;
+        foreach (var node in feasible)
+        {
+            var perPlugin = new Dictionary<string, int>(scores.Count);
+            long total = 0;
+            foreach (var score in scores)
+            {
+                var value = score.Score(pod, node);
+                perPlugin[score.Name] = value;
+                total += (long)value * score.Weight;
+            }
+
+            var verdict = new NodeVerdict(node.Name, null, [], perPlugin, total);
+            verdicts.Add(verdict);
+            if (best is null || total > best.Total)
+            {
+                best = verdict;
+            }
+        }
+
+        return new SchedulingDecision(best?.Node, nodes.Count, verdicts);
+    }
+
+    private (string Plugin, IReadOnlyList<string> Reasons)? Refusal(PodInfo pod, NodeInfo node)
+    {
+        foreach (var filter in filters)
+        {
+            var reasons = filter.Filter(pod, node);
+            if (reasons.Count > 0)
+            {
+                return (filter.Name, reasons);
+            }
+        }
+
+        return null;
+    }
+
+    private static int FeasibleNodesToFind(int nodes)
+    {
+        if (nodes < MinFeasibleNodesToFind)
+        {
+            return nodes;
+        }
+
+        var percentage = Math.Max(MinFeasibleNodesPercentageToFind, 50 - (nodes / 125));
+        return Math.Max(MinFeasibleNodesToFind, nodes * percentage / 100);
+    }
+}
