@@ -1,0 +1,48 @@
+using Gantry.Server.Scheduling;
+using Xunit;
+using static Gantry.Tests.Scheduling.Nodes;
+
+namespace Gantry.Tests.Scheduling;
+
+public sealed class SchedulingFrameworkTests
+{
+    [Fact]
+    public void The_pod_goes_to_the_least_allocated_feasible_node()
+    {
+        var decision = SchedulingFramework.Default().Schedule(Pod(), [Node("busy", usedCpus: 3), Node("idle")]);
+
+        Assert.Equal("idle", decision.Node);
+    }
+
+    [Fact]
+    public void An_unschedulable_pod_gets_the_reasons_counted_per_node_in_kubernetes_words()
+    {
+        var pod = Pod("2", configure: s => s.NodeSelector = new Dictionary<string, string> { ["zone"] = "a" });
+        var nodes = new[]
+        {
+            Node("n1", cpus: 1, labels: new Dictionary<string, string> { ["zone"] = "a" }),
+            Node("n2"),
+            Node("n3"),
+        };
+
+        var decision = SchedulingFramework.Default().Schedule(pod, nodes);
+
+        Assert.Null(decision.Node);
+        Assert.Equal("0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector.", decision.Message);
+    }
+
+    [Fact]
+    public void With_no_nodes_the_message_says_so()
+    {
+        Assert.Equal("0/0 nodes are available: no nodes available to schedule pods.", SchedulingFramework.Default().Schedule(Pod(), []).Message);
+    }
+
+    [Fact]
+    public void An_explanation_scores_every_feasible_node_and_names_the_filter_that_refused_the_others()
+    {
+        var decision = SchedulingFramework.Default().Schedule(Pod("3"), [Node("small", cpus: 1), Node("big")], explain: true);
+
+        Assert.Equal("NodeResourcesFit", decision.Verdicts.Single(v => v.Node == "small").RefusedBy);
+        Assert.Contains("LeastAllocated", decision.Verdicts.Single(v => v.Node == "big").Scores.Keys);
+    }
+}
