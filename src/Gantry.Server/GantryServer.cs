@@ -97,6 +97,8 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService(services => services.GetRequiredService<AllocationLoop>());
         builder.Services.AddSingleton<PodScheduler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PodScheduler>());
+        builder.Services.AddSingleton(new NodeLifecycleOptions());
+        builder.Services.AddHostedService<NodeLifecycleController>();
         // Last: it starts the informers every loop above has asked for.
         builder.Services.AddHostedService<InformerHost>();
         builder.WebHost.ConfigureKestrel(kestrel =>
