@@ -78,6 +78,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<PatchHandler>();
         builder.Services.AddSingleton(new NodeProxy(registry, credentials.AdminToken));
         builder.Services.AddSingleton<ResourceHandler>();
+        builder.Services.AddSingleton<ExplainEndpoint>();
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
         builder.Services.AddSingleton(new TokenAuthentication(credentials.AdminToken));

@@ -6,7 +6,7 @@ namespace Gantry.Server.Api;
 /// Routes a request by its path: health, version, discovery and OpenAPI documents, then the
 /// resource paths under <c>/api/v1</c> and <c>/apis/{group}/{version}</c>.
 /// </summary>
-public sealed class ApiDispatcher(ResourceHandler resources)
+public sealed class ApiDispatcher(ResourceHandler resources, ExplainEndpoint explain)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -20,6 +20,12 @@ public sealed class ApiDispatcher(ResourceHandler resources)
 
         if (await DiscoveryEndpoints.TryHandleAsync(context, segments).ConfigureAwait(false))
         {
+            return;
+        }
+
+        if (ExplainEndpoint.Matches(segments))
+        {
+            await explain.HandleAsync(context, segments).ConfigureAwait(false);
             return;
         }
 

@@ -3,8 +3,21 @@ using k8s.Models;
 
 namespace Gantry.Server.Scheduling;
 
-/// <summary>A pod being scheduled, with what it requests computed once.</summary>
+/// <summary>
+/// A pod being scheduled, with what it requests computed once, and what scores count it as
+/// requesting: like kube-scheduler, a pod asking for no cpu or memory counts as 100m and 200Mi,
+/// so that best-effort pods still spread.
+/// </summary>
 public sealed record PodInfo(V1Pod Pod, ResourceVector Requests)
 {
+    private const long DefaultCpuMillis = 100;
+    private const long DefaultMemoryBytes = 200L * 1024 * 1024;
+
+    public ResourceVector ScoringRequests { get; } = Requests with
+    {
+        CpuMillis = Requests.CpuMillis == 0 ? DefaultCpuMillis : Requests.CpuMillis,
+        MemoryBytes = Requests.MemoryBytes == 0 ? DefaultMemoryBytes : Requests.MemoryBytes,
+    };
+
     public static PodInfo Of(V1Pod pod) => new(pod, PodRequests.Of(pod));
 }

@@ -2,6 +2,7 @@ using Gantry.Server.Api;
 using Gantry.Server.Informers;
 using Gantry.Server.Kernel;
 using Gantry.Server.Registry;
+using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,7 +36,6 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
     private readonly PodsByNode _podsByNode = new();
     private readonly SemaphoreSlim _binds = new(MaxConcurrentBinds);
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly Dictionary<string, SchedulingDecision> _lastDecisions = new(StringComparer.Ordinal);
     private int _woken;
 
     public PodScheduler(
@@ -54,13 +54,28 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         informers.For<V1Pod>().OnChange(OnPod);
     }
 
-    /// <summary>The last decision about a pod, every node examined, for <c>gantry explain</c>; null if it was never tried.</summary>
-    public SchedulingDecision? Explain(string ns, string name)
+    /// <summary>
+    /// Runs the framework for <paramref name="pod"/> over every node now, examining and scoring all
+    /// of them, as <c>gantry explain</c> shows. Free resources come from the ledger (what no one has
+    /// committed), with the pod's own allocation, if it is placed, counted as free.
+    /// </summary>
+    public SchedulingDecision ExplainNow(V1Pod pod)
     {
-        lock (_lastDecisions)
+        var snapshot = _allocator.Ledger.Snapshot();
+        var own = _allocator.Ledger.Find(pod.Uid());
+        var nodes = _nodes.List().OrderBy(n => n.Name(), StringComparer.Ordinal).Select(node =>
         {
-            return _lastDecisions.GetValueOrDefault($"{ns}/{name}");
-        }
+            var free = snapshot.Nodes.TryGetValue(node.Name(), out var account) ? account.Free : ResourceVector.Zero;
+            if (own is not null && own.Node == node.Name())
+            {
+                free = free.Add(own.Resources);
+            }
+
+            return new NodeInfo(node, ResourceVector.From(node.Status?.Allocatable), free, [.. _podsByNode.On(node.Name()).Where(p => p.Uid() != pod.Uid())]);
+        }).ToList();
+        var unbound = KubernetesJson.Deserialize<V1Pod>(KubernetesJson.Serialize(pod));
+        unbound.Spec.NodeName = null;
+        return SchedulingFramework.Default().Schedule(PodInfo.Of(unbound), nodes, explain: true);
     }
 
     public void OnOffers(IReadOnlyList<Offer> offers) => RetryUnschedulable();
@@ -108,7 +123,6 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             var key = $"{pod.Namespace()}/{pod.Name()}";
             var info = PodInfo.Of(pod);
             var decision = _framework.Schedule(info, nodes);
-            Remember(key, decision);
             if (decision.Node is not { } node)
             {
                 _queue.MarkUnschedulable(key, pod);
@@ -253,19 +267,6 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         if (Interlocked.Exchange(ref _woken, 1) == 0)
         {
             _wake.Release();
-        }
-    }
-
-    private void Remember(string key, SchedulingDecision decision)
-    {
-        lock (_lastDecisions)
-        {
-            if (_lastDecisions.Count > 10_000)
-            {
-                _lastDecisions.Clear();
-            }
-
-            _lastDecisions[key] = decision;
         }
     }
 

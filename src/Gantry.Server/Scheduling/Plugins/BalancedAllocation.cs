@@ -9,8 +9,8 @@ public sealed class BalancedAllocation : IScorePlugin
 
     public int Score(PodInfo pod, NodeInfo node)
     {
-        var cpu = Fraction(node.Allocatable.CpuMillis, node.Allocatable.CpuMillis - node.Free.CpuMillis + pod.Requests.CpuMillis);
-        var memory = Fraction(node.Allocatable.MemoryBytes, node.Allocatable.MemoryBytes - node.Free.MemoryBytes + pod.Requests.MemoryBytes);
+        var cpu = Fraction(node.Allocatable.CpuMillis, node.Allocatable.CpuMillis - node.Free.CpuMillis + pod.ScoringRequests.CpuMillis);
+        var memory = Fraction(node.Allocatable.MemoryBytes, node.Allocatable.MemoryBytes - node.Free.MemoryBytes + pod.ScoringRequests.MemoryBytes);
         // The standard deviation of two fractions is half their distance.
         var deviation = Math.Abs(cpu - memory) / 2;
         return (int)((1 - deviation) * 100);
