@@ -9,6 +9,20 @@ namespace Gantry.Server.Scheduling;
 /// </summary>
 public sealed record NodeInfo(V1Node Node, ResourceVector Allocatable, ResourceVector Free, IReadOnlyList<V1Pod> Pods)
 {
+    /// <summary>The pods of <see cref="Pods"/> with required anti-affinity terms: the few every placement must check.</summary>
+    public IReadOnlyList<V1Pod> AntiAffinityPods { get; init; } = [.. Pods.Where(HasRequiredAntiAffinity)];
+
+    public static bool HasRequiredAntiAffinity(V1Pod pod) =>
+        pod.Spec.Affinity?.PodAntiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is { Count: > 0 };
+
+    /// <summary>This node with <paramref name="pod"/> placed on it.</summary>
+    public NodeInfo With(V1Pod pod, ResourceVector requests) => this with
+    {
+        Free = Free.Subtract(requests),
+        Pods = [.. Pods, pod],
+        AntiAffinityPods = HasRequiredAntiAffinity(pod) ? [.. AntiAffinityPods, pod] : AntiAffinityPods,
+    };
+
     public string Name => Node.Metadata.Name;
 
     public IDictionary<string, string> Labels => Node.Metadata.Labels ?? new Dictionary<string, string>();

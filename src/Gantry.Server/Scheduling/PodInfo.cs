@@ -19,5 +19,12 @@ public sealed record PodInfo(V1Pod Pod, ResourceVector Requests)
         MemoryBytes = Requests.MemoryBytes == 0 ? DefaultMemoryBytes : Requests.MemoryBytes,
     };
 
+    private readonly Dictionary<string, object> _cycleState = new(StringComparer.Ordinal);
+
     public static PodInfo Of(V1Pod pod) => new(pod, PodRequests.Of(pod));
+
+    /// <summary>What a plugin's PreFilter computed for this attempt, for its Filter and Score to read.</summary>
+    public T State<T>(string plugin) where T : class => (T)_cycleState[plugin];
+
+    public void SetState(string plugin, object state) => _cycleState[plugin] = state;
 }

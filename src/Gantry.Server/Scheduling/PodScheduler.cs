@@ -141,7 +141,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             }
 
             var chosen = nodes[index[node]];
-            nodes[index[node]] = chosen with { Free = chosen.Free.Subtract(info.Requests), Pods = [.. chosen.Pods, pod] };
+            nodes[index[node]] = chosen.With(pod, info.Requests);
             _ = BindAsync(pod, node, cancellationToken);
         }
     }

@@ -19,14 +19,21 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
     {
         var affinity = new NodeAffinity();
         var taints = new TaintToleration();
+        var podAffinity = new InterPodAffinity();
+        var spread = new PodTopologySpread();
         return new SchedulingFramework(
-            [new NodeName(), new NodeUnschedulable(), new NodeResourcesFit(), affinity, taints, new NodePorts()],
-            [new LeastAllocated(), new BalancedAllocation(), affinity, taints]);
+            [new NodeName(), new NodeUnschedulable(), new NodeResourcesFit(), affinity, taints, new NodePorts(), podAffinity, spread],
+            [new LeastAllocated(), new BalancedAllocation(), affinity, taints, podAffinity, spread, new SelectorSpread()]);
     }
 
     /// <summary>Decides for <paramref name="pod"/>; with <paramref name="explain"/> every node is examined and scored.</summary>
     public SchedulingDecision Schedule(PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool explain = false)
     {
+        foreach (var plugin in filters.OfType<IPreFilterPlugin>().Concat(scores.OfType<IPreFilterPlugin>()).Distinct())
+        {
+            plugin.PreFilter(pod, nodes);
+        }
+
         var wanted = explain ? nodes.Count : FeasibleNodesToFind(nodes.Count);
         var verdicts = new List<NodeVerdict>();
         var feasible = new List<NodeInfo>();

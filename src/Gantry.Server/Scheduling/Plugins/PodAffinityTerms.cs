@@ -1,0 +1,23 @@
+using System.Runtime.CompilerServices;
+using Gantry.Core.Selectors;
+using k8s.Models;
+
+namespace Gantry.Server.Scheduling.Plugins;
+
+/// <summary>How a pod (anti-)affinity term selects pods: by labels, in the namespaces it names or else the owning pod's.</summary>
+public static class PodAffinityTerms
+{
+    // Terms are parts of pods the informer holds: their selectors are parsed once per pod version.
+    private static readonly ConditionalWeakTable<V1PodAffinityTerm, LabelSelector> Selectors = [];
+
+    public static bool Selects(V1PodAffinityTerm term, V1Pod owner, V1Pod candidate)
+    {
+        var namespaces = term.Namespaces is { Count: > 0 } listed ? listed : [owner.Namespace()];
+        var anyNamespace = term.NamespaceSelector is { MatchLabels: null or { Count: 0 }, MatchExpressions: null or { Count: 0 } };
+        return (anyNamespace || namespaces.Contains(candidate.Namespace()))
+            && Selectors.GetValue(term, t => LabelSelector.FromModel(t.LabelSelector)).Matches(candidate.Metadata);
+    }
+
+    /// <summary>The value of <paramref name="key"/> on the node: its topology domain, or null when the node has no such label.</summary>
+    public static string? Domain(NodeInfo node, string key) => node.Labels.TryGetValue(key, out var value) ? value : null;
+}

@@ -1,0 +1,99 @@
+using Gantry.Core.Selectors;
+using k8s.Models;
+
+namespace Gantry.Server.Scheduling.Plugins;
+
+/// <summary>
+/// Topology spread constraints: for a <c>DoNotSchedule</c> constraint a node fits only if placing
+/// the pod keeps the count of selected pods in its domain within <c>maxSkew</c> of the emptiest
+/// eligible domain; <c>ScheduleAnyway</c> constraints prefer the domains with fewer selected pods.
+/// Eligible domains are those of nodes that carry the topology key and match the pod's node
+/// selector and required node affinity (the default nodeAffinityPolicy: Honor).
+/// </summary>
+public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScorePlugin
+{
+    public const string Reason = "node(s) didn't match pod topology spread constraints";
+    public const string MissingLabelReason = "node(s) didn't match pod topology spread constraints (missing required label)";
+
+    private static readonly NodeAffinity Affinity = new();
+
+    public string Name => nameof(PodTopologySpread);
+
+    public int Weight => 2;
+
+    public void PreFilter(PodInfo pod, IReadOnlyList<NodeInfo> nodes)
+    {
+        var constraints = pod.Pod.Spec.TopologySpreadConstraints ?? [];
+        var counts = new List<Dictionary<string, int>>(constraints.Count);
+        foreach (var constraint in constraints)
+        {
+            var selector = LabelSelector.FromModel(constraint.LabelSelector);
+            var perDomain = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var node in nodes)
+            {
+                if (PodAffinityTerms.Domain(node, constraint.TopologyKey) is not { } domain || Affinity.Filter(pod, node).Count > 0)
+                {
+                    continue;
+                }
+
+                perDomain[domain] = perDomain.GetValueOrDefault(domain)
+                    + node.Pods.Count(p => p.Namespace() == pod.Pod.Namespace() && selector.Matches(p.Metadata));
+            }
+
+            counts.Add(perDomain);
+        }
+
+        pod.SetState(Name, new State(constraints, counts,
+            [.. constraints.Select(c => LabelSelector.FromModel(c.LabelSelector).Matches(pod.Pod.Metadata) ? 1 : 0)]));
+    }
+
+    public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
+    {
+        var state = pod.State<State>(Name);
+        for (var i = 0; i < state.Constraints.Count; i++)
+        {
+            var constraint = state.Constraints[i];
+            if (constraint.WhenUnsatisfiable != "DoNotSchedule")
+            {
+                continue;
+            }
+
+            if (PodAffinityTerms.Domain(node, constraint.TopologyKey) is not { } domain)
+            {
+                return [MissingLabelReason];
+            }
+
+            var counts = state.Counts[i];
+            var min = counts.Count == 0 ? 0 : counts.Values.Min();
+            if (counts.GetValueOrDefault(domain) + state.SelfMatches[i] - min > constraint.MaxSkew)
+            {
+                return [Reason];
+            }
+        }
+
+        return [];
+    }
+
+    public int Score(PodInfo pod, NodeInfo node)
+    {
+        var state = pod.State<State>(Name);
+        var soft = Enumerable.Range(0, state.Constraints.Count).Where(i => state.Constraints[i].WhenUnsatisfiable == "ScheduleAnyway").ToList();
+        if (soft.Count == 0)
+        {
+            return 0;
+        }
+
+        var score = 0.0;
+        foreach (var i in soft)
+        {
+            var counts = state.Counts[i];
+            var max = counts.Count == 0 ? 0 : counts.Values.Max();
+            var here = PodAffinityTerms.Domain(node, state.Constraints[i].TopologyKey) is { } domain ? counts.GetValueOrDefault(domain) : max;
+            score += max == 0 ? 1 : 1 - ((double)here / (max + 1));
+        }
+
+        return (int)(score * 100 / soft.Count);
+    }
+
+    private sealed record State(IList<V1TopologySpreadConstraint> Constraints, List<Dictionary<string, int>> Counts, List<int> SelfMatches);
+}
