@@ -4,8 +4,10 @@ using k8s.Models;
 namespace Gantry.Agent.Pods;
 
 /// <summary>
-/// The pod status the kubelet would report from its containers' states: phase, conditions and
-/// container statuses. Pure: the same records give the same status.
+/// The pod status the kubelet would report from its containers' states and probes: phase,
+/// conditions and container statuses. A running container has started once its startup probe
+/// succeeded (or it has none) and is ready once started and its readiness probe succeeded (or it
+/// has none); the pod is Ready when all its containers are.
 /// </summary>
 public static class PodStatusBuilder
 {
@@ -14,15 +16,16 @@ public static class PodStatusBuilder
         string? podIp, string? hostIp, DateTime startTime, DateTime now)
     {
         var initialized = initContainers.All(c => c.Status is ContainerExited { ExitCode: 0 });
-        var running = containers.All(c => c.Status is ContainerRunning);
         var phase = Phase(pod.Spec.RestartPolicy ?? "Always", initContainers, containers, initialized);
+        var statuses = containers.Select(c => ContainerStatusOf(pod, c, isInit: false)).ToList();
+        var (ready, reason, message) = Readiness(phase, statuses);
         var previous = pod.Status?.Conditions ?? [];
         var conditions = new List<V1PodCondition>
         {
             Condition(previous, "PodScheduled", true, now),
             Condition(previous, "Initialized", initialized, now),
-            Condition(previous, "ContainersReady", initialized && running, now, running ? null : "ContainersNotReady"),
-            Condition(previous, "Ready", initialized && running, now, running ? null : "ContainersNotReady"),
+            Condition(previous, "ContainersReady", ready, now, reason, message),
+            Condition(previous, "Ready", ready, now, reason, message),
         };
         return new V1PodStatus
         {
@@ -34,9 +37,26 @@ public static class PodStatusBuilder
             PodIPs = podIp is null ? null : [new V1PodIP { Ip = podIp }],
             StartTime = startTime,
             QosClass = pod.Status?.QosClass,
-            InitContainerStatuses = initContainers.Count == 0 ? null : initContainers.Select(c => ContainerStatusOf(pod, c)).ToList(),
-            ContainerStatuses = containers.Select(c => ContainerStatusOf(pod, c)).ToList(),
+            InitContainerStatuses = initContainers.Count == 0 ? null : initContainers.Select(c => ContainerStatusOf(pod, c, isInit: true)).ToList(),
+            ContainerStatuses = statuses,
         };
+    }
+
+    /// <summary>The ContainersReady (and Ready) condition as kubelet's GenerateContainersReadyCondition words it.</summary>
+    private static (bool Ready, string? Reason, string? Message) Readiness(string phase, IReadOnlyList<V1ContainerStatus> statuses)
+    {
+        switch (phase)
+        {
+            case "Succeeded":
+                return (false, "PodCompleted", null);
+            case "Failed":
+                return (false, "PodFailed", null);
+        }
+
+        var unready = statuses.Where(s => s.Ready != true).Select(s => s.Name).ToList();
+        return unready.Count == 0
+            ? (true, null, null)
+            : (false, "ContainersNotReady", $"containers with unready status: [{string.Join(' ', unready)}]");
     }
 
     private static string Phase(string restartPolicy, IReadOnlyList<ContainerRecord> init, IReadOnlyList<ContainerRecord> containers, bool initialized)
@@ -65,7 +85,7 @@ public static class PodStatusBuilder
         return "Pending";
     }
 
-    private static V1PodCondition Condition(IList<V1PodCondition> previous, string type, bool status, DateTime now, string? reason = null)
+    private static V1PodCondition Condition(IList<V1PodCondition> previous, string type, bool status, DateTime now, string? reason = null, string? message = null)
     {
         var text = status ? "True" : "False";
         var before = previous.FirstOrDefault(c => c.Type == type);
@@ -74,11 +94,12 @@ public static class PodStatusBuilder
             Type = type,
             Status = text,
             Reason = reason,
+            Message = message,
             LastTransitionTime = before is not null && before.Status == text ? before.LastTransitionTime ?? now : now,
         };
     }
 
-    private static V1ContainerStatus ContainerStatusOf(V1Pod pod, ContainerRecord record)
+    private static V1ContainerStatus ContainerStatusOf(V1Pod pod, ContainerRecord record, bool isInit)
     {
         var spec = (pod.Spec.Containers ?? []).Concat(pod.Spec.InitContainers ?? []).First(c => c.Name == record.Name);
         var state = new V1ContainerState();
@@ -97,15 +118,21 @@ public static class PodStatusBuilder
 
         var last = record.WaitingReason == "CrashLoopBackOff" && record.Status is ContainerExited crashed
             ? new V1ContainerState { Terminated = Terminated(crashed, record.Current) }
-            : null;
+            : record.LastTermination is { } previous
+                ? new V1ContainerState { Terminated = Terminated(previous, record.Previous) }
+                : null;
+        var started = state.Running is not null && (isInit || (record.Probes?.IsStarted ?? true));
+        var ready = isInit
+            ? state.Terminated is { ExitCode: 0 }
+            : started && (record.Probes?.IsReady ?? true);
         return new V1ContainerStatus
         {
             Name = record.Name,
             Image = spec.Image,
             ImageID = spec.Image,
             ContainerID = record.Current is { } handle ? $"{handle.Runtime}://{handle.Id}" : null,
-            Ready = state.Running is not null,
-            Started = state.Running is not null,
+            Ready = ready,
+            Started = started,
             RestartCount = record.RestartCount,
             State = state,
             LastState = last ?? new V1ContainerState(),

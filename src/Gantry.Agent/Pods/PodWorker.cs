@@ -2,6 +2,7 @@ using System.Net;
 using System.Threading.Channels;
 using Gantry.Agent.Cgroups;
 using Gantry.Agent.Network;
+using Gantry.Agent.Probes;
 using Gantry.Agent.Runtimes;
 using k8s;
 using k8s.Autorest;
@@ -12,12 +13,17 @@ namespace Gantry.Agent.Pods;
 
 /// <summary>
 /// Drives one pod to the state its spec asks for, as the kubelet's pod worker does: network
-/// sandbox, init containers in order, then the containers, restarts with back-off, status back to
-/// the server, and on deletion a graceful stop, teardown and the final delete.
+/// sandbox, init containers in order, then the containers, probes (each container instance's own
+/// workers, whose verdicts it reads: a failed liveness or startup probe kills the container, a
+/// readiness change re-reports the status at once), restarts with back-off, status back to the
+/// server, and on deletion a graceful stop, teardown and the final delete.
 /// </summary>
 public sealed class PodWorker
 {
     private static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>kubelet's floor for the grace period of a container it kills.</summary>
+    private const long MinimumGracePeriodSeconds = 2;
 
     private readonly IKubernetes _client;
     private readonly IReadOnlyDictionary<string, IContainerRuntime> _runtimes;
@@ -27,6 +33,8 @@ public sealed class PodWorker
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Channel<V1Pod> _updates = Channel.CreateBounded<V1Pod>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ProbeEvents _events;
     private readonly Dictionary<string, ContainerRecord> _records = [];
     private V1Pod _pod;
     private SandboxInfo? _sandbox;
@@ -46,6 +54,7 @@ public sealed class PodWorker
         _logger = logger;
         _time = time;
         _startTime = pod.Status?.StartTime ?? time.GetUtcNow().UtcDateTime;
+        _events = new ProbeEvents(client, pod, time, logger);
         foreach (var handle in adopted.OrderBy(h => h.CreatedAt))
         {
             var record = Record(handle.ContainerName);
@@ -89,31 +98,48 @@ public sealed class PodWorker
     /// <summary>Runs until the pod is gone from the node.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                if (await SyncAsync(cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    return;
+                    if (await SyncAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        return;
+                    }
                 }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                _logger.LogWarning(ex, "Sync of pod {Namespace}/{Pod} failed; retrying", _pod.Namespace(), _pod.Name());
-            }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogWarning(ex, "Sync of pod {Namespace}/{Pod} failed; retrying", _pod.Namespace(), _pod.Name());
+                }
 
-            using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            tick.CancelAfter(ResyncInterval);
-            try
-            {
-                _pod = await _updates.Reader.ReadAsync(tick.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
+                await WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
+        finally
+        {
+            await StopProbesAsync().ConfigureAwait(false);
+        }
     }
+
+    /// <summary>Until the resync interval passes, the pod is updated, or a probe's verdict changes.</summary>
+    private async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(ResyncInterval);
+        await Task.WhenAny(_updates.Reader.WaitToReadAsync(wait.Token).AsTask(), _wake.Reader.WaitToReadAsync(wait.Token).AsTask())
+            .ConfigureAwait(false);
+        await wait.CancelAsync().ConfigureAwait(false);
+        _wake.Reader.TryRead(out _);
+        if (_updates.Reader.TryRead(out var pod))
+        {
+            _pod = pod;
+        }
+    }
+
+    /// <summary>Called by probe workers when a verdict changes, so the next sync comes at once.</summary>
+    private void Wake() => _wake.Writer.TryWrite(true);
 
     /// <summary>One pass; true when the pod has been torn down and deleted.</summary>
     private async Task<bool> SyncAsync(CancellationToken cancellationToken)
@@ -180,7 +206,19 @@ public sealed class PodWorker
         if (record.Current is { } handle)
         {
             record.Status = await runtime.StatusAsync(handle, cancellationToken).ConfigureAwait(false);
-            if (record.Status is not ContainerExited exited || !ShouldRestart(exited, isInit))
+            if (!isInit)
+            {
+                await SyncProbesAsync(runtime, record, container, podIp).ConfigureAwait(false);
+            }
+
+            if (record.Status is ContainerRunning && record.Probes?.Failed is { } failed)
+            {
+                await KillForProbeAsync(runtime, record, container, failed, cancellationToken).ConfigureAwait(false);
+                record.Status = await runtime.StatusAsync(handle, cancellationToken).ConfigureAwait(false);
+                record.Probes?.Observe(record.Status);
+            }
+
+            if (record.Status is not ContainerExited exited || !ShouldRestart(exited, isInit, record.KilledBy))
             {
                 record.WaitingReason = null;
                 return record;
@@ -206,7 +244,9 @@ public sealed class PodWorker
             }
 
             record.Previous = handle;
+            record.LastTermination = exited;
             record.Current = null;
+            record.KilledBy = null;
             record.RestartCount++;
         }
 
@@ -224,15 +264,72 @@ public sealed class PodWorker
             record.WaitingMessage = ex.Message;
         }
 
+        if (!isInit)
+        {
+            await SyncProbesAsync(runtime, record, container, podIp).ConfigureAwait(false);
+        }
+
         return record;
     }
 
-    private bool ShouldRestart(ContainerExited exited, bool isInit) => (_pod.Spec.RestartPolicy ?? "Always") switch
+    /// <summary>A container killed for a failed probe restarts unless the pod never restarts, whatever its exit code.</summary>
+    private bool ShouldRestart(ContainerExited exited, bool isInit, ProbeKind? killedBy) => (_pod.Spec.RestartPolicy ?? "Always") switch
     {
         "Always" => !isInit || exited.ExitCode != 0,
-        "OnFailure" => exited.ExitCode != 0,
+        "OnFailure" => exited.ExitCode != 0 || killedBy is not null,
         _ => false,
     };
+
+    /// <summary>Gives the current instance its probe workers (replacing those of an earlier instance) and publishes its state to them.</summary>
+    private async Task SyncProbesAsync(IContainerRuntime runtime, ContainerRecord record, V1Container container, string? podIp)
+    {
+        if (record.Probes is { } probes && probes.Handle != record.Current)
+        {
+            record.Probes = null;
+            await probes.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (record.Probes is null && record.Current is { } handle && ContainerProbes.Declared(container))
+        {
+            record.Probes = new ContainerProbes(handle, record.Status, container, podIp, runtime, _events, Wake, _time, _logger);
+            record.Probes.Start();
+        }
+
+        record.Probes?.Observe(record.Status);
+    }
+
+    /// <summary>
+    /// Kills a container whose liveness or startup probe failed, as kubelet does: with the probe's
+    /// terminationGracePeriodSeconds if it sets one, else the pod's, and never less than 2 s.
+    /// </summary>
+    private async Task KillForProbeAsync(IContainerRuntime runtime, ContainerRecord record, V1Container container, ProbeKind failed, CancellationToken cancellationToken)
+    {
+        var seconds = record.Probes?.Spec(failed)?.TerminationGracePeriodSeconds ?? _pod.Spec.TerminationGracePeriodSeconds ?? 30;
+        var grace = TimeSpan.FromSeconds(Math.Max(seconds, MinimumGracePeriodSeconds));
+        var message = $"Container {container.Name} failed {(failed == ProbeKind.Startup ? "startup" : "liveness")} probe";
+        if (_pod.Spec.RestartPolicy != "Never")
+        {
+            message += ", will be restarted";
+        }
+
+        _logger.LogInformation("Killing container {Container} of pod {Namespace}/{Pod} within {Grace}: {Message}",
+            container.Name, _pod.Namespace(), _pod.Name(), grace, message);
+        _events.Normal(container.Name, "Killing", message);
+        record.KilledBy = failed;
+        await runtime.StopAsync(record.Current!, grace, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StopProbesAsync()
+    {
+        foreach (var record in _records.Values)
+        {
+            if (record.Probes is { } probes)
+            {
+                record.Probes = null;
+                await probes.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 
     private async Task ReportAsync(string? podIp, CancellationToken cancellationToken)
     {
@@ -250,8 +347,10 @@ public sealed class PodWorker
         _reported = body;
     }
 
+    /// <summary>Probes stop first: nothing kills or un-readies a container its pod is already stopping.</summary>
     private async Task TearDownAsync(IContainerRuntime runtime, TimeSpan grace, CancellationToken cancellationToken)
     {
+        await StopProbesAsync().ConfigureAwait(false);
         await Task.WhenAll(_records.Values.Where(r => r.Current is not null)
             .Select(r => runtime.StopAsync(r.Current!, grace, cancellationToken))).ConfigureAwait(false);
         foreach (var record in _records.Values)
