@@ -7,6 +7,7 @@ using Gantry.Core.Resources;
 using Gantry.Core.Validation;
 using Gantry.Server.Api;
 using Gantry.Server.Storage;
+using k8s.Models;
 
 namespace Gantry.Server.Registry;
 
@@ -62,6 +63,11 @@ public sealed class ObjectRegistry(
 
         var rules = rulesFor(type);
         var typed = ObjectDecoder.Decode(type, obj, options.FieldValidation, options.Warnings);
+        if (typed is V1Pod pod)
+        {
+            PriorityAdmission.Admit(cache, pod);
+        }
+
         rules.Default(typed);
         var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));
         errors.AddRange(rules.ValidateCreate(typed));

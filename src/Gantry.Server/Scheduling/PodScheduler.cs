@@ -127,6 +127,11 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             {
                 _queue.MarkUnschedulable(key, pod);
                 _ = ReportUnschedulableAsync(pod, decision.Message, cancellationToken);
+                if (MayPreempt(pod, nodes) && Preemption.Plan(info, nodes, (p, n) => _framework.Fits(p, n, nodes)) is { } plan)
+                {
+                    _ = PreemptAsync(pod, plan, cancellationToken);
+                }
+
                 continue;
             }
 
@@ -180,6 +185,40 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         finally
         {
             _binds.Release();
+        }
+    }
+
+    /// <summary>A pod whose earlier preemption is still under way (victims terminating on its nominated node) waits for it.</summary>
+    private static bool MayPreempt(V1Pod pod, List<NodeInfo> nodes)
+    {
+        if (pod.Status?.NominatedNodeName is not { Length: > 0 } nominated)
+        {
+            return true;
+        }
+
+        var priority = pod.Spec.Priority ?? 0;
+        return !nodes.Any(n => n.Name == nominated && n.Pods.Any(p => p.Metadata.DeletionTimestamp is not null && (p.Spec.Priority ?? 0) < priority));
+    }
+
+    /// <summary>Nominates the node for the pod, then evicts the victims; the pod is placed once their resources are released.</summary>
+    private async Task PreemptAsync(V1Pod pod, PreemptionPlan plan, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.MutateAsync<V1Pod>(pod.Namespace(), pod.Name(), p =>
+            {
+                p.Status ??= new V1PodStatus();
+                p.Status.NominatedNodeName = plan.Node;
+            }, cancellationToken, "status").ConfigureAwait(false);
+            foreach (var victim in plan.Victims)
+            {
+                _events.Record(victim, "Normal", "Preempted", $"Preempted by pod {pod.Uid()} on node {plan.Node}", SchedulerName);
+                await _client.DeleteAsync<V1Pod>(victim.Namespace(), victim.Name(), new DeleteRequest(PreconditionUid: victim.Uid()), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+        catch (ApiException ex) when (ex.Code is 404 or 409)
+        {
         }
     }
 

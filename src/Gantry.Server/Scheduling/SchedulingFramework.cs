@@ -77,6 +77,19 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
         return new SchedulingDecision(best?.Node, nodes.Count, verdicts);
     }
 
+    /// <summary>Whether the pod passes every filter on the node (PreFilter state is computed afresh, for a hypothetical node).</summary>
+    public bool Fits(PodInfo pod, NodeInfo node, IReadOnlyList<NodeInfo> nodes)
+    {
+        var fresh = PodInfo.Of(pod.Pod);
+        var view = nodes.Select(n => n.Name == node.Name ? node : n).ToList();
+        foreach (var plugin in filters.OfType<IPreFilterPlugin>())
+        {
+            plugin.PreFilter(fresh, view);
+        }
+
+        return Refusal(fresh, node) is null;
+    }
+
     private (string Plugin, IReadOnlyList<string> Reasons)? Refusal(PodInfo pod, NodeInfo node)
     {
         foreach (var filter in filters)
