@@ -3,7 +3,7 @@ namespace Gantry.Cli;
 /// <summary>The <c>gantry</c> commands and their dispatch.</summary>
 public static class CommandLine
 {
-    private const string Usage = """
+    private static readonly string Usage = $"""
         gantry — one cluster manager for containers, processes and frameworks
 
         Usage:
@@ -13,6 +13,7 @@ public static class CommandLine
           gantry agent --server URL --token TOKEN --ca-file CA.crt [--node-name NAME] [--data-dir DIR]
                                                             run a node agent that joins a server
           gantry kubeconfig [--data-dir DIR]                print the admin kubeconfig
+        {ImageCommand.Usage}
           gantry version                                    print the version
 
         The data directory defaults to /var/lib/gantry as root, ~/.local/share/gantry otherwise.
@@ -28,6 +29,11 @@ public static class CommandLine
 
         try
         {
+            if (args[0] == "image")
+            {
+                return await ImageCommand.RunAsync(args[1..]).ConfigureAwait(false);
+            }
+
             var options = Flags.Parse(args[1..]);
             return args[0] switch
             {
