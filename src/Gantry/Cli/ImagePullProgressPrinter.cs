@@ -66,7 +66,7 @@ public sealed class ImagePullProgressPrinter(TextWriter error, bool terminal) : 
 
     private static string Line(PullProgress progress, bool bar) => progress.State switch
     {
-        LayerPullState.Waiting => $"{progress.Layer}: Waiting",
+        LayerPullState.Waiting => $"{progress.Layer}: Pulling fs layer",
         LayerPullState.Downloading => $"{progress.Layer}: Downloading {(bar ? Bar(progress) + " " : "")}{Bytes(progress)}",
         LayerPullState.DownloadComplete => $"{progress.Layer}: Download complete",
         LayerPullState.PullComplete => $"{progress.Layer}: Pull complete",
