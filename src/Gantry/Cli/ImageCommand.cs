@@ -24,6 +24,13 @@ public static class ImageCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine("Usage:");
+            Console.WriteLine(Usage);
+            return 0;
+        }
+
         var arguments = ImageArguments.Parse(args);
         using var store = new ImageStore(ImageStore.PathIn(Path.Combine(arguments.DataDirectory, "agent")));
         using var stop = new CancellationTokenSource();
