@@ -49,7 +49,8 @@ public sealed class NodeAgent : IAsyncDisposable
                 LogDirectory = Path.Combine(state, "logs"),
             };
             var sandboxes = new PodSandboxes(new CgroupManager(CgroupHierarchies.Detect(), time: time));
-            var images = new ImageStore(Path.Combine(state, "images"), time);
+            var images = new ImageStore(ImageStore.PathIn(state), time);
+            await images.EnsureBusyboxAsync(cancellationToken).ConfigureAwait(false);
             var runtimes = new Dictionary<string, IContainerRuntime>
             {
                 ["oci"] = new OciRuntime(runtimeOptions, new OciRuntimeOptions(), sandboxes, images, time, loggerFactory.CreateLogger<OciRuntime>()),

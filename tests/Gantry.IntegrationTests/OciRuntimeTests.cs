@@ -135,7 +135,10 @@ public sealed class OciRuntimeTests : IAsyncLifetime
     {
         var pod = _harness.NewPod();
 
-        await Assert.ThrowsAsync<ImageNotFoundException>(() => _harness.Oci.StartAsync(pod, new ContainerSpec { Name = "x", Image = "nginx:1.27" }, _harness.Ct));
+        var error = await Assert.ThrowsAsync<ImagePullException>(() =>
+            _harness.Oci.StartAsync(pod, new ContainerSpec { Name = "x", Image = "nginx:1.27", ImagePullPolicy = "Never" }, _harness.Ct));
+
+        Assert.Equal("ErrImageNeverPull", error.Reason);
 
         Assert.Empty(await _harness.Oci.AdoptAsync(_harness.Ct));
     }

@@ -56,8 +56,7 @@ internal static partial class ImageLayoutReader
         if (ImageManifestParser.IsIndex(descriptor.MediaType))
         {
             var nested = ImageManifestParser.ParseOciIndex(File.ReadAllText(blob));
-            var chosen = nested.FirstOrDefault(d => d.Os == "linux" && d.Architecture == PlatformArchitecture)
-                ?? (nested.Count > 0 && nested.All(d => d.Architecture is null) ? nested[0] : null)
+            var chosen = PlatformSelector.Select(nested, PlatformArchitecture)
                 ?? throw new InvalidDataException($"the image index {descriptor.Digest} has no linux/{PlatformArchitecture} image");
             return FromDescriptor(directory, chosen, names);
         }

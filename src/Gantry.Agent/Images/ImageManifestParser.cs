@@ -10,6 +10,8 @@ internal static class ImageManifestParser
 {
     public const string OciIndexMediaType = "application/vnd.oci.image.index.v1+json";
     public const string DockerManifestListMediaType = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public const string OciManifestMediaType = "application/vnd.oci.image.manifest.v1+json";
+    public const string DockerManifestMediaType = "application/vnd.docker.distribution.manifest.v2+json";
 
     public static IReadOnlyList<DockerArchiveEntry> ParseDockerManifest(string json)
     {
@@ -37,6 +39,43 @@ internal static class ImageManifestParser
     }
 
     public static bool IsIndex(string mediaType) => mediaType is OciIndexMediaType or DockerManifestListMediaType;
+
+    public static bool IsManifest(string mediaType) => mediaType is OciManifestMediaType or DockerManifestMediaType;
+
+    /// <summary>
+    /// The media type a manifest document declares, for registries that answer with a generic
+    /// Content-Type: its "mediaType" field, else (an OCI document may omit it) what its shape says.
+    /// </summary>
+    public static string DeclaredMediaType(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException("a manifest must be a JSON object");
+        }
+
+        if (root.TryGetProperty("mediaType", out var mediaType) && mediaType.GetString() is { Length: > 0 } declared)
+        {
+            return declared;
+        }
+
+        return root.TryGetProperty("manifests", out _) ? OciIndexMediaType
+            : root.TryGetProperty("layers", out _) ? OciManifestMediaType
+            : throw new InvalidDataException("the manifest is neither an image index nor an image manifest (schema 1 manifests are not supported)");
+    }
+
+    /// <summary>The image config's "created" time, shown by `gantry image ls`; null when absent or unreadable.</summary>
+    public static DateTimeOffset? ParseCreated(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind == JsonValueKind.Object &&
+            document.RootElement.TryGetProperty("created", out var created) &&
+            created.ValueKind == JsonValueKind.String &&
+            DateTimeOffset.TryParse(created.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+                ? at
+                : null;
+    }
 
     /// <summary>An image config: how to run it and the diff IDs of its layers, bottom first.</summary>
     public static (ImageConfig Config, IReadOnlyList<string> DiffIds) ParseImageConfig(string json)

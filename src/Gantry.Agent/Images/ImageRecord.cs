@@ -6,9 +6,25 @@ namespace Gantry.Agent.Images;
 /// <param name="Config">How to run it.</param>
 /// <param name="Layers">The layers' diff IDs ("sha256:…" of each uncompressed tar), bottom first.</param>
 /// <param name="ImportedAt">When it was imported.</param>
+/// <param name="Created">When the image was built, from its config's "created"; null when the config says nothing.</param>
+/// <param name="RepoDigests">
+/// "registry/repo@sha256:…" for each repository it was pulled from, as `docker inspect` shows them.
+/// A name with no digest in its repository was imported locally; pull policies never replace it.
+/// </param>
 public sealed record ImageRecord(
     string Id,
     IReadOnlyList<string> Names,
     ImageConfig Config,
     IReadOnlyList<string> Layers,
-    DateTimeOffset ImportedAt);
+    DateTimeOffset ImportedAt,
+    DateTimeOffset? Created = null,
+    IReadOnlyList<string>? RepoDigests = null)
+{
+    /// <summary>Whether <paramref name="name"/> (normalized) was pulled from its registry rather than imported here.</summary>
+    public bool WasPulledAs(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return RepoDigests?.Any(d => d.IndexOf('@', StringComparison.Ordinal) is var at and > 0 &&
+            name.Length > at && name.StartsWith(d[..at], StringComparison.Ordinal) && name[at] is ':' or '@') == true;
+    }
+}

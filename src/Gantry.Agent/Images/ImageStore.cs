@@ -13,12 +13,17 @@ namespace Gantry.Agent.Images;
 /// &lt;root&gt;/leases/&lt;holder&gt;                 the image a container runs from (blocks removal)
 /// </code>
 /// A layer directory appears by rename only after it was completely unpacked and verified, so its
-/// presence means it is whole. Mutations are serialized within the process.
+/// presence means it is whole; a record appears by rename, so readers need no lock. Mutations
+/// (import, lease, removal) hold <c>&lt;root&gt;/lock</c>, an exclusive file lock, because the agent and
+/// `gantry image` commands change the same store from different processes.
 /// </summary>
 public sealed class ImageStore : IDisposable
 {
-    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly StoreLock _lock;
     private readonly TimeProvider _time;
+
+    /// <summary>Where a node agent keeps its images, given its state directory (DATA_DIR/agent).</summary>
+    public static string PathIn(string agentStateDirectory) => Path.Combine(agentStateDirectory, "images");
 
     public ImageStore(string root, TimeProvider? time = null)
     {
@@ -30,6 +35,7 @@ public sealed class ImageStore : IDisposable
 
         Root = Path.GetFullPath(root);
         _time = time ?? TimeProvider.System;
+        _lock = new StoreLock(Path.Combine(Root, "lock"));
         foreach (var directory in new[] { ImagesDirectory, LayersDirectory, LeasesDirectory, TemporaryDirectory })
         {
             Directory.CreateDirectory(directory);
@@ -57,29 +63,72 @@ public sealed class ImageStore : IDisposable
     public async Task<IReadOnlyList<ImageRecord>> ImportAsync(string path, string? name = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        await _lock.WaitAsync(cancellationToken);
+        if (Directory.Exists(path))
+        {
+            using (await _lock.AcquireAsync(cancellationToken))
+            {
+                return await ImportLayoutAsync(path, name, null, cancellationToken);
+            }
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such file or directory", path);
+        }
+
+        // Extracting needs no lock: the staging directory is this import's alone.
+        var staging = NewTemporaryDirectory();
         try
         {
-            if (Directory.Exists(path))
+            await ImageArchive.ExtractAsync(path, staging, cancellationToken);
+            using (await _lock.AcquireAsync(cancellationToken))
             {
-                return await ImportLayoutAsync(path, name, cancellationToken);
-            }
-
-            var staging = NewTemporaryDirectory();
-            try
-            {
-                await ImageArchive.ExtractAsync(path, staging, cancellationToken);
-                return await ImportLayoutAsync(staging, name, cancellationToken);
-            }
-            finally
-            {
-                Directory.Delete(staging, recursive: true);
+                return await ImportLayoutAsync(staging, name, null, cancellationToken);
             }
         }
         finally
         {
-            _lock.Release();
+            Directory.Delete(staging, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Imports the one image of an OCI layout a registry pull assembled, recording that it came from
+    /// <paramref name="repoDigest"/> ("registry/repo@sha256:…") so pull policies can tell it from a
+    /// locally imported image.
+    /// </summary>
+    internal async Task<ImageRecord> ImportPulledAsync(string layout, string name, string repoDigest, CancellationToken cancellationToken)
+    {
+        using (await _lock.AcquireAsync(cancellationToken))
+        {
+            return (await ImportLayoutAsync(layout, name, repoDigest, cancellationToken)).Single();
+        }
+    }
+
+    /// <summary>Whether the layer with diff ID <paramref name="diffId"/> is unpacked here, so a pull can skip its blob.</summary>
+    public bool HasLayer(string diffId) => Directory.Exists(LayerPath(Hex(diffId)));
+
+    /// <summary>A fresh directory inside the store, on the same filesystem as its layers, for staging a pull.</summary>
+    internal string CreateStagingDirectory() => NewTemporaryDirectory();
+
+    /// <summary>
+    /// The disk space the image's layers take, as `docker images` reports it: the sum of the files
+    /// in its unpacked layers (links and directories count nothing).
+    /// </summary>
+    public long SizeOf(ImageRecord image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        long total = 0;
+        foreach (var layer in image.Layers.Select(Hex).Distinct(StringComparer.Ordinal).Select(LayerPath).Where(Directory.Exists))
+        {
+            var files = new System.IO.Enumeration.FileSystemEnumerable<long>(
+                layer,
+                (ref System.IO.Enumeration.FileSystemEntry entry) => entry.IsDirectory || (entry.Attributes & FileAttributes.ReparsePoint) != 0 ? 0 : entry.Length,
+                new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true });
+            total += files.Sum();
+        }
+
+        return total;
     }
 
     public Task<IReadOnlyList<ImageRecord>> ListAsync(CancellationToken cancellationToken = default) =>
@@ -111,23 +160,18 @@ public sealed class ImageStore : IDisposable
     /// Finds the image, building the built-in busybox image on first use, and records that
     /// <paramref name="holder"/> runs from it so it cannot be removed until <see cref="ReleaseAsync"/>.
     /// </summary>
-    public async Task<ImageRecord> AcquireAsync(string reference, string holder, CancellationToken cancellationToken = default)
+    public Task<ImageRecord> AcquireAsync(string reference, string holder, CancellationToken cancellationToken = default) =>
+        AcquireAsync(reference, holder, null, cancellationToken);
+
+    /// <inheritdoc cref="AcquireAsync(string, string, CancellationToken)"/>
+    /// <param name="description">Who holds it ("pod ns/name (container c)"): what a refused removal names.</param>
+    public async Task<ImageRecord> AcquireAsync(string reference, string holder, string? description, CancellationToken cancellationToken)
     {
-        var image = await FindAsync(reference, cancellationToken);
-        if (image is null && ImageReference.Normalize(reference) == BusyboxImage.Reference && File.Exists(BusyboxImage.BinaryPath))
-        {
-            await BuildBusyboxAsync(cancellationToken);
-            image = await FindAsync(reference, cancellationToken);
-        }
+        var image = await FindOrBuildAsync(reference, cancellationToken)
+            ?? throw new ImageNotFoundException(
+                $"image \"{reference}\" is not on this node; pull it with `gantry image pull {reference}` or load it with `gantry image import FILE` (a docker save or OCI archive)");
 
-        if (image is null)
-        {
-            throw new ImageNotFoundException(
-                $"image \"{reference}\" is not on this node; load it with `gantry image import FILE` (a docker save or OCI archive)");
-        }
-
-        await _lock.WaitAsync(cancellationToken);
-        try
+        using (await _lock.AcquireAsync(cancellationToken))
         {
             // Re-read under the lock: a concurrent removal may have won the race.
             if (!File.Exists(RecordPath(image.Id)))
@@ -135,14 +179,33 @@ public sealed class ImageStore : IDisposable
                 throw new ImageNotFoundException($"image \"{reference}\" was removed while starting a container from it");
             }
 
-            await File.WriteAllTextAsync(LeasePath(holder), image.Id, cancellationToken);
+            await File.WriteAllTextAsync(LeasePath(holder), image.Id + "\n" + (description ?? "container " + holder), cancellationToken);
             return image;
         }
-        finally
-        {
-            _lock.Release();
-        }
     }
+
+    /// <summary>
+    /// Like <see cref="FindAsync"/>, but "busybox" is built from the host's static busybox when it
+    /// is missing, so busybox pods run on a node that cannot reach any registry.
+    /// </summary>
+    public async Task<ImageRecord?> FindOrBuildAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        var image = await FindAsync(reference, cancellationToken);
+        if (image is null && IsBuiltIn(reference) && File.Exists(BusyboxImage.BinaryPath))
+        {
+            await BuildBusyboxAsync(cancellationToken);
+            image = await FindAsync(reference, cancellationToken);
+        }
+
+        return image;
+    }
+
+    /// <summary>Builds the built-in busybox image unless an image named busybox exists; `gantry up` calls it at start.</summary>
+    public Task<ImageRecord?> EnsureBusyboxAsync(CancellationToken cancellationToken = default) =>
+        FindOrBuildAsync(BusyboxImage.Reference, cancellationToken);
+
+    /// <summary>Whether the reference names the image the store can build itself.</summary>
+    public static bool IsBuiltIn(string reference) => ImageReference.Normalize(reference) == BusyboxImage.Reference;
 
     public Task ReleaseAsync(string holder, CancellationToken cancellationToken = default)
     {
@@ -162,23 +225,33 @@ public sealed class ImageStore : IDisposable
             return false;
         }
 
-        await _lock.WaitAsync(cancellationToken);
-        try
+        using (await _lock.AcquireAsync(cancellationToken))
         {
+            // Re-read under the lock: another process may have changed or removed it meanwhile.
+            image = ReadRecords().FirstOrDefault(r => r.Id == image.Id);
+            if (image is null)
+            {
+                return false;
+            }
+
             var normalized = ImageReference.Normalize(reference);
             if (image.Names.Count > 1 && image.Names.Contains(normalized, StringComparer.Ordinal))
             {
-                await WriteRecordAsync(image with { Names = image.Names.Where(n => n != normalized).ToList() }, cancellationToken);
+                var names = image.Names.Where(n => n != normalized).ToList();
+                var repoDigests = image.RepoDigests?.Where(d => names.Any(n => SameRepository(n, d))).ToList();
+                await WriteRecordAsync(image with { Names = names, RepoDigests = repoDigests }, cancellationToken);
                 return true;
             }
 
             var holders = Directory.EnumerateFiles(LeasesDirectory)
-                .Where(lease => File.ReadAllText(lease) == image.Id)
-                .Select(Path.GetFileName)
+                .Select(lease => File.ReadAllText(lease).Split('\n', 2))
+                .Where(lease => lease[0] == image.Id)
+                .Select(lease => lease.Length > 1 ? lease[1] : "a container")
                 .ToList();
             if (holders.Count > 0)
             {
-                throw new ImageInUseException($"image {image.Id} is in use by container(s) {string.Join(", ", holders)}");
+                throw new ImageInUseException(
+                    $"image \"{reference}\" ({image.Id[7..19]}) is in use by {string.Join("; ", holders)}: delete what runs from it first");
             }
 
             File.Delete(RecordPath(image.Id));
@@ -193,10 +266,6 @@ public sealed class ImageStore : IDisposable
             }
 
             return true;
-        }
-        finally
-        {
-            _lock.Release();
         }
     }
 
@@ -221,7 +290,7 @@ public sealed class ImageStore : IDisposable
         }
     }
 
-    private async Task<IReadOnlyList<ImageRecord>> ImportLayoutAsync(string directory, string? name, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ImageRecord>> ImportLayoutAsync(string directory, string? name, string? repoDigest, CancellationToken cancellationToken)
     {
         var sources = ImageLayoutReader.Read(directory);
         if (name is not null && sources.Count != 1)
@@ -246,28 +315,46 @@ public sealed class ImageStore : IDisposable
             }
 
             var names = name is null ? source.Names : [ImageReference.Normalize(name)];
-            imported.Add(await SaveAsync(id, names, config, diffIds, cancellationToken));
+            var created = ImageManifestParser.ParseCreated(System.Text.Encoding.UTF8.GetString(configBytes));
+            imported.Add(await SaveAsync(id, names, config, diffIds, created, repoDigest, cancellationToken));
         }
 
         return imported;
     }
 
     /// <summary>Stores the record; a name moves to this image from whichever image had it before.</summary>
-    private async Task<ImageRecord> SaveAsync(string id, IReadOnlyList<string> names, ImageConfig config, IReadOnlyList<string> layers, CancellationToken cancellationToken)
+    private async Task<ImageRecord> SaveAsync(
+        string id, IReadOnlyList<string> names, ImageConfig config, IReadOnlyList<string> layers, DateTimeOffset? created, string? repoDigest, CancellationToken cancellationToken)
     {
         var existing = ReadRecords();
         foreach (var other in existing.Where(r => r.Id != id && r.Names.Intersect(names).Any()))
         {
-            await WriteRecordAsync(other with { Names = other.Names.Except(names).ToList() }, cancellationToken);
+            var remaining = other.Names.Except(names).ToList();
+            await WriteRecordAsync(other with
+            {
+                Names = remaining,
+                RepoDigests = other.RepoDigests?.Where(d => remaining.Any(n => SameRepository(n, d))).ToList(),
+            }, cancellationToken);
         }
 
         var previous = existing.FirstOrDefault(r => r.Id == id);
+        var allNames = (previous?.Names ?? []).Union(names).ToList();
+
+        // A local import of a name makes it local: its digest from a registry no longer describes it.
+        var repoDigests = (previous?.RepoDigests ?? [])
+            .Where(d => repoDigest is not null || !names.Any(n => SameRepository(n, d)))
+            .Append(repoDigest)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
         var record = new ImageRecord(
             id,
-            (previous?.Names ?? []).Union(names).ToList(),
+            allNames,
             config,
             layers,
-            previous?.ImportedAt ?? _time.GetUtcNow());
+            previous?.ImportedAt ?? _time.GetUtcNow(),
+            created,
+            repoDigests);
         await WriteRecordAsync(record, cancellationToken);
         return record;
     }
@@ -316,10 +403,31 @@ public sealed class ImageStore : IDisposable
 
     private List<ImageRecord> ReadRecords() =>
         Directory.EnumerateFiles(ImagesDirectory, "*.json")
-            .Select(f => JsonSerializer.Deserialize(File.ReadAllText(f), ImageJsonContext.Default.ImageRecord))
+            .Select(ReadRecord)
             .OfType<ImageRecord>()
             .OrderBy(r => r.ImportedAt)
             .ToList();
+
+    /// <summary>Null when another process removed the record between listing and reading it.</summary>
+    private static ImageRecord? ReadRecord(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllText(path), ImageJsonContext.Default.ImageRecord);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether "registry/repo:tag" and "registry/repo@sha256:…" name the same repository.</summary>
+    private static bool SameRepository(string name, string repoDigest)
+    {
+        var at = repoDigest.IndexOf('@', StringComparison.Ordinal);
+        var repository = at < 0 ? repoDigest : repoDigest[..at];
+        return name.Length > repository.Length && name.StartsWith(repository, StringComparison.Ordinal) && name[repository.Length] is ':' or '@';
+    }
 
     private async Task WriteRecordAsync(ImageRecord record, CancellationToken cancellationToken)
     {

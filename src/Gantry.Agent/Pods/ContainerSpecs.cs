@@ -42,6 +42,7 @@ public sealed class ContainerSpecs(IKubernetes client, string volumeRoot)
         {
             Name = container.Name,
             Image = container.Image,
+            ImagePullPolicy = container.ImagePullPolicy,
             Command = container.Command?.ToList() ?? [],
             Args = container.Args?.ToList() ?? [],
             Env = env,

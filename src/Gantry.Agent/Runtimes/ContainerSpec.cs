@@ -13,6 +13,9 @@ public sealed record ContainerSpec
     /// <summary>The image reference (oci runtime); ignored by the process runtime, which runs host binaries.</summary>
     public string? Image { get; init; }
 
+    /// <summary>Kubernetes "imagePullPolicy" (Always, IfNotPresent, Never); defaulted from the image's tag when null.</summary>
+    public string? ImagePullPolicy { get; init; }
+
     /// <summary>Kubernetes "command": replaces the image's Entrypoint.</summary>
     public IReadOnlyList<string> Command { get; init; } = [];
 

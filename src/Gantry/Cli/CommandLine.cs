@@ -3,7 +3,7 @@ namespace Gantry.Cli;
 /// <summary>The <c>gantry</c> commands and their dispatch.</summary>
 public static class CommandLine
 {
-    private const string Usage = """
+    private static readonly string Usage = $"""
         gantry — one cluster manager for containers, processes and frameworks
 
         Usage:
@@ -14,6 +14,7 @@ public static class CommandLine
                                                             run a node agent that joins a server
           gantry kubeconfig [--data-dir DIR]                print the admin kubeconfig
           gantry explain pod NAME [-n NAMESPACE]            show where the scheduler would place a pod, and why
+        {ImageCommand.Usage}
           gantry version                                    print the version
 
         The data directory defaults to /var/lib/gantry as root, ~/.local/share/gantry otherwise.
@@ -32,6 +33,11 @@ public static class CommandLine
             if (args[0] == "explain")
             {
                 return await ExplainCommand.RunAsync(args[1..]).ConfigureAwait(false);
+            }
+
+            if (args[0] == "image")
+            {
+                return await ImageCommand.RunAsync(args[1..]).ConfigureAwait(false);
             }
 
             var options = Flags.Parse(args[1..]);

@@ -20,6 +20,7 @@ public sealed class OciRuntime : IContainerRuntime
     private readonly RuntimeOptions _options;
     private readonly PodSandboxes _sandboxes;
     private readonly ImageStore _images;
+    private readonly ImagePuller _puller;
     private readonly RootfsBuilder _rootfs;
     private readonly RootfsMode _rootfsMode;
     private readonly RuncClient _runc;
@@ -27,7 +28,10 @@ public sealed class OciRuntime : IContainerRuntime
     private readonly ILogger _logger;
     private readonly CheckpointDirectory _checkpoints;
 
-    public OciRuntime(RuntimeOptions options, OciRuntimeOptions oci, PodSandboxes sandboxes, ImageStore images, TimeProvider? time = null, ILogger<OciRuntime>? logger = null)
+    /// <param name="puller">Makes images present per pull policy; one over <paramref name="images"/> when null.</param>
+    public OciRuntime(
+        RuntimeOptions options, OciRuntimeOptions oci, PodSandboxes sandboxes, ImageStore images, TimeProvider? time = null, ILogger<OciRuntime>? logger = null,
+        ImagePuller? puller = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(oci);
@@ -36,6 +40,7 @@ public sealed class OciRuntime : IContainerRuntime
         _options = options;
         _sandboxes = sandboxes;
         _images = images;
+        _puller = puller ?? new ImagePuller(images, time: time);
         _rootfs = new RootfsBuilder(images);
         _rootfsMode = oci.RootfsMode;
         _runc = new RuncClient(oci.Runc, oci.RuncRoot);
@@ -57,6 +62,9 @@ public sealed class OciRuntime : IContainerRuntime
             throw new ArgumentException($"container {container.Name} names no image", nameof(container));
         }
 
+        // Pulled before anything is created, so a failed pull leaves nothing to clean up; an
+        // ImagePullException carries the container's waiting reason (ErrImagePull, ImagePullBackOff…).
+        await _puller.EnsureAsync(container.Image, container.ImagePullPolicy, $"{pod.Uid}_{container.Image}", null, cancellationToken);
         var began = _time.GetTimestamp();
         var handle = new ContainerHandle(ContainerIds.New(), Name, pod.Uid, pod.Name, pod.Namespace, container.Name, _time.GetUtcNow());
         var cgroupPath = Cgroups.ContainerPath(pod.Uid, handle.Id);
@@ -64,7 +72,8 @@ public sealed class OciRuntime : IContainerRuntime
         var bundle = _checkpoints.Create(handle.Id);
         try
         {
-            var image = await _images.AcquireAsync(container.Image, handle.Id, cancellationToken);
+            var image = await _images.AcquireAsync(
+                container.Image, handle.Id, $"pod {pod.Namespace}/{pod.Name} (container {container.Name})", cancellationToken);
             var config = OciConfigBuilder.Build(pod, container, image.Config, "/" + cgroupPath);
             await bundle.WriteCheckpointAsync(new ContainerCheckpoint(handle, cgroupPath, logPath, image.Id), cancellationToken);
             await _sandboxes.EnsureAsync(pod, cancellationToken);
