@@ -86,6 +86,11 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton(new SharedInformers(cache, loggerFactory));
         builder.Services.AddSingleton(new EventRecorder(client, "gantry-controller-manager", time, loggerFactory.CreateLogger<EventRecorder>()));
+        builder.Services.AddHostedService<ReplicationControllerController>();
+        builder.Services.AddHostedService<ReplicaSetController>();
+        builder.Services.AddHostedService<DeploymentController>();
+        builder.Services.AddHostedService<JobController>();
+        builder.Services.AddHostedService<GarbageCollector>();
         // Last: it starts the informers every loop above has asked for.
         builder.Services.AddHostedService<InformerHost>();
         builder.WebHost.ConfigureKestrel(kestrel =>
