@@ -100,6 +100,11 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService(services => services.GetRequiredService<PodScheduler>());
         builder.Services.AddSingleton(new NodeLifecycleOptions());
         builder.Services.AddHostedService<NodeLifecycleController>();
+        builder.Services.AddHostedService<ReplicationControllerController>();
+        builder.Services.AddHostedService<ReplicaSetController>();
+        builder.Services.AddHostedService<DeploymentController>();
+        builder.Services.AddHostedService<JobController>();
+        builder.Services.AddHostedService<GarbageCollector>();
         // Last: it starts the informers every loop above has asked for.
         builder.Services.AddHostedService<InformerHost>();
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -1,0 +1,338 @@
+using Gantry.Core.Selectors;
+using Gantry.Server.Api;
+using Gantry.Server.Informers;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Server.Controllers;
+
+/// <summary>
+/// Kubernetes' ReplicaSet controller, shared by ReplicaSets and ReplicationControllers: keeps exactly
+/// <c>spec.replicas</c> active pods matching the selector, adopting matching orphans and releasing
+/// owned pods that stopped matching, and reports the counts in the status. Expectations keep a sync
+/// from acting on an informer that has not yet seen the controller's own creations and deletions.
+/// </summary>
+public abstract class ReplicaManager<T> : BackgroundService where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    /// <summary>At most this many pods are created or deleted by one sync (<c>BurstReplicas</c>).</summary>
+    public const int BurstReplicas = 500;
+
+    private const int Workers = 5;
+
+    private readonly SharedInformers _informers;
+    private readonly Informer<T> _owners;
+    private readonly Informer<V1Pod> _pods;
+    private readonly InProcessClient _client;
+    private readonly ControllerExpectations _expectations;
+    private readonly PodControl _podControl;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly WorkQueue<string> _queue;
+    private readonly string _kind;
+
+    protected ReplicaManager(SharedInformers informers, InProcessClient client, EventRecorder events, TimeProvider time, ILogger logger)
+    {
+        _informers = informers;
+        _owners = informers.For<T>();
+        _pods = informers.For<V1Pod>();
+        _client = client;
+        _time = time;
+        _logger = logger;
+        _kind = InProcessClient.TypeOf<T>().Kind;
+        _expectations = new ControllerExpectations(time);
+        _podControl = new PodControl(client, events, _expectations);
+        _queue = new WorkQueue<string>(time);
+        _owners.OnChange(OnOwnerChange);
+        _pods.OnChange(OnPodChange);
+    }
+
+    protected abstract LabelSelector Selector(T owner);
+
+    protected abstract int DesiredReplicas(T owner);
+
+    protected abstract V1PodTemplateSpec? Template(T owner);
+
+    protected abstract int MinReadySeconds(T owner);
+
+    protected abstract ReplicaCounts CurrentStatus(T owner);
+
+    /// <summary>Writes the counts and the <c>ReplicaFailure</c> condition into the owner's status.</summary>
+    protected abstract void ApplyStatus(T owner, ReplicaCounts counts, DateTime now);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _informers.WaitForSyncAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _queue.RunAsync(Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing {Kind} {Key} failed", _kind, key), stoppingToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>One reconcile of the owner named by <paramref name="key"/> (namespace/name).</summary>
+    internal async Task SyncAsync(string key, CancellationToken cancellationToken)
+    {
+        var (ns, name) = SplitKey(key);
+        var owner = _owners.Get(ns, name);
+        if (owner is null)
+        {
+            _expectations.Forget(key);
+            return;
+        }
+
+        var needsSync = _expectations.Satisfied(key);
+        var selector = Selector(owner);
+        var active = _pods.ListInNamespace(ns).Where(PodState.IsActive).ToList();
+        var claimed = await ClaimAsync(owner, selector, active, cancellationToken).ConfigureAwait(false);
+
+        Exception? error = null;
+        if (needsSync && owner.Metadata.DeletionTimestamp is null && Template(owner) is { } template)
+        {
+            error = await ManageReplicasAsync(key, owner, template, claimed, cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = _time.GetUtcNow();
+        var minReady = MinReadySeconds(owner);
+        var counts = ReplicaCounts.Compute(claimed, Template(owner)?.Metadata?.Labels, minReady, owner.Metadata.Generation ?? 0, now) with
+        {
+            FailureReason = error is null ? null : error is DeleteFailure ? "FailedDelete" : "FailedCreate",
+            FailureMessage = (error as DeleteFailure)?.InnerException?.Message ?? error?.Message,
+        };
+        if (counts != CurrentStatus(owner))
+        {
+            try
+            {
+                await _client.MutateAsync<T>(ns, name, o => ApplyStatus(o, counts, now.UtcDateTime), cancellationToken, "status").ConfigureAwait(false);
+            }
+            catch (ApiException ex) when (ex.Code == 404)
+            {
+                return;
+            }
+        }
+
+        if (error is null && minReady > 0 && counts.ReadyReplicas == DesiredReplicas(owner) && counts.AvailableReplicas != counts.ReadyReplicas)
+        {
+            _queue.AddAfter(key, TimeSpan.FromSeconds(minReady));
+        }
+
+        if (error is not null)
+        {
+            throw error;
+        }
+    }
+
+    private async Task<Exception?> ManageReplicasAsync(string key, T owner, V1PodTemplateSpec template, List<V1Pod> pods, CancellationToken cancellationToken)
+    {
+        var diff = pods.Count - DesiredReplicas(owner);
+        if (diff < 0)
+        {
+            var count = Math.Min(-diff, BurstReplicas);
+            return await _podControl.CreateAsync(key, owner, count, () => PodControl.FromTemplate(owner, template), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (diff > 0)
+        {
+            var victims = PodDeletionOrder.Rank(pods).Take(Math.Min(diff, BurstReplicas)).ToList();
+            var failure = await _podControl.DeleteAsync(key, owner, victims, cancellationToken).ConfigureAwait(false);
+            return failure is null ? null : new DeleteFailure(failure);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The pods this owner controls: its own that still match, plus matching orphans it adopts; its own
+    /// that no longer match are released (Kubernetes' <c>PodControllerRefManager.ClaimPods</c>).
+    /// </summary>
+    private async Task<List<V1Pod>> ClaimAsync(T owner, LabelSelector selector, List<V1Pod> pods, CancellationToken cancellationToken)
+    {
+        var claimed = new List<V1Pod>();
+        var ownerDeleting = owner.Metadata.DeletionTimestamp is not null;
+        foreach (var pod in pods)
+        {
+            var controller = OwnerReferences.ControllerOf(pod.Metadata);
+            var matches = selector.Matches(pod.Metadata);
+            if (controller is not null)
+            {
+                if (controller.Uid != owner.Uid())
+                {
+                    continue;
+                }
+
+                if (matches)
+                {
+                    claimed.Add(pod);
+                }
+                else if (!ownerDeleting)
+                {
+                    await ReleaseAsync(owner, pod, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            if (matches && !ownerDeleting && await AdoptAsync(owner, pod, cancellationToken).ConfigureAwait(false) is { } adopted)
+            {
+                claimed.Add(adopted);
+            }
+        }
+
+        return claimed;
+    }
+
+    private async Task<V1Pod?> AdoptAsync(T owner, V1Pod pod, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var adopted = false;
+            var result = await _client.MutateAsync<V1Pod>(pod.Namespace(), pod.Name(), current =>
+            {
+                if (current.Uid() != pod.Uid() || OwnerReferences.ControllerOf(current.Metadata) is not null || current.Metadata.DeletionTimestamp is not null)
+                {
+                    adopted = false;
+                    return;
+                }
+
+                current.Metadata.OwnerReferences ??= [];
+                current.Metadata.OwnerReferences.Add(OwnerReferences.NewControllerRef(owner));
+                adopted = true;
+            }, cancellationToken).ConfigureAwait(false);
+            return adopted ? result : null;
+        }
+        catch (ApiException ex) when (ex.Code is 404 or 409 or 422)
+        {
+            return null;
+        }
+    }
+
+    private async Task ReleaseAsync(T owner, V1Pod pod, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.MutateAsync<V1Pod>(pod.Namespace(), pod.Name(), current =>
+            {
+                current.Metadata.OwnerReferences = current.Metadata.OwnerReferences?.Where(r => r.Uid != owner.Uid()).ToList();
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException ex) when (ex.Code is 404 or 409 or 422)
+        {
+        }
+    }
+
+    private void OnOwnerChange(T? old, T? current)
+    {
+        if (current is null)
+        {
+            _expectations.Forget(KeyOf(old!));
+            _queue.Add(KeyOf(old!));
+            return;
+        }
+
+        _queue.Add(KeyOf(current));
+    }
+
+    private void OnPodChange(V1Pod? old, V1Pod? current)
+    {
+        var pod = current ?? old!;
+        var controller = OwnerReferences.ControllerOf(pod.Metadata);
+        var ownerKey = controller is null ? null : OwnerKey(pod.Namespace(), controller);
+        if (current is null || (current.Metadata.DeletionTimestamp is not null && old?.Metadata.DeletionTimestamp is null))
+        {
+            if (ownerKey is not null)
+            {
+                if (old is null && current is not null)
+                {
+                    _expectations.CreationObserved(ownerKey);
+                }
+
+                _expectations.DeletionObserved(ownerKey, PodControl.Key(pod));
+                _queue.Add(ownerKey);
+            }
+
+            return;
+        }
+
+        if (old is null)
+        {
+            if (ownerKey is not null)
+            {
+                _expectations.CreationObserved(ownerKey);
+                _queue.Add(ownerKey);
+            }
+            else
+            {
+                EnqueueMatchingOwners(current);
+            }
+
+            return;
+        }
+
+        var oldController = OwnerReferences.ControllerOf(old.Metadata);
+        if (oldController is not null && oldController.Uid != controller?.Uid && OwnerKey(old.Namespace(), oldController) is { } previous)
+        {
+            _queue.Add(previous);
+        }
+
+        if (ownerKey is not null)
+        {
+            _queue.Add(ownerKey);
+            var minReady = _owners.Get(pod.Namespace(), controller!.Name) is { } owner ? MinReadySeconds(owner) : 0;
+            if (minReady > 0 && !PodState.IsReady(old) && PodState.IsReady(current))
+            {
+                // Available only once it has been ready for minReadySeconds: look again then.
+                _queue.AddAfter(ownerKey, TimeSpan.FromSeconds(minReady + 1));
+            }
+        }
+        else if (!LabelsEqual(old, current) || oldController is not null)
+        {
+            EnqueueMatchingOwners(current);
+        }
+    }
+
+    private void EnqueueMatchingOwners(V1Pod pod)
+    {
+        foreach (var owner in _owners.ListInNamespace(pod.Namespace()))
+        {
+            if (Selector(owner).Matches(pod.Metadata))
+            {
+                _queue.Add(KeyOf(owner));
+            }
+        }
+    }
+
+    private string? OwnerKey(string ns, V1OwnerReference reference)
+    {
+        if (reference.Kind != _kind)
+        {
+            return null;
+        }
+
+        var owner = _owners.Get(ns, reference.Name);
+        return owner is not null && owner.Uid() == reference.Uid ? $"{ns}/{reference.Name}" : null;
+    }
+
+    private static bool LabelsEqual(V1Pod a, V1Pod b)
+    {
+        var left = a.Metadata.Labels ?? new Dictionary<string, string>();
+        var right = b.Metadata.Labels ?? new Dictionary<string, string>();
+        return left.Count == right.Count && left.All(l => right.TryGetValue(l.Key, out var v) && v == l.Value);
+    }
+
+    internal static string KeyOf(T obj) => $"{obj.Namespace()}/{obj.Name()}";
+
+    internal static (string Namespace, string Name) SplitKey(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return (key[..slash], key[(slash + 1)..]);
+    }
+
+    /// <summary>Marks a sync failure as one of deleting, for the <c>FailedDelete</c> reason.</summary>
+    private sealed class DeleteFailure(Exception inner) : Exception(inner.Message, inner);
+}

@@ -1,0 +1,84 @@
+using Gantry.Core.Resources;
+using Gantry.Server.Controllers;
+using Gantry.Server.Informers;
+using Gantry.Server.Storage;
+using Gantry.Tests.Registry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gantry.Tests.Controllers;
+
+/// <summary>
+/// A registry with the controllers running on real informers, as the server wires them, and a way to
+/// wait for a condition on the stored objects that wakes on each change instead of sleeping.
+/// </summary>
+internal sealed class ControllerHarness : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<IHostedService> _services = [];
+    private Task _informers = Task.CompletedTask;
+    private Task _events = Task.CompletedTask;
+
+    private ControllerHarness(RegistryTestContext context)
+    {
+        Context = context;
+        Client = new InProcessClient(context.Registry, "test-controllers");
+    }
+
+    public RegistryTestContext Context { get; }
+
+    public InProcessClient Client { get; }
+
+    public static async Task<ControllerHarness> StartAsync()
+    {
+        var harness = new ControllerHarness(await RegistryTestContext.StartAsync());
+        var time = TimeProvider.System;
+        var informers = new SharedInformers(harness.Context.Cache, NullLoggerFactory.Instance);
+        var events = new EventRecorder(harness.Client, "test", time, NullLogger.Instance);
+        harness._services.Add(new ReplicaSetController(informers, harness.Client, events, time, NullLogger<ReplicaSetController>.Instance));
+        harness._services.Add(new ReplicationControllerController(informers, harness.Client, events, time, NullLogger<ReplicationControllerController>.Instance));
+        harness._services.Add(new DeploymentController(informers, harness.Client, events, time, NullLogger<DeploymentController>.Instance));
+        harness._services.Add(new JobController(informers, harness.Client, events, time, NullLogger<JobController>.Instance));
+        harness._services.Add(new GarbageCollector(harness.Context.Registry, time, NullLogger<GarbageCollector>.Instance));
+        foreach (var service in harness._services)
+        {
+            await service.StartAsync(harness.Context.Ct);
+        }
+
+        harness._informers = informers.RunAsync(harness._stop.Token);
+        harness._events = events.RunAsync(harness._stop.Token);
+        return harness;
+    }
+
+    /// <summary>Waits until <paramref name="done"/> holds, re-checking after every change to <paramref name="type"/>.</summary>
+    public async Task UntilAsync(ResourceType type, Func<bool> done)
+    {
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(Context.Ct);
+        var events = Context.Cache.Watch(type.KeyPrefix, new WatchFilter(type.KeyPrefix), Context.Cache.Revision, false, false, watching.Token);
+        if (done())
+        {
+            return;
+        }
+
+        await foreach (var _ in events.ReadAllAsync(Context.Ct))
+        {
+            if (done())
+            {
+                return;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        foreach (var service in _services)
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        await Task.WhenAll(_informers, _events);
+        await Context.DisposeAsync();
+        _stop.Dispose();
+    }
+}
