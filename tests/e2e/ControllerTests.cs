@@ -7,15 +7,12 @@ namespace Gantry.E2E;
 /// <summary>
 /// The workload controllers through the real kubectl: replication controllers, replica sets,
 /// deployments (revisions, history, undo, pause) and jobs create and remove pods, and deleting an
-/// owner deletes its pods. Pods need a scheduler to run; assertions that need Running pods are in
-/// the skipped tests at the end, to enable once the pod scheduler binds pods.
+/// owner deletes its pods; with the pod scheduler placing the pods, rollouts and jobs complete.
 /// </summary>
 [Collection(GantryCollection.Name)]
 public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper output) : E2ETest(fixture, output)
 {
     private static readonly string[] SucceedCommand = ["true"];
-
-    private const string NeedsScheduler = "needs Running pods: enable once the pod scheduler binds pods";
 
     private static object Template(string app, string image = "busybox") => new
     {
@@ -162,7 +159,7 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
         Check.Equal("2", await Eventually.Until(() => JsonPath(ns, "job/job", "{.status.active}"), r => r == "2", Patience, "status.active"), "active");
     }
 
-    [Fact(Skip = NeedsScheduler)]
+    [Fact]
     public async Task Rollout_status_completes_when_the_new_pods_are_available()
     {
         var ns = await CreateNamespaceAsync("ctl-status");
@@ -173,7 +170,7 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
         Check.StdoutContains(status, "deployment \"ready\" successfully rolled out");
     }
 
-    [Fact(Skip = NeedsScheduler)]
+    [Fact]
     public async Task A_job_completes_after_its_completions_succeed()
     {
         var ns = await CreateNamespaceAsync("ctl-job-done");
@@ -193,7 +190,7 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
         Check.Equal("2", await JsonPath(ns, "job/done", "{.status.succeeded}"), "succeeded");
     }
 
-    [Fact(Skip = NeedsScheduler)]
+    [Fact]
     public async Task An_opted_in_deployment_that_misses_its_deadline_rolls_back()
     {
         var ns = await CreateNamespaceAsync("ctl-autoroll");

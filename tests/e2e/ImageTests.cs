@@ -158,6 +158,8 @@ public sealed class ImageTests(GantryFixture fixture, ITestOutputHelper output) 
             "the pull failure on the container");
 
         Output.WriteLine(message);
+        var reason = await JsonPath(ns, "pod/missing", "{.status.containerStatuses[0].state.waiting.reason}");
+        Assert.True(reason is "ErrImagePull" or "ImagePullBackOff", $"waiting reason {reason}");
         await Ok("delete", "pod", "missing", "-n", ns, "--timeout=30s");
     }
 

@@ -260,7 +260,7 @@ public sealed class PodWorker
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpOperationException or Images.ImageNotFoundException)
         {
-            record.WaitingReason = "CreateContainerError";
+            record.WaitingReason = ex is Images.ImagePullException pull ? pull.Reason : "CreateContainerError";
             record.WaitingMessage = ex.Message;
         }
 
