@@ -48,6 +48,8 @@ public sealed class ContainerSpecs(IKubernetes client, string volumeRoot)
             Env = env,
             WorkingDir = container.WorkingDir,
             Mounts = mounts,
+            Stdin = container.Stdin == true,
+            StdinOnce = container.StdinOnce == true,
             Limits = LimitsOf(container),
         };
     }

@@ -6,7 +6,7 @@ namespace Gantry.Agent.Runtimes;
 
 /// <summary>
 /// One container's checkpoint directory, &lt;state&gt;/&lt;runtime&gt;/&lt;id&gt;/. The agent writes
-/// checkpoint.json; the shim writes started, exit and oom (each by rename, so a reader sees a whole
+/// checkpoint.json (and the stdin FIFO, for containers with stdin); the shim writes started, exit and oom (each by rename, so a reader sees a whole
 /// file or none). For oci containers it is also the runc bundle (config.json, rootfs/, upper/,
 /// work/, init.pid).
 /// </summary>
@@ -21,6 +21,12 @@ internal sealed class ContainerDirectory(string path)
     public string InitPidFile => Combine("init.pid");
 
     public string ConfigFile => Combine("config.json");
+
+    /// <summary>The FIFO a container started with stdin reads its standard input from (see <see cref="ContainerStdin"/>).</summary>
+    public string StdinFifo => Combine("stdin");
+
+    /// <summary>Present while a stdinOnce container's stdin has not been attached to yet.</summary>
+    public string StdinOnceFile => Combine("stdin-once");
 
     public async Task WriteCheckpointAsync(ContainerCheckpoint checkpoint, CancellationToken cancellationToken)
     {

@@ -29,6 +29,12 @@ public sealed record ContainerSpec
 
     public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
 
+    /// <summary>Kubernetes "stdin": the workload reads a stdin that <c>kubectl attach -i</c> can write to; otherwise /dev/null.</summary>
+    public bool Stdin { get; init; }
+
+    /// <summary>Kubernetes "stdinOnce": the workload's stdin ends when the first attach to it ends.</summary>
+    public bool StdinOnce { get; init; }
+
     /// <summary>The container's own limits, enforced on its cgroup below the pod's.</summary>
     public CgroupLimits Limits { get; init; } = CgroupLimits.None;
 }

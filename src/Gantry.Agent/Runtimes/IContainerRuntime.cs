@@ -35,6 +35,13 @@ public interface IContainerRuntime
     Task<IExecSession> ExecAsync(ContainerHandle handle, ExecRequest request, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The running container's standard input, for <c>kubectl attach -i</c>: null when the container
+    /// was started without <see cref="ContainerSpec.Stdin"/>, is not running, or was started with
+    /// <see cref="ContainerSpec.StdinOnce"/> and an earlier attach had it.
+    /// </summary>
+    StdinAttachment? OpenStdin(ContainerHandle handle);
+
+    /// <summary>
     /// The container's log: the workload's stdout and stderr, interleaved in write order, as raw
     /// bytes appended by the workload itself (no timestamps, no stream tags: a reader wanting CRI
     /// lines frames them itself). Exists from start until <see cref="RemoveAsync"/>.

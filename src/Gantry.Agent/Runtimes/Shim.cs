@@ -16,6 +16,9 @@ namespace Gantry.Agent.Runtimes;
 /// copy survives even a cleanup that raced ahead);</item>
 /// <item>exit — the child's exit status (128+N for signal N).</item>
 /// </list>
+/// The child's stdin is /dev/null, or the container's stdin FIFO, which the shim also holds open
+/// for writing (descriptor 3) until it gets SIGUSR1 (see <see cref="ContainerStdin"/>); a trapped
+/// signal interrupts wait, hence the loop.
 /// The shim itself never joins the container's cgroup, so the OOM killer of that cgroup cannot
 /// pick it. It starts its child through env --default-signal: a shell starts background commands
 /// with SIGINT and SIGQUIT ignored, the agent (.NET) ignores SIGPIPE, and ignored signals would
@@ -23,19 +26,19 @@ namespace Gantry.Agent.Runtimes;
 /// </summary>
 internal static class Shim
 {
-    /// <summary>$1 checkpoint directory, $2 log file, $3 OOM events file ("" for none), then argv.</summary>
+    /// <summary>$1 checkpoint directory, $2 log file, $3 OOM events file ("" for none), $4 stdin FIFO ("" for none), then argv.</summary>
     private const string Script = """
-        dir=$1 log=$2 oom=$3
-        shift 3
+        dir=$1 log=$2 oom=$3 stdin=$4
+        shift 4
         exec </dev/null >>"$dir/shim.log" 2>&1
+        if [ -n "$stdin" ]; then exec 3<>"$stdin"; trap 'exec 3>&-' USR1; else stdin=/dev/null; fi
         starttime() { read -r s < "/proc/$1/stat" || return 1; s=${s##*") "}; set -- $s; shift 19; st=$1; }
-        env --default-signal -- "$@" </dev/null >>"$log" 2>&1 &
+        env --default-signal -- "$@" <"$stdin" 3>&- >>"$log" 2>&1 &
         child=$!
         starttime $$; self=$st
         starttime $child; childstart=$st
         echo "$$ $self $child $childstart" >"$dir/started.tmp" && mv -f "$dir/started.tmp" "$dir/started"
-        wait $child
-        code=$?
+        while :; do wait $child; code=$?; [ $code -gt 128 ] && kill -0 $child 2>/dev/null || break; done
         [ -z "$oom" ] || { cat "$oom" >"$dir/oom.tmp" && mv -f "$dir/oom.tmp" "$dir/oom"; }
         echo $code >"$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"
         """;
@@ -43,8 +46,15 @@ internal static class Shim
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Starts the shim and returns once it has detached (not once the workload started).</summary>
-    public static async Task LaunchAsync(ContainerDirectory directory, string logPath, string? oomEventsFile, IReadOnlyList<string> argv, CancellationToken cancellationToken)
+    /// <param name="stdin">Give the workload the container's stdin FIFO (created here) instead of /dev/null; <paramref name="stdinOnce"/> as in <see cref="ContainerStdin"/>.</param>
+    public static async Task LaunchAsync(
+        ContainerDirectory directory, string logPath, string? oomEventsFile, bool stdin, bool stdinOnce, IReadOnlyList<string> argv, CancellationToken cancellationToken)
     {
+        if (stdin)
+        {
+            ContainerStdin.Create(directory, stdinOnce);
+        }
+
         // setsid -f forks, so the shim is never the agent's child: it gets its own session (no
         // signal aimed at the agent's process group reaches it) and init as its parent.
         var startInfo = new ProcessStartInfo("setsid")
@@ -54,7 +64,7 @@ internal static class Shim
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["--fork", "/bin/sh", "-c", Script, "gantry-shim", directory.Path, logPath, oomEventsFile ?? string.Empty, .. argv])
+        foreach (var argument in (string[])["--fork", "/bin/sh", "-c", Script, "gantry-shim", directory.Path, logPath, oomEventsFile ?? string.Empty, stdin ? directory.StdinFifo : string.Empty, .. argv])
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -66,9 +66,16 @@ public sealed class AgentServer : IAsyncDisposable
                 return;
             }
 
-            if (segments is ["exec" or "attach", var execNs, var execPod, _] && pods.Find(execNs, execPod) is { } execWorker)
+            if (segments is ["exec", var execNs, var execPod, _] && pods.Find(execNs, execPod) is { } execWorker)
             {
                 await ExecSession.RunAsync(context, new ContainerExecTarget(execWorker), logger, context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            if (segments is ["attach", var attachNs, var attachPod, _] && pods.Find(attachNs, attachPod) is { } attachWorker)
+            {
+                await ExecSession.AttachAsync(context, new ContainerAttachTarget(attachWorker, TimeProvider.System), logger, context.RequestAborted)
+                    .ConfigureAwait(false);
                 return;
             }
 

@@ -9,9 +9,10 @@ namespace Gantry.Agent.Streaming;
 /// </summary>
 internal static class ExecPump
 {
+    /// <param name="attach">An attach: failures to start read as the kubelet's attach failures, and the end is always Success.</param>
     /// <exception cref="OperationCanceledException">The client went away or <paramref name="cancellationToken"/> fired.</exception>
     public static async Task RunAsync(
-        IExecChannels channels, IExecTarget target, ExecRequest request, ILogger logger, CancellationToken cancellationToken)
+        IExecChannels channels, IExecTarget target, ExecRequest request, bool attach, ILogger logger, CancellationToken cancellationToken)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, channels.ClientGone);
         var token = session.Token;
@@ -24,7 +25,8 @@ internal static class ExecPump
         catch (Exception ex) when (!token.IsCancellationRequested)
         {
             StreamingLog.ExecStartFailed(logger, ex);
-            await channels.FinishAsync(ExecStatus.InternalError($"error executing command in container: {ex.Message}"), token);
+            await channels.FinishAsync(ExecStatus.InternalError(
+                attach ? $"error attaching to container: {ex.Message}" : $"error executing command in container: {ex.Message}"), token);
             return;
         }
 
@@ -40,7 +42,7 @@ internal static class ExecPump
                 await Task.WhenAll(stdout, stderr);
                 token.ThrowIfCancellationRequested();
                 StreamingLog.ExecExited(logger, exitCode);
-                await channels.FinishAsync(exitCode == 0 ? ExecStatus.Success : ExecStatus.NonZeroExitCode(request.Command, exitCode), token);
+                await channels.FinishAsync(exitCode == 0 || attach ? ExecStatus.Success : ExecStatus.NonZeroExitCode(request.Command, exitCode), token);
             }
             finally
             {

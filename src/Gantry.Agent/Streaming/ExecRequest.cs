@@ -8,7 +8,7 @@ namespace Gantry.Agent.Streaming;
 /// (<c>command=…&amp;container=…&amp;stdin=true&amp;stdout=true&amp;stderr=true&amp;tty=true</c>).
 /// </summary>
 /// <param name="Container">The container named by the client, or null to use the pod's default one.</param>
-/// <param name="Command">The command and its arguments, run directly (no shell), never empty.</param>
+/// <param name="Command">The command and its arguments, run directly (no shell); never empty for exec, always empty for attach.</param>
 /// <param name="Stdin">The client sends standard input.</param>
 /// <param name="Stdout">The client wants standard output.</param>
 /// <param name="Stderr">The client wants standard error; always false with <paramref name="Tty"/>, whose terminal merges the two.</param>
@@ -18,9 +18,16 @@ public sealed record ExecRequest(string? Container, IReadOnlyList<string> Comman
     internal static bool TryParse(
         IQueryCollection query,
         [NotNullWhen(true)] out ExecRequest? request,
+        [NotNullWhen(false)] out string? problem) => TryParse(query, attach: false, out request, out problem);
+
+    /// <summary>Parses an exec query or, with <paramref name="attach"/>, an attach query, which names no command.</summary>
+    internal static bool TryParse(
+        IQueryCollection query,
+        bool attach,
+        [NotNullWhen(true)] out ExecRequest? request,
         [NotNullWhen(false)] out string? problem)
     {
-        var command = query["command"].Where(argument => argument is not null).Select(argument => argument!).ToArray();
+        string[] command = attach ? [] : [.. query["command"].Where(argument => argument is not null).Select(argument => argument!)];
         var tty = Flag(query, "tty");
         request = new ExecRequest(
             query["container"].FirstOrDefault() is { Length: > 0 } container ? container : null,
@@ -31,7 +38,7 @@ public sealed record ExecRequest(string? Container, IReadOnlyList<string> Comman
             Flag(query, "stderr") && !tty,
             tty);
 
-        problem = command.Length == 0
+        problem = command.Length == 0 && !attach
             ? "you must specify at least one command for the container"
             : !request.Stdin && !request.Stdout && !request.Stderr
                 ? "you must specify at least 1 of stdin, stdout, stderr"

@@ -17,13 +17,24 @@ public static class ExecSession
     /// upgrades over HTTP/1.1; <c>app.UseWebSockets()</c> is not needed). Requests that cannot be
     /// upgraded are answered with a Status (400/403), which makes kubectl 1.30+ retry with SPDY.
     /// </summary>
-    public static async Task RunAsync(HttpContext context, IExecTarget target, ILogger logger, CancellationToken cancellationToken)
+    public static Task RunAsync(HttpContext context, IExecTarget target, ILogger logger, CancellationToken cancellationToken) =>
+        ServeAsync(context, target, attach: false, logger, cancellationToken);
+
+    /// <summary>
+    /// Serves one <c>kubectl attach</c> request, which is an exec of no command on the same wire: the
+    /// target's "process" is the container's running main process, and the outcome is reported as
+    /// Success, whatever the container's exit code, as the kubelet does.
+    /// </summary>
+    public static Task AttachAsync(HttpContext context, IExecTarget target, ILogger logger, CancellationToken cancellationToken) =>
+        ServeAsync(context, target, attach: true, logger, cancellationToken);
+
+    private static async Task ServeAsync(HttpContext context, IExecTarget target, bool attach, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(logger);
 
-        if (!ExecRequest.TryParse(context.Request.Query, out var request, out var problem))
+        if (!ExecRequest.TryParse(context.Request.Query, attach, out var request, out var problem))
         {
             await StreamingUpgrade.RefuseAsync(context, StatusCodes.Status400BadRequest, "BadRequest", problem);
             return;
@@ -40,7 +51,7 @@ public static class ExecSession
         {
             try
             {
-                await ExecPump.RunAsync(channels, target, request, logger, aborted.Token);
+                await ExecPump.RunAsync(channels, target, request, attach, logger, aborted.Token);
             }
             catch (Exception ex) when (StreamPump.IsPeerFailure(ex))
             {

@@ -42,5 +42,22 @@ public sealed class ExecRequestTests
         Assert.Equal(problem, actual);
     }
 
+    [Fact]
+    public void An_attach_names_no_command_and_ignores_one_if_sent()
+    {
+        Assert.True(ExecRequest.TryParse(Query("?command=ls&container=main&stdin=true&stdout=true"), attach: true, out var request, out _));
+
+        Assert.Empty(request.Command);
+        Assert.Equal(("main", true, true), (request.Container, request.Stdin, request.Stdout));
+    }
+
+    [Fact]
+    public void An_attach_without_streams_is_refused_with_the_kubelets_words()
+    {
+        Assert.False(ExecRequest.TryParse(Query("?container=main"), attach: true, out _, out var problem));
+
+        Assert.Equal("you must specify at least 1 of stdin, stdout, stderr", problem);
+    }
+
     private static IQueryCollection Query(string query) => new DefaultHttpContext { Request = { QueryString = new QueryString(query) } }.Request.Query;
 }

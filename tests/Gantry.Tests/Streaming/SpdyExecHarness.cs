@@ -24,13 +24,19 @@ internal sealed class SpdyExecHarness : IAsyncDisposable
 
     public SpdyTestClient Client { get; }
 
-    public static SpdyExecHarness Start(IExecTarget target, string query, params string[] protocols)
+    public static SpdyExecHarness Start(IExecTarget target, string query, params string[] protocols) => Start(target, query, attach: false, protocols);
+
+    /// <summary>Serves the request as an attach (<paramref name="attach"/>) or an exec.</summary>
+    public static SpdyExecHarness Start(IExecTarget target, string query, bool attach, params string[] protocols)
     {
         var (serverEnd, clientEnd) = PipeDuplexStream.CreatePair();
         var context = UpgradeRequests.Create("POST", query, serverEnd);
         context.Request.Headers.Upgrade = "SPDY/3.1";
         context.Request.Headers["X-Stream-Protocol-Version"] = protocols;
-        return new SpdyExecHarness(context, clientEnd, ExecSession.RunAsync(context, target, NullLogger.Instance, CancellationToken.None));
+        var running = attach
+            ? ExecSession.AttachAsync(context, target, NullLogger.Instance, CancellationToken.None)
+            : ExecSession.RunAsync(context, target, NullLogger.Instance, CancellationToken.None);
+        return new SpdyExecHarness(context, clientEnd, running);
     }
 
     /// <summary>Leaves the way kubectl does once it has its answer: by closing the connection.</summary>

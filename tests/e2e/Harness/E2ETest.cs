@@ -13,6 +13,7 @@ namespace Gantry.E2E.Harness;
 public abstract class E2ETest : IAsyncLifetime
 {
     private int _serverCursor;
+    private GantryServer? _serverAtStart;
 
     /// <summary>Wires the test to the shared cluster.</summary>
     protected E2ETest(GantryFixture fixture, ITestOutputHelper output)
@@ -38,6 +39,7 @@ public abstract class E2ETest : IAsyncLifetime
     /// <inheritdoc/>
     public Task InitializeAsync()
     {
+        _serverAtStart = Fixture.Server;
         _serverCursor = Fixture.Server.OutputLineCount;
         return Task.CompletedTask;
     }
@@ -45,7 +47,8 @@ public abstract class E2ETest : IAsyncLifetime
     /// <inheritdoc/>
     public Task DisposeAsync()
     {
-        var log = Fixture.Server.OutputSince(_serverCursor, maxLines: 200);
+        // A test that restarted the server sees all of the new one's output.
+        var log = Fixture.Server.OutputSince(ReferenceEquals(Fixture.Server, _serverAtStart) ? _serverCursor : 0, maxLines: 200);
         Output.WriteLine("=== gantry output while this test ran ===");
         Output.WriteLine(log.Length == 0 ? "(none)" : log);
         return Task.CompletedTask;

@@ -96,6 +96,28 @@ public sealed class GantryFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// SIGKILLs the running <c>gantry up</c> and starts a new one on the same data directory and port,
+    /// returning once it is ready (tests of one collection run one after another, so the next test
+    /// finds a serving cluster). Returns what the killed process printed last, for the test's output.
+    /// </summary>
+    public async Task<string> KillAndRestartAsync()
+    {
+        var killed = Server;
+        await killed.KillAsync();
+        var lastOutput = killed.OutputSince(0, maxLines: 80);
+        await killed.DisposeAsync();
+        _server = GantryServer.Start(RepoPaths.GantryBinary, DataDir, killed.Port);
+        var kubeconfig = await _server.WaitUntilReadyAsync(StartupTimeout);
+        if (kubeconfig != KubeconfigPath)
+        {
+            throw new InvalidOperationException($"The restarted gantry up wrote its kubeconfig to {kubeconfig}, not {KubeconfigPath}.");
+        }
+
+        _sink.OnMessage(new DiagnosticMessage($"gantry up SIGKILLed and restarted on port {_server.Port} (data {DataDir})"));
+        return lastOutput;
+    }
+
     /// <summary>A kubectl helper that logs every call to <paramref name="log"/>.</summary>
     public Kubectl CreateKubectl(Action<string> log) =>
         new(KubectlBinary, KubeconfigPath, CacheDir, log, ServerNote);

@@ -144,6 +144,20 @@ public sealed partial class GantryServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGKILLs the <c>gantry up</c> process alone (not what it launched: workloads run under shims
+    /// that are not its children) and waits for it to be gone, as a crash or an OOM kill would.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+
+        await _process.WaitForExitAsync(CancellationToken.None);
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {

@@ -81,7 +81,7 @@ public sealed class OciRuntime : IContainerRuntime
             await File.WriteAllTextAsync(bundle.ConfigFile, config.ToJsonString(), cancellationToken);
             ContainerLogs.Create(logPath);
             var argv = _runc.RunCommand(handle.Id, bundle.Path, bundle.InitPidFile);
-            await Shim.LaunchAsync(bundle, logPath, Cgroups.Open(cgroupPath).OomEventsFile, argv, CancellationToken.None);
+            await Shim.LaunchAsync(bundle, logPath, Cgroups.Open(cgroupPath).OomEventsFile, container.Stdin, container.StdinOnce, argv, CancellationToken.None);
         }
         catch (Exception)
         {
@@ -149,6 +149,8 @@ public sealed class OciRuntime : IContainerRuntime
 
         return Task.FromResult(ProcessExecSession.Start(_runc.ExecCommand(handle.Id, request.Command, request.Tty), request.Tty));
     }
+
+    public StdinAttachment? OpenStdin(ContainerHandle handle) => ContainerStdin.Open(_checkpoints.Open(handle));
 
     public string LogPath(ContainerHandle handle) => ContainerLogs.PathFor(_options.LogDirectory, handle);
 

@@ -55,7 +55,7 @@ public sealed class ProcessRuntime : IContainerRuntime
             ContainerLogs.Create(logPath);
             await directory.WriteCheckpointAsync(new ContainerCheckpoint(handle, cgroupPath, logPath, null), cancellationToken);
             var argv = ProcessCommandLine.Workload(_tools, cgroup.MembershipFiles, pod.NetworkNamespacePath, ReadyFile(directory), container);
-            await Shim.LaunchAsync(directory, logPath, cgroup.OomEventsFile, argv, CancellationToken.None);
+            await Shim.LaunchAsync(directory, logPath, cgroup.OomEventsFile, container.Stdin, container.StdinOnce, argv, CancellationToken.None);
         }
         catch (Exception)
         {
@@ -135,6 +135,8 @@ public sealed class ProcessRuntime : IContainerRuntime
         var argv = ProcessCommandLine.Exec(_tools, Cgroups.Open(checkpoint.CgroupPath).MembershipFiles, init, environment, request.Command);
         return Task.FromResult(ProcessExecSession.Start(argv, request.Tty));
     }
+
+    public StdinAttachment? OpenStdin(ContainerHandle handle) => ContainerStdin.Open(_checkpoints.Open(handle));
 
     public string LogPath(ContainerHandle handle) => ContainerLogs.PathFor(_options.LogDirectory, handle);
 
