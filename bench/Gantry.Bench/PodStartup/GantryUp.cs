@@ -21,14 +21,17 @@ internal sealed partial class GantryUp : IDisposable
     private const int LogLinesKept = 200;
 
     private readonly Process _process;
+    private readonly StreamWriter _logFile;
     private readonly Queue<string> _log = new();
     private readonly Dictionary<string, double> _runtimeStartMs = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
 
-    private GantryUp(Process process, string dataDirectory, int port)
+    private GantryUp(Process process, string dataDirectory, int port, string logPath)
     {
         _process = process;
+        _logFile = new StreamWriter(logPath) { AutoFlush = true };
+        LogPath = logPath;
         DataDirectory = dataDirectory;
         Port = port;
     }
@@ -39,13 +42,16 @@ internal sealed partial class GantryUp : IDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>Everything gantry wrote, stdout and stderr interleaved.</summary>
+    public string LogPath { get; }
+
     public Uri BaseAddress => new($"https://127.0.0.1:{Port}/");
 
     /// <param name="workingDirectory">
     /// An empty directory: the server watches its working directory with inotify (REPORT.md, bug 3),
     /// so starting it in or above the data directory would charge it for every write it makes.
     /// </param>
-    public static async Task<GantryUp> StartAsync(string binary, string dataDirectory, string workingDirectory, int port, string nodeName, TimeSpan readyTimeout)
+    public static async Task<GantryUp> StartAsync(string binary, string dataDirectory, string workingDirectory, string logPath, int port, string nodeName, TimeSpan readyTimeout)
     {
         var startInfo = new ProcessStartInfo(binary)
         {
@@ -60,7 +66,7 @@ internal sealed partial class GantryUp : IDisposable
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var gantry = new GantryUp(process, dataDirectory, port);
+        var gantry = new GantryUp(process, dataDirectory, port, logPath);
         process.OutputDataReceived += (_, e) => gantry.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => gantry.OnLine(e.Data);
         process.Exited += (_, _) =>
@@ -138,11 +144,14 @@ internal sealed partial class GantryUp : IDisposable
         return _process.ExitCode;
     }
 
-    public string LogTail()
+    /// <summary>The last lines gantry wrote, each cut short: enough to recognise a failure in the summary; the rest is in <see cref="LogPath"/>.</summary>
+    public string LogTail(int lines = 10)
     {
         lock (_log)
         {
-            return _log.Count == 0 ? "(gantry wrote no output)" : "gantry output (last lines):\n  " + string.Join("\n  ", _log);
+            return _log.Count == 0
+                ? "(gantry wrote no output)"
+                : $"gantry output (last lines; all of it in {LogPath}):\n  " + string.Join("\n  ", _log.TakeLast(lines).Select(l => l.Length > 300 ? l[..300] + " …" : l));
         }
     }
 
@@ -161,6 +170,10 @@ internal sealed partial class GantryUp : IDisposable
         }
 
         _process.Dispose();
+        lock (_log)
+        {
+            _logFile.Dispose();
+        }
     }
 
     private static bool Trusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2 ca)
@@ -192,6 +205,11 @@ internal sealed partial class GantryUp : IDisposable
 
         lock (_log)
         {
+            if (!_disposed)
+            {
+                _logFile.WriteLine(line);
+            }
+
             _log.Enqueue(line);
             if (_log.Count > LogLinesKept)
             {

@@ -42,7 +42,7 @@ internal static class PodStartupBenchmark
             using (podsLock)
             {
                 BenchContext.Progress($"holding {PodsLock.DefaultPath} (waited {waited.TotalSeconds:0} s); starting {binary} up on {dataDirectory}");
-                await RunClusterAsync(binary, dataDirectory, workingDirectory, options, results, findings).ConfigureAwait(false);
+                await RunClusterAsync(binary, dataDirectory, workingDirectory, Path.Combine(runDirectory, "gantry.log"), options, results, findings).ConfigureAwait(false);
             }
 
             baselines = await MeasureBaselinesAsync(dataDirectory, runDirectory, options.BaselineRuns).ConfigureAwait(false);
@@ -54,9 +54,14 @@ internal static class PodStartupBenchmark
         }
         finally
         {
-            if (!options.KeepData)
+            // A failed run keeps its data dir and gantry.log for whoever looks into it.
+            if (!options.KeepData && findings.Count == 0)
             {
                 Directory.Delete(runDirectory, recursive: true);
+            }
+            else
+            {
+                BenchContext.Progress($"kept {runDirectory} (gantry.log, the cluster's data dir)");
             }
         }
 
@@ -76,10 +81,10 @@ internal static class PodStartupBenchmark
         return findings.Count == 0 ? 0 : 1;
     }
 
-    private static async Task RunClusterAsync(string binary, string dataDirectory, string workingDirectory, PodStartupOptions options, List<StartupResult> results, List<string> findings)
+    private static async Task RunClusterAsync(string binary, string dataDirectory, string workingDirectory, string logPath, PodStartupOptions options, List<StartupResult> results, List<string> findings)
     {
         var port = FreePort.Next();
-        using var cluster = await GantryUp.StartAsync(binary, dataDirectory, workingDirectory, port, NodeName, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+        using var cluster = await GantryUp.StartAsync(binary, dataDirectory, workingDirectory, logPath, port, NodeName, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
         BenchContext.Progress($"gantry up ready, pid {cluster.Pid}, {cluster.BaseAddress}");
         using var client = cluster.CreateClient(maxConnections: 64, TimeSpan.FromSeconds(60));
         using var watchClient = cluster.CreateClient(maxConnections: 2, Timeout.InfiniteTimeSpan);
@@ -94,7 +99,11 @@ internal static class PodStartupBenchmark
             foreach (var runtime in options.Runtimes.Where(_ => options.WarmUpPods > 0))
             {
                 BenchContext.Progress($"warm-up: {options.WarmUpPods} {runtime} pods, one at a time");
-                await run.RunAsync(runtime, options.WarmUpPods, 1, $"warm-{runtime}").ConfigureAwait(false);
+                var warmUp = await run.RunAsync(runtime, options.WarmUpPods, 1, $"warm-{runtime}").ConfigureAwait(false);
+                if (warmUp.TeardownProblem is not null || warmUp.Errors > 0)
+                {
+                    findings.Add($"warm-up with {runtime} pods: {warmUp.Errors} did not start ({warmUp.FirstError}); {warmUp.TeardownProblem}");
+                }
             }
 
             foreach (var runtime in options.Runtimes)
@@ -106,6 +115,11 @@ internal static class PodStartupBenchmark
                     results.Add(result);
                     BenchContext.Progress(string.Create(CultureInfo.InvariantCulture,
                         $"{runtime} c={concurrency}: {result.Startup.Count} running, {result.Errors} errors, p50 {result.Startup.P50:0.0} ms, p99 {result.Startup.P99:0.0} ms, max {result.Startup.Max:0.0} ms; {result.PodsPerSecond:0.0} pods/s; teardown {result.Teardown.TotalSeconds:0.0} s; CPU gantry/commands/bench/other {result.Cpu.ServerCores:0.00}/{result.CommandCores:0.00}/{result.Cpu.ClientCores:0.00}/{result.Cpu.OtherCores - result.CommandCores:0.00}; load before {result.LoadBefore:0.0}"));
+                    if (result.TeardownProblem is not null)
+                    {
+                        findings.Add($"{runtime} at concurrency {concurrency}: {result.TeardownProblem}");
+                    }
+
                     if (result.Errors > 0)
                     {
                         findings.Add($"{runtime} at concurrency {concurrency}: {result.Errors} of {options.Pods} pods did not reach Running within the patience; first: {result.FirstError}");
@@ -162,7 +176,7 @@ internal static class PodStartupBenchmark
     {
         try
         {
-            for (var attempt = 0; attempt < 120; attempt++)
+            for (var attempt = 0; attempt < 180; attempt++)
             {
                 using var list = await api.GetJsonAsync(KubeApi.PodsPath(Namespace)).ConfigureAwait(false);
                 var names = list.RootElement.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("metadata").GetProperty("name").GetString()!).ToList();
@@ -184,7 +198,7 @@ internal static class PodStartupBenchmark
                 await Task.Delay(1000).ConfigureAwait(false);
             }
 
-            BenchContext.Progress("leftover pods were still there after 120 s; the agent's data dir holds their checkpoints");
+            BenchContext.Progress("leftover pods were still there after 180 s; the agent's data dir holds their checkpoints");
         }
         catch (Exception ex) when (ex is HttpRequestException or BenchRequestException or JsonException or TaskCanceledException)
         {

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 
 namespace Gantry.Bench.PodStartup;
 
@@ -13,28 +12,38 @@ internal sealed class PodsLock : IDisposable
 {
     public const string DefaultPath = "/tmp/gantry-pods.lock";
 
+    private const int OpenReadWrite = 2;
+    private const int OpenCreate = 0x40;
+    private const int OpenCloseOnExec = 0x80000;
     private const int LockExclusive = 2;
     private const int LockNonBlocking = 4;
     private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(30);
 
-    private readonly SafeFileHandle _handle;
+    private readonly int _descriptor;
 
-    private PodsLock(SafeFileHandle handle) => _handle = handle;
+    private PodsLock(int descriptor) => _descriptor = descriptor;
 
     /// <summary>Waits (reporting progress) until the lock is ours.</summary>
     /// <returns>The lock and how long it took to get it.</returns>
     public static async Task<(PodsLock Lock, TimeSpan Waited)> AcquireAsync(string path, TimeSpan patience, CancellationToken cancellationToken)
     {
-        var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        // open(2) rather than File.OpenHandle: .NET takes a shared flock of its own on every file it
+        // opens, which fails outright while another process holds the exclusive lock.
+        var descriptor = Open(path, OpenReadWrite | OpenCreate | OpenCloseOnExec, Convert.ToInt32("666", 8));
+        if (descriptor < 0)
+        {
+            throw new IOException($"cannot open {path}: errno {Marshal.GetLastPInvokeError()}");
+        }
+
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var nextReport = TimeSpan.Zero;
-        while (Flock((int)handle.DangerousGetHandle(), LockExclusive | LockNonBlocking) != 0)
+        while (Flock(descriptor, LockExclusive | LockNonBlocking) != 0)
         {
             var waited = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             if (waited > patience)
             {
-                handle.Dispose();
+                _ = Close(descriptor);
                 throw new TimeoutException($"{path} stayed locked for {patience.TotalSeconds:0} s: another cluster with pods is running.");
             }
 
@@ -47,14 +56,22 @@ internal sealed class PodsLock : IDisposable
             await Task.Delay(RetryInterval, cancellationToken).ConfigureAwait(false);
         }
 
-        return (new PodsLock(handle), System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return (new PodsLock(descriptor), System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>Closing the descriptor releases the lock.</summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => _ = Close(_descriptor);
 
-    // DllImport rather than LibraryImport: the generated stub would need AllowUnsafeBlocks, and two ints marshal trivially.
+    // DllImport rather than LibraryImport: the generated stubs would need AllowUnsafeBlocks, and these marshal trivially.
     [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Flock(int fd, int operation);
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Open(string path, int flags, int mode);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Close(int fd);
 }

@@ -26,4 +26,5 @@ internal sealed record StartupResult(
     double CommandCores,
     double LoadBefore,
     TimeSpan Teardown,
+    string? TeardownProblem,
     IReadOnlyList<string> TimelineRows);

@@ -58,7 +58,7 @@ internal sealed class StartupRun(GantryUp cluster, StartupPods pods, PodWatch wa
         var childCores = (CpuMeter.ReapedChildrenCpuSeconds(cluster.Pid) - childrenBefore) / elapsed.TotalSeconds;
         var running = timelines.Where(t => t.Running != 0).ToList();
 
-        var teardown = await DeleteAllAsync(timelines).ConfigureAwait(false);
+        var (teardown, teardownProblem) = await DeleteAllAsync(timelines).ConfigureAwait(false);
         return new StartupResult(
             runtime,
             concurrency,
@@ -75,12 +75,14 @@ internal sealed class StartupRun(GantryUp cluster, StartupPods pods, PodWatch wa
             childCores,
             loadBefore,
             teardown,
+            teardownProblem,
             timelines.Select(t => string.Join(',', t.Name, runtime, concurrency.ToString(CultureInfo.InvariantCulture),
                 WallClock.UnixSeconds(t.Sent), WallClock.UnixSeconds(t.Acknowledged), WallClock.UnixSeconds(t.Added), WallClock.UnixSeconds(t.Running),
                 cluster.RuntimeStartMs(t.Name)?.ToString(CultureInfo.InvariantCulture) ?? "")).ToList());
     }
 
-    private async Task<TimeSpan> DeleteAllAsync(PodTimeline[] timelines)
+    /// <returns>How long it took, and which pods were still there when the bench stopped waiting.</returns>
+    private async Task<(TimeSpan Elapsed, string? Problem)> DeleteAllAsync(PodTimeline[] timelines)
     {
         var started = Stopwatch.GetTimestamp();
         var next = -1;
@@ -101,11 +103,12 @@ internal sealed class StartupRun(GantryUp cluster, StartupPods pods, PodWatch wa
         }
         catch (TimeoutException)
         {
-            var left = timelines.Count(t => t.Added != 0 && !t.DeletedSeen.Task.IsCompleted);
-            throw new TimeoutException($"{left} pods were still not deleted {DeletePatience.TotalSeconds:0} s after their DELETE.\n{cluster.LogTail()}");
+            var left = timelines.Where(t => t.Added != 0 && !t.DeletedSeen.Task.IsCompleted).Select(t => t.Name).ToList();
+            return (Stopwatch.GetElapsedTime(started),
+                $"{left.Count} pods were still not deleted {DeletePatience.TotalSeconds:0} s after their DELETE ({string.Join(", ", left)}).\n{cluster.LogTail(3)}");
         }
 
-        return Stopwatch.GetElapsedTime(started);
+        return (Stopwatch.GetElapsedTime(started), null);
     }
 
     private static double OneMinuteLoad() =>
