@@ -36,6 +36,17 @@ public sealed class OciRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stopping_and_removing_a_container_that_was_already_removed_are_no_ops()
+    {
+        var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec { Name = "gone", Image = "busybox", Command = ["sleep", "3600"] });
+        await _harness.Oci.RemoveAsync(handle, _harness.Ct);
+
+        // A pod teardown retried after a later step failed stops and removes the same containers again.
+        await _harness.Oci.StopAsync(handle, TimeSpan.FromSeconds(1), _harness.Ct);
+        await _harness.Oci.RemoveAsync(handle, _harness.Ct);
+    }
+
+    [Fact]
     public async Task Exec_into_a_running_busybox_container_returns_its_output_and_exit_code()
     {
         var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec

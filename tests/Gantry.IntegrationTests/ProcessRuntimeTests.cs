@@ -101,6 +101,17 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stopping_and_removing_a_container_that_was_already_removed_are_no_ops()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec { Name = "gone", Command = ["sleep", "3600"] });
+        await _harness.Process.RemoveAsync(handle, _harness.Ct);
+
+        // A pod teardown retried after a later step failed stops and removes the same containers again.
+        await _harness.Process.StopAsync(handle, TimeSpan.FromSeconds(1), _harness.Ct);
+        await _harness.Process.RemoveAsync(handle, _harness.Ct);
+    }
+
+    [Fact]
     public async Task Stop_sends_SIGTERM_and_after_the_grace_period_SIGKILL()
     {
         var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec

@@ -36,13 +36,22 @@ internal sealed class CpuMeter
     }
 
     /// <summary>User + system CPU seconds of every thread of a process so far.</summary>
-    public static double ServerCpuSeconds(int pid)
+    public static double ServerCpuSeconds(int pid) => StatSeconds(pid, 11);
+
+    /// <summary>
+    /// User + system CPU seconds of the children a process has waited for, and of theirs in turn
+    /// (cutime + cstime): commands it ran to completion, not daemons that detached from it.
+    /// </summary>
+    public static double ReapedChildrenCpuSeconds(int pid) => StatSeconds(pid, 13);
+
+    /// <summary>The sum of two adjacent tick fields of /proc/PID/stat, counted from after the command name.</summary>
+    private static double StatSeconds(int pid, int firstField)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         // The command name is in parentheses and may hold spaces; the fields count from after it.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var userTicks = long.Parse(fields[11], CultureInfo.InvariantCulture);
-        var systemTicks = long.Parse(fields[12], CultureInfo.InvariantCulture);
+        var userTicks = long.Parse(fields[firstField], CultureInfo.InvariantCulture);
+        var systemTicks = long.Parse(fields[firstField + 1], CultureInfo.InvariantCulture);
         return (userTicks + systemTicks) / ClockTicksPerSecond;
     }
 

@@ -18,13 +18,15 @@ internal sealed class CheckpointDirectory
         return directory;
     }
 
-    public ContainerDirectory Open(ContainerHandle handle)
+    public ContainerDirectory Open(ContainerHandle handle) =>
+        TryOpen(handle) ?? throw new ContainerNotFoundException($"no container {handle.Id} ({handle.ContainerName} of pod {handle.PodNamespace}/{handle.PodName}) in {Root}");
+
+    /// <summary>The container's directory, or null once it has been removed.</summary>
+    public ContainerDirectory? TryOpen(ContainerHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
         var directory = new ContainerDirectory(Path.Combine(Root, handle.Id));
-        return File.Exists(directory.CheckpointFile)
-            ? directory
-            : throw new ContainerNotFoundException($"no container {handle.Id} ({handle.ContainerName} of pod {handle.PodNamespace}/{handle.PodName}) in {Root}");
+        return File.Exists(directory.CheckpointFile) ? directory : null;
     }
 
     public IEnumerable<ContainerDirectory> All() =>

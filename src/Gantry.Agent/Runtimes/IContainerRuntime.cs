@@ -27,7 +27,8 @@ public interface IContainerRuntime
     /// <summary>
     /// SIGTERM to the workload's main process, then, if it is still running after
     /// <paramref name="gracePeriod"/>, SIGKILL to every process of the container. Returns once the
-    /// exit is recorded. A no-op on an exited container.
+    /// exit is recorded. A no-op on an exited or already removed container, as CRI's StopContainer
+    /// is: a pod teardown that failed part way (a CNI DEL timing out) is retried from the start.
     /// </summary>
     Task StopAsync(ContainerHandle handle, TimeSpan gracePeriod, CancellationToken cancellationToken);
 

@@ -107,7 +107,11 @@ public sealed class OciRuntime : IContainerRuntime
 
     public async Task StopAsync(ContainerHandle handle, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {
-        var bundle = _checkpoints.Open(handle);
+        if (_checkpoints.TryOpen(handle) is not { } bundle)
+        {
+            return;
+        }
+
         var checkpoint = bundle.ReadCheckpoint()!;
         await Shim.WaitUntilAsync(() => bundle.HasExited || bundle.ReadInitPid() is not null, _options.StartTimeout, _time, cancellationToken);
         if (bundle.HasExited)

@@ -84,7 +84,11 @@ public sealed class ProcessRuntime : IContainerRuntime
 
     public async Task StopAsync(ContainerHandle handle, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {
-        var directory = _checkpoints.Open(handle);
+        if (_checkpoints.TryOpen(handle) is not { } directory)
+        {
+            return;
+        }
+
         var checkpoint = directory.ReadCheckpoint()!;
         await Shim.WaitUntilAsync(() => directory.ReadStarted() is not null || directory.HasExited, _options.StartTimeout, _time, cancellationToken);
         if (directory.HasExited)
