@@ -65,6 +65,13 @@ public sealed class PodSyncLoop(
                     {
                         Dispatch(pod, byPod, cancellationToken);
                     }
+                    else if (type is WatchEventType.Deleted)
+                    {
+                        // Gone without a graceful deletion (kubectl delete --force): stop it now, as the kubelet does.
+                        pod.Metadata.DeletionTimestamp ??= time.GetUtcNow().UtcDateTime;
+                        pod.Metadata.DeletionGracePeriodSeconds ??= 0;
+                        Dispatch(pod, byPod, cancellationToken);
+                    }
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
