@@ -9,6 +9,7 @@ namespace Gantry.E2E;
 /// directory finds its pods running, as the same processes, with their restart counts unchanged.
 /// </summary>
 [Collection(GantryCollection.Name)]
+[Trait(Matrix.Trait, Matrix.DefaultKubectlOnly)]
 public sealed class AgentRestartTests(GantryFixture fixture, ITestOutputHelper output) : PodTest(fixture, output)
 {
     [Fact]

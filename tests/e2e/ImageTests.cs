@@ -13,6 +13,7 @@ namespace Gantry.E2E;
 /// pulls a missing image by itself; an image in use cannot be removed.
 /// </summary>
 [Collection(GantryCollection.Name)]
+[Trait(Matrix.Trait, Matrix.DefaultKubectlOnly)]
 public sealed class ImageTests(GantryFixture fixture, ITestOutputHelper output) : E2ETest(fixture, output)
 {
     private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(60);

@@ -11,6 +11,7 @@ namespace Gantry.E2E;
 /// readiness, and a startup probe holds the others back until it passes. Pods name their node.
 /// </summary>
 [Collection(GantryCollection.Name)]
+[Trait(Matrix.Trait, Matrix.DefaultKubectlOnly)]
 public sealed class ProbeTests(GantryFixture fixture, ITestOutputHelper output) : E2ETest(fixture, output)
 {
     private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(60);

@@ -8,6 +8,7 @@ namespace Gantry.E2E;
 
 /// <summary>Limits hold against workloads that try to take the node down: memory (the OOM killer) and process count (pids.max).</summary>
 [Collection(GantryCollection.Name)]
+[Trait(Matrix.Trait, Matrix.DefaultKubectlOnly)]
 public sealed class ResourceLimitTests(GantryFixture fixture, ITestOutputHelper output) : PodTest(fixture, output)
 {
     /// <summary>What the agent writes to pids.max for every container (ContainerSpecs.DefaultPidsLimit).</summary>

@@ -9,6 +9,7 @@ namespace Gantry.E2E;
 /// when the grace period is over.
 /// </summary>
 [Collection(GantryCollection.Name)]
+[Trait(Matrix.Trait, Matrix.DefaultKubectlOnly)]
 public sealed class TerminationTests(GantryFixture fixture, ITestOutputHelper output) : PodTest(fixture, output)
 {
     [Theory]
