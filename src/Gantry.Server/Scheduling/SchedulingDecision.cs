@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Gantry.Server.Scheduling;
 
 /// <summary>
-/// The outcome of scheduling one pod: the chosen node, or none, and the verdict on each node looked
-/// at. <see cref="Message"/> is the scheduler's FailedScheduling text, made from the same reasons.
+/// The outcome of scheduling one pod: the chosen node, or none, and the verdicts: every node refused,
+/// and for an explanation every feasible node with its scores too. <see cref="Message"/> is the
+/// scheduler's FailedScheduling text, made from the same reasons.
 /// </summary>
 public sealed record SchedulingDecision(string? Node, int NodeCount, IReadOnlyList<NodeVerdict> Verdicts)
 {

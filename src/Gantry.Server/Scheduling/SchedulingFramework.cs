@@ -13,6 +13,8 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
     private const int MinFeasibleNodesToFind = 100;
     private const int MinFeasibleNodesPercentageToFind = 5;
 
+    private static readonly IReadOnlyDictionary<string, int> NoScores = new Dictionary<string, int>();
+
     private int _nextStart;
 
     public static SchedulingFramework Default()
@@ -49,32 +51,38 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
             }
             else
             {
-                verdicts.Add(new NodeVerdict(node.Name, refusal.Value.Plugin, refusal.Value.Reasons, new Dictionary<string, int>(), 0));
+                verdicts.Add(new NodeVerdict(node.Name, refusal.Value.Plugin, refusal.Value.Reasons, NoScores, 0));
             }
         }
 
         _nextStart = start + examined;
-        NodeVerdict? best = null;
+        string? best = null;
+        var bestTotal = long.MinValue;
         foreach (var node in feasible)
         {
-            var perPlugin = new Dictionary<string, int>(scores.Count);
+            // Per-plugin scores are kept only for an explanation: a placement needs the total alone.
+            var perPlugin = explain ? new Dictionary<string, int>(scores.Count) : null;
             long total = 0;
             foreach (var score in scores)
             {
                 var value = score.Score(pod, node);
-                perPlugin[score.Name] = value;
+                perPlugin?.Add(score.Name, value);
                 total += (long)value * score.Weight;
             }
 
-            var verdict = new NodeVerdict(node.Name, null, [], perPlugin, total);
-            verdicts.Add(verdict);
-            if (best is null || total > best.Total)
+            if (perPlugin is not null)
             {
-                best = verdict;
+                verdicts.Add(new NodeVerdict(node.Name, null, [], perPlugin, total));
+            }
+
+            if (total > bestTotal)
+            {
+                best = node.Name;
+                bestTotal = total;
             }
         }
 
-        return new SchedulingDecision(best?.Node, nodes.Count, verdicts);
+        return new SchedulingDecision(best, nodes.Count, verdicts);
     }
 
     /// <summary>Whether the pod passes every filter on the node (PreFilter state is computed afresh, for a hypothetical node).</summary>
