@@ -13,6 +13,7 @@ namespace Gantry.E2E;
 public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper output) : E2ETest(fixture, output)
 {
     private static readonly string[] SucceedCommand = ["true"];
+    private static readonly string[] SleepCommand = ["sleep", "3600"];
 
     private static object Template(string app, string image = "busybox") => new
     {
@@ -150,7 +151,7 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
                 template = new
                 {
                     metadata = new { labels = new Dictionary<string, string> { ["app"] = "job" } },
-                    spec = new { restartPolicy = "Never", containers = new[] { new { name = "main", image = "busybox", command = SucceedCommand } } },
+                    spec = new { restartPolicy = "Never", terminationGracePeriodSeconds = 1, containers = new[] { new { name = "main", image = "busybox", command = SleepCommand } } },
                 },
             },
         });
