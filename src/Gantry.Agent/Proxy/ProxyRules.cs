@@ -56,13 +56,14 @@ public static class ProxyRules
     {
         table.Add($"add table {TableWriter.Family} {table.Name} {{ comment \"rules for the gantry service proxy\"; }}");
 
-        // Filtering must see destinations before DNAT, so the filter chains run just ahead of it.
-        table.BaseChain("filter-input", "filter", "input", "dstnat - 10");
-        table.BaseChain("filter-forward", "filter", "forward", "dstnat - 10");
-        table.BaseChain("filter-output", "filter", "output", "dstnat - 10");
-        table.BaseChain("nat-prerouting", "nat", "prerouting", "dstnat");
-        table.BaseChain("nat-output", "nat", "output", "dstnat");
-        table.BaseChain("nat-postrouting", "nat", "postrouting", "srcnat");
+        // Filtering must see destinations before DNAT, so the filter chains run just ahead of it. Priorities are numbers
+        // (dstnat is -100, srcnat 100) because nft before 1.0.7 knows the names "dstnat" only in the prerouting hook.
+        table.BaseChain("filter-input", "filter", "input", "-110");
+        table.BaseChain("filter-forward", "filter", "forward", "-110");
+        table.BaseChain("filter-output", "filter", "output", "-110");
+        table.BaseChain("nat-prerouting", "nat", "prerouting", "-100");
+        table.BaseChain("nat-output", "nat", "output", "-100");
+        table.BaseChain("nat-postrouting", "nat", "postrouting", "100");
         foreach (var chain in new[] { EndpointsCheck, Services, Masquerading, MarkForMasquerade, RejectChain })
         {
             table.Chain(chain);

@@ -36,8 +36,8 @@ public sealed class ProxyRulesTests
     {
         var rules = Build([], []);
 
-        Assert.Contains($"add chain {T} nat-prerouting {{ type nat hook prerouting priority dstnat; policy accept; }}", rules.Commands);
-        Assert.Contains($"add chain {T} nat-output {{ type nat hook output priority dstnat; policy accept; }}", rules.Commands);
+        Assert.Contains($"add chain {T} nat-prerouting {{ type nat hook prerouting priority -100; policy accept; }}", rules.Commands);
+        Assert.Contains($"add chain {T} nat-output {{ type nat hook output priority -100; policy accept; }}", rules.Commands);
         Assert.Contains($"add rule {T} nat-prerouting jump services", rules.Commands);
         Assert.Contains($"add rule {T} nat-output jump services", rules.Commands);
         Assert.Contains($"add rule {T} services ip daddr . meta l4proto . th dport vmap @service-ips", rules.Commands);
