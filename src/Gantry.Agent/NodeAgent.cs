@@ -4,6 +4,7 @@ using Gantry.Agent.Images;
 using Gantry.Agent.Network;
 using Gantry.Agent.Node;
 using Gantry.Agent.Pods;
+using Gantry.Agent.Proxy;
 using Gantry.Agent.Runtimes;
 using Gantry.Agent.Runtimes.Oci;
 using Gantry.Agent.Runtimes.Processes;
@@ -15,7 +16,7 @@ namespace Gantry.Agent;
 
 /// <summary>
 /// The node agent: holds the node's lock, serves logs/exec/port-forward, registers and heartbeats
-/// the node, and runs the pods bound to it through the process and OCI runtimes.
+/// the node, runs the pods bound to it through the process and OCI runtimes, and proxies services with nftables.
 /// </summary>
 public sealed class NodeAgent : IAsyncDisposable
 {
@@ -66,8 +67,11 @@ public sealed class NodeAgent : IAsyncDisposable
             var heartbeat = new NodeHeartbeat(client, options, new AgentEndpoint(server.Port, server.CertificateSha256),
                 loggerFactory.CreateLogger<NodeHeartbeat>(), time);
             await heartbeat.RegisterAsync(cancellationToken).ConfigureAwait(false);
+            var proxyOptions = new ProxyOptions { NodeName = options.NodeName, ClusterCidr = network.Options.PodCidr };
+            var proxy = new ServiceProxy(client, proxyOptions, new NftablesApplier(proxyOptions), loggerFactory.CreateLogger<ServiceProxy>(), time);
             var agent = new NodeAgent(agentLock, client, server);
-            agent._running = Task.WhenAll(heartbeat.RunAsync(agent._stopping.Token), pods.RunAsync(agent._stopping.Token));
+            agent._running = Task.WhenAll(
+                heartbeat.RunAsync(agent._stopping.Token), pods.RunAsync(agent._stopping.Token), proxy.RunAsync(agent._stopping.Token));
             return agent;
         }
         catch

@@ -1,0 +1,140 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Agent.Proxy;
+
+/// <summary>
+/// The node's service proxy: watches Services and EndpointSlices and keeps its nftables table equal to what they say.
+/// A change is written after a short debounce (so a burst of endpoint updates costs one transaction) and is in force
+/// well within a second; with no change the table is rewritten every resync period anyway. The table is left in place
+/// when the agent stops, so service traffic keeps flowing across agent restarts.
+/// </summary>
+public sealed class ServiceProxy(IKubernetes client, ProxyOptions options, NftablesApplier applier, ILogger<ServiceProxy> logger, TimeProvider time)
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan NotServedDelay = TimeSpan.FromSeconds(5);
+
+    private readonly ProxySources _sources = new();
+
+    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
+        WatchAsync(
+            "services",
+            async ct =>
+            {
+                var list = await client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false);
+                return (list.Items, list.Metadata.ResourceVersion);
+            },
+            (version, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(
+                allowWatchBookmarks: true, resourceVersion: version, cancellationToken: ct),
+            _sources.ReplaceServices,
+            _sources.Apply,
+            cancellationToken),
+        WatchAsync(
+            "endpointslices.discovery.k8s.io",
+            async ct =>
+            {
+                var list = await client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false);
+                return (list.Items, list.Metadata.ResourceVersion);
+            },
+            (version, ct) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(
+                allowWatchBookmarks: true, resourceVersion: version, cancellationToken: ct),
+            _sources.ReplaceSlices,
+            _sources.Apply,
+            cancellationToken),
+        SyncLoopAsync(cancellationToken));
+
+    /// <summary>List, then watch from the list's version; any failure lists again. A server that does not serve the kind yet is retried quietly.</summary>
+    private async Task WatchAsync<T>(
+        string resource,
+        Func<CancellationToken, Task<(IList<T> Items, string Version)>> list,
+        Func<string, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
+        Action<IList<T>> replace,
+        Action<WatchEventType, T> apply,
+        CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var (items, version) = await list(cancellationToken).ConfigureAwait(false);
+                replace(items);
+                await foreach (var (type, item) in watch(version, cancellationToken).ConfigureAwait(false))
+                {
+                    apply(type, item);
+                }
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                ProxyLog.NotServed(logger, resource);
+                await Task.Delay(NotServedDelay, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ProxyLog.WatchFailed(logger, ex, resource);
+                await Task.Delay(RetryDelay, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SyncLoopAsync(CancellationToken cancellationToken)
+    {
+        string? written = null;
+        var wait = options.ResyncPeriod;
+        try
+        {
+            while (true)
+            {
+                await WaitForChangeAsync(wait, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(options.Debounce, time, cancellationToken).ConfigureAwait(false);
+                if (_sources.Snapshot() is not var (services, slices))
+                {
+                    continue;
+                }
+
+                var started = time.GetTimestamp();
+                var ruleset = ProxyRules.Build(services, slices, options);
+                try
+                {
+                    await applier.ApplyAsync(ruleset, cancellationToken).ConfigureAwait(false);
+                    wait = options.ResyncPeriod;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    ProxyLog.SyncFailed(logger, ex, options.TableName, RetryDelay.TotalSeconds);
+                    written = null;
+                    wait = RetryDelay;
+                    continue;
+                }
+
+                var milliseconds = Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 1);
+                var text = ruleset.Text;
+                if (text != written)
+                {
+                    ProxyLog.Synced(logger, options.TableName, ruleset.ServicePorts, ruleset.Endpoints, milliseconds);
+                    written = text;
+                }
+                else
+                {
+                    ProxyLog.Resynced(logger, options.TableName, milliseconds);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Returns when the sources change or <paramref name="timeout"/> passes, whichever comes first.</summary>
+    private async Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var changed = _sources.Changes.WaitToReadAsync(either.Token).AsTask();
+        var elapsed = Task.Delay(timeout, time, either.Token);
+        await Task.WhenAny(changed, elapsed).ConfigureAwait(false);
+        await either.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+}
