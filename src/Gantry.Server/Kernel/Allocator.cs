@@ -175,63 +175,79 @@ public sealed class Allocator
     /// offered to the framework (the pod scheduler places many pods on one offer); otherwise it goes
     /// back to the pool and is kept from this framework for <see cref="DefaultRefusal"/>, as in Mesos.
     /// </summary>
-    public LedgerCommit Accept(IReadOnlyList<string> offerIds, IReadOnlyList<Allocation> work, bool keepRemainder)
+    public LedgerCommit Accept(IReadOnlyList<string> offerIds, IReadOnlyList<Allocation> work, bool keepRemainder) =>
+        AcceptAll([new OfferAcceptance(offerIds, work)], keepRemainder);
+
+    /// <summary>
+    /// Accepts offers of several nodes at once, all or nothing: one ledger commit for all the work,
+    /// so a group that must run together (a gang) is placed whole or not at all.
+    /// </summary>
+    public LedgerCommit AcceptAll(IReadOnlyList<OfferAcceptance> acceptances, bool keepRemainder)
     {
         lock (_gate)
         {
-            var offers = new List<Offer>(offerIds.Count);
-            foreach (var id in offerIds)
+            var checkedGroups = new List<(List<Offer> Offers, ResourceVector Offered, ResourceVector Used)>(acceptances.Count);
+            var claimed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (offerIds, work) in acceptances)
             {
-                if (!_offers.TryGetValue(id, out var offer))
+                var offers = new List<Offer>(offerIds.Count);
+                foreach (var id in offerIds)
                 {
-                    return LedgerCommit.Refused(work.Count > 0 ? work[0].Node : "", $"offer {id} is no longer valid");
+                    if (!_offers.TryGetValue(id, out var offer) || !claimed.Add(id))
+                    {
+                        return LedgerCommit.Refused(work.Count > 0 ? work[0].Node : "", $"offer {id} is no longer valid");
+                    }
+
+                    offers.Add(offer);
                 }
 
-                offers.Add(offer);
+                if (offers.Count == 0 || offers.Any(o => o.Node != offers[0].Node || o.FrameworkId != offers[0].FrameworkId))
+                {
+                    return LedgerCommit.Refused(offers.Count > 0 ? offers[0].Node : "", "the offers must be of one node and one framework");
+                }
+
+                var node = offers[0].Node;
+                if (work.Any(w => w.Node != node || w.FrameworkId != offers[0].FrameworkId))
+                {
+                    return LedgerCommit.Refused(node, "work must be placed on the offered node by the offer's framework");
+                }
+
+                var offered = offers.Aggregate(ResourceVector.Zero, (sum, o) => sum.Add(o.Resources));
+                var used = work.Aggregate(ResourceVector.Zero, (sum, w) => sum.Add(w.Resources));
+                var shortfalls = used.Shortfalls(offered);
+                if (shortfalls.Count > 0)
+                {
+                    return LedgerCommit.Refused(node, $"the work needs more {string.Join(", ", shortfalls)} than was offered");
+                }
+
+                checkedGroups.Add((offers, offered, used));
             }
 
-            if (offers.Count == 0 || offers.Any(o => o.Node != offers[0].Node || o.FrameworkId != offers[0].FrameworkId))
-            {
-                return LedgerCommit.Refused(offers.FirstOrDefault()?.Node ?? "", "the offers must be of one node and one framework");
-            }
-
-            var node = offers[0].Node;
-            if (work.Any(w => w.Node != node || w.FrameworkId != offers[0].FrameworkId))
-            {
-                return LedgerCommit.Refused(node, "work must be placed on the offered node by the offer's framework");
-            }
-
-            var offered = offers.Aggregate(ResourceVector.Zero, (sum, o) => sum.Add(o.Resources));
-            var used = work.Aggregate(ResourceVector.Zero, (sum, w) => sum.Add(w.Resources));
-            var shortfalls = used.Shortfalls(offered);
-            if (shortfalls.Count > 0)
-            {
-                return LedgerCommit.Refused(node, $"the work needs more {string.Join(", ", shortfalls)} than was offered");
-            }
-
-            var commit = _ledger.TryCommit(work);
+            var commit = _ledger.TryCommit([.. acceptances.SelectMany(a => a.Work)]);
             if (!commit.Succeeded)
             {
                 return commit;
             }
 
-            foreach (var offer in offers)
+            foreach (var (offers, offered, used) in checkedGroups)
             {
-                _offers.Remove(offer.Id);
-            }
-
-            var remainder = offered.Subtract(used);
-            if (keepRemainder)
-            {
-                if (!remainder.IsZero)
+                foreach (var offer in offers)
                 {
-                    var kept = new Offer(offers[0].Id, offers[0].FrameworkId, node, remainder);
-                    _offers[kept.Id] = kept;
+                    _offers.Remove(offer.Id);
                 }
-            }
-            else
-            {
-                _filters[(offers[0].FrameworkId, node)] = _time.GetUtcNow() + DefaultRefusal;
+
+                var remainder = offered.Subtract(used);
+                if (keepRemainder)
+                {
+                    if (!remainder.IsZero)
+                    {
+                        _offers[offers[0].Id] = new Offer(offers[0].Id, offers[0].FrameworkId, offers[0].Node, remainder);
+                    }
+                }
+                else
+                {
+                    _filters[(offers[0].FrameworkId, offers[0].Node)] = _time.GetUtcNow() + DefaultRefusal;
+                }
             }
 
             return LedgerCommit.Committed;

@@ -25,6 +25,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
 
     private readonly SharedInformers _informers;
     private readonly Informer<V1Node> _nodes;
+    private readonly Informer<V1Pod> _pods;
     private readonly Allocator _allocator;
     private readonly AllocationLoop _allocation;
     private readonly InProcessClient _client;
@@ -51,7 +52,8 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         _time = time;
         _nodes = informers.For<V1Node>();
         _nodes.OnChange((_, _) => RetryUnschedulable());
-        informers.For<V1Pod>().OnChange(OnPod);
+        _pods = informers.For<V1Pod>();
+        _pods.OnChange(OnPod);
     }
 
     /// <summary>
@@ -116,12 +118,22 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
 
         _allocator.Revive(Framework.Id);
         _allocator.Allocate();
-        var nodes = NodeInfos(out var offersByNode);
-        var index = nodes.Select((n, i) => (n.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var view = CurrentView();
         while (!cancellationToken.IsCancellationRequested && _queue.Pop() is { } pod)
         {
             var key = $"{pod.Namespace()}/{pod.Name()}";
+            if (Gang.Of(pod) is { } gang && BoundMembers(gang) < gang.Size)
+            {
+                if (ScheduleGang(gang, view, cancellationToken))
+                {
+                    view = CurrentView();
+                }
+
+                continue;
+            }
+
             var info = PodInfo.Of(pod);
+            var nodes = view.Nodes;
             var decision = _framework.Schedule(info, nodes);
             if (decision.Node is not { } node)
             {
@@ -136,33 +148,79 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             }
 
             var allocation = new Allocation(pod.Uid(), node, Framework.Id, info.Requests);
-            var commit = _allocator.Accept(offersByNode[node], [allocation], keepRemainder: true);
+            var commit = _allocator.Accept(view.OffersByNode[node], [allocation], keepRemainder: true);
             if (!commit.Succeeded)
             {
                 Log.PlacementRefused(_logger, key, node, commit.Reason);
                 _queue.Upsert(key, pod);
-                nodes = NodeInfos(out offersByNode);
+                view = CurrentView();
                 continue;
             }
 
-            var chosen = nodes[index[node]];
-            nodes[index[node]] = chosen.With(pod, info.Requests);
+            view.Place(node, pod, info.Requests);
             _ = BindAsync(pod, node, cancellationToken);
         }
     }
 
+    /// <summary>
+    /// Places the gang's waiting members all together, with one all-or-nothing commit, or parks them
+    /// all with the reason. Returns whether pods were placed (the node view then changed).
+    /// </summary>
+    private bool ScheduleGang(Gang gang, NodeView view, CancellationToken cancellationToken)
+    {
+        var members = _queue.Pending(gang.Includes);
+        var plan = GangPlan.Make(gang, [.. members.Select(m => PodInfo.Of(m.Pod))], BoundMembers(gang), view.Nodes, _framework);
+        if (plan.Refusal is { } refusal)
+        {
+            foreach (var (memberKey, member) in members)
+            {
+                _queue.Park(memberKey, member);
+                _ = ReportUnschedulableAsync(member, refusal, cancellationToken);
+            }
+
+            return false;
+        }
+
+        var acceptances = plan.Placements.GroupBy(p => p.Node, StringComparer.Ordinal)
+            .Select(g => new OfferAcceptance(view.OffersByNode[g.Key], [.. g.Select(p => new Allocation(p.Pod.Pod.Uid(), g.Key, Framework.Id, p.Pod.Requests))]))
+            .ToList();
+        var commit = _allocator.AcceptAll(acceptances, keepRemainder: true);
+        if (!commit.Succeeded)
+        {
+            Log.PlacementRefused(_logger, $"gang {gang.Namespace}/{gang.Name}", commit.Node ?? "", commit.Reason);
+            foreach (var (memberKey, member) in members)
+            {
+                _queue.Upsert(memberKey, member);
+            }
+
+            return true;
+        }
+
+        foreach (var (member, node) in plan.Placements)
+        {
+            _queue.Remove($"{member.Pod.Namespace()}/{member.Pod.Name()}");
+            _ = BindAsync(member.Pod, node, cancellationToken);
+        }
+
+        return true;
+    }
+
+    private int BoundMembers(Gang gang) => _pods.List(p => gang.Includes(p) && PodLedgerSync.Holds(p)).Count;
+
     /// <summary>The nodes as this framework sees them now: what its offers leave free on each, and the pods each runs.</summary>
-    private List<NodeInfo> NodeInfos(out Dictionary<string, List<string>> offersByNode)
+    private NodeView CurrentView()
     {
         var offers = _allocator.OutstandingOffers(Framework.Id);
-        offersByNode = offers.GroupBy(o => o.Node, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(o => o.Id).ToList(), StringComparer.Ordinal);
+        var offersByNode = offers.GroupBy(o => o.Node, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(o => o.Id).ToList(), StringComparer.Ordinal);
         var free = offers.GroupBy(o => o.Node, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Aggregate(ResourceVector.Zero, (sum, o) => sum.Add(o.Resources)), StringComparer.Ordinal);
-        return [.. _nodes.List().OrderBy(n => n.Name(), StringComparer.Ordinal).Select(node => new NodeInfo(
-            node,
-            ResourceVector.From(node.Status?.Allocatable),
-            free.GetValueOrDefault(node.Name(), ResourceVector.Zero),
-            _podsByNode.On(node.Name())))];
+        return new NodeView(
+            [.. _nodes.List().OrderBy(n => n.Name(), StringComparer.Ordinal).Select(node => new NodeInfo(
+                node,
+                ResourceVector.From(node.Status?.Allocatable),
+                free.GetValueOrDefault(node.Name(), ResourceVector.Zero),
+                _podsByNode.On(node.Name())))],
+            offersByNode);
     }
 
     private async Task BindAsync(V1Pod pod, string node, CancellationToken cancellationToken)

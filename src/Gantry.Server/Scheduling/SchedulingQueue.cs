@@ -96,6 +96,30 @@ public sealed class SchedulingQueue
         }
     }
 
+    /// <summary>The waiting pods that <paramref name="predicate"/> selects (the members of a gang), oldest first.</summary>
+    public List<(string Key, V1Pod Pod)> Pending(Func<V1Pod, bool> predicate)
+    {
+        lock (_gate)
+        {
+            return [.. _pending.Where(kv => predicate(kv.Value))
+                .OrderBy(kv => kv.Value.Metadata.CreationTimestamp ?? DateTime.MinValue)
+                .ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => (kv.Key, kv.Value))];
+        }
+    }
+
+    /// <summary>Sets a waiting pod aside until the cluster changes, whether or not it is also in line (a gang waits as one).</summary>
+    public void Park(string key, V1Pod pod)
+    {
+        lock (_gate)
+        {
+            if (_pending.ContainsKey(key))
+            {
+                _unschedulable[key] = pod;
+            }
+        }
+    }
+
     /// <summary>Puts every unschedulable pod back in line; true when there were any.</summary>
     public bool RetryUnschedulable()
     {

@@ -241,4 +241,30 @@ public sealed class AllocatorTests
             Assert.True(account.Allocated.FitsIn(account.Allocatable), $"{account.Node} is over-committed: {account.Allocated}");
         }
     }
+
+    [Fact]
+    public void Accepting_offers_of_several_nodes_commits_all_the_work_or_none()
+    {
+        _ledger.SetNode("n1", Resources.Of(2, 4096));
+        _ledger.SetNode("n2", Resources.Of(2, 4096));
+        Register("a");
+        var offers = _allocator.Allocate().ToDictionary(o => o.Node, o => o.Id);
+
+        var tooMuch = _allocator.AcceptAll(
+        [
+            new OfferAcceptance([offers["n1"]], [new Allocation("g1", "n1", "a", Resources.Pod(2, 10))]),
+            new OfferAcceptance([offers["n2"]], [new Allocation("g2", "n2", "a", Resources.Pod(3, 10))]),
+        ], keepRemainder: true);
+        Assert.False(tooMuch.Succeeded);
+        Assert.Null(_ledger.Find("g1"));
+
+        var fits = _allocator.AcceptAll(
+        [
+            new OfferAcceptance([offers["n1"]], [new Allocation("g1", "n1", "a", Resources.Pod(2, 10))]),
+            new OfferAcceptance([offers["n2"]], [new Allocation("g2", "n2", "a", Resources.Pod(2, 10))]),
+        ], keepRemainder: true);
+        Assert.True(fits.Succeeded);
+        Assert.NotNull(_ledger.Find("g1"));
+        Assert.NotNull(_ledger.Find("g2"));
+    }
 }
