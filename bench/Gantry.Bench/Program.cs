@@ -1,20 +1,25 @@
 using Gantry.Bench;
 using Gantry.Bench.PodStartup;
+using Gantry.Bench.Scheduling;
 
-const string usage = "usage: Gantry.Bench api|pod-startup [flags]; --help after the scenario lists them";
-if (args.Length == 0 || args[0] is not ("api" or "pod-startup"))
+const string usage = "usage: Gantry.Bench api|pod-startup|scheduling [flags]; --help after the scenario lists them";
+if (args.Length == 0 || args[0] is not ("api" or "pod-startup" or "scheduling"))
 {
     Console.Error.WriteLine(usage);
     Console.Error.WriteLine(BenchOptions.Usage);
     Console.Error.WriteLine(PodStartupOptions.Usage);
+    Console.Error.WriteLine(SchedulingOptions.Usage);
     return 2;
 }
 
 try
 {
-    return args[0] == "api"
-        ? await ApiBenchmark.RunAsync(args[1..]).ConfigureAwait(false)
-        : await PodStartupBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
+    return args[0] switch
+    {
+        "api" => await ApiBenchmark.RunAsync(args[1..]).ConfigureAwait(false),
+        "scheduling" => await SchedulingBenchmark.RunAsync(args[1..]).ConfigureAwait(false),
+        _ => await PodStartupBenchmark.RunAsync(args[1..]).ConfigureAwait(false),
+    };
 }
 catch (ArgumentException ex)
 {

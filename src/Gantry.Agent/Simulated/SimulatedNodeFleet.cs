@@ -1,0 +1,400 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Threading.Channels;
+using Gantry.Agent.Node;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Agent.Simulated;
+
+/// <summary>
+/// Many simulated ("hollow") nodes in one process, for scale tests only: each registers a Node and
+/// renews its Lease like a real agent, and reports the pods bound to it Running (with a pod IP from
+/// its own range) without running anything; a pod being deleted is deleted for good at once (grace
+/// 0), as the real agent does once its containers have stopped. Nodes share the work so that
+/// thousands fit in one process: one pod watch for the whole fleet, lease renewals spread evenly
+/// over the renewal interval, and pod status and deletions sent by a bounded set of workers. A
+/// node can be crashed (it falls silent: no lease, no status, no deletions) and resumed.
+/// </summary>
+public sealed partial class SimulatedNodeFleet : IAsyncDisposable
+{
+    private static readonly TimeSpan LeaseTick = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly IKubernetes _client;
+    private readonly SimulatedFleetOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly SimulatedNode[] _nodes;
+    private readonly Dictionary<string, SimulatedNode> _byName;
+    private readonly ConcurrentDictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _queued = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
+    private readonly Channel<string> _work = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = [];
+    private long _statusReports;
+    private long _deletions;
+    private long _leaseRenewals;
+    private long _failures;
+
+    public SimulatedNodeFleet(IKubernetes client, SimulatedFleetOptions options, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.NodeCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.FirstIndex + options.NodeCount, SimulatedFleetOptions.MaxNodes);
+        _client = client;
+        _options = options;
+        _logger = loggerFactory.CreateLogger<SimulatedNodeFleet>();
+        _time = time;
+        _nodes = [.. Enumerable.Range(options.FirstIndex, options.NodeCount).Select(i => new SimulatedNode(options.NodeName(i), i))];
+        _byName = _nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<SimulatedNode> Nodes => _nodes;
+
+    /// <summary>Pod status patches sent (each pod is reported Running once).</summary>
+    public long StatusReports => Interlocked.Read(ref _statusReports);
+
+    /// <summary>Pods deleted for good after the server marked them for deletion.</summary>
+    public long Deletions => Interlocked.Read(ref _deletions);
+
+    public long LeaseRenewals => Interlocked.Read(ref _leaseRenewals);
+
+    /// <summary>Requests that failed and were retried.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>Completes once the fleet's pod watch has listed the pods already bound to its nodes.</summary>
+    public Task Synced => _synced.Task;
+
+    /// <summary>Registers every node (Node and Lease) and starts heartbeating and watching pods.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(_nodes, parallel, RegisterAsync).ConfigureAwait(false);
+        var start = _time.GetUtcNow();
+        foreach (var node in _nodes)
+        {
+            // Spread evenly over one interval, so renewals arrive at a steady rate instead of in a burst.
+            var slot = (double)(node.Index - _options.FirstIndex) / _nodes.Length;
+            node.NextRenewal = start + (_options.LeaseRenewInterval * slot);
+            node.NextStatusReport = start + _options.NodeStatusReportInterval + (_options.NodeStatusReportInterval * slot);
+        }
+
+        Log.Registered(_logger, _nodes.Length);
+        var stopping = _stop.Token;
+        _loops.Add(Task.Run(() => HeartbeatAsync(stopping), CancellationToken.None));
+        _loops.Add(Task.Run(() => WatchPodsAsync(stopping), CancellationToken.None));
+        for (var i = 0; i < _options.Parallelism; i++)
+        {
+            _loops.Add(Task.Run(() => WorkAsync(stopping), CancellationToken.None));
+        }
+    }
+
+    /// <summary>Simulates the node's machine dying: it stops renewing its lease and handling its pods.</summary>
+    public void Crash(string nodeName) => Node(nodeName).SetUp(false);
+
+    /// <summary>The node comes back: it renews its lease and posts Ready at once, then reports its pods again.</summary>
+    public void Resume(string nodeName)
+    {
+        var node = Node(nodeName);
+        node.SetUp(true);
+        var now = _time.GetUtcNow();
+        node.NextRenewal = now;
+        node.NextStatusReport = now;
+        foreach (var pod in _pods.Values.Where(p => p.Spec.NodeName == nodeName))
+        {
+            _reported.TryRemove(pod.Uid(), out _);
+            Enqueue(pod.Uid());
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _work.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private SimulatedNode Node(string name) =>
+        _byName.TryGetValue(name, out var node) ? node : throw new ArgumentException($"no simulated node {name} in this fleet", nameof(name));
+
+    private async ValueTask RegisterAsync(SimulatedNode node, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        try
+        {
+            await _client.CoreV1.CreateNodeAsync(SimulatedNodeObjects.Node(node, _options, now), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            await PostNodeStatusAsync(node, cancellationToken).ConfigureAwait(false);
+        }
+
+        await RenewLeaseAsync(node, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every tick, renews the leases (and, rarely, the node status) that are due, a bounded number at a time.</summary>
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(LeaseTick, _time);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken };
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var now = _time.GetUtcNow();
+                var due = _nodes.Where(n => n.IsUp && n.NextRenewal <= now).ToList();
+                await Parallel.ForEachAsync(due, parallel, async (node, ct) =>
+                {
+                    try
+                    {
+                        await RenewLeaseAsync(node, ct).ConfigureAwait(false);
+                        node.NextRenewal = Later(node.NextRenewal + _options.LeaseRenewInterval, now);
+                        if (node.NextStatusReport <= now)
+                        {
+                            await PostNodeStatusAsync(node, ct).ConfigureAwait(false);
+                            node.NextStatusReport = Later(node.NextStatusReport + _options.NodeStatusReportInterval, now);
+                        }
+                    }
+                    catch (Exception ex) when (ex is HttpOperationException or HttpRequestException)
+                    {
+                        Interlocked.Increment(ref _failures);
+                        Log.HeartbeatFailed(_logger, node.Name, ex.Message);
+                        node.NextRenewal = now + RetryDelay;
+                    }
+                }).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>The next due time, but never one already past: a fleet that fell behind does not renew in a burst to catch up.</summary>
+    private static DateTimeOffset Later(DateTimeOffset next, DateTimeOffset now) => next > now ? next : now + LeaseTick;
+
+    /// <summary>A merge patch of the lease's spec: one request, no read, no conflict; creates the lease when it is missing.</summary>
+    private async Task RenewLeaseAsync(SimulatedNode node, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        try
+        {
+            var patch = KubernetesJson.Serialize(new { spec = SimulatedNodeObjects.LeaseSpec(node, now) });
+            await _client.CoordinationV1.PatchNamespacedLeaseAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), node.Name, NodeHeartbeat.LeaseNamespace,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            await _client.CoordinationV1.CreateNamespacedLeaseAsync(SimulatedNodeObjects.Lease(node, now), NodeHeartbeat.LeaseNamespace, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        Interlocked.Increment(ref _leaseRenewals);
+    }
+
+    private async Task PostNodeStatusAsync(SimulatedNode node, CancellationToken cancellationToken)
+    {
+        var status = SimulatedNodeObjects.Status(node, _options, _time.GetUtcNow().UtcDateTime);
+        var patch = KubernetesJson.Serialize(new { status });
+        await _client.CoreV1.PatchNodeStatusAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), node.Name, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>One LIST and WATCH of all pods for the whole fleet; pods bound to its nodes are handed to the workers.</summary>
+    private async Task WatchPodsAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var list = await _client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                var listed = list.Items.Select(p => p.Uid()).ToHashSet(StringComparer.Ordinal);
+                foreach (var gone in _pods.Values.Where(p => !listed.Contains(p.Uid())).ToList())
+                {
+                    Forget(gone);
+                }
+
+                foreach (var pod in list.Items)
+                {
+                    Observe(pod);
+                }
+
+                _synced.TrySetResult();
+                var resourceVersion = list.Metadata.ResourceVersion;
+                // A watch the server ends in good order is resumed where it stopped; only a failure costs a LIST.
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var events = _client.CoreV1.WatchListPodForAllNamespacesAsync(
+                        resourceVersion: resourceVersion, allowWatchBookmarks: true, cancellationToken: cancellationToken);
+                    await foreach (var (type, pod) in events.ConfigureAwait(false))
+                    {
+                        resourceVersion = pod.Metadata?.ResourceVersion ?? resourceVersion;
+                        switch (type)
+                        {
+                            case WatchEventType.Added or WatchEventType.Modified:
+                                Observe(pod);
+                                break;
+                            case WatchEventType.Deleted:
+                                Forget(pod);
+                                break;
+                        }
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref _failures);
+                Log.WatchFailed(_logger, ex.Message);
+                await Task.Delay(RetryDelay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Observe(V1Pod pod)
+    {
+        if (pod.Spec.NodeName is not { Length: > 0 } nodeName || !_byName.TryGetValue(nodeName, out var node))
+        {
+            return;
+        }
+
+        var uid = pod.Uid();
+        _pods[uid] = pod;
+        if (node.IsUp && (pod.Metadata.DeletionTimestamp is not null || !_reported.ContainsKey(uid)))
+        {
+            Enqueue(uid);
+        }
+    }
+
+    private void Forget(V1Pod pod)
+    {
+        var uid = pod.Uid();
+        if (_pods.TryRemove(uid, out var known) && _byName.TryGetValue(known.Spec.NodeName, out var node))
+        {
+            node.ReleasePodIp(uid);
+        }
+
+        _reported.TryRemove(uid, out _);
+    }
+
+    private void Enqueue(string uid)
+    {
+        if (_queued.TryAdd(uid, 0))
+        {
+            _work.Writer.TryWrite(uid);
+        }
+    }
+
+    private async Task WorkAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var uid in _work.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _queued.TryRemove(uid, out _);
+                if (!_pods.TryGetValue(uid, out var pod) || !_byName[pod.Spec.NodeName].IsUp)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await SyncAsync(pod, _byName[pod.Spec.NodeName], cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpOperationException or HttpRequestException)
+                {
+                    Interlocked.Increment(ref _failures);
+                    Log.PodSyncFailed(_logger, pod.Namespace(), pod.Name(), ex.Message);
+                    _reported.TryRemove(uid, out _);
+                    _ = RetryLaterAsync(uid, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RetryLaterAsync(string uid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(RetryDelay, _time, cancellationToken).ConfigureAwait(false);
+            Enqueue(uid);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>A pod marked for deletion is deleted for good; any other is reported Running, once.</summary>
+    private async Task SyncAsync(V1Pod pod, SimulatedNode node, CancellationToken cancellationToken)
+    {
+        var uid = pod.Uid();
+        if (pod.Metadata.DeletionTimestamp is not null)
+        {
+            try
+            {
+                var options = new V1DeleteOptions { GracePeriodSeconds = 0, Preconditions = new V1Preconditions { Uid = uid } };
+                await _client.CoreV1.DeleteNamespacedPodAsync(pod.Name(), pod.Namespace(), options, cancellationToken: cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _deletions);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+            {
+            }
+
+            return;
+        }
+
+        if (pod.Status?.Phase is "Succeeded" or "Failed" || !_reported.TryAdd(uid, 0))
+        {
+            return;
+        }
+
+        if (pod.Status?.Phase == "Running" && pod.Status.HostIP == node.HostIp)
+        {
+            return;
+        }
+
+        var status = SimulatedPodStatus.Running(pod, node.PodIp(uid), node.HostIp, _time.GetUtcNow().UtcDateTime);
+        var patch = KubernetesJson.Serialize(new { status });
+        try
+        {
+            await _client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), pod.Name(), pod.Namespace(),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _statusReports);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Registered {Count} simulated nodes")]
+        public static partial void Registered(ILogger logger, int count);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Heartbeat of simulated node {Node} failed: {Reason}")]
+        public static partial void HeartbeatFailed(ILogger logger, string node, string reason);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The simulated nodes' pod watch failed: {Reason}; re-listing")]
+        public static partial void WatchFailed(ILogger logger, string reason);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Simulated status of pod {Namespace}/{Pod} failed: {Reason}")]
+        public static partial void PodSyncFailed(ILogger logger, string @namespace, string pod, string reason);
+    }
+}
