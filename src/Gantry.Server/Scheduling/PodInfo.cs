@@ -21,6 +21,9 @@ public sealed record PodInfo(V1Pod Pod, ResourceVector Requests)
 
     private readonly Dictionary<string, object> _cycleState = new(StringComparer.Ordinal);
 
+    /// <summary>Whether a container asks for a host port (the few pods NodePorts has to check).</summary>
+    public bool HasHostPorts { get; } = Pod.Spec.Containers?.Any(c => c.Ports?.Any(p => p.HostPort is > 0) == true) == true;
+
     public static PodInfo Of(V1Pod pod) => new(pod, PodRequests.Of(pod));
 
     /// <summary>What a plugin's PreFilter computed for this attempt, for its Filter and Score to read.</summary>

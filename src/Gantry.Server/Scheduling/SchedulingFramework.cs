@@ -10,6 +10,8 @@ namespace Gantry.Server.Scheduling;
 /// </summary>
 public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IReadOnlyList<IScorePlugin> scores)
 {
+    private readonly IPreFilterPlugin[] _preFilters = [.. filters.OfType<IPreFilterPlugin>().Concat(scores.OfType<IPreFilterPlugin>()).Distinct()];
+
     private const int MinFeasibleNodesToFind = 100;
     private const int MinFeasibleNodesPercentageToFind = 5;
 
@@ -31,7 +33,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
     /// <summary>Decides for <paramref name="pod"/>; with <paramref name="explain"/> every node is examined and scored.</summary>
     public SchedulingDecision Schedule(PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool explain = false)
     {
-        foreach (var plugin in filters.OfType<IPreFilterPlugin>().Concat(scores.OfType<IPreFilterPlugin>()).Distinct())
+        foreach (var plugin in _preFilters)
         {
             plugin.PreFilter(pod, nodes);
         }

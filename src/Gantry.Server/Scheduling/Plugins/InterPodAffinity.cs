@@ -28,24 +28,40 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
         var state = new State(
             [.. affinity.Select(_ => new HashSet<string>(StringComparer.Ordinal))],
             [.. anti.Select(_ => new HashSet<string>(StringComparer.Ordinal))],
-            new HashSet<(string, string)>(),
+            new Dictionary<string, HashSet<string>>(StringComparer.Ordinal),
             [.. preferred.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal))],
             affinity.Select(t => PodAffinityTerms.Selects(t, pod.Pod, pod.Pod)).ToList());
         var looksAtPods = affinity.Count > 0 || anti.Count > 0 || preferred.Count > 0;
+        var termPairs = looksAtPods
+            ? affinity.Concat(anti).Concat(preferred.Select(p => p.PodAffinityTerm)).Select(PodAffinityTerms.LabelPairs).ToArray()
+            : [];
         foreach (var node in nodes)
         {
-            foreach (var other in node.AntiAffinityPods)
+            var guards = node.AntiAffinityPods;
+            for (var g = 0; g < guards.Count; g++)
             {
+                var other = guards[g];
                 foreach (var term in other.Spec.Affinity!.PodAntiAffinity!.RequiredDuringSchedulingIgnoredDuringExecution)
                 {
                     if (PodAffinityTerms.Selects(term, other, pod.Pod) && PodAffinityTerms.Domain(node, term.TopologyKey) is { } domain)
                     {
-                        state.ExistingAntiAffinity.Add((term.TopologyKey, domain));
+                        if (!state.ExistingAntiAffinity.TryGetValue(term.TopologyKey, out var domains))
+                        {
+                            domains = new HashSet<string>(StringComparer.Ordinal);
+                            state.ExistingAntiAffinity[term.TopologyKey] = domains;
+                        }
+
+                        domains.Add(domain);
                     }
                 }
             }
 
             if (!looksAtPods)
+            {
+                continue;
+            }
+
+            if (!MayMatchAny(termPairs, node))
             {
                 continue;
             }
@@ -70,9 +86,9 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
         var state = pod.State<State>(Name);
-        foreach (var (key, domain) in state.ExistingAntiAffinity)
+        foreach (var (key, domains) in state.ExistingAntiAffinity)
         {
-            if (PodAffinityTerms.Domain(node, key) == domain)
+            if (PodAffinityTerms.Domain(node, key) is { } domain && domains.Contains(domain))
             {
                 return [ExistingAntiAffinityReason];
             }
@@ -122,6 +138,19 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
         return Math.Clamp(50 + (total * 50 / Math.Max(1, scale)), 0, 100);
     }
 
+    private static bool MayMatchAny(string[][] termPairs, NodeInfo node)
+    {
+        foreach (var pairs in termPairs)
+        {
+            if (PodAffinityTerms.MayMatchOn(pairs, node))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static void Count(IList<V1PodAffinityTerm> terms, V1Pod pod, V1Pod other, NodeInfo node, List<HashSet<string>> domains)
     {
         for (var i = 0; i < terms.Count; i++)
@@ -136,7 +165,7 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
     private sealed record State(
         List<HashSet<string>> AffinityDomains,
         List<HashSet<string>> AntiAffinityDomains,
-        HashSet<(string Key, string Domain)> ExistingAntiAffinity,
+        Dictionary<string, HashSet<string>> ExistingAntiAffinity,
         List<Dictionary<string, int>> PreferredCounts,
         List<bool> SelectsItself)
     {

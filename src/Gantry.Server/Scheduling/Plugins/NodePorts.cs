@@ -9,6 +9,11 @@ public sealed class NodePorts : IFilterPlugin
 
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
+        if (!pod.HasHostPorts)
+        {
+            return [];
+        }
+
         var wanted = HostPorts(pod.Pod).ToList();
         if (wanted.Count == 0)
         {

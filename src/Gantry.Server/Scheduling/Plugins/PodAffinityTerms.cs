@@ -18,6 +18,29 @@ public static class PodAffinityTerms
             && Selectors.GetValue(term, t => LabelSelector.FromModel(t.LabelSelector)).Matches(candidate.Metadata);
     }
 
+    /// <summary>The term's <c>matchLabels</c> as <c>key=value</c> pairs, to test against <see cref="NodeInfo.PodLabelPairs"/>.</summary>
+    public static string[] LabelPairs(V1PodAffinityTerm term) =>
+        term.LabelSelector?.MatchLabels is { Count: > 0 } labels ? [.. labels.Select(kv => $"{kv.Key}={kv.Value}")] : [];
+
+    /// <summary>False when no pod on the node can match a term with these pairs: one of them is on none of its pods.</summary>
+    public static bool MayMatchOn(string[] pairs, NodeInfo node)
+    {
+        if (node.Pods.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var pair in pairs)
+        {
+            if (!node.PodLabelPairs.Contains(pair))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The value of <paramref name="key"/> on the node: its topology domain, or null when the node has no such label.</summary>
     public static string? Domain(NodeInfo node, string key) => node.Labels.TryGetValue(key, out var value) ? value : null;
 }

@@ -21,9 +21,16 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
 
     public int Weight => 2;
 
+    private static readonly State None = new([], [], []);
+
     public void PreFilter(PodInfo pod, IReadOnlyList<NodeInfo> nodes)
     {
-        var constraints = pod.Pod.Spec.TopologySpreadConstraints ?? [];
+        if (pod.Pod.Spec.TopologySpreadConstraints is not { Count: > 0 } constraints)
+        {
+            pod.SetState(Name, None);
+            return;
+        }
+
         var counts = new List<Dictionary<string, int>>(constraints.Count);
         foreach (var constraint in constraints)
         {

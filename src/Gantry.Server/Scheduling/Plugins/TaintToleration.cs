@@ -14,7 +14,12 @@ public sealed class TaintToleration : IFilterPlugin, IScorePlugin
 
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
-        foreach (var taint in node.Node.Spec?.Taints ?? [])
+        if (node.Node.Spec?.Taints is not { Count: > 0 } taints)
+        {
+            return [];
+        }
+
+        foreach (var taint in taints)
         {
             if (taint.Effect is "NoSchedule" or "NoExecute" && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, taint))
             {
@@ -27,7 +32,12 @@ public sealed class TaintToleration : IFilterPlugin, IScorePlugin
 
     public int Score(PodInfo pod, NodeInfo node)
     {
-        var untolerated = (node.Node.Spec?.Taints ?? []).Count(t => t.Effect == "PreferNoSchedule" && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, t));
+        if (node.Node.Spec?.Taints is not { Count: > 0 } taints)
+        {
+            return 100;
+        }
+
+        var untolerated = taints.Count(t => t.Effect == "PreferNoSchedule" && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, t));
         return Math.Max(0, 100 - (untolerated * 10));
     }
 }
