@@ -20,7 +20,7 @@ import re
 import subprocess
 import sys
 
-API_PACKAGES = ["core", "apps", "batch", "coordination", "node", "scheduling", "autoscaling", "policy"]
+API_PACKAGES = ["core", "apps", "batch", "coordination", "discovery", "node", "scheduling", "autoscaling", "policy"]
 MACHINERY_PACKAGES = ["pkg/apis/meta/v1", "pkg/runtime", "pkg/util/intstr", "pkg/api/resource"]
 
 # The kinds a client may send: those in src/Gantry.Core/Resources/ResourceCatalog.cs and the
@@ -42,6 +42,7 @@ ROOTS = [
     ("apps/v1", "Deployment", "apps.v1.Deployment"),
     ("batch/v1", "Job", "batch.v1.Job"),
     ("coordination.k8s.io/v1", "Lease", "coordination.v1.Lease"),
+    ("discovery.k8s.io/v1", "EndpointSlice", "discovery.v1.EndpointSlice"),
     ("node.k8s.io/v1", "RuntimeClass", "node.v1.RuntimeClass"),
     ("scheduling.k8s.io/v1", "PriorityClass", "scheduling.v1.PriorityClass"),
     ("autoscaling/v1", "Scale", "autoscaling.v1.Scale"),

@@ -6,6 +6,7 @@ using Gantry.Server.Informers;
 using Gantry.Server.Kernel;
 using Gantry.Server.Scheduling;
 using Gantry.Server.Registry;
+using Gantry.Server.Registry.Allocation;
 using Gantry.Server.Registry.Rules;
 using Gantry.Server.Security;
 using Gantry.Server.Storage;
@@ -62,8 +63,14 @@ public sealed class GantryServer : IAsyncDisposable
         var cache = new WatchCache(store, ResourceCatalog.Types.Select(t => t.KeyPrefix), ObjectIndex.Build, loggerFactory.CreateLogger<WatchCache>());
         await cache.StartAsync(cancellationToken).ConfigureAwait(false);
         var time = TimeProvider.System;
-        var registry = new ObjectRegistry(store, cache, ResourceRulesCatalog.For, time);
+        // The allocators start from the stored Services, before the registry takes its first write.
+        var serviceAllocations = new ServiceAllocations(
+            new ClusterIpAllocator(options.ServiceClusterIpRange), new NodePortAllocator(), loggerFactory.CreateLogger<ServiceAllocations>());
+        serviceAllocations.Rebuild(StoredServices.In(cache));
+        var registry = new ObjectRegistry(store, cache, ResourceRulesCatalog.For, time, [serviceAllocations]);
         await BootstrapObjects.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
+        await BootstrapObjects.EnsureKubernetesServiceAsync(
+            registry, serviceAllocations.ClusterIps.First, KubernetesServiceObjects.AdvertiseAddress(options.Address), options.ApiPort, cancellationToken).ConfigureAwait(false);
 
         // The binary's own folder as content root: the default (the working directory) would have
         // ASP.NET watch that whole tree for configuration changes.
@@ -105,6 +112,8 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<DeploymentController>();
         builder.Services.AddHostedService<JobController>();
         builder.Services.AddHostedService<GarbageCollector>();
+        builder.Services.AddHostedService<EndpointsController>();
+        builder.Services.AddHostedService<EndpointSliceController>();
         // Last: it starts the informers every loop above has asked for.
         builder.Services.AddHostedService<InformerHost>();
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -7,6 +7,9 @@ public sealed record ServerOptions(string DataDirectory, int ApiPort = 6443, IPA
 {
     public IPAddress Address => BindAddress ?? IPAddress.Loopback;
 
+    /// <summary>The CIDR Service cluster IPs come from (kube-apiserver's <c>--service-cluster-ip-range</c>, kubeadm's default).</summary>
+    public string ServiceClusterIpRange { get; init; } = "10.96.0.0/12";
+
     /// <summary>The address clients use: loopback when bound to every interface.</summary>
     public string Url => $"https://{(Address.Equals(IPAddress.Any) ? IPAddress.Loopback : Address)}:{ApiPort}";
 

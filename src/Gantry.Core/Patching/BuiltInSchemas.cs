@@ -79,6 +79,7 @@ internal static class BuiltInSchemas
             [("", "Secret")] = MetadataOnly,
             [("", "Event")] = MetadataOnly,
             [("coordination.k8s.io", "Lease")] = MetadataOnly,
+            [("discovery.k8s.io", "EndpointSlice")] = MetadataOnly,
             [("node.k8s.io", "RuntimeClass")] = MetadataOnly,
             [("scheduling.k8s.io", "PriorityClass")] = MetadataOnly,
         }.ToFrozenDictionary();

@@ -44,6 +44,7 @@ public static class ResourceCatalog
             [Status("apps", "Deployment"), Scale]),
         new("batch", "v1", "Job", "jobs", "job", true, typeof(V1Job), None, All, [Status("batch", "Job")]),
         new("coordination.k8s.io", "v1", "Lease", "leases", "lease", true, typeof(V1Lease), None, None, []),
+        new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true, typeof(V1EndpointSlice), None, None, []),
         new("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclass", false, typeof(V1RuntimeClass), None, None, []),
         new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", false, typeof(V1PriorityClass), ["pc"], None, []),
     ];

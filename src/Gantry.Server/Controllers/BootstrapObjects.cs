@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
@@ -5,7 +6,10 @@ using Gantry.Server.Registry;
 
 namespace Gantry.Server.Controllers;
 
-/// <summary>The objects a cluster has from its first start: the system namespaces and runtime classes.</summary>
+/// <summary>
+/// The objects a cluster has from its first start: the system namespaces and runtime classes, and the
+/// <c>kubernetes</c> Service with its endpoints (<see cref="EnsureKubernetesServiceAsync"/>).
+/// </summary>
 public static class BootstrapObjects
 {
     private static readonly string[] Namespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -28,6 +32,53 @@ public static class BootstrapObjects
             await EnsureAsync(registry, runtimeClasses, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name }, ["handler"] = name }, cancellationToken)
                 .ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Creates the <c>kubernetes</c> Service (cluster IP <paramref name="clusterIp"/>, port 443) and its
+    /// Endpoints and EndpointSlice pointing at <paramref name="address"/>:<paramref name="apiPort"/>, or
+    /// brings their ports and addresses up to date when the server restarts somewhere else, as
+    /// kube-apiserver's endpoint reconciler does.
+    /// </summary>
+    public static async Task EnsureKubernetesServiceAsync(ObjectRegistry registry, IPAddress clusterIp, IPAddress address, int apiPort, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        await EnsureCurrentAsync(registry, ResourceCatalog.Get("", "services"), KubernetesServiceObjects.Service(clusterIp, apiPort), (current, wanted) =>
+            current["spec"]!["ports"] = wanted["spec"]!["ports"]!.DeepClone(), cancellationToken).ConfigureAwait(false);
+        await EnsureCurrentAsync(registry, ResourceCatalog.Get("", "endpoints"), KubernetesServiceObjects.Endpoints(address, apiPort), (current, wanted) =>
+            current["subsets"] = wanted["subsets"]!.DeepClone(), cancellationToken).ConfigureAwait(false);
+        await EnsureCurrentAsync(registry, ResourceCatalog.Get("discovery.k8s.io", "endpointslices"), KubernetesServiceObjects.EndpointSlice(address, apiPort), (current, wanted) =>
+        {
+            current["endpoints"] = wanted["endpoints"]!.DeepClone();
+            current["ports"] = wanted["ports"]!.DeepClone();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates <paramref name="wanted"/> in its namespace, or copies into the stored object what <paramref name="update"/> copies.</summary>
+    private static async Task EnsureCurrentAsync(
+        ObjectRegistry registry, ResourceType type, JsonObject wanted, Action<JsonObject, JsonObject> update, CancellationToken cancellationToken)
+    {
+        var ns = ObjectMetadata.Namespace(wanted);
+        var name = ObjectMetadata.Name(wanted)!;
+        var options = new WriteOptions(FieldManager: "gantry");
+        if (registry.Get(type, ns, name) is null)
+        {
+            try
+            {
+                await registry.CreateAsync(type, ns, wanted, options, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ApiException ex) when (ex.Code == 409)
+            {
+                // Created concurrently: brought up to date below.
+            }
+        }
+
+        await registry.MutateAsync(type, ns, name, current =>
+        {
+            update(current, wanted);
+            return current;
+        }, null, null, options, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task EnsureAsync(ObjectRegistry registry, ResourceType type, JsonObject obj, CancellationToken cancellationToken)

@@ -16,12 +16,15 @@ namespace Gantry.Server.Registry;
 /// system metadata (uid, resourceVersion, generation, timestamps), runs each type's defaulting and
 /// validation, enforces optimistic concurrency, graceful deletion and finalizers, and commits to the
 /// store. Reads are answered by the watch cache; a write returns only once the cache has seen it.
+/// Types with an <see cref="IAllocationHook"/> (Services) reserve their exclusive values before the
+/// commit and free them after a deletion.
 /// </summary>
 public sealed class ObjectRegistry(
     IVersionedStore store,
     WatchCache cache,
     Func<ResourceType, IResourceRules> rulesFor,
-    TimeProvider time)
+    TimeProvider time,
+    IReadOnlyList<IAllocationHook>? allocationHooks = null)
 {
     public WatchCache Cache => cache;
 
@@ -81,6 +84,7 @@ public sealed class ObjectRegistry(
             EnsureNamespaceAcceptsContent(type, ns!, name);
         }
 
+        var allocation = HookFor(type)?.Allocate(typed, null, options.DryRun);
         var stored = ObjectDecoder.ToNode(typed);
         if (options.FieldManager is { } manager)
         {
@@ -91,12 +95,24 @@ public sealed class ObjectRegistry(
             return stored;
         }
 
-        var result = await store.CommitAsync(new Mutation(type.Key(ns, name), Serialize(stored), 0), cancellationToken).ConfigureAwait(false);
+        CommitResult result;
+        try
+        {
+            result = await store.CommitAsync(new Mutation(type.Key(ns, name), Serialize(stored), 0), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            allocation?.Revert();
+            throw;
+        }
+
         if (!result.Succeeded)
         {
+            allocation?.Revert();
             throw ApiException.AlreadyExists(type, name);
         }
 
+        allocation?.Commit();
         return await CommittedAsync(stored, result.Revision, cancellationToken).ConfigureAwait(false);
     }
 
@@ -160,7 +176,7 @@ public sealed class ObjectRegistry(
                     $"Precondition failed: UID in precondition: {uid}, UID in object meta: {ObjectMetadata.Uid(currentObj)}");
             }
 
-            var next = PrepareUpdate(type, ns, name, changed, currentObj, subresource, options);
+            var (next, allocation) = PrepareUpdate(type, ns, name, changed, currentObj, subresource, options);
             if (next is null)
             {
                 return currentObj;
@@ -171,14 +187,33 @@ public sealed class ObjectRegistry(
                 return next;
             }
 
-            var mutation = ShouldFinishDeletion(next)
+            var finishesDeletion = ShouldFinishDeletion(next);
+            var mutation = finishesDeletion
                 ? new Mutation(key, null, current.ModRevision)
                 : new Mutation(key, Serialize(next), current.ModRevision);
-            var result = await store.CommitAsync(mutation, cancellationToken).ConfigureAwait(false);
+            CommitResult result;
+            try
+            {
+                result = await store.CommitAsync(mutation, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                allocation?.Revert();
+                throw;
+            }
+
             if (result.Succeeded)
             {
+                allocation?.Commit();
+                if (finishesDeletion)
+                {
+                    HookFor(type)?.Release(next);
+                }
+
                 return await CommittedAsync(next, result.Revision, cancellationToken).ConfigureAwait(false);
             }
+
+            allocation?.Revert();
 
             // Like the apiserver's GuaranteedUpdate: an unpinned write retries against the newer state until it lands.
             if (!string.IsNullOrEmpty(pinned))
@@ -190,8 +225,11 @@ public sealed class ObjectRegistry(
         }
     }
 
-    /// <summary>Returns the object to store, or null when the update changes nothing.</summary>
-    private JsonObject? PrepareUpdate(
+    /// <summary>
+    /// Returns the object to store, or null when the update changes nothing, with what it reserved
+    /// (to commit or revert with the write).
+    /// </summary>
+    private (JsonObject? Next, IAllocationTransaction? Allocation) PrepareUpdate(
         ResourceType type, string? ns, string name, JsonObject changed, JsonObject currentObj, string? subresource, WriteOptions options)
     {
         var obj = PrepareIdentity(type, ns, changed);
@@ -247,11 +285,13 @@ public sealed class ObjectRegistry(
             throw ApiException.Invalid(type, name, errors);
         }
 
+        var allocation = HookFor(type)?.Allocate(typed, oldTyped, options.DryRun);
         var stored = ObjectDecoder.ToNode(typed);
         var old = WithoutResourceVersion(currentObj);
         if (JsonNode.DeepEquals(WithoutSpecial(stored), WithoutSpecial(old)))
         {
-            return null;
+            allocation?.Revert();
+            return (null, null);
         }
 
         if (old["metadata"]?["generation"] is JsonValue generation && SpecChanged(stored, old))
@@ -263,7 +303,7 @@ public sealed class ObjectRegistry(
         {
             ManagedFields.RecordUpdate(old, stored, manager, type.ApiVersion, time.GetUtcNow(), subresource == "status" ? "status" : null);
         }
-        return stored;
+        return (stored, allocation);
     }
 
     public async Task<JsonObject> DeleteAsync(ResourceType type, string? ns, string name, DeleteRequest request, CancellationToken cancellationToken)
@@ -303,6 +343,11 @@ public sealed class ObjectRegistry(
             var result = await store.CommitAsync(mutation, cancellationToken).ConfigureAwait(false);
             if (result.Succeeded)
             {
+                if (graceful is null)
+                {
+                    HookFor(type)?.Release(obj);
+                }
+
                 await cache.WaitForRevisionAsync(result.Revision, cancellationToken).ConfigureAwait(false);
                 return WithResourceVersion(graceful ?? obj, result.Revision);
             }
@@ -391,6 +436,9 @@ public sealed class ObjectRegistry(
         ObjectMetadata.IsDeleting(obj) && ObjectMetadata.Finalizers(obj).Count == 0 &&
         !(obj["kind"]?.GetValue<string>() == "Pod" && obj["metadata"]?["deletionGracePeriodSeconds"]?.GetValue<long>() is > 0) &&
         !(obj["kind"]?.GetValue<string>() == "Namespace" && HasSpecFinalizers(obj));
+
+    private IAllocationHook? HookFor(ResourceType type) =>
+        allocationHooks?.FirstOrDefault(h => h.Type.Group == type.Group && h.Type.Plural == type.Plural);
 
     private static bool HasSpecFinalizers(JsonObject obj) => obj["spec"]?["finalizers"] is JsonArray { Count: > 0 };
 

@@ -27,6 +27,7 @@ kind apps/v1 ReplicaSet apps.v1.ReplicaSet
 kind apps/v1 Deployment apps.v1.Deployment
 kind batch/v1 Job batch.v1.Job
 kind coordination.k8s.io/v1 Lease coordination.v1.Lease
+kind discovery.k8s.io/v1 EndpointSlice discovery.v1.EndpointSlice
 kind node.k8s.io/v1 RuntimeClass node.v1.RuntimeClass
 kind scheduling.k8s.io/v1 PriorityClass scheduling.v1.PriorityClass
 kind autoscaling/v1 Scale autoscaling.v1.Scale
@@ -1114,6 +1115,36 @@ message core.v1.WindowsSecurityContextOptions
 2 gmsaCredentialSpec string *?
 3 runAsUserName string *?
 4 hostProcess bool *?
+message discovery.v1.Endpoint
+1 addresses []string
+2 conditions discovery.v1.EndpointConditions ?
+3 hostname string *?
+4 targetRef core.v1.ObjectReference *?
+5 deprecatedTopology {}string ?
+6 nodeName string *?
+7 zone string *?
+8 hints discovery.v1.EndpointHints *?
+message discovery.v1.EndpointConditions
+1 ready bool *?
+2 serving bool *?
+3 terminating bool *?
+message discovery.v1.EndpointHints
+1 forZones []discovery.v1.ForZone ?
+2 forNodes []discovery.v1.ForNode ?
+message discovery.v1.EndpointPort
+1 name string *?
+2 protocol string *?
+3 port int32 *?
+4 appProtocol string *?
+message discovery.v1.EndpointSlice
+1 metadata meta.v1.ObjectMeta ?
+4 addressType string
+2 endpoints []discovery.v1.Endpoint
+3 ports []discovery.v1.EndpointPort
+message discovery.v1.ForNode
+1 name string
+message discovery.v1.ForZone
+1 name string
 message meta.v1.Condition
 1 type string
 2 status string

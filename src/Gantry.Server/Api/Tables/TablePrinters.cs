@@ -21,6 +21,7 @@ internal static class TablePrinters
         [("apps", "Deployment")] = WorkloadPrinters.Deployment,
         [("batch", "Job")] = WorkloadPrinters.Job,
         [("coordination.k8s.io", "Lease")] = SimplePrinters.Lease,
+        [("discovery.k8s.io", "EndpointSlice")] = EndpointSlicePrinter.Printer,
         [("node.k8s.io", "RuntimeClass")] = SimplePrinters.RuntimeClass,
         [("scheduling.k8s.io", "PriorityClass")] = SimplePrinters.PriorityClass,
     };

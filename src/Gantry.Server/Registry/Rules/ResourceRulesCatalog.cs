@@ -23,6 +23,7 @@ public static class ResourceRulesCatalog
             new DeploymentRules(),
             new JobRules(),
             new LeaseRules(),
+            new EndpointSliceRules(),
             new RuntimeClassRules(),
             new PriorityClassRules(),
         }.ToDictionary(r => (r.Type.Group, r.Type.Plural));

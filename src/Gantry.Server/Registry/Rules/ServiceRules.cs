@@ -8,7 +8,7 @@ namespace Gantry.Server.Registry.Rules;
 /// <summary>
 /// Services: the defaults of <c>SetDefaults_Service</c> plus the single-stack IPv4 family choice the service
 /// registry makes, and <c>ValidateService</c>/<c>ValidateServiceUpdate</c>. Allocating cluster IPs and node
-/// ports is not a rule: the caller does it.
+/// ports is not a rule: <see cref="Allocation.ServiceAllocations"/> does it, after validation.
 /// </summary>
 public sealed class ServiceRules() : ResourceRules<V1Service>(ResourceCatalog.Get("", "services"))
 {
@@ -40,6 +40,15 @@ public sealed class ServiceRules() : ResourceRules<V1Service>(ResourceCatalog.Ge
             spec.ClusterIP = oldSpec.ClusterIP;
             spec.ClusterIPs = oldSpec.ClusterIPs is null ? null : [.. oldSpec.ClusterIPs];
         }
+        else
+        {
+            NormalizeClusterIps(spec, oldSpec);
+        }
+
+        if (spec.Type == "LoadBalancer" && oldSpec.Type == "LoadBalancer" && spec.HealthCheckNodePort is null or 0)
+        {
+            spec.HealthCheckNodePort = oldSpec.HealthCheckNodePort;
+        }
 
         if ((spec.IpFamilies?.Count ?? 0) == 0 && oldSpec.IpFamilies is not null)
         {
@@ -60,6 +69,27 @@ public sealed class ServiceRules() : ResourceRules<V1Service>(ResourceCatalog.Ge
     }
 
     protected override void PrepareForUpdate(V1Service obj, V1Service old) => CarryOverAllocatedValues(obj, old);
+
+    /// <summary>
+    /// The update half of the service registry's <c>normalizeClusterIPs</c>: a client that knows only the
+    /// singular field (or patched only it) has its change mirrored into <c>clusterIPs</c>, so that
+    /// validation judges what it meant (a changed cluster IP "may not change once set").
+    /// </summary>
+    private static void NormalizeClusterIps(V1ServiceSpec spec, V1ServiceSpec oldSpec)
+    {
+        var oldIps = oldSpec.ClusterIPs ?? [];
+        if (oldIps.Count > 0 && (spec.ClusterIPs?.Count ?? 0) == 0 && oldSpec.ClusterIP == spec.ClusterIP)
+        {
+            spec.ClusterIPs = [.. oldIps];
+        }
+
+        if (oldSpec.ClusterIP == spec.ClusterIP || !(spec.ClusterIPs ?? []).SequenceEqual(oldIps))
+        {
+            return;
+        }
+
+        spec.ClusterIPs = string.IsNullOrEmpty(spec.ClusterIP) ? null : [spec.ClusterIP];
+    }
 
     protected override void Default(V1Service obj)
     {
