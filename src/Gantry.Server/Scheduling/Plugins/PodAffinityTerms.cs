@@ -12,9 +12,9 @@ public static class PodAffinityTerms
 
     public static bool Selects(V1PodAffinityTerm term, V1Pod owner, V1Pod candidate)
     {
-        var namespaces = term.Namespaces is { Count: > 0 } listed ? listed : [owner.Namespace()];
         var anyNamespace = term.NamespaceSelector is { MatchLabels: null or { Count: 0 }, MatchExpressions: null or { Count: 0 } };
-        return (anyNamespace || namespaces.Contains(candidate.Namespace()))
+        var inNamespace = term.Namespaces is { Count: > 0 } listed ? listed.Contains(candidate.Namespace()) : candidate.Namespace() == owner.Namespace();
+        return (anyNamespace || inNamespace)
             && Selectors.GetValue(term, t => LabelSelector.FromModel(t.LabelSelector)).Matches(candidate.Metadata);
     }
 
