@@ -89,7 +89,14 @@ public sealed class OciRuntime : IContainerRuntime
             throw;
         }
 
-        if (!await Shim.WaitUntilAsync(bundle.Path, () => bundle.HasExited || bundle.ReadInitPid() is not null, _options.StartTimeout, _time, cancellationToken))
+        // The shim's started record as well as runc's pid file: a status without it would say Waiting
+        // until the pod's next resync.
+        if (!await Shim.WaitUntilAsync(
+                bundle.Path,
+                () => bundle.HasExited || (bundle.ReadInitPid() is not null && bundle.ReadStarted() is not null),
+                _options.StartTimeout,
+                _time,
+                cancellationToken))
         {
             await RemoveAsync(handle, CancellationToken.None);
             throw new TimeoutException($"container {container.Name} of pod {pod.Namespace}/{pod.Name} did not start within {_options.StartTimeout}");

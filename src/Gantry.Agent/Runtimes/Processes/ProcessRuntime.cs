@@ -64,8 +64,15 @@ public sealed class ProcessRuntime : IContainerRuntime
         }
 
         // Returning once the init is about to exec the workload means a status, stop or exec right
-        // after this finds the workload rather than the exec chain still setting it up.
-        if (!await Shim.WaitUntilAsync(directory.Path, () => directory.HasExited || File.Exists(ReadyFile(directory)), _options.StartTimeout, _time, cancellationToken))
+        // after this finds the workload rather than the exec chain still setting it up. The shim's
+        // started record is awaited too: it is written beside the chain, so the ready file can come
+        // first, and a status without it would say Waiting until the pod's next resync.
+        if (!await Shim.WaitUntilAsync(
+                directory.Path,
+                () => directory.HasExited || (File.Exists(ReadyFile(directory)) && directory.ReadStarted() is not null),
+                _options.StartTimeout,
+                _time,
+                cancellationToken))
         {
             await RemoveAsync(handle, CancellationToken.None);
             throw new TimeoutException($"container {container.Name} of pod {pod.Namespace}/{pod.Name} did not start within {_options.StartTimeout}");
