@@ -160,14 +160,23 @@ internal sealed class SandboxPool(PodNetworkOptions options, SandboxMaker maker,
         }
     }
 
-    /// <summary>Undoes the sandboxes waiting in the pool, e.g. when the agent stops, so none outlives it.</summary>
+    /// <summary>
+    /// Undoes the sandboxes waiting in the pool, e.g. when the agent stops, so none outlives it. All at once: an
+    /// agent's shutdown should not wait for them one by one.
+    /// </summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
+        var entries = new List<(string Id, SandboxRecord Record)>();
         while (_ready.TryDequeue(out var entry))
+        {
+            entries.Add(entry);
+        }
+
+        await Task.WhenAll(entries.Select(async entry =>
         {
             await maker.DestroyAsync(entry.Record.ContainerId, entry.Record.NetworkNamespace, entry.Record, cancellationToken);
             Forget(entry.Id);
-        }
+        }));
     }
 
     private async Task MakeOneAsync(CancellationToken cancellationToken)
