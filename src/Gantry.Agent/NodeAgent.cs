@@ -59,6 +59,7 @@ public sealed class NodeAgent : IAsyncDisposable
             };
             var network = new PodNetwork(new PodNetworkOptions { StateDirectory = Path.Combine(state, "network") });
             await network.EnsurePluginsAsync(cancellationToken).ConfigureAwait(false);
+            await network.EnsureMasqueradeAsync(cancellationToken).ConfigureAwait(false);
             var hostIp = NodeFacts.InternalAddress()?.ToString();
             var pods = new PodSyncLoop(client, options.NodeName, runtimes, network, new ContainerSpecs(client, Path.Combine(state, "volumes")),
                 hostIp, loggerFactory, time);
@@ -71,7 +72,8 @@ public sealed class NodeAgent : IAsyncDisposable
             var proxy = new ServiceProxy(client, proxyOptions, new NftablesApplier(proxyOptions), loggerFactory.CreateLogger<ServiceProxy>(), time);
             var agent = new NodeAgent(agentLock, client, server);
             agent._running = Task.WhenAll(
-                heartbeat.RunAsync(agent._stopping.Token), pods.RunAsync(agent._stopping.Token), proxy.RunAsync(agent._stopping.Token));
+                heartbeat.RunAsync(agent._stopping.Token), pods.RunAsync(agent._stopping.Token), proxy.RunAsync(agent._stopping.Token),
+                network.RunPoolAsync(agent._stopping.Token));
             return agent;
         }
         catch

@@ -55,6 +55,9 @@ internal sealed class TestBed : IAsyncDisposable
         return uid;
     }
 
+    /// <summary>The bed's chain in the node-wide masquerade table, if a test installed it.</summary>
+    public string MasqueradeChain => "masq-" + Options.BridgeName.Replace('-', '_');
+
     public string NamespaceOf(string podUid) => Options.NamespacePrefix + Guid.Parse(podUid).ToString("N")[..12];
 
     public async ValueTask DisposeAsync()
@@ -71,7 +74,9 @@ internal sealed class TestBed : IAsyncDisposable
             }
         }
 
+        await Network.RecoverPoolAsync(CancellationToken.None);
         await Host.RunAsync("ip", "link", "delete", Options.BridgeName);
+        await Host.RunAsync("nft", "delete", "chain", "ip", "gantry-nat", MasqueradeChain);
         if (Directory.Exists(Options.StateDirectory))
         {
             Directory.Delete(Options.StateDirectory, recursive: true);

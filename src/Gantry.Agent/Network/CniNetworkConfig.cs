@@ -15,15 +15,18 @@ internal static class CniNetworkConfig
     /// The pod network: a Linux bridge that is the pods' gateway, one veth per pod, addresses from host-local IPAM
     /// whose allocations live under the agent's state directory so they outlast agent restarts.
     /// </summary>
-    public static JsonObject Bridge(PodNetworkOptions options) => new()
+    /// <param name="pluginMasquerade">
+    /// The plugin's own ipMasq: false for every sandbox made now (<see cref="NodeMasquerade"/> has one rule for
+    /// all pods), true only to CHECK or DEL a sandbox recorded as made with it.
+    /// </param>
+    public static JsonObject Bridge(PodNetworkOptions options, bool pluginMasquerade) => new()
     {
         ["cniVersion"] = Version,
         ["name"] = options.NetworkName,
         ["type"] = "bridge",
         ["bridge"] = options.BridgeName,
         ["isGateway"] = true,
-        // The plugin masquerades only what leaves the pod CIDR; pod-to-pod traffic keeps its source address.
-        ["ipMasq"] = options.Masquerade,
+        ["ipMasq"] = pluginMasquerade,
         // Lets a pod reach itself through a service address that the proxy rewrites back to it.
         ["hairpinMode"] = true,
         ["ipam"] = new JsonObject

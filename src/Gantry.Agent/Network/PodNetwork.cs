@@ -1,12 +1,11 @@
-using System.Text.Json.Nodes;
-
 namespace Gantry.Agent.Network;
 
 /// <summary>
 /// Gives pods their network sandboxes, the way a kubelet does through CNI: a named network namespace per pod,
 /// <c>lo</c> brought up by the loopback plugin, and <c>eth0</c> on the node's bridge with an address from the
 /// node's pod CIDR (bridge plugin, host-local IPAM). Pods with <c>hostNetwork: true</c> never come here: they
-/// run in the node's own namespace.
+/// run in the node's own namespace. Traffic leaving the pod CIDR is masqueraded by one node-wide rule, and while
+/// <see cref="RunPoolAsync"/> runs a few sandboxes wait ready-made, so most pod starts make none.
 /// </summary>
 /// <remarks>
 /// Calls for different pods may run concurrently (host-local locks its own store); calls for one pod must not,
@@ -14,26 +13,27 @@ namespace Gantry.Agent.Network;
 /// </remarks>
 public sealed class PodNetwork
 {
-    private const string PodInterface = "eth0";
-
-    private readonly CniPlugins _plugins;
-    private readonly NetworkNamespaces _namespaces;
+    private readonly SandboxMaker _maker;
     private readonly SandboxRecords _records;
-    private readonly MasqueradeLeftovers _masquerade;
+    private readonly SandboxPool _pool;
+    private readonly NodeMasquerade _masquerade;
 
     /// <exception cref="ArgumentException">The options are not usable.</exception>
-    public PodNetwork(PodNetworkOptions options)
+    public PodNetwork(PodNetworkOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _plugins = new CniPlugins(options.PluginDirectory, options.CommandTimeout);
-        _namespaces = new NetworkNamespaces(options.CommandTimeout);
+        _maker = new SandboxMaker(options);
         _records = new SandboxRecords(options.SandboxDirectory);
-        _masquerade = new MasqueradeLeftovers(options.CommandTimeout);
+        _pool = new SandboxPool(options, _maker, _records, time ?? TimeProvider.System);
+        _masquerade = new NodeMasquerade(options);
     }
 
     public PodNetworkOptions Options { get; }
+
+    /// <summary>How many ready-made sandboxes wait in the pool.</summary>
+    public int PooledSandboxes => _pool.Count;
 
     /// <summary>
     /// Checks, before any pod needs them, that the plugins are installed and speak the spec version Gantry uses,
@@ -44,7 +44,7 @@ public sealed class PodNetwork
     {
         foreach (var plugin in new[] { "bridge", "host-local", "loopback" })
         {
-            var version = await _plugins.VersionAsync(plugin, cancellationToken);
+            var version = await _maker.Plugins.VersionAsync(plugin, cancellationToken);
             if (!version.SupportedVersions.Contains(CniNetworkConfig.Version))
             {
                 throw new NetworkCommandException(
@@ -54,11 +54,37 @@ public sealed class PodNetwork
     }
 
     /// <summary>
-    /// Makes the pod's sandbox and returns it. Leftovers of an earlier attempt for the same pod (an agent that
-    /// crashed half way) are torn down first, so the sandbox returned is always freshly made; if making it fails,
-    /// what was made is undone before the error propagates.
+    /// Installs the node-wide masquerade rule for the pod CIDR (when <see cref="PodNetworkOptions.Masquerade"/>);
+    /// idempotent, meant for every agent start, before the first pod.
     /// </summary>
-    /// <param name="podUid">The pod's <c>metadata.uid</c>, a UUID; it is the CNI container id.</param>
+    /// <exception cref="NetworkCommandException">nft is missing or refused.</exception>
+    public Task EnsureMasqueradeAsync(CancellationToken cancellationToken) =>
+        Options.Masquerade ? _masquerade.EnsureAsync(cancellationToken) : Task.CompletedTask;
+
+    /// <summary>
+    /// Undoes the pool sandboxes an earlier agent left (those no pod took), then keeps the pool full until
+    /// cancelled, and undoes what it still holds then. Meant to run for the agent's life.
+    /// </summary>
+    /// <remarks>Failures are retried (pods make their own sandboxes meanwhile); it returns once cancelled.</remarks>
+    public Task RunPoolAsync(CancellationToken cancellationToken) => _pool.RunAsync(cancellationToken);
+
+    /// <summary>Makes pool sandboxes until the pool is full, then returns (<see cref="RunPoolAsync"/> does this and refills).</summary>
+    /// <exception cref="NetworkCommandException">Making one failed.</exception>
+    public Task FillPoolAsync(CancellationToken cancellationToken) => _pool.FillAsync(cancellationToken);
+
+    /// <summary>
+    /// Undoes the pool sandboxes on disk that no pod took, as an agent start does (<see cref="RunPoolAsync"/>):
+    /// those an earlier agent held when it stopped or crashed, or was making.
+    /// </summary>
+    /// <exception cref="NetworkCommandException">One could not be undone; it stays for the next try.</exception>
+    public Task RecoverPoolAsync(CancellationToken cancellationToken) => _pool.RecoverAsync(cancellationToken);
+
+    /// <summary>
+    /// Makes the pod's sandbox, or hands it one from the pool, and returns it. Leftovers of an earlier attempt for
+    /// the same pod (an agent that crashed half way) are torn down first, so the sandbox returned is always fresh;
+    /// if making it fails, what was made is undone before the error propagates.
+    /// </summary>
+    /// <param name="podUid">The pod's <c>metadata.uid</c>, a UUID; the CNI container id of a sandbox made for the pod.</param>
     /// <param name="podName">Passed to the plugins (K8S_POD_NAME) and recorded, for whoever reads their logs.</param>
     /// <param name="podNamespace">Likewise, as K8S_POD_NAMESPACE.</param>
     /// <exception cref="CniPluginException">A plugin refused, e.g. because the pod CIDR has no address left.</exception>
@@ -74,16 +100,16 @@ public sealed class PodNetwork
             await DeleteSandboxAsync(podUid, cancellationToken);
         }
 
-        await _namespaces.AddAsync(name, cancellationToken);
+        if (await _pool.TakeAsync(containerId, podName, podNamespace, _records, cancellationToken) is { } pooled)
+        {
+            return SandboxMaker.Describe(containerId, pooled.NetworkNamespace, CniResult.Parse(pooled.ResultJson));
+        }
+
         try
         {
-            var path = NetworkNamespaces.PathOf(name);
-            var args = CniNetworkConfig.Args(containerId, podName, podNamespace);
-            await _plugins.AddAsync(new CniInvocation("loopback", "ADD", containerId, path, "lo", args), CniNetworkConfig.Loopback(), cancellationToken);
-            var (result, json) = await _plugins.AddAsync(
-                new CniInvocation("bridge", "ADD", containerId, path, PodInterface, args), CniNetworkConfig.Bridge(Options), cancellationToken);
-            var sandbox = Describe(containerId, name, result);
-            await _records.WriteAsync(new SandboxRecord(containerId, podName, podNamespace, name, json), cancellationToken);
+            var (result, json) = await _maker.MakeAsync(containerId, name, podName, podNamespace, cancellationToken);
+            var sandbox = SandboxMaker.Describe(containerId, name, result);
+            await _records.WriteAsync(containerId, new SandboxRecord(containerId, containerId, podName, podNamespace, name, json, PluginMasquerade: false), cancellationToken);
             return sandbox;
         }
         catch
@@ -103,16 +129,13 @@ public sealed class PodNetwork
     }
 
     /// <summary>
-    /// Removes the pod's sandbox: DEL releases its address and its masquerade rule, then the namespace goes.
-    /// A masquerade rule DEL cannot find (the namespace vanished or lost its eth0) is removed from the recorded
-    /// addresses. Idempotent: deleting a sandbox that is partly or wholly gone, or never existed, succeeds.
+    /// Removes the pod's sandbox, whether made for it or taken from the pool: DEL releases its address, then the
+    /// namespace goes. Idempotent: deleting a sandbox that is partly or wholly gone, or never existed, succeeds.
     /// </summary>
     /// <exception cref="NetworkCommandException">A plugin or command failed; the sandbox is kept so a retry can finish.</exception>
     public async Task DeleteSandboxAsync(string podUid, CancellationToken cancellationToken)
     {
         var containerId = ContainerId(podUid);
-        var name = NamespaceName(Options.NamespacePrefix, podUid);
-        var path = NetworkNamespaces.PathOf(name);
         SandboxRecord? record;
         try
         {
@@ -124,23 +147,8 @@ public sealed class PodNetwork
             record = null;
         }
 
-        var args = CniNetworkConfig.Args(containerId, record?.PodName, record?.PodNamespace);
-        var bridge = CniNetworkConfig.Bridge(Options);
-        if (record is not null)
-        {
-            bridge = CniNetworkConfig.WithPrevResult(bridge, JsonNode.Parse(record.ResultJson)!);
-        }
-
-        // Reverse order of ADD. The namespace goes last: the bridge plugin finds the pod's addresses (and so its
-        // masquerade rule) inside it, and it must outlive a failed DEL so that the retry can still find them.
-        await _plugins.RunAsync(new CniInvocation("bridge", "DEL", containerId, path, PodInterface, args), bridge, cancellationToken);
-        if (record is not null && Options.Masquerade)
-        {
-            await _masquerade.RemoveAsync(Options.NetworkName, containerId, CniResult.Parse(record.ResultJson).Ips.Select(ip => ip.Address), cancellationToken);
-        }
-
-        await _plugins.RunAsync(new CniInvocation("loopback", "DEL", containerId, path, "lo", args), CniNetworkConfig.Loopback(), cancellationToken);
-        await _namespaces.DeleteAsync(name, cancellationToken);
+        await _maker.DestroyAsync(
+            record?.ContainerId ?? containerId, record?.NetworkNamespace ?? NamespaceName(Options.NamespacePrefix, podUid), record, cancellationToken);
         _records.Delete(containerId);
     }
 
@@ -153,12 +161,6 @@ public sealed class PodNetwork
     public async Task<SandboxInspection> InspectSandboxAsync(string podUid, CancellationToken cancellationToken)
     {
         var containerId = ContainerId(podUid);
-        var name = NamespaceName(Options.NamespacePrefix, podUid);
-        if (!NetworkNamespaces.Exists(name))
-        {
-            return SandboxInspection.Missing($"network namespace {name} does not exist");
-        }
-
         SandboxRecord? record;
         try
         {
@@ -169,35 +171,27 @@ public sealed class PodNetwork
             return SandboxInspection.Broken(ex.Message);
         }
 
+        var name = record?.NetworkNamespace ?? NamespaceName(Options.NamespacePrefix, podUid);
+        if (!NetworkNamespaces.Exists(name))
+        {
+            return SandboxInspection.Missing($"network namespace {name} does not exist");
+        }
+
         if (record is null)
         {
             return SandboxInspection.Broken($"network namespace {name} exists but no CNI result was recorded for it");
         }
 
-        var path = NetworkNamespaces.PathOf(name);
-        var args = CniNetworkConfig.Args(containerId, record.PodName, record.PodNamespace);
-        var previous = JsonNode.Parse(record.ResultJson)!;
-        try
-        {
-            await _plugins.RunAsync(
-                new CniInvocation("bridge", "CHECK", containerId, path, PodInterface, args),
-                CniNetworkConfig.WithPrevResult(CniNetworkConfig.Bridge(Options), previous),
-                cancellationToken);
-            await _plugins.RunAsync(new CniInvocation("loopback", "CHECK", containerId, path, "lo", args), CniNetworkConfig.Loopback(), cancellationToken);
-        }
-        catch (CniPluginException ex)
-        {
-            return SandboxInspection.Broken(ex.Message);
-        }
-
-        return SandboxInspection.Ready(Describe(containerId, name, CniResult.Parse(record.ResultJson)));
+        return await _maker.CheckAsync(record, cancellationToken) is { } problem
+            ? SandboxInspection.Broken(problem)
+            : SandboxInspection.Ready(SandboxMaker.Describe(containerId, name, CniResult.Parse(record.ResultJson)));
     }
 
     /// <summary>
-    /// The sandbox namespace's name: the prefix and the first 12 hex digits of the uid, short enough to read in
-    /// <c>ip netns</c> and, uids being random, unique in practice.
+    /// A sandbox namespace's name: the prefix and the first 12 hex digits of the uid (the pod's, or a pool
+    /// sandbox's own), short enough to read in <c>ip netns</c> and, uids being random, unique in practice.
     /// </summary>
-    internal static string NamespaceName(string prefix, string podUid) => prefix + Guid.Parse(podUid).ToString("N")[..12];
+    internal static string NamespaceName(string prefix, string uid) => prefix + Guid.Parse(uid).ToString("N")[..12];
 
     /// <summary>The pod's uid in its canonical form, which satisfies the CNI container id grammar.</summary>
     private static string ContainerId(string podUid)
@@ -206,13 +200,5 @@ public sealed class PodNetwork
         return Guid.TryParse(podUid, out var uid)
             ? uid.ToString("D")
             : throw new ArgumentException($"pod uid '{podUid}' is not a UUID", nameof(podUid));
-    }
-
-    private static SandboxInfo Describe(string containerId, string name, CniResult result)
-    {
-        var path = NetworkNamespaces.PathOf(name);
-        var ip = result.PodAddress(PodInterface, path);
-        var gateway = ip.Gateway ?? throw new FormatException($"the CNI result gives {PodInterface} in {path} no gateway");
-        return new SandboxInfo(containerId, name, path, ip.Address, gateway, ip.Network);
     }
 }

@@ -28,8 +28,17 @@ public sealed partial record PodNetworkOptions
     /// <summary>Where the CNI plugin binaries are: Debian installs them in /usr/lib/cni, upstream in /opt/cni/bin.</summary>
     public string PluginDirectory { get; init; } = "/usr/lib/cni";
 
-    /// <summary>Whether traffic from pods to addresses outside the pod CIDR leaves with the node's address.</summary>
+    /// <summary>
+    /// Whether traffic from pods to addresses outside the pod CIDR leaves with the node's address, through one
+    /// node-wide nftables rule (<see cref="PodNetwork.EnsureMasqueradeAsync"/>).
+    /// </summary>
     public bool Masquerade { get; init; } = true;
+
+    /// <summary>
+    /// How many sandboxes to keep made ahead of pods while <see cref="PodNetwork.RunPoolAsync"/> runs (each holds
+    /// an address of the pod CIDR); 0 makes every sandbox on its pod's start.
+    /// </summary>
+    public int PoolSize { get; init; } = 4;
 
     /// <summary>How long any one external command (ip, a plugin) may run before it is killed.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -37,6 +46,8 @@ public sealed partial record PodNetworkOptions
     internal string IpamDirectory => Path.Combine(StateDirectory, "ipam");
 
     internal string SandboxDirectory => Path.Combine(StateDirectory, "sandboxes");
+
+    internal string PoolDirectory => Path.Combine(SandboxDirectory, "pool");
 
     /// <exception cref="ArgumentException">An option the plugins or the kernel would reject later, less clearly.</exception>
     internal void Validate()
@@ -64,6 +75,11 @@ public sealed partial record PodNetworkOptions
         if (!CniName().IsMatch(NamespacePrefix))
         {
             throw new ArgumentException($"'{NamespacePrefix}' cannot start a network namespace name: use letters, digits, '-', '_' or '.'");
+        }
+
+        if (PoolSize < 0)
+        {
+            throw new ArgumentException($"the sandbox pool size must not be negative, not {PoolSize}");
         }
 
         if (CommandTimeout <= TimeSpan.Zero)

@@ -3,21 +3,25 @@ using System.Text.Json.Nodes;
 
 namespace Gantry.Agent.Network;
 
-/// <summary>The sandbox records on disk, one JSON file per pod uid.</summary>
+/// <summary>Sandbox records on disk, one JSON file per key: a pod uid for pods' sandboxes, a sandbox id in the pool.</summary>
 internal sealed class SandboxRecords(string directory)
 {
-    public async Task WriteAsync(SandboxRecord record, CancellationToken cancellationToken)
+    private const string Extension = ".json";
+
+    public async Task WriteAsync(string key, SandboxRecord record, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var json = new JsonObject
         {
             ["podUid"] = record.PodUid,
+            ["containerId"] = record.ContainerId,
             ["podName"] = record.PodName,
             ["podNamespace"] = record.PodNamespace,
             ["networkNamespace"] = record.NetworkNamespace,
+            ["pluginMasquerade"] = record.PluginMasquerade,
             ["result"] = JsonNode.Parse(record.ResultJson),
         };
-        var path = PathOf(record.PodUid);
+        var path = PathOf(key);
         var temporary = path + ".tmp";
 
         // Written aside, flushed to disk, then renamed: a crash leaves the old record or the new one, never half of one.
@@ -32,9 +36,9 @@ internal sealed class SandboxRecords(string directory)
 
     /// <returns>The record, or null when there is none.</returns>
     /// <exception cref="InvalidDataException">The file exists but is not a record.</exception>
-    public async Task<SandboxRecord?> ReadAsync(string podUid, CancellationToken cancellationToken)
+    public async Task<SandboxRecord?> ReadAsync(string key, CancellationToken cancellationToken)
     {
-        var path = PathOf(podUid);
+        var path = PathOf(key);
         string text;
         try
         {
@@ -56,22 +60,34 @@ internal sealed class SandboxRecords(string directory)
                 throw new InvalidDataException($"{path} does not hold a JSON object");
             }
 
+            var podUid = (string?)obj["podUid"] ?? throw new InvalidDataException($"{path} has no podUid");
+
+            // Records written before the pool and the node-wide masquerade rule name no container id (it was the
+            // pod uid) and were made with the plugin's ipMasq.
             return new SandboxRecord(
-                (string?)obj["podUid"] ?? throw new InvalidDataException($"{path} has no podUid"),
+                podUid,
+                (string?)obj["containerId"] ?? podUid,
                 (string?)obj["podName"] ?? "",
                 (string?)obj["podNamespace"] ?? "",
                 (string?)obj["networkNamespace"] ?? throw new InvalidDataException($"{path} has no networkNamespace"),
-                obj["result"]?.ToJsonString() ?? throw new InvalidDataException($"{path} has no CNI result"));
+                obj["result"]?.ToJsonString() ?? throw new InvalidDataException($"{path} has no CNI result"),
+                (bool?)obj["pluginMasquerade"] ?? true);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
             throw new InvalidDataException($"{path} is not a sandbox record: {ex.Message}", ex);
         }
     }
 
-    public bool Exists(string podUid) => File.Exists(PathOf(podUid));
+    public bool Exists(string key) => File.Exists(PathOf(key));
 
-    public void Delete(string podUid) => File.Delete(PathOf(podUid));
+    public void Delete(string key) => File.Delete(PathOf(key));
 
-    private string PathOf(string podUid) => Path.Combine(directory, podUid + ".json");
+    /// <summary>The keys of every record there is, in no particular order.</summary>
+    public IReadOnlyList<string> Keys() =>
+        Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "*" + Extension).Select(p => Path.GetFileName(p)[..^Extension.Length]).ToList()
+            : [];
+
+    private string PathOf(string key) => Path.Combine(directory, key + Extension);
 }

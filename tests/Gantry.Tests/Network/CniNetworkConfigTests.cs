@@ -10,16 +10,16 @@ public sealed class CniNetworkConfigTests
     private static readonly PodNetworkOptions Defaults = new() { StateDirectory = "/var/lib/gantry/network" };
 
     [Fact]
-    public void The_bridge_network_is_the_nodes_gateway_and_masquerades_with_hairpin_on()
+    public void The_bridge_network_is_the_nodes_gateway_with_hairpin_on_and_leaves_masquerading_to_the_node_rule()
     {
-        var config = CniNetworkConfig.Bridge(Defaults);
+        var config = CniNetworkConfig.Bridge(Defaults, pluginMasquerade: false);
 
         Assert.Equal("1.0.0", (string?)config["cniVersion"]);
         Assert.Equal("gantry", (string?)config["name"]);
         Assert.Equal("bridge", (string?)config["type"]);
         Assert.Equal("gantry0", (string?)config["bridge"]);
         Assert.True((bool?)config["isGateway"]);
-        Assert.True((bool?)config["ipMasq"]);
+        Assert.False((bool?)config["ipMasq"]);
         Assert.True((bool?)config["hairpinMode"]);
     }
 
@@ -28,7 +28,7 @@ public sealed class CniNetworkConfigTests
     {
         var options = Defaults with { PodCidr = new IPNetwork(IPAddress.Parse("10.88.7.0"), 24) };
 
-        var ipam = CniNetworkConfig.Bridge(options)["ipam"]!;
+        var ipam = CniNetworkConfig.Bridge(options, pluginMasquerade: false)["ipam"]!;
 
         Assert.Equal("host-local", (string?)ipam["type"]);
         Assert.Equal("10.88.7.0/24", (string?)ipam["ranges"]![0]![0]!["subnet"]);
@@ -37,11 +37,11 @@ public sealed class CniNetworkConfigTests
     }
 
     [Fact]
-    public void Masquerading_can_be_switched_off()
+    public void A_sandbox_made_with_the_plugins_masquerading_is_deleted_with_it()
     {
-        var config = CniNetworkConfig.Bridge(Defaults with { Masquerade = false });
+        var config = CniNetworkConfig.Bridge(Defaults, pluginMasquerade: true);
 
-        Assert.False((bool?)config["ipMasq"]);
+        Assert.True((bool?)config["ipMasq"]);
     }
 
     [Fact]

@@ -21,15 +21,29 @@ public sealed class SandboxRecordsTests : IDisposable
     public async Task A_record_reads_back_as_written_and_is_gone_once_deleted()
     {
         var records = new SandboxRecords(_directory);
-        var record = new SandboxRecord(Uid, "web", "shop", "gantry-0b4f5a8e1c2d", """{"cniVersion":"1.0.0","ips":[]}""");
+        var record = new SandboxRecord(Uid, "6d1e0f7a-2b3c-4d5e-9f60-718293a4b5c6", "web", "shop", "gantry-6d1e0f7a2b3c", """{"cniVersion":"1.0.0","ips":[]}""", PluginMasquerade: false);
 
-        await records.WriteAsync(record, CancellationToken.None);
+        await records.WriteAsync(Uid, record, CancellationToken.None);
         var read = await records.ReadAsync(Uid, CancellationToken.None);
         records.Delete(Uid);
 
         Assert.Equal(record, read);
         Assert.Null(await records.ReadAsync(Uid, CancellationToken.None));
         Assert.Equal([], Directory.GetFiles(_directory));
+    }
+
+    [Fact]
+    public async Task A_record_from_before_the_pool_names_the_pod_as_its_container_and_the_plugins_masquerading()
+    {
+        Directory.CreateDirectory(_directory);
+        await File.WriteAllTextAsync(
+            Path.Combine(_directory, Uid + ".json"),
+            $$$"""{"podUid":"{{{Uid}}}","podName":"web","podNamespace":"shop","networkNamespace":"gantry-0b4f5a8e1c2d","result":{"cniVersion":"1.0.0"}}""");
+
+        var read = await new SandboxRecords(_directory).ReadAsync(Uid, CancellationToken.None);
+
+        Assert.Equal(Uid, read!.ContainerId);
+        Assert.True(read.PluginMasquerade);
     }
 
     [Fact]

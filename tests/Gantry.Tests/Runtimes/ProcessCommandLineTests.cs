@@ -23,7 +23,7 @@ public sealed class ProcessCommandLineTests
             WorkingDir = "/srv",
         });
 
-        Assert.Equal(["/usr/bin/env", "-i", "--chdir=/srv", ContainerEnvironment.DefaultPath, "A=1", "/bin/sh", "-c"], argv.Take(7));
+        Assert.Equal(["/usr/bin/env", "-i", "--default-signal", "--chdir=/srv", ContainerEnvironment.DefaultPath, "A=1", "/bin/sh", "-c"], argv.Take(8));
         Assert.True(IndexOf(argv, Membership[0]) < IndexOf(argv, "--net=/var/run/netns/p"));
         Assert.True(IndexOf(argv, "--net=/var/run/netns/p") < IndexOf(argv, "/usr/bin/unshare"));
         Assert.Equal(["--pid", "--mount", "--ipc", "--uts", "--cgroup"], argv.Skip(IndexOf(argv, "/usr/bin/unshare") + 1).Take(5));

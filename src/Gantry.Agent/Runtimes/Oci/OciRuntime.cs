@@ -81,7 +81,7 @@ public sealed class OciRuntime : IContainerRuntime
             await File.WriteAllTextAsync(bundle.ConfigFile, config.ToJsonString(), cancellationToken);
             ContainerLogs.Create(logPath);
             var argv = _runc.RunCommand(handle.Id, bundle.Path, bundle.InitPidFile);
-            await Shim.LaunchAsync(bundle, logPath, Cgroups.Open(cgroupPath).OomEventsFile, container.Stdin, container.StdinOnce, argv, CancellationToken.None);
+            await Shim.LaunchAsync(bundle, logPath, Cgroups.Open(cgroupPath).OomEventsFile, container.Stdin, container.StdinOnce, argvResetsSignals: false, argv, CancellationToken.None);
         }
         catch (Exception)
         {
@@ -89,7 +89,14 @@ public sealed class OciRuntime : IContainerRuntime
             throw;
         }
 
-        if (!await Shim.WaitUntilAsync(() => bundle.HasExited || bundle.ReadInitPid() is not null, _options.StartTimeout, _time, cancellationToken))
+        // The shim's started record as well as runc's pid file: a status without it would say Waiting
+        // until the pod's next resync.
+        if (!await Shim.WaitUntilAsync(
+                bundle.Path,
+                () => bundle.HasExited || (bundle.ReadInitPid() is not null && bundle.ReadStarted() is not null),
+                _options.StartTimeout,
+                _time,
+                cancellationToken))
         {
             await RemoveAsync(handle, CancellationToken.None);
             throw new TimeoutException($"container {container.Name} of pod {pod.Namespace}/{pod.Name} did not start within {_options.StartTimeout}");
@@ -113,7 +120,7 @@ public sealed class OciRuntime : IContainerRuntime
         }
 
         var checkpoint = bundle.ReadCheckpoint()!;
-        await Shim.WaitUntilAsync(() => bundle.HasExited || bundle.ReadInitPid() is not null, _options.StartTimeout, _time, cancellationToken);
+        await Shim.WaitUntilAsync(bundle.Path, () => bundle.HasExited || bundle.ReadInitPid() is not null, _options.StartTimeout, _time, cancellationToken);
         if (bundle.HasExited)
         {
             return;
@@ -228,6 +235,7 @@ public sealed class OciRuntime : IContainerRuntime
 
     private Task<bool> WaitForExitRecordAsync(ContainerDirectory bundle, TimeSpan timeout, CancellationToken cancellationToken) =>
         Shim.WaitUntilAsync(
+            bundle.Path,
             () => bundle.HasExited || bundle.ReadStarted() is not { } s || !ProcStat.IsAlive(s.ShimPid, s.ShimStartTime),
             timeout,
             _time,

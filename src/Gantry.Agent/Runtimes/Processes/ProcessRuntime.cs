@@ -55,7 +55,7 @@ public sealed class ProcessRuntime : IContainerRuntime
             ContainerLogs.Create(logPath);
             await directory.WriteCheckpointAsync(new ContainerCheckpoint(handle, cgroupPath, logPath, null), cancellationToken);
             var argv = ProcessCommandLine.Workload(_tools, cgroup.MembershipFiles, pod.NetworkNamespacePath, ReadyFile(directory), container);
-            await Shim.LaunchAsync(directory, logPath, cgroup.OomEventsFile, container.Stdin, container.StdinOnce, argv, CancellationToken.None);
+            await Shim.LaunchAsync(directory, logPath, cgroup.OomEventsFile, container.Stdin, container.StdinOnce, argvResetsSignals: true, argv, CancellationToken.None);
         }
         catch (Exception)
         {
@@ -64,8 +64,15 @@ public sealed class ProcessRuntime : IContainerRuntime
         }
 
         // Returning once the init is about to exec the workload means a status, stop or exec right
-        // after this finds the workload rather than the exec chain still setting it up.
-        if (!await Shim.WaitUntilAsync(() => directory.HasExited || File.Exists(ReadyFile(directory)), _options.StartTimeout, _time, cancellationToken))
+        // after this finds the workload rather than the exec chain still setting it up. The shim's
+        // started record is awaited too: it is written beside the chain, so the ready file can come
+        // first, and a status without it would say Waiting until the pod's next resync.
+        if (!await Shim.WaitUntilAsync(
+                directory.Path,
+                () => directory.HasExited || (File.Exists(ReadyFile(directory)) && directory.ReadStarted() is not null),
+                _options.StartTimeout,
+                _time,
+                cancellationToken))
         {
             await RemoveAsync(handle, CancellationToken.None);
             throw new TimeoutException($"container {container.Name} of pod {pod.Namespace}/{pod.Name} did not start within {_options.StartTimeout}");
@@ -90,7 +97,7 @@ public sealed class ProcessRuntime : IContainerRuntime
         }
 
         var checkpoint = directory.ReadCheckpoint()!;
-        await Shim.WaitUntilAsync(() => directory.ReadStarted() is not null || directory.HasExited, _options.StartTimeout, _time, cancellationToken);
+        await Shim.WaitUntilAsync(directory.Path, () => directory.ReadStarted() is not null || directory.HasExited, _options.StartTimeout, _time, cancellationToken);
         if (directory.HasExited)
         {
             return;
@@ -208,6 +215,7 @@ public sealed class ProcessRuntime : IContainerRuntime
     /// <summary>Waits for the shim to record the exit; also returns once the shim is gone without recording it.</summary>
     private Task<bool> WaitForExitRecordAsync(ContainerDirectory directory, TimeSpan timeout, CancellationToken cancellationToken) =>
         Shim.WaitUntilAsync(
+            directory.Path,
             () => directory.HasExited || directory.ReadStarted() is not { } s || !ProcStat.IsAlive(s.ShimPid, s.ShimStartTime),
             timeout,
             _time,

@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+
+namespace Gantry.Agent.Network;
+
+/// <summary>
+/// Makes and undoes one sandbox under a given CNI container id and namespace name: <c>ip netns add</c>, the loopback
+/// plugin, the bridge plugin (and the reverse). Whose sandbox it is, and where that is remembered, is for
+/// <see cref="PodNetwork"/> and <see cref="SandboxPool"/> to decide.
+/// </summary>
+internal sealed class SandboxMaker(PodNetworkOptions options)
+{
+    public const string PodInterface = "eth0";
+
+    private readonly CniPlugins _plugins = new(options.PluginDirectory, options.CommandTimeout);
+    private readonly NetworkNamespaces _namespaces = new(options.CommandTimeout);
+    private readonly MasqueradeLeftovers _masquerade = new(options.CommandTimeout);
+
+    public CniPlugins Plugins => _plugins;
+
+    /// <summary>Makes the namespace and its interfaces; returns the bridge plugin's result and its JSON. Undoes nothing on failure.</summary>
+    public async Task<(CniResult Result, string Json)> MakeAsync(
+        string containerId, string name, string? podName, string? podNamespace, CancellationToken cancellationToken)
+    {
+        await _namespaces.AddAsync(name, cancellationToken);
+        var path = NetworkNamespaces.PathOf(name);
+        var args = CniNetworkConfig.Args(containerId, podName, podNamespace);
+        await _plugins.AddAsync(new CniInvocation("loopback", "ADD", containerId, path, "lo", args), CniNetworkConfig.Loopback(), cancellationToken);
+        return await _plugins.AddAsync(
+            new CniInvocation("bridge", "ADD", containerId, path, PodInterface, args), CniNetworkConfig.Bridge(options, pluginMasquerade: false), cancellationToken);
+    }
+
+    /// <summary>
+    /// DEL releases the address (and, for a sandbox made with the plugin's ipMasq, its masquerade chain), then the
+    /// namespace goes. Idempotent: what is already gone is skipped.
+    /// </summary>
+    /// <param name="record">What ADD returned, if known; DEL works without it.</param>
+    /// <exception cref="NetworkCommandException">A plugin or command failed; what is left stays so a retry can finish.</exception>
+    public async Task DestroyAsync(string containerId, string name, SandboxRecord? record, CancellationToken cancellationToken)
+    {
+        var path = NetworkNamespaces.PathOf(name);
+        var args = CniNetworkConfig.Args(containerId, record?.PodName, record?.PodNamespace);
+        var pluginMasquerade = record?.PluginMasquerade ?? options.Masquerade;
+        var bridge = CniNetworkConfig.Bridge(options, pluginMasquerade);
+        if (record is not null)
+        {
+            bridge = CniNetworkConfig.WithPrevResult(bridge, JsonNode.Parse(record.ResultJson)!);
+        }
+
+        // Reverse order of ADD. The namespace goes last: the bridge plugin finds the pod's addresses (and so its
+        // masquerade rule) inside it, and it must outlive a failed DEL so that the retry can still find them.
+        await _plugins.RunAsync(new CniInvocation("bridge", "DEL", containerId, path, PodInterface, args), bridge, cancellationToken);
+        if (record is not null && pluginMasquerade)
+        {
+            await _masquerade.RemoveAsync(options.NetworkName, containerId, CniResult.Parse(record.ResultJson).Ips.Select(ip => ip.Address), cancellationToken);
+        }
+
+        await _plugins.RunAsync(new CniInvocation("loopback", "DEL", containerId, path, "lo", args), CniNetworkConfig.Loopback(), cancellationToken);
+        await _namespaces.DeleteAsync(name, cancellationToken);
+    }
+
+    /// <summary>The plugins' CHECK of a recorded sandbox; the plugin's refusal, or null when it holds.</summary>
+    /// <exception cref="NetworkCommandException">A command could not run or timed out.</exception>
+    public async Task<string?> CheckAsync(SandboxRecord record, CancellationToken cancellationToken)
+    {
+        var path = NetworkNamespaces.PathOf(record.NetworkNamespace);
+        var args = CniNetworkConfig.Args(record.ContainerId, record.PodName, record.PodNamespace);
+        var previous = JsonNode.Parse(record.ResultJson)!;
+        try
+        {
+            await _plugins.RunAsync(
+                new CniInvocation("bridge", "CHECK", record.ContainerId, path, PodInterface, args),
+                CniNetworkConfig.WithPrevResult(CniNetworkConfig.Bridge(options, record.PluginMasquerade), previous),
+                cancellationToken);
+            await _plugins.RunAsync(new CniInvocation("loopback", "CHECK", record.ContainerId, path, "lo", args), CniNetworkConfig.Loopback(), cancellationToken);
+            return null;
+        }
+        catch (CniPluginException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <summary>The sandbox as pods see it, from the bridge plugin's result.</summary>
+    public static SandboxInfo Describe(string podUid, string name, CniResult result)
+    {
+        var path = NetworkNamespaces.PathOf(name);
+        var ip = result.PodAddress(PodInterface, path);
+        var gateway = ip.Gateway ?? throw new FormatException($"the CNI result gives {PodInterface} in {path} no gateway");
+        return new SandboxInfo(podUid, name, path, ip.Address, gateway, ip.Network);
+    }
+}
