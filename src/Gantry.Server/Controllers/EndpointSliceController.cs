@@ -55,20 +55,8 @@ public sealed class EndpointSliceController : BackgroundService
         });
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await _informers.WaitForSyncAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return;
-        }
-
-        await _queue.RunAsync(Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing the endpoint slices of service {Key} failed", key), stoppingToken)
-            .ConfigureAwait(false);
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _queue.RunWhenSyncedAsync(_informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing the endpoint slices of service {Key} failed", key), stoppingToken);
 
     internal async Task SyncAsync(string key, CancellationToken cancellationToken)
     {

@@ -61,20 +61,8 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
     /// <summary>Writes the counts and the <c>ReplicaFailure</c> condition into the owner's status.</summary>
     protected abstract void ApplyStatus(T owner, ReplicaCounts counts, DateTime now);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await _informers.WaitForSyncAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return;
-        }
-
-        await _queue.RunAsync(Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing {Kind} {Key} failed", _kind, key), stoppingToken)
-            .ConfigureAwait(false);
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _queue.RunWhenSyncedAsync(_informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing {Kind} {Key} failed", _kind, key), stoppingToken);
 
     /// <summary>One reconcile of the owner named by <paramref name="key"/> (namespace/name).</summary>
     internal async Task SyncAsync(string key, CancellationToken cancellationToken)

@@ -82,6 +82,25 @@ public sealed class WorkQueue<TKey> where TKey : notnull
     }
 
     /// <summary>
+    /// A controller's loop: waits until <paramref name="informers"/> hold what existed at start (so no
+    /// key is reconciled against a partial view), then works the queue as <see cref="RunAsync"/> does.
+    /// </summary>
+    public async Task RunWhenSyncedAsync(
+        SharedInformers informers, int workers, Func<TKey, CancellationToken, Task> process, Action<TKey, Exception> onError, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await informers.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await RunAsync(workers, process, onError, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Runs <paramref name="process"/> on queued keys with <paramref name="workers"/> concurrent
     /// workers until cancelled. A key whose processing throws is retried with back-off.
     /// </summary>
