@@ -48,7 +48,8 @@ public sealed class DeploymentController : BackgroundService
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        _queue.RunWhenSyncedAsync(_informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing deployment {Key} failed", key), stoppingToken);
+        _queue.RunWhenSyncedAsync(
+            _informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing deployment {Key} failed", key), stoppingToken);
 
     internal async Task SyncAsync(string key, CancellationToken ct)
     {

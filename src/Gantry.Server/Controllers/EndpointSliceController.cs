@@ -56,7 +56,8 @@ public sealed class EndpointSliceController : BackgroundService
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        _queue.RunWhenSyncedAsync(_informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing the endpoint slices of service {Key} failed", key), stoppingToken);
+        _queue.RunWhenSyncedAsync(
+            _informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing the endpoint slices of service {Key} failed", key), stoppingToken);
 
     internal async Task SyncAsync(string key, CancellationToken cancellationToken)
     {

@@ -59,7 +59,8 @@ public sealed class EndpointsController : BackgroundService
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        _queue.RunWhenSyncedAsync(_informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing the endpoints of service {Key} failed", key), stoppingToken);
+        _queue.RunWhenSyncedAsync(
+            _informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing the endpoints of service {Key} failed", key), stoppingToken);
 
     internal async Task SyncAsync(string key, CancellationToken cancellationToken)
     {

@@ -46,7 +46,8 @@ public sealed class JobController : BackgroundService
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        _queue.RunWhenSyncedAsync(_informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing job {Key} failed", key), stoppingToken);
+        _queue.RunWhenSyncedAsync(
+            _informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing job {Key} failed", key), stoppingToken);
 
     internal async Task SyncAsync(string key, CancellationToken ct)
     {

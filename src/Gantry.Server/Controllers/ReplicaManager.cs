@@ -62,7 +62,8 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
     protected abstract void ApplyStatus(T owner, ReplicaCounts counts, DateTime now);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        _queue.RunWhenSyncedAsync(_informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing {Kind} {Key} failed", _kind, key), stoppingToken);
+        _queue.RunWhenSyncedAsync(
+            _informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing {Kind} {Key} failed", _kind, key), stoppingToken);
 
     /// <summary>One reconcile of the owner named by <paramref name="key"/> (namespace/name).</summary>
     internal async Task SyncAsync(string key, CancellationToken cancellationToken)
