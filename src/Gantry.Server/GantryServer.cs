@@ -88,6 +88,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<ExplainEndpoint>();
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
+        builder.Services.AddSingleton<LongRunningRequests>();
         builder.Services.AddSingleton(new TokenAuthentication(credentials.AdminToken));
         builder.Services.AddSingleton<IVersionedStore>(store);
         builder.Services.AddHostedService<NamespaceController>();
@@ -129,8 +130,10 @@ public sealed class GantryServer : IAsyncDisposable
         var app = builder.Build();
         var authentication = app.Services.GetRequiredService<TokenAuthentication>();
         var errors = app.Services.GetRequiredService<ApiErrorHandling>();
+        var longRunning = app.Services.GetRequiredService<LongRunningRequests>();
         var dispatcher = app.Services.GetRequiredService<ApiDispatcher>();
-        app.Run(context => authentication.InvokeAsync(context, () => errors.InvokeAsync(context, () => dispatcher.HandleAsync(context))));
+        app.Run(context => authentication.InvokeAsync(context, () => longRunning.InvokeAsync(context,
+            () => errors.InvokeAsync(context, () => dispatcher.HandleAsync(context)))));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new GantryServer(app, store, cache, registry, credentials, kubeconfigPath);
     }

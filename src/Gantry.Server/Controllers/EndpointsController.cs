@@ -102,7 +102,9 @@ public sealed class EndpointsController : BackgroundService
             }
             catch (ApiException ex) when (ex.Code == 409)
             {
-                // Created meanwhile: the informer's event brings this key back.
+                // Created by an earlier sync the Endpoints informer has not seen yet; its add event does
+                // not queue the Service, so look again once the informer has caught up.
+                _queue.Retry(key);
             }
 
             return;

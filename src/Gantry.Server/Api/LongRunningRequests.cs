@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+
+namespace Gantry.Server.Api;
+
+/// <summary>
+/// Ends watches and streams (<c>logs -f</c>, exec, attach, port-forward) as soon as the server
+/// begins to stop, as the apiserver closes its watches on shutdown: they never finish on their own,
+/// so the host would otherwise wait out its whole shutdown timeout for them. Clients re-establish
+/// them against the next server. Short requests are left to finish.
+/// </summary>
+public sealed class LongRunningRequests(IHostApplicationLifetime lifetime)
+{
+    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        if (!IsLongRunning(context.Request))
+        {
+            await next().ConfigureAwait(false);
+            return;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        context.RequestAborted = linked.Token;
+        await next().ConfigureAwait(false);
+    }
+
+    internal static bool IsLongRunning(HttpRequest request) =>
+        IsTrue(request.Query["watch"]) || IsTrue(request.Query["follow"]) || request.Headers.Upgrade.Count > 0;
+
+    private static bool IsTrue(string? value) => value is "true" or "1";
+}
