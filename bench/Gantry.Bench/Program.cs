@@ -1,14 +1,16 @@
 using Gantry.Bench;
 using Gantry.Bench.PodStartup;
 using Gantry.Bench.Scheduling;
+using Gantry.Bench.ServiceProxy;
 
-const string usage = "usage: Gantry.Bench api|pod-startup|scheduling [flags]; --help after the scenario lists them";
-if (args.Length == 0 || args[0] is not ("api" or "pod-startup" or "scheduling"))
+const string usage = "usage: Gantry.Bench api|pod-startup|scheduling|service-proxy [flags]; --help after the scenario lists them";
+if (args.Length == 0 || args[0] is not ("api" or "pod-startup" or "scheduling" or "service-proxy"))
 {
     Console.Error.WriteLine(usage);
     Console.Error.WriteLine(BenchOptions.Usage);
     Console.Error.WriteLine(PodStartupOptions.Usage);
     Console.Error.WriteLine(SchedulingOptions.Usage);
+    Console.Error.WriteLine(ServiceProxyOptions.Usage);
     return 2;
 }
 
@@ -18,6 +20,7 @@ try
     {
         "api" => await ApiBenchmark.RunAsync(args[1..]).ConfigureAwait(false),
         "scheduling" => await SchedulingBenchmark.RunAsync(args[1..]).ConfigureAwait(false),
+        "service-proxy" => await ServiceProxyBenchmark.RunAsync(args[1..]).ConfigureAwait(false),
         _ => await PodStartupBenchmark.RunAsync(args[1..]).ConfigureAwait(false),
     };
 }
