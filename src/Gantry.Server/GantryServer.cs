@@ -71,6 +71,7 @@ public sealed class GantryServer : IAsyncDisposable
         await BootstrapObjects.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
         await BootstrapObjects.EnsureKubernetesServiceAsync(
             registry, serviceAllocations.ClusterIps.First, KubernetesServiceObjects.AdvertiseAddress(options.Address), options.ApiPort, cancellationToken).ConfigureAwait(false);
+        await ClusterInfo.EnsureAsync(registry, ClusterInfo.AdvertisedUrl(options), credentials.CaPem, cancellationToken).ConfigureAwait(false);
 
         // The binary's own folder as content root: the default (the working directory) would have
         // ASP.NET watch that whole tree for configuration changes.
@@ -89,7 +90,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
         builder.Services.AddSingleton<LongRunningRequests>();
-        builder.Services.AddSingleton(new TokenAuthentication(credentials.AdminToken));
+        builder.Services.AddSingleton(new TokenAuthentication(credentials.AdminToken, new BootstrapTokenAuthenticator(cache, time)));
         builder.Services.AddSingleton<IVersionedStore>(store);
         builder.Services.AddHostedService<NamespaceController>();
         builder.Services.AddHostedService<StoreMaintenance>();

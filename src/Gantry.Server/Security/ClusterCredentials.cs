@@ -23,11 +23,14 @@ public sealed class ClusterCredentials
 
     public string AdminToken { get; }
 
+    /// <summary>The cluster CA certificate (PEM) of the data directory; join tokens hash this file's bytes.</summary>
+    public static string CaPathIn(string dataDirectory) => Path.Combine(dataDirectory, "pki", "ca.crt");
+
     public static ClusterCredentials LoadOrCreate(string dataDirectory)
     {
         var dir = Path.Combine(dataDirectory, "pki");
         Directory.CreateDirectory(dir);
-        var caCert = Path.Combine(dir, "ca.crt");
+        var caCert = CaPathIn(dataDirectory);
         var caKey = Path.Combine(dir, "ca.key");
         var serverCert = Path.Combine(dir, "server.crt");
         var serverKey = Path.Combine(dir, "server.key");

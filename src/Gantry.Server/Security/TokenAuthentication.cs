@@ -7,10 +7,17 @@ using Microsoft.AspNetCore.Http;
 namespace Gantry.Server.Security;
 
 /// <summary>
-/// Bearer-token authentication. Health endpoints are public, as they are for the apiserver's
-/// anonymous probes; everything else needs a known token and gets 401 Unauthorized otherwise.
+/// Bearer-token authentication: the admin token, or a bootstrap token (<see cref="BootstrapTokenAuthenticator"/>).
+/// Health endpoints are public, as they are for the apiserver's anonymous probes, and so is a GET of
+/// the <c>kube-public/cluster-info</c> ConfigMap by a request with no credentials, which kubeadm's
+/// RBAC grants <c>system:anonymous</c> so that joining nodes can discover the cluster CA. Everything
+/// else needs a known token and gets 401 Unauthorized otherwise, as does a request whose token is
+/// wrong, whatever it asks for.
 /// </summary>
-public sealed class TokenAuthentication(string adminToken)
+/// <remarks>
+/// Gantry has no authorization yet: a bootstrap token carries the same rights as the admin token.
+/// </remarks>
+public sealed class TokenAuthentication(string adminToken, BootstrapTokenAuthenticator? bootstrapTokens = null)
 {
     private readonly byte[] _admin = Encoding.UTF8.GetBytes(adminToken);
 
@@ -19,7 +26,9 @@ public sealed class TokenAuthentication(string adminToken)
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
-        if (IsPublic(context.Request.Path) || IsAuthenticated(context.Request.Headers.Authorization.ToString()))
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (IsPublic(context.Request.Path) || IsAuthenticated(authorization) ||
+            (authorization.Length == 0 && ClusterInfo.IsAnonymousRead(context.Request)))
         {
             await next().ConfigureAwait(false);
             return;
@@ -45,7 +54,8 @@ public sealed class TokenAuthentication(string adminToken)
             return false;
         }
 
-        var presented = Encoding.UTF8.GetBytes(header[prefix.Length..].Trim());
-        return CryptographicOperations.FixedTimeEquals(presented, _admin);
+        var token = header[prefix.Length..].Trim();
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _admin) ||
+            (bootstrapTokens is not null && bootstrapTokens.IsValid(token));
     }
 }

@@ -1,25 +1,32 @@
 using Gantry.Agent;
+using Gantry.Agent.Join;
 using Microsoft.Extensions.Logging;
 
 namespace Gantry.Cli;
 
-/// <summary><c>gantry agent --server URL --token T --ca-file F</c>: run a node agent that joins a server.</summary>
+/// <summary>
+/// <c>gantry agent --server URL --token K10...</c>: run a node agent that joins a server with a join
+/// token alone (the server's CA is discovered and checked against the token); or with
+/// <c>--ca-file F</c>, trusting that CA and presenting the token as it is (e.g. the admin token).
+/// </summary>
 public static class AgentCommand
 {
     public static async Task<int> RunAsync(Flags flags)
     {
-        if (flags.Server is null || string.IsNullOrEmpty(flags.Token) || string.IsNullOrEmpty(flags.CaFile))
+        if (flags.Server is null || string.IsNullOrEmpty(flags.Token))
         {
-            throw new UsageException("gantry agent needs --server URL, --token TOKEN and --ca-file CA.crt (the server's DATA_DIR/pki/ca.crt)");
+            throw new UsageException(
+                "gantry agent needs --server URL and --token K10... (from 'gantry token create' on the server), or --token TOKEN and --ca-file CA.crt");
         }
 
         using var loggerFactory = Logging.CreateFactory();
         using var stop = new CancellationTokenSource();
         using var signals = Signals.StopOn(stop);
-        var options = new AgentOptions(flags.Server, flags.Token, await File.ReadAllTextAsync(flags.CaFile).ConfigureAwait(false),
-            flags.NodeName ?? AgentOptions.DefaultNodeName(), Path.Combine(flags.DataDirectory, "agent"));
         try
         {
+            var credentials = await JoinCredentials.ResolveAsync(flags.Server, flags.Token, flags.CaFile, stop.Token).ConfigureAwait(false);
+            var options = new AgentOptions(flags.Server, credentials.Token, credentials.CaPem,
+                flags.NodeName ?? AgentOptions.DefaultNodeName(), Path.Combine(flags.DataDirectory, "agent"));
             var agent = await NodeAgent.StartAsync(options, loggerFactory, stop.Token).ConfigureAwait(false);
             await using (agent.ConfigureAwait(false))
             {

@@ -10,8 +10,11 @@ public static class CommandLine
           gantry up [--data-dir DIR] [--api-port PORT]       start a single-node cluster (server + agent)
           gantry server [--data-dir DIR] [--api-port PORT] [--bind-address IP]
                                                             start the API server alone
+          gantry agent --server URL --token K10... [--node-name NAME] [--data-dir DIR]
+                                                            run a node agent that joins a server with a join token
           gantry agent --server URL --token TOKEN --ca-file CA.crt [--node-name NAME] [--data-dir DIR]
-                                                            run a node agent that joins a server
+                                                            the same, trusting the given CA (e.g. with the admin token)
+        {TokenCommand.Usage}
           gantry kubeconfig [--data-dir DIR]                print the admin kubeconfig
           gantry explain pod NAME [-n NAMESPACE]            show where the scheduler would place a pod, and why
         {ImageCommand.Usage}
@@ -33,6 +36,11 @@ public static class CommandLine
             if (args[0] == "explain")
             {
                 return await ExplainCommand.RunAsync(args[1..]).ConfigureAwait(false);
+            }
+
+            if (args[0] == "token")
+            {
+                return await TokenCommand.RunAsync(args[1..]).ConfigureAwait(false);
             }
 
             if (args[0] == "image")
