@@ -84,13 +84,14 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton<CollectionWriter>();
         builder.Services.AddSingleton<PatchHandler>();
-        builder.Services.AddSingleton(new NodeProxy(registry, credentials.AdminToken));
+        var bootstrapTokens = new BootstrapTokenAuthenticator(cache, time);
+        builder.Services.AddSingleton(new NodeProxy(registry, credentials.AdminToken, bootstrapTokens));
         builder.Services.AddSingleton<ResourceHandler>();
         builder.Services.AddSingleton<ExplainEndpoint>();
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
         builder.Services.AddSingleton<LongRunningRequests>();
-        builder.Services.AddSingleton(new TokenAuthentication(credentials.AdminToken, new BootstrapTokenAuthenticator(cache, time)));
+        builder.Services.AddSingleton(new TokenAuthentication(credentials.AdminToken, bootstrapTokens));
         builder.Services.AddSingleton<IVersionedStore>(store);
         builder.Services.AddHostedService<NamespaceController>();
         builder.Services.AddHostedService<StoreMaintenance>();

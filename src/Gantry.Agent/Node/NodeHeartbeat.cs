@@ -1,4 +1,5 @@
 using System.Net;
+using Gantry.Core.Security;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -17,6 +18,12 @@ public sealed class NodeHeartbeat(IKubernetes client, AgentOptions options, Agen
 
     /// <summary>The Node annotation with the agent's certificate fingerprint (the API server pins it).</summary>
     public const string CertificateAnnotation = "gantry.io/agent-certificate-sha256";
+
+    /// <summary>
+    /// The Node annotation naming the bootstrap token the agent joined with (its id only): the API server
+    /// presents that token when it calls the agent, since the agent knows no other.
+    /// </summary>
+    public const string TokenIdAnnotation = "gantry.io/agent-bootstrap-token-id";
     private const int LeaseDurationSeconds = 40;
     private static readonly TimeSpan LeaseRenewInterval = TimeSpan.FromSeconds(10);
     private const int LeaseRenewalsPerStatusUpdate = 4;
@@ -32,7 +39,7 @@ public sealed class NodeHeartbeat(IKubernetes client, AgentOptions options, Agen
             {
                 Name = options.NodeName,
                 Labels = facts.Labels,
-                Annotations = new Dictionary<string, string> { [CertificateAnnotation] = endpoint.CertificateSha256 },
+                Annotations = Annotations(),
             },
             Spec = new V1NodeSpec(),
             Status = Status(facts, null),
@@ -101,14 +108,28 @@ public sealed class NodeHeartbeat(IKubernetes client, AgentOptions options, Agen
             .ConfigureAwait(false);
     }
 
+    /// <summary>What the API server needs to call this agent: the certificate to pin and, after a join, the token to present.</summary>
+    private Dictionary<string, string> Annotations()
+    {
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal) { [CertificateAnnotation] = endpoint.CertificateSha256 };
+        if (BootstrapToken.TryParse(options.Token, out var token))
+        {
+            annotations[TokenIdAnnotation] = token.Id;
+        }
+
+        return annotations;
+    }
+
     private async Task UpdateStatusAsync(NodeFacts facts, CancellationToken cancellationToken)
     {
         var node = await client.CoreV1.ReadNodeAsync(options.NodeName, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (node.Metadata.Annotations is null || !node.Metadata.Annotations.TryGetValue(CertificateAnnotation, out var published) || published != endpoint.CertificateSha256)
+        var annotations = Annotations();
+        var published = node.Metadata.Annotations ?? new Dictionary<string, string>();
+        if (annotations.Any(a => !published.TryGetValue(a.Key, out var value) || value != a.Value))
         {
             var patch = KubernetesJson.Serialize(new
             {
-                metadata = new { labels = facts.Labels, annotations = new Dictionary<string, string> { [CertificateAnnotation] = endpoint.CertificateSha256 } },
+                metadata = new { labels = facts.Labels, annotations },
             });
             node = await client.CoreV1.PatchNodeAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), options.NodeName, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);

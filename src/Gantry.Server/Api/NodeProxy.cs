@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
 using Gantry.Server.Registry;
+using Gantry.Server.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -11,12 +12,15 @@ namespace Gantry.Server.Api;
 /// Forwards <c>pods/{name}/log</c> to the agent of the pod's node, found through the Node's
 /// InternalIP and <c>daemonEndpoints.kubeletEndpoint.port</c>. The agent's self-signed certificate
 /// is pinned by the fingerprint the agent published on its Node; the proxy authenticates itself
-/// with the agent token.
+/// with the token the agent joined with: the bootstrap token its Node names, or else the admin token.
 /// </summary>
-public sealed class NodeProxy(ObjectRegistry registry, string agentToken)
+public sealed class NodeProxy(ObjectRegistry registry, string adminToken, BootstrapTokenAuthenticator bootstrapTokens)
 {
     /// <summary>The Node annotation carrying the SHA-256 fingerprint of the agent's serving certificate.</summary>
     public const string CertificateAnnotation = "gantry.io/agent-certificate-sha256";
+
+    /// <summary>The Node annotation naming the id of the bootstrap token the agent joined with.</summary>
+    public const string TokenIdAnnotation = "gantry.io/agent-bootstrap-token-id";
 
     private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
 
@@ -34,7 +38,7 @@ public sealed class NodeProxy(ObjectRegistry registry, string agentToken)
         };
         using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agentToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -82,7 +86,7 @@ public sealed class NodeProxy(ObjectRegistry registry, string agentToken)
         var request = new System.Text.StringBuilder()
             .Append(context.Request.Method).Append(' ').Append(target).Append(context.Request.QueryString.Value).Append(" HTTP/1.1\r\n")
             .Append("Host: ").Append(agent.Address).Append(':').Append(agent.Port).Append("\r\n")
-            .Append("Authorization: Bearer ").Append(agentToken).Append("\r\n");
+            .Append("Authorization: Bearer ").Append(agent.Token).Append("\r\n");
         foreach (var (name, values) in context.Request.Headers)
         {
             if (name is "Upgrade" or "Connection" or "X-Stream-Protocol-Version" || name.StartsWith("Sec-WebSocket-", StringComparison.OrdinalIgnoreCase))
@@ -165,10 +169,17 @@ public sealed class NodeProxy(ObjectRegistry registry, string agentToken)
             throw new ApiException(503, "ServiceUnavailable", $"node {name} has not published its agent's address and certificate");
         }
 
-        return new AgentAddress(name, address, port, pinned);
+        var token = adminToken;
+        if (node["metadata"]?["annotations"]?[TokenIdAnnotation]?.GetValue<string>() is { } tokenId)
+        {
+            token = bootstrapTokens.Find(tokenId)
+                ?? throw new ApiException(503, "ServiceUnavailable", $"node {name} joined with bootstrap token {tokenId}, which no longer authenticates");
+        }
+
+        return new AgentAddress(name, address, port, pinned, token);
     }
 
-    private sealed record AgentAddress(string Node, string Address, int Port, string CertificateSha256);
+    private sealed record AgentAddress(string Node, string Address, int Port, string CertificateSha256, string Token);
 
     public static string Fingerprint(System.Security.Cryptography.X509Certificates.X509Certificate? certificate) =>
         certificate is null ? "" : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certificate.GetRawCertData()));

@@ -127,6 +127,7 @@ public sealed class JoinTokenTests : IAsyncLifetime
 
         var node = await _admin.CoreV1.ReadNodeAsync("joined-node", cancellationToken: ct);
         Assert.Equal("joined-node", node.Metadata.Name);
+        Assert.Equal(token.Id, node.Metadata.Annotations[NodeHeartbeat.TokenIdAnnotation]);
     }
 
     private async Task<BootstrapToken> CreateTokenAsync(TimeSpan ttl, CancellationToken cancellationToken)
