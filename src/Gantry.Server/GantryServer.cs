@@ -1,6 +1,7 @@
 using System.Net;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
+using Gantry.Server.ClusterDns;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
 using Gantry.Server.Kernel;
@@ -71,6 +72,7 @@ public sealed class GantryServer : IAsyncDisposable
         await BootstrapObjects.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
         await BootstrapObjects.EnsureKubernetesServiceAsync(
             registry, serviceAllocations.ClusterIps.First, KubernetesServiceObjects.AdvertiseAddress(options.Address), options.ApiPort, cancellationToken).ConfigureAwait(false);
+        var dnsListener = await ClusterDnsHosting.StartAsync(options, registry, cancellationToken).ConfigureAwait(false);
 
         // The binary's own folder as content root: the default (the working directory) would have
         // ASP.NET watch that whole tree for configuration changes.
@@ -115,6 +117,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<GarbageCollector>();
         builder.Services.AddHostedService<EndpointsController>();
         builder.Services.AddHostedService<EndpointSliceController>();
+        builder.Services.AddClusterDns(dnsListener, options, informers, time);
         // Last: it starts the informers every loop above has asked for.
         builder.Services.AddHostedService<InformerHost>();
         builder.WebHost.ConfigureKestrel(kestrel =>
