@@ -1,6 +1,7 @@
 using System.Net;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
+using Gantry.Server.ClusterDns;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
 using Gantry.Server.Kernel;
@@ -72,6 +73,7 @@ public sealed class GantryServer : IAsyncDisposable
         await BootstrapObjects.EnsureKubernetesServiceAsync(
             registry, serviceAllocations.ClusterIps.First, KubernetesServiceObjects.AdvertiseAddress(options.Address), options.ApiPort, cancellationToken).ConfigureAwait(false);
         await ClusterInfo.EnsureAsync(registry, ClusterInfo.AdvertisedUrl(options), credentials.CaPem, cancellationToken).ConfigureAwait(false);
+        var dnsListener = await ClusterDnsHosting.StartAsync(options, registry, cancellationToken).ConfigureAwait(false);
 
         // The binary's own folder as content root: the default (the working directory) would have
         // ASP.NET watch that whole tree for configuration changes.
@@ -117,6 +119,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<GarbageCollector>();
         builder.Services.AddHostedService<EndpointsController>();
         builder.Services.AddHostedService<EndpointSliceController>();
+        builder.Services.AddClusterDns(dnsListener, options, informers, time);
         // Last: it starts the informers every loop above has asked for.
         builder.Services.AddHostedService<InformerHost>();
         builder.WebHost.ConfigureKestrel(kestrel =>

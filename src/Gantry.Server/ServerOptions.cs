@@ -10,6 +10,18 @@ public sealed record ServerOptions(string DataDirectory, int ApiPort = 6443, IPA
     /// <summary>The CIDR Service cluster IPs come from (kube-apiserver's <c>--service-cluster-ip-range</c>, kubeadm's default).</summary>
     public string ServiceClusterIpRange { get; init; } = "10.96.0.0/12";
 
+    /// <summary>
+    /// The cluster DNS's port (UDP and TCP). 0, the default, takes a free port at every start, so several servers on one
+    /// machine never collide: pods reach it through the <c>kube-dns</c> Service's cluster IP, whose endpoints name the port.
+    /// </summary>
+    public int DnsPort { get; init; }
+
+    /// <summary>The cluster's DNS domain (the kubelet's <c>--cluster-domain</c>).</summary>
+    public string ClusterDomain { get; init; } = "cluster.local";
+
+    /// <summary>Where the cluster DNS forwards names outside the cluster domain; null: the host's /etc/resolv.conf nameservers.</summary>
+    public IReadOnlyList<IPEndPoint>? DnsUpstreams { get; init; }
+
     /// <summary>The address clients use: loopback when bound to every interface.</summary>
     public string Url => $"https://{(Address.Equals(IPAddress.Any) ? IPAddress.Loopback : Address)}:{ApiPort}";
 

@@ -9,10 +9,13 @@ namespace Gantry.Agent.Pods;
 /// <summary>
 /// Turns a pod's container into what a runtime runs: environment resolved (values, field
 /// references, config map and secret keys), volumes materialised as host paths, resources in
-/// kernel units.
+/// kernel units, and the pod's resolv.conf (<see cref="PodDns"/>) mounted read-only at /etc/resolv.conf, as the
+/// kubelet does, unless the container mounts something there itself.
 /// </summary>
-public sealed class ContainerSpecs(IKubernetes client, string volumeRoot)
+public sealed class ContainerSpecs(IKubernetes client, string volumeRoot, PodDns? dns = null)
 {
+    private const string ResolvConfPath = "/etc/resolv.conf";
+
     private const long DefaultPidsLimit = 4096;
 
     public async Task<ContainerSpec> BuildAsync(V1Pod pod, V1Container container, string? podIp, string? hostIp, CancellationToken cancellationToken)
@@ -36,6 +39,12 @@ public sealed class ContainerSpecs(IKubernetes client, string volumeRoot)
                 ?? throw new InvalidOperationException($"volume \"{mount.Name}\" is not defined in the pod");
             var hostPath = await MaterialiseAsync(pod, volume, cancellationToken).ConfigureAwait(false);
             mounts.Add(new ContainerMount(hostPath, mount.MountPath, mount.ReadOnlyProperty == true));
+        }
+
+        // A process pod's mounts land on the host's paths: with no host /etc/resolv.conf there is nothing to cover.
+        if (!mounts.Any(m => m.ContainerPath.TrimEnd('/') == ResolvConfPath) && (pod.Spec.RuntimeClassName != "process" || File.Exists(ResolvConfPath)))
+        {
+            mounts.Add(new ContainerMount(await WriteResolvConfAsync(pod, cancellationToken).ConfigureAwait(false), ResolvConfPath, ReadOnly: true));
         }
 
         return new ContainerSpec
@@ -172,6 +181,16 @@ public sealed class ContainerSpecs(IKubernetes client, string volumeRoot)
         }
 
         return dir;
+    }
+
+    /// <summary>Writes the pod's resolv.conf beside its volumes (a volume name is a DNS label, so it cannot be called resolv.conf).</summary>
+    private async Task<string> WriteResolvConfAsync(V1Pod pod, CancellationToken cancellationToken)
+    {
+        var dir = Path.Combine(volumeRoot, pod.Uid());
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "resolv.conf");
+        await File.WriteAllTextAsync(path, (dns ?? PodDns.Default).For(pod).Render(), cancellationToken).ConfigureAwait(false);
+        return path;
     }
 
     public void RemoveVolumes(string podUid)

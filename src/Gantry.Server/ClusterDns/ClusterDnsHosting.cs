@@ -1,0 +1,52 @@
+using System.Net;
+using Gantry.Server.Controllers;
+using Gantry.Server.Informers;
+using Gantry.Server.Registry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Server.ClusterDns;
+
+/// <summary>
+/// Puts the cluster DNS into the server: binds its listener, publishes it as the <c>kube-dns</c> Service, and adds the
+/// serving loop. Where it listens: on the server's bind address, except that a server bound to loopback (single-node
+/// <c>gantry up</c>) listens on the address pods reach it at, the same one the <c>kubernetes</c> Service advertises,
+/// since pods live in their own network namespaces and cannot reach the host's loopback.
+/// </summary>
+public static class ClusterDnsHosting
+{
+    /// <summary>Binds the listener and writes the <c>kube-dns</c> objects pointing at it.</summary>
+    public static async Task<DnsListener> StartAsync(ServerOptions options, ObjectRegistry registry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var bound = options.Address;
+        var advertised = KubernetesServiceObjects.AdvertiseAddress(bound);
+        var listener = DnsListener.Bind(IPAddress.IsLoopback(bound) ? advertised : bound, options.DnsPort);
+        try
+        {
+            await ClusterDnsObjects.EnsureAsync(registry, ClusterDnsObjects.ServiceIp(options.ServiceClusterIpRange),
+                new IPEndPoint(advertised, listener.EndPoint.Port), cancellationToken).ConfigureAwait(false);
+            return listener;
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Adds the serving loop (it owns and closes the listener); call while the informers are not yet started.</summary>
+    public static void AddClusterDns(this IServiceCollection services, DnsListener listener, ServerOptions options, SharedInformers informers, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+
+        // The SOA serial: the server's start, as CoreDNS uses its own start until the first change.
+        var zone = new ClusterZone(new InformerDnsSource(informers), options.ClusterDomain, (uint)time.GetUtcNow().ToUnixTimeSeconds());
+        var forwarder = new DnsForwarder(options.DnsUpstreams ?? HostResolvers.Read(), DnsForwarder.DefaultTimeout);
+        services.AddSingleton(provider => new DnsServer(
+            listener, new DnsHandler(zone, forwarder), informers.WaitForSyncAsync, provider.GetRequiredService<ILogger<DnsServer>>()));
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<DnsServer>());
+    }
+}

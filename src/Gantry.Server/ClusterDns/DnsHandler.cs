@@ -1,0 +1,78 @@
+namespace Gantry.Server.ClusterDns;
+
+/// <summary>
+/// Answers one query: names in the cluster zone from <see cref="ClusterZone"/> (authoritative, recursion available),
+/// everything else through the <see cref="DnsForwarder"/>. UDP replies are kept within 512 bytes, or the size the
+/// client's EDNS0 OPT record offers (at most 4096), and set TC when the answer does not fit.
+/// </summary>
+public sealed class DnsHandler(ClusterZone zone, DnsForwarder forwarder)
+{
+    /// <summary>The UDP payload size the server advertises in its OPT record (the DNS flag day 2020 value).</summary>
+    public const ushort AdvertisedUdpSize = 1232;
+
+    private const int ClassicUdpSize = 512;
+    private const int MaxUdpSize = 4096;
+
+    /// <summary>The reply's bytes; null when the query deserves none (a response, or not even an ID).</summary>
+    public async Task<byte[]?> AnswerAsync(ReadOnlyMemory<byte> query, bool tcp, CancellationToken cancellationToken)
+    {
+        DnsMessage request;
+        try
+        {
+            request = DnsReader.Read(query);
+        }
+        catch (DnsFormatException)
+        {
+            return DnsReader.IdOf(query.Span) is { } id ? DnsWriter.Write(new DnsMessage { Id = id, IsResponse = true, ResponseCode = DnsResponseCode.FormatError }) : null;
+        }
+
+        if (request.IsResponse)
+        {
+            return null;
+        }
+
+        if (request.Opcode != 0)
+        {
+            return DnsWriter.Write(Reply(request, DnsResponseCode.NotImplemented));
+        }
+
+        if (request.Questions.Count != 1)
+        {
+            return DnsWriter.Write(Reply(request, DnsResponseCode.FormatError));
+        }
+
+        var question = request.Questions[0];
+        if (!zone.Contains(question.Name))
+        {
+            return await forwarder.ForwardAsync(query, tcp, cancellationToken).ConfigureAwait(false)
+                ?? DnsWriter.Write(Reply(request, DnsResponseCode.ServerFailure));
+        }
+
+        var answer = zone.Answer(question);
+        var response = Reply(request, answer.ResponseCode) with
+        {
+            Authoritative = true,
+            Answers = answer.Answers,
+            Authorities = answer.Authorities,
+            Additionals = request.Opt is null ? answer.Additionals : [.. answer.Additionals, Opt()],
+        };
+        return DnsWriter.Write(response, tcp ? ushort.MaxValue : UdpLimit(request));
+    }
+
+    private static DnsMessage Reply(DnsMessage request, DnsResponseCode code) => new()
+    {
+        Id = request.Id,
+        IsResponse = true,
+        Opcode = request.Opcode,
+        RecursionDesired = request.RecursionDesired,
+        RecursionAvailable = true,
+        ResponseCode = code,
+        Questions = request.Questions,
+        Additionals = request.Opt is null ? [] : [Opt()],
+    };
+
+    private static int UdpLimit(DnsMessage request) =>
+        request.Opt is { } opt ? Math.Clamp((int)opt.Class, ClassicUdpSize, MaxUdpSize) : ClassicUdpSize;
+
+    private static DnsRecord Opt() => new("", DnsType.Opt, AdvertisedUdpSize, 0, new RawData(ReadOnlyMemory<byte>.Empty));
+}
