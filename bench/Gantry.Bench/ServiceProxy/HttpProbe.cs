@@ -13,11 +13,14 @@ internal static class HttpProbe
 {
     private static readonly byte[] Request = Encoding.ASCII.GetBytes("GET / HTTP/1.0\r\nHost: bench\r\n\r\n");
 
+    /// <summary>A ClusterIP the proxy has not programmed yet is dropped, not refused: give up on it quickly.</summary>
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>GETs / from <paramref name="target"/>; returns the body (after the blank line).</summary>
     public static async Task<string> GetAsync(IPEndPoint target, CancellationToken cancellationToken)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+        await ConnectAsync(socket, target, cancellationToken).ConfigureAwait(false);
         await socket.SendAsync(Request, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         var buffer = new byte[4096];
         var received = new MemoryStream();
@@ -43,12 +46,26 @@ internal static class HttpProbe
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(socket, target, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable)
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TimedOut)
         {
             return false;
+        }
+    }
+
+    private static async Task ConnectAsync(Socket socket, IPEndPoint target, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(target, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SocketException((int)SocketError.TimedOut);
         }
     }
 }

@@ -21,6 +21,13 @@ public sealed record ProxyOptions
     /// </summary>
     public IPNetwork? ClusterCidr { get; init; }
 
+    /// <summary>
+    /// The ranges ClusterIPs come from. New connections to an address in them that is no Service's ClusterIP are
+    /// dropped, and to a ClusterIP on a port it does not serve are rejected, as kube-proxy's nftables mode does: such
+    /// traffic must never leave the node for whatever network really owns those addresses.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> ServiceCidrs { get; init; } = [new(IPAddress.Parse("10.96.0.0"), 12)];
+
     /// <summary>The packet mark bit that sends a connection to masquerade, kube-proxy's default (bit 14).</summary>
     public uint MasqueradeMark { get; init; } = 0x4000;
 

@@ -16,6 +16,8 @@ public static class ProxyRules
     private const string ServiceIps = "service-ips";
     private const string ServiceNodePorts = "service-nodeports";
     private const string EndpointsCheck = "endpoints-check";
+    private const string ClusterIpsCheck = "cluster-ips-check";
+    private const string ClusterIps = "cluster-ips";
     private const string NoEndpointServices = "no-endpoint-services";
     private const string NoEndpointNodePorts = "no-endpoint-nodeports";
     private const string RejectChain = "reject-chain";
@@ -32,7 +34,7 @@ public static class ProxyRules
         var allSlices = slices.ToList();
         var table = new TableWriter(options.TableName);
         var mark = "0x" + options.MasqueradeMark.ToString("x6", CultureInfo.InvariantCulture);
-        WriteFixed(table, mark);
+        WriteFixed(table, mark, options);
 
         var ports = services.SelectMany(ServicePorts.From)
             .OrderBy(p => p.Namespace, StringComparer.Ordinal)
@@ -40,6 +42,11 @@ public static class ProxyRules
             .ThenBy(p => p.PortName, StringComparer.Ordinal)
             .ThenBy(p => p.Protocol, StringComparer.Ordinal)
             .ToList();
+        foreach (var clusterIp in ports.Select(p => p.ClusterIp).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            table.Element(ClusterIps, $"{clusterIp} : goto {RejectChain}");
+        }
+
         var endpointCount = 0;
         foreach (var port in ports)
         {
@@ -52,7 +59,7 @@ public static class ProxyRules
     }
 
     /// <summary>Base chains, the jumps into Gantry's chains, masquerading and the dispatch and reject maps.</summary>
-    private static void WriteFixed(TableWriter table, string mark)
+    private static void WriteFixed(TableWriter table, string mark, ProxyOptions options)
     {
         table.Add($"add table {TableWriter.Family} {table.Name} {{ comment \"rules for the gantry service proxy\"; }}");
 
@@ -61,10 +68,11 @@ public static class ProxyRules
         table.BaseChain("filter-input", "filter", "input", "-110");
         table.BaseChain("filter-forward", "filter", "forward", "-110");
         table.BaseChain("filter-output", "filter", "output", "-110");
+        table.BaseChain("filter-output-post-dnat", "filter", "output", "0");
         table.BaseChain("nat-prerouting", "nat", "prerouting", "-100");
         table.BaseChain("nat-output", "nat", "output", "-100");
         table.BaseChain("nat-postrouting", "nat", "postrouting", "100");
-        foreach (var chain in new[] { EndpointsCheck, Services, Masquerading, MarkForMasquerade, RejectChain })
+        foreach (var chain in new[] { EndpointsCheck, ClusterIpsCheck, Services, Masquerading, MarkForMasquerade, RejectChain })
         {
             table.Chain(chain);
         }
@@ -73,6 +81,10 @@ public static class ProxyRules
         table.Rule("filter-input", $"ct state new jump {EndpointsCheck}");
         table.Rule("filter-forward", $"ct state new jump {EndpointsCheck}");
         table.Rule("filter-output", $"ct state new jump {EndpointsCheck}");
+        // After DNAT only connections no service port took still carry a service-range destination (forward runs after
+        // prerouting's DNAT already).
+        table.Rule("filter-forward", $"ct state new jump {ClusterIpsCheck}");
+        table.Rule("filter-output-post-dnat", $"ct state new jump {ClusterIpsCheck}");
         table.Rule("nat-output", $"jump {Services}");
         table.Rule("nat-prerouting", $"jump {Services}");
         table.Rule("nat-postrouting", $"jump {Masquerading}");
@@ -87,6 +99,13 @@ public static class ProxyRules
         table.Rule(RejectChain, "reject");
         table.Rule(EndpointsCheck, $"ip daddr . meta l4proto . th dport vmap @{NoEndpointServices}");
         table.Rule(EndpointsCheck, $"{NodeAddress} meta l4proto . th dport vmap @{NoEndpointNodePorts}");
+
+        table.Map(ClusterIps, "ipv4_addr : verdict", "reject traffic to invalid ports of ClusterIPs");
+        table.Rule(ClusterIpsCheck, $"ip daddr vmap @{ClusterIps}");
+        if (options.ServiceCidrs.Count > 0)
+        {
+            table.Rule(ClusterIpsCheck, $"ip daddr {{ {string.Join(", ", options.ServiceCidrs)} }} drop comment \"drop traffic to unallocated ClusterIPs\"");
+        }
 
         table.Map(ServiceIps, "ipv4_addr . inet_proto . inet_service : verdict", "ClusterIP, ExternalIP and LoadBalancer IP traffic");
         table.Map(ServiceNodePorts, "inet_proto . inet_service : verdict", "NodePort traffic");

@@ -47,6 +47,19 @@ public sealed class ProxyRulesTests
     }
 
     [Fact]
+    public void New_connections_to_an_unallocated_cluster_ip_are_dropped_and_to_an_unserved_port_rejected_after_dnat()
+    {
+        var rules = Build([Service("web")], [Slice("web", endpoints: [Endpoint("10.88.0.5")])]);
+
+        Assert.Contains($"add chain {T} filter-output-post-dnat {{ type filter hook output priority 0; policy accept; }}", rules.Commands);
+        Assert.Contains($"add rule {T} filter-output-post-dnat ct state new jump cluster-ips-check", rules.Commands);
+        Assert.Contains($"add rule {T} filter-forward ct state new jump cluster-ips-check", rules.Commands);
+        Assert.Contains($"add rule {T} cluster-ips-check ip daddr vmap @cluster-ips", rules.Commands);
+        Assert.Contains($"add rule {T} cluster-ips-check ip daddr {{ 10.96.0.0/12 }} drop comment \"drop traffic to unallocated ClusterIPs\"", rules.Commands);
+        Assert.Contains($"add element {T} cluster-ips {{ 10.96.0.10 : goto reject-chain }}", rules.Commands);
+    }
+
+    [Fact]
     public void A_port_without_endpoints_is_rejected_with_icmp_port_unreachable()
     {
         var rules = Build([Service("web")], [Slice("web")]);
