@@ -35,13 +35,14 @@ public sealed class DnsTests(GantryFixture fixture, ITestOutputHelper output) : 
             r => r.Stdout.Contains(clusterIp, StringComparison.Ordinal), Patience, "the service's name to resolve to its cluster IP");
         Output.WriteLine(lookup.Stdout);
 
-        var page = await Eventually.Until(() => Run("exec", "client", "-n", ns, "--", "wget", "-qO-", "-T", "5", "http://web"),
+        var page = await Eventually.Until(() => Run("exec", "client", "-n", ns, "--", "timeout", "5", "wget", "-qO-", "http://web"),
             r => r.Stdout.Contains("hello-from-web", StringComparison.Ordinal), Patience, "http://web to reach the pod through the service");
         Output.WriteLine(page.Stdout);
 
         await Eventually.Until(() => Run("exec", "client", "-n", ns, "--", "nslookup", $"web-headless.{ns}.svc.cluster.local"),
             r => r.Stdout.Contains(podIp, StringComparison.Ordinal) && !r.Stdout.Contains(clusterIp, StringComparison.Ordinal),
             Patience, "the headless service to resolve to the pod's IP");
-        await Ok("delete", "pod", "client", "web", "-n", ns, "--timeout=60s");
+        // httpd runs as its namespace's init, which ignores SIGTERM: do not wait out the grace period.
+        await Ok("delete", "pod", "client", "web", "-n", ns, "--grace-period=1", "--timeout=60s");
     }
 }
