@@ -10,6 +10,15 @@ public sealed record ServerOptions(string DataDirectory, int ApiPort = 6443, IPA
     /// <summary>The CIDR Service cluster IPs come from (kube-apiserver's <c>--service-cluster-ip-range</c>, kubeadm's default).</summary>
     public string ServiceClusterIpRange { get; init; } = "10.96.0.0/12";
 
+    /// <summary>
+    /// The CIDR every node's pod CIDR is cut from (kube-controller-manager's <c>--cluster-cidr</c>, flannel's
+    /// default); a single node gets its first subnet.
+    /// </summary>
+    public IPNetwork ClusterCidr { get; init; } = new(IPAddress.Parse("10.244.0.0"), 16);
+
+    /// <summary>The prefix length of each node's pod CIDR (<c>--node-cidr-mask-size</c>): 254 pods a node.</summary>
+    public int NodeCidrMaskSize { get; init; } = 24;
+
     /// <summary>The address clients use: loopback when bound to every interface.</summary>
     public string Url => $"https://{(Address.Equals(IPAddress.Any) ? IPAddress.Loopback : Address)}:{ApiPort}";
 

@@ -7,10 +7,11 @@ public static class CommandLine
         gantry — one cluster manager for containers, processes and frameworks
 
         Usage:
-          gantry up [--data-dir DIR] [--api-port PORT]       start a single-node cluster (server + agent)
-          gantry server [--data-dir DIR] [--api-port PORT] [--bind-address IP]
+          gantry up [--data-dir DIR] [--api-port PORT] [--cluster-cidr CIDR]
+                                                            start a single-node cluster (server + agent)
+          gantry server [--data-dir DIR] [--api-port PORT] [--bind-address IP] [--cluster-cidr CIDR]
                                                             start the API server alone
-          gantry agent --server URL --token TOKEN --ca-file CA.crt [--node-name NAME] [--data-dir DIR]
+          gantry agent --server URL --token TOKEN --ca-file CA.crt [--node-name NAME] [--node-ip IP] [--data-dir DIR]
                                                             run a node agent that joins a server
           gantry kubeconfig [--data-dir DIR]                print the admin kubeconfig
           gantry explain pod NAME [-n NAMESPACE]            show where the scheduler would place a pod, and why
