@@ -17,7 +17,10 @@ public static class AgentCommand
         using var stop = new CancellationTokenSource();
         using var signals = Signals.StopOn(stop);
         var options = new AgentOptions(flags.Server, flags.Token, await File.ReadAllTextAsync(flags.CaFile).ConfigureAwait(false),
-            flags.NodeName ?? AgentOptions.DefaultNodeName(), Path.Combine(flags.DataDirectory, "agent"));
+            flags.NodeName ?? AgentOptions.DefaultNodeName(), Path.Combine(flags.DataDirectory, "agent"))
+        {
+            NodeIp = flags.NodeIp,
+        };
         try
         {
             var agent = await NodeAgent.StartAsync(options, loggerFactory, stop.Token).ConfigureAwait(false);
