@@ -16,6 +16,7 @@ public static class CommandLine
           gantry kubeconfig [--data-dir DIR]                print the admin kubeconfig
           gantry explain pod NAME [-n NAMESPACE]            show where the scheduler would place a pod, and why
         {ImageCommand.Usage}
+        {DevClusterCommand.Usage}
           gantry version                                    print the version
 
         The data directory defaults to /var/lib/gantry as root, ~/.local/share/gantry otherwise.
@@ -34,6 +35,11 @@ public static class CommandLine
             if (args[0] == "explain")
             {
                 return await ExplainCommand.RunAsync(args[1..]).ConfigureAwait(false);
+            }
+
+            if (args[0] == "dev")
+            {
+                return await DevClusterCommand.RunAsync(args[1..]).ConfigureAwait(false);
             }
 
             if (args[0] == "image")
