@@ -209,9 +209,10 @@ internal sealed class DevCluster(DevClusterOptions options, TextWriter output)
                 }
 
                 output.WriteLine($"waiting for {pods.Count} pods to go");
-                foreach (var pod in pods.Where(p => p.Metadata.DeletionTimestamp is null))
+                foreach (var pod in pods.Where(p => p.Metadata.DeletionGracePeriodSeconds is null or > 2))
                 {
-                    await client.CoreV1.DeleteNamespacedPodAsync(pod.Name(), pod.Namespace(), cancellationToken: patience.Token).ConfigureAwait(false);
+                    // A short grace: the cluster is going, and a container that ignores SIGTERM must not hold it up.
+                    await client.CoreV1.DeleteNamespacedPodAsync(pod.Name(), pod.Namespace(), gracePeriodSeconds: 2, cancellationToken: patience.Token).ConfigureAwait(false);
                 }
 
                 await Task.Delay(TimeSpan.FromSeconds(1), patience.Token).ConfigureAwait(false);
