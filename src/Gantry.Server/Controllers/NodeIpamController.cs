@@ -80,7 +80,8 @@ public sealed partial class NodeIpamController : BackgroundService
 
             foreach (var cidr in PodCidrs(current))
             {
-                if (!_cidrs.Occupy(cidr))
+                // Said once, when the Node is first seen, not on every status update.
+                if (!_cidrs.Occupy(cidr) && old is null)
                 {
                     Log.OutsideClusterCidr(_logger, current.Name(), cidr.ToString(), _options.ClusterCidr.ToString());
                 }
