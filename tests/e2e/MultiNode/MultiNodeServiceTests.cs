@@ -111,9 +111,9 @@ public sealed class MultiNodeServiceTests(DevClusterFixture fixture, ITestOutput
     /// <summary>The hostnames (pod names) that answered <paramref name="count"/> requests from the client pod; a request that fails adds none.</summary>
     private async Task<List<string>> AnswersAsync(string clusterIp, int count)
     {
-        // busybox wget -q crashes in this image; its progress output goes to stderr instead.
+        // This busybox's wget crashes with -q or -T, so timeout bounds it and its progress output is dropped.
         var result = await _kubectl.RunAsync(
-            ["exec", "client", "-n", Ns, "--", "sh", "-c", $"for i in $(seq {count}); do wget -O- -T 2 http://{clusterIp}/ 2>/dev/null; done"],
+            ["exec", "client", "-n", Ns, "--", "sh", "-c", $"for i in $(seq {count}); do timeout 2 wget -O- http://{clusterIp}/ 2>/dev/null; done"],
             new KubectlOptions { Timeout = TimeSpan.FromSeconds(2 * count + 10) });
         return [.. result.StdoutLines.Select(l => l.Trim()).Where(l => l.Length > 0)];
     }
