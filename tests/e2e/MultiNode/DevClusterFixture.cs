@@ -73,7 +73,13 @@ public sealed class DevClusterFixture : IAsyncLifetime
             }
         }
 
+        var exitCode = _process.ExitCode;
         _process.Dispose();
+        // The hosts' logs are kept when the teardown failed, for whoever looks into it.
+        if (exitCode == 0 && Directory.Exists(DataDir))
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
     }
 
     public Kubectl CreateKubectl(Action<string> log) =>
