@@ -57,10 +57,14 @@ public sealed class NodeAgent : IAsyncDisposable
                 ["oci"] = new OciRuntime(runtimeOptions, new OciRuntimeOptions(), sandboxes, images, time, loggerFactory.CreateLogger<OciRuntime>()),
                 ["process"] = new ProcessRuntime(runtimeOptions, sandboxes, time, loggerFactory.CreateLogger<ProcessRuntime>()),
             };
-            var network = new PodNetwork(new PodNetworkOptions { StateDirectory = Path.Combine(state, "network") });
+            var podCidr = await NodePodCidr.WaitAsync(client, options.NodeName, options.PodCidrWait, loggerFactory.CreateLogger<NodeAgent>(), time, cancellationToken)
+                .ConfigureAwait(false);
+            var clusterNetwork = await ClusterNetwork.ReadAsync(client, cancellationToken).ConfigureAwait(false);
+            var clusterCidr = clusterNetwork.ClusterCidr ?? podCidr;
+            var network = new PodNetwork(new PodNetworkOptions { StateDirectory = Path.Combine(state, "network"), PodCidr = podCidr, ClusterCidr = clusterCidr });
             await network.EnsurePluginsAsync(cancellationToken).ConfigureAwait(false);
             await network.EnsureMasqueradeAsync(cancellationToken).ConfigureAwait(false);
-            var hostIp = NodeFacts.InternalAddress()?.ToString();
+            var hostIp = (options.NodeIp ?? NodeFacts.InternalAddress())?.ToString();
             var pods = new PodSyncLoop(client, options.NodeName, runtimes, network, new ContainerSpecs(client, Path.Combine(state, "volumes")),
                 hostIp, loggerFactory, time);
             var server = await AgentServer.StartAsync(IPAddress.Any, options.Port, options.Token, pods, loggerFactory, cancellationToken)
@@ -68,12 +72,19 @@ public sealed class NodeAgent : IAsyncDisposable
             var heartbeat = new NodeHeartbeat(client, options, new AgentEndpoint(server.Port, server.CertificateSha256),
                 loggerFactory.CreateLogger<NodeHeartbeat>(), time);
             await heartbeat.RegisterAsync(cancellationToken).ConfigureAwait(false);
-            var proxyOptions = new ProxyOptions { NodeName = options.NodeName, ClusterCidr = network.Options.PodCidr };
+            var proxyOptions = new ProxyOptions { NodeName = options.NodeName, ClusterCidr = clusterCidr };
+            if (clusterNetwork.ServiceCidr is { } serviceCidr)
+            {
+                proxyOptions = proxyOptions with { ServiceCidrs = [serviceCidr] };
+            }
+
+            var routes = new NodeRouteSync(client, options.NodeName, clusterCidr, new NodeRoutes(network.Options.CommandTimeout),
+                loggerFactory.CreateLogger<NodeRouteSync>(), time);
             var proxy = new ServiceProxy(client, proxyOptions, new NftablesApplier(proxyOptions), loggerFactory.CreateLogger<ServiceProxy>(), time);
             var agent = new NodeAgent(agentLock, client, server);
             agent._running = Task.WhenAll(
                 heartbeat.RunAsync(agent._stopping.Token), pods.RunAsync(agent._stopping.Token), proxy.RunAsync(agent._stopping.Token),
-                network.RunPoolAsync(agent._stopping.Token));
+                network.RunPoolAsync(agent._stopping.Token), routes.RunAsync(agent._stopping.Token));
             return agent;
         }
         catch

@@ -112,6 +112,8 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService(services => services.GetRequiredService<PodScheduler>());
         builder.Services.AddSingleton(new NodeLifecycleOptions());
         builder.Services.AddHostedService<NodeLifecycleController>();
+        builder.Services.AddSingleton(new NodeIpamOptions(options.ClusterCidr, options.NodeCidrMaskSize, options.ServiceClusterIpRange));
+        builder.Services.AddHostedService<NodeIpamController>();
         builder.Services.AddHostedService<ReplicationControllerController>();
         builder.Services.AddHostedService<ReplicaSetController>();
         builder.Services.AddHostedService<DeploymentController>();

@@ -22,6 +22,15 @@ public sealed record ServerOptions(string DataDirectory, int ApiPort = 6443, IPA
     /// <summary>Where the cluster DNS forwards names outside the cluster domain; null: the host's /etc/resolv.conf nameservers.</summary>
     public IReadOnlyList<IPEndPoint>? DnsUpstreams { get; init; }
 
+    /// <summary>
+    /// The CIDR every node's pod CIDR is cut from (kube-controller-manager's <c>--cluster-cidr</c>, flannel's
+    /// default); a single node gets its first subnet.
+    /// </summary>
+    public IPNetwork ClusterCidr { get; init; } = new(IPAddress.Parse("10.244.0.0"), 16);
+
+    /// <summary>The prefix length of each node's pod CIDR (<c>--node-cidr-mask-size</c>): 254 pods a node.</summary>
+    public int NodeCidrMaskSize { get; init; } = 24;
+
     /// <summary>The address clients use: loopback when bound to every interface.</summary>
     public string Url => $"https://{(Address.Equals(IPAddress.Any) ? IPAddress.Loopback : Address)}:{ApiPort}";
 

@@ -57,6 +57,18 @@ public sealed class NodeRouteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_routes_inside_the_cluster_cidr_are_listed_as_the_route_sync_reads_them()
+    {
+        var routes = new NodeRoutes(TimeSpan.FromSeconds(5), hostNamespace: _a);
+        await routes.AddAsync(PodCidrOfB, NodeB, CancellationToken.None);
+
+        var installed = NodeRoutePlan.Installed(await routes.ListAsync(IPNetwork.Parse("10.198.0.0/16"), CancellationToken.None));
+
+        Assert.Equal(NodeB, Assert.Single(installed, r => r.Key == PodCidrOfB).Value);
+        Assert.DoesNotContain(installed, r => r.Key == IPNetwork.Parse("10.198.255.0/30"));
+    }
+
+    [Fact]
     public async Task A_route_via_an_address_off_every_link_is_refused_with_the_kernels_reason()
     {
         var routes = new NodeRoutes(TimeSpan.FromSeconds(5), hostNamespace: _a);

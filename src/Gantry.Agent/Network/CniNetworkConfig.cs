@@ -26,6 +26,10 @@ internal static class CniNetworkConfig
         ["type"] = "bridge",
         ["bridge"] = options.BridgeName,
         ["isGateway"] = true,
+        // The node's pod CIDR is the server's to assign: a bridge left with another gateway address (a node that
+        // got another CIDR, or a host that ran Gantry before node IPAM, with 10.88.0.1) takes the new one instead of
+        // failing every pod with "already has an IP address different from".
+        ["forceAddress"] = true,
         ["ipMasq"] = pluginMasquerade,
         // Lets a pod reach itself through a service address that the proxy rewrites back to it.
         ["hairpinMode"] = true,

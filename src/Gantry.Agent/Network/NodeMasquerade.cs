@@ -23,18 +23,20 @@ internal sealed partial class NodeMasquerade(PodNetworkOptions options)
     internal static string ChainName(string bridgeName) => "masq-" + Unsafe().Replace(bridgeName, "_");
 
     /// <summary>
-    /// The nft script: outside the pod CIDR (and not multicast, as the bridge plugin does) leaves with the node's
-    /// address; pod-to-pod traffic keeps its source, which network policies and the pods' peers rely on.
+    /// The nft script: what the node's pods send outside the cluster CIDR (and not multicast, as the bridge plugin
+    /// does) leaves with the node's address; pod-to-pod traffic, on this node or another, keeps its source, which
+    /// network policies and the pods' peers rely on.
     /// </summary>
     internal static string Script(PodNetworkOptions options)
     {
         var chain = ChainName(options.BridgeName);
         var cidr = options.PodCidr.ToString();
+        var cluster = (options.ClusterCidr ?? options.PodCidr).ToString();
         return $$"""
             add table ip {{Table}}
             add chain ip {{Table}} {{chain}} { type nat hook postrouting priority srcnat; policy accept; }
             flush chain ip {{Table}} {{chain}}
-            add rule ip {{Table}} {{chain}} ip saddr {{cidr}} ip daddr != { {{cidr}}, 224.0.0.0/4 } masquerade
+            add rule ip {{Table}} {{chain}} ip saddr {{cidr}} ip daddr != { {{cluster}}, 224.0.0.0/4 } masquerade
 
             """;
     }

@@ -30,6 +30,18 @@ public sealed class NodeRoutes(TimeSpan commandTimeout, string? hostNamespace = 
         }
     }
 
+    /// <summary>The routes inside <paramref name="clusterCidr"/> (<c>ip -4 route show root CIDR</c>), as <c>ip</c> prints them.</summary>
+    /// <exception cref="NetworkCommandException">ip failed.</exception>
+    public async Task<string> ListAsync(IPNetwork clusterCidr, CancellationToken cancellationToken)
+    {
+        var command = ListCommand(clusterCidr, hostNamespace);
+        var output = await HostCommand.RunAsync(command, commandTimeout, cancellationToken);
+        return output.ExitCode == 0 ? output.Stdout : throw HostCommand.Failure(command, output);
+    }
+
+    internal static CommandLine ListCommand(IPNetwork clusterCidr, string? hostNamespace) =>
+        Ip(hostNamespace, "-4", "route", "show", "root", clusterCidr.ToString());
+
     internal static CommandLine ReplaceCommand(IPNetwork podCidr, IPAddress nodeIp, string? hostNamespace) =>
         Ip(hostNamespace, "route", "replace", Destination(podCidr, nodeIp), "via", nodeIp.ToString());
 

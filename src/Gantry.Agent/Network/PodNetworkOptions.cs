@@ -16,6 +16,12 @@ public sealed partial record PodNetworkOptions
     /// <summary>This node's share of the cluster's pod addresses; pods get addresses from it, the bridge its first one.</summary>
     public IPNetwork PodCidr { get; init; } = new(IPAddress.Parse("10.88.0.0"), 24);
 
+    /// <summary>
+    /// The whole cluster's pod addresses, every node's pod CIDR among them: traffic to it keeps the pod's address
+    /// (other nodes route it back), traffic beyond it is masqueraded. Null: this node's pod CIDR (a single node).
+    /// </summary>
+    public IPNetwork? ClusterCidr { get; init; }
+
     /// <summary>The Linux bridge the pods' veths attach to; at most 15 characters, as for any interface.</summary>
     public string BridgeName { get; init; } = "gantry0";
 
@@ -60,6 +66,11 @@ public sealed partial record PodNetworkOptions
         if (PodCidr.BaseAddress.AddressFamily != AddressFamily.InterNetwork || PodCidr.PrefixLength > 30)
         {
             throw new ArgumentException($"the pod CIDR must be an IPv4 network with room for a gateway and a pod (/30 or larger), not {PodCidr}");
+        }
+
+        if (ClusterCidr is { } cluster && (!cluster.Contains(PodCidr.BaseAddress) || cluster.PrefixLength > PodCidr.PrefixLength))
+        {
+            throw new ArgumentException($"the pod CIDR {PodCidr} must lie inside the cluster CIDR {cluster}");
         }
 
         if (!InterfaceName().IsMatch(BridgeName))

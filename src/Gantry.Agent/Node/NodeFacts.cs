@@ -20,7 +20,7 @@ public sealed record NodeFacts(
     public const string Version = "v1.32.0-gantry";
     private const int MaxPods = 110;
 
-    public static NodeFacts Read(string nodeName, string stateDirectory)
+    public static NodeFacts Read(string nodeName, string stateDirectory, IPAddress? nodeIp = null)
     {
         var capacity = new Dictionary<string, ResourceQuantity>
         {
@@ -36,7 +36,7 @@ public sealed record NodeFacts(
         }
 
         var addresses = new List<V1NodeAddress>();
-        if (InternalAddress() is { } ip)
+        if ((nodeIp ?? InternalAddress()) is { } ip)
         {
             addresses.Add(new V1NodeAddress { Address = ip.ToString(), Type = "InternalIP" });
         }

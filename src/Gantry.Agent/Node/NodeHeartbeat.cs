@@ -30,7 +30,7 @@ public sealed class NodeHeartbeat(IKubernetes client, AgentOptions options, Agen
 
     public async Task RegisterAsync(CancellationToken cancellationToken)
     {
-        var facts = NodeFacts.Read(options.NodeName, options.StateDirectory);
+        var facts = NodeFacts.Read(options.NodeName, options.StateDirectory, options.NodeIp);
         var node = new V1Node
         {
             ApiVersion = "v1",
@@ -67,7 +67,7 @@ public sealed class NodeHeartbeat(IKubernetes client, AgentOptions options, Agen
                 await RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
                 if (renewals++ % LeaseRenewalsPerStatusUpdate == 0)
                 {
-                    await UpdateStatusAsync(NodeFacts.Read(options.NodeName, options.StateDirectory), cancellationToken).ConfigureAwait(false);
+                    await UpdateStatusAsync(NodeFacts.Read(options.NodeName, options.StateDirectory, options.NodeIp), cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is HttpOperationException or HttpRequestException)

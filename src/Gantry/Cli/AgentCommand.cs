@@ -26,7 +26,10 @@ public static class AgentCommand
         {
             var credentials = await JoinCredentials.ResolveAsync(flags.Server, flags.Token, flags.CaFile, stop.Token).ConfigureAwait(false);
             var options = new AgentOptions(flags.Server, credentials.Token, credentials.CaPem,
-                flags.NodeName ?? AgentOptions.DefaultNodeName(), Path.Combine(flags.DataDirectory, "agent"));
+                flags.NodeName ?? AgentOptions.DefaultNodeName(), Path.Combine(flags.DataDirectory, "agent"))
+            {
+                NodeIp = flags.NodeIp,
+            };
             var agent = await NodeAgent.StartAsync(options, loggerFactory, stop.Token).ConfigureAwait(false);
             await using (agent.ConfigureAwait(false))
             {

@@ -7,17 +7,19 @@ public static class CommandLine
         gantry — one cluster manager for containers, processes and frameworks
 
         Usage:
-          gantry up [--data-dir DIR] [--api-port PORT]       start a single-node cluster (server + agent)
-          gantry server [--data-dir DIR] [--api-port PORT] [--bind-address IP]
+          gantry up [--data-dir DIR] [--api-port PORT] [--cluster-cidr CIDR]
+                                                            start a single-node cluster (server + agent)
+          gantry server [--data-dir DIR] [--api-port PORT] [--bind-address IP] [--cluster-cidr CIDR]
                                                             start the API server alone
-          gantry agent --server URL --token K10... [--node-name NAME] [--data-dir DIR]
+          gantry agent --server URL --token K10... [--node-name NAME] [--node-ip IP] [--data-dir DIR]
                                                             run a node agent that joins a server with a join token
-          gantry agent --server URL --token TOKEN --ca-file CA.crt [--node-name NAME] [--data-dir DIR]
+          gantry agent --server URL --token TOKEN --ca-file CA.crt [--node-name NAME] [--node-ip IP] [--data-dir DIR]
                                                             the same, trusting the given CA (e.g. with the admin token)
         {TokenCommand.Usage}
           gantry kubeconfig [--data-dir DIR]                print the admin kubeconfig
           gantry explain pod NAME [-n NAMESPACE]            show where the scheduler would place a pod, and why
         {ImageCommand.Usage}
+        {DevClusterCommand.Usage}
           gantry version                                    print the version
 
         The data directory defaults to /var/lib/gantry as root, ~/.local/share/gantry otherwise.
@@ -41,6 +43,11 @@ public static class CommandLine
             if (args[0] == "token")
             {
                 return await TokenCommand.RunAsync(args[1..]).ConfigureAwait(false);
+            }
+
+            if (args[0] == "dev")
+            {
+                return await DevClusterCommand.RunAsync(args[1..]).ConfigureAwait(false);
             }
 
             if (args[0] == "image")

@@ -19,7 +19,17 @@ public sealed record Flags(string DataDirectory, int ApiPort, IPAddress? BindAdd
     /// <summary>The node name; the host name by default.</summary>
     public string? NodeName { get; init; }
 
-    public ServerOptions ToServerOptions() => new(DataDirectory, ApiPort, BindAddress);
+    /// <summary>For <c>gantry server</c> and <c>gantry up</c>: the CIDR node pod CIDRs are cut from.</summary>
+    public IPNetwork? ClusterCidr { get; init; }
+
+    /// <summary>For <c>gantry agent</c>: the address the node reports as its InternalIP (the kubelet's <c>--node-ip</c>).</summary>
+    public IPAddress? NodeIp { get; init; }
+
+    public ServerOptions ToServerOptions()
+    {
+        var options = new ServerOptions(DataDirectory, ApiPort, BindAddress);
+        return ClusterCidr is { } cidr ? options with { ClusterCidr = cidr } : options;
+    }
 
     public static Flags Parse(string[] args)
     {
@@ -67,12 +77,29 @@ public sealed record Flags(string DataDirectory, int ApiPort, IPAddress? BindAdd
             throw new UsageException($"--server must be a URL like https://10.0.0.1:6443, not \"{serverText}\"");
         }
 
+        IPNetwork? clusterCidr = null;
+        if (values.Remove("cluster-cidr", out var cidrText))
+        {
+            clusterCidr = IPNetwork.TryParse(cidrText, out var cidr) && cidr.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+                && cidr.PrefixLength <= 24
+                ? cidr
+                : throw new UsageException($"--cluster-cidr must be an IPv4 CIDR of /24 or wider like 10.244.0.0/16, not \"{cidrText}\"");
+        }
+
+        IPAddress? nodeIp = null;
+        if (values.Remove("node-ip", out var nodeIpText) && !IPAddress.TryParse(nodeIpText, out nodeIp))
+        {
+            throw new UsageException($"--node-ip must be an IP address, not \"{nodeIpText}\"");
+        }
+
         var flags = new Flags(dataDir, port, bind)
         {
             Server = server,
             Token = values.Remove("token", out var token) ? token : null,
             CaFile = values.Remove("ca-file", out var caFile) ? caFile : null,
             NodeName = values.Remove("node-name", out var nodeName) ? nodeName : null,
+            ClusterCidr = clusterCidr,
+            NodeIp = nodeIp,
         };
         if (values.Count > 0)
         {

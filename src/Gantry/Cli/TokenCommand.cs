@@ -88,12 +88,20 @@ public static class TokenCommand
     /// <summary>Creates a fresh token's Secret and prints the K10 join token, which carries the hash of the cluster CA.</summary>
     private static async Task<int> CreateAsync(Kubernetes client, string dataDirectory, TimeSpan ttl, string? description)
     {
-        var caBundle = await File.ReadAllBytesAsync(ClusterCredentials.CaPathIn(dataDirectory)).ConfigureAwait(false);
+        Console.Out.WriteLine(await CreateJoinTokenAsync(client, dataDirectory, ttl, description, CancellationToken.None).ConfigureAwait(false));
+        return 0;
+    }
+
+    /// <summary>Stores a fresh bootstrap token's Secret and returns the K10 join token, which carries the hash of the cluster CA.</summary>
+    /// <param name="dataDirectory">The server's data directory, which holds the CA.</param>
+    public static async Task<string> CreateJoinTokenAsync(Kubernetes client, string dataDirectory, TimeSpan ttl, string? description, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var caBundle = await File.ReadAllBytesAsync(ClusterCredentials.CaPathIn(dataDirectory), cancellationToken).ConfigureAwait(false);
         var token = BootstrapToken.Generate();
         var secret = BootstrapTokenSecrets.Create(token, ttl, description, TimeProvider.System.GetUtcNow());
-        await client.CoreV1.CreateNamespacedSecretAsync(secret, BootstrapTokenSecret.Namespace).ConfigureAwait(false);
-        Console.Out.WriteLine(JoinToken.Format(caBundle, token));
-        return 0;
+        await client.CoreV1.CreateNamespacedSecretAsync(secret, BootstrapTokenSecret.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return JoinToken.Format(caBundle, token);
     }
 
     /// <summary>The columns of <c>kubeadm token list</c>.</summary>

@@ -19,6 +19,7 @@ public sealed class CniNetworkConfigTests
         Assert.Equal("bridge", (string?)config["type"]);
         Assert.Equal("gantry0", (string?)config["bridge"]);
         Assert.True((bool?)config["isGateway"]);
+        Assert.True((bool?)config["forceAddress"]);
         Assert.False((bool?)config["ipMasq"]);
         Assert.True((bool?)config["hairpinMode"]);
     }

@@ -27,4 +27,19 @@ public sealed class NodeMasqueradeTests
             ],
             script);
     }
+
+    [Fact]
+    public void Traffic_to_other_nodes_pods_keeps_its_source_and_only_traffic_leaving_the_cluster_is_masqueraded()
+    {
+        var options = new PodNetworkOptions
+        {
+            StateDirectory = "/var/lib/gantry/network",
+            PodCidr = IPNetwork.Parse("10.244.1.0/24"),
+            ClusterCidr = IPNetwork.Parse("10.244.0.0/16"),
+        };
+
+        var rule = NodeMasquerade.Script(options).Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+
+        Assert.Equal("add rule ip gantry-nat masq-gantry0 ip saddr 10.244.1.0/24 ip daddr != { 10.244.0.0/16, 224.0.0.0/4 } masquerade", rule);
+    }
 }

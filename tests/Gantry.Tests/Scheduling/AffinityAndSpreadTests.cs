@@ -77,6 +77,29 @@ public sealed class AffinityAndSpreadTests
     }
 
     [Fact]
+    public void With_node_taints_policy_Honor_a_tainted_node_does_not_count_as_an_empty_domain()
+    {
+        var pod = PodInfo.Of(Labelled("web"));
+        pod.Pod.Spec.Containers = [];
+        pod.Pod.Spec.TopologySpreadConstraints = [new V1TopologySpreadConstraint
+        {
+            MaxSkew = 1,
+            TopologyKey = "kubernetes.io/hostname",
+            WhenUnsatisfiable = "DoNotSchedule",
+            NodeTaintsPolicy = "Honor",
+            LabelSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
+        }];
+        var cut = Host("n3");
+        cut.Node.Spec = new V1NodeSpec { Taints = [new V1Taint { Key = "node.kubernetes.io/unreachable", Effect = "NoSchedule" }] };
+        var nodes = new[] { Host("n1", "a", Labelled("web")), Host("n2", "a", Labelled("web")), cut };
+
+        Assert.Empty(FilterOn(new PodTopologySpread(), pod, nodes, "n1"));
+
+        pod.Pod.Spec.TopologySpreadConstraints[0].NodeTaintsPolicy = null;
+        Assert.Equal([PodTopologySpread.Reason], FilterOn(new PodTopologySpread(), pod, nodes, "n1"));
+    }
+
+    [Fact]
     public void Pods_of_one_controller_prefer_nodes_running_fewer_of_their_siblings()
     {
         var owner = new V1OwnerReference { Uid = "rs-1", Controller = true, Kind = "ReplicaSet", Name = "rs", ApiVersion = "apps/v1" };

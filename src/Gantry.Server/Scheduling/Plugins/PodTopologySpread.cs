@@ -38,7 +38,8 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
             var perDomain = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var node in nodes)
             {
-                if (PodAffinityTerms.Domain(node, constraint.TopologyKey) is not { } domain || Affinity.Filter(pod, node).Count > 0)
+                if (PodAffinityTerms.Domain(node, constraint.TopologyKey) is not { } domain || Affinity.Filter(pod, node).Count > 0
+                    || (constraint.NodeTaintsPolicy == "Honor" && HasUntoleratedTaint(pod, node)))
                 {
                     continue;
                 }
@@ -53,6 +54,13 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
         pod.SetState(Name, new State(constraints, counts,
             [.. constraints.Select(c => LabelSelector.FromModel(c.LabelSelector).Matches(pod.Pod.Metadata) ? 1 : 0)]));
     }
+
+    /// <summary>
+    /// <c>nodeTaintsPolicy: Honor</c> leaves out of the skew the nodes with a NoSchedule or NoExecute taint the pod
+    /// does not tolerate (upstream's DoNotScheduleTaintsFilterFunc), e.g. an unreachable node whose pods are replaced.
+    /// </summary>
+    private static bool HasUntoleratedTaint(PodInfo pod, NodeInfo node) =>
+        (node.Node.Spec?.Taints ?? []).Any(t => t.Effect is "NoSchedule" or "NoExecute" && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, t));
 
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
