@@ -55,6 +55,28 @@ public sealed class ServiceTests(GantryFixture fixture, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task Port_forward_to_a_service_reaches_a_pod_behind_it_on_the_target_port()
+    {
+        var ns = await CreateNamespaceAsync("svc-pf");
+        await Ok("run", "web", "--image=busybox", "--labels=app=web", "-n", ns, "--",
+            "sh", "-c", "mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www");
+        await Ok("expose", "pod", "web", "--port=80", "--target-port=8080", "-n", ns);
+        await Ok(new KubectlOptions { Timeout = StartPatience + TimeSpan.FromSeconds(10) },
+            "wait", "--for=condition=Ready", "pod/web", "-n", ns, $"--timeout={(int)StartPatience.TotalSeconds}s");
+        var port = GantryFixture.FreeTcpPort();
+
+        await using (var forward = Kubectl.Start(["port-forward", "svc/web", "-n", ns, $"{port}:80"]))
+        {
+            await forward.WaitForStdoutAsync(o => o.Contains($"Forwarding from 127.0.0.1:{port}", StringComparison.Ordinal), Patience, "port-forward to listen");
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+            Assert.Equal("hello-from-web\n", await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/index.html")));
+        }
+
+        // httpd runs as its namespace's init, which ignores SIGTERM: do not wait out the grace period.
+        await Ok("delete", "pod", "web", "-n", ns, "--grace-period=1", "--timeout=60s");
+    }
+
+    [Fact]
     public async Task A_node_port_service_gets_a_port_in_range()
     {
         var ns = await CreateNamespaceAsync("svc-np");
