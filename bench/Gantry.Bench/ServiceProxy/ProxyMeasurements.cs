@@ -15,7 +15,8 @@ internal sealed record ProxyMeasurements(
     IReadOnlyDictionary<string, int> BackendsSeen);
 
 /// <summary>Requests answered over a fixed time by a fixed number of connections at once.</summary>
-internal sealed record Throughput(int Requests, int Errors, TimeSpan Elapsed)
+/// <param name="FirstError">What the first failed request saw; null when none failed.</param>
+internal sealed record Throughput(int Requests, int Errors, TimeSpan Elapsed, string? FirstError)
 {
     public double PerSecond => Requests / Elapsed.TotalSeconds;
 
@@ -24,6 +25,7 @@ internal sealed record Throughput(int Requests, int Errors, TimeSpan Elapsed)
     {
         var requests = 0;
         var errors = 0;
+        string? firstError = null;
         var watch = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource(duration);
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async loop =>
@@ -41,9 +43,10 @@ internal sealed record Throughput(int Requests, int Errors, TimeSpan Elapsed)
                 catch (Exception ex) when (ex is System.Net.Sockets.SocketException or InvalidOperationException or IOException)
                 {
                     Interlocked.Increment(ref errors);
+                    Interlocked.CompareExchange(ref firstError, $"{ex.GetType().Name}: {ex.Message}", null);
                 }
             }
         })).ConfigureAwait(false);
-        return new Throughput(requests, errors, watch.Elapsed);
+        return new Throughput(requests, errors, watch.Elapsed, firstError);
     }
 }

@@ -105,6 +105,11 @@ internal static class ServiceProxyBenchmark
             BenchContext.Progress(string.Create(CultureInfo.InvariantCulture,
                 $"direct {directThroughput.PerSecond:0} req/s ({directThroughput.Errors} errors); ClusterIP {clusterThroughput.PerSecond:0} req/s ({clusterThroughput.Errors} errors)"));
 
+            foreach (var (path, run) in new[] { ("direct", directThroughput), ("ClusterIP", clusterThroughput) }.Where(r => r.Item2.Errors > 0))
+            {
+                findings.Add($"{run.Errors} of {run.Requests + run.Errors} {path} requests in the throughput run failed; the first: {run.FirstError}");
+            }
+
             BenchContext.Progress($"endpoint changes: {options.Changes} additions and removals on {ProxyObjects.FlipService} {flip}");
             var (added, removed) = await MeasureChangesAsync(objects, backends.Keys.ToList(), flip, options.Changes).ConfigureAwait(false);
             BenchContext.Progress(string.Create(CultureInfo.InvariantCulture,
