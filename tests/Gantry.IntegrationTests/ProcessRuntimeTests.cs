@@ -57,6 +57,40 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_read_only_mount_is_readable_and_refuses_writes_and_a_writable_one_takes_them()
+    {
+        // Process pods see the host's file system: mount points are host directories, shadowed only inside the pod.
+        var source = Directory.CreateTempSubdirectory("gantry-it-mount-");
+        var writable = Directory.CreateTempSubdirectory("gantry-it-mount-");
+        var target = Directory.CreateTempSubdirectory("gantry-it-mount-");
+        var ro = Directory.CreateDirectory(Path.Combine(target.FullName, "ro")).FullName;
+        var rw = Directory.CreateDirectory(Path.Combine(target.FullName, "rw")).FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(source.FullName, "config"), "from-the-host\n");
+            var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+            {
+                Name = "mounts",
+                Command = ["sh", "-c", $"cat {ro}/config; if echo x > {ro}/config; then echo ro-written; else echo ro-refused; fi; echo y > {rw}/out && echo rw-written"],
+                Mounts = [new ContainerMount(source.FullName, ro, ReadOnly: true), new ContainerMount(writable.FullName, rw, ReadOnly: false)],
+            });
+
+            await _harness.WaitForExitAsync(_harness.Process, handle);
+
+            var log = await File.ReadAllTextAsync(_harness.Process.LogPath(handle));
+            Assert.Equal(["from-the-host", "ro-refused", "rw-written"], log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("sh:", StringComparison.Ordinal)));
+            Assert.Equal("from-the-host\n", await File.ReadAllTextAsync(Path.Combine(source.FullName, "config")));
+            Assert.Equal("y\n", await File.ReadAllTextAsync(Path.Combine(writable.FullName, "out")));
+        }
+        finally
+        {
+            source.Delete(recursive: true);
+            writable.Delete(recursive: true);
+            target.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_process_over_its_memory_limit_is_reported_OOMKilled()
     {
         var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec

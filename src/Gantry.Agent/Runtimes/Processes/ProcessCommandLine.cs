@@ -19,7 +19,8 @@ namespace Gantry.Agent.Runtimes.Processes;
 ///                                  container's PATH)
 /// </code>
 /// Every exec on this chain costs a pod start 1.5–3 ms on an idle core (much more on a busy one),
-/// which is why the init is a subshell and the environment and signals are set by one env.
+/// which is why the init is a subshell, the environment and signals are set by one env, and a
+/// read-only bind mount is one <c>mount -o bind,ro</c> (util-linux ≥ 2.27 remounts it itself).
 /// The fork is the shell's, not unshare --fork's: util-linux 2.38's unshare turns a child killed
 /// by SIGKILL (the OOM killer's signal) into its own exit status 1, and the exit code must say 137.
 /// Pure: builds argv, runs nothing.
@@ -38,7 +39,7 @@ internal static class ProcessCommandLine
     /// init killed by signal N and becomes this shell's exit status, which the shim records.
     /// </summary>
     private const string ParentScript =
-        """(mnt=$1 ready=$2; shift 2; "$mnt" -t proc -o nosuid,nodev,noexec proc /proc || exit 125; while [ "$1" != -- ]; do "$mnt" --bind "$1" "$2" || exit 125; if [ "$3" = ro ]; then "$mnt" -o remount,bind,ro "$2" || exit 125; fi; shift 3; done; shift; : >"$ready"; exec "$@"); exit $?""";
+        """(mnt=$1 ready=$2; shift 2; "$mnt" -t proc -o nosuid,nodev,noexec proc /proc || exit 125; while [ "$1" != -- ]; do if [ "$3" = ro ]; then "$mnt" -o bind,ro "$1" "$2" || exit 125; else "$mnt" --bind "$1" "$2" || exit 125; fi; shift 3; done; shift; : >"$ready"; exec "$@"); exit $?""";
 
     public static IReadOnlyList<string> Workload(HostTools tools, IReadOnlyList<string> membershipFiles, string? networkNamespace, string readyFile, ContainerSpec container)
     {
