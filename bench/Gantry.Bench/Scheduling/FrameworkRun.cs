@@ -54,8 +54,7 @@ internal static class FrameworkRun
         {
             ["cpu"] = new("4"), ["memory"] = new("16Gi"), ["pods"] = new("110"),
         });
-        var nodes = Enumerable.Range(0, options.Nodes).Select(i => new NodeInfo(Node(i), allocatable, allocatable, [])).ToList();
-        var index = nodes.Select((n, i) => (n.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var nodes = new NodeSnapshot(Enumerable.Range(0, options.Nodes).Select(i => new NodeInfo(Node(i), allocatable, allocatable, [])));
         var latencies = new List<long>(pods.Count);
         var placed = 0;
         var clock = Stopwatch.StartNew();
@@ -67,8 +66,7 @@ internal static class FrameworkRun
             if (decision.Node is { } name)
             {
                 var pod = new V1Pod { Metadata = template.Metadata, Spec = template.Spec, Status = template.Status };
-                var i = index[name];
-                nodes[i] = nodes[i].With(pod, info.Requests);
+                nodes.Place(name, pod, info.Requests);
                 placed++;
             }
 
