@@ -13,8 +13,7 @@ public sealed record GangPlan(IReadOnlyList<(PodInfo Pod, string Node)> Placemen
             return new GangPlan([], $"waiting for gang {gang.Name}: {waiting.Count + alreadyBound} of {gang.Size} pods exist");
         }
 
-        var view = nodes.ToList();
-        var index = view.Select((n, i) => (n.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var view = new NodeSnapshot(nodes);
         var placements = new List<(PodInfo, string)>();
         foreach (var member in waiting.Take(gang.Size - alreadyBound))
         {
@@ -25,7 +24,7 @@ public sealed record GangPlan(IReadOnlyList<(PodInfo Pod, string Node)> Placemen
             }
 
             placements.Add((member, node));
-            view[index[node]] = view[index[node]].With(member.Pod, member.Requests);
+            view.Place(node, member.Pod, member.Requests);
         }
 
         return new GangPlan(placements, null);

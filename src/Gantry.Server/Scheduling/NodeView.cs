@@ -9,19 +9,16 @@ namespace Gantry.Server.Scheduling;
 /// </summary>
 public sealed class NodeView
 {
-    private readonly Dictionary<string, int> _index;
-
-    public NodeView(List<NodeInfo> nodes, Dictionary<string, List<string>> offersByNode)
+    public NodeView(IEnumerable<NodeInfo> nodes, Dictionary<string, List<string>> offersByNode)
     {
-        Nodes = nodes;
+        Nodes = new NodeSnapshot(nodes);
         OffersByNode = offersByNode;
-        _index = nodes.Select((n, i) => (n.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
     }
 
-    public List<NodeInfo> Nodes { get; }
+    public NodeSnapshot Nodes { get; }
 
     /// <summary>The ids of the scheduler's offers on each node.</summary>
     public Dictionary<string, List<string>> OffersByNode { get; }
 
-    public void Place(string node, V1Pod pod, ResourceVector requests) => Nodes[_index[node]] = Nodes[_index[node]].With(pod, requests);
+    public void Place(string node, V1Pod pod, ResourceVector requests) => Nodes.Place(node, pod, requests);
 }

@@ -247,7 +247,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
     }
 
     /// <summary>A pod whose earlier preemption is still under way (victims terminating on its nominated node) waits for it.</summary>
-    private static bool MayPreempt(V1Pod pod, List<NodeInfo> nodes)
+    private static bool MayPreempt(V1Pod pod, IReadOnlyList<NodeInfo> nodes)
     {
         if (pod.Status?.NominatedNodeName is not { Length: > 0 } nominated)
         {

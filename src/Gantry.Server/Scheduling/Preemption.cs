@@ -65,6 +65,6 @@ public static class Preemption
         var uids = removed.Select(p => p.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
         var freed = removed.Aggregate(ResourceVector.Zero, (sum, p) => sum.Add(PodRequests.Of(p)));
         var pods = node.Pods.Where(p => !uids.Contains(p.Metadata.Uid)).ToList();
-        return node with { Free = node.Free.Add(freed), Pods = pods, AntiAffinityPods = [.. pods.Where(NodeInfo.HasRequiredAntiAffinity)] };
+        return node with { Free = node.Free.Add(freed), Pods = pods };
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using Gantry.Core.Selectors;
 using k8s.Models;
 
@@ -7,40 +8,56 @@ namespace Gantry.Server.Scheduling.Plugins;
 /// <summary>How a pod (anti-)affinity term selects pods: by labels, in the namespaces it names or else the owning pod's.</summary>
 public static class PodAffinityTerms
 {
-    // Terms are parts of pods the informer holds: their selectors are parsed once per pod version.
+    // Terms are parts of pods the informer holds: their selectors, pairs and signatures are computed once per pod version.
     private static readonly ConditionalWeakTable<V1PodAffinityTerm, LabelSelector> Selectors = [];
+    private static readonly ConditionalWeakTable<V1PodAffinityTerm, string[]> TermPairs = [];
 
     public static bool Selects(V1PodAffinityTerm term, V1Pod owner, V1Pod candidate)
     {
-        var anyNamespace = term.NamespaceSelector is { MatchLabels: null or { Count: 0 }, MatchExpressions: null or { Count: 0 } };
         var inNamespace = term.Namespaces is { Count: > 0 } listed ? listed.Contains(candidate.Namespace()) : candidate.Namespace() == owner.Namespace();
-        return (anyNamespace || inNamespace)
+        return (AnyNamespace(term) || inNamespace)
             && Selectors.GetValue(term, t => LabelSelector.FromModel(t.LabelSelector)).Matches(candidate.Metadata);
     }
 
-    /// <summary>The term's <c>matchLabels</c> as <c>key=value</c> pairs, to test against <see cref="NodeInfo.PodLabelPairs"/>.</summary>
+    /// <summary>Whether the term's empty <c>namespaceSelector</c> makes it select pods of every namespace.</summary>
+    public static bool AnyNamespace(V1PodAffinityTerm term) =>
+        term.NamespaceSelector is { MatchLabels: null or { Count: 0 }, MatchExpressions: null or { Count: 0 } };
+
+    /// <summary>The term's <c>matchLabels</c> as <c>key=value</c> pairs: a pod the term selects carries all of them.</summary>
     public static string[] LabelPairs(V1PodAffinityTerm term) =>
-        term.LabelSelector?.MatchLabels is { Count: > 0 } labels ? [.. labels.Select(kv => $"{kv.Key}={kv.Value}")] : [];
+        TermPairs.GetValue(term, t => t.LabelSelector?.MatchLabels is { Count: > 0 } labels ? [.. labels.Select(kv => Pair(kv.Key, kv.Value))] : []);
 
-    /// <summary>False when no pod on the node can match a term with these pairs: one of them is on none of its pods.</summary>
-    public static bool MayMatchOn(string[] pairs, NodeInfo node)
+    /// <summary>The pod's labels as <c>key=value</c> pairs.</summary>
+    public static string[] LabelPairs(V1Pod pod) =>
+        pod.Metadata.Labels is { Count: > 0 } labels ? [.. labels.Select(kv => Pair(kv.Key, kv.Value))] : [];
+
+    /// <summary>
+    /// What decides which pods the term, carried by <paramref name="owner"/>, selects: two terms with
+    /// one signature select the same pods, so placed pods' terms can be counted together.
+    /// </summary>
+    public static string Signature(V1PodAffinityTerm term, V1Pod owner)
     {
-        if (node.Pods.Count == 0)
+        var text = new StringBuilder()
+            .Append(term.TopologyKey).Append('\n')
+            .Append(AnyNamespace(term) ? "*" : "").Append('\n')
+            .Append(owner.Namespace()).Append('\n')
+            .AppendJoin(',', (term.Namespaces ?? []).Order(StringComparer.Ordinal)).Append('\n');
+        if (term.LabelSelector is not { } selector)
         {
-            return false;
+            return text.Append("nothing").ToString();
         }
 
-        foreach (var pair in pairs)
+        text.AppendJoin(',', LabelPairs(term).Order(StringComparer.Ordinal)).Append('\n');
+        foreach (var expression in selector.MatchExpressions ?? [])
         {
-            if (!node.PodLabelPairs.Contains(pair))
-            {
-                return false;
-            }
+            text.Append(expression.Key).Append(' ').Append(expression.OperatorProperty).Append(' ').AppendJoin(',', expression.Values ?? []).Append('\n');
         }
 
-        return true;
+        return text.ToString();
     }
 
     /// <summary>The value of <paramref name="key"/> on the node: its topology domain, or null when the node has no such label.</summary>
     public static string? Domain(NodeInfo node, string key) => node.Labels.TryGetValue(key, out var value) ? value : null;
+
+    private static string Pair(string key, string value) => $"{key}={value}";
 }
