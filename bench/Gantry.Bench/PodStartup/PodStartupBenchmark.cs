@@ -26,12 +26,8 @@ internal static class PodStartupBenchmark
         var root = GantryBinary.RepositoryRoot();
         var options = PodStartupOptions.Parse(args, root);
         var binary = GantryBinary.Locate();
-        var runDirectory = Path.Combine(options.DataRoot, "pods-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-        var dataDirectory = Path.Combine(runDirectory, "data");
-        var workingDirectory = Path.Combine(runDirectory, "cwd");
-        Directory.CreateDirectory(dataDirectory);
-        Directory.CreateDirectory(workingDirectory);
-        var machine = MachineInfo.Collect(dataDirectory, root);
+        var run = BenchRunDirectory.Create(options.DataRoot, "pods");
+        var machine = MachineInfo.Collect(run.DataDirectory, root);
         var total = Stopwatch.StartNew();
         var findings = new List<string>();
         var results = new List<StartupResult>();
@@ -41,11 +37,11 @@ internal static class PodStartupBenchmark
             var (podsLock, waited) = await PodsLock.AcquireAsync(PodsLock.DefaultPath, LockPatience, CancellationToken.None).ConfigureAwait(false);
             using (podsLock)
             {
-                BenchContext.Progress($"holding {PodsLock.DefaultPath} (waited {waited.TotalSeconds:0} s); starting {binary} up on {dataDirectory}");
-                await RunClusterAsync(binary, dataDirectory, workingDirectory, Path.Combine(runDirectory, "gantry.log"), options, results, findings).ConfigureAwait(false);
+                BenchContext.Progress($"holding {PodsLock.DefaultPath} (waited {waited.TotalSeconds:0} s); starting {binary} up on {run.DataDirectory}");
+                await RunClusterAsync(binary, run, options, results, findings).ConfigureAwait(false);
             }
 
-            baselines = await MeasureBaselinesAsync(dataDirectory, runDirectory, options.BaselineRuns).ConfigureAwait(false);
+            baselines = await MeasureBaselinesAsync(run.DataDirectory, run.Root, options.BaselineRuns).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or TimeoutException or HttpRequestException or BenchRequestException or InvalidOperationException)
         {
@@ -54,15 +50,7 @@ internal static class PodStartupBenchmark
         }
         finally
         {
-            // A failed run keeps its data dir and gantry.log for whoever looks into it.
-            if (!options.KeepData && findings.Count == 0)
-            {
-                Directory.Delete(runDirectory, recursive: true);
-            }
-            else
-            {
-                BenchContext.Progress($"kept {runDirectory} (gantry.log, the cluster's data dir)");
-            }
+            run.Finish(keep: options.KeepData || findings.Count > 0);
         }
 
         var command = "dotnet run -c Release --project bench/Gantry.Bench -- pod-startup " + string.Join(' ', args);
@@ -81,10 +69,10 @@ internal static class PodStartupBenchmark
         return findings.Count == 0 ? 0 : 1;
     }
 
-    private static async Task RunClusterAsync(string binary, string dataDirectory, string workingDirectory, string logPath, PodStartupOptions options, List<StartupResult> results, List<string> findings)
+    private static async Task RunClusterAsync(string binary, BenchRunDirectory directory, PodStartupOptions options, List<StartupResult> results, List<string> findings)
     {
         var port = FreePort.Next();
-        using var cluster = await GantryUp.StartAsync(binary, dataDirectory, workingDirectory, logPath, port, NodeName, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+        using var cluster = await GantryUp.StartAsync(binary, directory.DataDirectory, directory.WorkingDirectory, directory.LogPath, port, NodeName, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
         BenchContext.Progress($"gantry up ready, pid {cluster.Pid}, {cluster.BaseAddress}");
         using var client = cluster.CreateClient(maxConnections: 64, TimeSpan.FromSeconds(60));
         using var watchClient = cluster.CreateClient(maxConnections: 2, Timeout.InfiniteTimeSpan);

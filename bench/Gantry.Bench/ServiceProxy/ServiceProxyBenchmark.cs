@@ -28,12 +28,8 @@ internal static class ServiceProxyBenchmark
         var root = GantryBinary.RepositoryRoot();
         var options = ServiceProxyOptions.Parse(args, root);
         var binary = GantryBinary.Locate();
-        var runDirectory = Path.Combine(options.DataRoot, "proxy-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-        var dataDirectory = Path.Combine(runDirectory, "data");
-        var workingDirectory = Path.Combine(runDirectory, "cwd");
-        Directory.CreateDirectory(dataDirectory);
-        Directory.CreateDirectory(workingDirectory);
-        var machine = MachineInfo.Collect(dataDirectory, root);
+        var run = BenchRunDirectory.Create(options.DataRoot, "proxy");
+        var machine = MachineInfo.Collect(run.DataDirectory, root);
         var total = Stopwatch.StartNew();
         var findings = new List<string>();
         ProxyMeasurements? measurements = null;
@@ -42,8 +38,8 @@ internal static class ServiceProxyBenchmark
             var (podsLock, waited) = await PodsLock.AcquireAsync(PodsLock.DefaultPath, LockPatience, CancellationToken.None).ConfigureAwait(false);
             using (podsLock)
             {
-                BenchContext.Progress($"holding {PodsLock.DefaultPath} (waited {waited.TotalSeconds:0} s); starting {binary} up on {dataDirectory}");
-                measurements = await RunClusterAsync(binary, dataDirectory, workingDirectory, Path.Combine(runDirectory, "gantry.log"), options, findings).ConfigureAwait(false);
+                BenchContext.Progress($"holding {PodsLock.DefaultPath} (waited {waited.TotalSeconds:0} s); starting {binary} up on {run.DataDirectory}");
+                measurements = await RunClusterAsync(binary, run, options, findings).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is IOException or TimeoutException or HttpRequestException or BenchRequestException or InvalidOperationException)
@@ -53,14 +49,7 @@ internal static class ServiceProxyBenchmark
         }
         finally
         {
-            if (!options.KeepData && findings.Count == 0)
-            {
-                Directory.Delete(runDirectory, recursive: true);
-            }
-            else
-            {
-                BenchContext.Progress($"kept {runDirectory} (gantry.log, the cluster's data dir)");
-            }
+            run.Finish(keep: options.KeepData || findings.Count > 0);
         }
 
         var command = "dotnet run -c Release --project bench/Gantry.Bench -- service-proxy " + string.Join(' ', args);
@@ -75,10 +64,10 @@ internal static class ServiceProxyBenchmark
     }
 
     private static async Task<ProxyMeasurements> RunClusterAsync(
-        string binary, string dataDirectory, string workingDirectory, string logPath, ServiceProxyOptions options, List<string> findings)
+        string binary, BenchRunDirectory directory, ServiceProxyOptions options, List<string> findings)
     {
         var port = FreePort.Next();
-        using var cluster = await GantryUp.StartAsync(binary, dataDirectory, workingDirectory, logPath, port, NodeName, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+        using var cluster = await GantryUp.StartAsync(binary, directory.DataDirectory, directory.WorkingDirectory, directory.LogPath, port, NodeName, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
         BenchContext.Progress($"gantry up ready, pid {cluster.Pid}, {cluster.BaseAddress}");
         using var client = cluster.CreateClient(maxConnections: 4, TimeSpan.FromSeconds(60));
         var api = new KubeApi(client);
