@@ -38,14 +38,7 @@ public sealed class EndpointSliceController : BackgroundService
         _client = client;
         _logger = logger;
         _queue = new WorkQueue<string>(time);
-        _services.OnChange((old, current) => _queue.Add(ServiceQueue.Key((current ?? old)!.Metadata)));
-        _pods.OnChange((old, current) =>
-        {
-            foreach (var key in ServiceQueue.ForPodChange(_services, old, current))
-            {
-                _queue.Add(key);
-            }
-        });
+        ServiceQueue.Follow(_queue, _services, _pods);
         _slices.OnChange((old, current) =>
         {
             if ((current ?? old) is { } slice && IsManaged(slice) && Label(slice, EndpointSliceMath.ServiceNameLabel) is { } service)

@@ -40,14 +40,7 @@ public sealed class EndpointsController : BackgroundService
         _client = client;
         _logger = logger;
         _queue = new WorkQueue<string>(time);
-        _services.OnChange((old, current) => _queue.Add(ServiceQueue.Key((current ?? old)!.Metadata)));
-        _pods.OnChange((old, current) =>
-        {
-            foreach (var key in ServiceQueue.ForPodChange(_services, old, current))
-            {
-                _queue.Add(key);
-            }
-        });
+        ServiceQueue.Follow(_queue, _services, _pods);
         // A managed Endpoints object someone deleted is recreated (onEndpointsDelete).
         _endpoints.OnChange((old, current) =>
         {

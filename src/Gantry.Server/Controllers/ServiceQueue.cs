@@ -4,8 +4,8 @@ using k8s.Models;
 namespace Gantry.Server.Controllers;
 
 /// <summary>
-/// The service keys (namespace/name) a pod change concerns, as the endpoints controllers' pod handlers
-/// compute them: the Services whose selectors match the pod before or after the change.
+/// The endpoints controllers' queue of service keys (namespace/name): a Service's own changes, and a
+/// pod's changes for the Services whose selectors match the pod before or after the change.
 /// </summary>
 internal static class ServiceQueue
 {
@@ -17,7 +17,20 @@ internal static class ServiceQueue
         return (key[..slash], key[(slash + 1)..]);
     }
 
-    public static IEnumerable<string> ForPodChange(Informer<V1Service> services, V1Pod? old, V1Pod? current)
+    /// <summary>Queues the key of every Service that changes, and of every Service a pod change concerns.</summary>
+    public static void Follow(WorkQueue<string> queue, Informer<V1Service> services, Informer<V1Pod> pods)
+    {
+        services.OnChange((old, current) => queue.Add(Key((current ?? old)!.Metadata)));
+        pods.OnChange((old, current) =>
+        {
+            foreach (var key in ForPodChange(services, old, current))
+            {
+                queue.Add(key);
+            }
+        });
+    }
+
+    private static List<string> ForPodChange(Informer<V1Service> services, V1Pod? old, V1Pod? current)
     {
         var ns = (current ?? old)?.Namespace();
         if (ns is null)
