@@ -1,12 +1,16 @@
 using System.Globalization;
+using Gantry.Agent;
+using Gantry.Agent.Cleanup;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gantry.Bench;
 
 /// <summary>
 /// Where one run of a bench that starts its own cluster keeps its files: the cluster's data
 /// directory, an empty working directory for the server (it watches its working directory with
-/// inotify, REPORT.md bug 3) and gantry.log. Removed after a clean run; a failed run, or one asked
-/// to keep its data, leaves it for whoever looks into it.
+/// inotify, REPORT.md bug 3) and gantry.log. Reset and removed after a clean run (pods outlive
+/// gantry, so the node is reset first); a failed run, or one asked to keep its data, leaves it for
+/// whoever looks into it.
 /// </summary>
 internal sealed record BenchRunDirectory(string Root)
 {
@@ -25,15 +29,20 @@ internal sealed record BenchRunDirectory(string Root)
         return run;
     }
 
-    public void Finish(bool keep)
+    public async Task FinishAsync(bool keep)
     {
         if (keep)
         {
-            BenchContext.Progress($"kept {Root} (gantry.log, the cluster's data dir)");
+            BenchContext.Progress($"kept {Root} (gantry.log, the cluster's data dir); 'gantry reset --data-dir {DataDirectory}' removes its pods");
+            return;
         }
-        else
+
+        var state = AgentOptions.StateDirectoryIn(DataDirectory);
+        if (Directory.Exists(state))
         {
-            Directory.Delete(Root, recursive: true);
+            await new NodeReset(state, NullLoggerFactory.Instance).RunAsync(new Progress<string>(), CancellationToken.None).ConfigureAwait(false);
         }
+
+        Directory.Delete(Root, recursive: true);
     }
 }

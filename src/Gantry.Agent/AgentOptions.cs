@@ -12,6 +12,9 @@ public sealed record AgentOptions(Uri Server, string Token, string CaPem, string
     /// <summary>How long the agent waits at start for the server to give its Node a pod CIDR.</summary>
     public TimeSpan PodCidrWait { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The agent's state directory inside a gantry data directory (that of <c>--data-dir</c>).</summary>
+    public static string StateDirectoryIn(string dataDirectory) => Path.Combine(dataDirectory, "agent");
+
     /// <summary>The node name the kubelet would pick: the host name, lower-cased.</summary>
     public static string DefaultNodeName() => System.Net.Dns.GetHostName().ToLowerInvariant();
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Gantry.Agent.Cgroups;
+using Gantry.Agent.Cleanup;
 using Gantry.Agent.Images;
 using Gantry.Agent.Network;
 using Gantry.Agent.Node;
@@ -42,12 +43,14 @@ public sealed class NodeAgent : IAsyncDisposable
         var time = TimeProvider.System;
         try
         {
+            AgentRegistry.Host.Add(Path.GetFullPath(options.StateDirectory));
+            await SweepStaleSandboxesAsync(loggerFactory.CreateLogger<StaleSandboxSweep>(), cancellationToken).ConfigureAwait(false);
             var client = ApiClientFactory.Create(options);
             var state = options.StateDirectory;
             var runtimeOptions = new RuntimeOptions
             {
-                StateDirectory = Path.Combine(state, "containers"),
-                LogDirectory = Path.Combine(state, "logs"),
+                StateDirectory = Path.Combine(state, AgentLayout.Containers),
+                LogDirectory = Path.Combine(state, AgentLayout.Logs),
             };
             var sandboxes = new PodSandboxes(new CgroupManager(CgroupHierarchies.Detect(), time: time));
             var images = new ImageStore(ImageStore.PathIn(state), time);
@@ -61,11 +64,11 @@ public sealed class NodeAgent : IAsyncDisposable
                 .ConfigureAwait(false);
             var clusterNetwork = await ClusterNetwork.ReadAsync(client, cancellationToken).ConfigureAwait(false);
             var clusterCidr = clusterNetwork.ClusterCidr ?? podCidr;
-            var network = new PodNetwork(new PodNetworkOptions { StateDirectory = Path.Combine(state, "network"), PodCidr = podCidr, ClusterCidr = clusterCidr });
+            var network = new PodNetwork(new PodNetworkOptions { StateDirectory = Path.Combine(state, AgentLayout.Network), PodCidr = podCidr, ClusterCidr = clusterCidr });
             await network.EnsurePluginsAsync(cancellationToken).ConfigureAwait(false);
             await network.EnsureMasqueradeAsync(cancellationToken).ConfigureAwait(false);
             var hostIp = (options.NodeIp ?? NodeFacts.InternalAddress())?.ToString();
-            var pods = new PodSyncLoop(client, options.NodeName, runtimes, network, new ContainerSpecs(client, Path.Combine(state, "volumes")),
+            var pods = new PodSyncLoop(client, options.NodeName, runtimes, network, sandboxes, new ContainerSpecs(client, Path.Combine(state, AgentLayout.Volumes)),
                 hostIp, loggerFactory, time);
             var server = await AgentServer.StartAsync(IPAddress.Any, options.Port, options.Token, pods, loggerFactory, cancellationToken)
                 .ConfigureAwait(false);
@@ -91,6 +94,22 @@ public sealed class NodeAgent : IAsyncDisposable
         {
             agentLock.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Before any pod: leftovers of deleted clusters on this host would fill the node bridge in time. Their removal
+    /// never stops the agent.
+    /// </summary>
+    private static async Task SweepStaleSandboxesAsync(ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await new StaleSandboxSweep(AgentRegistry.Host, logger).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "Sweeping stale pod network namespaces failed");
         }
     }
 

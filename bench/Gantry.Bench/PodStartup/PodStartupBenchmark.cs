@@ -50,7 +50,7 @@ internal static class PodStartupBenchmark
         }
         finally
         {
-            run.Finish(keep: options.KeepData || findings.Count > 0);
+            await run.FinishAsync(keep: options.KeepData || findings.Count > 0).ConfigureAwait(false);
         }
 
         var command = "dotnet run -c Release --project bench/Gantry.Bench -- pod-startup " + string.Join(' ', args);

@@ -49,7 +49,7 @@ internal static class ServiceProxyBenchmark
         }
         finally
         {
-            run.Finish(keep: options.KeepData || findings.Count > 0);
+            await run.FinishAsync(keep: options.KeepData || findings.Count > 0).ConfigureAwait(false);
         }
 
         var command = "dotnet run -c Release --project bench/Gantry.Bench -- service-proxy " + string.Join(' ', args);

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Gantry.Agent.Cgroups;
 
 /// <summary>
@@ -77,7 +75,7 @@ public sealed class CgroupHierarchies
                 continue;
             }
 
-            var mountPoint = Unescape(fields[4]);
+            var mountPoint = MountInfo.Unescape(fields[4]);
             switch (fields[separator + 1])
             {
                 case "cgroup2":
@@ -103,43 +101,5 @@ public sealed class CgroupHierarchies
                 .Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries)
                 .ToHashSet(StringComparer.Ordinal);
         return new CgroupHierarchies(v1, unified, controllers);
-    }
-
-    /// <summary>mountinfo writes space, tab, newline and backslash as three-digit octal escapes.</summary>
-    private static string Unescape(string field)
-    {
-        if (!field.Contains('\\', StringComparison.Ordinal))
-        {
-            return field;
-        }
-
-        var builder = new StringBuilder(field.Length);
-        for (var i = 0; i < field.Length; i++)
-        {
-            if (field[i] == '\\' && i + 3 < field.Length && IsOctal(field.AsSpan(i + 1, 3)))
-            {
-                builder.Append((char)Convert.ToInt32(field.Substring(i + 1, 3), 8));
-                i += 3;
-            }
-            else
-            {
-                builder.Append(field[i]);
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    private static bool IsOctal(ReadOnlySpan<char> digits)
-    {
-        foreach (var digit in digits)
-        {
-            if (digit is < '0' or > '7')
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -16,6 +16,7 @@ public sealed class PodSyncLoop(
     string nodeName,
     IReadOnlyDictionary<string, IContainerRuntime> runtimes,
     PodNetwork network,
+    PodSandboxes sandboxes,
     ContainerSpecs specs,
     string? hostIp,
     ILoggerFactory loggerFactory,
@@ -106,12 +107,12 @@ public sealed class PodSyncLoop(
             return;
         }
 
-        var worker = new PodWorker(pod, client, runtimes, network, specs, hostIp, loggerFactory.CreateLogger<PodWorker>(), time,
+        var worker = new PodWorker(pod, client, runtimes, network, sandboxes, specs, hostIp, loggerFactory.CreateLogger<PodWorker>(), time,
             adopted.Remove(uid, out var handles) ? handles : []);
         _workers[uid] = (worker, Task.Run(() => worker.RunAsync(cancellationToken), CancellationToken.None));
     }
 
-    /// <summary>Containers checkpointed for pods the server no longer has are stopped and removed.</summary>
+    /// <summary>Pods the server no longer has but checkpoints hold are torn down: containers, cgroup, sandbox.</summary>
     private async Task RemoveOrphansAsync(IList<V1Pod> pods, Dictionary<string, List<ContainerHandle>> adopted, CancellationToken cancellationToken)
     {
         var known = pods.Select(p => p.Uid()).ToHashSet();
@@ -124,6 +125,7 @@ public sealed class PodSyncLoop(
                 await runtime.RemoveAsync(handle, cancellationToken).ConfigureAwait(false);
             }
 
+            await sandboxes.RemoveAsync(uid, cancellationToken).ConfigureAwait(false);
             await network.DeleteSandboxAsync(uid, cancellationToken).ConfigureAwait(false);
             adopted.Remove(uid);
         }

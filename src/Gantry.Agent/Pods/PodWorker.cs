@@ -28,6 +28,7 @@ public sealed class PodWorker
     private readonly IKubernetes _client;
     private readonly IReadOnlyDictionary<string, IContainerRuntime> _runtimes;
     private readonly PodNetwork _network;
+    private readonly PodSandboxes _sandboxes;
     private readonly ContainerSpecs _specs;
     private readonly string? _hostIp;
     private readonly ILogger _logger;
@@ -42,13 +43,14 @@ public sealed class PodWorker
     private readonly DateTime _startTime;
 
     public PodWorker(
-        V1Pod pod, IKubernetes client, IReadOnlyDictionary<string, IContainerRuntime> runtimes, PodNetwork network,
+        V1Pod pod, IKubernetes client, IReadOnlyDictionary<string, IContainerRuntime> runtimes, PodNetwork network, PodSandboxes sandboxes,
         ContainerSpecs specs, string? hostIp, ILogger logger, TimeProvider time, IEnumerable<ContainerHandle> adopted)
     {
         _pod = pod;
         _client = client;
         _runtimes = runtimes;
         _network = network;
+        _sandboxes = sandboxes;
         _specs = specs;
         _hostIp = hostIp;
         _logger = logger;
@@ -364,6 +366,7 @@ public sealed class PodWorker
             }
         }
 
+        await _sandboxes.RemoveAsync(_pod.Uid(), cancellationToken).ConfigureAwait(false);
         await _network.DeleteSandboxAsync(_pod.Uid(), cancellationToken).ConfigureAwait(false);
         _specs.RemoveVolumes(_pod.Uid());
     }

@@ -26,7 +26,7 @@ public static class AgentCommand
         {
             var credentials = await JoinCredentials.ResolveAsync(flags.Server, flags.Token, flags.CaFile, stop.Token).ConfigureAwait(false);
             var options = new AgentOptions(flags.Server, credentials.Token, credentials.CaPem,
-                flags.NodeName ?? AgentOptions.DefaultNodeName(), Path.Combine(flags.DataDirectory, "agent"))
+                flags.NodeName ?? AgentOptions.DefaultNodeName(), AgentOptions.StateDirectoryIn(flags.DataDirectory))
             {
                 NodeIp = flags.NodeIp,
             };

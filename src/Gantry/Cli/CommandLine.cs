@@ -20,6 +20,7 @@ public static class CommandLine
           gantry explain pod NAME [-n NAMESPACE]            show where the scheduler would place a pod, and why
         {ImageCommand.Usage}
         {DevClusterCommand.Usage}
+        {ResetCommand.Usage}
           gantry version                                    print the version
 
         The data directory defaults to /var/lib/gantry as root, ~/.local/share/gantry otherwise.
@@ -62,6 +63,7 @@ public static class CommandLine
                 "server" => await UpCommand.RunAsync(options, withAgent: false).ConfigureAwait(false),
                 "agent" => await AgentCommand.RunAsync(options).ConfigureAwait(false),
                 "kubeconfig" => KubeconfigCommand.Run(options),
+                "reset" => await ResetCommand.RunAsync(options).ConfigureAwait(false),
                 "version" => VersionCommand.Run(),
                 _ => Fail($"unknown command \"{args[0]}\""),
             };

@@ -1,3 +1,4 @@
+using Gantry.Agent;
 using Gantry.Agent.Images;
 using Gantry.Agent.Images.Registry;
 
@@ -32,7 +33,7 @@ public static class ImageCommand
         }
 
         var arguments = ImageArguments.Parse(args);
-        using var store = new ImageStore(ImageStore.PathIn(Path.Combine(arguments.DataDirectory, "agent")));
+        using var store = new ImageStore(ImageStore.PathIn(AgentOptions.StateDirectoryIn(arguments.DataDirectory)));
         using var stop = new CancellationTokenSource();
         using var signals = Signals.StopOn(stop);
         try

@@ -42,7 +42,7 @@ public static class UpCommand
             {
                 var agentOptions = new AgentOptions(
                     new Uri(options.Url), server.Credentials.AdminToken, server.Credentials.CaPem,
-                    flags.NodeName ?? AgentOptions.DefaultNodeName(), Path.Combine(options.DataDirectory, "agent"), Port: 0);
+                    flags.NodeName ?? AgentOptions.DefaultNodeName(), AgentOptions.StateDirectoryIn(options.DataDirectory), Port: 0);
                 agent = await NodeAgent.StartAsync(agentOptions, loggerFactory, stop.Token).ConfigureAwait(false);
             }
 

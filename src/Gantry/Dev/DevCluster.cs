@@ -1,9 +1,11 @@
 using System.Globalization;
 using Gantry.Agent;
+using Gantry.Agent.Cleanup;
 using Gantry.Cli;
 using Gantry.Server.Security;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gantry.Dev;
 
@@ -80,9 +82,38 @@ internal sealed class DevCluster(DevClusterOptions options, TextWriter output)
                 process.Dispose();
             }
 
+            await ResetHostsAsync().ConfigureAwait(false);
             await DevHosts.RemoveAllAsync().ConfigureAwait(false);
             File.Delete(options.PidFile);
             output.WriteLine("cluster removed");
+        }
+    }
+
+    /// <summary>
+    /// Whatever the pod deletion above did not stop (a pod the agents had no time for) goes with its sandbox, as in
+    /// <c>gantry reset</c>; the agents' state goes too, so the next run starts clean. The logs stay.
+    /// </summary>
+    private async Task ResetHostsAsync()
+    {
+        for (var i = 0; i < options.Nodes; i++)
+        {
+            var state = AgentOptions.StateDirectoryIn(options.HostDirectory(i));
+            if (!Directory.Exists(state))
+            {
+                continue;
+            }
+
+            var host = DevHosts.Name(i);
+            try
+            {
+                await new NodeReset(state, NullLoggerFactory.Instance)
+                    .RunAsync(new LineProgress(output, $"{host}: "), CancellationToken.None).ConfigureAwait(false);
+                Directory.Delete(state, recursive: true);
+            }
+            catch (InvalidOperationException ex)
+            {
+                output.WriteLine($"error: {host} was not reset: {ex.Message}");
+            }
         }
     }
 

@@ -9,13 +9,14 @@ namespace Gantry.E2E.Harness;
 
 /// <summary>
 /// One <c>gantry up</c> for the whole run: a fresh temporary data directory, a free port, a private
-/// kubectl discovery cache. Stopped with SIGTERM at the end; the run fails if it does not exit by itself
-/// (it is then killed) or exits with a non-zero status.
+/// kubectl discovery cache. Stopped with SIGTERM at the end, then <c>gantry reset</c> removes the pods left running;
+/// the run fails if gantry does not exit by itself (it is then killed), exits with a non-zero status, or the reset fails.
 /// </summary>
 public sealed class GantryFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan ResetTimeout = TimeSpan.FromSeconds(120);
 
     private readonly IMessageSink _sink;
     private GantryServer? _server;
@@ -81,7 +82,21 @@ public sealed class GantryFixture : IAsyncLifetime
         await _server.DisposeAsync();
         if (Environment.GetEnvironmentVariable("GANTRY_E2E_KEEP") is null)
         {
+            // Pods outlive gantry by design; left running, each run's would pile up on the host (and their
+            // sandboxes on the node bridge, which takes 1,024 ports).
+            var leftovers = NodeLeftovers.Collect(DataDir);
+            var reset = await ProcessRunner.RunAsync(RepoPaths.GantryBinary, ["reset", "--data-dir", DataDir], null, null, ResetTimeout);
+            _sink.OnMessage(new DiagnosticMessage($"gantry reset: {reset.Stdout.Trim()}"));
             TryDelete(WorkDir);
+            if (!reset.Succeeded)
+            {
+                throw new InvalidOperationException($"gantry reset failed after the run.\n{reset.Describe()}");
+            }
+
+            if (leftovers.Remaining() is { Count: > 0 } remaining)
+            {
+                throw new InvalidOperationException($"gantry reset left the run's pods on the host: {string.Join(", ", remaining)}");
+            }
         }
 
         if (!exitedByItself)
