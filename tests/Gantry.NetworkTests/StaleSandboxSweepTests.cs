@@ -72,6 +72,17 @@ public sealed class StaleSandboxSweepTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Forgets_a_registered_state_directory_that_was_deleted()
+    {
+        var registry = new AgentRegistry(_registryDirectory);
+        registry.Add(Path.Combine(_bed.Options.StateDirectory, "deleted", "agent"));
+
+        await Sweep(TimeSpan.FromMinutes(2), registry).RunAsync(CancellationToken.None);
+
+        Assert.Empty(registry.StateDirectories());
+    }
+
+    [Fact]
     public async Task Keeps_a_namespace_a_process_runs_in()
     {
         var busy = await AddNamespaceAsync();

@@ -19,9 +19,15 @@ public sealed class StaleSandboxSweep(AgentRegistry registry, ILogger logger, Ti
     /// <summary>The namespace name prefix swept; that of every agent's pod network.</summary>
     public string Prefix { get; init; } = new PodNetworkOptions { StateDirectory = "/" }.NamespacePrefix;
 
-    /// <summary>Removes the stale namespaces and returns how many went.</summary>
+    /// <summary>Removes the stale namespaces, and forgets registered state directories that are gone; returns how many namespaces went.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        // A state directory deleted without a reset vouches for nothing any more.
+        foreach (var deleted in registry.StateDirectories().Where(d => !Directory.Exists(d)))
+        {
+            registry.Remove(deleted);
+        }
+
         if (!Directory.Exists(NetworkNamespaces.Directory))
         {
             return 0;
