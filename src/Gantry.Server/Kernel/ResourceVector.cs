@@ -8,7 +8,8 @@ namespace Gantry.Server.Kernel;
 /// <summary>
 /// An amount of every schedulable resource: cpu in millicores, memory and ephemeral storage in
 /// bytes, pod slots, and extended resources (<c>nvidia.com/gpu</c>) by name. Immutable; the
-/// arithmetic the ledger and the allocator are made of.
+/// arithmetic the ledger and the allocator are made of. Equal when every amount is, an extended
+/// resource that is absent counting as zero.
 /// </summary>
 public sealed record ResourceVector(long CpuMillis, long MemoryBytes, long EphemeralStorageBytes, long Pods, ImmutableSortedDictionary<string, long> Extended)
 {
@@ -52,6 +53,13 @@ public sealed record ResourceVector(long CpuMillis, long MemoryBytes, long Ephem
 
         return new ResourceVector(cpu, memory, storage, pods, extended.ToImmutable());
     }
+
+    public bool Equals(ResourceVector? other) =>
+        other is not null
+        && CpuMillis == other.CpuMillis && MemoryBytes == other.MemoryBytes && EphemeralStorageBytes == other.EphemeralStorageBytes && Pods == other.Pods
+        && Extended.Keys.Concat(other.Extended.Keys).All(name => Extended.GetValueOrDefault(name) == other.Extended.GetValueOrDefault(name));
+
+    public override int GetHashCode() => HashCode.Combine(CpuMillis, MemoryBytes, EphemeralStorageBytes, Pods);
 
     public ResourceVector Add(ResourceVector other) => Combine(other, 1);
 

@@ -9,9 +9,9 @@ namespace Gantry.Server.Scheduling;
 /// </summary>
 public sealed class NodeView
 {
-    public NodeView(IEnumerable<NodeInfo> nodes, Dictionary<string, List<string>> offersByNode)
+    public NodeView(NodeSnapshot nodes, Dictionary<string, List<string>> offersByNode)
     {
-        Nodes = new NodeSnapshot(nodes);
+        Nodes = nodes;
         OffersByNode = offersByNode;
     }
 

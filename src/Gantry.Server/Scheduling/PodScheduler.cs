@@ -35,6 +35,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
     private readonly SchedulingQueue _queue = new();
     private readonly SchedulingFramework _framework = SchedulingFramework.Default();
     private readonly PodsByNode _podsByNode = new();
+    private readonly NodeViewCache _views;
     private readonly SemaphoreSlim _binds = new(MaxConcurrentBinds);
     private readonly SemaphoreSlim _wake = new(0);
     private int _woken;
@@ -51,7 +52,8 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         _logger = logger;
         _time = time;
         _nodes = informers.For<V1Node>();
-        _nodes.OnChange((_, _) => RetryUnschedulable());
+        _nodes.OnChange(OnNode);
+        _views = new NodeViewCache(() => _nodes.List(), name => _nodes.Get(null, name), _podsByNode);
         _pods = informers.For<V1Pod>();
         _pods.OnChange(OnPod);
     }
@@ -153,6 +155,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             {
                 Log.PlacementRefused(_logger, key, node, commit.Reason);
                 _queue.Upsert(key, pod);
+                _views.NodeChanged(node);
                 view = CurrentView();
                 continue;
             }
@@ -193,6 +196,11 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
                 _queue.Upsert(memberKey, member);
             }
 
+            foreach (var (_, node) in plan.Placements)
+            {
+                _views.NodeChanged(node);
+            }
+
             return true;
         }
 
@@ -208,20 +216,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
     private int BoundMembers(Gang gang) => _pods.List(p => gang.Includes(p) && PodLedgerSync.Holds(p)).Count;
 
     /// <summary>The nodes as this framework sees them now: what its offers leave free on each, and the pods each runs.</summary>
-    private NodeView CurrentView()
-    {
-        var offers = _allocator.OutstandingOffers(Framework.Id);
-        var offersByNode = offers.GroupBy(o => o.Node, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(o => o.Id).ToList(), StringComparer.Ordinal);
-        var free = offers.GroupBy(o => o.Node, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Aggregate(ResourceVector.Zero, (sum, o) => sum.Add(o.Resources)), StringComparer.Ordinal);
-        return new NodeView(
-            [.. _nodes.List().OrderBy(n => n.Name(), StringComparer.Ordinal).Select(node => new NodeInfo(
-                node,
-                ResourceVector.From(node.Status?.Allocatable),
-                free.GetValueOrDefault(node.Name(), ResourceVector.Zero),
-                _podsByNode.On(node.Name())))],
-            offersByNode);
-    }
+    private NodeView CurrentView() => _views.Current(_allocator.OutstandingOffers(Framework.Id));
 
     private async Task BindAsync(V1Pod pod, string node, CancellationToken cancellationToken)
     {
@@ -319,9 +314,31 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         }
     }
 
+    private void OnNode(V1Node? old, V1Node? current)
+    {
+        if (old is null || current is null)
+        {
+            _views.MembershipChanged();
+        }
+        else
+        {
+            _views.NodeChanged(current.Name());
+        }
+
+        RetryUnschedulable();
+    }
+
     private void OnPod(V1Pod? old, V1Pod? current)
     {
         _podsByNode.Update(old, current);
+        foreach (var node in new[] { old?.Spec.NodeName, current?.Spec.NodeName })
+        {
+            if (!string.IsNullOrEmpty(node))
+            {
+                _views.NodeChanged(node);
+            }
+        }
+
         var pod = current ?? old!;
         var key = $"{pod.Namespace()}/{pod.Name()}";
         if (current is null || !IsPending(current))
