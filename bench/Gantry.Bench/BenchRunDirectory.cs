@@ -33,7 +33,7 @@ internal sealed record BenchRunDirectory(string Root)
     {
         if (keep)
         {
-            BenchContext.Progress($"kept {Root} (gantry.log, the cluster's data dir); 'gantry reset --data-dir {DataDirectory}' removes its pods");
+            BenchContext.Progress($"kept {Root} (gantry.log, the cluster's data dir); 'gantry reset --force --data-dir {DataDirectory}' removes its pods");
             return;
         }
 

@@ -43,8 +43,8 @@ public sealed class NodeAgent : IAsyncDisposable
         var time = TimeProvider.System;
         try
         {
-            AgentRegistry.Host.Add(Path.GetFullPath(options.StateDirectory));
-            await SweepStaleSandboxesAsync(loggerFactory.CreateLogger<StaleSandboxSweep>(), cancellationToken).ConfigureAwait(false);
+            await SweepStaleSandboxesAsync(Path.GetFullPath(options.StateDirectory), loggerFactory.CreateLogger<StaleSandboxSweep>(), cancellationToken)
+                .ConfigureAwait(false);
             var client = ApiClientFactory.Create(options);
             var state = options.StateDirectory;
             var runtimeOptions = new RuntimeOptions
@@ -98,13 +98,14 @@ public sealed class NodeAgent : IAsyncDisposable
     }
 
     /// <summary>
-    /// Before any pod: leftovers of deleted clusters on this host would fill the node bridge in time. Their removal
-    /// never stops the agent.
+    /// Before any pod, the agent vouches for its own sandboxes (the registry) and removes the leftovers of deleted
+    /// clusters on this host, which would fill the node bridge in time. Neither ever stops the agent.
     /// </summary>
-    private static async Task SweepStaleSandboxesAsync(ILogger logger, CancellationToken cancellationToken)
+    private static async Task SweepStaleSandboxesAsync(string stateDirectory, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
+            AgentRegistry.Host.Add(stateDirectory);
             await new StaleSandboxSweep(AgentRegistry.Host, logger).RunAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -51,6 +51,11 @@ public static class CommandLine
                 return await DevClusterCommand.RunAsync(args[1..]).ConfigureAwait(false);
             }
 
+            if (args[0] == "reset")
+            {
+                return await ResetCommand.RunAsync(args[1..]).ConfigureAwait(false);
+            }
+
             if (args[0] == "image")
             {
                 return await ImageCommand.RunAsync(args[1..]).ConfigureAwait(false);
@@ -63,7 +68,6 @@ public static class CommandLine
                 "server" => await UpCommand.RunAsync(options, withAgent: false).ConfigureAwait(false),
                 "agent" => await AgentCommand.RunAsync(options).ConfigureAwait(false),
                 "kubeconfig" => KubeconfigCommand.Run(options),
-                "reset" => await ResetCommand.RunAsync(options).ConfigureAwait(false),
                 "version" => VersionCommand.Run(),
                 _ => Fail($"unknown command \"{args[0]}\""),
             };

@@ -85,7 +85,7 @@ public sealed class GantryFixture : IAsyncLifetime
             // Pods outlive gantry by design; left running, each run's would pile up on the host (and their
             // sandboxes on the node bridge, which takes 1,024 ports).
             var leftovers = NodeLeftovers.Collect(DataDir);
-            var reset = await ProcessRunner.RunAsync(RepoPaths.GantryBinary, ["reset", "--data-dir", DataDir], null, null, ResetTimeout);
+            var reset = await ProcessRunner.RunAsync(RepoPaths.GantryBinary, ["reset", "--force", "--data-dir", DataDir], null, null, ResetTimeout);
             _sink.OnMessage(new DiagnosticMessage($"gantry reset: {reset.Stdout.Trim()}"));
             TryDelete(WorkDir);
             if (!reset.Succeeded)
