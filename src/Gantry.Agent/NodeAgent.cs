@@ -7,8 +7,6 @@ using Gantry.Agent.Node;
 using Gantry.Agent.Pods;
 using Gantry.Agent.Proxy;
 using Gantry.Agent.Runtimes;
-using Gantry.Agent.Runtimes.Oci;
-using Gantry.Agent.Runtimes.Processes;
 using Gantry.Agent.Serving;
 using k8s;
 using Microsoft.Extensions.Logging;
@@ -47,19 +45,10 @@ public sealed class NodeAgent : IAsyncDisposable
                 .ConfigureAwait(false);
             var client = ApiClientFactory.Create(options);
             var state = options.StateDirectory;
-            var runtimeOptions = new RuntimeOptions
-            {
-                StateDirectory = Path.Combine(state, AgentLayout.Containers),
-                LogDirectory = Path.Combine(state, AgentLayout.Logs),
-            };
             var sandboxes = new PodSandboxes(new CgroupManager(CgroupHierarchies.Detect(), time: time));
             var images = new ImageStore(ImageStore.PathIn(state), time);
             await images.EnsureBusyboxAsync(cancellationToken).ConfigureAwait(false);
-            var runtimes = new Dictionary<string, IContainerRuntime>
-            {
-                ["oci"] = new OciRuntime(runtimeOptions, new OciRuntimeOptions(), sandboxes, images, time, loggerFactory.CreateLogger<OciRuntime>()),
-                ["process"] = new ProcessRuntime(runtimeOptions, sandboxes, time, loggerFactory.CreateLogger<ProcessRuntime>()),
-            };
+            var runtimes = NodeRuntimes.Create(state, sandboxes, images, loggerFactory, time);
             var podCidr = await NodePodCidr.WaitAsync(client, options.NodeName, options.PodCidrWait, loggerFactory.CreateLogger<NodeAgent>(), time, cancellationToken)
                 .ConfigureAwait(false);
             var clusterNetwork = await ClusterNetwork.ReadAsync(client, cancellationToken).ConfigureAwait(false);

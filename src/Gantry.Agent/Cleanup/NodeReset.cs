@@ -2,8 +2,6 @@ using Gantry.Agent.Cgroups;
 using Gantry.Agent.Images;
 using Gantry.Agent.Network;
 using Gantry.Agent.Runtimes;
-using Gantry.Agent.Runtimes.Oci;
-using Gantry.Agent.Runtimes.Processes;
 using Microsoft.Extensions.Logging;
 
 namespace Gantry.Agent.Cleanup;
@@ -50,17 +48,8 @@ public sealed class NodeReset(string stateDirectory, ILoggerFactory loggerFactor
 
     private async Task<HashSet<string>> RemoveContainersAsync(PodSandboxes sandboxes, IProgress<string> progress, CancellationToken cancellationToken)
     {
-        var runtimeOptions = new RuntimeOptions
-        {
-            StateDirectory = Path.Combine(stateDirectory, AgentLayout.Containers),
-            LogDirectory = Path.Combine(stateDirectory, AgentLayout.Logs),
-        };
         using var images = new ImageStore(ImageStore.PathIn(stateDirectory));
-        IContainerRuntime[] runtimes =
-        [
-            new OciRuntime(runtimeOptions, new OciRuntimeOptions(), sandboxes, images, logger: loggerFactory.CreateLogger<OciRuntime>()),
-            new ProcessRuntime(runtimeOptions, sandboxes, logger: loggerFactory.CreateLogger<ProcessRuntime>()),
-        ];
+        var runtimes = NodeRuntimes.Create(stateDirectory, sandboxes, images, loggerFactory, TimeProvider.System).Values;
         var pods = new HashSet<string>(StringComparer.Ordinal);
         var containers = 0;
         foreach (var runtime in runtimes)

@@ -1,5 +1,6 @@
 using Gantry.Agent;
 using Gantry.Agent.Cleanup;
+using Gantry.Agent.Network;
 using Microsoft.Extensions.Logging;
 
 namespace Gantry.Cli;
@@ -58,7 +59,7 @@ public static class ResetCommand
 
             return 0;
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or NetworkCommandException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return 1;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gantry.Agent;
 using Gantry.Agent.Cleanup;
+using Gantry.Agent.Network;
 using Gantry.Cli;
 using Gantry.Server.Security;
 using k8s;
@@ -110,8 +111,9 @@ internal sealed class DevCluster(DevClusterOptions options, TextWriter output)
                     .RunAsync(new LineProgress(output, $"{host}: "), CancellationToken.None).ConfigureAwait(false);
                 Directory.Delete(state, recursive: true);
             }
-            catch (InvalidOperationException ex)
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or NetworkCommandException)
             {
+                // The hosts must still be removed below; what is left is for 'gantry reset' or the next agent start.
                 output.WriteLine($"error: {host} was not reset: {ex.Message}");
             }
         }
