@@ -28,7 +28,7 @@ public sealed class NodeReset(string stateDirectory, ILoggerFactory loggerFactor
         }
 
         var network = new PodNetworkOptions { StateDirectory = Path.Combine(stateDirectory, AgentLayout.Network) };
-        var names = await SandboxClaims.NamespacesAsync(network.StateDirectory, network.NamespacePrefix, cancellationToken);
+        var names = await SandboxClaims.NamespacesAsync(network, cancellationToken);
         var namespaces = new NetworkNamespaces(network.CommandTimeout);
         var present = names.Where(NetworkNamespaces.Exists).ToList();
         foreach (var name in present)

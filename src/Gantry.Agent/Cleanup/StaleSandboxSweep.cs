@@ -77,7 +77,8 @@ public sealed class StaleSandboxSweep(AgentRegistry registry, ILogger logger, Ti
         var claimed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var state in registry.StateDirectories().Where(Directory.Exists))
         {
-            claimed.UnionWith(await SandboxClaims.NamespacesAsync(Path.Combine(state, AgentLayout.Network), Prefix, cancellationToken));
+            claimed.UnionWith(await SandboxClaims.NamespacesAsync(
+                new PodNetworkOptions { StateDirectory = Path.Combine(state, AgentLayout.Network), NamespacePrefix = Prefix }, cancellationToken));
         }
 
         return claimed;

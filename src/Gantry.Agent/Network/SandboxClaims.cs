@@ -7,11 +7,10 @@ namespace Gantry.Agent.Network;
 /// </summary>
 internal static class SandboxClaims
 {
-    /// <param name="networkStateDirectory">The agent's <see cref="PodNetworkOptions.StateDirectory"/>.</param>
-    /// <param name="prefix">The agent's <see cref="PodNetworkOptions.NamespacePrefix"/>.</param>
-    public static async Task<IReadOnlySet<string>> NamespacesAsync(string networkStateDirectory, string prefix, CancellationToken cancellationToken)
+    /// <param name="options">The agent's network options; only its state directory and namespace prefix matter.</param>
+    public static async Task<IReadOnlySet<string>> NamespacesAsync(PodNetworkOptions options, CancellationToken cancellationToken)
     {
-        var options = new PodNetworkOptions { StateDirectory = networkStateDirectory, NamespacePrefix = prefix };
+        var prefix = options.NamespacePrefix;
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var directory in new[] { options.SandboxDirectory, options.PoolDirectory })
         {

@@ -23,7 +23,7 @@ public sealed class SandboxClaimsTests : IDisposable
         var pod = Guid.NewGuid().ToString();
         await new SandboxRecords(_options.SandboxDirectory).WriteAsync(pod, Record(pod, "gantry-0123456789ab"), CancellationToken.None);
 
-        var claims = await SandboxClaims.NamespacesAsync(_options.StateDirectory, Prefix, CancellationToken.None);
+        var claims = await SandboxClaims.NamespacesAsync(_options, CancellationToken.None);
 
         Assert.Contains("gantry-0123456789ab", claims);
     }
@@ -36,7 +36,7 @@ public sealed class SandboxClaimsTests : IDisposable
         await new SandboxRecords(_options.PoolDirectory).WriteAsync(ready, Record("", PodNetwork.NamespaceName(Prefix, ready)), CancellationToken.None);
         await File.WriteAllBytesAsync(Path.Combine(_options.PoolDirectory, pending + ".pending"), []);
 
-        var claims = await SandboxClaims.NamespacesAsync(_options.StateDirectory, Prefix, CancellationToken.None);
+        var claims = await SandboxClaims.NamespacesAsync(_options, CancellationToken.None);
 
         Assert.Equal(new[] { PodNetwork.NamespaceName(Prefix, pending), PodNetwork.NamespaceName(Prefix, ready) }.Order(), claims.Order());
     }
@@ -48,7 +48,7 @@ public sealed class SandboxClaimsTests : IDisposable
         Directory.CreateDirectory(_options.SandboxDirectory);
         await File.WriteAllTextAsync(Path.Combine(_options.SandboxDirectory, pod + ".json"), "{ not json");
 
-        var claims = await SandboxClaims.NamespacesAsync(_options.StateDirectory, Prefix, CancellationToken.None);
+        var claims = await SandboxClaims.NamespacesAsync(_options, CancellationToken.None);
 
         Assert.Equal([PodNetwork.NamespaceName(Prefix, pod)], claims);
     }
@@ -56,7 +56,7 @@ public sealed class SandboxClaimsTests : IDisposable
     [Fact]
     public async Task A_state_directory_without_a_network_claims_nothing()
     {
-        var claims = await SandboxClaims.NamespacesAsync(_options.StateDirectory, Prefix, CancellationToken.None);
+        var claims = await SandboxClaims.NamespacesAsync(_options, CancellationToken.None);
 
         Assert.Empty(claims);
     }
