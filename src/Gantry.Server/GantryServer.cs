@@ -90,6 +90,8 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton(new NodeProxy(registry, credentials.AdminToken, bootstrapTokens));
         builder.Services.AddSingleton<ResourceHandler>();
         builder.Services.AddSingleton<ExplainEndpoint>();
+        builder.Services.AddSingleton<NodeRole>();
+        builder.Services.AddSingleton<RequestAuthorizer>();
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
         builder.Services.AddSingleton<LongRunningRequests>();

@@ -1,12 +1,15 @@
+using Gantry.Server.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace Gantry.Server.Api;
 
 /// <summary>
 /// Routes a request by its path: health, version, discovery and OpenAPI documents, then the
-/// resource paths under <c>/api/v1</c> and <c>/apis/{group}/{version}</c>.
+/// resource paths under <c>/api/v1</c> and <c>/apis/{group}/{version}</c>. Discovery is open to every
+/// authenticated user, as the apiserver's <c>system:discovery</c> role makes it; Gantry's own endpoints and every
+/// resource request are authorized first (<see cref="RequestAuthorizer"/>).
 /// </summary>
-public sealed class ApiDispatcher(ResourceHandler resources, ExplainEndpoint explain)
+public sealed class ApiDispatcher(ResourceHandler resources, ExplainEndpoint explain, RequestAuthorizer authorizer)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -25,6 +28,7 @@ public sealed class ApiDispatcher(ResourceHandler resources, ExplainEndpoint exp
 
         if (ExplainEndpoint.Matches(segments))
         {
+            RequestAuthorizer.AuthorizeNonResource(context);
             await explain.HandleAsync(context, segments).ConfigureAwait(false);
             return;
         }
@@ -40,6 +44,7 @@ public sealed class ApiDispatcher(ResourceHandler resources, ExplainEndpoint exp
             throw ApiException.NotFound("the server could not find the requested resource");
         }
 
+        authorizer.Authorize(context, resourcePath);
         await resources.HandleAsync(context, resourcePath).ConfigureAwait(false);
     }
 }

@@ -55,8 +55,11 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
 
     public static ApiException MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);
 
-    public static ApiException Forbidden(ResourceType type, string name, string detail) =>
-        new(403, "Forbidden", $"{type.QualifiedPlural} \"{name}\" is forbidden: {detail}", Describe(type, name));
+    /// <summary>403 Forbidden; without a name (a list, a create) the message names only the resource, as the apiserver's does.</summary>
+    public static ApiException Forbidden(ResourceType type, string? name, string detail) =>
+        new(403, "Forbidden",
+            string.IsNullOrEmpty(name) ? $"{type.QualifiedPlural} is forbidden: {detail}" : $"{type.QualifiedPlural} \"{name}\" is forbidden: {detail}",
+            Describe(type, string.IsNullOrEmpty(name) ? null : name));
 
     public static ApiException Gone(string message) => new(410, "Expired", message);
 

@@ -16,9 +16,8 @@ namespace Gantry.Server.Security;
 /// "true". The Secret is read from the watch cache, in memory: a request never reads the store.
 /// </summary>
 /// <remarks>
-/// Gantry has no RBAC yet, so an accepted bootstrap token has every right the admin token has (the
-/// apiserver would grant user <c>system:bootstrap:&lt;id&gt;</c> only what RBAC gives
-/// <c>system:bootstrappers</c>). Hand join tokens out as you would the admin token, with a short TTL.
+/// An accepted token acts as user <c>system:bootstrap:&lt;id&gt;</c> with a node's rights (<see cref="NodeRole"/>):
+/// enough to run an agent, not to run workloads or read the cluster's Secrets.
 /// </remarks>
 public sealed class BootstrapTokenAuthenticator(WatchCache cache, TimeProvider time)
 {

@@ -1,22 +1,21 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Gantry.Core.Security;
 using Gantry.Server.Api;
 using Microsoft.AspNetCore.Http;
 
 namespace Gantry.Server.Security;
 
 /// <summary>
-/// Bearer-token authentication: the admin token, or a bootstrap token (<see cref="BootstrapTokenAuthenticator"/>).
+/// Bearer-token authentication: the admin token, or a bootstrap token (<see cref="BootstrapTokenAuthenticator"/>),
+/// each attached to the request as its <see cref="RequestUser"/> for the <see cref="RequestAuthorizer"/>.
 /// Health endpoints are public, as they are for the apiserver's anonymous probes, and so is a GET of
 /// the <c>kube-public/cluster-info</c> ConfigMap by a request with no credentials, which kubeadm's
 /// RBAC grants <c>system:anonymous</c> so that joining nodes can discover the cluster CA. Everything
 /// else needs a known token and gets 401 Unauthorized otherwise, as does a request whose token is
 /// wrong, whatever it asks for.
 /// </summary>
-/// <remarks>
-/// Gantry has no authorization yet: a bootstrap token carries the same rights as the admin token.
-/// </remarks>
 public sealed class TokenAuthentication(string adminToken, BootstrapTokenAuthenticator? bootstrapTokens = null)
 {
     private readonly byte[] _admin = Encoding.UTF8.GetBytes(adminToken);
@@ -27,9 +26,10 @@ public sealed class TokenAuthentication(string adminToken, BootstrapTokenAuthent
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
-        if (IsPublic(context.Request.Path) || IsAuthenticated(authorization) ||
-            (authorization.Length == 0 && ClusterInfo.IsAnonymousRead(context.Request)))
+        var user = Authenticate(authorization);
+        if (user is not null || IsPublic(context.Request.Path) || (authorization.Length == 0 && ClusterInfo.IsAnonymousRead(context.Request)))
         {
+            (user ?? RequestUser.Anonymous).AttachTo(context);
             await next().ConfigureAwait(false);
             return;
         }
@@ -46,16 +46,22 @@ public sealed class TokenAuthentication(string adminToken, BootstrapTokenAuthent
         }).ConfigureAwait(false);
     }
 
-    private bool IsAuthenticated(string header)
+    private RequestUser? Authenticate(string header)
     {
         const string prefix = "Bearer ";
         if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
         {
-            return false;
+            return null;
         }
 
         var token = header[prefix.Length..].Trim();
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _admin) ||
-            (bootstrapTokens is not null && bootstrapTokens.IsValid(token));
+        if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _admin))
+        {
+            return RequestUser.Admin;
+        }
+
+        return bootstrapTokens is not null && bootstrapTokens.IsValid(token) && BootstrapToken.TryParse(token, out var bootstrap)
+            ? RequestUser.BootstrapToken(bootstrap.Id)
+            : null;
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Json.Nodes;
 using Gantry.Agent;
 using Gantry.Agent.Join;
 using Gantry.Agent.Node;
@@ -128,6 +129,43 @@ public sealed class JoinTokenTests : IAsyncLifetime
         var node = await _admin.CoreV1.ReadNodeAsync("joined-node", cancellationToken: ct);
         Assert.Equal("joined-node", node.Metadata.Name);
         Assert.Equal(token.Id, node.Metadata.Annotations[NodeHeartbeat.TokenIdAnnotation]);
+    }
+
+    [Fact]
+    public async Task A_join_token_is_refused_what_a_node_does_not_need_with_the_apiservers_403()
+    {
+        var ct = _deadline.Token;
+        var token = await CreateTokenAsync(TimeSpan.FromHours(1), ct);
+        using var http = TrustingClient();
+        var user = $"system:bootstrap:{token.Id}";
+
+        var (status, body) = await GetAsync(http, "/api/v1/namespaces/kube-system/secrets", token.ToString(), ct);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        var refusal = JsonNode.Parse(body)!;
+        Assert.Equal("Forbidden", (string?)refusal["reason"]);
+        Assert.Equal(403, (int?)refusal["code"]);
+        Assert.Equal("secrets", (string?)refusal["details"]!["kind"]);
+        Assert.Equal(
+            $"secrets is forbidden: User \"{user}\" cannot list resource \"secrets\" in API group \"\" in the namespace \"kube-system\"",
+            (string?)refusal["message"]);
+
+        (status, body) = await GetAsync(http, $"/api/v1/namespaces/kube-system/secrets/{token.SecretName}", token.ToString(), ct);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal(
+            $"secrets \"{token.SecretName}\" is forbidden: User \"{user}\" cannot get resource \"secrets\" in API group \"\" in the namespace \"kube-system\"",
+            (string?)JsonNode.Parse(body)!["message"]);
+
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/apis/apps/v1/namespaces/default/deployments")
+        {
+            Content = new StringContent("""{"metadata":{"name":"x"}}""", Encoding.UTF8, "application/json"),
+        };
+        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.ToString());
+        using var created = await http.SendAsync(create, ct);
+        Assert.Equal(HttpStatusCode.Forbidden, created.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, "/api/v1/pods", token.ToString(), ct)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, "/apis/apps/v1", token.ToString(), ct)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, "/api/v1/namespaces/kube-system/secrets", _server.Credentials.AdminToken, ct)).Status);
     }
 
     private async Task<BootstrapToken> CreateTokenAsync(TimeSpan ttl, CancellationToken cancellationToken)

@@ -1,0 +1,58 @@
+using Gantry.Server.Api;
+using Microsoft.AspNetCore.Http;
+
+namespace Gantry.Server.Security;
+
+/// <summary>
+/// Decides whether the request's user may do what it asks, after authentication and before anything is read or
+/// written: <c>system:masters</c> may do everything, <c>system:nodes</c> what <see cref="NodeRole"/> allows, and
+/// everyone the anonymous read of cluster-info. A refusal is kube-apiserver's 403 Forbidden Status, in its words.
+/// </summary>
+public sealed class RequestAuthorizer(NodeRole nodes)
+{
+    private static readonly PolicyRule ClusterInfoRead = new(["get"], [""], ["configmaps"])
+    {
+        Namespace = ClusterInfo.Namespace,
+        Names = [ClusterInfo.Name],
+    };
+
+    /// <exception cref="ApiException">403 Forbidden.</exception>
+    public void Authorize(HttpContext context, ResourcePath path)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(path);
+        var user = RequestUser.Of(context);
+        var request = RequestAttributes.Of(context.Request, path);
+        if (!Allows(user, request))
+        {
+            throw ApiException.Forbidden(path.Type, path.Name, ForbiddenMessage(user, request));
+        }
+    }
+
+    /// <summary>A path outside the resource API (Gantry's own endpoints): for <c>system:masters</c> only.</summary>
+    /// <exception cref="ApiException">403 Forbidden.</exception>
+    public static void AuthorizeNonResource(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var user = RequestUser.Of(context);
+        if (!user.IsIn(RequestUser.Masters))
+        {
+            var verb = HttpMethods.IsGet(context.Request.Method) ? "get" : context.Request.Method.ToLowerInvariant();
+            throw new ApiException(403, "Forbidden", $"forbidden: User \"{user.Name}\" cannot {verb} path \"{context.Request.Path}\"");
+        }
+    }
+
+    public bool Allows(RequestUser user, RequestAttributes request)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.IsIn(RequestUser.Masters) ||
+            ClusterInfoRead.Allows(request) ||
+            (user.IsIn(RequestUser.Nodes) && nodes.Allows(request));
+    }
+
+    /// <summary>The apiserver's <c>forbiddenMessage</c>.</summary>
+    private static string ForbiddenMessage(RequestUser user, RequestAttributes request) =>
+        request.Namespace is { Length: > 0 } ns
+            ? $"User \"{user.Name}\" cannot {request.Verb} resource \"{request.QualifiedResource}\" in API group \"{request.Group}\" in the namespace \"{ns}\""
+            : $"User \"{user.Name}\" cannot {request.Verb} resource \"{request.QualifiedResource}\" in API group \"{request.Group}\" at the cluster scope";
+}

@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using Gantry.Server.Security;
+using Gantry.Tests.Registry;
+using Xunit;
+
+namespace Gantry.Tests.Security;
+
+/// <summary>What a join token's user (<c>system:nodes</c>) may do: run an agent, and nothing else.</summary>
+public sealed class NodeRoleTests : IAsyncLifetime
+{
+    private static readonly RequestUser Node = RequestUser.BootstrapToken("abcdef");
+
+    private RegistryTestContext _context = null!;
+    private RequestAuthorizer _authorizer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _context = await RegistryTestContext.StartAsync();
+        _authorizer = new RequestAuthorizer(new NodeRole(_context.Cache));
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    [Theory]
+    [InlineData("list", "", "pods", null)]
+    [InlineData("watch", "", "pods", null)]
+    [InlineData("watch", "", "nodes", null)]
+    [InlineData("watch", "", "services", null)]
+    [InlineData("watch", "discovery.k8s.io", "endpointslices", null)]
+    [InlineData("get", "", "nodes", "n1")]
+    public void A_node_may_read_what_its_pods_and_its_proxy_follow(string verb, string group, string resource, string? name)
+    {
+        Assert.True(Allows(verb, group, resource, null, null, name));
+    }
+
+    [Theory]
+    [InlineData("create", "", "nodes", null, null)]
+    [InlineData("patch", "", "nodes", null, "n1")]
+    [InlineData("update", "", "nodes", "status", "n1")]
+    [InlineData("patch", "", "pods", "status", "web")]
+    [InlineData("delete", "", "pods", null, "web")]
+    [InlineData("create", "", "events", null, null)]
+    public void A_node_may_write_nodes_pod_status_and_events_and_delete_the_pods_it_stopped(string verb, string group, string resource, string? subresource, string? name)
+    {
+        var ns = resource is "nodes" ? null : "default";
+        Assert.True(Allows(verb, group, resource, subresource, ns, name));
+    }
+
+    [Theory]
+    [InlineData("create", "", "pods", null, null)]
+    [InlineData("update", "", "pods", null, "web")]
+    [InlineData("create", "", "pods", "exec", "web")]
+    [InlineData("create", "apps", "deployments", null, null)]
+    [InlineData("create", "", "secrets", null, null)]
+    [InlineData("list", "", "secrets", null, null)]
+    [InlineData("watch", "", "configmaps", null, null)]
+    [InlineData("create", "", "services", null, null)]
+    [InlineData("delete", "", "namespaces", null, "default")]
+    [InlineData("deletecollection", "", "pods", null, null)]
+    public void A_node_may_not_run_workloads_or_read_the_clusters_secrets(string verb, string group, string resource, string? subresource, string? name)
+    {
+        var ns = resource is "namespaces" ? null : "default";
+        Assert.False(Allows(verb, group, resource, subresource, ns, name));
+    }
+
+    [Fact]
+    public void A_node_may_not_delete_a_node()
+    {
+        Assert.False(Allows("delete", "", "nodes", null, null, "n1"));
+    }
+
+    [Fact]
+    public void A_node_may_keep_leases_in_kube_node_lease_only()
+    {
+        Assert.True(Allows("update", "coordination.k8s.io", "leases", null, NodeRole.NodeLeaseNamespace, "n1"));
+        Assert.False(Allows("update", "coordination.k8s.io", "leases", null, "kube-system", "kube-scheduler"));
+    }
+
+    [Fact]
+    public void A_node_may_read_the_cluster_network_config_map_but_no_other_in_kube_system()
+    {
+        Assert.True(Allows("get", "", "configmaps", null, NodeRole.NetworkConfigMapNamespace, NodeRole.NetworkConfigMapName));
+        Assert.False(Allows("get", "", "configmaps", null, "kube-system", "extension-apiserver-authentication"));
+    }
+
+    [Fact]
+    public async Task A_node_may_get_a_secret_and_a_config_map_that_a_bound_pod_names()
+    {
+        await _context.CreateAsync(RegistryTestContext.Pods, PodNaming("web", nodeName: "n1", secret: "db-password", configMap: "settings"));
+
+        Assert.True(Allows("get", "", "secrets", null, "default", "db-password"));
+        Assert.True(Allows("get", "", "configmaps", null, "default", "settings"));
+        Assert.False(Allows("get", "", "secrets", null, "default", "other"));
+        Assert.False(Allows("get", "", "secrets", null, "kube-system", "db-password"));
+    }
+
+    [Fact]
+    public async Task A_node_may_not_get_a_secret_only_a_pending_pod_names()
+    {
+        await _context.CreateAsync(RegistryTestContext.Pods, PodNaming("pending", nodeName: null, secret: "db-password", configMap: "settings"));
+
+        Assert.False(Allows("get", "", "secrets", null, "default", "db-password"));
+    }
+
+    [Fact]
+    public void The_admin_may_do_anything_and_anyone_may_read_cluster_info()
+    {
+        Assert.True(_authorizer.Allows(RequestUser.Admin, new RequestAttributes("deletecollection", "", "secrets", null, "kube-system", null)));
+        Assert.True(_authorizer.Allows(RequestUser.Anonymous, new RequestAttributes("get", "", "configmaps", null, ClusterInfo.Namespace, ClusterInfo.Name)));
+        Assert.False(_authorizer.Allows(RequestUser.Anonymous, new RequestAttributes("list", "", "configmaps", null, ClusterInfo.Namespace, null)));
+    }
+
+    private bool Allows(string verb, string group, string resource, string? subresource, string? ns, string? name) =>
+        _authorizer.Allows(Node, new RequestAttributes(verb, group, resource, subresource, ns, name));
+
+    private static JsonObject PodNaming(string name, string? nodeName, string secret, string configMap)
+    {
+        var pod = RegistryTestContext.Pod(name, nodeName);
+        pod["spec"]!["volumes"] = new JsonArray(new JsonObject { ["name"] = "creds", ["secret"] = new JsonObject { ["secretName"] = secret } });
+        pod["spec"]!["containers"]![0]!["envFrom"] = new JsonArray(new JsonObject { ["configMapRef"] = new JsonObject { ["name"] = configMap } });
+        return pod;
+    }
+}
