@@ -12,7 +12,9 @@ namespace Gantry.Server.ClusterDns;
 /// Puts the cluster DNS into the server: binds its listener, publishes it as the <c>kube-dns</c> Service, and adds the
 /// serving loop. Where it listens: on the server's bind address, except that a server bound to loopback (single-node
 /// <c>gantry up</c>) listens on the address pods reach it at, the same one the <c>kubernetes</c> Service advertises,
-/// since pods live in their own network namespaces and cannot reach the host's loopback.
+/// since pods live in their own network namespaces and cannot reach the host's loopback. Whoever reaches that address
+/// gets the cluster zone's answers, but names outside it are forwarded only for loopback, the host's local networks
+/// and the cluster CIDR (<see cref="RecursionClients"/>); anyone else gets REFUSED, so the host is no open resolver.
 /// </summary>
 public static class ClusterDnsHosting
 {
@@ -36,7 +38,10 @@ public static class ClusterDnsHosting
         }
     }
 
-    /// <summary>Adds the serving loop (it owns and closes the listener); call while the informers are not yet started.</summary>
+    /// <summary>
+    /// Adds the serving loop (it owns and closes the listener), recursing for the clients <see cref="RecursionClients"/>
+    /// allows with <see cref="ServerOptions.ClusterCidr"/>; call while the informers are not yet started.
+    /// </summary>
     public static void AddClusterDns(this IServiceCollection services, DnsListener listener, ServerOptions options, SharedInformers informers, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -45,8 +50,9 @@ public static class ClusterDnsHosting
         // The SOA serial: the server's start, as CoreDNS uses its own start until the first change.
         var zone = new ClusterZone(new InformerDnsSource(informers), options.ClusterDomain, (uint)time.GetUtcNow().ToUnixTimeSeconds());
         var forwarder = new DnsForwarder(options.DnsUpstreams ?? HostResolvers.Read(), DnsForwarder.DefaultTimeout);
+        var recursion = new RecursionClients(options.ClusterCidr, LocalNetworks.Read, time);
         services.AddSingleton(provider => new DnsServer(
-            listener, new DnsHandler(zone, forwarder), informers.WaitForSyncAsync, provider.GetRequiredService<ILogger<DnsServer>>()));
+            listener, new DnsHandler(zone, forwarder, recursion), informers.WaitForSyncAsync, provider.GetRequiredService<ILogger<DnsServer>>()));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<DnsServer>());
     }
 }

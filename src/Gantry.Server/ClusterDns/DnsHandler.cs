@@ -1,11 +1,15 @@
+using System.Net;
+
 namespace Gantry.Server.ClusterDns;
 
 /// <summary>
-/// Answers one query: names in the cluster zone from <see cref="ClusterZone"/> (authoritative, recursion available),
-/// everything else through the <see cref="DnsForwarder"/>. UDP replies are kept within 512 bytes, or the size the
+/// Answers one query: names in the cluster zone from <see cref="ClusterZone"/> to anyone (authoritative data, as BIND
+/// answers its zones to all), everything else through the <see cref="DnsForwarder"/> for the clients
+/// <see cref="RecursionClients"/> allows (loopback, the host's local networks, the cluster CIDR) and REFUSED to the
+/// rest, so the server is no open resolver. A refusal is not logged: outsiders could flood the log. UDP replies are kept within 512 bytes, or the size the
 /// client's EDNS0 OPT record offers (at most 4096), and set TC when the answer does not fit.
 /// </summary>
-public sealed class DnsHandler(ClusterZone zone, DnsForwarder forwarder)
+public sealed class DnsHandler(ClusterZone zone, DnsForwarder forwarder, RecursionClients recursion)
 {
     /// <summary>The UDP payload size the server advertises in its OPT record (the DNS flag day 2020 value).</summary>
     public const ushort AdvertisedUdpSize = 1232;
@@ -14,8 +18,13 @@ public sealed class DnsHandler(ClusterZone zone, DnsForwarder forwarder)
     private const int MaxUdpSize = 4096;
 
     /// <summary>The reply's bytes; null when the query deserves none (a response, or not even an ID).</summary>
-    public async Task<byte[]?> AnswerAsync(ReadOnlyMemory<byte> query, bool tcp, CancellationToken cancellationToken)
+    /// <param name="query">The query as it came, which is what gets forwarded.</param>
+    /// <param name="client">Where it came from: decides whether a name outside the cluster zone is forwarded.</param>
+    /// <param name="tcp">Whether it came over TCP (no size limit, and forwarded over TCP).</param>
+    /// <param name="cancellationToken">Stops a forward in flight.</param>
+    public async Task<byte[]?> AnswerAsync(ReadOnlyMemory<byte> query, IPAddress client, bool tcp, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(client);
         DnsMessage request;
         try
         {
@@ -44,6 +53,11 @@ public sealed class DnsHandler(ClusterZone zone, DnsForwarder forwarder)
         var question = request.Questions[0];
         if (!zone.Contains(question.Name))
         {
+            if (!recursion.Allows(client))
+            {
+                return DnsWriter.Write(Reply(request, DnsResponseCode.Refused));
+            }
+
             return await forwarder.ForwardAsync(query, tcp, cancellationToken).ConfigureAwait(false)
                 ?? DnsWriter.Write(Reply(request, DnsResponseCode.ServerFailure));
         }

@@ -52,15 +52,15 @@ public sealed partial class DnsServer(DnsListener listener, DnsHandler handler, 
             }
 
             var query = buffer[..received.ReceivedBytes];
-            _ = AnswerUdpAsync(query, received.RemoteEndPoint, cancellationToken);
+            _ = AnswerUdpAsync(query, (IPEndPoint)received.RemoteEndPoint, cancellationToken);
         }
     }
 
-    private async Task AnswerUdpAsync(byte[] query, EndPoint client, CancellationToken cancellationToken)
+    private async Task AnswerUdpAsync(byte[] query, IPEndPoint client, CancellationToken cancellationToken)
     {
         try
         {
-            if (await handler.AnswerAsync(query, tcp: false, cancellationToken).ConfigureAwait(false) is { } reply)
+            if (await handler.AnswerAsync(query, client.Address, tcp: false, cancellationToken).ConfigureAwait(false) is { } reply)
             {
                 await listener.Udp.SendToAsync(reply, SocketFlags.None, client, cancellationToken).ConfigureAwait(false);
             }
@@ -89,6 +89,7 @@ public sealed partial class DnsServer(DnsListener listener, DnsHandler handler, 
         try
         {
             await using var stream = new NetworkStream(connection, ownsSocket: true);
+            var client = ((IPEndPoint)connection.RemoteEndPoint!).Address;
             while (true)
             {
                 using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -98,7 +99,7 @@ public sealed partial class DnsServer(DnsListener listener, DnsHandler handler, 
                     return;
                 }
 
-                if (await handler.AnswerAsync(query, tcp: true, cancellationToken).ConfigureAwait(false) is { } reply)
+                if (await handler.AnswerAsync(query, client, tcp: true, cancellationToken).ConfigureAwait(false) is { } reply)
                 {
                     await DnsTcpFraming.WriteAsync(stream, reply, cancellationToken).ConfigureAwait(false);
                 }
