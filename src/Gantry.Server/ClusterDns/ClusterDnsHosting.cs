@@ -40,7 +40,7 @@ public static class ClusterDnsHosting
 
     /// <summary>
     /// Adds the serving loop (it owns and closes the listener), recursing for the clients <see cref="RecursionClients"/>
-    /// allows with <see cref="ServerOptions.ClusterCidr"/>; call while the informers are not yet started.
+    /// allows with <see cref="ServerOptions.ClusterCidr"/> and the Nodes' addresses; call while the informers are not yet started.
     /// </summary>
     public static void AddClusterDns(this IServiceCollection services, DnsListener listener, ServerOptions options, SharedInformers informers, TimeProvider time)
     {
@@ -50,7 +50,7 @@ public static class ClusterDnsHosting
         // The SOA serial: the server's start, as CoreDNS uses its own start until the first change.
         var zone = new ClusterZone(new InformerDnsSource(informers), options.ClusterDomain, (uint)time.GetUtcNow().ToUnixTimeSeconds());
         var forwarder = new DnsForwarder(options.DnsUpstreams ?? HostResolvers.Read(), DnsForwarder.DefaultTimeout);
-        var recursion = new RecursionClients(options.ClusterCidr, LocalNetworks.Read, time);
+        var recursion = new RecursionClients(options.ClusterCidr, LocalNetworks.Read, new NodeAddresses(informers).Contains, time);
         services.AddSingleton(provider => new DnsServer(
             listener, new DnsHandler(zone, forwarder, recursion), informers.WaitForSyncAsync, provider.GetRequiredService<ILogger<DnsServer>>()));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<DnsServer>());

@@ -4,8 +4,9 @@ namespace Gantry.Server.ClusterDns;
 
 /// <summary>
 /// Who the cluster DNS recurses for, that is forwards names outside the cluster zone: BIND's default
-/// <c>allow-recursion { localhost; localnets; }</c> plus the cluster CIDR. So loopback, the networks the host's
-/// interfaces are attached to, and every node's pods; anyone else who can reach the listener gets REFUSED instead of
+/// <c>allow-recursion { localhost; localnets; }</c> plus the cluster's own: the cluster CIDR and the nodes' addresses.
+/// So loopback, the networks the host's interfaces are attached to, every node's pods, and every node (pods' queries
+/// reach the server masqueraded as their node); anyone else who can reach the listener gets REFUSED instead of
 /// an open resolver. An IPv4-mapped IPv6 client is judged by its IPv4 address.
 /// </summary>
 /// <remarks>
@@ -16,8 +17,9 @@ namespace Gantry.Server.ClusterDns;
 /// </remarks>
 /// <param name="clusterCidr">The CIDR every node's pod CIDR is cut from (<see cref="ServerOptions.ClusterCidr"/>).</param>
 /// <param name="localNetworks">Reads the host's attached networks; <see cref="LocalNetworks.Read"/> outside tests.</param>
+/// <param name="isNodeAddress">Whether an address is a Node's (<see cref="NodeAddresses.Contains"/> outside tests).</param>
 /// <param name="time">The clock the local networks' cache runs on.</param>
-public sealed class RecursionClients(IPNetwork clusterCidr, Func<IReadOnlyList<IPNetwork>> localNetworks, TimeProvider time)
+public sealed class RecursionClients(IPNetwork clusterCidr, Func<IReadOnlyList<IPNetwork>> localNetworks, Func<IPAddress, bool> isNodeAddress, TimeProvider time)
 {
     /// <summary>How long one read of the local networks is trusted.</summary>
     public static readonly TimeSpan LocalNetworksLifetime = TimeSpan.FromSeconds(5);
@@ -33,7 +35,7 @@ public sealed class RecursionClients(IPNetwork clusterCidr, Func<IReadOnlyList<I
             client = client.MapToIPv4();
         }
 
-        if (IPAddress.IsLoopback(client) || clusterCidr.Contains(client))
+        if (IPAddress.IsLoopback(client) || clusterCidr.Contains(client) || isNodeAddress(client))
         {
             return true;
         }

@@ -15,7 +15,7 @@ public sealed class DnsServingTests
 
     /// <summary>Cluster CIDR 10.244.0.0/16, local network 192.168.1.0/24, whatever the test machine's interfaces are.</summary>
     private static RecursionClients Recursion() => new(
-        IPNetwork.Parse("10.244.0.0/16"), () => [IPNetwork.Parse("192.168.1.0/24")], new FakeTimeProvider(DateTimeOffset.UnixEpoch));
+        IPNetwork.Parse("10.244.0.0/16"), () => [IPNetwork.Parse("192.168.1.0/24")], _ => false, new FakeTimeProvider(DateTimeOffset.UnixEpoch));
 
     private static DnsHandler Handler(ClusterZone zone, DnsForwarder forwarder) => new(zone, forwarder, Recursion());
 

@@ -10,6 +10,9 @@ public sealed class RecursionClientsTests
 {
     private static readonly IPNetwork ClusterCidr = IPNetwork.Parse("10.244.0.0/16");
 
+    /// <summary>A node on a network of its own, behind a router.</summary>
+    private static readonly IPAddress NodeAddress = IPAddress.Parse("172.30.5.9");
+
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly List<IPNetwork> _localNetworks = [IPNetwork.Parse("192.168.1.0/24"), IPNetwork.Parse("fd00:1::/64")];
     private int _reads;
@@ -18,7 +21,7 @@ public sealed class RecursionClientsTests
     {
         _reads++;
         return [.. _localNetworks];
-    }, _time);
+    }, NodeAddress.Equals, _time);
 
     [Theory]
     [InlineData("127.0.0.1")]
@@ -30,6 +33,10 @@ public sealed class RecursionClientsTests
     [Fact]
     public void A_client_in_the_cluster_cidr_gets_recursion() =>
         Assert.True(Clients().Allows(IPAddress.Parse("10.244.7.3")));
+
+    [Fact]
+    public void A_node_on_another_network_gets_recursion() =>
+        Assert.True(Clients().Allows(NodeAddress));
 
     [Theory]
     [InlineData("192.168.1.50")]
