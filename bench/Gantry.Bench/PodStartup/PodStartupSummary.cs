@@ -23,7 +23,7 @@ internal static class PodStartupSummary
         }
 
         Line(text, "");
-        Line(text, $"Pod startup: create request sent → phase Running seen on a watch; {options.Pods} pods per row, each `sleep 3600`, bound by spec.nodeName; closed loop; all of a row's pods run until the row ends. CPU: gantry's own threads; the commands it ran and reaped (ip, CNI plugins, iptables, setsid); the bench; everything else, which includes the detached shims, runc and the containers as well as outside load.");
+        Line(text, $"Pod startup: create request sent → phase Running seen on a watch; {options.Pods} pods per row, each `sleep 3600`, bound by spec.nodeName; closed loop; all of a row's pods run until the row ends. CPU: gantry's own threads; the commands it ran and reaped (ip, CNI plugins, iptables, gantry-shim); the bench; everything else, which includes the detached shims, runc and the containers as well as outside load.");
         Line(text, "");
         Line(text, "| Runtime | Concurrency | Running | Errors | pods/s | p50 ms | p90 ms | p99 ms | max ms | CPU cores: gantry / its commands / bench / other | load before | teardown s |");
         Line(text, "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|");

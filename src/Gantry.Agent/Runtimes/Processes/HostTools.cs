@@ -1,14 +1,14 @@
 namespace Gantry.Agent.Runtimes.Processes;
 
 /// <summary>
-/// Absolute paths of the host programs the process runtime chains through. Resolved once, from the
-/// agent's PATH, because the chain runs with the container's environment, whose PATH is the
-/// workload's business and may not include them.
+/// Absolute paths of the host programs an exec into a process-runtime container chains through.
+/// Resolved once, from the agent's PATH, because the chain runs with the container's environment,
+/// whose PATH is the workload's business and may not include them.
 /// </summary>
-internal sealed record HostTools(string Shell, string Env, string Nsenter, string Unshare, string Mount)
+internal sealed record HostTools(string Shell, string Env, string Nsenter)
 {
     public static HostTools Resolve() =>
-        new("/bin/sh", Find("env"), Find("nsenter"), Find("unshare"), Find("mount"));
+        new("/bin/sh", Find("env"), Find("nsenter"));
 
     private static string Find(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin")

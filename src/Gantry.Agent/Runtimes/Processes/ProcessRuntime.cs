@@ -42,7 +42,7 @@ public sealed class ProcessRuntime : IContainerRuntime
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
-        _ = ProcessCommandLine.CommandOf(container);
+        var command = ProcessCommandLine.CommandOf(container);
         var began = _time.GetTimestamp();
         var handle = new ContainerHandle(ContainerIds.New(), Name, pod.Uid, pod.Name, pod.Namespace, container.Name, _time.GetUtcNow());
         var cgroupPath = Cgroups.ContainerPath(pod.Uid, handle.Id);
@@ -54,8 +54,8 @@ public sealed class ProcessRuntime : IContainerRuntime
             var cgroup = Cgroups.CreateOrUpdate(cgroupPath, container.Limits);
             ContainerLogs.Create(logPath);
             await directory.WriteCheckpointAsync(new ContainerCheckpoint(handle, cgroupPath, logPath, null), cancellationToken);
-            var argv = ProcessCommandLine.Workload(_tools, cgroup.MembershipFiles, pod.NetworkNamespacePath, ReadyFile(directory), container);
-            await Shim.LaunchAsync(directory, logPath, cgroup.OomEventsFile, container.Stdin, container.StdinOnce, argvResetsSignals: true, argv, CancellationToken.None);
+            var confinement = ProcessCommandLine.Confinement(cgroup.MembershipFiles, pod.NetworkNamespacePath, ReadyFile(directory), container);
+            await Shim.LaunchAsync(directory, logPath, cgroup.OomEventsFile, container.Stdin, container.StdinOnce, confinement, command, CancellationToken.None);
         }
         catch (Exception)
         {

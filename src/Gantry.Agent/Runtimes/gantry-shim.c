@@ -1,0 +1,344 @@
+/*
+ * gantry-shim: the parent of one container's workload, detached from the agent so that the workload
+ * outlives it. The protocol (the files it writes, its exit codes) is described in Shim.cs.
+ *
+ *   gantry-shim DIR LOG OOM STDIN [CONFINEMENT] -- ARGV...
+ *   CONFINEMENT: --confine READY NETNS WORKDIR N CGROUP-PROCS-FILE... N NAME=VALUE... N (HOST CONTAINER ro|rw)...
+ *
+ * Empty OOM, STDIN or NETNS mean none. Without a confinement ARGV runs as is (runc, for the oci
+ * runtime). With one (the process runtime) the child joins the cgroups, enters NETNS, unshares its
+ * PID, mount, IPC, UTS and cgroup namespaces and forks the PID namespace's init, which mounts /proc
+ * and the bind mounts, changes to WORKDIR, creates READY and executes ARGV with exactly the given
+ * environment, looked up on that environment's PATH. Everything happens as system calls in one
+ * program: each exec of a helper (setsid, sh, env, nsenter, unshare, mount) would cost the pod's
+ * start a few milliseconds.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* As env(1): 125 when the shim itself fails, 126 when the command cannot be run, 127 when it is not found. */
+enum { EXIT_SETUP = 125, EXIT_CANNOT_RUN = 126, EXIT_NOT_FOUND = 127 };
+
+struct confinement {
+    const char *ready;
+    const char *netns;
+    const char *workdir;
+    int cgroup_count;
+    char **cgroups;
+    char **environment; /* NULL-terminated */
+    int mount_count;
+    char **mounts; /* host, container, mode triples */
+};
+
+struct request {
+    const char *dir;
+    const char *log;
+    const char *oom;
+    const char *stdin_fifo;
+    struct confinement *confinement;
+    char **argv; /* NULL-terminated */
+};
+
+static volatile sig_atomic_t stdin_writer = -1;
+
+static void usage(void)
+{
+    fputs("usage: gantry-shim DIR LOG OOM STDIN [--confine READY NETNS WORKDIR N FILE... N NAME=VALUE... N (HOST CONTAINER ro|rw)...] -- ARGV...\n",
+          stderr);
+    exit(2);
+}
+
+static int count_at(int argc, char **argv, int i)
+{
+    if (i >= argc)
+        usage();
+    char *end;
+    long n = strtol(argv[i], &end, 10);
+    if (*argv[i] == '\0' || *end != '\0' || n < 0 || n > argc)
+        usage();
+    return (int)n;
+}
+
+static void parse(int argc, char **argv, struct request *request, struct confinement *confinement)
+{
+    if (argc < 6)
+        usage();
+    request->dir = argv[1];
+    request->log = argv[2];
+    request->oom = argv[3];
+    request->stdin_fifo = argv[4];
+    request->confinement = NULL;
+    int i = 5;
+    if (strcmp(argv[i], "--confine") == 0) {
+        if (i + 4 > argc)
+            usage();
+        confinement->ready = argv[i + 1];
+        confinement->netns = argv[i + 2];
+        confinement->workdir = argv[i + 3];
+        i += 4;
+        confinement->cgroup_count = count_at(argc, argv, i);
+        confinement->cgroups = argv + i + 1;
+        i += 1 + confinement->cgroup_count;
+        int environment_count = count_at(argc, argv, i);
+        if (i + 1 + environment_count > argc)
+            usage();
+        confinement->environment = calloc((size_t)environment_count + 1, sizeof(char *));
+        if (confinement->environment == NULL)
+            exit(1);
+        memcpy(confinement->environment, argv + i + 1, (size_t)environment_count * sizeof(char *));
+        i += 1 + environment_count;
+        confinement->mount_count = count_at(argc, argv, i);
+        confinement->mounts = argv + i + 1;
+        i += 1 + 3 * confinement->mount_count;
+        request->confinement = confinement;
+    }
+
+    if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc)
+        usage();
+    request->argv = argv + i + 1;
+}
+
+static void fail(const char *what, const char *path)
+{
+    fprintf(stderr, "gantry-shim: %s %s: %s\n", what, path, strerror(errno));
+    _exit(EXIT_SETUP);
+}
+
+static void on_usr1(int signal_number)
+{
+    (void)signal_number;
+    if (stdin_writer >= 0) {
+        close(stdin_writer);
+        stdin_writer = -1;
+    }
+}
+
+/* The agent ignores SIGPIPE and a shim may have a handler: the workload starts with every default. */
+static void reset_signals(void)
+{
+    for (int s = 1; s < NSIG; s++)
+        signal(s, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void redirect(int target, const char *path, int flags)
+{
+    int fd = open(path, flags | O_CLOEXEC, 0644);
+    if (fd < 0)
+        fail("open", path);
+    if (dup2(fd, target) < 0)
+        fail("dup2", path);
+    close(fd);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        fail("open", path);
+    size_t length = strlen(text);
+    if (write(fd, text, length) != (ssize_t)length)
+        fail("write", path);
+    close(fd);
+}
+
+static int exit_code(int status)
+{
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int wait_for(pid_t pid)
+{
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return EXIT_SETUP;
+    }
+    return exit_code(status);
+}
+
+static void execute(char **argv)
+{
+    execvp(argv[0], argv);
+    int error = errno;
+    fprintf(stderr, "gantry-shim: exec %s: %s\n", argv[0], strerror(error));
+    _exit(error == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+}
+
+/* PID 1 of the container's PID namespace: what the container sees, then the workload. */
+static void run_init(const struct confinement *c, char **argv)
+{
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        fail("mount proc on", "/proc");
+    for (int m = 0; m < c->mount_count; m++) {
+        const char *host = c->mounts[3 * m], *target = c->mounts[3 * m + 1], *mode = c->mounts[3 * m + 2];
+        if (mount(host, target, NULL, MS_BIND, NULL) < 0)
+            fail("bind mount onto", target);
+        if (strcmp(mode, "ro") == 0 && mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+            fail("remount read-only", target);
+    }
+    if (chdir(c->workdir) < 0)
+        fail("chdir", c->workdir);
+    int ready = open(c->ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (ready < 0)
+        fail("create", c->ready);
+    close(ready);
+    environ = c->environment;
+    execute(argv);
+}
+
+/* Joins the container's cgroups and namespaces, forks its init and exits as the init does. */
+static void run_confined(const struct confinement *c, char **argv)
+{
+    char pid[32];
+    snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+    for (int g = 0; g < c->cgroup_count; g++)
+        write_text(c->cgroups[g], pid);
+    if (*c->netns != '\0') {
+        int netns = open(c->netns, O_RDONLY | O_CLOEXEC);
+        if (netns < 0 || setns(netns, CLONE_NEWNET) < 0)
+            fail("enter network namespace", c->netns);
+        close(netns);
+    }
+    if (unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP) < 0)
+        fail("unshare namespaces for", argv[0]);
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        fail("make private", "/");
+    pid_t init = fork();
+    if (init < 0)
+        fail("fork init for", argv[0]);
+    if (init == 0)
+        run_init(c, argv);
+    _exit(wait_for(init));
+}
+
+static void run_child(const struct request *r)
+{
+    if (stdin_writer >= 0)
+        close(stdin_writer);
+    reset_signals();
+    redirect(STDIN_FILENO, *r->stdin_fifo != '\0' ? r->stdin_fifo : "/dev/null", O_RDONLY);
+    redirect(STDOUT_FILENO, r->log, O_WRONLY | O_CREAT | O_APPEND);
+    redirect(STDERR_FILENO, r->log, O_WRONLY | O_CREAT | O_APPEND);
+    if (r->confinement != NULL)
+        run_confined(r->confinement, r->argv);
+    execute(r->argv);
+}
+
+/* Field 22 of /proc/PID/stat: the start time in clock ticks after boot, which with the PID names one process. */
+static long long start_time(pid_t pid)
+{
+    char path[64], stat[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t length = read(fd, stat, sizeof stat - 1);
+    close(fd);
+    if (length <= 0)
+        return -1;
+    stat[length] = '\0';
+    char *field = strrchr(stat, ')');
+    if (field == NULL)
+        return -1;
+    /* The command may hold spaces and parentheses, so count from its last closing parenthesis: the 20th space after it opens field 22. */
+    for (int skipped = 0; skipped < 20; skipped++) {
+        field = strchr(field + 1, ' ');
+        if (field == NULL)
+            return -1;
+    }
+    return strtoll(field + 1, NULL, 10);
+}
+
+/* Writes DIR/NAME through DIR/NAME.tmp and a rename, so a reader never sees half a record. */
+static void publish(const char *dir, const char *name, const char *text, size_t length)
+{
+    char temporary[4096], final[4096];
+    snprintf(temporary, sizeof temporary, "%s/%s.tmp", dir, name);
+    snprintf(final, sizeof final, "%s/%s", dir, name);
+    int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || write(fd, text, length) != (ssize_t)length || close(fd) < 0 || rename(temporary, final) < 0)
+        fprintf(stderr, "gantry-shim: writing %s: %s\n", final, strerror(errno));
+}
+
+static void publish_copy(const char *dir, const char *name, const char *source)
+{
+    char text[8192];
+    int fd = open(source, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, "gantry-shim: reading %s: %s\n", source, strerror(errno));
+        return;
+    }
+    ssize_t length = read(fd, text, sizeof text);
+    close(fd);
+    if (length >= 0)
+        publish(dir, name, text, (size_t)length);
+}
+
+int main(int argc, char **argv)
+{
+    struct request request;
+    struct confinement confinement;
+    parse(argc, argv, &request, &confinement);
+
+    /* The agent waits for this process; the shim is its child, reparented to init, in a session of its own. */
+    pid_t shim = fork();
+    if (shim < 0) {
+        perror("gantry-shim: fork");
+        return 1;
+    }
+    if (shim > 0)
+        return 0;
+    setsid();
+
+    char shim_log[4096];
+    snprintf(shim_log, sizeof shim_log, "%s/shim.log", request.dir);
+    redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
+    redirect(STDOUT_FILENO, shim_log, O_WRONLY | O_CREAT | O_APPEND);
+    redirect(STDERR_FILENO, shim_log, O_WRONLY | O_CREAT | O_APPEND);
+
+    /* Holding the FIFO open for writing keeps the workload from reading end-of-file until SIGUSR1 lets go. */
+    if (*request.stdin_fifo != '\0') {
+        int writer = open(request.stdin_fifo, O_RDWR | O_CLOEXEC);
+        if (writer < 0)
+            fail("open", request.stdin_fifo);
+        stdin_writer = writer;
+        struct sigaction action = {0};
+        action.sa_handler = on_usr1;
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGUSR1, &action, NULL);
+    }
+
+    pid_t child = fork();
+    if (child < 0)
+        fail("fork", request.argv[0]);
+    if (child == 0)
+        run_child(&request);
+
+    /* Read while the child is unreaped, so its PID cannot have been reused. */
+    char started[128];
+    int length = snprintf(started, sizeof started, "%d %lld %d %lld\n", (int)getpid(), start_time(getpid()), (int)child, start_time(child));
+    publish(request.dir, "started", started, (size_t)length);
+
+    int code = wait_for(child);
+    if (*request.oom != '\0')
+        publish_copy(request.dir, "oom", request.oom);
+    char exit_text[16];
+    length = snprintf(exit_text, sizeof exit_text, "%d\n", code);
+    publish(request.dir, "exit", exit_text, (size_t)length);
+    return 0;
+}
