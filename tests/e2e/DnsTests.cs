@@ -7,7 +7,8 @@ namespace Gantry.E2E;
 /// <summary>
 /// Cluster DNS from inside a pod, with busybox's own resolver tools: a Service's name resolves to its cluster IP and
 /// reaches its pod through the proxy by its short name (the search path), a headless Service resolves to its pod's IP,
-/// and the pod's /etc/resolv.conf is the kubelet's ClusterFirst file.
+/// the cluster IP's reverse name points back at the Service, and the pod's /etc/resolv.conf is the kubelet's ClusterFirst
+/// file.
 /// </summary>
 [Collection(GantryCollection.Name)]
 [Trait(Matrix.Trait, Matrix.DefaultKubectlOnly)]
@@ -38,6 +39,9 @@ public sealed class DnsTests(GantryFixture fixture, ITestOutputHelper output) : 
         var page = await Eventually.Until(() => Run("exec", "client", "-n", ns, "--", "timeout", "5", "wget", "-qO-", "http://web"),
             r => r.Stdout.Contains("hello-from-web", StringComparison.Ordinal), Patience, "http://web to reach the pod through the service");
         Output.WriteLine(page.Stdout);
+
+        await Eventually.Until(() => Run("exec", "client", "-n", ns, "--", "nslookup", clusterIp),
+            r => r.Stdout.Contains($"web.{ns}.svc.cluster.local", StringComparison.Ordinal), Patience, "the cluster IP's PTR record to name the service");
 
         await Eventually.Until(() => Run("exec", "client", "-n", ns, "--", "nslookup", $"web-headless.{ns}.svc.cluster.local"),
             r => r.Stdout.Contains(podIp, StringComparison.Ordinal) && !r.Stdout.Contains(clusterIp, StringComparison.Ordinal),

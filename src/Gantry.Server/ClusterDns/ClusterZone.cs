@@ -11,12 +11,15 @@ namespace Gantry.Server.ClusterDns;
 /// endpoints' addresses), <c>&lt;endpoint&gt;.&lt;svc&gt;.&lt;ns&gt;.svc</c> for each endpoint (its hostname, or its
 /// address with dashes), SRV records <c>_&lt;port&gt;._&lt;proto&gt;.&lt;svc&gt;.&lt;ns&gt;.svc</c> for named ports,
 /// CNAMEs for ExternalName services and <c>&lt;a-b-c-d&gt;.&lt;ns&gt;.pod</c> (CoreDNS's <c>pods insecure</c>, the
-/// kubeadm default). Unknown names get NXDOMAIN, known names without records of the asked type NODATA, both with the
+/// kubeadm default), and PTR records for the reverse names of Services' cluster IPs and endpoint addresses. Unknown
+/// names get NXDOMAIN, known names without records of the asked type NODATA, both with the
 /// zone's SOA; every answer is authoritative with CoreDNS's TTL of 5 seconds. Pure over its source.
 /// </summary>
 public sealed class ClusterZone(IClusterDnsSource source, string domain = ClusterZone.DefaultDomain, uint serial = 1)
 {
     public const string DefaultDomain = "cluster.local";
+
+    private const string ServiceNameLabel = "kubernetes.io/service-name";
 
     /// <summary>CoreDNS's default TTL for the kubernetes plugin's records, and the SOA minimum (negative caching).</summary>
     public const uint Ttl = 5;
@@ -48,6 +51,57 @@ public sealed class ClusterZone(IClusterDnsSource source, string domain = Cluste
             "pod" => PodNames(question, labels[..^1]),
             _ => NameError(),
         };
+    }
+
+    /// <summary>
+    /// A PTR answer for the reverse name (<c>in-addr.arpa</c>, <c>ip6.arpa</c>) of a Service's cluster IP, which names
+    /// <c>&lt;svc&gt;.&lt;ns&gt;.svc</c>, or else of its ready endpoints' addresses, which name
+    /// <c>&lt;hostname or dashed address&gt;.&lt;svc&gt;.&lt;ns&gt;.svc</c>, as CoreDNS's kubernetes plugin answers. Null when no
+    /// Service has the address: the question then goes upstream, as with CoreDNS's <c>fallthrough in-addr.arpa ip6.arpa</c>.
+    /// </summary>
+    public ZoneAnswer? Reverse(DnsQuestion question)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        if (question.Type != DnsType.Ptr || ReverseAddress(question.Name) is not { } address)
+        {
+            return null;
+        }
+
+        var ip = address.ToString();
+        if (source.ServicesWithClusterIp(ip) is [var service, ..])
+        {
+            return Found([Ptr(question.Name, ServiceName(service.Name(), service.Namespace() ?? "default"))]);
+        }
+
+        var names = source.SlicesWithAddress(ip)
+            .Where(slice => slice.Labels()?.ContainsKey(ServiceNameLabel) == true)
+            .SelectMany(slice => (slice.Endpoints ?? [])
+                .Where(endpoint => endpoint.Conditions?.Ready != false && endpoint.Addresses?.Contains(ip) == true)
+                .Select(endpoint => $"{EndpointLabel(endpoint, address)}.{ServiceName(slice.Labels()[ServiceNameLabel], slice.Namespace() ?? "default")}"))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return names.Count == 0 ? null : Found([.. names.Select(name => Ptr(question.Name, name))]);
+    }
+
+    /// <summary><c>4.3.2.1.in-addr.arpa</c> → 1.2.3.4, 32 nibbles under <c>ip6.arpa</c> → an IPv6 address; null for anything else.</summary>
+    public static IPAddress? ReverseAddress(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var labels = name.TrimEnd('.').ToLowerInvariant().Split('.');
+        if (labels is [.. var octets, "in-addr", "arpa"] && octets.Length == 4 &&
+            octets.All(o => o.Length is > 0 and <= 3 && o.All(char.IsAsciiDigit) && int.Parse(o, System.Globalization.CultureInfo.InvariantCulture) <= 255))
+        {
+            return IPAddress.Parse(string.Join('.', octets.Reverse()));
+        }
+
+        if (labels is [.. var nibbles, "ip6", "arpa"] && nibbles.Length == 32 && nibbles.All(n => n.Length == 1 && char.IsAsciiHexDigit(n[0])))
+        {
+            var hex = string.Concat(nibbles.Reverse());
+            return IPAddress.Parse(string.Join(':', Enumerable.Range(0, 8).Select(i => hex.Substring(i * 4, 4))));
+        }
+
+        return null;
     }
 
     private ZoneAnswer ServiceNames(DnsQuestion question, string[] labels) => labels switch
@@ -221,7 +275,7 @@ public sealed class ClusterZone(IClusterDnsSource source, string domain = Cluste
                     continue;
                 }
 
-                var label = string.IsNullOrEmpty(endpoint.Hostname) ? ip.ToString().Replace('.', '-') : endpoint.Hostname.ToLowerInvariant();
+                var label = EndpointLabel(endpoint, ip);
                 if (!found.TryGetValue((label, ip), out var known))
                 {
                     found[(label, ip)] = known = [];
@@ -252,6 +306,12 @@ public sealed class ClusterZone(IClusterDnsSource source, string domain = Cluste
     }
 
     private string ServiceName(string service, string ns) => $"{service}.{ns}.svc.{domain}";
+
+    /// <summary>An endpoint's label: its hostname, or its address with dashes for dots (and colons).</summary>
+    private static string EndpointLabel(V1Endpoint endpoint, IPAddress address) =>
+        string.IsNullOrEmpty(endpoint.Hostname) ? address.ToString().Replace('.', '-').Replace(':', '-') : endpoint.Hostname.ToLowerInvariant();
+
+    private static DnsRecord Ptr(string name, string target) => new(name, DnsType.Ptr, DnsType.ClassIn, Ttl, new NameData(target));
 
     private static DnsRecord A(string name, IPAddress ip) => new(name, DnsType.A, DnsType.ClassIn, Ttl, new AddressData(ip));
 

@@ -3,8 +3,8 @@ using System.Net;
 namespace Gantry.Server.ClusterDns;
 
 /// <summary>
-/// Answers one query: names in the cluster zone from <see cref="ClusterZone"/> to anyone (authoritative data, as BIND
-/// answers its zones to all), everything else through the <see cref="DnsForwarder"/> for the clients
+/// Answers one query: names in the cluster zone, and the reverse names of Services' addresses, from
+/// <see cref="ClusterZone"/> to anyone (authoritative data, as BIND answers its zones to all), everything else through the <see cref="DnsForwarder"/> for the clients
 /// <see cref="RecursionClients"/> allows (loopback, the host's local networks, the cluster CIDR, the nodes) and REFUSED to the
 /// rest, so the server is no open resolver. A refusal is not logged: outsiders could flood the log. UDP replies are kept within 512 bytes, or the size the
 /// client's EDNS0 OPT record offers (at most 4096), and set TC when the answer does not fit.
@@ -51,7 +51,8 @@ public sealed class DnsHandler(ClusterZone zone, DnsForwarder forwarder, Recursi
         }
 
         var question = request.Questions[0];
-        if (!zone.Contains(question.Name))
+        var answer = zone.Contains(question.Name) ? zone.Answer(question) : question.Type == DnsType.Ptr ? zone.Reverse(question) : null;
+        if (answer is null)
         {
             if (!recursion.Allows(client))
             {
@@ -62,7 +63,6 @@ public sealed class DnsHandler(ClusterZone zone, DnsForwarder forwarder, Recursi
                 ?? DnsWriter.Write(Reply(request, DnsResponseCode.ServerFailure));
         }
 
-        var answer = zone.Answer(question);
         var response = Reply(request, answer.ResponseCode) with
         {
             Authoritative = true,

@@ -11,4 +11,10 @@ public interface IClusterDnsSource
     IReadOnlyList<V1EndpointSlice> Slices(string ns, string service);
 
     bool NamespaceExists(string ns);
+
+    /// <summary>The Services one of whose cluster IPs is <paramref name="ip"/> (in its canonical text form).</summary>
+    IReadOnlyList<V1Service> ServicesWithClusterIp(string ip);
+
+    /// <summary>The EndpointSlices of Services with an endpoint whose address is <paramref name="ip"/> (canonical text).</summary>
+    IReadOnlyList<V1EndpointSlice> SlicesWithAddress(string ip);
 }

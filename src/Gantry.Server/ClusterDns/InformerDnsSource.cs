@@ -37,6 +37,20 @@ public sealed class InformerDnsSource : IClusterDnsSource
 
     public bool NamespaceExists(string ns) => _namespaces.Get(null, ns) is not null;
 
+    // Reverse lookups walk the informers' memory: they are rare next to forward ones, and an index per address
+    // would cost every Service and slice change.
+    public IReadOnlyList<V1Service> ServicesWithClusterIp(string ip) =>
+        _services.List(s => s.Spec?.ClusterIP == ip || s.Spec?.ClusterIPs?.Contains(ip) == true);
+
+    public IReadOnlyList<V1EndpointSlice> SlicesWithAddress(string ip)
+    {
+        lock (_gate)
+        {
+            return [.. _slices.Values.SelectMany(slices => slices.Values)
+                .Where(slice => slice.Endpoints?.Any(e => e.Addresses?.Contains(ip) == true) == true)];
+        }
+    }
+
     private void OnSliceChange(V1EndpointSlice? old, V1EndpointSlice? current)
     {
         lock (_gate)

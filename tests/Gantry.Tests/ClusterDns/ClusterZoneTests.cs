@@ -145,4 +145,51 @@ public sealed class ClusterZoneTests
         Assert.False(zone.Contains("example.org"));
         Assert.False(zone.Contains("notcluster.local"));
     }
+
+    [Fact]
+    public void The_reverse_name_of_a_cluster_ip_points_at_its_service()
+    {
+        var zone = Zone(new FakeDnsSource().Add(FakeDnsSource.ClusterIp("web", "10.96.0.20", Http)));
+
+        var answer = zone.Reverse(new DnsQuestion("20.0.96.10.in-addr.arpa", DnsType.Ptr));
+
+        var record = Assert.Single(answer!.Answers);
+        Assert.Equal(DnsType.Ptr, record.Type);
+        Assert.Equal("web.default.svc.cluster.local", ((NameData)record.Data).Target);
+    }
+
+    [Fact]
+    public void The_reverse_name_of_a_ready_endpoint_names_it_under_its_service()
+    {
+        var source = new FakeDnsSource()
+            .Add(FakeDnsSource.ClusterIp("db", "None", Http))
+            .Add(FakeDnsSource.Slice("db", [FakeDnsSource.Endpoint("10.88.0.5", hostname: "db-0"), FakeDnsSource.Endpoint("10.88.0.7")]));
+
+        Assert.Equal("db-0.db.default.svc.cluster.local", Target(Zone(source).Reverse(new DnsQuestion("5.0.88.10.in-addr.arpa.", DnsType.Ptr))));
+        Assert.Equal("10-88-0-7.db.default.svc.cluster.local", Target(Zone(source).Reverse(new DnsQuestion("7.0.88.10.in-addr.arpa", DnsType.Ptr))));
+    }
+
+    [Fact]
+    public void An_address_no_service_has_is_left_to_the_upstream_resolvers()
+    {
+        var source = new FakeDnsSource()
+            .Add(FakeDnsSource.ClusterIp("db", "None", Http))
+            .Add(FakeDnsSource.Slice("db", [FakeDnsSource.Endpoint("10.88.0.9", ready: false)]));
+
+        Assert.Null(Zone(source).Reverse(new DnsQuestion("9.0.88.10.in-addr.arpa", DnsType.Ptr)));
+        Assert.Null(Zone(source).Reverse(new DnsQuestion("1.1.168.192.in-addr.arpa", DnsType.Ptr)));
+        Assert.Null(Zone(new FakeDnsSource().Add(FakeDnsSource.ClusterIp("web", "10.96.0.20", Http))).Reverse(new DnsQuestion("20.0.96.10.in-addr.arpa", DnsType.A)));
+    }
+
+    [Theory]
+    [InlineData("4.3.2.1.in-addr.arpa", "1.2.3.4")]
+    [InlineData("4.3.2.1.IN-ADDR.ARPA.", "1.2.3.4")]
+    [InlineData("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa", "fd00::1")]
+    [InlineData("3.2.1.in-addr.arpa", null)]
+    [InlineData("256.3.2.1.in-addr.arpa", null)]
+    [InlineData("web.default.svc.cluster.local", null)]
+    public void Reverse_names_spell_their_address_backwards(string name, string? address) =>
+        Assert.Equal(address, ClusterZone.ReverseAddress(name)?.ToString());
+
+    private static string? Target(ZoneAnswer? answer) => answer is null ? null : ((NameData)Assert.Single(answer.Answers).Data).Target;
 }

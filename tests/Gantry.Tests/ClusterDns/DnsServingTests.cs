@@ -39,6 +39,21 @@ public sealed class DnsServingTests
     }
 
     [Fact]
+    public async Task A_services_reverse_name_gets_an_authoritative_PTR_and_any_other_is_forwarded()
+    {
+        await using var upstream = new FakeUpstream();
+        var handler = Handler(new ClusterZone(new FakeDnsSource().Add(FakeDnsSource.ClusterIp("web", "10.96.0.20"))), new DnsForwarder([upstream.EndPoint], TimeSpan.FromSeconds(5)));
+
+        var service = DnsReader.Read((await handler.AnswerAsync(Query("20.0.96.10.in-addr.arpa", DnsType.Ptr), IPAddress.Loopback, tcp: false, CancellationToken.None))!);
+        var other = DnsReader.Read((await handler.AnswerAsync(Query("1.2.0.192.in-addr.arpa", DnsType.Ptr), IPAddress.Loopback, tcp: false, CancellationToken.None))!);
+
+        Assert.True(service.Authoritative);
+        Assert.Equal("web.default.svc.cluster.local", Assert.IsType<NameData>(Assert.Single(service.Answers).Data).Target);
+        Assert.False(other.Authoritative);
+        Assert.Equal(1, upstream.UdpQueries);
+    }
+
+    [Fact]
     public async Task Names_outside_the_cluster_zone_are_forwarded_over_the_clients_transport()
     {
         await using var upstream = new FakeUpstream();

@@ -29,6 +29,11 @@ internal sealed class FakeDnsSource : IClusterDnsSource
 
     public bool NamespaceExists(string ns) => _namespaces.Contains(ns);
 
+    public IReadOnlyList<V1Service> ServicesWithClusterIp(string ip) => [.. _services.Where(s => s.Spec?.ClusterIP == ip)];
+
+    public IReadOnlyList<V1EndpointSlice> SlicesWithAddress(string ip) =>
+        [.. _slices.Where(s => s.Endpoints?.Any(e => e.Addresses?.Contains(ip) == true) == true)];
+
     public static V1Service ClusterIp(string name, string ip, params V1ServicePort[] ports) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
