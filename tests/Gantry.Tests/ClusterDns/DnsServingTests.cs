@@ -103,18 +103,8 @@ public sealed class DnsServingTests
         await server.StartAsync(stopping.Token);
         var query = Query("many.default.svc.cluster.local", DnsType.A);
 
-        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        await udp.ConnectAsync(listener.EndPoint);
-        await udp.SendAsync(query);
-        var buffer = new byte[65535];
-        var received = await udp.ReceiveAsync(buffer).WaitAsync(TimeSpan.FromSeconds(10));
-        var overUdp = DnsReader.Read(buffer.AsMemory(0, received));
-
-        using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await tcp.ConnectAsync(listener.EndPoint);
-        await using var stream = new NetworkStream(tcp);
-        await DnsTcpFraming.WriteAsync(stream, query, CancellationToken.None);
-        var overTcp = DnsReader.Read((await DnsTcpFraming.ReadAsync(stream, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)))!);
+        var (overUdp, received) = await OverUdpAsync(listener.EndPoint, query);
+        var overTcp = await OverTcpAsync(listener.EndPoint, query);
         await server.StopAsync(CancellationToken.None);
 
         Assert.True(received <= 512);
@@ -178,23 +168,33 @@ public sealed class DnsServingTests
             _ => Task.CompletedTask, NullLogger<DnsServer>.Instance);
         await server.StartAsync(stopping.Token);
 
-        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        await udp.ConnectAsync(listener.EndPoint);
-        await udp.SendAsync(Query("example.org", DnsType.A, 7));
-        var buffer = new byte[65535];
-        var received = await udp.ReceiveAsync(buffer).WaitAsync(TimeSpan.FromSeconds(10));
-        var overUdp = DnsReader.Read(buffer.AsMemory(0, received));
-
-        using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await tcp.ConnectAsync(listener.EndPoint);
-        await using var stream = new NetworkStream(tcp);
-        await DnsTcpFraming.WriteAsync(stream, Query("example.org", DnsType.A, 8), CancellationToken.None);
-        var overTcp = DnsReader.Read((await DnsTcpFraming.ReadAsync(stream, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)))!);
+        var (overUdp, _) = await OverUdpAsync(listener.EndPoint, Query("example.org", DnsType.A, 7));
+        var overTcp = await OverTcpAsync(listener.EndPoint, Query("example.org", DnsType.A, 8));
         await server.StopAsync(CancellationToken.None);
 
         Assert.Equal(DnsResponseCode.NoError, overUdp.ResponseCode);
         Assert.Equal(DnsResponseCode.NoError, overTcp.ResponseCode);
         Assert.Equal(1, upstream.UdpQueries);
         Assert.Equal(1, upstream.TcpQueries);
+    }
+
+    /// <summary>Sends the query in one datagram; the reply and its size on the wire.</summary>
+    private static async Task<(DnsMessage Reply, int Size)> OverUdpAsync(IPEndPoint server, byte[] query)
+    {
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        await udp.ConnectAsync(server);
+        await udp.SendAsync(query);
+        var buffer = new byte[65535];
+        var received = await udp.ReceiveAsync(buffer).WaitAsync(TimeSpan.FromSeconds(10));
+        return (DnsReader.Read(buffer.AsMemory(0, received)), received);
+    }
+
+    private static async Task<DnsMessage> OverTcpAsync(IPEndPoint server, byte[] query)
+    {
+        using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await tcp.ConnectAsync(server);
+        await using var stream = new NetworkStream(tcp);
+        await DnsTcpFraming.WriteAsync(stream, query, CancellationToken.None);
+        return DnsReader.Read((await DnsTcpFraming.ReadAsync(stream, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)))!);
     }
 }
