@@ -8,8 +8,10 @@
  * Empty OOM, STDIN or NETNS mean none. Without a confinement ARGV runs as is (runc, for the oci
  * runtime). With one (the process runtime) the child joins the cgroups, enters NETNS, unshares its
  * PID, mount, IPC, UTS and cgroup namespaces and forks the PID namespace's init, which mounts /proc
- * and the bind mounts, changes to WORKDIR, creates READY and executes ARGV with exactly the given
- * environment, looked up on that environment's PATH. Everything happens as system calls in one
+ * and the bind mounts, changes to WORKDIR (after the mounts, so a working directory inside a mounted
+ * volume is the volume's), creates READY and executes ARGV with exactly the given environment,
+ * looked up on that environment's PATH. A read-only bind mount is remounted with MS_RDONLY alone,
+ * as util-linux's `mount -o bind,ro` does. Everything happens as system calls in one
  * program: each exec of a helper (setsid, sh, env, nsenter, unshare, mount) would cost the pod's
  * start a few milliseconds.
  */
@@ -119,10 +121,12 @@ static void fail(const char *what, const char *path)
 static void on_usr1(int signal_number)
 {
     (void)signal_number;
+    int saved = errno;
     if (stdin_writer >= 0) {
         close(stdin_writer);
         stdin_writer = -1;
     }
+    errno = saved;
 }
 
 /* The agent ignores SIGPIPE and a shim may have a handler: the workload starts with every default. */
@@ -271,8 +275,20 @@ static void publish(const char *dir, const char *name, const char *text, size_t 
     snprintf(temporary, sizeof temporary, "%s/%s.tmp", dir, name);
     snprintf(final, sizeof final, "%s/%s", dir, name);
     int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || write(fd, text, length) != (ssize_t)length || close(fd) < 0 || rename(temporary, final) < 0)
-        fprintf(stderr, "gantry-shim: writing %s: %s\n", final, strerror(errno));
+    if (fd < 0) {
+        fprintf(stderr, "gantry-shim: creating %s: %s\n", temporary, strerror(errno));
+        return;
+    }
+    int written = write(fd, text, length) == (ssize_t)length;
+    int error = errno;
+    if (close(fd) < 0 && written) {
+        written = 0;
+        error = errno;
+    }
+    if (!written || rename(temporary, final) < 0) {
+        fprintf(stderr, "gantry-shim: writing %s: %s\n", final, strerror(written ? errno : error));
+        unlink(temporary);
+    }
 }
 
 static void publish_copy(const char *dir, const char *name, const char *source)

@@ -13,6 +13,8 @@ namespace Gantry.Server.Api;
 /// InternalIP and <c>daemonEndpoints.kubeletEndpoint.port</c>. The agent's self-signed certificate
 /// is pinned by the fingerprint the agent published on its Node; the proxy authenticates itself
 /// with the token the agent joined with: the bootstrap token its Node names, or else the admin token.
+/// Sending the admin token to an address a Node publishes is safe because only the admin can write a Node
+/// without that stamp: a join token's Nodes always carry its own (<see cref="Security.NodeRestriction"/>).
 /// </summary>
 public sealed class NodeProxy(ObjectRegistry registry, string adminToken, BootstrapTokenAuthenticator bootstrapTokens)
 {

@@ -1,6 +1,7 @@
 using Gantry.Core.Resources;
 using Gantry.Core.Selectors;
 using Gantry.Server.Registry;
+using Gantry.Server.Security;
 using Gantry.Server.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -19,7 +20,7 @@ public static class QueryOptions
             "Ignore" => FieldValidation.Ignore,
             var other => throw ApiException.BadRequest($"fieldValidation parameter unsupported: {other}"),
         };
-        return new WriteOptions(IsDryRun(context), NullIfEmpty(query["fieldManager"].ToString()), validation);
+        return new WriteOptions(IsDryRun(context), NullIfEmpty(query["fieldManager"].ToString()), validation) { User = RequestUser.Of(context) };
     }
 
     public static bool IsDryRun(HttpContext context) => context.Request.Query["dryRun"].ToString() switch

@@ -89,10 +89,21 @@ public sealed class ClusterZone(IClusterDnsSource source, string domain = Cluste
     {
         ArgumentNullException.ThrowIfNull(name);
         var labels = name.TrimEnd('.').ToLowerInvariant().Split('.');
-        if (labels is [.. var octets, "in-addr", "arpa"] && octets.Length == 4 &&
-            octets.All(o => o.Length is > 0 and <= 3 && o.All(char.IsAsciiDigit) && int.Parse(o, System.Globalization.CultureInfo.InvariantCulture) <= 255))
+        if (labels is [.. var octets, "in-addr", "arpa"] && octets.Length == 4)
         {
-            return IPAddress.Parse(string.Join('.', octets.Reverse()));
+            // Byte by byte: IPAddress.Parse would read a leading zero as octal (or throw on "09").
+            var bytes = new byte[4];
+            for (var i = 0; i < 4; i++)
+            {
+                var octet = octets[3 - i];
+                if (octet.Length is 0 or > 3 || (octet.Length > 1 && octet[0] == '0') || !octet.All(char.IsAsciiDigit) ||
+                    !byte.TryParse(octet, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out bytes[i]))
+                {
+                    return null;
+                }
+            }
+
+            return new IPAddress(bytes);
         }
 
         if (labels is [.. var nibbles, "ip6", "arpa"] && nibbles.Length == 32 && nibbles.All(n => n.Length == 1 && char.IsAsciiHexDigit(n[0])))

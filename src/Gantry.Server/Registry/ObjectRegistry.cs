@@ -6,6 +6,7 @@ using Gantry.Core.Patching;
 using Gantry.Core.Resources;
 using Gantry.Core.Validation;
 using Gantry.Server.Api;
+using Gantry.Server.Security;
 using Gantry.Server.Storage;
 using k8s.Models;
 
@@ -36,6 +37,7 @@ public sealed class ObjectRegistry(
     public async Task<JsonObject> CreateAsync(ResourceType type, string? ns, JsonObject input, WriteOptions options, CancellationToken cancellationToken)
     {
         var obj = PrepareIdentity(type, ns, input);
+        NodeRestriction.Admit(type, obj, null, options);
         var metadata = ObjectMetadata.Of(obj);
         if (metadata["name"] is null && metadata["generateName"] is JsonValue generate)
         {
@@ -266,6 +268,7 @@ public sealed class ObjectRegistry(
             metadata["managedFields"] = managed.DeepClone();
         }
 
+        NodeRestriction.Admit(type, next, currentObj, options);
         var rules = rulesFor(type);
         var typed = ObjectDecoder.Decode(type, next, options.FieldValidation, options.Warnings);
         var oldTyped = ObjectDecoder.Decode(type, WithoutResourceVersion(currentObj), FieldValidation.Ignore, []);

@@ -1,9 +1,14 @@
+using Gantry.Server.Security;
+
 namespace Gantry.Server.Registry;
 
-/// <summary>The query parameters every write carries: dryRun, fieldManager, fieldValidation.</summary>
+/// <summary>The query parameters every write carries: dryRun, fieldManager, fieldValidation; and who writes.</summary>
 public sealed record WriteOptions(bool DryRun = false, string? FieldManager = null, FieldValidation FieldValidation = FieldValidation.Strict)
 {
     public static WriteOptions Default { get; } = new();
+
+    /// <summary>The API request's user, for admission that depends on it (<see cref="NodeRestriction"/>); null in process.</summary>
+    public RequestUser? User { get; init; }
 
     /// <summary>Warnings for the response's <c>Warning</c> headers (unknown fields under Warn).</summary>
     public List<string> Warnings { get; } = [];

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
 using Gantry.Server.Storage;
 
@@ -6,10 +7,11 @@ namespace Gantry.Server.Security;
 
 /// <summary>
 /// What <c>system:nodes</c> may do: the rules of Kubernetes' <c>system:node</c> and <c>system:node-proxier</c>
-/// ClusterRoles that a Gantry agent uses, and no more. A node reads the objects it runs pods from, writes Nodes,
-/// node leases, pod status and events, and deletes the pods it has stopped; it cannot create workloads, read
-/// Secrets at large or change anything else. Like the node authorizer, it may get a ConfigMap or Secret only
-/// when a pod bound to a node names it (the token does not say which node, so any bound pod counts).
+/// ClusterRoles that a Gantry agent uses, and no more, scoped as the node authorizer scopes them. A node user reads
+/// Nodes, pods, Services and endpoint slices; it creates Nodes (stamped with its token by
+/// <see cref="NodeRestriction"/>) and events; it writes only the Nodes, node leases, pod status and pods (to delete
+/// the ones its agent stopped) that belong to Nodes stamped with its own token; and it gets a ConfigMap or Secret
+/// only when a pod bound to such a Node names it. Anything else, creating workloads included, is refused.
 /// </summary>
 public sealed class NodeRole(WatchCache cache)
 {
@@ -22,36 +24,81 @@ public sealed class NodeRole(WatchCache cache)
 
     private static readonly string[] Read = ["get", "list", "watch"];
 
+    private static readonly string[] Write = ["update", "patch", "delete"];
+
+    private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
+
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
 
-    private static readonly IReadOnlyList<PolicyRule> Rules =
+    /// <summary>Allowed whatever object they name.</summary>
+    private static readonly IReadOnlyList<PolicyRule> Unscoped =
     [
         new(Read, [""], ["nodes", "pods", "services", "endpoints"]),
         new(Read, ["discovery.k8s.io"], ["endpointslices"]),
         new(Read, ["node.k8s.io"], ["runtimeclasses"]),
-        new(["create", "update", "patch"], [""], ["nodes"]),
-        new(["get", "update", "patch"], [""], ["nodes/status", "pods/status"]),
-        new(["delete"], [""], ["pods"]),
-        new(["get", "list", "watch", "create", "update", "patch", "delete"], ["coordination.k8s.io"], ["leases"]) { Namespace = NodeLeaseNamespace },
+        new(["create"], [""], ["nodes"]),
+        new(["get", "list", "watch", "create"], ["coordination.k8s.io"], ["leases"]) { Namespace = NodeLeaseNamespace },
         new(["create", "update", "patch"], ["", "events.k8s.io"], ["events"]),
         new(["get"], [""], ["configmaps"]) { Namespace = NetworkConfigMapNamespace, Names = [NetworkConfigMapName] },
     ];
 
-    public bool Allows(RequestAttributes request)
+    private static readonly PolicyRule NodeWrites = new(["update", "patch"], [""], ["nodes"]);
+
+    private static readonly PolicyRule NodeStatus = new(["get", "update", "patch"], [""], ["nodes/status"]);
+
+    private static readonly PolicyRule LeaseWrites = new(Write, ["coordination.k8s.io"], ["leases"]) { Namespace = NodeLeaseNamespace };
+
+    private static readonly PolicyRule PodStatus = new(["get", "update", "patch"], [""], ["pods/status"]);
+
+    private static readonly PolicyRule PodDelete = new(["delete"], [""], ["pods"]);
+
+    public bool Allows(RequestUser user, RequestAttributes request)
     {
+        ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(request);
-        if (Rules.Any(rule => rule.Allows(request)))
+        if (Unscoped.Any(rule => rule.Allows(request)))
         {
             return true;
         }
 
-        return request is { Verb: "get", Group: "", Subresource: null, Namespace: { } ns, Name: { } name } &&
-            request.Resource is "configmaps" or "secrets" && IsNamedByBoundPod(request.Resource, ns, name);
+        if (request.Name is not { } name || user.TokenId is not { } token)
+        {
+            return false;
+        }
+
+        // A node lease is named after its Node.
+        if (NodeWrites.Allows(request) || NodeStatus.Allows(request) || LeaseWrites.Allows(request))
+        {
+            return IsOwnNodeOrMissing(name, token);
+        }
+
+        if (PodStatus.Allows(request) || PodDelete.Allows(request))
+        {
+            return cache.Get(Pods.Key(request.Namespace, name)) is not { } pod || IsOnOwnNode(pod, token);
+        }
+
+        return request is { Verb: "get", Group: "", Subresource: null, Namespace: { } ns } &&
+            request.Resource is "configmaps" or "secrets" && IsNamedByOwnPod(request.Resource, ns, name, token);
     }
 
-    private bool IsNamedByBoundPod(string resource, string ns, string name)
+    /// <summary>A missing object is let through, so the agent gets the apiserver's 404 rather than a 403 that hides it.</summary>
+    private bool IsOwnNodeOrMissing(string node, string token) =>
+        cache.Get(Nodes.Key(null, node)) is not { } cached || NodeRestriction.StampOf(JsonNode.Parse(cached.Json)) == token;
+
+    private bool IsOnOwnNode(CachedObject pod, string token) =>
+        pod.Fields.GetValueOrDefault("spec.nodeName") is { Length: > 0 } node && cache.Get(Nodes.Key(null, node)) is { } cached &&
+        NodeRestriction.StampOf(JsonNode.Parse(cached.Json)) == token;
+
+    private bool IsNamedByOwnPod(string resource, string ns, string name, string token)
     {
-        var (pods, _, _) = cache.List(Pods.KeyPrefix, new WatchFilter(Pods.NamespacePrefix(ns), IsBound));
+        // Many pods share a node: read each node's stamp once.
+        var own = new Dictionary<string, bool>(StringComparer.Ordinal);
+        bool OnOwnNode(CachedObject pod) =>
+            pod.Fields.GetValueOrDefault("spec.nodeName") is { Length: > 0 } node &&
+            (own.TryGetValue(node, out var mine) ? mine : own[node] = cache.Get(Nodes.Key(null, node)) is { } cached &&
+                NodeRestriction.StampOf(JsonNode.Parse(cached.Json)) == token);
+
+        var (pods, _, _) = cache.List(Pods.KeyPrefix, new WatchFilter(Pods.NamespacePrefix(ns), OnOwnNode));
         foreach (var pod in pods)
         {
             using var document = JsonDocument.Parse(pod.Json);
@@ -64,6 +111,4 @@ public sealed class NodeRole(WatchCache cache)
 
         return false;
     }
-
-    private static bool IsBound(CachedObject pod) => pod.Fields.GetValueOrDefault("spec.nodeName") is { Length: > 0 };
 }

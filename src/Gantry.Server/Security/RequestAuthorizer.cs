@@ -47,7 +47,7 @@ public sealed class RequestAuthorizer(NodeRole nodes)
         ArgumentNullException.ThrowIfNull(user);
         return user.IsIn(RequestUser.Masters) ||
             ClusterInfoRead.Allows(request) ||
-            (user.IsIn(RequestUser.Nodes) && nodes.Allows(request));
+            (user.IsIn(RequestUser.Nodes) && nodes.Allows(user, request));
     }
 
     /// <summary>The apiserver's <c>forbiddenMessage</c>.</summary>

@@ -8,7 +8,8 @@ namespace Gantry.Server.Security;
 /// because Gantry's agents keep the token they joined with where a kubelet would trade it for a node certificate,
 /// in <c>system:nodes</c> too. The one anonymous read (cluster-info) is <c>system:anonymous</c>.
 /// </summary>
-public sealed record RequestUser(string Name, IReadOnlyList<string> Groups)
+/// <param name="TokenId">The id of the bootstrap token the user authenticated with; null for other users.</param>
+public sealed record RequestUser(string Name, IReadOnlyList<string> Groups, string? TokenId = null)
 {
     public const string Masters = "system:masters";
 
@@ -24,7 +25,7 @@ public sealed record RequestUser(string Name, IReadOnlyList<string> Groups)
 
     public static readonly RequestUser Anonymous = new("system:anonymous", [Unauthenticated]);
 
-    public static RequestUser BootstrapToken(string id) => new("system:bootstrap:" + id, [Bootstrappers, Nodes, Authenticated]);
+    public static RequestUser BootstrapToken(string id) => new("system:bootstrap:" + id, [Bootstrappers, Nodes, Authenticated], id);
 
     public bool IsIn(string group) => Groups.Contains(group, StringComparer.Ordinal);
 

@@ -11,6 +11,7 @@ using Gantry.Core.Security;
 using Gantry.Server;
 using Gantry.Server.Security;
 using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
@@ -132,7 +133,7 @@ public sealed class JoinTokenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_join_token_is_refused_what_a_node_does_not_need_with_the_apiservers_403()
+    public async Task A_join_token_is_refused_what_a_node_does_not_need_and_other_nodes_with_the_apiservers_403()
     {
         var ct = _deadline.Token;
         var token = await CreateTokenAsync(TimeSpan.FromHours(1), ct);
@@ -162,6 +163,15 @@ public sealed class JoinTokenTests : IAsyncLifetime
         create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.ToString());
         using var created = await http.SendAsync(create, ct);
         Assert.Equal(HttpStatusCode.Forbidden, created.StatusCode);
+
+        await _admin.CoreV1.CreateNodeAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "admins-node" } }, cancellationToken: ct);
+        using var hijack = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/nodes/admins-node")
+        {
+            Content = new StringContent("""{"metadata":{"annotations":{"gantry.io/agent-certificate-sha256":"00"}}}""", Encoding.UTF8, "application/merge-patch+json"),
+        };
+        hijack.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.ToString());
+        using var hijacked = await http.SendAsync(hijack, ct);
+        Assert.Equal(HttpStatusCode.Forbidden, hijacked.StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, "/api/v1/pods", token.ToString(), ct)).Status);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, "/apis/apps/v1", token.ToString(), ct)).Status);

@@ -187,6 +187,8 @@ public sealed class ClusterZoneTests
     [InlineData("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa", "fd00::1")]
     [InlineData("3.2.1.in-addr.arpa", null)]
     [InlineData("256.3.2.1.in-addr.arpa", null)]
+    [InlineData("09.0.96.10.in-addr.arpa", null)]
+    [InlineData("010.0.96.10.in-addr.arpa", null)]
     [InlineData("web.default.svc.cluster.local", null)]
     public void Reverse_names_spell_their_address_backwards(string name, string? address) =>
         Assert.Equal(address, ClusterZone.ReverseAddress(name)?.ToString());

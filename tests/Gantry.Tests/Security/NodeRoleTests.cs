@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Gantry.Core.Resources;
+using Gantry.Server.Api;
 using Gantry.Server.Security;
 using Gantry.Tests.Registry;
 using Xunit;
@@ -10,6 +12,8 @@ public sealed class NodeRoleTests : IAsyncLifetime
 {
     private static readonly RequestUser Node = RequestUser.BootstrapToken("abcdef");
 
+    private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
+
     private RegistryTestContext _context = null!;
     private RequestAuthorizer _authorizer = null!;
 
@@ -17,6 +21,9 @@ public sealed class NodeRoleTests : IAsyncLifetime
     {
         _context = await RegistryTestContext.StartAsync();
         _authorizer = new RequestAuthorizer(new NodeRole(_context.Cache));
+        await _context.CreateAsync(Nodes, NodeStamped("n1", "abcdef"));
+        await _context.CreateAsync(Nodes, NodeStamped("other", "zzzzzz"));
+        await _context.CreateAsync(Nodes, NodeStamped("admins", null));
     }
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
@@ -36,11 +43,10 @@ public sealed class NodeRoleTests : IAsyncLifetime
     [Theory]
     [InlineData("create", "", "nodes", null, null)]
     [InlineData("patch", "", "nodes", null, "n1")]
+    [InlineData("patch", "", "nodes", null, "not-registered-yet")]
     [InlineData("update", "", "nodes", "status", "n1")]
-    [InlineData("patch", "", "pods", "status", "web")]
-    [InlineData("delete", "", "pods", null, "web")]
     [InlineData("create", "", "events", null, null)]
-    public void A_node_may_write_nodes_pod_status_and_events_and_delete_the_pods_it_stopped(string verb, string group, string resource, string? subresource, string? name)
+    public void A_node_may_write_its_own_nodes_and_events(string verb, string group, string resource, string? subresource, string? name)
     {
         var ns = resource is "nodes" ? null : "default";
         Assert.True(Allows(verb, group, resource, subresource, ns, name));
@@ -69,6 +75,30 @@ public sealed class NodeRoleTests : IAsyncLifetime
         Assert.False(Allows("delete", "", "nodes", null, null, "n1"));
     }
 
+    [Theory]
+    [InlineData("other")]
+    [InlineData("admins")]
+    public void A_node_may_not_write_a_node_another_token_or_the_admin_registered(string node)
+    {
+        Assert.False(Allows("patch", "", "nodes", null, null, node));
+        Assert.False(Allows("update", "", "nodes", "status", null, node));
+        Assert.False(Allows("update", "coordination.k8s.io", "leases", null, NodeRole.NodeLeaseNamespace, node));
+    }
+
+    [Fact]
+    public async Task A_node_may_write_the_status_of_and_delete_only_pods_bound_to_its_own_nodes()
+    {
+        await _context.CreateAsync(RegistryTestContext.Pods, RegistryTestContext.Pod("mine", nodeName: "n1"));
+        await _context.CreateAsync(RegistryTestContext.Pods, RegistryTestContext.Pod("theirs", nodeName: "other"));
+        await _context.CreateAsync(RegistryTestContext.Pods, RegistryTestContext.Pod("pending"));
+
+        Assert.True(Allows("patch", "", "pods", "status", "default", "mine"));
+        Assert.True(Allows("delete", "", "pods", null, "default", "mine"));
+        Assert.False(Allows("patch", "", "pods", "status", "default", "theirs"));
+        Assert.False(Allows("delete", "", "pods", null, "default", "theirs"));
+        Assert.False(Allows("delete", "", "pods", null, "default", "pending"));
+    }
+
     [Fact]
     public void A_node_may_keep_leases_in_kube_node_lease_only()
     {
@@ -84,13 +114,15 @@ public sealed class NodeRoleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_node_may_get_a_secret_and_a_config_map_that_a_bound_pod_names()
+    public async Task A_node_may_get_a_secret_and_a_config_map_that_a_pod_on_its_own_node_names()
     {
         await _context.CreateAsync(RegistryTestContext.Pods, PodNaming("web", nodeName: "n1", secret: "db-password", configMap: "settings"));
+        await _context.CreateAsync(RegistryTestContext.Pods, PodNaming("elsewhere", nodeName: "other", secret: "their-password", configMap: "their-settings"));
 
         Assert.True(Allows("get", "", "secrets", null, "default", "db-password"));
         Assert.True(Allows("get", "", "configmaps", null, "default", "settings"));
-        Assert.False(Allows("get", "", "secrets", null, "default", "other"));
+        Assert.False(Allows("get", "", "secrets", null, "default", "their-password"));
+        Assert.False(Allows("get", "", "configmaps", null, "default", "their-settings"));
         Assert.False(Allows("get", "", "secrets", null, "kube-system", "db-password"));
     }
 
@@ -112,6 +144,17 @@ public sealed class NodeRoleTests : IAsyncLifetime
 
     private bool Allows(string verb, string group, string resource, string? subresource, string? ns, string? name) =>
         _authorizer.Allows(Node, new RequestAttributes(verb, group, resource, subresource, ns, name));
+
+    private static JsonObject NodeStamped(string name, string? token)
+    {
+        var metadata = new JsonObject { ["name"] = name };
+        if (token is not null)
+        {
+            metadata["annotations"] = new JsonObject { [NodeProxy.TokenIdAnnotation] = token };
+        }
+
+        return new JsonObject { ["metadata"] = metadata };
+    }
 
     private static JsonObject PodNaming(string name, string? nodeName, string secret, string configMap)
     {

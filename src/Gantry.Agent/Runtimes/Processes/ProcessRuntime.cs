@@ -105,8 +105,8 @@ public sealed class ProcessRuntime : IContainerRuntime
 
         if (gracePeriod > TimeSpan.Zero && directory.ReadStarted() is { } started && ProcStat.IsAlive(started.ChildPid, started.ChildStartTime))
         {
-            // The namespace's init, not the shell waiting for it: that shell has no handler and
-            // would die at once, recording an exit while the workload still cleans up.
+            // The namespace's init, not the shim's child waiting for it: that process has no handler
+            // and would die at once, recording an exit while the workload still cleans up.
             ProcessSignals.Send(NamespaceInit(started.ChildPid) ?? started.ChildPid, ProcessSignals.SigTerm);
             if (await WaitForExitRecordAsync(directory, gracePeriod, cancellationToken))
             {
@@ -116,7 +116,7 @@ public sealed class ProcessRuntime : IContainerRuntime
         }
 
         // SIGKILL to the init first: the kernel then kills the rest of its PID namespace, and the
-        // shell above it reaps it and exits 137. Killing that shell at the same moment would orphan
+        // shim's child above it reaps it and exits 137. Killing that child at the same moment would orphan
         // the init to the host's init, to be reaped whenever that gets round to it.
         if (directory.ReadStarted() is { } running && ProcStat.IsAlive(running.ChildPid, running.ChildStartTime) &&
             NamespaceInit(running.ChildPid) is { } init)

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Gantry.Core.Resources;
+using Gantry.Server.Api;
+using Gantry.Server.Registry;
+using Gantry.Server.Security;
+using Gantry.Tests.Registry;
+using Xunit;
+
+namespace Gantry.Tests.Security;
+
+/// <summary>A join token's Nodes carry its id, which it can neither leave out nor change.</summary>
+public sealed class NodeRestrictionTests : IAsyncLifetime
+{
+    private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
+
+    private static readonly WriteOptions AsNode = new() { User = RequestUser.BootstrapToken("abcdef") };
+
+    private RegistryTestContext _context = null!;
+
+    public async Task InitializeAsync() => _context = await RegistryTestContext.StartAsync();
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    [Fact]
+    public async Task A_node_a_join_token_creates_is_stamped_with_the_tokens_id_whatever_it_said()
+    {
+        var created = await _context.CreateAsync(Nodes, Node("n1", stamp: "zzzzzz"), AsNode);
+
+        Assert.Equal("abcdef", NodeRestriction.StampOf(created));
+    }
+
+    [Fact]
+    public async Task A_node_the_admin_creates_keeps_what_it_said()
+    {
+        var created = await _context.CreateAsync(Nodes, Node("n1", stamp: null), new WriteOptions { User = RequestUser.Admin });
+
+        Assert.Null(NodeRestriction.StampOf(created));
+    }
+
+    [Fact]
+    public async Task A_join_token_may_not_change_or_remove_its_stamp()
+    {
+        await _context.CreateAsync(Nodes, Node("n1", stamp: null), AsNode);
+
+        var changed = await Assert.ThrowsAsync<ApiException>(() => _context.MutateAsync(Nodes, "n1", node => Stamped(node, "zzzzzz"), AsNode));
+        var removed = await Assert.ThrowsAsync<ApiException>(() => _context.MutateAsync(Nodes, "n1", node => Stamped(node, null), AsNode));
+
+        Assert.Equal(403, changed.Code);
+        Assert.Equal(403, removed.Code);
+        Assert.Equal("abcdef", NodeRestriction.StampOf(_context.Get(Nodes, "n1")));
+    }
+
+    [Fact]
+    public async Task A_join_token_may_update_its_own_node()
+    {
+        await _context.CreateAsync(Nodes, Node("n1", stamp: null), AsNode);
+
+        var updated = await _context.MutateAsync(Nodes, "n1", node =>
+        {
+            node["metadata"]!["labels"] = new JsonObject { ["zone"] = "a" };
+            return node;
+        }, AsNode);
+
+        Assert.Equal("a", (string?)updated["metadata"]!["labels"]!["zone"]);
+    }
+
+    private static JsonObject Node(string name, string? stamp) => Stamped(new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } }, stamp);
+
+    private static JsonObject Stamped(JsonObject node, string? stamp)
+    {
+        var metadata = node["metadata"]!.AsObject();
+        var annotations = metadata["annotations"] as JsonObject ?? [];
+        if (stamp is null)
+        {
+            annotations.Remove(NodeProxy.TokenIdAnnotation);
+        }
+        else
+        {
+            annotations[NodeProxy.TokenIdAnnotation] = stamp;
+        }
+
+        metadata["annotations"] = annotations;
+        return node;
+    }
+}
