@@ -59,7 +59,7 @@ public sealed class NodeAgent : IAsyncDisposable
             var hostIp = (options.NodeIp ?? NodeFacts.InternalAddress())?.ToString();
             var pods = new PodSyncLoop(client, options.NodeName, runtimes, network, sandboxes, new ContainerSpecs(client, Path.Combine(state, AgentLayout.Volumes)),
                 hostIp, loggerFactory, time);
-            var server = await AgentServer.StartAsync(IPAddress.Any, options.Port, options.Token, pods, loggerFactory, cancellationToken)
+            var server = await AgentServer.StartAsync(IPAddress.Any, options.Port, options.CaPem, pods, loggerFactory, cancellationToken)
                 .ConfigureAwait(false);
             var heartbeat = new NodeHeartbeat(client, options, new AgentEndpoint(server.Port, server.CertificateSha256),
                 loggerFactory.CreateLogger<NodeHeartbeat>(), time);

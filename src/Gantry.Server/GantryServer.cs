@@ -87,7 +87,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<CollectionWriter>();
         builder.Services.AddSingleton<PatchHandler>();
         var bootstrapTokens = new BootstrapTokenAuthenticator(cache, time);
-        builder.Services.AddSingleton(new NodeProxy(registry, credentials.AdminToken, bootstrapTokens));
+        builder.Services.AddSingleton(new NodeProxy(registry, credentials.AgentClientCertificate));
         builder.Services.AddSingleton<ResourceHandler>();
         builder.Services.AddSingleton<ExplainEndpoint>();
         builder.Services.AddSingleton<NodeRole>();

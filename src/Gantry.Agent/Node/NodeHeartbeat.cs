@@ -20,10 +20,10 @@ public sealed class NodeHeartbeat(IKubernetes client, AgentOptions options, Agen
     public const string CertificateAnnotation = "gantry.io/agent-certificate-sha256";
 
     /// <summary>
-    /// The Node annotation naming the bootstrap token the agent joined with (its id only): the API server
-    /// presents that token when it calls the agent, since the agent knows no other.
+    /// The Node annotation naming the bootstrap token the agent joined with (its id only). The server stamps
+    /// it on Nodes a join token creates and lets no other token write them (NodeRestriction).
     /// </summary>
-    public const string TokenIdAnnotation = "gantry.io/agent-bootstrap-token-id";
+    public const string TokenIdAnnotation = AgentClientIdentity.TokenIdAnnotation;
     private const int LeaseDurationSeconds = 40;
     private static readonly TimeSpan LeaseRenewInterval = TimeSpan.FromSeconds(10);
     private const int LeaseRenewalsPerStatusUpdate = 4;
@@ -108,7 +108,7 @@ public sealed class NodeHeartbeat(IKubernetes client, AgentOptions options, Agen
             .ConfigureAwait(false);
     }
 
-    /// <summary>What the API server needs to call this agent: the certificate to pin and, after a join, the token to present.</summary>
+    /// <summary>The certificate the API server pins when it calls this agent and, after a join, the token's id.</summary>
     private Dictionary<string, string> Annotations()
     {
         var annotations = new Dictionary<string, string>(StringComparer.Ordinal) { [CertificateAnnotation] = endpoint.CertificateSha256 };

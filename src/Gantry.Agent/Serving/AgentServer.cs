@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Gantry.Agent.Pods;
 using Gantry.Agent.Runtimes;
 using Gantry.Agent.Streaming;
@@ -10,13 +9,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 
 namespace Gantry.Agent.Serving;
 
 /// <summary>
 /// The agent's HTTPS endpoint, where the kubelet has its own: the API server comes here for
-/// container logs (and the streaming verbs). Callers present the agent's bearer token.
+/// container logs (and the streaming verbs). Only the API server gets in: TLS requires its client
+/// certificate (<see cref="ApiServerClientCertificate"/>).
 /// </summary>
 public sealed class AgentServer : IAsyncDisposable
 {
@@ -35,8 +36,9 @@ public sealed class AgentServer : IAsyncDisposable
     public string CertificateSha256 { get; }
 
     public static async Task<AgentServer> StartAsync(
-        IPAddress address, int port, string token, PodSyncLoop pods, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        IPAddress address, int port, string caPem, PodSyncLoop pods, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
+        var caller = new ApiServerClientCertificate(caPem);
         var certificate = SelfSignedCertificate();
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
         // The binary's own folder as content root: the default (the working directory) would have
@@ -46,19 +48,17 @@ public sealed class AgentServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port, listen =>
         {
             listen.Protocols = HttpProtocols.Http1;
-            listen.UseHttps(certificate);
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = certificate,
+                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                ClientCertificateValidation = (client, _, _) => caller.IsTrusted(client),
+            });
         }));
         var app = builder.Build();
-        var expected = Encoding.UTF8.GetBytes("Bearer " + token);
         var logger = loggerFactory.CreateLogger<AgentServer>();
         app.Run(async context =>
         {
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString()), expected))
-            {
-                context.Response.StatusCode = 401;
-                return;
-            }
-
             var segments = context.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
             if (segments is ["containerLogs", var ns, var pod, var container])
             {

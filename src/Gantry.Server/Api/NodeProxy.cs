@@ -1,8 +1,8 @@
-using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
+using Gantry.Core.Security;
 using Gantry.Server.Registry;
-using Gantry.Server.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -12,17 +12,14 @@ namespace Gantry.Server.Api;
 /// Forwards <c>pods/{name}/log</c> to the agent of the pod's node, found through the Node's
 /// InternalIP and <c>daemonEndpoints.kubeletEndpoint.port</c>. The agent's self-signed certificate
 /// is pinned by the fingerprint the agent published on its Node; the proxy authenticates itself
-/// with the token the agent joined with: the bootstrap token its Node names, or else the admin token.
-/// Sending the admin token to an address a Node publishes is safe because only the admin can write a Node
-/// without that stamp: a join token's Nodes always carry its own (<see cref="Security.NodeRestriction"/>).
+/// with the cluster CA's client certificate for agents (<see cref="AgentClientIdentity"/>), as
+/// kube-apiserver does to kubelets. It sends no token: a Node that lies about its address gets nothing
+/// it could replay.
 /// </summary>
-public sealed class NodeProxy(ObjectRegistry registry, string adminToken, BootstrapTokenAuthenticator bootstrapTokens)
+public sealed class NodeProxy(ObjectRegistry registry, X509Certificate2 clientCertificate)
 {
     /// <summary>The Node annotation carrying the SHA-256 fingerprint of the agent's serving certificate.</summary>
     public const string CertificateAnnotation = "gantry.io/agent-certificate-sha256";
-
-    /// <summary>The Node annotation naming the id of the bootstrap token the agent joined with.</summary>
-    public const string TokenIdAnnotation = "gantry.io/agent-bootstrap-token-id";
 
     private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
 
@@ -36,11 +33,14 @@ public sealed class NodeProxy(ObjectRegistry registry, string adminToken, Bootst
         var url = $"https://{agent.Address}:{agent.Port}/containerLogs/{path.Namespace}/{path.Name}/{container}{query}";
         using var handler = new SocketsHttpHandler
         {
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => Fingerprint(certificate) == agent.CertificateSha256 },
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => Fingerprint(certificate) == agent.CertificateSha256,
+                ClientCertificates = [clientCertificate],
+            },
         };
         using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -63,7 +63,7 @@ public sealed class NodeProxy(ObjectRegistry registry, string adminToken, Bootst
 
     /// <summary>
     /// Tunnels an exec, attach or port-forward upgrade (WebSocket or SPDY) to the agent: the request
-    /// goes on with the agent token, the agent's answer comes back, and after a 101 the bytes flow
+    /// goes on over TLS with the client certificate, the agent's answer comes back, and after a 101 the bytes flow
     /// both ways untouched, so every protocol version kubectl speaks passes through.
     /// </summary>
     public async Task ProxyUpgradeAsync(HttpContext context, ResourcePath path, JsonNode pod)
@@ -82,13 +82,13 @@ public sealed class NodeProxy(ObjectRegistry registry, string adminToken, Bootst
         await tcp.ConnectAsync(agent.Address, agent.Port, context.RequestAborted).ConfigureAwait(false);
         await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), false,
             (_, certificate, _, _) => Fingerprint(certificate) == agent.CertificateSha256);
-        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = agent.Address }, context.RequestAborted)
+        await tls.AuthenticateAsClientAsync(
+                new System.Net.Security.SslClientAuthenticationOptions { TargetHost = agent.Address, ClientCertificates = [clientCertificate] }, context.RequestAborted)
             .ConfigureAwait(false);
 
         var request = new System.Text.StringBuilder()
             .Append(context.Request.Method).Append(' ').Append(target).Append(context.Request.QueryString.Value).Append(" HTTP/1.1\r\n")
-            .Append("Host: ").Append(agent.Address).Append(':').Append(agent.Port).Append("\r\n")
-            .Append("Authorization: Bearer ").Append(agent.Token).Append("\r\n");
+            .Append("Host: ").Append(agent.Address).Append(':').Append(agent.Port).Append("\r\n");
         foreach (var (name, values) in context.Request.Headers)
         {
             if (name is "Upgrade" or "Connection" or "X-Stream-Protocol-Version" || name.StartsWith("Sec-WebSocket-", StringComparison.OrdinalIgnoreCase))
@@ -171,17 +171,10 @@ public sealed class NodeProxy(ObjectRegistry registry, string adminToken, Bootst
             throw new ApiException(503, "ServiceUnavailable", $"node {name} has not published its agent's address and certificate");
         }
 
-        var token = adminToken;
-        if (node["metadata"]?["annotations"]?[TokenIdAnnotation]?.GetValue<string>() is { } tokenId)
-        {
-            token = bootstrapTokens.Find(tokenId)
-                ?? throw new ApiException(503, "ServiceUnavailable", $"node {name} joined with bootstrap token {tokenId}, which no longer authenticates");
-        }
-
-        return new AgentAddress(name, address, port, pinned, token);
+        return new AgentAddress(name, address, port, pinned);
     }
 
-    private sealed record AgentAddress(string Node, string Address, int Port, string CertificateSha256, string Token);
+    private sealed record AgentAddress(string Node, string Address, int Port, string CertificateSha256);
 
     public static string Fingerprint(System.Security.Cryptography.X509Certificates.X509Certificate? certificate) =>
         certificate is null ? "" : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certificate.GetRawCertData()));

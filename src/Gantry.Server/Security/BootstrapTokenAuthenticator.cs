@@ -56,25 +56,6 @@ public sealed class BootstrapTokenAuthenticator(WatchCache cache, TimeProvider t
             Text(data, BootstrapTokenSecret.UsageAuthenticationKey) == "true";
     }
 
-    /// <summary>
-    /// The token <c>&lt;id&gt;.&lt;secret&gt;</c> with this id, while it still authenticates; null otherwise. The
-    /// API server presents it to an agent that joined with it (the agent knows no other token).
-    /// </summary>
-    public string? Find(string id)
-    {
-        if (!BootstrapToken.IsValidId(id) || cache.Get(Secrets.Key(BootstrapTokenSecret.Namespace, BootstrapTokenSecret.NamePrefix + id)) is not { } cached)
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(cached.Json);
-        var candidate = document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object &&
-            Text(data, BootstrapTokenSecret.TokenSecretKey) is { } secret
-            ? $"{id}.{secret}"
-            : null;
-        return candidate is not null && IsValid(candidate) ? candidate : null;
-    }
-
     /// <summary>A Secret's data value, decoded from the base64 it is stored in; null when absent or not base64.</summary>
     private static byte[]? Value(JsonElement data, string key)
     {

@@ -1,25 +1,32 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Gantry.Core.Security;
 
 namespace Gantry.Server.Security;
 
 /// <summary>
 /// The cluster's trust material, generated on first start into the data directory and reused after:
-/// a CA, the API server's certificate signed by it, and the admin bearer token.
+/// a CA, the API server's certificate signed by it, its client certificate for calling agents
+/// (<see cref="AgentClientIdentity"/>), and the admin bearer token.
 /// </summary>
 public sealed class ClusterCredentials
 {
-    private ClusterCredentials(string caPem, X509Certificate2 serverCertificate, string adminToken)
+    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+
+    private ClusterCredentials(string caPem, X509Certificate2 serverCertificate, X509Certificate2 agentClientCertificate, string adminToken)
     {
         CaPem = caPem;
         ServerCertificate = serverCertificate;
+        AgentClientCertificate = agentClientCertificate;
         AdminToken = adminToken;
     }
 
     public string CaPem { get; }
 
     public X509Certificate2 ServerCertificate { get; }
+
+    public X509Certificate2 AgentClientCertificate { get; }
 
     public string AdminToken { get; }
 
@@ -34,6 +41,8 @@ public sealed class ClusterCredentials
         var caKey = Path.Combine(dir, "ca.key");
         var serverCert = Path.Combine(dir, "server.crt");
         var serverKey = Path.Combine(dir, "server.key");
+        var clientCert = Path.Combine(dir, "apiserver-agent-client.crt");
+        var clientKey = Path.Combine(dir, "apiserver-agent-client.key");
         var tokenFile = Path.Combine(dir, "admin.token");
 
         if (!File.Exists(caCert) || !File.Exists(caKey))
@@ -47,6 +56,7 @@ public sealed class ClusterCredentials
             WriteSecret(caKey, key.ExportPkcs8PrivateKeyPem());
             File.WriteAllText(caCert, ca.ExportCertificatePem());
             File.Delete(serverCert);
+            File.Delete(clientCert);
         }
 
         if (!File.Exists(serverCert) || !File.Exists(serverKey))
@@ -71,11 +81,22 @@ public sealed class ClusterCredentials
             request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
             request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
             request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-            var serial = RandomNumberGenerator.GetBytes(16);
-            serial[0] &= 0x7f;
-            using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(5), serial);
+            using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(5), Serial());
             WriteSecret(serverKey, key.ExportPkcs8PrivateKeyPem());
             File.WriteAllText(serverCert, signed.ExportCertificatePem());
+        }
+
+        if (!File.Exists(clientCert) || !File.Exists(clientKey))
+        {
+            using var ca = X509Certificate2.CreateFromPemFile(caCert, caKey);
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest($"CN={AgentClientIdentity.CommonName}", key, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ClientAuthentication)], false));
+            using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(5), Serial());
+            WriteSecret(clientKey, key.ExportPkcs8PrivateKeyPem());
+            File.WriteAllText(clientCert, signed.ExportCertificatePem());
         }
 
         if (!File.Exists(tokenFile))
@@ -83,10 +104,22 @@ public sealed class ClusterCredentials
             WriteSecret(tokenFile, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
         }
 
-        // Kestrel on Linux needs the key in an exportable, loaded form; PEM loading gives an ephemeral key.
-        using var pemCertificate = X509Certificate2.CreateFromPemFile(serverCert, serverKey);
-        var server = X509CertificateLoader.LoadPkcs12(pemCertificate.Export(X509ContentType.Pkcs12), null);
-        return new ClusterCredentials(File.ReadAllText(caCert), server, File.ReadAllText(tokenFile).Trim());
+        return new ClusterCredentials(File.ReadAllText(caCert), Load(serverCert, serverKey), Load(clientCert, clientKey), File.ReadAllText(tokenFile).Trim());
+    }
+
+    /// <summary>TLS on Linux needs the key in an exportable, loaded form; PEM loading gives an ephemeral key.</summary>
+    private static X509Certificate2 Load(string certificate, string key)
+    {
+        using var pem = X509Certificate2.CreateFromPemFile(certificate, key);
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+
+    /// <summary>A positive 128-bit serial number.</summary>
+    private static byte[] Serial()
+    {
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        return serial;
     }
 
     private static List<IPAddress> LocalAddresses()

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
+using Gantry.Core.Security;
 using Gantry.Server.Api;
 using Gantry.Server.Registry;
 
@@ -7,7 +8,7 @@ namespace Gantry.Server.Security;
 
 /// <summary>
 /// Kubernetes' NodeRestriction admission, for Gantry's node users: a Node a join token creates is stamped with that
-/// token's id (<see cref="NodeProxy.TokenIdAnnotation"/>), and no node user may change or remove the stamp. With
+/// token's id (<see cref="AgentClientIdentity.TokenIdAnnotation"/>), and no node user may change or remove the stamp. With
 /// <see cref="NodeRole"/>, which lets a node user write only Nodes, leases, pods and their status under its own
 /// stamp, one token can neither take over another agent's Node nor point the server's proxy, and the token the proxy
 /// presents, at an address of its choosing.
@@ -21,7 +22,7 @@ public static class NodeRestriction
         user is not null && user.IsIn(RequestUser.Nodes) && !user.IsIn(RequestUser.Masters) ? user.TokenId : null;
 
     /// <summary>The stamp a stored Node carries; null when it has none (an admin's agent registered it).</summary>
-    public static string? StampOf(JsonNode? node) => node?["metadata"]?["annotations"]?[NodeProxy.TokenIdAnnotation]?.GetValue<string>();
+    public static string? StampOf(JsonNode? node) => node?["metadata"]?["annotations"]?[AgentClientIdentity.TokenIdAnnotation]?.GetValue<string>();
 
     /// <summary>Stamps a Node a node user creates; refuses an update by a node user that would change the stamp.</summary>
     /// <exception cref="ApiException">403 Forbidden.</exception>
@@ -38,7 +39,7 @@ public static class NodeRestriction
         {
             var metadata = ObjectMetadata.Of(next);
             var annotations = metadata["annotations"] as JsonObject ?? [];
-            annotations[NodeProxy.TokenIdAnnotation] = id;
+            annotations[AgentClientIdentity.TokenIdAnnotation] = id;
             metadata["annotations"] = annotations;
             return;
         }
@@ -46,7 +47,7 @@ public static class NodeRestriction
         if (StampOf(next) != id || StampOf(current) != id)
         {
             throw ApiException.Forbidden(type, ObjectMetadata.Name(next),
-                $"User \"{options.User!.Name}\" may only modify Nodes annotated {NodeProxy.TokenIdAnnotation}={id}, and may not change that annotation");
+                $"User \"{options.User!.Name}\" may only modify Nodes annotated {AgentClientIdentity.TokenIdAnnotation}={id}, and may not change that annotation");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
+using Gantry.Core.Security;
 using Gantry.Server.Api;
 using Gantry.Server.Registry;
 using Gantry.Server.Security;
@@ -72,11 +73,11 @@ public sealed class NodeRestrictionTests : IAsyncLifetime
         var annotations = metadata["annotations"] as JsonObject ?? [];
         if (stamp is null)
         {
-            annotations.Remove(NodeProxy.TokenIdAnnotation);
+            annotations.Remove(AgentClientIdentity.TokenIdAnnotation);
         }
         else
         {
-            annotations[NodeProxy.TokenIdAnnotation] = stamp;
+            annotations[AgentClientIdentity.TokenIdAnnotation] = stamp;
         }
 
         metadata["annotations"] = annotations;

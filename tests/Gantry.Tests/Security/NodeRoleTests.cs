@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
-using Gantry.Server.Api;
+using Gantry.Core.Security;
 using Gantry.Server.Security;
 using Gantry.Tests.Registry;
 using Xunit;
@@ -150,7 +150,7 @@ public sealed class NodeRoleTests : IAsyncLifetime
         var metadata = new JsonObject { ["name"] = name };
         if (token is not null)
         {
-            metadata["annotations"] = new JsonObject { [NodeProxy.TokenIdAnnotation] = token };
+            metadata["annotations"] = new JsonObject { [AgentClientIdentity.TokenIdAnnotation] = token };
         }
 
         return new JsonObject { ["metadata"] = metadata };

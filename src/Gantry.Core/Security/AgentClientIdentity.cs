@@ -1,0 +1,14 @@
+namespace Gantry.Core.Security;
+
+/// <summary>
+/// How the API server proves itself to node agents, as kube-apiserver does to kubelets with its
+/// <c>apiserver-kubelet-client</c> certificate: a TLS client certificate signed by the cluster CA with this
+/// common name. No bearer token travels to an agent, so none can be stolen by a Node that lies about its address.
+/// </summary>
+public static class AgentClientIdentity
+{
+    public const string CommonName = "gantry-apiserver-agent-client";
+
+    /// <summary>The Node annotation naming the bootstrap token an agent joined with (its id): NodeRestriction's stamp.</summary>
+    public const string TokenIdAnnotation = "gantry.io/agent-bootstrap-token-id";
+}
