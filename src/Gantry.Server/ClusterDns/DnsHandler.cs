@@ -3,11 +3,12 @@ using System.Net;
 namespace Gantry.Server.ClusterDns;
 
 /// <summary>
-/// Answers one query: names in the cluster zone, and the reverse names of Services' addresses, from
-/// <see cref="ClusterZone"/> to anyone (authoritative data, as BIND answers its zones to all), everything else through the <see cref="DnsForwarder"/> for the clients
-/// <see cref="RecursionClients"/> allows (loopback, the host's local networks, the cluster CIDR, the nodes) and REFUSED to the
-/// rest, so the server is no open resolver. A refusal is not logged: outsiders could flood the log. UDP replies are kept within 512 bytes, or the size the
-/// client's EDNS0 OPT record offers (at most 4096), and set TC when the answer does not fit.
+/// Answers one query. Names in the cluster zone, and the reverse names of Services' addresses, come from
+/// <see cref="ClusterZone"/>, to anyone (authoritative data, as BIND answers its zones to all). Everything else
+/// goes through the <see cref="DnsForwarder"/> for the clients <see cref="RecursionClients"/> allows (loopback,
+/// the host's local networks, the cluster CIDR, the nodes) and is REFUSED to the rest, so the server is no open
+/// resolver; a refusal is not logged, as outsiders could flood the log. UDP replies are kept within 512 bytes, or
+/// the size the client's EDNS0 OPT record offers (at most 4096), and set TC when the answer does not fit.
 /// </summary>
 public sealed class DnsHandler(ClusterZone zone, DnsForwarder forwarder, RecursionClients recursion)
 {

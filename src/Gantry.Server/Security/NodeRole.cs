@@ -82,12 +82,13 @@ public sealed class NodeRole(WatchCache cache)
     }
 
     /// <summary>A missing object is let through, so the agent gets the apiserver's 404 rather than a 403 that hides it.</summary>
-    private bool IsOwnNodeOrMissing(string node, string token) =>
-        cache.Get(Nodes.Key(null, node)) is not { } cached || NodeRestriction.StampOf(JsonNode.Parse(cached.Json)) == token;
+    private bool IsOwnNodeOrMissing(string node, string token) => cache.Get(Nodes.Key(null, node)) is null || IsStampedWith(node, token);
 
     private bool IsOnOwnNode(CachedObject pod, string token) =>
-        pod.Fields.GetValueOrDefault("spec.nodeName") is { Length: > 0 } node && cache.Get(Nodes.Key(null, node)) is { } cached &&
-        NodeRestriction.StampOf(JsonNode.Parse(cached.Json)) == token;
+        pod.Fields.GetValueOrDefault("spec.nodeName") is { Length: > 0 } node && IsStampedWith(node, token);
+
+    private bool IsStampedWith(string node, string token) =>
+        cache.Get(Nodes.Key(null, node)) is { } cached && NodeRestriction.StampOf(JsonNode.Parse(cached.Json)) == token;
 
     private bool IsNamedByOwnPod(string resource, string ns, string name, string token)
     {
@@ -95,8 +96,7 @@ public sealed class NodeRole(WatchCache cache)
         var own = new Dictionary<string, bool>(StringComparer.Ordinal);
         bool OnOwnNode(CachedObject pod) =>
             pod.Fields.GetValueOrDefault("spec.nodeName") is { Length: > 0 } node &&
-            (own.TryGetValue(node, out var mine) ? mine : own[node] = cache.Get(Nodes.Key(null, node)) is { } cached &&
-                NodeRestriction.StampOf(JsonNode.Parse(cached.Json)) == token);
+            (own.TryGetValue(node, out var mine) ? mine : own[node] = IsStampedWith(node, token));
 
         var (pods, _, _) = cache.List(Pods.KeyPrefix, new WatchFilter(Pods.NamespacePrefix(ns), OnOwnNode));
         foreach (var pod in pods)
