@@ -38,11 +38,12 @@ internal sealed class DevCluster(DevClusterOptions options, TextWriter output)
             ]);
             client = await WaitForServerAsync(stop).ConfigureAwait(false);
             output.WriteLine($"server up at {options.ServerUrl} in {DevHosts.Name(0)}");
-            // The agents join as any other host would: with nothing but the server's URL and a join token.
-            var joinToken = await TokenCommand.CreateJoinTokenAsync(client, options.ServerDirectory, TimeSpan.FromDays(1), "gantry dev cluster agents", stop)
-                .ConfigureAwait(false);
+            // The agents join as any other host would: with nothing but the server's URL and a join token, one
+            // per host, as the README advises, so that no host can write another's Node or pods.
             for (var i = 0; i < options.Nodes; i++)
             {
+                var joinToken = await TokenCommand.CreateJoinTokenAsync(client, options.ServerDirectory, TimeSpan.FromDays(1), $"gantry dev cluster agent {DevHosts.Name(i)}", stop)
+                    .ConfigureAwait(false);
                 Start(DevHosts.Name(i), i, [
                     "agent", "--server", options.ServerUrl.ToString(), "--token", joinToken, "--node-name", DevHosts.Name(i),
                     "--node-ip", DevHosts.Address(i), "--data-dir", options.HostDirectory(i),
