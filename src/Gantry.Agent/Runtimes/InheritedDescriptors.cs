@@ -6,7 +6,7 @@ namespace Gantry.Agent.Runtimes;
 /// <summary>
 /// Keeps the agent's open files out of the workloads it launches. .NET opens its own descriptors
 /// close-on-exec, but a host process (a test runner, a service manager) may hand the agent
-/// inheritable ones, and /bin/sh cannot close descriptors above 9: a pipe leaked into a shim would
+/// inheritable ones, and the shim passes on what it inherits: a pipe leaked into a shim would
 /// stay open for the workload's whole life, and whoever waits for that pipe's end would wait as long.
 /// </summary>
 internal static class InheritedDescriptors
