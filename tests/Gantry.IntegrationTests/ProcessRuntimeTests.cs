@@ -91,6 +91,48 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_working_directory_is_entered_after_the_mounts_so_it_may_lie_in_a_volume()
+    {
+        var volume = Directory.CreateTempSubdirectory("gantry-it-mount-");
+        var target = Directory.CreateTempSubdirectory("gantry-it-mount-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(volume.FullName, "in-the-volume"), "");
+            var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+            {
+                Name = "workdir",
+                Command = ["ls"],
+                WorkingDir = target.FullName,
+                Mounts = [new ContainerMount(volume.FullName, target.FullName, ReadOnly: true)],
+            });
+
+            await _harness.WaitForExitAsync(_harness.Process, handle);
+
+            Assert.Equal("in-the-volume\n", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)));
+        }
+        finally
+        {
+            volume.Delete(recursive: true);
+            target.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_command_that_is_not_found_exits_127_and_says_so_in_the_log()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "missing",
+            Command = ["no-such-command-anywhere"],
+        });
+
+        var exited = await _harness.WaitForExitAsync(_harness.Process, handle);
+
+        Assert.Equal((127, ExitReason.Error), (exited.ExitCode, exited.Reason));
+        Assert.Contains("exec no-such-command-anywhere: No such file or directory", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_process_over_its_memory_limit_is_reported_OOMKilled()
     {
         var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
