@@ -95,7 +95,8 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
         builder.Services.AddSingleton<LongRunningRequests>();
-        builder.Services.AddSingleton(new TokenAuthentication(credentials.AdminToken, bootstrapTokens));
+        var nodeClients = new NodeClientAddresses(time);
+        builder.Services.AddSingleton(new TokenAuthentication(credentials.AdminToken, bootstrapTokens, nodeClients));
         builder.Services.AddSingleton<IVersionedStore>(store);
         builder.Services.AddHostedService<NamespaceController>();
         builder.Services.AddHostedService<StoreMaintenance>();
@@ -123,7 +124,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<GarbageCollector>();
         builder.Services.AddHostedService<EndpointsController>();
         builder.Services.AddHostedService<EndpointSliceController>();
-        builder.Services.AddClusterDns(dnsListener, options, informers, time);
+        builder.Services.AddClusterDns(dnsListener, options, informers, nodeClients, time);
         // Last: it starts the informers every loop above has asked for.
         builder.Services.AddHostedService<InformerHost>();
         builder.WebHost.ConfigureKestrel(kestrel =>

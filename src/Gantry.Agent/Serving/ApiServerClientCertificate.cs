@@ -27,6 +27,8 @@ public sealed class ApiServerClientCertificate
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // A stranger's certificate must not make the agent fetch its issuer from a URL of the stranger's choosing.
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.CustomTrustStore.AddRange(_ca);
         chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid(ClientAuthentication));
         return chain.Build(certificate);

@@ -53,6 +53,12 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
             ?? throw ApiException.BadRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
         var force = context.Request.Query["force"].ToString() == "true";
         var schema = PatchSchema.ForKind(path.Type.ApiVersion, path.Type.Kind);
+        // As the apiserver: the object applied is the one the URL names (authorization saw the URL's name).
+        if (applied["metadata"]?["name"]?.GetValue<string>() is { } named && named != path.Name)
+        {
+            throw ApiException.BadRequest($"the name of the object ({named}) does not match the name on the URL ({path.Name})");
+        }
+
         if (registry.Get(path.Type, path.Namespace, path.Name!) is null && path.Subresource is null)
         {
             var fresh = ServerSideApply.Apply(null, applied, manager, force, schema, time.GetUtcNow());

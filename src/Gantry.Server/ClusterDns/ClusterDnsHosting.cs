@@ -2,6 +2,7 @@ using System.Net;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
 using Gantry.Server.Registry;
+using Gantry.Server.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,9 +41,10 @@ public static class ClusterDnsHosting
 
     /// <summary>
     /// Adds the serving loop (it owns and closes the listener), recursing for the clients <see cref="RecursionClients"/>
-    /// allows with <see cref="ServerOptions.ClusterCidr"/> and the Nodes' addresses; call while the informers are not yet started.
+    /// allows with <see cref="ServerOptions.ClusterCidr"/> and the addresses agents connect from; call while the informers are not yet started.
     /// </summary>
-    public static void AddClusterDns(this IServiceCollection services, DnsListener listener, ServerOptions options, SharedInformers informers, TimeProvider time)
+    public static void AddClusterDns(
+        this IServiceCollection services, DnsListener listener, ServerOptions options, SharedInformers informers, NodeClientAddresses nodeClients, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
@@ -50,7 +52,7 @@ public static class ClusterDnsHosting
         // The SOA serial: the server's start, as CoreDNS uses its own start until the first change.
         var zone = new ClusterZone(new InformerDnsSource(informers), options.ClusterDomain, (uint)time.GetUtcNow().ToUnixTimeSeconds());
         var forwarder = new DnsForwarder(options.DnsUpstreams ?? HostResolvers.Read(), DnsForwarder.DefaultTimeout);
-        var recursion = new RecursionClients(options.ClusterCidr, LocalNetworks.Read, new NodeAddresses(informers).Contains, time);
+        var recursion = new RecursionClients(options.ClusterCidr, LocalNetworks.Read, nodeClients.Contains, time);
         services.AddSingleton(provider => new DnsServer(
             listener, new DnsHandler(zone, forwarder, recursion), informers.WaitForSyncAsync, provider.GetRequiredService<ILogger<DnsServer>>()));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<DnsServer>());

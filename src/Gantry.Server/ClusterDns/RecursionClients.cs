@@ -4,9 +4,9 @@ namespace Gantry.Server.ClusterDns;
 
 /// <summary>
 /// Who the cluster DNS recurses for, that is forwards names outside the cluster zone: BIND's default
-/// <c>allow-recursion { localhost; localnets; }</c> plus the cluster's own: the cluster CIDR and the nodes' addresses.
-/// So loopback, the networks the host's interfaces are attached to, every node's pods, and every node (pods' queries
-/// reach the server masqueraded as their node); anyone else who can reach the listener gets REFUSED instead of
+/// <c>allow-recursion { localhost; localnets; }</c> plus the cluster's own: the cluster CIDR and the addresses agents
+/// connect to the API server from. So loopback, the networks the host's interfaces are attached to, every node's pods,
+/// and every node (pods' queries reach the server masqueraded as their node); anyone else who can reach the listener gets REFUSED instead of
 /// an open resolver. An IPv4-mapped IPv6 client is judged by its IPv4 address.
 /// </summary>
 /// <remarks>
@@ -17,7 +17,7 @@ namespace Gantry.Server.ClusterDns;
 /// </remarks>
 /// <param name="clusterCidr">The CIDR every node's pod CIDR is cut from (<see cref="ServerOptions.ClusterCidr"/>).</param>
 /// <param name="localNetworks">Reads the host's attached networks; <see cref="LocalNetworks.Read"/> outside tests.</param>
-/// <param name="isNodeAddress">Whether an address is a Node's (<see cref="NodeAddresses.Contains"/> outside tests).</param>
+/// <param name="isNodeAddress">Whether an agent connects from the address (<see cref="Security.NodeClientAddresses.Contains"/> outside tests).</param>
 /// <param name="time">The clock the local networks' cache runs on.</param>
 public sealed class RecursionClients(IPNetwork clusterCidr, Func<IReadOnlyList<IPNetwork>> localNetworks, Func<IPAddress, bool> isNodeAddress, TimeProvider time)
 {

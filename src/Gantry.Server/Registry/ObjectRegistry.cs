@@ -27,6 +27,8 @@ public sealed class ObjectRegistry(
     TimeProvider time,
     IReadOnlyList<IAllocationHook>? allocationHooks = null)
 {
+    private static readonly ResourceType NodeType = ResourceCatalog.Get("", "nodes");
+
     public WatchCache Cache => cache;
 
     public CachedObject? Get(ResourceType type, string? ns, string name) => cache.Get(type.Key(ns, name));
@@ -34,10 +36,12 @@ public sealed class ObjectRegistry(
     public CachedObject GetRequired(ResourceType type, string? ns, string name) =>
         Get(type, ns, name) ?? throw ApiException.NotFound(type, name);
 
+    private JsonNode? StoredNode(string name) => Get(NodeType, null, name) is { } cached ? JsonNode.Parse(cached.Json) : null;
+
     public async Task<JsonObject> CreateAsync(ResourceType type, string? ns, JsonObject input, WriteOptions options, CancellationToken cancellationToken)
     {
         var obj = PrepareIdentity(type, ns, input);
-        NodeRestriction.Admit(type, obj, null, options);
+        NodeRestriction.Admit(type, obj, null, options, StoredNode);
         var metadata = ObjectMetadata.Of(obj);
         if (metadata["name"] is null && metadata["generateName"] is JsonValue generate)
         {
@@ -268,7 +272,7 @@ public sealed class ObjectRegistry(
             metadata["managedFields"] = managed.DeepClone();
         }
 
-        NodeRestriction.Admit(type, next, currentObj, options);
+        NodeRestriction.Admit(type, next, currentObj, options, StoredNode);
         var rules = rulesFor(type);
         var typed = ObjectDecoder.Decode(type, next, options.FieldValidation, options.Warnings);
         var oldTyped = ObjectDecoder.Decode(type, WithoutResourceVersion(currentObj), FieldValidation.Ignore, []);

@@ -7,15 +7,18 @@ using Gantry.Server.Registry;
 namespace Gantry.Server.Security;
 
 /// <summary>
-/// Kubernetes' NodeRestriction admission, for Gantry's node users: a Node a join token creates is stamped with that
-/// token's id (<see cref="AgentClientIdentity.TokenIdAnnotation"/>), and no node user may change or remove the stamp. With
-/// <see cref="NodeRole"/>, which lets a node user write only Nodes, leases, pods and their status under its own
-/// stamp, one token can neither take over another agent's Node nor point the server's proxy, and the token the proxy
-/// presents, at an address of its choosing.
+/// Kubernetes' NodeRestriction admission, for Gantry's node users. A Node a join token creates is stamped with that
+/// token's id (<see cref="AgentClientIdentity.TokenIdAnnotation"/>) and gets no pod CIDR but the one node IPAM
+/// assigns; no node user may change the stamp or the pod CIDR, and a node lease may be written only for a Node
+/// stamped with the writer's token. With <see cref="NodeRole"/>, which lets a node user write only what belongs to
+/// its own Nodes, one token can neither take over another agent's Node, keep its lease alive, nor route another
+/// node's pod addresses to itself.
 /// </summary>
 public static class NodeRestriction
 {
     private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
+
+    private static readonly ResourceType Leases = ResourceCatalog.Get("coordination.k8s.io", "leases");
 
     /// <summary>The token id a node user acts for; null for users who are not node users.</summary>
     public static string? TokenIdOf(RequestUser? user) =>
@@ -24,30 +27,52 @@ public static class NodeRestriction
     /// <summary>The stamp a stored Node carries; null when it has none (an admin's agent registered it).</summary>
     public static string? StampOf(JsonNode? node) => node?["metadata"]?["annotations"]?[AgentClientIdentity.TokenIdAnnotation]?.GetValue<string>();
 
-    /// <summary>Stamps a Node a node user creates; refuses an update by a node user that would change the stamp.</summary>
+    /// <summary>Admits a node user's write of a Node or a node lease; anyone else's passes untouched.</summary>
+    /// <param name="findNode">The stored Node of a name, for a lease's.</param>
     /// <exception cref="ApiException">403 Forbidden.</exception>
-    public static void Admit(ResourceType type, JsonObject next, JsonObject? current, WriteOptions options)
+    public static void Admit(ResourceType type, JsonObject next, JsonObject? current, WriteOptions options, Func<string, JsonNode?> findNode)
     {
         ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(options);
-        if (type != Nodes || TokenIdOf(options.User) is not { } id)
+        ArgumentNullException.ThrowIfNull(findNode);
+        if (TokenIdOf(options.User) is not { } id)
         {
             return;
         }
 
-        if (current is null)
+        if (type == Leases)
+        {
+            var name = ObjectMetadata.Name(next) ?? "";
+            if (StampOf(findNode(name)) != id)
+            {
+                throw ApiException.Forbidden(type, name, $"User \"{options.User!.Name}\" may only write the leases of Nodes annotated {AgentClientIdentity.TokenIdAnnotation}={id}");
+            }
+        }
+        else if (type == Nodes && current is null)
         {
             var metadata = ObjectMetadata.Of(next);
             var annotations = metadata["annotations"] as JsonObject ?? [];
             annotations[AgentClientIdentity.TokenIdAnnotation] = id;
             metadata["annotations"] = annotations;
-            return;
+            if (next["spec"] is JsonObject spec)
+            {
+                spec.Remove("podCIDR");
+                spec.Remove("podCIDRs");
+            }
         }
-
-        if (StampOf(next) != id || StampOf(current) != id)
+        else if (type == Nodes && current is not null)
         {
-            throw ApiException.Forbidden(type, ObjectMetadata.Name(next),
-                $"User \"{options.User!.Name}\" may only modify Nodes annotated {AgentClientIdentity.TokenIdAnnotation}={id}, and may not change that annotation");
+            if (StampOf(next) != id || StampOf(current) != id)
+            {
+                throw ApiException.Forbidden(type, ObjectMetadata.Name(next),
+                    $"User \"{options.User!.Name}\" may only modify Nodes annotated {AgentClientIdentity.TokenIdAnnotation}={id}, and may not change that annotation");
+            }
+
+            if (!JsonNode.DeepEquals(next["spec"]?["podCIDR"], current["spec"]?["podCIDR"]) || !JsonNode.DeepEquals(next["spec"]?["podCIDRs"], current["spec"]?["podCIDRs"]))
+            {
+                throw ApiException.Forbidden(type, ObjectMetadata.Name(next), $"User \"{options.User!.Name}\" may not change a Node's pod CIDR: node IPAM assigns it");
+            }
         }
     }
 }

@@ -9,14 +9,15 @@ namespace Gantry.Server.Security;
 
 /// <summary>
 /// Bearer-token authentication: the admin token, or a bootstrap token (<see cref="BootstrapTokenAuthenticator"/>),
-/// each attached to the request as its <see cref="RequestUser"/> for the <see cref="RequestAuthorizer"/>.
+/// each attached to the request as its <see cref="RequestUser"/> for the <see cref="RequestAuthorizer"/>. Where a
+/// bootstrap token's requests come from is noted in <see cref="NodeClientAddresses"/>.
 /// Health endpoints are public, as they are for the apiserver's anonymous probes, and so is a GET of
 /// the <c>kube-public/cluster-info</c> ConfigMap by a request with no credentials, which kubeadm's
 /// RBAC grants <c>system:anonymous</c> so that joining nodes can discover the cluster CA. Everything
 /// else needs a known token and gets 401 Unauthorized otherwise, as does a request whose token is
 /// wrong, whatever it asks for.
 /// </summary>
-public sealed class TokenAuthentication(string adminToken, BootstrapTokenAuthenticator? bootstrapTokens = null)
+public sealed class TokenAuthentication(string adminToken, BootstrapTokenAuthenticator? bootstrapTokens = null, NodeClientAddresses? nodeClients = null)
 {
     private readonly byte[] _admin = Encoding.UTF8.GetBytes(adminToken);
 
@@ -30,6 +31,11 @@ public sealed class TokenAuthentication(string adminToken, BootstrapTokenAuthent
         if (user is not null || IsPublic(context.Request.Path) || (authorization.Length == 0 && ClusterInfo.IsAnonymousRead(context.Request)))
         {
             (user ?? RequestUser.Anonymous).AttachTo(context);
+            if (user?.TokenId is not null)
+            {
+                nodeClients?.Saw(context.Connection.RemoteIpAddress);
+            }
+
             await next().ConfigureAwait(false);
             return;
         }

@@ -14,6 +14,8 @@ public sealed class NodeRestrictionTests : IAsyncLifetime
 {
     private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
 
+    private static readonly ResourceType Leases = ResourceCatalog.Get("coordination.k8s.io", "leases");
+
     private static readonly WriteOptions AsNode = new() { User = RequestUser.BootstrapToken("abcdef") };
 
     private RegistryTestContext _context = null!;
@@ -64,6 +66,52 @@ public sealed class NodeRestrictionTests : IAsyncLifetime
 
         Assert.Equal("a", (string?)updated["metadata"]!["labels"]!["zone"]);
     }
+
+    [Fact]
+    public async Task A_node_a_join_token_creates_gets_no_pod_cidr_of_its_choosing()
+    {
+        var node = Node("n1", stamp: null);
+        node["spec"] = new JsonObject { ["podCIDR"] = "10.244.7.0/24", ["podCIDRs"] = new JsonArray("10.244.7.0/24") };
+
+        var created = await _context.CreateAsync(Nodes, node, AsNode);
+
+        Assert.Null(created["spec"]?["podCIDR"]);
+        Assert.Null(created["spec"]?["podCIDRs"]);
+    }
+
+    [Fact]
+    public async Task A_join_token_may_not_give_its_node_a_pod_cidr()
+    {
+        await _context.CreateAsync(Nodes, Node("n1", stamp: null), AsNode);
+
+        var refused = await Assert.ThrowsAsync<ApiException>(() => _context.MutateAsync(Nodes, "n1", node =>
+        {
+            node["spec"] = new JsonObject { ["podCIDR"] = "10.244.7.0/24", ["podCIDRs"] = new JsonArray("10.244.7.0/24") };
+            return node;
+        }, AsNode));
+
+        Assert.Equal(403, refused.Code);
+    }
+
+    [Fact]
+    public async Task A_join_token_may_write_the_lease_of_its_own_node_only()
+    {
+        await _context.CreateAsync(Nodes, Node("mine", stamp: null), AsNode);
+        await _context.CreateAsync(Nodes, Node("theirs", stamp: null), new WriteOptions { User = RequestUser.BootstrapToken("zzzzzz") });
+
+        await _context.CreateAsync(Leases, Lease("mine"), AsNode);
+        var refused = await Assert.ThrowsAsync<ApiException>(() => _context.CreateAsync(Leases, Lease("theirs"), AsNode));
+        var unregistered = await Assert.ThrowsAsync<ApiException>(() => _context.CreateAsync(Leases, Lease("not-registered"), AsNode));
+
+        Assert.Equal(403, refused.Code);
+        Assert.Equal(403, unregistered.Code);
+    }
+
+    private static JsonObject Lease(string node) => new()
+    {
+        ["metadata"] = new JsonObject { ["name"] = node },
+        ["spec"] = new JsonObject { ["holderIdentity"] = node, ["leaseDurationSeconds"] = 40 },
+    };
 
     private static JsonObject Node(string name, string? stamp) => Stamped(new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } }, stamp);
 
