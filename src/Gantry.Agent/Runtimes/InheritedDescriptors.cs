@@ -14,10 +14,18 @@ internal static class InheritedDescriptors
     private const int GetFlags = 1;
     private const int SetFlags = 2;
     private const int CloseOnExec = 1;
+    private const int CloseRangeCloseOnExec = 4;
 
     /// <summary>Marks every descriptor above stderr close-on-exec. Idempotent; cheap enough to call before each launch.</summary>
     public static void MarkCloseOnExec()
     {
+        // One system call (Linux 5.11): walking /proc/self/fd instead cost milliseconds per launch
+        // in an agent holding a few hundred sockets and inotify descriptors.
+        if (CloseRange(3, uint.MaxValue, CloseRangeCloseOnExec) == 0)
+        {
+            return;
+        }
+
         foreach (var entry in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
         {
             if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var fd) && fd > 2)
@@ -35,4 +43,8 @@ internal static class InheritedDescriptors
     [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Fcntl(int fd, int command, int argument);
+
+    [DllImport("libc", EntryPoint = "close_range", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int CloseRange(uint first, uint last, int flags);
 }
