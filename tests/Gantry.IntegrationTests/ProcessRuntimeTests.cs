@@ -31,6 +31,22 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Watching_a_running_container_reports_its_exit_when_the_workload_ends()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "short",
+            Command = ["sleep", "0.5"],
+        });
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        using var watch = _harness.Process.WatchExit(handle, () => exited.TrySetResult());
+
+        await exited.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.IsType<ContainerExited>(await _harness.Process.StatusAsync(handle, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task The_workload_is_init_of_its_own_pid_namespace_inside_the_pods_network_namespace()
     {
         var netns = "gantry-it-" + Guid.NewGuid().ToString("N")[..8];

@@ -31,6 +31,9 @@ public sealed class ContainerRecord(string name)
     /// <summary>The earliest moment a crashed container may start again.</summary>
     public DateTimeOffset RestartNotBefore { get; set; }
 
+    /// <summary>The watch on an instance's exit (<see cref="IContainerRuntime.WatchExit"/>), and that instance: the current one once it is watched.</summary>
+    public (ContainerHandle Handle, IDisposable Watch)? ExitWatch { get; set; }
+
     /// <summary>The probe workers of the current instance; null when the container declares no probe or has no instance.</summary>
     public ContainerProbes? Probes { get; set; }
 

@@ -22,6 +22,14 @@ public sealed class PodWorker
 {
     private static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The resync of a pod whose containers all run (their exits watched) or are done for good. What changes such a
+    /// pod arrives as an event instead: a watched exit, a probe verdict, an update from the server. This pass only
+    /// catches what leaves no event (a shim killed from outside), as the kubelet's syncFrequency does; polling every
+    /// pod each second cost the agent about a core per thousand pods.
+    /// </summary>
+    private static readonly TimeSpan SteadyResyncInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>kubelet's floor for the grace period of a container it kills.</summary>
     private const long MinimumGracePeriodSeconds = 2;
 
@@ -40,6 +48,7 @@ public sealed class PodWorker
     private V1Pod _pod;
     private SandboxInfo? _sandbox;
     private string? _reported;
+    private bool _steady;
     private readonly DateTime _startTime;
 
     public PodWorker(
@@ -122,6 +131,7 @@ public sealed class PodWorker
         finally
         {
             await StopProbesAsync().ConfigureAwait(false);
+            StopExitWatches();
         }
     }
 
@@ -129,7 +139,7 @@ public sealed class PodWorker
     private async Task WaitAsync(CancellationToken cancellationToken)
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(ResyncInterval);
+        wait.CancelAfter(_steady ? SteadyResyncInterval : ResyncInterval);
         await Task.WhenAny(_updates.Reader.WaitToReadAsync(wait.Token).AsTask(), _wake.Reader.WaitToReadAsync(wait.Token).AsTask())
             .ConfigureAwait(false);
         await wait.CancelAsync().ConfigureAwait(false);
@@ -146,6 +156,7 @@ public sealed class PodWorker
     /// <summary>One pass; true when the pod has been torn down and deleted.</summary>
     private async Task<bool> SyncAsync(CancellationToken cancellationToken)
     {
+        _steady = false;
         var runtime = RuntimeOf(_pod);
         if (_pod.Metadata.DeletionTimestamp is not null)
         {
@@ -197,7 +208,9 @@ public sealed class PodWorker
             }
         }
 
+        var watched = WatchExits(runtime);
         await ReportAsync(podIp, cancellationToken).ConfigureAwait(false);
+        _steady = watched && IsSteady();
         return false;
     }
 
@@ -273,6 +286,54 @@ public sealed class PodWorker
 
         return record;
     }
+
+    /// <summary>Watches the exit of every container's current instance; false when one could not be watched.</summary>
+    private bool WatchExits(IContainerRuntime runtime)
+    {
+        var all = true;
+        foreach (var record in _records.Values)
+        {
+            if (record.ExitWatch is { } watch && watch.Handle == record.Current)
+            {
+                continue;
+            }
+
+            record.ExitWatch?.Watch.Dispose();
+            record.ExitWatch = null;
+            if (record.Current is not { } handle)
+            {
+                continue;
+            }
+
+            try
+            {
+                record.ExitWatch = (handle, runtime.WatchExit(handle, Wake));
+            }
+            catch (Exception ex) when (ex is ContainerNotFoundException or IOException or ArgumentException)
+            {
+                // Removed meanwhile: the next pass, a second from now, sees what became of it.
+                all = false;
+            }
+        }
+
+        return all;
+    }
+
+    private void StopExitWatches()
+    {
+        foreach (var record in _records.Values)
+        {
+            record.ExitWatch?.Watch.Dispose();
+            record.ExitWatch = null;
+        }
+    }
+
+    /// <summary>Every init container done, every container running or ended for good: nothing is due at a set time.</summary>
+    private bool IsSteady() =>
+        (_pod.Spec.InitContainers ?? []).All(c => Record(c.Name).Status is ContainerExited { ExitCode: 0 }) &&
+        _pod.Spec.Containers.All(c => Record(c.Name) is { WaitingReason: null } record &&
+                                      (record.Status is ContainerRunning ||
+                                       (record.Status is ContainerExited exited && !ShouldRestart(exited, isInit: false, record.KilledBy))));
 
     /// <summary>A container killed for a failed probe restarts unless the pod never restarts, whatever its exit code.</summary>
     private bool ShouldRestart(ContainerExited exited, bool isInit, ProbeKind? killedBy) => (_pod.Spec.RestartPolicy ?? "Always") switch

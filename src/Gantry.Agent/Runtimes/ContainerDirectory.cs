@@ -68,6 +68,28 @@ internal sealed class ContainerDirectory(string path)
 
     public bool HasExited => File.Exists(Combine("exit"));
 
+    /// <summary>
+    /// Calls <paramref name="exited"/> when the shim records the exit, or at once if it already has, until the
+    /// returned watch is disposed. It may be called more than once; it must return at once (see <see cref="DirectoryEvents"/>).
+    /// </summary>
+    /// <exception cref="IOException">The directory is gone or cannot be watched.</exception>
+    public IDisposable WatchExit(Action exited)
+    {
+        var watch = DirectoryEvents.Shared.Subscribe(path, name =>
+        {
+            if (name is null or "exit")
+            {
+                exited();
+            }
+        });
+        if (HasExited)
+        {
+            exited();
+        }
+
+        return watch;
+    }
+
     private string Combine(string name) => System.IO.Path.Combine(path, name);
 
     private string? ReadText(string name)

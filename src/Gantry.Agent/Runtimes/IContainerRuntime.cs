@@ -25,6 +25,12 @@ public interface IContainerRuntime
     Task<ContainerStatus> StatusAsync(ContainerHandle handle, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Calls <paramref name="exited"/> as soon as the container's exit is recorded (at once if it already is), until the
+    /// returned watch is disposed: what lets a pod worker leave a running container alone instead of polling it.
+    /// </summary>
+    IDisposable WatchExit(ContainerHandle handle, Action exited);
+
+    /// <summary>
     /// SIGTERM to the workload's main process, then, if it is still running after
     /// <paramref name="gracePeriod"/>, SIGKILL to every process of the container. Returns once the
     /// exit is recorded. A no-op on an exited or already removed container, as CRI's StopContainer

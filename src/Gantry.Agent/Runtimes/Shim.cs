@@ -89,14 +89,10 @@ internal static class Shim
     /// </summary>
     public static async Task<bool> WaitUntilAsync(string directory, Func<bool> condition, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        // A channel rather than a semaphore: the watcher may still raise an event while it is being disposed,
+        // A channel rather than a semaphore: an event may still arrive while the watch is being disposed,
         // and writing to a channel nobody reads is harmless where releasing a disposed semaphore throws.
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        using var watcher = new FileSystemWatcher(directory) { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite };
-        watcher.Created += (_, _) => changed.Writer.TryWrite(true);
-        watcher.Renamed += (_, _) => changed.Writer.TryWrite(true);
-        watcher.Changed += (_, _) => changed.Writer.TryWrite(true);
-        watcher.EnableRaisingEvents = true;
+        using var watch = DirectoryEvents.Shared.Subscribe(directory, _ => changed.Writer.TryWrite(true));
         var deadline = time.GetUtcNow() + timeout;
         while (!condition())
         {

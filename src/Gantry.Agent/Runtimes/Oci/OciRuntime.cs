@@ -91,16 +91,29 @@ public sealed class OciRuntime : IContainerRuntime
 
         // The shim's started record as well as runc's pid file: a status without it would say Waiting
         // until the pod's next resync.
-        if (!await Shim.WaitUntilAsync(
+        bool started;
+        try
+        {
+            started = await Shim.WaitUntilAsync(
                 bundle.Path,
                 () => bundle.HasExited || (bundle.ReadInitPid() is not null && bundle.ReadStarted() is not null),
                 _options.StartTimeout,
                 _time,
-                cancellationToken))
+                cancellationToken);
+        }
+        catch (IOException)
+        {
+            // The workload was launched; without this it would run on with no pod to own it.
+            await RemoveAsync(handle, CancellationToken.None);
+            throw;
+        }
+
+        if (!started)
         {
             await RemoveAsync(handle, CancellationToken.None);
             throw new TimeoutException($"container {container.Name} of pod {pod.Namespace}/{pod.Name} did not start within {_options.StartTimeout}");
         }
+
 
         RuntimeLog.Started(_logger, Name, handle.Id, container.Name, pod.Namespace, pod.Name, (long)_time.GetElapsedTime(began).TotalMilliseconds);
         return handle;
@@ -111,6 +124,8 @@ public sealed class OciRuntime : IContainerRuntime
         var bundle = _checkpoints.Open(handle);
         return await ObserveAsync(bundle, bundle.ReadCheckpoint()!, cancellationToken);
     }
+
+    public IDisposable WatchExit(ContainerHandle handle, Action exited) => _checkpoints.Open(handle).WatchExit(exited);
 
     public async Task StopAsync(ContainerHandle handle, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {

@@ -67,12 +67,24 @@ public sealed class ProcessRuntime : IContainerRuntime
         // after this finds the workload rather than the exec chain still setting it up. The shim's
         // started record is awaited too: it is written beside the chain, so the ready file can come
         // first, and a status without it would say Waiting until the pod's next resync.
-        if (!await Shim.WaitUntilAsync(
+        bool started;
+        try
+        {
+            started = await Shim.WaitUntilAsync(
                 directory.Path,
                 () => directory.HasExited || (File.Exists(ReadyFile(directory)) && directory.ReadStarted() is not null),
                 _options.StartTimeout,
                 _time,
-                cancellationToken))
+                cancellationToken);
+        }
+        catch (IOException)
+        {
+            // The workload was launched; without this it would run on with no pod to own it.
+            await RemoveAsync(handle, CancellationToken.None);
+            throw;
+        }
+
+        if (!started)
         {
             await RemoveAsync(handle, CancellationToken.None);
             throw new TimeoutException($"container {container.Name} of pod {pod.Namespace}/{pod.Name} did not start within {_options.StartTimeout}");
@@ -88,6 +100,8 @@ public sealed class ProcessRuntime : IContainerRuntime
         var checkpoint = directory.ReadCheckpoint()!;
         return Task.FromResult(Observe(directory, checkpoint));
     }
+
+    public IDisposable WatchExit(ContainerHandle handle, Action exited) => _checkpoints.Open(handle).WatchExit(exited);
 
     public async Task StopAsync(ContainerHandle handle, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {
