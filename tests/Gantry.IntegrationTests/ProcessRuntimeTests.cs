@@ -134,7 +134,7 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_command_that_is_not_found_exits_127_and_says_so_in_the_log()
+    public async Task A_command_that_is_not_found_is_a_start_error_with_exit_code_127_and_says_so_in_the_log()
     {
         var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
         {
@@ -144,7 +144,8 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
 
         var exited = await _harness.WaitForExitAsync(_harness.Process, handle);
 
-        Assert.Equal((127, ExitReason.Error), (exited.ExitCode, exited.Reason));
+        // As the kubelet reports a container whose command the runtime could not exec: StartError, not Error.
+        Assert.Equal((127, ExitReason.StartError), (exited.ExitCode, exited.Reason));
         Assert.Contains("exec no-such-command-anywhere: No such file or directory", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)), StringComparison.Ordinal);
     }
 

@@ -9,8 +9,9 @@
  * runtime). With one (the process runtime) the child joins the cgroups, enters NETNS, unshares its
  * PID, mount, IPC, UTS and cgroup namespaces and forks the PID namespace's init, which mounts /proc
  * and the bind mounts, changes to WORKDIR (after the mounts, so a working directory inside a mounted
- * volume is the volume's), creates READY and executes ARGV with exactly the given environment,
- * looked up on that environment's PATH. A read-only bind mount is remounted with MS_RDONLY alone,
+ * volume is the volume's) and executes ARGV with exactly the given environment, looked up on that
+ * environment's PATH; READY is created once that exec has succeeded, so that a status or an exec
+ * right after the start finds the workload (its environment, its command) rather than the init. A read-only bind mount is remounted with MS_RDONLY alone,
  * as util-linux's `mount -o bind,ro` does. Everything happens as system calls in one
  * program: each exec of a helper (setsid, sh, env, nsenter, unshare, mount) would cost the pod's
  * start a few milliseconds.
@@ -54,6 +55,9 @@ struct request {
 };
 
 static volatile sig_atomic_t stdin_writer = -1;
+
+/* In the init: the pipe whose closing by a successful exec tells its parent the workload runs; a failure writes to it first. */
+static int exec_notice = -1;
 
 static void usage(void)
 {
@@ -112,9 +116,16 @@ static void parse(int argc, char **argv, struct request *request, struct confine
     request->argv = argv + i + 1;
 }
 
+static void notify_failure(void)
+{
+    if (exec_notice >= 0 && write(exec_notice, "!", 1) < 0)
+        exec_notice = -1;
+}
+
 static void fail(const char *what, const char *path)
 {
     fprintf(stderr, "gantry-shim: %s %s: %s\n", what, path, strerror(errno));
+    notify_failure();
     _exit(EXIT_SETUP);
 }
 
@@ -180,6 +191,7 @@ static void execute(char **argv)
     execvp(argv[0], argv);
     int error = errno;
     fprintf(stderr, "gantry-shim: exec %s: %s\n", argv[0], strerror(error));
+    notify_failure();
     _exit(error == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
 }
 
@@ -197,10 +209,6 @@ static void run_init(const struct confinement *c, char **argv)
     }
     if (chdir(c->workdir) < 0)
         fail("chdir", c->workdir);
-    int ready = open(c->ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (ready < 0)
-        fail("create", c->ready);
-    close(ready);
     environ = c->environment;
     execute(argv);
 }
@@ -222,11 +230,31 @@ static void run_confined(const struct confinement *c, char **argv)
         fail("unshare namespaces for", argv[0]);
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         fail("make private", "/");
+    int notice[2];
+    if (pipe2(notice, O_CLOEXEC) < 0)
+        fail("create a pipe for", argv[0]);
     pid_t init = fork();
     if (init < 0)
         fail("fork init for", argv[0]);
-    if (init == 0)
+    if (init == 0) {
+        close(notice[0]);
+        exec_notice = notice[1];
         run_init(c, argv);
+    }
+    close(notice[1]);
+    char failure;
+    ssize_t length;
+    while ((length = read(notice[0], &failure, 1)) < 0 && errno == EINTR)
+        ;
+    close(notice[0]);
+    if (length == 0) {
+        int ready = open(c->ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        if (ready < 0) {
+            kill(init, SIGKILL);
+            fail("create", c->ready);
+        }
+        close(ready);
+    }
     _exit(wait_for(init));
 }
 

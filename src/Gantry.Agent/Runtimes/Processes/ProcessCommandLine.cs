@@ -7,9 +7,10 @@ namespace Gantry.Agent.Runtimes.Processes;
 /// confinement (<see cref="Confinement"/>), which its child puts in force with system calls before
 /// the workload's first instruction: join the container's cgroups, enter the pod's network namespace,
 /// unshare PID, mount, IPC, UTS and cgroup namespaces (mounts made private), fork the PID namespace's
-/// init, which mounts /proc and the bind mounts, changes to the working directory, creates the ready
-/// file and execs the command with exactly the container's environment, looked up on its PATH. The
-/// shim's child waits for that init and exits as it did (128+N for signal N: an OOM kill is 137).
+/// init, which mounts /proc and the bind mounts, changes to the working directory and execs the
+/// command with exactly the container's environment, looked up on its PATH. The shim's child creates
+/// the ready file once that exec has succeeded (a close-on-exec pipe tells it), then waits for the
+/// init and exits as it did (128+N for signal N: an OOM kill is 137).
 /// An exec into a running container is a chain of host programs instead (<see cref="Exec"/>): it is
 /// not on a pod's start path. Pure: builds argv, runs nothing.
 /// </summary>

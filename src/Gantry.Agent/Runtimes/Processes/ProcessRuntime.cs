@@ -63,8 +63,8 @@ public sealed class ProcessRuntime : IContainerRuntime
             throw;
         }
 
-        // Returning once the init is about to exec the workload means a status, stop or exec right
-        // after this finds the workload rather than the exec chain still setting it up. The shim's
+        // Returning once the init has exec'd the workload means a status, stop or exec right after
+        // this finds the workload (its command, its environment) rather than the init. The shim's
         // started record is awaited too: it is written beside the chain, so the ready file can come
         // first, and a status without it would say Waiting until the pod's next resync.
         bool started;
