@@ -309,9 +309,9 @@ public sealed class PodWorker
             {
                 record.ExitWatch = (handle, runtime.WatchExit(handle, Wake));
             }
-            catch (Exception ex) when (ex is ContainerNotFoundException or IOException or ArgumentException)
+            catch (Exception ex) when (ex is ContainerNotFoundException or IOException)
             {
-                // Removed meanwhile: the next pass, a second from now, sees what became of it.
+                // Removed meanwhile, or not watchable: the next pass, a second from now, sees what became of it.
                 all = false;
             }
         }
