@@ -45,7 +45,9 @@ public sealed class NodeAgent : IAsyncDisposable
                 .ConfigureAwait(false);
             var client = ApiClientFactory.Create(options);
             var state = options.StateDirectory;
-            var sandboxes = new PodSandboxes(new CgroupManager(CgroupHierarchies.Detect(), time: time));
+            var hierarchies = CgroupHierarchies.Detect();
+            FavorDynamicCgroupChanges(hierarchies, loggerFactory.CreateLogger<NodeAgent>());
+            var sandboxes = new PodSandboxes(new CgroupManager(hierarchies, time: time));
             var images = new ImageStore(ImageStore.PathIn(state), time);
             await images.EnsureBusyboxAsync(cancellationToken).ConfigureAwait(false);
             var runtimes = NodeRuntimes.Create(state, sandboxes, images, loggerFactory, time);
@@ -100,6 +102,27 @@ public sealed class NodeAgent : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             logger.LogWarning(ex, "Sweeping stale pod network namespaces failed");
+        }
+    }
+
+    /// <summary>
+    /// Container starts stop waiting for an RCU grace period each (see <see cref="CgroupDynamicModifications"/>). A kernel
+    /// without the option, or a cgroup namespace that may not change it, only costs pods that wait.
+    /// </summary>
+    private static void FavorDynamicCgroupChanges(CgroupHierarchies hierarchies, ILogger logger)
+    {
+        try
+        {
+            if (CgroupDynamicModifications.Favor(hierarchies) is { } mount)
+            {
+                logger.LogInformation(
+                    "cgroup2 at {Mount} now has {Option}: moving a workload into its cgroups no longer waits for an RCU grace period",
+                    mount, CgroupDynamicModifications.Option);
+            }
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or EntryPointNotFoundException)
+        {
+            logger.LogInformation("cgroup2 keeps its options ({Reason}): each container start waits for an RCU grace period", ex.Message);
         }
     }
 

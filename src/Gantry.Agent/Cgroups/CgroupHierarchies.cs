@@ -10,10 +10,12 @@ public sealed class CgroupHierarchies
 {
     private readonly Dictionary<string, string> _v1;
 
-    private CgroupHierarchies(Dictionary<string, string> v1, string? unifiedMount, IReadOnlySet<string> unifiedControllers)
+    private CgroupHierarchies(
+        Dictionary<string, string> v1, string? unifiedMount, IReadOnlyList<string> unifiedOptions, IReadOnlySet<string> unifiedControllers)
     {
         _v1 = v1;
         UnifiedMount = unifiedMount;
+        UnifiedOptions = unifiedOptions;
         UnifiedControllers = unifiedControllers;
     }
 
@@ -22,6 +24,9 @@ public sealed class CgroupHierarchies
 
     /// <summary>The cgroup2 mount point, or <c>null</c> on a pure v1 machine.</summary>
     public string? UnifiedMount { get; }
+
+    /// <summary>The unified hierarchy's superblock options (<c>nsdelegate</c>, <c>favordynmods</c>…), without <c>rw</c>/<c>ro</c>.</summary>
+    public IReadOnlyList<string> UnifiedOptions { get; }
 
     /// <summary>The controllers the unified hierarchy offers (its root cgroup.controllers).</summary>
     public IReadOnlySet<string> UnifiedControllers { get; }
@@ -64,6 +69,7 @@ public sealed class CgroupHierarchies
         ArgumentNullException.ThrowIfNull(readFile);
         var v1 = new Dictionary<string, string>(StringComparer.Ordinal);
         string? unified = null;
+        IReadOnlyList<string> unifiedOptions = [];
         foreach (var line in mountInfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             // "36 35 98:0 / /sys/fs/cgroup/memory rw,nosuid - cgroup cgroup rw,memory": the fields
@@ -78,8 +84,11 @@ public sealed class CgroupHierarchies
             var mountPoint = MountInfo.Unescape(fields[4]);
             switch (fields[separator + 1])
             {
-                case "cgroup2":
-                    unified ??= mountPoint;
+                case "cgroup2" when unified is null:
+                    unified = mountPoint;
+                    unifiedOptions = fields[separator + 3].Split(',')
+                        .Where(option => option is not ("rw" or "ro" or ""))
+                        .ToList();
                     break;
                 case "cgroup":
                     foreach (var option in fields[separator + 3].Split(','))
@@ -100,6 +109,6 @@ public sealed class CgroupHierarchies
             : (readFile(Path.Combine(unified, "cgroup.controllers")) ?? string.Empty)
                 .Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries)
                 .ToHashSet(StringComparer.Ordinal);
-        return new CgroupHierarchies(v1, unified, controllers);
+        return new CgroupHierarchies(v1, unified, unifiedOptions, controllers);
     }
 }

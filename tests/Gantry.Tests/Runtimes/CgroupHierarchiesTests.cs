@@ -49,6 +49,30 @@ public sealed class CgroupHierarchiesTests
     }
 
     [Fact]
+    public void The_unified_hierarchys_own_options_are_kept_without_rw()
+    {
+        Assert.Equal(["nsdelegate", "memory_recursiveprot"], CgroupHierarchies.Parse(PureV2, _ => null).UnifiedOptions);
+        Assert.Empty(CgroupHierarchies.Parse(Hybrid, _ => null).UnifiedOptions);
+    }
+
+    [Fact]
+    public void Favoring_dynamic_modifications_gives_the_hierarchys_options_again_with_favordynmods_once()
+    {
+        Assert.Equal(
+            ["nsdelegate", "memory_recursiveprot", "favordynmods"],
+            CgroupDynamicModifications.OptionsWithFavor(["nsdelegate", "memory_recursiveprot"]));
+        Assert.Equal(["nsdelegate", "favordynmods"], CgroupDynamicModifications.OptionsWithFavor(["favordynmods", "nsdelegate"]));
+    }
+
+    [Fact]
+    public void A_hierarchy_that_favors_dynamic_modifications_already_is_left_alone()
+    {
+        var favored = CgroupHierarchies.Parse(PureV2.Replace("memory_recursiveprot", "favordynmods", StringComparison.Ordinal), _ => null);
+
+        Assert.Null(CgroupDynamicModifications.Favor(favored));
+    }
+
+    [Fact]
     public void Escaped_characters_in_mount_points_are_decoded()
     {
         var hierarchies = CgroupHierarchies.Parse("40 31 0:37 / /mnt/my\\040cgroups rw - cgroup cgroup rw,pids", _ => null);
