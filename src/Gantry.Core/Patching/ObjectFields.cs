@@ -16,18 +16,30 @@ internal static class ObjectFields
         return set;
     }
 
+    /// <remarks>
+    /// A top-level member equal on both sides adds, removes and modifies nothing, so only the others are walked: an
+    /// update usually changes one of an object's spec, status or metadata, and building the field sets of the
+    /// unchanged ones was most of the cost of recording who changed what.
+    /// </remarks>
     public static FieldComparison Compare(JsonObject before, JsonObject after, PatchSchema schema)
     {
-        var beforeSet = Of(before, schema);
-        var afterSet = Of(after, schema);
+        var changedBefore = Unequal(before, after);
+        var changedAfter = Unequal(after, before);
+        var beforeSet = new FieldSet();
+        AddMembers(changedBefore, schema, beforeSet);
+        var afterSet = new FieldSet();
+        AddMembers(changedAfter, schema, afterSet);
         var added = afterSet.Clone();
         added.ExceptWith(beforeSet);
         var removed = beforeSet.Clone();
         removed.ExceptWith(afterSet);
         var modified = new FieldSet();
-        Diff(before, after, schema, modified);
+        DiffMembers(changedBefore, after, schema, modified);
         return new FieldComparison(added, modified, removed);
     }
+
+    private static List<KeyValuePair<string, JsonNode?>> Unequal(JsonObject members, JsonObject other) =>
+        [.. members.Where(member => !(other.TryGetPropertyValue(member.Key, out var counterpart) && JsonEquality.DeepEquals(member.Value, counterpart)))];
 
     /// <summary>
     /// The path element of a list element: <c>k:{"name":"x"}</c> (key fields in name order,
@@ -66,9 +78,11 @@ internal static class ObjectFields
         return "k:" + key.ToJsonString();
     }
 
-    private static void AddObject(JsonObject value, PatchSchema schema, FieldSet set)
+    private static void AddObject(JsonObject value, PatchSchema schema, FieldSet set) => AddMembers(value, schema, set);
+
+    private static void AddMembers(IEnumerable<KeyValuePair<string, JsonNode?>> members, PatchSchema schema, FieldSet set)
     {
-        foreach (var (name, child) in value)
+        foreach (var (name, child) in members)
         {
             var childSet = new FieldSet();
             var childSchema = schema.Field(name);
@@ -114,16 +128,7 @@ internal static class ObjectFields
         switch (before, after)
         {
             case (JsonObject beforeMap, JsonObject afterMap):
-                foreach (var (name, beforeChild) in beforeMap)
-                {
-                    if (afterMap.TryGetPropertyValue(name, out var afterChild))
-                    {
-                        var child = new FieldSet();
-                        Diff(beforeChild, afterChild, schema.Field(name), child);
-                        modified.AddChild("f:" + name, child);
-                    }
-                }
-
+                DiffMembers(beforeMap, afterMap, schema, modified);
                 break;
             case (JsonArray beforeList, JsonArray afterList) when schema.ListType == ListType.Map:
                 var afterElements = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
@@ -144,6 +149,19 @@ internal static class ObjectFields
                 }
 
                 break;
+        }
+    }
+
+    private static void DiffMembers(IEnumerable<KeyValuePair<string, JsonNode?>> before, JsonObject after, PatchSchema schema, FieldSet modified)
+    {
+        foreach (var (name, beforeChild) in before)
+        {
+            if (after.TryGetPropertyValue(name, out var afterChild))
+            {
+                var child = new FieldSet();
+                Diff(beforeChild, afterChild, schema.Field(name), child);
+                modified.AddChild("f:" + name, child);
+            }
         }
     }
 

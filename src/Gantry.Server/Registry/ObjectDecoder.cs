@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
 using k8s;
@@ -9,8 +11,8 @@ namespace Gantry.Server.Registry;
 
 /// <summary>
 /// Decodes request JSON into the typed model and back, which drops what the schema does not know.
-/// Comparing the input with that round trip finds unknown fields, reported as Kubernetes' strict
-/// decoding does (<c>unknown field "spec.bogus"</c>).
+/// Unknown fields are found by walking the input along the model's serialization contract, and
+/// reported as Kubernetes' strict decoding does (<c>unknown field "spec.bogus"</c>).
 /// </summary>
 public static class ObjectDecoder
 {
@@ -30,7 +32,7 @@ public static class ObjectDecoder
         if (validation != FieldValidation.Ignore)
         {
             var unknown = new List<string>();
-            FindUnknown(input, ToNode(typed), "", unknown);
+            FindUnknown(input, KubernetesJsonOptions.Value.GetTypeInfo(type.ModelType), "", unknown);
             if (unknown.Count > 0)
             {
                 if (validation == FieldValidation.Strict)
@@ -52,16 +54,20 @@ public static class ObjectDecoder
     public static JsonObject ToNode(IKubernetesObject<V1ObjectMeta> typed) =>
         JsonSerializer.SerializeToNode(typed, typed.GetType(), KubernetesJsonOptions.Value)!.AsObject();
 
-    private static void FindUnknown(JsonNode? input, JsonNode? known, string path, List<string> unknown)
+    /// <summary>
+    /// The members of <paramref name="input"/> that <paramref name="contract"/> has no property for, with their paths.
+    /// What a converter of its own reads (quantities, int-or-string, times, raw objects) is a value, not looked into.
+    /// </summary>
+    private static void FindUnknown(JsonNode? input, JsonTypeInfo contract, string path, List<string> unknown)
     {
         switch (input)
         {
-            case JsonObject inObj:
-                var knownObj = known as JsonObject;
+            case JsonObject inObj when contract.Kind == JsonTypeInfoKind.Object:
+                var properties = PropertiesOf(contract);
                 foreach (var (name, value) in inObj)
                 {
                     var child = path.Length == 0 ? name : $"{path}.{name}";
-                    if (knownObj is null || !knownObj.TryGetPropertyValue(name, out var knownValue))
+                    if (!properties.TryGetValue(name, out var property))
                     {
                         if (value is not null)
                         {
@@ -71,19 +77,33 @@ public static class ObjectDecoder
                         continue;
                     }
 
-                    FindUnknown(value, knownValue, child, unknown);
+                    FindUnknown(value, contract.Options.GetTypeInfo(property.PropertyType), child, unknown);
                 }
 
                 break;
-            case JsonArray inArr when known is JsonArray knownArr:
-                for (var i = 0; i < inArr.Count && i < knownArr.Count; i++)
+            case JsonObject inMap when contract.Kind == JsonTypeInfoKind.Dictionary && contract.ElementType is { } valueType:
+                var values = contract.Options.GetTypeInfo(valueType);
+                foreach (var (key, value) in inMap)
                 {
-                    FindUnknown(inArr[i], knownArr[i], $"{path}[{i}]", unknown);
+                    FindUnknown(value, values, path.Length == 0 ? key : $"{path}.{key}", unknown);
+                }
+
+                break;
+            case JsonArray inArr when contract.Kind == JsonTypeInfoKind.Enumerable && contract.ElementType is { } elementType:
+                var elements = contract.Options.GetTypeInfo(elementType);
+                for (var i = 0; i < inArr.Count; i++)
+                {
+                    FindUnknown(inArr[i], elements, $"{path}[{i}]", unknown);
                 }
 
                 break;
         }
     }
+
+    private static readonly ConcurrentDictionary<JsonTypeInfo, Dictionary<string, JsonPropertyInfo>> Properties = new();
+
+    private static Dictionary<string, JsonPropertyInfo> PropertiesOf(JsonTypeInfo contract) =>
+        Properties.GetOrAdd(contract, c => c.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal));
 
     private static class KubernetesJsonOptions
     {

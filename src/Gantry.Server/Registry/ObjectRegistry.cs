@@ -275,7 +275,8 @@ public sealed class ObjectRegistry(
         NodeRestriction.Admit(type, next, currentObj, options, StoredNode);
         var rules = rulesFor(type);
         var typed = ObjectDecoder.Decode(type, next, options.FieldValidation, options.Warnings);
-        var oldTyped = ObjectDecoder.Decode(type, WithoutResourceVersion(currentObj), FieldValidation.Ignore, []);
+        var old = WithoutResourceVersion(currentObj);
+        var oldTyped = ObjectDecoder.Decode(type, old, FieldValidation.Ignore, []);
         rules.PrepareForUpdate(typed, oldTyped);
         rules.Default(typed);
         var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));
@@ -294,8 +295,7 @@ public sealed class ObjectRegistry(
 
         var allocation = HookFor(type)?.Allocate(typed, oldTyped, options.DryRun);
         var stored = ObjectDecoder.ToNode(typed);
-        var old = WithoutResourceVersion(currentObj);
-        if (JsonNode.DeepEquals(WithoutSpecial(stored), WithoutSpecial(old)))
+        if (SameButForBookkeeping(stored, old))
         {
             allocation?.Revert();
             return (null, null);
@@ -512,29 +512,37 @@ public sealed class ObjectRegistry(
     }
 
     /// <summary>Generation counts changes to anything but metadata and status, as Kubernetes' strategies do.</summary>
-    private static bool SpecChanged(JsonObject a, JsonObject b)
-    {
-        var left = a.DeepClone().AsObject();
-        var right = b.DeepClone().AsObject();
-        foreach (var o in new[] { left, right })
+    private static bool SpecChanged(JsonObject a, JsonObject b) => !SameMembers(a, b, name => name is "metadata" or "status");
+
+    /// <summary>Whether the objects differ in nothing but their managed fields and resource version.</summary>
+    private static bool SameButForBookkeeping(JsonObject a, JsonObject b) =>
+        SameMembers(a, b, name => name == "metadata") &&
+        (a["metadata"], b["metadata"]) switch
         {
-            o.Remove("metadata");
-            o.Remove("status");
+            (JsonObject left, JsonObject right) => SameMembers(left, right, name => name is "managedFields" or "resourceVersion"),
+            var (left, right) => JsonNode.DeepEquals(left, right),
+        };
+
+    /// <summary><see cref="JsonNode.DeepEquals"/> of the two objects without the members <paramref name="skip"/> names, and without copying them.</summary>
+    private static bool SameMembers(JsonObject a, JsonObject b, Func<string, bool> skip)
+    {
+        var compared = 0;
+        foreach (var (name, value) in a)
+        {
+            if (skip(name))
+            {
+                continue;
+            }
+
+            if (!b.TryGetPropertyValue(name, out var other) || !JsonNode.DeepEquals(value, other))
+            {
+                return false;
+            }
+
+            compared++;
         }
 
-        return !JsonNode.DeepEquals(left, right);
-    }
-
-    private static JsonObject WithoutSpecial(JsonObject obj)
-    {
-        var copy = obj.DeepClone().AsObject();
-        if (copy["metadata"] is JsonObject m)
-        {
-            m.Remove("managedFields");
-            m.Remove("resourceVersion");
-        }
-
-        return copy;
+        return compared == b.Count(member => !skip(member.Key));
     }
 
     private static JsonObject WithoutResourceVersion(JsonObject obj)

@@ -149,4 +149,25 @@ public sealed class ObjectDecoderTests
 
         Assert.True(JsonNode.DeepEquals(input["spec"]!["strategy"], node["spec"]!["strategy"]));
     }
+
+    [Fact]
+    public void Strict_decoding_accepts_quantities_maps_of_them_and_int_or_string_values()
+    {
+        var pod = JsonNode.Parse("""
+            {
+              "apiVersion": "v1", "kind": "Pod", "metadata": { "name": "p" },
+              "spec": {
+                "containers": [ {
+                  "name": "c", "image": "busybox",
+                  "resources": { "limits": { "cpu": "500m", "memory": "64Mi" } },
+                  "livenessProbe": { "httpGet": { "port": "http", "path": "/" } }
+                } ]
+              }
+            }
+            """)!.AsObject();
+
+        var typed = Assert.IsType<V1Pod>(ObjectDecoder.Decode(ResourceCatalog.Get("", "pods"), pod, FieldValidation.Strict, []));
+
+        Assert.Equal("500m", typed.Spec.Containers[0].Resources.Limits["cpu"].ToString());
+    }
 }

@@ -89,8 +89,9 @@ public sealed class AffinityAndSpreadTests
             NodeTaintsPolicy = "Honor",
             LabelSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
         }];
-        var cut = Host("n3");
-        cut.Node.Spec = new V1NodeSpec { Taints = [new V1Taint { Key = "node.kubernetes.io/unreachable", Effect = "NoSchedule" }] };
+        var untainted = Host("n3");
+        untainted.Node.Spec = new V1NodeSpec { Taints = [new V1Taint { Key = "node.kubernetes.io/unreachable", Effect = "NoSchedule" }] };
+        var cut = untainted with { Node = untainted.Node }; // a NodeInfo reads the taints when its Node is set
         var nodes = new[] { Host("n1", "a", Labelled("web")), Host("n2", "a", Labelled("web")), cut };
 
         Assert.Empty(FilterOn(new PodTopologySpread(), pod, nodes, "n1"));

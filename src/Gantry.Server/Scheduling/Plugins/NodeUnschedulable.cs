@@ -12,5 +12,5 @@ public sealed class NodeUnschedulable : IFilterPlugin
     public string Name => nameof(NodeUnschedulable);
 
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node) =>
-        node.Node.Spec?.Unschedulable == true && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, Taint) ? [Reason] : [];
+        node.Unschedulable && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, Taint) ? [Reason] : [];
 }

@@ -60,7 +60,7 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
     /// does not tolerate (upstream's DoNotScheduleTaintsFilterFunc), e.g. an unreachable node whose pods are replaced.
     /// </summary>
     private static bool HasUntoleratedTaint(PodInfo pod, NodeInfo node) =>
-        (node.Node.Spec?.Taints ?? []).Any(t => t.Effect is "NoSchedule" or "NoExecute" && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, t));
+        node.Taints.Any(t => t.Effect is "NoSchedule" or "NoExecute" && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, t));
 
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {

@@ -14,7 +14,7 @@ public sealed class TaintToleration : IFilterPlugin, IScorePlugin
 
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
-        if (node.Node.Spec?.Taints is not { Count: > 0 } taints)
+        if (node.Taints is not { Count: > 0 } taints)
         {
             return [];
         }
@@ -32,7 +32,7 @@ public sealed class TaintToleration : IFilterPlugin, IScorePlugin
 
     public int Score(PodInfo pod, NodeInfo node)
     {
-        if (node.Node.Spec?.Taints is not { Count: > 0 } taints)
+        if (node.Taints is not { Count: > 0 } taints)
         {
             return 100;
         }
