@@ -68,7 +68,7 @@ public static class ManagedFields
         ArgumentNullException.ThrowIfNull(newObj);
         ArgumentNullException.ThrowIfNull(schema);
         var entries = Read(RequestedOrLive(oldObj, newObj));
-        var comparison = ObjectFields.Compare(oldObj is null ? [] : WithoutManagedFields(oldObj), WithoutManagedFields(newObj), schema);
+        var comparison = ObjectFields.Compare(oldObj ?? [], newObj, schema, withoutManagedFields: true);
         var changed = comparison.Added.Clone();
         changed.UnionWith(comparison.Modified);
         changed.ExceptWith(Unowned);

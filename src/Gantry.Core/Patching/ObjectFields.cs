@@ -17,29 +17,96 @@ internal static class ObjectFields
     }
 
     /// <remarks>
-    /// A top-level member equal on both sides adds, removes and modifies nothing, so only the others are walked: an
-    /// update usually changes one of an object's spec, status or metadata, and building the field sets of the
-    /// unchanged ones was most of the cost of recording who changed what.
+    /// Members equal on both sides add, remove and modify nothing, so the walk goes only down the members that differ,
+    /// map by map: an update usually changes a few fields (a binding's node name, a status), and building the field
+    /// sets of everything unchanged was most of the cost of recording who changed what. Where a member is not a map
+    /// on both sides, its field sets are built and compared whole.
     /// </remarks>
-    public static FieldComparison Compare(JsonObject before, JsonObject after, PatchSchema schema)
+    /// <param name="withoutManagedFields">Leave <c>metadata.managedFields</c> out on both sides, as if removed.</param>
+    public static FieldComparison Compare(JsonObject before, JsonObject after, PatchSchema schema, bool withoutManagedFields = false)
     {
-        var changedBefore = Unequal(before, after);
-        var changedAfter = Unequal(after, before);
-        var beforeSet = new FieldSet();
-        AddMembers(changedBefore, schema, beforeSet);
-        var afterSet = new FieldSet();
-        AddMembers(changedAfter, schema, afterSet);
-        var added = afterSet.Clone();
-        added.ExceptWith(beforeSet);
-        var removed = beforeSet.Clone();
-        removed.ExceptWith(afterSet);
-        var modified = new FieldSet();
-        DiffMembers(changedBefore, after, schema, modified);
-        return new FieldComparison(added, modified, removed);
+        var comparison = new FieldComparison(new FieldSet(), new FieldSet(), new FieldSet());
+        CompareMembers(before, after, schema, comparison, withoutManagedFields);
+        return comparison;
     }
 
-    private static List<KeyValuePair<string, JsonNode?>> Unequal(JsonObject members, JsonObject other) =>
-        [.. members.Where(member => !(other.TryGetPropertyValue(member.Key, out var counterpart) && JsonEquality.DeepEquals(member.Value, counterpart)))];
+    /// <param name="withoutManagedFields">Leave <c>managedFields</c> out of a <c>metadata</c> member (of the object itself, never deeper).</param>
+    private static void CompareMembers(JsonObject before, JsonObject after, PatchSchema schema, FieldComparison into, bool withoutManagedFields = false)
+    {
+        foreach (var (name, beforeMember) in before)
+        {
+            var childSchema = schema.Field(name);
+            var managedFieldsOut = withoutManagedFields && name == "metadata";
+            var beforeChild = managedFieldsOut ? WithoutManagedFields(beforeMember) : beforeMember;
+            if (!after.TryGetPropertyValue(name, out var afterMember))
+            {
+                into.Removed.AddChild("f:" + name, MemberFields(beforeChild, childSchema));
+                continue;
+            }
+
+            var afterChild = managedFieldsOut ? WithoutManagedFields(afterMember) : afterMember;
+            if (JsonEquality.DeepEquals(beforeChild, afterChild))
+            {
+                continue;
+            }
+
+            var child = new FieldComparison(new FieldSet(), new FieldSet(), new FieldSet());
+            if (beforeChild is JsonObject { Count: > 0 } beforeMap && afterChild is JsonObject { Count: > 0 } afterMap)
+            {
+                CompareMembers(beforeMap, afterMap, childSchema, child);
+            }
+            else
+            {
+                CompareWhole(beforeChild, afterChild, childSchema, child);
+            }
+
+            into.Added.AddChild("f:" + name, child.Added);
+            into.Modified.AddChild("f:" + name, child.Modified);
+            into.Removed.AddChild("f:" + name, child.Removed);
+        }
+
+        foreach (var (name, afterMember) in after)
+        {
+            if (!before.ContainsKey(name))
+            {
+                var afterChild = withoutManagedFields && name == "metadata" ? WithoutManagedFields(afterMember) : afterMember;
+                into.Added.AddChild("f:" + name, MemberFields(afterChild, schema.Field(name)));
+            }
+        }
+    }
+
+    /// <summary>The metadata without its managed fields: a copy of the metadata only, when it has them.</summary>
+    private static JsonNode? WithoutManagedFields(JsonNode? metadata)
+    {
+        if (metadata is not JsonObject map || !map.ContainsKey("managedFields"))
+        {
+            return metadata;
+        }
+
+        var copy = new JsonObject();
+        foreach (var (name, value) in map)
+        {
+            if (name != "managedFields")
+            {
+                copy[name] = value?.DeepClone();
+            }
+        }
+
+        return copy;
+    }
+
+    private static void CompareWhole(JsonNode? before, JsonNode? after, PatchSchema schema, FieldComparison into)
+    {
+        var beforeSet = MemberFields(before, schema);
+        var afterSet = MemberFields(after, schema);
+        var added = afterSet.Clone();
+        added.ExceptWith(beforeSet);
+        into.Added.UnionWith(added);
+        var removed = beforeSet.Clone();
+        removed.ExceptWith(afterSet);
+        into.Removed.UnionWith(removed);
+        Diff(before, after, schema, into.Modified);
+    }
 
     /// <summary>
     /// The path element of a list element: <c>k:{"name":"x"}</c> (key fields in name order,
@@ -78,30 +145,33 @@ internal static class ObjectFields
         return "k:" + key.ToJsonString();
     }
 
-    private static void AddObject(JsonObject value, PatchSchema schema, FieldSet set) => AddMembers(value, schema, set);
-
-    private static void AddMembers(IEnumerable<KeyValuePair<string, JsonNode?>> members, PatchSchema schema, FieldSet set)
+    private static void AddObject(JsonObject value, PatchSchema schema, FieldSet set)
     {
-        foreach (var (name, child) in members)
+        foreach (var (name, child) in value)
         {
-            var childSet = new FieldSet();
-            var childSchema = schema.Field(name);
-            switch (child)
-            {
-                case JsonObject { Count: > 0 } map:
-                    AddObject(map, childSchema, childSet);
-                    break;
-                case JsonArray list when childSchema.ListType != ListType.Atomic:
-                    AddElements(list, childSchema, childSet);
-                    break;
-                default:
-                    childSet.IsMember = true;
-                    break;
-            }
-
             // An empty keyed or set list stays empty here: like structured-merge-diff, it claims nothing.
-            set.AddChild("f:" + name, childSet);
+            set.AddChild("f:" + name, MemberFields(child, schema.Field(name)));
         }
+    }
+
+    /// <summary>What one member claims: its fields, or itself when it is a leaf.</summary>
+    private static FieldSet MemberFields(JsonNode? child, PatchSchema schema)
+    {
+        var set = new FieldSet();
+        switch (child)
+        {
+            case JsonObject { Count: > 0 } map:
+                AddObject(map, schema, set);
+                break;
+            case JsonArray list when schema.ListType != ListType.Atomic:
+                AddElements(list, schema, set);
+                break;
+            default:
+                set.IsMember = true;
+                break;
+        }
+
+        return set;
     }
 
     private static void AddElements(JsonArray list, PatchSchema schema, FieldSet set)
@@ -152,7 +222,7 @@ internal static class ObjectFields
         }
     }
 
-    private static void DiffMembers(IEnumerable<KeyValuePair<string, JsonNode?>> before, JsonObject after, PatchSchema schema, FieldSet modified)
+    private static void DiffMembers(JsonObject before, JsonObject after, PatchSchema schema, FieldSet modified)
     {
         foreach (var (name, beforeChild) in before)
         {

@@ -238,7 +238,8 @@ public sealed class ObjectRegistry(
     private (JsonObject? Next, IAllocationTransaction? Allocation) PrepareUpdate(
         ResourceType type, string? ns, string name, JsonObject changed, JsonObject currentObj, string? subresource, WriteOptions options)
     {
-        var obj = PrepareIdentity(type, ns, changed);
+        // The mutated object is this write's own copy: its identity is filled in place.
+        var obj = FillIdentity(type, ns, changed);
         var next = subresource == "status" ? KeepAllButStatus(currentObj, obj) : obj;
         if (subresource is null && type.HasSubresource("status"))
         {
@@ -275,8 +276,11 @@ public sealed class ObjectRegistry(
         NodeRestriction.Admit(type, next, currentObj, options, StoredNode);
         var rules = rulesFor(type);
         var typed = ObjectDecoder.Decode(type, next, options.FieldValidation, options.Warnings);
-        var old = WithoutResourceVersion(currentObj);
+        // The stored object is this write's own parse, read but never changed; its resource version is ignored by
+        // every comparison below (and is no field anyone owns), so only the typed old object drops it.
+        var old = currentObj;
         var oldTyped = ObjectDecoder.Decode(type, old, FieldValidation.Ignore, []);
+        oldTyped.Metadata.ResourceVersion = null;
         rules.PrepareForUpdate(typed, oldTyped);
         rules.Default(typed);
         var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));
@@ -459,10 +463,11 @@ public sealed class ObjectRegistry(
         }
     }
 
-    /// <summary>Checks and fills kind, apiVersion and namespace against the URL the request came to.</summary>
-    private static JsonObject PrepareIdentity(ResourceType type, string? ns, JsonObject input)
+    /// <summary>Checks and fills kind, apiVersion and namespace against the URL the request came to, in a copy of <paramref name="input"/>.</summary>
+    private static JsonObject PrepareIdentity(ResourceType type, string? ns, JsonObject input) => FillIdentity(type, ns, input.DeepClone().AsObject());
+
+    private static JsonObject FillIdentity(ResourceType type, string? ns, JsonObject obj)
     {
-        var obj = input.DeepClone().AsObject();
         var apiVersion = obj["apiVersion"]?.GetValue<string>();
         if (!string.IsNullOrEmpty(apiVersion) && apiVersion != type.ApiVersion)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Gantry.Core.Patching;
 using Xunit;
 
@@ -6,6 +7,8 @@ namespace Gantry.Tests.Patching;
 public sealed class ObjectFieldsTests
 {
     private static readonly PatchSchema Pod = PatchSchema.ForKind("v1", "Pod");
+
+    private static readonly string[] ContainerNames = ["a", "b", "c"];
 
     [Fact]
     public void Members_equal_on_both_sides_are_neither_added_modified_nor_removed()
@@ -31,5 +34,99 @@ public sealed class ObjectFieldsTests
         Json.Equal("""{"f:spec":{"f:hostNetwork":{}}}""", comparison.Added.ToFieldsV1());
         Assert.True(comparison.Modified.IsEmpty);
         Json.Equal("""{"f:status":{"f:phase":{}}}""", comparison.Removed.ToFieldsV1());
+    }
+
+    [Fact]
+    public void Without_managed_fields_the_metadata_compares_as_if_they_were_not_there()
+    {
+        var before = Json.Object("""{"kind":"Pod","metadata":{"name":"p","managedFields":[{"manager":"a"}]},"spec":{"nodeName":"n1"}}""");
+        var after = Json.Object("""{"kind":"Pod","metadata":{"name":"p","labels":{"x":"1"}},"spec":{"nodeName":"n1"}}""");
+
+        var comparison = ObjectFields.Compare(before, after, Pod, withoutManagedFields: true);
+
+        Json.Equal("""{"f:metadata":{"f:labels":{"f:x":{}}}}""", comparison.Added.ToFieldsV1());
+        Assert.True(comparison.Modified.IsEmpty);
+        Assert.True(comparison.Removed.IsEmpty);
+        Assert.NotNull(before["metadata"]!["managedFields"]);
+    }
+
+    [Fact]
+    public void Added_and_removed_fields_are_the_differences_of_the_two_sides_field_sets()
+    {
+        var random = new Random(7);
+        for (var round = 0; round < 200; round++)
+        {
+            var before = RandomPod(random);
+            var after = round % 3 == 0 ? RandomPod(random) : Mutated(before, random);
+
+            var comparison = ObjectFields.Compare(before, after, Pod);
+
+            var added = ObjectFields.Of(after, Pod);
+            added.ExceptWith(ObjectFields.Of(before, Pod));
+            var removed = ObjectFields.Of(before, Pod);
+            removed.ExceptWith(ObjectFields.Of(after, Pod));
+            Assert.True(added.SetEquals(comparison.Added), $"{before.ToJsonString()} -> {after.ToJsonString()}");
+            Assert.True(removed.SetEquals(comparison.Removed), $"{before.ToJsonString()} -> {after.ToJsonString()}");
+        }
+    }
+
+    private static JsonObject RandomPod(Random random)
+    {
+        var labels = new JsonObject();
+        for (var i = random.Next(3); i > 0; i--)
+        {
+            labels["l" + random.Next(4)] = "v" + random.Next(2);
+        }
+
+        var containers = new JsonArray();
+        foreach (var name in ContainerNames.Where(_ => random.Next(2) == 0))
+        {
+            var container = new JsonObject { ["name"] = name, ["image"] = "i" + random.Next(2) };
+            if (random.Next(2) == 0)
+            {
+                container["ports"] = new JsonArray(new JsonObject { ["containerPort"] = 80 + random.Next(2), ["protocol"] = "TCP" });
+            }
+
+            if (random.Next(3) == 0)
+            {
+                container["env"] = random.Next(2) == 0 ? new JsonArray() : new JsonObject();
+            }
+
+            containers.Add(container);
+        }
+
+        var pod = new JsonObject { ["kind"] = "Pod", ["metadata"] = new JsonObject { ["name"] = "p", ["labels"] = labels } };
+        if (random.Next(4) > 0)
+        {
+            pod["spec"] = new JsonObject { ["containers"] = containers, ["nodeName"] = random.Next(3) == 0 ? null : "n" + random.Next(2) };
+        }
+
+        if (random.Next(2) == 0)
+        {
+            pod["status"] = random.Next(3) == 0 ? "odd" : new JsonObject { ["phase"] = random.Next(2) == 0 ? "Pending" : "Running" };
+        }
+
+        return pod;
+    }
+
+    private static JsonObject Mutated(JsonObject pod, Random random)
+    {
+        var copy = pod.DeepClone().AsObject();
+        if (copy["spec"] is JsonObject spec && random.Next(2) == 0)
+        {
+            spec["nodeName"] = "n" + random.Next(3);
+        }
+
+        if (random.Next(2) == 0)
+        {
+            copy["metadata"]!["labels"]!["l" + random.Next(4)] = "v" + random.Next(3);
+        }
+
+        if (random.Next(3) == 0)
+        {
+            copy.Remove("status");
+        }
+
+        return copy;
     }
 }
