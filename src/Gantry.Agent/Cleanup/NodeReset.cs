@@ -29,11 +29,10 @@ public sealed class NodeReset(string stateDirectory, ILoggerFactory loggerFactor
 
         var network = new PodNetworkOptions { StateDirectory = Path.Combine(stateDirectory, AgentLayout.Network) };
         var names = await SandboxClaims.NamespacesAsync(network, cancellationToken);
-        var namespaces = new NetworkNamespaces(network.CommandTimeout);
         var present = names.Where(NetworkNamespaces.Exists).ToList();
         foreach (var name in present)
         {
-            await namespaces.DeleteAsync(name, cancellationToken);
+            await NetworkNamespaces.DeleteAsync(name, cancellationToken);
         }
 
         progress.Report($"removed {present.Count} sandbox network namespaces");

@@ -43,7 +43,6 @@ public sealed class StaleSandboxSweep(AgentRegistry registry, ILogger logger, Ti
 
         var claimed = await ClaimedAsync(cancellationToken);
         var inUse = NamespaceInodes.OfProcesses();
-        var namespaces = new NetworkNamespaces(TimeSpan.FromSeconds(10));
         var removed = 0;
         foreach (var path in candidates)
         {
@@ -55,7 +54,7 @@ public sealed class StaleSandboxSweep(AgentRegistry registry, ILogger logger, Ti
 
             try
             {
-                await namespaces.DeleteAsync(name, cancellationToken);
+                await NetworkNamespaces.DeleteAsync(name, cancellationToken);
                 removed++;
             }
             catch (NetworkCommandException ex)

@@ -109,7 +109,7 @@ public sealed class PodNetwork
         {
             var (result, json) = await _maker.MakeAsync(containerId, name, podName, podNamespace, cancellationToken);
             var sandbox = SandboxMaker.Describe(containerId, name, result);
-            await _records.WriteAsync(containerId, new SandboxRecord(containerId, containerId, podName, podNamespace, name, json, PluginMasquerade: false), cancellationToken);
+            await _records.WriteAsync(containerId, new SandboxRecord(containerId, containerId, podName, podNamespace, name, json, PluginMasquerade: false, LoopbackPlugin: false), cancellationToken);
             return sandbox;
         }
         catch

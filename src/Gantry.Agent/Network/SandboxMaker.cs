@@ -12,19 +12,20 @@ internal sealed class SandboxMaker(PodNetworkOptions options)
     public const string PodInterface = "eth0";
 
     private readonly CniPlugins _plugins = new(options.PluginDirectory, options.CommandTimeout);
-    private readonly NetworkNamespaces _namespaces = new(options.CommandTimeout);
     private readonly MasqueradeLeftovers _masquerade = new(options.CommandTimeout);
 
     public CniPlugins Plugins => _plugins;
 
-    /// <summary>Makes the namespace and its interfaces; returns the bridge plugin's result and its JSON. Undoes nothing on failure.</summary>
+    /// <summary>
+    /// Makes the namespace (with <c>lo</c> up) and <c>eth0</c>; returns the bridge plugin's result and its JSON. Undoes
+    /// nothing on failure.
+    /// </summary>
     public async Task<(CniResult Result, string Json)> MakeAsync(
         string containerId, string name, string? podName, string? podNamespace, CancellationToken cancellationToken)
     {
-        await _namespaces.AddAsync(name, cancellationToken);
+        await NetworkNamespaces.AddAsync(name, cancellationToken);
         var path = NetworkNamespaces.PathOf(name);
         var args = CniNetworkConfig.Args(containerId, podName, podNamespace);
-        await _plugins.AddAsync(new CniInvocation("loopback", "ADD", containerId, path, "lo", args), CniNetworkConfig.Loopback(), cancellationToken);
         return await _plugins.AddAsync(
             new CniInvocation("bridge", "ADD", containerId, path, PodInterface, args), CniNetworkConfig.Bridge(options, pluginMasquerade: false), cancellationToken);
     }
@@ -54,8 +55,13 @@ internal sealed class SandboxMaker(PodNetworkOptions options)
             await _masquerade.RemoveAsync(options.NetworkName, containerId, CniResult.Parse(record.ResultJson).Ips.Select(ip => ip.Address), cancellationToken);
         }
 
-        await _plugins.RunAsync(new CniInvocation("loopback", "DEL", containerId, path, "lo", args), CniNetworkConfig.Loopback(), cancellationToken);
-        await _namespaces.DeleteAsync(name, cancellationToken);
+        // Sandboxes made before the namespace brought its own lo up had the loopback plugin's ADD, which DEL answers.
+        if (record?.LoopbackPlugin != false)
+        {
+            await _plugins.RunAsync(new CniInvocation("loopback", "DEL", containerId, path, "lo", args), CniNetworkConfig.Loopback(), cancellationToken);
+        }
+
+        await NetworkNamespaces.DeleteAsync(name, cancellationToken);
     }
 
     /// <summary>The plugins' CHECK of a recorded sandbox; the plugin's refusal, or null when it holds.</summary>
@@ -71,7 +77,10 @@ internal sealed class SandboxMaker(PodNetworkOptions options)
                 new CniInvocation("bridge", "CHECK", record.ContainerId, path, PodInterface, args),
                 CniNetworkConfig.WithPrevResult(CniNetworkConfig.Bridge(options, record.PluginMasquerade), previous),
                 cancellationToken);
-            await _plugins.RunAsync(new CniInvocation("loopback", "CHECK", record.ContainerId, path, "lo", args), CniNetworkConfig.Loopback(), cancellationToken);
+            if (record.LoopbackPlugin)
+            {
+                await _plugins.RunAsync(new CniInvocation("loopback", "CHECK", record.ContainerId, path, "lo", args), CniNetworkConfig.Loopback(), cancellationToken);
+            }
             return null;
         }
         catch (CniPluginException ex)

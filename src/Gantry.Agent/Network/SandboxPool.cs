@@ -196,7 +196,7 @@ internal sealed class SandboxPool(PodNetworkOptions options, SandboxMaker maker,
         try
         {
             var (_, json) = await maker.MakeAsync(id, name, null, null, cancellationToken);
-            var record = new SandboxRecord("", id, "", "", name, json, PluginMasquerade: false);
+            var record = new SandboxRecord("", id, "", "", name, json, PluginMasquerade: false, LoopbackPlugin: false);
             await _records.WriteAsync(id, record, cancellationToken);
             File.Delete(PendingPath(id));
             _ready.Enqueue((id, record));

@@ -13,5 +13,16 @@ namespace Gantry.Agent.Network;
 /// Whether ADD ran with the bridge plugin's <c>ipMasq</c>, so that DEL must too to remove the plugin's iptables
 /// chain; true only for sandboxes made before the node-wide rule (<see cref="NodeMasquerade"/>) replaced it.
 /// </param>
+/// <param name="LoopbackPlugin">
+/// Whether <c>lo</c> was brought up by the loopback plugin's ADD (sandboxes made before <see cref="NetworkNamespaces"/>
+/// did it), which DEL and CHECK then repeat the plugin for.
+/// </param>
 internal sealed record SandboxRecord(
-    string PodUid, string ContainerId, string PodName, string PodNamespace, string NetworkNamespace, string ResultJson, bool PluginMasquerade);
+    string PodUid,
+    string ContainerId,
+    string PodName,
+    string PodNamespace,
+    string NetworkNamespace,
+    string ResultJson,
+    bool PluginMasquerade,
+    bool LoopbackPlugin);

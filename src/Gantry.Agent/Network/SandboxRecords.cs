@@ -19,6 +19,7 @@ internal sealed class SandboxRecords(string directory)
             ["podNamespace"] = record.PodNamespace,
             ["networkNamespace"] = record.NetworkNamespace,
             ["pluginMasquerade"] = record.PluginMasquerade,
+            ["loopbackPlugin"] = record.LoopbackPlugin,
             ["result"] = JsonNode.Parse(record.ResultJson),
         };
         var path = PathOf(key);
@@ -63,7 +64,7 @@ internal sealed class SandboxRecords(string directory)
             var podUid = (string?)obj["podUid"] ?? throw new InvalidDataException($"{path} has no podUid");
 
             // Records written before the pool and the node-wide masquerade rule name no container id (it was the
-            // pod uid) and were made with the plugin's ipMasq.
+            // pod uid) and were made with the plugin's ipMasq; those written before the native loopback, with its plugin.
             return new SandboxRecord(
                 podUid,
                 (string?)obj["containerId"] ?? podUid,
@@ -71,7 +72,8 @@ internal sealed class SandboxRecords(string directory)
                 (string?)obj["podNamespace"] ?? "",
                 (string?)obj["networkNamespace"] ?? throw new InvalidDataException($"{path} has no networkNamespace"),
                 obj["result"]?.ToJsonString() ?? throw new InvalidDataException($"{path} has no CNI result"),
-                (bool?)obj["pluginMasquerade"] ?? true);
+                (bool?)obj["pluginMasquerade"] ?? true,
+                (bool?)obj["loopbackPlugin"] ?? true);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {

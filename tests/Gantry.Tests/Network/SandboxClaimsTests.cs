@@ -62,5 +62,5 @@ public sealed class SandboxClaimsTests : IDisposable
     }
 
     private static SandboxRecord Record(string podUid, string networkNamespace) =>
-        new(podUid, podUid, "web", "default", networkNamespace, "{}", PluginMasquerade: false);
+        new(podUid, podUid, "web", "default", networkNamespace, "{}", PluginMasquerade: false, LoopbackPlugin: false);
 }

@@ -21,7 +21,7 @@ public sealed class SandboxRecordsTests : IDisposable
     public async Task A_record_reads_back_as_written_and_is_gone_once_deleted()
     {
         var records = new SandboxRecords(_directory);
-        var record = new SandboxRecord(Uid, "6d1e0f7a-2b3c-4d5e-9f60-718293a4b5c6", "web", "shop", "gantry-6d1e0f7a2b3c", """{"cniVersion":"1.0.0","ips":[]}""", PluginMasquerade: false);
+        var record = new SandboxRecord(Uid, "6d1e0f7a-2b3c-4d5e-9f60-718293a4b5c6", "web", "shop", "gantry-6d1e0f7a2b3c", """{"cniVersion":"1.0.0","ips":[]}""", PluginMasquerade: false, LoopbackPlugin: false);
 
         await records.WriteAsync(Uid, record, CancellationToken.None);
         var read = await records.ReadAsync(Uid, CancellationToken.None);
@@ -33,7 +33,7 @@ public sealed class SandboxRecordsTests : IDisposable
     }
 
     [Fact]
-    public async Task A_record_from_before_the_pool_names_the_pod_as_its_container_and_the_plugins_masquerading()
+    public async Task A_record_from_before_the_pool_names_the_pod_as_its_container_and_the_plugins_masquerading_and_loopback()
     {
         Directory.CreateDirectory(_directory);
         await File.WriteAllTextAsync(
@@ -44,6 +44,7 @@ public sealed class SandboxRecordsTests : IDisposable
 
         Assert.Equal(Uid, read!.ContainerId);
         Assert.True(read.PluginMasquerade);
+        Assert.True(read.LoopbackPlugin);
     }
 
     [Fact]
