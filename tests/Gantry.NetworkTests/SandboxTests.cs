@@ -124,6 +124,17 @@ public sealed class SandboxTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sandbox_whose_record_was_never_written_is_deleted_with_its_namespace()
+    {
+        var pod = await _bed.CreateSandboxAsync("unrecorded");
+        File.Delete(Path.Combine(_bed.Options.StateDirectory, "sandboxes", pod.PodUid + ".json"));
+
+        await _bed.Network.DeleteSandboxAsync(pod.PodUid, CancellationToken.None);
+
+        Assert.False(File.Exists(pod.NetworkNamespacePath));
+    }
+
+    [Fact]
     public async Task Creating_a_sandbox_again_for_the_same_pod_replaces_the_first_and_frees_its_address()
     {
         var uid = _bed.NewPodUid();

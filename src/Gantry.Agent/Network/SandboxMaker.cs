@@ -40,7 +40,9 @@ internal sealed class SandboxMaker(PodNetworkOptions options)
     {
         var path = NetworkNamespaces.PathOf(name);
         var args = CniNetworkConfig.Args(containerId, record?.PodName, record?.PodNamespace);
-        var pluginMasquerade = record?.PluginMasquerade ?? options.Masquerade;
+        // Without a record the sandbox was being made by this agent when its making stopped (a cancelled start, a
+        // crash before the record): made without the plugin's ipMasq, whose DEL would fail on the missing chain.
+        var pluginMasquerade = record?.PluginMasquerade ?? false;
         var bridge = CniNetworkConfig.Bridge(options, pluginMasquerade);
         if (record is not null)
         {
