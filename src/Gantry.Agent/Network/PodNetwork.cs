@@ -2,7 +2,7 @@ namespace Gantry.Agent.Network;
 
 /// <summary>
 /// Gives pods their network sandboxes, the way a kubelet does through CNI: a named network namespace per pod,
-/// <c>lo</c> brought up by the loopback plugin, and <c>eth0</c> on the node's bridge with an address from the
+/// <c>lo</c> brought up as the loopback plugin would, and <c>eth0</c> on the node's bridge with an address from the
 /// node's pod CIDR (bridge plugin, host-local IPAM). Pods with <c>hostNetwork: true</c> never come here: they
 /// run in the node's own namespace. Traffic leaving the pod CIDR is masqueraded by one node-wide rule, and while
 /// <see cref="RunPoolAsync"/> runs a few sandboxes wait ready-made, so most pod starts make none.

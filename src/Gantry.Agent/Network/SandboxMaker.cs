@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 namespace Gantry.Agent.Network;
 
 /// <summary>
-/// Makes and undoes one sandbox under a given CNI container id and namespace name: <c>ip netns add</c>, the loopback
-/// plugin, the bridge plugin (and the reverse). Whose sandbox it is, and where that is remembered, is for
+/// Makes and undoes one sandbox under a given CNI container id and namespace name: the namespace with <c>lo</c> up
+/// (<see cref="NetworkNamespaces"/>), then the bridge plugin (and the reverse). Whose sandbox it is, and where that is remembered, is for
 /// <see cref="PodNetwork"/> and <see cref="SandboxPool"/> to decide.
 /// </summary>
 internal sealed class SandboxMaker(PodNetworkOptions options)

@@ -5,7 +5,7 @@ namespace Gantry.Agent.Network;
 
 /// <summary>
 /// A few sandboxes made ahead of any pod (namespace, <c>lo</c>, <c>eth0</c> with an address), so that a pod start
-/// takes one instead of waiting ≈ 40–60 ms for <c>ip netns add</c> and two CNI plugins. Each is made under a
+/// takes one instead of waiting tens of milliseconds for the namespace and the bridge plugin. Each is made under a
 /// sandbox id of its own, which is its CNI container id for life (containerd does the same: CNI's container id
 /// is the sandbox's, not the pod's); a pod that takes one gets a record naming that id, so DEL, CHECK and
 /// adoption after an agent restart work as for a sandbox made for the pod.
