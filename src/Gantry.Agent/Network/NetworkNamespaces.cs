@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
+using Gantry.Agent.Images;
 
 namespace Gantry.Agent.Network;
 
@@ -91,13 +92,9 @@ internal static class NetworkNamespaces
         }
 
         // As ip netns delete: a lazy unmount (a namespace still in use stays alive), then the name goes.
-        if (Native.Umount2(path, Native.MntDetach) < 0 && Marshal.GetLastPInvokeError() is not (Native.Einval or Native.Enoent))
-        {
-            throw Failure($"umount {path}");
-        }
-
         try
         {
+            ImageSyscalls.Unmount(path);
             File.Delete(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -135,7 +132,7 @@ internal static class NetworkNamespaces
         }
         catch
         {
-            _ = Native.Umount2(path, Native.MntDetach);
+            ImageSyscalls.Unmount(path);
             File.Delete(path);
             throw;
         }
@@ -206,7 +203,6 @@ internal static class NetworkNamespaces
         public const ulong MsBind = 0x1000;
         public const ulong MsRec = 0x4000;
         public const ulong MsShared = 1 << 20;
-        public const int MntDetach = 2;
         public const int ORdonly = 0;
         public const int OCreat = 0x40;
         public const int OExcl = 0x80;
@@ -217,7 +213,6 @@ internal static class NetworkNamespaces
         public const ulong Siocgifflags = 0x8913;
         public const ulong Siocsifflags = 0x8914;
         public const short IffUp = 0x1;
-        public const int Enoent = 2;
         public const int Einval = 22;
 
         /// <summary><c>struct ifreq</c> with its flags member: a 16-byte name, then a union of 24 bytes.</summary>
@@ -241,10 +236,6 @@ internal static class NetworkNamespaces
         [DllImport("libc", EntryPoint = "mount", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int Mount(string source, string target, string type, ulong flags, IntPtr data);
-
-        [DllImport("libc", EntryPoint = "umount2", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        public static extern int Umount2(string target, int flags);
 
         [DllImport("libc", EntryPoint = "open", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
