@@ -10,6 +10,9 @@ namespace Gantry.Server.Scheduling;
 /// </summary>
 public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IReadOnlyList<IScorePlugin> scores)
 {
+    // Arrays: the loops below run for every examined node of every decision, and an interface's enumerator is an allocation.
+    private readonly IFilterPlugin[] _filters = [.. filters];
+    private readonly IScorePlugin[] _scores = [.. scores];
     private readonly IPreFilterPlugin[] _preFilters = [.. filters.OfType<IPreFilterPlugin>().Concat(scores.OfType<IPreFilterPlugin>()).Distinct()];
 
     private const int MinFeasibleNodesToFind = 100;
@@ -40,7 +43,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
 
         var wanted = explain ? nodes.Count : FeasibleNodesToFind(nodes.Count);
         var verdicts = new List<NodeVerdict>();
-        var feasible = new List<NodeInfo>();
+        var feasible = new List<NodeInfo>(Math.Min(wanted, nodes.Count));
         var start = nodes.Count == 0 ? 0 : _nextStart % nodes.Count;
         var examined = 0;
         for (; examined < nodes.Count && feasible.Count < wanted; examined++)
@@ -63,9 +66,9 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
         foreach (var node in feasible)
         {
             // Per-plugin scores are kept only for an explanation: a placement needs the total alone.
-            var perPlugin = explain ? new Dictionary<string, int>(scores.Count) : null;
+            var perPlugin = explain ? new Dictionary<string, int>(_scores.Length) : null;
             long total = 0;
-            foreach (var score in scores)
+            foreach (var score in _scores)
             {
                 var value = score.Score(pod, node);
                 perPlugin?.Add(score.Name, value);
@@ -92,7 +95,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
     {
         var fresh = PodInfo.Of(pod.Pod);
         var view = nodes.Select(n => n.Name == node.Name ? node : n).ToList();
-        foreach (var plugin in filters.OfType<IPreFilterPlugin>())
+        foreach (var plugin in _filters.OfType<IPreFilterPlugin>())
         {
             plugin.PreFilter(fresh, view);
         }
@@ -102,7 +105,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
 
     private (string Plugin, IReadOnlyList<string> Reasons)? Refusal(PodInfo pod, NodeInfo node)
     {
-        foreach (var filter in filters)
+        foreach (var filter in _filters)
         {
             var reasons = filter.Filter(pod, node);
             if (reasons.Count > 0)

@@ -46,8 +46,9 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
         var state = pod.State<State>(Name);
-        foreach (var (key, domains) in state.ExistingAntiAffinity)
+        for (var i = 0; i < state.ExistingAntiAffinity.Count; i++)
         {
+            var (key, domains) = state.ExistingAntiAffinity[i];
             if (PodAffinityTerms.Domain(node, key) is { } domain && domains.ContainsKey(domain))
             {
                 return [ExistingAntiAffinityReason];

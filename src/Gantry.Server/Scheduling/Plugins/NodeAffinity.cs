@@ -18,14 +18,19 @@ public sealed class NodeAffinity : IFilterPlugin, IScorePlugin
 
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
-        var selector = pod.Pod.Spec.NodeSelector;
-        if (selector is not null && selector.Any(kv => !node.Labels.TryGetValue(kv.Key, out var value) || value != kv.Value))
+        if (pod.Pod.Spec.NodeSelector is { } selector)
         {
-            return [Reason];
+            foreach (var (key, wanted) in selector)
+            {
+                if (!node.Labels.TryGetValue(key, out var value) || value != wanted)
+                {
+                    return [Reason];
+                }
+            }
         }
 
         var required = pod.Pod.Spec.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution;
-        return required is null || required.NodeSelectorTerms.Any(term => Matches(term, node)) ? [] : [Reason];
+        return required is null || MatchesAny(required.NodeSelectorTerms, node) ? [] : [Reason];
     }
 
     public int Score(PodInfo pod, NodeInfo node)
@@ -36,9 +41,28 @@ public sealed class NodeAffinity : IFilterPlugin, IScorePlugin
             return 0;
         }
 
-        var total = preferred.Sum(p => Math.Max(0, p.Weight));
-        var matched = preferred.Where(p => Matches(p.Preference, node)).Sum(p => Math.Max(0, p.Weight));
+        int total = 0, matched = 0;
+        foreach (var term in preferred)
+        {
+            var weight = Math.Max(0, term.Weight);
+            total += weight;
+            matched += Matches(term.Preference, node) ? weight : 0;
+        }
+
         return total == 0 ? 0 : matched * 100 / total;
+    }
+
+    private static bool MatchesAny(IList<V1NodeSelectorTerm> terms, NodeInfo node)
+    {
+        foreach (var term in terms)
+        {
+            if (Matches(term, node))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A term with no requirements matches no node, as in Kubernetes.</summary>

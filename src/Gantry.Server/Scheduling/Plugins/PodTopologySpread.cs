@@ -92,22 +92,23 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
     public int Score(PodInfo pod, NodeInfo node)
     {
         var state = pod.State<State>(Name);
-        var soft = Enumerable.Range(0, state.Constraints.Count).Where(i => state.Constraints[i].WhenUnsatisfiable == "ScheduleAnyway").ToList();
-        if (soft.Count == 0)
-        {
-            return 0;
-        }
-
+        var soft = 0;
         var score = 0.0;
-        foreach (var i in soft)
+        for (var i = 0; i < state.Constraints.Count; i++)
         {
+            if (state.Constraints[i].WhenUnsatisfiable != "ScheduleAnyway")
+            {
+                continue;
+            }
+
+            soft++;
             var counts = state.Counts[i];
             var max = counts.Count == 0 ? 0 : counts.Values.Max();
             var here = PodAffinityTerms.Domain(node, state.Constraints[i].TopologyKey) is { } domain ? counts.GetValueOrDefault(domain) : max;
             score += max == 0 ? 1 : 1 - ((double)here / (max + 1));
         }
 
-        return (int)(score * 100 / soft.Count);
+        return soft == 0 ? 0 : (int)(score * 100 / soft);
     }
 
     private sealed record State(IList<V1TopologySpreadConstraint> Constraints, List<Dictionary<string, int>> Counts, List<int> SelfMatches);

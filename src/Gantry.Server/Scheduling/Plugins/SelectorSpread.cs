@@ -10,15 +10,41 @@ public sealed class SelectorSpread : IScorePlugin
 
     public int Weight => 1;
 
+    // Scored for every feasible node of every decision: loops, not lambdas, which would allocate per call.
     public int Score(PodInfo pod, NodeInfo node)
     {
-        var owner = pod.Pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid;
-        if (owner is null)
+        if (ControllerUid(pod.Pod) is not { } owner)
         {
             return 0;
         }
 
-        var siblings = node.Pods.Count(p => p.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == owner) == true);
+        var siblings = 0;
+        foreach (var other in node.Pods)
+        {
+            if (ControllerUid(other) == owner)
+            {
+                siblings++;
+            }
+        }
+
         return 100 / (1 + siblings);
+    }
+
+    private static string? ControllerUid(k8s.Models.V1Pod pod)
+    {
+        if (pod.Metadata.OwnerReferences is not { } owners)
+        {
+            return null;
+        }
+
+        foreach (var owner in owners)
+        {
+            if (owner.Controller == true)
+            {
+                return owner.Uid;
+            }
+        }
+
+        return null;
     }
 }

@@ -37,7 +37,15 @@ public sealed class TaintToleration : IFilterPlugin, IScorePlugin
             return 100;
         }
 
-        var untolerated = taints.Count(t => t.Effect == "PreferNoSchedule" && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, t));
+        var untolerated = 0;
+        foreach (var taint in taints)
+        {
+            if (taint.Effect == "PreferNoSchedule" && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, taint))
+            {
+                untolerated++;
+            }
+        }
+
         return Math.Max(0, 100 - (untolerated * 10));
     }
 }

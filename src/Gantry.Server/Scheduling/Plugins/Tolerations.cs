@@ -5,8 +5,23 @@ namespace Gantry.Server.Scheduling.Plugins;
 /// <summary>Whether a pod's tolerations tolerate a taint, by the rules of core/v1 Toleration.</summary>
 public static class Tolerations
 {
-    public static bool Tolerate(IList<V1Toleration>? tolerations, V1Taint taint) =>
-        tolerations is not null && tolerations.Any(t => Tolerates(t, taint));
+    public static bool Tolerate(IList<V1Toleration>? tolerations, V1Taint taint)
+    {
+        if (tolerations is null)
+        {
+            return false;
+        }
+
+        foreach (var toleration in tolerations)
+        {
+            if (Tolerates(toleration, taint))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static bool Tolerates(V1Toleration toleration, V1Taint taint)
     {
