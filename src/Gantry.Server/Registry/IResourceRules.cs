@@ -29,4 +29,7 @@ public interface IResourceRules
 
     /// <summary>Validation of an update, including fields that are immutable once set.</summary>
     IReadOnlyList<FieldError> ValidateUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old);
+
+    /// <summary>Validates a write to the status subresource, for which the registry kept all but the status from <paramref name="old"/>.</summary>
+    IReadOnlyList<FieldError> ValidateStatusUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old);
 }

@@ -32,7 +32,7 @@ public static class ObjectDecoder
         if (validation != FieldValidation.Ignore)
         {
             var unknown = new List<string>();
-            FindUnknown(input, KubernetesJsonOptions.Value.GetTypeInfo(type.ModelType), "", unknown);
+            FindUnknown(input, KubernetesJsonOptions.Value.GetTypeInfo(type.ModelType), [], unknown);
             if (unknown.Count > 0)
             {
                 if (validation == FieldValidation.Strict)
@@ -51,6 +51,14 @@ public static class ObjectDecoder
         return typed;
     }
 
+    /// <summary>
+    /// Decodes an object as the store holds it, which was checked when it was written: straight from its bytes, with
+    /// no check for unknown fields.
+    /// </summary>
+    public static IKubernetesObject<V1ObjectMeta> DecodeStored(ResourceType type, byte[] stored) =>
+        (IKubernetesObject<V1ObjectMeta>)(JsonSerializer.Deserialize(stored, type.ModelType, KubernetesJsonOptions.Value)
+            ?? throw new JsonException("null object"));
+
     public static JsonObject ToNode(IKubernetesObject<V1ObjectMeta> typed) =>
         JsonSerializer.SerializeToNode(typed, typed.GetType(), KubernetesJsonOptions.Value)!.AsObject();
 
@@ -58,7 +66,9 @@ public static class ObjectDecoder
     /// The members of <paramref name="input"/> that <paramref name="contract"/> has no property for, with their paths.
     /// What a converter of its own reads (quantities, int-or-string, times, raw objects) is a value, not looked into.
     /// </summary>
-    private static void FindUnknown(JsonNode? input, JsonTypeInfo contract, string path, List<string> unknown)
+    // The path is kept as a stack of segments and spelled out only for a member that is reported: every member of every
+    // written object is walked, and nearly all are known.
+    private static void FindUnknown(JsonNode? input, JsonTypeInfo contract, List<PathSegment> path, List<string> unknown)
     {
         switch (input)
         {
@@ -66,18 +76,21 @@ public static class ObjectDecoder
                 var properties = PropertiesOf(contract);
                 foreach (var (name, value) in inObj)
                 {
-                    var child = path.Length == 0 ? name : $"{path}.{name}";
                     if (!properties.TryGetValue(name, out var property))
                     {
                         if (value is not null)
                         {
-                            unknown.Add(child);
+                            path.Add(new PathSegment(name, 0));
+                            unknown.Add(Spell(path));
+                            path.RemoveAt(path.Count - 1);
                         }
 
                         continue;
                     }
 
-                    FindUnknown(value, contract.Options.GetTypeInfo(property.PropertyType), child, unknown);
+                    path.Add(new PathSegment(name, 0));
+                    FindUnknown(value, contract.Options.GetTypeInfo(property.PropertyType), path, unknown);
+                    path.RemoveAt(path.Count - 1);
                 }
 
                 break;
@@ -85,7 +98,9 @@ public static class ObjectDecoder
                 var values = contract.Options.GetTypeInfo(valueType);
                 foreach (var (key, value) in inMap)
                 {
-                    FindUnknown(value, values, path.Length == 0 ? key : $"{path}.{key}", unknown);
+                    path.Add(new PathSegment(key, 0));
+                    FindUnknown(value, values, path, unknown);
+                    path.RemoveAt(path.Count - 1);
                 }
 
                 break;
@@ -93,11 +108,35 @@ public static class ObjectDecoder
                 var elements = contract.Options.GetTypeInfo(elementType);
                 for (var i = 0; i < inArr.Count; i++)
                 {
-                    FindUnknown(inArr[i], elements, $"{path}[{i}]", unknown);
+                    path.Add(new PathSegment(null, i));
+                    FindUnknown(inArr[i], elements, path, unknown);
+                    path.RemoveAt(path.Count - 1);
                 }
 
                 break;
         }
+    }
+
+    /// <summary>A member name, or (when <see cref="Name"/> is null) an index into an array.</summary>
+    private readonly record struct PathSegment(string? Name, int Index);
+
+    /// <summary>The path as Kubernetes' strict decoding spells it: <c>spec.containers[0].bogus</c>.</summary>
+    private static string Spell(List<PathSegment> path)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var segment in path)
+        {
+            if (segment.Name is null)
+            {
+                text.Append('[').Append(segment.Index).Append(']');
+            }
+            else
+            {
+                text.Append(text.Length == 0 ? "" : ".").Append(segment.Name);
+            }
+        }
+
+        return text.ToString();
     }
 
     private static readonly ConcurrentDictionary<JsonTypeInfo, Dictionary<string, JsonPropertyInfo>> Properties = new();

@@ -1,6 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gantry.Core.Patching;
 using Gantry.Core.Resources;
@@ -182,7 +183,7 @@ public sealed class ObjectRegistry(
                     $"Precondition failed: UID in precondition: {uid}, UID in object meta: {ObjectMetadata.Uid(currentObj)}");
             }
 
-            var (next, allocation) = PrepareUpdate(type, ns, name, changed, currentObj, subresource, options);
+            var (next, allocation) = PrepareUpdate(type, ns, name, changed, currentObj, current.Json, subresource, options);
             if (next is null)
             {
                 return currentObj;
@@ -236,7 +237,7 @@ public sealed class ObjectRegistry(
     /// (to commit or revert with the write).
     /// </summary>
     private (JsonObject? Next, IAllocationTransaction? Allocation) PrepareUpdate(
-        ResourceType type, string? ns, string name, JsonObject changed, JsonObject currentObj, string? subresource, WriteOptions options)
+        ResourceType type, string? ns, string name, JsonObject changed, JsonObject currentObj, byte[] currentJson, string? subresource, WriteOptions options)
     {
         // The mutated object is this write's own copy: its identity is filled in place.
         var obj = FillIdentity(type, ns, changed);
@@ -279,7 +280,7 @@ public sealed class ObjectRegistry(
         // The stored object is this write's own parse, read but never changed; its resource version is ignored by
         // every comparison below (and is no field anyone owns), so only the typed old object drops it.
         var old = currentObj;
-        var oldTyped = ObjectDecoder.Decode(type, old, FieldValidation.Ignore, []);
+        var oldTyped = ObjectDecoder.DecodeStored(type, currentJson);
         oldTyped.Metadata.ResourceVersion = null;
         rules.PrepareForUpdate(typed, oldTyped);
         rules.Default(typed);
@@ -287,7 +288,11 @@ public sealed class ObjectRegistry(
         errors.AddRange(ObjectMetaValidation.ValidateUpdate(typed.Metadata, oldTyped.Metadata));
         // A binding sets what no update of the object may (a pod's spec.nodeName): like the apiserver's
         // binding storage, it is checked by its own rule (PodBinding), not by the update validation.
-        if (subresource != "binding")
+        if (subresource == "status")
+        {
+            errors.AddRange(rules.ValidateStatusUpdate(typed, oldTyped));
+        }
+        else if (subresource != "binding")
         {
             errors.AddRange(rules.ValidateUpdate(typed, oldTyped));
         }
@@ -569,7 +574,16 @@ public sealed class ObjectRegistry(
         return WithResourceVersion(stored, revision);
     }
 
-    private static byte[] Serialize(JsonObject obj) => Encoding.UTF8.GetBytes(obj.ToJsonString());
+    private static byte[] Serialize(JsonObject obj)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            obj.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 
     private static string RandomSuffix()
     {

@@ -26,6 +26,9 @@ public abstract class ResourceRules<T>(ResourceType type) : IResourceRules
     /// <summary>Validates the new object as on create, plus immutability against <paramref name="old"/>.</summary>
     protected virtual void ValidateUpdate(T obj, T old, List<FieldError> errors) => Validate(obj, errors);
 
+    /// <summary>Validates a status write; unless the resource has a status strategy of its own, as any update.</summary>
+    protected virtual void ValidateStatusUpdate(T obj, T old, List<FieldError> errors) => ValidateUpdate(obj, old, errors);
+
     void IResourceRules.Default(IKubernetesObject<V1ObjectMeta> obj) => Default((T)obj);
 
     void IResourceRules.PrepareForUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) =>
@@ -42,6 +45,13 @@ public abstract class ResourceRules<T>(ResourceType type) : IResourceRules
     {
         var errors = new List<FieldError>();
         ValidateUpdate((T)obj, (T)old, errors);
+        return errors;
+    }
+
+    IReadOnlyList<FieldError> IResourceRules.ValidateStatusUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
+    {
+        var errors = new List<FieldError>();
+        ValidateStatusUpdate((T)obj, (T)old, errors);
         return errors;
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Gantry.Core.Resources;
 
 namespace Gantry.Server.Registry;
@@ -34,42 +34,45 @@ public static class SelectableFields
         field is "metadata.name" or "metadata.namespace" ||
         (ByKind.TryGetValue(type.Kind, out var fields) && fields.Contains(field));
 
-    public static Dictionary<string, string> Extract(ResourceType type, JsonObject obj)
+    public static Dictionary<string, string> Extract(ResourceType type, JsonElement obj)
     {
-        var metadata = obj["metadata"] as JsonObject;
         var result = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["metadata.name"] = Text(metadata?["name"]),
-            ["metadata.namespace"] = type.Namespaced ? Text(metadata?["namespace"]) : "",
+            ["metadata.name"] = Text(Lookup(obj, "metadata.name")),
+            ["metadata.namespace"] = type.Namespaced ? Text(Lookup(obj, "metadata.namespace")) : "",
         };
         if (ByKind.TryGetValue(type.Kind, out var fields))
         {
             foreach (var field in fields)
             {
-                result[field] = field == "source" ? Text(obj["source"]?["component"]) : Text(Lookup(obj, field));
+                result[field] = Text(Lookup(obj, field == "source" ? "source.component" : field));
             }
         }
 
         return result;
     }
 
-    private static JsonNode? Lookup(JsonObject obj, string path)
+    private static JsonElement? Lookup(JsonElement obj, string path)
     {
-        JsonNode? node = obj;
+        var element = obj;
         foreach (var part in path.Split('.'))
         {
-            node = (node as JsonObject)?[part];
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(part, out element))
+            {
+                return null;
+            }
         }
 
-        return node;
+        return element;
     }
 
     // Absent fields select as their Go zero value, as Kubernetes' field sets do.
-    private static string Text(JsonNode? node) => node switch
+    private static string Text(JsonElement? element) => element?.ValueKind switch
     {
-        null => "",
-        JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => node.ToJsonString(),
+        null or JsonValueKind.Null => "",
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.String => element.Value.GetString()!,
+        _ => element.Value.GetRawText(),
     };
 }

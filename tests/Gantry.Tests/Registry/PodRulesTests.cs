@@ -25,6 +25,8 @@ public sealed class PodRulesTests
 
     private IEnumerable<string> Update(V1Pod pod, V1Pod old) => _rules.ValidateUpdate(Defaulted(pod), Defaulted(old)).Select(e => e.ToString());
 
+    private IEnumerable<string> StatusUpdate(V1Pod pod, V1Pod old) => _rules.ValidateStatusUpdate(Defaulted(pod), Defaulted(old)).Select(e => e.ToString());
+
     [Fact]
     public void Spec_defaults_match_the_apiserver()
     {
@@ -236,5 +238,39 @@ public sealed class PodRulesTests
         var updated = Pod(new V1Container { Name = "web", Image = "x" }, new V1Container { Name = "side", Image = "y" });
 
         Assert.Equal(["spec.containers: Forbidden: pod updates may not add or remove containers"], Update(updated, Pod()));
+    }
+
+    [Fact]
+    public void A_status_update_does_not_validate_the_spec_again()
+    {
+        // A status write keeps the stored spec; one the create path would now refuse is not checked a second time.
+        var stored = Pod(new V1Container { Name = "web" });
+        var reported = Pod(new V1Container { Name = "web" });
+        reported.Status = new V1PodStatus { Phase = "Running", PodIPs = [new V1PodIP { Ip = "10.88.0.5" }] };
+
+        Assert.Empty(StatusUpdate(reported, stored));
+    }
+
+    [Fact]
+    public void A_status_update_refuses_pod_ips_that_are_not_addresses_or_repeat()
+    {
+        var reported = Pod();
+        reported.Status = new V1PodStatus { PodIPs = [new V1PodIP { Ip = "10.88.0.5" }, new V1PodIP { Ip = "10.88.0.5" }, new V1PodIP { Ip = "pod" }] };
+
+        Assert.Equal(
+            [
+                "status.podIPs[1]: Duplicate value: \"10.88.0.5\"",
+                "status.podIPs[2]: Invalid value: \"pod\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            ],
+            StatusUpdate(reported, Pod()));
+    }
+
+    [Fact]
+    public void A_status_update_refuses_a_nominated_node_that_is_not_a_node_name()
+    {
+        var reported = Pod();
+        reported.Status = new V1PodStatus { NominatedNodeName = "Node_1" };
+
+        Assert.Single(StatusUpdate(reported, Pod()), e => e.StartsWith("status.nominatedNodeName: Invalid value: \"Node_1\"", StringComparison.Ordinal));
     }
 }

@@ -28,6 +28,8 @@ public sealed class PodRules() : ResourceRules<V1Pod>(ResourceCatalog.Get("", "p
 
     private static readonly FieldPath Spec = FieldPath.Of("spec");
 
+    private static readonly FieldPath StatusPath = FieldPath.Of("status");
+
     protected override void Default(V1Pod obj)
     {
         var spec = obj.Spec ??= new V1PodSpec();
@@ -78,6 +80,39 @@ public sealed class PodRules() : ResourceRules<V1Pod>(ResourceCatalog.Get("", "p
         if (!string.IsNullOrEmpty(spec.NodeName) && (spec.SchedulingGates?.Count ?? 0) > 0)
         {
             errors.Add(FieldErrors.Forbidden(Spec.Child("nodeName"), "cannot be set until all schedulingGates have been cleared"));
+        }
+    }
+
+    /// <summary>
+    /// The pod status strategy's checks (<c>ValidatePodStatusUpdate</c>) of what a node or the scheduler reports. The
+    /// spec is not validated again: a status write keeps the stored one, as its strategy's <c>PrepareForUpdate</c> does.
+    /// </summary>
+    protected override void ValidateStatusUpdate(V1Pod obj, V1Pod old, List<FieldError> errors)
+    {
+        var status = obj.Status ?? new V1PodStatus();
+        var nominated = status.NominatedNodeName;
+        if (!string.IsNullOrEmpty(nominated) && nominated != old.Status?.NominatedNodeName)
+        {
+            foreach (var message in FormatValidation.IsDns1123Subdomain(nominated))
+            {
+                errors.Add(FieldErrors.Invalid(StatusPath.Child("nominatedNodeName"), nominated, message));
+            }
+        }
+
+        var podIPs = status.PodIPs ?? [];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < podIPs.Count; i++)
+        {
+            var ip = podIPs[i].Ip ?? "";
+            foreach (var message in FormatValidation.IsValidIP(ip))
+            {
+                errors.Add(FieldErrors.Invalid(StatusPath.Child("podIPs").Index(i), ip, message));
+            }
+
+            if (!seen.Add(ip))
+            {
+                errors.Add(FieldErrors.Duplicate(StatusPath.Child("podIPs").Index(i), ip));
+            }
         }
     }
 
