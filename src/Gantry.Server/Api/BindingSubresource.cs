@@ -17,7 +17,7 @@ public sealed class BindingSubresource(ObjectRegistry registry, TimeProvider tim
         }
 
         var uid = binding["metadata"]?["uid"]?.GetValue<string>();
-        await PodBinding.BindAsync(registry, path.Namespace!, path.Name!, node, uid, QueryOptions.Write(context), time, context.RequestAborted)
+        await PodBinding.BindAsync(registry, path.Namespace!, path.Name!, node, uid, QueryOptions.Write(context).DryRun, time, context.RequestAborted)
             .ConfigureAwait(false);
         await HttpResponses.WriteJsonAsync(context, 201, new JsonObject
         {

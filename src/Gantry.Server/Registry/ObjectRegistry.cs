@@ -144,7 +144,7 @@ public sealed class ObjectRegistry(
     /// Reads the current object, applies <paramref name="mutate"/> and writes the result with
     /// compare-and-swap, retrying on a concurrent change unless the caller pinned a resourceVersion.
     /// <paramref name="subresource"/> decides what the write may change: null = all but the status,
-    /// <c>status</c> = only the status, any other (e.g. <c>binding</c>) = both.
+    /// <c>status</c> = only the status, any other = both.
     /// </summary>
     public async Task<JsonObject> MutateAsync(
         ResourceType type,
@@ -233,6 +233,36 @@ public sealed class ObjectRegistry(
     }
 
     /// <summary>
+    /// Changes the stored object as the apiserver's storage-level <c>GuaranteedUpdate</c> does, for the writes that
+    /// bypass the resource's update strategy there (a pod's binding): <paramref name="mutate"/> alone decides the
+    /// new object, with no defaulting, validation, generation or managed fields. Retries against a concurrent change.
+    /// </summary>
+    public async Task<JsonObject> GuaranteedUpdateAsync(
+        ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> mutate, bool dryRun, CancellationToken cancellationToken)
+    {
+        var key = type.Key(ns, name);
+        while (true)
+        {
+            var current = cache.Get(key) ?? throw ApiException.NotFound(type, name);
+            var next = mutate(JsonNode.Parse(current.Json)!.AsObject());
+            if (dryRun)
+            {
+                return next;
+            }
+
+            // The store keeps no resource version; the cache sets it from the revision.
+            ObjectMetadata.Of(next).Remove("resourceVersion");
+            var result = await store.CommitAsync(new Mutation(key, Serialize(next), current.ModRevision), cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                return await CommittedAsync(next, result.Revision, cancellationToken).ConfigureAwait(false);
+            }
+
+            await cache.WaitForRevisionAsync(result.Revision, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Returns the object to store, or null when the update changes nothing, with what it reserved
     /// (to commit or revert with the write).
     /// </summary>
@@ -286,16 +316,7 @@ public sealed class ObjectRegistry(
         rules.Default(typed);
         var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));
         errors.AddRange(ObjectMetaValidation.ValidateUpdate(typed.Metadata, oldTyped.Metadata));
-        // A binding sets what no update of the object may (a pod's spec.nodeName): like the apiserver's
-        // binding storage, it is checked by its own rule (PodBinding), not by the update validation.
-        if (subresource == "status")
-        {
-            errors.AddRange(rules.ValidateStatusUpdate(typed, oldTyped));
-        }
-        else if (subresource != "binding")
-        {
-            errors.AddRange(rules.ValidateUpdate(typed, oldTyped));
-        }
+        errors.AddRange(subresource == "status" ? rules.ValidateStatusUpdate(typed, oldTyped) : rules.ValidateUpdate(typed, oldTyped));
 
         if (errors.Count > 0)
         {

@@ -8,14 +8,16 @@ namespace Gantry.Server.Registry;
 /// What binding a pod to a node does to it, for <c>pods/{name}/binding</c> and the in-process
 /// scheduler alike: sets <c>spec.nodeName</c> and the <c>PodScheduled=True</c> condition. A pod is
 /// bound once; binding it again, or binding one being deleted, is a conflict, as in Kubernetes.
+/// Like the apiserver's <c>BindingREST</c>, it changes the stored pod directly: no update strategy,
+/// no validation of the rest of the pod, no managed-fields entry for the binder.
 /// </summary>
 public static class PodBinding
 {
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
 
     public static Task<JsonObject> BindAsync(
-        ObjectRegistry registry, string ns, string name, string node, string? podUid, WriteOptions options, TimeProvider time, CancellationToken cancellationToken) =>
-        registry.MutateAsync(Pods, ns, name, pod => Bind(pod, name, node, podUid, time), null, "binding", options, cancellationToken);
+        ObjectRegistry registry, string ns, string name, string node, string? podUid, bool dryRun, TimeProvider time, CancellationToken cancellationToken) =>
+        registry.GuaranteedUpdateAsync(Pods, ns, name, pod => Bind(pod, name, node, podUid, time), dryRun, cancellationToken);
 
     private static JsonObject Bind(JsonObject pod, string name, string node, string? podUid, TimeProvider time)
     {

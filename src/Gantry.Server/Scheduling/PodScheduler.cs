@@ -223,7 +223,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         await _binds.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await PodBinding.BindAsync(_client.Registry, pod.Namespace(), pod.Name(), node, pod.Uid(), new WriteOptions(FieldManager: SchedulerName), _time, cancellationToken)
+            await PodBinding.BindAsync(_client.Registry, pod.Namespace(), pod.Name(), node, pod.Uid(), dryRun: false, _time, cancellationToken)
                 .ConfigureAwait(false);
             _events.Record(pod, "Normal", "Scheduled", $"Successfully assigned {pod.Namespace()}/{pod.Name()} to {node}", SchedulerName);
         }
