@@ -67,7 +67,7 @@ public static class ManagedFields
     {
         ArgumentNullException.ThrowIfNull(newObj);
         ArgumentNullException.ThrowIfNull(schema);
-        var entries = Read(RequestedOrLive(oldObj, newObj));
+        var entries = RequestedOrLive(oldObj, newObj);
         var comparison = ObjectFields.Compare(oldObj ?? [], newObj, schema, withoutManagedFields: true);
         var changed = comparison.Added.Clone();
         changed.UnionWith(comparison.Modified);
@@ -163,12 +163,12 @@ public static class ManagedFields
     internal static string? Text(JsonObject obj, string name) =>
         obj[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    /// <summary>The object whose managedFields an update starts from (apimachinery's decodeLiveOrNew).</summary>
-    private static JsonObject RequestedOrLive(JsonObject? oldObj, JsonObject newObj)
+    /// <summary>The managedFields entries an update starts from (apimachinery's decodeLiveOrNew).</summary>
+    private static List<ManagerEntry> RequestedOrLive(JsonObject? oldObj, JsonObject newObj)
     {
         if (ManagedFieldsOf(newObj) is not { } requested)
         {
-            return oldObj ?? [];
+            return oldObj is null ? [] : Read(oldObj);
         }
 
         if (requested.Count == 0 || (requested.Count == 1 && requested[0] is JsonObject { Count: 0 }))
@@ -177,7 +177,8 @@ public static class ManagedFields
         }
 
         // Entries that do not decode are a client's mistake; the old ones are kept instead.
-        return Read(newObj).Count > 0 ? newObj : oldObj ?? [];
+        var entries = Read(newObj);
+        return entries.Count > 0 || oldObj is null ? entries : Read(oldObj);
     }
 
     private static JsonArray? ManagedFieldsOf(JsonObject obj) =>
