@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -65,9 +66,9 @@ public static class ObjectDecoder
     /// <summary>
     /// The members of <paramref name="input"/> that <paramref name="contract"/> has no property for, with their paths.
     /// What a converter of its own reads (quantities, int-or-string, times, raw objects) is a value, not looked into.
+    /// The path is a stack of segments, spelled out only for a member that is reported: every member of every written
+    /// object is walked, and nearly all are known.
     /// </summary>
-    // The path is kept as a stack of segments and spelled out only for a member that is reported: every member of every
-    // written object is walked, and nearly all are known.
     private static void FindUnknown(JsonNode? input, JsonTypeInfo contract, List<PathSegment> path, List<string> unknown)
     {
         switch (input)
@@ -123,7 +124,7 @@ public static class ObjectDecoder
     /// <summary>The path as Kubernetes' strict decoding spells it: <c>spec.containers[0].bogus</c>.</summary>
     private static string Spell(List<PathSegment> path)
     {
-        var text = new System.Text.StringBuilder();
+        var text = new StringBuilder();
         foreach (var segment in path)
         {
             if (segment.Name is null)
