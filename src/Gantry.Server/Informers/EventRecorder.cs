@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Gantry.Server.Api;
 using k8s;
@@ -9,21 +8,18 @@ namespace Gantry.Server.Informers;
 
 /// <summary>
 /// Records core/v1 Events about objects, as client-go's recorder does: in the background (a decision
-/// never waits for its event), and a repeat of the same reason and message about the same object
-/// raises the existing event's count instead of adding one.
+/// never waits for its event), correlated first (<see cref="EventCorrelator"/>): a repeat raises the existing
+/// event's count, many alike are combined, and a source's events about one object are rate-limited.
 /// </summary>
 public sealed class EventRecorder
 {
-    /// <summary>How many events are remembered for aggregation; beyond it, repeats start new events.</summary>
-    private const int MaxRemembered = 10_000;
-
     private readonly InProcessClient _client;
     private readonly string _component;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<Corev1Event> _pending = Channel.CreateBounded<Corev1Event>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
-    private readonly ConcurrentDictionary<string, string> _recorded = new();
+    private readonly EventCorrelator _correlator;
 
     public EventRecorder(InProcessClient client, string component, TimeProvider time, ILogger logger)
     {
@@ -31,6 +27,7 @@ public sealed class EventRecorder
         _component = component;
         _time = time;
         _logger = logger;
+        _correlator = new EventCorrelator(time);
     }
 
     /// <summary>
@@ -85,33 +82,31 @@ public sealed class EventRecorder
         }
     }
 
-    private async Task WriteAsync(Corev1Event e, CancellationToken cancellationToken)
+    private async Task WriteAsync(Corev1Event recorded, CancellationToken cancellationToken)
     {
-        var key = $"{e.InvolvedObject.Uid}\n{e.Reason}\n{e.Message}";
-        if (_recorded.TryGetValue(key, out var existing))
+        if (_correlator.Correlate(recorded) is not { } e)
+        {
+            return;
+        }
+
+        if (e.Count > 1)
         {
             try
             {
-                await _client.MutateAsync<Corev1Event>(e.Namespace(), existing, current =>
+                await _client.MutateAsync<Corev1Event>(e.Namespace(), e.Name(), current =>
                 {
-                    current.Count = (current.Count ?? 1) + 1;
+                    current.Count = e.Count;
                     current.LastTimestamp = e.LastTimestamp;
+                    current.Message = e.Message;
                 }, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (ApiException ex) when (ex.Code == 404)
             {
-                _recorded.TryRemove(key, out _);
+                // Never written (its earlier occurrences were over the allowance), or deleted since: written anew, as client-go does.
             }
         }
 
-        e.Metadata.Name = $"{e.InvolvedObject.Name}.{_time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000:x}";
-        var created = await _client.CreateAsync(e, cancellationToken).ConfigureAwait(false);
-        if (_recorded.Count >= MaxRemembered)
-        {
-            _recorded.Clear();
-        }
-
-        _recorded[key] = created.Name();
+        await _client.CreateAsync(e, cancellationToken).ConfigureAwait(false);
     }
 }
