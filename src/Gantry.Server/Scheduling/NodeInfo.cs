@@ -17,6 +17,14 @@ public sealed record NodeInfo
     private static readonly Dictionary<string, string> NoLabels = [];
 
     private readonly V1Node _node = null!;
+    private readonly IReadOnlyList<V1Pod> _pods = [];
+
+    /// <summary>
+    /// How many of <see cref="Pods"/> each controller owns, by its uid; counted on first use, once per node version
+    /// (setting <see cref="Pods"/>, as <see cref="With"/> does, forgets it). SelectorSpread asks it of every feasible
+    /// node, and following each pod's owner references there cost a tenth of the server's CPU with controllers' pods.
+    /// </summary>
+    private Dictionary<string, int>? _podsByController;
 
     public NodeInfo(V1Node node, ResourceVector allocatable, ResourceVector free, IReadOnlyList<V1Pod> pods)
     {
@@ -43,7 +51,15 @@ public sealed record NodeInfo
 
     public ResourceVector Free { get; init; }
 
-    public IReadOnlyList<V1Pod> Pods { get; init; }
+    public IReadOnlyList<V1Pod> Pods
+    {
+        get => _pods;
+        init
+        {
+            _pods = value;
+            _podsByController = null;
+        }
+    }
 
     public string Name { get; private init; } = "";
 
@@ -54,6 +70,45 @@ public sealed record NodeInfo
     public bool Unschedulable { get; private init; }
 
     public IReadOnlyList<V1Taint> Taints { get; private init; } = [];
+
+    /// <summary>How many of this node's pods the controller with uid <paramref name="controllerUid"/> owns.</summary>
+    public int PodsControlledBy(string controllerUid)
+    {
+        if (_podsByController is null)
+        {
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var pod in _pods)
+            {
+                if (ControllerUid(pod) is { } uid)
+                {
+                    counts[uid] = counts.GetValueOrDefault(uid) + 1;
+                }
+            }
+
+            _podsByController = counts;
+        }
+
+        return _podsByController.GetValueOrDefault(controllerUid);
+    }
+
+    /// <summary>The uid of the pod's controller (its owner reference with <c>controller: true</c>), if it has one.</summary>
+    public static string? ControllerUid(V1Pod pod)
+    {
+        if (pod.Metadata.OwnerReferences is not { } owners)
+        {
+            return null;
+        }
+
+        foreach (var owner in owners)
+        {
+            if (owner.Controller == true)
+            {
+                return owner.Uid;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>This node with <paramref name="pod"/> placed on it.</summary>
     public NodeInfo With(V1Pod pod, ResourceVector requests) => this with { Free = Free.Subtract(requests), Pods = [.. Pods, pod] };

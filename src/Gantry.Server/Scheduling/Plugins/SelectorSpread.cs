@@ -10,41 +10,6 @@ public sealed class SelectorSpread : IScorePlugin
 
     public int Weight => 1;
 
-    // Scored for every feasible node of every decision: loops, not lambdas, which would allocate per call.
-    public int Score(PodInfo pod, NodeInfo node)
-    {
-        if (ControllerUid(pod.Pod) is not { } owner)
-        {
-            return 0;
-        }
-
-        var siblings = 0;
-        foreach (var other in node.Pods)
-        {
-            if (ControllerUid(other) == owner)
-            {
-                siblings++;
-            }
-        }
-
-        return 100 / (1 + siblings);
-    }
-
-    private static string? ControllerUid(k8s.Models.V1Pod pod)
-    {
-        if (pod.Metadata.OwnerReferences is not { } owners)
-        {
-            return null;
-        }
-
-        foreach (var owner in owners)
-        {
-            if (owner.Controller == true)
-            {
-                return owner.Uid;
-            }
-        }
-
-        return null;
-    }
+    public int Score(PodInfo pod, NodeInfo node) =>
+        NodeInfo.ControllerUid(pod.Pod) is { } owner ? 100 / (1 + node.PodsControlledBy(owner)) : 0;
 }
