@@ -29,7 +29,7 @@ public sealed record NodeFacts(
             ["ephemeral-storage"] = new($"{new DriveInfo(Path.GetFullPath(stateDirectory)).TotalSize / 1024}Ki"),
             ["pods"] = new(MaxPods.ToString(CultureInfo.InvariantCulture)),
         };
-        var gpus = Directory.Exists("/dev") ? Directory.GetFiles("/dev", "nvidia*").Count(f => char.IsDigit(f[^1])) : 0;
+        var gpus = NvidiaGpus.Count();
         if (gpus > 0)
         {
             capacity["nvidia.com/gpu"] = new(gpus.ToString(CultureInfo.InvariantCulture));
