@@ -35,12 +35,26 @@ internal sealed class FieldSet
         return child;
     }
 
-    /// <summary>Adds <paramref name="child"/> under <paramref name="element"/> unless it is empty.</summary>
+    /// <summary>
+    /// Adds <paramref name="child"/> under <paramref name="element"/> unless it is empty. The set takes
+    /// <paramref name="child"/> over where it has no such element yet (every caller passes a set built for the call),
+    /// so that building a set costs its size, not its size times its depth in copies.
+    /// </summary>
     public void AddChild(string element, FieldSet child)
     {
-        if (!child.IsEmpty)
+        if (child.IsEmpty)
         {
-            GetOrAddChild(element).UnionWith(child);
+            return;
+        }
+
+        children ??= new SortedDictionary<string, FieldSet>(ElementOrder);
+        if (children.TryGetValue(element, out var existing))
+        {
+            existing.UnionWith(child);
+        }
+        else
+        {
+            children[element] = child;
         }
     }
 
