@@ -12,9 +12,10 @@ namespace Gantry.Bench.Scheduling;
 
 /// <summary>
 /// End to end: a fresh <c>gantry server</c> process, N simulated nodes in this process, M pods
-/// created through the API with bounded concurrency, and a watch that sees each pod bound and then
-/// Running (the simulated node's status patch). Placements per second run from the first create to
-/// the last bind; the steady rate is between the 10th and 90th percentile binds.
+/// created through the API with bounded concurrency (or by replication controllers the bench creates), and a
+/// watch that sees each pod bound and then Running (the simulated node's status patch). Placements per second
+/// run from the first create to the last bind; the steady rate is between the 10th and 90th percentile binds.
+/// A pod a controller made counts as created when the watch first sees it.
 /// </summary>
 internal static class ApiRun
 {
@@ -48,6 +49,7 @@ internal static class ApiRun
         var allBound = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var allRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var list = await client.CoreV1.ListNamespacedPodAsync(BenchPods.Namespace, cancellationToken: ct).ConfigureAwait(false);
+        var controllerPods = new Dictionary<string, int>(StringComparer.Ordinal);
         var watch = Task.Run(async () =>
         {
             var resourceVersion = list.Metadata.ResourceVersion;
@@ -62,8 +64,23 @@ internal static class ApiRun
                         continue;
                     }
 
-                    var i = int.Parse(name.AsSpan(6), CultureInfo.InvariantCulture);
                     var now = Stopwatch.GetTimestamp();
+                    int i;
+                    if (!options.ThroughReplicationControllers)
+                    {
+                        i = int.Parse(name.AsSpan(6), CultureInfo.InvariantCulture);
+                    }
+                    else if (!controllerPods.TryGetValue(name, out i))
+                    {
+                        if (controllerPods.Count == options.Pods)
+                        {
+                            continue;
+                        }
+
+                        i = controllerPods[name] = controllerPods.Count;
+                        created[i] = now;
+                    }
+
                     if (!string.IsNullOrEmpty(pod.Spec.NodeName) && Interlocked.CompareExchange(ref bound[i], now, 0) == 0 && Interlocked.Increment(ref boundCount) == options.Pods)
                     {
                         allBound.TrySetResult();
@@ -80,7 +97,9 @@ internal static class ApiRun
         var cpu = new CpuMeter(server.Pid);
         var createErrors = 0;
         var start = Stopwatch.GetTimestamp();
-        var creating = Parallel.ForEachAsync(Enumerable.Range(0, options.Pods), new ParallelOptions { MaxDegreeOfParallelism = options.Creators, CancellationToken = ct }, async (i, token) =>
+        var creating = options.ThroughReplicationControllers
+            ? CreateReplicationControllersAsync(client, options, ct)
+            : Parallel.ForEachAsync(Enumerable.Range(0, options.Pods), new ParallelOptions { MaxDegreeOfParallelism = options.Creators, CancellationToken = ct }, async (i, token) =>
         {
             var pod = BenchPods.Create(i, options);
             created[i] = Stopwatch.GetTimestamp();
@@ -95,7 +114,9 @@ internal static class ApiRun
         });
         await creating.ConfigureAwait(false);
         var createdWall = Stopwatch.GetElapsedTime(start);
-        Progress($"{options.Pods} pods created in {createdWall.TotalSeconds:0.0} s ({createErrors} errors); {Volatile.Read(ref boundCount)} bound so far");
+        Progress(options.ThroughReplicationControllers
+            ? $"replication controllers created; {Volatile.Read(ref boundCount)} pods bound so far"
+            : $"{options.Pods} pods created in {createdWall.TotalSeconds:0.0} s ({createErrors} errors); {Volatile.Read(ref boundCount)} bound so far");
         var timeout = Task.Delay(options.Timeout, ct);
         await Task.WhenAny(allBound.Task, timeout).ConfigureAwait(false);
         var boundWall = Stopwatch.GetElapsedTime(start);
@@ -112,7 +133,7 @@ internal static class ApiRun
         }
 
         var binds = bound.Where(b => b != 0).Order().ToList();
-        var firstCreate = created.Where(c => c != 0).DefaultIfEmpty(start).Min();
+        var firstCreate = options.ThroughReplicationControllers ? start : created.Where(c => c != 0).DefaultIfEmpty(start).Min();
         var wall = binds.Count == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(firstCreate, binds[^1]);
         var (low, high) = (binds.Count * 10 / 100, (binds.Count * 90 / 100) - 1);
         var steady = high > low ? (high - low) / Stopwatch.GetElapsedTime(binds[low], binds[high]).TotalSeconds : double.NaN;
@@ -122,13 +143,24 @@ internal static class ApiRun
         lines.Add(string.Create(CultureInfo.InvariantCulture,
             $"| end to end (API) | {options.Nodes} | {options.Pods} | {(options.AntiAffinity ? "yes" : "no")} | {binds.Count} | {wall.TotalSeconds:0.00} s | **{binds.Count / wall.TotalSeconds:0}** (steady {steady:0}) | {toBound.P50:0.0} | {toBound.P99:0.0} |"));
         lines.Add("");
+        var creation = options.ThroughReplicationControllers
+            ? string.Create(CultureInfo.InvariantCulture, $"pods created by {BenchPods.ReplicationControllers(options).Count()} replication controller(s), the last seen {Stopwatch.GetElapsedTime(start, created.Max()).TotalSeconds:0.00} s after the first create")
+            : string.Create(CultureInfo.InvariantCulture, $"creates took {createdWall.TotalSeconds:0.00} s ({options.Pods / createdWall.TotalSeconds:0}/s, {options.Creators} concurrent, {createErrors} errors)");
         lines.Add(string.Create(CultureInfo.InvariantCulture,
-            $"End to end details: creates took {createdWall.TotalSeconds:0.00} s ({options.Pods / createdWall.TotalSeconds:0}/s, {options.Creators} concurrent, {createErrors} errors); " +
+            $"End to end details: {creation}; " +
             $"{toRunning.Count} Running, last {Stopwatch.GetElapsedTime(firstCreate, lastRunning).TotalSeconds:0.00} s after the first create, create→Running p50 {toRunning.P50:0.0} ms p99 {toRunning.P99:0.0} ms; " +
             $"CPU cores while placing: server {usage.ServerCores:0.00}, bench (creators + watch + {options.Nodes} simulated nodes) {usage.ClientCores:0.00}, other {usage.OtherCores:0.00}; " +
             $"simulated nodes sent {fleet.StatusReports} pod status patches, {fleet.LeaseRenewals} lease renewals, {fleet.Failures} failed requests; " +
             $"{options.Nodes} nodes registered in {registration.Elapsed.TotalSeconds:0.0} s."));
         return lines;
+    }
+
+    private static async Task CreateReplicationControllersAsync(k8s.Kubernetes client, SchedulingOptions options, CancellationToken cancellationToken)
+    {
+        foreach (var controller in BenchPods.ReplicationControllers(options))
+        {
+            await client.CoreV1.CreateNamespacedReplicationControllerAsync(controller, BenchPods.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static void Progress(string line) => BenchContext.Progress(line);

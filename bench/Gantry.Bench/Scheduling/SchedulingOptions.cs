@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Gantry.Bench.Scheduling;
 
 /// <summary>Flags of <c>Gantry.Bench scheduling</c>.</summary>
-internal sealed record SchedulingOptions(int Nodes, int Pods, bool AntiAffinity, int Groups, int Creators, IReadOnlySet<string> Only, string DataRoot, TimeSpan Timeout)
+internal sealed record SchedulingOptions(int Nodes, int Pods, bool AntiAffinity, int Groups, int Creators, bool ThroughReplicationControllers, IReadOnlySet<string> Only, string DataRoot, TimeSpan Timeout)
 {
     public const string Usage =
         """
@@ -14,6 +14,9 @@ internal sealed record SchedulingOptions(int Nodes, int Pods, bool AntiAffinity,
                                  against the pods of its group (at most one per node per group)
           --groups N             anti-affinity groups (default 2 x pods/nodes, so a group fills at most half the nodes)
           --creators N           concurrent pod creations (default 64)
+          --create pods|rc       pods: the bench creates each pod through the API (default); rc: it creates
+                                 replication controllers (one per group with --anti-affinity) and their
+                                 controller creates the pods
           --only a,b             framework (the scheduler alone, in-process) and/or api (end to end); default both
           --data-root DIR        where the server's data dir goes (default out/bench-data)
           --timeout SECONDS      give up waiting for binds after this long (default 600)
@@ -23,7 +26,7 @@ internal sealed record SchedulingOptions(int Nodes, int Pods, bool AntiAffinity,
 
     public static SchedulingOptions Parse(IReadOnlyList<string> args, string repositoryRoot)
     {
-        var options = new SchedulingOptions(500, 5000, false, 0, 64, new HashSet<string>(StringComparer.Ordinal),
+        var options = new SchedulingOptions(500, 5000, false, 0, 64, false, new HashSet<string>(StringComparer.Ordinal),
             Path.Combine(repositoryRoot, "out", "bench-data"), TimeSpan.FromSeconds(600));
         for (var i = 0; i < args.Count; i++)
         {
@@ -46,6 +49,15 @@ internal sealed record SchedulingOptions(int Nodes, int Pods, bool AntiAffinity,
                 "--pods" => options with { Pods = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--groups" => options with { Groups = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--creators" => options with { Creators = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--create" => options with
+                {
+                    ThroughReplicationControllers = value switch
+                    {
+                        "rc" => true,
+                        "pods" => false,
+                        _ => throw new ArgumentException($"--create {value}: expected pods or rc.\n{Usage}"),
+                    },
+                },
                 "--only" => options with { Only = value.Split(',').ToHashSet(StringComparer.Ordinal) },
                 "--data-root" => options with { DataRoot = Path.GetFullPath(value) },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
