@@ -76,6 +76,28 @@ public sealed class ApplyTests(GantryFixture fixture, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task A_create_without_a_field_manager_is_recorded_under_its_user_agent()
+    {
+        // kube-apiserver's managerOrUserAgent: a write that names no fieldManager belongs to its User-Agent's product.
+        var ns = await CreateNamespaceAsync("ua-manager");
+        var created = await ProcessRunner.RunAsync(
+            "curl",
+            ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "-A", "ua-test-client/1.0 (linux)", "-H", "Authorization: Bearer " + AdminToken(),
+             "-H", "Content-Type: application/json", "-d", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"by-curl"},"data":{"a":"1"}}""",
+             $"{Fixture.BaseUrl}/api/v1/namespaces/{ns}/configmaps"],
+            null, null, TimeSpan.FromSeconds(15));
+        Output.WriteLine(created.Describe());
+        Check.Equal("201", created.Stdout.Trim(), "HTTP status of the create");
+
+        var live = await GetJson("configmap", "by-curl", "-n", ns, "--show-managed-fields");
+
+        var managers = Json.Items(live, "metadata.managedFields");
+        Assert.True(
+            managers.Any(m => Json.Text(m, "manager") == "ua-test-client" && Json.Text(m, "operation") == "Update"),
+            "Expected metadata.managedFields to hold {manager: ua-test-client, operation: Update}:\n" + live);
+    }
+
+    [Fact]
     public async Task Server_side_apply_over_a_client_side_applied_object_keeps_its_spec()
     {
         var ns = await CreateNamespaceAsync("ssa-over-csa");

@@ -60,13 +60,6 @@ public sealed class WatchTests(GantryFixture fixture, ITestOutputHelper output) 
             $"No response headers within 3 s of an idle watch (curl exit {curl.ExitCode}). Headers received:\n{received}");
     }
 
-    private string AdminToken()
-    {
-        var line = File.ReadAllLines(Fixture.KubeconfigPath).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("token:", StringComparison.Ordinal));
-        Assert.True(line is not null, "The kubeconfig has no 'token:' line.");
-        return line["token:".Length..].Trim().Trim('"');
-    }
-
     private static bool HasRow(string output, string name, string? cell = null) =>
         output.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Any(c => c.Length > 0 && c[0] == name && (cell is null || c.Contains(cell)));

@@ -49,7 +49,7 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
     private async Task<JsonObject> ApplyAsync(HttpContext context, ResourcePath path, JsonNode patch, WriteOptions options)
     {
         var applied = patch as JsonObject ?? throw ApiException.BadRequest("an apply patch must be an object");
-        var manager = options.FieldManager
+        var manager = QueryOptions.FieldManager(context)
             ?? throw ApiException.BadRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
         var force = context.Request.Query["force"].ToString() == "true";
         var schema = PatchSchema.ForKind(path.Type.ApiVersion, path.Type.Kind);

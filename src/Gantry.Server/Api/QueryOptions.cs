@@ -10,6 +10,8 @@ namespace Gantry.Server.Api;
 /// <summary>The query parameters of API requests, parsed and checked once.</summary>
 public static class QueryOptions
 {
+    private const int MaxFieldManagerLength = 128;
+
     public static WriteOptions Write(HttpContext context)
     {
         var query = context.Request.Query;
@@ -20,7 +22,23 @@ public static class QueryOptions
             "Ignore" => FieldValidation.Ignore,
             var other => throw ApiException.BadRequest($"fieldValidation parameter unsupported: {other}"),
         };
-        return new WriteOptions(IsDryRun(context), NullIfEmpty(query["fieldManager"].ToString()), validation) { User = RequestUser.Of(context) };
+        return new WriteOptions(IsDryRun(context), FieldManager(context) ?? UserAgentManager(context), validation) { User = RequestUser.Of(context) };
+    }
+
+    /// <summary>The <c>fieldManager</c> parameter, which an apply patch must give.</summary>
+    public static string? FieldManager(HttpContext context) => NullIfEmpty(context.Request.Query["fieldManager"].ToString());
+
+    /// <summary>
+    /// The manager an update without a <c>fieldManager</c> is recorded under, as the apiserver's
+    /// <c>managerOrUserAgent</c> names it: the User-Agent up to its first '/', printable characters only, at most 128.
+    /// </summary>
+    private static string? UserAgentManager(HttpContext context)
+    {
+        var agent = context.Request.Headers.UserAgent.ToString();
+        var slash = agent.IndexOf('/', StringComparison.Ordinal);
+        var product = slash >= 0 ? agent[..slash] : agent;
+        var manager = new string(product.Where(c => !char.IsControl(c)).Take(MaxFieldManagerLength).ToArray());
+        return NullIfEmpty(manager);
     }
 
     public static bool IsDryRun(HttpContext context) => context.Request.Query["dryRun"].ToString() switch

@@ -139,5 +139,13 @@ public abstract class E2ETest : IAsyncLifetime
     }
 
     /// <summary>Splits a table line into its whitespace-separated cells.</summary>
+    /// <summary>The admin token of the fixture's kubeconfig, for requests made with curl.</summary>
+    protected string AdminToken()
+    {
+        var line = File.ReadAllLines(Fixture.KubeconfigPath).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("token:", StringComparison.Ordinal));
+        Assert.True(line is not null, "The kubeconfig has no 'token:' line.");
+        return line["token:".Length..].Trim().Trim('"');
+    }
+
     protected static string[] Cells(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }
