@@ -12,20 +12,23 @@ internal sealed class FieldSet
 {
     private static readonly IComparer<string> ElementOrder = Comparer<string>.Create(CompareElements);
 
-    private SortedDictionary<string, FieldSet>? children;
+    // Unordered: the set algebra of every write needs no order, and keeping one cost a sorted tree per node and
+    // comparisons on every insert. Children (and so FieldsV1 and member paths) comes out in structured-merge-diff's order.
+    private Dictionary<string, FieldSet>? children;
 
     public bool IsMember { get; set; }
 
     public bool IsEmpty => !IsMember && (children is null || children.Count == 0);
 
+    /// <summary>The children in structured-merge-diff's order: fields, then keyed elements, set elements and indices, each by name.</summary>
     public IEnumerable<KeyValuePair<string, FieldSet>> Children =>
-        children ?? Enumerable.Empty<KeyValuePair<string, FieldSet>>();
+        children is null ? [] : children.OrderBy(child => child.Key, ElementOrder);
 
     public FieldSet? Child(string element) => children?.GetValueOrDefault(element);
 
     public FieldSet GetOrAddChild(string element)
     {
-        children ??= new SortedDictionary<string, FieldSet>(ElementOrder);
+        children ??= new Dictionary<string, FieldSet>(StringComparer.Ordinal);
         if (!children.TryGetValue(element, out var child))
         {
             child = new FieldSet();
@@ -47,7 +50,7 @@ internal sealed class FieldSet
             return;
         }
 
-        children ??= new SortedDictionary<string, FieldSet>(ElementOrder);
+        children ??= new Dictionary<string, FieldSet>(StringComparer.Ordinal);
         if (children.TryGetValue(element, out var existing))
         {
             existing.UnionWith(child);
@@ -68,7 +71,12 @@ internal sealed class FieldSet
     public void UnionWith(FieldSet other)
     {
         IsMember |= other.IsMember;
-        foreach (var (element, child) in other.Children)
+        if (other.children is null)
+        {
+            return;
+        }
+
+        foreach (var (element, child) in other.children)
         {
             GetOrAddChild(element).UnionWith(child);
         }
@@ -82,12 +90,12 @@ internal sealed class FieldSet
             IsMember = false;
         }
 
-        if (children is null)
+        if (children is null || other.children is null)
         {
             return;
         }
 
-        foreach (var (element, theirs) in other.Children)
+        foreach (var (element, theirs) in other.children)
         {
             if (children.TryGetValue(element, out var mine))
             {
@@ -103,7 +111,12 @@ internal sealed class FieldSet
     public FieldSet Intersect(FieldSet other)
     {
         var result = new FieldSet { IsMember = IsMember && other.IsMember };
-        foreach (var (element, mine) in Children)
+        if (children is null)
+        {
+            return result;
+        }
+
+        foreach (var (element, mine) in children)
         {
             if (other.Child(element) is { } theirs)
             {
@@ -210,12 +223,12 @@ internal sealed class FieldSet
         return byKind != 0 ? byKind : string.CompareOrdinal(x, y);
     }
 
-    private static int Rank(string element) => element.Length < 2 ? 4 : element[..2] switch
+    private static int Rank(string element) => element.Length < 2 || element[1] != ':' ? 4 : element[0] switch
     {
-        "f:" => 0,
-        "k:" => 1,
-        "v:" => 2,
-        "i:" => 3,
+        'f' => 0,
+        'k' => 1,
+        'v' => 2,
+        'i' => 3,
         _ => 4,
     };
 }
