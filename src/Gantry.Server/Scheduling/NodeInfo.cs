@@ -1,3 +1,4 @@
+using Gantry.Server.Controllers;
 using Gantry.Server.Kernel;
 using k8s.Models;
 
@@ -79,7 +80,7 @@ public sealed record NodeInfo
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var pod in _pods)
             {
-                if (ControllerUid(pod) is { } uid)
+                if (OwnerReferences.ControllerOf(pod.Metadata)?.Uid is { } uid)
                 {
                     counts[uid] = counts.GetValueOrDefault(uid) + 1;
                 }
@@ -89,25 +90,6 @@ public sealed record NodeInfo
         }
 
         return _podsByController.GetValueOrDefault(controllerUid);
-    }
-
-    /// <summary>The uid of the pod's controller (its owner reference with <c>controller: true</c>), if it has one.</summary>
-    public static string? ControllerUid(V1Pod pod)
-    {
-        if (pod.Metadata.OwnerReferences is not { } owners)
-        {
-            return null;
-        }
-
-        foreach (var owner in owners)
-        {
-            if (owner.Controller == true)
-            {
-                return owner.Uid;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>This node with <paramref name="pod"/> placed on it.</summary>

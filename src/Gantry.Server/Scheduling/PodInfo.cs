@@ -1,3 +1,4 @@
+using Gantry.Server.Controllers;
 using Gantry.Server.Kernel;
 using k8s.Models;
 
@@ -20,6 +21,9 @@ public sealed record PodInfo(V1Pod Pod, ResourceVector Requests)
     };
 
     private readonly Dictionary<string, object> _cycleState = new(StringComparer.Ordinal);
+
+    /// <summary>The uid of the pod's controller (its owner reference with <c>controller: true</c>), if it has one.</summary>
+    public string? ControllerUid { get; } = OwnerReferences.ControllerOf(Pod.Metadata)?.Uid;
 
     /// <summary>Whether a container asks for a host port (the few pods NodePorts has to check).</summary>
     public bool HasHostPorts { get; } = Pod.Spec.Containers?.Any(c => c.Ports?.Any(p => p.HostPort is > 0) == true) == true;

@@ -106,10 +106,10 @@ public sealed class AffinityAndSpreadTests
         var owner = new V1OwnerReference { Uid = "rs-1", Controller = true, Kind = "ReplicaSet", Name = "rs", ApiVersion = "apps/v1" };
         var sibling = Labelled("web");
         sibling.Metadata.OwnerReferences = [owner];
-        var pod = Pod(configure: _ => { });
-        pod.Pod.Metadata.OwnerReferences = [owner];
+        var pod = Pod(configure: _ => { }).Pod;
+        pod.Metadata.OwnerReferences = [owner];
 
-        var decision = SchedulingFramework.Default().Schedule(pod, [Host("n1", pods: sibling), Host("n2")]);
+        var decision = SchedulingFramework.Default().Schedule(PodInfo.Of(pod), [Host("n1", pods: sibling), Host("n2")]);
 
         Assert.Equal("n2", decision.Node);
     }

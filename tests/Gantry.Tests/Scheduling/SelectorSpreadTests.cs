@@ -53,9 +53,9 @@ public sealed class SelectorSpreadTests
 
     private static PodInfo Owned(string controllerUid, bool controller = true)
     {
-        var pod = Pod();
-        pod.Pod.Metadata.OwnerReferences =
+        var pod = Pod().Pod;
+        pod.Metadata.OwnerReferences =
             [new V1OwnerReference { ApiVersion = "v1", Kind = "ReplicationController", Name = controllerUid, Uid = controllerUid, Controller = controller }];
-        return pod;
+        return PodInfo.Of(pod);
     }
 }

@@ -11,5 +11,5 @@ public sealed class SelectorSpread : IScorePlugin
     public int Weight => 1;
 
     public int Score(PodInfo pod, NodeInfo node) =>
-        NodeInfo.ControllerUid(pod.Pod) is { } owner ? 100 / (1 + node.PodsControlledBy(owner)) : 0;
+        pod.ControllerUid is { } owner ? 100 / (1 + node.PodsControlledBy(owner)) : 0;
 }
