@@ -61,6 +61,9 @@ internal sealed class FieldSet
         }
     }
 
+    /// <summary>Removes <paramref name="element"/> with everything below it (structured-merge-diff's RecursiveDifference of one path).</summary>
+    public void RemoveChild(string element) => children?.Remove(element);
+
     public FieldSet Clone()
     {
         var clone = new FieldSet();
@@ -190,6 +193,95 @@ internal sealed class FieldSet
         }
 
         return set;
+    }
+
+    // The three below answer questions about a FieldsV1 tree as FromFieldsV1 would decode it, without decoding it: the
+    // root is a member when it holds ".", any other node when it is an object that holds "." or nothing.
+
+    /// <summary>Whether the FieldsV1 tree <paramref name="fields"/> has any member.</summary>
+    public static bool HasMemberInFieldsV1(JsonNode? fields) => HasMemberInFieldsV1(fields, root: true);
+
+    /// <summary>Whether the FieldsV1 tree <paramref name="fields"/> has a member of this set.</summary>
+    public bool OverlapsFieldsV1(JsonNode? fields) => Overlaps(fields, root: true);
+
+    /// <summary>Whether every member of this set is a member of the FieldsV1 tree <paramref name="fields"/>.</summary>
+    public bool IsSubsetOfFieldsV1(JsonNode? fields) => IsSubsetOf(fields, root: true);
+
+    private static bool IsMemberNode(JsonNode? fields, bool root) =>
+        fields is JsonObject map && (map.ContainsKey(".") || (!root && map.Count == 0));
+
+    private static bool HasMemberInFieldsV1(JsonNode? fields, bool root)
+    {
+        if (fields is not JsonObject map)
+        {
+            return false;
+        }
+
+        if (IsMemberNode(map, root))
+        {
+            return true;
+        }
+
+        foreach (var (_, child) in map)
+        {
+            if (HasMemberInFieldsV1(child, root: false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool Overlaps(JsonNode? fields, bool root)
+    {
+        if (IsMember && IsMemberNode(fields, root))
+        {
+            return true;
+        }
+
+        if (children is null || fields is not JsonObject map)
+        {
+            return false;
+        }
+
+        foreach (var (element, child) in children)
+        {
+            if (map.TryGetPropertyValue(element, out var theirs) && child.Overlaps(theirs, root: false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsSubsetOf(JsonNode? fields, bool root)
+    {
+        if (IsMember && !IsMemberNode(fields, root))
+        {
+            return false;
+        }
+
+        if (children is null)
+        {
+            return true;
+        }
+
+        foreach (var (element, child) in children)
+        {
+            if (child.IsEmpty)
+            {
+                continue;
+            }
+
+            if (fields is not JsonObject map || !map.TryGetPropertyValue(element, out var theirs) || !child.IsSubsetOf(theirs, root: false))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>One path element as structured-merge-diff prints it: <c>.name</c>, <c>[name="x"]</c>, <c>[="x"]</c>, <c>[0]</c>.</summary>

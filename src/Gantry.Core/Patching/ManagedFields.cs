@@ -40,7 +40,9 @@ public static class ManagedFields
     /// entry, and <c>newObj.metadata.managedFields</c> is rewritten. As in the API server,
     /// managedFields sent in <paramref name="newObj"/> win over the old ones, an empty list
     /// resets them, and a missing list keeps the old ones. The schema is the built-in one of
-    /// <paramref name="newObj"/>'s kind.
+    /// <paramref name="newObj"/>'s kind. Changes to the top-level <paramref name="resetFields"/> are owned by
+    /// nobody: the fields the resource's strategy resets on this write (its <c>GetResetFields</c>), such as the
+    /// status a create starts afresh.
     /// </summary>
     public static void RecordUpdate(
         JsonObject? oldObj,
@@ -48,14 +50,15 @@ public static class ManagedFields
         string manager,
         string apiVersion,
         DateTimeOffset time,
-        string? subresource = null)
+        string? subresource = null,
+        IReadOnlyCollection<string>? resetFields = null)
     {
         ArgumentNullException.ThrowIfNull(newObj);
         var schema = PatchSchema.ForKind(Text(newObj, "apiVersion") ?? apiVersion, Text(newObj, "kind") ?? "");
-        RecordUpdate(oldObj, newObj, manager, apiVersion, time, schema, subresource);
+        RecordUpdate(oldObj, newObj, manager, apiVersion, time, schema, subresource, resetFields);
     }
 
-    /// <inheritdoc cref="RecordUpdate(JsonObject?, JsonObject, string, string, DateTimeOffset, string?)"/>
+    /// <inheritdoc cref="RecordUpdate(JsonObject?, JsonObject, string, string, DateTimeOffset, string?, IReadOnlyCollection{string}?)"/>
     public static void RecordUpdate(
         JsonObject? oldObj,
         JsonObject newObj,
@@ -63,7 +66,8 @@ public static class ManagedFields
         string apiVersion,
         DateTimeOffset time,
         PatchSchema schema,
-        string? subresource = null)
+        string? subresource = null,
+        IReadOnlyCollection<string>? resetFields = null)
     {
         ArgumentNullException.ThrowIfNull(newObj);
         ArgumentNullException.ThrowIfNull(schema);
@@ -72,16 +76,20 @@ public static class ManagedFields
         var changed = comparison.Added.Clone();
         changed.UnionWith(comparison.Modified);
         changed.ExceptWith(Unowned);
+        foreach (var field in resetFields ?? [])
+        {
+            changed.RemoveChild("f:" + field);
+        }
 
         var self = entries.Find(e => e.Is(manager, UpdateOperation, apiVersion, subresource));
         foreach (var entry in entries)
         {
             if (entry != self)
             {
-                entry.Fields.ExceptWith(changed);
+                entry.Disown(changed);
             }
 
-            entry.Fields.ExceptWith(comparison.Removed);
+            entry.Disown(comparison.Removed);
         }
 
         if (!changed.IsEmpty)
@@ -92,16 +100,17 @@ public static class ManagedFields
                 entries.Add(self);
             }
 
-            self.Fields.UnionWith(changed);
+            self.Own(changed);
             self.Time = FormatTime(time);
         }
 
         Write(newObj, entries);
     }
 
-    internal static List<ManagerEntry> Read(JsonObject obj) =>
+    /// <summary>The entries of <paramref name="obj"/>; with <paramref name="replacing"/>, a later <see cref="Write"/> to it may move their nodes.</summary>
+    internal static List<ManagerEntry> Read(JsonObject obj, bool replacing = false) =>
         (ManagedFieldsOf(obj) ?? [])
-            .Select(ManagerEntry.FromJson)
+            .Select(entry => ManagerEntry.FromJson(entry, replacing))
             .OfType<ManagerEntry>()
             .ToList();
 
@@ -109,7 +118,7 @@ public static class ManagedFields
     internal static void Write(JsonObject obj, List<ManagerEntry> entries)
     {
         var kept = entries
-            .Where(e => !e.Fields.IsEmpty)
+            .Where(e => !e.IsEmpty)
             .OrderBy(e => e.Operation, StringComparer.Ordinal)
             .ThenBy(e => e.Time ?? "", StringComparer.Ordinal)
             .ThenBy(e => e.Manager, StringComparer.Ordinal)
@@ -177,7 +186,7 @@ public static class ManagedFields
         }
 
         // Entries that do not decode are a client's mistake; the old ones are kept instead.
-        var entries = Read(newObj);
+        var entries = Read(newObj, replacing: true);
         return entries.Count > 0 || oldObj is null ? entries : Read(oldObj);
     }
 

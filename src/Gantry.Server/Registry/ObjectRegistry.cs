@@ -95,7 +95,7 @@ public sealed class ObjectRegistry(
         var stored = ObjectDecoder.ToNode(typed);
         if (options.FieldManager is { } manager)
         {
-            ManagedFields.RecordUpdate(null, stored, manager, type.ApiVersion, time.GetUtcNow());
+            ManagedFields.RecordUpdate(null, stored, manager, type.ApiVersion, time.GetUtcNow(), resetFields: ResetFields(type, null));
         }
         if (options.DryRun)
         {
@@ -338,10 +338,21 @@ public sealed class ObjectRegistry(
 
         if (options.FieldManager is { } manager)
         {
-            ManagedFields.RecordUpdate(old, stored, manager, type.ApiVersion, time.GetUtcNow(), subresource == "status" ? "status" : null);
+            ManagedFields.RecordUpdate(
+                old, stored, manager, type.ApiVersion, time.GetUtcNow(), subresource == "status" ? "status" : null, ResetFields(type, subresource));
         }
         return (stored, allocation);
     }
+
+    /// <summary>
+    /// What the write's strategy resets, so that no manager owns it: a write to the main resource of a kind with a
+    /// status subresource resets the status (kube's <c>GetResetFields</c>), which is why the creator of a pod does not
+    /// own the <c>status.phase</c> the server gives it.
+    /// </summary>
+    private static string[]? ResetFields(ResourceType type, string? subresource) =>
+        subresource is null && type.HasSubresource("status") ? StatusOnly : null;
+
+    private static readonly string[] StatusOnly = ["status"];
 
     public async Task<JsonObject> DeleteAsync(ResourceType type, string? ns, string name, DeleteRequest request, CancellationToken cancellationToken)
     {

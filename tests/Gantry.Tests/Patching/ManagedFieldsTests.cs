@@ -108,4 +108,57 @@ public sealed class ManagedFieldsTests
 
         Assert.Equal(["Apply", "Update"], Entries(updated).Select(e => (string)e!["operation"]!).ToArray());
     }
+    [Fact]
+    public void An_entry_a_write_does_not_touch_is_kept_as_it_was_sent()
+    {
+        var created = Json.Object("""
+            {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","managedFields":[
+              {"manager":"creator","operation":"Update","apiVersion":"v1","time":"2025-03-01T12:00:00Z","fieldsType":"FieldsV1",
+               "fieldsV1":{"f:data":{"f:b":{},"f:a":{}}}}]},"data":{"a":"1","b":"2"}}
+            """);
+        var updated = (JsonObject)created.DeepClone();
+        updated["data"]!["c"] = "3";
+
+        ManagedFields.RecordUpdate(created, updated, "editor", "v1", Noon.AddMinutes(1));
+
+        Assert.Equal("""{"f:data":{"f:b":{},"f:a":{}}}""", Entries(updated)[0]!["fieldsV1"]!.ToJsonString());
+        Json.Equal("""{"f:data":{"f:c":{}}}""", Entries(updated)[1]!["fieldsV1"]);
+        Assert.Equal("""{"f:data":{"f:b":{},"f:a":{}}}""", Entries(created)[0]!["fieldsV1"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Changing_only_fields_it_owns_moves_the_updaters_time_alone()
+    {
+        var created = Json.Object(Cm);
+        ManagedFields.RecordUpdate(null, created, "renewer", "v1", Noon);
+        var renewed = (JsonObject)created.DeepClone();
+        renewed["data"]!["a"] = "2";
+
+        ManagedFields.RecordUpdate(created, renewed, "renewer", "v1", Noon.AddMinutes(1));
+
+        Json.Equal(
+            """
+            [{"manager":"renewer","operation":"Update","apiVersion":"v1","time":"2025-03-01T12:01:00Z",
+              "fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:a":{}}}}]
+            """,
+            Entries(renewed));
+    }
+
+    [Fact]
+    public void An_entry_losing_fields_to_another_manager_is_rewritten()
+    {
+        var created = Json.Object(Cm);
+        ManagedFields.RecordUpdate(null, created, "creator", "v1", Noon);
+        var updated = (JsonObject)created.DeepClone();
+        updated["data"]!["a"] = "2";
+        updated["data"]!["b"] = "3";
+        ManagedFields.RecordUpdate(created, updated, "editor", "v1", Noon);
+        var taken = (JsonObject)updated.DeepClone();
+        taken["data"]!["b"] = "4";
+
+        ManagedFields.RecordUpdate(updated, taken, "third", "v1", Noon);
+
+        Assert.Equal(["editor", "third"], Entries(taken).Select(e => (string)e!["manager"]!).ToArray());
+        Json.Equal("""{"f:data":{"f:a":{}}}""", Entries(taken)[0]!["fieldsV1"]);
+    }
 }
