@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Gantry.Core.Resources;
@@ -13,8 +12,8 @@ namespace Gantry.Server.Registry;
 /// </summary>
 public static class ObjectIndex
 {
-    // Every write of every object passes here: it reads the stored JSON once as a document and copies it, member by
-    // member, rather than building a tree of nodes to change one member and serializing the tree again.
+    // Every write of every object passes here: it reads the stored JSON once as a document for the labels and fields,
+    // and splices the version into a copy of the bytes, rather than building a tree to change one member and writing it.
     public static CachedObject Build(string key, byte[] stored, long createRevision, long modRevision)
     {
         using var document = JsonDocument.Parse(stored);
@@ -31,71 +30,92 @@ public static class ObjectIndex
 
         var type = ResourceTypeOfKey(key);
         var fields = type is null ? new Dictionary<string, string>() : SelectableFields.Extract(type, root);
-        return new CachedObject(key, WithResourceVersion(root, modRevision), createRevision, modRevision, labels, fields);
+        return new CachedObject(key, WithResourceVersion(stored, modRevision), createRevision, modRevision, labels, fields);
     }
 
     /// <summary>
     /// The object with <c>metadata.resourceVersion</c> set: in place of the one stored if any, else after the other
-    /// metadata members (where setting it on a parsed tree would put it).
+    /// metadata members (where setting it on a parsed tree would put it). The stored bytes are the registry's own
+    /// compact serialization, so the rest is copied as it is: one scan to find where the version goes, one copy.
     /// </summary>
-    private static byte[] WithResourceVersion(JsonElement root, long revision)
+    private static byte[] WithResourceVersion(ReadOnlySpan<byte> stored, long revision)
     {
-        var version = revision.ToString(CultureInfo.InvariantCulture);
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            var wroteMetadata = false;
-            foreach (var member in root.EnumerateObject())
-            {
-                if (!member.NameEquals("metadata") || member.Value.ValueKind != JsonValueKind.Object)
-                {
-                    member.WriteTo(writer);
-                    continue;
-                }
-
-                writer.WritePropertyName("metadata");
-                WriteMetadata(member.Value, version, writer);
-                wroteMetadata = true;
-            }
-
-            if (!wroteMetadata)
-            {
-                writer.WritePropertyName("metadata");
-                writer.WriteStartObject();
-                writer.WriteString("resourceVersion", version);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        Span<byte> digits = stackalloc byte[20];
+        revision.TryFormat(digits, out var length, default, CultureInfo.InvariantCulture);
+        var version = digits[..length];
+        var (start, end, slot) = VersionSlot(stored);
+        var (before, after) = Framing[(int)slot];
+        var result = new byte[stored.Length - (end - start) + before.Length + version.Length + after.Length];
+        var output = Append(result, stored[..start]);
+        output = Append(output, before);
+        output = Append(output, version);
+        output = Append(output, after);
+        Append(output, stored[end..]);
+        return result;
     }
 
-    private static void WriteMetadata(JsonElement metadata, string version, Utf8JsonWriter writer)
+    private static Span<byte> Append(Span<byte> output, scoped ReadOnlySpan<byte> part)
     {
-        writer.WriteStartObject();
-        var wroteVersion = false;
-        foreach (var member in metadata.EnumerateObject())
+        part.CopyTo(output);
+        return output[part.Length..];
+    }
+
+    /// <summary>What surrounds the version in each <see cref="Slot"/>: a new member needs its name, a new metadata its braces.</summary>
+    private static readonly (byte[] Before, byte[] After)[] Framing =
+    [
+        ("\""u8.ToArray(), "\""u8.ToArray()),
+        ("\"resourceVersion\":\""u8.ToArray(), "\""u8.ToArray()),
+        (",\"resourceVersion\":\""u8.ToArray(), "\""u8.ToArray()),
+        ("\"metadata\":{\"resourceVersion\":\""u8.ToArray(), "\"}"u8.ToArray()),
+        (",\"metadata\":{\"resourceVersion\":\""u8.ToArray(), "\"}"u8.ToArray()),
+    ];
+
+    private enum Slot
+    {
+        Value,
+        FirstMember,
+        NextMember,
+        FirstMetadata,
+        NextMetadata,
+    }
+
+    /// <summary>Where the version goes: over the stored value, or as a new member at the end of metadata (or of the object, with a new metadata).</summary>
+    private static (int Start, int End, Slot Slot) VersionSlot(ReadOnlySpan<byte> stored)
+    {
+        var reader = new Utf8JsonReader(stored);
+        reader.Read();
+        var rootMembers = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (member.NameEquals("resourceVersion"))
+            rootMembers++;
+            var isMetadata = reader.ValueTextEquals("metadata"u8);
+            reader.Read();
+            if (!isMetadata || reader.TokenType != JsonTokenType.StartObject)
             {
-                writer.WriteString("resourceVersion", version);
-                wroteVersion = true;
+                reader.Skip();
+                continue;
             }
-            else
+
+            var members = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                member.WriteTo(writer);
+                members++;
+                var isVersion = reader.ValueTextEquals("resourceVersion"u8);
+                reader.Read();
+                var valueStart = (int)reader.TokenStartIndex;
+                reader.Skip();
+                if (isVersion)
+                {
+                    return (valueStart, (int)reader.BytesConsumed, Slot.Value);
+                }
             }
+
+            var metadataEnd = (int)reader.TokenStartIndex;
+            return (metadataEnd, metadataEnd, members == 0 ? Slot.FirstMember : Slot.NextMember);
         }
 
-        if (!wroteVersion)
-        {
-            writer.WriteString("resourceVersion", version);
-        }
-
-        writer.WriteEndObject();
+        var rootEnd = (int)reader.TokenStartIndex;
+        return (rootEnd, rootEnd, rootMembers == 0 ? Slot.FirstMetadata : Slot.NextMetadata);
     }
 
     private static readonly (string Prefix, ResourceType Type)[] Prefixes =

@@ -55,9 +55,9 @@ public static class SelectableFields
     private static JsonElement? Lookup(JsonElement obj, string path)
     {
         var element = obj;
-        foreach (var part in path.Split('.'))
+        foreach (var part in path.AsSpan().Split('.'))
         {
-            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(part, out element))
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(path.AsSpan(part), out element))
             {
                 return null;
             }

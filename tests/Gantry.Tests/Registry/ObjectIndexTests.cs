@@ -32,6 +32,33 @@ public sealed class ObjectIndexTests
     }
 
     [Fact]
+    public void An_empty_metadata_gets_the_resourceVersion_as_its_only_member()
+    {
+        var cached = ObjectIndex.Build(PodKey, Bytes("""{"kind":"Pod","metadata":{},"spec":{}}"""), 1, 4);
+
+        Assert.Equal("""{"kind":"Pod","metadata":{"resourceVersion":"4"},"spec":{}}""", Encoding.UTF8.GetString(cached.Json));
+    }
+
+    [Fact]
+    public void An_object_without_metadata_gets_one_at_its_end()
+    {
+        Assert.Equal("""{"kind":"Pod","metadata":{"resourceVersion":"5"}}""", Encoding.UTF8.GetString(ObjectIndex.Build(PodKey, Bytes("""{"kind":"Pod"}"""), 1, 5).Json));
+        Assert.Equal("""{"metadata":{"resourceVersion":"6"}}""", Encoding.UTF8.GetString(ObjectIndex.Build(PodKey, Bytes("{}"), 1, 6).Json));
+    }
+
+    [Fact]
+    public void A_resourceVersion_of_another_type_or_a_nested_one_is_not_mistaken_for_the_objects()
+    {
+        var cached = ObjectIndex.Build(PodKey, Bytes("""
+            {"spec":{"metadata":{"resourceVersion":"1"}},"metadata":{"annotations":{"resourceVersion":"x"},"resourceVersion":{"v":2}}}
+            """), 1, 8);
+
+        Assert.Equal(
+            """{"spec":{"metadata":{"resourceVersion":"1"}},"metadata":{"annotations":{"resourceVersion":"x"},"resourceVersion":"8"}}""",
+            Encoding.UTF8.GetString(cached.Json));
+    }
+
+    [Fact]
     public void Everything_but_the_resourceVersion_is_written_as_a_parsed_tree_would_write_it()
     {
         const string stored = """
