@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Threading.Channels;
 using Gantry.Core.Resources;
 using Gantry.Server.Storage;
@@ -125,7 +126,7 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
 
     private void Apply(WatchEventType type, CachedObject cached)
     {
-        var value = KubernetesJson.Deserialize<T>(new MemoryStream(cached.Json, writable: false));
+        var value = JsonSerializer.Deserialize<T>(cached.Json, InformerJson.Options)!;
         value.Metadata.ResourceVersion = cached.ModRevision.ToString(CultureInfo.InvariantCulture);
         T? old;
         List<Action<T?, T?>> handlers;
