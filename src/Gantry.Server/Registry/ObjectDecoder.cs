@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -19,10 +20,13 @@ public static class ObjectDecoder
 {
     public static IKubernetesObject<V1ObjectMeta> Decode(ResourceType type, JsonObject input, FieldValidation validation, ICollection<string> warnings)
     {
+        // One serialization serves both passes; the serializer would write the tree out to read it anyway, and walking the
+        // bytes rather than the tree leaves its members unmaterialized.
+        var json = Utf8(input);
         IKubernetesObject<V1ObjectMeta> typed;
         try
         {
-            typed = (IKubernetesObject<V1ObjectMeta>)(JsonSerializer.Deserialize(input, type.ModelType, KubernetesJsonOptions.Value)
+            typed = (IKubernetesObject<V1ObjectMeta>)(JsonSerializer.Deserialize(json.Span, type.ModelType, KubernetesJsonOptions.Value)
                 ?? throw new JsonException("null object"));
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or InvalidCastException)
@@ -33,7 +37,9 @@ public static class ObjectDecoder
         if (validation != FieldValidation.Ignore)
         {
             var unknown = new List<string>();
-            FindUnknown(input, KubernetesJsonOptions.Value.GetTypeInfo(type.ModelType), [], unknown);
+            var reader = new Utf8JsonReader(json.Span);
+            reader.Read();
+            FindUnknown(ref reader, KubernetesJsonOptions.Value.GetTypeInfo(type.ModelType), json, [], unknown);
             if (unknown.Count > 0)
             {
                 if (validation == FieldValidation.Strict)
@@ -52,6 +58,17 @@ public static class ObjectDecoder
         return typed;
     }
 
+    private static ReadOnlyMemory<byte> Utf8(JsonObject input)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            input.WriteTo(writer);
+        }
+
+        return buffer.WrittenMemory;
+    }
+
     /// <summary>
     /// Decodes an object as the store holds it, which was checked when it was written: straight from its bytes, with
     /// no check for unknown fields.
@@ -64,97 +81,116 @@ public static class ObjectDecoder
         JsonSerializer.SerializeToNode(typed, typed.GetType(), KubernetesJsonOptions.Value)!.AsObject();
 
     /// <summary>
-    /// The members of <paramref name="input"/> that <paramref name="contract"/> has no property for, with their paths.
-    /// What a converter of its own reads (quantities, int-or-string, times, raw objects) is a value, not looked into.
-    /// The path is a stack of segments, spelled out only for a member that is reported: every member of every written
-    /// object is walked, and nearly all are known.
+    /// The members of the value at <paramref name="reader"/> that <paramref name="contract"/> has no property for, with
+    /// their paths; leaves the reader on the value's last token. What a converter of its own reads (quantities,
+    /// int-or-string, times, raw objects) is a value, not looked into. Every member of every written object is walked and
+    /// nearly all are known, so names are matched without being allocated, and a path is spelled out only for a member
+    /// that is reported.
     /// </summary>
-    private static void FindUnknown(JsonNode? input, JsonTypeInfo contract, List<PathSegment> path, List<string> unknown)
+    private static void FindUnknown(ref Utf8JsonReader reader, JsonTypeInfo contract, ReadOnlyMemory<byte> json, List<PathSegment> path, List<string> unknown)
     {
-        switch (input)
+        switch (reader.TokenType)
         {
-            case JsonObject inObj when contract.Kind == JsonTypeInfoKind.Object:
-                var properties = PropertiesOf(contract);
-                foreach (var (name, value) in inObj)
+            case JsonTokenType.StartObject when contract.Kind == JsonTypeInfoKind.Object:
+                var properties = PropertiesOf(contract).GetAlternateLookup<ReadOnlySpan<char>>();
+                Span<char> name = stackalloc char[MaxNameLength];
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (!properties.TryGetValue(name, out var property))
+                    var nameAt = (int)reader.TokenStartIndex;
+                    var known = TryName(ref reader, name, out var length)
+                        ? properties.TryGetValue(name[..length], out var property)
+                        : PropertiesOf(contract).TryGetValue(reader.GetString()!, out property);
+                    reader.Read();
+                    if (!known)
                     {
-                        if (value is not null)
+                        if (reader.TokenType != JsonTokenType.Null)
                         {
-                            path.Add(new PathSegment(name, 0));
-                            unknown.Add(Spell(path));
+                            path.Add(new PathSegment(null, 0, nameAt));
+                            unknown.Add(Spell(path, json.Span));
                             path.RemoveAt(path.Count - 1);
                         }
 
+                        reader.Skip();
                         continue;
                     }
 
-                    path.Add(new PathSegment(name, 0));
-                    FindUnknown(value, contract.Options.GetTypeInfo(property.PropertyType), path, unknown);
+                    path.Add(new PathSegment(property!.Name, 0, -1));
+                    FindUnknown(ref reader, contract.Options.GetTypeInfo(property.PropertyType), json, path, unknown);
                     path.RemoveAt(path.Count - 1);
                 }
 
                 break;
-            case JsonObject inMap when contract.Kind == JsonTypeInfoKind.Dictionary && contract.ElementType is { } valueType:
+            case JsonTokenType.StartObject when contract.Kind == JsonTypeInfoKind.Dictionary && contract.ElementType is { } valueType:
                 var values = contract.Options.GetTypeInfo(valueType);
-                foreach (var (key, value) in inMap)
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    path.Add(new PathSegment(key, 0));
-                    FindUnknown(value, values, path, unknown);
+                    path.Add(new PathSegment(null, 0, (int)reader.TokenStartIndex));
+                    reader.Read();
+                    FindUnknown(ref reader, values, json, path, unknown);
                     path.RemoveAt(path.Count - 1);
                 }
 
                 break;
-            case JsonArray inArr when contract.Kind == JsonTypeInfoKind.Enumerable && contract.ElementType is { } elementType:
+            case JsonTokenType.StartArray when contract.Kind == JsonTypeInfoKind.Enumerable && contract.ElementType is { } elementType:
                 var elements = contract.Options.GetTypeInfo(elementType);
-                for (var i = 0; i < inArr.Count; i++)
+                for (var i = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
                 {
-                    path.Add(new PathSegment(null, i));
-                    FindUnknown(inArr[i], elements, path, unknown);
+                    path.Add(new PathSegment(null, i, -1));
+                    FindUnknown(ref reader, elements, json, path, unknown);
                     path.RemoveAt(path.Count - 1);
                 }
 
+                break;
+            default:
+                reader.Skip();
                 break;
         }
     }
 
-    /// <summary>A member name, or (when <see cref="Name"/> is null) an index into an array.</summary>
-    private readonly record struct PathSegment(string? Name, int Index);
+    private const int MaxNameLength = 128;
+
+    /// <summary>The current property name as characters, when it is short and unescaped (every name of the model is).</summary>
+    private static bool TryName(ref Utf8JsonReader reader, scoped Span<char> name, out int length)
+    {
+        length = 0;
+        return !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length <= name.Length
+            && Encoding.UTF8.TryGetChars(reader.ValueSpan, name, out length);
+    }
+
+    /// <summary>
+    /// A member name, an index into an array (when <see cref="Name"/> is null and <see cref="NameAt"/> negative), or a
+    /// name yet to be read from the JSON at <see cref="NameAt"/>: map keys and unknown names, read only to be reported.
+    /// </summary>
+    private readonly record struct PathSegment(string? Name, int Index, int NameAt);
 
     /// <summary>The path as Kubernetes' strict decoding spells it: <c>spec.containers[0].bogus</c>.</summary>
-    private static string Spell(List<PathSegment> path)
+    private static string Spell(List<PathSegment> path, ReadOnlySpan<byte> json)
     {
         var text = new StringBuilder();
         foreach (var segment in path)
         {
-            if (segment.Name is null)
+            if (segment.Name is null && segment.NameAt < 0)
             {
                 text.Append('[').Append(segment.Index).Append(']');
             }
             else
             {
-                text.Append(text.Length == 0 ? "" : ".").Append(segment.Name);
+                text.Append(text.Length == 0 ? "" : ".").Append(segment.Name ?? NameAt(json, segment.NameAt));
             }
         }
 
         return text.ToString();
     }
 
+    private static string NameAt(ReadOnlySpan<byte> json, int at)
+    {
+        var reader = new Utf8JsonReader(json[at..], isFinalBlock: false, state: default);
+        reader.Read();
+        return reader.GetString() ?? "";
+    }
+
     private static readonly ConcurrentDictionary<JsonTypeInfo, Dictionary<string, JsonPropertyInfo>> Properties = new();
 
     private static Dictionary<string, JsonPropertyInfo> PropertiesOf(JsonTypeInfo contract) =>
         Properties.GetOrAdd(contract, c => c.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal));
-
-    private static class KubernetesJsonOptions
-    {
-        /// <summary>The options KubernetesJson uses (its converters for dates, quantities, int-or-string).</summary>
-        public static JsonSerializerOptions Value { get; } = Capture();
-
-        private static JsonSerializerOptions Capture()
-        {
-            JsonSerializerOptions? captured = null;
-            KubernetesJson.AddJsonOptions(o => captured = o);
-            return captured ?? throw new InvalidOperationException("KubernetesJson did not expose its serializer options");
-        }
-    }
 }

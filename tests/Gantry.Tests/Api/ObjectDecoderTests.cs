@@ -79,6 +79,20 @@ public sealed class ObjectDecoderTests
     }
 
     [Fact]
+    public void Strict_decoding_names_unknown_fields_with_escaped_or_long_names_as_they_read()
+    {
+        var longName = new string('x', 300);
+        var input = JsonNode.Parse($$"""
+            { "apiVersion": "apps/v1", "kind": "Deployment", "metadata": { "name": "web" },
+              "spec": { "bo\u0067us": 1, "{{longName}}": 2, "repl\u0069cas": 3 } }
+            """)!.AsObject();
+
+        var error = Strict(Deployments, input);
+
+        Assert.EndsWith($"strict decoding error: unknown field \"spec.bogus\", unknown field \"spec.{longName}\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Keys_of_maps_are_not_unknown_fields()
     {
         var input = JsonNode.Parse("""
