@@ -73,7 +73,8 @@ public static class ManagedFields
         ArgumentNullException.ThrowIfNull(schema);
         var entries = RequestedOrLive(oldObj, newObj);
         var comparison = ObjectFields.Compare(oldObj ?? [], newObj, schema, withoutManagedFields: true);
-        var changed = comparison.Added.Clone();
+        // The comparison is this call's own: its added set becomes the changed one, and a new entry's set, uncopied.
+        var changed = comparison.Added;
         changed.UnionWith(comparison.Modified);
         changed.ExceptWith(Unowned);
         foreach (var field in resetFields ?? [])
@@ -96,11 +97,13 @@ public static class ManagedFields
         {
             if (self is null)
             {
-                self = new ManagerEntry(manager, UpdateOperation, apiVersion, null, subresource, new FieldSet());
-                entries.Add(self);
+                entries.Add(self = new ManagerEntry(manager, UpdateOperation, apiVersion, null, subresource, changed));
+            }
+            else
+            {
+                self.Own(changed);
             }
 
-            self.Own(changed);
             self.Time = FormatTime(time);
         }
 
