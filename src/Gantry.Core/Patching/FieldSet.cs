@@ -10,7 +10,8 @@ namespace Gantry.Core.Patching;
 /// </summary>
 internal sealed class FieldSet
 {
-    private static readonly IComparer<string> ElementOrder = Comparer<string>.Create(CompareElements);
+    private static readonly IComparer<KeyValuePair<string, FieldSet>> ChildOrder =
+        Comparer<KeyValuePair<string, FieldSet>>.Create((x, y) => CompareElements(x.Key, y.Key));
 
     // Unordered: the set algebra of every write needs no order, and keeping one cost a sorted tree per node and
     // comparisons on every insert. Children (and so FieldsV1 and member paths) comes out in structured-merge-diff's order.
@@ -21,8 +22,19 @@ internal sealed class FieldSet
     public bool IsEmpty => !IsMember && (children is null || children.Count == 0);
 
     /// <summary>The children in structured-merge-diff's order: fields, then keyed elements, set elements and indices, each by name.</summary>
-    public IEnumerable<KeyValuePair<string, FieldSet>> Children =>
-        children is null ? [] : children.OrderBy(child => child.Key, ElementOrder);
+    public IEnumerable<KeyValuePair<string, FieldSet>> Children => SortedChildren();
+
+    private KeyValuePair<string, FieldSet>[] SortedChildren()
+    {
+        if (children is null || children.Count == 0)
+        {
+            return [];
+        }
+
+        var sorted = children.ToArray();
+        Array.Sort(sorted, ChildOrder);
+        return sorted;
+    }
 
     public FieldSet? Child(string element) => children?.GetValueOrDefault(element);
 
@@ -159,7 +171,7 @@ internal sealed class FieldSet
             result["."] = new JsonObject();
         }
 
-        foreach (var (element, child) in Children)
+        foreach (var (element, child) in SortedChildren())
         {
             result[element] = child.ToFieldsV1();
         }

@@ -494,7 +494,9 @@ public sealed class ObjectRegistry(
     {
         var namespaces = ResourceCatalog.Get("", "namespaces");
         var found = cache.Get(namespaces.Key(null, ns)) ?? throw ApiException.NotFound(namespaces, ns);
-        if (JsonNode.Parse(found.Json)?["metadata"]?["deletionTimestamp"] is not null)
+        using var document = JsonDocument.Parse(found.Json);
+        if (document.RootElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("deletionTimestamp", out var deletion) && deletion.ValueKind != JsonValueKind.Null)
         {
             throw ApiException.Forbidden(type, name, $"unable to create new content in namespace {ns} because it is being terminated");
         }
