@@ -7,7 +7,10 @@ namespace Gantry.Core.Patching;
 /// <summary>JSON value equality: member order is irrelevant and numbers compare by value.</summary>
 internal static class JsonEquality
 {
-    public static bool DeepEquals(JsonNode? a, JsonNode? b)
+    public static bool DeepEquals(JsonNode? a, JsonNode? b) =>
+        (a is JsonObject or JsonArray && JsonText.Same(a, b)) || StructurallyEqual(a, b);
+
+    private static bool StructurallyEqual(JsonNode? a, JsonNode? b)
     {
         switch (a, b)
         {
@@ -23,7 +26,7 @@ internal static class JsonEquality
 
                 foreach (var (key, value) in x)
                 {
-                    if (!y.TryGetPropertyValue(key, out var other) || !DeepEquals(value, other))
+                    if (!y.TryGetPropertyValue(key, out var other) || !StructurallyEqual(value, other))
                     {
                         return false;
                     }
@@ -38,7 +41,7 @@ internal static class JsonEquality
 
                 for (var i = 0; i < x.Count; i++)
                 {
-                    if (!DeepEquals(x[i], y[i]))
+                    if (!StructurallyEqual(x[i], y[i]))
                     {
                         return false;
                     }

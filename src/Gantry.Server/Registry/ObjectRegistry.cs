@@ -567,7 +567,10 @@ public sealed class ObjectRegistry(
             var (left, right) => JsonNode.DeepEquals(left, right),
         };
 
-    /// <summary><see cref="JsonNode.DeepEquals"/> of the two objects without the members <paramref name="skip"/> names, and without copying them.</summary>
+    /// <summary>
+    /// <see cref="JsonNode.DeepEquals"/> of the two objects without the members <paramref name="skip"/> names, and without copying them;
+    /// a member that writes the same text on both sides is equal without being walked.
+    /// </summary>
     private static bool SameMembers(JsonObject a, JsonObject b, Func<string, bool> skip)
     {
         var compared = 0;
@@ -578,7 +581,8 @@ public sealed class ObjectRegistry(
                 continue;
             }
 
-            if (!b.TryGetPropertyValue(name, out var other) || !JsonNode.DeepEquals(value, other))
+            if (!b.TryGetPropertyValue(name, out var other)
+                || !((value is JsonObject or JsonArray && JsonText.Same(value, other)) || JsonNode.DeepEquals(value, other)))
             {
                 return false;
             }
