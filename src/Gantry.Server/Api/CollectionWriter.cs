@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
@@ -121,10 +122,17 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
         {
             while (await events.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
             {
+                // The events ready now go out in one flush, as the apiserver's watch flushes only when none is pending;
+                // a burst is flushed every so often, so that a slow client pushes back on it.
+                var unflushed = 0;
                 while (events.TryRead(out var e))
                 {
-                    var line = Encode(path.Type, e, table, context);
-                    await context.Response.BodyWriter.WriteAsync(line, timeout.Token).ConfigureAwait(false);
+                    unflushed += Write(context.Response.BodyWriter, path.Type, e, table, context);
+                    if (unflushed >= FlushEvery)
+                    {
+                        await context.Response.BodyWriter.FlushAsync(timeout.Token).ConfigureAwait(false);
+                        unflushed = 0;
+                    }
                 }
 
                 await context.Response.BodyWriter.FlushAsync(timeout.Token).ConfigureAwait(false);
@@ -144,7 +152,8 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
         await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    private byte[] Encode(ResourceType type, WatchEvent e, bool table, HttpContext context)
+    /// <summary>Writes one watch event line; returns its length.</summary>
+    private int Write(PipeWriter body, ResourceType type, WatchEvent e, bool table, HttpContext context)
     {
         var kind = e.Type switch
         {
@@ -162,22 +171,39 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
             }
 
             var bookmark = new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion, ["metadata"] = metadata };
-            return Encoding.UTF8.GetBytes(new JsonObject { ["type"] = kind, ["object"] = bookmark }.ToJsonString() + "\n");
+            return WriteLine(body, new JsonObject { ["type"] = kind, ["object"] = bookmark });
         }
 
         if (table)
         {
             var obj = JsonNode.Parse(e.Object.Json)!.AsObject();
             var rows = TableConverter.ForObject(type, obj, time.GetUtcNow(), IncludeObject(context));
-            return Encoding.UTF8.GetBytes(new JsonObject { ["type"] = kind, ["object"] = rows }.ToJsonString() + "\n");
+            return WriteLine(body, new JsonObject { ["type"] = kind, ["object"] = rows });
         }
 
-        var prefix = Encoding.UTF8.GetBytes($"{{\"type\":\"{kind}\",\"object\":");
-        var line = new byte[prefix.Length + e.Object.Json.Length + 2];
-        prefix.CopyTo(line, 0);
-        e.Object.Json.CopyTo(line, prefix.Length);
-        line[^2] = (byte)'}';
-        line[^1] = (byte)'\n';
-        return line;
+        // The cached object's bytes are written as they are, between a prefix and "}\n": no line is built.
+        var prefix = e.Type switch
+        {
+            WatchEventType.Added => AddedPrefix,
+            WatchEventType.Modified => ModifiedPrefix,
+            _ => DeletedPrefix,
+        };
+        body.Write(prefix);
+        body.Write(e.Object.Json);
+        body.Write("}\n"u8);
+        return prefix.Length + e.Object.Json.Length + 2;
     }
+
+    private static int WriteLine(PipeWriter body, JsonObject line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line.ToJsonString() + "\n");
+        body.Write(bytes);
+        return bytes.Length;
+    }
+
+    private const int FlushEvery = 64 * 1024;
+
+    private static readonly byte[] AddedPrefix = "{\"type\":\"ADDED\",\"object\":"u8.ToArray();
+    private static readonly byte[] ModifiedPrefix = "{\"type\":\"MODIFIED\",\"object\":"u8.ToArray();
+    private static readonly byte[] DeletedPrefix = "{\"type\":\"DELETED\",\"object\":"u8.ToArray();
 }
