@@ -14,12 +14,8 @@ internal sealed class ManagerEntry
     private bool mayTakeStored;
 
     public ManagerEntry(string manager, string operation, string apiVersion, string? time, string? subresource, FieldSet fields)
+        : this(manager, operation, apiVersion, time, subresource, storedFields: null, mayTakeStored: false)
     {
-        Manager = manager;
-        Operation = operation;
-        ApiVersion = apiVersion;
-        Time = time;
-        Subresource = subresource;
         this.fields = fields;
     }
 
