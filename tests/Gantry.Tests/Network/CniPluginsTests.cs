@@ -42,7 +42,19 @@ public sealed class CniPluginsTests : IDisposable
                 $"CNI_NETNS={Netns}",
                 $"CNI_PATH={_fake.Path}",
             ],
-            _fake.EnvironmentOf("bridge"));
+            _fake.EnvironmentOf("bridge").Where(line => line.StartsWith("CNI_", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_plugin_runs_its_go_runtime_on_one_processor()
+    {
+        _fake.Add("bridge", $$"""
+            {"cniVersion":"1.0.0","interfaces":[{"name":"eth0","sandbox":"{{Netns}}"}],"ips":[{"interface":0,"address":"10.88.0.9/24","gateway":"10.88.0.1"}]}
+            """);
+
+        await _plugins.AddAsync(new CniInvocation("bridge", "ADD", ContainerId, Netns, "eth0", "IgnoreUnknown=1"), new JsonObject { ["type"] = "bridge" }, CancellationToken.None);
+
+        Assert.Contains("GOMAXPROCS=1", _fake.EnvironmentOf("bridge"));
     }
 
     [Fact]

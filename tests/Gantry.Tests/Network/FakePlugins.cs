@@ -1,7 +1,7 @@
 namespace Gantry.Tests.Network;
 
 /// <summary>
-/// A plugin directory of shell scripts standing in for CNI plugins: each records the CNI_* environment and its
+/// A plugin directory of shell scripts standing in for CNI plugins: each records the CNI_* environment (and GOMAXPROCS) and its
 /// stdin next to itself, then prints and exits as told. Exercises the exec protocol without root or a network.
 /// </summary>
 internal sealed class FakePlugins : IDisposable
@@ -19,7 +19,7 @@ internal sealed class FakePlugins : IDisposable
         File.WriteAllText(script, $$"""
             #!/bin/sh
             cat > "{{script}}.stdin"
-            env | grep '^CNI_' | sort > "{{script}}.env"
+            env | grep -E '^(CNI_|GOMAXPROCS=)' | sort > "{{script}}.env"
             printf '%s' '{{stderr}}' >&2
             cat <<'EOF'
             {{stdout}}
