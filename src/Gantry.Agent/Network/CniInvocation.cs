@@ -9,8 +9,8 @@ internal sealed record CniInvocation(string Plugin, string Command, string Conta
     /// <summary>
     /// The environment the plugin runs with. CNI_PATH is where it finds the plugins it delegates to (IPAM).
     /// GOMAXPROCS=1, which the IPAM plugin inherits: the plugins are Go programs that make a few netlink calls and
-    /// exit, and a Go runtime sized for every core spends more CPU on its own threads than on them (a bridge ADD with
-    /// host-local, alone: 9.3 against 7.5 ms). The sandbox pool runs them while other pods start, on the same cores.
+    /// exit, and a Go runtime sized for every core costs them a fifth more CPU (a bridge ADD with host-local, alone:
+    /// 9.3 against 7.5 ms). The sandbox pool runs them while other pods start, on the same cores.
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment(string pluginDirectory) => new Dictionary<string, string>
     {

@@ -1,8 +1,8 @@
 namespace Gantry.Tests.Network;
 
 /// <summary>
-/// A plugin directory of shell scripts standing in for CNI plugins: each records the CNI_* environment (and GOMAXPROCS) and its
-/// stdin next to itself, then prints and exits as told. Exercises the exec protocol without root or a network.
+/// A plugin directory of shell scripts standing in for CNI plugins: each records the CNI_* environment and GOMAXPROCS,
+/// and its stdin, next to itself, then prints and exits as told. Exercises the exec protocol without root or a network.
 /// </summary>
 internal sealed class FakePlugins : IDisposable
 {
