@@ -46,6 +46,7 @@ public sealed class SqliteVersionedStore : IVersionedStore
     private const int CompactionChunkSize = 10_000;
 
     private readonly StoreReader _reader;
+    private readonly WalCheckpointer _checkpointer;
     private readonly FileStream _lockFile;
     private readonly ILogger _logger;
     private readonly int _watchBufferCapacity;
@@ -75,6 +76,7 @@ public sealed class SqliteVersionedStore : IVersionedStore
     private SqliteVersionedStore(
         StoreWriter writer,
         StoreReader reader,
+        WalCheckpointer checkpointer,
         FileStream lockFile,
         ILogger logger,
         int watchBufferCapacity,
@@ -84,6 +86,7 @@ public sealed class SqliteVersionedStore : IVersionedStore
     {
         _writer = writer;
         _reader = reader;
+        _checkpointer = checkpointer;
         _lockFile = lockFile;
         _logger = logger;
         _watchBufferCapacity = watchBufferCapacity;
@@ -112,8 +115,9 @@ public sealed class SqliteVersionedStore : IVersionedStore
         OpenAsync(path, logger, DefaultWatchBufferCapacity, cancellationToken);
 
     /// <param name="watchBufferCapacity">Live events a watcher may have unread before it falls back to history.</param>
+    /// <param name="checkpointInterval">How often the log is copied into the database file; <see cref="WalCheckpointer.Interval"/> unless a test says otherwise.</param>
     internal static async Task<SqliteVersionedStore> OpenAsync(
-        string path, ILogger? logger, int watchBufferCapacity, CancellationToken cancellationToken)
+        string path, ILogger? logger, int watchBufferCapacity, CancellationToken cancellationToken, TimeSpan? checkpointInterval = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(watchBufferCapacity, 1);
@@ -123,6 +127,7 @@ public sealed class SqliteVersionedStore : IVersionedStore
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         var lockFile = LockDataFile(fullPath);
         StoreWriter? writer = null;
+        WalCheckpointer? checkpointer = null;
         try
         {
             var connection = new SqliteConnection(new SqliteConnectionStringBuilder
@@ -146,6 +151,7 @@ public sealed class SqliteVersionedStore : IVersionedStore
             var index = writer.LoadIndex();
             var revision = writer.ReadMeta(StoreSchema.RevisionKey);
             var compacted = writer.ReadMeta(StoreSchema.CompactedKey);
+            checkpointer = await WalCheckpointer.StartAsync(fullPath, logger, cancellationToken, checkpointInterval);
             var reader = new StoreReader(new SqliteConnectionStringBuilder
             {
                 DataSource = fullPath,
@@ -155,10 +161,15 @@ public sealed class SqliteVersionedStore : IVersionedStore
 
             StoreLog.Opened(logger, fullPath, revision, index.Count, compacted);
             return new SqliteVersionedStore(
-                writer, reader, lockFile, logger, watchBufferCapacity, index, revision, compacted);
+                writer, reader, checkpointer, lockFile, logger, watchBufferCapacity, index, revision, compacted);
         }
         catch
         {
+            if (checkpointer is not null)
+            {
+                await checkpointer.DisposeAsync();
+            }
+
             writer?.Dispose();
             await lockFile.DisposeAsync();
             throw;
@@ -322,6 +333,7 @@ public sealed class SqliteVersionedStore : IVersionedStore
             }
 
             // Readers go first so that the writer's close, as the last connection, checkpoints the log.
+            await _checkpointer.DisposeAsync();
             _reader.Dispose();
             _writer.Dispose();
             await _lockFile.DisposeAsync();

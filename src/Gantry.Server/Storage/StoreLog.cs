@@ -21,4 +21,7 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug,
         Message = "A watcher fell behind the live feed; it resumes from history after revision {Revision}")]
     public static partial void WatcherResumesFromHistory(ILogger logger, long revision);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Checkpointing the write-ahead log failed; it is tried again in a second")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception);
 }

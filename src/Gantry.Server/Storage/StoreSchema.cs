@@ -52,6 +52,12 @@ internal static class StoreSchema
             // FULL fsyncs the log on every commit: an acknowledged revision survives power loss.
             command.CommandText = "PRAGMA synchronous = FULL";
             await command.ExecuteNonQueryAsync(cancellationToken);
+
+            // WalCheckpointer copies the log into the database beside the writer. A commit does it only when the log
+            // passes 64 MiB: under a storm of writes a passive checkpoint never catches up with the log's end, so the
+            // log could not start over, and this bounds it.
+            command.CommandText = "PRAGMA wal_autocheckpoint = 16384";
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using var transaction = writer.BeginTransaction();
