@@ -23,24 +23,24 @@ internal static class PodStartupSummary
         }
 
         Line(text, "");
-        Line(text, $"Pod startup: create request sent → phase Running seen on a watch; {options.Pods} pods per row, each `sleep 3600`, bound by spec.nodeName; closed loop; all of a row's pods run until the row ends. CPU: gantry's own threads; the commands it ran and reaped (ip, CNI plugins, iptables, gantry-shim); the bench; everything else, which includes the detached shims, runc and the containers as well as outside load.");
+        Line(text, $"Pod startup: create request sent → phase Running seen on a watch; {options.Pods} pods per row, each `sleep 3600`, bound by spec.nodeName; a load of N is a closed loop of N workers, each creating its next pod once its last one runs; a load of R/s creates a pod every 1/R s whatever the others do (an open loop, as Kubernetes' node-throughput test); all of a row's pods run until the row ends. CPU: gantry's own threads; the commands it ran and reaped (ip, CNI plugins, iptables, gantry-shim); the bench; everything else, which includes the detached shims, runc and the containers as well as outside load.");
         Line(text, "");
-        Line(text, "| Runtime | Concurrency | Running | Errors | pods/s | p50 ms | p90 ms | p99 ms | max ms | CPU cores: gantry / its commands / bench / other | load before | teardown s |");
+        Line(text, "| Runtime | Load | Running | Errors | pods/s | p50 ms | p90 ms | p99 ms | max ms | CPU cores: gantry / its commands / bench / other | load before | teardown s |");
         Line(text, "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|");
         foreach (var r in results)
         {
             var s = r.Startup;
-            Line(text, $"| {r.Runtime} | {r.Concurrency} | {s.Count} | {r.Errors} | {r.PodsPerSecond:0.0} | {s.P50:0.0} | {s.P90:0.0} | {s.P99:0.0} | {s.Max:0.0} | {r.Cpu.ServerCores:0.00} / {r.CommandCores:0.00} / {r.Cpu.ClientCores:0.00} / {Math.Max(0, r.Cpu.OtherCores - r.CommandCores):0.00} | {r.LoadBefore:0.0} | {r.Teardown.TotalSeconds:0.0} |");
+            Line(text, $"| {r.Runtime} | {r.Load} | {s.Count} | {r.Errors} | {r.PodsPerSecond:0.0} | {s.P50:0.0} | {s.P90:0.0} | {s.P99:0.0} | {s.Max:0.0} | {r.Cpu.ServerCores:0.00} / {r.CommandCores:0.00} / {r.Cpu.ClientCores:0.00} / {Math.Max(0, r.Cpu.OtherCores - r.CommandCores):0.00} | {r.LoadBefore:0.0} | {r.Teardown.TotalSeconds:0.0} |");
         }
 
         Line(text, "");
         Line(text, "Where each pod's time went, p50 / p99 ms (from the create's send unless said otherwise):");
         Line(text, "");
-        Line(text, "| Runtime | Concurrency | create answered | ADDED on the watch | runtime start (agent log) | rest of the agent (ADDED → Running − runtime start) | Running on the watch |");
+        Line(text, "| Runtime | Load | create answered | ADDED on the watch | runtime start (agent log) | rest of the agent (ADDED → Running − runtime start) | Running on the watch |");
         Line(text, "|---|--:|--:|--:|--:|--:|--:|");
         foreach (var r in results)
         {
-            Line(text, $"| {r.Runtime} | {r.Concurrency} | {Pair(r.Acknowledged)} | {Pair(r.Added)} | {Pair(r.RuntimeStart)} | {Pair(r.AgentOther)} | {Pair(r.Startup)} |");
+            Line(text, $"| {r.Runtime} | {r.Load} | {Pair(r.Acknowledged)} | {Pair(r.Added)} | {Pair(r.RuntimeStart)} | {Pair(r.AgentOther)} | {Pair(r.Startup)} |");
         }
 
         if (baselines is not null)
@@ -61,12 +61,12 @@ internal static class PodStartupSummary
                 var ratio = r.Startup.P99 / bare.P99;
                 var verdict = ratio <= TargetRatio ? "PASS" : "MISS";
                 Line(text, string.Create(CultureInfo.InvariantCulture,
-                    $"- {verdict} {r.Runtime} at concurrency {r.Concurrency}: p99 {r.Startup.P99:0.0} ms / {Baselines.NameFor(r.Runtime)} p99 {bare.P99:0.0} ms = **{ratio:0.0}×** (p50 ratio {r.Startup.P50 / bare.P50:0.0}×)"));
+                    $"- {verdict} {r.Runtime} at {r.Load.Describe()}: p99 {r.Startup.P99:0.0} ms / {Baselines.NameFor(r.Runtime)} p99 {bare.P99:0.0} ms = **{ratio:0.0}×** (p50 ratio {r.Startup.P50 / bare.P50:0.0}×)"));
             }
 
             foreach (var r in results)
             {
-                Line(text, $"- {(r.Startup.P99 <= 5000 ? "PASS" : "MISS")} {r.Runtime} at concurrency {r.Concurrency}: p99 ≤ 5 s (Kubernetes pod startup SLO, which excludes image pulls)");
+                Line(text, $"- {(r.Startup.P99 <= 5000 ? "PASS" : "MISS")} {r.Runtime} at {r.Load.Describe()}: p99 ≤ 5 s (Kubernetes pod startup SLO, which excludes image pulls)");
             }
         }
 

@@ -5,9 +5,8 @@ using Gantry.Bench.Measurement;
 namespace Gantry.Bench.PodStartup;
 
 /// <summary>
-/// Closed loop: <c>concurrency</c> workers each create a pod and wait for it to be seen Running
-/// before creating the next, until N pods run; then every pod is deleted and the run waits until
-/// the watch has seen each one go, so the next run starts from an empty node.
+/// N pods created under a <see cref="PodLoad"/>, each timed until it is seen Running; then every pod is deleted and
+/// the run waits until the watch has seen each one go, so the next run starts from an empty node.
 /// </summary>
 internal sealed class StartupRun(GantryUp cluster, StartupPods pods, PodWatch watch)
 {
@@ -15,7 +14,7 @@ internal sealed class StartupRun(GantryUp cluster, StartupPods pods, PodWatch wa
     private static readonly TimeSpan DeletePatience = TimeSpan.FromSeconds(180);
     private const int DeleteConcurrency = 16;
 
-    public async Task<StartupResult> RunAsync(string runtime, int count, int concurrency, string prefix)
+    public async Task<StartupResult> RunAsync(string runtime, int count, PodLoad load, string prefix)
     {
         var timelines = Enumerable.Range(0, count)
             .Select(i => watch.Track(string.Create(CultureInfo.InvariantCulture, $"{prefix}-{i}")))
@@ -26,33 +25,54 @@ internal sealed class StartupRun(GantryUp cluster, StartupPods pods, PodWatch wa
         var cpu = new CpuMeter(cluster.Pid);
         var childrenBefore = CpuMeter.ReapedChildrenCpuSeconds(cluster.Pid);
         var started = Stopwatch.GetTimestamp();
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        async Task StartAsync(PodTimeline pod)
         {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < count)
+            try
             {
-                var pod = timelines[index];
-                try
+                pod.Sent = Stopwatch.GetTimestamp();
+                await pods.CreateAsync(runtime, pod.Name, CancellationToken.None).ConfigureAwait(false);
+                pod.Acknowledged = Stopwatch.GetTimestamp();
+                await pod.RunningSeen.Task.WaitAsync(RunningPatience).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or IOException or HttpRequestException or BenchRequestException)
+            {
+                Interlocked.Increment(ref errors);
+                var message = $"{pod.Name}: {ex.Message}{(pod.Problem is null ? "" : $" (last status: {pod.Problem})")}";
+                Interlocked.CompareExchange(ref firstError, message, null);
+                BenchContext.Progress($"pod {message}");
+                if (watch.Failure is not null)
                 {
-                    pod.Sent = Stopwatch.GetTimestamp();
-                    await pods.CreateAsync(runtime, pod.Name, CancellationToken.None).ConfigureAwait(false);
-                    pod.Acknowledged = Stopwatch.GetTimestamp();
-                    await pod.RunningSeen.Task.WaitAsync(RunningPatience).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or IOException or HttpRequestException or BenchRequestException)
-                {
-                    Interlocked.Increment(ref errors);
-                    var message = $"{pod.Name}: {ex.Message}{(pod.Problem is null ? "" : $" (last status: {pod.Problem})")}";
-                    Interlocked.CompareExchange(ref firstError, message, null);
-                    BenchContext.Progress($"pod {message}");
-                    if (watch.Failure is not null)
-                    {
-                        throw new IOException(watch.Failure, ex);
-                    }
+                    throw new IOException(watch.Failure, ex);
                 }
             }
-        }))).ConfigureAwait(false);
+        }
+
+        if (load.Rate is { } rate)
+        {
+            await Task.WhenAll(timelines.Select(async (pod, index) =>
+            {
+                var due = started + (long)(index / rate * Stopwatch.Frequency);
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait).ConfigureAwait(false);
+                }
+
+                await StartAsync(pod).ConfigureAwait(false);
+            })).ConfigureAwait(false);
+        }
+        else
+        {
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, load.Concurrency!.Value).Select(_ => Task.Run(async () =>
+            {
+                int index;
+                while ((index = Interlocked.Increment(ref next)) < count)
+                {
+                    await StartAsync(timelines[index]).ConfigureAwait(false);
+                }
+            }))).ConfigureAwait(false);
+        }
         var elapsed = Stopwatch.GetElapsedTime(started);
         var usage = cpu.Stop();
         var childCores = (CpuMeter.ReapedChildrenCpuSeconds(cluster.Pid) - childrenBefore) / elapsed.TotalSeconds;
@@ -61,7 +81,7 @@ internal sealed class StartupRun(GantryUp cluster, StartupPods pods, PodWatch wa
         var (teardown, teardownProblem) = await DeleteAllAsync(timelines).ConfigureAwait(false);
         return new StartupResult(
             runtime,
-            concurrency,
+            load,
             Stats(running, t => t.Running - t.Sent),
             Stats(running, t => t.Acknowledged - t.Sent),
             Stats(running.Where(t => t.Added != 0), t => t.Added - t.Sent),
@@ -76,7 +96,7 @@ internal sealed class StartupRun(GantryUp cluster, StartupPods pods, PodWatch wa
             loadBefore,
             teardown,
             teardownProblem,
-            timelines.Select(t => string.Join(',', t.Name, runtime, concurrency.ToString(CultureInfo.InvariantCulture),
+            timelines.Select(t => string.Join(',', t.Name, runtime, load.ToString(),
                 WallClock.UnixSeconds(t.Sent), WallClock.UnixSeconds(t.Acknowledged), WallClock.UnixSeconds(t.Added), WallClock.UnixSeconds(t.Running),
                 cluster.RuntimeStartMs(t.Name)?.ToString(CultureInfo.InvariantCulture) ?? "")).ToList());
     }
