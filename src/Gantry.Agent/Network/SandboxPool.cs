@@ -29,8 +29,8 @@ internal sealed class SandboxPool(PodNetworkOptions options, SandboxMaker maker,
     private const int ConcurrentMakes = 2;
 
     /// <summary>
-    /// How long after a take the pool waits for the node to be quiet before making the next sandbox, while only that one
-    /// is missing: a second take means a burst of pods, which the pool must keep up with at once. Making one runs the
+    /// How long after a take the pool waits for the node to be quiet before making the next sandbox, unless the take came
+    /// within as long of the one before: a burst of pods, which the pool must keep up with at once. Making one runs the
     /// bridge and host-local plugins, about 10 ms of CPU in two Go programs; started at once, they ran on the two cores
     /// beside the pod that had just taken a sandbox, whose own start (shim, status patch) takes about 15 ms, and set the
     /// tail of the pods' start latency.
@@ -41,6 +41,8 @@ internal sealed class SandboxPool(PodNetworkOptions options, SandboxMaker maker,
     private readonly ConcurrentQueue<(string Id, SandboxRecord Record)> _ready = new();
     // Wakes the refill loop after a take; one pending wake-up is enough, as the loop refills to the full size.
     private readonly Channel<bool> _taken = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private long _lastTake;
+    private long _takeGapTicks = long.MaxValue;
 
     /// <summary>How many sandboxes wait to be taken.</summary>
     public int Count => _ready.Count;
@@ -69,6 +71,9 @@ internal sealed class SandboxPool(PodNetworkOptions options, SandboxMaker maker,
         }
 
         _records.Delete(entry.Id);
+        var now = time.GetTimestamp();
+        var previous = Interlocked.Exchange(ref _lastTake, now);
+        Interlocked.Exchange(ref _takeGapTicks, previous == 0 ? long.MaxValue : time.GetElapsedTime(previous, now).Ticks);
         _taken.Writer.TryWrite(true);
         return record;
     }
@@ -197,10 +202,10 @@ internal sealed class SandboxPool(PodNetworkOptions options, SandboxMaker maker,
         }));
     }
 
-    /// <summary>Returns once no sandbox was taken for <see cref="QuietPeriod"/>, or once more than one is missing.</summary>
+    /// <summary>Returns once no sandbox was taken for <see cref="QuietPeriod"/>, or at once in a burst of takes.</summary>
     private async Task WaitForQuietAsync(CancellationToken cancellationToken)
     {
-        if (!_ready.IsEmpty && _ready.Count >= options.PoolSize - 1)
+        if (!_ready.IsEmpty && Interlocked.Read(ref _takeGapTicks) >= QuietPeriod.Ticks)
         {
             using var quiet = new CancellationTokenSource(QuietPeriod, time);
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, quiet.Token);
