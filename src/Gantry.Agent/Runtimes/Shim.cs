@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Gantry.Agent.Runtimes;
@@ -43,6 +42,7 @@ internal static class Shim
     /// <summary>Starts the shim and returns once it has detached (not once the workload started).</summary>
     /// <param name="stdin">Give the workload the container's stdin FIFO (created here) instead of /dev/null; <paramref name="stdinOnce"/> as in <see cref="ContainerStdin"/>.</param>
     /// <param name="confinement">The shim's <c>--confine</c> arguments, or empty to run <paramref name="argv"/> as it is.</param>
+    /// <exception cref="IOException">The shim could not be started, or failed before it detached.</exception>
     public static async Task LaunchAsync(
         ContainerDirectory directory,
         string logPath,
@@ -50,34 +50,20 @@ internal static class Shim
         bool stdin,
         bool stdinOnce,
         IReadOnlyList<string> confinement,
-        IReadOnlyList<string> argv,
-        CancellationToken cancellationToken)
+        IReadOnlyList<string> argv)
     {
         if (stdin)
         {
             ContainerStdin.Create(directory, stdinOnce);
         }
 
-        var startInfo = new ProcessStartInfo(Program.Value)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in (string[])[directory.Path, logPath, oomEventsFile ?? string.Empty, stdin ? directory.StdinFifo : string.Empty, .. confinement, "--", .. argv])
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
         InheritedDescriptors.MarkCloseOnExec();
-        using var launcher = Process.Start(startInfo) ?? throw new IOException($"could not start {ProgramName}");
-        launcher.StandardInput.Close();
-        await launcher.WaitForExitAsync(cancellationToken);
-        if (launcher.ExitCode != 0)
+        var (exitCode, error) = await SpawnedProgram.RunAsync(
+            Program.Value,
+            [directory.Path, logPath, oomEventsFile ?? string.Empty, stdin ? directory.StdinFifo : string.Empty, .. confinement, "--", .. argv]);
+        if (exitCode != 0)
         {
-            var error = await launcher.StandardError.ReadToEndAsync(cancellationToken);
-            throw new IOException($"{ProgramName} failed with exit code {launcher.ExitCode}: {error.Trim()}");
+            throw new IOException($"{ProgramName} failed with exit code {exitCode}: {error.Trim()}");
         }
     }
 

@@ -81,7 +81,7 @@ public sealed class OciRuntime : IContainerRuntime
             await File.WriteAllTextAsync(bundle.ConfigFile, config.ToJsonString(), cancellationToken);
             ContainerLogs.Create(logPath);
             var argv = _runc.RunCommand(handle.Id, bundle.Path, bundle.InitPidFile);
-            await Shim.LaunchAsync(bundle, logPath, Cgroups.Open(cgroupPath).OomEventsFile, container.Stdin, container.StdinOnce, confinement: [], argv, CancellationToken.None);
+            await Shim.LaunchAsync(bundle, logPath, Cgroups.Open(cgroupPath).OomEventsFile, container.Stdin, container.StdinOnce, confinement: [], argv);
         }
         catch (Exception)
         {

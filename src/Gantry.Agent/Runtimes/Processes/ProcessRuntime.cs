@@ -55,7 +55,7 @@ public sealed class ProcessRuntime : IContainerRuntime
             ContainerLogs.Create(logPath);
             await directory.WriteCheckpointAsync(new ContainerCheckpoint(handle, cgroupPath, logPath, null), cancellationToken);
             var confinement = ProcessCommandLine.Confinement(cgroup.MembershipFiles, pod.NetworkNamespacePath, ReadyFile(directory), container);
-            await Shim.LaunchAsync(directory, logPath, cgroup.OomEventsFile, container.Stdin, container.StdinOnce, confinement, command, CancellationToken.None);
+            await Shim.LaunchAsync(directory, logPath, cgroup.OomEventsFile, container.Stdin, container.StdinOnce, confinement, command);
         }
         catch (Exception)
         {
