@@ -25,13 +25,10 @@ internal sealed class SandboxRecords(string directory)
         var path = PathOf(key);
         var temporary = path + ".tmp";
 
-        // Written aside, flushed to disk, then renamed: a crash leaves the old record or the new one, never half of one.
-        await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
-        {
-            await file.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(json), cancellationToken);
-            file.Flush(flushToDisk: true);
-        }
-
+        // Written aside, then renamed: an agent that dies leaves the old record or the new one, never half of one. It
+        // is not flushed to disk, as nothing it describes (the namespace, its veth, its address) outlives the kernel:
+        // after a power loss the record may be empty or gone, and an unreadable one is a broken sandbox, made again.
+        await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(json), cancellationToken);
         File.Move(temporary, path, overwrite: true);
     }
 
