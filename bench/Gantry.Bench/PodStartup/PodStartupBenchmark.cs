@@ -218,8 +218,10 @@ internal static class PodStartupBenchmark
         cpu = new CpuMeter(Environment.ProcessId);
         var unshare = await BareRuntimes.UnshareAsync(runs).ConfigureAwait(false);
         var unshareCpu = cpu.Stop();
+        BenchContext.Progress($"4 KiB write and fsync in {dataDirectory}, {runs} times");
+        var diskSync = await DiskSync.MeasureAsync(dataDirectory, runs).ConfigureAwait(false);
         BenchContext.Progress(string.Create(CultureInfo.InvariantCulture,
-            $"runc p50/p99 {runc.P50:0.0}/{runc.P99:0.0} ms; unshare p50/p99 {unshare.P50:0.0}/{unshare.P99:0.0} ms"));
-        return new Baselines(runc, runcCpu, unshare, unshareCpu);
+            $"runc p50/p99 {runc.P50:0.0}/{runc.P99:0.0} ms; unshare p50/p99 {unshare.P50:0.0}/{unshare.P99:0.0} ms; fsync p50/p99 {diskSync.P50:0.0}/{diskSync.P99:0.0} ms"));
+        return new Baselines(runc, runcCpu, unshare, unshareCpu, diskSync);
     }
 }
