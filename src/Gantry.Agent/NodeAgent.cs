@@ -41,6 +41,7 @@ public sealed class NodeAgent : IAsyncDisposable
         var time = TimeProvider.System;
         try
         {
+            VolatileState.Mount(options.StateDirectory, loggerFactory.CreateLogger<NodeAgent>());
             await SweepStaleSandboxesAsync(Path.GetFullPath(options.StateDirectory), loggerFactory.CreateLogger<StaleSandboxSweep>(), cancellationToken)
                 .ConfigureAwait(false);
             var client = ApiClientFactory.Create(options);
