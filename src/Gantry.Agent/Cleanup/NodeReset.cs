@@ -39,7 +39,7 @@ public sealed class NodeReset(string stateDirectory, ILoggerFactory loggerFactor
         var unmounted = UnmountBelowStateDirectory();
         if (unmounted > 0)
         {
-            progress.Report($"unmounted {unmounted} leftover mounts");
+            progress.Report($"unmounted {unmounted} mounts below the state directory");
         }
 
         AgentRegistry.Host.Remove(stateDirectory);
@@ -66,7 +66,10 @@ public sealed class NodeReset(string stateDirectory, ILoggerFactory loggerFactor
         return pods;
     }
 
-    /// <summary>Detaches what the runtimes did not (a container whose checkpoint was lost), deepest first.</summary>
+    /// <summary>
+    /// Detaches the tmpfs mounts of the runtime state (see <see cref="VolatileState"/>) and whatever the runtimes did not
+    /// (a container whose checkpoint was lost), deepest first.
+    /// </summary>
     private int UnmountBelowStateDirectory()
     {
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateDirectory)) + "/";
