@@ -5,8 +5,8 @@ namespace Gantry.Bench.PodStartup;
 
 /// <summary>
 /// The data directory's disk, measured as the store uses it: a 4 KiB write followed by an fsync, the floor under every
-/// commit (the store's write-ahead log is synced on each), and a pod's start waits for three of them (its create, its
-/// binding, its Running status). Paced rather than back to back, as the pods' commits are, so that what it shows is the
+/// commit (the store's write-ahead log is synced on each); a pod's start here waits for two of them (its create and its
+/// Running status; its binding is a third when the scheduler places it). Paced rather than back to back, as the pods' commits are, so that what it shows is the
 /// disk's own stalls rather than a queue of the bench's writes.
 /// </summary>
 internal static class DiskSync

@@ -52,7 +52,7 @@ internal static class PodStartupSummary
             Line(text, "|---|---|--:|--:|--:|--:|--:|");
             Line(text, $"| `runc run -d` | runc spec defaults: pid, mount, ipc, uts, net (empty) namespaces, cgroups, busybox rootfs read-only, `sleep 3600`; until runc returns | {Row(baselines.Runc)} | {Busy(baselines.RuncCpu)} |");
             Line(text, $"| `unshare --pid --fork --mount-proc --net --ipc --uts true` | the namespaces, /proc; no cgroup, no network setup; until `true` was reaped | {Row(baselines.Unshare)} | {Busy(baselines.UnshareCpu)} |");
-            Line(text, $"| 4 KiB write + `fsync` in the data directory | the floor under each of the store's commits (a pod's start waits for three: create, binding, status); one every 50 ms | {Row(baselines.DiskSync)} | — |");
+            Line(text, $"| 4 KiB write + `fsync` in the data directory | the floor under each of the store's commits (a pod's start here waits for two: its create and its Running status); one every 50 ms | {Row(baselines.DiskSync)} | — |");
             Line(text, "");
             Line(text, "### Target: pod startup p99 within 5× the bare runtime's p99");
             Line(text, "");
