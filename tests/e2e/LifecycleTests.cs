@@ -59,7 +59,7 @@ public sealed class LifecycleTests(GantryFixture fixture, ITestOutputHelper outp
             Output.WriteLine(second.OutputSince(0, maxLines: 200));
             await second.StopAsync(TimeSpan.FromSeconds(20));
 
-            // Its agent's pool sandboxes and the tmpfs mounts of its runtime state outlive it, as a node's do.
+            // The tmpfs mounts of its agent's runtime state outlive it, as a node's do; reset unmounts them.
             var reset = await ProcessRunner.RunAsync(RepoPaths.GantryBinary, ["reset", "--force", "--data-dir", dataDir], null, null, TimeSpan.FromSeconds(60));
             Output.WriteLine(reset.Describe());
             Check.Succeeded(reset);
