@@ -25,6 +25,14 @@ public sealed class Allocator
     private readonly Dictionary<(string Framework, string Node), DateTimeOffset> _filters = [];
     private long _nextOffer;
 
+    // A round changes nothing unless something it reads changed since the last one: the ledger other than by commits
+    // against offers, the frameworks, roles, offers given back, or a filter running out. The pod scheduler asks for a
+    // round on every pass, and a round reads every node.
+    private bool _roundWanted = true;
+    private long _roundLedgerVersion = -1;
+    private DateTimeOffset _nextFilterExpiry = DateTimeOffset.MaxValue;
+    private long _offersVersion;
+
     public Allocator(ResourceLedger ledger, TimeProvider time)
     {
         _ledger = ledger;
@@ -38,6 +46,7 @@ public sealed class Allocator
         lock (_gate)
         {
             _roles[role] = settings;
+            _roundWanted = true;
         }
     }
 
@@ -46,6 +55,7 @@ public sealed class Allocator
         lock (_gate)
         {
             _frameworks[framework.Id] = (framework, receiver);
+            _roundWanted = true;
         }
     }
 
@@ -56,9 +66,11 @@ public sealed class Allocator
         {
             _frameworks.Remove(frameworkId);
             _suppressed.Remove(frameworkId);
+            _roundWanted = true;
             foreach (var offer in _offers.Values.Where(o => o.FrameworkId == frameworkId).ToList())
             {
                 _offers.Remove(offer.Id);
+                _offersVersion++;
             }
         }
     }
@@ -68,7 +80,7 @@ public sealed class Allocator
     {
         lock (_gate)
         {
-            _suppressed.Add(frameworkId);
+            _roundWanted |= _suppressed.Add(frameworkId);
         }
     }
 
@@ -76,10 +88,26 @@ public sealed class Allocator
     {
         lock (_gate)
         {
-            _suppressed.Remove(frameworkId);
+            _roundWanted |= _suppressed.Remove(frameworkId);
             foreach (var key in _filters.Keys.Where(k => k.Framework == frameworkId).ToList())
             {
-                _filters.Remove(key);
+                _roundWanted |= _filters.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rises whenever an offer is made, declined, rescinded or withdrawn, except when an accept of a single offer leaves
+    /// its remainder under the same id (or nothing): the framework that accepted made that change itself. A framework
+    /// that saw the offers at one version knows, while it holds, that they are what it last saw less what it accepted.
+    /// </summary>
+    public long OffersVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _offersVersion;
             }
         }
     }
@@ -99,14 +127,23 @@ public sealed class Allocator
         List<(IOfferReceiver Receiver, string OfferId)> rescinded = [];
         lock (_gate)
         {
+            var now = _time.GetUtcNow();
+            var ledgerVersion = _ledger.VersionBesidesCommits;
+            if (!_roundWanted && ledgerVersion == _roundLedgerVersion && now < _nextFilterExpiry)
+            {
+                return [];
+            }
+
             var snapshot = _ledger.Snapshot();
             RescindInvalid(snapshot, rescinded);
-            var now = _time.GetUtcNow();
             foreach (var key in _filters.Where(f => f.Value <= now).Select(f => f.Key).ToList())
             {
                 _filters.Remove(key);
             }
 
+            _roundWanted = false;
+            _roundLedgerVersion = ledgerVersion;
+            _nextFilterExpiry = _filters.Count == 0 ? DateTimeOffset.MaxValue : _filters.Values.Min();
             var candidates = _frameworks.Values.Where(f => !_suppressed.Contains(f.Info.Id)).ToList();
             if (candidates.Count == 0)
             {
@@ -150,6 +187,7 @@ public sealed class Allocator
 
                 var offer = new Offer(NextOfferId(), chosen.Value.Info.Id, node, free);
                 _offers[offer.Id] = offer;
+                _offersVersion++;
                 holding[chosen.Value.Info.Id] = holding[chosen.Value.Info.Id].Add(free);
                 unofferedTotal = unofferedTotal.Subtract(free);
                 made.Add((chosen.Value.Receiver, offer));
@@ -223,17 +261,27 @@ public sealed class Allocator
                 checkedGroups.Add((offers, offered, used));
             }
 
-            var commit = _ledger.TryCommit([.. acceptances.SelectMany(a => a.Work)]);
+            var allWork = acceptances.SelectMany(a => a.Work).ToList();
+            // Work the ledger already holds takes nothing from it, so what its offer held for it is free again.
+            var recordedBefore = allWork.Any(w => _ledger.Find(w.Id) is not null);
+            var commit = _ledger.TryCommit(allWork);
             if (!commit.Succeeded)
             {
                 return commit;
             }
+
+            _roundWanted |= recordedBefore || !keepRemainder;
 
             foreach (var (offers, offered, used) in checkedGroups)
             {
                 foreach (var offer in offers)
                 {
                     _offers.Remove(offer.Id);
+                }
+
+                if (offers.Count > 1 || !keepRemainder)
+                {
+                    _offersVersion++;
                 }
 
                 var remainder = offered.Subtract(used);
@@ -259,9 +307,14 @@ public sealed class Allocator
     {
         lock (_gate)
         {
-            if (_offers.Remove(offerId, out var offer) && refuse > TimeSpan.Zero)
+            if (_offers.Remove(offerId, out var offer))
             {
-                _filters[(offer.FrameworkId, offer.Node)] = _time.GetUtcNow() + refuse;
+                _roundWanted = true;
+                _offersVersion++;
+                if (refuse > TimeSpan.Zero)
+                {
+                    _filters[(offer.FrameworkId, offer.Node)] = _time.GetUtcNow() + refuse;
+                }
             }
         }
     }
@@ -281,6 +334,7 @@ public sealed class Allocator
             foreach (var offer in byNode)
             {
                 _offers.Remove(offer.Id);
+                _offersVersion++;
                 if (_frameworks.TryGetValue(offer.FrameworkId, out var framework))
                 {
                     rescinded.Add((framework.Receiver, offer.Id));

@@ -13,6 +13,7 @@ public sealed class ResourceLedger
     private readonly Dictionary<string, Allocation> _allocations = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _version;
+    private long _versionBesidesCommits;
 
     /// <summary>Rises with every change: a snapshot older than the ledger may be stale.</summary>
     public long Version
@@ -26,13 +27,34 @@ public sealed class ResourceLedger
         }
     }
 
-    /// <summary>Adds a node or changes what it can hold; its allocations stay.</summary>
+    /// <summary>
+    /// Rises with every change but a <see cref="TryCommit"/>: a node set or removed, work recorded or released. A commit
+    /// only takes what its committer was offered, so offers made at this version still fit and nothing new is free
+    /// until it rises.
+    /// </summary>
+    public long VersionBesidesCommits
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _versionBesidesCommits;
+            }
+        }
+    }
+
+    /// <summary>Adds a node or changes what it can hold; its allocations stay. Setting what a node already has changes nothing.</summary>
     public void SetNode(string node, ResourceVector allocatable)
     {
         lock (_gate)
         {
             if (_nodes.TryGetValue(node, out var existing))
             {
+                if (existing.Allocatable.Equals(allocatable))
+                {
+                    return;
+                }
+
                 existing.Allocatable = allocatable;
             }
             else
@@ -40,7 +62,7 @@ public sealed class ResourceLedger
                 _nodes[node] = new NodeLedger(node, allocatable);
             }
 
-            _version++;
+            Changed();
         }
     }
 
@@ -56,7 +78,7 @@ public sealed class ResourceLedger
                     _allocations.Remove(id);
                 }
 
-                _version++;
+                Changed();
             }
         }
     }
@@ -131,7 +153,7 @@ public sealed class ResourceLedger
             }
 
             Add(allocation);
-            _version++;
+            Changed();
         }
     }
 
@@ -146,7 +168,7 @@ public sealed class ResourceLedger
             }
 
             RemoveLocked(allocation);
-            _version++;
+            Changed();
             return allocation;
         }
     }
@@ -176,6 +198,12 @@ public sealed class ResourceLedger
 
             return new LedgerSnapshot(_version, nodes, byFramework);
         }
+    }
+
+    private void Changed()
+    {
+        _version++;
+        _versionBesidesCommits++;
     }
 
     private void Add(Allocation allocation)

@@ -20,7 +20,7 @@ public sealed record ResourceVector(long CpuMillis, long MemoryBytes, long Ephem
 
     public static ResourceVector Zero { get; } = new(0, 0, 0, 0, ImmutableSortedDictionary<string, long>.Empty);
 
-    public bool IsZero => CpuMillis == 0 && MemoryBytes == 0 && EphemeralStorageBytes == 0 && Pods == 0 && Extended.Values.All(v => v == 0);
+    public bool IsZero => CpuMillis == 0 && MemoryBytes == 0 && EphemeralStorageBytes == 0 && Pods == 0 && (Extended.IsEmpty || Extended.Values.All(v => v == 0));
 
     /// <summary>Reads a Kubernetes resource list (capacity, allocatable, requests); unknown names become extended resources.</summary>
     public static ResourceVector From(IDictionary<string, ResourceQuantity>? list)
@@ -57,7 +57,10 @@ public sealed record ResourceVector(long CpuMillis, long MemoryBytes, long Ephem
     public bool Equals(ResourceVector? other) =>
         other is not null
         && CpuMillis == other.CpuMillis && MemoryBytes == other.MemoryBytes && EphemeralStorageBytes == other.EphemeralStorageBytes && Pods == other.Pods
-        && Extended.Keys.Concat(other.Extended.Keys).All(name => Extended.GetValueOrDefault(name) == other.Extended.GetValueOrDefault(name));
+        && ((Extended.IsEmpty && other.Extended.IsEmpty) || SameExtended(other));
+
+    private bool SameExtended(ResourceVector other) =>
+        Extended.Keys.Concat(other.Extended.Keys).All(name => Extended.GetValueOrDefault(name) == other.Extended.GetValueOrDefault(name));
 
     public override int GetHashCode() => HashCode.Combine(CpuMillis, MemoryBytes, EphemeralStorageBytes, Pods);
 
@@ -80,41 +83,68 @@ public sealed record ResourceVector(long CpuMillis, long MemoryBytes, long Ephem
     }
 
     /// <summary>The names of the resources of which <paramref name="free"/> holds less than this asks for; empty when it fits.</summary>
-    public IReadOnlyList<string> Shortfalls(ResourceVector free)
+    public IReadOnlyList<string> Shortfalls(ResourceVector free) => FitsIn(free) ? [] : Missing(free);
+
+    /// <summary>
+    /// Whether <paramref name="free"/> holds at least this of every resource. Asked of hundreds of nodes per scheduling
+    /// decision, so it allocates nothing, not even an enumerator when there are no extended resources.
+    /// </summary>
+    public bool FitsIn(ResourceVector free)
     {
-        List<string>? missing = null;
-        if (Pods > free.Pods)
+        if (Pods > free.Pods || CpuMillis > free.CpuMillis || MemoryBytes > free.MemoryBytes || EphemeralStorageBytes > free.EphemeralStorageBytes)
         {
-            (missing ??= []).Add(PodSlots);
+            return false;
         }
 
-        if (CpuMillis > free.CpuMillis)
+        if (Extended.IsEmpty)
         {
-            (missing ??= []).Add(Cpu);
-        }
-
-        if (MemoryBytes > free.MemoryBytes)
-        {
-            (missing ??= []).Add(Memory);
-        }
-
-        if (EphemeralStorageBytes > free.EphemeralStorageBytes)
-        {
-            (missing ??= []).Add(EphemeralStorage);
+            return true;
         }
 
         foreach (var (name, value) in Extended)
         {
             if (value > free.Extended.GetValueOrDefault(name))
             {
-                (missing ??= []).Add(name);
+                return false;
             }
         }
 
-        return missing ?? (IReadOnlyList<string>)[];
+        return true;
     }
 
-    public bool FitsIn(ResourceVector free) => Shortfalls(free).Count == 0;
+    private List<string> Missing(ResourceVector free)
+    {
+        var missing = new List<string>();
+        if (Pods > free.Pods)
+        {
+            missing.Add(PodSlots);
+        }
+
+        if (CpuMillis > free.CpuMillis)
+        {
+            missing.Add(Cpu);
+        }
+
+        if (MemoryBytes > free.MemoryBytes)
+        {
+            missing.Add(Memory);
+        }
+
+        if (EphemeralStorageBytes > free.EphemeralStorageBytes)
+        {
+            missing.Add(EphemeralStorage);
+        }
+
+        foreach (var (name, value) in Extended)
+        {
+            if (value > free.Extended.GetValueOrDefault(name))
+            {
+                missing.Add(name);
+            }
+        }
+
+        return missing;
+    }
 
     /// <summary>
     /// The largest share of <paramref name="total"/> this amount takes of any resource: the

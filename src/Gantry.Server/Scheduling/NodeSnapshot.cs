@@ -45,6 +45,8 @@ public sealed class NodeSnapshot : IReadOnlyList<NodeInfo>
 
     public int IndexOf(string node) => _index[node];
 
+    public bool TryIndexOf(string node, out int index) => _index.TryGetValue(node, out index);
+
     /// <summary>Puts <paramref name="pod"/> on <paramref name="node"/>, taking <paramref name="requests"/> from what it has free.</summary>
     public void Place(string node, V1Pod pod, ResourceVector requests)
     {

@@ -19,6 +19,8 @@ public sealed class NodeViewCache(Func<IEnumerable<V1Node>> listNodes, Func<stri
     private HashSet<string> _changed = new(StringComparer.Ordinal);
     private bool _membershipChanged = true;
     private NodeSnapshot? _snapshot;
+    private Dictionary<string, List<string>>? _offersByNode;
+    private long? _offersVersion;
 
     /// <summary>The node, or a pod on it, changed: the next pass rebuilds it. Safe from any thread.</summary>
     public void NodeChanged(string name)
@@ -38,9 +40,37 @@ public sealed class NodeViewCache(Func<IEnumerable<V1Node>> listNodes, Func<stri
         }
     }
 
+    /// <summary>
+    /// The view for a pass, reading the scheduler's outstanding offers only when <paramref name="offersVersion"/>
+    /// (<see cref="Allocator.OffersVersion"/>) moved since the last view: while it holds, the offers are what that view
+    /// says, with the placements made on it. A pass then costs the nodes that changed, not a look at every offer and
+    /// node. Not thread-safe: the scheduler's loop alone calls it.
+    /// </summary>
+    public NodeView Current(long offersVersion, Func<IReadOnlyList<Offer>> offers)
+    {
+        if (_offersVersion == offersVersion && _snapshot is { } snapshot && _offersByNode is { } offersByNode)
+        {
+            var (changed, membershipChanged) = TakeChanges();
+            if (!membershipChanged && RefreshChanged(snapshot, changed))
+            {
+                return new NodeView(snapshot, offersByNode);
+            }
+
+            MembershipChanged();
+        }
+
+        var view = Current(offers());
+        _offersVersion = offersVersion;
+        return view;
+    }
+
+    /// <summary>The offers may differ from what the last view says (an accept was refused): the next view reads them.</summary>
+    public void OffersChanged() => _offersVersion = null;
+
     /// <summary>The view for a pass over <paramref name="offers"/> (the scheduler's outstanding offers). Not thread-safe: the scheduler's loop alone calls it.</summary>
     public NodeView Current(IReadOnlyList<Offer> offers)
     {
+        _offersVersion = null;
         var offersByNode = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var free = new Dictionary<string, ResourceVector>(StringComparer.Ordinal);
         foreach (var offer in offers)
@@ -55,20 +85,46 @@ public sealed class NodeViewCache(Func<IEnumerable<V1Node>> listNodes, Func<stri
             free[offer.Node] = free.TryGetValue(offer.Node, out var sum) ? sum.Add(offer.Resources) : offer.Resources;
         }
 
-        HashSet<string> changed;
-        bool membershipChanged;
-        lock (_gate)
-        {
-            (changed, _changed) = (_changed, new HashSet<string>(StringComparer.Ordinal));
-            (membershipChanged, _membershipChanged) = (_membershipChanged, false);
-        }
-
+        var (changed, membershipChanged) = TakeChanges();
         if (membershipChanged || _snapshot is null || !Refresh(_snapshot, changed, free))
         {
-            _snapshot = new NodeSnapshot(listNodes().OrderBy(n => n.Name(), StringComparer.Ordinal).Select(n => Build(n, free)));
+            _snapshot = new NodeSnapshot(listNodes().OrderBy(n => n.Name(), StringComparer.Ordinal).Select(n => Build(n, free.GetValueOrDefault(n.Name(), ResourceVector.Zero))));
         }
 
+        _offersByNode = offersByNode;
         return new NodeView(_snapshot, offersByNode);
+    }
+
+    private (HashSet<string> Changed, bool MembershipChanged) TakeChanges()
+    {
+        lock (_gate)
+        {
+            var taken = (_changed, _membershipChanged);
+            _changed = new HashSet<string>(StringComparer.Ordinal);
+            _membershipChanged = false;
+            return taken;
+        }
+    }
+
+    /// <summary>Rebuilds the changed nodes in place, each keeping what the view has free on it; false when one has gone.</summary>
+    private bool RefreshChanged(NodeSnapshot snapshot, HashSet<string> changed)
+    {
+        foreach (var name in changed)
+        {
+            if (!snapshot.TryIndexOf(name, out var i))
+            {
+                continue;
+            }
+
+            if (findNode(name) is not { } node)
+            {
+                return false;
+            }
+
+            snapshot[i] = Build(node, snapshot[i].Free);
+        }
+
+        return true;
     }
 
     /// <summary>Rebuilds the changed nodes in place; false when one has gone, so the whole view must be rebuilt.</summary>
@@ -88,12 +144,12 @@ public sealed class NodeViewCache(Func<IEnumerable<V1Node>> listNodes, Func<stri
                 return false;
             }
 
-            snapshot[i] = Build(node, free);
+            snapshot[i] = Build(node, offered);
         }
 
         return true;
     }
 
-    private NodeInfo Build(V1Node node, Dictionary<string, ResourceVector> free) =>
-        new(node, ResourceVector.From(node.Status?.Allocatable), free.GetValueOrDefault(node.Name(), ResourceVector.Zero), podsByNode.On(node.Name()));
+    private NodeInfo Build(V1Node node, ResourceVector free) =>
+        new(node, ResourceVector.From(node.Status?.Allocatable), free, podsByNode.On(node.Name()));
 }

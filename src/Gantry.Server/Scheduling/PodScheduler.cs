@@ -23,6 +23,14 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
 
     private const int MaxConcurrentBinds = 64;
 
+    /// <summary>
+    /// How long the scheduler keeps its offers once nothing waits to be placed, before it gives them back and
+    /// suppresses (Mesos' SUPPRESS). Pods created one after another leave the queue empty between them; giving every
+    /// node's offer back at each gap, to be offered them all again by the next pod, cost an allocation round over every
+    /// node per gap.
+    /// </summary>
+    private static readonly TimeSpan IdleOfferHold = TimeSpan.FromSeconds(1);
+
     private readonly SharedInformers _informers;
     private readonly Informer<V1Node> _nodes;
     private readonly Informer<V1Pod> _pods;
@@ -39,6 +47,8 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
     private readonly SemaphoreSlim _binds = new(MaxConcurrentBinds);
     private readonly SemaphoreSlim _wake = new(0);
     private int _woken;
+    private long? _idleSince;
+    private ITimer? _idleTimer;
 
     public PodScheduler(
         SharedInformers informers, Allocator allocator, AllocationLoop allocation, InProcessClient client, EventRecorder events,
@@ -109,6 +119,16 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
     {
         if (_queue.ActiveCount == 0)
         {
+            var now = _time.GetTimestamp();
+            _idleSince ??= now;
+            var left = IdleOfferHold - _time.GetElapsedTime(_idleSince.Value, now);
+            if (left > TimeSpan.Zero)
+            {
+                _idleTimer ??= _time.CreateTimer(_ => Wake(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _idleTimer.Change(left, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
             foreach (var offer in _allocator.OutstandingOffers(Framework.Id))
             {
                 _allocator.Decline(offer.Id, TimeSpan.Zero);
@@ -118,6 +138,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             return;
         }
 
+        _idleSince = null;
         _allocator.Revive(Framework.Id);
         _allocator.Allocate();
         var view = CurrentView();
@@ -156,6 +177,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
                 Log.PlacementRefused(_logger, key, node, commit.Reason);
                 _queue.Upsert(key, pod);
                 _views.NodeChanged(node);
+                _views.OffersChanged();
                 view = CurrentView();
                 continue;
             }
@@ -201,6 +223,8 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
                 _views.NodeChanged(node);
             }
 
+            _views.OffersChanged();
+
             return true;
         }
 
@@ -210,13 +234,15 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             _ = BindAsync(member.Pod, node, cancellationToken);
         }
 
+        // The view does not hold the gang's placements: the next one reads what the offers keep after them.
+        _views.OffersChanged();
         return true;
     }
 
     private int BoundMembers(Gang gang) => _pods.List(p => gang.Includes(p) && PodLedgerSync.Holds(p)).Count;
 
     /// <summary>The nodes as this framework sees them now: what its offers leave free on each, and the pods each runs.</summary>
-    private NodeView CurrentView() => _views.Current(_allocator.OutstandingOffers(Framework.Id));
+    private NodeView CurrentView() => _views.Current(_allocator.OffersVersion, () => _allocator.OutstandingOffers(Framework.Id));
 
     private async Task BindAsync(V1Pod pod, string node, CancellationToken cancellationToken)
     {
@@ -382,6 +408,12 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         {
             _wake.Release();
         }
+    }
+
+    public override void Dispose()
+    {
+        _idleTimer?.Dispose();
+        base.Dispose();
     }
 
     private static partial class Log

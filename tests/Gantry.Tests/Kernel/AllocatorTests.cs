@@ -167,6 +167,52 @@ public sealed class AllocatorTests
     }
 
     [Fact]
+    public void Released_work_is_offered_again_in_the_next_round()
+    {
+        _ledger.SetNode("n1", Resources.Of(4, 4096));
+        Register("a");
+        var offer = Assert.Single(_allocator.Allocate());
+        _allocator.Accept([offer.Id], [new Allocation("p1", "n1", "a", Resources.Pod(4, 4096))], keepRemainder: true);
+        Assert.Empty(_allocator.Allocate());
+
+        _ledger.Release("p1");
+
+        Assert.Equal(4000, Assert.Single(_allocator.Allocate()).Resources.CpuMillis);
+    }
+
+    [Fact]
+    public void Work_recorded_beside_an_offer_rescinds_it_in_the_next_round()
+    {
+        _ledger.SetNode("n1", Resources.Of(4, 4096));
+        var a = Register("a");
+        var offer = Assert.Single(_allocator.Allocate());
+
+        _ledger.Record(new Allocation("bound-by-name", "n1", "a", Resources.Pod(1, 1024)));
+        var next = Assert.Single(_allocator.Allocate());
+
+        Assert.Equal([offer.Id], a.Rescinded);
+        Assert.Equal(3000, next.Resources.CpuMillis);
+    }
+
+    [Fact]
+    public void The_offers_version_stays_when_an_accept_keeps_its_remainder_and_rises_when_offers_change()
+    {
+        _ledger.SetNode("n1", Resources.Of(4, 4096));
+        Register("a");
+        var before = _allocator.OffersVersion;
+        var offer = Assert.Single(_allocator.Allocate());
+        var offered = _allocator.OffersVersion;
+
+        _allocator.Accept([offer.Id], [new Allocation("p1", "n1", "a", Resources.Pod(1, 1024))], keepRemainder: true);
+        var accepted = _allocator.OffersVersion;
+        _allocator.Decline(offer.Id, TimeSpan.Zero);
+
+        Assert.True(offered > before);
+        Assert.Equal(offered, accepted);
+        Assert.True(_allocator.OffersVersion > accepted);
+    }
+
+    [Fact]
     public void Work_beyond_the_offer_is_refused()
     {
         _ledger.SetNode("n1", Resources.Of(4, 4096));

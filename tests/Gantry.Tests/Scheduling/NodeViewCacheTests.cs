@@ -101,6 +101,67 @@ public sealed class NodeViewCacheTests
         Assert.Equal(["b"], view.Nodes.Select(n => n.Name));
     }
 
+    [Fact]
+    public void With_the_offers_version_unchanged_a_pass_reads_no_offers_and_keeps_the_placements()
+    {
+        var view = _cache.Current(1, () => [Offer("o1", "a", 2), Offer("o2", "b", 2)]);
+        view.Place("a", BoundPod("p1", "a"), Resources.Pod(1, 0));
+
+        var next = _cache.Current(1, () => throw new InvalidOperationException("the offers were read again"));
+
+        Assert.Equal(1000, next.Nodes[0].Free.CpuMillis);
+        Assert.Equal(["o1"], next.OffersByNode["a"]);
+    }
+
+    [Fact]
+    public void With_the_offers_version_unchanged_a_changed_node_is_rebuilt_keeping_what_the_view_has_free()
+    {
+        var view = _cache.Current(1, () => [Offer("o1", "a", 2)]);
+        var pod = BoundPod("p1", "a");
+        view.Place("a", pod, Resources.Pod(1, 0));
+        _pods.Update(null, pod);
+        _cache.NodeChanged("a");
+
+        var next = _cache.Current(1, () => throw new InvalidOperationException("the offers were read again"));
+
+        Assert.Equal(["p1"], next.Nodes[0].Pods.Select(p => p.Name()));
+        Assert.Equal(1000, next.Nodes[0].Free.CpuMillis);
+    }
+
+    [Fact]
+    public void A_new_offers_version_reads_the_offers_again()
+    {
+        _cache.Current(1, () => [Offer("o1", "a", 2)]);
+
+        var view = _cache.Current(2, () => [Offer("o1", "a", 2), Offer("o9", "b", 3)]);
+
+        Assert.Equal(3000, view.Nodes[1].Free.CpuMillis);
+    }
+
+    [Fact]
+    public void With_the_offers_version_unchanged_a_changed_node_that_is_gone_rebuilds_the_whole_view()
+    {
+        _cache.Current(1, () => [Offer("o1", "a", 2), Offer("o2", "b", 2)]);
+        _nodes.Remove("a");
+        _cache.NodeChanged("a");
+
+        var view = _cache.Current(1, () => [Offer("o2", "b", 2)]);
+
+        Assert.Equal(["b"], view.Nodes.Select(n => n.Name));
+    }
+
+    [Fact]
+    public void A_refused_accept_makes_the_next_pass_read_the_offers()
+    {
+        _cache.Current(1, () => [Offer("o1", "a", 2)]);
+        _cache.OffersChanged();
+
+        var view = _cache.Current(1, () => [Offer("o7", "a", 1)]);
+
+        Assert.Equal(["o7"], view.OffersByNode["a"]);
+        Assert.Equal(1000, view.Nodes[0].Free.CpuMillis);
+    }
+
     private void AddNode(string name) =>
         _nodes[name] = new V1Node
         {
