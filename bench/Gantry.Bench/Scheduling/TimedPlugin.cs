@@ -43,6 +43,10 @@ internal sealed class TimedPlugin(object inner) : IPreFilterPlugin, IFilterPlugi
         return reasons;
     }
 
+    public bool SkipsFilter(PodInfo pod) => inner is IFilterPlugin filter && filter.SkipsFilter(pod);
+
+    public bool SkipsScore(PodInfo pod) => inner is IScorePlugin score && score.SkipsScore(pod);
+
     public int Score(PodInfo pod, NodeInfo node)
     {
         var start = Stopwatch.GetTimestamp();

@@ -9,4 +9,10 @@ public interface IFilterPlugin
     string Name { get; }
 
     IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node);
+
+    /// <summary>
+    /// True when Filter would refuse no node to this pod (asked after PreFilter), so a decision skips it: kube-scheduler's
+    /// Skip status at PreFilter. A decision examines hundreds of nodes, and most plugins have nothing to check for most pods.
+    /// </summary>
+    bool SkipsFilter(PodInfo pod) => false;
 }

@@ -9,4 +9,10 @@ public interface IScorePlugin
     int Weight { get; }
 
     int Score(PodInfo pod, NodeInfo node);
+
+    /// <summary>
+    /// True when Score would give every node the same score for this pod (asked after PreFilter), so a placement skips
+    /// it (the best node stays the best): kube-scheduler's Skip status at PreScore. An explanation still shows it.
+    /// </summary>
+    bool SkipsScore(PodInfo pod) => false;
 }

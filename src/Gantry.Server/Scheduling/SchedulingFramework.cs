@@ -41,6 +41,9 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
             plugin.PreFilter(pod, nodes);
         }
 
+        // An explanation shows every plugin's verdict and score; a placement asks only those with something to say.
+        var filters = explain ? _filters : Array.FindAll(_filters, f => !f.SkipsFilter(pod));
+        var scores = explain ? _scores : Array.FindAll(_scores, s => !s.SkipsScore(pod));
         var wanted = explain ? nodes.Count : FeasibleNodesToFind(nodes.Count);
         var verdicts = new List<NodeVerdict>();
         var feasible = new List<NodeInfo>(Math.Min(wanted, nodes.Count));
@@ -49,7 +52,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
         for (; examined < nodes.Count && feasible.Count < wanted; examined++)
         {
             var node = nodes[(start + examined) % nodes.Count];
-            var refusal = Refusal(pod, node);
+            var refusal = Refusal(filters, pod, node);
             if (refusal is null)
             {
                 feasible.Add(node);
@@ -66,9 +69,9 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
         foreach (var node in feasible)
         {
             // Per-plugin scores are kept only for an explanation: a placement needs the total alone.
-            var perPlugin = explain ? new Dictionary<string, int>(_scores.Length) : null;
+            var perPlugin = explain ? new Dictionary<string, int>(scores.Length) : null;
             long total = 0;
-            foreach (var score in _scores)
+            foreach (var score in scores)
             {
                 var value = score.Score(pod, node);
                 perPlugin?.Add(score.Name, value);
@@ -100,12 +103,12 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
             plugin.PreFilter(fresh, view);
         }
 
-        return Refusal(fresh, node) is null;
+        return Refusal(_filters, fresh, node) is null;
     }
 
-    private (string Plugin, IReadOnlyList<string> Reasons)? Refusal(PodInfo pod, NodeInfo node)
+    private static (string Plugin, IReadOnlyList<string> Reasons)? Refusal(IFilterPlugin[] filters, PodInfo pod, NodeInfo node)
     {
-        foreach (var filter in _filters)
+        foreach (var filter in filters)
         {
             var reasons = filter.Filter(pod, node);
             if (reasons.Count > 0)

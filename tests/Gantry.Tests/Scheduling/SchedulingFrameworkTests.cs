@@ -45,4 +45,38 @@ public sealed class SchedulingFrameworkTests
         Assert.Equal("NodeResourcesFit", decision.Verdicts.Single(v => v.Node == "small").RefusedBy);
         Assert.Contains("LeastAllocated", decision.Verdicts.Single(v => v.Node == "big").Scores.Keys);
     }
+
+    [Fact]
+    public void A_placement_asks_no_plugin_that_skips_the_pod()
+    {
+        var framework = new SchedulingFramework([new Skipping()], [new Skipping()]);
+
+        var decision = framework.Schedule(Pod(), [Node("n1"), Node("n2")]);
+
+        Assert.NotNull(decision.Node);
+    }
+
+    [Fact]
+    public void An_explanation_asks_every_plugin_even_those_that_skip_the_pod()
+    {
+        var framework = new SchedulingFramework([new Skipping()], [new Skipping()]);
+
+        Assert.Throws<InvalidOperationException>(() => framework.Schedule(Pod(), [Node("n1")], explain: true));
+    }
+
+    /// <summary>A plugin that skips every pod and fails if asked about a node anyway.</summary>
+    private sealed class Skipping : IFilterPlugin, IScorePlugin
+    {
+        public string Name => nameof(Skipping);
+
+        public int Weight => 1;
+
+        public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node) => throw new InvalidOperationException("asked to filter");
+
+        public int Score(PodInfo pod, NodeInfo node) => throw new InvalidOperationException("asked to score");
+
+        public bool SkipsFilter(PodInfo pod) => true;
+
+        public bool SkipsScore(PodInfo pod) => true;
+    }
 }

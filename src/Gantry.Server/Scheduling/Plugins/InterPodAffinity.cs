@@ -78,6 +78,14 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
         return [];
     }
 
+    public bool SkipsFilter(PodInfo pod)
+    {
+        var state = pod.State<State>(Name);
+        return state.ExistingAntiAffinity.Count == 0 && state.Affinity.Count == 0 && state.AntiAffinity.Count == 0;
+    }
+
+    public bool SkipsScore(PodInfo pod) => pod.State<State>(Name).Preferred.Count == 0;
+
     public int Score(PodInfo pod, NodeInfo node)
     {
         var state = pod.State<State>(Name);

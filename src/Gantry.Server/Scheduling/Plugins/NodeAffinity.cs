@@ -33,6 +33,12 @@ public sealed class NodeAffinity : IFilterPlugin, IScorePlugin
         return required is null || MatchesAny(required.NodeSelectorTerms, node) ? [] : [Reason];
     }
 
+    public bool SkipsFilter(PodInfo pod) =>
+        pod.Pod.Spec.NodeSelector is not { Count: > 0 } && pod.Pod.Spec.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is null;
+
+    public bool SkipsScore(PodInfo pod) =>
+        pod.Pod.Spec.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution is not { Count: > 0 };
+
     public int Score(PodInfo pod, NodeInfo node)
     {
         var preferred = pod.Pod.Spec.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution;

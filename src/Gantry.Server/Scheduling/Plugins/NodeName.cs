@@ -9,4 +9,6 @@ public sealed class NodeName : IFilterPlugin
 
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node) =>
         string.IsNullOrEmpty(pod.Pod.Spec.NodeName) || pod.Pod.Spec.NodeName == node.Name ? [] : [Reason];
+
+    public bool SkipsFilter(PodInfo pod) => string.IsNullOrEmpty(pod.Pod.Spec.NodeName);
 }

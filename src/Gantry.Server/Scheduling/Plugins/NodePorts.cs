@@ -34,6 +34,8 @@ public sealed class NodePorts : IFilterPlugin
         return [];
     }
 
+    public bool SkipsFilter(PodInfo pod) => !pod.HasHostPorts;
+
     private static IEnumerable<(int Port, string Protocol, string Ip)> HostPorts(k8s.Models.V1Pod pod) =>
         (pod.Spec.Containers ?? []).SelectMany(c => c.Ports ?? [])
             .Where(p => p.HostPort is > 0)

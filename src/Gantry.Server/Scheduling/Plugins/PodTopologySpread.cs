@@ -62,6 +62,10 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
     private static bool HasUntoleratedTaint(PodInfo pod, NodeInfo node) =>
         node.Taints.Any(t => t.Effect is "NoSchedule" or "NoExecute" && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, t));
 
+    public bool SkipsFilter(PodInfo pod) => !pod.State<State>(Name).Constraints.Any(c => c.WhenUnsatisfiable == "DoNotSchedule");
+
+    public bool SkipsScore(PodInfo pod) => !pod.State<State>(Name).Constraints.Any(c => c.WhenUnsatisfiable == "ScheduleAnyway");
+
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
         var state = pod.State<State>(Name);

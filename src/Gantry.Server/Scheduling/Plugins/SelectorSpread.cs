@@ -12,4 +12,6 @@ public sealed class SelectorSpread : IScorePlugin
 
     public int Score(PodInfo pod, NodeInfo node) =>
         pod.ControllerUid is { } owner ? 100 / (1 + node.PodsControlledBy(owner)) : 0;
+
+    public bool SkipsScore(PodInfo pod) => pod.ControllerUid is null;
 }
