@@ -27,6 +27,12 @@ public sealed record NodeInfo
     /// </summary>
     private Dictionary<string, int>? _podsByController;
 
+    private readonly ResourceVector _allocatable = ResourceVector.Zero;
+    private readonly ResourceVector _free = ResourceVector.Zero;
+
+    /// <summary>The last label looked up, with its value: affinity and spread ask every node for one topology key.</summary>
+    private LabelLookup? _lastLabel;
+
     public NodeInfo(V1Node node, ResourceVector allocatable, ResourceVector free, IReadOnlyList<V1Pod> pods)
     {
         Node = node;
@@ -43,14 +49,50 @@ public sealed record NodeInfo
             _node = value;
             Name = value.Metadata.Name;
             Labels = value.Metadata.Labels ?? NoLabels;
+            _lastLabel = null;
             Unschedulable = value.Spec?.Unschedulable == true;
             Taints = value.Spec?.Taints is { Count: > 0 } taints ? [.. taints] : [];
         }
     }
 
-    public ResourceVector Allocatable { get; init; }
+    public ResourceVector Allocatable
+    {
+        get => _allocatable;
+        init
+        {
+            _allocatable = value;
+            AllocatableCpuMillis = value.CpuMillis;
+            AllocatableMemoryBytes = value.MemoryBytes;
+        }
+    }
 
-    public ResourceVector Free { get; init; }
+    public ResourceVector Free
+    {
+        get => _free;
+        init
+        {
+            _free = value;
+            FreeCpuMillis = value.CpuMillis;
+            FreeMemoryBytes = value.MemoryBytes;
+            FreeEphemeralStorageBytes = value.EphemeralStorageBytes;
+            FreePods = value.Pods;
+        }
+    }
+
+    // The amounts the filters and scores read of each of the hundreds of nodes a decision examines, copied out of
+    // Allocatable and Free so that a node's first look touches this object alone: following the two vectors cost as
+    // much as the checks themselves (cache misses, at 5,000 nodes).
+    public long AllocatableCpuMillis { get; private init; }
+
+    public long AllocatableMemoryBytes { get; private init; }
+
+    public long FreeCpuMillis { get; private init; }
+
+    public long FreeMemoryBytes { get; private init; }
+
+    public long FreeEphemeralStorageBytes { get; private init; }
+
+    public long FreePods { get; private init; }
 
     public IReadOnlyList<V1Pod> Pods
     {
@@ -71,6 +113,24 @@ public sealed record NodeInfo
     public bool Unschedulable { get; private init; }
 
     public IReadOnlyList<V1Taint> Taints { get; private init; } = [];
+
+    /// <summary>Whether <paramref name="requests"/> fit in what the node has free.</summary>
+    public bool Fits(ResourceVector requests) =>
+        requests.CpuMillis <= FreeCpuMillis && requests.MemoryBytes <= FreeMemoryBytes && requests.Pods <= FreePods
+        && requests.EphemeralStorageBytes <= FreeEphemeralStorageBytes && (requests.Extended.IsEmpty || requests.FitsIn(_free));
+
+    /// <summary>The value of the node's label <paramref name="key"/>, or null.</summary>
+    public string? Label(string key)
+    {
+        if (_lastLabel is { } last && last.Key == key)
+        {
+            return last.Value;
+        }
+
+        var value = Labels.TryGetValue(key, out var found) ? found : null;
+        _lastLabel = new LabelLookup(key, value);
+        return value;
+    }
 
     /// <summary>How many of this node's pods the controller with uid <paramref name="controllerUid"/> owns.</summary>
     public int PodsControlledBy(string controllerUid)
@@ -94,4 +154,7 @@ public sealed record NodeInfo
 
     /// <summary>This node with <paramref name="pod"/> placed on it.</summary>
     public NodeInfo With(V1Pod pod, ResourceVector requests) => this with { Free = Free.Subtract(requests), Pods = [.. Pods, pod] };
+
+    // One object, so that a lookup on another thread never reads one key's value for another key.
+    private sealed record LabelLookup(string Key, string? Value);
 }

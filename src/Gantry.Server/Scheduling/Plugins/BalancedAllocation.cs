@@ -9,8 +9,8 @@ public sealed class BalancedAllocation : IScorePlugin
 
     public int Score(PodInfo pod, NodeInfo node)
     {
-        var cpu = Fraction(node.Allocatable.CpuMillis, node.Allocatable.CpuMillis - node.Free.CpuMillis + pod.ScoringRequests.CpuMillis);
-        var memory = Fraction(node.Allocatable.MemoryBytes, node.Allocatable.MemoryBytes - node.Free.MemoryBytes + pod.ScoringRequests.MemoryBytes);
+        var cpu = Fraction(node.AllocatableCpuMillis, node.AllocatableCpuMillis - node.FreeCpuMillis + pod.ScoringRequests.CpuMillis);
+        var memory = Fraction(node.AllocatableMemoryBytes, node.AllocatableMemoryBytes - node.FreeMemoryBytes + pod.ScoringRequests.MemoryBytes);
         // The standard deviation of two fractions is half their distance.
         var deviation = Math.Abs(cpu - memory) / 2;
         return (int)((1 - deviation) * 100);

@@ -9,8 +9,8 @@ public sealed class LeastAllocated : IScorePlugin
 
     public int Score(PodInfo pod, NodeInfo node)
     {
-        var cpu = Left(node.Allocatable.CpuMillis, node.Allocatable.CpuMillis - node.Free.CpuMillis + pod.ScoringRequests.CpuMillis);
-        var memory = Left(node.Allocatable.MemoryBytes, node.Allocatable.MemoryBytes - node.Free.MemoryBytes + pod.ScoringRequests.MemoryBytes);
+        var cpu = Left(node.AllocatableCpuMillis, node.AllocatableCpuMillis - node.FreeCpuMillis + pod.ScoringRequests.CpuMillis);
+        var memory = Left(node.AllocatableMemoryBytes, node.AllocatableMemoryBytes - node.FreeMemoryBytes + pod.ScoringRequests.MemoryBytes);
         return (int)((cpu + memory) / 2);
     }
 

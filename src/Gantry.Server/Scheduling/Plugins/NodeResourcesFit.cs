@@ -9,6 +9,11 @@ public sealed class NodeResourcesFit : IFilterPlugin
 
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
+        if (node.Fits(pod.Requests))
+        {
+            return [];
+        }
+
         var shortfalls = pod.Requests.Shortfalls(node.Free);
         return shortfalls.Count == 0 ? [] : [.. shortfalls.Select(r => r == ResourceVector.PodSlots ? "Too many pods" : $"Insufficient {r}")];
     }

@@ -57,7 +57,7 @@ public static class PodAffinityTerms
     }
 
     /// <summary>The value of <paramref name="key"/> on the node: its topology domain, or null when the node has no such label.</summary>
-    public static string? Domain(NodeInfo node, string key) => node.Labels.TryGetValue(key, out var value) ? value : null;
+    public static string? Domain(NodeInfo node, string key) => node.Label(key);
 
     private static string Pair(string key, string value) => $"{key}={value}";
 }

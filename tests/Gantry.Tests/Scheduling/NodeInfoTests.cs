@@ -1,0 +1,46 @@
+using Gantry.Server.Scheduling;
+using Gantry.Tests.Kernel;
+using k8s.Models;
+using Xunit;
+using static Gantry.Tests.Scheduling.Nodes;
+
+namespace Gantry.Tests.Scheduling;
+
+public sealed class NodeInfoTests
+{
+    [Fact]
+    public void A_label_looked_up_again_after_the_node_is_relabelled_has_its_new_value()
+    {
+        var node = Node("n1", labels: new Dictionary<string, string> { ["zone"] = "a" });
+        Assert.Equal("a", node.Label("zone"));
+
+        var relabelled = node with { Node = new V1Node { Metadata = new V1ObjectMeta { Name = "n1", Labels = new Dictionary<string, string> { ["zone"] = "b" } } } };
+
+        Assert.Equal("b", relabelled.Label("zone"));
+        Assert.Null(relabelled.Label("rack"));
+    }
+
+    [Fact]
+    public void A_placement_leaves_the_copied_amounts_equal_to_what_is_free()
+    {
+        var node = Node("n1", cpus: 2, memMi: 1024).With(Pod("500m", "256Mi").Pod, Resources.Pod(0.5, 256));
+
+        Assert.Equal(node.Free.CpuMillis, node.FreeCpuMillis);
+        Assert.Equal(node.Free.MemoryBytes, node.FreeMemoryBytes);
+        Assert.Equal(node.Free.Pods, node.FreePods);
+        Assert.Equal(2000, node.AllocatableCpuMillis);
+    }
+
+    [Theory]
+    [InlineData(1.5, 512, true)]
+    [InlineData(2.5, 512, false)]
+    [InlineData(1, 2048, false)]
+    public void Fits_agrees_with_the_resource_vectors(double cpus, long memMi, bool fits)
+    {
+        var node = Node("n1", cpus: 2, memMi: 1024);
+        var requests = Resources.Pod(cpus, memMi);
+
+        Assert.Equal(fits, node.Fits(requests));
+        Assert.Equal(requests.FitsIn(node.Free), node.Fits(requests));
+    }
+}
