@@ -16,5 +16,5 @@ internal sealed class AntiAffinityGroup(V1PodAffinityTerm term, V1Pod owner)
     public V1Pod Owner { get; } = owner;
 
     /// <summary>Pods carrying the term per domain of its topology key; a domain leaves when its count reaches zero.</summary>
-    public Dictionary<string, int> Domains { get; } = new(StringComparer.Ordinal);
+    public DomainTally Domains { get; } = new();
 }

@@ -4,8 +4,20 @@ namespace Gantry.Server.Scheduling;
 /// How many pods an affinity term selects in each topology domain: the sum of one or more count maps,
 /// so a term over several namespaces reads the index's live per-namespace counts without copying them.
 /// </summary>
-public sealed class DomainCounts(IReadOnlyList<IReadOnlyDictionary<string, int>> maps)
+public sealed class DomainCounts(IReadOnlyList<DomainTally> maps)
 {
+    /// <summary>The selected pods in the domain with id <paramref name="id"/> in the index the tallies belong to.</summary>
+    public int At(int id)
+    {
+        var total = 0;
+        for (var i = 0; i < maps.Count; i++)
+        {
+            total += maps[i].At(id);
+        }
+
+        return total;
+    }
+
     /// <summary>The selected pods in <paramref name="domain"/>.</summary>
     public int this[string domain]
     {
@@ -14,7 +26,7 @@ public sealed class DomainCounts(IReadOnlyList<IReadOnlyDictionary<string, int>>
             var total = 0;
             for (var i = 0; i < maps.Count; i++)
             {
-                total += maps[i].GetValueOrDefault(domain);
+                total += maps[i].Of(domain);
             }
 
             return total;

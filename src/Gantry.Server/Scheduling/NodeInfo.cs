@@ -33,6 +33,9 @@ public sealed record NodeInfo
     /// <summary>The last label looked up, with its value: affinity and spread ask every node for one topology key.</summary>
     private LabelLookup? _lastLabel;
 
+    /// <summary>The last domain id looked up, with the index and key it was for.</summary>
+    private DomainLookup? _lastDomain;
+
     public NodeInfo(V1Node node, ResourceVector allocatable, ResourceVector free, IReadOnlyList<V1Pod> pods)
     {
         Node = node;
@@ -50,6 +53,7 @@ public sealed record NodeInfo
             Name = value.Metadata.Name;
             Labels = value.Metadata.Labels ?? NoLabels;
             _lastLabel = null;
+            _lastDomain = null;
             Unschedulable = value.Spec?.Unschedulable == true;
             Taints = value.Spec?.Taints is { Count: > 0 } taints ? [.. taints] : [];
         }
@@ -132,6 +136,19 @@ public sealed record NodeInfo
         return value;
     }
 
+    /// <summary>The id in <paramref name="index"/> of this node's domain of topology key <paramref name="key"/>; −1 without the label.</summary>
+    public int DomainId(PodAffinityIndex index, string key)
+    {
+        if (_lastDomain is { } last && ReferenceEquals(last.Index, index) && last.Key == key)
+        {
+            return last.Id;
+        }
+
+        var id = Label(key) is { } value ? index.DomainId(key, value) : -1;
+        _lastDomain = new DomainLookup(index, key, id);
+        return id;
+    }
+
     /// <summary>How many of this node's pods the controller with uid <paramref name="controllerUid"/> owns.</summary>
     public int PodsControlledBy(string controllerUid)
     {
@@ -157,4 +174,6 @@ public sealed record NodeInfo
 
     // One object, so that a lookup on another thread never reads one key's value for another key.
     private sealed record LabelLookup(string Key, string? Value);
+
+    private sealed record DomainLookup(PodAffinityIndex Index, string Key, int Id);
 }

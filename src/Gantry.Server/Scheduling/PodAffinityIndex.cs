@@ -18,7 +18,8 @@ public sealed class PodAffinityIndex
     private readonly Dictionary<string, IDictionary<string, string>> _nodeLabels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<PlacedPod>> _byNode = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<PlacedPod>> _byPair = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Namespace, string Pair), Dictionary<string, Dictionary<string, int>>> _counts = [];
+    private readonly Dictionary<(string Namespace, string Pair), Dictionary<string, DomainTally>> _counts = [];
+    private readonly Dictionary<(string Key, string Value), int> _domainIds = [];
     private readonly Dictionary<string, AntiAffinityGroup> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<AntiAffinityGroup>> _groupsByPair = new(StringComparer.Ordinal);
     private int _pods;
@@ -32,6 +33,21 @@ public sealed class PodAffinityIndex
         }
 
         return index;
+    }
+
+    /// <summary>
+    /// The id of the domain <paramref name="value"/> of topology key <paramref name="key"/> in this index's tallies
+    /// (<see cref="DomainTally.At"/>), given on first ask.
+    /// </summary>
+    public int DomainId(string key, string value)
+    {
+        if (!_domainIds.TryGetValue((key, value), out var id))
+        {
+            id = _domainIds.Count;
+            _domainIds[(key, value)] = id;
+        }
+
+        return id;
     }
 
     /// <summary>How many placed pods the index holds.</summary>
@@ -137,9 +153,9 @@ public sealed class PodAffinityIndex
     /// The placed pods' required anti-affinity terms that select <paramref name="pod"/>: each term's
     /// topology key and how many pods carry it per domain (live counts, read before the next change).
     /// </summary>
-    public IReadOnlyList<(string TopologyKey, IReadOnlyDictionary<string, int> Domains)> AntiAffinitySelecting(V1Pod pod)
+    public IReadOnlyList<(string TopologyKey, DomainTally Domains)> AntiAffinitySelecting(V1Pod pod)
     {
-        List<(string, IReadOnlyDictionary<string, int>)>? selecting = null;
+        List<(string, DomainTally)>? selecting = null;
         if (_groupsByPair.Count == 0)
         {
             return [];
@@ -168,7 +184,7 @@ public sealed class PodAffinityIndex
             return new DomainCounts([.. namespaces.Select(ns => Counts(ns, pairs[0], term.TopologyKey))]);
         }
 
-        var domains = new Dictionary<string, int>(StringComparer.Ordinal);
+        var domains = new DomainTally();
         foreach (var entry in Candidates(pairs))
         {
             if (PodAffinityTerms.Selects(term, owner, entry.Pod))
@@ -180,7 +196,7 @@ public sealed class PodAffinityIndex
         return new DomainCounts([domains]);
     }
 
-    private void Collect(string bucket, V1Pod pod, ref List<(string, IReadOnlyDictionary<string, int>)>? selecting)
+    private void Collect(string bucket, V1Pod pod, ref List<(string, DomainTally)>? selecting)
     {
         if (!_groupsByPair.TryGetValue(bucket, out var groups))
         {
@@ -221,17 +237,17 @@ public sealed class PodAffinityIndex
     }
 
     /// <summary>Pods of <paramref name="ns"/> labelled <paramref name="pair"/> per domain of <paramref name="key"/>, kept from now on.</summary>
-    private Dictionary<string, int> Counts(string ns, string pair, string key)
+    private DomainTally Counts(string ns, string pair, string key)
     {
         if (!_counts.TryGetValue((ns, pair), out var byKey))
         {
-            byKey = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+            byKey = new Dictionary<string, DomainTally>(StringComparer.Ordinal);
             _counts[(ns, pair)] = byKey;
         }
 
         if (!byKey.TryGetValue(key, out var domains))
         {
-            domains = new Dictionary<string, int>(StringComparer.Ordinal);
+            domains = new DomainTally();
             foreach (var entry in _byPair.GetValueOrDefault(pair) ?? [])
             {
                 if (entry.Pod.Namespace() == ns)
@@ -279,21 +295,11 @@ public sealed class PodAffinityIndex
         }
     }
 
-    private static void Bump(Dictionary<string, int> domains, IDictionary<string, string> nodeLabels, string key, int delta)
+    private void Bump(DomainTally domains, IDictionary<string, string> nodeLabels, string key, int delta)
     {
-        if (!nodeLabels.TryGetValue(key, out var domain))
+        if (nodeLabels.TryGetValue(key, out var domain))
         {
-            return;
-        }
-
-        var count = domains.GetValueOrDefault(domain) + delta;
-        if (count > 0)
-        {
-            domains[domain] = count;
-        }
-        else
-        {
-            domains.Remove(domain);
+            domains.Add(domain, DomainId(key, domain), delta);
         }
     }
 

@@ -43,4 +43,21 @@ public sealed class NodeInfoTests
         Assert.Equal(fits, node.Fits(requests));
         Assert.Equal(requests.FitsIn(node.Free), node.Fits(requests));
     }
+
+    [Fact]
+    public void A_domain_id_belongs_to_the_index_that_gave_it_and_follows_a_relabelled_node()
+    {
+        var first = new PodAffinityIndex();
+        var second = new PodAffinityIndex();
+        second.DomainId("zone", "z");
+        var node = Node("n1", labels: new Dictionary<string, string> { ["zone"] = "a" });
+
+        Assert.Equal(0, node.DomainId(first, "zone"));
+        Assert.Equal(1, node.DomainId(second, "zone"));
+        Assert.Equal(-1, node.DomainId(first, "rack"));
+
+        var relabelled = node with { Node = new V1Node { Metadata = new V1ObjectMeta { Name = "n1", Labels = new Dictionary<string, string> { ["zone"] = "z" } } } };
+
+        Assert.Equal(0, relabelled.DomainId(second, "zone"));
+    }
 }

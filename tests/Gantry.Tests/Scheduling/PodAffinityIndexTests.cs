@@ -101,7 +101,7 @@ public sealed class PodAffinityIndexTests
 
         var (key, domains) = Assert.Single(snapshot.Affinity.AntiAffinitySelecting(Labelled("w", "web")));
         Assert.Equal("zone", key);
-        Assert.Equal(2, domains["a"]);
+        Assert.Equal(2, domains.Of("a"));
         Assert.Single(snapshot.Affinity.AntiAffinitySelecting(Labelled("w", "web", "other")));
         Assert.Empty(snapshot.Affinity.AntiAffinitySelecting(Labelled("d", "db")));
     }

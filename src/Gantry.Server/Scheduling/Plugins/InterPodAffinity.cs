@@ -31,6 +31,7 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
             .Concat((spec?.PodAntiAffinity?.PreferredDuringSchedulingIgnoredDuringExecution ?? []).Select(w => (w.PodAffinityTerm, Weight: -w.Weight)))
             .ToList();
         pod.SetState(Name, new State(
+            index,
             [.. affinity.Select(t => index.Matching(t, pod.Pod))],
             [.. anti.Select(t => index.Matching(t, pod.Pod))],
             index.AntiAffinitySelecting(pod.Pod),
@@ -49,7 +50,7 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
         for (var i = 0; i < state.ExistingAntiAffinity.Count; i++)
         {
             var (key, domains) = state.ExistingAntiAffinity[i];
-            if (PodAffinityTerms.Domain(node, key) is { } domain && domains.ContainsKey(domain))
+            if (domains.At(node.DomainId(state.Index, key)) > 0)
             {
                 return [ExistingAntiAffinityReason];
             }
@@ -57,10 +58,10 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
 
         for (var i = 0; i < state.Affinity.Count; i++)
         {
-            var domain = PodAffinityTerms.Domain(node, state.Affinity[i].TopologyKey);
+            var domain = node.DomainId(state.Index, state.Affinity[i].TopologyKey);
             var noneAnywhere = !state.AffinityDomains[i].Any;
             // The first pod of a group that selects itself may go anywhere the topology key exists.
-            var allowed = domain is not null && (state.AffinityDomains[i][domain] > 0 || (noneAnywhere && state.SelectsItself[i]));
+            var allowed = domain >= 0 && (state.AffinityDomains[i].At(domain) > 0 || (noneAnywhere && state.SelectsItself[i]));
             if (!allowed)
             {
                 return [AffinityReason];
@@ -69,7 +70,7 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
 
         for (var i = 0; i < state.AntiAffinity.Count; i++)
         {
-            if (PodAffinityTerms.Domain(node, state.AntiAffinity[i].TopologyKey) is { } domain && state.AntiAffinityDomains[i][domain] > 0)
+            if (state.AntiAffinityDomains[i].At(node.DomainId(state.Index, state.AntiAffinity[i].TopologyKey)) > 0)
             {
                 return [AntiAffinityReason];
             }
@@ -97,10 +98,7 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
         var total = 0;
         for (var i = 0; i < state.Preferred.Count; i++)
         {
-            if (PodAffinityTerms.Domain(node, state.Preferred[i].Term.TopologyKey) is { } domain)
-            {
-                total += state.Preferred[i].Weight * state.PreferredCounts[i][domain];
-            }
+            total += state.Preferred[i].Weight * state.PreferredCounts[i].At(node.DomainId(state.Index, state.Preferred[i].Term.TopologyKey));
         }
 
         var scale = state.Preferred.Sum(p => Math.Abs(p.Weight));
@@ -108,9 +106,10 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
     }
 
     private sealed record State(
+        PodAffinityIndex Index,
         List<DomainCounts> AffinityDomains,
         List<DomainCounts> AntiAffinityDomains,
-        IReadOnlyList<(string TopologyKey, IReadOnlyDictionary<string, int> Domains)> ExistingAntiAffinity,
+        IReadOnlyList<(string TopologyKey, DomainTally Domains)> ExistingAntiAffinity,
         List<DomainCounts> PreferredCounts,
         List<bool> SelectsItself)
     {
