@@ -19,7 +19,7 @@ public sealed class PodAffinityIndex
     private readonly Dictionary<string, List<PlacedPod>> _byNode = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<PlacedPod>> _byPair = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Namespace, string Pair), Dictionary<string, DomainTally>> _counts = [];
-    private readonly Dictionary<(string Key, string Value), int> _domainIds = [];
+    private readonly Dictionary<string, Dictionary<string, int>> _domainIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AntiAffinityGroup> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<AntiAffinityGroup>> _groupsByPair = new(StringComparer.Ordinal);
     private int _pods;
@@ -37,14 +37,21 @@ public sealed class PodAffinityIndex
 
     /// <summary>
     /// The id of the domain <paramref name="value"/> of topology key <paramref name="key"/> in this index's tallies
-    /// (<see cref="DomainTally.At"/>), given on first ask.
+    /// (<see cref="DomainTally.At"/>), given on first ask. Ids count from zero for each key, so that a tally's array is
+    /// as long as its key has domains (a zone's tally holds a few, a hostname's one per node).
     /// </summary>
     public int DomainId(string key, string value)
     {
-        if (!_domainIds.TryGetValue((key, value), out var id))
+        if (!_domainIds.TryGetValue(key, out var ids))
         {
-            id = _domainIds.Count;
-            _domainIds[(key, value)] = id;
+            ids = new Dictionary<string, int>(StringComparer.Ordinal);
+            _domainIds[key] = ids;
+        }
+
+        if (!ids.TryGetValue(value, out var id))
+        {
+            id = ids.Count;
+            ids[value] = id;
         }
 
         return id;
