@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using Gantry.Agent;
 using Gantry.Agent.Simulated;
 using Gantry.Bench.Measurement;
+using Gantry.Bench.Scenarios;
 using Gantry.Harness;
 using k8s;
 using k8s.Models;
@@ -50,18 +52,24 @@ internal static class ApiRun
         var allRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var list = await client.CoreV1.ListNamespacedPodAsync(BenchPods.Namespace, cancellationToken: ct).ConfigureAwait(false);
         var controllerPods = new Dictionary<string, int>(StringComparer.Ordinal);
+        // The watch reads each event's line for the few fields it needs (PodWatchLine), on a connection of its own.
+        using var watchClient = ClusterClient.Create(server, 1, HttpVersion.Version11, Timeout.InfiniteTimeSpan);
         var watch = Task.Run(async () =>
         {
             var resourceVersion = list.Metadata.ResourceVersion;
             while (!ct.IsCancellationRequested)
             {
-                await foreach (var (_, pod) in client.CoreV1.WatchListNamespacedPodAsync(BenchPods.Namespace, resourceVersion: resourceVersion,
-                    allowWatchBookmarks: true, cancellationToken: ct).ConfigureAwait(false))
+                var path = $"api/v1/namespaces/{BenchPods.Namespace}/pods?watch=true&allowWatchBookmarks=true&resourceVersion={resourceVersion}";
+                using var response = await watchClient.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                response.EnsureSuccessStatusCode();
+                await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+                await new EventLineReader(stream).ReadAsync(line =>
                 {
-                    resourceVersion = pod.Metadata.ResourceVersion ?? resourceVersion;
-                    if (pod.Metadata.Name is not { } name || !name.StartsWith("sched-", StringComparison.Ordinal))
+                    var pod = PodWatchLine.Parse(line);
+                    resourceVersion = pod.ResourceVersion ?? resourceVersion;
+                    if (pod.Name is not { } name || !name.StartsWith("sched-", StringComparison.Ordinal))
                     {
-                        continue;
+                        return;
                     }
 
                     var now = Stopwatch.GetTimestamp();
@@ -74,23 +82,23 @@ internal static class ApiRun
                     {
                         if (controllerPods.Count == options.Pods)
                         {
-                            continue;
+                            return;
                         }
 
                         i = controllerPods[name] = controllerPods.Count;
                         created[i] = now;
                     }
 
-                    if (!string.IsNullOrEmpty(pod.Spec.NodeName) && Interlocked.CompareExchange(ref bound[i], now, 0) == 0 && Interlocked.Increment(ref boundCount) == options.Pods)
+                    if (pod.Bound && Interlocked.CompareExchange(ref bound[i], now, 0) == 0 && Interlocked.Increment(ref boundCount) == options.Pods)
                     {
                         allBound.TrySetResult();
                     }
 
-                    if (pod.Status?.Phase == "Running" && Interlocked.CompareExchange(ref running[i], now, 0) == 0 && Interlocked.Increment(ref runningCount) == options.Pods)
+                    if (pod.Running && Interlocked.CompareExchange(ref running[i], now, 0) == 0 && Interlocked.Increment(ref runningCount) == options.Pods)
                     {
                         allRunning.TrySetResult();
                     }
-                }
+                }, ct).ConfigureAwait(false);
             }
         }, ct);
 
