@@ -36,7 +36,8 @@ public sealed class SandboxPoolTests : IAsyncLifetime
         await restarted.RecoverPoolAsync(CancellationToken.None);
         var inspection = await restarted.InspectSandboxAsync(uid, CancellationToken.None);
 
-        Assert.Equal(SandboxStatus.Ready, inspection.Status);
+        // The problem goes with the status, so that a failure says what the inspection found.
+        Assert.Equal((SandboxStatus.Ready, (string?)null), (inspection.Status, inspection.Problem));
         Assert.Equal(pod, inspection.Sandbox);
         Assert.Equal([pod.PodIp.ToString()], Allocations());
         Assert.All(pooledNamespaces.Where(n => n != pod.NetworkNamespace), n => Assert.False(File.Exists(Path.Combine("/var/run/netns", n)), $"{n} leaked"));
@@ -63,7 +64,8 @@ public sealed class SandboxPoolTests : IAsyncLifetime
         await restarted.RecoverPoolAsync(CancellationToken.None);
 
         Assert.Empty(Directory.GetFiles(PoolDirectory));
-        Assert.Equal(SandboxStatus.Ready, (await restarted.InspectSandboxAsync(uid, CancellationToken.None)).Status);
+        var inspection = await restarted.InspectSandboxAsync(uid, CancellationToken.None);
+        Assert.Equal((SandboxStatus.Ready, (string?)null), (inspection.Status, inspection.Problem));
         Assert.Equal([pod.PodIp.ToString()], Allocations());
     }
 

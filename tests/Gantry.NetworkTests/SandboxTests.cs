@@ -160,7 +160,7 @@ public sealed class SandboxTests(ITestOutputHelper output) : IAsyncLifetime
         var inspection = await restarted.InspectSandboxAsync(a.PodUid, CancellationToken.None);
         var c = await _bed.CreateSandboxAsync("c", restarted);
 
-        Assert.Equal(SandboxStatus.Ready, inspection.Status);
+        Assert.Equal((SandboxStatus.Ready, (string?)null), (inspection.Status, inspection.Problem));
         Assert.Equal(a, inspection.Sandbox);
         Assert.DoesNotContain(c.PodIp, new[] { a.PodIp, b.PodIp });
     }
