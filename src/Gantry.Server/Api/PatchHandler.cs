@@ -16,7 +16,8 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
     public const string StrategicMergePatchType = "application/strategic-merge-patch+json";
     public const string ApplyPatchType = "application/apply-patch+yaml";
 
-    public async Task HandleAsync(HttpContext context, ResourcePath path)
+    /// <summary>Applies the request's patch; returns the object written and the write's options, for the answer.</summary>
+    public async Task<(JsonObject Written, WriteOptions Options)> PatchAsync(HttpContext context, ResourcePath path)
     {
         var contentType = MediaType(context);
         var patch = await RequestBody.ReadAsync(context).ConfigureAwait(false);
@@ -33,7 +34,7 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
                 .ConfigureAwait(false);
         }
 
-        await HttpResponses.WriteJsonAsync(context, 200, result, options.Warnings).ConfigureAwait(false);
+        return (result, options);
     }
 
     /// <summary>The function that applies a non-apply patch to the current object.</summary>

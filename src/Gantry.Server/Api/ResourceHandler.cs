@@ -46,7 +46,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
                     await UpdateAsync(context, path).ConfigureAwait(false);
                     return;
                 case "PATCH":
-                    await patches.HandleAsync(context, path).ConfigureAwait(false);
+                    await PatchAsync(context, path).ConfigureAwait(false);
                     return;
                 case "DELETE":
                     await DeleteAsync(context, path).ConfigureAwait(false);
@@ -62,7 +62,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
         var body = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
         var options = QueryOptions.Write(context);
         var created = await registry.CreateAsync(path.Type, path.Namespace, body, options, context.RequestAborted).ConfigureAwait(false);
-        await WriteObjectAsync(context, 201, created, options.Warnings).ConfigureAwait(false);
+        await WriteWrittenAsync(context, 201, path, created, options).ConfigureAwait(false);
     }
 
     private async Task UpdateAsync(HttpContext context, ResourcePath path)
@@ -71,7 +71,13 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
         var options = QueryOptions.Write(context);
         var updated = await registry.UpdateAsync(path.Type, path.Namespace, path.Name!, body, path.Subresource, options, context.RequestAborted)
             .ConfigureAwait(false);
-        await WriteObjectAsync(context, 200, updated, options.Warnings).ConfigureAwait(false);
+        await WriteWrittenAsync(context, 200, path, updated, options).ConfigureAwait(false);
+    }
+
+    private async Task PatchAsync(HttpContext context, ResourcePath path)
+    {
+        var (patched, options) = await patches.PatchAsync(context, path).ConfigureAwait(false);
+        await WriteWrittenAsync(context, 200, path, patched, options).ConfigureAwait(false);
     }
 
     private async Task DeleteAsync(HttpContext context, ResourcePath path)
@@ -121,7 +127,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
                 await UpdateAsync(context, path).ConfigureAwait(false);
                 return;
             case ("status", "PATCH"):
-                await patches.HandleAsync(context, path).ConfigureAwait(false);
+                await PatchAsync(context, path).ConfigureAwait(false);
                 return;
             case ("finalize", "PUT"):
                 await UpdateAsync(context, path with { Subresource = null }).ConfigureAwait(false);
@@ -191,8 +197,20 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
         return await RequestBody.ReadAsync(context).ConfigureAwait(false) as JsonObject;
     }
 
+    /// <summary>A stored object as it is cached, unless the client asked for a table.</summary>
     private Task WriteObjectAsync(HttpContext context, int status, byte[] json) =>
-        WriteObjectAsync(context, status, JsonNode.Parse(json)!.AsObject());
+        CollectionWriter.WantsTable(context)
+            ? WriteObjectAsync(context, status, JsonNode.Parse(json)!.AsObject())
+            : HttpResponses.WriteBytesAsync(context, status, json, HttpResponses.Json);
+
+    /// <summary>
+    /// Answers a write with the object written. It was serialized once already to be stored, so the cache's bytes of
+    /// that revision are sent when the cache still holds it (a dry run's object never is).
+    /// </summary>
+    private Task WriteWrittenAsync(HttpContext context, int status, ResourcePath path, JsonObject written, WriteOptions options) =>
+        !options.DryRun && !CollectionWriter.WantsTable(context) && registry.CachedJson(path.Type, written) is { } json
+            ? HttpResponses.WriteBytesAsync(context, status, json, HttpResponses.Json, options.Warnings)
+            : WriteObjectAsync(context, status, written, options.Warnings);
 
     public Task WriteObjectAsync(HttpContext context, int status, JsonObject obj, IEnumerable<string>? warnings = null)
     {

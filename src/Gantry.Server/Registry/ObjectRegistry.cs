@@ -34,6 +34,23 @@ public sealed class ObjectRegistry(
 
     public CachedObject? Get(ResourceType type, string? ns, string name) => cache.Get(type.Key(ns, name));
 
+    /// <summary>
+    /// The cache's JSON of an object this registry wrote, when the cache holds it at the revision the object names:
+    /// the same bytes as the object written out (the stored serialization, with the version spliced in where setting
+    /// it puts it), without writing it out again. Null for a dry run's object, or once a later write replaced it.
+    /// </summary>
+    public byte[]? CachedJson(ResourceType type, JsonObject written)
+    {
+        if (!long.TryParse(ObjectMetadata.ResourceVersion(written), NumberStyles.None, CultureInfo.InvariantCulture, out var revision)
+            || ObjectMetadata.Name(written) is not { } name)
+        {
+            return null;
+        }
+
+        var cached = cache.Get(type.Key(type.Namespaced ? ObjectMetadata.Namespace(written) : null, name));
+        return cached?.ModRevision == revision ? cached.Json : null;
+    }
+
     public CachedObject GetRequired(ResourceType type, string? ns, string name) =>
         Get(type, ns, name) ?? throw ApiException.NotFound(type, name);
 
