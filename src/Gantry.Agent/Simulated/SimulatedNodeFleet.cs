@@ -23,6 +23,12 @@ public sealed partial class SimulatedNodeFleet : IAsyncDisposable
     private static readonly TimeSpan LeaseTick = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The pods any node could own: a kubelet watches <c>spec.nodeName=NAME</c>, and the fleet the union of its nodes'
+    /// selections, so a pod is first seen when it is bound, not when it is created.
+    /// </summary>
+    private const string BoundPods = "spec.nodeName!=";
+
     private readonly IKubernetes _client;
     private readonly SimulatedFleetOptions _options;
     private readonly ILogger _logger;
@@ -218,7 +224,7 @@ public sealed partial class SimulatedNodeFleet : IAsyncDisposable
         {
             try
             {
-                var list = await _client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                var list = await _client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: BoundPods, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var listed = list.Items.Select(p => p.Uid()).ToHashSet(StringComparer.Ordinal);
                 foreach (var gone in _pods.Values.Where(p => !listed.Contains(p.Uid())).ToList())
                 {
@@ -236,7 +242,7 @@ public sealed partial class SimulatedNodeFleet : IAsyncDisposable
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     var events = _client.CoreV1.WatchListPodForAllNamespacesAsync(
-                        resourceVersion: resourceVersion, allowWatchBookmarks: true, cancellationToken: cancellationToken);
+                        fieldSelector: BoundPods, resourceVersion: resourceVersion, allowWatchBookmarks: true, cancellationToken: cancellationToken);
                     await foreach (var (type, pod) in events.ConfigureAwait(false))
                     {
                         resourceVersion = pod.Metadata?.ResourceVersion ?? resourceVersion;
