@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using Gantry.Agent;
 using Gantry.Agent.Simulated;
 using Gantry.Bench.Measurement;
@@ -102,6 +103,11 @@ internal static class ApiRun
             }
         }, ct);
 
+        // The creators send what client-go's Create sends (the pod as JSON over HTTP/2) and read the answer's status
+        // alone: decoding 50,000 created pods into typed objects cost this process a tenth of its CPU, on the two
+        // cores the server runs on.
+        using var createClient = ClusterClient.Create(server, 1, HttpVersion.Version20, TimeSpan.FromSeconds(100));
+        var podsPath = new Uri($"api/v1/namespaces/{BenchPods.Namespace}/pods", UriKind.Relative);
         var cpu = new CpuMeter(server.Pid);
         var createErrors = 0;
         var start = Stopwatch.GetTimestamp();
@@ -111,11 +117,17 @@ internal static class ApiRun
         {
             var pod = BenchPods.Create(i, options);
             created[i] = Stopwatch.GetTimestamp();
+            using var content = new StringContent(KubernetesJson.Serialize(pod), Encoding.UTF8, "application/json");
             try
             {
-                await client.CoreV1.CreateNamespacedPodAsync(pod, BenchPods.Namespace, cancellationToken: token).ConfigureAwait(false);
+                using var response = await createClient.PostAsync(podsPath, content, token).ConfigureAwait(false);
+                await response.Content.LoadIntoBufferAsync(token).ConfigureAwait(false);
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    Interlocked.Increment(ref createErrors);
+                }
             }
-            catch (k8s.Autorest.HttpOperationException)
+            catch (HttpRequestException)
             {
                 Interlocked.Increment(ref createErrors);
             }
