@@ -104,8 +104,8 @@ internal static class ApiRun
         }, ct);
 
         // The creators send what client-go's Create sends (the pod as JSON over HTTP/2) and read the answer's status
-        // alone: decoding 50,000 created pods into typed objects cost this process a tenth of its CPU, on the two
-        // cores the server runs on.
+        // alone: decoding each created pod into a typed object was 5.6 % of this process's CPU, on the two cores the
+        // server runs on.
         using var createClient = ClusterClient.Create(server, 1, HttpVersion.Version20, TimeSpan.FromSeconds(100));
         var podsPath = new Uri($"api/v1/namespaces/{BenchPods.Namespace}/pods", UriKind.Relative);
         var cpu = new CpuMeter(server.Pid);

@@ -37,7 +37,8 @@ public sealed class ObjectRegistry(
     /// <summary>
     /// The cache's JSON of an object this registry wrote, when the cache holds it at the revision the object names:
     /// the same bytes as the object written out (the stored serialization, with the version spliced in where setting
-    /// it puts it), without writing it out again. Null for a dry run's object, or once a later write replaced it.
+    /// it puts it), without writing it out again. Null when the object names no revision (a dry run's changed object has
+    /// none) or a later write replaced it.
     /// </summary>
     public byte[]? CachedJson(ResourceType type, JsonObject written)
     {
