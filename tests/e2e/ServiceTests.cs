@@ -36,7 +36,7 @@ public sealed class ServiceTests(GantryFixture fixture, ITestOutputHelper output
         Check.StdoutContains(await Ok("get", "svc", "web", "-n", ns), clusterIp);
 
         await Ok(new KubectlOptions { Timeout = StartPatience + TimeSpan.FromSeconds(10) },
-            "wait", "--for=condition=Ready", "pod", "-l", "app=web", "-n", ns, $"--timeout={(int)StartPatience.TotalSeconds}s");
+            "rollout", "status", "deployment/web", "-n", ns, $"--timeout={(int)StartPatience.TotalSeconds}s");
         var podIps = (await JsonPath(ns, "pods", "{.items[*].status.podIP}")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, podIps.Length);
 

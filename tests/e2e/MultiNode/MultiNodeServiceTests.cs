@@ -34,7 +34,7 @@ public sealed class MultiNodeServiceTests(DevClusterFixture fixture, ITestOutput
     {
         await Ok(new KubectlOptions { Stdin = Manifests() }, "apply", "-f", "-");
         await Ok(new KubectlOptions { Timeout = StartPatience + TimeSpan.FromSeconds(10) },
-            "wait", "--for=condition=Ready", "pod", "-l", "app=web", "-n", Ns, $"--timeout={(int)StartPatience.TotalSeconds}s");
+            "rollout", "status", "deployment/web", "-n", Ns, $"--timeout={(int)StartPatience.TotalSeconds}s");
         await Ok(new KubectlOptions { Timeout = StartPatience + TimeSpan.FromSeconds(10) },
             "wait", "--for=condition=Ready", "pod/client", "-n", Ns, $"--timeout={(int)StartPatience.TotalSeconds}s");
         var placed = await BackendsAsync();
