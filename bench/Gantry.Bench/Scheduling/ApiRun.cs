@@ -31,11 +31,12 @@ internal static class ApiRun
         var agent = new AgentOptions(server.BaseAddress, File.ReadAllText(Path.Combine(pki, "admin.token")).Trim(), File.ReadAllText(Path.Combine(pki, "ca.crt")), "bench", dataDirectory);
         using var client = ApiClientFactory.Create(agent);
         using var fleetClient = ApiClientFactory.Create(agent);
+        using var fleetHttp = ApiClientFactory.CreateHttp(agent);
         using var cancel = new CancellationTokenSource();
         var ct = cancel.Token;
 
         var registration = Stopwatch.StartNew();
-        await using var fleet = new SimulatedNodeFleet(fleetClient, new SimulatedFleetOptions(options.Nodes, Parallelism: 64), NullLoggerFactory.Instance, TimeProvider.System);
+        await using var fleet = new SimulatedNodeFleet(fleetClient, fleetHttp, new SimulatedFleetOptions(options.Nodes, Parallelism: 64), NullLoggerFactory.Instance, TimeProvider.System);
         await fleet.StartAsync(ct).ConfigureAwait(false);
         await fleet.Synced.ConfigureAwait(false);
         registration.Stop();

@@ -18,13 +18,15 @@ internal sealed class SimulatedCluster : IAsyncDisposable
 {
     private readonly string _dataDirectory;
     private readonly GantryServer _server;
+    private readonly HttpClient _http;
     private readonly List<SimulatedNodeFleet> _fleets = [];
 
-    private SimulatedCluster(string dataDirectory, GantryServer server, Kubernetes client)
+    private SimulatedCluster(string dataDirectory, GantryServer server, Kubernetes client, HttpClient http)
     {
         _dataDirectory = dataDirectory;
         _server = server;
         Client = client;
+        _http = http;
     }
 
     public Kubernetes Client { get; }
@@ -34,14 +36,14 @@ internal sealed class SimulatedCluster : IAsyncDisposable
         var dataDirectory = Directory.CreateTempSubdirectory("gantry-simulated-").FullName;
         var options = new ServerOptions(dataDirectory, FreePort());
         var server = await GantryServer.StartAsync(options, NullLoggerFactory.Instance, cancellationToken);
-        var client = ApiClientFactory.Create(new AgentOptions(new Uri(options.Url), server.Credentials.AdminToken, server.Credentials.CaPem, "simulated", dataDirectory));
-        return new SimulatedCluster(dataDirectory, server, client);
+        var agent = new AgentOptions(new Uri(options.Url), server.Credentials.AdminToken, server.Credentials.CaPem, "simulated", dataDirectory);
+        return new SimulatedCluster(dataDirectory, server, ApiClientFactory.Create(agent), ApiClientFactory.CreateHttp(agent));
     }
 
     /// <summary>Starts a fleet of simulated nodes and waits until its nodes are registered and its pod watch is in sync.</summary>
     public async Task<SimulatedNodeFleet> AddNodesAsync(SimulatedFleetOptions options, CancellationToken cancellationToken)
     {
-        var fleet = new SimulatedNodeFleet(Client, options, NullLoggerFactory.Instance, TimeProvider.System);
+        var fleet = new SimulatedNodeFleet(Client, _http, options, NullLoggerFactory.Instance, TimeProvider.System);
         _fleets.Add(fleet);
         await fleet.StartAsync(cancellationToken);
         await fleet.Synced.WaitAsync(cancellationToken);
@@ -96,6 +98,7 @@ internal sealed class SimulatedCluster : IAsyncDisposable
         }
 
         Client.Dispose();
+        _http.Dispose();
         await _server.DisposeAsync();
         Directory.Delete(_dataDirectory, recursive: true);
     }
