@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -22,7 +21,8 @@ public static class ObjectDecoder
     {
         // One serialization serves both passes; the serializer would write the tree out to read it anyway, and walking the
         // bytes rather than the tree leaves its members unmaterialized.
-        var json = Utf8(input);
+        using var scratch = JsonScratch.Rent();
+        var json = scratch.Write(input);
         IKubernetesObject<V1ObjectMeta> typed;
         try
         {
@@ -56,17 +56,6 @@ public static class ObjectDecoder
         }
 
         return typed;
-    }
-
-    private static ReadOnlyMemory<byte> Utf8(JsonObject input)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            input.WriteTo(writer);
-        }
-
-        return buffer.WrittenMemory;
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -123,7 +122,7 @@ public sealed class ObjectRegistry(
         CommitResult result;
         try
         {
-            result = await store.CommitAsync(new Mutation(type.Key(ns, name), Serialize(stored), 0), cancellationToken).ConfigureAwait(false);
+            result = await store.CommitAsync(new Mutation(type.Key(ns, name), JsonScratch.ToArray(stored), 0), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -215,7 +214,7 @@ public sealed class ObjectRegistry(
             var finishesDeletion = ShouldFinishDeletion(next);
             var mutation = finishesDeletion
                 ? new Mutation(key, null, current.ModRevision)
-                : new Mutation(key, Serialize(next), current.ModRevision);
+                : new Mutation(key, JsonScratch.ToArray(next), current.ModRevision);
             CommitResult result;
             try
             {
@@ -270,7 +269,7 @@ public sealed class ObjectRegistry(
 
             // The store keeps no resource version; the cache sets it from the revision.
             ObjectMetadata.Of(next).Remove("resourceVersion");
-            var result = await store.CommitAsync(new Mutation(key, Serialize(next), current.ModRevision), cancellationToken).ConfigureAwait(false);
+            var result = await store.CommitAsync(new Mutation(key, JsonScratch.ToArray(next), current.ModRevision), cancellationToken).ConfigureAwait(false);
             if (result.Succeeded)
             {
                 return await CommittedAsync(next, result.Revision, cancellationToken).ConfigureAwait(false);
@@ -349,7 +348,8 @@ public sealed class ObjectRegistry(
             return (null, null);
         }
 
-        if (old["metadata"]?["generation"] is JsonValue generation && SpecChanged(stored, old))
+        // A status write keeps the stored spec (KeepAllButStatus), so only a write to the resource can change it.
+        if (subresource != "status" && old["metadata"]?["generation"] is JsonValue generation && SpecChanged(stored, old))
         {
             ObjectMetadata.Of(stored)["generation"] = generation.GetValue<long>() + 1;
         }
@@ -405,7 +405,7 @@ public sealed class ObjectRegistry(
 
             var mutation = graceful is null
                 ? new Mutation(key, null, current.ModRevision)
-                : new Mutation(key, Serialize(WithoutResourceVersion(graceful)), current.ModRevision);
+                : new Mutation(key, JsonScratch.ToArray(WithoutResourceVersion(graceful)), current.ModRevision);
             var result = await store.CommitAsync(mutation, cancellationToken).ConfigureAwait(false);
             if (result.Succeeded)
             {
@@ -628,17 +628,6 @@ public sealed class ObjectRegistry(
     {
         await cache.WaitForRevisionAsync(revision, cancellationToken).ConfigureAwait(false);
         return WithResourceVersion(stored, revision);
-    }
-
-    private static byte[] Serialize(JsonObject obj)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            obj.WriteTo(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 
     private static string RandomSuffix()
