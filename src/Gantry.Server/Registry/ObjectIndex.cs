@@ -12,25 +12,55 @@ namespace Gantry.Server.Registry;
 /// </summary>
 public static class ObjectIndex
 {
+    private static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
+
     // Every write of every object passes here: it reads the stored JSON once as a document for the labels and fields,
     // and splices the version into a copy of the bytes, rather than building a tree to change one member and writing it.
-    public static CachedObject Build(string key, byte[] stored, long createRevision, long modRevision)
+    // The watch cache keeps each version for its window of events (seconds to minutes under load), so the labels and
+    // fields a version shares with the one before are that version's own objects, not copies.
+    public static CachedObject Build(string key, byte[] stored, long createRevision, long modRevision, CachedObject? previous = null)
     {
         using var document = JsonDocument.Parse(stored);
         var root = document.RootElement;
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        var labels = None;
         if (root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
             && metadata.TryGetProperty("labels", out var labelElement) && labelElement.ValueKind == JsonValueKind.Object)
         {
-            foreach (var label in labelElement.EnumerateObject())
-            {
-                labels[label.Name] = label.Value.GetString() ?? "";
-            }
+            labels = previous is not null && SameLabels(labelElement, previous.Labels) ? previous.Labels : Labels(labelElement);
         }
 
         var type = ResourceTypeOfKey(key);
-        var fields = type is null ? new Dictionary<string, string>() : SelectableFields.Extract(type, root);
+        var fields = type is null ? None : SelectableFields.Extract(type, root, previous?.Fields);
         return new CachedObject(key, WithResourceVersion(stored, modRevision), createRevision, modRevision, labels, fields);
+    }
+
+    private static Dictionary<string, string> Labels(JsonElement labels)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var label in labels.EnumerateObject())
+        {
+            result[label.Name] = label.Value.GetString() ?? "";
+        }
+
+        return result;
+    }
+
+    private static bool SameLabels(JsonElement labels, IReadOnlyDictionary<string, string> previous)
+    {
+        if (labels.GetPropertyCount() != previous.Count)
+        {
+            return false;
+        }
+
+        foreach (var (name, value) in previous)
+        {
+            if (!labels.TryGetProperty(name, out var label) || !(label.ValueKind == JsonValueKind.String ? label.ValueEquals(value) : value.Length == 0))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

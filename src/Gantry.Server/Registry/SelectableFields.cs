@@ -34,22 +34,44 @@ public static class SelectableFields
         field is "metadata.name" or "metadata.namespace" ||
         (ByKind.TryGetValue(type.Kind, out var fields) && fields.Contains(field));
 
-    public static Dictionary<string, string> Extract(ResourceType type, JsonElement obj)
+    /// <summary>
+    /// The object's selectable fields. Where <paramref name="previous"/> (an earlier version's) has the same values, its
+    /// strings are kept, and the whole map when nothing changed.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Extract(ResourceType type, JsonElement obj, IReadOnlyDictionary<string, string>? previous = null)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["metadata.name"] = Text(Lookup(obj, "metadata.name")),
-            ["metadata.namespace"] = type.Namespaced ? Text(Lookup(obj, "metadata.namespace")) : "",
+            ["metadata.name"] = Text(Lookup(obj, "metadata.name"), previous, "metadata.name"),
+            ["metadata.namespace"] = type.Namespaced ? Text(Lookup(obj, "metadata.namespace"), previous, "metadata.namespace") : "",
         };
         if (ByKind.TryGetValue(type.Kind, out var fields))
         {
             foreach (var field in fields)
             {
-                result[field] = Text(Lookup(obj, field == "source" ? "source.component" : field));
+                result[field] = Text(Lookup(obj, field == "source" ? "source.component" : field), previous, field);
             }
         }
 
-        return result;
+        return previous is not null && AllKept(result, previous) ? previous : result;
+    }
+
+    private static bool AllKept(Dictionary<string, string> fields, IReadOnlyDictionary<string, string> previous)
+    {
+        if (fields.Count != previous.Count)
+        {
+            return false;
+        }
+
+        foreach (var (field, value) in fields)
+        {
+            if (!ReferenceEquals(value, previous.GetValueOrDefault(field)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static JsonElement? Lookup(JsonElement obj, string path)
@@ -75,4 +97,10 @@ public static class SelectableFields
         JsonValueKind.String => element.Value.GetString()!,
         _ => element.Value.GetRawText(),
     };
+
+    /// <summary>The field's text: the earlier version's string when the value is the same.</summary>
+    private static string Text(JsonElement? element, IReadOnlyDictionary<string, string>? previous, string field) =>
+        previous is not null && previous.TryGetValue(field, out var earlier) && element is { ValueKind: JsonValueKind.String } text && text.ValueEquals(earlier)
+            ? earlier
+            : Text(element);
 }

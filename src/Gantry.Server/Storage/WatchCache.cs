@@ -65,7 +65,7 @@ public sealed class WatchCache : IAsyncDisposable
             {
                 if (BucketOf(item.Key) is { } bucket)
                 {
-                    _buckets[bucket].Set(_indexer(item.Key, item.Value, item.CreateRevision, item.ModRevision));
+                    _buckets[bucket].Set(_indexer(item.Key, item.Value, item.CreateRevision, item.ModRevision, null));
                 }
             }
 
@@ -109,7 +109,7 @@ public sealed class WatchCache : IAsyncDisposable
             if (BucketOf(e.Key) is { } bucket)
             {
                 var items = _buckets[bucket];
-                var indexed = _indexer(e.Key, e.Value, e.CreateRevision, e.Revision);
+                var indexed = _indexer(e.Key, e.Value, e.CreateRevision, e.Revision, items.Get(e.Key));
                 CachedObject? old, current = null, deleted = null;
                 if (e.Type == StoreEventType.Put)
                 {

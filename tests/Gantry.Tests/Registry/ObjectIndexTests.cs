@@ -114,4 +114,43 @@ public sealed class ObjectIndexTests
         Assert.Equal("", cached.Fields["metadata.namespace"]);
         Assert.Equal("false", cached.Fields["spec.unschedulable"]);
     }
+
+    [Fact]
+    public void A_version_with_the_same_labels_and_fields_shares_them_with_the_one_before()
+    {
+        const string pod = """{"kind":"Pod","metadata":{"name":"web","namespace":"default","labels":{"app":"web"}},"spec":{"nodeName":"n1"},"status":{"phase":"Running"}}""";
+        var before = ObjectIndex.Build(PodKey, Bytes(pod), 1, 2);
+
+        var after = ObjectIndex.Build(PodKey, Bytes(pod), 1, 3, before);
+
+        Assert.Same(before.Labels, after.Labels);
+        Assert.Same(before.Fields, after.Fields);
+    }
+
+    [Fact]
+    public void A_changed_field_is_read_anew_while_the_unchanged_ones_keep_their_strings()
+    {
+        var before = ObjectIndex.Build(PodKey, Bytes("""{"kind":"Pod","metadata":{"name":"web","namespace":"default"},"spec":{"nodeName":"n1"},"status":{"phase":"Pending"}}"""), 1, 2);
+
+        var after = ObjectIndex.Build(PodKey, Bytes("""{"kind":"Pod","metadata":{"name":"web","namespace":"default"},"spec":{"nodeName":"n1"},"status":{"phase":"Running"}}"""), 1, 3, before);
+
+        Assert.Equal("Running", after.Fields["status.phase"]);
+        Assert.Equal("Pending", before.Fields["status.phase"]);
+        Assert.Same(before.Fields["spec.nodeName"], after.Fields["spec.nodeName"]);
+    }
+
+    [Theory]
+    [InlineData("""{"app":"web","tier":"front"}""")]
+    [InlineData("""{"app":"api"}""")]
+    [InlineData("""{"tier":"web"}""")]
+    [InlineData("""{}""")]
+    public void Changed_labels_are_read_anew(string labels)
+    {
+        var before = ObjectIndex.Build(PodKey, Bytes("""{"kind":"Pod","metadata":{"name":"web","labels":{"app":"web"}}}"""), 1, 2);
+
+        var after = ObjectIndex.Build(PodKey, Bytes($$$"""{"kind":"Pod","metadata":{"name":"web","labels":{{{labels}}}}}"""), 1, 3, before);
+
+        Assert.Equal(JsonNode.Parse(labels)!.AsObject().ToDictionary(l => l.Key, l => l.Value!.GetValue<string>()), after.Labels);
+        Assert.Equal("web", before.Labels["app"]);
+    }
 }
