@@ -16,8 +16,8 @@ public static class ObjectIndex
 
     // Every write of every object passes here: it reads the stored JSON once as a document for the labels and fields,
     // and splices the version into a copy of the bytes, rather than building a tree to change one member and writing it.
-    // The watch cache keeps each version for its window of events (seconds to minutes under load), so the labels and
-    // fields a version shares with the one before are that version's own objects, not copies.
+    // The watch cache keeps each version for its window of events (seconds to minutes under load), so a version takes
+    // the labels and field strings it shares with the one before rather than building its own.
     public static CachedObject Build(string key, byte[] stored, long createRevision, long modRevision, CachedObject? previous = null)
     {
         using var document = JsonDocument.Parse(stored);

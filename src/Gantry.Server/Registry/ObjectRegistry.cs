@@ -342,14 +342,16 @@ public sealed class ObjectRegistry(
 
         var allocation = HookFor(type)?.Allocate(typed, oldTyped, options.DryRun);
         var stored = ObjectDecoder.ToNode(typed);
-        if (SameButForBookkeeping(stored, old))
+        // A status write keeps all but the stored status (KeepAllButStatus): only its status can make it a change, and
+        // only a write to the resource can change the spec.
+        var statusWrite = subresource == "status";
+        if (statusWrite ? Same(stored["status"], old["status"]) : SameButForBookkeeping(stored, old))
         {
             allocation?.Revert();
             return (null, null);
         }
 
-        // A status write keeps the stored spec (KeepAllButStatus), so only a write to the resource can change it.
-        if (subresource != "status" && old["metadata"]?["generation"] is JsonValue generation && SpecChanged(stored, old))
+        if (!statusWrite && old["metadata"]?["generation"] is JsonValue generation && SpecChanged(stored, old))
         {
             ObjectMetadata.Of(stored)["generation"] = generation.GetValue<long>() + 1;
         }
@@ -599,8 +601,7 @@ public sealed class ObjectRegistry(
                 continue;
             }
 
-            if (!b.TryGetPropertyValue(name, out var other)
-                || !((value is JsonObject or JsonArray && JsonText.Same(value, other)) || JsonNode.DeepEquals(value, other)))
+            if (!b.TryGetPropertyValue(name, out var other) || !Same(value, other))
             {
                 return false;
             }
@@ -610,6 +611,9 @@ public sealed class ObjectRegistry(
 
         return compared == b.Count(member => !skip(member.Key));
     }
+
+    /// <summary><see cref="JsonNode.DeepEquals"/>, answered by the written text first when that is the same.</summary>
+    private static bool Same(JsonNode? a, JsonNode? b) => (a is JsonObject or JsonArray && JsonText.Same(a, b)) || JsonNode.DeepEquals(a, b);
 
     private static JsonObject WithoutResourceVersion(JsonObject obj)
     {

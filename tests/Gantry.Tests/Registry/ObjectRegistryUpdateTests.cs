@@ -143,6 +143,36 @@ public sealed class ObjectRegistryUpdateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_status_update_with_the_stored_status_writes_nothing()
+    {
+        await _context.CreateAsync(Deployments, Deployment("web"));
+        var body = Deployment("web", replicas: 7);
+        body["status"] = new JsonObject { ["replicas"] = 2 };
+        var first = await _context.UpdateAsync(Deployments, body, subresource: "status");
+        var revision = _context.Store.Revision;
+
+        var again = await _context.UpdateAsync(Deployments, body, subresource: "status");
+
+        Assert.Equal(ResourceVersion(first), ResourceVersion(again));
+        Assert.Equal(revision, _context.Store.Revision);
+    }
+
+    [Fact]
+    public async Task A_status_update_that_changes_the_status_is_written()
+    {
+        await _context.CreateAsync(Deployments, Deployment("web"));
+        var body = Deployment("web");
+        body["status"] = new JsonObject { ["replicas"] = 2 };
+        var first = await _context.UpdateAsync(Deployments, body, subresource: "status");
+        body["status"] = new JsonObject { ["replicas"] = 3 };
+
+        var second = await _context.UpdateAsync(Deployments, body, subresource: "status");
+
+        Assert.NotEqual(ResourceVersion(first), ResourceVersion(second));
+        Assert.Equal(3, second["status"]!["replicas"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Concurrent_mutations_of_one_object_all_land()
     {
         await _context.CreateAsync(ConfigMaps, ConfigMap("x"));
