@@ -42,7 +42,9 @@ public static class ManagedFields
     /// resets them, and a missing list keeps the old ones. The schema is the built-in one of
     /// <paramref name="newObj"/>'s kind. Changes to the top-level <paramref name="resetFields"/> are owned by
     /// nobody: the fields the resource's strategy resets on this write (its <c>GetResetFields</c>), such as the
-    /// status a create starts afresh.
+    /// status a create starts afresh. A caller that knows the write kept all but one top-level member as it was (a
+    /// status write keeps all but the status) names it as <paramref name="onlyChangedMember"/>, and only that member
+    /// is compared.
     /// </summary>
     public static void RecordUpdate(
         JsonObject? oldObj,
@@ -51,14 +53,15 @@ public static class ManagedFields
         string apiVersion,
         DateTimeOffset time,
         string? subresource = null,
-        IReadOnlyCollection<string>? resetFields = null)
+        IReadOnlyCollection<string>? resetFields = null,
+        string? onlyChangedMember = null)
     {
         ArgumentNullException.ThrowIfNull(newObj);
         var schema = PatchSchema.ForKind(Text(newObj, "apiVersion") ?? apiVersion, Text(newObj, "kind") ?? "");
-        RecordUpdate(oldObj, newObj, manager, apiVersion, time, schema, subresource, resetFields);
+        RecordUpdate(oldObj, newObj, manager, apiVersion, time, schema, subresource, resetFields, onlyChangedMember);
     }
 
-    /// <inheritdoc cref="RecordUpdate(JsonObject?, JsonObject, string, string, DateTimeOffset, string?, IReadOnlyCollection{string}?)"/>
+    /// <inheritdoc cref="RecordUpdate(JsonObject?, JsonObject, string, string, DateTimeOffset, string?, IReadOnlyCollection{string}?, string?)"/>
     public static void RecordUpdate(
         JsonObject? oldObj,
         JsonObject newObj,
@@ -67,12 +70,13 @@ public static class ManagedFields
         DateTimeOffset time,
         PatchSchema schema,
         string? subresource = null,
-        IReadOnlyCollection<string>? resetFields = null)
+        IReadOnlyCollection<string>? resetFields = null,
+        string? onlyChangedMember = null)
     {
         ArgumentNullException.ThrowIfNull(newObj);
         ArgumentNullException.ThrowIfNull(schema);
         var entries = RequestedOrLive(oldObj, newObj);
-        var comparison = ObjectFields.Compare(oldObj ?? [], newObj, schema, withoutManagedFields: true);
+        var comparison = ObjectFields.Compare(oldObj ?? [], newObj, schema, withoutManagedFields: true, onlyChangedMember);
         // The comparison is this call's own: its added set becomes the changed one, and a new entry's set, uncopied.
         var changed = comparison.Added;
         changed.UnionWith(comparison.Modified);

@@ -23,56 +23,85 @@ internal static class ObjectFields
     /// on both sides, its field sets are built and compared whole.
     /// </remarks>
     /// <param name="withoutManagedFields">Leave <c>metadata.managedFields</c> out on both sides, as if removed.</param>
-    public static FieldComparison Compare(JsonObject before, JsonObject after, PatchSchema schema, bool withoutManagedFields = false)
+    /// <param name="onlyMember">
+    /// The one member of the object that may differ (a status write's <c>status</c>): the others are known to be the
+    /// same, and are not walked.
+    /// </param>
+    public static FieldComparison Compare(
+        JsonObject before, JsonObject after, PatchSchema schema, bool withoutManagedFields = false, string? onlyMember = null)
     {
         var comparison = new FieldComparison(new FieldSet(), new FieldSet(), new FieldSet());
-        CompareMembers(before, after, schema, comparison, withoutManagedFields);
+        if (onlyMember is null)
+        {
+            CompareMembers(before, after, schema, comparison, withoutManagedFields);
+        }
+        else
+        {
+            CompareMember(onlyMember, before, after, schema, comparison, withoutManagedFields);
+        }
+
         return comparison;
     }
 
     /// <param name="withoutManagedFields">Leave <c>managedFields</c> out of a <c>metadata</c> member (of the object itself, never deeper).</param>
     private static void CompareMembers(JsonObject before, JsonObject after, PatchSchema schema, FieldComparison into, bool withoutManagedFields = false)
     {
-        foreach (var (name, beforeMember) in before)
+        foreach (var (name, _) in before)
         {
-            var childSchema = schema.Field(name);
-            var managedFieldsOut = withoutManagedFields && name == "metadata";
-            var beforeChild = managedFieldsOut ? WithoutManagedFields(beforeMember) : beforeMember;
-            if (!after.TryGetPropertyValue(name, out var afterMember))
-            {
-                into.Removed.AddChild("f:" + name, MemberFields(beforeChild, childSchema));
-                continue;
-            }
-
-            var afterChild = managedFieldsOut ? WithoutManagedFields(afterMember) : afterMember;
-            if (JsonEquality.DeepEquals(beforeChild, afterChild))
-            {
-                continue;
-            }
-
-            var child = new FieldComparison(new FieldSet(), new FieldSet(), new FieldSet());
-            if (beforeChild is JsonObject { Count: > 0 } beforeMap && afterChild is JsonObject { Count: > 0 } afterMap)
-            {
-                CompareMembers(beforeMap, afterMap, childSchema, child);
-            }
-            else
-            {
-                CompareWhole(beforeChild, afterChild, childSchema, child);
-            }
-
-            into.Added.AddChild("f:" + name, child.Added);
-            into.Modified.AddChild("f:" + name, child.Modified);
-            into.Removed.AddChild("f:" + name, child.Removed);
+            CompareMember(name, before, after, schema, into, withoutManagedFields);
         }
 
-        foreach (var (name, afterMember) in after)
+        foreach (var (name, _) in after)
         {
             if (!before.ContainsKey(name))
             {
-                var afterChild = withoutManagedFields && name == "metadata" ? WithoutManagedFields(afterMember) : afterMember;
-                into.Added.AddChild("f:" + name, MemberFields(afterChild, schema.Field(name)));
+                CompareMember(name, before, after, schema, into, withoutManagedFields);
             }
         }
+    }
+
+    private static void CompareMember(string name, JsonObject before, JsonObject after, PatchSchema schema, FieldComparison into, bool withoutManagedFields)
+    {
+        var childSchema = schema.Field(name);
+        var managedFieldsOut = withoutManagedFields && name == "metadata";
+        var inBefore = before.TryGetPropertyValue(name, out var beforeMember);
+        var inAfter = after.TryGetPropertyValue(name, out var afterMember);
+        var beforeChild = managedFieldsOut ? WithoutManagedFields(beforeMember) : beforeMember;
+        var afterChild = managedFieldsOut ? WithoutManagedFields(afterMember) : afterMember;
+        if (!inAfter)
+        {
+            if (inBefore)
+            {
+                into.Removed.AddChild("f:" + name, MemberFields(beforeChild, childSchema));
+            }
+
+            return;
+        }
+
+        if (!inBefore)
+        {
+            into.Added.AddChild("f:" + name, MemberFields(afterChild, childSchema));
+            return;
+        }
+
+        if (JsonEquality.DeepEquals(beforeChild, afterChild))
+        {
+            return;
+        }
+
+        var child = new FieldComparison(new FieldSet(), new FieldSet(), new FieldSet());
+        if (beforeChild is JsonObject { Count: > 0 } beforeMap && afterChild is JsonObject { Count: > 0 } afterMap)
+        {
+            CompareMembers(beforeMap, afterMap, childSchema, child);
+        }
+        else
+        {
+            CompareWhole(beforeChild, afterChild, childSchema, child);
+        }
+
+        into.Added.AddChild("f:" + name, child.Added);
+        into.Modified.AddChild("f:" + name, child.Modified);
+        into.Removed.AddChild("f:" + name, child.Removed);
     }
 
     /// <summary>The metadata without its managed fields: a copy of the metadata only, when it has them.</summary>

@@ -34,28 +34,90 @@ public static class ObjectDecoder
             throw ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {ex.Message}");
         }
 
-        if (validation != FieldValidation.Ignore)
-        {
-            var unknown = new List<string>();
-            var reader = new Utf8JsonReader(json.Span);
-            reader.Read();
-            FindUnknown(ref reader, KubernetesJsonOptions.Value.GetTypeInfo(type.ModelType), json, [], unknown);
-            if (unknown.Count > 0)
-            {
-                if (validation == FieldValidation.Strict)
-                {
-                    var list = string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
-                    throw ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {list}");
-                }
+        CheckUnknown(type, json, KubernetesJsonOptions.Value.GetTypeInfo(type.ModelType), [], validation, warnings);
+        return typed;
+    }
 
-                foreach (var u in unknown)
-                {
-                    warnings.Add($"unknown field \"{u}\"");
-                }
+    /// <summary>
+    /// What a status write makes of <paramref name="stored"/>: a copy whose status is <paramref name="status"/>, decoded
+    /// and checked for unknown fields as <see cref="Decode"/> does, and whose other members are <paramref name="stored"/>'s
+    /// own, shared, since the write keeps them as they are.
+    /// </summary>
+    public static IKubernetesObject<V1ObjectMeta> WithStatus(
+        ResourceType type, IKubernetesObject<V1ObjectMeta> stored, JsonNode? status, FieldValidation validation, ICollection<string> warnings)
+    {
+        var contract = KubernetesJsonOptions.Value.GetTypeInfo(type.ModelType);
+        var copy = contract.CreateObject!();
+        var statusProperty = StatusOf(contract);
+        foreach (var property in contract.Properties)
+        {
+            if (property != statusProperty)
+            {
+                property.Set!(copy, property.Get!(stored));
             }
         }
 
-        return typed;
+        if (status is not null)
+        {
+            using var scratch = JsonScratch.Rent();
+            var json = scratch.Write(status);
+            try
+            {
+                statusProperty.Set!(copy, JsonSerializer.Deserialize(json.Span, statusProperty.PropertyType, KubernetesJsonOptions.Value));
+            }
+            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or InvalidCastException)
+            {
+                throw ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {ex.Message}");
+            }
+
+            CheckUnknown(type, json, contract.Options.GetTypeInfo(statusProperty.PropertyType), [new PathSegment(statusProperty.Name, 0, -1)], validation, warnings);
+        }
+
+        return (IKubernetesObject<V1ObjectMeta>)copy;
+    }
+
+    /// <summary>The status of <paramref name="typed"/> as the store keeps it: null when it has none.</summary>
+    public static JsonNode? StatusToNode(IKubernetesObject<V1ObjectMeta> typed)
+    {
+        var property = StatusOf(KubernetesJsonOptions.Value.GetTypeInfo(typed.GetType()));
+        return property.Get!(typed) is { } status
+            ? JsonSerializer.SerializeToNode(status, property.PropertyType, KubernetesJsonOptions.Value)
+            : null;
+    }
+
+    private static readonly ConcurrentDictionary<JsonTypeInfo, JsonPropertyInfo> StatusProperties = new();
+
+    private static JsonPropertyInfo StatusOf(JsonTypeInfo contract) =>
+        StatusProperties.GetOrAdd(contract, c => c.Properties.Single(p => p.Name == "status"));
+
+    /// <summary>Reports the members of <paramref name="json"/>, at <paramref name="path"/>, that <paramref name="contract"/> does not know, as the field validation asks.</summary>
+    private static void CheckUnknown(
+        ResourceType type, ReadOnlyMemory<byte> json, JsonTypeInfo contract, List<PathSegment> path, FieldValidation validation, ICollection<string> warnings)
+    {
+        if (validation == FieldValidation.Ignore)
+        {
+            return;
+        }
+
+        var unknown = new List<string>();
+        var reader = new Utf8JsonReader(json.Span);
+        reader.Read();
+        FindUnknown(ref reader, contract, json, path, unknown);
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+
+        if (validation == FieldValidation.Strict)
+        {
+            var list = string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
+            throw ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {list}");
+        }
+
+        foreach (var u in unknown)
+        {
+            warnings.Add($"unknown field \"{u}\"");
+        }
     }
 
     /// <summary>

@@ -286,6 +286,11 @@ public sealed class ObjectRegistry(
     private (JsonObject? Next, IAllocationTransaction? Allocation) PrepareUpdate(
         ResourceType type, string? ns, string name, JsonObject changed, JsonObject currentObj, byte[] currentJson, string? subresource, WriteOptions options)
     {
+        if (subresource == "status" && HookFor(type) is null)
+        {
+            return (PrepareStatusUpdate(type, name, changed, currentObj, currentJson, options), null);
+        }
+
         // The mutated object is this write's own copy: its identity is filled in place.
         var obj = FillIdentity(type, ns, changed);
         var next = subresource == "status" ? KeepAllButStatus(currentObj, obj) : obj;
@@ -362,6 +367,54 @@ public sealed class ObjectRegistry(
                 old, stored, manager, type.ApiVersion, time.GetUtcNow(), subresource == "status" ? "status" : null, ResetFields(type, subresource));
         }
         return (stored, allocation);
+    }
+
+    /// <summary>
+    /// A write to the status subresource, as the status strategies make it: all but the status is kept as stored, so
+    /// only the new status is decoded, checked for unknown fields, written out and compared for managed fields, and the
+    /// rest of the object is the stored one, parsed from its bytes. Returns null when the status is the stored one.
+    /// Kinds whose writes reserve something (services) take <see cref="PrepareUpdate"/>'s general path.
+    /// </summary>
+    private JsonObject? PrepareStatusUpdate(
+        ResourceType type, string name, JsonObject changed, JsonObject currentObj, byte[] currentJson, WriteOptions options)
+    {
+        NodeRestriction.Admit(type, currentObj, currentObj, options, StoredNode);
+        var rules = rulesFor(type);
+        var old = ObjectDecoder.DecodeStored(type, currentJson);
+        old.Metadata.ResourceVersion = null;
+        var typed = ObjectDecoder.WithStatus(type, old, changed["status"], options.FieldValidation, options.Warnings);
+        rules.PrepareForUpdate(typed, old);
+        rules.Default(typed);
+        // The metadata is the stored one, checked when it was written.
+        var errors = rules.ValidateStatusUpdate(typed, old);
+        if (errors.Count > 0)
+        {
+            throw ApiException.Invalid(type, name, errors);
+        }
+
+        var status = ObjectDecoder.StatusToNode(typed);
+        if (Same(status, currentObj["status"]))
+        {
+            return null;
+        }
+
+        var stored = JsonNode.Parse(currentJson)!.AsObject();
+        ObjectMetadata.Of(stored).Remove("resourceVersion");
+        if (status is null)
+        {
+            stored.Remove("status");
+        }
+        else
+        {
+            stored["status"] = status;
+        }
+
+        if (options.FieldManager is { } manager)
+        {
+            ManagedFields.RecordUpdate(currentObj, stored, manager, type.ApiVersion, time.GetUtcNow(), "status", onlyChangedMember: "status");
+        }
+
+        return stored;
     }
 
     /// <summary>

@@ -184,4 +184,30 @@ public sealed class ObjectDecoderTests
 
         Assert.Equal("500m", typed.Spec.Containers[0].Resources.Limits["cpu"].ToString());
     }
+
+    [Fact]
+    public void Every_kind_with_a_status_subresource_takes_a_status_of_its_own()
+    {
+        foreach (var type in ResourceCatalog.Types.Where(t => t.HasSubresource("status")))
+        {
+            var stored = ObjectDecoder.DecodeStored(type, """{"metadata":{"name":"x"}}"""u8.ToArray());
+
+            var written = ObjectDecoder.WithStatus(type, stored, new JsonObject(), FieldValidation.Strict, []);
+
+            Assert.Same(stored.Metadata, written.Metadata);
+            Assert.IsType<JsonObject>(ObjectDecoder.StatusToNode(written));
+        }
+    }
+
+    [Fact]
+    public void A_status_write_decodes_the_new_status_and_shares_the_rest()
+    {
+        var stored = (V1Deployment)ObjectDecoder.DecodeStored(Deployments, System.Text.Encoding.UTF8.GetBytes(Deployment().ToJsonString()));
+
+        var written = (V1Deployment)ObjectDecoder.WithStatus(Deployments, stored, new JsonObject { ["replicas"] = 2 }, FieldValidation.Strict, []);
+
+        Assert.Equal(2, written.Status.Replicas);
+        Assert.Null(stored.Status);
+        Assert.Same(stored.Spec, written.Spec);
+    }
 }

@@ -51,6 +51,34 @@ public sealed class ObjectFieldsTests
     }
 
     [Fact]
+    public void A_comparison_of_one_member_looks_at_that_member_alone()
+    {
+        var before = Json.Object("""{"kind":"Pod","spec":{"nodeName":"n1"},"status":{"phase":"Pending","hostIP":"10.0.0.1"}}""");
+        var after = Json.Object("""{"kind":"Pod","spec":{"nodeName":"n2"},"status":{"phase":"Running","podIP":"10.0.0.2"}}""");
+
+        var comparison = ObjectFields.Compare(before, after, Pod, onlyMember: "status");
+
+        Json.Equal("""{"f:status":{"f:podIP":{}}}""", comparison.Added.ToFieldsV1());
+        Json.Equal("""{"f:status":{"f:phase":{}}}""", comparison.Modified.ToFieldsV1());
+        Json.Equal("""{"f:status":{"f:hostIP":{}}}""", comparison.Removed.ToFieldsV1());
+    }
+
+    [Fact]
+    public void A_compared_member_on_one_side_only_is_added_or_removed_whole()
+    {
+        var bare = Json.Object("""{"kind":"Pod","spec":{"nodeName":"n1"}}""");
+        var withStatus = Json.Object("""{"kind":"Pod","spec":{"nodeName":"n1"},"status":{"phase":"Running"}}""");
+
+        var added = ObjectFields.Compare(bare, withStatus, Pod, onlyMember: "status");
+        var removed = ObjectFields.Compare(withStatus, bare, Pod, onlyMember: "status");
+
+        Json.Equal("""{"f:status":{"f:phase":{}}}""", added.Added.ToFieldsV1());
+        Assert.True(added.Removed.IsEmpty);
+        Json.Equal("""{"f:status":{"f:phase":{}}}""", removed.Removed.ToFieldsV1());
+        Assert.True(removed.Added.IsEmpty);
+    }
+
+    [Fact]
     public void Added_and_removed_fields_are_the_differences_of_the_two_sides_field_sets()
     {
         var random = new Random(7);

@@ -173,6 +173,66 @@ public sealed class ObjectRegistryUpdateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_status_update_with_an_unknown_status_field_is_refused_under_strict_validation()
+    {
+        await _context.CreateAsync(Deployments, Deployment("web"));
+        var body = Deployment("web");
+        body["status"] = new JsonObject { ["replicas"] = 2, ["bogus"] = true };
+
+        var error = await Assert.ThrowsAsync<ApiException>(() =>
+            _context.UpdateAsync(Deployments, body, subresource: "status", new WriteOptions(FieldValidation: FieldValidation.Strict)));
+
+        Assert.Equal(400, error.Code);
+        Assert.Equal(
+            "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"status.bogus\"",
+            error.Message);
+        Assert.Null(_context.Get(Deployments, "web")!["status"]?["replicas"]);
+    }
+
+    [Fact]
+    public async Task A_status_update_drops_an_unknown_status_field_with_a_warning()
+    {
+        await _context.CreateAsync(Deployments, Deployment("web"));
+        var body = Deployment("web");
+        body["status"] = new JsonObject { ["replicas"] = 2, ["bogus"] = true };
+        var options = new WriteOptions(FieldValidation: FieldValidation.Warn);
+
+        var updated = await _context.UpdateAsync(Deployments, body, subresource: "status", options);
+
+        Assert.Equal(["unknown field \"status.bogus\""], options.Warnings);
+        Assert.Equal(2, updated["status"]!["replicas"]!.GetValue<int>());
+        Assert.Null(updated["status"]!["bogus"]);
+    }
+
+    [Fact]
+    public async Task A_status_update_with_a_wrongly_typed_status_field_is_a_bad_request()
+    {
+        await _context.CreateAsync(Deployments, Deployment("web"));
+        var body = Deployment("web");
+        body["status"] = new JsonObject { ["replicas"] = "two" };
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => _context.UpdateAsync(Deployments, body, subresource: "status"));
+
+        Assert.Equal(400, error.Code);
+        Assert.StartsWith("Deployment in version \"v1\" cannot be handled as a Deployment: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_status_update_without_a_status_removes_the_stored_one()
+    {
+        await _context.CreateAsync(Deployments, Deployment("web"));
+        var body = Deployment("web");
+        body["status"] = new JsonObject { ["replicas"] = 2 };
+        await _context.UpdateAsync(Deployments, body, subresource: "status");
+        body.Remove("status");
+
+        var updated = await _context.UpdateAsync(Deployments, body, subresource: "status");
+
+        Assert.Null(updated["status"]);
+        Assert.NotNull(updated["spec"]);
+    }
+
+    [Fact]
     public async Task Concurrent_mutations_of_one_object_all_land()
     {
         await _context.CreateAsync(ConfigMaps, ConfigMap("x"));
