@@ -65,9 +65,26 @@ internal static class JsonEquality
 
         return kind switch
         {
-            JsonValueKind.String => x.GetValue<string>() == y.GetValue<string>(),
+            JsonValueKind.String => StringEquals(x, y),
             JsonValueKind.Number => NumberEquals(x.ToJsonString(), y.ToJsonString()),
             _ => true,
+        };
+    }
+
+    /// <summary>
+    /// Strings compared where they were parsed when both sides were: most values compared come from stored objects,
+    /// and reading each out as a string only to compare it was much of a write's garbage.
+    /// </summary>
+    private static bool StringEquals(JsonValue x, JsonValue y)
+    {
+        var xParsed = x.TryGetValue<JsonElement>(out var xElement);
+        var yParsed = y.TryGetValue<JsonElement>(out var yElement);
+        return (xParsed, yParsed) switch
+        {
+            (true, true) => JsonElement.DeepEquals(xElement, yElement),
+            (true, false) => xElement.ValueEquals(y.GetValue<string>()),
+            (false, true) => yElement.ValueEquals(x.GetValue<string>()),
+            _ => x.GetValue<string>() == y.GetValue<string>(),
         };
     }
 

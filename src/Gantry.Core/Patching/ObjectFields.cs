@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Gantry.Core.Patching;
@@ -151,6 +152,13 @@ internal static class ObjectFields
         if (element is not JsonObject map)
         {
             throw new PatchException($"associative list with keys has an element that is not a map: {element?.ToJsonString() ?? "null"}");
+        }
+
+        // Most keyed lists (conditions, containers, ports by name) have one key with a string value: its text is
+        // written directly, as the general path below would write it.
+        if (list.ListMapKeys is [var only] && map[only] is JsonValue single && single.GetValueKind() == JsonValueKind.String)
+        {
+            return $"k:{{\"{only}\":\"{JsonEncodedText.Encode(single.GetValue<string>())}\"}}";
         }
 
         var key = new JsonObject();

@@ -78,6 +78,35 @@ public sealed class ObjectFieldsTests
         Assert.True(removed.Added.IsEmpty);
     }
 
+    [Theory]
+    [InlineData("Ready")]
+    [InlineData("quote\" and back\\slash")]
+    [InlineData("<tag> & 'apostrophe' + plus")]
+    [InlineData("été \u2028 line")]
+    public void A_single_string_key_names_its_element_as_the_key_object_would(string value)
+    {
+        var conditions = Pod.Field("status").Field("conditions");
+        var element = Json.Object($$"""{"type":{{System.Text.Json.JsonSerializer.Serialize(value)}},"status":"True"}""");
+
+        var path = ObjectFields.ElementOf(element, conditions);
+
+        Assert.Equal("k:" + new JsonObject { ["type"] = value }.ToJsonString(), path);
+    }
+
+    [Fact]
+    public void Strings_compare_equal_whether_parsed_or_built()
+    {
+        var parsed = Json.Object("""{"kind":"Pod","status":{"phase":"Run\u006eing","reason":"x"}}""");
+        var built = new JsonObject { ["kind"] = "Pod", ["status"] = new JsonObject { ["phase"] = "Running", ["reason"] = "y" } };
+        var parsedPlain = Json.Object("""{"kind":"Pod","status":{"phase":"Running","reason":"y"}}""");
+
+        var againstBuilt = ObjectFields.Compare(parsed, built, Pod);
+        var againstParsed = ObjectFields.Compare(parsed, parsedPlain, Pod);
+
+        Json.Equal("""{"f:status":{"f:reason":{}}}""", againstBuilt.Modified.ToFieldsV1());
+        Json.Equal("""{"f:status":{"f:reason":{}}}""", againstParsed.Modified.ToFieldsV1());
+    }
+
     [Fact]
     public void Added_and_removed_fields_are_the_differences_of_the_two_sides_field_sets()
     {
