@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Gantry.Agent.Simulated;
 using Gantry.Bench.Scenarios;
 
 namespace Gantry.Bench.PodStartup;
@@ -54,7 +55,7 @@ internal sealed class PodWatch : IAsyncDisposable
             response.EnsureSuccessStatusCode();
             _established.TrySetResult();
             await using var stream = await response.Content.ReadAsStreamAsync(_stop.Token).ConfigureAwait(false);
-            await new EventLineReader(stream).ReadAsync(OnEvent, _stop.Token).ConfigureAwait(false);
+            await new WatchLineReader(stream).ReadAsync(OnEvent, _stop.Token).ConfigureAwait(false);
             if (!_stop.IsCancellationRequested)
             {
                 Fail("the server ended the watch");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Gantry.Agent.Simulated;
 using Gantry.Bench.Measurement;
 using Gantry.Harness;
 
@@ -91,7 +92,7 @@ internal sealed class WatchFanout : IDisposable
             signalled = true;
             response.EnsureSuccessStatusCode();
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await new EventLineReader(stream).ReadAsync(line => OnEvent(times, line), cancellationToken).ConfigureAwait(false);
+            await new WatchLineReader(stream).ReadAsync(line => OnEvent(times, line), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {

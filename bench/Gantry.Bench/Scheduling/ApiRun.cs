@@ -5,11 +5,10 @@ using System.Text;
 using Gantry.Agent;
 using Gantry.Agent.Simulated;
 using Gantry.Bench.Measurement;
-using Gantry.Bench.Scenarios;
 using Gantry.Harness;
+using Microsoft.Extensions.Logging.Abstractions;
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gantry.Bench.Scheduling;
 
@@ -65,7 +64,7 @@ internal static class ApiRun
                 using var response = await watchClient.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
                 response.EnsureSuccessStatusCode();
                 await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-                await new EventLineReader(stream).ReadAsync(line =>
+                await new WatchLineReader(stream).ReadAsync(line =>
                 {
                     var pod = PodWatchLine.Parse(line);
                     resourceVersion = pod.ResourceVersion ?? resourceVersion;

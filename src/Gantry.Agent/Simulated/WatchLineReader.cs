@@ -1,12 +1,15 @@
-namespace Gantry.Bench.Scenarios;
+namespace Gantry.Agent.Simulated;
 
-/// <summary>Splits a watch stream into newline-delimited events, as raw bytes.</summary>
-internal sealed class EventLineReader
+/// <summary>
+/// Splits a watch stream into newline-delimited events, as raw bytes: for readers that look at a few fields of each event
+/// and decode the object only when they need it (the simulated nodes, the benches' measuring watches).
+/// </summary>
+public sealed class WatchLineReader
 {
     private readonly Stream _stream;
     private byte[] _buffer = new byte[256 * 1024];
 
-    public EventLineReader(Stream stream) => _stream = stream;
+    public WatchLineReader(Stream stream) => _stream = stream;
 
     public delegate void LineHandler(ReadOnlySpan<byte> line);
 
