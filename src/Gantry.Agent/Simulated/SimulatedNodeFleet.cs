@@ -18,7 +18,8 @@ namespace Gantry.Agent.Simulated;
 /// thousands fit in one process: one pod watch for the whole fleet, lease renewals spread evenly
 /// over the renewal interval, and pod status and deletions sent by a bounded set of workers. A
 /// node can be crashed (it falls silent: no lease, no status, no deletions) and resumed. Lease renewals and pod
-/// status reports, the fleet's bulk of writes, go over a bare HTTP client and leave the object written undecoded.
+/// status reports, the fleet's bulk of writes, go over a bare HTTP client and leave the object written undecoded; the
+/// pod watch goes over it too, and decodes a pod only when it can need work.
 /// </summary>
 public sealed partial class SimulatedNodeFleet : IAsyncDisposable
 {
