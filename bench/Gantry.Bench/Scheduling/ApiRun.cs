@@ -53,7 +53,7 @@ internal static class ApiRun
         var allRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var list = await client.CoreV1.ListNamespacedPodAsync(BenchPods.Namespace, cancellationToken: ct).ConfigureAwait(false);
         var controllerPods = new Dictionary<string, int>(StringComparer.Ordinal);
-        // The watch reads each event's line for the few fields it needs (PodWatchLine), on a connection of its own.
+        // The watch reads each event's line for the few fields it needs (PodWatchEvent), on a connection of its own.
         using var watchClient = ClusterClient.Create(server, 1, HttpVersion.Version11, Timeout.InfiniteTimeSpan);
         var watch = Task.Run(async () =>
         {
@@ -66,7 +66,7 @@ internal static class ApiRun
                 await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
                 await new WatchLineReader(stream).ReadAsync(line =>
                 {
-                    var pod = PodWatchLine.Parse(line);
+                    var pod = PodWatchEvent.Parse(line);
                     resourceVersion = pod.ResourceVersion ?? resourceVersion;
                     if (pod.Name is not { } name || !name.StartsWith("sched-", StringComparison.Ordinal))
                     {
@@ -90,12 +90,12 @@ internal static class ApiRun
                         created[i] = now;
                     }
 
-                    if (pod.Bound && Interlocked.CompareExchange(ref bound[i], now, 0) == 0 && Interlocked.Increment(ref boundCount) == options.Pods)
+                    if (pod.NodeName is { Length: > 0 } && Interlocked.CompareExchange(ref bound[i], now, 0) == 0 && Interlocked.Increment(ref boundCount) == options.Pods)
                     {
                         allBound.TrySetResult();
                     }
 
-                    if (pod.Running && Interlocked.CompareExchange(ref running[i], now, 0) == 0 && Interlocked.Increment(ref runningCount) == options.Pods)
+                    if (pod.Phase == "Running" && Interlocked.CompareExchange(ref running[i], now, 0) == 0 && Interlocked.Increment(ref runningCount) == options.Pods)
                     {
                         allRunning.TrySetResult();
                     }

@@ -10,13 +10,15 @@ public sealed class PodWatchEventTests
         """{"kind":"Pod","apiVersion":"v1","metadata":{"name":"p","uid":"u-1","resourceVersion":"42","labels":{"uid":"not-this"}},"spec":{"containers":[{"name":"c","image":"i"}],"nodeName":"n7"},"status":{"phase":"Running","nodeName":"no"}}""";
 
     [Fact]
-    public void An_event_names_its_type_pod_node_and_version()
+    public void An_event_names_its_type_pod_node_phase_and_version()
     {
         var watched = PodWatchEvent.Parse(Encoding.UTF8.GetBytes($$"""{"type":"MODIFIED","object":{{Pod}}}"""));
 
         Assert.Equal("MODIFIED", watched.Type);
+        Assert.Equal("p", watched.Name);
         Assert.Equal("u-1", watched.Uid);
         Assert.Equal("n7", watched.NodeName);
+        Assert.Equal("Running", watched.Phase);
         Assert.Equal("42", watched.ResourceVersion);
         Assert.False(watched.Deleting);
     }
