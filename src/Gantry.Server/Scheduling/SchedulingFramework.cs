@@ -18,7 +18,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
     private const int MinFeasibleNodesToFind = 100;
     private const int MinFeasibleNodesPercentageToFind = 5;
 
-    /// <summary>How many nodes ahead of the one being filtered are fetched into the cache: a node's filters take about the time one load from memory does.</summary>
+    /// <summary>How many nodes ahead of the one being filtered are fetched into the cache.</summary>
     private const int PrefetchDistance = 4;
 
     private static readonly IReadOnlyDictionary<string, int> NoScores = new Dictionary<string, int>();
