@@ -29,9 +29,9 @@ public static class ObjectDecoder
             typed = (IKubernetesObject<V1ObjectMeta>)(JsonSerializer.Deserialize(json.Span, type.ModelType, KubernetesJsonOptions.Value)
                 ?? throw new JsonException("null object"));
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or InvalidCastException)
+        catch (Exception ex) when (IsDecodingError(ex))
         {
-            throw ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {ex.Message}");
+            throw CannotHandle(type, ex.Message);
         }
 
         CheckUnknown(type, json, KubernetesJsonOptions.Value.GetTypeInfo(type.ModelType), [], validation, warnings);
@@ -65,9 +65,9 @@ public static class ObjectDecoder
             {
                 statusProperty.Set!(copy, JsonSerializer.Deserialize(json.Span, statusProperty.PropertyType, KubernetesJsonOptions.Value));
             }
-            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or InvalidCastException)
+            catch (Exception ex) when (IsDecodingError(ex))
             {
-                throw ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {ex.Message}");
+                throw CannotHandle(type, ex.Message);
             }
 
             CheckUnknown(type, json, contract.Options.GetTypeInfo(statusProperty.PropertyType), [new PathSegment(statusProperty.Name, 0, -1)], validation, warnings);
@@ -84,6 +84,13 @@ public static class ObjectDecoder
             ? JsonSerializer.SerializeToNode(status, property.PropertyType, KubernetesJsonOptions.Value)
             : null;
     }
+
+    /// <summary>What the serializer throws for JSON that does not fit the model.</summary>
+    private static bool IsDecodingError(Exception ex) => ex is JsonException or FormatException or InvalidOperationException or InvalidCastException;
+
+    /// <summary>Kubernetes' answer to a body it cannot decode as the resource's kind.</summary>
+    private static ApiException CannotHandle(ResourceType type, string why) =>
+        ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {why}");
 
     private static readonly ConcurrentDictionary<JsonTypeInfo, JsonPropertyInfo> StatusProperties = new();
 
@@ -111,7 +118,7 @@ public static class ObjectDecoder
         if (validation == FieldValidation.Strict)
         {
             var list = string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
-            throw ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {list}");
+            throw CannotHandle(type, $"strict decoding error: {list}");
         }
 
         foreach (var u in unknown)
