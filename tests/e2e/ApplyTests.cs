@@ -76,6 +76,24 @@ public sealed class ApplyTests(GantryFixture fixture, ITestOutputHelper output) 
     }
 
     [Fact]
+    [Trait(Matrix.Trait, Matrix.DefaultKubectlOnly)] // kubectl 1.27 has no apply --subresource
+    public async Task Server_side_apply_to_the_status_subresource_sets_the_status_and_owns_it_there()
+    {
+        var ns = await CreateNamespaceAsync("ssa-status");
+        await Ok("create", "-f", Manifest("service-lb.yaml"), "-n", ns);
+
+        var result = await Ok("apply", "--server-side", "--subresource=status", "-f", Manifest("service-lb-status.yaml"), "-n", ns);
+
+        Check.StdoutContains(result, "service/lb serverside-applied");
+        var live = await GetJson("service", "lb", "-n", ns, "--show-managed-fields");
+        Check.Equal("192.0.2.10", Json.Text(live, "status.loadBalancer.ingress[0].ip"), "status.loadBalancer.ingress[0].ip");
+        Assert.True(
+            Json.Items(live, "metadata.managedFields").Any(m =>
+                Json.Text(m, "manager") == "kubectl" && Json.Text(m, "operation") == "Apply" && Json.Text(m, "subresource") == "status"),
+            "Expected metadata.managedFields to hold {manager: kubectl, operation: Apply, subresource: status}:\n" + live);
+    }
+
+    [Fact]
     public async Task A_create_without_a_field_manager_is_recorded_under_its_user_agent()
     {
         // kube-apiserver's managerOrUserAgent: a write that names no fieldManager belongs to its User-Agent's product.

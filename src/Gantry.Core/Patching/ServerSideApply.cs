@@ -12,6 +12,8 @@ public static class ServerSideApply
     /// <summary>The manager that owns everything an object had before anyone tracked ownership.</summary>
     internal const string BeforeFirstApply = "before-first-apply";
 
+    private const string StatusSubresource = "status";
+
     /// <summary>
     /// Applies <paramref name="applied"/> for <paramref name="manager"/> to <paramref name="live"/>
     /// (null to create). Fields the configuration sets are merged in (maps recursively, keyed and
@@ -20,8 +22,10 @@ public static class ServerSideApply
     /// When the apply would change a field another manager owns, the result lists the conflicts
     /// and changes nothing, unless <paramref name="force"/> moves the fields to this manager.
     /// On success the object's <c>metadata.managedFields</c> holds this manager's
-    /// <c>operation: Apply</c> entry stamped with <paramref name="time"/>. The applied status of a
-    /// kind with a status subresource is ignored. Neither argument is modified.
+    /// <c>operation: Apply</c> entry stamped with <paramref name="time"/>. Applied to the main
+    /// resource, the status of a kind with a status subresource is ignored; applied to
+    /// <paramref name="subresource"/> <c>status</c>, only the status is, and the entry names the
+    /// subresource, as kube's does. Neither argument is modified.
     /// </summary>
     public static ApplyResult Apply(
         JsonObject? live,
@@ -29,7 +33,8 @@ public static class ServerSideApply
         string manager,
         bool force,
         PatchSchema schema,
-        DateTimeOffset time)
+        DateTimeOffset time,
+        string? subresource = null)
     {
         ArgumentNullException.ThrowIfNull(applied);
         ArgumentNullException.ThrowIfNull(schema);
@@ -51,12 +56,12 @@ public static class ServerSideApply
                 ManagedFields.Owned(ObjectFields.Of(before, schema))));
         }
 
-        var config = Configuration(applied, schema);
+        var config = Configuration(applied, schema, subresource);
         var merged = (JsonObject)before.DeepClone();
         MergeObject(merged, config, schema);
         var appliedFields = ManagedFields.Owned(ObjectFields.Of(config, schema));
 
-        var self = entries.Find(e => e.Is(manager, ManagedFields.ApplyOperation, "", null));
+        var self = entries.Find(e => e.Is(manager, ManagedFields.ApplyOperation, "", subresource));
         var others = entries.Where(e => e != self).ToList();
         if (self is not null)
         {
@@ -78,7 +83,7 @@ public static class ServerSideApply
         {
             return new ApplyResult(null, conflicts
                 .SelectMany(c => c.Fields.MemberPaths().Select(path =>
-                    new ApplyConflict(c.Owner.Manager, c.Owner.Operation, c.Owner.ApiVersion, path)))
+                    new ApplyConflict(c.Owner.Manager, c.Owner.Operation, c.Owner.ApiVersion, path, c.Owner.Subresource)))
                 .OrderBy(c => c.ManagerDescription, StringComparer.Ordinal)
                 .ToList());
         }
@@ -94,7 +99,7 @@ public static class ServerSideApply
             ManagedFields.ApplyOperation,
             apiVersion,
             noop ? self!.Time : ManagedFields.FormatTime(time),
-            null,
+            subresource,
             appliedFields);
         others.Add(entry);
         ManagedFields.Write(merged, others);
@@ -102,13 +107,19 @@ public static class ServerSideApply
     }
 
     /// <summary>
-    /// The part of <paramref name="applied"/> an apply acts on. A status written through its own
-    /// subresource is left out, as the API server resets it on writes to the main resource; so
-    /// are identity fields set to null, which generated manifests carry
+    /// The part of <paramref name="applied"/> an apply acts on. Applied to the status subresource,
+    /// that is the status alone, as the status strategies keep the rest. Otherwise a status written
+    /// through its own subresource is left out, as the API server resets it on writes to the main
+    /// resource; so are identity fields set to null, which generated manifests carry
     /// (<c>creationTimestamp: null</c>) and which must not erase the live values.
     /// </summary>
-    private static JsonObject Configuration(JsonObject applied, PatchSchema schema)
+    private static JsonObject Configuration(JsonObject applied, PatchSchema schema, string? subresource)
     {
+        if (subresource == StatusSubresource)
+        {
+            return applied["status"] is { } status ? new JsonObject { ["status"] = status.DeepClone() } : [];
+        }
+
         var config = (JsonObject)applied.DeepClone();
         if (schema.HasStatusSubresource)
         {

@@ -73,7 +73,7 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
             path.Name!,
             current =>
             {
-                var outcome = ServerSideApply.Apply(current, applied, manager, force, schema, time.GetUtcNow());
+                var outcome = ServerSideApply.Apply(current, applied, manager, force, schema, time.GetUtcNow(), path.Subresource);
                 return outcome.Succeeded ? outcome.Object! : throw ApplyConflicts.ToException(path, outcome);
             },
             null,

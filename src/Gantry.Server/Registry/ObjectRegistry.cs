@@ -294,6 +294,11 @@ public sealed class ObjectRegistry(
         // The mutated object is this write's own copy: its identity is filled in place.
         var obj = FillIdentity(type, ns, changed);
         var next = subresource == "status" ? KeepAllButStatus(currentObj, obj) : obj;
+        var appliedFields = subresource == "status" ? AppliedManagedFields(obj, currentObj, options) : null;
+        if (appliedFields is not null)
+        {
+            ObjectMetadata.Of(next)["managedFields"] = appliedFields.DeepClone();
+        }
         if (subresource is null && type.HasSubresource("status"))
         {
             if (currentObj["status"] is { } status)
@@ -350,7 +355,7 @@ public sealed class ObjectRegistry(
         // A status write keeps all but the stored status (KeepAllButStatus): only its status can make it a change, and
         // only a write to the resource can change the spec.
         var statusWrite = subresource == "status";
-        if (statusWrite ? Same(stored["status"], old["status"]) : SameButForBookkeeping(stored, old))
+        if (statusWrite ? appliedFields is null && Same(stored["status"], old["status"]) : SameButForBookkeeping(stored, old))
         {
             allocation?.Revert();
             return (null, null);
@@ -371,8 +376,9 @@ public sealed class ObjectRegistry(
 
     /// <summary>
     /// A write to the status subresource, as the status strategies make it: all but the status is kept as stored, so
-    /// only the new status is decoded, checked for unknown fields, written out and compared for managed fields, and the
-    /// rest of the object is the stored one, parsed from its bytes. Returns null when the status is the stored one.
+    /// only the new status is decoded, checked for unknown fields, written out and compared for managed fields (or, for a
+    /// server-side apply, given the managed fields the apply recorded), and the rest of the object is the stored one,
+    /// parsed from its bytes. Returns null when neither the status nor the managed fields change.
     /// Kinds whose writes reserve something (services) take <see cref="PrepareUpdate"/>'s general path.
     /// </summary>
     private JsonObject? PrepareStatusUpdate(
@@ -393,13 +399,19 @@ public sealed class ObjectRegistry(
         }
 
         var status = ObjectDecoder.StatusToNode(typed);
-        if (Same(status, currentObj["status"]))
+        var appliedFields = AppliedManagedFields(changed, currentObj, options);
+        if (appliedFields is null && Same(status, currentObj["status"]))
         {
             return null;
         }
 
         var stored = JsonNode.Parse(currentJson)!.AsObject();
         ObjectMetadata.Of(stored).Remove("resourceVersion");
+        if (appliedFields is not null)
+        {
+            ObjectMetadata.Of(stored)["managedFields"] = appliedFields.DeepClone();
+        }
+
         if (status is null)
         {
             stored.Remove("status");
@@ -416,6 +428,17 @@ public sealed class ObjectRegistry(
 
         return stored;
     }
+
+    /// <summary>
+    /// The managed fields a status write without a field manager brings in place of the stored ones: server-side apply
+    /// records its entry in the object it hands over. Null when the write brings none or the stored ones.
+    /// </summary>
+    private static JsonNode? AppliedManagedFields(JsonObject changed, JsonObject current, WriteOptions options) =>
+        options.FieldManager is null
+        && changed["metadata"]?["managedFields"] is { } applied
+        && !JsonNode.DeepEquals(applied, current["metadata"]?["managedFields"])
+            ? applied
+            : null;
 
     /// <summary>
     /// What the write's strategy resets, so that no manager owns it: a write to the main resource of a kind with a

@@ -232,4 +232,53 @@ public sealed class ServerSideApplyTests
         copy["spec"]!["replicas"] = replicas;
         return copy;
     }
+
+    [Fact]
+    public void Applying_to_the_status_subresource_changes_only_the_status_and_names_the_subresource()
+    {
+        var live = Created();
+
+        var result = ServerSideApply.Apply(
+            live,
+            Json.Object("""
+                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"tier":"x"}},"spec":{"replicas":9},
+                 "status":{"observedGeneration":3}}
+                """),
+            "status-writer",
+            false,
+            Deployment,
+            Later,
+            "status");
+
+        Assert.True(result.Succeeded);
+        Json.Equal("""{"observedGeneration":3}""", result.Object!["status"]);
+        Assert.Equal(2, (int)result.Object["spec"]!["replicas"]!);
+        Json.Equal("""{"app":"web"}""", result.Object["metadata"]!["labels"]);
+        var entry = Entry(result.Object, "status-writer");
+        Assert.Equal("status", (string?)entry["subresource"]);
+        Json.Equal("""{"f:status":{"f:observedGeneration":{}}}""", entry["fieldsV1"]);
+    }
+
+    [Fact]
+    public void A_status_field_updated_through_the_subresource_conflicts_in_the_subresource_s_name()
+    {
+        var live = Created();
+        var reported = live.DeepClone().AsObject();
+        reported["status"] = new JsonObject { ["replicas"] = 2 };
+        ManagedFields.RecordUpdate(live, reported, "controller", "apps/v1", Noon, "status");
+
+        var result = ServerSideApply.Apply(
+            reported,
+            Json.Object("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"status":{"replicas":5}}"""),
+            "status-writer",
+            false,
+            Deployment,
+            Later,
+            "status");
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(
+            "Apply failed with 1 conflict: conflict with \"controller\" with subresource \"status\" using apps/v1: .status.replicas",
+            result.ConflictMessage);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gantry.Core.Patching;
 using Gantry.Server.Registry;
 using Xunit;
 using static Gantry.Tests.Registry.RegistryTestContext;
@@ -40,4 +41,30 @@ public sealed class ManagedFieldsOnWritesTests : IAsyncLifetime
         Assert.Equal("""{"f:status":{"f:phase":{}}}""", Entry(updated, "kubelet")["fieldsV1"]!.ToJsonString());
         Assert.Equal("status", Entry(updated, "kubelet")["subresource"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_status_apply_changes_the_status_and_records_its_entry_for_the_subresource()
+    {
+        await _context.CreateAsync(Pods, Pod("web", nodeName: "n1"), new WriteOptions(FieldManager: "kubectl-run"));
+        var applied = Json("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web"},"status":{"message":"applied"}}""");
+
+        var updated = await _context.Registry.MutateAsync(
+            Pods,
+            "default",
+            "web",
+            current => ServerSideApply.Apply(current, applied, "status-applier", false, PatchSchema.ForKind("v1", "Pod"), Start, "status").Object!,
+            null,
+            "status",
+            new WriteOptions(),
+            _context.Ct);
+
+        Assert.Equal("applied", updated["status"]!["message"]!.GetValue<string>());
+        var entry = Entry(updated, "status-applier");
+        Assert.Equal("Apply", entry["operation"]!.GetValue<string>());
+        Assert.Equal("status", entry["subresource"]!.GetValue<string>());
+        Assert.Equal("""{"f:status":{"f:message":{}}}""", entry["fieldsV1"]!.ToJsonString());
+        Assert.NotNull(Entry(updated, "kubectl-run"));
+    }
+
+    private static JsonObject Json(string text) => JsonNode.Parse(text)!.AsObject();
 }

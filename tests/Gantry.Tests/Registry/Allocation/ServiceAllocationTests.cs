@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Gantry.Core.Patching;
 using Gantry.Server.Api;
+using Gantry.Server.Registry;
 using Gantry.Server.Registry.Allocation;
 using Xunit;
 using static Gantry.Tests.Registry.Allocation.ServiceRegistryFixture;
@@ -184,5 +186,30 @@ public sealed class ServiceAllocationTests
         Assert.Equal(2, rebuilt.ClusterIps.Allocated);
         Assert.True(rebuilt.NodePorts.Has(NodePort(web)));
         Assert.Equal(1, rebuilt.NodePorts.Allocated);
+    }
+
+    [Fact]
+    public async Task A_status_apply_to_a_service_records_its_entry_for_the_subresource()
+    {
+        await using var registry = await StartAsync();
+        await registry.CreateAsync(Service("web", type: "LoadBalancer"));
+        var applied = JsonNode.Parse("""
+            {"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"status":{"loadBalancer":{"ingress":[{"ip":"192.0.2.10"}]}}}
+            """)!.AsObject();
+
+        var updated = await registry.Registry.MutateAsync(
+            Services,
+            "default",
+            "web",
+            current => ServerSideApply.Apply(current, applied, "lb", false, PatchSchema.ForKind("v1", "Service"), DateTimeOffset.UnixEpoch, "status").Object!,
+            null,
+            "status",
+            new WriteOptions(),
+            registry.Ct);
+
+        Assert.Equal("192.0.2.10", updated["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!.GetValue<string>());
+        var entry = updated["metadata"]!["managedFields"]!.AsArray().OfType<JsonObject>().Single(e => e["manager"]!.GetValue<string>() == "lb");
+        Assert.Equal("status", entry["subresource"]!.GetValue<string>());
+        Assert.Equal("""{"f:status":{"f:loadBalancer":{"f:ingress":{}}}}""", entry["fieldsV1"]!.ToJsonString());
     }
 }
