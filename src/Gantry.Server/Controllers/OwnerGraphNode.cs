@@ -13,37 +13,117 @@ public sealed record OwnerGraphNode(
     bool Deleting,
     IReadOnlyList<string> Finalizers)
 {
-    /// <summary>Reads the metadata of a stored object; null when it has no uid (never the case for stored objects).</summary>
+    /// <summary>
+    /// Reads the metadata of a stored object; null when it has no uid (never the case for stored objects). The collector
+    /// reads every change of every object, so it walks the bytes for the few members it needs and skips the rest (the
+    /// spec, the status and the managed fields) without building a document.
+    /// </summary>
     public static OwnerGraphNode? Parse(ResourceType type, byte[] json)
     {
-        using var document = JsonDocument.Parse(json);
-        if (!document.RootElement.TryGetProperty("metadata", out var metadata) || !metadata.TryGetProperty("uid", out var uid))
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
         }
 
-        var owners = new List<OwnerGraphReference>();
-        if (metadata.TryGetProperty("ownerReferences", out var references) && references.ValueKind == JsonValueKind.Array)
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            foreach (var reference in references.EnumerateArray())
+            var isMetadata = reader.ValueTextEquals("metadata"u8);
+            reader.Read();
+            if (isMetadata && reader.TokenType == JsonTokenType.StartObject)
             {
-                owners.Add(new OwnerGraphReference(
-                    Text(reference, "apiVersion"), Text(reference, "kind"), Text(reference, "name"), Text(reference, "uid"),
-                    Flag(reference, "controller"), Flag(reference, "blockOwnerDeletion")));
+                return FromMetadata(type, ref reader);
+            }
+
+            reader.Skip();
+        }
+
+        return null;
+    }
+
+    private static OwnerGraphNode? FromMetadata(ResourceType type, ref Utf8JsonReader reader)
+    {
+        string? name = null, ns = null, uid = null;
+        var deleting = false;
+        List<OwnerGraphReference> owners = [];
+        List<string> finalizers = [];
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var member = MemberAt(ref reader);
+            reader.Read();
+            switch (member)
+            {
+                case Member.Name:
+                    name = StringOrNull(ref reader);
+                    break;
+                case Member.Namespace:
+                    ns = StringOrNull(ref reader);
+                    break;
+                case Member.Uid:
+                    uid = StringOrNull(ref reader) ?? "";
+                    break;
+                case Member.DeletionTimestamp:
+                    deleting = reader.TokenType != JsonTokenType.Null;
+                    reader.Skip();
+                    break;
+                case Member.Finalizers when reader.TokenType == JsonTokenType.StartArray:
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        finalizers.Add(StringOrNull(ref reader) ?? "");
+                    }
+
+                    break;
+                case Member.OwnerReferences when reader.TokenType == JsonTokenType.StartArray:
+                    using (var references = JsonDocument.ParseValue(ref reader))
+                    {
+                        foreach (var reference in references.RootElement.EnumerateArray())
+                        {
+                            owners.Add(new OwnerGraphReference(
+                                Text(reference, "apiVersion"), Text(reference, "kind"), Text(reference, "name"), Text(reference, "uid"),
+                                Flag(reference, "controller"), Flag(reference, "blockOwnerDeletion")));
+                        }
+                    }
+
+                    break;
+                default:
+                    reader.Skip();
+                    break;
             }
         }
 
-        var finalizers = metadata.TryGetProperty("finalizers", out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Select(f => f.GetString() ?? "").ToList()
-            : [];
-        return new OwnerGraphNode(
-            type,
-            metadata.TryGetProperty("namespace", out var ns) ? ns.GetString() : null,
-            Text(metadata, "name"),
-            uid.GetString() ?? "",
-            owners,
-            metadata.TryGetProperty("deletionTimestamp", out var deleting) && deleting.ValueKind != JsonValueKind.Null,
-            finalizers);
+        return uid is null ? null : new OwnerGraphNode(type, ns, name ?? "", uid, owners, deleting, finalizers);
+    }
+
+    private enum Member
+    {
+        Other,
+        Name,
+        Namespace,
+        Uid,
+        DeletionTimestamp,
+        Finalizers,
+        OwnerReferences,
+    }
+
+    private static Member MemberAt(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("name"u8) ? Member.Name
+        : reader.ValueTextEquals("namespace"u8) ? Member.Namespace
+        : reader.ValueTextEquals("uid"u8) ? Member.Uid
+        : reader.ValueTextEquals("deletionTimestamp"u8) ? Member.DeletionTimestamp
+        : reader.ValueTextEquals("finalizers"u8) ? Member.Finalizers
+        : reader.ValueTextEquals("ownerReferences"u8) ? Member.OwnerReferences
+        : Member.Other;
+
+    /// <summary>The string at the reader, or null for any other value (which is skipped).</summary>
+    private static string? StringOrNull(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        reader.Skip();
+        return null;
     }
 
     private static string Text(JsonElement element, string name) =>

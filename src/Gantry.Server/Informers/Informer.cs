@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using Gantry.Core.Resources;
+using Gantry.Server.Registry;
 using Gantry.Server.Storage;
 using k8s;
 using WatchEventType = Gantry.Server.Storage.WatchEventType;
@@ -126,7 +127,7 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
 
     private void Apply(WatchEventType type, CachedObject cached)
     {
-        var value = JsonSerializer.Deserialize<T>(cached.Json, InformerJson.Options)!;
+        var value = JsonSerializer.Deserialize<T>(cached.Json, KubernetesJsonOptions.WithoutManagedFields)!;
         value.Metadata.ResourceVersion = cached.ModRevision.ToString(CultureInfo.InvariantCulture);
         T? old;
         List<Action<T?, T?>> handlers;

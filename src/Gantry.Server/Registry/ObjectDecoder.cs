@@ -129,10 +129,10 @@ public static class ObjectDecoder
 
     /// <summary>
     /// Decodes an object as the store holds it, which was checked when it was written: straight from its bytes, with
-    /// no check for unknown fields.
+    /// no check for unknown fields, and without its managed fields, which the registry keeps as JSON.
     /// </summary>
     public static IKubernetesObject<V1ObjectMeta> DecodeStored(ResourceType type, byte[] stored) =>
-        (IKubernetesObject<V1ObjectMeta>)(JsonSerializer.Deserialize(stored, type.ModelType, KubernetesJsonOptions.Value)
+        (IKubernetesObject<V1ObjectMeta>)(JsonSerializer.Deserialize(stored, type.ModelType, KubernetesJsonOptions.WithoutManagedFields)
             ?? throw new JsonException("null object"));
 
     public static JsonObject ToNode(IKubernetesObject<V1ObjectMeta> typed) =>
