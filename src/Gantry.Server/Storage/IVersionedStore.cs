@@ -56,13 +56,12 @@ public enum StoreEventType
 
 /// <summary>
 /// One committed mutation. For <see cref="StoreEventType.Delete"/>, <see cref="Value"/> is the value
-/// that was deleted. <see cref="PreviousValue"/> is the value before a put (null when created).
+/// that was deleted.
 /// </summary>
 public sealed record StoreEvent(
     StoreEventType Type,
     string Key,
     byte[] Value,
-    byte[]? PreviousValue,
     long CreateRevision,
     long Revision);
 

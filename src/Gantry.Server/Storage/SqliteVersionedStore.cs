@@ -500,17 +500,15 @@ public sealed class SqliteVersionedStore : IVersionedStore
             _writer.Delete(pending.Key, deleted, current.CreateRevision, revision);
             _batchUndo.Add((key, current));
             _index.Remove(key);
-            _batchEvents.Add(new StoreEvent(
-                StoreEventType.Delete, key, deleted, deleted, current.CreateRevision, revision));
+            _batchEvents.Add(new StoreEvent(StoreEventType.Delete, key, deleted, current.CreateRevision, revision));
         }
         else
         {
-            var previous = exists ? _writer.SelectValue(pending.Key) : null;
             var createRevision = exists ? current.CreateRevision : revision;
-            _writer.Put(pending.Key, value, previous, createRevision, revision);
+            _writer.Put(pending.Key, value, createRevision, revision);
             _batchUndo.Add((key, exists ? current : null));
             _index[key] = new KeyRevisions(createRevision, revision);
-            _batchEvents.Add(new StoreEvent(StoreEventType.Put, key, value, previous, createRevision, revision));
+            _batchEvents.Add(new StoreEvent(StoreEventType.Put, key, value, createRevision, revision));
         }
 
         _revision = revision;

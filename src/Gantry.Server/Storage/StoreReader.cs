@@ -61,7 +61,7 @@ internal sealed class StoreReader(string connectionString) : IDisposable
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            SELECT rev, type, key, value, prev_value, create_rev FROM events
+            SELECT rev, type, key, value, create_rev FROM events
             WHERE rev > $after ORDER BY rev LIMIT $limit
             """;
         command.Parameters.Add("$after", SqliteType.Integer).Value = afterRevision;
@@ -75,8 +75,7 @@ internal sealed class StoreReader(string connectionString) : IDisposable
                 (StoreEventType)reader.GetInt64(1),
                 StoreKeys.Decode(reader.GetFieldValue<byte[]>(2)),
                 reader.GetFieldValue<byte[]>(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4),
-                reader.GetInt64(5),
+                reader.GetInt64(4),
                 reader.GetInt64(0)));
         }
 

@@ -8,7 +8,7 @@ internal static class StoreSchema
     public const string RevisionKey = "revision";
     public const string CompactedKey = "compacted";
 
-    private const int Version = 1;
+    private const int Version = 2;
 
     // Keys are BLOBs of UTF-8 so that SQLite compares them with memcmp: prefix ranges are then exact
     // byte ranges, whatever characters follow the prefix. Revisions in events are contiguous from
@@ -30,12 +30,14 @@ internal static class StoreSchema
             type       INTEGER NOT NULL,
             key        BLOB NOT NULL,
             value      BLOB NOT NULL,
-            prev_value BLOB,
             create_rev INTEGER NOT NULL
         );
         """;
 
-    /// <summary>Sets the writer connection's durability and creates the tables of a new store.</summary>
+    // Version 1 kept each put's previous value beside it in its event, which nothing read back.
+    private const string FromVersion1 = "ALTER TABLE events DROP COLUMN prev_value;";
+
+    /// <summary>Sets the writer connection's durability, and creates the tables of a new store or brings an older one up to date.</summary>
     public static async Task ApplyAsync(SqliteConnection writer, CancellationToken cancellationToken)
     {
         await using (var command = writer.CreateCommand())
@@ -71,14 +73,14 @@ internal static class StoreSchema
                 return;
             }
 
-            if (version != 0)
+            command.CommandText = version switch
             {
-                throw new InvalidOperationException(
+                0 => CreateTables,
+                1 => FromVersion1,
+                _ => throw new InvalidOperationException(
                     $"The store {writer.DataSource} has schema version {version}, which this Gantry does not " +
-                    $"understand (it expects {Version}); run the Gantry release that wrote it.");
-            }
-
-            command.CommandText = CreateTables + $"PRAGMA user_version = {Version};";
+                    $"understand (it expects {Version}); run the Gantry release that wrote it."),
+            } + $"PRAGMA user_version = {Version};";
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 

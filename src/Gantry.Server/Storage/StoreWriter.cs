@@ -40,14 +40,13 @@ internal sealed class StoreWriter : IDisposable
         _delete = Prepare("DELETE FROM kv WHERE key = $key", ("$key", SqliteType.Blob));
         _insertEvent = Prepare(
             """
-            INSERT INTO events (rev, type, key, value, prev_value, create_rev)
-            VALUES ($rev, $type, $key, $value, $prev, $create)
+            INSERT INTO events (rev, type, key, value, create_rev)
+            VALUES ($rev, $type, $key, $value, $create)
             """,
             ("$rev", SqliteType.Integer),
             ("$type", SqliteType.Integer),
             ("$key", SqliteType.Blob),
             ("$value", SqliteType.Blob),
-            ("$prev", SqliteType.Blob),
             ("$create", SqliteType.Integer));
         _setMeta = Prepare(
             "UPDATE meta SET value = $value WHERE name = $name",
@@ -74,16 +73,16 @@ internal sealed class StoreWriter : IDisposable
         (byte[]?)Bind(_selectValue, key).ExecuteScalar()
         ?? throw new InvalidOperationException("The key index and the kv table disagree; reopen the store.");
 
-    public void Put(byte[] key, byte[] value, byte[]? previousValue, long createRevision, long revision)
+    public void Put(byte[] key, byte[] value, long createRevision, long revision)
     {
         Bind(_upsert, key, createRevision, revision, value).ExecuteNonQuery();
-        Bind(_insertEvent, revision, (long)StoreEventType.Put, key, value, previousValue, createRevision).ExecuteNonQuery();
+        Bind(_insertEvent, revision, (long)StoreEventType.Put, key, value, createRevision).ExecuteNonQuery();
     }
 
     public void Delete(byte[] key, byte[] deletedValue, long createRevision, long revision)
     {
         Bind(_delete, key).ExecuteNonQuery();
-        Bind(_insertEvent, revision, (long)StoreEventType.Delete, key, deletedValue, deletedValue, createRevision).ExecuteNonQuery();
+        Bind(_insertEvent, revision, (long)StoreEventType.Delete, key, deletedValue, createRevision).ExecuteNonQuery();
     }
 
     public void SetMeta(string name, long value) => Bind(_setMeta, value, name).ExecuteNonQuery();

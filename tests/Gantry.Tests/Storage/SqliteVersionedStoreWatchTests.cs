@@ -51,7 +51,7 @@ public sealed class SqliteVersionedStoreWatchTests : IDisposable
     }
 
     [Fact]
-    public async Task Put_events_carry_the_previous_value_and_delete_events_the_deleted_one()
+    public async Task Put_events_carry_the_new_value_and_delete_events_the_deleted_one()
     {
         await using var store = await _context.OpenAsync();
         await store.CommitAsync(new Mutation("/a", Value("v1"), 0), Ct);
@@ -63,11 +63,11 @@ public sealed class SqliteVersionedStoreWatchTests : IDisposable
 
         Assert.Equal(
             [
-                (StoreEventType.Put, "v1", "<null>", 1L, 1L),
-                (StoreEventType.Put, "v2", "v1", 1L, 2L),
-                (StoreEventType.Delete, "v2", "v2", 1L, 3L),
+                (StoreEventType.Put, "v1", 1L, 1L),
+                (StoreEventType.Put, "v2", 1L, 2L),
+                (StoreEventType.Delete, "v2", 1L, 3L),
             ],
-            history.Select(e => (e.Type, Text(e.Value), Text(e.PreviousValue), e.CreateRevision, e.Revision)));
+            history.Select(e => (e.Type, Text(e.Value), e.CreateRevision, e.Revision)));
     }
 
     [Fact]
@@ -183,5 +183,5 @@ public sealed class SqliteVersionedStoreWatchTests : IDisposable
     }
 
     private static IEnumerable<string> Describe(IEnumerable<StoreEvent> events) =>
-        events.Select(e => $"{e.Type} {e.Key} {Text(e.Value)} {Text(e.PreviousValue)} {e.CreateRevision} {e.Revision}");
+        events.Select(e => $"{e.Type} {e.Key} {Text(e.Value)} {e.CreateRevision} {e.Revision}");
 }

@@ -1,0 +1,62 @@
+using Gantry.Server.Storage;
+using Microsoft.Data.Sqlite;
+using Xunit;
+using static Gantry.Tests.Storage.StoreTestContext;
+
+namespace Gantry.Tests.Storage;
+
+public sealed class StoreSchemaTests : IDisposable
+{
+    private readonly StoreTestContext _context = new();
+
+    private CancellationToken Ct => _context.Deadline;
+
+    public void Dispose() => _context.Dispose();
+
+    [Fact]
+    public async Task A_store_of_schema_version_1_opens_with_its_objects_and_history_and_takes_writes()
+    {
+        await WriteVersion1StoreAsync(_context.DatabasePath);
+
+        await using (var store = await _context.OpenAsync())
+        {
+            var snapshot = await store.ReadRangeAsync("/", Ct);
+            Assert.Equal(("/a", "v2"), (snapshot.Items.Single().Key, Text(snapshot.Items.Single().Value)));
+            Assert.Equal(2, snapshot.Revision);
+
+            await using var events = store.WatchAsync(0, Ct).GetAsyncEnumerator(Ct);
+            var history = new List<StoreEvent>();
+            while (history.Count < 2 && await events.MoveNextAsync())
+            {
+                history.Add(events.Current);
+            }
+
+            Assert.Equal([("v1", 1L), ("v2", 2L)], history.Select(e => (Text(e.Value), e.Revision)));
+            Assert.True((await store.CommitAsync(new Mutation("/a", Value("v3"), 2), Ct)).Succeeded);
+        }
+
+        await using var reopened = await _context.OpenAsync();
+        Assert.Equal("v3", Text((await reopened.ReadRangeAsync("/", Ct)).Items.Single().Value));
+    }
+
+    /// <summary>A store as version 1 wrote it: one key put twice, each event with the value before it.</summary>
+    private static async Task WriteVersion1StoreAsync(string path)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO meta (name, value) VALUES ('revision', 2), ('compacted', 0);
+            CREATE TABLE kv (key BLOB PRIMARY KEY, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL, value BLOB NOT NULL);
+            CREATE TABLE events (rev INTEGER PRIMARY KEY, type INTEGER NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL,
+                prev_value BLOB, create_rev INTEGER NOT NULL);
+            INSERT INTO kv VALUES (CAST('/a' AS BLOB), 1, 2, CAST('v2' AS BLOB));
+            INSERT INTO events VALUES (1, 0, CAST('/a' AS BLOB), CAST('v1' AS BLOB), NULL, 1);
+            INSERT INTO events VALUES (2, 0, CAST('/a' AS BLOB), CAST('v2' AS BLOB), CAST('v1' AS BLOB), 1);
+            PRAGMA user_version = 1;
+            """;
+        await command.ExecuteNonQueryAsync();
+    }
+}
