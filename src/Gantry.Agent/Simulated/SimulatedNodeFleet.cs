@@ -318,7 +318,7 @@ public sealed partial class SimulatedNodeFleet : IAsyncDisposable
         var watched = PodWatchEvent.Parse(line);
         switch (watched.Type)
         {
-            case "ADDED" or "MODIFIED" when !IsEcho(watched):
+            case "ADDED" or "MODIFIED" when OnFleetNode(watched) && !IsEcho(watched):
                 Observe(KubernetesJson.Deserialize<V1Pod>(Encoding.UTF8.GetString(line[watched.Object])));
                 break;
             case "DELETED" when watched.Uid is { } uid:
@@ -330,6 +330,9 @@ public sealed partial class SimulatedNodeFleet : IAsyncDisposable
 
         return watched.ResourceVersion;
     }
+
+    /// <summary>Whether the pod is bound to one of the fleet's nodes: a pending pod, or another node's, is none of its business.</summary>
+    private bool OnFleetNode(PodWatchEvent watched) => watched.NodeName is { Length: > 0 } nodeName && _byName.ContainsKey(nodeName);
 
     /// <summary>A change to a pod the fleet has reported, on the same node, not a deletion: nothing for a node to do.</summary>
     private bool IsEcho(PodWatchEvent watched) =>
