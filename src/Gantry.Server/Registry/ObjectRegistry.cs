@@ -299,6 +299,7 @@ public sealed class ObjectRegistry(
         {
             ObjectMetadata.Of(next)["managedFields"] = appliedFields.DeepClone();
         }
+
         if (subresource is null && type.HasSubresource("status"))
         {
             if (currentObj["status"] is { } status)
