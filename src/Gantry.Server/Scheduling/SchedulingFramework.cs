@@ -6,7 +6,8 @@ namespace Gantry.Server.Scheduling;
 /// Runs the filter plugins over the nodes, then the score plugins over the feasible ones, and picks
 /// the best. In large clusters it stops looking once it has found enough feasible nodes, starting
 /// each search where the last one stopped, as kube-scheduler's percentageOfNodesToScore does.
-/// Pure: the same pod and nodes give the same decision.
+/// The same pod and nodes give the same decision, given where the last search stopped. Not thread-safe: each
+/// scheduling loop has its own.
 /// </summary>
 public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IReadOnlyList<IScorePlugin> scores)
 {
@@ -24,6 +25,9 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
     private static readonly IReadOnlyDictionary<string, int> NoScores = new Dictionary<string, int>();
 
     private int _nextStart;
+
+    // The feasible nodes of the decision under way: a list of hundreds, which each decision would otherwise allocate.
+    private readonly List<NodeInfo> _feasible = [];
 
     public static SchedulingFramework Default()
     {
@@ -49,7 +53,8 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
         var scores = explain ? _scores : Array.FindAll(_scores, s => !s.SkipsScore(pod));
         var wanted = explain ? nodes.Count : FeasibleNodesToFind(nodes.Count);
         var verdicts = new List<NodeVerdict>();
-        var feasible = new List<NodeInfo>(Math.Min(wanted, nodes.Count));
+        var feasible = _feasible;
+        feasible.Clear();
         var start = nodes.Count == 0 ? 0 : _nextStart % nodes.Count;
         var examined = 0;
         // Indices wrap by comparison, not division: this loop runs for hundreds of nodes per decision.
@@ -99,6 +104,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
             }
         }
 
+        feasible.Clear();
         return new SchedulingDecision(best, nodes.Count, verdicts);
     }
 
