@@ -376,10 +376,11 @@ public sealed class ObjectRegistry(
     }
 
     /// <summary>
-    /// A write to the status subresource, as the status strategies make it: all but the status is kept as stored, so
-    /// only the new status is decoded, checked for unknown fields, written out and compared for managed fields (or, for a
-    /// server-side apply, given the managed fields the apply recorded), and the rest of the object is the stored one,
-    /// parsed from its bytes. Returns null when neither the status nor the managed fields change.
+    /// A write to the status subresource: all but the status is kept as stored (kube's status strategies keep the spec
+    /// and a few metadata members, and let labels and annotations through; here a status write changes the status
+    /// alone). So only the new status is decoded, checked for unknown fields, written out and compared for managed
+    /// fields (or, for a server-side apply, given the managed fields the apply recorded), and the rest of the object is
+    /// the stored one, parsed from its bytes. Returns null when neither the status nor the managed fields change.
     /// Kinds whose writes reserve something (services) take <see cref="PrepareUpdate"/>'s general path.
     /// </summary>
     private JsonObject? PrepareStatusUpdate(
