@@ -286,20 +286,16 @@ public sealed class ObjectRegistry(
     private (JsonObject? Next, IAllocationTransaction? Allocation) PrepareUpdate(
         ResourceType type, string? ns, string name, JsonObject changed, JsonObject currentObj, byte[] currentJson, string? subresource, WriteOptions options)
     {
-        if (subresource == "status" && HookFor(type) is null)
+        if (subresource == "status" && HookFor(type) is null && !StatusWrites.ChangesMetadata(type, changed, currentObj))
         {
             return (PrepareStatusUpdate(type, name, changed, currentObj, currentJson, options), null);
         }
 
         // The mutated object is this write's own copy: its identity is filled in place.
         var obj = FillIdentity(type, ns, changed);
-        var next = subresource == "status" ? KeepAllButStatus(currentObj, obj) : obj;
-        var appliedFields = subresource == "status" ? AppliedManagedFields(obj, currentObj, options) : null;
-        if (appliedFields is not null)
-        {
-            ObjectMetadata.Of(next)["managedFields"] = appliedFields.DeepClone();
-        }
-
+        var next = subresource == "status" ? StatusWrites.Keep(type, currentObj, obj) : obj;
+        // An apply brings the managed fields it recorded: ownership alone changing is still a write.
+        var ownershipApplied = AppliedManagedFields(obj, currentObj, options) is not null;
         if (subresource is null && type.HasSubresource("status"))
         {
             if (currentObj["status"] is { } status)
@@ -353,16 +349,14 @@ public sealed class ObjectRegistry(
 
         var allocation = HookFor(type)?.Allocate(typed, oldTyped, options.DryRun);
         var stored = ObjectDecoder.ToNode(typed);
-        // A status write keeps all but the stored status (KeepAllButStatus): only its status can make it a change, and
-        // only a write to the resource can change the spec.
-        var statusWrite = subresource == "status";
-        if (statusWrite ? appliedFields is null && Same(stored["status"], old["status"]) : SameButForBookkeeping(stored, old))
+        if (!ownershipApplied && SameButForBookkeeping(stored, old))
         {
             allocation?.Revert();
             return (null, null);
         }
 
-        if (!statusWrite && old["metadata"]?["generation"] is JsonValue generation && SpecChanged(stored, old))
+        // A status write keeps the stored spec (StatusWrites.Keep): only a write to the resource changes the generation.
+        if (subresource != "status" && old["metadata"]?["generation"] is JsonValue generation && SpecChanged(stored, old))
         {
             ObjectMetadata.Of(stored)["generation"] = generation.GetValue<long>() + 1;
         }
@@ -376,12 +370,12 @@ public sealed class ObjectRegistry(
     }
 
     /// <summary>
-    /// A write to the status subresource: all but the status is kept as stored (kube's status strategies keep the spec
-    /// and a few metadata members, and let labels and annotations through; here a status write changes the status
-    /// alone). So only the new status is decoded, checked for unknown fields, written out and compared for managed
-    /// fields (or, for a server-side apply, given the managed fields the apply recorded), and the rest of the object is
-    /// the stored one, parsed from its bytes. Returns null when neither the status nor the managed fields change.
-    /// Kinds whose writes reserve something (services) take <see cref="PrepareUpdate"/>'s general path.
+    /// A write to the status subresource that changes no metadata (<see cref="StatusWrites"/>), such as a status patch:
+    /// all but the status is kept as stored. So only the new status is decoded, checked for unknown fields, written out
+    /// and compared for managed fields (or, for a server-side apply, given the managed fields the apply recorded), and
+    /// the rest of the object is the stored one, parsed from its bytes. Returns null when neither the status nor the
+    /// managed fields change. Kinds whose writes reserve something (services), and status writes that change metadata,
+    /// take <see cref="PrepareUpdate"/>'s general path.
     /// </summary>
     private JsonObject? PrepareStatusUpdate(
         ResourceType type, string name, JsonObject changed, JsonObject currentObj, byte[] currentJson, WriteOptions options)
@@ -432,8 +426,8 @@ public sealed class ObjectRegistry(
     }
 
     /// <summary>
-    /// The managed fields a status write without a field manager brings in place of the stored ones: server-side apply
-    /// records its entry in the object it hands over. Null when the write brings none or the stored ones.
+    /// The managed fields a write without a field manager brings in place of the stored ones: server-side apply records
+    /// its entry in the object it hands over. Null when the write brings none or the stored ones.
     /// </summary>
     private static JsonNode? AppliedManagedFields(JsonObject changed, JsonObject current, WriteOptions options) =>
         options.FieldManager is null
@@ -636,21 +630,6 @@ public sealed class ObjectRegistry(
         }
 
         return obj;
-    }
-
-    private static JsonObject KeepAllButStatus(JsonObject current, JsonObject incoming)
-    {
-        var next = current.DeepClone().AsObject();
-        if (incoming["status"] is { } status)
-        {
-            next["status"] = status.DeepClone();
-        }
-        else
-        {
-            next.Remove("status");
-        }
-
-        return next;
     }
 
     /// <summary>Generation counts changes to anything but metadata and status, as Kubernetes' strategies do.</summary>

@@ -20,6 +20,8 @@ public static class NodeRestriction
 
     private static readonly ResourceType Leases = ResourceCatalog.Get("coordination.k8s.io", "leases");
 
+    private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
+
     /// <summary>The token id a node user acts for; null for users who are not node users.</summary>
     public static string? TokenIdOf(RequestUser? user) =>
         user is not null && user.IsIn(RequestUser.Nodes) && !user.IsIn(RequestUser.Masters) ? user.TokenId : null;
@@ -27,7 +29,10 @@ public static class NodeRestriction
     /// <summary>The stamp a stored Node carries; null when it has none (an admin's agent registered it).</summary>
     public static string? StampOf(JsonNode? node) => node?["metadata"]?["annotations"]?[AgentClientIdentity.TokenIdAnnotation]?.GetValue<string>();
 
-    /// <summary>Admits a node user's write of a Node or a node lease; anyone else's passes untouched.</summary>
+    /// <summary>
+    /// Admits a node user's write of a Node, a node lease or a pod's status (which may not change the pod's labels, as
+    /// kube's NodeRestriction has it); anyone else's passes untouched.
+    /// </summary>
     /// <param name="findNode">The stored Node of a name, for a lease's.</param>
     /// <exception cref="ApiException">403 Forbidden.</exception>
     public static void Admit(ResourceType type, JsonObject next, JsonObject? current, WriteOptions options, Func<string, JsonNode?> findNode)
@@ -59,6 +64,13 @@ public static class NodeRestriction
             {
                 spec.Remove("podCIDR");
                 spec.Remove("podCIDRs");
+            }
+        }
+        else if (type == Pods && current is not null)
+        {
+            if (!JsonNode.DeepEquals(next["metadata"]?["labels"], current["metadata"]?["labels"]))
+            {
+                throw ApiException.Forbidden(type, ObjectMetadata.Name(next), $"User \"{options.User!.Name}\" may not change a pod's labels through its status");
             }
         }
         else if (type == Nodes && current is not null)

@@ -131,4 +131,29 @@ public sealed class NodeRestrictionTests : IAsyncLifetime
         metadata["annotations"] = annotations;
         return node;
     }
+
+    [Fact]
+    public async Task A_join_token_may_not_change_a_pods_labels_through_its_status()
+    {
+        var pods = ResourceCatalog.Get("", "pods");
+        await _context.CreateAsync(pods, RegistryTestContext.Pod("web", nodeName: "n1"));
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => _context.Registry.MutateAsync(
+            pods,
+            "default",
+            "web",
+            pod =>
+            {
+                pod["metadata"]!["labels"] = new JsonObject { ["tier"] = "front" };
+                return pod;
+            },
+            null,
+            "status",
+            AsNode,
+            _context.Ct));
+
+        Assert.Equal(403, error.Code);
+        Assert.Equal("pods \"web\" is forbidden: User \"system:bootstrap:abcdef\" may not change a pod's labels through its status", error.Message);
+        Assert.Null(_context.Get(pods, "web")!["metadata"]!["labels"]);
+    }
 }
