@@ -66,5 +66,18 @@ public sealed class ManagedFieldsOnWritesTests : IAsyncLifetime
         Assert.NotNull(Entry(updated, "kubectl-run"));
     }
 
+    [Fact]
+    public async Task An_apply_that_only_shares_a_field_is_written()
+    {
+        var configMap = Json("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"shared"},"data":{"color":"blue"}}""");
+        var schema = PatchSchema.ForKind("v1", "ConfigMap");
+        await _context.CreateAsync(ConfigMaps, ServerSideApply.Apply(null, configMap, "first", false, schema, Start).Object!);
+
+        var updated = await _context.MutateAsync(ConfigMaps, "shared", current => ServerSideApply.Apply(current, configMap, "second", false, schema, Start).Object!);
+
+        Assert.Equal("""{"f:data":{"f:color":{}}}""", Entry(updated, "second")["fieldsV1"]!.ToJsonString());
+        Assert.NotNull(Entry(updated, "first"));
+    }
+
     private static JsonObject Json(string text) => JsonNode.Parse(text)!.AsObject();
 }
