@@ -23,7 +23,7 @@ internal static class StatusWrites
     };
 
     /// <summary>The metadata members a status write of <paramref name="type"/> keeps as stored.</summary>
-    public static string[] KeptMetadata(ResourceType type) => (type.Group, type.Kind) switch
+    private static string[] KeptMetadata(ResourceType type) => (type.Group, type.Kind) switch
     {
         ("", "Pod") => PodKept,
         ("apps", "Deployment") => DeploymentKept,
