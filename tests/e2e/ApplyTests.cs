@@ -77,7 +77,7 @@ public sealed class ApplyTests(GantryFixture fixture, ITestOutputHelper output) 
 
     [Fact]
     [Trait(Matrix.Trait, Matrix.DefaultKubectlOnly)] // kubectl 1.27 has no apply --subresource
-    public async Task Server_side_apply_to_the_status_subresource_sets_the_status_and_owns_it_there()
+    public async Task Server_side_apply_to_the_status_subresource_sets_the_status_and_labels_and_owns_them_there()
     {
         var ns = await CreateNamespaceAsync("ssa-status");
         await Ok("create", "-f", Manifest("service-lb.yaml"), "-n", ns);
@@ -87,6 +87,8 @@ public sealed class ApplyTests(GantryFixture fixture, ITestOutputHelper output) 
         Check.StdoutContains(result, "service/lb serverside-applied");
         var live = await GetJson("service", "lb", "-n", ns, "--show-managed-fields");
         Check.Equal("192.0.2.10", Json.Text(live, "status.loadBalancer.ingress[0].ip"), "status.loadBalancer.ingress[0].ip");
+        // A service's status strategy keeps only its spec, so the applied labels land too, as in kube.
+        Check.Equal("yes", Json.Text(live, "metadata.labels.exposed"), "metadata.labels.exposed");
         Assert.True(
             Json.Items(live, "metadata.managedFields").Any(m =>
                 Json.Text(m, "manager") == "kubectl" && Json.Text(m, "operation") == "Apply" && Json.Text(m, "subresource") == "status"),

@@ -47,16 +47,16 @@ internal static class BuiltInSchemas
     private static readonly PatchSchema Workload = PatchSchema.Struct(
         ("metadata", ObjectMeta),
         ("spec", PatchSchema.Struct(("template", PodTemplateSpec))),
-        ("status", PatchSchema.Struct(("conditions", Conditions)))).WithStatusSubresource();
+        ("status", PatchSchema.Struct(("conditions", Conditions))));
 
     private static readonly FrozenDictionary<(string Group, string Kind), PatchSchema> Kinds =
         new Dictionary<(string Group, string Kind), PatchSchema>
         {
-            [("", "Pod")] = PatchSchema.Struct(("metadata", ObjectMeta), ("spec", PodSpec), ("status", PodStatus)).WithStatusSubresource(),
+            [("", "Pod")] = PatchSchema.Struct(("metadata", ObjectMeta), ("spec", PodSpec), ("status", PodStatus)).WithStatusSubresource("ownerReferences"),
             [("", "PodTemplate")] = PatchSchema.Struct(("metadata", ObjectMeta), ("template", PodTemplateSpec)),
-            [("", "ReplicationController")] = Workload,
-            [("apps", "ReplicaSet")] = Workload,
-            [("apps", "Deployment")] = Workload,
+            [("", "ReplicationController")] = Workload.WithStatusSubresource(),
+            [("apps", "ReplicaSet")] = Workload.WithStatusSubresource(),
+            [("apps", "Deployment")] = Workload.WithStatusSubresource("labels"),
             [("batch", "Job")] = PatchSchema.Struct(
                 ("metadata", ObjectMeta),
                 ("spec", PatchSchema.Struct(("template", PodTemplateSpec))),
@@ -87,7 +87,8 @@ internal static class BuiltInSchemas
     public static PatchSchema ForKind(string apiVersion, string kind)
     {
         var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
-        var group = slash < 0 ? "" : apiVersion[..slash];
-        return Kinds.GetValueOrDefault((group, kind)) ?? PatchSchema.Empty;
+        return ForGroupKind(slash < 0 ? "" : apiVersion[..slash], kind);
     }
+
+    public static PatchSchema ForGroupKind(string group, string kind) => Kinds.GetValueOrDefault((group, kind)) ?? PatchSchema.Empty;
 }

@@ -23,7 +23,8 @@ public sealed class PatchSchema
         ListType listType,
         IReadOnlyList<string> listMapKeys,
         FrozenDictionary<string, string> listMapKeyDefaults,
-        bool hasStatusSubresource = false)
+        bool hasStatusSubresource = false,
+        IReadOnlyList<string>? statusKeptMetadata = null)
     {
         this.fields = fields;
         MergeList = mergeList;
@@ -32,6 +33,7 @@ public sealed class PatchSchema
         ListMapKeys = listMapKeys;
         ListMapKeyDefaults = listMapKeyDefaults;
         HasStatusSubresource = hasStatusSubresource;
+        StatusKeptMetadata = statusKeptMetadata ?? [];
     }
 
     /// <summary>A schema that describes nothing: maps merge, lists are replaced.</summary>
@@ -58,6 +60,12 @@ public sealed class PatchSchema
     /// </summary>
     public bool HasStatusSubresource { get; }
 
+    /// <summary>
+    /// For a kind with a status subresource, the metadata members a write to <c>/status</c> keeps as stored, beside the
+    /// spec: kube's status strategies reset them (<c>GetResetFields</c>), e.g. a pod's <c>ownerReferences</c>.
+    /// </summary>
+    public IReadOnlyList<string> StatusKeptMetadata { get; }
+
     /// <summary>The schema of field <paramref name="name"/> (of each element, for a list); <see cref="Empty"/> when undescribed.</summary>
     public PatchSchema Field(string name) => fields.GetValueOrDefault(name) ?? Empty;
 
@@ -67,13 +75,19 @@ public sealed class PatchSchema
     /// </summary>
     public static PatchSchema ForKind(string apiVersion, string kind) => BuiltInSchemas.ForKind(apiVersion, kind);
 
+    /// <summary>The schema of a built-in kind by its API group (<c>""</c> for the core group).</summary>
+    public static PatchSchema ForGroupKind(string group, string kind) => BuiltInSchemas.ForGroupKind(group, kind);
+
     /// <summary>An object with the given described fields.</summary>
     internal static PatchSchema Struct(params (string Name, PatchSchema Schema)[] fields) =>
         new(fields.ToFrozenDictionary(f => f.Name, f => f.Schema), false, null, ListType.Atomic, [], NoDefaults);
 
-    /// <summary>This object schema, for a kind whose status is written through <c>/status</c>.</summary>
-    internal PatchSchema WithStatusSubresource() =>
-        new(fields, MergeList, PatchMergeKey, ListType, ListMapKeys, ListMapKeyDefaults.ToFrozenDictionary(), true);
+    /// <summary>
+    /// This object schema, for a kind whose status is written through <c>/status</c>, which keeps the spec and
+    /// <paramref name="keptMetadata"/> as stored.
+    /// </summary>
+    internal PatchSchema WithStatusSubresource(params string[] keptMetadata) =>
+        new(fields, MergeList, PatchMergeKey, ListType, ListMapKeys, ListMapKeyDefaults.ToFrozenDictionary(), true, keptMetadata);
 
     /// <summary>
     /// A list of objects both patch mechanisms merge element by element: strategic merge patch

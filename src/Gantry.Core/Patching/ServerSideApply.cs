@@ -24,8 +24,8 @@ public static class ServerSideApply
     /// On success the object's <c>metadata.managedFields</c> holds this manager's
     /// <c>operation: Apply</c> entry stamped with <paramref name="time"/>. Applied to the main
     /// resource, the status of a kind with a status subresource is ignored; applied to
-    /// <paramref name="subresource"/> <c>status</c>, only the status is, and the entry names the
-    /// subresource, as kube's does. Neither argument is modified.
+    /// <paramref name="subresource"/> <c>status</c>, the spec and the metadata the status strategy
+    /// keeps are, and the entry names the subresource, as kube's does. Neither argument is modified.
     /// </summary>
     public static ApplyResult Apply(
         JsonObject? live,
@@ -107,21 +107,27 @@ public static class ServerSideApply
     }
 
     /// <summary>
-    /// The part of <paramref name="applied"/> an apply acts on. Applied to the status subresource,
-    /// that is the status alone, as the status strategies keep the rest. Otherwise a status written
-    /// through its own subresource is left out, as the API server resets it on writes to the main
-    /// resource; so are identity fields set to null, which generated manifests carry
-    /// (<c>creationTimestamp: null</c>) and which must not erase the live values.
+    /// The part of <paramref name="applied"/> an apply acts on. Applied to the status subresource, that is all but the
+    /// spec and the metadata the kind's status strategy keeps (<see cref="PatchSchema.StatusKeptMetadata"/>): kube
+    /// resets them after merging and owns none of them. Otherwise a status written through its own subresource is left
+    /// out, as the API server resets it on writes to the main resource. Either way identity fields set to null, which
+    /// generated manifests carry (<c>creationTimestamp: null</c>), are left out so as not to erase the live values.
     /// </summary>
     private static JsonObject Configuration(JsonObject applied, PatchSchema schema, string? subresource)
     {
+        var config = (JsonObject)applied.DeepClone();
         if (subresource == StatusSubresource)
         {
-            return applied["status"] is { } status ? new JsonObject { ["status"] = status.DeepClone() } : [];
+            config.Remove("spec");
+            if (config["metadata"] is JsonObject kept)
+            {
+                foreach (var name in schema.StatusKeptMetadata)
+                {
+                    kept.Remove(name);
+                }
+            }
         }
-
-        var config = (JsonObject)applied.DeepClone();
-        if (schema.HasStatusSubresource)
+        else if (schema.HasStatusSubresource)
         {
             config.Remove("status");
         }

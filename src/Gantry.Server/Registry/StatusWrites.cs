@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gantry.Core.Patching;
 using Gantry.Core.Resources;
 
 namespace Gantry.Server.Registry;
@@ -11,10 +12,6 @@ namespace Gantry.Server.Registry;
 /// </summary>
 internal static class StatusWrites
 {
-    private static readonly string[] NoneKept = [];
-    private static readonly string[] PodKept = ["ownerReferences"];
-    private static readonly string[] DeploymentKept = ["labels"];
-
     /// <summary>Metadata members every update restores or records on its own, whatever a status writer sends.</summary>
     private static readonly HashSet<string> Bookkeeping = new(StringComparer.Ordinal)
     {
@@ -23,12 +20,7 @@ internal static class StatusWrites
     };
 
     /// <summary>The metadata members a status write of <paramref name="type"/> keeps as stored.</summary>
-    private static string[] KeptMetadata(ResourceType type) => (type.Group, type.Kind) switch
-    {
-        ("", "Pod") => PodKept,
-        ("apps", "Deployment") => DeploymentKept,
-        _ => NoneKept,
-    };
+    private static IReadOnlyList<string> KeptMetadata(ResourceType type) => PatchSchema.ForGroupKind(type.Group, type.Kind).StatusKeptMetadata;
 
     /// <summary>
     /// Whether the write changes metadata a status writer may change (labels, annotations, finalizers): a status patch,
@@ -42,7 +34,7 @@ internal static class StatusWrites
         return Differs(mine, stored, kept) || Differs(stored, mine, kept);
     }
 
-    private static bool Differs(JsonObject a, JsonObject b, string[] kept)
+    private static bool Differs(JsonObject a, JsonObject b, IReadOnlyList<string> kept)
     {
         foreach (var (name, value) in a)
         {
@@ -60,7 +52,7 @@ internal static class StatusWrites
     {
         CopyMember(current, incoming, "spec");
         var kept = KeptMetadata(type);
-        if (kept.Length > 0)
+        if (kept.Count > 0)
         {
             var metadata = ObjectMetadata.Of(incoming);
             var stored = current["metadata"] as JsonObject ?? [];

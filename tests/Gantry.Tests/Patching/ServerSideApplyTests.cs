@@ -234,7 +234,7 @@ public sealed class ServerSideApplyTests
     }
 
     [Fact]
-    public void Applying_to_the_status_subresource_changes_only_the_status_and_names_the_subresource()
+    public void Applying_to_a_deployment_s_status_keeps_its_spec_and_labels_and_names_the_subresource()
     {
         var live = Created();
 
@@ -257,6 +257,41 @@ public sealed class ServerSideApplyTests
         var entry = Entry(result.Object, "status-writer");
         Assert.Equal("status", (string?)entry["subresource"]);
         Json.Equal("""{"f:status":{"f:observedGeneration":{}}}""", entry["fieldsV1"]);
+    }
+
+    [Fact]
+    public void Applying_to_a_pod_s_status_takes_its_labels_and_annotations_but_not_its_owner_references()
+    {
+        var pod = PatchSchema.ForKind("v1", "Pod");
+        var live = ServerSideApply.Apply(
+            null,
+            Json.Object("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"""),
+            "kubectl",
+            false,
+            pod,
+            Noon).Object!;
+
+        var result = ServerSideApply.Apply(
+            live,
+            Json.Object("""
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"ready":"yes"},"annotations":{"probe":"ok"},
+                 "ownerReferences":[{"apiVersion":"v1","kind":"ReplicationController","name":"rc","uid":"u1"}]},
+                 "spec":{"nodeName":"elsewhere"},"status":{"message":"up"}}
+                """),
+            "status-writer",
+            false,
+            pod,
+            Later,
+            "status");
+
+        Assert.True(result.Succeeded);
+        Json.Equal("""{"ready":"yes"}""", result.Object!["metadata"]!["labels"]);
+        Json.Equal("""{"probe":"ok"}""", result.Object["metadata"]!["annotations"]);
+        Assert.Null(result.Object["metadata"]!["ownerReferences"]);
+        Assert.Null(result.Object["spec"]!["nodeName"]);
+        Json.Equal(
+            """{"f:metadata":{"f:annotations":{"f:probe":{}},"f:labels":{"f:ready":{}}},"f:status":{"f:message":{}}}""",
+            Entry(result.Object, "status-writer")["fieldsV1"]);
     }
 
     [Fact]

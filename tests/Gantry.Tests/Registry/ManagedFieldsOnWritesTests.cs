@@ -67,6 +67,29 @@ public sealed class ManagedFieldsOnWritesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_status_apply_that_sets_a_label_writes_it_and_owns_it_for_the_subresource()
+    {
+        await _context.CreateAsync(Pods, Pod("web", nodeName: "n1"), new WriteOptions(FieldManager: "kubectl-run"));
+        var applied = Json("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","labels":{"probed":"yes"}},"status":{"message":"applied"}}""");
+
+        var updated = await _context.Registry.MutateAsync(
+            Pods,
+            "default",
+            "web",
+            current => ServerSideApply.Apply(current, applied, "status-applier", false, PatchSchema.ForKind("v1", "Pod"), Start, "status").Object!,
+            null,
+            "status",
+            new WriteOptions(),
+            _context.Ct);
+
+        Assert.Equal("yes", updated["metadata"]!["labels"]!["probed"]!.GetValue<string>());
+        Assert.Equal("applied", updated["status"]!["message"]!.GetValue<string>());
+        Assert.Equal(
+            """{"f:metadata":{"f:labels":{"f:probed":{}}},"f:status":{"f:message":{}}}""",
+            Entry(updated, "status-applier")["fieldsV1"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task An_apply_that_only_shares_a_field_is_written()
     {
         var configMap = Json("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"shared"},"data":{"color":"blue"}}""");
