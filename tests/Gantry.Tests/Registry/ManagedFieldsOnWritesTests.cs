@@ -48,15 +48,7 @@ public sealed class ManagedFieldsOnWritesTests : IAsyncLifetime
         await _context.CreateAsync(Pods, Pod("web", nodeName: "n1"), new WriteOptions(FieldManager: "kubectl-run"));
         var applied = Json("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web"},"status":{"message":"applied"}}""");
 
-        var updated = await _context.Registry.MutateAsync(
-            Pods,
-            "default",
-            "web",
-            current => ServerSideApply.Apply(current, applied, "status-applier", false, PatchSchema.ForKind("v1", "Pod"), Start, "status").Object!,
-            null,
-            "status",
-            new WriteOptions(),
-            _context.Ct);
+        var updated = await ApplyStatusAsync(applied, "status-applier");
 
         Assert.Equal("applied", updated["status"]!["message"]!.GetValue<string>());
         var entry = Entry(updated, "status-applier");
@@ -72,15 +64,7 @@ public sealed class ManagedFieldsOnWritesTests : IAsyncLifetime
         await _context.CreateAsync(Pods, Pod("web", nodeName: "n1"), new WriteOptions(FieldManager: "kubectl-run"));
         var applied = Json("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","labels":{"probed":"yes"}},"status":{"message":"applied"}}""");
 
-        var updated = await _context.Registry.MutateAsync(
-            Pods,
-            "default",
-            "web",
-            current => ServerSideApply.Apply(current, applied, "status-applier", false, PatchSchema.ForKind("v1", "Pod"), Start, "status").Object!,
-            null,
-            "status",
-            new WriteOptions(),
-            _context.Ct);
+        var updated = await ApplyStatusAsync(applied, "status-applier");
 
         Assert.Equal("yes", updated["metadata"]!["labels"]!["probed"]!.GetValue<string>());
         Assert.Equal("applied", updated["status"]!["message"]!.GetValue<string>());
@@ -101,6 +85,18 @@ public sealed class ManagedFieldsOnWritesTests : IAsyncLifetime
         Assert.Equal("""{"f:data":{"f:color":{}}}""", Entry(updated, "second")["fieldsV1"]!.ToJsonString());
         Assert.NotNull(Entry(updated, "first"));
     }
+
+    /// <summary>Applies <paramref name="applied"/> to pod web's status subresource as the API's apply handler does.</summary>
+    private Task<JsonObject> ApplyStatusAsync(JsonObject applied, string manager) =>
+        _context.Registry.MutateAsync(
+            Pods,
+            "default",
+            "web",
+            current => ServerSideApply.Apply(current, applied, manager, false, PatchSchema.ForKind("v1", "Pod"), Start, "status").Object!,
+            null,
+            "status",
+            new WriteOptions(),
+            _context.Ct);
 
     private static JsonObject Json(string text) => JsonNode.Parse(text)!.AsObject();
 }
