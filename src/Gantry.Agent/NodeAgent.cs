@@ -60,7 +60,7 @@ public sealed class NodeAgent : IAsyncDisposable
             await network.EnsurePluginsAsync(cancellationToken).ConfigureAwait(false);
             await network.EnsureMasqueradeAsync(cancellationToken).ConfigureAwait(false);
             var hostIp = (options.NodeIp ?? NodeFacts.InternalAddress())?.ToString();
-            var pods = new PodSyncLoop(client, options.NodeName, runtimes, network, sandboxes, new ContainerSpecs(client, Path.Combine(state, AgentLayout.Volumes)),
+            var pods = new PodSyncLoop(client, options.NodeName, runtimes, network, sandboxes, Specs(client, Path.Combine(state, AgentLayout.Volumes)),
                 hostIp, loggerFactory, time);
             var server = await AgentServer.StartAsync(IPAddress.Any, options.Port, options.CaPem, pods, loggerFactory, cancellationToken)
                 .ConfigureAwait(false);
@@ -93,6 +93,12 @@ public sealed class NodeAgent : IAsyncDisposable
     /// Before any pod, the agent vouches for its own sandboxes (the registry) and removes the leftovers of deleted
     /// clusters on this host, which would fill the node bridge in time. Neither ever stops the agent.
     /// </summary>
+    private static ContainerSpecs Specs(IKubernetes client, string volumeRoot)
+    {
+        var sources = new PodConfigSources(client);
+        return new ContainerSpecs(new PodEnvironment(sources), new PodVolumes(sources, volumeRoot));
+    }
+
     private static async Task SweepStaleSandboxesAsync(string stateDirectory, ILogger logger, CancellationToken cancellationToken)
     {
         try

@@ -273,9 +273,20 @@ public sealed class PodWorker
             record.WaitingReason = null;
             record.WaitingMessage = null;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpOperationException or Images.ImageNotFoundException)
+        catch (VolumeSetupException)
         {
-            record.WaitingReason = ex is Images.ImagePullException pull ? pull.Reason : "CreateContainerError";
+            record.WaitingReason = VolumeSetupException.Reason;
+            record.WaitingMessage = null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpOperationException or Images.ImageNotFoundException
+                                       or ContainerConfigException)
+        {
+            record.WaitingReason = ex switch
+            {
+                Images.ImagePullException pull => pull.Reason,
+                ContainerConfigException => ContainerConfigException.Reason,
+                _ => "CreateContainerError",
+            };
             record.WaitingMessage = ex.Message;
         }
 
