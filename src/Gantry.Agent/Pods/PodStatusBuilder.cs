@@ -7,7 +7,8 @@ namespace Gantry.Agent.Pods;
 /// The pod status the kubelet would report from its containers' states and probes: phase,
 /// conditions and container statuses. A running container has started once its startup probe
 /// succeeded (or it has none) and is ready once started and its readiness probe succeeded (or it
-/// has none); the pod is Ready when all its containers are.
+/// has none); the pod is Ready when all its containers are. Times are whole seconds, as the API's
+/// <c>metav1.Time</c> carries them.
 /// </summary>
 public static class PodStatusBuilder
 {
@@ -15,17 +16,21 @@ public static class PodStatusBuilder
         V1Pod pod, IReadOnlyList<ContainerRecord> initContainers, IReadOnlyList<ContainerRecord> containers,
         string? podIp, string? hostIp, DateTime startTime, DateTime now)
     {
+        now = Seconds(now);
         var initialized = initContainers.All(c => c.Status is ContainerExited { ExitCode: 0 });
         var phase = Phase(pod.Spec.RestartPolicy ?? "Always", initContainers, containers, initialized);
         var statuses = containers.Select(c => ContainerStatusOf(pod, c, isInit: false)).ToList();
         var (ready, reason, message) = Readiness(phase, statuses);
+        var (initializedReason, initializedMessage) = Initialization(phase, initContainers, initialized);
         var previous = pod.Status?.Conditions ?? [];
+        // In the kubelet's order; a pod's sandbox is ready once it has its address (its network is set up).
         var conditions = new List<V1PodCondition>
         {
-            Condition(previous, "PodScheduled", true, now),
-            Condition(previous, "Initialized", initialized, now),
-            Condition(previous, "ContainersReady", ready, now, reason, message),
+            Condition(previous, "PodReadyToStartContainers", podIp is not null, now),
+            Condition(previous, "Initialized", initialized, now, initializedReason, initializedMessage),
             Condition(previous, "Ready", ready, now, reason, message),
+            Condition(previous, "ContainersReady", ready, now, reason, message),
+            Condition(previous, "PodScheduled", true, now),
         };
         return new V1PodStatus
         {
@@ -35,7 +40,7 @@ public static class PodStatusBuilder
             HostIPs = hostIp is null ? null : [new V1HostIP { Ip = hostIp }],
             PodIP = podIp,
             PodIPs = podIp is null ? null : [new V1PodIP { Ip = podIp }],
-            StartTime = startTime,
+            StartTime = Seconds(startTime),
             QosClass = pod.Status?.QosClass,
             InitContainerStatuses = initContainers.Count == 0 ? null : initContainers.Select(c => ContainerStatusOf(pod, c, isInit: true)).ToList(),
             ContainerStatuses = statuses,
@@ -57,6 +62,18 @@ public static class PodStatusBuilder
         return unready.Count == 0
             ? (true, null, null)
             : (false, "ContainersNotReady", $"containers with unready status: [{string.Join(' ', unready)}]");
+    }
+
+    /// <summary>The Initialized condition's reason and message as kubelet's GeneratePodInitializedCondition words them.</summary>
+    private static (string? Reason, string? Message) Initialization(string phase, IReadOnlyList<ContainerRecord> initContainers, bool initialized)
+    {
+        if (initialized)
+        {
+            return (phase == "Succeeded" && initContainers.Count > 0 ? "PodCompleted" : null, null);
+        }
+
+        var incomplete = initContainers.Where(c => c.Status is not ContainerExited { ExitCode: 0 }).Select(c => c.Name);
+        return ("ContainersNotInitialized", $"containers with incomplete status: [{string.Join(' ', incomplete)}]");
     }
 
     private static string Phase(string restartPolicy, IReadOnlyList<ContainerRecord> init, IReadOnlyList<ContainerRecord> containers, bool initialized)
@@ -106,7 +123,7 @@ public static class PodStatusBuilder
         switch (record.Status)
         {
             case ContainerRunning running when record.WaitingReason is null:
-                state.Running = new V1ContainerStateRunning { StartedAt = running.StartedAt.UtcDateTime };
+                state.Running = new V1ContainerStateRunning { StartedAt = Seconds(running.StartedAt.UtcDateTime) };
                 break;
             case ContainerExited exited when record.WaitingReason is null:
                 state.Terminated = Terminated(exited, record.Current);
@@ -143,8 +160,11 @@ public static class PodStatusBuilder
     {
         ExitCode = exited.ExitCode,
         Reason = exited.Reason.ToString(),
-        StartedAt = exited.StartedAt?.UtcDateTime,
-        FinishedAt = exited.FinishedAt.UtcDateTime,
+        StartedAt = exited.StartedAt is { } started ? Seconds(started.UtcDateTime) : null,
+        FinishedAt = Seconds(exited.FinishedAt.UtcDateTime),
         ContainerID = handle is null ? null : $"{handle.Runtime}://{handle.Id}",
     };
+
+    /// <summary>The time without its fraction of a second, so that it is written as <c>metav1.Time</c> is.</summary>
+    public static DateTime Seconds(DateTime time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond), time.Kind);
 }

@@ -26,12 +26,21 @@ public sealed class PodSyncLoop(
     private readonly Dictionary<string, (PodWorker Worker, Task Run)> _workers = [];
     private readonly Lock _gate = new();
 
-    /// <summary>The worker of a pod on this node, by namespace and name.</summary>
+    /// <summary>
+    /// The worker of a pod on this node, by namespace and name. A pod deleted and created again under its name (a
+    /// StatefulSet's, or by hand) may briefly have two: the one still running, and of those the one not being
+    /// deleted, is the pod the name stands for now, as the kubelet's pod manager keeps only the newest by name.
+    /// </summary>
     public PodWorker? Find(string ns, string name)
     {
         lock (_gate)
         {
-            return _workers.Values.Select(w => w.Worker).FirstOrDefault(w => w.Namespace == ns && w.Name == name);
+            return _workers.Values
+                .Where(w => w.Worker.Namespace == ns && w.Worker.Name == name)
+                .OrderBy(w => w.Run.IsCompleted)
+                .ThenBy(w => w.Worker.IsTerminating)
+                .Select(w => w.Worker)
+                .FirstOrDefault();
         }
     }
 
@@ -72,6 +81,7 @@ public sealed class PodSyncLoop(
                         pod.Metadata.DeletionTimestamp ??= time.GetUtcNow().UtcDateTime;
                         pod.Metadata.DeletionGracePeriodSeconds ??= 0;
                         Dispatch(pod, byPod, cancellationToken);
+                        ForgetWhenDone(pod.Uid());
                     }
                 }
             }
@@ -110,6 +120,34 @@ public sealed class PodSyncLoop(
         var worker = new PodWorker(pod, client, runtimes, network, sandboxes, specs, hostIp, loggerFactory.CreateLogger<PodWorker>(), time,
             adopted.Remove(uid, out var handles) ? handles : []);
         _workers[uid] = (worker, Task.Run(() => worker.RunAsync(cancellationToken), CancellationToken.None));
+    }
+
+    /// <summary>
+    /// A deleted pod's uid sees no more events, so its worker is dropped once it has stopped the pod; until then it
+    /// stays, so that events of a pod being stopped never start it again.
+    /// </summary>
+    private void ForgetWhenDone(string uid)
+    {
+        Task? run;
+        lock (_gate)
+        {
+            run = _workers.TryGetValue(uid, out var entry) ? entry.Run : null;
+        }
+
+        run?.ContinueWith(
+            done =>
+            {
+                lock (_gate)
+                {
+                    if (_workers.TryGetValue(uid, out var entry) && entry.Run == done)
+                    {
+                        _workers.Remove(uid);
+                    }
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <summary>Pods the server no longer has but checkpoints hold are torn down: containers, cgroup, sandbox.</summary>

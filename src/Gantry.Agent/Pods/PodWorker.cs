@@ -90,6 +90,9 @@ public sealed class PodWorker
 
     public string Name => _pod.Name();
 
+    /// <summary>Whether the API server has asked for the pod to stop (it has a deletion timestamp).</summary>
+    public bool IsTerminating => _pod.Metadata.DeletionTimestamp is not null;
+
     /// <summary>The container's current instance (or previous, for <c>logs --previous</c>) and its runtime.</summary>
     public (IContainerRuntime Runtime, ContainerHandle Handle)? Find(string container, bool previous)
     {
