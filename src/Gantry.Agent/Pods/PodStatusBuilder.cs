@@ -14,11 +14,11 @@ public static class PodStatusBuilder
 {
     public static V1PodStatus Build(
         V1Pod pod, IReadOnlyList<ContainerRecord> initContainers, IReadOnlyList<ContainerRecord> containers,
-        string? podIp, string? hostIp, DateTime startTime, DateTime now)
+        string? podIp, string? hostIp, DateTime startTime, DateTime now, bool terminal = false)
     {
         now = Seconds(now);
         var initialized = initContainers.All(c => c.Status is ContainerExited { ExitCode: 0 });
-        var phase = Phase(pod.Spec.RestartPolicy ?? "Always", initContainers, containers, initialized);
+        var phase = Phase(pod.Spec.RestartPolicy ?? "Always", initContainers, containers, initialized, terminal);
         var statuses = containers.Select(c => ContainerStatusOf(pod, c, isInit: false)).ToList();
         var (ready, reason, message) = Readiness(phase, statuses);
         var (initializedReason, initializedMessage) = Initialization(phase, initContainers, initialized);
@@ -76,7 +76,12 @@ public static class PodStatusBuilder
         return ("ContainersNotInitialized", $"containers with incomplete status: [{string.Join(' ', incomplete)}]");
     }
 
-    private static string Phase(string restartPolicy, IReadOnlyList<ContainerRecord> init, IReadOnlyList<ContainerRecord> containers, bool initialized)
+    /// <summary>
+    /// The phase as kubelet's getPhase decides it; a <paramref name="terminal"/> pod (stopped for its deletion) whose
+    /// containers have all exited is Succeeded or Failed whatever its restart policy, as they will not restart.
+    /// </summary>
+    private static string Phase(
+        string restartPolicy, IReadOnlyList<ContainerRecord> init, IReadOnlyList<ContainerRecord> containers, bool initialized, bool terminal)
     {
         if (!initialized)
         {
@@ -91,6 +96,11 @@ public static class PodStatusBuilder
         if (containers.All(c => c.Status is ContainerExited) && containers.Count > 0)
         {
             var failed = containers.Any(c => c.Status is ContainerExited { ExitCode: not 0 });
+            if (terminal)
+            {
+                return failed ? "Failed" : "Succeeded";
+            }
+
             return restartPolicy switch
             {
                 "Never" => failed ? "Failed" : "Succeeded",

@@ -43,7 +43,7 @@ public sealed class PodWorker
     private readonly TimeProvider _time;
     private readonly Channel<V1Pod> _updates = Channel.CreateBounded<V1Pod>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly ProbeEvents _events;
+    private readonly PodEvents _events;
     private readonly Dictionary<string, ContainerRecord> _records = [];
     private V1Pod _pod;
     private SandboxInfo? _sandbox;
@@ -65,7 +65,7 @@ public sealed class PodWorker
         _logger = logger;
         _time = time;
         _startTime = pod.Status?.StartTime ?? time.GetUtcNow().UtcDateTime;
-        _events = new ProbeEvents(client, pod, time, logger);
+        _events = new PodEvents(client, pod, time, logger);
         foreach (var handle in adopted.OrderBy(h => h.CreatedAt))
         {
             var record = Record(handle.ContainerName);
@@ -251,6 +251,7 @@ public sealed class PodWorker
 
             if (now < record.RestartNotBefore)
             {
+                _events.Warning(container.Name, "BackOff", $"Back-off restarting failed container {container.Name} in pod {_pod.Name()}_{_pod.Namespace()}({_pod.Uid()})");
                 record.WaitingReason = "CrashLoopBackOff";
                 record.WaitingMessage = $"back-off {RestartBackoff.Delay(record.RestartCount, TimeSpan.Zero).TotalSeconds:0}s restarting failed container={container.Name} pod={_pod.Name()}_{_pod.Namespace()}({_pod.Uid()})";
                 return record;
@@ -272,12 +273,15 @@ public sealed class PodWorker
         {
             var spec = await _specs.BuildAsync(_pod, container, podIp, _hostIp, cancellationToken).ConfigureAwait(false);
             record.Current = await runtime.StartAsync(sandbox, spec, cancellationToken).ConfigureAwait(false);
+            _events.Normal(container.Name, "Created", $"Created container: {container.Name}");
+            _events.Normal(container.Name, "Started", $"Started container {container.Name}");
             record.Status = await runtime.StatusAsync(record.Current, cancellationToken).ConfigureAwait(false);
             record.WaitingReason = null;
             record.WaitingMessage = null;
         }
-        catch (VolumeSetupException)
+        catch (VolumeSetupException ex)
         {
+            _events.Warning(null, "FailedMount", ex.Message);
             record.WaitingReason = VolumeSetupException.Reason;
             record.WaitingMessage = null;
         }
@@ -291,6 +295,7 @@ public sealed class PodWorker
                 _ => "CreateContainerError",
             };
             record.WaitingMessage = ex.Message;
+            _events.Warning(container.Name, "Failed", $"Error: {(ex is Images.ImagePullException ? record.WaitingReason : ex.Message)}");
         }
 
         if (!isInit)
@@ -408,11 +413,11 @@ public sealed class PodWorker
         }
     }
 
-    private async Task ReportAsync(string? podIp, CancellationToken cancellationToken)
+    private async Task ReportAsync(string? podIp, CancellationToken cancellationToken, bool terminal = false)
     {
         var init = (_pod.Spec.InitContainers ?? []).Select(c => Record(c.Name)).ToList();
         var containers = _pod.Spec.Containers.Select(c => Record(c.Name)).ToList();
-        var status = PodStatusBuilder.Build(_pod, init, containers, podIp, _hostIp, _startTime, _time.GetUtcNow().UtcDateTime);
+        var status = PodStatusBuilder.Build(_pod, init, containers, podIp, _hostIp, _startTime, _time.GetUtcNow().UtcDateTime, terminal);
         var body = KubernetesJson.Serialize(new { status });
         if (body == _reported)
         {
@@ -428,8 +433,14 @@ public sealed class PodWorker
     private async Task TearDownAsync(IContainerRuntime runtime, TimeSpan grace, CancellationToken cancellationToken)
     {
         await StopProbesAsync().ConfigureAwait(false);
-        await Task.WhenAll(_records.Values.Where(r => r.Current is not null)
-            .Select(r => runtime.StopAsync(r.Current!, grace, cancellationToken))).ConfigureAwait(false);
+        var running = _records.Values.Where(r => r.Current is not null && r.Status is not ContainerExited).ToList();
+        running.ForEach(r => _events.Normal(r.Name, "Killing", $"Stopping container {r.Name}"));
+        await Task.WhenAll(running.Select(r => runtime.StopAsync(r.Current!, grace, cancellationToken))).ConfigureAwait(false);
+        if (running.Count > 0)
+        {
+            await ReportStoppedAsync(runtime, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var record in _records.Values)
         {
             foreach (var handle in new[] { record.Current, record.Previous })
@@ -444,6 +455,29 @@ public sealed class PodWorker
         await _sandboxes.RemoveAsync(_pod.Uid(), cancellationToken).ConfigureAwait(false);
         await _network.DeleteSandboxAsync(_pod.Uid(), cancellationToken).ConfigureAwait(false);
         _specs.RemoveVolumes(_pod.Uid());
+    }
+
+    /// <summary>
+    /// The status of a pod whose containers were stopped for its deletion, as the kubelet reports it before the pod
+    /// goes: each container terminated and not ready, and the pod in a terminal phase. A pod a finalizer keeps is
+    /// seen so until the finalizer goes.
+    /// </summary>
+    private async Task ReportStoppedAsync(IContainerRuntime runtime, CancellationToken cancellationToken)
+    {
+        foreach (var record in _records.Values.Where(r => r.Current is not null))
+        {
+            record.Status = await runtime.StatusAsync(record.Current!, cancellationToken).ConfigureAwait(false);
+            record.WaitingReason = null;
+        }
+
+        try
+        {
+            await ReportAsync(PodIp, cancellationToken, terminal: true).ConfigureAwait(false);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+        {
+            // Gone already (deleted with a grace period of 0): nothing to report to.
+        }
     }
 
     private async Task DeleteFromServerAsync(CancellationToken cancellationToken)

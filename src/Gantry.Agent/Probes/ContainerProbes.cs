@@ -1,3 +1,4 @@
+using Gantry.Agent.Pods;
 using Gantry.Agent.Runtimes;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -20,14 +21,14 @@ public sealed class ContainerProbes : IAsyncDisposable
     private readonly ProbeWorker? _readiness;
     private readonly ProbeWorker? _startup;
     private readonly V1Container _container;
-    private readonly ProbeEvents? _events;
+    private readonly PodEvents? _events;
     private readonly Action _changed;
     private readonly ILogger _logger;
     private volatile ContainerStatus? _status;
 
     public ContainerProbes(
         ContainerHandle handle, ContainerStatus? status, V1Container container, string? podIp, IContainerRuntime runtime,
-        ProbeEvents? events, Action changed, TimeProvider time, ILogger logger)
+        PodEvents? events, Action changed, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(container);
         Handle = handle;

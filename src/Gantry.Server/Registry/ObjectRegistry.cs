@@ -532,7 +532,9 @@ public sealed class ObjectRegistry(
             return null;
         }
 
-        if (ObjectMetadata.IsDeleting(obj) && !waitsForGrace)
+        // A pod already being deleted may still have its grace period shortened, to nothing once it has stopped (its
+        // node's last delete), so that the update removing its last finalizer completes the deletion.
+        if (ObjectMetadata.IsDeleting(obj) && !(type.Kind == "Pod" && type.Group.Length == 0))
         {
             return obj;
         }

@@ -262,4 +262,21 @@ public sealed class ObjectRegistryDeleteTests : IAsyncLifetime
 
         Assert.Null(_context.Get(Pods, "web"));
     }
+
+    [Fact]
+    public async Task A_finished_pod_held_by_a_finalizer_is_removed_once_the_finalizer_goes()
+    {
+        await _context.CreateAsync(Pods, WithFinalizers(Pod("web", nodeName: "n1"), "example.com/hold"));
+        await _context.DeleteAsync(Pods, "web");
+        var stopped = _context.Get(Pods, "web")!;
+        stopped["status"]!["phase"] = "Failed";
+        await _context.UpdateAsync(Pods, stopped, subresource: "status");
+
+        // The node's last delete, once the containers have stopped: a finished pod has no grace period left.
+        var deleted = await _context.DeleteAsync(Pods, "web", new DeleteRequest(GracePeriodSeconds: 0));
+        Assert.Equal(0, DeletionGracePeriodSeconds(deleted));
+        await _context.MutateAsync(Pods, "web", obj => WithFinalizers(obj));
+
+        Assert.Null(_context.Get(Pods, "web"));
+    }
 }
