@@ -20,6 +20,12 @@ internal static class SubPaths
             throw new VolumeSetupException(volume, $"unable to provision SubPath `{subPath}`: must not contain '..'");
         }
 
+        if (!Directory.Exists(volumePath))
+        {
+            // An untyped hostPath is not checked; a subPath needs a directory to lie in.
+            throw new VolumeSetupException(volume, $"unable to provision SubPath `{subPath}`: {volumePath} is not a directory");
+        }
+
         var realVolume = VolumeSyscalls.RealPath(volumePath);
         var path = Path.Combine(volumePath, subPath);
         if (!File.Exists(path) && !Directory.Exists(path))

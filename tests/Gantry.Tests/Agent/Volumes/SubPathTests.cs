@@ -71,5 +71,15 @@ public sealed class SubPathTests : IDisposable
         Assert.Contains("subpath \"/etc\" not within volume path", problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_subPath_of_a_hostPath_that_is_not_a_directory_fails_the_volume()
+    {
+        var volume = new V1Volume { Name = "host", HostPath = new V1HostPathVolumeSource { Path = Path.Combine(bed.Root, "absent") } };
+
+        var problem = await ProblemOfAsync(() => bed.MountAsync(volume, "logs"));
+
+        Assert.EndsWith($": unable to provision SubPath `logs`: {Path.Combine(bed.Root, "absent")} is not a directory", problem, StringComparison.Ordinal);
+    }
+
     public void Dispose() => bed.Dispose();
 }
