@@ -1,4 +1,3 @@
-using System.Text;
 using Gantry.Agent.Runtimes;
 using k8s;
 using k8s.Models;
@@ -6,13 +5,26 @@ using k8s.Models;
 namespace Gantry.Agent.Pods;
 
 /// <summary>
-/// A pod's volumes made to exist on the host, under the volume root by pod uid (emptyDir, configMap, secret) or where
-/// they already are (hostPath), and a container's volume mounts as host paths.
+/// A pod's volumes made to exist on the host, as kubelet 1.32 sets them up: under the volume root by pod uid
+/// (emptyDir, on a tmpfs for medium Memory; configMap, secret, downwardAPI and projected, written by
+/// <see cref="AtomicWriter"/>) or where they already are (hostPath, its type checked by <see cref="HostPathTypes"/>);
+/// and a container's volume mounts as host paths, a subPath resolved by <see cref="SubPaths"/>. Setting a volume up
+/// again changes nothing that is already right, so containers started later, or by an agent restarted, share it.
 /// </summary>
-public sealed class PodVolumes(PodConfigSources sources, string volumeRoot)
+public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimeProvider time)
 {
+    /// <summary>emptyDir's directory is writable by every user, as kubelet makes it (0777).</summary>
+    private const UnixFileMode EmptyDirMode = (UnixFileMode)0x1ff;
+
+    private readonly VolumePayloads payloads = new(objects);
+
+    public PodVolumes(PodConfigSources sources, string volumeRoot)
+        : this(VolumeObjects.From(sources), volumeRoot, TimeProvider.System)
+    {
+    }
+
     /// <summary>The container's volume mounts, each volume set up first.</summary>
-    /// <exception cref="VolumeSetupException">A volume could not be set up.</exception>
+    /// <exception cref="VolumeSetupException">A volume could not be set up, or a subPath is not one kubelet accepts.</exception>
     public async Task<List<ContainerMount>> MountsAsync(V1Pod pod, V1Container container, CancellationToken cancellationToken)
     {
         var mounts = new List<ContainerMount>();
@@ -20,8 +32,19 @@ public sealed class PodVolumes(PodConfigSources sources, string volumeRoot)
         {
             var volume = pod.Spec.Volumes?.FirstOrDefault(v => v.Name == mount.Name)
                 ?? throw new VolumeSetupException(mount.Name, "volume is not defined in the pod");
-            var hostPath = await SetUpAsync(pod, volume, cancellationToken).ConfigureAwait(false);
-            mounts.Add(new ContainerMount(hostPath, mount.MountPath, mount.ReadOnlyProperty == true));
+            if (!string.IsNullOrEmpty(mount.SubPathExpr))
+            {
+                throw new VolumeSetupException(mount.Name, "subPathExpr is not supported by this agent; use subPath");
+            }
+
+            var volumePath = await SetUpAsync(pod, volume, cancellationToken).ConfigureAwait(false);
+            var hostPath = string.IsNullOrEmpty(mount.SubPath) ? volumePath : SubPaths.Resolve(mount.Name, volumePath, mount.SubPath);
+
+            // The kinds whose files the agent writes are read-only in every container, as kubelet mounts them since
+            // CVE-2017-1002102: a container must not change what the next update would overwrite.
+            var readOnly = mount.ReadOnlyProperty == true || volume.ConfigMap is not null || volume.Secret is not null
+                || volume.DownwardAPI is not null || volume.Projected is not null;
+            mounts.Add(new ContainerMount(hostPath, mount.MountPath, readOnly));
         }
 
         return mounts;
@@ -35,12 +58,14 @@ public sealed class PodVolumes(PodConfigSources sources, string volumeRoot)
         return dir;
     }
 
-    /// <summary>Removes what the pod's volumes left under the volume root.</summary>
+    /// <summary>Removes what the pod's volumes left under the volume root, its tmpfs mounts detached first.</summary>
+    /// <exception cref="IOException">A mount below the pod's directory could not be detached; nothing was deleted.</exception>
     public void Remove(string podUid)
     {
         var dir = Path.Combine(volumeRoot, podUid);
         if (Directory.Exists(dir))
         {
+            MemoryMedium.UnmountBelow(dir);
             Directory.Delete(dir, recursive: true);
         }
     }
@@ -50,42 +75,50 @@ public sealed class PodVolumes(PodConfigSources sources, string volumeRoot)
     {
         if (volume.HostPath is { } hostPath)
         {
-            if (hostPath.Type is "DirectoryOrCreate")
-            {
-                Directory.CreateDirectory(hostPath.Path);
-            }
-
+            HostPathTypes.Check(volume.Name, hostPath.Path, hostPath.Type);
             return hostPath.Path;
         }
 
         var dir = Path.Combine(PodDirectory(pod), volume.Name);
-        Directory.CreateDirectory(dir);
-        if (volume.ConfigMap is { } configMap)
+        if (volume.EmptyDir is { } emptyDir)
         {
-            var map = await sources.ConfigMapAsync(pod, configMap.Name, cancellationToken).ConfigureAwait(false)
-                ?? throw new VolumeSetupException(volume.Name, $"configmap \"{configMap.Name}\" not found");
-            await WriteAllAsync(dir, (map.Data ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetBytes(kv.Value)), cancellationToken)
-                .ConfigureAwait(false);
-        }
-        else if (volume.Secret is { } secret)
-        {
-            var s = await sources.SecretAsync(pod, secret.SecretName, cancellationToken).ConfigureAwait(false)
-                ?? throw new VolumeSetupException(volume.Name, $"secret \"{secret.SecretName}\" not found");
-            await WriteAllAsync(dir, s.Data ?? new Dictionary<string, byte[]>(), cancellationToken).ConfigureAwait(false);
-        }
-        else if (volume.EmptyDir is null)
-        {
-            throw new VolumeSetupException(volume.Name, "only emptyDir, hostPath, configMap and secret volumes are supported");
+            SetUpEmptyDir(volume.Name, dir, emptyDir);
+            return dir;
         }
 
+        var payload = await payloads.OfAsync(pod, volume, cancellationToken).ConfigureAwait(false)
+            ?? throw new VolumeSetupException(volume.Name, "only emptyDir, hostPath, configMap, secret, downwardAPI and projected volumes are supported");
+        Directory.CreateDirectory(dir);
+        new AtomicWriter(volume.Name, dir, time).Write(payload);
         return dir;
     }
 
-    private static async Task WriteAllAsync(string dir, IDictionary<string, byte[]> files, CancellationToken cancellationToken)
+    /// <summary>On the disk, or a tmpfs of at most sizeLimit for medium Memory (a disk one's sizeLimit is not enforced).</summary>
+    private static void SetUpEmptyDir(string volume, string dir, V1EmptyDirVolumeSource emptyDir)
     {
-        foreach (var (key, value) in files)
+        Directory.CreateDirectory(dir);
+        switch (emptyDir.Medium ?? "")
         {
-            await File.WriteAllBytesAsync(Path.Combine(dir, key), value, cancellationToken).ConfigureAwait(false);
+            case "":
+                break;
+            case "Memory":
+                try
+                {
+                    MemoryMedium.Mount(dir, emptyDir.SizeLimit?.ToInt64() is > 0 and var size ? size : null);
+                }
+                catch (IOException ex)
+                {
+                    throw new VolumeSetupException(volume, ex.Message);
+                }
+
+                break;
+            default:
+                throw new VolumeSetupException(volume, $"emptyDir medium {emptyDir.Medium} is not supported; use \"\" or Memory");
+        }
+
+        if ((File.GetUnixFileMode(dir) & EmptyDirMode) != EmptyDirMode)
+        {
+            File.SetUnixFileMode(dir, EmptyDirMode);
         }
     }
 }
