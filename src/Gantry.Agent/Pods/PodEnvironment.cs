@@ -15,27 +15,33 @@ namespace Gantry.Agent.Pods;
 /// <param name="secret">The secret of the pod's namespace, or null when there is none of that name.</param>
 /// <param name="allocatable">The node's allocatable resources, which stand in for the limits a container does not set.</param>
 /// <param name="services">
-/// Every service the agent knows, from a cache: a container start must not wait for the API server. Without one the
-/// containers get no service variables, as with a kubelet that has no service lister.
+/// Every service the agent knows, from a cache (a container start must not wait for the API server), or null while the
+/// cache has not listed them yet. Without a cache the containers get no service variables, as with a kubelet that has
+/// no service lister.
 /// </param>
 public sealed class PodEnvironment(
     Func<V1Pod, string, CancellationToken, Task<V1ConfigMap?>> configMap,
     Func<V1Pod, string, CancellationToken, Task<V1Secret?>> secret,
     IDictionary<string, ResourceQuantity> allocatable,
-    Func<IEnumerable<V1Service>>? services = null)
+    Func<IEnumerable<V1Service>?>? services = null)
 {
-    public PodEnvironment(PodConfigSources sources, IDictionary<string, ResourceQuantity> allocatable, Func<IEnumerable<V1Service>>? services = null)
+    public PodEnvironment(PodConfigSources sources, IDictionary<string, ResourceQuantity> allocatable, Func<IEnumerable<V1Service>?>? services = null)
         : this((sources ?? throw new ArgumentNullException(nameof(sources))).ConfigMapAsync, sources.SecretAsync, allocatable, services)
     {
     }
+
+    private const string ServicesNotListed = "services have not yet been read at least once, cannot construct envvars";
 
     /// <exception cref="ContainerConfigException">A source the container needs is missing, or a field it names is not offered.</exception>
     public async Task<List<EnvVar>> ResolveAsync(V1Pod pod, V1Container container, string? podIp, string? hostIp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
+
+        // As the kubelet, a container waits for the first list rather than start without the variables it would get later.
+        IEnumerable<V1Service> known = services is null ? [] : services() ?? throw new ContainerConfigException(ServicesNotListed);
         var serviceVariables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var variable in ServiceEnvironment.For(pod.Namespace(), pod.Spec.EnableServiceLinks != false, services?.Invoke() ?? []))
+        foreach (var variable in ServiceEnvironment.For(pod.Namespace(), pod.Spec.EnableServiceLinks != false, known))
         {
             serviceVariables[variable.Name] = variable.Value;
         }

@@ -37,6 +37,7 @@ public static class ServiceEnvironment
         return byName.Values.OrderBy(s => s.Name(), StringComparer.Ordinal).SelectMany(Variables).ToList();
     }
 
+    /// <summary>Validation gives a service with a cluster IP at least one port; one without is skipped rather than trusted.</summary>
     private static bool HasClusterIp(V1Service service) =>
         service.Spec?.ClusterIP is { Length: > 0 } ip && ip != "None" && service.Spec.Ports is { Count: > 0 };
 

@@ -230,6 +230,17 @@ public sealed class PodEnvironmentTests
     }
 
     [Fact]
+    public async Task A_container_waits_until_the_services_have_been_listed_once()
+    {
+        var container = new V1Container { Name = "app" };
+        var environment = new PodEnvironment((_, _, _) => Task.FromResult<V1ConfigMap?>(null), (_, _, _) => Task.FromResult<V1Secret?>(null), Allocatable, () => null);
+
+        var error = await Assert.ThrowsAsync<ContainerConfigException>(() => environment.ResolveAsync(Pod(container), container, null, null, CancellationToken.None));
+
+        Assert.Equal("services have not yet been read at least once, cannot construct envvars", error.Message);
+    }
+
+    [Fact]
     public async Task Without_a_service_cache_there_are_no_service_variables()
     {
         var container = new V1Container { Name = "app", Env = [Literal("A", "$(KUBERNETES_SERVICE_HOST)")] };
