@@ -96,7 +96,11 @@ public sealed class NodeAgent : IAsyncDisposable
     private static ContainerSpecs Specs(IKubernetes client, string volumeRoot)
     {
         var sources = new PodConfigSources(client);
-        return new ContainerSpecs(new PodEnvironment(sources), new PodVolumes(sources, volumeRoot));
+
+        // The node reports its capacity as allocatable (see NodeHeartbeat), read from the machine and the state
+        // directory's disk, which holds the volumes; the node's name plays no part in it.
+        var allocatable = NodeFacts.Read(nodeName: "", Path.GetDirectoryName(Path.GetFullPath(volumeRoot))!).Capacity;
+        return new ContainerSpecs(new PodEnvironment(sources, allocatable), new PodVolumes(sources, volumeRoot));
     }
 
     private static async Task SweepStaleSandboxesAsync(string stateDirectory, ILogger logger, CancellationToken cancellationToken)

@@ -28,6 +28,10 @@ public static class PodFieldPaths
             "spec.serviceAccountName" => pod.Spec.ServiceAccountName ?? "",
             "status.podIP" => podIp ?? "",
             "status.hostIP" => hostIp ?? "",
+
+            // The lists, comma-separated, as the kubelet joins them; a Gantry pod and node have one address each.
+            "status.podIPs" => podIp ?? "",
+            "status.hostIPs" => hostIp ?? "",
             _ => throw new ContainerConfigException($"unsupported fieldRef path {path}"),
         };
     }
