@@ -9,6 +9,7 @@ using Gantry.Agent.Proxy;
 using Gantry.Agent.Runtimes;
 using Gantry.Agent.Serving;
 using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Gantry.Agent;
@@ -60,22 +61,22 @@ public sealed class NodeAgent : IAsyncDisposable
             await network.EnsurePluginsAsync(cancellationToken).ConfigureAwait(false);
             await network.EnsureMasqueradeAsync(cancellationToken).ConfigureAwait(false);
             var hostIp = (options.NodeIp ?? NodeFacts.InternalAddress())?.ToString();
-            var pods = new PodSyncLoop(client, options.NodeName, runtimes, network, sandboxes, Specs(client, Path.Combine(state, AgentLayout.Volumes)),
-                hostIp, loggerFactory, time);
-            var server = await AgentServer.StartAsync(IPAddress.Any, options.Port, options.CaPem, pods, loggerFactory, cancellationToken)
-                .ConfigureAwait(false);
-            var heartbeat = new NodeHeartbeat(client, options, new AgentEndpoint(server.Port, server.CertificateSha256),
-                loggerFactory.CreateLogger<NodeHeartbeat>(), time);
-            await heartbeat.RegisterAsync(cancellationToken).ConfigureAwait(false);
             var proxyOptions = new ProxyOptions { NodeName = options.NodeName, ClusterCidr = clusterCidr };
             if (clusterNetwork.ServiceCidr is { } serviceCidr)
             {
                 proxyOptions = proxyOptions with { ServiceCidrs = [serviceCidr] };
             }
 
+            var proxy = new ServiceProxy(client, proxyOptions, new NftablesApplier(proxyOptions), loggerFactory.CreateLogger<ServiceProxy>(), time);
+            var pods = new PodSyncLoop(client, options.NodeName, runtimes, network, sandboxes,
+                Specs(client, Path.Combine(state, AgentLayout.Volumes), () => proxy.KnownServices), hostIp, loggerFactory, time);
+            var server = await AgentServer.StartAsync(IPAddress.Any, options.Port, options.CaPem, pods, loggerFactory, cancellationToken)
+                .ConfigureAwait(false);
+            var heartbeat = new NodeHeartbeat(client, options, new AgentEndpoint(server.Port, server.CertificateSha256),
+                loggerFactory.CreateLogger<NodeHeartbeat>(), time);
+            await heartbeat.RegisterAsync(cancellationToken).ConfigureAwait(false);
             var routes = new NodeRouteSync(client, options.NodeName, clusterCidr, new NodeRoutes(network.Options.CommandTimeout),
                 loggerFactory.CreateLogger<NodeRouteSync>(), time);
-            var proxy = new ServiceProxy(client, proxyOptions, new NftablesApplier(proxyOptions), loggerFactory.CreateLogger<ServiceProxy>(), time);
             var agent = new NodeAgent(agentLock, client, server);
             agent._running = Task.WhenAll(
                 heartbeat.RunAsync(agent._stopping.Token), pods.RunAsync(agent._stopping.Token), proxy.RunAsync(agent._stopping.Token),
@@ -89,20 +90,21 @@ public sealed class NodeAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Before any pod, the agent vouches for its own sandboxes (the registry) and removes the leftovers of deleted
-    /// clusters on this host, which would fill the node bridge in time. Neither ever stops the agent.
-    /// </summary>
-    private static ContainerSpecs Specs(IKubernetes client, string volumeRoot)
+    /// <summary>How the node's containers are made: their environment (with the services <paramref name="services"/> knows) and volumes.</summary>
+    private static ContainerSpecs Specs(IKubernetes client, string volumeRoot, Func<IEnumerable<V1Service>?> services)
     {
         var sources = new PodConfigSources(client);
 
         // The node reports its capacity as allocatable (see NodeHeartbeat), read from the machine and the state
         // directory's disk, which holds the volumes; the node's name plays no part in it.
         var allocatable = NodeFacts.Read(nodeName: "", Path.GetDirectoryName(Path.GetFullPath(volumeRoot))!).Capacity;
-        return new ContainerSpecs(new PodEnvironment(sources, allocatable), new PodVolumes(sources, volumeRoot));
+        return new ContainerSpecs(new PodEnvironment(sources, allocatable, services), new PodVolumes(sources, volumeRoot));
     }
 
+    /// <summary>
+    /// Before any pod, the agent vouches for its own sandboxes (the registry) and removes the leftovers of deleted
+    /// clusters on this host, which would fill the node bridge in time. Neither ever stops the agent.
+    /// </summary>
     private static async Task SweepStaleSandboxesAsync(string stateDirectory, ILogger logger, CancellationToken cancellationToken)
     {
         try

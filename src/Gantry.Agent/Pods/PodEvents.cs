@@ -18,6 +18,9 @@ public sealed class PodEvents(IKubernetes client, V1Pod pod, TimeProvider time, 
     /// <summary>client-go's <c>maxLruCacheEntries</c> window, as the correlator keeps an event's count.</summary>
     private static readonly TimeSpan SimilarWindow = TimeSpan.FromMinutes(10);
 
+    /// <summary>The least time between two updates of one event's count.</summary>
+    private static readonly TimeSpan RepeatInterval = TimeSpan.FromSeconds(10);
+
     private readonly Lock _gate = new();
     private Task _last = Task.CompletedTask;
     private readonly Dictionary<(string? Container, string Type, string Reason, string Message), Posted> _posted = [];
@@ -44,6 +47,14 @@ public sealed class PodEvents(IKubernetes client, V1Pod pod, TimeProvider time, 
             if (_posted.TryGetValue(key, out var posted) && now - posted.First < SimilarWindow)
             {
                 posted.Count++;
+                if (now - posted.LastSent < RepeatInterval)
+                {
+                    // A container retried every pass would patch its event many times a second; the next repeat
+                    // after the interval carries the count.
+                    return;
+                }
+
+                posted.LastSent = now;
                 var patch = new JsonObject { ["count"] = posted.Count, ["lastTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) };
                 await client.CoreV1.PatchNamespacedEventAsync(
                     new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), posted.Name, pod.Namespace()).ConfigureAwait(false);
@@ -102,5 +113,7 @@ public sealed class PodEvents(IKubernetes client, V1Pod pod, TimeProvider time, 
         public DateTime First { get; } = first;
 
         public int Count { get; set; } = 1;
+
+        public DateTime LastSent { get; set; } = first;
     }
 }

@@ -251,7 +251,12 @@ public sealed class PodWorker
 
             if (now < record.RestartNotBefore)
             {
-                _events.Warning(container.Name, "BackOff", $"Back-off restarting failed container {container.Name} in pod {_pod.Name()}_{_pod.Namespace()}({_pod.Uid()})");
+                // Once per back-off: the pod's passes while it waits would repeat it many times a second.
+                if (record.WaitingReason != "CrashLoopBackOff")
+                {
+                    _events.Warning(container.Name, "BackOff", $"Back-off restarting failed container {container.Name} in pod {_pod.Name()}_{_pod.Namespace()}({_pod.Uid()})");
+                }
+
                 record.WaitingReason = "CrashLoopBackOff";
                 record.WaitingMessage = $"back-off {RestartBackoff.Delay(record.RestartCount, TimeSpan.Zero).TotalSeconds:0}s restarting failed container={container.Name} pod={_pod.Name()}_{_pod.Namespace()}({_pod.Uid()})";
                 return record;

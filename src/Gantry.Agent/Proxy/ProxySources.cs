@@ -62,6 +62,15 @@ internal sealed class ProxySources
         _changed.Writer.TryWrite(true);
     }
 
+    /// <summary>The services known now, without taking the change signal; null until they have been listed.</summary>
+    public IReadOnlyList<V1Service>? Services()
+    {
+        lock (_gate)
+        {
+            return _servicesListed ? _services.Values.ToList() : null;
+        }
+    }
+
     /// <summary>Takes the pending change signal and returns what is known now; null until both kinds have been listed.</summary>
     public (IReadOnlyList<V1Service> Services, IReadOnlyList<V1EndpointSlice> Slices)? Snapshot()
     {

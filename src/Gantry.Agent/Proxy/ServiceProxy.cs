@@ -19,6 +19,9 @@ public sealed class ServiceProxy(IKubernetes client, ProxyOptions options, Nftab
 
     private readonly ProxySources _sources = new();
 
+    /// <summary>The cluster's services as this proxy's watch knows them (pods' service variables); null until listed.</summary>
+    public IReadOnlyList<V1Service>? KnownServices => _sources.Services();
+
     public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
         WatchAsync(
             "services",
