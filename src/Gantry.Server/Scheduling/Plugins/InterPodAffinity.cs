@@ -79,6 +79,9 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
         return [];
     }
 
+    /// <summary>Evictions cannot bring a pod the node's domain lacks; they can take away the pods an anti-affinity rule is about.</summary>
+    public bool EvictionMayResolve(PodInfo pod, NodeInfo node, IReadOnlyList<string> reasons) => !reasons.Contains(AffinityReason);
+
     public bool SkipsFilter(PodInfo pod)
     {
         var state = pod.State<State>(Name);

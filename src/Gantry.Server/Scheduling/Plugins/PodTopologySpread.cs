@@ -66,6 +66,9 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
 
     public bool SkipsScore(PodInfo pod) => !pod.State<State>(Name).Constraints.Any(c => c.WhenUnsatisfiable == "ScheduleAnyway");
 
+    /// <summary>Evictions can even out the domains, but cannot give a node the label that would put it in one.</summary>
+    public bool EvictionMayResolve(PodInfo pod, NodeInfo node, IReadOnlyList<string> reasons) => !reasons.Contains(MissingLabelReason);
+
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
         var state = pod.State<State>(Name);
