@@ -44,18 +44,13 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
         });
     }
 
+    /// <summary>
+    /// Checks in kube-scheduler's order, which decides the reason shown when several fail: the pod's affinity, then its
+    /// anti-affinity, then the anti-affinity of the pods already placed.
+    /// </summary>
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
         var state = pod.State<State>(Name);
-        for (var i = 0; i < state.ExistingAntiAffinity.Count; i++)
-        {
-            var (key, domains) = state.ExistingAntiAffinity[i];
-            if (domains.At(node.DomainId(state.Index, key)) > 0)
-            {
-                return [ExistingAntiAffinityReason];
-            }
-        }
-
         for (var i = 0; i < state.Affinity.Count; i++)
         {
             var domain = node.DomainId(state.Index, state.Affinity[i].TopologyKey);
@@ -73,6 +68,15 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
             if (state.AntiAffinityDomains[i].At(node.DomainId(state.Index, state.AntiAffinity[i].TopologyKey)) > 0)
             {
                 return [AntiAffinityReason];
+            }
+        }
+
+        for (var i = 0; i < state.ExistingAntiAffinity.Count; i++)
+        {
+            var (key, domains) = state.ExistingAntiAffinity[i];
+            if (domains.At(node.DomainId(state.Index, key)) > 0)
+            {
+                return [ExistingAntiAffinityReason];
             }
         }
 
