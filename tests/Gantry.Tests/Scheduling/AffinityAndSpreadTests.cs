@@ -78,6 +78,28 @@ public sealed class AffinityAndSpreadTests
     }
 
     [Fact]
+    public void With_fewer_domains_than_min_domains_the_emptiest_domain_counts_as_empty()
+    {
+        V1Pod Spread(string name)
+        {
+            var pod = Labelled("web");
+            pod.Metadata.Name = name;
+            pod.Spec.TopologySpreadConstraints = [new V1TopologySpreadConstraint
+            {
+                MaxSkew = 1,
+                MinDomains = 2,
+                TopologyKey = "kubernetes.io/hostname",
+                WhenUnsatisfiable = "DoNotSchedule",
+                LabelSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
+            }];
+            return pod;
+        }
+
+        Assert.Empty(FilterOn(new PodTopologySpread(), PodInfo.Of(Spread("first")), [Host("n1")], "n1"));
+        Assert.Equal([PodTopologySpread.Reason], FilterOn(new PodTopologySpread(), PodInfo.Of(Spread("second")), [Host("n1", pods: Spread("first"))], "n1"));
+    }
+
+    [Fact]
     public void A_DoNotSchedule_spread_constraint_refuses_a_domain_that_would_exceed_the_skew()
     {
         var pod = PodInfo.Of(Labelled("web"));
