@@ -282,8 +282,17 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
                 p.Status ??= new V1PodStatus();
                 p.Status.NominatedNodeName = plan.Node;
             }, cancellationToken, "status").ConfigureAwait(false);
+            var schedulerName = pod.Spec.SchedulerName ?? SchedulerName;
             foreach (var victim in plan.Victims)
             {
+                // Marked before it is deleted, as kube-scheduler does, so the pod ends known to be preempted.
+                await _client.MutateAsync<V1Pod>(victim.Namespace(), victim.Name(), p =>
+                {
+                    if (p.Uid() == victim.Uid())
+                    {
+                        PreemptionVictim.Mark(p, schedulerName, _time.GetUtcNow().UtcDateTime);
+                    }
+                }, cancellationToken, "status").ConfigureAwait(false);
                 _events.Record(victim, "Normal", "Preempted", $"Preempted by pod {pod.Uid()} on node {plan.Node}", SchedulerName);
                 await _client.DeleteAsync<V1Pod>(victim.Namespace(), victim.Name(), new DeleteRequest(PreconditionUid: victim.Uid()), cancellationToken)
                     .ConfigureAwait(false);

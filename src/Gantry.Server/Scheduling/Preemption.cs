@@ -84,7 +84,7 @@ public static class Preemption
 
     /// <summary>
     /// Why the pod may not preempt now (kube-scheduler's PodEligibleToPreemptOthers), or null: its policy forbids it, or
-    /// an earlier preemption is still under way, victims terminating on its nominated node, unless that node has since
+    /// an earlier preemption is still under way, its victims terminating on its nominated node, unless that node has since
     /// become one no eviction helps.
     /// </summary>
     private static string? Ineligibility(PodInfo pod, IReadOnlyList<NodeInfo> nodes, Dictionary<string, NodeVerdict> verdicts, SchedulingFramework framework)
@@ -106,7 +106,7 @@ public static class Preemption
         }
 
         var priority = spec.Priority ?? 0;
-        return node.Pods.Any(p => p.Metadata.DeletionTimestamp is not null && (p.Spec.Priority ?? 0) < priority)
+        return node.Pods.Any(p => (p.Spec.Priority ?? 0) < priority && PreemptionVictim.IsTerminating(p))
             ? "not eligible due to a terminating pod on the nominated node."
             : null;
     }

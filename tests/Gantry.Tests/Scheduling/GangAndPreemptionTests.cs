@@ -87,6 +87,22 @@ public sealed class GangAndPreemptionTests
     }
 
     [Fact]
+    public void A_pod_waits_for_the_victims_it_preempted_to_terminate_before_preempting_again()
+    {
+        var terminating = Victim("low", 0, "1");
+        PreemptionVictim.Mark(terminating, "default-scheduler", DateTime.UnixEpoch);
+        terminating.Metadata.DeletionTimestamp = DateTime.UnixEpoch;
+        var node = Node("n1", cpus: 1, usedCpus: 1, pods: [terminating]);
+        var pod = Pod("1", configure: s => s.Priority = 1000);
+        pod.Pod.Status = new V1PodStatus { NominatedNodeName = "n1" };
+
+        var (plan, message) = Preempt(pod, node);
+
+        Assert.Null(plan);
+        Assert.Equal("preemption: not eligible due to a terminating pod on the nominated node.", message);
+    }
+
+    [Fact]
     public void Preemption_that_finds_no_lower_priority_pods_ends_the_message_with_no_victims_found()
     {
         var node = Node("n1", cpus: 1, usedCpus: 1, pods: [Victim("peer", 0, "1")]);
