@@ -34,6 +34,7 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
         }
 
         var counts = new List<Dictionary<string, int>>(constraints.Count);
+        var minimums = new List<int>(constraints.Count);
         foreach (var constraint in constraints)
         {
             var selector = LabelSelector.FromModel(constraint.LabelSelector);
@@ -51,11 +52,11 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
             }
 
             counts.Add(perDomain);
+            minimums.Add(GlobalMinimum(constraint, perDomain));
         }
 
         pod.SetState(Name, new State(constraints, counts,
-            [.. constraints.Select(c => LabelSelector.FromModel(c.LabelSelector).Matches(pod.Pod.Metadata) ? 1 : 0)],
-            [.. constraints.Select((c, i) => GlobalMinimum(c, counts[i]))]));
+            [.. constraints.Select(c => LabelSelector.FromModel(c.LabelSelector).Matches(pod.Pod.Metadata) ? 1 : 0)], minimums));
     }
 
     /// <summary>The count of the emptiest eligible domain: 0 while there are fewer domains than <c>minDomains</c> (default 1).</summary>
