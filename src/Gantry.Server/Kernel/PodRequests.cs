@@ -3,9 +3,11 @@ using k8s.Models;
 namespace Gantry.Server.Kernel;
 
 /// <summary>
-/// What a pod asks of a node, as the scheduler counts it: the sum of its containers' requests or,
-/// if an init container asks for more of something, that; plus the pod overhead and one pod slot.
-/// A container with a limit but no request requests its limit (the API's defaulting).
+/// What a pod asks of a node, as the scheduler counts it (Kubernetes' component-helpers PodRequests):
+/// the containers and the sidecars (init containers with <c>restartPolicy: Always</c>), which run
+/// together for the pod's life; or, if more of something, what any other init container needs while
+/// it runs, which is its own request plus the sidecars started before it; plus the pod overhead and
+/// one pod slot. A container with a limit but no request requests its limit (the API's defaulting).
 /// </summary>
 public static class PodRequests
 {
@@ -17,10 +19,24 @@ public static class PodRequests
             containers = containers.Add(RequestsOf(container));
         }
 
+        var sidecars = ResourceVector.Zero;
+        var initPeak = ResourceVector.Zero;
         foreach (var init in pod.Spec.InitContainers ?? [])
         {
-            containers = containers.Max(RequestsOf(init));
+            var requests = RequestsOf(init);
+            // A sidecar's own peak (the sidecars up to it) never exceeds what all of them and the
+            // containers hold together, so only the other init containers can raise the peak.
+            if (init.RestartPolicy == "Always")
+            {
+                sidecars = sidecars.Add(requests);
+            }
+            else
+            {
+                initPeak = initPeak.Max(requests.Add(sidecars));
+            }
         }
+
+        containers = containers.Add(sidecars).Max(initPeak);
 
         var overhead = ResourceVector.From(pod.Spec.Overhead);
         return containers.Add(overhead).Add(ResourceVector.Zero with { Pods = 1 });

@@ -15,4 +15,11 @@ public interface IFilterPlugin
     /// Skip status at PreFilter. A decision examines hundreds of nodes, and most plugins have nothing to check for most pods.
     /// </summary>
     bool SkipsFilter(PodInfo pod) => false;
+
+    /// <summary>
+    /// Whether evicting pods from the node could lift this plugin's refusal (<paramref name="reasons"/>): kube-scheduler's
+    /// Unschedulable, as against UnschedulableAndUnresolvable. Preemption looks for victims only on such nodes; it is asked
+    /// only when a pod fits nowhere.
+    /// </summary>
+    bool EvictionMayResolve(PodInfo pod, NodeInfo node, IReadOnlyList<string> reasons) => true;
 }

@@ -89,7 +89,11 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         }).ToList();
         var unbound = KubernetesJson.Deserialize<V1Pod>(KubernetesJson.Serialize(pod));
         unbound.Spec.NodeName = null;
-        return SchedulingFramework.Default().Schedule(PodInfo.Of(unbound), nodes, explain: true);
+        var framework = SchedulingFramework.Default();
+        var info = PodInfo.Of(unbound);
+        var decision = framework.Schedule(info, nodes, explain: true);
+        // The message shown is the one the pod's FailedScheduling event carries, preemption's part included.
+        return decision.Node is null ? decision with { Preemption = Preemption.Attempt(info, decision, nodes, framework).Message } : decision;
     }
 
     public void OnOffers(IReadOnlyList<Offer> offers) => RetryUnschedulable();
@@ -161,8 +165,9 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             if (decision.Node is not { } node)
             {
                 _queue.MarkUnschedulable(key, pod);
-                _ = ReportUnschedulableAsync(pod, decision.Message, cancellationToken);
-                if (MayPreempt(pod, nodes) && Preemption.Plan(info, nodes, (p, n) => _framework.Fits(p, n, nodes)) is { } plan)
+                var preemption = Preemption.Attempt(info, decision, nodes, _framework);
+                _ = ReportUnschedulableAsync(pod, (decision with { Preemption = preemption.Message }).Message, cancellationToken);
+                if (preemption.Plan is { } plan)
                 {
                     _ = PreemptAsync(pod, plan, cancellationToken);
                 }
@@ -267,18 +272,6 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         }
     }
 
-    /// <summary>A pod whose earlier preemption is still under way (victims terminating on its nominated node) waits for it.</summary>
-    private static bool MayPreempt(V1Pod pod, IReadOnlyList<NodeInfo> nodes)
-    {
-        if (pod.Status?.NominatedNodeName is not { Length: > 0 } nominated)
-        {
-            return true;
-        }
-
-        var priority = pod.Spec.Priority ?? 0;
-        return !nodes.Any(n => n.Name == nominated && n.Pods.Any(p => p.Metadata.DeletionTimestamp is not null && (p.Spec.Priority ?? 0) < priority));
-    }
-
     /// <summary>Nominates the node for the pod, then evicts the victims; the pod is placed once their resources are released.</summary>
     private async Task PreemptAsync(V1Pod pod, PreemptionPlan plan, CancellationToken cancellationToken)
     {
@@ -289,8 +282,17 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
                 p.Status ??= new V1PodStatus();
                 p.Status.NominatedNodeName = plan.Node;
             }, cancellationToken, "status").ConfigureAwait(false);
+            var schedulerName = pod.Spec.SchedulerName ?? SchedulerName;
             foreach (var victim in plan.Victims)
             {
+                // Marked before it is deleted, as kube-scheduler does, so the pod ends known to be preempted.
+                await _client.MutateAsync<V1Pod>(victim.Namespace(), victim.Name(), p =>
+                {
+                    if (p.Uid() == victim.Uid())
+                    {
+                        PreemptionVictim.Mark(p, schedulerName, _time.GetUtcNow().UtcDateTime);
+                    }
+                }, cancellationToken, "status").ConfigureAwait(false);
                 _events.Record(victim, "Normal", "Preempted", $"Preempted by pod {pod.Uid()} on node {plan.Node}", SchedulerName);
                 await _client.DeleteAsync<V1Pod>(victim.Namespace(), victim.Name(), new DeleteRequest(PreconditionUid: victim.Uid()), cancellationToken)
                     .ConfigureAwait(false);

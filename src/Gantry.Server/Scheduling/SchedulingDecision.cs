@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Gantry.Server.Scheduling;
 
 /// <summary>
@@ -9,16 +7,19 @@ namespace Gantry.Server.Scheduling;
 /// </summary>
 public sealed record SchedulingDecision(string? Node, int NodeCount, IReadOnlyList<NodeVerdict> Verdicts)
 {
+    /// <summary>
+    /// What preemption, tried because the pod fits nowhere, found instead of room ("preemption: not eligible due to
+    /// preemptionPolicy=Never."): kube-scheduler's PostFilter message, which ends its FailedScheduling text.
+    /// </summary>
+    public string? Preemption { get; init; }
+
     /// <summary>"0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector."</summary>
     public string Message
     {
         get
         {
-            var histogram = Verdicts.SelectMany(v => v.Reasons).GroupBy(r => r, StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} {g.Key}"));
-            var reasons = string.Join(", ", histogram);
-            return string.Create(CultureInfo.InvariantCulture, $"0/{NodeCount} nodes are available: {(reasons.Length == 0 ? "no nodes available to schedule pods" : reasons)}.");
+            var message = NodesAvailable.Message(NodeCount, Verdicts.SelectMany(v => v.Reasons));
+            return Preemption is null ? message : $"{message} {Preemption}";
         }
     }
 }

@@ -108,8 +108,11 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
         return new SchedulingDecision(best, nodes.Count, verdicts);
     }
 
-    /// <summary>Whether the pod passes every filter on the node (PreFilter state is computed afresh, for a hypothetical node).</summary>
-    public bool Fits(PodInfo pod, NodeInfo node, IReadOnlyList<NodeInfo> nodes)
+    /// <summary>
+    /// Why the first filter to refuse the pod the node does so, or nothing when the pod fits (PreFilter state is computed
+    /// afresh, for a hypothetical node).
+    /// </summary>
+    public IReadOnlyList<string> ReasonsRefusing(PodInfo pod, NodeInfo node, IReadOnlyList<NodeInfo> nodes)
     {
         var fresh = PodInfo.Of(pod.Pod);
         var view = nodes.Select(n => n.Name == node.Name ? node : n).ToList();
@@ -118,8 +121,12 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
             plugin.PreFilter(fresh, view);
         }
 
-        return Refusal(_filters, fresh, node) is null;
+        return Refusal(_filters, fresh, node)?.Reasons ?? [];
     }
+
+    /// <summary>Whether evicting pods could lift the refusal in <paramref name="verdict"/>, as the refusing plugin judges.</summary>
+    public bool EvictionMayResolve(PodInfo pod, NodeInfo node, NodeVerdict verdict) =>
+        Array.Find(_filters, f => f.Name == verdict.RefusedBy)?.EvictionMayResolve(pod, node, verdict.Reasons) ?? false;
 
     private static (string Plugin, IReadOnlyList<string> Reasons)? Refusal(IFilterPlugin[] filters, PodInfo pod, NodeInfo node)
     {

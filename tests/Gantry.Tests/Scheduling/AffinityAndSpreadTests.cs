@@ -59,6 +59,47 @@ public sealed class AffinityAndSpreadTests
     }
 
     [Fact]
+    public void A_pods_own_anti_affinity_is_the_reason_given_before_that_of_the_pods_placed()
+    {
+        // Two pods of one group, each keeping the group off its host: kube-scheduler checks the incoming pod's
+        // anti-affinity before the placed pods', so the second pod is told of its own rule.
+        V1Pod Member(string name)
+        {
+            var member = Labelled("aa");
+            member.Metadata.Name = name;
+            member.Spec.Affinity = new V1Affinity { PodAntiAffinity = new V1PodAntiAffinity { RequiredDuringSchedulingIgnoredDuringExecution = [Term("aa")] } };
+            return member;
+        }
+
+        var second = PodInfo.Of(Member("second"));
+        var nodes = new[] { Host("n1", pods: Member("first")) };
+
+        Assert.Equal([InterPodAffinity.AntiAffinityReason], FilterOn(new InterPodAffinity(), second, nodes, "n1"));
+    }
+
+    [Fact]
+    public void With_fewer_domains_than_min_domains_the_emptiest_domain_counts_as_empty()
+    {
+        V1Pod Spread(string name)
+        {
+            var pod = Labelled("web");
+            pod.Metadata.Name = name;
+            pod.Spec.TopologySpreadConstraints = [new V1TopologySpreadConstraint
+            {
+                MaxSkew = 1,
+                MinDomains = 2,
+                TopologyKey = "kubernetes.io/hostname",
+                WhenUnsatisfiable = "DoNotSchedule",
+                LabelSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
+            }];
+            return pod;
+        }
+
+        Assert.Empty(FilterOn(new PodTopologySpread(), PodInfo.Of(Spread("first")), [Host("n1")], "n1"));
+        Assert.Equal([PodTopologySpread.Reason], FilterOn(new PodTopologySpread(), PodInfo.Of(Spread("second")), [Host("n1", pods: Spread("first"))], "n1"));
+    }
+
+    [Fact]
     public void A_DoNotSchedule_spread_constraint_refuses_a_domain_that_would_exceed_the_skew()
     {
         var pod = PodInfo.Of(Labelled("web"));

@@ -44,18 +44,13 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
         });
     }
 
+    /// <summary>
+    /// Checks in kube-scheduler's order, which decides the reason shown when several fail: the pod's affinity, then its
+    /// anti-affinity, then the anti-affinity of the pods already placed.
+    /// </summary>
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
         var state = pod.State<State>(Name);
-        for (var i = 0; i < state.ExistingAntiAffinity.Count; i++)
-        {
-            var (key, domains) = state.ExistingAntiAffinity[i];
-            if (domains.At(node.DomainId(state.Index, key)) > 0)
-            {
-                return [ExistingAntiAffinityReason];
-            }
-        }
-
         for (var i = 0; i < state.Affinity.Count; i++)
         {
             var domain = node.DomainId(state.Index, state.Affinity[i].TopologyKey);
@@ -76,8 +71,20 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IScorePl
             }
         }
 
+        for (var i = 0; i < state.ExistingAntiAffinity.Count; i++)
+        {
+            var (key, domains) = state.ExistingAntiAffinity[i];
+            if (domains.At(node.DomainId(state.Index, key)) > 0)
+            {
+                return [ExistingAntiAffinityReason];
+            }
+        }
+
         return [];
     }
+
+    /// <summary>Evictions cannot bring a pod the node's domain lacks; they can take away the pods an anti-affinity rule is about.</summary>
+    public bool EvictionMayResolve(PodInfo pod, NodeInfo node, IReadOnlyList<string> reasons) => !reasons.Contains(AffinityReason);
 
     public bool SkipsFilter(PodInfo pod)
     {

@@ -39,6 +39,8 @@ public sealed class NodeAffinity : IFilterPlugin, IScorePlugin
     public bool SkipsScore(PodInfo pod) =>
         pod.Pod.Spec.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution is not { Count: > 0 };
 
+    public bool EvictionMayResolve(PodInfo pod, NodeInfo node, IReadOnlyList<string> reasons) => false;
+
     public int Score(PodInfo pod, NodeInfo node)
     {
         var preferred = pod.Pod.Spec.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution;

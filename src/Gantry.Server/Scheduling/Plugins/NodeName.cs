@@ -11,4 +11,6 @@ public sealed class NodeName : IFilterPlugin
         string.IsNullOrEmpty(pod.Pod.Spec.NodeName) || pod.Pod.Spec.NodeName == node.Name ? [] : [Reason];
 
     public bool SkipsFilter(PodInfo pod) => string.IsNullOrEmpty(pod.Pod.Spec.NodeName);
+
+    public bool EvictionMayResolve(PodInfo pod, NodeInfo node, IReadOnlyList<string> reasons) => false;
 }

@@ -13,4 +13,6 @@ public sealed class NodeUnschedulable : IFilterPlugin
 
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node) =>
         node.Unschedulable && !Tolerations.Tolerate(pod.Pod.Spec.Tolerations, Taint) ? [Reason] : [];
+
+    public bool EvictionMayResolve(PodInfo pod, NodeInfo node, IReadOnlyList<string> reasons) => false;
 }

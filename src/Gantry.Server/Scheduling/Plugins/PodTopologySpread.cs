@@ -8,7 +8,9 @@ namespace Gantry.Server.Scheduling.Plugins;
 /// the pod keeps the count of selected pods in its domain within <c>maxSkew</c> of the emptiest
 /// eligible domain; <c>ScheduleAnyway</c> constraints prefer the domains with fewer selected pods.
 /// Eligible domains are those of nodes that carry the topology key and match the pod's node
-/// selector and required node affinity (the default nodeAffinityPolicy: Honor).
+/// selector and required node affinity (the default nodeAffinityPolicy: Honor). With fewer eligible
+/// domains than <c>minDomains</c>, the emptiest domain counts as empty, so pods cannot crowd into the
+/// domains that exist.
 /// </summary>
 public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScorePlugin
 {
@@ -21,7 +23,7 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
 
     public int Weight => 2;
 
-    private static readonly State None = new([], [], []);
+    private static readonly State None = new([], [], [], []);
 
     public void PreFilter(PodInfo pod, IReadOnlyList<NodeInfo> nodes)
     {
@@ -32,6 +34,7 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
         }
 
         var counts = new List<Dictionary<string, int>>(constraints.Count);
+        var minimums = new List<int>(constraints.Count);
         foreach (var constraint in constraints)
         {
             var selector = LabelSelector.FromModel(constraint.LabelSelector);
@@ -49,11 +52,16 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
             }
 
             counts.Add(perDomain);
+            minimums.Add(GlobalMinimum(constraint, perDomain));
         }
 
         pod.SetState(Name, new State(constraints, counts,
-            [.. constraints.Select(c => LabelSelector.FromModel(c.LabelSelector).Matches(pod.Pod.Metadata) ? 1 : 0)]));
+            [.. constraints.Select(c => LabelSelector.FromModel(c.LabelSelector).Matches(pod.Pod.Metadata) ? 1 : 0)], minimums));
     }
+
+    /// <summary>The count of the emptiest eligible domain: 0 while there are fewer domains than <c>minDomains</c> (default 1).</summary>
+    private static int GlobalMinimum(V1TopologySpreadConstraint constraint, Dictionary<string, int> counts) =>
+        counts.Count < (constraint.MinDomains ?? 1) ? 0 : counts.Values.Min();
 
     /// <summary>
     /// <c>nodeTaintsPolicy: Honor</c> leaves out of the skew the nodes with a NoSchedule or NoExecute taint the pod
@@ -65,6 +73,9 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
     public bool SkipsFilter(PodInfo pod) => !pod.State<State>(Name).Constraints.Any(c => c.WhenUnsatisfiable == "DoNotSchedule");
 
     public bool SkipsScore(PodInfo pod) => !pod.State<State>(Name).Constraints.Any(c => c.WhenUnsatisfiable == "ScheduleAnyway");
+
+    /// <summary>Evictions can even out the domains, but cannot give a node the label that would put it in one.</summary>
+    public bool EvictionMayResolve(PodInfo pod, NodeInfo node, IReadOnlyList<string> reasons) => !reasons.Contains(MissingLabelReason);
 
     public IReadOnlyList<string> Filter(PodInfo pod, NodeInfo node)
     {
@@ -82,9 +93,7 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
                 return [MissingLabelReason];
             }
 
-            var counts = state.Counts[i];
-            var min = counts.Count == 0 ? 0 : counts.Values.Min();
-            if (counts.GetValueOrDefault(domain) + state.SelfMatches[i] - min > constraint.MaxSkew)
+            if (state.Counts[i].GetValueOrDefault(domain) + state.SelfMatches[i] - state.Minimums[i] > constraint.MaxSkew)
             {
                 return [Reason];
             }
@@ -115,5 +124,5 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScoreP
         return soft == 0 ? 0 : (int)(score * 100 / soft);
     }
 
-    private sealed record State(IList<V1TopologySpreadConstraint> Constraints, List<Dictionary<string, int>> Counts, List<int> SelfMatches);
+    private sealed record State(IList<V1TopologySpreadConstraint> Constraints, List<Dictionary<string, int>> Counts, List<int> SelfMatches, List<int> Minimums);
 }

@@ -30,6 +30,8 @@ public sealed class TaintToleration : IFilterPlugin, IScorePlugin
         return [];
     }
 
+    public bool EvictionMayResolve(PodInfo pod, NodeInfo node, IReadOnlyList<string> reasons) => false;
+
     public int Score(PodInfo pod, NodeInfo node)
     {
         if (node.Taints is not { Count: > 0 } taints)
