@@ -9,7 +9,7 @@ public sealed class JobControllerTests
         [.. (job.Status?.Conditions ?? []).Select(c => $"{c.Type}={c.Status} {c.Reason}: {c.Message}")];
 
     [Fact]
-    public async Task A_sync_on_a_stale_copy_of_a_job_past_its_deadline_neither_recounts_it_nor_records_the_failure_again()
+    public async Task A_sync_on_a_stale_copy_of_a_job_past_its_deadline_keeps_its_failed_count_and_records_the_failure_once()
     {
         await using var h = await JobHarness.StartAsync();
         await h.CreateAsync(JobHarness.Job("deadline", parallelism: 2, deadline: 3));
