@@ -12,7 +12,10 @@ namespace Gantry.Server.Controllers;
 /// at most <c>parallelism</c> at a time, and fails the job (deleting its running pods) past
 /// <c>backoffLimit</c> failures or <c>activeDeadlineSeconds</c>. Counts come from the pods that exist
 /// (the job controller's tracking before pod finalizers), so a finished pod deleted by hand is no
-/// longer counted. Indexed completion and pod failure policies are not implemented.
+/// longer counted. A suspended job runs no pods and has no startTime. Conditions, events and status
+/// fields are those of Kubernetes 1.32, except that Complete and Failed come with SuccessCriteriaMet and
+/// FailureTarget in the same write instead of after the job's pods have terminated. Indexed completion
+/// and pod failure policies are not implemented.
 /// </summary>
 public sealed class JobController : BackgroundService
 {
@@ -59,7 +62,7 @@ public sealed class JobController : BackgroundService
             return;
         }
 
-        if (IsFinished(job))
+        if (JobConditions.IsFinished(job.Status))
         {
             return;
         }
@@ -67,6 +70,7 @@ public sealed class JobController : BackgroundService
         var needsSync = _expectations.Satisfied(key);
         var now = _time.GetUtcNow();
         var stamp = Truncate(now);
+        var suspended = job.Spec.Suspend == true;
         var pods = _pods.ListInNamespace(job.Namespace()).Where(p => OwnerReferences.IsControlledBy(p.Metadata, job.Uid())).ToList();
         var active = pods.Where(PodState.IsActive).ToList();
         var succeeded = pods.Count(p => p.Status?.Phase == "Succeeded");
@@ -74,25 +78,31 @@ public sealed class JobController : BackgroundService
         var failed = failedPods.Count;
 
         var status = KubernetesJson.Deserialize<V1JobStatus>(KubernetesJson.Serialize(job.Status ?? new V1JobStatus()));
-        status.StartTime ??= stamp;
-        var started = new DateTimeOffset(DateTime.SpecifyKind(status.StartTime.Value, DateTimeKind.Utc));
-        if (job.Spec.ActiveDeadlineSeconds is { } deadline)
+        if (!suspended)
         {
-            _queue.AddAfter(key, started.AddSeconds(deadline) - now);
+            status.StartTime ??= stamp;
         }
 
+        var events = new List<(string Type, string Reason, string Message)>();
         var activeCount = active.Count;
         Exception? error = null;
-        if (JobMath.Failure(job, failed, active.Sum(PodState.RestartCount), started, now) is { } failure)
+        if (JobMath.Failure(job, failed, active.Sum(PodState.RestartCount), suspended ? null : StartedAt(status.StartTime!.Value), now) is { } failure)
         {
             error = await _podControl.DeleteAsync(key, job, active, ct).ConfigureAwait(false);
             failed += activeCount;
             activeCount = 0;
-            AddCondition(status, "Failed", failure.Reason, failure.Message, stamp);
-            _events.Record(job, "Warning", failure.Reason, failure.Message);
+            JobConditions.Ensure(status, JobConditions.FailureTarget, true, failure.Reason, failure.Message, stamp);
+            JobConditions.Ensure(status, JobConditions.Failed, true, failure.Reason, failure.Message, stamp);
+            events.Add(("Warning", failure.Reason, failure.Message));
         }
         else
         {
+            Suspension(status, suspended, stamp, events);
+            if (job.Spec.ActiveDeadlineSeconds is { } deadline && status.StartTime is { } start)
+            {
+                _queue.AddAfter(key, StartedAt(start).AddSeconds(deadline) - now);
+            }
+
             if (needsSync && job.Metadata.DeletionTimestamp is null)
             {
                 (activeCount, error) = await ManageAsync(key, job, active, succeeded, failedPods, now, ct).ConfigureAwait(false);
@@ -100,22 +110,7 @@ public sealed class JobController : BackgroundService
 
             if (JobMath.IsComplete(job, succeeded, activeCount))
             {
-                if (job.Spec.Completions is { } completions)
-                {
-                    if (activeCount > 0)
-                    {
-                        _events.Record(job, "Warning", "TooManyActivePods", "Too many active pods running after completion count reached");
-                    }
-
-                    if (succeeded > completions)
-                    {
-                        _events.Record(job, "Warning", "TooManySucceededPods", "Too many succeeded pods running after completion count reached");
-                    }
-                }
-
-                AddCondition(status, "Complete", null, null, stamp);
-                status.CompletionTime = stamp;
-                _events.Record(job, "Normal", "Completed", "Job completed");
+                Completion(job, status, succeeded, activeCount, stamp, events);
             }
         }
 
@@ -123,22 +118,80 @@ public sealed class JobController : BackgroundService
         status.Succeeded = succeeded == 0 ? null : succeeded;
         status.Failed = failed == 0 ? null : failed;
         status.Ready = active.Count(PodState.IsReady);
+        status.Terminating = pods.Count(p => p.Metadata.DeletionTimestamp is not null && !PodState.IsTerminal(p));
+        status.UncountedTerminatedPods ??= new V1UncountedTerminatedPods();
         if (KubernetesJson.Serialize(status) != KubernetesJson.Serialize(job.Status ?? new V1JobStatus()))
         {
             try
             {
-                await _client.MutateAsync<V1Job>(job.Namespace(), job.Name(), current => current.Status = status, ct, "status").ConfigureAwait(false);
+                // Written over the cached job's resourceVersion, as kube's UpdateStatus is: a sync that ran on a
+                // copy older than a status already written (say the Failed one) gets a conflict instead of
+                // overwriting it with its own recount, and the informer queues the job again with the newer copy.
+                var updated = KubernetesJson.Deserialize<V1Job>(KubernetesJson.Serialize(job));
+                updated.Status = status;
+                await _client.UpdateAsync(updated, ct, "status").ConfigureAwait(false);
             }
-            catch (ApiException ex) when (ex.Code == 404)
+            catch (ApiException ex) when (ex.Code is 404 or 409)
             {
                 return;
             }
+        }
+
+        // Only once the status that carries them is stored, so that a sync that lost the race records nothing.
+        foreach (var (type, reason, message) in events)
+        {
+            _events.Record(job, type, reason, message);
         }
 
         if (error is not null)
         {
             throw error;
         }
+    }
+
+    /// <summary>
+    /// The Suspended condition and startTime: a suspended job has no startTime (its deadline does not run),
+    /// and a resumed one starts anew, since activeDeadlineSeconds counts the time it is continuously active.
+    /// </summary>
+    private static void Suspension(V1JobStatus status, bool suspended, DateTime now, List<(string, string, string)> events)
+    {
+        if (suspended)
+        {
+            status.StartTime = null;
+            if (JobConditions.Ensure(status, JobConditions.Suspended, true, JobConditions.JobSuspended, JobConditions.JobSuspendedMessage, now))
+            {
+                events.Add(("Normal", "Suspended", JobConditions.JobSuspendedMessage));
+            }
+
+            return;
+        }
+
+        if (JobConditions.Ensure(status, JobConditions.Suspended, false, JobConditions.JobResumed, JobConditions.JobResumedMessage, now))
+        {
+            events.Add(("Normal", "Resumed", JobConditions.JobResumedMessage));
+            status.StartTime = now;
+        }
+    }
+
+    private static void Completion(V1Job job, V1JobStatus status, int succeeded, int active, DateTime now, List<(string, string, string)> events)
+    {
+        if (job.Spec.Completions is { } completions)
+        {
+            if (active > 0)
+            {
+                events.Add(("Warning", "TooManyActivePods", "Too many active pods running after completion count reached"));
+            }
+
+            if (succeeded > completions)
+            {
+                events.Add(("Warning", "TooManySucceededPods", "Too many succeeded pods running after completion count reached"));
+            }
+        }
+
+        JobConditions.Ensure(status, JobConditions.SuccessCriteriaMet, true, JobConditions.CompletionsReached, JobConditions.CompletionsReachedMessage, now);
+        JobConditions.Ensure(status, JobConditions.Complete, true, JobConditions.CompletionsReached, JobConditions.CompletionsReachedMessage, now);
+        status.CompletionTime = now;
+        events.Add(("Normal", "Completed", "Job completed"));
     }
 
     private async Task<(int Active, Exception? Error)> ManageAsync(
@@ -191,14 +244,7 @@ public sealed class JobController : BackgroundService
         _queue.Add(key);
     }
 
-    private static void AddCondition(V1JobStatus status, string type, string? reason, string? message, DateTime now)
-    {
-        status.Conditions = [.. (status.Conditions ?? []).Where(c => c.Type != type),
-            new V1JobCondition { Type = type, Status = "True", Reason = reason, Message = message, LastProbeTime = now, LastTransitionTime = now }];
-    }
-
-    private static bool IsFinished(V1Job job) =>
-        job.Status?.Conditions?.Any(c => c.Type is "Complete" or "Failed" && c.Status == "True") == true;
+    private static DateTimeOffset StartedAt(DateTime startTime) => new(DateTime.SpecifyKind(startTime, DateTimeKind.Utc));
 
     private static DateTime Truncate(DateTimeOffset now)
     {

@@ -1,0 +1,178 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Gantry.Core.Resources;
+using Gantry.Server.Controllers;
+using Gantry.Server.Informers;
+using Gantry.Server.Storage;
+using Gantry.Tests.Registry;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gantry.Tests.Controllers;
+
+/// <summary>
+/// The job controller on real informers over a registry whose clock stands still, synced by the test
+/// (its loop never runs), so that each sync sees exactly the informer state the test arranged. The
+/// informers can be frozen to replay a sync on a stale copy, as a slow watch would give it.
+/// </summary>
+internal sealed class JobHarness : IAsyncDisposable
+{
+    public static readonly ResourceType Jobs = ResourceCatalog.Get("batch", "jobs");
+    public static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
+    public static readonly ResourceType Events = ResourceCatalog.Get("", "events");
+
+    private readonly CancellationTokenSource _informing = new();
+    private readonly CancellationTokenSource _recording = new();
+    private readonly SharedInformers _informers;
+    private readonly EventRecorder _recorder;
+    private readonly JobController _controller;
+    private readonly Channel<bool> _informed = Channel.CreateUnbounded<bool>();
+    private readonly Task _informersRun;
+    private readonly Task _recorderRun;
+
+    private JobHarness(RegistryTestContext context)
+    {
+        Context = context;
+        Client = new InProcessClient(context.Registry, "test");
+        _informers = new SharedInformers(context.Cache, NullLoggerFactory.Instance);
+        _recorder = new EventRecorder(Client, "job-controller", new SteppingClock(context.Time), NullLogger.Instance);
+        _controller = new JobController(_informers, Client, _recorder, context.Time, NullLogger<JobController>.Instance);
+        _informers.For<V1Job>().OnChange((_, _) => _informed.Writer.TryWrite(true));
+        _informers.For<V1Pod>().OnChange((_, _) => _informed.Writer.TryWrite(true));
+        _informersRun = _informers.RunAsync(_informing.Token);
+        _recorderRun = _recorder.RunAsync(_recording.Token);
+    }
+
+    public RegistryTestContext Context { get; }
+
+    public InProcessClient Client { get; }
+
+    public FakeTimeProvider Time => Context.Time;
+
+    public static async Task<JobHarness> StartAsync()
+    {
+        var harness = new JobHarness(await RegistryTestContext.StartAsync());
+        await harness._informers.WaitForSyncAsync(harness.Context.Ct);
+        return harness;
+    }
+
+    public static V1Job Job(string name, int parallelism = 1, int? completions = null, long? deadline = null, int backoffLimit = 6, bool suspend = false) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
+        Spec = new V1JobSpec
+        {
+            Parallelism = parallelism, Completions = completions, ActiveDeadlineSeconds = deadline, BackoffLimit = backoffLimit, Suspend = suspend,
+            Template = new V1PodTemplateSpec
+            {
+                Spec = new V1PodSpec
+                {
+                    RestartPolicy = "Never",
+                    Containers = [new V1Container { Name = "sleep", Image = "busybox:1", Command = ["sleep", "3600"] }],
+                },
+            },
+        },
+    };
+
+    /// <summary>Creates the job and waits until the controller's informer holds it.</summary>
+    public async Task CreateAsync(V1Job job)
+    {
+        await Client.CreateAsync(job, Context.Ct);
+        await SettleAsync();
+    }
+
+    /// <summary>One sync of the job, once the informers hold everything stored so far.</summary>
+    public async Task SyncAsync(string name)
+    {
+        await SettleAsync();
+        await _controller.SyncAsync($"default/{name}", Context.Ct);
+    }
+
+    /// <summary>One sync on what the informers hold now, however stale.</summary>
+    public Task SyncAsIsAsync(string name) => _controller.SyncAsync($"default/{name}", Context.Ct);
+
+    /// <summary>Stops the informers: from now on they keep the copies they hold.</summary>
+    public async Task FreezeInformersAsync()
+    {
+        await SettleAsync();
+        await _informing.CancelAsync();
+        await _informersRun;
+    }
+
+    /// <summary>Sets the phase of every pod of the job.</summary>
+    public async Task FinishPodsAsync(string phase)
+    {
+        foreach (var pod in PodsOf())
+        {
+            await Client.MutateAsync<V1Pod>("default", pod.Name(), p => p.Status = new V1PodStatus { Phase = phase }, Context.Ct, "status");
+        }
+    }
+
+    public Task SuspendAsync(string name, bool suspend) =>
+        Client.MutateAsync<V1Job>("default", name, j => j.Spec.Suspend = suspend, Context.Ct);
+
+    /// <summary>The job as stored, as JSON, so that absent fields can be told from zeros.</summary>
+    public JsonObject Stored(string name) => Context.Get(Jobs, name)!;
+
+    public V1Job StoredJob(string name) => KubernetesJson.Deserialize<V1Job>(Stored(name).ToJsonString());
+
+    public List<V1Pod> PodsOf() => [.. List(Pods).Select(json => KubernetesJson.Deserialize<V1Pod>(json))];
+
+    /// <summary>The events recorded so far: waits until one recorded after them all has been stored.</summary>
+    public async Task<List<Corev1Event>> EventsAsync(string name)
+    {
+        var marker = Guid.NewGuid().ToString();
+        _recorder.Record(StoredJob(name), "Normal", "Marker", marker);
+        await UntilAsync(Events, () => AllEvents().Any(e => e.Message == marker));
+        return [.. AllEvents().Where(e => e.Reason != "Marker" && e.InvolvedObject.Name == name)];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _informing.CancelAsync();
+        await _recording.CancelAsync();
+        await Task.WhenAll(_informersRun, _recorderRun);
+        await Context.DisposeAsync();
+        _informing.Dispose();
+        _recording.Dispose();
+    }
+
+    private List<Corev1Event> AllEvents() => [.. List(Events).Select(json => KubernetesJson.Deserialize<Corev1Event>(json))];
+
+    private List<string> List(ResourceType type) =>
+        [.. Context.Cache.List(type.KeyPrefix, new WatchFilter(type.NamespacePrefix("default"))).Items.Select(o => System.Text.Encoding.UTF8.GetString(o.Json))];
+
+    /// <summary>Waits until the informers hold every job and pod at its stored revision.</summary>
+    private async Task SettleAsync()
+    {
+        var jobs = _informers.For<V1Job>();
+        var pods = _informers.For<V1Pod>();
+        await UntilInformedAsync(() => Same(Jobs, jobs.List()) && Same(Pods, pods.List()));
+    }
+
+    private bool Same<T>(ResourceType type, List<T> held) where T : IKubernetesObject<V1ObjectMeta>
+    {
+        var stored = Context.Cache.List(type.KeyPrefix, new WatchFilter(type.KeyPrefix)).Items.Select(o => $"{o.Key}@{o.ModRevision}").Order();
+        return stored.SequenceEqual(held.Select(o => $"{type.Key(o.Namespace(), o.Name())}@{o.ResourceVersion()}").Order());
+    }
+
+    /// <summary>Re-checks <paramref name="done"/> after every change the informers apply.</summary>
+    private async Task UntilInformedAsync(Func<bool> done)
+    {
+        while (!done())
+        {
+            await _informed.Reader.ReadAsync(Context.Ct);
+        }
+    }
+
+    /// <summary>Re-checks <paramref name="done"/> on every stored change to <paramref name="type"/>.</summary>
+    private async Task UntilAsync(ResourceType type, Func<bool> done)
+    {
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(Context.Ct);
+        var changes = Context.Cache.Watch(type.KeyPrefix, new WatchFilter(type.KeyPrefix), Context.Cache.Revision, false, false, watching.Token);
+        while (!done())
+        {
+            await changes.ReadAsync(Context.Ct);
+        }
+    }
+}
