@@ -8,9 +8,9 @@ public sealed class ContainerUserTests
 {
     private static readonly PodSandboxInfo Pod = new() { Uid = "u-1", Name = "web-1", Namespace = "shop" };
 
-    private static string Resolve(ContainerUser user, string? imageUser = null)
+    private static string Resolve(ContainerUser user, string? imageUser = null, UserDatabase? users = null)
     {
-        var resolved = user.Resolve(imageUser, Pod, "app");
+        var resolved = user.Resolve(imageUser, users ?? UserDatabase.Empty, Pod, "app");
         return $"{resolved.Uid}:{resolved.Gid} {string.Join(',', resolved.AdditionalGids)}";
     }
 
@@ -39,10 +39,29 @@ public sealed class ContainerUserTests
         Assert.Equal("1000:2000 2000,4000", Resolve(new ContainerUser { RunAsUser = 1000, RunAsGroup = 2000, SupplementalGroups = [2000, 4000] }));
     }
 
+    private static readonly UserDatabase Alpine = UserDatabase.Parse(
+        "root:x:0:0:root:/root:/bin/sh\nbin:x:1:1:bin:/bin:/sbin/nologin\nnginx:x:101:101:nginx:/var/cache/nginx:/sbin/nologin\n",
+        "root:x:0:root\nbin:x:1:root,bin\nwheel:x:10:root\nnginx:x:101:nginx\nwww-data:x:82:nginx\n");
+
     [Fact]
-    public void A_named_image_user_still_runs_as_root_without_the_images_passwd_file()
+    public void A_named_image_user_is_looked_up_in_the_images_passwd_and_its_groups_in_group()
     {
-        Assert.Equal("0:0 0", Resolve(ContainerUser.Unspecified, "nginx"));
+        Assert.Equal("101:101 101,82", Resolve(ContainerUser.Unspecified, "nginx", Alpine));
+        Assert.Equal("101:82 82", Resolve(ContainerUser.Unspecified, "nginx:www-data", Alpine));
+    }
+
+    [Fact]
+    public void A_bare_uid_takes_its_passwd_group_and_root_gets_the_groups_that_list_it()
+    {
+        Assert.Equal("101:101 101,82", Resolve(new ContainerUser { RunAsUser = 101 }, users: Alpine));
+        Assert.Equal("0:0 0,1,10", Resolve(ContainerUser.Unspecified, users: Alpine));
+    }
+
+    [Fact]
+    public void An_image_user_or_group_the_image_does_not_define_cannot_run()
+    {
+        Assert.Equal("unable to find user nginx: no matching entries in passwd file", Assert.Throws<InvalidOperationException>(() => Resolve(ContainerUser.Unspecified, "nginx")).Message);
+        Assert.Equal("unable to find group staff: no matching entries in group file", Assert.Throws<InvalidOperationException>(() => Resolve(ContainerUser.Unspecified, "1000:staff")).Message);
     }
 
     [Fact]
@@ -61,6 +80,6 @@ public sealed class ContainerUserTests
     {
         var user = new ContainerUser { RunAsNonRoot = true, RunAsUser = runAsUser };
 
-        Assert.Equal(message, Assert.Throws<ContainerConfigException>(() => user.Resolve(imageUser, Pod, "app")).Message);
+        Assert.Equal(message, Assert.Throws<ContainerConfigException>(() => user.Resolve(imageUser, UserDatabase.Empty, Pod, "app")).Message);
     }
 }

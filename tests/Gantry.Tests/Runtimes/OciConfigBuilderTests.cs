@@ -20,8 +20,8 @@ public sealed class OciConfigBuilderTests
 
     private static readonly ImageConfig Image = new(["/entry"], ["serve", "--port=80"], ["PATH=/app/bin:/bin", "MODE=image"], "/srv", null);
 
-    private static JsonObject Build(ContainerSpec container, PodSandboxInfo? pod = null, ImageConfig? image = null) =>
-        OciConfigBuilder.Build(pod ?? Pod, container, image ?? Image, "/gantry/pods/0d7c9a3e/c1");
+    private static JsonObject Build(ContainerSpec container, PodSandboxInfo? pod = null, ImageConfig? image = null, UserDatabase? users = null) =>
+        OciConfigBuilder.Build(pod ?? Pod, container, image ?? Image, users ?? UserDatabase.Empty, "/gantry/pods/0d7c9a3e/c1");
 
     private static string[] Strings(JsonNode? node) => node!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
 
@@ -87,6 +87,14 @@ public sealed class OciConfigBuilderTests
     {
         Assert.Equal("1000:50 50", UserOf(Build(new ContainerSpec { Name = "web" }, image: Image with { User = "1000:50" })));
         Assert.Equal("1000:0 0", UserOf(Build(new ContainerSpec { Name = "web" }, image: Image with { User = "1000" })));
+    }
+
+    [Fact]
+    public void A_named_image_user_runs_with_the_ids_of_the_images_passwd_and_group_files()
+    {
+        var users = UserDatabase.Parse("nginx:x:101:101::/:/sbin/nologin\n", "nginx:x:101:\nwww-data:x:82:nginx\n");
+
+        Assert.Equal("101:101 101,82", UserOf(Build(new ContainerSpec { Name = "web" }, image: Image with { User = "nginx" }, users: users)));
     }
 
     [Fact]

@@ -16,7 +16,9 @@ internal static class OciConfigBuilder
     public const string OciVersion = "1.0.2";
 
     /// <exception cref="Pods.ContainerConfigException">runAsNonRoot, and the image's user is root or a name.</exception>
-    public static JsonObject Build(PodSandboxInfo pod, ContainerSpec container, ImageConfig image, string cgroupsPath)
+    /// <exception cref="InvalidOperationException">The image's user or group is a name <paramref name="users"/> does not define.</exception>
+    /// <param name="users">The image's /etc/passwd and /etc/group, from the prepared root filesystem.</param>
+    public static JsonObject Build(PodSandboxInfo pod, ContainerSpec container, ImageConfig image, UserDatabase users, string cgroupsPath)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
@@ -24,7 +26,7 @@ internal static class OciConfigBuilder
         var config = new JsonObject
         {
             ["ociVersion"] = OciVersion,
-            ["process"] = Process(pod, container, image),
+            ["process"] = Process(pod, container, image, users),
             ["root"] = new JsonObject { ["path"] = "rootfs", ["readonly"] = false },
             ["mounts"] = Mounts(container),
             ["linux"] = Linux(pod, container, cgroupsPath),
@@ -39,11 +41,11 @@ internal static class OciConfigBuilder
         return config;
     }
 
-    private static JsonObject Process(PodSandboxInfo pod, ContainerSpec container, ImageConfig image)
+    private static JsonObject Process(PodSandboxInfo pod, ContainerSpec container, ImageConfig image, UserDatabase users)
     {
         var env = ContainerEnvironment.Merge(image.Env, [.. container.Env, .. ContainerHostname.EnvUnlessSet(pod, container)]);
         var capabilities = Strings(OciDefaults.Capabilities);
-        var user = container.User.Resolve(image.User, pod, container.Name);
+        var user = container.User.Resolve(image.User, users, pod, container.Name);
         return new JsonObject
         {
             ["terminal"] = false,

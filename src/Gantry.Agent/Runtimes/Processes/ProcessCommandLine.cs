@@ -36,7 +36,7 @@ internal static class ProcessCommandLine
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
         var environment = ContainerEnvironment.Merge([], [.. container.Env, .. ContainerHostname.EnvUnlessSet(pod, container)]);
-        var user = container.User.Resolve(AgentUser, pod, container.Name);
+        var user = container.User.Resolve(AgentUser, UserDatabase.Empty, pod, container.Name);
         List<string> argv =
         [
             "--confine", readyFile, pod.NetworkNamespacePath ?? string.Empty, container.WorkingDir is { Length: > 0 } directory ? directory : "/",
