@@ -48,6 +48,24 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exec_runs_as_the_workloads_user_and_groups()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "who",
+            Command = ["sleep", "30"],
+            User = new ContainerUser { RunAsUser = 1000, RunAsGroup = 3000, SupplementalGroups = [2000] },
+        });
+
+        await using var session = await _harness.Process.ExecAsync(handle, new ExecRequest(["sh", "-c", "id -u; id -g; id -G"]), _harness.Ct);
+        session.Stdin.Close();
+        var output = await new StreamReader(session.Stdout).ReadToEndAsync(_harness.Ct);
+
+        Assert.Equal(0, await session.WaitForExitAsync(_harness.Ct));
+        Assert.Equal("1000\n3000\n3000 2000\n", output);
+    }
+
+    [Fact]
     public async Task A_host_network_workload_keeps_the_nodes_hostname()
     {
         var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec

@@ -6,7 +6,9 @@ namespace Gantry.Tests.Runtimes;
 
 public sealed class ProcessCommandLineTests
 {
-    private static readonly HostTools Tools = new("/bin/sh", "/usr/bin/env", "/usr/bin/nsenter");
+    private static readonly HostTools Tools = new("/bin/sh", "/usr/bin/env", "/usr/bin/nsenter", "/usr/bin/setpriv");
+
+    private static readonly ProcessUser Root = new(0, 0, [0]);
     private static readonly string[] Membership = ["/cg/memory/x/cgroup.procs", "/cg/pids/x/cgroup.procs"];
 
     private static readonly PodSandboxInfo Pod = new() { Uid = "u-1", Name = "web-1", Namespace = "shop", NetworkNamespacePath = "/var/run/netns/p" };
@@ -87,11 +89,29 @@ public sealed class ProcessCommandLineTests
     [Fact]
     public void Exec_joins_the_cgroup_and_every_namespace_of_the_init_with_its_environment()
     {
-        var argv = ProcessCommandLine.Exec(Tools, Membership, 4242, ["PATH=/bin", "A=1"], ["ps"]);
+        var argv = ProcessCommandLine.Exec(Tools, Membership, 4242, Root, ["PATH=/bin", "A=1"], ["ps"]);
 
         Assert.Equal(["/bin/sh", "-c"], argv.Take(2));
         Assert.Equal(
             ["/usr/bin/nsenter", "--target", "4242", "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup", "--wd", "--", "/usr/bin/env", "-i", "--default-signal", "PATH=/bin", "A=1", "ps"],
             argv.Skip(IndexOf(argv, "/usr/bin/nsenter")));
+    }
+
+    [Fact]
+    public void Exec_into_a_container_that_runs_as_another_user_takes_its_ids_after_entering_the_namespaces()
+    {
+        var argv = ProcessCommandLine.Exec(Tools, Membership, 4242, new ProcessUser(1000, 3000, [2000, 3000]), ["PATH=/bin"], ["id"]);
+
+        Assert.Equal(
+            ["--", "/usr/bin/setpriv", "--reuid=1000", "--regid=3000", "--groups=2000,3000", "--", "/usr/bin/env"],
+            argv.Skip(IndexOf(argv, "--wd") + 1).Take(7));
+    }
+
+    [Fact]
+    public void Exec_as_a_user_with_no_supplementary_groups_clears_them()
+    {
+        var argv = ProcessCommandLine.Exec(Tools, Membership, 4242, new ProcessUser(1000, 0, []), ["PATH=/bin"], ["id"]);
+
+        Assert.Contains("--clear-groups", argv);
     }
 }

@@ -66,9 +66,14 @@ internal static class ProcessCommandLine
             : throw new ArgumentException($"container {container.Name}: the process runtime has no image to take a command from; set command or args", nameof(container));
     }
 
-    /// <summary>A command in a running container: its cgroup, namespaces, working directory and the environment its init started with.</summary>
-    public static IReadOnlyList<string> Exec(HostTools tools, IReadOnlyList<string> membershipFiles, int initPid, IReadOnlyList<string> environment, IReadOnlyList<string> command)
+    /// <summary>
+    /// A command in a running container: its cgroup, namespaces, working directory and the environment its init started
+    /// with, as the init's user (<paramref name="user"/>, as runc exec takes the container's) unless that is root's.
+    /// </summary>
+    public static IReadOnlyList<string> Exec(
+        HostTools tools, IReadOnlyList<string> membershipFiles, int initPid, ProcessUser user, IReadOnlyList<string> environment, IReadOnlyList<string> command)
     {
+        ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentNullException.ThrowIfNull(command);
         if (command.Count == 0)
@@ -80,8 +85,17 @@ internal static class ProcessCommandLine
         argv.AddRange([
             tools.Nsenter, "--target", initPid.ToString(CultureInfo.InvariantCulture),
             "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup", "--wd", "--",
-            tools.Env, "-i", "--default-signal",
         ]);
+        if (user.Uid != 0 || user.Gid != 0)
+        {
+            argv.AddRange([
+                tools.Setpriv, $"--reuid={Id(user.Uid)}", $"--regid={Id(user.Gid)}",
+                .. user.AdditionalGids.Count > 0 ? [$"--groups={string.Join(',', user.AdditionalGids.Select(Id))}"] : (string[])["--clear-groups"],
+                "--",
+            ]);
+        }
+
+        argv.AddRange([tools.Env, "-i", "--default-signal"]);
         argv.AddRange(environment);
         argv.AddRange(command);
         return argv;

@@ -158,7 +158,7 @@ public sealed class ProcessRuntime : IContainerRuntime
         }
 
         var environment = File.ReadAllText($"/proc/{init}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
-        var argv = ProcessCommandLine.Exec(_tools, Cgroups.Open(checkpoint.CgroupPath).MembershipFiles, init, environment, request.Command);
+        var argv = ProcessCommandLine.Exec(_tools, Cgroups.Open(checkpoint.CgroupPath).MembershipFiles, init, ProcessCredentials.Read(init), environment, request.Command);
         return Task.FromResult(ProcessExecSession.Start(argv, request.Tty));
     }
 
