@@ -36,6 +36,41 @@ public sealed class OciRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_container_runs_as_the_securityContexts_user_with_the_primary_group_first()
+    {
+        var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "who",
+            Image = "busybox",
+            Command = ["sh", "-c", "id -u; id -g; id -G"],
+            User = new ContainerUser { RunAsUser = 1000, RunAsGroup = 3000, SupplementalGroups = [2000] },
+        });
+
+        var exited = await _harness.WaitForExitAsync(_harness.Oci, handle);
+
+        Assert.Equal(0, exited.ExitCode);
+        Assert.Equal("1000\n3000\n3000 2000\n", await File.ReadAllTextAsync(_harness.Oci.LogPath(handle)));
+    }
+
+    [Fact]
+    public async Task A_host_network_container_sees_the_nodes_hostname()
+    {
+        var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "where",
+            Image = "busybox",
+            Command = ["sh", "-c", "hostname; echo $HOSTNAME"],
+            HostNetwork = true,
+            Hostname = System.Net.Dns.GetHostName(),
+        });
+
+        await _harness.WaitForExitAsync(_harness.Oci, handle);
+
+        var node = System.Net.Dns.GetHostName();
+        Assert.Equal($"{node}\n{node}\n", await File.ReadAllTextAsync(_harness.Oci.LogPath(handle)));
+    }
+
+    [Fact]
     public async Task Stopping_and_removing_a_container_that_was_already_removed_are_no_ops()
     {
         var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec { Name = "gone", Image = "busybox", Command = ["sleep", "3600"] });
@@ -139,6 +174,18 @@ public sealed class OciRuntimeTests : IAsyncLifetime
 
         Assert.Equal(handle, Assert.Single(adopted));
         Assert.Equal(before, await fresh.StatusAsync(handle, _harness.Ct));
+    }
+
+    [Fact]
+    public async Task RunAsNonRoot_with_a_root_image_is_a_configuration_error_that_leaves_nothing_behind()
+    {
+        var pod = _harness.NewPod();
+
+        var error = await Assert.ThrowsAsync<Gantry.Agent.Pods.ContainerConfigException>(() =>
+            _harness.Oci.StartAsync(pod, new ContainerSpec { Name = "x", Image = "busybox", Command = ["true"], User = new ContainerUser { RunAsNonRoot = true } }, _harness.Ct));
+
+        Assert.StartsWith("container has runAsNonRoot and image will run as root", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await _harness.Oci.AdoptAsync(_harness.Ct));
     }
 
     [Fact]

@@ -31,6 +31,57 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_workload_runs_as_the_securityContexts_user_and_groups_under_the_pods_hostname()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "who",
+            Command = ["sh", "-c", "id -u; id -g; id -G; hostname; echo $HOSTNAME"],
+            User = new ContainerUser { RunAsUser = 1000, RunAsGroup = 3000, SupplementalGroups = [2000] },
+            Hostname = "db-0",
+        });
+
+        var exited = await _harness.WaitForExitAsync(_harness.Process, handle);
+
+        Assert.Equal(0, exited.ExitCode);
+        Assert.Equal("1000\n3000\n3000 2000\ndb-0\ndb-0\n", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)));
+    }
+
+    [Fact]
+    public async Task Exec_runs_as_the_workloads_user_and_groups()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "who",
+            Command = ["sleep", "30"],
+            User = new ContainerUser { RunAsUser = 1000, RunAsGroup = 3000, SupplementalGroups = [2000] },
+        });
+
+        await using var session = await _harness.Process.ExecAsync(handle, new ExecRequest(["sh", "-c", "id -u; id -g; id -G"]), _harness.Ct);
+        session.Stdin.Close();
+        var output = await new StreamReader(session.Stdout).ReadToEndAsync(_harness.Ct);
+
+        Assert.Equal(0, await session.WaitForExitAsync(_harness.Ct));
+        Assert.Equal("1000\n3000\n3000 2000\n", output);
+    }
+
+    [Fact]
+    public async Task A_host_network_workload_keeps_the_nodes_hostname()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "where",
+            Command = ["hostname"],
+            HostNetwork = true,
+            Hostname = System.Net.Dns.GetHostName(),
+        });
+
+        await _harness.WaitForExitAsync(_harness.Process, handle);
+
+        Assert.Equal(System.Net.Dns.GetHostName() + "\n", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)));
+    }
+
+    [Fact]
     public async Task Watching_a_running_container_reports_its_exit_when_the_workload_ends()
     {
         var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec

@@ -1,3 +1,4 @@
+using System.Net;
 using Gantry.Agent.Cgroups;
 using Gantry.Agent.Runtimes;
 using k8s;
@@ -9,10 +10,15 @@ namespace Gantry.Agent.Pods;
 /// Turns a pod's container into what a runtime runs: environment resolved (<see cref="PodEnvironment"/>), volume
 /// mounts as host paths (<see cref="PodVolumes"/>), resources in kernel units, and the pod's resolv.conf (<see cref="PodDns"/>) mounted read-only at /etc/resolv.conf, as the
 /// kubelet does, unless the container mounts something there itself.
+/// The pod's hosts file (<see cref="PodHostsFile"/>) is mounted at /etc/hosts the same way once the pod has an IP; the
+/// user comes from the effective securityContext (<see cref="ContainerUsers"/>) and the hostname from
+/// <see cref="PodHostname"/>, or is the node's for a host-network pod.
 /// </summary>
 public sealed class ContainerSpecs(PodEnvironment environment, PodVolumes volumes, PodDns? dns = null)
 {
     private const string ResolvConfPath = "/etc/resolv.conf";
+
+    private const string HostsPath = "/etc/hosts";
 
     private const long DefaultPidsLimit = 4096;
 
@@ -25,6 +31,14 @@ public sealed class ContainerSpecs(PodEnvironment environment, PodVolumes volume
         if (!mounts.Any(m => m.ContainerPath.TrimEnd('/') == ResolvConfPath) && (pod.Spec.RuntimeClassName != "process" || File.Exists(ResolvConfPath)))
         {
             mounts.Add(new ContainerMount(await WriteResolvConfAsync(pod, cancellationToken).ConfigureAwait(false), ResolvConfPath, ReadOnly: true));
+        }
+
+        var hostname = PodHostname.For(pod, (dns ?? PodDns.Default).ClusterDomain);
+
+        // kubelet mounts it read-write, and only once the pod has an IP to write into it.
+        if (podIp is { Length: > 0 } && !mounts.Any(m => m.ContainerPath.TrimEnd('/') == HostsPath) && (pod.Spec.RuntimeClassName != "process" || File.Exists(HostsPath)))
+        {
+            mounts.Add(new ContainerMount(await WriteHostsFileAsync(pod, hostname, podIp, cancellationToken).ConfigureAwait(false), HostsPath, ReadOnly: false));
         }
 
         return new ContainerSpec
@@ -40,6 +54,9 @@ public sealed class ContainerSpecs(PodEnvironment environment, PodVolumes volume
             Stdin = container.Stdin == true,
             StdinOnce = container.StdinOnce == true,
             Limits = LimitsOf(container),
+            User = ContainerUsers.Of(pod, container),
+            Hostname = pod.Spec.HostNetwork == true ? Dns.GetHostName() : hostname.Nodename(pod.Spec.SetHostnameAsFQDN == true),
+            HostNetwork = pod.Spec.HostNetwork == true,
         };
     }
 
@@ -62,6 +79,14 @@ public sealed class ContainerSpecs(PodEnvironment environment, PodVolumes volume
     {
         var path = Path.Combine(volumes.PodDirectory(pod), "resolv.conf");
         await File.WriteAllTextAsync(path, (dns ?? PodDns.Default).For(pod).Render(), cancellationToken).ConfigureAwait(false);
+        return path;
+    }
+
+    /// <summary>Writes the pod's hosts file beside its volumes, under kubelet's name for it.</summary>
+    private async Task<string> WriteHostsFileAsync(V1Pod pod, PodHostname hostname, string podIp, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(volumes.PodDirectory(pod), "etc-hosts");
+        await File.WriteAllTextAsync(path, PodHostsFile.Render(pod, hostname, podIp, () => File.ReadAllText(HostsPath)), cancellationToken).ConfigureAwait(false);
         return path;
     }
 

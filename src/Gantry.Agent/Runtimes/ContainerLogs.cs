@@ -21,7 +21,12 @@ internal static class ContainerLogs
     /// <summary>Deletes the log and the container's and pod's log directories once they are empty.</summary>
     public static void Delete(string logDirectory, string path)
     {
-        File.Delete(path);
+        // A start that failed before the log was created leaves no directory to delete it from.
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+
         var root = Path.GetFullPath(logDirectory);
         for (var directory = Path.GetDirectoryName(Path.GetFullPath(path));
              directory is not null && directory.Length > root.Length && directory.StartsWith(root, StringComparison.Ordinal);

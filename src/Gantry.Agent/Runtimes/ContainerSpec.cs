@@ -37,4 +37,14 @@ public sealed record ContainerSpec
 
     /// <summary>The container's own limits, enforced on its cgroup below the pod's.</summary>
     public CgroupLimits Limits { get; init; } = CgroupLimits.None;
+
+    /// <summary>The user, groups and runAsNonRoot of the container's effective securityContext.</summary>
+    public ContainerUser User { get; init; } = ContainerUser.Unspecified;
+
+    /// <summary>The hostname the container sees and finds in HOSTNAME (the kernel's nodename, kubelet's pod hostname;
+    /// the node's own for a host-network pod); null: the pod's name.</summary>
+    public string? Hostname { get; init; }
+
+    /// <summary>The pod's hostNetwork: the container keeps the node's UTS namespace, as containerd has it.</summary>
+    public bool HostNetwork { get; init; }
 }

@@ -3,13 +3,17 @@
  * outlives it. The protocol (the files it writes, its exit codes) is described in Shim.cs.
  *
  *   gantry-shim DIR LOG OOM STDIN [CONFINEMENT] -- ARGV...
- *   CONFINEMENT: --confine READY NETNS WORKDIR N CGROUP-PROCS-FILE... N NAME=VALUE... N (HOST CONTAINER ro|rw)...
+ *   CONFINEMENT: --confine READY NETNS WORKDIR HOSTNAME UID GID N GROUP... N CGROUP-PROCS-FILE... N NAME=VALUE...
+ *                N (HOST CONTAINER ro|rw)...
  *
  * Empty OOM, STDIN or NETNS mean none. Without a confinement ARGV runs as is (runc, for the oci
  * runtime). With one (the process runtime) the child joins the cgroups, enters NETNS, unshares its
- * PID, mount, IPC, UTS and cgroup namespaces and forks the PID namespace's init, which mounts /proc
+ * PID, mount, IPC and cgroup namespaces, and a UTS namespace named HOSTNAME unless HOSTNAME is empty
+ * (a host-network pod keeps the host's), and forks the PID namespace's init, which mounts /proc
  * and the bind mounts, changes to WORKDIR (after the mounts, so a working directory inside a mounted
- * volume is the volume's) and executes ARGV with exactly the given environment, looked up on that
+ * volume is the volume's), takes the GROUPs, GID and UID in that order (setuid last, while it may
+ * still change the groups; an empty UID keeps the shim's user, and GID and the GROUPs with it)
+ * and executes ARGV with exactly the given environment, looked up on that
  * environment's PATH; READY is created once that exec has succeeded, so that a status or an exec
  * right after the start finds the workload (its environment, its command) rather than the init. A read-only bind mount is remounted with MS_RDONLY alone,
  * as util-linux's `mount -o bind,ro` does. Everything happens as system calls in one
@@ -19,6 +23,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,6 +43,12 @@ struct confinement {
     const char *ready;
     const char *netns;
     const char *workdir;
+    const char *hostname; /* empty: the host's UTS namespace */
+    int set_user;
+    uid_t uid;
+    gid_t gid;
+    int group_count;
+    gid_t *groups;
     int cgroup_count;
     char **cgroups;
     char **environment; /* NULL-terminated */
@@ -61,7 +72,7 @@ static int exec_notice = -1;
 
 static void usage(void)
 {
-    fputs("usage: gantry-shim DIR LOG OOM STDIN [--confine READY NETNS WORKDIR N FILE... N NAME=VALUE... N (HOST CONTAINER ro|rw)...] -- ARGV...\n",
+    fputs("usage: gantry-shim DIR LOG OOM STDIN [--confine READY NETNS WORKDIR HOSTNAME UID GID N GROUP... N FILE... N NAME=VALUE... N (HOST CONTAINER ro|rw)...] -- ARGV...\n",
           stderr);
     exit(2);
 }
@@ -77,6 +88,17 @@ static int count_at(int argc, char **argv, int i)
     return (int)n;
 }
 
+/* A uid or gid: a decimal number below 2^32 - 1 (which means "unchanged" to the kernel). */
+static unsigned long id_of(const char *text)
+{
+    char *end;
+    errno = 0;
+    unsigned long id = strtoul(text, &end, 10);
+    if (*text < '0' || *text > '9' || *end != '\0' || errno != 0 || id >= 0xffffffffUL)
+        usage();
+    return id;
+}
+
 static void parse(int argc, char **argv, struct request *request, struct confinement *confinement)
 {
     if (argc < 6)
@@ -88,12 +110,25 @@ static void parse(int argc, char **argv, struct request *request, struct confine
     request->confinement = NULL;
     int i = 5;
     if (strcmp(argv[i], "--confine") == 0) {
-        if (i + 4 > argc)
+        if (i + 7 > argc)
             usage();
         confinement->ready = argv[i + 1];
         confinement->netns = argv[i + 2];
         confinement->workdir = argv[i + 3];
-        i += 4;
+        confinement->hostname = argv[i + 4];
+        confinement->set_user = *argv[i + 5] != '\0';
+        confinement->uid = confinement->set_user ? (uid_t)id_of(argv[i + 5]) : 0;
+        confinement->gid = confinement->set_user ? (gid_t)id_of(argv[i + 6]) : 0;
+        i += 7;
+        confinement->group_count = count_at(argc, argv, i);
+        if (i + 1 + confinement->group_count > argc)
+            usage();
+        confinement->groups = calloc((size_t)confinement->group_count + 1, sizeof(gid_t));
+        if (confinement->groups == NULL)
+            exit(1);
+        for (int g = 0; g < confinement->group_count; g++)
+            confinement->groups[g] = (gid_t)id_of(argv[i + 1 + g]);
+        i += 1 + confinement->group_count;
         confinement->cgroup_count = count_at(argc, argv, i);
         confinement->cgroups = argv + i + 1;
         i += 1 + confinement->cgroup_count;
@@ -209,6 +244,14 @@ static void run_init(const struct confinement *c, char **argv)
     }
     if (chdir(c->workdir) < 0)
         fail("chdir", c->workdir);
+    if (c->set_user) {
+        if (setgroups((size_t)c->group_count, c->groups) < 0)
+            fail("setgroups for", argv[0]);
+        if (setgid(c->gid) < 0)
+            fail("setgid for", argv[0]);
+        if (setuid(c->uid) < 0)
+            fail("setuid for", argv[0]);
+    }
     environ = c->environment;
     execute(argv);
 }
@@ -226,8 +269,11 @@ static void run_confined(const struct confinement *c, char **argv)
             fail("enter network namespace", c->netns);
         close(netns);
     }
-    if (unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP) < 0)
+    int own_uts = *c->hostname != '\0';
+    if (unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWCGROUP | (own_uts ? CLONE_NEWUTS : 0)) < 0)
         fail("unshare namespaces for", argv[0]);
+    if (own_uts && sethostname(c->hostname, strlen(c->hostname)) < 0)
+        fail("set the hostname", c->hostname);
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         fail("make private", "/");
     int notice[2];

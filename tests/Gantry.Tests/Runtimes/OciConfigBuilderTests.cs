@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gantry.Agent.Cgroups;
 using Gantry.Agent.Images;
+using Gantry.Agent.Pods;
 using Gantry.Agent.Runtimes;
 using Gantry.Agent.Runtimes.Oci;
 using Xunit;
@@ -17,12 +18,19 @@ public sealed class OciConfigBuilderTests
         NetworkNamespacePath = "/var/run/netns/web-1",
     };
 
-    private static readonly ImageConfig Image = new(["/entry"], ["serve", "--port=80"], ["PATH=/app/bin:/bin", "MODE=image"], "/srv", "1000");
+    private static readonly ImageConfig Image = new(["/entry"], ["serve", "--port=80"], ["PATH=/app/bin:/bin", "MODE=image"], "/srv", null);
 
-    private static JsonObject Build(ContainerSpec container, PodSandboxInfo? pod = null, ImageConfig? image = null) =>
-        OciConfigBuilder.Build(pod ?? Pod, container, image ?? Image, "/gantry/pods/0d7c9a3e/c1");
+    private static JsonObject Build(ContainerSpec container, PodSandboxInfo? pod = null, ImageConfig? image = null, UserDatabase? users = null) =>
+        OciConfigBuilder.Build(pod ?? Pod, container, image ?? Image, users ?? UserDatabase.Empty, "/gantry/pods/0d7c9a3e/c1");
 
     private static string[] Strings(JsonNode? node) => node!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+
+    /// <summary>process.user as "uid:gid additionalGids…".</summary>
+    private static string UserOf(JsonObject config)
+    {
+        var user = config["process"]!["user"]!;
+        return $"{user["uid"]}:{user["gid"]} {string.Join(',', user["additionalGids"]!.AsArray().Select(g => g!.GetValue<long>()))}";
+    }
 
     [Fact]
     public void The_process_runs_the_images_entrypoint_and_cmd_as_root_with_no_new_privileges()
@@ -32,7 +40,7 @@ public sealed class OciConfigBuilderTests
         var process = config["process"]!;
         Assert.Equal(["/entry", "serve", "--port=80"], Strings(process["args"]));
         Assert.Equal("/srv", process["cwd"]!.GetValue<string>());
-        Assert.Equal((0, 0), (process["user"]!["uid"]!.GetValue<int>(), process["user"]!["gid"]!.GetValue<int>()));
+        Assert.Equal("0:0 0", UserOf(config));
         Assert.True(process["noNewPrivileges"]!.GetValue<bool>());
         Assert.False(process["terminal"]!.GetValue<bool>());
     }
@@ -45,6 +53,56 @@ public sealed class OciConfigBuilderTests
         Assert.Equal(["PATH=/app/bin:/bin", "MODE=pod", "EXTRA=1", "HOSTNAME=web-1"], Strings(config["process"]!["env"]));
         Assert.Equal("/work", config["process"]!["cwd"]!.GetValue<string>());
         Assert.Equal("web-1", config["hostname"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_host_network_container_keeps_the_nodes_uts_namespace_and_hostname_and_gets_it_in_HOSTNAME()
+    {
+        var config = Build(new ContainerSpec { Name = "web", HostNetwork = true, Hostname = "node-7" }, Pod with { NetworkNamespacePath = null });
+
+        Assert.False(config.ContainsKey("hostname"));
+        Assert.DoesNotContain(config["linux"]!["namespaces"]!.AsArray(), n => n!["type"]!.GetValue<string>() == "uts");
+        Assert.Contains("HOSTNAME=node-7", Strings(config["process"]!["env"]));
+    }
+
+    [Fact]
+    public void The_hostname_is_the_specs_when_it_gives_one()
+    {
+        var config = Build(new ContainerSpec { Name = "web", Hostname = "db-0.db.shop.svc.cluster.local" });
+
+        Assert.Equal("db-0.db.shop.svc.cluster.local", config["hostname"]!.GetValue<string>());
+        Assert.Contains("HOSTNAME=db-0.db.shop.svc.cluster.local", Strings(config["process"]!["env"]));
+    }
+
+    [Fact]
+    public void The_securityContext_user_runs_the_process_with_the_primary_group_first_among_the_extra_groups()
+    {
+        var config = Build(new ContainerSpec { Name = "web", User = new ContainerUser { RunAsUser = 1000, RunAsGroup = 3000, SupplementalGroups = [2000, 4000] } });
+
+        Assert.Equal("1000:3000 3000,2000,4000", UserOf(config));
+    }
+
+    [Fact]
+    public void Without_a_securityContext_user_the_images_numeric_user_and_group_apply()
+    {
+        Assert.Equal("1000:50 50", UserOf(Build(new ContainerSpec { Name = "web" }, image: Image with { User = "1000:50" })));
+        Assert.Equal("1000:0 0", UserOf(Build(new ContainerSpec { Name = "web" }, image: Image with { User = "1000" })));
+    }
+
+    [Fact]
+    public void A_named_image_user_runs_with_the_ids_of_the_images_passwd_and_group_files()
+    {
+        var users = UserDatabase.Parse("nginx:x:101:101::/:/sbin/nologin\n", "nginx:x:101:\nwww-data:x:82:nginx\n");
+
+        Assert.Equal("101:101 101,82", UserOf(Build(new ContainerSpec { Name = "web" }, image: Image with { User = "nginx" }, users: users)));
+    }
+
+    [Fact]
+    public void RunAsNonRoot_refuses_an_image_that_runs_as_root_with_kubelets_message()
+    {
+        var error = Assert.Throws<ContainerConfigException>(() => Build(new ContainerSpec { Name = "web", User = new ContainerUser { RunAsNonRoot = true } }));
+
+        Assert.Equal("container has runAsNonRoot and image will run as root (pod: \"web-1_shop(0d7c9a3e)\", container: web)", error.Message);
     }
 
     [Fact]

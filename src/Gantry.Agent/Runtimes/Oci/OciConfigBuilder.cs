@@ -6,38 +6,55 @@ namespace Gantry.Agent.Runtimes.Oci;
 
 /// <summary>
 /// Writes a container's OCI runtime config (config.json) for runc: the process from the image and
-/// the pod spec, the rootfs, the default mounts plus the pod's, namespaces (network: the pod's, or
-/// the host's for hostNetwork), the cgroup path below the pod cgroup and the limits, which runc
+/// the pod spec, run as the securityContext's user (<see cref="ContainerUser"/>), the rootfs, the default mounts plus
+/// the pod's, namespaces (network: the pod's, or the host's for hostNetwork, which keeps the host's UTS namespace and
+/// hostname too), the cgroup path below the pod cgroup and the limits, which runc
 /// writes into the cgroup before the container's process is started. Pure.
 /// </summary>
 internal static class OciConfigBuilder
 {
     public const string OciVersion = "1.0.2";
 
-    public static JsonObject Build(PodSandboxInfo pod, ContainerSpec container, ImageConfig image, string cgroupsPath)
+    /// <exception cref="Pods.ContainerConfigException">runAsNonRoot, and the image's user is root or a name.</exception>
+    /// <exception cref="InvalidOperationException">The image's user or group is a name <paramref name="users"/> does not define.</exception>
+    /// <param name="users">The image's /etc/passwd and /etc/group, from the prepared root filesystem.</param>
+    public static JsonObject Build(PodSandboxInfo pod, ContainerSpec container, ImageConfig image, UserDatabase users, string cgroupsPath)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(image);
-        return new JsonObject
+        var config = new JsonObject
         {
             ["ociVersion"] = OciVersion,
-            ["process"] = Process(pod, container, image),
+            ["process"] = Process(pod, container, image, users),
             ["root"] = new JsonObject { ["path"] = "rootfs", ["readonly"] = false },
-            ["hostname"] = pod.Name,
             ["mounts"] = Mounts(container),
             ["linux"] = Linux(pod, container, cgroupsPath),
         };
+
+        // runc refuses a hostname without a UTS namespace of the container's own.
+        if (ContainerHostname.OwnNamespace(pod, container) is { } hostname)
+        {
+            config["hostname"] = hostname;
+        }
+
+        return config;
     }
 
-    private static JsonObject Process(PodSandboxInfo pod, ContainerSpec container, ImageConfig image)
+    private static JsonObject Process(PodSandboxInfo pod, ContainerSpec container, ImageConfig image, UserDatabase users)
     {
-        var env = ContainerEnvironment.Merge(image.Env, [.. container.Env, .. HostnameUnlessSet(pod, container)]);
+        var env = ContainerEnvironment.Merge(image.Env, [.. container.Env, .. ContainerHostname.EnvUnlessSet(pod, container)]);
         var capabilities = Strings(OciDefaults.Capabilities);
+        var user = container.User.Resolve(image.User, users, pod, container.Name);
         return new JsonObject
         {
             ["terminal"] = false,
-            ["user"] = new JsonObject { ["uid"] = 0, ["gid"] = 0 },
+            ["user"] = new JsonObject
+            {
+                ["uid"] = user.Uid,
+                ["gid"] = user.Gid,
+                ["additionalGids"] = new JsonArray([.. user.AdditionalGids.Select(g => (JsonNode?)JsonValue.Create(g))]),
+            },
             ["args"] = Strings(ContainerProcessArgs.Resolve(image, container)),
             ["env"] = Strings(env),
             ["cwd"] = container.WorkingDir ?? image.WorkingDir ?? "/",
@@ -50,10 +67,6 @@ internal static class OciConfigBuilder
             ["noNewPrivileges"] = true,
         };
     }
-
-    /// <summary>Docker and containerd set HOSTNAME; images and scripts rely on it.</summary>
-    private static IEnumerable<EnvVar> HostnameUnlessSet(PodSandboxInfo pod, ContainerSpec container) =>
-        container.Env.Any(v => v.Name == "HOSTNAME") ? [] : [new EnvVar("HOSTNAME", pod.Name)];
 
     private static JsonArray Mounts(ContainerSpec container)
     {
@@ -76,11 +89,13 @@ internal static class OciConfigBuilder
 
     private static JsonObject Linux(PodSandboxInfo pod, ContainerSpec container, string cgroupsPath)
     {
-        var namespaces = new JsonArray(
-            new JsonObject { ["type"] = "pid" },
-            new JsonObject { ["type"] = "ipc" },
-            new JsonObject { ["type"] = "uts" },
-            new JsonObject { ["type"] = "mount" });
+        var namespaces = new JsonArray(new JsonObject { ["type"] = "pid" }, new JsonObject { ["type"] = "ipc" });
+        if (!container.HostNetwork)
+        {
+            namespaces.Add(new JsonObject { ["type"] = "uts" });
+        }
+
+        namespaces.Add(new JsonObject { ["type"] = "mount" });
         if (pod.NetworkNamespacePath is { } netns)
         {
             namespaces.Add(new JsonObject { ["type"] = "network", ["path"] = netns });

@@ -74,10 +74,12 @@ public sealed class OciRuntime : IContainerRuntime
         {
             var image = await _images.AcquireAsync(
                 container.Image, handle.Id, $"pod {pod.Namespace}/{pod.Name} (container {container.Name})", cancellationToken);
-            var config = OciConfigBuilder.Build(pod, container, image.Config, "/" + cgroupPath);
             await bundle.WriteCheckpointAsync(new ContainerCheckpoint(handle, cgroupPath, logPath, image.Id), cancellationToken);
             await _sandboxes.EnsureAsync(pod, cancellationToken);
-            await _rootfs.PrepareAsync(image, bundle.Path, _rootfsMode, cancellationToken);
+            var (rootfs, _) = await _rootfs.PrepareAsync(image, bundle.Path, _rootfsMode, cancellationToken);
+
+            // After the root filesystem, whose /etc/passwd and /etc/group turn the user into ids.
+            var config = OciConfigBuilder.Build(pod, container, image.Config, UserDatabase.ReadFrom(rootfs), "/" + cgroupPath);
             await File.WriteAllTextAsync(bundle.ConfigFile, config.ToJsonString(), cancellationToken);
             ContainerLogs.Create(logPath);
             var argv = _runc.RunCommand(handle.Id, bundle.Path, bundle.InitPidFile);

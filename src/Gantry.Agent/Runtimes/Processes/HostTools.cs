@@ -5,10 +5,10 @@ namespace Gantry.Agent.Runtimes.Processes;
 /// Resolved once, from the agent's PATH, because the chain runs with the container's environment,
 /// whose PATH is the workload's business and may not include them.
 /// </summary>
-internal sealed record HostTools(string Shell, string Env, string Nsenter)
+internal sealed record HostTools(string Shell, string Env, string Nsenter, string Setpriv)
 {
     public static HostTools Resolve() =>
-        new("/bin/sh", Find("env"), Find("nsenter"));
+        new("/bin/sh", Find("env"), Find("nsenter"), Find("setpriv"));
 
     private static string Find(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin")

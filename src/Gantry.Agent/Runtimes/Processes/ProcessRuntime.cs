@@ -6,7 +6,8 @@ namespace Gantry.Agent.Runtimes.Processes;
 
 /// <summary>
 /// Runs containers as host processes: no image, the host's filesystem, but the container's own
-/// cgroup (with its limits), PID/mount/IPC/UTS/cgroup namespaces and the pod's network namespace.
+/// cgroup (with its limits), PID/mount/IPC/UTS/cgroup namespaces and the pod's network namespace
+/// (a host-network pod keeps the host's network and UTS namespaces), as the securityContext's user.
 /// See <see cref="ProcessCommandLine"/> for how the workload is confined before it runs, and
 /// <see cref="Shim"/> for how it outlives the agent.
 /// </summary>
@@ -54,7 +55,7 @@ public sealed class ProcessRuntime : IContainerRuntime
             var cgroup = Cgroups.CreateOrUpdate(cgroupPath, container.Limits);
             ContainerLogs.Create(logPath);
             await directory.WriteCheckpointAsync(new ContainerCheckpoint(handle, cgroupPath, logPath, null), cancellationToken);
-            var confinement = ProcessCommandLine.Confinement(cgroup.MembershipFiles, pod.NetworkNamespacePath, ReadyFile(directory), container);
+            var confinement = ProcessCommandLine.Confinement(cgroup.MembershipFiles, pod, ReadyFile(directory), container);
             await Shim.LaunchAsync(directory, logPath, cgroup.OomEventsFile, container.Stdin, container.StdinOnce, confinement, command);
         }
         catch (Exception)
@@ -157,7 +158,7 @@ public sealed class ProcessRuntime : IContainerRuntime
         }
 
         var environment = File.ReadAllText($"/proc/{init}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
-        var argv = ProcessCommandLine.Exec(_tools, Cgroups.Open(checkpoint.CgroupPath).MembershipFiles, init, environment, request.Command);
+        var argv = ProcessCommandLine.Exec(_tools, Cgroups.Open(checkpoint.CgroupPath).MembershipFiles, init, ProcessCredentials.Read(init), environment, request.Command);
         return Task.FromResult(ProcessExecSession.Start(argv, request.Tty));
     }
 
