@@ -17,7 +17,7 @@ public sealed class ContainerSpecsTests : IDisposable
         var sources = new PodConfigSources(new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }));
         var hostResolvConf = Path.Combine(_root, "resolv.conf");
         File.WriteAllText(hostResolvConf, "nameserver 192.0.2.53\n");
-        _specs = new ContainerSpecs(new PodEnvironment(sources), new PodVolumes(sources, Path.Combine(_root, "pods")), PodDns.Default with { HostResolvConf = hostResolvConf });
+        _specs = new ContainerSpecs(new PodEnvironment(sources, new Dictionary<string, ResourceQuantity>()), new PodVolumes(sources, Path.Combine(_root, "pods")), PodDns.Default with { HostResolvConf = hostResolvConf });
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
