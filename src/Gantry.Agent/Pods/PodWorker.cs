@@ -44,6 +44,12 @@ public sealed class PodWorker
     private readonly Channel<V1Pod> _updates = Channel.CreateBounded<V1Pod>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly PodEvents _events;
+
+    /// <summary>
+    /// Containers started in this pass, whose Created and Started events wait for the pass's status report: posted at
+    /// once, the two writes competed with the report for the server and held back the Running status the user waits for.
+    /// </summary>
+    private readonly List<string> _started = [];
     private readonly Dictionary<string, ContainerRecord> _records = [];
     private V1Pod _pod;
     private SandboxInfo? _sandbox;
@@ -212,7 +218,14 @@ public sealed class PodWorker
         }
 
         var watched = WatchExits(runtime);
-        await ReportAsync(podIp, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReportAsync(podIp, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            PostStartEvents();
+        }
         _steady = watched && IsSteady();
         return false;
     }
@@ -278,8 +291,7 @@ public sealed class PodWorker
         {
             var spec = await _specs.BuildAsync(_pod, container, podIp, _hostIp, cancellationToken).ConfigureAwait(false);
             record.Current = await runtime.StartAsync(sandbox, spec, cancellationToken).ConfigureAwait(false);
-            _events.Normal(container.Name, "Created", $"Created container: {container.Name}");
-            _events.Normal(container.Name, "Started", $"Started container {container.Name}");
+            _started.Add(container.Name);
             record.Status = await runtime.StatusAsync(record.Current, cancellationToken).ConfigureAwait(false);
             record.WaitingReason = null;
             record.WaitingMessage = null;
@@ -309,6 +321,17 @@ public sealed class PodWorker
         }
 
         return record;
+    }
+
+    private void PostStartEvents()
+    {
+        foreach (var name in _started)
+        {
+            _events.Normal(name, "Created", $"Created container: {name}");
+            _events.Normal(name, "Started", $"Started container {name}");
+        }
+
+        _started.Clear();
     }
 
     /// <summary>Watches the exit of every container's current instance; false when one could not be watched.</summary>
