@@ -15,7 +15,7 @@ namespace Gantry.Agent.Pods;
 /// </summary>
 public sealed class PodEvents(IKubernetes client, V1Pod pod, TimeProvider time, ILogger logger)
 {
-    /// <summary>client-go's <c>maxLruCacheEntries</c> window, as the correlator keeps an event's count.</summary>
+    /// <summary>client-go's aggregation interval (<c>defaultAggregateIntervalInSeconds</c>), within which a repeat counts.</summary>
     private static readonly TimeSpan SimilarWindow = TimeSpan.FromMinutes(10);
 
     /// <summary>The least time between two updates of one event's count.</summary>
