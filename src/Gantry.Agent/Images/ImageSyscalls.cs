@@ -7,7 +7,7 @@ namespace Gantry.Agent.Images;
 /// <summary>
 /// The few filesystem calls .NET does not offer and unpacking and mounting images need: device
 /// nodes (overlay whiteouts), extended attributes (opaque directories), ownership without
-/// following links, hard links, and mount/umount for overlayfs.
+/// following links, hard links, and mount/umount for overlayfs (and the tmpfs of memory-backed volumes).
 /// </summary>
 internal static class ImageSyscalls
 {
@@ -38,8 +38,9 @@ internal static class ImageSyscalls
 
     public static void HardLink(string existing, string path) => Check(Link(existing, path), "link", path);
 
-    public static void MountOverlay(string target, string options) =>
-        Check(Mount("overlay", target, "overlay", 0, options), "mount overlay", target);
+    /// <summary>Mounts a filesystem of <paramref name="type"/> (overlay, tmpfs) on <paramref name="target"/>, with <paramref name="options"/> as mount(8)'s -o.</summary>
+    public static void Mount(string type, string target, string options) =>
+        Check(MountCall(type, target, type, 0, options), "mount " + type, target);
 
     /// <summary>Detaches the mount at <paramref name="target"/>; false when nothing was mounted there.</summary>
     public static bool Unmount(string target)
@@ -114,7 +115,7 @@ internal static class ImageSyscalls
 
     [DllImport("libc", EntryPoint = "mount", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Mount(
+    private static extern int MountCall(
         [MarshalAs(UnmanagedType.LPUTF8Str)] string source,
         [MarshalAs(UnmanagedType.LPUTF8Str)] string target,
         [MarshalAs(UnmanagedType.LPUTF8Str)] string fileSystemType,

@@ -67,6 +67,6 @@ public sealed class RootfsBuilder(ImageStore images)
             throw new IOException($"image {image.Id} has too many layers ({image.Layers.Count}) for one overlay mount");
         }
 
-        ImageSyscalls.MountOverlay(rootfs, options);
+        ImageSyscalls.Mount("overlay", rootfs, options);
     }
 }

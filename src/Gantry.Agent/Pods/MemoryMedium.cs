@@ -16,7 +16,7 @@ internal static class MemoryMedium
     {
         if (!IsMountPoint(directory))
         {
-            VolumeSyscalls.MountTmpfs(directory, sizeBytes is { } size ? $"size={size}" : "");
+            ImageSyscalls.Mount("tmpfs", directory, sizeBytes is { } size ? $"size={size}" : "");
         }
     }
 

@@ -2,13 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace Gantry.Agent.Pods;
 
-/// <summary>The calls volumes need that .NET does not offer: a tmpfs mount, an atomic rename of a link, realpath.</summary>
+/// <summary>The calls volumes need that .NET does not offer: an atomic rename of a link, realpath (mounts: <see cref="Images.ImageSyscalls"/>).</summary>
 internal static class VolumeSyscalls
 {
-    /// <summary>Mounts a tmpfs on <paramref name="target"/>, with <paramref name="options"/> as mount(8)'s -o.</summary>
-    public static void MountTmpfs(string target, string options) =>
-        Check(Mount("tmpfs", target, "tmpfs", 0, options), "mount tmpfs", target);
-
     /// <summary>rename(2): replaces <paramref name="destination"/> itself, even a symbolic link to a directory.</summary>
     public static void Rename(string source, string destination) => Check(RenameCall(source, destination), "rename", destination);
 
@@ -39,15 +35,6 @@ internal static class VolumeSyscalls
             throw new IOException($"{call} {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         }
     }
-
-    [DllImport("libc", EntryPoint = "mount", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Mount(
-        [MarshalAs(UnmanagedType.LPUTF8Str)] string source,
-        [MarshalAs(UnmanagedType.LPUTF8Str)] string target,
-        [MarshalAs(UnmanagedType.LPUTF8Str)] string fileSystemType,
-        ulong flags,
-        [MarshalAs(UnmanagedType.LPUTF8Str)] string data);
 
     [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
