@@ -7,7 +7,7 @@ using Gantry.Server.Registry;
 namespace Gantry.Server.Controllers;
 
 /// <summary>
-/// The objects a cluster has from its first start: the system namespaces and runtime classes, and the
+/// The objects a cluster has from its first start: the system namespaces, runtime classes and priority classes, and the
 /// <c>kubernetes</c> Service with its endpoints (<see cref="EnsureKubernetesServiceAsync"/>).
 /// </summary>
 public static class BootstrapObjects
@@ -31,6 +31,13 @@ public static class BootstrapObjects
         {
             await EnsureAsync(registry, runtimeClasses, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name }, ["handler"] = name }, cancellationToken)
                 .ConfigureAwait(false);
+        }
+
+        var priorityClasses = ResourceCatalog.Get("scheduling.k8s.io", "priorityclasses");
+        foreach (var (name, value, description) in SystemPriorityClasses.All)
+        {
+            var priorityClass = new JsonObject { ["metadata"] = new JsonObject { ["name"] = name }, ["value"] = value, ["description"] = description };
+            await EnsureAsync(registry, priorityClasses, priorityClass, cancellationToken).ConfigureAwait(false);
         }
     }
 

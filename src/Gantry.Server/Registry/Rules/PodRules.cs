@@ -20,12 +20,6 @@ public sealed class PodRules() : ResourceRules<V1Pod>(ResourceCatalog.Get("", "p
         "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
     ];
 
-    private static readonly Dictionary<string, int> SystemPriorities = new(StringComparer.Ordinal)
-    {
-        ["system-node-critical"] = 2000001000,
-        ["system-cluster-critical"] = 2000000000,
-    };
-
     private static readonly FieldPath Spec = FieldPath.Of("spec");
 
     private static readonly FieldPath StatusPath = FieldPath.Of("status");
@@ -215,7 +209,7 @@ public sealed class PodRules() : ResourceRules<V1Pod>(ResourceCatalog.Get("", "p
         {
             spec.Priority ??= 0;
         }
-        else if (SystemPriorities.TryGetValue(spec.PriorityClassName, out var value))
+        else if (SystemPriorityClasses.ValueOf(spec.PriorityClassName) is { } value)
         {
             spec.Priority ??= value;
         }

@@ -12,12 +12,6 @@ public sealed class PriorityClassRules() : ResourceRules<V1PriorityClass>(Resour
 {
     public const int HighestUserDefinablePriority = 1000000000;
 
-    private static readonly Dictionary<string, int> SystemClasses = new(StringComparer.Ordinal)
-    {
-        ["system-node-critical"] = 2000001000,
-        ["system-cluster-critical"] = 2000000000,
-    };
-
     private static readonly string[] PreemptionPolicies = ["PreemptLowerPriority", "Never"];
 
     protected override void Default(V1PriorityClass obj)
@@ -34,7 +28,7 @@ public sealed class PriorityClassRules() : ResourceRules<V1PriorityClass>(Resour
         var value = obj.Value ?? 0;
         if (name.StartsWith("system-", StringComparison.Ordinal))
         {
-            var problem = !SystemClasses.TryGetValue(name, out var expected) ? $"{name} is not a known system priority class"
+            var problem = SystemPriorityClasses.ValueOf(name) is not { } expected ? $"{name} is not a known system priority class"
                 : expected != value ? $"value of {name} PriorityClass must be {expected}"
                 : obj.GlobalDefault == true ? $"globalDefault of {name} PriorityClass must be false"
                 : null;
