@@ -530,7 +530,7 @@ public sealed class DeploymentController : BackgroundService
                 else if (!deleting)
                 {
                     await TryMutateAsync(rs, current =>
-                        current.Metadata.OwnerReferences = current.Metadata.OwnerReferences?.Where(r => r.Uid != d.Uid()).ToList(), ct).ConfigureAwait(false);
+                        current.Metadata.OwnerReferences = OwnerReferences.Without(current.Metadata, d.Uid()), ct).ConfigureAwait(false);
                 }
 
                 continue;

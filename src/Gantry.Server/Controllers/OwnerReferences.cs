@@ -25,4 +25,11 @@ internal static class OwnerReferences
         Controller = true,
         BlockOwnerDeletion = true,
     };
+
+    /// <summary>
+    /// The owner references without <paramref name="ownerUid"/>'s, null when none is left: a released object carries no
+    /// empty list, as kube's release patch leaves none.
+    /// </summary>
+    public static IList<V1OwnerReference>? Without(V1ObjectMeta metadata, string ownerUid) =>
+        metadata.OwnerReferences?.Where(r => r.Uid != ownerUid).ToList() is { Count: > 0 } kept ? kept : null;
 }

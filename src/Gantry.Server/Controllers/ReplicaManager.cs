@@ -207,7 +207,7 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
         {
             await _client.MutateAsync<V1Pod>(pod.Namespace(), pod.Name(), current =>
             {
-                current.Metadata.OwnerReferences = current.Metadata.OwnerReferences?.Where(r => r.Uid != owner.Uid()).ToList();
+                current.Metadata.OwnerReferences = OwnerReferences.Without(current.Metadata, owner.Uid());
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (ApiException ex) when (ex.Code is 404 or 409 or 422)

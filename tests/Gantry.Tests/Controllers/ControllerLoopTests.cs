@@ -64,6 +64,20 @@ public sealed class ControllerLoopTests
     }
 
     [Fact]
+    public async Task A_pod_whose_labels_stop_matching_is_released_without_an_empty_owner_list()
+    {
+        await using var h = await ControllerHarness.StartAsync();
+        await h.Client.CreateAsync(ReplicaSet("keep", 1), h.Context.Ct);
+        await h.UntilAsync(Pods, () => PodsOf(h, "keep").Count == 1);
+        var pod = PodsOf(h, "keep")[0];
+
+        await h.Client.MutateAsync<V1Pod>("default", pod.Name(), p => p.Metadata.Labels["app"] = "elsewhere", h.Context.Ct);
+
+        await h.UntilAsync(Pods, () => h.Context.Get(Pods, pod.Name()) is { } released && released["metadata"]!["ownerReferences"] is null);
+        Assert.Null(h.Context.Get(Pods, pod.Name())!["metadata"]!["ownerReferences"]);
+    }
+
+    [Fact]
     public async Task Deleting_a_replica_set_in_the_background_deletes_its_pods()
     {
         await using var h = await ControllerHarness.StartAsync();
