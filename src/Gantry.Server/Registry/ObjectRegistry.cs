@@ -61,12 +61,6 @@ public sealed class ObjectRegistry(
         var obj = PrepareIdentity(type, ns, input);
         NodeRestriction.Admit(type, obj, null, options, StoredNode);
         var metadata = ObjectMetadata.Of(obj);
-        if (metadata["name"] is null && metadata["generateName"] is JsonValue generate)
-        {
-            metadata["name"] = generate.GetValue<string>() + RandomSuffix();
-        }
-
-        var name = ObjectMetadata.Name(obj) ?? "";
         metadata.Remove("resourceVersion");
         metadata.Remove("deletionTimestamp");
         metadata.Remove("deletionGracePeriodSeconds");
@@ -94,6 +88,14 @@ public sealed class ObjectRegistry(
         {
             PriorityAdmission.Admit(cache, pod);
         }
+
+        // Named after admission, as kube's store names an object: admission's errors name its generateName.
+        if (typed.Metadata.Name is null && typed.Metadata.GenerateName is { } generate)
+        {
+            typed.Metadata.Name = generate + RandomSuffix();
+        }
+
+        var name = typed.Metadata.Name ?? "";
 
         rules.Default(typed);
         var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));

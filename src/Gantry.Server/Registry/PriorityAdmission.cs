@@ -39,19 +39,22 @@ public static class PriorityAdmission
         else
         {
             var cached = cache.Get(PriorityClasses.Key(null, spec.PriorityClassName))
-                ?? throw ApiException.Forbidden(Pods, pod.Name() ?? "", $"no PriorityClass with name {spec.PriorityClassName} was found");
+                ?? throw ApiException.Forbidden(Pods, NameOf(pod), $"no PriorityClass with name {spec.PriorityClassName} was found");
             priorityClass = Read(cached);
         }
 
         if (spec.Priority is { } asked && asked != priorityClass.Value)
         {
-            throw ApiException.Forbidden(Pods, pod.Name() ?? "", "the integer value of priority must not be provided in pod spec; priority admission controller computed " +
+            throw ApiException.Forbidden(Pods, NameOf(pod), "the integer value of priority must not be provided in pod spec; priority admission controller computed " +
                 $"{priorityClass.Value} from the given PriorityClass name");
         }
 
         spec.Priority = priorityClass.Value;
         spec.PreemptionPolicy ??= priorityClass.PreemptionPolicy ?? "PreemptLowerPriority";
     }
+
+    /// <summary>The pod's name, or before one is generated its generateName, as kube's admission errors name it.</summary>
+    private static string NameOf(V1Pod pod) => pod.Metadata?.Name ?? pod.Metadata?.GenerateName ?? "";
 
     private static V1PriorityClass Read(CachedObject cached) => KubernetesJson.Deserialize<V1PriorityClass>(new MemoryStream(cached.Json, writable: false));
 }

@@ -112,6 +112,19 @@ public sealed class ObjectRegistryCreateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_admission_error_names_a_generated_pod_by_its_generateName()
+    {
+        var input = Pod("unused");
+        input["metadata"] = new JsonObject { ["generateName"] = "gen-" };
+        input["spec"]!["priorityClassName"] = "nope";
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => _context.CreateAsync(Pods, input));
+
+        Assert.Equal(403, error.Code);
+        Assert.Equal("pods \"gen-\" is forbidden: no PriorityClass with name nope was found", error.Message);
+    }
+
+    [Fact]
     public async Task Create_with_an_invalid_name_is_Invalid_on_metadata_name()
     {
         var error = await Assert.ThrowsAsync<ApiException>(() => _context.CreateAsync(ConfigMaps, ConfigMap("Not_Valid")));
