@@ -94,8 +94,47 @@ public sealed class NamespaceController(ObjectRegistry registry, ILogger<Namespa
             return 0;
         }
 
-        return ResourceCatalog.Types.Where(t => t.Namespaced)
-            .Sum(t => registry.Cache.List(t.KeyPrefix, new WatchFilter(t.NamespacePrefix(ns))).Items.Count);
+        return await ReportRemainingAsync(ns, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes what is left and what holds it into the namespace's conditions (when they change), as kube's namespace
+    /// deleter does; returns how many objects are left.
+    /// </summary>
+    private async Task<int> ReportRemainingAsync(string ns, CancellationToken cancellationToken)
+    {
+        var remaining = new Dictionary<string, int>(StringComparer.Ordinal);
+        var finalizers = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var type in ResourceCatalog.Types.Where(t => t.Namespaced))
+        {
+            var items = registry.Cache.List(type.KeyPrefix, new WatchFilter(type.NamespacePrefix(ns))).Items;
+            if (items.Count == 0)
+            {
+                continue;
+            }
+
+            remaining[$"{type.Plural}.{type.Group}"] = items.Count;
+            foreach (var item in items)
+            {
+                foreach (var finalizer in ObjectMetadata.Finalizers(JsonNode.Parse(item.Json)!.AsObject()))
+                {
+                    finalizers[finalizer] = finalizers.GetValueOrDefault(finalizer) + 1;
+                }
+            }
+        }
+
+        if (remaining.Count > 0)
+        {
+            await registry.MutateAsync(Namespaces, null, ns, current =>
+            {
+                var status = current["status"] as JsonObject ?? [];
+                status["conditions"] = NamespaceDeletionConditions.For(remaining, finalizers, status["conditions"] as JsonArray, time.GetUtcNow());
+                current["status"] = status;
+                return current;
+            }, null, "status", WriteOptions.Default, cancellationToken).ConfigureAwait(false);
+        }
+
+        return remaining.Values.Sum();
     }
 
     private static JsonObject RemoveSpecFinalizers(JsonObject ns)
