@@ -336,32 +336,22 @@ public sealed class PodWorker
         return record;
     }
 
-    /// <summary>
-    /// Runs the container's postStart hook, as kubelet's startContainer does before it reports the start: a hook that
-    /// fails kills the container, which then restarts as its restartPolicy says.
-    /// </summary>
+    /// <summary>Runs the container's postStart hook (<see cref="PostStartHook"/>), whose failure kills the container.</summary>
     private async Task RunPostStartAsync(IContainerRuntime runtime, ContainerHandle handle, V1Container container, string? podIp, CancellationToken cancellationToken)
     {
-        if (container.Lifecycle?.PostStart is not { } postStart)
-        {
-            return;
-        }
-
-        var failure = await new LifecycleHookRunner(runtime, _time).RunAsync(_pod, container, handle, podIp, postStart, cancellationToken).ConfigureAwait(false);
-        if (failure is null)
-        {
-            return;
-        }
-
-        _logger.LogWarning("PostStart hook of container {Container} of pod {Namespace}/{Pod} failed: {Message}", container.Name, _pod.Namespace(), _pod.Name(), failure);
-
-        // Created and Started come first, as kubelet posts them before it runs the hook.
-        PostStartEvents();
-        _events.Warning(container.Name, "FailedPostStartHook", "PostStartHook failed");
-        _events.Normal(container.Name, "Killing", "FailedPostStartHook");
         var seconds = _pod.Metadata.DeletionGracePeriodSeconds ?? _pod.Spec.TerminationGracePeriodSeconds ?? 30;
         var grace = TimeSpan.FromSeconds(Math.Max(seconds, MinimumGracePeriodSeconds));
-        await new ContainerKiller(runtime, _time).KillAsync(_pod, container, handle, podIp, grace, PreStopFailed(container.Name), cancellationToken)
+        await new PostStartHook(runtime, _time).RunAsync(_pod, container, handle, podIp, grace, failure =>
+            {
+                _logger.LogWarning("PostStart hook of container {Container} of pod {Namespace}/{Pod} failed: {Message}",
+                    container.Name, _pod.Namespace(), _pod.Name(), failure);
+
+                // Created and Started come first, as kubelet posts them before it runs the hook; the hook's output
+                // stays out of the event lest it leak a secret.
+                PostStartEvents();
+                _events.Warning(container.Name, "FailedPostStartHook", "PostStartHook failed");
+                _events.Normal(container.Name, "Killing", "FailedPostStartHook");
+            }, PreStopFailed(container.Name), cancellationToken)
             .ConfigureAwait(false);
     }
 
