@@ -21,6 +21,9 @@ public sealed class ContainerRecord(string name)
     /// <summary>How the previous instance ended: the container status's <c>lastState.terminated</c> once it has restarted.</summary>
     public ContainerExited? LastTermination { get; set; }
 
+    /// <summary>The termination messages of exited instances, by container ID, read once when the exit is seen.</summary>
+    public Dictionary<string, string> TerminationMessages { get; } = [];
+
     public int RestartCount { get; set; }
 
     /// <summary>Set while the container waits: ContainerCreating, CrashLoopBackOff, CreateContainerError.</summary>

@@ -12,7 +12,9 @@ namespace Gantry.Agent.Pods;
 /// kubelet does, unless the container mounts something there itself.
 /// The pod's hosts file (<see cref="PodHostsFile"/>) is mounted at /etc/hosts the same way once the pod has an IP; the
 /// user comes from the effective securityContext (<see cref="ContainerUsers"/>) and the hostname from
-/// <see cref="PodHostname"/>, or is the node's for a host-network pod.
+/// <see cref="PodHostname"/>, or is the node's for a host-network pod. An OCI container's termination message file
+/// (<see cref="TerminationMessageFiles"/>) is mounted read-write at its terminationMessagePath; a process pod has
+/// none, its mounts needing a host path to cover.
 /// </summary>
 public sealed class ContainerSpecs(PodEnvironment environment, PodVolumes volumes, PodDns? dns = null)
 {
@@ -22,7 +24,8 @@ public sealed class ContainerSpecs(PodEnvironment environment, PodVolumes volume
 
     private const long DefaultPidsLimit = 4096;
 
-    public async Task<ContainerSpec> BuildAsync(V1Pod pod, V1Container container, string? podIp, string? hostIp, CancellationToken cancellationToken)
+    public async Task<ContainerSpec> BuildAsync(
+        V1Pod pod, V1Container container, string? podIp, string? hostIp, string? terminationMessageFile, CancellationToken cancellationToken)
     {
         var env = await environment.ResolveAsync(pod, container, podIp, hostIp, cancellationToken).ConfigureAwait(false);
         var mounts = await volumes.MountsAsync(pod, container, cancellationToken).ConfigureAwait(false);
@@ -39,6 +42,11 @@ public sealed class ContainerSpecs(PodEnvironment environment, PodVolumes volume
         if (podIp is { Length: > 0 } && !mounts.Any(m => m.ContainerPath.TrimEnd('/') == HostsPath) && (pod.Spec.RuntimeClassName != "process" || File.Exists(HostsPath)))
         {
             mounts.Add(new ContainerMount(await WriteHostsFileAsync(pod, hostname, podIp, cancellationToken).ConfigureAwait(false), HostsPath, ReadOnly: false));
+        }
+
+        if (terminationMessageFile is not null && TerminationMessageFiles.ContainerPath(container) is { } messagePath)
+        {
+            mounts.Add(new ContainerMount(terminationMessageFile, messagePath, ReadOnly: false));
         }
 
         return new ContainerSpec
@@ -89,6 +97,18 @@ public sealed class ContainerSpecs(PodEnvironment environment, PodVolumes volume
         await File.WriteAllTextAsync(path, PodHostsFile.Render(pod, hostname, podIp, () => File.ReadAllText(HostsPath)), cancellationToken).ConfigureAwait(false);
         return path;
     }
+
+    /// <summary>The empty file a new instance of the container will write its termination message to; null when it gets none.</summary>
+    public string? CreateTerminationMessageFile(V1Pod pod, V1Container container)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return pod.Spec.RuntimeClassName == "process" || TerminationMessageFiles.ContainerPath(container) is null
+            ? null
+            : TerminationMessageFiles.Create(volumes.PodDirectory(pod), container.Name);
+    }
+
+    /// <summary>Where the instance's termination message is, if it has one.</summary>
+    public string TerminationMessageFile(V1Pod pod, ContainerHandle handle) => TerminationMessageFiles.Of(volumes.PodDirectory(pod), handle);
 
     public void RemoveVolumes(string podUid) => volumes.Remove(podUid);
 }

@@ -136,7 +136,7 @@ public static class PodStatusBuilder
                 state.Running = new V1ContainerStateRunning { StartedAt = Seconds(running.StartedAt.UtcDateTime) };
                 break;
             case ContainerExited exited when record.WaitingReason is null:
-                state.Terminated = Terminated(exited, record.Current);
+                state.Terminated = Terminated(exited, record.Current, record);
                 break;
             default:
                 state.Waiting = new V1ContainerStateWaiting { Message = record.WaitingMessage, Reason = record.WaitingReason ?? "ContainerCreating" };
@@ -144,9 +144,9 @@ public static class PodStatusBuilder
         }
 
         var last = record.WaitingReason == "CrashLoopBackOff" && record.Status is ContainerExited crashed
-            ? new V1ContainerState { Terminated = Terminated(crashed, record.Current) }
+            ? new V1ContainerState { Terminated = Terminated(crashed, record.Current, record) }
             : record.LastTermination is { } previous
-                ? new V1ContainerState { Terminated = Terminated(previous, record.Previous) }
+                ? new V1ContainerState { Terminated = Terminated(previous, record.Previous, record) }
                 : null;
         var started = state.Running is not null && (isInit || (record.Probes?.IsStarted ?? true));
         var ready = isInit
@@ -166,10 +166,12 @@ public static class PodStatusBuilder
         };
     }
 
-    private static V1ContainerStateTerminated Terminated(ContainerExited exited, ContainerHandle? handle) => new()
+    /// <summary>An instance's end, with the termination message read for it, if any (an empty one is left out, as kubelet does).</summary>
+    private static V1ContainerStateTerminated Terminated(ContainerExited exited, ContainerHandle? handle, ContainerRecord record) => new()
     {
         ExitCode = exited.ExitCode,
         Reason = exited.Reason.ToString(),
+        Message = handle is not null && record.TerminationMessages.TryGetValue(handle.Id, out var message) && message.Length > 0 ? message : null,
         StartedAt = exited.StartedAt is { } started ? Seconds(started.UtcDateTime) : null,
         FinishedAt = Seconds(exited.FinishedAt.UtcDateTime),
         ContainerID = handle is null ? null : $"{handle.Runtime}://{handle.Id}",

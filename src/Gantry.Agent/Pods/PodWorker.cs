@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.Channels;
 using Gantry.Agent.Cgroups;
+using Gantry.Agent.Lifecycle;
 using Gantry.Agent.Network;
 using Gantry.Agent.Probes;
 using Gantry.Agent.Runtimes;
@@ -15,8 +16,9 @@ namespace Gantry.Agent.Pods;
 /// Drives one pod to the state its spec asks for, as the kubelet's pod worker does: network
 /// sandbox, init containers in order, then the containers, probes (each container instance's own
 /// workers, whose verdicts it reads: a failed liveness or startup probe kills the container, a
-/// readiness change re-reports the status at once), restarts with back-off, status back to the
-/// server, and on deletion a graceful stop, teardown and the final delete.
+/// readiness change re-reports the status at once), postStart hooks, restarts with back-off, status
+/// back to the server with termination messages, and on deletion a graceful stop (preStop hooks
+/// first), teardown and the final delete.
 /// </summary>
 public sealed class PodWorker
 {
@@ -237,6 +239,7 @@ public sealed class PodWorker
         if (record.Current is { } handle)
         {
             record.Status = await runtime.StatusAsync(handle, cancellationToken).ConfigureAwait(false);
+            ReadTerminationMessage(runtime, record, container);
             if (!isInit)
             {
                 await SyncProbesAsync(runtime, record, container, podIp).ConfigureAwait(false);
@@ -246,6 +249,7 @@ public sealed class PodWorker
             {
                 await KillForProbeAsync(runtime, record, container, failed, cancellationToken).ConfigureAwait(false);
                 record.Status = await runtime.StatusAsync(handle, cancellationToken).ConfigureAwait(false);
+                ReadTerminationMessage(runtime, record, container);
                 record.Probes?.Observe(record.Status);
             }
 
@@ -278,6 +282,7 @@ public sealed class PodWorker
             if (record.Previous is { } older)
             {
                 await runtime.RemoveAsync(older, cancellationToken).ConfigureAwait(false);
+                record.TerminationMessages.Remove(older.Id);
             }
 
             record.Previous = handle;
@@ -289,10 +294,18 @@ public sealed class PodWorker
 
         try
         {
-            var spec = await _specs.BuildAsync(_pod, container, podIp, _hostIp, cancellationToken).ConfigureAwait(false);
+            var messageFile = _specs.CreateTerminationMessageFile(_pod, container);
+            var spec = await _specs.BuildAsync(_pod, container, podIp, _hostIp, messageFile, cancellationToken).ConfigureAwait(false);
             record.Current = await runtime.StartAsync(sandbox, spec, cancellationToken).ConfigureAwait(false);
+            if (messageFile is not null)
+            {
+                TerminationMessageFiles.Keep(messageFile, record.Current);
+            }
+
             _started.Add(container.Name);
+            await RunPostStartAsync(runtime, record.Current, container, podIp, cancellationToken).ConfigureAwait(false);
             record.Status = await runtime.StatusAsync(record.Current, cancellationToken).ConfigureAwait(false);
+            ReadTerminationMessage(runtime, record, container);
             record.WaitingReason = null;
             record.WaitingMessage = null;
         }
@@ -321,6 +334,42 @@ public sealed class PodWorker
         }
 
         return record;
+    }
+
+    /// <summary>Runs the container's postStart hook (<see cref="PostStartHook"/>), whose failure kills the container.</summary>
+    private async Task RunPostStartAsync(IContainerRuntime runtime, ContainerHandle handle, V1Container container, string? podIp, CancellationToken cancellationToken)
+    {
+        var seconds = _pod.Metadata.DeletionGracePeriodSeconds ?? _pod.Spec.TerminationGracePeriodSeconds ?? 30;
+        var grace = TimeSpan.FromSeconds(Math.Max(seconds, MinimumGracePeriodSeconds));
+        await new PostStartHook(runtime, _time).RunAsync(_pod, container, handle, podIp, grace, failure =>
+            {
+                _logger.LogWarning("PostStart hook of container {Container} of pod {Namespace}/{Pod} failed: {Message}",
+                    container.Name, _pod.Namespace(), _pod.Name(), failure);
+
+                // Created and Started come first, as kubelet posts them before it runs the hook; the hook's output
+                // stays out of the event lest it leak a secret.
+                PostStartEvents();
+                _events.Warning(container.Name, "FailedPostStartHook", "PostStartHook failed");
+                _events.Normal(container.Name, "Killing", "FailedPostStartHook");
+            }, PreStopFailed(container.Name), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Logs a failed preStop hook and posts kubelet's event, which leaves the hook's output out lest it leak a secret.</summary>
+    private Action<string> PreStopFailed(string container) => message =>
+    {
+        _logger.LogWarning("PreStop hook of container {Container} of pod {Namespace}/{Pod} failed: {Message}", container, _pod.Namespace(), _pod.Name(), message);
+        _events.Warning(container, "FailedPreStopHook", "PreStopHook failed");
+    };
+
+    /// <summary>Reads the termination message of the current instance once it has exited, once.</summary>
+    private void ReadTerminationMessage(IContainerRuntime runtime, ContainerRecord record, V1Container container)
+    {
+        if (record.Status is ContainerExited exited && record.Current is { } handle && !record.TerminationMessages.ContainsKey(handle.Id))
+        {
+            record.TerminationMessages[handle.Id] = TerminationMessage.Read(
+                _specs.TerminationMessageFile(_pod, handle), container.TerminationMessagePolicy, exited.ExitCode, runtime.LogPath(handle));
+        }
     }
 
     private void PostStartEvents()
@@ -426,7 +475,8 @@ public sealed class PodWorker
             container.Name, _pod.Namespace(), _pod.Name(), grace, message);
         _events.Normal(container.Name, "Killing", message);
         record.KilledBy = failed;
-        await runtime.StopAsync(record.Current!, grace, cancellationToken).ConfigureAwait(false);
+        await new ContainerKiller(runtime, _time).KillAsync(_pod, container, record.Current!, PodIp, grace, PreStopFailed(container.Name), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private async Task StopProbesAsync()
@@ -463,7 +513,11 @@ public sealed class PodWorker
         await StopProbesAsync().ConfigureAwait(false);
         var running = _records.Values.Where(r => r.Current is not null && r.Status is not ContainerExited).ToList();
         running.ForEach(r => _events.Normal(r.Name, "Killing", $"Stopping container {r.Name}"));
-        await Task.WhenAll(running.Select(r => runtime.StopAsync(r.Current!, grace, cancellationToken))).ConfigureAwait(false);
+        var killer = new ContainerKiller(runtime, _time);
+        await Task.WhenAll(running.Select(r => SpecOf(r.Name) is { } container
+                ? killer.KillAsync(_pod, container, r.Current!, PodIp, grace, PreStopFailed(r.Name), cancellationToken)
+                : runtime.StopAsync(r.Current!, grace, cancellationToken)))
+            .ConfigureAwait(false);
         if (running.Count > 0)
         {
             await ReportStoppedAsync(runtime, cancellationToken).ConfigureAwait(false);
@@ -496,6 +550,10 @@ public sealed class PodWorker
         {
             record.Status = await runtime.StatusAsync(record.Current!, cancellationToken).ConfigureAwait(false);
             record.WaitingReason = null;
+            if (SpecOf(record.Name) is { } container)
+            {
+                ReadTerminationMessage(runtime, record, container);
+            }
         }
 
         try
@@ -525,6 +583,10 @@ public sealed class PodWorker
         _runtimes.TryGetValue(pod.Spec.RuntimeClassName ?? "oci", out var runtime)
             ? runtime
             : throw new InvalidOperationException($"RuntimeClass \"{pod.Spec.RuntimeClassName}\" has no handler on this node");
+
+    /// <summary>The container of the pod's spec that <paramref name="name"/> names, init or not.</summary>
+    private V1Container? SpecOf(string name) =>
+        _pod.Spec.Containers.Concat(_pod.Spec.InitContainers ?? []).FirstOrDefault(c => c.Name == name);
 
     private ContainerRecord Record(string name)
     {

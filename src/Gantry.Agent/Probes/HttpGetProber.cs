@@ -12,6 +12,7 @@ namespace Gantry.Agent.Probes;
 /// certificate verification, the whole exchange bounded by the timeout. 200–399 is healthy;
 /// redirects are followed (at most 10) only while they stay on the same host, and a response
 /// that stops at a redirect is a <see cref="ProbeResult.Warning"/>. At most 10 KiB of the body is read.
+/// <see cref="LifecycleAsync"/> sends the same GET for an httpGet lifecycle hook, which any response satisfies.
 /// </summary>
 public static class HttpGetProber
 {
@@ -32,7 +33,27 @@ public static class HttpGetProber
         SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
     };
 
-    public static async Task<ProbeOutcome> ProbeAsync(HttpProbeRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    private static readonly string LifecycleUserAgent = "kube-lifecycle/" + string.Join('.', NodeFacts.Version.TrimStart('v').Split('.').Take(2));
+
+    public static Task<ProbeOutcome> ProbeAsync(HttpProbeRequest request, TimeSpan timeout, CancellationToken cancellationToken) =>
+        SendAsync(request, UserAgent, timeout, Judge, cancellationToken);
+
+    /// <summary>
+    /// The GET of an httpGet lifecycle hook, with <c>User-Agent: kube-lifecycle/&lt;major&gt;.&lt;minor&gt;</c>: kubelet's
+    /// runHTTPHandler fails only when no response comes, whatever its status code. No timeout but the caller's.
+    /// </summary>
+    public static Task<ProbeOutcome> LifecycleAsync(HttpProbeRequest request, CancellationToken cancellationToken) =>
+        SendAsync(request, LifecycleUserAgent, Timeout.InfiniteTimeSpan, (_, body) => new ProbeOutcome(ProbeResult.Success, body), cancellationToken);
+
+    private static ProbeOutcome Judge(int code, string body) => code switch
+    {
+        >= 200 and < 300 => new ProbeOutcome(ProbeResult.Success, body),
+        >= 300 and < 400 => new ProbeOutcome(ProbeResult.Warning, $"Probe terminated redirects, Response body: {body}"),
+        _ => new ProbeOutcome(ProbeResult.Failure, $"HTTP probe failed with statuscode: {code}"),
+    };
+
+    private static async Task<ProbeOutcome> SendAsync(
+        HttpProbeRequest request, string userAgent, TimeSpan timeout, Func<int, string, ProbeOutcome> judge, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -42,7 +63,7 @@ public static class HttpGetProber
         {
             for (var requests = 1; ; requests++)
             {
-                using var message = Message(url, request.Headers);
+                using var message = Message(url, request.Headers, userAgent);
                 using var response = await Client.SendAsync(message, deadline.Token).ConfigureAwait(false);
                 if (RedirectTarget(url, response) is { } next && string.Equals(next.Host, request.Url.Host, StringComparison.OrdinalIgnoreCase))
                 {
@@ -56,13 +77,7 @@ public static class HttpGetProber
                 }
 
                 var body = await ReadBodyAsync(response, deadline.Token).ConfigureAwait(false);
-                var code = (int)response.StatusCode;
-                return code switch
-                {
-                    >= 200 and < 300 => new ProbeOutcome(ProbeResult.Success, body),
-                    >= 300 and < 400 => new ProbeOutcome(ProbeResult.Warning, $"Probe terminated redirects, Response body: {body}"),
-                    _ => new ProbeOutcome(ProbeResult.Failure, $"HTTP probe failed with statuscode: {code}"),
-                };
+                return judge((int)response.StatusCode, body);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -78,7 +93,7 @@ public static class HttpGetProber
         }
     }
 
-    private static HttpRequestMessage Message(Uri url, IReadOnlyList<KeyValuePair<string, string>> headers)
+    private static HttpRequestMessage Message(Uri url, IReadOnlyList<KeyValuePair<string, string>> headers, string userAgent)
     {
         var message = new HttpRequestMessage(HttpMethod.Get, url);
         message.Headers.ConnectionClose = true;
@@ -96,7 +111,7 @@ public static class HttpGetProber
 
         if (!headers.Any(h => string.Equals(h.Key, "User-Agent", StringComparison.OrdinalIgnoreCase)))
         {
-            message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+            message.Headers.TryAddWithoutValidation("User-Agent", userAgent);
         }
 
         if (!headers.Any(h => string.Equals(h.Key, "Accept", StringComparison.OrdinalIgnoreCase)))

@@ -34,7 +34,7 @@ public sealed class ContainerSpecsTests : IDisposable
     }
 
     private Task<Gantry.Agent.Runtimes.ContainerSpec> BuildAsync(V1Pod pod, string? podIp = "10.244.0.5") =>
-        _specs.BuildAsync(pod, pod.Spec.Containers[0], podIp, "192.0.2.7", CancellationToken.None);
+        _specs.BuildAsync(pod, pod.Spec.Containers[0], podIp, "192.0.2.7", terminationMessageFile: null, CancellationToken.None);
 
     [Fact]
     public async Task A_pod_with_an_ip_gets_its_managed_hosts_file_mounted_read_write_at_etc_hosts()
@@ -91,5 +91,25 @@ public sealed class ContainerSpecsTests : IDisposable
         var spec = await BuildAsync(Pod(spec => spec.HostNetwork = true), podIp: "192.0.2.7");
 
         Assert.Equal((Dns.GetHostName(), true), (spec.Hostname, spec.HostNetwork));
+    }
+
+    [Fact]
+    public async Task The_termination_message_file_is_mounted_read_write_at_the_containers_terminationMessagePath()
+    {
+        var pod = Pod(spec => spec.Containers[0].TerminationMessagePath = "/tmp/done");
+        var file = _specs.CreateTerminationMessageFile(pod, pod.Spec.Containers[0]);
+
+        var spec = await _specs.BuildAsync(pod, pod.Spec.Containers[0], "10.244.0.5", "192.0.2.7", file, CancellationToken.None);
+
+        Assert.NotNull(file);
+        Assert.Contains(new Gantry.Agent.Runtimes.ContainerMount(file, "/tmp/done", ReadOnly: false), spec.Mounts);
+    }
+
+    [Fact]
+    public void A_process_pod_gets_no_termination_message_file()
+    {
+        var pod = Pod(spec => spec.RuntimeClassName = "process");
+
+        Assert.Null(_specs.CreateTerminationMessageFile(pod, pod.Spec.Containers[0]));
     }
 }

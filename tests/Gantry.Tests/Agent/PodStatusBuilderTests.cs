@@ -68,4 +68,41 @@ public sealed class PodStatusBuilderTests
         Assert.Equal(second, status.ContainerStatuses.Single().State.Running.StartedAt);
         Assert.All(status.Conditions, c => Assert.Equal(second, c.LastTransitionTime));
     }
+
+    [Fact]
+    public void A_terminated_container_carries_the_termination_message_of_its_instance()
+    {
+        var handle = new ContainerHandle("c1", "oci", "u1", "p", "team", "main", Now);
+        var record = Exited("main", 1);
+        record.Current = handle;
+        record.TerminationMessages["c1"] = "disk full";
+
+        var status = Build(Pod(), [], [record]);
+
+        Assert.Equal("disk full", status.ContainerStatuses.Single().State.Terminated.Message);
+    }
+
+    [Fact]
+    public void After_a_restart_the_last_state_carries_the_previous_instances_message()
+    {
+        var record = Running("main");
+        record.Previous = new ContainerHandle("c1", "oci", "u1", "p", "team", "main", Now);
+        record.Current = new ContainerHandle("c2", "oci", "u1", "p", "team", "main", Now);
+        record.LastTermination = new ContainerExited(2, ExitReason.Error, Now, Now);
+        record.TerminationMessages["c1"] = "bad config";
+
+        var status = Build(Pod(), [], [record]);
+
+        Assert.Equal("bad config", status.ContainerStatuses.Single().LastState.Terminated.Message);
+    }
+
+    [Fact]
+    public void An_empty_termination_message_is_left_out()
+    {
+        var record = Exited("main", 0);
+        record.Current = new ContainerHandle("c1", "oci", "u1", "p", "team", "main", Now);
+        record.TerminationMessages["c1"] = "";
+
+        Assert.Null(Build(Pod(), [], [record]).ContainerStatuses.Single().State.Terminated.Message);
+    }
 }
