@@ -32,7 +32,7 @@ public sealed class OciRuntimeTests : IAsyncLifetime
         var exited = await _harness.WaitForExitAsync(_harness.Oci, handle);
 
         Assert.Equal((0, ExitReason.Completed), (exited.ExitCode, exited.Reason));
-        Assert.Equal($"hello from {pod.Name} as 0 in /tmp\n{64 << 20}\n32\n", await File.ReadAllTextAsync(_harness.Oci.LogPath(handle)));
+        Assert.Equal($"hello from {pod.Name} as 0 in /tmp\n{64 << 20}\n32\n", RuntimeHarness.LogText(_harness.Oci.LogPath(handle)));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class OciRuntimeTests : IAsyncLifetime
         var exited = await _harness.WaitForExitAsync(_harness.Oci, handle);
 
         Assert.Equal(0, exited.ExitCode);
-        Assert.Equal("1000\n3000\n3000 2000\n", await File.ReadAllTextAsync(_harness.Oci.LogPath(handle)));
+        Assert.Equal("1000\n3000\n3000 2000\n", RuntimeHarness.LogText(_harness.Oci.LogPath(handle)));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class OciRuntimeTests : IAsyncLifetime
         await _harness.WaitForExitAsync(_harness.Oci, handle);
 
         var node = System.Net.Dns.GetHostName();
-        Assert.Equal($"{node}\n{node}\n", await File.ReadAllTextAsync(_harness.Oci.LogPath(handle)));
+        Assert.Equal($"{node}\n{node}\n", RuntimeHarness.LogText(_harness.Oci.LogPath(handle)));
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class OciRuntimeTests : IAsyncLifetime
 
         var exited = Assert.IsType<ContainerExited>(await _harness.Oci.StatusAsync(handle, _harness.Ct));
         Assert.Equal((137, ExitReason.Error), (exited.ExitCode, exited.Reason));
-        Assert.Contains("got TERM", await File.ReadAllTextAsync(_harness.Oci.LogPath(handle)), StringComparison.Ordinal);
+        Assert.Contains("got TERM", RuntimeHarness.LogText(_harness.Oci.LogPath(handle)), StringComparison.Ordinal);
         Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
     }
 

@@ -27,7 +27,41 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
         var exited = await _harness.WaitForExitAsync(_harness.Process, handle);
 
         Assert.Equal((0, ExitReason.Completed), (exited.ExitCode, exited.Reason));
-        Assert.Equal("hello\n", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)));
+        Assert.Equal("hello\n", RuntimeHarness.LogText(_harness.Process.LogPath(handle)));
+    }
+
+    [Fact]
+    public async Task The_log_holds_each_line_as_a_CRI_record_with_its_stream_and_the_time_it_was_read()
+    {
+        var before = DateTimeOffset.UtcNow;
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "streams",
+            Command = ["sh", "-c", "echo out; echo err >&2; printf 'no newline'"],
+        });
+
+        await _harness.WaitForExitAsync(_harness.Process, handle);
+
+        var records = File.ReadAllLines(_harness.Process.LogPath(handle)).Select(line => line.Split(' ', 4)).ToList();
+        Assert.Equal(["stderr F err", "stdout F no newline", "stdout F out"], records.Select(r => string.Join(' ', r[1..])).Order(StringComparer.Ordinal));
+        Assert.All(records, r => Assert.InRange(DateTimeOffset.Parse(r[0][..27] + "Z", CultureInfo.InvariantCulture), before.AddSeconds(-1), DateTimeOffset.UtcNow));
+        Assert.All(records, r => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$", r[0]));
+    }
+
+    [Fact]
+    public async Task A_user_other_than_root_may_reopen_its_own_output()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "reopen",
+            Command = ["sh", "-c", "echo to-stdout > /dev/stdout; echo to-stderr > /dev/stderr"],
+            User = new ContainerUser { RunAsUser = 1000, RunAsGroup = 3000 },
+        });
+
+        var exited = await _harness.WaitForExitAsync(_harness.Process, handle);
+
+        Assert.Equal(0, exited.ExitCode);
+        Assert.Equal("to-stdout\nto-stderr\n", RuntimeHarness.LogText(_harness.Process.LogPath(handle)));
     }
 
     [Fact]
@@ -44,7 +78,7 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
         var exited = await _harness.WaitForExitAsync(_harness.Process, handle);
 
         Assert.Equal(0, exited.ExitCode);
-        Assert.Equal("1000\n3000\n3000 2000\ndb-0\ndb-0\n", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)));
+        Assert.Equal("1000\n3000\n3000 2000\ndb-0\ndb-0\n", RuntimeHarness.LogText(_harness.Process.LogPath(handle)));
     }
 
     [Fact]
@@ -78,7 +112,7 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
 
         await _harness.WaitForExitAsync(_harness.Process, handle);
 
-        Assert.Equal(System.Net.Dns.GetHostName() + "\n", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)));
+        Assert.Equal(System.Net.Dns.GetHostName() + "\n", RuntimeHarness.LogText(_harness.Process.LogPath(handle)));
     }
 
     [Fact]
@@ -113,7 +147,7 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
             await _harness.WaitForExitAsync(_harness.Process, handle);
 
             var inode = (await RunAsync("stat", "-L", "-c", "%i", $"/var/run/netns/{netns}")).Trim();
-            var log = await File.ReadAllTextAsync(_harness.Process.LogPath(handle));
+            var log = RuntimeHarness.LogText(_harness.Process.LogPath(handle));
             Assert.StartsWith("pid=1\n", log, StringComparison.Ordinal);
             Assert.Contains($"net:[{inode}]", log, StringComparison.Ordinal);
         }
@@ -144,7 +178,7 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
 
             await _harness.WaitForExitAsync(_harness.Process, handle);
 
-            var log = await File.ReadAllTextAsync(_harness.Process.LogPath(handle));
+            var log = RuntimeHarness.LogText(_harness.Process.LogPath(handle));
             Assert.Equal(["from-the-host", "ro-refused", "rw-written"], log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("sh:", StringComparison.Ordinal)));
             Assert.Equal("from-the-host\n", await File.ReadAllTextAsync(Path.Combine(source.FullName, "config")));
             Assert.Equal("y\n", await File.ReadAllTextAsync(Path.Combine(writable.FullName, "out")));
@@ -175,7 +209,7 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
 
             await _harness.WaitForExitAsync(_harness.Process, handle);
 
-            Assert.Equal("in-the-volume\n", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)));
+            Assert.Equal("in-the-volume\n", RuntimeHarness.LogText(_harness.Process.LogPath(handle)));
         }
         finally
         {
@@ -197,7 +231,7 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
 
         // As the kubelet reports a container whose command the runtime could not exec: StartError, not Error.
         Assert.Equal((127, ExitReason.StartError), (exited.ExitCode, exited.Reason));
-        Assert.Contains("exec no-such-command-anywhere: No such file or directory", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)), StringComparison.Ordinal);
+        Assert.Contains("exec no-such-command-anywhere: No such file or directory", RuntimeHarness.LogText(_harness.Process.LogPath(handle)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -240,7 +274,7 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
 
         Assert.InRange(int.Parse(File.ReadAllText(Path.Combine(pids, "pids.peak")), CultureInfo.InvariantCulture), 2, limit);
         Assert.Equal("0", File.ReadAllText(Path.Combine(pids, "pids.current")).Trim());
-        Assert.Contains("Cannot fork", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)), StringComparison.Ordinal);
+        Assert.Contains("Cannot fork", RuntimeHarness.LogText(_harness.Process.LogPath(handle)), StringComparison.Ordinal);
         Assert.IsType<ContainerExited>(await _harness.Process.StatusAsync(handle, _harness.Ct));
     }
 
@@ -271,7 +305,7 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
 
         var exited = Assert.IsType<ContainerExited>(await _harness.Process.StatusAsync(handle, _harness.Ct));
         Assert.Equal((137, ExitReason.Error), (exited.ExitCode, exited.Reason));
-        Assert.Contains("got TERM", await File.ReadAllTextAsync(_harness.Process.LogPath(handle)), StringComparison.Ordinal);
+        Assert.Contains("got TERM", RuntimeHarness.LogText(_harness.Process.LogPath(handle)), StringComparison.Ordinal);
         Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
     }
 

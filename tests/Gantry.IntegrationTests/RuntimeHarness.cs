@@ -1,3 +1,4 @@
+using System.Text;
 using Gantry.Agent.Cgroups;
 using Gantry.Agent.Images;
 using Gantry.Agent.Runtimes;
@@ -88,12 +89,15 @@ public sealed class RuntimeHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>What the container wrote to its log, without the shim's record headers.</summary>
+    public static string LogText(string path) => Encoding.UTF8.GetString(ContainerLogs.ReadContent(path));
+
     /// <summary>Waits until the container's log contains <paramref name="text"/>; returns the log.</summary>
     public async Task<string> WaitForLogAsync(IContainerRuntime runtime, ContainerHandle handle, string text)
     {
         while (true)
         {
-            var log = await File.ReadAllTextAsync(runtime.LogPath(handle), Ct);
+            var log = LogText(runtime.LogPath(handle));
             if (log.Contains(text, StringComparison.Ordinal))
             {
                 return log;

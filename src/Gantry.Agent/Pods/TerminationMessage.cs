@@ -1,4 +1,5 @@
 using System.Text;
+using Gantry.Agent.Runtimes;
 
 namespace Gantry.Agent.Pods;
 
@@ -39,7 +40,7 @@ public static class TerminationMessage
             return $"Error on reading termination log {file}: {ex.Message}";
         }
 
-        return Of(written, fallbackToLogs, () => ReadEndOrNothing(logPath, MaxLogLength));
+        return Of(written, fallbackToLogs, () => LogEndOrNothing(logPath));
     }
 
     /// <summary>The message from what the container wrote (its last bytes) and, when that is empty and <paramref name="fallbackToLogs"/>, its log's end.</summary>
@@ -75,11 +76,12 @@ public static class TerminationMessage
         return tail[Math.Max(0, tail.Length - MaxLogLength)..];
     }
 
-    private static byte[] ReadEndOrNothing(string path, int length)
+    /// <summary>What the log's last <see cref="MaxLogLines"/> records hold, as kubelet reads them with a tail of as many lines.</summary>
+    private static byte[] LogEndOrNothing(string path)
     {
         try
         {
-            return ReadEnd(path, length);
+            return ContainerLogs.ReadContent(path, MaxLogLines);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

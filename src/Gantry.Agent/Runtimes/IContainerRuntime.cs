@@ -49,9 +49,9 @@ public interface IContainerRuntime
     StdinAttachment? OpenStdin(ContainerHandle handle);
 
     /// <summary>
-    /// The container's log: the workload's stdout and stderr, interleaved in write order, as raw
-    /// bytes appended by the workload itself (no timestamps, no stream tags: a reader wanting CRI
-    /// lines frames them itself). Exists from start until <see cref="RemoveAsync"/>.
+    /// The container's log: the workload's stdout and stderr as the shim read them from its pipes, one
+    /// CRI record per line (<see cref="CriLogRecord"/>), with the time it was read and its stream.
+    /// Exists from start until <see cref="RemoveAsync"/>.
     /// </summary>
     string LogPath(ContainerHandle handle);
 

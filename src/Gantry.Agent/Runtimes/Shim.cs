@@ -5,7 +5,10 @@ namespace Gantry.Agent.Runtimes;
 /// <summary>
 /// Launches a workload under a shim: <c>gantry-shim</c> (a small C program, gantry-shim.c, built
 /// beside the agent), in a session of its own and parented by init, that starts the workload with
-/// its output appended to the log file, waits for it, and records its exit status. Because the shim,
+/// its stdout and stderr on pipes, copies what they carry into the log file as CRI records (each line
+/// with the time it was read and its stream, as containerd writes them for kubelet), waits for it,
+/// and records its exit status once its output has ended (or 2 s after its exit, when something it left
+/// behind still holds the pipes). Because the shim,
 /// not the agent, is the workload's parent, killing the agent (even with SIGKILL) neither stops the
 /// workload nor loses its exit code.
 /// The shim writes into the container's checkpoint directory, each by rename:

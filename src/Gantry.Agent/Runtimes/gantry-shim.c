@@ -6,6 +6,10 @@
  *   CONFINEMENT: --confine READY NETNS WORKDIR HOSTNAME UID GID N GROUP... N CGROUP-PROCS-FILE... N NAME=VALUE...
  *                N (HOST CONTAINER ro|rw)...
  *
+ * The workload's stdout and stderr are pipes; the shim appends what they carry to LOG in the CRI log
+ * format that kubelet reads ("TIME STREAM F|P CONTENT" per line), stamped with the time it was read,
+ * so that no output passes through the agent and a restarted agent misses none.
+ *
  * Empty OOM, STDIN or NETNS mean none. Without a confinement ARGV runs as is (runc, for the oci
  * runtime). With one (the process runtime) the child joins the cgroups, enters NETNS, unshares its
  * PID, mount, IPC and cgroup namespaces, and a UTS namespace named HOSTNAME unless HOSTNAME is empty
@@ -29,15 +33,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
 
 /* As env(1): 125 when the shim itself fails, 126 when the command cannot be run, 127 when it is not found. */
 enum { EXIT_SETUP = 125, EXIT_CANNOT_RUN = 126, EXIT_NOT_FOUND = 127 };
+
+/* containerd's default max_container_log_line_size: a longer line is split into partial (P) records. */
+enum { LOG_LINE_MAX = 16 * 1024 };
+
+/* How long output is still read after the workload exited while something it started holds its stdout open. */
+enum { LINGER_MS = 2000 };
 
 struct confinement {
     const char *ready;
@@ -245,6 +259,10 @@ static void run_init(const struct confinement *c, char **argv)
     if (chdir(c->workdir) < 0)
         fail("chdir", c->workdir);
     if (c->set_user) {
+        /* As runc's fixStdioPermissions: the user may reopen its output (/dev/stdout), which are the shim's pipes. */
+        for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
+            if (fchown(fd, c->uid, c->gid) < 0 && errno != EINVAL && errno != EPERM)
+                fail("chown the output of", argv[0]);
         if (setgroups((size_t)c->group_count, c->groups) < 0)
             fail("setgroups for", argv[0]);
         if (setgid(c->gid) < 0)
@@ -304,14 +322,14 @@ static void run_confined(const struct confinement *c, char **argv)
     _exit(wait_for(init));
 }
 
-static void run_child(const struct request *r)
+static void run_child(const struct request *r, int stdout_pipe, int stderr_pipe)
 {
     if (stdin_writer >= 0)
         close(stdin_writer);
     reset_signals();
     redirect(STDIN_FILENO, *r->stdin_fifo != '\0' ? r->stdin_fifo : "/dev/null", O_RDONLY);
-    redirect(STDOUT_FILENO, r->log, O_WRONLY | O_CREAT | O_APPEND);
-    redirect(STDERR_FILENO, r->log, O_WRONLY | O_CREAT | O_APPEND);
+    if (dup2(stdout_pipe, STDOUT_FILENO) < 0 || dup2(stderr_pipe, STDERR_FILENO) < 0)
+        fail("dup2 the output pipes for", r->argv[0]);
     if (r->confinement != NULL)
         run_confined(r->confinement, r->argv);
     execute(r->argv);
@@ -379,6 +397,150 @@ static void publish_copy(const char *dir, const char *name, const char *source)
         publish(dir, name, text, (size_t)length);
 }
 
+/* The log, written a batch of whole records at a time so that a record of one stream never splits one of the other. */
+struct log {
+    int fd;
+    size_t length;
+    char batch[64 * 1024];
+};
+
+static void flush_log(struct log *log)
+{
+    size_t done = 0;
+    while (done < log->length) {
+        ssize_t wrote = write(log->fd, log->batch + done, log->length - done);
+        if (wrote < 0 && errno == EINTR)
+            continue;
+        if (wrote <= 0)
+            break; /* A full disk loses output rather than stopping the workload. */
+        done += (size_t)wrote;
+    }
+    log->length = 0;
+}
+
+/* One record of the CRI log format: "TIME STREAM TAG CONTENT\n", TAG F for a full line and P for part of a longer one. */
+static void log_record(struct log *log, const char *time, const char *stream, char tag, const char *content, size_t length)
+{
+    char prefix[96];
+    int n = snprintf(prefix, sizeof prefix, "%s %s %c ", time, stream, tag);
+    if (log->length + (size_t)n + length + 1 > sizeof log->batch)
+        flush_log(log);
+    memcpy(log->batch + log->length, prefix, (size_t)n);
+    memcpy(log->batch + log->length + n, content, length);
+    log->length += (size_t)n + length;
+    log->batch[log->length++] = '\n';
+}
+
+/* The time of a read as kubelet prints it: RFC 3339 in UTC with nine fractional digits, so that text order is time order. */
+static void time_text(char *text, size_t size)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    struct tm utc;
+    gmtime_r(&now.tv_sec, &utc);
+    size_t n = strftime(text, size, "%Y-%m-%dT%H:%M:%S", &utc);
+    snprintf(text + n, size - n, ".%09ldZ", now.tv_nsec);
+}
+
+/* One of the workload's output streams: a pipe, and the line it has not finished yet. */
+struct output {
+    int fd; /* -1 once at end of file */
+    const char *name;
+    size_t length;
+    char line[LOG_LINE_MAX];
+};
+
+/* Copies what the pipe holds into the log; at end of file an unfinished line is logged as full, as containerd does. */
+static void copy_output(struct output *o, struct log *log)
+{
+    ssize_t got;
+    while ((got = read(o->fd, o->line + o->length, sizeof o->line - o->length)) < 0 && errno == EINTR)
+        ;
+    char time[48];
+    time_text(time, sizeof time);
+    if (got <= 0) {
+        if (o->length > 0)
+            log_record(log, time, o->name, 'F', o->line, o->length);
+        close(o->fd);
+        o->fd = -1;
+        o->length = 0;
+    } else {
+        char *start = o->line, *end = o->line + o->length + got, *newline;
+        while ((newline = memchr(start, '\n', (size_t)(end - start))) != NULL) {
+            log_record(log, time, o->name, 'F', start, (size_t)(newline - start));
+            start = newline + 1;
+        }
+        o->length = (size_t)(end - start);
+        if (o->length == sizeof o->line) {
+            log_record(log, time, o->name, 'P', o->line, o->length);
+            o->length = 0;
+        } else if (start != o->line) {
+            memmove(o->line, start, o->length);
+        }
+    }
+    flush_log(log);
+}
+
+static long long monotonic_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/*
+ * Copies the child's output into the log until it has exited and its pipes are closed; returns its exit code. Something
+ * the workload left behind may hold the pipes open: its output is read for LINGER_MS more, then the exit is reported.
+ */
+static int copy_until_exit(pid_t child, struct output outputs[2], struct log *log)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, child, 0); /* -1 on kernels before 5.3: the child is then polled for */
+    int code = -1;
+    long long linger_until = 0;
+    for (;;) {
+        int exited = code >= 0;
+        struct pollfd fds[3];
+        struct output *polled[2];
+        nfds_t n = 0;
+        for (int i = 0; i < 2; i++) {
+            if (outputs[i].fd >= 0) {
+                polled[n] = &outputs[i];
+                fds[n++] = (struct pollfd){.fd = outputs[i].fd, .events = POLLIN};
+            }
+        }
+        nfds_t streams = n;
+        if (exited && streams == 0)
+            break;
+        if (!exited && pidfd >= 0)
+            fds[n++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+        int timeout = exited ? (int)(linger_until - monotonic_ms()) : pidfd >= 0 ? -1 : 100;
+        if (exited && timeout <= 0)
+            break;
+        int ready = poll(fds, n, timeout);
+        if (ready < 0 && errno != EINTR) {
+            fprintf(stderr, "gantry-shim: poll: %s\n", strerror(errno));
+            break;
+        }
+        for (nfds_t i = 0; ready > 0 && i < streams; i++)
+            if (fds[i].revents != 0)
+                copy_output(polled[i], log);
+        if (!exited && (pidfd < 0 || (ready > 0 && fds[n - 1].revents != 0))) {
+            int status;
+            if (waitpid(child, &status, WNOHANG) == child) {
+                code = exit_code(status);
+                linger_until = monotonic_ms() + LINGER_MS;
+            }
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        if (outputs[i].fd >= 0)
+            close(outputs[i].fd);
+    }
+    if (pidfd >= 0)
+        close(pidfd);
+    return code >= 0 ? code : wait_for(child);
+}
+
 int main(int argc, char **argv)
 {
     struct request request;
@@ -413,18 +575,33 @@ int main(int argc, char **argv)
         sigaction(SIGUSR1, &action, NULL);
     }
 
+    /* The workload writes into pipes and the shim frames what it reads as CRI log records, each with the time it was read. */
+    static struct log log;
+    log.fd = open(request.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log.fd < 0)
+        fail("open", request.log);
+    static struct output outputs[2] = {{.name = "stdout"}, {.name = "stderr"}};
+    int stdout_pipe[2], stderr_pipe[2];
+    if (pipe2(stdout_pipe, O_CLOEXEC) < 0 || pipe2(stderr_pipe, O_CLOEXEC) < 0)
+        fail("create the output pipes for", request.argv[0]);
+    outputs[0].fd = stdout_pipe[0];
+    outputs[1].fd = stderr_pipe[0];
+
     pid_t child = fork();
     if (child < 0)
         fail("fork", request.argv[0]);
     if (child == 0)
-        run_child(&request);
+        run_child(&request, stdout_pipe[1], stderr_pipe[1]);
+    close(stdout_pipe[1]);
+    close(stderr_pipe[1]);
 
     /* Read while the child is unreaped, so its PID cannot have been reused. */
     char started[128];
     int length = snprintf(started, sizeof started, "%d %lld %d %lld\n", (int)getpid(), start_time(getpid()), (int)child, start_time(child));
     publish(request.dir, "started", started, (size_t)length);
 
-    int code = wait_for(child);
+    int code = copy_until_exit(child, outputs, &log);
+    close(log.fd);
     if (*request.oom != '\0')
         publish_copy(request.dir, "oom", request.oom);
     char exit_text[16];

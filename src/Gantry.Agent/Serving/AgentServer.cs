@@ -112,11 +112,23 @@ public sealed class AgentServer : IAsyncDisposable
         int? tail = int.TryParse(query["tailLines"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
         long? limit = long.TryParse(query["limitBytes"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : null;
         var follow = query["follow"] == "true" && !previous;
+        var view = new ContainerLogView(query["timestamps"] == "true", Since(query, TimeProvider.System.GetUtcNow()), limit);
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
         await ContainerLogReader.CopyAsync(
-            target.Runtime.LogPath(target.Handle), context.Response.Body, tail, limit, follow,
+            target.Runtime.LogPath(target.Handle), context.Response.Body, tail, view, follow,
             async () => await target.Runtime.StatusAsync(target.Handle, context.RequestAborted).ConfigureAwait(false) is not ContainerExited,
             context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The time <c>sinceSeconds</c> (before <paramref name="now"/>) or <c>sinceTime</c> names, as kubelet reads them.</summary>
+    private static DateTimeOffset? Since(IQueryCollection query, DateTimeOffset now)
+    {
+        if (long.TryParse(query["sinceSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return now.AddSeconds(-seconds);
+        }
+
+        return DateTimeOffset.TryParse(query["sinceTime"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
     }
 
     /// <summary>Like the kubelet's default serving certificate: self-signed, as the API server does not verify it.</summary>

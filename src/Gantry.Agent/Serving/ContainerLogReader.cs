@@ -1,33 +1,36 @@
+using Gantry.Agent.Runtimes;
+
 namespace Gantry.Agent.Serving;
 
 /// <summary>
-/// Reads a container's log file as <c>kubectl logs</c> asks: the last N lines, at most N bytes,
-/// and, with follow, everything appended until the container's log stops growing for good.
+/// Reads a container's log as <c>kubectl logs</c> asks: from the last N lines, decoded as <see cref="ContainerLogDecoder"/>
+/// shows them, and, with follow, everything appended until the container's log stops growing for good.
 /// </summary>
 public static class ContainerLogReader
 {
     private static readonly TimeSpan FollowPoll = TimeSpan.FromMilliseconds(200);
 
     public static async Task CopyAsync(
-        string path, Stream output, int? tailLines, long? limitBytes, bool follow, Func<Task<bool>> stillRunning, CancellationToken cancellationToken)
+        string path, Stream output, int? tailLines, ContainerLogView view, bool follow, Func<Task<bool>> stillRunning, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(output);
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        file.Position = tailLines is { } lines ? TailOffset(file, lines) : 0;
-        var remaining = limitBytes ?? long.MaxValue;
-        var buffer = new byte[64 * 1024];
-        while (remaining > 0)
+        file.Position = tailLines is { } lines ? ContainerLogs.TailOffset(file, lines) : 0;
+        var decoder = new ContainerLogDecoder(view);
+        while (!decoder.LimitReached)
         {
-            var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
+            var read = await file.ReadAsync(decoder.InputSpace(), cancellationToken).ConfigureAwait(false);
             if (read > 0)
             {
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                remaining -= read;
+                decoder.Decode(read);
+                await WriteAsync(decoder, output, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
             if (!follow)
             {
+                decoder.Finish();
+                await WriteAsync(decoder, output, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -42,41 +45,15 @@ public static class ContainerLogReader
         }
     }
 
-    /// <summary>The offset where the last <paramref name="lines"/> lines begin.</summary>
-    private static long TailOffset(FileStream file, int lines)
+    private static async Task WriteAsync(ContainerLogDecoder decoder, Stream output, CancellationToken cancellationToken)
     {
-        if (lines <= 0)
+        if (decoder.Output.IsEmpty)
         {
-            return file.Length;
+            return;
         }
 
-        var position = file.Length;
-        var seen = 0;
-        var buffer = new byte[8192];
-        if (position > 0)
-        {
-            file.Position = position - 1;
-            if (file.ReadByte() == '\n')
-            {
-                position--;
-            }
-        }
-
-        while (position > 0)
-        {
-            var chunk = (int)Math.Min(buffer.Length, position);
-            position -= chunk;
-            file.Position = position;
-            file.ReadExactly(buffer, 0, chunk);
-            for (var i = chunk - 1; i >= 0; i--)
-            {
-                if (buffer[i] == '\n' && ++seen == lines)
-                {
-                    return position + i + 1;
-                }
-            }
-        }
-
-        return 0;
+        await output.WriteAsync(decoder.Output, cancellationToken).ConfigureAwait(false);
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        decoder.TakeOutput();
     }
 }

@@ -1,19 +1,24 @@
+using Gantry.Agent.Runtimes;
+
 namespace Gantry.Agent.Serving;
 
 /// <summary>
 /// What a container writes to its log from the moment this stream is opened, as a readable stream
 /// that ends once the container has exited (after what it wrote last) or the attach detaches.
 /// The log file is the only record of a workload's output (workloads never write to the agent), so
-/// attaching to "the main process's output" means following that file, as <c>kubectl logs -f</c> does.
+/// attaching to "the main process's output" means following that file, as <c>kubectl logs -f</c> does, and
+/// handing out the records' contents.
 /// </summary>
 internal sealed class LogFollowStream : Stream
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
     private readonly FileStream _file;
+    private readonly ContainerLogDecoder _decoder = new(new ContainerLogView());
     private readonly Func<CancellationToken, Task<bool>> _stillRunning;
     private readonly TimeProvider _time;
     private readonly CancellationToken _detached;
+    private ReadOnlyMemory<byte> _pending;
     private bool _lastPass;
 
     /// <param name="path">The container's log file.</param>
@@ -47,10 +52,22 @@ internal sealed class LogFollowStream : Stream
     {
         while (!_detached.IsCancellationRequested)
         {
-            var read = await _file.ReadAsync(buffer, cancellationToken);
-            if (read > 0 || _lastPass)
+            if (!_pending.IsEmpty || !_decoder.Output.IsEmpty)
             {
-                return read;
+                return TakeOutput(buffer.Span);
+            }
+
+            var read = await _file.ReadAsync(_decoder.InputSpace(), cancellationToken);
+            if (read > 0)
+            {
+                _decoder.Decode(read);
+                continue;
+            }
+
+            if (_lastPass)
+            {
+                _decoder.Finish();
+                return _decoder.Output.IsEmpty ? 0 : TakeOutput(buffer.Span);
             }
 
             if (!await _stillRunning(cancellationToken))
@@ -77,6 +94,21 @@ internal sealed class LogFollowStream : Stream
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    /// <summary>Hands out decoded output, keeping what does not fit for the next read.</summary>
+    private int TakeOutput(Span<byte> buffer)
+    {
+        if (_pending.IsEmpty)
+        {
+            _pending = _decoder.Output.ToArray();
+            _decoder.TakeOutput();
+        }
+
+        var count = Math.Min(buffer.Length, _pending.Length);
+        _pending.Span[..count].CopyTo(buffer);
+        _pending = _pending[count..];
+        return count;
+    }
 
     public override void Flush()
     {

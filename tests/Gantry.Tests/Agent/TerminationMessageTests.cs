@@ -57,7 +57,7 @@ public sealed class TerminationMessageTests : IDisposable
         var file = Path.Combine(_dir, "message");
         var log = Path.Combine(_dir, "log");
         File.WriteAllText(file, "");
-        File.WriteAllText(log, "fatal: config missing\n");
+        File.WriteAllText(log, "2026-11-27T10:00:01.000000000Z stderr F fatal: config missing\n");
 
         Assert.Equal("fatal: config missing\n", TerminationMessage.Read(file, "FallbackToLogsOnError", 1, log));
         Assert.Equal("", TerminationMessage.Read(file, "FallbackToLogsOnError", 0, log));
@@ -68,7 +68,7 @@ public sealed class TerminationMessageTests : IDisposable
     public void An_instance_without_a_file_falls_back_to_its_logs()
     {
         var log = Path.Combine(_dir, "log");
-        File.WriteAllText(log, "exited early\n");
+        File.WriteAllText(log, "2026-11-27T10:00:01.000000000Z stdout F exited early\n");
 
         Assert.Equal("exited early\n", TerminationMessage.Read(Path.Combine(_dir, "none"), "FallbackToLogsOnError", 1, log));
     }
