@@ -53,13 +53,20 @@ public sealed class ImagePuller : IDisposable
     /// <exception cref="FormatException">The reference is not a valid image name.</exception>
     /// <exception cref="RegistryException">The registry could not be reached or refused.</exception>
     /// <exception cref="InvalidDataException">What the registry sent does not match its digests.</exception>
-    public async Task<PullResult> PullAsync(string reference, bool insecure, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    public async Task<PullResult> PullAsync(string reference, bool insecure, IProgress<PullProgress>? progress, CancellationToken cancellationToken) =>
+        (await PullTimedAsync(reference, insecure, progress, cancellationToken)).Result;
+
+    /// <summary><see cref="PullAsync"/>, and how long the pull itself took once no other pull held it back.</summary>
+    private async Task<(PullResult Result, TimeSpan Pulling)> PullTimedAsync(
+        string reference, bool insecure, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         var parsed = RegistryReference.Parse(reference);
         await _serial.WaitAsync(cancellationToken);
         try
         {
-            return await new RegistryPull(_registry, _store).RunAsync(parsed, insecure, progress, cancellationToken);
+            var began = _time.GetTimestamp();
+            var result = await new RegistryPull(_registry, _store).RunAsync(parsed, insecure, progress, cancellationToken);
+            return (result, _time.GetElapsedTime(began));
         }
         finally
         {
@@ -70,23 +77,27 @@ public sealed class ImagePuller : IDisposable
     /// <summary>
     /// The kubelet's EnsureImageExists: the image <paramref name="image"/> present in the store under
     /// <paramref name="pullPolicy"/> (defaulted from the tag when empty). <paramref name="backOffKey"/>
-    /// scopes the back-off, "podUID_image" in the kubelet.
+    /// scopes the back-off, "podUID_image" in the kubelet. <paramref name="report"/> gets the image manager's
+    /// events (Pulling, Pulled, Failed, BackOff, ErrImageNeverPull, InspectFailed).
     /// </summary>
     /// <exception cref="ImagePullException">The image is not present and could not be pulled; its Reason is the container's waiting reason.</exception>
-    public async Task<ImageRecord> EnsureAsync(string image, string? pullPolicy, string backOffKey, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    public async Task<ImageRecord> EnsureAsync(
+        string image, string? pullPolicy, string backOffKey, IProgress<PullProgress>? progress, Action<ImageEvent>? report, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(image);
         ArgumentNullException.ThrowIfNull(backOffKey);
         var policy = ImagePullPolicy.Resolve(pullPolicy, image);
         var local = await _store.FindOrBuildAsync(image, cancellationToken);
-        if (policy == ImagePullPolicy.Never)
+        if (policy == ImagePullPolicy.Never && local is null)
         {
-            return local ?? throw new ImagePullException(ImagePullException.ErrImageNeverPull,
-                $"Container image \"{image}\" is not present with pull policy of Never");
+            var message = $"Container image \"{image}\" is not present with pull policy of Never";
+            report?.Invoke(new ImageEvent(Warning: true, ImagePullException.ErrImageNeverPull, message));
+            throw new ImagePullException(ImagePullException.ErrImageNeverPull, message);
         }
 
-        if (local is not null && (policy == ImagePullPolicy.IfNotPresent || !local.WasPulledAs(ImageReference.Normalize(image))))
+        if (local is not null && (policy != ImagePullPolicy.Always || !local.WasPulledAs(ImageReference.Normalize(image))))
         {
+            report?.Invoke(new ImageEvent(Warning: false, "Pulled", $"Container image \"{image}\" already present on machine"));
             return local;
         }
 
@@ -97,25 +108,35 @@ public sealed class ImagePuller : IDisposable
         }
         catch (FormatException ex)
         {
-            throw new ImagePullException(ImagePullException.InvalidImageName,
-                $"Failed to apply default image tag \"{image}\": couldn't parse image reference \"{image}\": {ex.Message}", ex);
+            var message = $"Failed to apply default image tag \"{image}\": couldn't parse image reference \"{image}\": {ex.Message}";
+            report?.Invoke(new ImageEvent(Warning: true, "InspectFailed", message));
+            throw new ImagePullException(ImagePullException.InvalidImageName, message, ex);
         }
 
         if (_backOff.IsInBackOff(backOffKey, _time.GetUtcNow(), out _))
         {
-            throw new ImagePullException(ImagePullException.ImagePullBackOff, $"Back-off pulling image \"{image}\"");
+            var message = $"Back-off pulling image \"{image}\"";
+            report?.Invoke(new ImageEvent(Warning: false, "BackOff", message));
+            throw new ImagePullException(ImagePullException.ImagePullBackOff, message);
         }
 
+        report?.Invoke(new ImageEvent(Warning: false, "Pulling", $"Pulling image \"{image}\""));
+        var began = _time.GetTimestamp();
         try
         {
-            var result = await PullAsync(reference.ToString(), insecure: false, progress, cancellationToken);
+            var (result, pulling) = await PullTimedAsync(reference.ToString(), insecure: false, progress, cancellationToken);
             _backOff.Collect(_time.GetUtcNow());
+            // Pulls are serialized, so a pull may wait for another: kubelet shows the pull's own time and the whole wait.
+            report?.Invoke(new ImageEvent(Warning: false, "Pulled",
+                $"Successfully pulled image \"{image}\" in {GoDurationText.Of(pulling)} ({GoDurationText.Of(_time.GetElapsedTime(began))} including waiting). Image size: {_store.SizeOf(result.Image)} bytes."));
             return result.Image;
         }
         catch (Exception ex) when (ex is RegistryException or InvalidDataException or IOException or NotSupportedException or System.Text.Json.JsonException)
         {
             _backOff.Failed(backOffKey, _time.GetUtcNow());
-            throw new ImagePullException(ImagePullException.ErrImagePull, $"failed to pull and unpack image \"{reference}\": {ex.Message}", ex);
+            var message = $"failed to pull and unpack image \"{reference}\": {ex.Message}";
+            report?.Invoke(new ImageEvent(Warning: true, "Failed", $"Failed to pull image \"{image}\": {message}"));
+            throw new ImagePullException(ImagePullException.ErrImagePull, message, ex);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.Channels;
 using Gantry.Agent.Cgroups;
+using Gantry.Agent.Images;
 using Gantry.Agent.Lifecycle;
 using Gantry.Agent.Network;
 using Gantry.Agent.Probes;
@@ -48,10 +49,11 @@ public sealed class PodWorker
     private readonly PodEvents _events;
 
     /// <summary>
-    /// Containers started in this pass, whose Created and Started events wait for the pass's status report: posted at
-    /// once, the two writes competed with the report for the server and held back the Running status the user waits for.
+    /// The Normal events of the containers started in this pass (Pulled, Created, Started), which wait for the pass's
+    /// status report: posted at once, the writes competed with the report for the server and held back the Running
+    /// status the user waits for.
     /// </summary>
-    private readonly List<string> _started = [];
+    private readonly List<(string Container, string Reason, string Message)> _startEvents = [];
     private readonly Dictionary<string, ContainerRecord> _records = [];
     private V1Pod _pod;
     private SandboxInfo? _sandbox;
@@ -296,13 +298,14 @@ public sealed class PodWorker
         {
             var messageFile = _specs.CreateTerminationMessageFile(_pod, container);
             var spec = await _specs.BuildAsync(_pod, container, podIp, _hostIp, messageFile, cancellationToken).ConfigureAwait(false);
-            record.Current = await runtime.StartAsync(sandbox, spec, cancellationToken).ConfigureAwait(false);
+            record.Current = await runtime.StartAsync(sandbox, spec with { ImageEvents = ImageEvents(container.Name) }, cancellationToken).ConfigureAwait(false);
             if (messageFile is not null)
             {
                 TerminationMessageFiles.Keep(messageFile, record.Current);
             }
 
-            _started.Add(container.Name);
+            _startEvents.Add((container.Name, "Created", $"Created container: {container.Name}"));
+            _startEvents.Add((container.Name, "Started", $"Started container {container.Name}"));
             await RunPostStartAsync(runtime, record.Current, container, podIp, cancellationToken).ConfigureAwait(false);
             record.Status = await runtime.StatusAsync(record.Current, cancellationToken).ConfigureAwait(false);
             ReadTerminationMessage(runtime, record, container);
@@ -374,14 +377,33 @@ public sealed class PodWorker
 
     private void PostStartEvents()
     {
-        foreach (var name in _started)
+        foreach (var (container, reason, message) in _startEvents)
         {
-            _events.Normal(name, "Created", $"Created container: {name}");
-            _events.Normal(name, "Started", $"Started container {name}");
+            _events.Normal(container, reason, message);
         }
 
-        _started.Clear();
+        _startEvents.Clear();
     }
+
+    /// <summary>
+    /// Posts the image manager's events: a warning, a back-off or a pull in progress at once, for the user waiting on it;
+    /// a Pulled with the container's Created and Started, after the pass's report.
+    /// </summary>
+    private Action<ImageEvent> ImageEvents(string container) => e =>
+    {
+        if (!e.Warning && e.Reason == "Pulled")
+        {
+            _startEvents.Add((container, e.Reason, e.Message));
+        }
+        else if (e.Warning)
+        {
+            _events.Warning(container, e.Reason, e.Message);
+        }
+        else
+        {
+            _events.Normal(container, e.Reason, e.Message);
+        }
+    };
 
     /// <summary>Watches the exit of every container's current instance; false when one could not be watched.</summary>
     private bool WatchExits(IContainerRuntime runtime)

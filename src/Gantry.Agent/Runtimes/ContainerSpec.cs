@@ -1,4 +1,5 @@
 using Gantry.Agent.Cgroups;
+using Gantry.Agent.Images;
 
 namespace Gantry.Agent.Runtimes;
 
@@ -15,6 +16,9 @@ public sealed record ContainerSpec
 
     /// <summary>Kubernetes "imagePullPolicy" (Always, IfNotPresent, Never); defaulted from the image's tag when null.</summary>
     public string? ImagePullPolicy { get; init; }
+
+    /// <summary>Gets the image manager's events (Pulling, Pulled…) for the pod; the process runtime has no image to report.</summary>
+    public Action<ImageEvent>? ImageEvents { get; init; }
 
     /// <summary>Kubernetes "command": replaces the image's Entrypoint.</summary>
     public IReadOnlyList<string> Command { get; init; } = [];

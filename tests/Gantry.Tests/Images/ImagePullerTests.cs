@@ -61,7 +61,7 @@ public sealed class ImagePullerTests : IDisposable
     public async Task Never_with_a_missing_image_fails_with_ErrImageNeverPull_and_asks_no_registry()
     {
         var error = await Assert.ThrowsAsync<ImagePullException>(() =>
-            _puller.EnsureAsync("registry.example/team/app:1", "Never", "uid_app", null, CancellationToken.None));
+            _puller.EnsureAsync("registry.example/team/app:1", "Never", "uid_app", null, null, CancellationToken.None));
 
         Assert.Equal("ErrImageNeverPull", error.Reason);
         Assert.Equal("Container image \"registry.example/team/app:1\" is not present with pull policy of Never", error.Message);
@@ -73,9 +73,9 @@ public sealed class ImagePullerTests : IDisposable
     {
         var (_, config) = _registry.AddEmptyImage("team/app", "1");
 
-        var first = await _puller.EnsureAsync("registry.example/team/app:1", "IfNotPresent", "uid_app", null, CancellationToken.None);
+        var first = await _puller.EnsureAsync("registry.example/team/app:1", "IfNotPresent", "uid_app", null, null, CancellationToken.None);
         var asked = _registry.Requests.Count;
-        var second = await _puller.EnsureAsync("registry.example/team/app:1", "IfNotPresent", "uid_app", null, CancellationToken.None);
+        var second = await _puller.EnsureAsync("registry.example/team/app:1", "IfNotPresent", "uid_app", null, null, CancellationToken.None);
 
         Assert.Equal(config, first.Id);
         Assert.Equal(first.Id, second.Id);
@@ -86,10 +86,10 @@ public sealed class ImagePullerTests : IDisposable
     public async Task Always_asks_the_registry_again_for_an_image_pulled_from_it()
     {
         _registry.AddEmptyImage("team/app", "latest");
-        await _puller.EnsureAsync("registry.example/team/app", null, "uid_app", null, CancellationToken.None);
+        await _puller.EnsureAsync("registry.example/team/app", null, "uid_app", null, null, CancellationToken.None);
         var asked = _registry.Requests.Count;
 
-        await _puller.EnsureAsync("registry.example/team/app", null, "uid_app", null, CancellationToken.None);
+        await _puller.EnsureAsync("registry.example/team/app", null, "uid_app", null, null, CancellationToken.None);
 
         Assert.True(_registry.Requests.Count > asked);
     }
@@ -100,10 +100,54 @@ public sealed class ImagePullerTests : IDisposable
         _registry.Unreachable = true;
         var imported = (await _store.ImportAsync(WriteEmptyLayout(), "registry.example/team/app:latest")).Single();
 
-        var image = await _puller.EnsureAsync("registry.example/team/app:latest", "Always", "uid_app", null, CancellationToken.None);
+        var image = await _puller.EnsureAsync("registry.example/team/app:latest", "Always", "uid_app", null, null, CancellationToken.None);
 
         Assert.Equal(imported.Id, image.Id);
         Assert.Empty(_registry.Requests);
+    }
+
+    [Fact]
+    public async Task A_pull_is_reported_as_the_kubelet_reports_it()
+    {
+        _registry.AddEmptyImage("team/app", "1");
+        var events = new List<ImageEvent>();
+
+        var image = await _puller.EnsureAsync("registry.example/team/app:1", "IfNotPresent", "uid_app", null, events.Add, CancellationToken.None);
+
+        Assert.Equal(new ImageEvent(false, "Pulling", "Pulling image \"registry.example/team/app:1\""), events[0]);
+        Assert.Equal(("Pulled", false), (events[1].Reason, events[1].Warning));
+        Assert.Matches(
+            $@"^Successfully pulled image ""registry\.example/team/app:1"" in \d+m?s \(\d+m?s including waiting\)\. Image size: {_store.SizeOf(image)} bytes\.$",
+            events[1].Message);
+    }
+
+    [Fact]
+    public async Task An_image_already_here_is_reported_present()
+    {
+        _registry.AddEmptyImage("team/app", "1");
+        await _puller.EnsureAsync("registry.example/team/app:1", "IfNotPresent", "uid_app", null, null, CancellationToken.None);
+        var events = new List<ImageEvent>();
+
+        await _puller.EnsureAsync("registry.example/team/app:1", "IfNotPresent", "uid_app", null, events.Add, CancellationToken.None);
+
+        Assert.Equal([new ImageEvent(false, "Pulled", "Container image \"registry.example/team/app:1\" already present on machine")], events);
+    }
+
+    [Fact]
+    public async Task A_failed_pull_is_reported_Failed_then_BackOff()
+    {
+        _registry.Unreachable = true;
+        var events = new List<ImageEvent>();
+
+        await Assert.ThrowsAsync<ImagePullException>(() =>
+            _puller.EnsureAsync("registry.example/team/app:1", null, "uid_app", null, events.Add, CancellationToken.None));
+        await Assert.ThrowsAsync<ImagePullException>(() =>
+            _puller.EnsureAsync("registry.example/team/app:1", null, "uid_app", null, events.Add, CancellationToken.None));
+
+        Assert.Equal(["Pulling", "Failed", "BackOff"], events.Select(e => e.Reason));
+        Assert.Equal([false, true, false], events.Select(e => e.Warning));
+        Assert.StartsWith("Failed to pull image \"registry.example/team/app:1\": failed to pull and unpack image", events[1].Message, StringComparison.Ordinal);
+        Assert.Equal("Back-off pulling image \"registry.example/team/app:1\"", events[2].Message);
     }
 
     [Fact]
@@ -112,13 +156,13 @@ public sealed class ImagePullerTests : IDisposable
         _registry.Unreachable = true;
 
         var first = await Assert.ThrowsAsync<ImagePullException>(() =>
-            _puller.EnsureAsync("registry.example/team/app:1", null, "uid_app", null, CancellationToken.None));
+            _puller.EnsureAsync("registry.example/team/app:1", null, "uid_app", null, null, CancellationToken.None));
         var asked = _registry.Requests.Count;
         var second = await Assert.ThrowsAsync<ImagePullException>(() =>
-            _puller.EnsureAsync("registry.example/team/app:1", null, "uid_app", null, CancellationToken.None));
+            _puller.EnsureAsync("registry.example/team/app:1", null, "uid_app", null, null, CancellationToken.None));
         _time.Advance(PullBackOff.Initial);
         var third = await Assert.ThrowsAsync<ImagePullException>(() =>
-            _puller.EnsureAsync("registry.example/team/app:1", null, "uid_app", null, CancellationToken.None));
+            _puller.EnsureAsync("registry.example/team/app:1", null, "uid_app", null, null, CancellationToken.None));
 
         Assert.Equal("ErrImagePull", first.Reason);
         Assert.StartsWith("failed to pull and unpack image \"registry.example/team/app:1\": failed to do request", first.Message, StringComparison.Ordinal);
@@ -132,7 +176,7 @@ public sealed class ImagePullerTests : IDisposable
     public async Task An_image_missing_from_the_registry_is_ErrImagePull_with_the_registrys_answer()
     {
         var error = await Assert.ThrowsAsync<ImagePullException>(() =>
-            _puller.EnsureAsync("registry.example/team/nope:1", null, "uid_nope", null, CancellationToken.None));
+            _puller.EnsureAsync("registry.example/team/nope:1", null, "uid_nope", null, null, CancellationToken.None));
 
         Assert.Equal("ErrImagePull", error.Reason);
         Assert.Equal("failed to pull and unpack image \"registry.example/team/nope:1\": registry.example/team/nope:1: not found", error.Message);
@@ -142,7 +186,7 @@ public sealed class ImagePullerTests : IDisposable
     public async Task An_unparseable_image_name_is_InvalidImageName()
     {
         var error = await Assert.ThrowsAsync<ImagePullException>(() =>
-            _puller.EnsureAsync("Not A/Name", "IfNotPresent", "uid_x", null, CancellationToken.None));
+            _puller.EnsureAsync("Not A/Name", "IfNotPresent", "uid_x", null, null, CancellationToken.None));
 
         Assert.Equal("InvalidImageName", error.Reason);
     }

@@ -64,7 +64,7 @@ public sealed class OciRuntime : IContainerRuntime
 
         // Pulled before anything is created, so a failed pull leaves nothing to clean up; an
         // ImagePullException carries the container's waiting reason (ErrImagePull, ImagePullBackOff…).
-        await _puller.EnsureAsync(container.Image, container.ImagePullPolicy, $"{pod.Uid}_{container.Image}", null, cancellationToken);
+        await _puller.EnsureAsync(container.Image, container.ImagePullPolicy, $"{pod.Uid}_{container.Image}", null, container.ImageEvents, cancellationToken);
         var began = _time.GetTimestamp();
         var handle = new ContainerHandle(ContainerIds.New(), Name, pod.Uid, pod.Name, pod.Namespace, container.Name, _time.GetUtcNow());
         var cgroupPath = Cgroups.ContainerPath(pod.Uid, handle.Id);
