@@ -67,7 +67,11 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
         new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {contentType})");
 
     /// <summary>422 Invalid, built so that kubectl prints <c>The Pod "x" is invalid: field: message</c>.</summary>
-    public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<FieldError> errors)
+    public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<FieldError> errors) =>
+        Invalid(type.Group, type.Kind, name, errors);
+
+    /// <summary>422 Invalid for any kind, also one that is not stored, such as the <c>PodLogOptions</c> of a log request.</summary>
+    public static ApiException Invalid(string group, string kind, string name, IReadOnlyList<FieldError> errors)
     {
         var causes = new JsonArray();
         foreach (var e in errors)
@@ -75,10 +79,14 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
             causes.Add(new JsonObject { ["reason"] = e.Reason, ["message"] = e.Message, ["field"] = e.Field });
         }
 
-        var details = Describe(type, name);
-        details["kind"] = type.Kind;
-        details["causes"] = causes;
+        var details = new JsonObject
+        {
+            ["name"] = name,
+            ["group"] = group.Length == 0 ? null : group,
+            ["kind"] = kind,
+            ["causes"] = causes,
+        };
         var summary = errors.Count == 1 ? errors[0].ToString() : $"[{string.Join(", ", errors)}]";
-        return new ApiException(422, "Invalid", $"{type.Kind} \"{name}\" is invalid: {summary}", details);
+        return new ApiException(422, "Invalid", $"{kind} \"{name}\" is invalid: {summary}", details);
     }
 }

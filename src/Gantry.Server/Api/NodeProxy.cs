@@ -23,14 +23,12 @@ public sealed class NodeProxy(ObjectRegistry registry, X509Certificate2 clientCe
 
     private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
 
-    public async Task ProxyLogAsync(HttpContext context, ResourcePath path, JsonNode pod)
+    public async Task ProxyLogAsync(HttpContext context, ResourcePath path, JsonNode pod, PodLogOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var container = ContainerOf(context, pod);
         var agent = AgentOf(pod);
-        var query = QueryString.Create(context.Request.Query
-            .Where(q => q.Key is "follow" or "tailLines" or "previous" or "limitBytes" or "timestamps" or "sinceSeconds")
-            .Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString())));
-        var url = $"https://{agent.Address}:{agent.Port}/containerLogs/{path.Namespace}/{path.Name}/{container}{query}";
+        var url = $"https://{agent.Address}:{agent.Port}/containerLogs/{path.Namespace}/{path.Name}/{container}{options.AgentQuery()}";
         using var handler = new SocketsHttpHandler
         {
             SslOptions =

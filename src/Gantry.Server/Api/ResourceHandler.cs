@@ -141,7 +141,10 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
             case ("eviction", "POST"):
                 await EvictAsync(context, path).ConfigureAwait(false);
                 return;
-            case ("log" or "exec" or "attach" or "portforward", _):
+            case ("log", _):
+                await LogAsync(context, path).ConfigureAwait(false);
+                return;
+            case ("exec" or "attach" or "portforward", _):
                 await NodeStreamAsync(context, path).ConfigureAwait(false);
                 return;
         }
@@ -164,8 +167,29 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
         }).ConfigureAwait(false);
     }
 
-    /// <summary>Logs, exec, attach and port-forward are served by the pod's node; a pod on no node has none.</summary>
+    /// <summary>
+    /// The options are decoded and validated before the pod is read, as kube-apiserver does: a bad query is refused
+    /// whatever the pod, even one that does not exist, and reaches no agent.
+    /// </summary>
+    private Task LogAsync(HttpContext context, ResourcePath path)
+    {
+        var options = PodLogOptions.FromQuery(context.Request.Query, path.Name!);
+        return nodes.ProxyLogAsync(context, path, PodOnNode(path), options);
+    }
+
     private Task NodeStreamAsync(HttpContext context, ResourcePath path)
+    {
+        var pod = PodOnNode(path);
+        if (pod["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed")
+        {
+            throw ApiException.BadRequest($"cannot {path.Subresource} into a container in a completed pod; current phase is {pod["status"]!["phase"]}");
+        }
+
+        return nodes.ProxyUpgradeAsync(context, path, pod);
+    }
+
+    /// <summary>Logs, exec, attach and port-forward are served by the pod's node; a pod on no node has none.</summary>
+    private JsonNode PodOnNode(ResourcePath path)
     {
         var pod = JsonNode.Parse(registry.GetRequired(path.Type, path.Namespace, path.Name!).Json)!;
         var node = pod["spec"]?["nodeName"]?.GetValue<string>();
@@ -174,17 +198,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
             throw ApiException.BadRequest($"pod {path.Name} does not have a host assigned");
         }
 
-        if (path.Subresource == "log")
-        {
-            return nodes.ProxyLogAsync(context, path, pod);
-        }
-
-        if (path.Subresource is "exec" or "attach" or "portforward" && pod["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed")
-        {
-            throw ApiException.BadRequest($"cannot {path.Subresource} into a container in a completed pod; current phase is {pod["status"]!["phase"]}");
-        }
-
-        return nodes.ProxyUpgradeAsync(context, path, pod);
+        return pod;
     }
 
     private static async Task<JsonObject?> ReadOptionalBodyAsync(HttpContext context)
