@@ -133,6 +133,9 @@ public sealed class ImageTests(GantryFixture fixture, ITestOutputHelper output) 
 
         await AwaitLogAsync(ns, "self", "pulled by the agent");
         Assert.Contains(await ListAsync(), r => r[0] == $"{registry.Host}/test/agent" && r[1] == "2");
+        var events = await Eventually.Until(() => EventsAsync(ns), e => e.Any(x => x.Reason == "Started"), Patience, "the container's Started event");
+        Assert.Equal(["Pulling", "Pulled", "Created", "Started"], events.Select(e => e.Reason));
+        Assert.StartsWith($"Successfully pulled image \"{registry.Host}/test/agent:2\" in ", events[1].Message, StringComparison.Ordinal);
         await Ok("delete", "pod", "self", "-n", ns, "--timeout=30s");
     }
 
@@ -161,6 +164,8 @@ public sealed class ImageTests(GantryFixture fixture, ITestOutputHelper output) 
         Output.WriteLine(message);
         var reason = await JsonPath(ns, "pod/missing", "{.status.containerStatuses[0].state.waiting.reason}");
         Assert.True(reason is "ErrImagePull" or "ImagePullBackOff", $"waiting reason {reason}");
+        var events = await Eventually.Until(() => EventsAsync(ns), e => e.Any(x => x.Message == "Error: ErrImagePull"), Patience, "the pull's Failed events");
+        Assert.Contains(events, e => e.Reason == "Failed" && e.Message.StartsWith($"Failed to pull image \"{image}\": ", StringComparison.Ordinal));
         await Ok("delete", "pod", "missing", "-n", ns, "--timeout=30s");
     }
 
@@ -172,5 +177,15 @@ public sealed class ImageTests(GantryFixture fixture, ITestOutputHelper output) 
 
         var unreachable = Check.Failed(await Gantry("image", "pull", "127.0.0.1:1/test/busybox:1"));
         Assert.Contains("failed to pull 127.0.0.1:1/test/busybox:1", unreachable.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The namespace's events as reason and message, oldest first: the kubelet names an event after its time.</summary>
+    private async Task<List<(string Reason, string Message)>> EventsAsync(string ns)
+    {
+        var list = await GetJson("events", "-n", ns);
+        return list.GetProperty("items").EnumerateArray()
+            .OrderBy(e => e.GetProperty("metadata").GetProperty("name").GetString(), StringComparer.Ordinal)
+            .Select(e => (e.GetProperty("reason").GetString()!, e.GetProperty("message").GetString()!))
+            .ToList();
     }
 }

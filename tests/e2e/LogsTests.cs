@@ -57,6 +57,17 @@ public sealed partial class LogsTests(GantryFixture fixture, ITestOutputHelper o
         Assert.StartsWith("run at ", (await Ok("logs", "crasher", "-n", ns, "--previous")).Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_negative_tail_is_refused_as_kube_apiserver_refuses_it()
+    {
+        var ns = await CreateNamespaceAsync("logs-invalid");
+        await RunPodAsync(ns, "talker", "process", "echo one; sleep 3600");
+
+        var refused = await Fails("get", "--raw", $"/api/v1/namespaces/{ns}/pods/talker/log?tailLines=-1");
+
+        Check.StderrContains(refused, "tailLines: Invalid value: -1: must be greater than or equal to 0");
+    }
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \S")]
