@@ -17,11 +17,20 @@ public static class PodStatusBuilder
         string? podIp, string? hostIp, DateTime startTime, DateTime now, bool terminal = false)
     {
         now = Seconds(now);
-        var initialized = initContainers.All(c => c.Status is ContainerExited { ExitCode: 0 });
-        var phase = Phase(pod.Spec.RestartPolicy ?? "Always", initContainers, containers, initialized, terminal);
+        var sidecars = Sidecars.Of(pod).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var initStatuses = initContainers.Select(c => ContainerStatusOf(pod, c, isInit: true)).ToList();
+        // Incomplete: a regular init container not yet exited with 0, a sidecar not yet started. Once a regular container
+        // has started, the pod stays initialized, as kubelet keeps it when a sidecar restarts.
+        var incomplete = initStatuses
+            .Where(s => sidecars.Contains(s.Name) ? s.Started != true : s.State.Terminated is not { ExitCode: 0 })
+            .Select(s => s.Name).ToList();
+        var initialized = incomplete.Count == 0 || containers.Any(c => c.Current is not null);
+        var sidecarRunning = initContainers.Any(c => sidecars.Contains(c.Name) && c.Status is ContainerRunning);
+        var phase = Phase(pod.Spec.RestartPolicy ?? "Always", initContainers.Where(c => !sidecars.Contains(c.Name)).ToList(), containers, initialized,
+            terminal, sidecarRunning);
         var statuses = containers.Select(c => ContainerStatusOf(pod, c, isInit: false)).ToList();
-        var (ready, reason, message) = Readiness(phase, statuses);
-        var (initializedReason, initializedMessage) = Initialization(phase, initContainers, initialized);
+        var (ready, reason, message) = Readiness(phase, initStatuses.Where(s => sidecars.Contains(s.Name)).Concat(statuses));
+        var (initializedReason, initializedMessage) = Initialization(phase, initContainers.Count, initialized ? [] : incomplete);
         var previous = pod.Status?.Conditions ?? [];
         // In the kubelet's order; a pod's sandbox is ready once it has its address (its network is set up).
         var conditions = new List<V1PodCondition>
@@ -42,13 +51,13 @@ public static class PodStatusBuilder
             PodIPs = podIp is null ? null : [new V1PodIP { Ip = podIp }],
             StartTime = Seconds(startTime),
             QosClass = pod.Status?.QosClass,
-            InitContainerStatuses = initContainers.Count == 0 ? null : initContainers.Select(c => ContainerStatusOf(pod, c, isInit: true)).ToList(),
+            InitContainerStatuses = initContainers.Count == 0 ? null : initStatuses,
             ContainerStatuses = statuses,
         };
     }
 
-    /// <summary>The ContainersReady (and Ready) condition as kubelet's GenerateContainersReadyCondition words it.</summary>
-    private static (bool Ready, string? Reason, string? Message) Readiness(string phase, IReadOnlyList<V1ContainerStatus> statuses)
+    /// <summary>The ContainersReady (and Ready) condition as kubelet's GenerateContainersReadyCondition words it: sidecars first, then the containers.</summary>
+    private static (bool Ready, string? Reason, string? Message) Readiness(string phase, IEnumerable<V1ContainerStatus> statuses)
     {
         switch (phase)
         {
@@ -65,30 +74,31 @@ public static class PodStatusBuilder
     }
 
     /// <summary>The Initialized condition's reason and message as kubelet's GeneratePodInitializedCondition words them.</summary>
-    private static (string? Reason, string? Message) Initialization(string phase, IReadOnlyList<ContainerRecord> initContainers, bool initialized)
+    private static (string? Reason, string? Message) Initialization(string phase, int initContainers, List<string> incomplete)
     {
-        if (initialized)
+        if (incomplete.Count == 0)
         {
-            return (phase == "Succeeded" && initContainers.Count > 0 ? "PodCompleted" : null, null);
+            return (phase == "Succeeded" && initContainers > 0 ? "PodCompleted" : null, null);
         }
 
-        var incomplete = initContainers.Where(c => c.Status is not ContainerExited { ExitCode: 0 }).Select(c => c.Name);
         return ("ContainersNotInitialized", $"containers with incomplete status: [{string.Join(' ', incomplete)}]");
     }
 
     /// <summary>
     /// The phase as kubelet's getPhase decides it; a <paramref name="terminal"/> pod (stopped for its deletion) whose
-    /// containers have all exited is Succeeded or Failed whatever its restart policy, as they will not restart.
+    /// containers have all exited is Succeeded or Failed whatever its restart policy, as they will not restart. A running
+    /// sidecar keeps the pod Running; how sidecars end never decides the phase.
     /// </summary>
     private static string Phase(
-        string restartPolicy, IReadOnlyList<ContainerRecord> init, IReadOnlyList<ContainerRecord> containers, bool initialized, bool terminal)
+        string restartPolicy, IReadOnlyList<ContainerRecord> regularInit, IReadOnlyList<ContainerRecord> containers, bool initialized, bool terminal,
+        bool sidecarRunning)
     {
         if (!initialized)
         {
-            return restartPolicy == "Never" && init.Any(c => c.Status is ContainerExited { ExitCode: not 0 }) ? "Failed" : "Pending";
+            return restartPolicy == "Never" && regularInit.Any(c => c.Status is ContainerExited { ExitCode: not 0 }) ? "Failed" : "Pending";
         }
 
-        if (containers.Any(c => c.Status is ContainerRunning))
+        if (containers.Any(c => c.Status is ContainerRunning) || (sidecarRunning && !terminal))
         {
             return "Running";
         }
@@ -148,8 +158,10 @@ public static class PodStatusBuilder
             : record.LastTermination is { } previous
                 ? new V1ContainerState { Terminated = Terminated(previous, record.Previous, record) }
                 : null;
-        var started = state.Running is not null && (isInit || (record.Probes?.IsStarted ?? true));
-        var ready = isInit
+        // A sidecar starts and becomes ready as a container does; a regular init container is ready once it has succeeded.
+        var runsToCompletion = isInit && !Sidecars.Is(spec);
+        var started = state.Running is not null && (runsToCompletion || (record.Probes?.IsStarted ?? true));
+        var ready = runsToCompletion
             ? state.Terminated is { ExitCode: 0 }
             : started && (record.Probes?.IsReady ?? true);
         return new V1ContainerStatus

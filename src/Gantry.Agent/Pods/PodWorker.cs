@@ -193,15 +193,25 @@ public sealed class PodWorker
             Uid = _pod.Uid(),
             Name = _pod.Name(),
             Namespace = _pod.Namespace(),
-            Limits = CgroupLimits.ForPod(_pod.Spec.Containers.Select(ContainerSpecs.LimitsOf)),
+            Limits = CgroupLimits.ForPod(_pod.Spec.Containers.Concat(Sidecars.Of(_pod)).Select(ContainerSpecs.LimitsOf)),
             NetworkNamespacePath = _pod.Spec.HostNetwork == true ? null : _sandbox?.NetworkNamespacePath,
         };
 
+        // Once a regular container has started, the pod stays initialized (kubelet's HasAnyRegularContainerStarted):
+        // its init containers never run again, and a sidecar that restarts holds nothing back.
+        var initialized = _pod.Spec.Containers.Any(c => Record(c.Name).Current is not null);
         var initDone = true;
         foreach (var container in _pod.Spec.InitContainers ?? [])
         {
+            var sidecar = Sidecars.Is(container);
+            if (initialized && !sidecar)
+            {
+                continue;
+            }
+
             var record = await SyncContainerAsync(runtime, sandbox, container, podIp, isInit: true, cancellationToken).ConfigureAwait(false);
-            if (record.Status is not ContainerExited { ExitCode: 0 })
+            var done = sidecar ? IsStarted(record) : record.Status is ContainerExited { ExitCode: 0 };
+            if (!initialized && !done)
             {
                 initDone = false;
                 break;
@@ -219,6 +229,11 @@ public sealed class PodWorker
             {
                 record.WaitingReason ??= "PodInitializing";
             }
+        }
+
+        if (initDone && RegularContainersDone())
+        {
+            await StopSidecarsAsync(runtime, TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30), cancellationToken).ConfigureAwait(false);
         }
 
         var watched = WatchExits(runtime);
@@ -242,7 +257,7 @@ public sealed class PodWorker
         {
             record.Status = await runtime.StatusAsync(handle, cancellationToken).ConfigureAwait(false);
             ReadTerminationMessage(runtime, record, container);
-            if (!isInit)
+            if (!isInit || Sidecars.Is(container))
             {
                 await SyncProbesAsync(runtime, record, container, podIp).ConfigureAwait(false);
             }
@@ -255,7 +270,7 @@ public sealed class PodWorker
                 record.Probes?.Observe(record.Status);
             }
 
-            if (record.Status is not ContainerExited exited || !ShouldRestart(exited, isInit, record.KilledBy))
+            if (record.Status is not ContainerExited exited || !ShouldRestart(container, exited, isInit, record.KilledBy))
             {
                 record.WaitingReason = null;
                 return record;
@@ -331,7 +346,7 @@ public sealed class PodWorker
             _events.Warning(container.Name, "Failed", $"Error: {(ex is Images.ImagePullException ? record.WaitingReason : ex.Message)}");
         }
 
-        if (!isInit)
+        if (!isInit || Sidecars.Is(container))
         {
             await SyncProbesAsync(runtime, record, container, podIp).ConfigureAwait(false);
         }
@@ -448,18 +463,75 @@ public sealed class PodWorker
 
     /// <summary>Every init container done, every container running or ended for good: nothing is due at a set time.</summary>
     private bool IsSteady() =>
-        (_pod.Spec.InitContainers ?? []).All(c => Record(c.Name).Status is ContainerExited { ExitCode: 0 }) &&
-        _pod.Spec.Containers.All(c => Record(c.Name) is { WaitingReason: null } record &&
-                                      (record.Status is ContainerRunning ||
-                                       (record.Status is ContainerExited exited && !ShouldRestart(exited, isInit: false, record.KilledBy))));
+        (_pod.Spec.InitContainers ?? []).All(c => Sidecars.Is(c) ? IsSettled(c, isInit: true) : Record(c.Name).Status is ContainerExited { ExitCode: 0 }) &&
+        _pod.Spec.Containers.All(c => IsSettled(c, isInit: false));
 
-    /// <summary>A container killed for a failed probe restarts unless the pod never restarts, whatever its exit code.</summary>
-    private bool ShouldRestart(ContainerExited exited, bool isInit, ProbeKind? killedBy) => (_pod.Spec.RestartPolicy ?? "Always") switch
+    /// <summary>Running, or ended for good, and waiting for nothing.</summary>
+    private bool IsSettled(V1Container container, bool isInit) =>
+        Record(container.Name) is { WaitingReason: null } record &&
+        (record.Status is ContainerRunning ||
+         (record.Status is ContainerExited exited && !ShouldRestart(container, exited, isInit, record.KilledBy)));
+
+    /// <summary>
+    /// A container killed for a failed probe restarts unless the pod never restarts, whatever its exit code. A sidecar
+    /// restarts whatever the pod's policy, until the regular containers are done.
+    /// </summary>
+    private bool ShouldRestart(V1Container container, ContainerExited exited, bool isInit, ProbeKind? killedBy)
     {
-        "Always" => !isInit || exited.ExitCode != 0,
-        "OnFailure" => exited.ExitCode != 0 || killedBy is not null,
-        _ => false,
-    };
+        if (isInit && Sidecars.Is(container))
+        {
+            return !RegularContainersDone();
+        }
+
+        return (_pod.Spec.RestartPolicy ?? "Always") switch
+        {
+            "Always" => !isInit || exited.ExitCode != 0,
+            "OnFailure" => exited.ExitCode != 0 || killedBy is not null,
+            _ => false,
+        };
+    }
+
+    /// <summary>Every regular container has run and exited for good: the pod is completing, and its sidecars stop.</summary>
+    private bool RegularContainersDone() =>
+        _pod.Spec.Containers.All(c => Record(c.Name) is { Current: not null, Status: ContainerExited exited } record &&
+                                      !ShouldRestart(c, exited, isInit: false, record.KilledBy));
+
+    /// <summary>Running, and past its startup probe: what lets the init container after a sidecar start.</summary>
+    private static bool IsStarted(ContainerRecord record) =>
+        record is { WaitingReason: null, Status: ContainerRunning } && (record.Probes?.IsStarted ?? true);
+
+    /// <summary>Stops the running sidecars once the regular containers are done, last first, as kubelet does.</summary>
+    private async Task StopSidecarsAsync(IContainerRuntime runtime, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var began = _time.GetTimestamp();
+        foreach (var container in Sidecars.Of(_pod).Reverse())
+        {
+            var record = Record(container.Name);
+            if (record.Current is { } handle && record.Status is ContainerRunning)
+            {
+                // Its probes stop first: nothing restarts or un-readies a sidecar that is being stopped.
+                if (record.Probes is { } probes)
+                {
+                    record.Probes = null;
+                    await probes.DisposeAsync().ConfigureAwait(false);
+                }
+
+                await StopAsync(runtime, container, record, grace - _time.GetElapsedTime(began), cancellationToken).ConfigureAwait(false);
+                record.Status = await runtime.StatusAsync(handle, cancellationToken).ConfigureAwait(false);
+                ReadTerminationMessage(runtime, record, container);
+            }
+        }
+    }
+
+    /// <summary>Stops one container for its pod's end: kubelet's Killing event, its preStop hook, then SIGTERM and SIGKILL.</summary>
+    private Task StopAsync(IContainerRuntime runtime, V1Container? container, ContainerRecord record, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        _events.Normal(record.Name, "Killing", $"Stopping container {record.Name}");
+        var remaining = grace > TimeSpan.Zero ? grace : TimeSpan.Zero;
+        return container is null
+            ? runtime.StopAsync(record.Current!, remaining, cancellationToken)
+            : new ContainerKiller(runtime, _time).KillAsync(_pod, container, record.Current!, PodIp, remaining, PreStopFailed(record.Name), cancellationToken);
+    }
 
     /// <summary>Gives the current instance its probe workers (replacing those of an earlier instance) and publishes its state to them.</summary>
     private async Task SyncProbesAsync(IContainerRuntime runtime, ContainerRecord record, V1Container container, string? podIp)
@@ -534,12 +606,16 @@ public sealed class PodWorker
     {
         await StopProbesAsync().ConfigureAwait(false);
         var running = _records.Values.Where(r => r.Current is not null && r.Status is not ContainerExited).ToList();
-        running.ForEach(r => _events.Normal(r.Name, "Killing", $"Stopping container {r.Name}"));
-        var killer = new ContainerKiller(runtime, _time);
-        await Task.WhenAll(running.Select(r => SpecOf(r.Name) is { } container
-                ? killer.KillAsync(_pod, container, r.Current!, PodIp, grace, PreStopFailed(r.Name), cancellationToken)
-                : runtime.StopAsync(r.Current!, grace, cancellationToken)))
+        // The regular containers stop together, then the sidecars, last first, in what is left of the grace period.
+        var sidecars = Sidecars.Of(_pod).Select(c => c.Name).Reverse().ToList();
+        var began = _time.GetTimestamp();
+        await Task.WhenAll(running.Where(r => !sidecars.Contains(r.Name)).Select(r => StopAsync(runtime, SpecOf(r.Name), r, grace, cancellationToken)))
             .ConfigureAwait(false);
+        foreach (var record in sidecars.Select(name => running.FirstOrDefault(r => r.Name == name)).OfType<ContainerRecord>())
+        {
+            await StopAsync(runtime, SpecOf(record.Name), record, grace - _time.GetElapsedTime(began), cancellationToken).ConfigureAwait(false);
+        }
+
         if (running.Count > 0)
         {
             await ReportStoppedAsync(runtime, cancellationToken).ConfigureAwait(false);

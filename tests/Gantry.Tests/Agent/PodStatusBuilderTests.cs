@@ -58,6 +58,62 @@ public sealed class PodStatusBuilderTests
         Assert.Equal("containers with incomplete status: [i2]", initialized.Message);
     }
 
+    private static V1Pod WithSidecar(string restartPolicy = "Never")
+    {
+        var pod = Pod();
+        pod.Spec.RestartPolicy = restartPolicy;
+        pod.Spec.InitContainers = [new V1Container { Name = "log", Image = "busybox", RestartPolicy = "Always" }];
+        return pod;
+    }
+
+    private static ContainerRecord Started(ContainerRecord record)
+    {
+        record.Current = new ContainerHandle("c-" + record.Name, "oci", "u1", "p", "team", record.Name, Now);
+        return record;
+    }
+
+    [Fact]
+    public void A_running_sidecar_initializes_the_pod_and_counts_as_a_ready_container()
+    {
+        var status = Build(WithSidecar(), [Running("log")], [Started(Running("main"))]);
+
+        Assert.Equal("Running", status.Phase);
+        Assert.All(status.Conditions, c => Assert.Equal("True", c.Status));
+        Assert.Equal((true, true), (status.InitContainerStatuses.Single().Started, status.InitContainerStatuses.Single().Ready));
+    }
+
+    [Fact]
+    public void A_sidecar_not_yet_started_keeps_the_pod_initializing()
+    {
+        var status = Build(WithSidecar(), [new ContainerRecord("log")], [new ContainerRecord("main")]);
+
+        Assert.Equal("Pending", status.Phase);
+        Assert.Equal("containers with incomplete status: [log]", status.Conditions.Single(c => c.Type == "Initialized").Message);
+    }
+
+    [Fact]
+    public void A_sidecar_in_back_off_leaves_the_pod_initialized_but_not_ready_and_is_named_first()
+    {
+        var sidecar = Exited("log", 1);
+        sidecar.WaitingReason = "CrashLoopBackOff";
+        var main = Started(new ContainerRecord("main") { Status = new ContainerRunning(42, Now) });
+        main.WaitingReason = "ContainerCreating";
+
+        var status = Build(WithSidecar("Always"), [sidecar], [main]);
+
+        Assert.Equal("True", status.Conditions.Single(c => c.Type == "Initialized").Status);
+        Assert.Equal("containers with unready status: [log main]", status.Conditions.Single(c => c.Type == "ContainersReady").Message);
+    }
+
+    [Fact]
+    public void A_pod_whose_containers_succeeded_runs_while_its_sidecar_does_and_then_succeeds_whatever_the_sidecars_exit()
+    {
+        var main = Started(Exited("main", 0));
+
+        Assert.Equal("Running", Build(WithSidecar(), [Running("log")], [main]).Phase);
+        Assert.Equal("Succeeded", Build(WithSidecar(), [Exited("log", 143)], [main]).Phase);
+    }
+
     [Fact]
     public void Times_are_whole_seconds()
     {
