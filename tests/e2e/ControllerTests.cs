@@ -192,6 +192,26 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task A_finished_job_with_a_ttl_is_deleted_with_its_pods()
+    {
+        var ns = await CreateNamespaceAsync("ctl-job-ttl");
+        await CreateObjectAsync(ns, new
+        {
+            apiVersion = "batch/v1",
+            kind = "Job",
+            metadata = new { name = "brief" },
+            spec = new
+            {
+                ttlSecondsAfterFinished = 1,
+                template = new { spec = new { restartPolicy = "Never", containers = new[] { new { name = "main", image = "busybox", command = SucceedCommand } } } },
+            },
+        });
+
+        await Ok(new KubectlOptions { Timeout = TimeSpan.FromSeconds(130) }, "wait", "--for=delete", "job/brief", "-n", ns, "--timeout=120s");
+        await Eventually.Until(() => Names(ns, "pods"), pods => pods.Count == 0, Patience, "the job's pods gone with it");
+    }
+
+    [Fact]
     public async Task An_opted_in_deployment_that_misses_its_deadline_rolls_back()
     {
         var ns = await CreateNamespaceAsync("ctl-autoroll");
