@@ -123,6 +123,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<JobController>();
         builder.Services.AddHostedService<TtlAfterFinishedController>();
         builder.Services.AddHostedService<GarbageCollector>();
+        builder.Services.AddHostedService<PodGarbageCollector>();
         builder.Services.AddHostedService<EndpointsController>();
         builder.Services.AddHostedService<EndpointSliceController>();
         builder.Services.AddClusterDns(dnsListener, options, informers, nodeClients, time);
