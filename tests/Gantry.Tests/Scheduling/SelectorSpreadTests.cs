@@ -51,6 +51,15 @@ public sealed class SelectorSpreadTests
         Assert.Equal(100, _plugin.Score(pod, node));
     }
 
+    [Fact]
+    public void A_node_answers_each_controller_with_its_own_count_whichever_was_asked_last()
+    {
+        var node = Node("n", pods: [Owned("rc-1").Pod, Owned("rc-1").Pod, Owned("rc-2").Pod]);
+        string[] asked = ["rc-1", "rc-2", "rc-1", "rc-3"];
+
+        Assert.Equal([33, 50, 33, 100], asked.Select(uid => _plugin.Score(Owned(uid), node)));
+    }
+
     private static PodInfo Owned(string controllerUid, bool controller = true)
     {
         var pod = Pod().Pod;
