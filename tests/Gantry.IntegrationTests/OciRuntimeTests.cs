@@ -122,6 +122,23 @@ public sealed class OciRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exec_with_a_tty_has_the_size_the_client_sets_and_TERM_xterm()
+    {
+        var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "target",
+            Image = "busybox",
+            Command = ["sleep", "30"],
+        });
+
+        await using var session = await _harness.Oci.ExecAsync(handle, new ExecRequest(["sh", "-c", "read go; stty size; echo $TERM"], Tty: true), _harness.Ct);
+        var output = await RuntimeHarness.TerminalOutputAfterResizeAsync(session, _harness.Ct);
+
+        Assert.Contains("30 100", output, StringComparison.Ordinal);
+        Assert.Contains("xterm", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stop_sends_SIGTERM_to_the_container_and_SIGKILL_after_the_grace_period()
     {
         var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec

@@ -65,6 +65,19 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exec_with_a_tty_runs_on_a_terminal_with_the_size_the_client_sets_and_TERM_xterm()
+    {
+        var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec { Name = "target", Command = ["sleep", "30"] });
+
+        await using var session = await _harness.Process.ExecAsync(handle, new ExecRequest(["sh", "-c", "read go; tty; stty size; echo $TERM"], Tty: true), _harness.Ct);
+        var output = await RuntimeHarness.TerminalOutputAfterResizeAsync(session, _harness.Ct);
+
+        Assert.Contains("/dev/pts/", output, StringComparison.Ordinal);
+        Assert.Contains("30 100", output, StringComparison.Ordinal);
+        Assert.Contains("xterm", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_workload_runs_as_the_securityContexts_user_and_groups_under_the_pods_hostname()
     {
         var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec

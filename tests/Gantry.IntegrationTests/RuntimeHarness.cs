@@ -89,6 +89,18 @@ public sealed class RuntimeHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sets a terminal session's size to 100 × 30, then lets its command go on with a line on its input (it reads one
+    /// first, so that it looks at the terminal after the resize); returns all it wrote.
+    /// </summary>
+    public static async Task<string> TerminalOutputAfterResizeAsync(IExecSession session, CancellationToken cancellationToken)
+    {
+        session.Resize(100, 30);
+        await session.Stdin.WriteAsync("go\n"u8.ToArray(), cancellationToken);
+        await session.Stdin.FlushAsync(cancellationToken);
+        return await new StreamReader(session.Stdout).ReadToEndAsync(cancellationToken);
+    }
+
     /// <summary>What the container wrote to its log, without the shim's record headers.</summary>
     public static string LogText(string path) => Encoding.UTF8.GetString(ContainerLogs.ReadContent(path));
 

@@ -28,7 +28,11 @@ public sealed class ContainerExecTarget(PodWorker pod) : IExecTarget
 
         public Stream? StandardError => request.Stderr && !request.Tty ? session.Stderr : null;
 
-        public ValueTask ResizeAsync(TerminalSize size, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        public ValueTask ResizeAsync(TerminalSize size, CancellationToken cancellationToken)
+        {
+            session.Resize(size.Width, size.Height);
+            return ValueTask.CompletedTask;
+        }
 
         public Task<int> WaitForExitAsync(CancellationToken cancellationToken) => session.WaitForExitAsync(cancellationToken);
 

@@ -15,4 +15,7 @@ public interface IExecSession : IAsyncDisposable
     Stream Stderr { get; }
 
     Task<int> WaitForExitAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sets the size of a <see cref="ExecRequest.Tty"/> session's terminal; nothing for a session without one.</summary>
+    void Resize(ushort columns, ushort rows);
 }

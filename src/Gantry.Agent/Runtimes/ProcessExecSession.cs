@@ -2,17 +2,17 @@ using System.Diagnostics;
 
 namespace Gantry.Agent.Runtimes;
 
-/// <summary>An exec session over a child process of the agent (nsenter or runc exec, possibly under script for a TTY).</summary>
+/// <summary>An exec session over a child process of the agent (nsenter or runc exec) and pipes; see <see cref="TerminalExecSession"/> for a TTY.</summary>
 internal sealed class ProcessExecSession : IExecSession
 {
     private readonly Process _process;
 
-    private ProcessExecSession(Process process, bool tty)
+    private ProcessExecSession(Process process)
     {
         _process = process;
         Stdin = process.StandardInput.BaseStream;
         Stdout = process.StandardOutput.BaseStream;
-        Stderr = tty ? Stream.Null : process.StandardError.BaseStream;
+        Stderr = process.StandardError.BaseStream;
     }
 
     public Stream Stdin { get; }
@@ -21,10 +21,15 @@ internal sealed class ProcessExecSession : IExecSession
 
     public Stream Stderr { get; }
 
-    /// <summary>Starts <paramref name="argv"/>; with <paramref name="tty"/> under script(1), which gives it a pseudo-terminal.</summary>
+    /// <summary>Starts <paramref name="argv"/>; with <paramref name="tty"/> on a pseudo-terminal (<see cref="TerminalExecSession"/>).</summary>
     public static IExecSession Start(IReadOnlyList<string> argv, bool tty)
     {
-        var command = tty ? ["script", "--quiet", "--return", "--command", ShellQuote.Join(argv), "/dev/null"] : argv;
+        if (tty)
+        {
+            return TerminalExecSession.Start(argv);
+        }
+
+        var command = argv;
         var startInfo = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
@@ -39,7 +44,11 @@ internal sealed class ProcessExecSession : IExecSession
 
         InheritedDescriptors.MarkCloseOnExec();
         var process = Process.Start(startInfo) ?? throw new IOException($"could not start {command[0]}");
-        return new ProcessExecSession(process, tty);
+        return new ProcessExecSession(process);
+    }
+
+    public void Resize(ushort columns, ushort rows)
+    {
     }
 
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ internal sealed class RuncClient(string runc, string root)
         [runc, "--root", root, "run", "--keep", "--bundle", bundle, "--pid-file", pidFile, id];
 
     public IReadOnlyList<string> ExecCommand(string id, IReadOnlyList<string> command, bool tty) =>
-        [runc, "--root", root, "exec", .. (tty ? (string[])["--tty"] : []), id, .. command];
+        [runc, "--root", root, "exec", .. (tty ? (string[])["--tty", "--env", "TERM=xterm"] : []), id, .. command];
 
     /// <summary>The container's state, or null when runc does not know it.</summary>
     public async Task<RuncState?> StateAsync(string id, CancellationToken cancellationToken)

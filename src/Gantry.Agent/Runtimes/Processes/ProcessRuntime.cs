@@ -158,6 +158,12 @@ public sealed class ProcessRuntime : IContainerRuntime
         }
 
         var environment = File.ReadAllText($"/proc/{init}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        if (request.Tty)
+        {
+            // As containerd does for an exec on a terminal.
+            environment = [.. environment.Where(e => !e.StartsWith("TERM=", StringComparison.Ordinal)), "TERM=xterm"];
+        }
+
         var argv = ProcessCommandLine.Exec(_tools, Cgroups.Open(checkpoint.CgroupPath).MembershipFiles, init, ProcessCredentials.Read(init), environment, request.Command);
         return Task.FromResult(ProcessExecSession.Start(argv, request.Tty));
     }

@@ -71,6 +71,10 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
         public Task<int> WaitForExitAsync(CancellationToken cancellationToken) => Task.FromResult(exitCode);
 
+        public void Resize(ushort columns, ushort rows)
+        {
+        }
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
