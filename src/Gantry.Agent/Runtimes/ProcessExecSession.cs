@@ -2,54 +2,69 @@ using System.Diagnostics;
 
 namespace Gantry.Agent.Runtimes;
 
-/// <summary>An exec session over a child process of the agent (nsenter or runc exec) and pipes; see <see cref="TerminalExecSession"/> for a TTY.</summary>
+/// <summary>
+/// An exec session over a child process of the agent (nsenter or runc exec): on pipes, or with a TTY on a
+/// pseudo-terminal of the agent's (<see cref="PseudoTerminal"/>). There the command runs in a session of its own with
+/// the terminal as its controlling terminal, stdin, stdout and stderr, so that line editing, job control and the
+/// window size the client sends all work; runc exec --tty passes the size on to the container's own terminal when the
+/// kernel signals it the change.
+/// </summary>
 internal sealed class ProcessExecSession : IExecSession
 {
     private readonly Process _process;
+    private readonly PseudoTerminal? _terminal;
 
-    private ProcessExecSession(Process process)
+    private ProcessExecSession(Process process, PseudoTerminal? terminal)
     {
         _process = process;
-        Stdin = process.StandardInput.BaseStream;
-        Stdout = process.StandardOutput.BaseStream;
-        Stderr = process.StandardError.BaseStream;
+        _terminal = terminal;
+        Stdin = terminal?.Master ?? process.StandardInput.BaseStream;
+        Stdout = terminal?.Output ?? process.StandardOutput.BaseStream;
+        Stderr = terminal is null ? process.StandardError.BaseStream : Stream.Null;
     }
 
     public Stream Stdin { get; }
 
     public Stream Stdout { get; }
 
+    /// <summary>Standard error; empty on a terminal, which carries it in its output.</summary>
     public Stream Stderr { get; }
 
-    /// <summary>Starts <paramref name="argv"/>; with <paramref name="tty"/> on a pseudo-terminal (<see cref="TerminalExecSession"/>).</summary>
+    /// <summary>Starts <paramref name="argv"/>, with <paramref name="tty"/> on a pseudo-terminal.</summary>
     public static IExecSession Start(IReadOnlyList<string> argv, bool tty)
     {
-        if (tty)
+        var terminal = tty ? PseudoTerminal.Open() : null;
+        try
         {
-            return TerminalExecSession.Start(argv);
-        }
+            // On a terminal, the shell opens it as the command's stdio; setsid(1) then makes it the controlling terminal
+            // of a new session, and waits for the command if it had to fork to lead one.
+            IReadOnlyList<string> command = terminal is null
+                ? argv
+                : ["/bin/sh", "-c", "exec setsid --ctty --wait \"$@\" <>\"$0\" >&0 2>&0", terminal.TerminalPath, .. argv];
+            var startInfo = new ProcessStartInfo(command[0])
+            {
+                RedirectStandardInput = terminal is null,
+                RedirectStandardOutput = terminal is null,
+                RedirectStandardError = terminal is null,
+                UseShellExecute = false,
+            };
+            foreach (var argument in command.Skip(1))
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
 
-        var command = argv;
-        var startInfo = new ProcessStartInfo(command[0])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in command.Skip(1))
-        {
-            startInfo.ArgumentList.Add(argument);
+            InheritedDescriptors.MarkCloseOnExec();
+            var process = Process.Start(startInfo) ?? throw new IOException($"could not start {command[0]}");
+            return new ProcessExecSession(process, terminal);
         }
-
-        InheritedDescriptors.MarkCloseOnExec();
-        var process = Process.Start(startInfo) ?? throw new IOException($"could not start {command[0]}");
-        return new ProcessExecSession(process);
+        catch
+        {
+            terminal?.Dispose();
+            throw;
+        }
     }
 
-    public void Resize(ushort columns, ushort rows)
-    {
-    }
+    public void Resize(ushort columns, ushort rows) => _terminal?.Resize(columns, rows);
 
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
     {
@@ -66,5 +81,6 @@ internal sealed class ProcessExecSession : IExecSession
         }
 
         _process.Dispose();
+        _terminal?.Dispose();
     }
 }

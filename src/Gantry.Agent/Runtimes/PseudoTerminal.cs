@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Gantry.Agent.IO;
 using Microsoft.Win32.SafeHandles;
 
 namespace Gantry.Agent.Runtimes;
@@ -22,13 +23,17 @@ internal sealed class PseudoTerminal : IDisposable
         _master = master;
         TerminalPath = terminalPath;
         Master = new FileStream(master, FileAccess.ReadWrite, bufferSize: 0);
+        Output = new TerminalOutput(Master);
     }
 
     /// <summary>The terminal's device (<c>/dev/pts/N</c>), which the command opens.</summary>
     public string TerminalPath { get; }
 
-    /// <summary>The master side: what the command writes is read here, what is written here is its input.</summary>
+    /// <summary>The master side: what is written here is the command's input.</summary>
     public FileStream Master { get; }
+
+    /// <summary>What the command writes, read from the master; it ends once no process has the terminal open any more.</summary>
+    public Stream Output { get; }
 
     public static PseudoTerminal Open()
     {
@@ -63,6 +68,22 @@ internal sealed class PseudoTerminal : IDisposable
     public void Dispose() => Master.Dispose();
 
     private static IOException Failure(string call) => new($"{call}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+
+    /// <summary>The master's reads, where the EIO that says the terminal was closed reads as the end of the stream.</summary>
+    private sealed class TerminalOutput(FileStream master) : ReadOnlyStream
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await master.ReadAsync(buffer, cancellationToken);
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     private struct WindowSize

@@ -1,3 +1,4 @@
+using Gantry.Agent.IO;
 using Gantry.Agent.Runtimes;
 
 namespace Gantry.Agent.Serving;
@@ -9,7 +10,7 @@ namespace Gantry.Agent.Serving;
 /// attaching to "the main process's output" means following that file, as <c>kubectl logs -f</c> does, and
 /// handing out the records' contents.
 /// </summary>
-internal sealed class LogFollowStream : Stream
+internal sealed class LogFollowStream : ReadOnlyStream
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
@@ -32,20 +33,6 @@ internal sealed class LogFollowStream : Stream
         _stillRunning = stillRunning;
         _time = time;
         _detached = detached;
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -90,11 +77,6 @@ internal sealed class LogFollowStream : Stream
         return 0;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
     /// <summary>Hands out decoded output, keeping what does not fit for the next read.</summary>
     private int TakeOutput(Span<byte> buffer)
     {
@@ -109,16 +91,6 @@ internal sealed class LogFollowStream : Stream
         _pending = _pending[count..];
         return count;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,8 +1,6 @@
 using Gantry.Core.Resources;
 using Gantry.Server.Controllers;
-using Gantry.Server.Informers;
 using Gantry.Server.Registry;
-using Gantry.Server.Storage;
 using Gantry.Tests.Registry;
 using k8s;
 using k8s.Models;
@@ -14,37 +12,24 @@ namespace Gantry.Tests.Controllers;
 /// <summary>The pod garbage collector on real informers over a registry whose clock the test moves; its loop never runs.</summary>
 public sealed class PodGarbageCollectorTests : IAsyncLifetime
 {
-    private readonly CancellationTokenSource _informing = new();
-    private RegistryTestContext _context = null!;
-    private InProcessClient _client = null!;
-    private SharedInformers _informers = null!;
+    private InformedRegistry _registry = null!;
     private PodGarbageCollector _collector = null!;
-    private Task _informersRun = Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
-        _context = await RegistryTestContext.StartAsync();
-        _client = new InProcessClient(_context.Registry, "test");
-        _informers = new SharedInformers(_context.Cache, NullLoggerFactory.Instance);
-        _collector = new PodGarbageCollector(_informers, _client, _context.Time, NullLogger<PodGarbageCollector>.Instance);
-        _informersRun = _informers.RunAsync(_informing.Token);
-        await _informers.WaitForSyncAsync(_context.Ct);
+        _registry = await InformedRegistry.CreateAsync();
+        _collector = new PodGarbageCollector(_registry.Informers, _registry.Client, _registry.Context.Time, NullLogger<PodGarbageCollector>.Instance);
+        await _registry.RunInformersAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _informing.CancelAsync();
-        await _informersRun;
-        await _context.DisposeAsync();
-        _informing.Dispose();
-    }
+    public Task DisposeAsync() => _registry.DisposeAsync().AsTask();
 
     [Fact]
     public async Task A_pod_of_a_node_missing_past_the_quarantine_is_failed_with_a_DisruptionTarget_and_deleted()
     {
         await CreatePodAsync("orphan", "gone", finalizer: "test/hold");
         await CollectAsync();
-        _context.Time.Advance(PodGarbageCollector.Quarantine);
+        _registry.Context.Time.Advance(PodGarbageCollector.Quarantine);
 
         await CollectAsync();
 
@@ -60,7 +45,7 @@ public sealed class PodGarbageCollectorTests : IAsyncLifetime
     {
         await CreatePodAsync("early", "gone");
         await CollectAsync();
-        _context.Time.Advance(PodGarbageCollector.Quarantine - TimeSpan.FromSeconds(1));
+        _registry.Context.Time.Advance(PodGarbageCollector.Quarantine - TimeSpan.FromSeconds(1));
 
         await CollectAsync();
 
@@ -74,7 +59,7 @@ public sealed class PodGarbageCollectorTests : IAsyncLifetime
         await CollectAsync();
         await CreateNodeAsync("returning", ready: true);
         await CollectAsync();
-        _context.Time.Advance(PodGarbageCollector.Quarantine);
+        _registry.Context.Time.Advance(PodGarbageCollector.Quarantine);
 
         await CollectAsync();
 
@@ -86,7 +71,7 @@ public sealed class PodGarbageCollectorTests : IAsyncLifetime
     {
         await CreateNodeAsync("broken", ready: false, PodGarbageCollector.OutOfServiceTaint);
         await CreatePodAsync("stuck", "broken");
-        await _client.DeleteAsync<V1Pod>("default", "stuck", new DeleteRequest(GracePeriodSeconds: 30), _context.Ct);
+        await _registry.Client.DeleteAsync<V1Pod>("default", "stuck", new DeleteRequest(GracePeriodSeconds: 30), _registry.Context.Ct);
         Assert.NotNull(Stored("stuck"));
 
         await CollectAsync();
@@ -99,7 +84,7 @@ public sealed class PodGarbageCollectorTests : IAsyncLifetime
     {
         await CreateNodeAsync("slow", ready: false);
         await CreatePodAsync("waiting", "slow");
-        await _client.DeleteAsync<V1Pod>("default", "waiting", new DeleteRequest(GracePeriodSeconds: 30), _context.Ct);
+        await _registry.Client.DeleteAsync<V1Pod>("default", "waiting", new DeleteRequest(GracePeriodSeconds: 30), _registry.Context.Ct);
 
         await CollectAsync();
 
@@ -107,40 +92,28 @@ public sealed class PodGarbageCollectorTests : IAsyncLifetime
     }
 
     private async Task CreatePodAsync(string name, string node, string? finalizer = null) =>
-        await _client.CreateAsync(new V1Pod
+        await _registry.Client.CreateAsync(new V1Pod
         {
             Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default", Finalizers = finalizer is null ? null : [finalizer] },
             Spec = new V1PodSpec { NodeName = node, Containers = [new V1Container { Name = "c", Image = "busybox" }] },
-        }, _context.Ct);
+        }, _registry.Context.Ct);
 
     private async Task CreateNodeAsync(string name, bool ready, string? taint = null) =>
-        await _client.CreateAsync(new V1Node
+        await _registry.Client.CreateAsync(new V1Node
         {
             Metadata = new V1ObjectMeta { Name = name },
             Spec = new V1NodeSpec { Taints = taint is null ? null : [new V1Taint { Key = taint, Effect = "NoExecute" }] },
             Status = new V1NodeStatus { Conditions = [new V1NodeCondition { Type = "Ready", Status = ready ? "True" : "False" }] },
-        }, _context.Ct);
+        }, _registry.Context.Ct);
 
     /// <summary>One pass, once the collector's informers hold every pod and node as stored.</summary>
     private async Task CollectAsync()
     {
-        while (!Settled())
-        {
-            await Task.Delay(5, _context.Ct);
-        }
-
-        await _collector.CollectAsync(_context.Ct);
-    }
-
-    private bool Settled() =>
-        Same(RegistryTestContext.Pods, _informers.For<V1Pod>().List()) && Same(ResourceCatalog.Get("", "nodes"), _informers.For<V1Node>().List());
-
-    private bool Same<T>(ResourceType type, List<T> held) where T : IKubernetesObject<V1ObjectMeta>
-    {
-        var stored = _context.Cache.List(type.KeyPrefix, new WatchFilter(type.KeyPrefix)).Items.Select(o => $"{o.Key}@{o.ModRevision}").Order();
-        return stored.SequenceEqual(held.Select(o => $"{type.Key(o.Namespace(), o.Name())}@{o.ResourceVersion()}").Order());
+        await _registry.SettleAsync<V1Pod>(RegistryTestContext.Pods);
+        await _registry.SettleAsync<V1Node>(ResourceCatalog.Get("", "nodes"));
+        await _collector.CollectAsync(_registry.Context.Ct);
     }
 
     private V1Pod? Stored(string name) =>
-        _context.Get(RegistryTestContext.Pods, name) is { } json ? KubernetesJson.Deserialize<V1Pod>(json.ToJsonString()) : null;
+        _registry.Context.Get(RegistryTestContext.Pods, name) is { } json ? KubernetesJson.Deserialize<V1Pod>(json.ToJsonString()) : null;
 }

@@ -1,6 +1,4 @@
 using Gantry.Server.Controllers;
-using Gantry.Server.Informers;
-using Gantry.Tests.Registry;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,30 +9,17 @@ namespace Gantry.Tests.Controllers;
 /// <summary>The TTL-after-finished controller on real informers over a registry whose clock the test moves; its loop never runs.</summary>
 public sealed class TtlAfterFinishedControllerTests : IAsyncLifetime
 {
-    private readonly CancellationTokenSource _informing = new();
-    private RegistryTestContext _context = null!;
-    private InProcessClient _client = null!;
-    private SharedInformers _informers = null!;
+    private InformedRegistry _registry = null!;
     private TtlAfterFinishedController _controller = null!;
-    private Task _informersRun = Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
-        _context = await RegistryTestContext.StartAsync();
-        _client = new InProcessClient(_context.Registry, "test");
-        _informers = new SharedInformers(_context.Cache, NullLoggerFactory.Instance);
-        _controller = new TtlAfterFinishedController(_informers, _client, _context.Time, NullLogger<TtlAfterFinishedController>.Instance);
-        _informersRun = _informers.RunAsync(_informing.Token);
-        await _informers.WaitForSyncAsync(_context.Ct);
+        _registry = await InformedRegistry.CreateAsync();
+        _controller = new TtlAfterFinishedController(_registry.Informers, _registry.Client, _registry.Context.Time, NullLogger<TtlAfterFinishedController>.Instance);
+        await _registry.RunInformersAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _informing.CancelAsync();
-        await _informersRun;
-        await _context.DisposeAsync();
-        _informing.Dispose();
-    }
+    public Task DisposeAsync() => _registry.DisposeAsync().AsTask();
 
     [Fact]
     public async Task A_finished_job_is_deleted_with_its_pods_once_its_ttl_has_passed()
@@ -71,7 +56,7 @@ public sealed class TtlAfterFinishedControllerTests : IAsyncLifetime
     [Fact]
     public async Task A_running_job_is_kept_whatever_its_ttl()
     {
-        await _client.CreateAsync(Job("running", ttl: 0), _context.Ct);
+        await _registry.Client.CreateAsync(Job("running", ttl: 0), _registry.Context.Ct);
 
         await SyncAsync("running");
 
@@ -93,28 +78,23 @@ public sealed class TtlAfterFinishedControllerTests : IAsyncLifetime
 
     private async Task CreateFinishedJobAsync(string name, int? ttl, TimeSpan finishedAgo)
     {
-        await _client.CreateAsync(Job(name, ttl), _context.Ct);
-        var finished = (_context.Time.GetUtcNow() - finishedAgo).UtcDateTime;
-        await _client.MutateAsync<V1Job>("default", name, j => j.Status = new V1JobStatus
+        await _registry.Client.CreateAsync(Job(name, ttl), _registry.Context.Ct);
+        var finished = (_registry.Context.Time.GetUtcNow() - finishedAgo).UtcDateTime;
+        await _registry.Client.MutateAsync<V1Job>("default", name, j => j.Status = new V1JobStatus
         {
             Conditions = [new V1JobCondition { Type = "Complete", Status = "True", LastTransitionTime = finished }],
             CompletionTime = finished,
             StartTime = finished,
             Succeeded = 1,
-        }, _context.Ct, "status");
+        }, _registry.Context.Ct, "status");
     }
 
     /// <summary>One sync, once the controller's informer holds the job as stored.</summary>
     private async Task SyncAsync(string name)
     {
-        var jobs = _informers.For<V1Job>();
-        while (jobs.Get("default", name)?.ResourceVersion() != Stored(name).ResourceVersion())
-        {
-            await Task.Delay(5, _context.Ct);
-        }
-
-        await _controller.SyncAsync($"default/{name}", _context.Ct);
+        await _registry.SettleAsync<V1Job>(JobHarness.Jobs);
+        await _controller.SyncAsync($"default/{name}", _registry.Context.Ct);
     }
 
-    private V1Job Stored(string name) => KubernetesJson.Deserialize<V1Job>(_context.Get(JobHarness.Jobs, name)!.ToJsonString());
+    private V1Job Stored(string name) => KubernetesJson.Deserialize<V1Job>(_registry.Context.Get(JobHarness.Jobs, name)!.ToJsonString());
 }
