@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Gantry.Agent.IO;
 
 namespace Gantry.Agent.Images;
 
@@ -6,23 +7,9 @@ namespace Gantry.Agent.Images;
 /// A read-only pass-through that hashes what flows through it, so a layer is verified against its
 /// digest in the same single pass that unpacks it.
 /// </summary>
-internal sealed class HashingReadStream(Stream inner) : Stream
+internal sealed class HashingReadStream(Stream inner) : ReadOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Reads whatever the consumer left unread (tar readers stop at the end marker), then
     /// returns "sha256:&lt;hex&gt;" of everything.</summary>
@@ -47,19 +34,6 @@ internal sealed class HashingReadStream(Stream inner) : Stream
         _hash.AppendData(buffer.Span[..read]);
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
