@@ -21,6 +21,9 @@ public sealed class DeploymentController : BackgroundService
 {
     private const int Workers = 5;
 
+    /// <summary>The source of its events, as kube names the controller.</summary>
+    private const string Component = "deployment-controller";
+
     private readonly SharedInformers _informers;
     private readonly Informer<V1Deployment> _deployments;
     private readonly Informer<V1ReplicaSet> _replicaSets;
@@ -64,7 +67,7 @@ public sealed class DeploymentController : BackgroundService
         var selector = SelectorOf(d);
         if (selector.IsEmpty)
         {
-            _events.Record(d, "Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
+            _events.Record(d, "Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.", Component);
             if (d.Status?.ObservedGeneration < d.Metadata.Generation)
             {
                 var status = Clone(d.Status);
@@ -337,14 +340,14 @@ public sealed class DeploymentController : BackgroundService
                 await WriteStatusAsync(d, status, ct).ConfigureAwait(false);
             }
 
-            _events.Record(d, "Warning", DeploymentStatusMath.FailedReplicaSetCreateReason, message);
+            _events.Record(d, "Warning", DeploymentStatusMath.FailedReplicaSetCreateReason, message, Component);
             throw;
         }
 
         owned.Add(created);
         if (!alreadyExisted && RolloutMath.SpecReplicas(created) > 0)
         {
-            _events.Record(d, "Normal", "ScalingReplicaSet", $"Scaled up replica set {created.Name()} to {RolloutMath.SpecReplicas(created)}");
+            _events.Record(d, "Normal", "ScalingReplicaSet", $"Scaled up replica set {created.Name()} to {RolloutMath.SpecReplicas(created)}", Component);
         }
 
         await SetDeploymentRevisionAsync(d, newRevision, ct).ConfigureAwait(false);
@@ -379,7 +382,7 @@ public sealed class DeploymentController : BackgroundService
         if (old != size)
         {
             var direction = size > old ? "up" : "down";
-            _events.Record(d, "Normal", "ScalingReplicaSet", $"Scaled {direction} replica set {rs.Name()} to {size} from {old}");
+            _events.Record(d, "Normal", "ScalingReplicaSet", $"Scaled {direction} replica set {rs.Name()} to {size} from {old}", Component);
         }
 
         return updated;
@@ -445,7 +448,7 @@ public sealed class DeploymentController : BackgroundService
             current.Spec.Template = template;
             current.Metadata.Annotations = annotations;
         }, ct).ConfigureAwait(false);
-        _events.Record(d, "Normal", "DeploymentRollback", AutoRollback.Message(d, failed, target));
+        _events.Record(d, "Normal", "DeploymentRollback", AutoRollback.Message(d, failed, target), Component);
     }
 
     private async Task SyncStatusAsync(V1Deployment d, List<V1ReplicaSet> all, V1ReplicaSet? newRs, CancellationToken ct)

@@ -21,6 +21,9 @@ public sealed class JobController : BackgroundService
 {
     private const int Workers = 5;
 
+    /// <summary>The source of its events, as kube names the controller.</summary>
+    private const string Component = "job-controller";
+
     private readonly SharedInformers _informers;
     private readonly Informer<V1Job> _jobs;
     private readonly Informer<V1Pod> _pods;
@@ -42,7 +45,7 @@ public sealed class JobController : BackgroundService
         _time = time;
         _logger = logger;
         _expectations = new ControllerExpectations(time);
-        _podControl = new PodControl(client, events, _expectations);
+        _podControl = new PodControl(client, events, _expectations, Component);
         _queue = new WorkQueue<string>(time);
         _jobs.OnChange((old, current) => _queue.Add(Key(current ?? old!)));
         _pods.OnChange(OnPodChange);
@@ -140,7 +143,7 @@ public sealed class JobController : BackgroundService
         // Only once the status that carries them is stored, so that a sync that lost the race records nothing.
         foreach (var (type, reason, message) in events)
         {
-            _events.Record(job, type, reason, message);
+            _events.Record(job, type, reason, message, Component);
         }
 
         if (error is not null)

@@ -13,7 +13,8 @@ namespace Gantry.Server.Controllers;
 /// <c>SuccessfulDelete</c>, <c>FailedDelete</c>). Expectations are lowered for every call that did
 /// not happen, so the owner's next sync is not left waiting for it.
 /// </summary>
-public sealed class PodControl(InProcessClient client, EventRecorder events, ControllerExpectations expectations)
+/// <param name="component">The events' source, as kube's controllers name themselves (<c>replicaset-controller</c>, <c>job-controller</c>).</param>
+public sealed class PodControl(InProcessClient client, EventRecorder events, ControllerExpectations expectations, string component)
 {
     public static V1Pod FromTemplate(IKubernetesObject<V1ObjectMeta> owner, V1PodTemplateSpec template, Action<V1Pod>? customize = null)
     {
@@ -47,12 +48,12 @@ public sealed class PodControl(InProcessClient client, EventRecorder events, Con
             try
             {
                 var created = await client.CreateAsync(build(), cancellationToken).ConfigureAwait(false);
-                events.Record(owner, "Normal", "SuccessfulCreate", $"Created pod: {created.Name()}");
+                events.Record(owner, "Normal", "SuccessfulCreate", $"Created pod: {created.Name()}", component);
             }
             catch (ApiException ex)
             {
                 expectations.CreationObserved(ownerKey);
-                events.Record(owner, "Warning", "FailedCreate", $"Error creating: {ex.Message}");
+                events.Record(owner, "Warning", "FailedCreate", $"Error creating: {ex.Message}", component);
                 throw;
             }
         }).ConfigureAwait(false);
@@ -77,7 +78,7 @@ public sealed class PodControl(InProcessClient client, EventRecorder events, Con
             {
                 await client.DeleteAsync<V1Pod>(pod.Namespace(), pod.Name(), new DeleteRequest(PreconditionUid: pod.Uid()), cancellationToken)
                     .ConfigureAwait(false);
-                events.Record(owner, "Normal", "SuccessfulDelete", $"Deleted pod: {pod.Name()}");
+                events.Record(owner, "Normal", "SuccessfulDelete", $"Deleted pod: {pod.Name()}", component);
                 return null;
             }
             catch (ApiException ex) when (ex.Code == 404)
@@ -88,7 +89,7 @@ public sealed class PodControl(InProcessClient client, EventRecorder events, Con
             catch (ApiException ex)
             {
                 expectations.DeletionObserved(ownerKey, Key(pod));
-                events.Record(owner, "Warning", "FailedDelete", $"Error deleting: {ex.Message}");
+                events.Record(owner, "Warning", "FailedDelete", $"Error deleting: {ex.Message}", component);
                 return (Exception)ex;
             }
         })).ConfigureAwait(false);

@@ -32,7 +32,8 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
     private readonly WorkQueue<string> _queue;
     private readonly string _kind;
 
-    protected ReplicaManager(SharedInformers informers, InProcessClient client, EventRecorder events, TimeProvider time, ILogger logger)
+    /// <param name="component">The source of the controller's events, as kube names the controller.</param>
+    protected ReplicaManager(SharedInformers informers, InProcessClient client, EventRecorder events, TimeProvider time, ILogger logger, string component)
     {
         _informers = informers;
         _owners = informers.For<T>();
@@ -42,7 +43,7 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
         _logger = logger;
         _kind = InProcessClient.TypeOf<T>().Kind;
         _expectations = new ControllerExpectations(time);
-        _podControl = new PodControl(client, events, _expectations);
+        _podControl = new PodControl(client, events, _expectations, component);
         _queue = new WorkQueue<string>(time);
         _owners.OnChange(OnOwnerChange);
         _pods.OnChange(OnPodChange);

@@ -7,7 +7,7 @@ namespace Gantry.Server.Controllers;
 
 /// <summary>The ReplicaSet controller (apps/v1): a <see cref="ReplicaManager{T}"/> over set-based selectors.</summary>
 public sealed class ReplicaSetController(SharedInformers informers, InProcessClient client, EventRecorder events, TimeProvider time, ILogger<ReplicaSetController> logger)
-    : ReplicaManager<V1ReplicaSet>(informers, client, events, time, logger)
+    : ReplicaManager<V1ReplicaSet>(informers, client, events, time, logger, "replicaset-controller")
 {
     protected override LabelSelector Selector(V1ReplicaSet owner)
     {

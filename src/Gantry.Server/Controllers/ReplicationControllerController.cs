@@ -11,7 +11,7 @@ namespace Gantry.Server.Controllers;
 /// </summary>
 public sealed class ReplicationControllerController(
     SharedInformers informers, InProcessClient client, EventRecorder events, TimeProvider time, ILogger<ReplicationControllerController> logger)
-    : ReplicaManager<V1ReplicationController>(informers, client, events, time, logger)
+    : ReplicaManager<V1ReplicationController>(informers, client, events, time, logger, "replication-controller")
 {
     protected override LabelSelector Selector(V1ReplicationController owner) =>
         owner.Spec?.Selector is { Count: > 0 } selector ? LabelSelector.FromSet(selector) : LabelSelector.Nothing;

@@ -67,6 +67,19 @@ public sealed class JobControllerTests
     }
 
     [Fact]
+    public async Task Its_events_come_from_the_job_controller_as_kubectl_describe_shows_them()
+    {
+        await using var h = await JobHarness.StartAsync();
+        await h.CreateAsync(JobHarness.Job("named", completions: 1));
+        await h.SyncAsync("named");
+
+        var events = await h.EventsAsync("named");
+
+        Assert.Contains(events, e => e.Reason == "SuccessfulCreate");
+        Assert.All(events, e => Assert.Equal(("job-controller", "job-controller"), (e.Source.Component, e.ReportingComponent)));
+    }
+
+    [Fact]
     public async Task A_job_past_its_backoff_limit_gets_a_failure_target_then_fails()
     {
         await using var h = await JobHarness.StartAsync();
