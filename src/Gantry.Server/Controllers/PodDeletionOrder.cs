@@ -4,9 +4,10 @@ namespace Gantry.Server.Controllers;
 
 /// <summary>
 /// Which pods a controller scaling down deletes first, as Kubernetes' <c>ActivePodsWithRanks</c>:
-/// unscheduled before scheduled, Pending before Unknown before Running, not ready before ready,
-/// pods doubled up on a node (more of the same owner there) first, then the most recently ready,
-/// the most restarted and the newest. The cheapest and least useful pods go first.
+/// unscheduled before scheduled, Pending before Unknown before Running, not ready before ready, a
+/// lower <c>controller.kubernetes.io/pod-deletion-cost</c> first, pods doubled up on a node (more of
+/// the same owner there) first, then the most recently ready, the most restarted and the newest.
+/// The cheapest and least useful pods go first.
 /// </summary>
 public sealed class PodDeletionOrder : IComparer<V1Pod>
 {
@@ -47,6 +48,12 @@ public sealed class PodDeletionOrder : IComparer<V1Pod>
         if (xReady != PodState.IsReady(y))
         {
             return xReady ? 1 : -1;
+        }
+
+        var cost = PodDeletionCost.Of(x.Metadata.Annotations).CompareTo(PodDeletionCost.Of(y.Metadata.Annotations));
+        if (cost != 0)
+        {
+            return cost;
         }
 
         // More pods of the same owner on the node ranks first (delete from crowded nodes).

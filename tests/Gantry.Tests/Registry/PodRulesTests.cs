@@ -42,6 +42,23 @@ public sealed class PodRulesTests
         Assert.Equal("PreemptLowerPriority", spec.PreemptionPolicy);
     }
 
+    [Theory]
+    [InlineData("-5", true)]
+    [InlineData("+7", true)]
+    [InlineData("2147483648", false)]
+    [InlineData("1.5", false)]
+    [InlineData(" 3", false)]
+    public void A_pod_deletion_cost_must_be_a_32_bit_integer(string cost, bool valid)
+    {
+        var pod = Pod();
+        pod.Metadata.Annotations = new Dictionary<string, string> { ["controller.kubernetes.io/pod-deletion-cost"] = cost };
+
+        var errors = Create(pod).ToList();
+
+        Assert.Equal(valid, errors.Count == 0);
+        Assert.All(errors, e => Assert.StartsWith("metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value:", e, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Container_defaults_match_the_apiserver()
     {

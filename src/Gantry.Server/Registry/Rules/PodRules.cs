@@ -1,5 +1,6 @@
 using Gantry.Core.Resources;
 using Gantry.Core.Validation;
+using Gantry.Server.Controllers;
 using k8s.Models;
 
 namespace Gantry.Server.Registry.Rules;
@@ -65,6 +66,7 @@ public sealed class PodRules() : ResourceRules<V1Pod>(ResourceCatalog.Get("", "p
     protected override void Validate(V1Pod obj, List<FieldError> errors)
     {
         var spec = obj.Spec ?? new V1PodSpec();
+        PodDeletionCost.Validate(obj.Metadata?.Annotations, errors);
         PodSpecValidation.Validate(spec, Spec, isPod: true, errors);
         if ((spec.EphemeralContainers?.Count ?? 0) > 0)
         {
@@ -114,6 +116,7 @@ public sealed class PodRules() : ResourceRules<V1Pod>(ResourceCatalog.Get("", "p
     {
         var spec = obj.Spec ?? new V1PodSpec();
         var oldSpec = old.Spec ?? new V1PodSpec();
+        PodDeletionCost.Validate(obj.Metadata?.Annotations, errors);
         PodSpecValidation.Validate(spec, Spec, isPod: true, errors);
         if (!PodSpecValidation.ValidateContainerUpdates(spec.Containers, oldSpec.Containers, Spec.Child("containers"), errors) ||
             !PodSpecValidation.ValidateContainerUpdates(spec.InitContainers, oldSpec.InitContainers, Spec.Child("initContainers"), errors))
