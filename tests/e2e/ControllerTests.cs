@@ -14,6 +14,7 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
 {
     private static readonly string[] SucceedCommand = ["true"];
     private static readonly string[] SleepCommand = ["sleep", "3600"];
+    private static readonly string[] ShardCommand = ["sh", "-c", "echo shard $JOB_COMPLETION_INDEX on $(hostname)"];
 
     private static object Template(string app, string image = "busybox") => new
     {
@@ -189,6 +190,43 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
 
         await Ok(new KubectlOptions { Timeout = TimeSpan.FromSeconds(130) }, "wait", "--for=condition=complete", "job/done", "-n", ns, "--timeout=120s");
         Check.Equal("2", await JsonPath(ns, "job/done", "{.status.succeeded}"), "succeeded");
+    }
+
+    [Fact]
+    public async Task An_indexed_job_gives_each_pod_its_completion_index()
+    {
+        var ns = await CreateNamespaceAsync("ctl-job-indexed");
+        await CreateObjectAsync(ns, new
+        {
+            apiVersion = "batch/v1",
+            kind = "Job",
+            metadata = new { name = "shards" },
+            spec = new
+            {
+                completions = 3,
+                parallelism = 3,
+                completionMode = "Indexed",
+                template = new
+                {
+                    spec = new
+                    {
+                        restartPolicy = "Never",
+                        containers = new[] { new { name = "main", image = "busybox", command = ShardCommand } },
+                    },
+                },
+            },
+        });
+
+        await Ok(new KubectlOptions { Timeout = TimeSpan.FromSeconds(130) }, "wait", "--for=condition=complete", "job/shards", "-n", ns, "--timeout=120s");
+
+        Check.Equal("0-2", await JsonPath(ns, "job/shards", "{.status.completedIndexes}"), "completedIndexes");
+        var logs = new List<string>();
+        foreach (var pod in await Names(ns, "pods"))
+        {
+            logs.Add((await Ok("logs", pod, "-n", ns)).Stdout.Trim());
+        }
+
+        Assert.Equal(["shard 0 on shards-0", "shard 1 on shards-1", "shard 2 on shards-2"], logs.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Gantry.Server.Api;
 using Gantry.Server.Informers;
 using k8s;
@@ -14,8 +15,9 @@ namespace Gantry.Server.Controllers;
 /// (the job controller's tracking before pod finalizers), so a finished pod deleted by hand is no
 /// longer counted. A suspended job runs no pods and has no startTime. Conditions, events and status
 /// fields are those of Kubernetes 1.32, except that Complete and Failed come with SuccessCriteriaMet and
-/// FailureTarget in the same write instead of after the job's pods have terminated. Indexed completion
-/// and pod failure policies are not implemented.
+/// FailureTarget in the same write instead of after the job's pods have terminated. Indexed jobs give each
+/// pod a completion index (<see cref="JobCompletionIndex"/>); pod failure policies and per-index backoff
+/// limits are not implemented.
 /// </summary>
 public sealed class JobController : BackgroundService
 {
@@ -76,7 +78,11 @@ public sealed class JobController : BackgroundService
         var suspended = job.Spec.Suspend == true;
         var pods = _pods.ListInNamespace(job.Namespace()).Where(p => OwnerReferences.IsControlledBy(p.Metadata, job.Uid())).ToList();
         var active = pods.Where(PodState.IsActive).ToList();
-        var succeeded = pods.Count(p => p.Status?.Phase == "Succeeded");
+        // An Indexed job counts each index once, however many of its pods succeeded.
+        var succeededIndexes = JobCompletionIndex.IsIndexed(job) && job.Spec.Completions is { } completions
+            ? pods.Where(p => p.Status?.Phase == "Succeeded").Select(p => JobCompletionIndex.Of(p, completions)).OfType<int>().ToHashSet()
+            : null;
+        var succeeded = succeededIndexes?.Count ?? pods.Count(p => p.Status?.Phase == "Succeeded");
         var failedPods = pods.Where(p => p.Status?.Phase == "Failed").ToList();
         var failed = failedPods.Count;
 
@@ -108,7 +114,9 @@ public sealed class JobController : BackgroundService
 
             if (needsSync && job.Metadata.DeletionTimestamp is null)
             {
-                (activeCount, error) = await ManageAsync(key, job, active, succeeded, failedPods, now, ct).ConfigureAwait(false);
+                (activeCount, error) = succeededIndexes is null
+                    ? await ManageAsync(key, job, active, succeeded, failedPods, now, ct).ConfigureAwait(false)
+                    : await ManageIndexedAsync(key, job, active, succeededIndexes, failedPods, now, ct).ConfigureAwait(false);
             }
 
             if (JobMath.IsComplete(job, succeeded, activeCount))
@@ -120,6 +128,11 @@ public sealed class JobController : BackgroundService
         status.Active = activeCount == 0 ? null : activeCount;
         status.Succeeded = succeeded == 0 ? null : succeeded;
         status.Failed = failed == 0 ? null : failed;
+        if (succeededIndexes is not null)
+        {
+            status.CompletedIndexes = JobCompletionIndex.Format(succeededIndexes);
+        }
+
         status.Ready = active.Count(PodState.IsReady);
         status.Terminating = pods.Count(p => p.Metadata.DeletionTimestamp is not null && !PodState.IsTerminal(p));
         status.UncountedTerminatedPods ??= new V1UncountedTerminatedPods();
@@ -223,6 +236,54 @@ public sealed class JobController : BackgroundService
         }
 
         return (active.Count, null);
+    }
+
+    /// <summary>
+    /// An Indexed job's <see cref="ManageAsync"/>: one active pod for each of the lowest indexes not yet succeeded, at most
+    /// parallelism. A pod without a valid index, of an index that has succeeded, or a second of an index is deleted.
+    /// </summary>
+    private async Task<(int Active, Exception? Error)> ManageIndexedAsync(
+        string key, V1Job job, List<V1Pod> active, HashSet<int> succeeded, List<V1Pod> failedPods, DateTimeOffset now, CancellationToken ct)
+    {
+        var completions = job.Spec.Completions!.Value;
+        var running = new HashSet<int>();
+        var kept = new List<V1Pod>();
+        var surplus = new List<V1Pod>();
+        foreach (var pod in active.OrderBy(p => p.Metadata.CreationTimestamp))
+        {
+            var index = JobCompletionIndex.Of(pod, completions);
+            (index is { } i && !succeeded.Contains(i) && running.Add(i) ? kept : surplus).Add(pod);
+        }
+
+        var want = JobMath.WantActive(job, succeeded.Count);
+        surplus.AddRange(PodDeletionOrder.Rank(kept).Take(Math.Max(0, kept.Count - want)));
+        if (surplus.Count > 0)
+        {
+            var error = await _podControl.DeleteAsync(key, job, surplus, ct).ConfigureAwait(false);
+            return (Math.Min(kept.Count, want), error);
+        }
+
+        if (kept.Count < want && job.Spec.Template is { } template)
+        {
+            var wait = JobMath.RemainingBackoff(failedPods.Count, failedPods.Select(JobMath.FinishedAt).Max(), now);
+            if (wait > TimeSpan.Zero)
+            {
+                _queue.AddAfter(key, wait);
+                return (kept.Count, null);
+            }
+
+            var pending = new ConcurrentQueue<int>(Enumerable.Range(0, completions).Where(i => !succeeded.Contains(i) && !running.Contains(i))
+                .Take(Math.Min(want - kept.Count, ReplicaManager<V1Job>.BurstReplicas)));
+            var count = pending.Count;
+            var error = await _podControl.CreateAsync(key, job, count, () => PodControl.FromTemplate(job, template, pod =>
+            {
+                pending.TryDequeue(out var index);
+                JobCompletionIndex.Assign(pod, job.Name(), index);
+            }), ct).ConfigureAwait(false);
+            return (kept.Count + count, error);
+        }
+
+        return (kept.Count, null);
     }
 
     private void OnPodChange(V1Pod? old, V1Pod? current)
