@@ -23,10 +23,9 @@ public sealed class NodeProxy(ObjectRegistry registry, X509Certificate2 clientCe
 
     private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
 
-    public async Task ProxyLogAsync(HttpContext context, ResourcePath path, JsonNode pod, PodLogOptions options)
+    public async Task ProxyLogAsync(HttpContext context, ResourcePath path, JsonNode pod, string container, PodLogOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var container = ContainerOf(context, pod);
         var agent = AgentOf(pod);
         var url = $"https://{agent.Address}:{agent.Port}/containerLogs/{path.Namespace}/{path.Name}/{container}{options.AgentQuery()}";
         using var handler = new SocketsHttpHandler
@@ -64,7 +63,8 @@ public sealed class NodeProxy(ObjectRegistry registry, X509Certificate2 clientCe
     /// goes on over TLS with the client certificate, the agent's answer comes back, and after a 101 the bytes flow
     /// both ways untouched, so every protocol version kubectl speaks passes through.
     /// </summary>
-    public async Task ProxyUpgradeAsync(HttpContext context, ResourcePath path, JsonNode pod)
+    /// <param name="container">The container of an exec or attach; null for a port-forward.</param>
+    public async Task ProxyUpgradeAsync(HttpContext context, ResourcePath path, JsonNode pod, string? container)
     {
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         if (upgrade is not { IsUpgradableRequest: true })
@@ -75,7 +75,7 @@ public sealed class NodeProxy(ObjectRegistry registry, X509Certificate2 clientCe
         var agent = AgentOf(pod);
         var target = path.Subresource == "portforward"
             ? $"/portForward/{path.Namespace}/{path.Name}"
-            : $"/{path.Subresource}/{path.Namespace}/{path.Name}/{ContainerOf(context, pod)}";
+            : $"/{path.Subresource}/{path.Namespace}/{path.Name}/{container}";
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(agent.Address, agent.Port, context.RequestAborted).ConfigureAwait(false);
         await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), false,
@@ -148,12 +148,6 @@ public sealed class NodeProxy(ObjectRegistry registry, X509Certificate2 clientCe
         }
 
         return (status, headers);
-    }
-
-    private static string ContainerOf(HttpContext context, JsonNode pod)
-    {
-        var container = context.Request.Query["container"].ToString();
-        return container.Length > 0 ? container : pod["spec"]?["containers"]?[0]?["name"]?.GetValue<string>() ?? "";
     }
 
     private AgentAddress AgentOf(JsonNode pod)

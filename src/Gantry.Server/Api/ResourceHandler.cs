@@ -169,36 +169,42 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
 
     /// <summary>
     /// The options are decoded and validated before the pod is read, as kube-apiserver does: a bad query is refused
-    /// whatever the pod, even one that does not exist, and reaches no agent.
+    /// whatever the pod, even one that does not exist, and reaches no agent. The container comes next; a pod on no
+    /// node yet has no log to show, and the answer is empty, as kube's is.
     /// </summary>
     private Task LogAsync(HttpContext context, ResourcePath path)
     {
         var options = PodLogOptions.FromQuery(context.Request.Query, path.Name!);
-        return nodes.ProxyLogAsync(context, path, PodOnNode(path), options);
+        var pod = JsonNode.Parse(registry.GetRequired(path.Type, path.Namespace, path.Name!).Json)!;
+        var container = PodStreamContainer.Resolve(pod, path.Name!, context.Request.Query["container"].FirstOrDefault(), forLogs: true);
+        if (string.IsNullOrEmpty(pod["spec"]?["nodeName"]?.GetValue<string>()))
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/plain";
+            return Task.CompletedTask;
+        }
+
+        return nodes.ProxyLogAsync(context, path, pod, container, options);
     }
 
+    /// <summary>Exec, attach and port-forward are served by the pod's node; the container is checked first, as kube does.</summary>
     private Task NodeStreamAsync(HttpContext context, ResourcePath path)
     {
-        var pod = PodOnNode(path);
+        var pod = JsonNode.Parse(registry.GetRequired(path.Type, path.Namespace, path.Name!).Json)!;
+        var container = path.Subresource == "portforward"
+            ? null
+            : PodStreamContainer.Resolve(pod, path.Name!, context.Request.Query["container"].FirstOrDefault(), forLogs: false);
+        if (string.IsNullOrEmpty(pod["spec"]?["nodeName"]?.GetValue<string>()))
+        {
+            throw ApiException.BadRequest($"pod {path.Name} does not have a host assigned");
+        }
+
         if (pod["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed")
         {
             throw ApiException.BadRequest($"cannot {path.Subresource} into a container in a completed pod; current phase is {pod["status"]!["phase"]}");
         }
 
-        return nodes.ProxyUpgradeAsync(context, path, pod);
-    }
-
-    /// <summary>Logs, exec, attach and port-forward are served by the pod's node; a pod on no node has none.</summary>
-    private JsonNode PodOnNode(ResourcePath path)
-    {
-        var pod = JsonNode.Parse(registry.GetRequired(path.Type, path.Namespace, path.Name!).Json)!;
-        var node = pod["spec"]?["nodeName"]?.GetValue<string>();
-        if (string.IsNullOrEmpty(node))
-        {
-            throw ApiException.BadRequest($"pod {path.Name} does not have a host assigned");
-        }
-
-        return pod;
+        return nodes.ProxyUpgradeAsync(context, path, pod, container);
     }
 
     private static async Task<JsonObject?> ReadOptionalBodyAsync(HttpContext context)

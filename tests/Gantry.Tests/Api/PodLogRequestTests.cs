@@ -40,7 +40,35 @@ public sealed class PodLogRequestTests
         Assert.Equal(422, code);
     }
 
+    [Fact]
+    public async Task A_pod_on_no_node_yet_has_an_empty_log()
+    {
+        await using var cluster = await RegistryTestContext.StartAsync();
+        await cluster.CreateAsync(RegistryTestContext.Pods, RegistryTestContext.Pod("pending"));
+
+        var context = await RequestAsync(cluster, "pending", "");
+
+        Assert.Equal((200, 0L), (context.Response.StatusCode, context.Response.Body.Length));
+    }
+
+    [Fact]
+    public async Task A_container_the_pod_lacks_is_refused_before_its_node_is_asked()
+    {
+        await using var cluster = await RegistryTestContext.StartAsync();
+        await cluster.CreateAsync(RegistryTestContext.Pods, RegistryTestContext.Pod("x", nodeName: "gone"));
+
+        var (code, status) = await GetAsync(cluster, "x", "?container=nope");
+
+        Assert.Equal((400, "container nope is not valid for pod x"), (code, status["message"]!.GetValue<string>()));
+    }
+
     private static async Task<(int Code, JsonObject Status)> GetAsync(RegistryTestContext cluster, string pod, string query)
+    {
+        var context = await RequestAsync(cluster, pod, query);
+        return (context.Response.StatusCode, JsonNode.Parse(context.Response.Body)!.AsObject());
+    }
+
+    private static async Task<HttpContext> RequestAsync(RegistryTestContext cluster, string pod, string query)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var certificate = new CertificateRequest("CN=test", key, HashAlgorithmName.SHA256)
@@ -60,6 +88,6 @@ public sealed class PodLogRequestTests
         await new ApiErrorHandling(NullLogger<ApiErrorHandling>.Instance).InvokeAsync(context, () => handler.HandleAsync(context, path));
 
         context.Response.Body.Position = 0;
-        return (context.Response.StatusCode, JsonNode.Parse(context.Response.Body)!.AsObject());
+        return context;
     }
 }
