@@ -16,8 +16,8 @@ namespace Gantry.Server.Controllers;
 /// longer counted. A suspended job runs no pods and has no startTime. Conditions, events and status
 /// fields are those of Kubernetes 1.32, except that Complete and Failed come with SuccessCriteriaMet and
 /// FailureTarget in the same write instead of after the job's pods have terminated. Indexed jobs give each
-/// pod a completion index (<see cref="JobCompletionIndex"/>); pod failure policies and per-index backoff
-/// limits are not implemented.
+/// pod a completion index (<see cref="JobCompletionIndex"/>), and a pod failure policy decides how a failed
+/// pod counts (<see cref="PodFailurePolicyRules"/>); per-index backoff limits are not implemented.
 /// </summary>
 public sealed class JobController : BackgroundService
 {
@@ -83,7 +83,23 @@ public sealed class JobController : BackgroundService
             ? pods.Where(p => p.Status?.Phase == "Succeeded").Select(p => JobCompletionIndex.Of(p, completions)).OfType<int>().ToHashSet()
             : null;
         var succeeded = succeededIndexes?.Count ?? pods.Count(p => p.Status?.Phase == "Succeeded");
-        var failedPods = pods.Where(p => p.Status?.Phase == "Failed").ToList();
+        // The pod failure policy first: a failure it ignores is not counted, one it says fails the job fails it.
+        var failedPods = new List<V1Pod>();
+        string? policyFailure = null;
+        foreach (var pod in pods.Where(p => p.Status?.Phase == "Failed"))
+        {
+            var match = PodFailurePolicyRules.Match(job.Spec.PodFailurePolicy, pod);
+            if (match is { Action: PodFailurePolicyRules.FailJob } && policyFailure is null)
+            {
+                policyFailure = match.Value.Message;
+            }
+
+            if (match?.Action != PodFailurePolicyRules.Ignore)
+            {
+                failedPods.Add(pod);
+            }
+        }
+
         var failed = failedPods.Count;
 
         var status = KubernetesJson.Deserialize<V1JobStatus>(KubernetesJson.Serialize(job.Status ?? new V1JobStatus()));
@@ -95,14 +111,17 @@ public sealed class JobController : BackgroundService
         var events = new List<(string Type, string Reason, string Message)>();
         var activeCount = active.Count;
         Exception? error = null;
-        if (JobMath.Failure(job, failed, active.Sum(PodState.RestartCount), suspended ? null : StartedAt(status.StartTime!.Value), now) is { } failure)
+        (string Reason, string Message)? failure = policyFailure is not null
+            ? (PodFailurePolicyRules.Reason, policyFailure)
+            : JobMath.Failure(job, failed, active.Sum(PodState.RestartCount), suspended ? null : StartedAt(status.StartTime!.Value), now);
+        if (failure is { } ended)
         {
             error = await _podControl.DeleteAsync(key, job, active, ct).ConfigureAwait(false);
             failed += activeCount;
             activeCount = 0;
-            JobConditions.Ensure(status, JobConditions.FailureTarget, true, failure.Reason, failure.Message, stamp);
-            JobConditions.Ensure(status, JobConditions.Failed, true, failure.Reason, failure.Message, stamp);
-            events.Add(("Warning", failure.Reason, failure.Message));
+            JobConditions.Ensure(status, JobConditions.FailureTarget, true, ended.Reason, ended.Message, stamp);
+            JobConditions.Ensure(status, JobConditions.Failed, true, ended.Reason, ended.Message, stamp);
+            events.Add(("Warning", ended.Reason, ended.Message));
         }
         else
         {
