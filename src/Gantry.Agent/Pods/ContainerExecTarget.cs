@@ -14,7 +14,7 @@ public sealed class ContainerExecTarget(PodWorker pod) : IExecTarget
             throw new InvalidOperationException($"container {container} is not running in pod {pod.Namespace}/{pod.Name}");
         }
 
-        var session = await target.Runtime.ExecAsync(target.Handle, new RuntimeExecRequest(request.Command, request.Tty), cancellationToken)
+        var session = await target.Runtime.ExecAsync(target.Handle, new RuntimeExecRequest(request.Command, request.Tty, request.InitialSize?.Width ?? 0, request.InitialSize?.Height ?? 0), cancellationToken)
             .ConfigureAwait(false);
         return new ExecProcess(session, request);
     }

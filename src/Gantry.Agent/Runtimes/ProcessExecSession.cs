@@ -30,12 +30,18 @@ internal sealed class ProcessExecSession : IExecSession
     /// <summary>Standard error; empty on a terminal, which carries it in its output.</summary>
     public Stream Stderr { get; }
 
-    /// <summary>Starts <paramref name="argv"/>, with <paramref name="tty"/> on a pseudo-terminal.</summary>
-    public static IExecSession Start(IReadOnlyList<string> argv, bool tty)
+    /// <summary>Starts <paramref name="argv"/>, with a TTY on a pseudo-terminal of the size <paramref name="request"/> gives, if any.</summary>
+    public static IExecSession Start(IReadOnlyList<string> argv, ExecRequest request)
     {
-        var terminal = tty ? PseudoTerminal.Open() : null;
+        ArgumentNullException.ThrowIfNull(request);
+        var terminal = request.Tty ? PseudoTerminal.Open() : null;
         try
         {
+            if (terminal is not null && request.Columns > 0 && request.Rows > 0)
+            {
+                terminal.Resize(request.Columns, request.Rows);
+            }
+
             // On a terminal, the shell opens it as the command's stdio; setsid(1) then makes it the controlling terminal
             // of a new session, and waits for the command if it had to fork to lead one.
             IReadOnlyList<string> command = terminal is null

@@ -9,6 +9,9 @@ namespace Gantry.Agent.Streaming;
 /// </summary>
 internal static class ExecPump
 {
+    /// <summary>How long a command on a terminal waits for the client's first size: kubectl sends it as the streams open.</summary>
+    private static readonly TimeSpan InitialSizePatience = TimeSpan.FromMilliseconds(250);
+
     /// <param name="attach">An attach: failures to start read as the kubelet's attach failures, and the end is always Success.</param>
     /// <exception cref="OperationCanceledException">The client went away or <paramref name="cancellationToken"/> fired.</exception>
     public static async Task RunAsync(
@@ -16,24 +19,38 @@ internal static class ExecPump
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, channels.ClientGone);
         var token = session.Token;
+        var terminal = request.Tty ? new TerminalResizes() : null;
+        var resizes = ForwardResizesAsync(channels.Resize, terminal, logger, token);
 
         IExecProcess process;
+        TerminalSize? initialSize = null;
         try
         {
-            process = await target.StartAsync(request, token);
+            if (terminal is not null && channels.Resize is not null)
+            {
+                initialSize = await terminal.FirstAsync(InitialSizePatience, token);
+            }
+
+            process = await target.StartAsync(request with { InitialSize = initialSize }, token);
         }
         catch (Exception ex) when (!token.IsCancellationRequested)
         {
             StreamingLog.ExecStartFailed(logger, ex);
             await channels.FinishAsync(ExecStatus.InternalError(
                 attach ? $"error attaching to container: {ex.Message}" : $"error executing command in container: {ex.Message}"), token);
+            await session.CancelAsync();
+            await resizes;
             return;
         }
 
         await using (process)
         {
+            if (terminal is not null)
+            {
+                await terminal.AttachAsync(process, initialSize, token);
+            }
+
             var stdin = ForwardInputAsync(channels.Stdin, process.StandardInput, token);
-            var resizes = ForwardResizesAsync(channels.Resize, process, logger, token);
             try
             {
                 var stdout = ForwardOutputAsync(process.StandardOutput, channels.Stdout, token);
@@ -80,7 +97,8 @@ internal static class ExecPump
         }
     }
 
-    private static async Task ForwardResizesAsync(Stream? client, IExecProcess process, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Passes the client's sizes on to the terminal; without one (no TTY), they are read and dropped.</summary>
+    private static async Task ForwardResizesAsync(Stream? client, TerminalResizes? terminal, ILogger logger, CancellationToken cancellationToken)
     {
         if (client is null)
         {
@@ -92,7 +110,10 @@ internal static class ExecPump
             await foreach (var size in JsonSerializer.DeserializeAsyncEnumerable(
                 client, StreamingJsonContext.Default.TerminalSize, topLevelValues: true, cancellationToken))
             {
-                await process.ResizeAsync(size, cancellationToken);
+                if (terminal is not null)
+                {
+                    await terminal.ResizeAsync(size, cancellationToken);
+                }
             }
         }
         catch (Exception ex) when (ex is JsonException || StreamPump.IsPeerFailure(ex))

@@ -15,6 +15,9 @@ namespace Gantry.Agent.Streaming;
 /// <param name="Tty">Run the command on a terminal; the client may then send resizes.</param>
 public sealed record ExecRequest(string? Container, IReadOnlyList<string> Command, bool Stdin, bool Stdout, bool Stderr, bool Tty)
 {
+    /// <summary>The terminal's size when the command starts: the first the client sent, if it came in time.</summary>
+    public TerminalSize? InitialSize { get; init; }
+
     internal static bool TryParse(
         IQueryCollection query,
         [NotNullWhen(true)] out ExecRequest? request,

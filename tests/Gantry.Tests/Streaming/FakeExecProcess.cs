@@ -15,6 +15,7 @@ internal sealed class FakeExecProcess : IExecProcess
 
     public FakeExecProcess(ExecRequest request, Func<FakeExecProcess, Task<int>> script)
     {
+        Request = request;
         StandardInput = request.Stdin ? _stdin.Writer.AsStream() : null;
         StandardOutput = request.Stdout ? _stdout.Reader.AsStream() : null;
         StandardError = request.Stderr ? _stderr.Reader.AsStream() : null;
@@ -31,6 +32,9 @@ internal sealed class FakeExecProcess : IExecProcess
             }
         });
     }
+
+    /// <summary>The request it was started for, with the terminal size it started at.</summary>
+    public ExecRequest Request { get; }
 
     public Stream? StandardInput { get; }
 
@@ -53,6 +57,15 @@ internal sealed class FakeExecProcess : IExecProcess
     public async Task WriteStderrAsync(string text) => await _stderr.Writer.WriteAsync(Encoding.UTF8.GetBytes(text));
 
     public Task WaitForResizeAsync() => _resized.WaitAsync();
+
+    /// <summary>Whether the process has been resized to <paramref name="size"/>.</summary>
+    public bool WasResizedTo(TerminalSize size)
+    {
+        lock (Resizes)
+        {
+            return Resizes.Contains(size);
+        }
+    }
 
     public ValueTask ResizeAsync(TerminalSize size, CancellationToken cancellationToken)
     {

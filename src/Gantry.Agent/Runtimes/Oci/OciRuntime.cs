@@ -175,7 +175,7 @@ public sealed class OciRuntime : IContainerRuntime
             throw new ArgumentException("exec needs a command", nameof(request));
         }
 
-        return Task.FromResult(ProcessExecSession.Start(_runc.ExecCommand(handle.Id, request.Command, request.Tty), request.Tty));
+        return Task.FromResult(ProcessExecSession.Start(_runc.ExecCommand(handle.Id, request.Command, request.Tty), request));
     }
 
     public StdinAttachment? OpenStdin(ContainerHandle handle) => ContainerStdin.Open(_checkpoints.Open(handle));
