@@ -72,6 +72,35 @@ public sealed class SchedulingTests(GantryFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task A_pod_of_an_incomplete_gang_waits_for_it_and_gantry_explain_says_so()
+    {
+        var ns = await CreateNamespaceAsync("sched-gang");
+        foreach (var name in new[] { "g-0", "g-1" })
+        {
+            await CreateObjectAsync(ns, new
+            {
+                apiVersion = "v1",
+                kind = "Pod",
+                metadata = new
+                {
+                    name,
+                    labels = new Dictionary<string, string> { ["scheduling.gantry.io/gang"] = "trio" },
+                    annotations = new Dictionary<string, string> { ["scheduling.gantry.io/gang-size"] = "3" },
+                },
+                spec = new { containers = new[] { new { name = "main", image = "busybox", command = SleepCommand } } },
+            });
+        }
+
+        const string Reason = "waiting for gang trio: 2 of 3 pods exist";
+        await Eventually.Until(() => Run("describe", "pod", "g-0", "-n", ns), r => r.Stdout.Contains(Reason, StringComparison.Ordinal),
+            Patience, "the gang's FailedScheduling event");
+
+        var explained = Check.Succeeded(await Gantry("explain", "pod", "g-0", "-n", ns));
+        Check.StdoutContains(explained, "It belongs to gang trio of 3 pods: 2 exist, 0 bound");
+        Check.StdoutContains(explained, "The scheduler cannot place it now: " + Reason);
+    }
+
+    [Fact]
     public async Task A_pod_that_fits_nowhere_says_why_in_describe_and_in_gantry_explain()
     {
         var ns = await CreateNamespaceAsync("sched-unfit");

@@ -11,7 +11,8 @@ namespace Gantry.Server.Api;
 /// <summary>
 /// <c>GET /gantry/v1/namespaces/{ns}/pods/{name}/explain</c>: where the scheduler would put the pod
 /// now and why, node by node — the filter that refused each node with its reasons, and each score of
-/// the others. What <c>gantry explain pod</c> prints.
+/// the others; for a pod of a gang, also its gang and whether the gang would be placed as a whole. What
+/// <c>gantry explain pod</c> prints.
 /// </summary>
 public sealed class ExplainEndpoint(ObjectRegistry registry, PodScheduler scheduler)
 {
@@ -45,13 +46,23 @@ public sealed class ExplainEndpoint(ObjectRegistry registry, PodScheduler schedu
             });
         }
 
+        // A gang's pod goes where its gang's plan puts it, or nowhere, whatever the nodes say of it alone.
+        var gang = scheduler.ExplainGangNow(pod);
+        var choice = gang is null ? decision.Node : gang.Node;
         await HttpResponses.WriteJsonAsync(context, 200, new JsonObject
         {
             ["namespace"] = ns,
             ["pod"] = name,
             ["boundTo"] = pod.Spec.NodeName,
-            ["wouldChoose"] = decision.Node,
-            ["message"] = decision.Node is null ? decision.Message : null,
+            ["wouldChoose"] = choice,
+            ["message"] = choice is null ? gang?.Refusal ?? decision.Message : null,
+            ["gang"] = gang is null ? null : new JsonObject
+            {
+                ["name"] = gang.Name,
+                ["size"] = gang.Size,
+                ["present"] = gang.Present,
+                ["bound"] = gang.Bound,
+            },
             ["nodes"] = nodes,
         }).ConfigureAwait(false);
     }

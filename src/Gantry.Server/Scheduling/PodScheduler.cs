@@ -96,6 +96,34 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         return decision.Node is null ? decision with { Preemption = Preemption.Attempt(info, decision, nodes, framework).Message } : decision;
     }
 
+    /// <summary>
+    /// For an unbound pod of a gang, what <see cref="ScheduleGang"/> would decide now: the gang's waiting members planned
+    /// together over the nodes as they are, this pod first; null for a pod of no gang, or one already bound.
+    /// </summary>
+    public GangExplanation? ExplainGangNow(V1Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        if (Gang.Of(pod) is not { } gang || !string.IsNullOrEmpty(pod.Spec.NodeName))
+        {
+            return null;
+        }
+
+        var snapshot = _allocator.Ledger.Snapshot();
+        var nodes = _nodes.List().OrderBy(n => n.Name(), StringComparer.Ordinal).Select(node => new NodeInfo(
+            node,
+            ResourceVector.From(node.Status?.Allocatable),
+            snapshot.Nodes.TryGetValue(node.Name(), out var account) ? account.Free : ResourceVector.Zero,
+            [.. _podsByNode.On(node.Name())])).ToList();
+        var waiting = _pods.List(p => gang.Includes(p) && string.IsNullOrEmpty(p.Spec.NodeName) && p.Metadata.DeletionTimestamp is null)
+            .OrderBy(p => p.Uid() == pod.Uid() ? 0 : 1)
+            .Select(PodInfo.Of)
+            .ToList();
+        var bound = BoundMembers(gang);
+        var plan = GangPlan.Make(gang, waiting, bound, nodes, SchedulingFramework.Default());
+        var node = plan.Placements.FirstOrDefault(p => p.Pod.Pod.Uid() == pod.Uid()).Node;
+        return new GangExplanation(gang.Name, gang.Size, waiting.Count + bound, bound, node, plan.Refusal);
+    }
+
     public void OnOffers(IReadOnlyList<Offer> offers) => RetryUnschedulable();
 
     public void OnRescind(string offerId) => Wake();

@@ -82,6 +82,12 @@ public static class ExplainCommand
         var bound = explanation["boundTo"]?.GetValue<string>();
         var choice = explanation["wouldChoose"]?.GetValue<string>();
         Console.WriteLine(bound is not null ? $"Pod {pod} is bound to {bound}." : $"Pod {pod} is not bound.");
+        if (explanation["gang"] is JsonObject gang)
+        {
+            Console.WriteLine($"It belongs to gang {gang["name"]} of {gang["size"]} pods: {gang["present"]} exist, {gang["bound"]} bound; " +
+                              "its waiting pods are placed all together or not at all.");
+        }
+
         Console.WriteLine(choice is not null
             ? $"The scheduler would place it on {choice} now."
             : $"The scheduler cannot place it now: {explanation["message"]}");
