@@ -111,4 +111,7 @@ public sealed class ContainerSpecs(PodEnvironment environment, PodVolumes volume
     public string TerminationMessageFile(V1Pod pod, ContainerHandle handle) => TerminationMessageFiles.Of(volumes.PodDirectory(pod), handle);
 
     public void RemoveVolumes(string podUid) => volumes.Remove(podUid);
+
+    /// <inheritdoc cref="PodVolumes.RefreshAsync"/>
+    public Task<bool> RefreshVolumesAsync(V1Pod pod, CancellationToken cancellationToken) => volumes.RefreshAsync(pod, cancellationToken);
 }

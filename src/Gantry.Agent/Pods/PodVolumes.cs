@@ -50,6 +50,32 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
         return mounts;
     }
 
+    /// <summary>Whether the pod has volumes whose files the agent writes from API objects or from the pod itself.</summary>
+    public static bool HasProjectedFiles(V1Pod pod) => (pod?.Spec.Volumes ?? []).Any(IsProjection);
+
+    /// <summary>
+    /// Writes the pod's configMap, secret, downwardAPI and projected volumes again from what they project now, as
+    /// kubelet's periodic sync does, so that a changed key reaches the running containers (not through a subPath,
+    /// whose file was bound when the container started). Only volumes already set up are written; returns whether
+    /// any file changed.
+    /// </summary>
+    /// <exception cref="VolumeSetupException">What a volume projects is missing; its files are left as they were.</exception>
+    public async Task<bool> RefreshAsync(V1Pod pod, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var changed = false;
+        foreach (var volume in (pod.Spec.Volumes ?? []).Where(IsProjection))
+        {
+            var dir = Path.Combine(volumeRoot, pod.Uid(), volume.Name);
+            if (Directory.Exists(dir) && await payloads.OfAsync(pod, volume, cancellationToken).ConfigureAwait(false) is { } payload)
+            {
+                changed |= new AtomicWriter(volume.Name, dir, time).Write(payload);
+            }
+        }
+
+        return changed;
+    }
+
     /// <summary>The directory of the pod's own files (volumes and the like), created.</summary>
     public string PodDirectory(V1Pod pod)
     {
@@ -92,6 +118,9 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
         new AtomicWriter(volume.Name, dir, time).Write(payload);
         return dir;
     }
+
+    private static bool IsProjection(V1Volume volume) =>
+        volume.ConfigMap is not null || volume.Secret is not null || volume.DownwardAPI is not null || volume.Projected is not null;
 
     /// <summary>On the disk, or a tmpfs of at most sizeLimit for medium Memory (a disk one's sizeLimit is not enforced).</summary>
     private static void SetUpEmptyDir(string volume, string dir, V1EmptyDirVolumeSource emptyDir)

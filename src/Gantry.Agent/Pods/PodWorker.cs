@@ -33,6 +33,9 @@ public sealed class PodWorker
     /// </summary>
     private static readonly TimeSpan SteadyResyncInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often configMap, secret and downwardAPI volumes are written again, as kubelet's sync period.</summary>
+    private static readonly TimeSpan VolumeRefreshInterval = TimeSpan.FromMinutes(1);
+
     /// <summary>kubelet's floor for the grace period of a container it kills.</summary>
     private const long MinimumGracePeriodSeconds = 2;
 
@@ -61,6 +64,10 @@ public sealed class PodWorker
     private bool _steady;
     private readonly DateTime _startTime;
 
+    /// <summary>The labels and annotations the projected volumes were last written for, and when: the containers' start writes them first.</summary>
+    private string _volumesWrittenFor;
+    private DateTimeOffset _volumesWrittenAt;
+
     public PodWorker(
         V1Pod pod, IKubernetes client, IReadOnlyDictionary<string, IContainerRuntime> runtimes, PodNetwork network, PodSandboxes sandboxes,
         ContainerSpecs specs, string? hostIp, ILogger logger, TimeProvider time, IEnumerable<ContainerHandle> adopted)
@@ -75,6 +82,8 @@ public sealed class PodWorker
         _logger = logger;
         _time = time;
         _startTime = pod.Status?.StartTime ?? time.GetUtcNow().UtcDateTime;
+        _volumesWrittenFor = MetadataOf(pod);
+        _volumesWrittenAt = time.GetUtcNow();
         _events = new PodEvents(client, pod, time, logger);
         foreach (var handle in adopted.OrderBy(h => h.CreatedAt))
         {
@@ -231,6 +240,7 @@ public sealed class PodWorker
             }
         }
 
+        await RefreshVolumesAsync(cancellationToken).ConfigureAwait(false);
         if (initDone && RegularContainersDone())
         {
             await StopSidecarsAsync(runtime, TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30), cancellationToken).ConfigureAwait(false);
@@ -460,6 +470,34 @@ public sealed class PodWorker
             record.ExitWatch = null;
         }
     }
+
+    /// <summary>
+    /// Writes the pod's projected volumes again once a minute, and at once when its labels or annotations changed (the
+    /// downward API shows them); a missing config map or secret leaves the files as they were, with kubelet's FailedMount.
+    /// </summary>
+    private async Task RefreshVolumesAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var metadata = MetadataOf(_pod);
+        if (!PodVolumes.HasProjectedFiles(_pod) || (metadata == _volumesWrittenFor && now - _volumesWrittenAt < VolumeRefreshInterval))
+        {
+            return;
+        }
+
+        _volumesWrittenFor = metadata;
+        _volumesWrittenAt = now;
+        try
+        {
+            await _specs.RefreshVolumesAsync(_pod, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VolumeSetupException ex)
+        {
+            _events.Warning(null, "FailedMount", ex.Message);
+        }
+    }
+
+    private static string MetadataOf(V1Pod pod) =>
+        KubernetesJson.Serialize(new { pod.Metadata.Labels, pod.Metadata.Annotations });
 
     /// <summary>Every init container done, every container running or ended for good: nothing is due at a set time.</summary>
     private bool IsSteady() =>
