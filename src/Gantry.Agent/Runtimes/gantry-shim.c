@@ -28,16 +28,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -419,10 +418,10 @@ static void flush_log(struct log *log)
 }
 
 /* One record of the CRI log format: "TIME STREAM TAG CONTENT\n", TAG F for a full line and P for part of a longer one. */
-static void log_record(struct log *log, const char *time, const char *stream, char tag, const char *content, size_t length)
+static void log_record(struct log *log, const char *stamp, const char *stream, char tag, const char *content, size_t length)
 {
     char prefix[96];
-    int n = snprintf(prefix, sizeof prefix, "%s %s %c ", time, stream, tag);
+    int n = snprintf(prefix, sizeof prefix, "%s %s %c ", stamp, stream, tag);
     if (log->length + (size_t)n + length + 1 > sizeof log->batch)
         flush_log(log);
     memcpy(log->batch + log->length, prefix, (size_t)n);
@@ -456,23 +455,23 @@ static void copy_output(struct output *o, struct log *log)
     ssize_t got;
     while ((got = read(o->fd, o->line + o->length, sizeof o->line - o->length)) < 0 && errno == EINTR)
         ;
-    char time[48];
-    time_text(time, sizeof time);
+    char stamp[48];
+    time_text(stamp, sizeof stamp);
     if (got <= 0) {
         if (o->length > 0)
-            log_record(log, time, o->name, 'F', o->line, o->length);
+            log_record(log, stamp, o->name, 'F', o->line, o->length);
         close(o->fd);
         o->fd = -1;
         o->length = 0;
     } else {
         char *start = o->line, *end = o->line + o->length + got, *newline;
         while ((newline = memchr(start, '\n', (size_t)(end - start))) != NULL) {
-            log_record(log, time, o->name, 'F', start, (size_t)(newline - start));
+            log_record(log, stamp, o->name, 'F', start, (size_t)(newline - start));
             start = newline + 1;
         }
         o->length = (size_t)(end - start);
         if (o->length == sizeof o->line) {
-            log_record(log, time, o->name, 'P', o->line, o->length);
+            log_record(log, stamp, o->name, 'P', o->line, o->length);
             o->length = 0;
         } else if (start != o->line) {
             memmove(o->line, start, o->length);
