@@ -33,6 +33,8 @@ public sealed class OciRuntimeTests : IAsyncLifetime
 
         Assert.Equal((0, ExitReason.Completed), (exited.ExitCode, exited.Reason));
         Assert.Equal($"hello from {pod.Name} as 0 in /tmp\n{64 << 20}\n32\n", RuntimeHarness.LogText(_harness.Oci.LogPath(handle)));
+        // The built-in busybox was imported here, not pulled: containerd would name it by its own id.
+        Assert.Matches("^sha256:[0-9a-f]{64}$", handle.ImageRef);
     }
 
     [Fact]

@@ -136,6 +136,8 @@ public sealed class ImageTests(GantryFixture fixture, ITestOutputHelper output) 
         var events = await Eventually.Until(() => EventsAsync(ns), e => e.Any(x => x.Reason == "Started"), Patience, "the container's Started event");
         Assert.Equal(["Pulling", "Pulled", "Created", "Started"], events.Select(e => e.Reason));
         Assert.StartsWith($"Successfully pulled image \"{registry.Host}/test/agent:2\" in ", events[1].Message, StringComparison.Ordinal);
+        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(registry.Host)}/test/agent@sha256:[0-9a-f]{{64}}$",
+            await JsonPath(ns, "pod/self", "{.status.containerStatuses[0].imageID}"));
         await Ok("delete", "pod", "self", "-n", ns, "--timeout=30s");
     }
 

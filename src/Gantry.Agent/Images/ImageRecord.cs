@@ -21,10 +21,18 @@ public sealed record ImageRecord(
     IReadOnlyList<string>? RepoDigests = null)
 {
     /// <summary>Whether <paramref name="name"/> (normalized) was pulled from its registry rather than imported here.</summary>
-    public bool WasPulledAs(string name)
+    public bool WasPulledAs(string name) => RepoDigestOf(name) is not null;
+
+    /// <summary>
+    /// How containerd names this image in a container's <c>imageID</c> when run as <paramref name="name"/> (normalized):
+    /// the digest of that repository, if it was pulled from there, or else the image's own <see cref="Id"/>.
+    /// </summary>
+    public string ImageIdFor(string name) => RepoDigestOf(name) ?? Id;
+
+    private string? RepoDigestOf(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return RepoDigests?.Any(d => d.IndexOf('@', StringComparison.Ordinal) is var at and > 0 &&
-            name.Length > at && name.StartsWith(d[..at], StringComparison.Ordinal) && name[at] is ':' or '@') == true;
+        return RepoDigests?.FirstOrDefault(d => d.IndexOf('@', StringComparison.Ordinal) is var at and > 0 &&
+            name.Length > at && name.StartsWith(d[..at], StringComparison.Ordinal) && name[at] is ':' or '@');
     }
 }

@@ -168,7 +168,7 @@ public static class PodStatusBuilder
         {
             Name = record.Name,
             Image = spec.Image,
-            ImageID = spec.Image,
+            ImageID = record.Current?.ImageRef ?? spec.Image,
             ContainerID = record.Current is { } handle ? $"{handle.Runtime}://{handle.Id}" : null,
             Ready = ready,
             Started = started,

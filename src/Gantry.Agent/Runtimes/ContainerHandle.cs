@@ -13,4 +13,11 @@ public sealed record ContainerHandle(
     string PodName,
     string PodNamespace,
     string ContainerName,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>
+    /// The image it runs, as containerd names it in a container's <c>imageID</c>: the repository digest it was pulled
+    /// by (<c>registry/repo@sha256:…</c>), or the image's own id (<c>sha256:…</c>) for one imported here; null without an image.
+    /// </summary>
+    public string? ImageRef { get; init; }
+}

@@ -115,6 +115,15 @@ public sealed class PodStatusBuilderTests
     }
 
     [Fact]
+    public void The_image_id_is_the_one_the_runtime_ran()
+    {
+        var main = Started(Running("main"));
+        main.Current = main.Current! with { ImageRef = "sha256:" + new string('a', 64) };
+
+        Assert.Equal("sha256:" + new string('a', 64), Build(Pod(), [], [main]).ContainerStatuses.Single().ImageID);
+    }
+
+    [Fact]
     public void Times_are_whole_seconds()
     {
         var status = Build(Pod(), [], [Running("main")]);

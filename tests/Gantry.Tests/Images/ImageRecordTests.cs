@@ -18,4 +18,17 @@ public sealed class ImageRecordTests
 
     [Fact]
     public void An_imported_image_has_no_registry_behind_it() => Assert.False(Record().WasPulledAs("docker.io/library/busybox:latest"));
+
+    [Fact]
+    public void The_image_id_of_a_pulled_image_is_the_digest_of_the_repository_it_runs_as()
+    {
+        var mirror = "mirror.example/library/busybox@sha256:" + new string('3', 64);
+        var hub = "docker.io/library/busybox@sha256:" + new string('2', 64);
+
+        Assert.Equal(hub, Record(mirror, hub).ImageIdFor("docker.io/library/busybox:latest"));
+    }
+
+    [Fact]
+    public void The_image_id_of_an_imported_image_is_its_own_id() =>
+        Assert.Equal("sha256:" + new string('1', 64), Record().ImageIdFor("docker.io/library/busybox:latest"));
 }
