@@ -141,6 +141,59 @@ public sealed class OciRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exec_with_a_tty_starts_the_command_at_the_size_the_request_carries()
+    {
+        var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "target",
+            Image = "busybox",
+            Command = ["sleep", "30"],
+        });
+
+        await using var session = await _harness.Oci.ExecAsync(handle, new ExecRequest(["stty", "size"], Tty: true, Columns: 123, Rows: 45), _harness.Ct);
+        var output = await new StreamReader(session.Stdout).ReadToEndAsync(_harness.Ct);
+
+        Assert.Equal(0, await session.WaitForExitAsync(_harness.Ct));
+        Assert.Equal("45 123", output.Trim());
+    }
+
+    [Fact]
+    public async Task Exec_of_a_command_the_container_lacks_fails_to_start_with_runcs_reason_in_containerds_words()
+    {
+        var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "target",
+            Image = "busybox",
+            Command = ["sleep", "30"],
+        });
+
+        var failure = await Assert.ThrowsAsync<IOException>(() => _harness.Oci.ExecAsync(handle, new ExecRequest(["no-such-command"]), _harness.Ct));
+
+        Assert.StartsWith("failed to exec in container: failed to start exec \"", failure.Message, StringComparison.Ordinal);
+        Assert.EndsWith(
+            "OCI runtime exec failed: exec failed: unable to start container process: exec: \"no-such-command\": executable file not found in $PATH: unknown",
+            failure.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exec_of_a_command_that_exits_255_is_the_commands_exit_not_a_failure_to_start()
+    {
+        var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "target",
+            Image = "busybox",
+            Command = ["sleep", "30"],
+        });
+
+        await using var session = await _harness.Oci.ExecAsync(handle, new ExecRequest(["sh", "-c", "echo out; exit 255"]), _harness.Ct);
+        var stdout = await new StreamReader(session.Stdout).ReadToEndAsync(_harness.Ct);
+
+        Assert.Equal(255, await session.WaitForExitAsync(_harness.Ct));
+        Assert.Equal("out\n", stdout);
+    }
+
+    [Fact]
     public async Task Stop_sends_SIGTERM_to_the_container_and_SIGKILL_after_the_grace_period()
     {
         var handle = await _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec

@@ -57,6 +57,24 @@ public sealed class NodeAgentTests(GantryFixture fixture, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task Exec_of_a_command_a_busybox_container_lacks_is_an_internal_error_not_an_exit_code()
+    {
+        var ns = await CreateNamespaceAsync("agent-exec");
+        await RunPodAsync(ns, "bb", null, "sleep 3600");
+        await Ok("wait", "--for=condition=Ready", "pod/bb", "-n", ns, "--timeout=60s");
+
+        var failed = await Run("exec", "bb", "-n", ns, "--", "no-such-command");
+
+        Assert.Equal(1, failed.ExitCode);
+        Assert.StartsWith(
+            "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec",
+            failed.Stderr,
+            StringComparison.Ordinal);
+        Assert.Contains("exec: \"no-such-command\": executable file not found in $PATH: unknown", failed.Stderr, StringComparison.Ordinal);
+        await Ok("delete", "pod", "bb", "-n", ns, "--timeout=30s");
+    }
+
+    [Fact]
     public async Task A_process_pod_runs_and_exec_returns_the_exit_code()
     {
         var ns = await CreateNamespaceAsync("agent-process");

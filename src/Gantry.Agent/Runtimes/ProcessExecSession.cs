@@ -31,7 +31,7 @@ internal sealed class ProcessExecSession : IExecSession
     public Stream Stderr { get; }
 
     /// <summary>Starts <paramref name="argv"/>, with a TTY on a pseudo-terminal of the size <paramref name="request"/> gives, if any.</summary>
-    public static IExecSession Start(IReadOnlyList<string> argv, ExecRequest request)
+    public static ProcessExecSession Start(IReadOnlyList<string> argv, ExecRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var terminal = request.Tty ? PseudoTerminal.Open() : null;
@@ -69,6 +69,9 @@ internal sealed class ProcessExecSession : IExecSession
             throw;
         }
     }
+
+    /// <summary>Whether the program the session started (not necessarily the command itself) has exited.</summary>
+    public bool HasExited => _process.HasExited;
 
     public void Resize(ushort columns, ushort rows) => _terminal?.Resize(columns, rows);
 

@@ -164,6 +164,7 @@ public sealed class OciRuntime : IContainerRuntime
 
     public Task<IExecSession> ExecAsync(ContainerHandle handle, ExecRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(handle);
         ArgumentNullException.ThrowIfNull(request);
         var bundle = _checkpoints.Open(handle);
         if (bundle.HasExited || bundle.ReadInitPid() is null)
@@ -176,7 +177,7 @@ public sealed class OciRuntime : IContainerRuntime
             throw new ArgumentException("exec needs a command", nameof(request));
         }
 
-        return Task.FromResult(ProcessExecSession.Start(_runc.ExecCommand(handle.Id, request.Command, request.Tty), request));
+        return RuncExecSession.StartAsync(_runc, handle.Id, bundle.Path, request, cancellationToken);
     }
 
     public StdinAttachment? OpenStdin(ContainerHandle handle) => ContainerStdin.Open(_checkpoints.Open(handle));

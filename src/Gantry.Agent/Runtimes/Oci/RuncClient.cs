@@ -14,8 +14,13 @@ internal sealed class RuncClient(string runc, string root)
     public IReadOnlyList<string> RunCommand(string id, string bundle, string pidFile) =>
         [runc, "--root", root, "run", "--keep", "--bundle", bundle, "--pid-file", pidFile, id];
 
-    public IReadOnlyList<string> ExecCommand(string id, IReadOnlyList<string> command, bool tty) =>
-        [runc, "--root", root, "exec", .. (tty ? (string[])["--tty", "--env", "TERM=xterm"] : []), id, .. command];
+    /// <summary>
+    /// `runc exec` of the process <paramref name="processFile"/> describes, which writes <paramref name="pidFile"/> once
+    /// the command runs and, when it cannot start it, says why in <paramref name="logFile"/> as a JSON record: its exit
+    /// status alone cannot tell its failure from the command's.
+    /// </summary>
+    public IReadOnlyList<string> ExecCommand(string id, string processFile, string pidFile, string logFile) =>
+        [runc, "--root", root, "--log", logFile, "--log-format", "json", "exec", "--process", processFile, "--pid-file", pidFile, id];
 
     /// <summary>The container's state, or null when runc does not know it.</summary>
     public async Task<RuncState?> StateAsync(string id, CancellationToken cancellationToken)

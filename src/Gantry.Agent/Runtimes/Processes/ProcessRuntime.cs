@@ -165,7 +165,7 @@ public sealed class ProcessRuntime : IContainerRuntime
         }
 
         var argv = ProcessCommandLine.Exec(_tools, Cgroups.Open(checkpoint.CgroupPath).MembershipFiles, init, ProcessCredentials.Read(init), environment, request.Command);
-        return Task.FromResult(ProcessExecSession.Start(argv, request));
+        return Task.FromResult<IExecSession>(ProcessExecSession.Start(argv, request));
     }
 
     public StdinAttachment? OpenStdin(ContainerHandle handle) => ContainerStdin.Open(_checkpoints.Open(handle));
