@@ -8,16 +8,20 @@ namespace Gantry.Agent.Pods;
 /// the files go to a fresh <c>..YYYY_MM_DD_HH_MM_SS.N</c> directory, the <c>..data</c> link is renamed onto it in one
 /// step, and each top-level name of the payload is a link <c>NAME -&gt; ..data/NAME</c> the containers read through.
 /// A payload equal to what <c>..data</c> already holds is left as it is: setting a volume up again (another
-/// container, an agent restarted) rewrites nothing.
+/// container, an agent restarted) rewrites nothing. With the pod's fsGroup, the whole volume is given to the group
+/// each time a payload is written, before <c>..data</c> moves, as kubelet's writer calls its setPerms: the new files
+/// are the group's by the time a container can see them.
 /// </summary>
-internal sealed class AtomicWriter(string volume, string targetDirectory, TimeProvider time)
+internal sealed class AtomicWriter(string volume, string targetDirectory, TimeProvider time, VolumeOwnership? ownership)
 {
     private const string DataLink = "..data";
     private const string NewDataLink = "..data_tmp";
     private const UnixFileMode DirectoryMode = (UnixFileMode)0x1ed; // 0755
 
     /// <summary>Writes the payload unless it is already there; whether it wrote.</summary>
-    /// <exception cref="VolumeSetupException">A path of the payload is absolute or climbs out with <c>..</c>.</exception>
+    /// <exception cref="VolumeSetupException">
+    /// A path of the payload is absolute or climbs out with <c>..</c>, or the fsGroup could not be applied (<c>..data</c> is left as it was).
+    /// </exception>
     public bool Write(IReadOnlyDictionary<string, FileProjection> payload)
     {
         var files = payload.ToDictionary(kv => Clean(kv.Key), kv => kv.Value, StringComparer.Ordinal);
@@ -41,6 +45,16 @@ internal sealed class AtomicWriter(string volume, string targetDirectory, TimePr
 
             // Set after writing: the mode asked for, not the one the umask leaves.
             File.SetUnixFileMode(full, file.Mode);
+        }
+
+        try
+        {
+            ownership?.Apply(volume, targetDirectory);
+        }
+        catch (VolumeSetupException)
+        {
+            Directory.Delete(newDirectory, recursive: true);
+            throw;
         }
 
         var newLink = Path.Combine(targetDirectory, NewDataLink);
@@ -90,8 +104,8 @@ internal sealed class AtomicWriter(string volume, string targetDirectory, TimePr
 
     private static string TopLevelName(string path) => path.Split('/')[0];
 
-    /// <summary>Whether the directory holds exactly these files, with these bytes and modes.</summary>
-    private static bool Holds(string directory, Dictionary<string, FileProjection> files)
+    /// <summary>Whether the directory holds exactly these files, with these bytes and modes (as the fsGroup widens them).</summary>
+    private bool Holds(string directory, Dictionary<string, FileProjection> files)
     {
         if (!Directory.Exists(directory))
         {
@@ -103,7 +117,7 @@ internal sealed class AtomicWriter(string volume, string targetDirectory, TimePr
             .ToList();
         return present.Count == files.Count && present.All(path =>
             files.TryGetValue(path, out var file)
-            && File.GetUnixFileMode(Path.Combine(directory, path)) == file.Mode
+            && File.GetUnixFileMode(Path.Combine(directory, path)) == (ownership?.ModeAfter(file.Mode) ?? file.Mode)
             && File.ReadAllBytes(Path.Combine(directory, path)).AsSpan().SequenceEqual(file.Data));
     }
 

@@ -10,14 +10,17 @@ internal static class MemoryMedium
 {
     /// <summary>
     /// Mounts a tmpfs of <paramref name="sizeBytes"/> (else the kernel's default, half the memory) unless one is already
-    /// there: an agent restarted finds its pods' tmpfs mounted, with their files.
+    /// there: an agent restarted finds its pods' tmpfs mounted, with their files. Whether it mounted one now.
     /// </summary>
-    public static void Mount(string directory, long? sizeBytes)
+    public static bool Mount(string directory, long? sizeBytes)
     {
-        if (!IsMountPoint(directory))
+        if (IsMountPoint(directory))
         {
-            ImageSyscalls.Mount("tmpfs", directory, sizeBytes is { } size ? $"size={size}" : "");
+            return false;
         }
+
+        ImageSyscalls.Mount("tmpfs", directory, sizeBytes is { } size ? $"size={size}" : "");
+        return true;
     }
 
     public static bool IsMountPoint(string directory) => MountInfo.MountPoints().Contains(Path.GetFullPath(directory), StringComparer.Ordinal);

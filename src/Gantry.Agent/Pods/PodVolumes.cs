@@ -10,6 +10,8 @@ namespace Gantry.Agent.Pods;
 /// <see cref="AtomicWriter"/>) or where they already are (hostPath, its type checked by <see cref="HostPathTypes"/>);
 /// and a container's volume mounts as host paths, a subPath resolved by <see cref="SubPaths"/>. Setting a volume up
 /// again changes nothing that is already right, so containers started later, or by an agent restarted, share it.
+/// The pod's fsGroup is given to every volume but hostPath (<see cref="VolumeOwnership"/>): to an emptyDir once, when
+/// it is made, and to the others each time their files are written.
 /// </summary>
 public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimeProvider time)
 {
@@ -69,7 +71,7 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
             var dir = Path.Combine(volumeRoot, pod.Uid(), volume.Name);
             if (Directory.Exists(dir) && await payloads.OfAsync(pod, volume, cancellationToken).ConfigureAwait(false) is { } payload)
             {
-                changed |= new AtomicWriter(volume.Name, dir, time).Write(payload);
+                changed |= new AtomicWriter(volume.Name, dir, time, ProjectionOwnership(pod)).Write(payload);
             }
         }
 
@@ -108,23 +110,34 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
         var dir = Path.Combine(PodDirectory(pod), volume.Name);
         if (volume.EmptyDir is { } emptyDir)
         {
-            SetUpEmptyDir(volume.Name, dir, emptyDir);
+            if (SetUpEmptyDir(volume.Name, dir, emptyDir))
+            {
+                VolumeOwnership.Of(pod, readOnly: false)?.Apply(volume.Name, dir);
+            }
+
             return dir;
         }
 
         var payload = await payloads.OfAsync(pod, volume, cancellationToken).ConfigureAwait(false)
             ?? throw new VolumeSetupException(volume.Name, "only emptyDir, hostPath, configMap, secret, downwardAPI and projected volumes are supported");
         Directory.CreateDirectory(dir);
-        new AtomicWriter(volume.Name, dir, time).Write(payload);
+        new AtomicWriter(volume.Name, dir, time, ProjectionOwnership(pod)).Write(payload);
         return dir;
     }
 
     private static bool IsProjection(V1Volume volume) =>
         volume.ConfigMap is not null || volume.Secret is not null || volume.DownwardAPI is not null || volume.Projected is not null;
 
-    /// <summary>On the disk, or a tmpfs of at most sizeLimit for medium Memory (a disk one's sizeLimit is not enforced).</summary>
-    private static void SetUpEmptyDir(string volume, string dir, V1EmptyDirVolumeSource emptyDir)
+    /// <summary>Kubelet's plugins for the volumes it writes count them read-only: their files gain the group's read bit, not write.</summary>
+    private static VolumeOwnership? ProjectionOwnership(V1Pod pod) => VolumeOwnership.Of(pod, readOnly: true);
+
+    /// <summary>
+    /// On the disk, or a tmpfs of at most sizeLimit for medium Memory (a disk one's sizeLimit is not enforced). Whether
+    /// it was made now: kubelet gives an emptyDir to the fsGroup only then, so the modes a container later sets stay.
+    /// </summary>
+    private static bool SetUpEmptyDir(string volume, string dir, V1EmptyDirVolumeSource emptyDir)
     {
+        var made = !Directory.Exists(dir);
         Directory.CreateDirectory(dir);
         switch (emptyDir.Medium ?? "")
         {
@@ -133,7 +146,7 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
             case "Memory":
                 try
                 {
-                    MemoryMedium.Mount(dir, emptyDir.SizeLimit?.ToInt64() is > 0 and var size ? size : null);
+                    made |= MemoryMedium.Mount(dir, emptyDir.SizeLimit?.ToInt64() is > 0 and var size ? size : null);
                 }
                 catch (IOException ex)
                 {
@@ -149,5 +162,7 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
         {
             File.SetUnixFileMode(dir, EmptyDirMode);
         }
+
+        return made;
     }
 }

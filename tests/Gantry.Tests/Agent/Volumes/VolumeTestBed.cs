@@ -24,16 +24,21 @@ internal sealed class VolumeTestBed : IDisposable
         Root,
         TimeProvider.System);
 
-    public static V1Pod Pod(IEnumerable<V1Volume> volumes, IEnumerable<V1VolumeMount> mounts, string uid = "pod-1") => new()
+    public static V1Pod Pod(IEnumerable<V1Volume> volumes, IEnumerable<V1VolumeMount> mounts, string uid = "pod-1", V1PodSecurityContext? securityContext = null) => new()
     {
         Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "team", Uid = uid },
-        Spec = new V1PodSpec { Volumes = volumes.ToList(), Containers = [new V1Container { Name = "app", VolumeMounts = mounts.ToList() }] },
+        Spec = new V1PodSpec
+        {
+            Volumes = volumes.ToList(),
+            Containers = [new V1Container { Name = "app", VolumeMounts = mounts.ToList() }],
+            SecurityContext = securityContext,
+        },
     };
 
     /// <summary>Sets the one volume up, mounted at /v (with the subPath, if any), and returns its mount.</summary>
-    public async Task<ContainerMount> MountAsync(V1Volume volume, string? subPath = null, string uid = "pod-1")
+    public async Task<ContainerMount> MountAsync(V1Volume volume, string? subPath = null, string uid = "pod-1", V1PodSecurityContext? securityContext = null)
     {
-        var pod = Pod([volume], [new V1VolumeMount { Name = volume.Name, MountPath = "/v", SubPath = subPath }], uid);
+        var pod = Pod([volume], [new V1VolumeMount { Name = volume.Name, MountPath = "/v", SubPath = subPath }], uid, securityContext);
         return Assert.Single(await Volumes.MountsAsync(pod, pod.Spec.Containers[0], CancellationToken.None));
     }
 
