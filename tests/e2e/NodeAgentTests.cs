@@ -14,6 +14,8 @@ public sealed class NodeAgentTests(GantryFixture fixture, ITestOutputHelper outp
 {
     private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(60);
 
+    private static readonly string[] SleepLong = ["sleep", "3600"];
+
     private async Task<string> NodeNameAsync() =>
         (await Ok("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}")).Stdout.Trim();
 
@@ -72,6 +74,40 @@ public sealed class NodeAgentTests(GantryFixture fixture, ITestOutputHelper outp
             StringComparison.Ordinal);
         Assert.Contains("exec: \"no-such-command\": executable file not found in $PATH: unknown", failed.Stderr, StringComparison.Ordinal);
         await Ok("delete", "pod", "bb", "-n", ns, "--timeout=30s");
+    }
+
+    [Fact]
+    public async Task A_process_pod_with_a_volume_on_a_path_the_host_lacks_waits_with_the_path_named()
+    {
+        var ns = await CreateNamespaceAsync("agent-mountpoint");
+        await CreateObjectAsync(ns, new
+        {
+            apiVersion = "v1",
+            kind = "Pod",
+            metadata = new { name = "nowhere" },
+            spec = new
+            {
+                nodeName = await NodeNameAsync(),
+                runtimeClassName = "process",
+                containers = new[]
+                {
+                    new
+                    {
+                        name = "main",
+                        image = "none",
+                        command = SleepLong,
+                        volumeMounts = new[] { new { name = "scratch", mountPath = "/gantry-e2e-missing" } },
+                    },
+                },
+                volumes = new[] { new { name = "scratch", emptyDir = new { } } },
+            },
+        });
+
+        var waiting = await Eventually.Until(
+            () => Run("get", "pod", "nowhere", "-n", ns, "-o", "jsonpath={.status.containerStatuses[0].state.waiting.reason}: {.status.containerStatuses[0].state.waiting.message}"),
+            r => r.Stdout.StartsWith("CreateContainerError", StringComparison.Ordinal), Patience, "the container waiting");
+        Assert.StartsWith("CreateContainerError: mount point /gantry-e2e-missing does not exist on the host", waiting.Stdout, StringComparison.Ordinal);
+        await Ok("delete", "pod", "nowhere", "-n", ns, "--timeout=30s");
     }
 
     [Fact]

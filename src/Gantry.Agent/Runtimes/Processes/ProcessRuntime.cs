@@ -44,6 +44,7 @@ public sealed class ProcessRuntime : IContainerRuntime
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
         var command = ProcessCommandLine.CommandOf(container);
+        HostMountPoints.Check(container.Mounts);
         var began = _time.GetTimestamp();
         var handle = new ContainerHandle(ContainerIds.New(), Name, pod.Uid, pod.Name, pod.Namespace, container.Name, _time.GetUtcNow());
         var cgroupPath = Cgroups.ContainerPath(pod.Uid, handle.Id);
