@@ -138,6 +138,7 @@ public sealed class ImageTests(GantryFixture fixture, ITestOutputHelper output) 
         Assert.StartsWith($"Successfully pulled image \"{registry.Host}/test/agent:2\" in ", events[1].Message, StringComparison.Ordinal);
         Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(registry.Host)}/test/agent@sha256:[0-9a-f]{{64}}$",
             await JsonPath(ns, "pod/self", "{.status.containerStatuses[0].imageID}"));
+        Assert.Equal($"{registry.Host}/test/agent:2", await JsonPath(ns, "pod/self", "{.status.containerStatuses[0].image}"));
         await Ok("delete", "pod", "self", "-n", ns, "--timeout=30s");
     }
 

@@ -55,6 +55,8 @@ public sealed class NodeAgentTests(GantryFixture fixture, ITestOutputHelper outp
 
         await Eventually.Until(() => Run("logs", "bb", "-n", ns), r => r.Stdout.Contains("hello from busybox", StringComparison.Ordinal),
             Patience, "the busybox pod's log");
+        Assert.Equal("docker.io/library/busybox:latest",
+            (await Ok("get", "pod", "bb", "-n", ns, "-o", "jsonpath={.status.containerStatuses[0].image}")).Stdout.Trim());
         await Ok("delete", "pod", "bb", "-n", ns, "--timeout=30s");
     }
 

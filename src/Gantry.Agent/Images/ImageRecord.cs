@@ -29,6 +29,18 @@ public sealed record ImageRecord(
     /// </summary>
     public string ImageIdFor(string name) => RepoDigestOf(name) ?? Id;
 
+    /// <summary>
+    /// How containerd names this image in a container's <c>image</c> when run as <paramref name="name"/> (normalized): that
+    /// name when it is one of the image's tags, else its first tag (run by digest, as containerd reports the first of
+    /// its repo tags), else the name.
+    /// </summary>
+    public string TagFor(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var tags = Names.Where(n => !n.Contains('@', StringComparison.Ordinal)).ToList();
+        return tags.Contains(name, StringComparer.Ordinal) ? name : tags.FirstOrDefault() ?? name;
+    }
+
     private string? RepoDigestOf(string name)
     {
         ArgumentNullException.ThrowIfNull(name);

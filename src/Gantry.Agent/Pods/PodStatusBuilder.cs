@@ -167,7 +167,7 @@ public static class PodStatusBuilder
         return new V1ContainerStatus
         {
             Name = record.Name,
-            Image = spec.Image,
+            Image = record.Current?.Image ?? spec.Image,
             ImageID = record.Current?.ImageRef ?? spec.Image,
             ContainerID = record.Current is { } handle ? $"{handle.Runtime}://{handle.Id}" : null,
             Ready = ready,

@@ -20,4 +20,10 @@ public sealed record ContainerHandle(
     /// by (<c>registry/repo@sha256:…</c>), or the image's own id (<c>sha256:…</c>) for one imported here; null without an image.
     /// </summary>
     public string? ImageRef { get; init; }
+
+    /// <summary>
+    /// The image it runs, as containerd names it in a container's <c>image</c>: a normalized tag of the image
+    /// (<c>docker.io/library/busybox:latest</c>); null without an image.
+    /// </summary>
+    public string? Image { get; init; }
 }

@@ -31,4 +31,16 @@ public sealed class ImageRecordTests
     [Fact]
     public void The_image_id_of_an_imported_image_is_its_own_id() =>
         Assert.Equal("sha256:" + new string('1', 64), Record().ImageIdFor("docker.io/library/busybox:latest"));
+
+    [Fact]
+    public void A_container_run_as_one_of_the_images_tags_is_named_by_that_tag()
+    {
+        var record = Record() with { Names = ["docker.io/library/busybox:latest", "docker.io/library/busybox:1.36"] };
+
+        Assert.Equal("docker.io/library/busybox:1.36", record.TagFor("docker.io/library/busybox:1.36"));
+    }
+
+    [Fact]
+    public void A_container_run_by_digest_is_named_by_the_images_first_tag() =>
+        Assert.Equal("docker.io/library/busybox:latest", Record().TagFor("docker.io/library/busybox@sha256:" + new string('1', 64)));
 }

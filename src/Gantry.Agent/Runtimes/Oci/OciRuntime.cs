@@ -74,7 +74,8 @@ public sealed class OciRuntime : IContainerRuntime
         {
             var image = await _images.AcquireAsync(
                 container.Image, handle.Id, $"pod {pod.Namespace}/{pod.Name} (container {container.Name})", cancellationToken);
-            handle = handle with { ImageRef = image.ImageIdFor(ImageReference.Normalize(container.Image)) };
+            var name = ImageReference.Normalize(container.Image);
+            handle = handle with { ImageRef = image.ImageIdFor(name), Image = image.TagFor(name) };
             await bundle.WriteCheckpointAsync(new ContainerCheckpoint(handle, cgroupPath, logPath, image.Id), cancellationToken);
             await _sandboxes.EnsureAsync(pod, cancellationToken);
             var (rootfs, _) = await _rootfs.PrepareAsync(image, bundle.Path, _rootfsMode, cancellationToken);
