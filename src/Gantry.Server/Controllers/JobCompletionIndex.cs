@@ -62,7 +62,10 @@ public static class JobCompletionIndex
         }
     }
 
-    /// <summary>The indexes as <c>status.completedIndexes</c> writes them: ascending, consecutive ones as ranges ("0-2,5,7-8"); null for none.</summary>
+    /// <summary>
+    /// The indexes as kube writes <c>status.completedIndexes</c> and <c>status.failedIndexes</c>: ascending, three or more
+    /// consecutive ones as a range and two as a pair ("0-2,5,6,8"); null for none.
+    /// </summary>
     public static string? Format(IEnumerable<int> indexes)
     {
         var sorted = indexes.Distinct().Order().ToList();
@@ -83,12 +86,48 @@ public static class JobCompletionIndex
             text.Append(text.Length == 0 ? "" : ",").Append(sorted[i].ToString(CultureInfo.InvariantCulture));
             if (end > i)
             {
-                text.Append('-').Append(sorted[end].ToString(CultureInfo.InvariantCulture));
+                text.Append(end == i + 1 ? ',' : '-').Append(sorted[end].ToString(CultureInfo.InvariantCulture));
             }
 
             i = end + 1;
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The indexes that <see cref="Format"/> wrote, below <paramref name="completions"/>, as kube's parseIndexesFromString
+    /// reads them: a malformed interval is skipped, and so is everything from the first one at or past the completions
+    /// (which can be lowered on an Indexed job).
+    /// </summary>
+    public static SortedSet<int> Parse(string? text, int completions)
+    {
+        var indexes = new SortedSet<int>();
+        foreach (var interval in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var limits = interval.Split('-');
+            if (!int.TryParse(limits[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first))
+            {
+                continue;
+            }
+
+            if (first >= completions)
+            {
+                break;
+            }
+
+            var last = first;
+            if (limits.Length > 1 && !int.TryParse(limits[1], NumberStyles.None, CultureInfo.InvariantCulture, out last))
+            {
+                continue;
+            }
+
+            for (var index = first; index <= Math.Min(last, completions - 1); index++)
+            {
+                indexes.Add(index);
+            }
+        }
+
+        return indexes;
     }
 }

@@ -11,13 +11,14 @@ namespace Gantry.Server.Controllers;
 /// <summary>
 /// Kubernetes' job controller: runs pods from the job's template until <c>completions</c> succeed,
 /// at most <c>parallelism</c> at a time, and fails the job (deleting its running pods) past
-/// <c>backoffLimit</c> failures or <c>activeDeadlineSeconds</c>. Counts come from the pods that exist
-/// (the job controller's tracking before pod finalizers), so a finished pod deleted by hand is no
-/// longer counted. A suspended job runs no pods and has no startTime. Conditions, events and status
-/// fields are those of Kubernetes 1.32, except that Complete and Failed come with SuccessCriteriaMet and
-/// FailureTarget in the same write instead of after the job's pods have terminated. Indexed jobs give each
-/// pod a completion index (<see cref="JobCompletionIndex"/>), and a pod failure policy decides how a failed
-/// pod counts (<see cref="PodFailurePolicyRules"/>); per-index backoff limits are not implemented.
+/// <c>backoffLimit</c> failures or <c>activeDeadlineSeconds</c>. Its pods carry the <see cref="JobTrackingFinalizer"/>,
+/// and the counts are those of the job's status plus the finished pods not counted yet (<see cref="UncountedPods"/>),
+/// so a finished pod is counted once, even if it is deleted afterwards; a pod whose job is gone or finished loses the
+/// finalizer on the orphan queue, so that it can go. A suspended job runs no pods and has no startTime. Conditions,
+/// events and status fields are those of Kubernetes 1.32, except that Complete and Failed do not wait for the job's
+/// terminating pods to be gone, only for every finished pod to be counted. Indexed jobs give each pod a completion
+/// index (<see cref="JobCompletionIndex"/>), and a pod failure policy decides how a failed pod counts
+/// (<see cref="PodFailurePolicyRules"/>); per-index backoff limits are not implemented.
 /// </summary>
 public sealed class JobController : BackgroundService
 {
@@ -36,6 +37,10 @@ public sealed class JobController : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<JobController> _logger;
     private readonly WorkQueue<string> _queue;
+    private readonly FinalizerExpectations _finalizerExpectations = new();
+
+    /// <summary>Pods ("namespace/name") that hold the finalizer for a job that is gone or finished (kube's orphanQueue).</summary>
+    private readonly WorkQueue<string> _orphans;
 
     public JobController(SharedInformers informers, InProcessClient client, EventRecorder events, TimeProvider time, ILogger<JobController> logger)
     {
@@ -49,13 +54,16 @@ public sealed class JobController : BackgroundService
         _expectations = new ControllerExpectations(time);
         _podControl = new PodControl(client, events, _expectations, Component);
         _queue = new WorkQueue<string>(time);
-        _jobs.OnChange((old, current) => _queue.Add(Key(current ?? old!)));
+        _orphans = new WorkQueue<string>(time);
+        _jobs.OnChange(OnJobChange);
         _pods.OnChange(OnPodChange);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         _queue.RunWhenSyncedAsync(
-            _informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing job {Key} failed", key), stoppingToken);
+            _informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing job {Key} failed", key), stoppingToken),
+        _orphans.RunWhenSyncedAsync(
+            _informers, 1, ReleaseOrphanAsync, (key, ex) => _logger.LogWarning(ex, "Releasing orphan pod {Key} failed", key), stoppingToken));
 
     internal async Task SyncAsync(string key, CancellationToken ct)
     {
@@ -64,6 +72,7 @@ public sealed class JobController : BackgroundService
         if (job is null)
         {
             _expectations.Forget(key);
+            _finalizerExpectations.Forget(key);
             return;
         }
 
@@ -78,31 +87,25 @@ public sealed class JobController : BackgroundService
         var suspended = job.Spec.Suspend == true;
         var pods = _pods.ListInNamespace(job.Namespace()).Where(p => OwnerReferences.IsControlledBy(p.Metadata, job.Uid())).ToList();
         var active = pods.Where(PodState.IsActive).ToList();
-        // An Indexed job counts each index once, however many of its pods succeeded.
-        var succeededIndexes = JobCompletionIndex.IsIndexed(job) && job.Spec.Completions is { } completions
-            ? pods.Where(p => p.Status?.Phase == "Succeeded").Select(p => JobCompletionIndex.Of(p, completions)).OfType<int>().ToHashSet()
-            : null;
-        var succeeded = succeededIndexes?.Count ?? pods.Count(p => p.Status?.Phase == "Succeeded");
-        // The pod failure policy first: a failure it ignores is not counted, one it says fails the job fails it.
-        var failedPods = new List<V1Pod>();
-        string? policyFailure = null;
-        foreach (var pod in pods.Where(p => p.Status?.Phase == "Failed"))
-        {
-            var match = PodFailurePolicyRules.Match(job.Spec.PodFailurePolicy, pod);
-            if (match is { Action: PodFailurePolicyRules.FailJob } && policyFailure is null)
-            {
-                policyFailure = match.Value.Message;
-            }
+        var status = KubernetesJson.Deserialize<V1JobStatus>(KubernetesJson.Serialize(job.Status ?? new V1JobStatus()));
+        var uncounted = status.UncountedTerminatedPods ??= new V1UncountedTerminatedPods();
+        var awaited = _finalizerExpectations.Expected(key);
+        var (newSucceeded, newFailed) = UncountedPods.NewFinished(job, pods, uncounted, awaited);
+        var succeeded = (status.Succeeded ?? 0) + newSucceeded.Count + (uncounted.Succeeded?.Count ?? 0);
+        var failed = (status.Failed ?? 0) + newFailed.Count(p => UncountedPods.CountsAsFailure(job, p)) + (uncounted.Failed?.Count ?? 0);
 
-            if (match?.Action != PodFailurePolicyRules.Ignore)
-            {
-                failedPods.Add(pod);
-            }
+        // An Indexed job counts each index once, however many of its pods succeeded.
+        SortedSet<int>? previousIndexes = null;
+        SortedSet<int>? succeededIndexes = null;
+        if (JobCompletionIndex.IsIndexed(job) && job.Spec.Completions is { } completions)
+        {
+            previousIndexes = JobCompletionIndex.Parse(status.CompletedIndexes, completions);
+            succeededIndexes = new SortedSet<int>(previousIndexes);
+            succeededIndexes.UnionWith(pods.Where(p => p.Status?.Phase == "Succeeded" && JobTrackingFinalizer.Has(p))
+                .Select(p => JobCompletionIndex.Of(p, completions)).OfType<int>());
+            succeeded = succeededIndexes.Count;
         }
 
-        var failed = failedPods.Count;
-
-        var status = KubernetesJson.Deserialize<V1JobStatus>(KubernetesJson.Serialize(job.Status ?? new V1JobStatus()));
         if (!suspended)
         {
             status.StartTime ??= stamp;
@@ -111,17 +114,20 @@ public sealed class JobController : BackgroundService
         var events = new List<(string Type, string Reason, string Message)>();
         var activeCount = active.Count;
         Exception? error = null;
-        (string Reason, string Message)? failure = policyFailure is not null
-            ? (PodFailurePolicyRules.Reason, policyFailure)
-            : JobMath.Failure(job, failed, active.Sum(PodState.RestartCount), suspended ? null : StartedAt(status.StartTime!.Value), now);
-        if (failure is { } ended)
+        var ending = Ending(job, status, pods, failed, active, suspended ? null : StartedAt(status.StartTime!.Value), now);
+        if (ending is not null)
         {
-            error = await _podControl.DeleteAsync(key, job, active, ct).ConfigureAwait(false);
-            failed += activeCount;
-            activeCount = 0;
-            JobConditions.Ensure(status, JobConditions.FailureTarget, true, ended.Reason, ended.Message, stamp);
-            JobConditions.Ensure(status, JobConditions.Failed, true, ended.Reason, ended.Message, stamp);
-            events.Add(("Warning", ended.Reason, ended.Message));
+            // kube's deleteActivePods: they keep their finalizer, so that the pass below counts them.
+            error = active.Count == 0 ? null : await _podControl.DeleteAsync(key, job, active, ct).ConfigureAwait(false);
+            if (error is null && needsSync)
+            {
+                activeCount = 0;
+            }
+            else
+            {
+                // A pod not deleted, or not yet seen, would be left out of the final counts.
+                ending = null;
+            }
         }
         else
         {
@@ -133,6 +139,8 @@ public sealed class JobController : BackgroundService
 
             if (needsSync && job.Metadata.DeletionTimestamp is null)
             {
+                // The failed pods that still exist, less those the failure policy ignores, hold back new pods.
+                var failedPods = pods.Where(p => UncountedPods.IsFailed(p, job) && UncountedPods.CountsAsFailure(job, p)).ToList();
                 (activeCount, error) = succeededIndexes is null
                     ? await ManageAsync(key, job, active, succeeded, failedPods, now, ct).ConfigureAwait(false)
                     : await ManageIndexedAsync(key, job, active, succeededIndexes, failedPods, now, ct).ConfigureAwait(false);
@@ -140,48 +148,144 @@ public sealed class JobController : BackgroundService
 
             if (JobMath.IsComplete(job, succeeded, activeCount))
             {
-                Completion(job, status, succeeded, activeCount, stamp, events);
+                ending = new JobEnding(false, JobConditions.CompletionsReached, JobConditions.CompletionsReachedMessage);
             }
         }
 
-        status.Active = activeCount == 0 ? null : activeCount;
-        status.Succeeded = succeeded == 0 ? null : succeeded;
-        status.Failed = failed == 0 ? null : failed;
+        status.Active = activeCount;
+        status.Ready = active.Count(PodState.IsReady);
+        status.Terminating = pods.Count(p => p.Metadata.DeletionTimestamp is not null && !PodState.IsTerminal(p));
+        var withFinalizer = pods.Where(p => JobTrackingFinalizer.Has(p) && !awaited.Contains(p.Uid())).Select(p => p.Uid()).ToHashSet();
+        UncountedPods.Count(status, withFinalizer);
+        var release = UncountedPods.Plan(job, status, pods, awaited, ending, previousIndexes ?? [], _ => false);
         if (succeededIndexes is not null)
         {
+            succeededIndexes.UnionWith(release.SucceededIndexes);
+            status.Succeeded = succeededIndexes.Count;
             status.CompletedIndexes = JobCompletionIndex.Format(succeededIndexes);
         }
 
-        status.Ready = active.Count(PodState.IsReady);
-        status.Terminating = pods.Count(p => p.Metadata.DeletionTimestamp is not null && !PodState.IsTerminal(p));
-        status.UncountedTerminatedPods ??= new V1UncountedTerminatedPods();
-        if (KubernetesJson.Serialize(status) != KubernetesJson.Serialize(job.Status ?? new V1JobStatus()))
+        if (ending is not null)
+        {
+            JobConditions.Ensure(status, ending.InterimType, true, ending.Reason, ending.Message, stamp);
+        }
+
+        // What the released pods add is stored before their finalizers go, so that none is lost if this sync stops there.
+        var stored = release.Pods.Count == 0 ? job : await WriteAsync(job, status, events, ct).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return;
+        }
+
+        var (released, releaseError) = await ReleaseAsync(key, release.Pods, ct).ConfigureAwait(false);
+        withFinalizer.ExceptWith(released);
+        UncountedPods.Count(status, withFinalizer);
+        if (ending is not null && releaseError is null && !release.ReachedMax && UncountedPods.IsEmpty(status.UncountedTerminatedPods))
+        {
+            Finish(job, status, ending, activeCount, stamp, events);
+        }
+
+        if (await WriteAsync(stored, status, events, ct).ConfigureAwait(false) is not null && (releaseError ?? error) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    /// <summary>
+    /// How the job is about to finish, in kube's order: as an earlier sync decided (SuccessCriteriaMet or FailureTarget
+    /// stored), by a failed pod matching a FailJob rule, past the backoff limit, or past the deadline.
+    /// </summary>
+    private static JobEnding? Ending(V1Job job, V1JobStatus status, List<V1Pod> pods, int failed, List<V1Pod> active, DateTimeOffset? start, DateTimeOffset now)
+    {
+        var decided = (status.Conditions ?? []).FirstOrDefault(c => c.Status == "True" && c.Type is JobConditions.SuccessCriteriaMet or JobConditions.FailureTarget);
+        if (decided is not null)
+        {
+            return new JobEnding(decided.Type == JobConditions.FailureTarget, decided.Reason ?? "", decided.Message ?? "");
+        }
+
+        var failJob = pods.Where(p => UncountedPods.IsFailed(p, job)).Select(p => PodFailurePolicyRules.Match(job.Spec.PodFailurePolicy, p))
+            .FirstOrDefault(m => m?.Action == PodFailurePolicyRules.FailJob);
+        if (failJob is { } match)
+        {
+            return JobEnding.Failure(PodFailurePolicyRules.Reason, match.Message);
+        }
+
+        return JobMath.Failure(job, failed, active.Sum(PodState.RestartCount), start, now) is { } failure
+            ? JobEnding.Failure(failure.Reason, failure.Message)
+            : null;
+    }
+
+    /// <summary>
+    /// Stores <paramref name="status"/> if it differs from <paramref name="stored"/>'s, then records the events it carries;
+    /// the job as stored, or null when another write came first (the informer queues the job again with it) or the job is gone.
+    /// </summary>
+    private async Task<V1Job?> WriteAsync(V1Job stored, V1JobStatus status, List<(string Type, string Reason, string Message)> events, CancellationToken ct)
+    {
+        OmitZeros(status);
+        if (KubernetesJson.Serialize(status) != KubernetesJson.Serialize(stored.Status ?? new V1JobStatus()))
         {
             try
             {
                 // Written over the cached job's resourceVersion, as kube's UpdateStatus is: a sync that ran on a
                 // copy older than a status already written (say the Failed one) gets a conflict instead of
                 // overwriting it with its own recount, and the informer queues the job again with the newer copy.
-                var updated = KubernetesJson.Deserialize<V1Job>(KubernetesJson.Serialize(job));
-                updated.Status = status;
-                await _client.UpdateAsync(updated, ct, "status").ConfigureAwait(false);
+                var updated = KubernetesJson.Deserialize<V1Job>(KubernetesJson.Serialize(stored));
+                updated.Status = KubernetesJson.Deserialize<V1JobStatus>(KubernetesJson.Serialize(status));
+                stored = await _client.UpdateAsync(updated, ct, "status").ConfigureAwait(false);
             }
             catch (ApiException ex) when (ex.Code is 404 or 409)
             {
-                return;
+                return null;
             }
         }
 
         // Only once the status that carries them is stored, so that a sync that lost the race records nothing.
         foreach (var (type, reason, message) in events)
         {
-            _events.Record(job, type, reason, message, Component);
+            _events.Record(stored, type, reason, message, Component);
         }
 
-        if (error is not null)
+        events.Clear();
+        return stored;
+    }
+
+    /// <summary>Counts of zero and empty uid lists are left out, as kube's omitempty does; ready and terminating are always written.</summary>
+    private static void OmitZeros(V1JobStatus status)
+    {
+        status.Active = status.Active is 0 ? null : status.Active;
+        status.Succeeded = status.Succeeded is 0 ? null : status.Succeeded;
+        status.Failed = status.Failed is 0 ? null : status.Failed;
+        var uncounted = status.UncountedTerminatedPods ??= new V1UncountedTerminatedPods();
+        uncounted.Succeeded = uncounted.Succeeded is { Count: > 0 } ? uncounted.Succeeded : null;
+        uncounted.Failed = uncounted.Failed is { Count: > 0 } ? uncounted.Failed : null;
+    }
+
+    /// <summary>
+    /// kube's removeTrackingFinalizerFromPods: each removal is awaited before it is made, so that a sync on a copy from
+    /// before it does not count the pod again; one that failed is not. The uids released, and the first failure.
+    /// </summary>
+    private async Task<(HashSet<string> Released, Exception? Error)> ReleaseAsync(string key, List<V1Pod> pods, CancellationToken ct)
+    {
+        if (pods.Count == 0)
         {
-            throw error;
+            return ([], null);
         }
+
+        _finalizerExpectations.Expect(key, pods.Select(p => p.Uid()));
+        var errors = await Task.WhenAll(pods.Select(async pod =>
+        {
+            try
+            {
+                await JobTrackingFinalizer.RemoveAsync(_client, pod, ct).ConfigureAwait(false);
+                return null;
+            }
+            catch (ApiException ex)
+            {
+                _finalizerExpectations.Observed(key, pod.Uid());
+                return ex;
+            }
+        })).ConfigureAwait(false);
+        return (pods.Where((_, i) => errors[i] is null).Select(p => p.Uid()).ToHashSet(), errors.FirstOrDefault(e => e is not null));
     }
 
     /// <summary>
@@ -208,8 +312,16 @@ public sealed class JobController : BackgroundService
         }
     }
 
-    private static void Completion(V1Job job, V1JobStatus status, int succeeded, int active, DateTime now, List<(string, string, string)> events)
+    /// <summary>The terminal condition, once every finished pod is counted, with its event (kube's enactJobFinished).</summary>
+    private static void Finish(V1Job job, V1JobStatus status, JobEnding ending, int active, DateTime now, List<(string, string, string)> events)
     {
+        JobConditions.Ensure(status, ending.TerminalType, true, ending.Reason, ending.Message, now);
+        if (ending.Failed)
+        {
+            events.Add(("Warning", ending.Reason, ending.Message));
+            return;
+        }
+
         if (job.Spec.Completions is { } completions)
         {
             if (active > 0)
@@ -217,14 +329,12 @@ public sealed class JobController : BackgroundService
                 events.Add(("Warning", "TooManyActivePods", "Too many active pods running after completion count reached"));
             }
 
-            if (succeeded > completions)
+            if (status.Succeeded > completions)
             {
                 events.Add(("Warning", "TooManySucceededPods", "Too many succeeded pods running after completion count reached"));
             }
         }
 
-        JobConditions.Ensure(status, JobConditions.SuccessCriteriaMet, true, JobConditions.CompletionsReached, JobConditions.CompletionsReachedMessage, now);
-        JobConditions.Ensure(status, JobConditions.Complete, true, JobConditions.CompletionsReached, JobConditions.CompletionsReachedMessage, now);
         status.CompletionTime = now;
         events.Add(("Normal", "Completed", "Job completed"));
     }
@@ -236,7 +346,7 @@ public sealed class JobController : BackgroundService
         if (active.Count > want)
         {
             var victims = PodDeletionOrder.Rank(active).Take(active.Count - want).ToList();
-            var error = await _podControl.DeleteAsync(key, job, victims, ct).ConfigureAwait(false);
+            var error = await DeleteUnwantedAsync(key, job, victims, ct).ConfigureAwait(false);
             return (want, error);
         }
 
@@ -250,7 +360,8 @@ public sealed class JobController : BackgroundService
             }
 
             var count = Math.Min(want - active.Count, ReplicaManager<V1Job>.BurstReplicas);
-            var error = await _podControl.CreateAsync(key, job, count, () => PodControl.FromTemplate(job, template), ct).ConfigureAwait(false);
+            var error = await _podControl.CreateAsync(key, job, count, () => PodControl.FromTemplate(job, template, JobTrackingFinalizer.Add), ct)
+                .ConfigureAwait(false);
             return (active.Count + count, error);
         }
 
@@ -262,7 +373,7 @@ public sealed class JobController : BackgroundService
     /// parallelism. A pod without a valid index, of an index that has succeeded, or a second of an index is deleted.
     /// </summary>
     private async Task<(int Active, Exception? Error)> ManageIndexedAsync(
-        string key, V1Job job, List<V1Pod> active, HashSet<int> succeeded, List<V1Pod> failedPods, DateTimeOffset now, CancellationToken ct)
+        string key, V1Job job, List<V1Pod> active, SortedSet<int> succeeded, List<V1Pod> failedPods, DateTimeOffset now, CancellationToken ct)
     {
         var completions = job.Spec.Completions!.Value;
         var running = new HashSet<int>();
@@ -278,7 +389,7 @@ public sealed class JobController : BackgroundService
         surplus.AddRange(PodDeletionOrder.Rank(kept).Take(Math.Max(0, kept.Count - want)));
         if (surplus.Count > 0)
         {
-            var error = await _podControl.DeleteAsync(key, job, surplus, ct).ConfigureAwait(false);
+            var error = await DeleteUnwantedAsync(key, job, surplus, ct).ConfigureAwait(false);
             return (Math.Min(kept.Count, want), error);
         }
 
@@ -298,6 +409,7 @@ public sealed class JobController : BackgroundService
             {
                 pending.TryDequeue(out var index);
                 JobCompletionIndex.Assign(pod, job.Name(), index);
+                JobTrackingFinalizer.Add(pod);
             }), ct).ConfigureAwait(false);
             return (kept.Count + count, error);
         }
@@ -305,9 +417,81 @@ public sealed class JobController : BackgroundService
         return (kept.Count, null);
     }
 
+    /// <summary>
+    /// kube's deleteJobPods: a pod the job no longer wants (surplus, or the job suspended) loses its finalizer before it
+    /// is deleted, so that it is never counted as failed; one whose finalizer could not be removed is not deleted yet.
+    /// </summary>
+    private async Task<Exception?> DeleteUnwantedAsync(string key, V1Job job, List<V1Pod> pods, CancellationToken ct)
+    {
+        var errors = await Task.WhenAll(pods.Select(async pod =>
+        {
+            try
+            {
+                await JobTrackingFinalizer.RemoveAsync(_client, pod, ct).ConfigureAwait(false);
+                return null;
+            }
+            catch (ApiException ex)
+            {
+                return ex;
+            }
+        })).ConfigureAwait(false);
+        var released = pods.Where((_, i) => errors[i] is null).ToList();
+        var error = released.Count == 0 ? null : await _podControl.DeleteAsync(key, job, released, ct).ConfigureAwait(false);
+        return errors.FirstOrDefault(e => e is not null) ?? error;
+    }
+
+    /// <summary>kube's syncOrphanPod: removes the finalizer of a pod that is still an orphan when its turn comes.</summary>
+    internal async Task ReleaseOrphanAsync(string key, CancellationToken ct)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (_pods.Get(key[..slash], key[(slash + 1)..]) is { } pod && JobTrackingFinalizer.Has(pod) && IsOrphan(pod))
+        {
+            await JobTrackingFinalizer.RemoveAsync(_client, pod, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A pod whose finalizer no job's sync will remove: it has no controller, or its job is gone (another of the same name
+    /// does not count) or finished. A pod another kind of controller adopted keeps it, as kube leaves it.
+    /// </summary>
+    private bool IsOrphan(V1Pod pod)
+    {
+        if (OwnerReferences.ControllerOf(pod.Metadata) is not { } owner)
+        {
+            return true;
+        }
+
+        if (owner.Kind != "Job" || owner.ApiVersion != "batch/v1")
+        {
+            return false;
+        }
+
+        return _jobs.Get(pod.Namespace(), owner.Name) is not { } job || job.Uid() != owner.Uid || JobConditions.IsFinished(job.Status);
+    }
+
+    private void OnJobChange(V1Job? old, V1Job? current)
+    {
+        var job = current ?? old!;
+        _queue.Add(Key(job));
+
+        // kube's cleanupPodFinalizers: the syncs of a job deleted or finished no longer release its pods.
+        if (current is null || JobConditions.IsFinished(current.Status))
+        {
+            foreach (var pod in _pods.ListInNamespace(job.Namespace()).Where(p => OwnerReferences.IsControlledBy(p.Metadata, job.Uid()) && JobTrackingFinalizer.Has(p)))
+            {
+                _orphans.Add(PodControl.Key(pod));
+            }
+        }
+    }
+
     private void OnPodChange(V1Pod? old, V1Pod? current)
     {
         var pod = current ?? old!;
+        if (current is not null && JobTrackingFinalizer.Has(current) && IsOrphan(current))
+        {
+            _orphans.Add(PodControl.Key(current));
+        }
+
         if (OwnerReferences.ControllerOf(pod.Metadata) is not { Kind: "Job" } owner)
         {
             return;
@@ -322,6 +506,11 @@ public sealed class JobController : BackgroundService
         if (current is null || (current.Metadata.DeletionTimestamp is not null && old?.Metadata.DeletionTimestamp is null))
         {
             _expectations.DeletionObserved(key, PodControl.Key(pod));
+        }
+
+        if (current is null || !JobTrackingFinalizer.Has(current))
+        {
+            _finalizerExpectations.Observed(key, pod.Uid());
         }
 
         _queue.Add(key);

@@ -14,7 +14,8 @@ namespace Gantry.Server.Controllers;
 /// <c>node.kubernetes.io/out-of-service</c> taint, whose agent will never finish them; and deletes the pods bound to a
 /// node that no longer exists once it has been missing for 40 s, first marking each Failed with a DisruptionTarget
 /// condition (DeletionByPodGC), since no agent will report it. Pods a deleted node leaves behind are so replaced by
-/// their controllers.
+/// their controllers. Last, a pod being deleted that was never scheduled, which only a finalizer keeps, is made Failed, so
+/// that the controller holding it (the job controller's tracking finalizer) counts it and lets it go.
 /// </summary>
 public sealed partial class PodGarbageCollector : BackgroundService
 {
@@ -70,7 +71,10 @@ public sealed partial class PodGarbageCollector : BackgroundService
         }
     }
 
-    /// <summary>One pass, in kube's order: finished pods beyond the threshold, terminating pods out of service, orphans.</summary>
+    /// <summary>
+    /// One pass, in kube's order: finished pods beyond the threshold, terminating pods out of service, orphans, unscheduled
+    /// terminating pods.
+    /// </summary>
     internal async Task CollectAsync(CancellationToken cancellationToken)
     {
         var pods = _pods.List();
@@ -103,6 +107,12 @@ public sealed partial class PodGarbageCollector : BackgroundService
                     LastTransitionTime = _time.GetUtcNow().UtcDateTime,
                 }, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        // kube's gcUnscheduledTerminating: no agent will ever finish these.
+        foreach (var pod in pods.Where(p => p.Metadata.DeletionTimestamp is not null && string.IsNullOrEmpty(p.Spec.NodeName)))
+        {
+            await FailAndDeleteAsync(pod, condition: null, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -50,6 +50,14 @@ public sealed class InProcessClient(ObjectRegistry registry, string fieldManager
         return FromJson<T>(result);
     }
 
+    /// <summary>
+    /// <see cref="MutateAsync{T}"/> on the stored JSON, for a change that must not round-trip the object through its typed
+    /// model (which drops fields it does not know), as a patch would not.
+    /// </summary>
+    public Task<JsonObject> MutateJsonAsync<T>(string? ns, string name, Func<JsonObject, JsonObject> mutate, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        registry.MutateAsync(TypeOf<T>(), ns, name, mutate, null, null, Options(), cancellationToken);
+
     public Task DeleteAsync<T>(string? ns, string name, DeleteRequest request, CancellationToken cancellationToken) =>
         registry.DeleteAsync(TypeOf<T>(), ns, name, request, cancellationToken);
 

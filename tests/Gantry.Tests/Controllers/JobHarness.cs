@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Gantry.Core.Resources;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
+using Gantry.Server.Registry;
 using Gantry.Server.Storage;
 using Gantry.Tests.Registry;
 using k8s;
@@ -88,6 +89,13 @@ internal sealed class JobHarness : IAsyncDisposable
         await _controller.SyncAsync($"default/{name}", Context.Ct);
     }
 
+    /// <summary>One turn of the orphan queue for the pod, once the informers hold everything stored so far.</summary>
+    public async Task ReleaseOrphanAsync(string pod)
+    {
+        await SettleAsync();
+        await _controller.ReleaseOrphanAsync($"default/{pod}", Context.Ct);
+    }
+
     /// <summary>One sync on what the informers hold now, however stale.</summary>
     public Task SyncAsIsAsync(string name) => _controller.SyncAsync($"default/{name}", Context.Ct);
 
@@ -107,6 +115,13 @@ internal sealed class JobHarness : IAsyncDisposable
             await Client.MutateAsync<V1Pod>("default", pod.Name(), p => p.Status = new V1PodStatus { Phase = phase }, Context.Ct, "status");
         }
     }
+
+    /// <summary>Sets the phase of one pod.</summary>
+    public Task<V1Pod> SetPhaseAsync(V1Pod pod, string phase) =>
+        Client.MutateAsync<V1Pod>("default", pod.Name(), p => p.Status = new V1PodStatus { Phase = phase }, Context.Ct, "status");
+
+    /// <summary>Deletes the pod as a user would; with no node to wait for, only a finalizer keeps it.</summary>
+    public Task DeletePodAsync(V1Pod pod) => Client.DeleteAsync<V1Pod>("default", pod.Name(), DeleteRequest.Default, Context.Ct);
 
     public Task SuspendAsync(string name, bool suspend) =>
         Client.MutateAsync<V1Job>("default", name, j => j.Spec.Suspend = suspend, Context.Ct);

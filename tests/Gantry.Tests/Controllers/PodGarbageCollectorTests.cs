@@ -91,6 +91,17 @@ public sealed class PodGarbageCollectorTests : IAsyncLifetime
         Assert.NotNull(Stored("waiting"));
     }
 
+    [Fact]
+    public async Task An_unscheduled_pod_a_finalizer_keeps_after_its_deletion_is_made_failed()
+    {
+        await CreatePodAsync("held", "", finalizer: "batch.kubernetes.io/job-tracking");
+        await _registry.Client.DeleteAsync<V1Pod>("default", "held", DeleteRequest.Default, _registry.Context.Ct);
+
+        await CollectAsync();
+
+        Assert.Equal("Failed", Stored("held")!.Status.Phase);
+    }
+
     private async Task CreatePodAsync(string name, string node, string? finalizer = null) =>
         await _registry.Client.CreateAsync(new V1Pod
         {
