@@ -7,6 +7,9 @@ namespace Gantry.Core.Validation;
 /// </summary>
 public sealed record FieldError(FieldErrorType Type, string Field, string Detail, object? BadValue = null)
 {
+    /// <summary>The bad value of an error about a whole struct, which apimachinery leaves out (<c>field.OmitValueType</c>).</summary>
+    public static readonly object OmittedValue = new();
+
     /// <summary>The Status cause <c>reason</c> for this error.</summary>
     public string Reason => Type switch
     {
@@ -28,6 +31,7 @@ public sealed record FieldError(FieldErrorType Type, string Field, string Detail
             Detail.Length == 0 ? TypeText : $"{TypeText}: {Detail}",
         // TooMany carries the actual count when it is known, as apimachinery's field.TooMany does.
         FieldErrorType.TooMany when BadValue is null => Detail.Length == 0 ? TypeText : $"{TypeText}: {Detail}",
+        _ when ReferenceEquals(BadValue, OmittedValue) => Detail.Length == 0 ? TypeText : $"{TypeText}: {Detail}",
         _ => Detail.Length == 0 ? $"{TypeText}: {Quote(BadValue)}" : $"{TypeText}: {Quote(BadValue)}: {Detail}",
     };
 

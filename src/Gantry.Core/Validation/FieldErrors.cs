@@ -12,6 +12,10 @@ public static class FieldErrors
     public static FieldError Invalid(FieldPath path, object? value, string detail) =>
         new(FieldErrorType.Invalid, path.ToString(), detail, value);
 
+    /// <summary><c>field.Invalid</c> with <c>field.OmitValueType{}</c>: <c>Invalid value: detail</c>, the value left out.</summary>
+    public static FieldError InvalidStruct(FieldPath path, string detail) =>
+        new(FieldErrorType.Invalid, path.ToString(), detail, FieldError.OmittedValue);
+
     public static FieldError Duplicate(FieldPath path, object? value) =>
         new(FieldErrorType.Duplicate, path.ToString(), "", value);
 

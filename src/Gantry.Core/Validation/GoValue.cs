@@ -17,6 +17,10 @@ public sealed record GoValue(string Text)
     /// <summary>Go's <c>[]string</c> under <c>%#v</c>.</summary>
     public static GoValue Strings(IEnumerable<string>? values) => new(FormatStrings(values));
 
+    /// <summary>Go's <c>[]int32</c> under <c>%#v</c>: <c>[]int32{1, 2}</c>, nil printed as <c>[]int32(nil)</c>.</summary>
+    public static GoValue Int32s(IEnumerable<int>? values) =>
+        new(values is null ? "[]int32(nil)" : "[]int32{" + string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "}");
+
     /// <summary>A <c>metav1.LabelSelector</c> as the apiserver prints it, e.g. in <c>field is immutable</c> errors.</summary>
     public static GoValue LabelSelector(V1LabelSelector selector)
     {

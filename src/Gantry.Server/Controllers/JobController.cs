@@ -17,8 +17,8 @@ namespace Gantry.Server.Controllers;
 /// finalizer on the orphan queue, so that it can go. A suspended job runs no pods and has no startTime. Conditions,
 /// events and status fields are those of Kubernetes 1.32, except that Complete and Failed do not wait for the job's
 /// terminating pods to be gone, only for every finished pod to be counted. Indexed jobs give each pod a completion
-/// index (<see cref="JobCompletionIndex"/>), and a pod failure policy decides how a failed pod counts
-/// (<see cref="PodFailurePolicyRules"/>); per-index backoff limits are not implemented.
+/// index (<see cref="JobCompletionIndex"/>), and may bound the failures of each index instead of the job's
+/// (<see cref="JobIndexFailures"/>); a pod failure policy decides how a failed pod counts (<see cref="PodFailurePolicyRules"/>).
 /// </summary>
 public sealed class JobController : BackgroundService
 {
@@ -97,13 +97,16 @@ public sealed class JobController : BackgroundService
         // An Indexed job counts each index once, however many of its pods succeeded.
         SortedSet<int>? previousIndexes = null;
         SortedSet<int>? succeededIndexes = null;
-        if (JobCompletionIndex.IsIndexed(job) && job.Spec.Completions is { } completions)
+        SortedSet<int>? failedIndexes = null;
+        var completions = job.Spec.Completions ?? 0;
+        if (JobCompletionIndex.IsIndexed(job) && job.Spec.Completions is not null)
         {
             previousIndexes = JobCompletionIndex.Parse(status.CompletedIndexes, completions);
             succeededIndexes = new SortedSet<int>(previousIndexes);
             succeededIndexes.UnionWith(pods.Where(p => p.Status?.Phase == "Succeeded" && JobTrackingFinalizer.Has(p))
                 .Select(p => JobCompletionIndex.Of(p, completions)).OfType<int>());
             succeeded = succeededIndexes.Count;
+            failedIndexes = JobIndexFailures.HasBackoffLimitPerIndex(job) ? JobIndexFailures.Failed(job, status, pods) : null;
         }
 
         if (!suspended)
@@ -114,7 +117,11 @@ public sealed class JobController : BackgroundService
         var events = new List<(string Type, string Reason, string Message)>();
         var activeCount = active.Count;
         Exception? error = null;
-        var ending = Ending(job, status, pods, failed, active, suspended ? null : StartedAt(status.StartTime!.Value), now);
+        var ending = Ending(job, status, pods, failed, active, suspended ? null : StartedAt(status.StartTime!.Value), now)
+                     ?? (failedIndexes is null ? null : JobIndexFailures.Ending(job, failedIndexes, succeededIndexes!));
+        var awaitingReplacement = failedIndexes is null
+            ? []
+            : JobIndexFailures.AwaitingReplacement(job, pods, awaited, succeededIndexes!, failedIndexes, active);
         if (ending is not null)
         {
             // kube's deleteActivePods: they keep their finalizer, so that the pass below counts them.
@@ -143,7 +150,8 @@ public sealed class JobController : BackgroundService
                 var failedPods = pods.Where(p => UncountedPods.IsFailed(p, job) && UncountedPods.CountsAsFailure(job, p)).ToList();
                 (activeCount, error) = succeededIndexes is null
                     ? await ManageAsync(key, job, active, succeeded, failedPods, now, ct).ConfigureAwait(false)
-                    : await ManageIndexedAsync(key, job, active, succeededIndexes, failedPods, now, ct).ConfigureAwait(false);
+                    : await ManageIndexedAsync(key, job, active, succeededIndexes, failedIndexes ?? [], awaitingReplacement, failedPods, now, ct)
+                        .ConfigureAwait(false);
             }
 
             if (JobMath.IsComplete(job, succeeded, activeCount))
@@ -157,12 +165,14 @@ public sealed class JobController : BackgroundService
         status.Terminating = pods.Count(p => p.Metadata.DeletionTimestamp is not null && !PodState.IsTerminal(p));
         var withFinalizer = pods.Where(p => JobTrackingFinalizer.Has(p) && !awaited.Contains(p.Uid())).Select(p => p.Uid()).ToHashSet();
         UncountedPods.Count(status, withFinalizer);
-        var release = UncountedPods.Plan(job, status, pods, awaited, ending, previousIndexes ?? [], _ => false);
+        var release = UncountedPods.Plan(job, status, pods, awaited, ending, previousIndexes ?? [],
+            p => JobCompletionIndex.Of(p, completions) is { } index && awaitingReplacement.GetValueOrDefault(index)?.Uid() == p.Uid());
         if (succeededIndexes is not null)
         {
             succeededIndexes.UnionWith(release.SucceededIndexes);
             status.Succeeded = succeededIndexes.Count;
             status.CompletedIndexes = JobCompletionIndex.Format(succeededIndexes);
+            status.FailedIndexes = failedIndexes is null ? null : JobCompletionIndex.Format(failedIndexes) ?? "";
         }
 
         if (ending is not null)
@@ -369,11 +379,13 @@ public sealed class JobController : BackgroundService
     }
 
     /// <summary>
-    /// An Indexed job's <see cref="ManageAsync"/>: one active pod for each of the lowest indexes not yet succeeded, at most
-    /// parallelism. A pod without a valid index, of an index that has succeeded, or a second of an index is deleted.
+    /// An Indexed job's <see cref="ManageAsync"/>: one active pod for each of the lowest indexes neither succeeded nor failed,
+    /// at most parallelism. A pod without a valid index, of an index that has succeeded, or a second of an index is deleted.
+    /// With per-index back-off, each index waits out its own, and its new pod takes over the failure count of the failed
+    /// pod <paramref name="awaitingReplacement"/> holds for it.
     /// </summary>
-    private async Task<(int Active, Exception? Error)> ManageIndexedAsync(
-        string key, V1Job job, List<V1Pod> active, SortedSet<int> succeeded, List<V1Pod> failedPods, DateTimeOffset now, CancellationToken ct)
+    private async Task<(int Active, Exception? Error)> ManageIndexedAsync(string key, V1Job job, List<V1Pod> active, SortedSet<int> succeeded,
+        SortedSet<int> failed, Dictionary<int, V1Pod> awaitingReplacement, List<V1Pod> failedPods, DateTimeOffset now, CancellationToken ct)
     {
         var completions = job.Spec.Completions!.Value;
         var running = new HashSet<int>();
@@ -393,28 +405,47 @@ public sealed class JobController : BackgroundService
             return (Math.Min(kept.Count, want), error);
         }
 
-        if (kept.Count < want && job.Spec.Template is { } template)
+        if (kept.Count >= want || job.Spec.Template is not { } template)
         {
-            var wait = JobMath.RemainingBackoff(failedPods.Count, failedPods.Select(JobMath.FinishedAt).Max(), now);
-            if (wait > TimeSpan.Zero)
-            {
-                _queue.AddAfter(key, wait);
-                return (kept.Count, null);
-            }
-
-            var pending = new ConcurrentQueue<int>(Enumerable.Range(0, completions).Where(i => !succeeded.Contains(i) && !running.Contains(i))
-                .Take(Math.Min(want - kept.Count, ReplicaManager<V1Job>.BurstReplicas)));
-            var count = pending.Count;
-            var error = await _podControl.CreateAsync(key, job, count, () => PodControl.FromTemplate(job, template, pod =>
-            {
-                pending.TryDequeue(out var index);
-                JobCompletionIndex.Assign(pod, job.Name(), index);
-                JobTrackingFinalizer.Add(pod);
-            }), ct).ConfigureAwait(false);
-            return (kept.Count + count, error);
+            return (kept.Count, null);
         }
 
-        return (kept.Count, null);
+        var perIndex = JobIndexFailures.HasBackoffLimitPerIndex(job);
+        var wait = perIndex ? TimeSpan.Zero : JobMath.RemainingBackoff(failedPods.Count, failedPods.Select(JobMath.FinishedAt).Max(), now);
+        var indexes = Enumerable.Range(0, completions).Where(i => !succeeded.Contains(i) && !running.Contains(i) && !failed.Contains(i))
+            .Take(Math.Min(want - kept.Count, ReplicaManager<V1Job>.BurstReplicas)).ToList();
+        if (perIndex && indexes.Count > 0)
+        {
+            // kube's getPodCreationInfoForIndependentIndexes: those whose back-off is over, else a sync when the first one's is.
+            var waits = indexes.ToDictionary(i => i, i => JobIndexFailures.RemainingBackoff(awaitingReplacement.GetValueOrDefault(i), now));
+            indexes = [.. indexes.Where(i => waits[i] <= TimeSpan.Zero)];
+            wait = indexes.Count == 0 ? waits.Values.Min() : TimeSpan.Zero;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            _queue.AddAfter(key, wait);
+            return (kept.Count, null);
+        }
+
+        if (indexes.Count == 0)
+        {
+            return (kept.Count, null);
+        }
+
+        var pending = new ConcurrentQueue<int>(indexes);
+        var created = await _podControl.CreateAsync(key, job, indexes.Count, () => PodControl.FromTemplate(job, template, pod =>
+        {
+            pending.TryDequeue(out var index);
+            JobCompletionIndex.Assign(pod, job.Name(), index);
+            if (perIndex)
+            {
+                JobIndexFailures.Inherit(pod, job, awaitingReplacement.GetValueOrDefault(index));
+            }
+
+            JobTrackingFinalizer.Add(pod);
+        }), ct).ConfigureAwait(false);
+        return (kept.Count + indexes.Count, created);
     }
 
     /// <summary>

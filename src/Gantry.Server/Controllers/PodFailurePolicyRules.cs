@@ -6,14 +6,17 @@ namespace Gantry.Server.Controllers;
 /// A Job's <c>podFailurePolicy</c>, matched against a failed pod as kube's matchPodFailurePolicy does: the rules in
 /// order, the first that matches deciding. A rule matches on a container (a regular one first, then an init one, of the
 /// named container or any) that ended with a non-zero exit code <c>In</c> or <c>NotIn</c> its values, or on a pod
-/// condition of its type and status. <c>FailJob</c> fails the job; <c>Ignore</c> keeps the failure out of the count
-/// that <c>backoffLimit</c> bounds; <c>Count</c> counts it, as does no match.
+/// condition of its type and status. <c>FailJob</c> fails the job; <c>FailIndex</c> fails the pod's index at once (a job
+/// with <c>backoffLimitPerIndex</c>); <c>Ignore</c> keeps the failure out of the counts that <c>backoffLimit</c> and
+/// <c>backoffLimitPerIndex</c> bound; <c>Count</c> counts it, as does no match.
 /// </summary>
 public static class PodFailurePolicyRules
 {
     public const string Reason = "PodFailurePolicy";
 
     public const string FailJob = "FailJob";
+
+    public const string FailIndex = "FailIndex";
 
     public const string Ignore = "Ignore";
 

@@ -147,4 +147,91 @@ public sealed class JobRulesTests
 
         Assert.Equal("spec.completions: Invalid value: 3: field is immutable", error.ToString());
     }
+
+    private static V1Job Indexed(int completions, int? backoffLimitPerIndex = 1, int? maxFailedIndexes = null)
+    {
+        var job = Job();
+        job.Spec.CompletionMode = "Indexed";
+        job.Spec.Completions = completions;
+        job.Spec.BackoffLimitPerIndex = backoffLimitPerIndex;
+        job.Spec.MaxFailedIndexes = maxFailedIndexes;
+        return job;
+    }
+
+    private List<string> Errors(V1Job job) => [.. _rules.ValidateCreate(Defaulted(job)).Select(e => e.ToString())];
+
+    [Fact]
+    public void A_job_with_a_backoff_limit_per_index_defaults_its_global_one_to_the_largest_int()
+    {
+        Assert.Equal(int.MaxValue, Defaulted(Indexed(3)).Spec.BackoffLimit);
+    }
+
+    [Fact]
+    public void Backoff_limit_per_index_requires_indexed_completion_mode()
+    {
+        var job = Job();
+        job.Spec.BackoffLimitPerIndex = 1;
+
+        Assert.Equal(["spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode"], Errors(job));
+    }
+
+    [Fact]
+    public void Max_failed_indexes_requires_a_backoff_limit_per_index()
+    {
+        Assert.Equal(["spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified"], Errors(Indexed(3, backoffLimitPerIndex: null, maxFailedIndexes: 1)));
+    }
+
+    [Fact]
+    public void Max_failed_indexes_may_not_exceed_completions()
+    {
+        Assert.Equal(["spec.maxFailedIndexes: Invalid value: 11: must be less than or equal to completions"], Errors(Indexed(10, maxFailedIndexes: 11)));
+    }
+
+    [Fact]
+    public void Many_completions_with_a_backoff_limit_per_index_need_bounded_failed_indexes_and_parallelism()
+    {
+        var job = Indexed(100_001);
+        job.Spec.Parallelism = 10_001;
+
+        Assert.Equal(
+            ["spec.maxFailedIndexes: Required value: must be specified when completions is above 100000",
+             "spec.parallelism: Invalid value: 10001: must be less than or equal to 10000 when completions are above 100000 and used with backoff limit per index"],
+            Errors(job));
+    }
+
+    [Fact]
+    public void A_FailIndex_rule_requires_a_backoff_limit_per_index()
+    {
+        var job = Indexed(3, backoffLimitPerIndex: null);
+        job.Spec.PodFailurePolicy = new V1PodFailurePolicy
+        {
+            Rules = [new V1PodFailurePolicyRule { Action = "FailIndex", OnExitCodes = new V1PodFailurePolicyOnExitCodesRequirement { OperatorProperty = "In", Values = [1] } }],
+        };
+
+        Assert.Equal(["spec.podFailurePolicy.rules[0].action: Invalid value: \"FailIndex\": requires the backoffLimitPerIndex to be set"], Errors(job));
+    }
+
+    [Fact]
+    public void Pod_failure_policy_rules_are_validated_as_kube_does()
+    {
+        var job = Job();
+        job.Spec.PodFailurePolicy = new V1PodFailurePolicy
+        {
+            Rules =
+            [
+                new V1PodFailurePolicyRule { OnExitCodes = new V1PodFailurePolicyOnExitCodesRequirement { OperatorProperty = "In", Values = [2, 0, 2], ContainerName = "other" } },
+                new V1PodFailurePolicyRule { Action = "Restart" },
+            ],
+        };
+
+        Assert.Equal(
+            ["spec.podFailurePolicy.rules[0].action: Required value: valid values: [\"Count\" \"FailIndex\" \"FailJob\" \"Ignore\"]",
+             "spec.podFailurePolicy.rules[0].onExitCodes.containerName: Invalid value: \"other\": must be one of the container or initContainer names in the pod template",
+             "spec.podFailurePolicy.rules[0].onExitCodes.values[1]: Invalid value: 0: must not be 0 for the In operator",
+             "spec.podFailurePolicy.rules[0].onExitCodes.values[2]: Duplicate value: 2",
+             "spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{2, 0, 2}: must be ordered",
+             "spec.podFailurePolicy.rules[1].action: Unsupported value: \"Restart\": supported values: \"Count\", \"FailIndex\", \"FailJob\", \"Ignore\"",
+             "spec.podFailurePolicy.rules[1]: Invalid value: specifying one of OnExitCodes and OnPodConditions is required"],
+            Errors(job));
+    }
 }

@@ -18,6 +18,12 @@ public sealed class JobRules() : ResourceRules<V1Job>(ResourceCatalog.Get("batch
     public const string LegacyJobNameLabel = "job-name";
 
     private const int MaxParallelismForIndexedJob = 100000;
+    private const int MaxFailedIndexesForIndexedJob = 100_000;
+
+    // Past this many completions, backoffLimitPerIndex needs tighter bounds to keep failedIndexes short.
+    private const int CompletionsSoftLimit = 100_000;
+    private const int ParallelismLimitForHighCompletions = 10_000;
+    private const int MaxFailedIndexesLimitForHighCompletions = 10_000;
 
     private static readonly FieldPath Spec = FieldPath.Of("spec");
     private static readonly string[] CompletionModes = ["NonIndexed", "Indexed"];
@@ -229,6 +235,8 @@ public sealed class JobRules() : ResourceRules<V1Job>(ResourceCatalog.Get("batch
                     errors.Add(FieldErrors.Invalid(Spec.Child("parallelism"), spec.Parallelism.Value,
                         $"must be less than or equal to {MaxParallelismForIndexedJob} when completion mode is Indexed"));
                 }
+
+                ValidateFailedIndexes(spec, errors);
             }
         }
 
@@ -243,6 +251,11 @@ public sealed class JobRules() : ResourceRules<V1Job>(ResourceCatalog.Get("batch
             {
                 errors.Add(FieldErrors.Invalid(Spec.Child("maxFailedIndexes"), maxFailedIndexes, "requires indexed completion mode"));
             }
+        }
+
+        if (spec.PodFailurePolicy is not null)
+        {
+            PodFailurePolicyValidation.Validate(spec, Spec.Child("podFailurePolicy"), errors);
         }
 
         if (spec.PodReplacementPolicy is { } replacement)
@@ -271,6 +284,43 @@ public sealed class JobRules() : ResourceRules<V1Job>(ResourceCatalog.Get("batch
         else if (spec.PodFailurePolicy is not null && restartPolicy != "Never")
         {
             errors.Add(FieldErrors.Invalid(restartPath, restartPolicy, "only \"Never\" is supported when podFailurePolicy is specified"));
+        }
+    }
+
+    /// <summary>The bounds of an Indexed job's maxFailedIndexes, tighter when backoffLimitPerIndex comes with many completions.</summary>
+    private static void ValidateFailedIndexes(V1JobSpec spec, List<FieldError> errors)
+    {
+        var path = Spec.Child("maxFailedIndexes");
+        if (spec.MaxFailedIndexes is { } maxFailed && maxFailed > spec.Completions)
+        {
+            errors.Add(FieldErrors.Invalid(path, maxFailed, "must be less than or equal to completions"));
+        }
+
+        if (spec.MaxFailedIndexes > MaxFailedIndexesForIndexedJob)
+        {
+            errors.Add(FieldErrors.Invalid(path, spec.MaxFailedIndexes.Value, $"must be less than or equal to {MaxFailedIndexesForIndexedJob}"));
+        }
+
+        if (spec.Completions is not > CompletionsSoftLimit || spec.BackoffLimitPerIndex is null)
+        {
+            return;
+        }
+
+        var detail = $"when completions are above {CompletionsSoftLimit} and used with backoff limit per index";
+        if (spec.MaxFailedIndexes is null)
+        {
+            errors.Add(FieldErrors.Required(path, $"must be specified when completions is above {CompletionsSoftLimit}"));
+        }
+
+        if (spec.Parallelism > ParallelismLimitForHighCompletions)
+        {
+            errors.Add(FieldErrors.Invalid(Spec.Child("parallelism"), spec.Parallelism.Value,
+                $"must be less than or equal to {ParallelismLimitForHighCompletions} {detail}"));
+        }
+
+        if (spec.MaxFailedIndexes > MaxFailedIndexesLimitForHighCompletions)
+        {
+            errors.Add(FieldErrors.Invalid(path, spec.MaxFailedIndexes.Value, $"must be less than or equal to {MaxFailedIndexesLimitForHighCompletions} {detail}"));
         }
     }
 
