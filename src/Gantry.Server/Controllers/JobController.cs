@@ -38,9 +38,7 @@ public sealed class JobController : BackgroundService
     private readonly ILogger<JobController> _logger;
     private readonly WorkQueue<string> _queue;
     private readonly FinalizerExpectations _finalizerExpectations = new();
-
-    /// <summary>Pods ("namespace/name") that hold the finalizer for a job that is gone or finished (kube's orphanQueue).</summary>
-    private readonly WorkQueue<string> _orphans;
+    private readonly JobOrphanPods _orphans;
 
     public JobController(SharedInformers informers, InProcessClient client, EventRecorder events, TimeProvider time, ILogger<JobController> logger)
     {
@@ -54,16 +52,19 @@ public sealed class JobController : BackgroundService
         _expectations = new ControllerExpectations(time);
         _podControl = new PodControl(client, events, _expectations, Component);
         _queue = new WorkQueue<string>(time);
-        _orphans = new WorkQueue<string>(time);
-        _jobs.OnChange(OnJobChange);
+        _orphans = new JobOrphanPods(_jobs, _pods, client, time);
+        _jobs.OnChange((old, current) =>
+        {
+            _queue.Add(Key(current ?? old!));
+            _orphans.OnJobChange(old, current);
+        });
         _pods.OnChange(OnPodChange);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         _queue.RunWhenSyncedAsync(
             _informers, Workers, SyncAsync, (key, ex) => _logger.LogWarning(ex, "Syncing job {Key} failed", key), stoppingToken),
-        _orphans.RunWhenSyncedAsync(
-            _informers, 1, ReleaseOrphanAsync, (key, ex) => _logger.LogWarning(ex, "Releasing orphan pod {Key} failed", key), stoppingToken));
+        _orphans.RunAsync(_informers, (key, ex) => _logger.LogWarning(ex, "Releasing orphan pod {Key} failed", key), stoppingToken));
 
     internal async Task SyncAsync(string key, CancellationToken ct)
     {
@@ -471,57 +472,13 @@ public sealed class JobController : BackgroundService
         return errors.FirstOrDefault(e => e is not null) ?? error;
     }
 
-    /// <summary>kube's syncOrphanPod: removes the finalizer of a pod that is still an orphan when its turn comes.</summary>
-    internal async Task ReleaseOrphanAsync(string key, CancellationToken ct)
-    {
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        if (_pods.Get(key[..slash], key[(slash + 1)..]) is { } pod && JobTrackingFinalizer.Has(pod) && IsOrphan(pod))
-        {
-            await JobTrackingFinalizer.RemoveAsync(_client, pod, ct).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// A pod whose finalizer no job's sync will remove: it has no controller, or its job is gone (another of the same name
-    /// does not count) or finished. A pod another kind of controller adopted keeps it, as kube leaves it.
-    /// </summary>
-    private bool IsOrphan(V1Pod pod)
-    {
-        if (OwnerReferences.ControllerOf(pod.Metadata) is not { } owner)
-        {
-            return true;
-        }
-
-        if (owner.Kind != "Job" || owner.ApiVersion != "batch/v1")
-        {
-            return false;
-        }
-
-        return _jobs.Get(pod.Namespace(), owner.Name) is not { } job || job.Uid() != owner.Uid || JobConditions.IsFinished(job.Status);
-    }
-
-    private void OnJobChange(V1Job? old, V1Job? current)
-    {
-        var job = current ?? old!;
-        _queue.Add(Key(job));
-
-        // kube's cleanupPodFinalizers: the syncs of a job deleted or finished no longer release its pods.
-        if (current is null || JobConditions.IsFinished(current.Status))
-        {
-            foreach (var pod in _pods.ListInNamespace(job.Namespace()).Where(p => OwnerReferences.IsControlledBy(p.Metadata, job.Uid()) && JobTrackingFinalizer.Has(p)))
-            {
-                _orphans.Add(PodControl.Key(pod));
-            }
-        }
-    }
+    /// <summary>One turn of the orphan queue, for tests that drive it by hand.</summary>
+    internal Task ReleaseOrphanAsync(string key, CancellationToken ct) => _orphans.ReleaseAsync(key, ct);
 
     private void OnPodChange(V1Pod? old, V1Pod? current)
     {
         var pod = current ?? old!;
-        if (current is not null && JobTrackingFinalizer.Has(current) && IsOrphan(current))
-        {
-            _orphans.Add(PodControl.Key(current));
-        }
+        _orphans.OnPodChange(current);
 
         if (OwnerReferences.ControllerOf(pod.Metadata) is not { Kind: "Job" } owner)
         {
