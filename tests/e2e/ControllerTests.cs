@@ -193,6 +193,61 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task A_completed_job_keeps_its_succeeded_count_after_its_pods_are_deleted()
+    {
+        var ns = await CreateNamespaceAsync("ctl-job-counted");
+        await CreateObjectAsync(ns, new
+        {
+            apiVersion = "batch/v1",
+            kind = "Job",
+            metadata = new { name = "counted" },
+            spec = new
+            {
+                completions = 2,
+                parallelism = 2,
+                template = new { spec = new { restartPolicy = "Never", containers = new[] { new { name = "main", image = "busybox", command = SucceedCommand } } } },
+            },
+        });
+        await Ok(new KubectlOptions { Timeout = TimeSpan.FromSeconds(130) }, "wait", "--for=condition=complete", "job/counted", "-n", ns, "--timeout=120s");
+        Check.Equal("", await JsonPath(ns, "pods", "{.items[*].metadata.finalizers}"), "the finished pods' finalizers, removed once counted");
+
+        await Ok("delete", "pods", "--all", "-n", ns);
+        await Eventually.Until(() => Names(ns, "pods"), pods => pods.Count == 0, Patience, "the job's pods deleted");
+
+        Check.Equal("2", await JsonPath(ns, "job/counted", "{.status.succeeded}"), "succeeded");
+    }
+
+    [Theory]
+    [InlineData("background")]
+    [InlineData("foreground")]
+    public async Task Deleting_a_running_job_deletes_its_pods_despite_their_tracking_finalizer(string cascade)
+    {
+        var ns = await CreateNamespaceAsync("ctl-job-" + cascade);
+        await CreateObjectAsync(ns, new
+        {
+            apiVersion = "batch/v1",
+            kind = "Job",
+            metadata = new { name = "running" },
+            spec = new
+            {
+                parallelism = 2,
+                template = new
+                {
+                    metadata = new { labels = new Dictionary<string, string> { ["app"] = "running" } },
+                    spec = new { restartPolicy = "Never", terminationGracePeriodSeconds = 1, containers = new[] { new { name = "main", image = "busybox", command = SleepCommand } } },
+                },
+            },
+        });
+        await UntilPodCount(ns, "running", 2);
+        Check.Equal("batch.kubernetes.io/job-tracking batch.kubernetes.io/job-tracking",
+            await JsonPath(ns, "pods", "{.items[*].metadata.finalizers[*]}"), "the running pods' finalizers");
+
+        await Ok(new KubectlOptions { Timeout = TimeSpan.FromSeconds(130) }, "delete", "job/running", "-n", ns, "--cascade=" + cascade, "--timeout=120s");
+
+        await UntilPodCount(ns, "running", 0);
+    }
+
+    [Fact]
     public async Task An_indexed_job_gives_each_pod_its_completion_index()
     {
         var ns = await CreateNamespaceAsync("ctl-job-indexed");

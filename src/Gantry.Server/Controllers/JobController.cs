@@ -38,6 +38,9 @@ public sealed class JobController : BackgroundService
     private readonly ILogger<JobController> _logger;
     private readonly WorkQueue<string> _queue;
     private readonly FinalizerExpectations _finalizerExpectations = new();
+
+    /// <summary>The revision of the status each job's last sync wrote: no sync runs on an older copy of the job.</summary>
+    private readonly ConcurrentDictionary<string, long> _written = new();
     private readonly JobOrphanPods _orphans;
 
     public JobController(SharedInformers informers, InProcessClient client, EventRecorder events, TimeProvider time, ILogger<JobController> logger)
@@ -74,6 +77,15 @@ public sealed class JobController : BackgroundService
         {
             _expectations.Forget(key);
             _finalizerExpectations.Forget(key);
+            _written.TryRemove(key, out _);
+            return;
+        }
+
+        // A copy older than the last status written would miss what that status counted, once the pods' informer shows
+        // their finalizers gone, and run their indexes again. Kube's controller relies on delaying syncs after pod events
+        // by a second; here the informers deliver at once, so the job's own informer is awaited: it queues the job again.
+        if (_written.TryGetValue(key, out var written) && Revision(job) < written)
+        {
             return;
         }
 
@@ -182,7 +194,7 @@ public sealed class JobController : BackgroundService
         }
 
         // What the released pods add is stored before their finalizers go, so that none is lost if this sync stops there.
-        var stored = release.Pods.Count == 0 ? job : await WriteAsync(job, status, events, ct).ConfigureAwait(false);
+        var stored = release.Pods.Count == 0 ? job : await WriteAsync(key, job, status, events, ct).ConfigureAwait(false);
         if (stored is null)
         {
             return;
@@ -196,7 +208,7 @@ public sealed class JobController : BackgroundService
             Finish(job, status, ending, activeCount, stamp, events);
         }
 
-        if (await WriteAsync(stored, status, events, ct).ConfigureAwait(false) is not null && (releaseError ?? error) is { } failure)
+        if (await WriteAsync(key, stored, status, events, ct).ConfigureAwait(false) is not null && (releaseError ?? error) is { } failure)
         {
             throw failure;
         }
@@ -230,7 +242,8 @@ public sealed class JobController : BackgroundService
     /// Stores <paramref name="status"/> if it differs from <paramref name="stored"/>'s, then records the events it carries;
     /// the job as stored, or null when another write came first (the informer queues the job again with it) or the job is gone.
     /// </summary>
-    private async Task<V1Job?> WriteAsync(V1Job stored, V1JobStatus status, List<(string Type, string Reason, string Message)> events, CancellationToken ct)
+    private async Task<V1Job?> WriteAsync(
+        string key, V1Job stored, V1JobStatus status, List<(string Type, string Reason, string Message)> events, CancellationToken ct)
     {
         OmitZeros(status);
         if (KubernetesJson.Serialize(status) != KubernetesJson.Serialize(stored.Status ?? new V1JobStatus()))
@@ -243,6 +256,7 @@ public sealed class JobController : BackgroundService
                 var updated = KubernetesJson.Deserialize<V1Job>(KubernetesJson.Serialize(stored));
                 updated.Status = KubernetesJson.Deserialize<V1JobStatus>(KubernetesJson.Serialize(status));
                 stored = await _client.UpdateAsync(updated, ct, "status").ConfigureAwait(false);
+                _written[key] = Revision(stored);
             }
             catch (ApiException ex) when (ex.Code is 404 or 409)
             {
@@ -511,6 +525,8 @@ public sealed class JobController : BackgroundService
         var utc = now.UtcDateTime;
         return new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
     }
+
+    private static long Revision(V1Job job) => long.Parse(job.ResourceVersion(), System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Key(V1Job job) => $"{job.Namespace()}/{job.Name()}";
 }

@@ -73,6 +73,22 @@ public sealed class IndexedJobTests
         Assert.Contains(job.Status.Conditions, c => c.Type == "Complete" && c.Status == "True");
     }
 
+    [Fact]
+    public async Task A_sync_on_a_job_older_than_the_status_it_wrote_runs_no_counted_index_again()
+    {
+        await using var h = await JobHarness.StartAsync();
+        await h.CreateAsync(Indexed("race", completions: 3, parallelism: 3));
+        await h.SyncAsync("race");
+        await SetPhaseAsync(h, h.PodsOf().Single(p => IndexOf(p) == 0), "Succeeded");
+        await h.FreezeJobsAsync();
+        await h.SyncOnHeldJobAsync("race");
+
+        await h.SyncOnHeldJobAsync("race");
+
+        Assert.Single(h.PodsOf(), p => IndexOf(p) == 0);
+        Assert.Equal("0", h.StoredJob("race").Status.CompletedIndexes);
+    }
+
     [Theory]
     [InlineData(new int[0], null)]
     [InlineData(new[] { 3 }, "3")]

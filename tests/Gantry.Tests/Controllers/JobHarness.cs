@@ -15,7 +15,7 @@ namespace Gantry.Tests.Controllers;
 /// <summary>
 /// The job controller on real informers over a registry whose clock stands still, synced by the test
 /// (its loop never runs), so that each sync sees exactly the informer state the test arranged. The
-/// informers can be frozen to replay a sync on a stale copy, as a slow watch would give it.
+/// informers, or the jobs' alone, can be frozen to replay a sync on a stale copy, as a slow watch would give it.
 /// </summary>
 internal sealed class JobHarness : IAsyncDisposable
 {
@@ -24,12 +24,14 @@ internal sealed class JobHarness : IAsyncDisposable
     public static readonly ResourceType Events = ResourceCatalog.Get("", "events");
 
     private readonly CancellationTokenSource _informing = new();
+    private readonly CancellationTokenSource _informingJobs = new();
     private readonly CancellationTokenSource _recording = new();
     private readonly SharedInformers _informers;
     private readonly EventRecorder _recorder;
     private readonly JobController _controller;
     private readonly Channel<bool> _informed = Channel.CreateUnbounded<bool>();
-    private readonly Task _informersRun;
+    private readonly Task _jobsRun;
+    private readonly Task _podsRun;
     private readonly Task _recorderRun;
 
     private JobHarness(RegistryTestContext context)
@@ -41,7 +43,9 @@ internal sealed class JobHarness : IAsyncDisposable
         _controller = new JobController(_informers, Client, _recorder, context.Time, NullLogger<JobController>.Instance);
         _informers.For<V1Job>().OnChange((_, _) => _informed.Writer.TryWrite(true));
         _informers.For<V1Pod>().OnChange((_, _) => _informed.Writer.TryWrite(true));
-        _informersRun = _informers.RunAsync(_informing.Token);
+        // Each on its own, as the informers of kinds are: the jobs' can fall behind the pods'.
+        _jobsRun = Task.Run(() => _informers.For<V1Job>().RunAsync(_informingJobs.Token));
+        _podsRun = Task.Run(() => _informers.For<V1Pod>().RunAsync(_informing.Token));
         _recorderRun = _recorder.RunAsync(_recording.Token);
     }
 
@@ -103,8 +107,25 @@ internal sealed class JobHarness : IAsyncDisposable
     public async Task FreezeInformersAsync()
     {
         await SettleAsync();
+        await _informingJobs.CancelAsync();
         await _informing.CancelAsync();
-        await _informersRun;
+        await Task.WhenAll(_jobsRun, _podsRun);
+    }
+
+    /// <summary>Stops the jobs' informer alone: from now on it keeps the copies it holds, while the pods' follows the store.</summary>
+    public async Task FreezeJobsAsync()
+    {
+        await SettleAsync();
+        await _informingJobs.CancelAsync();
+        await _jobsRun;
+    }
+
+    /// <summary>One sync once the pods' informer holds every pod as stored, on whatever copy of the job the jobs' holds.</summary>
+    public async Task SyncOnHeldJobAsync(string name)
+    {
+        var pods = _informers.For<V1Pod>();
+        await UntilInformedAsync(() => Same(Pods, pods.List()));
+        await _controller.SyncAsync($"default/{name}", Context.Ct);
     }
 
     /// <summary>Sets the phase of every pod of the job.</summary>
@@ -144,11 +165,13 @@ internal sealed class JobHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _informingJobs.CancelAsync();
         await _informing.CancelAsync();
         await _recording.CancelAsync();
-        await Task.WhenAll(_informersRun, _recorderRun);
+        await Task.WhenAll(_jobsRun, _podsRun, _recorderRun);
         await Context.DisposeAsync();
         _informing.Dispose();
+        _informingJobs.Dispose();
         _recording.Dispose();
     }
 
