@@ -46,6 +46,7 @@ ROOTS = [
     ("node.k8s.io/v1", "RuntimeClass", "node.v1.RuntimeClass"),
     ("scheduling.k8s.io/v1", "PriorityClass", "scheduling.v1.PriorityClass"),
     ("autoscaling/v1", "Scale", "autoscaling.v1.Scale"),
+    ("policy/v1", "PodDisruptionBudget", "policy.v1.PodDisruptionBudget"),
     ("policy/v1", "Eviction", "policy.v1.Eviction"),
     ("*", "DeleteOptions", "meta.v1.DeleteOptions"),
 ]

@@ -78,6 +78,9 @@ internal static class BuiltInSchemas
             [("", "ConfigMap")] = MetadataOnly,
             [("", "Secret")] = MetadataOnly,
             [("", "Event")] = MetadataOnly,
+            [("policy", "PodDisruptionBudget")] = PatchSchema.Struct(
+                ("metadata", ObjectMeta),
+                ("status", PatchSchema.Struct(("conditions", Conditions)))).WithStatusSubresource(),
             [("coordination.k8s.io", "Lease")] = MetadataOnly,
             [("discovery.k8s.io", "EndpointSlice")] = MetadataOnly,
             [("node.k8s.io", "RuntimeClass")] = MetadataOnly,

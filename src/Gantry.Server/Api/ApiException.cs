@@ -61,6 +61,30 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
             string.IsNullOrEmpty(name) ? $"{type.QualifiedPlural} is forbidden: {detail}" : $"{type.QualifiedPlural} \"{name}\" is forbidden: {detail}",
             Describe(type, string.IsNullOrEmpty(name) ? null : name));
 
+    /// <summary>
+    /// 429 TooManyRequests (<c>NewTooManyRequests</c>): try again later, after <paramref name="retryAfterSeconds"/> when
+    /// it is not 0; <paramref name="causes"/> are (reason, message) pairs.
+    /// </summary>
+    public static ApiException TooManyRequests(string message, int retryAfterSeconds, params (string Reason, string Message)[] causes)
+    {
+        var details = new JsonObject();
+        if (causes.Length > 0)
+        {
+            details["causes"] = new JsonArray(causes.Select(c => (JsonNode?)new JsonObject { ["reason"] = c.Reason, ["message"] = c.Message }).ToArray());
+        }
+
+        if (retryAfterSeconds > 0)
+        {
+            details["retryAfterSeconds"] = retryAfterSeconds;
+        }
+
+        return new(429, "TooManyRequests", message, details);
+    }
+
+    /// <summary>504 Timeout (<c>NewTimeoutError</c>): the server gave up, and suggests when to retry.</summary>
+    public static ApiException Timeout(string message, int retryAfterSeconds) =>
+        new(504, "Timeout", $"Timeout: {message}", new JsonObject { ["retryAfterSeconds"] = retryAfterSeconds });
+
     public static ApiException Gone(string message) => new(410, "Expired", message);
 
     public static ApiException UnsupportedMediaType(string contentType) =>

@@ -21,8 +21,16 @@ public static class HttpResponses
         await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    public static Task WriteStatusAsync(HttpContext context, ApiException error) =>
-        WriteJsonAsync(context, error.Code, error.ToStatus());
+    /// <summary>Writes the failure; a suggested retry delay is also a <c>Retry-After</c> header, which clients wait on.</summary>
+    public static Task WriteStatusAsync(HttpContext context, ApiException error)
+    {
+        if (error.Details?["retryAfterSeconds"]?.GetValue<int>() is > 0 and var seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return WriteJsonAsync(context, error.Code, error.ToStatus());
+    }
 
     /// <summary>
     /// Adds <c>Warning: 299 - "text"</c> headers. kubectl silently drops a warning whose inner quotes

@@ -139,7 +139,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
                 await new BindingSubresource(registry, time).HandleAsync(context, path).ConfigureAwait(false);
                 return;
             case ("eviction", "POST"):
-                await EvictAsync(context, path).ConfigureAwait(false);
+                await new EvictionSubresource(registry, time).HandleAsync(context, path).ConfigureAwait(false);
                 return;
             case ("log", _):
                 await LogAsync(context, path).ConfigureAwait(false);
@@ -150,21 +150,6 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
         }
 
         throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
-    }
-
-    private async Task EvictAsync(HttpContext context, ResourcePath path)
-    {
-        var eviction = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
-        var request = QueryOptions.Delete(context, eviction["deleteOptions"] as JsonObject);
-        await registry.DeleteAsync(path.Type, path.Namespace, path.Name!, request, context.RequestAborted).ConfigureAwait(false);
-        await HttpResponses.WriteJsonAsync(context, 201, new JsonObject
-        {
-            ["kind"] = "Status",
-            ["apiVersion"] = "v1",
-            ["metadata"] = new JsonObject(),
-            ["status"] = "Success",
-            ["code"] = 201,
-        }).ConfigureAwait(false);
     }
 
     /// <summary>

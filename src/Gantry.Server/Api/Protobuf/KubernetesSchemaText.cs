@@ -31,6 +31,7 @@ kind discovery.k8s.io/v1 EndpointSlice discovery.v1.EndpointSlice
 kind node.k8s.io/v1 RuntimeClass node.v1.RuntimeClass
 kind scheduling.k8s.io/v1 PriorityClass scheduling.v1.PriorityClass
 kind autoscaling/v1 Scale autoscaling.v1.Scale
+kind policy/v1 PodDisruptionBudget policy.v1.PodDisruptionBudget
 kind policy/v1 Eviction policy.v1.Eviction
 kind * DeleteOptions meta.v1.DeleteOptions
 message apps.v1.Deployment
@@ -1213,6 +1214,23 @@ message node.v1.Scheduling
 message policy.v1.Eviction
 1 metadata meta.v1.ObjectMeta ?
 2 deleteOptions meta.v1.DeleteOptions *?
+message policy.v1.PodDisruptionBudget
+1 metadata meta.v1.ObjectMeta ?
+2 spec policy.v1.PodDisruptionBudgetSpec ?
+3 status policy.v1.PodDisruptionBudgetStatus ?
+message policy.v1.PodDisruptionBudgetSpec
+1 minAvailable intorstring *?
+2 selector meta.v1.LabelSelector *?
+3 maxUnavailable intorstring *?
+4 unhealthyPodEvictionPolicy string *?
+message policy.v1.PodDisruptionBudgetStatus
+1 observedGeneration int64 ?
+2 disruptedPods {}time ?
+3 disruptionsAllowed int32
+4 currentHealthy int32
+5 desiredHealthy int32
+6 expectedPods int32
+7 conditions []meta.v1.Condition ?
 message scheduling.v1.PriorityClass
 1 metadata meta.v1.ObjectMeta ?
 2 value int32

@@ -57,6 +57,26 @@ internal static class SimplePrinters
             JsonRead.String(pc, "preemptionPolicy"),
         ]);
 
+    public static TablePrinter PodDisruptionBudget { get; } = new(
+        [
+            TableColumn.ObjectName,
+            TableColumn.Text("Min Available", "The minimum number of pods that must be available."),
+            TableColumn.Text("Max Unavailable", "The maximum number of pods that may be unavailable."),
+            new("Allowed Disruptions", "integer", "", "Calculated number of pods that may be disrupted at this time."),
+            TableColumn.Age,
+        ],
+        (pdb, now) =>
+        [
+            CellFormat.Name(pdb),
+            IntOrStringOrNotApplicable(JsonRead.At(pdb, "spec", "minAvailable")),
+            IntOrStringOrNotApplicable(JsonRead.At(pdb, "spec", "maxUnavailable")),
+            JsonRead.Long(pdb, "status", "disruptionsAllowed"),
+            CellFormat.Age(pdb, now),
+        ]);
+
+    /// <summary>An int-or-string as <c>IntOrString.String()</c> prints it, or <c>N/A</c> when unset, as kube's printer does.</summary>
+    private static string IntOrStringOrNotApplicable(JsonNode? value) => value is JsonValue v ? v.ToString() : "N/A";
+
     /// <summary>The API server's table for kinds without a printer of their own: the name and an RFC 3339 creation time.</summary>
     public static TablePrinter Default { get; } = new(
         [
