@@ -23,6 +23,7 @@ public static class ResourceCatalog
             [
                 Status("", "Pod"),
                 new("binding", "", "v1", "Binding", CreateVerbs),
+                new("ephemeralcontainers", "", "v1", "Pod", StatusVerbs),
                 new("log", "", "v1", "Pod", ["get"]),
                 new("exec", "", "v1", "PodExecOptions", ConnectVerbs),
                 new("attach", "", "v1", "PodAttachOptions", ConnectVerbs),

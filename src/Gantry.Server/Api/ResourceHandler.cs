@@ -120,13 +120,14 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
     {
         switch (path.Subresource, context.Request.Method)
         {
-            case ("status", "GET"):
+            // A pod's ephemeral containers are read and written as the whole pod, as kube's EphemeralContainersREST does.
+            case ("status" or "ephemeralcontainers", "GET"):
                 await WriteObjectAsync(context, 200, registry.GetRequired(path.Type, path.Namespace, path.Name!).Json).ConfigureAwait(false);
                 return;
-            case ("status", "PUT"):
+            case ("status" or "ephemeralcontainers", "PUT"):
                 await UpdateAsync(context, path).ConfigureAwait(false);
                 return;
-            case ("status", "PATCH"):
+            case ("status" or "ephemeralcontainers", "PATCH"):
                 await PatchAsync(context, path).ConfigureAwait(false);
                 return;
             case ("finalize", "PUT"):

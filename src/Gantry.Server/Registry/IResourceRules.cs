@@ -32,4 +32,10 @@ public interface IResourceRules
 
     /// <summary>Validates a write to the status subresource, for which the registry kept all but the status from <paramref name="old"/>.</summary>
     IReadOnlyList<FieldError> ValidateStatusUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old);
+
+    /// <summary>
+    /// Validates a write to a pod's ephemeralcontainers subresource, for which the registry kept all but
+    /// <c>spec.ephemeralContainers</c> from <paramref name="old"/>.
+    /// </summary>
+    IReadOnlyList<FieldError> ValidateEphemeralContainersUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old);
 }

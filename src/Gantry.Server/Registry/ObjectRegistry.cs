@@ -295,7 +295,12 @@ public sealed class ObjectRegistry(
 
         // The mutated object is this write's own copy: its identity is filled in place.
         var obj = FillIdentity(type, ns, changed);
-        var next = subresource == "status" ? StatusWrites.Keep(type, currentObj, obj) : obj;
+        var next = subresource switch
+        {
+            "status" => StatusWrites.Keep(type, currentObj, obj),
+            EphemeralContainerWrites.Subresource => EphemeralContainerWrites.Keep(currentObj, obj),
+            _ => obj,
+        };
         // An apply brings the managed fields it recorded: ownership alone changing is still a write.
         var ownershipApplied = AppliedManagedFields(obj, currentObj, options) is not null;
         if (subresource is null && type.HasSubresource("status"))
@@ -342,7 +347,12 @@ public sealed class ObjectRegistry(
         rules.Default(typed);
         var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));
         errors.AddRange(ObjectMetaValidation.ValidateUpdate(typed.Metadata, oldTyped.Metadata));
-        errors.AddRange(subresource == "status" ? rules.ValidateStatusUpdate(typed, oldTyped) : rules.ValidateUpdate(typed, oldTyped));
+        errors.AddRange(subresource switch
+        {
+            "status" => rules.ValidateStatusUpdate(typed, oldTyped),
+            EphemeralContainerWrites.Subresource => rules.ValidateEphemeralContainersUpdate(typed, oldTyped),
+            _ => rules.ValidateUpdate(typed, oldTyped),
+        });
 
         if (errors.Count > 0)
         {
@@ -366,7 +376,8 @@ public sealed class ObjectRegistry(
         if (options.FieldManager is { } manager)
         {
             ManagedFields.RecordUpdate(
-                old, stored, manager, type.ApiVersion, time.GetUtcNow(), subresource == "status" ? "status" : null, ResetFields(type, subresource));
+                old, stored, manager, type.ApiVersion, time.GetUtcNow(), subresource is "status" or EphemeralContainerWrites.Subresource ? subresource : null,
+                ResetFields(type, subresource));
         }
         return (stored, allocation);
     }

@@ -29,6 +29,9 @@ public abstract class ResourceRules<T>(ResourceType type) : IResourceRules
     /// <summary>Validates a status write; unless the resource has a status strategy of its own, as any update.</summary>
     protected virtual void ValidateStatusUpdate(T obj, T old, List<FieldError> errors) => ValidateUpdate(obj, old, errors);
 
+    /// <summary>Validates a write to the ephemeralcontainers subresource; only pods serve it.</summary>
+    protected virtual void ValidateEphemeralContainersUpdate(T obj, T old, List<FieldError> errors) => ValidateUpdate(obj, old, errors);
+
     void IResourceRules.Default(IKubernetesObject<V1ObjectMeta> obj) => Default((T)obj);
 
     void IResourceRules.PrepareForUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) =>
@@ -52,6 +55,13 @@ public abstract class ResourceRules<T>(ResourceType type) : IResourceRules
     {
         var errors = new List<FieldError>();
         ValidateStatusUpdate((T)obj, (T)old, errors);
+        return errors;
+    }
+
+    IReadOnlyList<FieldError> IResourceRules.ValidateEphemeralContainersUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
+    {
+        var errors = new List<FieldError>();
+        ValidateEphemeralContainersUpdate((T)obj, (T)old, errors);
         return errors;
     }
 }

@@ -8,7 +8,9 @@ namespace Gantry.Server.Registry.Rules;
 /// <summary>
 /// Pods: the defaults of <c>SetDefaults_Pod</c> and <c>SetDefaults_PodSpec</c> plus what the Priority
 /// admission plugin fills in, and <c>ValidatePodCreate</c>/<c>ValidatePodUpdate</c>, where the spec is
-/// immutable except for images, <c>activeDeadlineSeconds</c>, added tolerations and a grace-period fix.
+/// immutable except for images, <c>activeDeadlineSeconds</c>, added tolerations and a grace-period fix, and
+/// <c>ValidatePodEphemeralContainersUpdate</c> for writes to the ephemeralcontainers subresource, the only way in
+/// for ephemeral containers.
 /// </summary>
 public sealed class PodRules() : ResourceRules<V1Pod>(ResourceCatalog.Get("", "pods"))
 {
@@ -24,6 +26,9 @@ public sealed class PodRules() : ResourceRules<V1Pod>(ResourceCatalog.Get("", "p
     private static readonly FieldPath Spec = FieldPath.Of("spec");
 
     private static readonly FieldPath StatusPath = FieldPath.Of("status");
+
+    /// <summary>What marks the mirror of a static pod, which kubelet runs from a file and no API write can add to.</summary>
+    private const string MirrorPodAnnotation = "kubernetes.io/config.mirror";
 
     protected override void Default(V1Pod obj)
     {
@@ -155,6 +160,39 @@ public sealed class PodRules() : ResourceRules<V1Pod>(ResourceCatalog.Get("", "p
             var detail = $"pod updates may not change fields other than {string.Join(",", UpdatableFields)}\n" +
                 SpecDiff.Describe("core.PodSpec", oldSpec, munged);
             errors.Add(FieldErrors.Forbidden(Spec, detail));
+        }
+    }
+
+    /// <summary>
+    /// <c>ValidatePodEphemeralContainersUpdate</c>: the pod is validated as a whole (its new ephemeral containers with
+    /// it), a static pod takes none, and the ephemeral containers it had stay as they were, found by name since a patch
+    /// need not keep their order.
+    /// </summary>
+    protected override void ValidateEphemeralContainersUpdate(V1Pod obj, V1Pod old, List<FieldError> errors)
+    {
+        // kube answers a static pod with this error alone, whatever else is wrong.
+        if (old.Metadata?.Annotations?.ContainsKey(MirrorPodAnnotation) == true)
+        {
+            errors.Add(FieldErrors.Forbidden(FieldPath.Root, "static pods do not support ephemeral containers"));
+            return;
+        }
+
+        PodDeletionCost.Validate(obj.Metadata?.Annotations, errors);
+        PodSpecValidation.Validate(obj.Spec ?? new V1PodSpec(), Spec, isPod: true, errors);
+
+        var path = Spec.Child("ephemeralContainers");
+        var updated = (obj.Spec?.EphemeralContainers ?? []).GroupBy(c => c.Name ?? "").ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var previous in old.Spec?.EphemeralContainers ?? [])
+        {
+            if (!updated.TryGetValue(previous.Name ?? "", out var current))
+            {
+                errors.Add(FieldErrors.Forbidden(path, $"existing ephemeral containers \"{previous.Name}\" may not be removed\n"));
+            }
+            else if (!SemanticEquality.AreEqual(previous, current))
+            {
+                errors.Add(FieldErrors.Forbidden(path.Child(previous.Name ?? ""),
+                    $"existing ephemeral containers \"{previous.Name}\" may not be changed\n{SpecDiff.Describe("core.EphemeralContainer", previous, current)}"));
+            }
         }
     }
 

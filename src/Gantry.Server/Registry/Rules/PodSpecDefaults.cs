@@ -1,3 +1,4 @@
+using Gantry.Core.Resources;
 using k8s.Models;
 
 namespace Gantry.Server.Registry.Rules;
@@ -44,6 +45,15 @@ internal static class PodSpecDefaults
         foreach (var container in (spec.Containers ?? []).Concat(spec.InitContainers ?? []))
         {
             DefaultContainer(container);
+        }
+
+        // SetDefaults_EphemeralContainer: the defaults of a container, on the ephemeral container's common fields.
+        for (var i = 0; i < (spec.EphemeralContainers?.Count ?? 0); i++)
+        {
+            var ephemeral = spec.EphemeralContainers![i];
+            var container = EphemeralContainerCommon.AsContainer(ephemeral);
+            DefaultContainer(container);
+            spec.EphemeralContainers[i] = EphemeralContainerCommon.AsEphemeral(container, ephemeral.TargetContainerName);
         }
 
         foreach (var volume in spec.Volumes ?? [])

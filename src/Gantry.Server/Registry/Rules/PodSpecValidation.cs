@@ -75,6 +75,7 @@ internal static class PodSpecValidation
         var volumes = ValidateVolumes(spec.Volumes ?? [], path.Child("volumes"), errors);
         ValidateContainers(spec, volumes, path.Child("containers"), errors);
         ValidateInitContainers(spec, volumes, path.Child("initContainers"), errors);
+        EphemeralContainerValidation.Validate(spec, volumes, path.Child("ephemeralContainers"), errors);
         if (spec.HostNetwork == true)
         {
             ValidateHostNetworkPorts(spec.Containers ?? [], path.Child("containers"), isPod, errors);
@@ -351,7 +352,7 @@ internal static class PodSpecValidation
         }
     }
 
-    private static void ValidateContainerCommon(V1Container container, Dictionary<string, V1Volume> volumes, FieldPath path, List<FieldError> errors)
+    public static void ValidateContainerCommon(V1Container container, Dictionary<string, V1Volume> volumes, FieldPath path, List<FieldError> errors)
     {
         var name = container.Name ?? "";
         if (name.Length == 0)
