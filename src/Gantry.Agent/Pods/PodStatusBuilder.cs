@@ -14,7 +14,8 @@ public static class PodStatusBuilder
 {
     public static V1PodStatus Build(
         V1Pod pod, IReadOnlyList<ContainerRecord> initContainers, IReadOnlyList<ContainerRecord> containers,
-        string? podIp, string? hostIp, DateTime startTime, DateTime now, bool terminal = false)
+        string? podIp, string? hostIp, DateTime startTime, DateTime now, bool terminal = false,
+        IReadOnlyList<ContainerRecord>? ephemeralContainers = null)
     {
         now = Seconds(now);
         var sidecars = Sidecars.Of(pod).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
@@ -53,6 +54,7 @@ public static class PodStatusBuilder
             QosClass = pod.Status?.QosClass,
             InitContainerStatuses = initContainers.Count == 0 ? null : initStatuses,
             ContainerStatuses = statuses,
+            EphemeralContainerStatuses = ephemeralContainers is { Count: > 0 } ? ephemeralContainers.Select(c => EphemeralStatusOf(pod, c)).ToList() : null,
         };
     }
 
@@ -139,19 +141,7 @@ public static class PodStatusBuilder
     private static V1ContainerStatus ContainerStatusOf(V1Pod pod, ContainerRecord record, bool isInit)
     {
         var spec = (pod.Spec.Containers ?? []).Concat(pod.Spec.InitContainers ?? []).First(c => c.Name == record.Name);
-        var state = new V1ContainerState();
-        switch (record.Status)
-        {
-            case ContainerRunning running when record.WaitingReason is null:
-                state.Running = new V1ContainerStateRunning { StartedAt = Seconds(running.StartedAt.UtcDateTime) };
-                break;
-            case ContainerExited exited when record.WaitingReason is null:
-                state.Terminated = Terminated(exited, record.Current, record);
-                break;
-            default:
-                state.Waiting = new V1ContainerStateWaiting { Message = record.WaitingMessage, Reason = record.WaitingReason ?? "ContainerCreating" };
-                break;
-        }
+        var state = StateOf(record);
 
         var last = record.WaitingReason == "CrashLoopBackOff" && record.Status is ContainerExited crashed
             ? new V1ContainerState { Terminated = Terminated(crashed, record.Current, record) }
@@ -176,6 +166,46 @@ public static class PodStatusBuilder
             State = state,
             LastState = last ?? new V1ContainerState(),
         };
+    }
+
+    /// <summary>
+    /// An ephemeral container's status, as kubelet converts it like any other's: never restarted, so with no last state,
+    /// and neither started nor ready, since only the probe manager sets those, for init and regular containers alone.
+    /// </summary>
+    private static V1ContainerStatus EphemeralStatusOf(V1Pod pod, ContainerRecord record)
+    {
+        var image = (pod.Spec.EphemeralContainers ?? []).FirstOrDefault(c => c.Name == record.Name)?.Image;
+        return new V1ContainerStatus
+        {
+            Name = record.Name,
+            Image = record.Current?.Image ?? image,
+            ImageID = record.Current?.ImageRef ?? image,
+            ContainerID = record.Current is { } handle ? $"{handle.Runtime}://{handle.Id}" : null,
+            Ready = false,
+            RestartCount = record.RestartCount,
+            State = StateOf(record),
+            LastState = new V1ContainerState(),
+        };
+    }
+
+    /// <summary>Running or terminated as the current instance is, unless the container waits for something (a back-off, a pull).</summary>
+    private static V1ContainerState StateOf(ContainerRecord record)
+    {
+        var state = new V1ContainerState();
+        switch (record.Status)
+        {
+            case ContainerRunning running when record.WaitingReason is null:
+                state.Running = new V1ContainerStateRunning { StartedAt = Seconds(running.StartedAt.UtcDateTime) };
+                break;
+            case ContainerExited exited when record.WaitingReason is null:
+                state.Terminated = Terminated(exited, record.Current, record);
+                break;
+            default:
+                state.Waiting = new V1ContainerStateWaiting { Message = record.WaitingMessage, Reason = record.WaitingReason ?? "ContainerCreating" };
+                break;
+        }
+
+        return state;
     }
 
     /// <summary>An instance's end, with the termination message read for it, if any (an empty one is left out, as kubelet does).</summary>

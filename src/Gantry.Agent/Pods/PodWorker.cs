@@ -6,6 +6,7 @@ using Gantry.Agent.Lifecycle;
 using Gantry.Agent.Network;
 using Gantry.Agent.Probes;
 using Gantry.Agent.Runtimes;
+using Gantry.Core.Resources;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -19,7 +20,8 @@ namespace Gantry.Agent.Pods;
 /// workers, whose verdicts it reads: a failed liveness or startup probe kills the container, a
 /// readiness change re-reports the status at once), postStart hooks, restarts with back-off, status
 /// back to the server with termination messages, and on deletion a graceful stop (preStop hooks
-/// first), teardown and the final delete.
+/// first), teardown and the final delete. Ephemeral containers (kubectl debug) start once each, in
+/// the pod's sandbox, and are stopped and removed with the others.
 /// </summary>
 public sealed class PodWorker
 {
@@ -240,6 +242,12 @@ public sealed class PodWorker
             }
         }
 
+        // As kubelet's computePodActions: an ephemeral container may start before the pod is initialized.
+        foreach (var container in _pod.Spec.EphemeralContainers ?? [])
+        {
+            await SyncEphemeralContainerAsync(runtime, sandbox, container, podIp, cancellationToken).ConfigureAwait(false);
+        }
+
         await RefreshVolumesAsync(cancellationToken).ConfigureAwait(false);
         if (initDone && RegularContainersDone())
         {
@@ -319,11 +327,54 @@ public sealed class PodWorker
             record.RestartCount++;
         }
 
+        await StartContainerAsync(runtime, sandbox, container, record, podIp, processNamespaceOf: null, cancellationToken).ConfigureAwait(false);
+        if (!isInit || Sidecars.Is(container))
+        {
+            await SyncProbesAsync(runtime, record, container, podIp).ConfigureAwait(false);
+        }
+
+        return record;
+    }
+
+    /// <summary>
+    /// An ephemeral container is started once and never restarted, has no probes and no hooks (its validation allows
+    /// none), as kubelet runs it. Only a start that failed before there was an instance (an image pull) is tried again.
+    /// With a target it joins the target's process namespace, which must be running then.
+    /// </summary>
+    private async Task SyncEphemeralContainerAsync(
+        IContainerRuntime runtime, PodSandboxInfo sandbox, V1EphemeralContainer ephemeral, string? podIp, CancellationToken cancellationToken)
+    {
+        var container = EphemeralContainerCommon.AsContainer(ephemeral);
+        var record = Record(container.Name);
+        if (record.Current is { } handle)
+        {
+            record.Status = await runtime.StatusAsync(handle, cancellationToken).ConfigureAwait(false);
+            ReadTerminationMessage(runtime, record, container);
+            return;
+        }
+
+        ContainerHandle? target = null;
+        if (!string.IsNullOrEmpty(ephemeral.TargetContainerName) && (target = Record(ephemeral.TargetContainerName).Current) is null)
+        {
+            record.WaitingReason = "CreateContainerError";
+            record.WaitingMessage = $"target container {ephemeral.TargetContainerName} has not been started";
+            return;
+        }
+
+        await StartContainerAsync(runtime, sandbox, container, record, podIp, target, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a new instance of the container (its Created and Started events wait for the pass's report).</summary>
+    private async Task StartContainerAsync(
+        IContainerRuntime runtime, PodSandboxInfo sandbox, V1Container container, ContainerRecord record, string? podIp, ContainerHandle? processNamespaceOf,
+        CancellationToken cancellationToken)
+    {
         try
         {
             var messageFile = _specs.CreateTerminationMessageFile(_pod, container);
             var spec = await _specs.BuildAsync(_pod, container, podIp, _hostIp, messageFile, cancellationToken).ConfigureAwait(false);
-            record.Current = await runtime.StartAsync(sandbox, spec with { ImageEvents = ImageEvents(container.Name) }, cancellationToken).ConfigureAwait(false);
+            spec = spec with { ImageEvents = ImageEvents(container.Name), ProcessNamespaceOf = processNamespaceOf };
+            record.Current = await runtime.StartAsync(sandbox, spec, cancellationToken).ConfigureAwait(false);
             if (messageFile is not null)
             {
                 TerminationMessageFiles.Keep(messageFile, record.Current);
@@ -355,13 +406,6 @@ public sealed class PodWorker
             record.WaitingMessage = ex.Message;
             _events.Warning(container.Name, "Failed", $"Error: {(ex is Images.ImagePullException ? record.WaitingReason : ex.Message)}");
         }
-
-        if (!isInit || Sidecars.Is(container))
-        {
-            await SyncProbesAsync(runtime, record, container, podIp).ConfigureAwait(false);
-        }
-
-        return record;
     }
 
     /// <summary>Runs the container's postStart hook (<see cref="PostStartHook"/>), whose failure kills the container.</summary>
@@ -502,7 +546,8 @@ public sealed class PodWorker
     /// <summary>Every init container done, every container running or ended for good: nothing is due at a set time.</summary>
     private bool IsSteady() =>
         (_pod.Spec.InitContainers ?? []).All(c => Sidecars.Is(c) ? IsSettled(c, isInit: true) : Record(c.Name).Status is ContainerExited { ExitCode: 0 }) &&
-        _pod.Spec.Containers.All(c => IsSettled(c, isInit: false));
+        _pod.Spec.Containers.All(c => IsSettled(c, isInit: false)) &&
+        (_pod.Spec.EphemeralContainers ?? []).All(c => Record(c.Name).Current is not null);
 
     /// <summary>Running, or ended for good, and waiting for nothing.</summary>
     private bool IsSettled(V1Container container, bool isInit) =>
@@ -627,7 +672,8 @@ public sealed class PodWorker
     {
         var init = (_pod.Spec.InitContainers ?? []).Select(c => Record(c.Name)).ToList();
         var containers = _pod.Spec.Containers.Select(c => Record(c.Name)).ToList();
-        var status = PodStatusBuilder.Build(_pod, init, containers, podIp, _hostIp, _startTime, _time.GetUtcNow().UtcDateTime, terminal);
+        var ephemeral = (_pod.Spec.EphemeralContainers ?? []).Select(c => Record(c.Name)).ToList();
+        var status = PodStatusBuilder.Build(_pod, init, containers, podIp, _hostIp, _startTime, _time.GetUtcNow().UtcDateTime, terminal, ephemeral);
         var body = KubernetesJson.Serialize(new { status });
         if (body == _reported)
         {
@@ -720,9 +766,10 @@ public sealed class PodWorker
             ? runtime
             : throw new InvalidOperationException($"RuntimeClass \"{pod.Spec.RuntimeClassName}\" has no handler on this node");
 
-    /// <summary>The container of the pod's spec that <paramref name="name"/> names, init or not.</summary>
+    /// <summary>The container of the pod's spec that <paramref name="name"/> names, init, regular or ephemeral.</summary>
     private V1Container? SpecOf(string name) =>
-        _pod.Spec.Containers.Concat(_pod.Spec.InitContainers ?? []).FirstOrDefault(c => c.Name == name);
+        _pod.Spec.Containers.Concat(_pod.Spec.InitContainers ?? []).FirstOrDefault(c => c.Name == name) ??
+        (_pod.Spec.EphemeralContainers ?? []).Where(c => c.Name == name).Select(EphemeralContainerCommon.AsContainer).FirstOrDefault();
 
     private ContainerRecord Record(string name)
     {

@@ -51,4 +51,11 @@ public sealed record ContainerSpec
 
     /// <summary>The pod's hostNetwork: the container keeps the node's UTS namespace, as containerd has it.</summary>
     public bool HostNetwork { get; init; }
+
+    /// <summary>
+    /// An ephemeral container's target (its <c>targetContainerName</c>): the running container whose PID namespace it
+    /// joins, so that it sees the target's processes, as CRI's <c>NamespaceMode.TARGET</c>. The oci runtime honours it;
+    /// the process runtime, whose shim unshares a fresh PID namespace, ignores it.
+    /// </summary>
+    public ContainerHandle? ProcessNamespaceOf { get; init; }
 }

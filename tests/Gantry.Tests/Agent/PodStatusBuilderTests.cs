@@ -170,4 +170,44 @@ public sealed class PodStatusBuilderTests
 
         Assert.Null(Build(Pod(), [], [record]).ContainerStatuses.Single().State.Terminated.Message);
     }
+
+    private static V1Pod WithDebugger(V1Pod pod)
+    {
+        pod.Spec.EphemeralContainers = [new V1EphemeralContainer { Name = "debugger", Image = "busybox" }];
+        return pod;
+    }
+
+    [Fact]
+    public void An_ephemeral_container_is_reported_in_its_own_list_running_but_never_started_or_ready()
+    {
+        var debugger = Running("debugger");
+        debugger.Current = new ContainerHandle("c9", "oci", "u1", "p", "team", "debugger", Now);
+
+        var status = PodStatusBuilder.Build(WithDebugger(Pod()), [], [Running("main")], "10.244.0.5", "192.0.2.2", Now, Now, ephemeralContainers: [debugger]);
+
+        var reported = Assert.Single(status.EphemeralContainerStatuses);
+        Assert.Equal("debugger", reported.Name);
+        Assert.Equal("oci://c9", reported.ContainerID);
+        Assert.NotNull(reported.State.Running);
+        Assert.False(reported.Ready);
+        Assert.Null(reported.Started);
+        Assert.Equal("main", Assert.Single(status.ContainerStatuses).Name);
+    }
+
+    [Fact]
+    public void An_exited_ephemeral_container_leaves_the_pods_phase_and_readiness_alone()
+    {
+        var status = PodStatusBuilder.Build(
+            WithDebugger(Pod()), [], [Running("main")], "10.244.0.5", "192.0.2.2", Now, Now, ephemeralContainers: [Exited("debugger", 1)]);
+
+        Assert.Equal("Running", status.Phase);
+        Assert.Equal("True", status.Conditions.Single(c => c.Type == "Ready").Status);
+        Assert.Equal(1, status.EphemeralContainerStatuses.Single().State.Terminated.ExitCode);
+    }
+
+    [Fact]
+    public void A_pod_without_ephemeral_containers_reports_no_list_of_them()
+    {
+        Assert.Null(Build(Pod(), [], [Running("main")]).EphemeralContainerStatuses);
+    }
 }

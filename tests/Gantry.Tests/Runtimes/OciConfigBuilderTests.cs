@@ -183,4 +183,21 @@ public sealed class OciConfigBuilderTests
         Assert.Contains("/proc/kcore", Strings(linux["maskedPaths"]));
         Assert.Contains("/proc/sysrq-trigger", Strings(linux["readonlyPaths"]));
     }
+
+    [Fact]
+    public void A_container_with_a_target_joins_the_targets_pid_namespace()
+    {
+        var config = OciConfigBuilder.Build(Pod, new ContainerSpec { Name = "debugger" }, Image, UserDatabase.Empty, "/gantry/pods/0d7c9a3e/c2", "/proc/4242/ns/pid");
+
+        var pid = config["linux"]!["namespaces"]!.AsArray().Single(n => (string?)n!["type"] == "pid")!;
+        Assert.Equal("/proc/4242/ns/pid", (string?)pid["path"]);
+    }
+
+    [Fact]
+    public void A_container_without_a_target_gets_a_pid_namespace_of_its_own()
+    {
+        var pid = Build(new ContainerSpec { Name = "web" })["linux"]!["namespaces"]!.AsArray().Single(n => (string?)n!["type"] == "pid")!;
+
+        Assert.Null(pid["path"]);
+    }
 }

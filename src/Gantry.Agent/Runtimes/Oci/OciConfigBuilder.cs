@@ -18,7 +18,9 @@ internal static class OciConfigBuilder
     /// <exception cref="Pods.ContainerConfigException">runAsNonRoot, and the image's user is root or a name.</exception>
     /// <exception cref="InvalidOperationException">The image's user or group is a name <paramref name="users"/> does not define.</exception>
     /// <param name="users">The image's /etc/passwd and /etc/group, from the prepared root filesystem.</param>
-    public static JsonObject Build(PodSandboxInfo pod, ContainerSpec container, ImageConfig image, UserDatabase users, string cgroupsPath)
+    /// <param name="pidNamespacePath">The PID namespace to join (an ephemeral container's target's); null for one of its own.</param>
+    public static JsonObject Build(
+        PodSandboxInfo pod, ContainerSpec container, ImageConfig image, UserDatabase users, string cgroupsPath, string? pidNamespacePath = null)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
@@ -29,7 +31,7 @@ internal static class OciConfigBuilder
             ["process"] = Process(pod, container, image, users),
             ["root"] = new JsonObject { ["path"] = "rootfs", ["readonly"] = false },
             ["mounts"] = Mounts(container),
-            ["linux"] = Linux(pod, container, cgroupsPath),
+            ["linux"] = Linux(pod, container, cgroupsPath, pidNamespacePath),
         };
 
         // runc refuses a hostname without a UTS namespace of the container's own.
@@ -87,9 +89,15 @@ internal static class OciConfigBuilder
     private static JsonObject Mount(string destination, string type, string source, IEnumerable<string> options) =>
         new() { ["destination"] = destination, ["type"] = type, ["source"] = source, ["options"] = Strings(options) };
 
-    private static JsonObject Linux(PodSandboxInfo pod, ContainerSpec container, string cgroupsPath)
+    private static JsonObject Linux(PodSandboxInfo pod, ContainerSpec container, string cgroupsPath, string? pidNamespacePath)
     {
-        var namespaces = new JsonArray(new JsonObject { ["type"] = "pid" }, new JsonObject { ["type"] = "ipc" });
+        var pid = new JsonObject { ["type"] = "pid" };
+        if (pidNamespacePath is not null)
+        {
+            pid["path"] = pidNamespacePath;
+        }
+
+        var namespaces = new JsonArray(pid, new JsonObject { ["type"] = "ipc" });
         if (!container.HostNetwork)
         {
             namespaces.Add(new JsonObject { ["type"] = "uts" });

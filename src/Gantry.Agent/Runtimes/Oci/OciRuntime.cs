@@ -81,7 +81,8 @@ public sealed class OciRuntime : IContainerRuntime
             var (rootfs, _) = await _rootfs.PrepareAsync(image, bundle.Path, _rootfsMode, cancellationToken);
 
             // After the root filesystem, whose /etc/passwd and /etc/group turn the user into ids.
-            var config = OciConfigBuilder.Build(pod, container, image.Config, UserDatabase.ReadFrom(rootfs), "/" + cgroupPath);
+            var config = OciConfigBuilder.Build(
+                pod, container, image.Config, UserDatabase.ReadFrom(rootfs), "/" + cgroupPath, PidNamespaceOf(container.ProcessNamespaceOf));
             await File.WriteAllTextAsync(bundle.ConfigFile, config.ToJsonString(), cancellationToken);
             ContainerLogs.Create(logPath);
             var argv = _runc.RunCommand(handle.Id, bundle.Path, bundle.InitPidFile);
@@ -121,6 +122,23 @@ public sealed class OciRuntime : IContainerRuntime
 
         RuntimeLog.Started(_logger, Name, handle.Id, container.Name, pod.Namespace, pod.Name, (long)_time.GetElapsedTime(began).TotalMilliseconds);
         return handle;
+    }
+
+    /// <summary>
+    /// The PID namespace of <paramref name="target"/>'s init, as containerd finds a target container's: through its
+    /// pid. The target must be running, or there is no namespace to join.
+    /// </summary>
+    private string? PidNamespaceOf(ContainerHandle? target)
+    {
+        if (target is null)
+        {
+            return null;
+        }
+
+        var bundle = _checkpoints.TryOpen(target);
+        return bundle is not null && !bundle.HasExited && bundle.ReadInitPid() is { } pid
+            ? $"/proc/{pid}/ns/pid"
+            : throw new InvalidOperationException($"target container {target.ContainerName} ({target.Id}) is not running");
     }
 
     public async Task<ContainerStatus> StatusAsync(ContainerHandle handle, CancellationToken cancellationToken)
