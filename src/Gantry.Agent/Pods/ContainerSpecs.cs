@@ -61,6 +61,7 @@ public sealed class ContainerSpecs(PodEnvironment environment, PodVolumes volume
             Mounts = mounts,
             Stdin = container.Stdin == true,
             StdinOnce = container.StdinOnce == true,
+            Tty = container.Tty == true,
             Limits = LimitsOf(container),
             User = ContainerUsers.Of(pod, container),
             Hostname = pod.Spec.HostNetwork == true ? Dns.GetHostName() : hostname.Nodename(pod.Spec.SetHostnameAsFQDN == true),

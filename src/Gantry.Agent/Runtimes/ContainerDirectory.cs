@@ -28,6 +28,15 @@ internal sealed class ContainerDirectory(string path)
     /// <summary>Present while a stdinOnce container's stdin has not been attached to yet.</summary>
     public string StdinOnceFile => Combine("stdin-once");
 
+    /// <summary>Where runc sends a terminal container's pseudo-terminal master to the shim.</summary>
+    public string ConsoleSocket => Combine("console.sock");
+
+    /// <summary>Where the shim of a terminal container serves its live output to attaches (see <see cref="ContainerTerminal"/>).</summary>
+    public string AttachSocket => Combine("attach.sock");
+
+    /// <summary>The FIFO the shim of a terminal container reads window sizes from (see <see cref="ContainerTerminal"/>).</summary>
+    public string ResizeFifo => Combine("resize");
+
     public async Task WriteCheckpointAsync(ContainerCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         var temporary = CheckpointFile + ".tmp";

@@ -39,6 +39,9 @@ public sealed record ContainerSpec
     /// <summary>Kubernetes "stdinOnce": the workload's stdin ends when the first attach to it ends.</summary>
     public bool StdinOnce { get; init; }
 
+    /// <summary>Kubernetes "tty": the workload runs on a pseudo-terminal that the shim holds (see <see cref="ContainerTerminal"/>).</summary>
+    public bool Tty { get; init; }
+
     /// <summary>The container's own limits, enforced on its cgroup below the pod's.</summary>
     public CgroupLimits Limits { get; init; } = CgroupLimits.None;
 

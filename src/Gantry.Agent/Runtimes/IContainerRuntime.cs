@@ -49,7 +49,13 @@ public interface IContainerRuntime
     StdinAttachment? OpenStdin(ContainerHandle handle);
 
     /// <summary>
-    /// The container's log: the workload's stdout and stderr as the shim read them from its pipes, one
+    /// The running container's terminal, for <c>kubectl attach -t</c>: its live output and its size. Null when the
+    /// container was started without <see cref="ContainerSpec.Tty"/> (or by a runtime that gives it none) or is not running.
+    /// </summary>
+    ContainerTerminal? OpenTerminal(ContainerHandle handle);
+
+    /// <summary>
+    /// The container's log: the workload's stdout and stderr as the shim read them from its pipes (or its terminal's output, as stdout), one
     /// CRI record per line (<see cref="CriLogRecord"/>), with the time it was read and its stream.
     /// Exists from start until <see cref="RemoveAsync"/>.
     /// </summary>

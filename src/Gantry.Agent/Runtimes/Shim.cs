@@ -23,7 +23,8 @@ namespace Gantry.Agent.Runtimes;
 /// The child's stdin is /dev/null, or the container's stdin FIFO, which the shim also holds open
 /// for writing until it gets SIGUSR1 (see <see cref="ContainerStdin"/>). The child starts with
 /// default signal dispositions and an empty signal mask, whatever the agent (.NET ignores SIGPIPE)
-/// had. The shim itself never joins the container's cgroup, so the OOM killer of that cgroup cannot
+/// had. A container with a terminal is started by a detached runc instead, and the shim relays its terminal
+/// (<see cref="ContainerTerminal"/>). The shim itself never joins the container's cgroup, so the OOM killer of that cgroup cannot
 /// pick it. With a confinement (the process runtime's, <see cref="Processes.ProcessCommandLine"/>)
 /// the child confines itself before the workload's first instruction, all as system calls.
 /// </summary>
@@ -44,6 +45,7 @@ internal static class Shim
 
     /// <summary>Starts the shim and returns once it has detached (not once the workload started).</summary>
     /// <param name="stdin">Give the workload the container's stdin FIFO (created here) instead of /dev/null; <paramref name="stdinOnce"/> as in <see cref="ContainerStdin"/>.</param>
+    /// <param name="terminal">The shim's <c>--tty</c> arguments (see <see cref="ContainerTerminal"/>), or empty for a workload without a terminal.</param>
     /// <param name="confinement">The shim's <c>--confine</c> arguments, or empty to run <paramref name="argv"/> as it is.</param>
     /// <exception cref="IOException">The shim could not be started, or failed before it detached.</exception>
     public static async Task LaunchAsync(
@@ -52,6 +54,7 @@ internal static class Shim
         string? oomEventsFile,
         bool stdin,
         bool stdinOnce,
+        IReadOnlyList<string> terminal,
         IReadOnlyList<string> confinement,
         IReadOnlyList<string> argv)
     {
@@ -63,7 +66,7 @@ internal static class Shim
         InheritedDescriptors.MarkCloseOnExec();
         var (exitCode, error) = await SpawnedProgram.RunAsync(
             Program.Value,
-            [directory.Path, logPath, oomEventsFile ?? string.Empty, stdin ? directory.StdinFifo : string.Empty, .. confinement, "--", .. argv]);
+            [directory.Path, logPath, oomEventsFile ?? string.Empty, stdin ? directory.StdinFifo : string.Empty, .. terminal, .. confinement, "--", .. argv]);
         if (exitCode != 0)
         {
             throw new IOException($"{ProgramName} failed with exit code {exitCode}: {error.Trim()}");

@@ -2,13 +2,16 @@
  * gantry-shim: the parent of one container's workload, detached from the agent so that the workload
  * outlives it. The protocol (the files it writes, its exit codes) is described in Shim.cs.
  *
- *   gantry-shim DIR LOG OOM STDIN [CONFINEMENT] -- ARGV...
+ *   gantry-shim DIR LOG OOM STDIN [--tty CONSOLE-SOCKET PID-FILE] [CONFINEMENT] -- ARGV...
  *   CONFINEMENT: --confine READY NETNS WORKDIR HOSTNAME UID GID N GROUP... N CGROUP-PROCS-FILE... N NAME=VALUE...
  *                N (HOST CONTAINER ro|rw)...
  *
  * The workload's stdout and stderr are pipes; the shim appends what they carry to LOG in the CRI log
  * format that kubelet reads ("TIME STREAM F|P CONTENT" per line), stamped with the time it was read,
  * so that no output passes through the agent and a restarted agent misses none.
+ *
+ * With --tty (a container with tty: true) ARGV is a detached runc (run -d --console-socket CONSOLE-SOCKET
+ * --pid-file PID-FILE): see run_with_terminal below.
  *
  * Empty OOM, STDIN or NETNS mean none. Without a confinement ARGV runs as is (runc, for the oci
  * runtime). With one (the process runtime) the child joins the cgroups, enters NETNS, unshares its
@@ -34,8 +37,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -74,6 +81,8 @@ struct request {
     const char *log;
     const char *oom;
     const char *stdin_fifo;
+    const char *console_socket; /* NULL: no terminal */
+    const char *pid_file;
     struct confinement *confinement;
     char **argv; /* NULL-terminated */
 };
@@ -85,7 +94,7 @@ static int exec_notice = -1;
 
 static void usage(void)
 {
-    fputs("usage: gantry-shim DIR LOG OOM STDIN [--confine READY NETNS WORKDIR HOSTNAME UID GID N GROUP... N FILE... N NAME=VALUE... N (HOST CONTAINER ro|rw)...] -- ARGV...\n",
+    fputs("usage: gantry-shim DIR LOG OOM STDIN [--tty CONSOLE-SOCKET PID-FILE] [--confine READY NETNS WORKDIR HOSTNAME UID GID N GROUP... N FILE... N NAME=VALUE... N (HOST CONTAINER ro|rw)...] -- ARGV...\n",
           stderr);
     exit(2);
 }
@@ -121,7 +130,15 @@ static void parse(int argc, char **argv, struct request *request, struct confine
     request->oom = argv[3];
     request->stdin_fifo = argv[4];
     request->confinement = NULL;
+    request->console_socket = NULL;
     int i = 5;
+    if (strcmp(argv[i], "--tty") == 0) {
+        if (i + 3 >= argc)
+            usage();
+        request->console_socket = argv[i + 1];
+        request->pid_file = argv[i + 2];
+        i += 3;
+    }
     if (strcmp(argv[i], "--confine") == 0) {
         if (i + 7 > argc)
             usage();
@@ -326,7 +343,8 @@ static void run_child(const struct request *r, int stdout_pipe, int stderr_pipe)
     if (stdin_writer >= 0)
         close(stdin_writer);
     reset_signals();
-    redirect(STDIN_FILENO, *r->stdin_fifo != '\0' ? r->stdin_fifo : "/dev/null", O_RDONLY);
+    /* With a terminal the shim, not the child (runc), feeds the workload's stdin. */
+    redirect(STDIN_FILENO, *r->stdin_fifo != '\0' && r->console_socket == NULL ? r->stdin_fifo : "/dev/null", O_RDONLY);
     if (dup2(stdout_pipe, STDOUT_FILENO) < 0 || dup2(stderr_pipe, STDERR_FILENO) < 0)
         fail("dup2 the output pipes for", r->argv[0]);
     if (r->confinement != NULL)
@@ -445,6 +463,7 @@ static void time_text(char *text, size_t size)
 struct output {
     int fd; /* -1 once at end of file */
     const char *name;
+    void (*tee)(const char *bytes, size_t length); /* NULL, or what else gets the raw bytes (a terminal's attaches) */
     size_t length;
     char line[LOG_LINE_MAX];
 };
@@ -455,6 +474,10 @@ static void copy_output(struct output *o, struct log *log)
     ssize_t got;
     while ((got = read(o->fd, o->line + o->length, sizeof o->line - o->length)) < 0 && errno == EINTR)
         ;
+    if (got < 0 && errno == EAGAIN)
+        return; /* A terminal's master is non-blocking. */
+    if (got > 0 && o->tee != NULL)
+        o->tee(o->line + o->length, (size_t)got);
     char stamp[48];
     time_text(stamp, sizeof stamp);
     if (got <= 0) {
@@ -540,6 +563,295 @@ static int copy_until_exit(pid_t child, struct output outputs[2], struct log *lo
     return code >= 0 ? code : wait_for(child);
 }
 
+/*
+ * Containers with a terminal (tty: true), as containerd's shim runs them. runc hands over the master side of the
+ * container's pseudo-terminal through CONSOLE-SOCKET (SCM_RIGHTS), which it does only when detached (run -d): runc then
+ * exits once the container runs, and its init, reparented to the shim as a child subreaper, is the child waited for.
+ * The shim holds the master, so the terminal outlives the agent: it copies the stdin FIFO into it, copies what it
+ * says into the log as stdout records (a terminal merges stderr into it) and to every connection on DIR/attach.sock
+ * (kubectl attach -t, live and unbuffered, where the log holds a line back until it ends), and applies the sizes
+ * written to the FIFO DIR/resize as "COLUMNS ROWS" lines with TIOCSWINSZ.
+ */
+enum { MAX_ATTACHES = 8, INPUT_CHUNK = 4096 };
+
+static int attaches[MAX_ATTACHES];
+static int attach_count;
+
+/* An attach that does not keep up loses output rather than stall the workload; the log has it all. */
+static void tee_to_attaches(const char *bytes, size_t length)
+{
+    for (int i = 0; i < attach_count;) {
+        if (send(attaches[i], bytes, length, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN) {
+            close(attaches[i]);
+            attaches[i] = attaches[--attach_count];
+        } else {
+            i++;
+        }
+    }
+}
+
+/* A listening socket at PATH (created anew), non-blocking. */
+static int listen_at(const char *path)
+{
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof address.sun_path) {
+        errno = ENAMETOOLONG;
+        fail("bind", path);
+    }
+    strcpy(address.sun_path, path);
+    unlink(path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&address, sizeof address) < 0 || listen(fd, MAX_ATTACHES) < 0)
+        fail("listen on", path);
+    return fd;
+}
+
+/* The terminal master runc sent on the console socket, or -1. runc connected and sent it before it exited. */
+static int receive_master(int listener)
+{
+    int connection = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+    if (connection < 0)
+        return -1;
+    char name[4096];
+    struct iovec data = {.iov_base = name, .iov_len = sizeof name};
+    union {
+        char buffer[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct msghdr message = {.msg_iov = &data, .msg_iovlen = 1, .msg_control = control.buffer, .msg_controllen = sizeof control.buffer};
+    int master = -1;
+    if (recvmsg(connection, &message, MSG_CMSG_CLOEXEC) > 0) {
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        if (header != NULL && header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS)
+            memcpy(&master, CMSG_DATA(header), sizeof master);
+    }
+    close(connection);
+    return master;
+}
+
+static pid_t read_pid(const char *path)
+{
+    char text[32];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t length = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (length <= 0)
+        return -1;
+    text[length] = '\0';
+    return (pid_t)strtol(text, NULL, 10);
+}
+
+/* Applies each whole "COLUMNS ROWS" line the resize FIFO holds; a line cut by the buffer's end waits for its rest. */
+static void apply_resizes(int fifo, int master, char *pending, size_t *length, size_t size)
+{
+    ssize_t got = read(fifo, pending + *length, size - 1 - *length);
+    if (got <= 0)
+        return;
+    *length += (size_t)got;
+    pending[*length] = '\0';
+    char *start = pending, *newline;
+    while ((newline = strchr(start, '\n')) != NULL) {
+        unsigned columns, rows;
+        if (sscanf(start, "%u %u", &columns, &rows) == 2 && master >= 0) {
+            struct winsize size = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)columns};
+            ioctl(master, TIOCSWINSZ, &size);
+        }
+        start = newline + 1;
+    }
+    *length = strlen(start);
+    memmove(pending, start, *length);
+    if (*length == size - 1)
+        *length = 0; /* No line is that long: drop the garbage. */
+}
+
+/*
+ * Relays between the terminal and the shim's files until the init exited and the terminal closed (or LINGER_MS after
+ * the exit); returns the init's exit code. When stdin ends (a stdinOnce attach went away) the master is closed, which
+ * hangs the terminal up, as containerd's shim does when the container's stdin closes.
+ */
+static int relay_terminal(pid_t init, int master, int stdin_reader, const char *dir, struct log *log)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/attach.sock", dir);
+    int listener = listen_at(path);
+    snprintf(path, sizeof path, "%s/resize", dir);
+    unlink(path);
+    if (mkfifo(path, 0600) < 0)
+        fail("mkfifo", path);
+    int resize = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC); /* also a writer, so it never reads end-of-file */
+    if (resize < 0)
+        fail("open", path);
+    char resize_line[64];
+    size_t resize_length = 0;
+
+    static struct output terminal = {.name = "stdout", .tee = tee_to_attaches};
+    terminal.fd = master;
+    char input[INPUT_CHUNK];
+    size_t input_length = 0, input_done = 0;
+    int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+    int code = -1;
+    long long linger_until = 0;
+    for (;;) {
+        int exited = code >= 0;
+        if (exited && (terminal.fd < 0 || monotonic_ms() >= linger_until))
+            break;
+        struct pollfd fds[5 + MAX_ATTACHES];
+        nfds_t n = 0;
+        int at_master = -1, at_stdin = -1, at_pidfd = -1;
+        fds[n++] = (struct pollfd){.fd = listener, .events = POLLIN};
+        fds[n++] = (struct pollfd){.fd = resize, .events = POLLIN};
+        if (terminal.fd >= 0) {
+            at_master = (int)n;
+            fds[n++] = (struct pollfd){.fd = terminal.fd, .events = POLLIN | (input_done < input_length ? POLLOUT : 0)};
+        }
+        if (stdin_reader >= 0 && input_done == input_length) {
+            at_stdin = (int)n;
+            fds[n++] = (struct pollfd){.fd = stdin_reader, .events = POLLIN};
+        }
+        if (!exited && pidfd >= 0) {
+            at_pidfd = (int)n;
+            fds[n++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+        }
+        nfds_t first_attach = n;
+        for (int i = 0; i < attach_count; i++)
+            fds[n++] = (struct pollfd){.fd = attaches[i], .events = POLLIN};
+        int timeout = exited ? (int)(linger_until - monotonic_ms()) : pidfd >= 0 ? -1 : 100;
+        int ready = poll(fds, n, timeout);
+        if (ready < 0 && errno != EINTR) {
+            fprintf(stderr, "gantry-shim: poll: %s\n", strerror(errno));
+            break;
+        }
+        if (ready > 0) {
+            /* Attaches send nothing: readable means gone. From the last, as closing one moves the last into its place. */
+            for (nfds_t i = n; i-- > first_attach;) {
+                char ignored[256];
+                if (fds[i].revents != 0 && recv(fds[i].fd, ignored, sizeof ignored, MSG_DONTWAIT) <= 0) {
+                    int k = (int)(i - first_attach);
+                    close(attaches[k]);
+                    attaches[k] = attaches[--attach_count];
+                }
+            }
+            if (fds[0].revents & POLLIN) {
+                int attach = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (attach >= 0 && attach_count < MAX_ATTACHES)
+                    attaches[attach_count++] = attach;
+                else if (attach >= 0)
+                    close(attach);
+            }
+            if (fds[1].revents & POLLIN)
+                apply_resizes(resize, terminal.fd, resize_line, &resize_length, sizeof resize_line);
+            if (at_stdin >= 0 && fds[at_stdin].revents != 0) {
+                ssize_t got = read(stdin_reader, input, sizeof input);
+                if (got > 0) {
+                    input_length = (size_t)got;
+                    input_done = 0;
+                } else if (got == 0 || errno != EAGAIN) {
+                    close(stdin_reader);
+                    stdin_reader = -1;
+                    if (terminal.fd >= 0) {
+                        copy_output(&terminal, log); /* what it said up to now */
+                        if (terminal.fd >= 0) {
+                            close(terminal.fd);
+                            terminal.fd = -1;
+                        }
+                    }
+                }
+            }
+            if (at_master >= 0 && terminal.fd >= 0 && (fds[at_master].revents & POLLOUT)) {
+                ssize_t wrote = write(terminal.fd, input + input_done, input_length - input_done);
+                if (wrote > 0)
+                    input_done += (size_t)wrote;
+            }
+            if (at_master >= 0 && terminal.fd >= 0 && (fds[at_master].revents & ~POLLOUT) != 0)
+                copy_output(&terminal, log);
+        }
+        if (!exited && (pidfd < 0 || (at_pidfd >= 0 && ready > 0 && fds[at_pidfd].revents != 0))) {
+            int status;
+            if (waitpid(init, &status, WNOHANG) == init) {
+                code = exit_code(status);
+                linger_until = monotonic_ms() + LINGER_MS;
+            }
+        }
+    }
+    if (terminal.fd >= 0)
+        close(terminal.fd);
+    for (int i = 0; i < attach_count; i++)
+        close(attaches[i]); /* an attach sees the end of the output */
+    attach_count = 0;
+    snprintf(path, sizeof path, "%s/attach.sock", dir);
+    unlink(path);
+    close(listener);
+    close(resize);
+    if (pidfd >= 0)
+        close(pidfd);
+    return code >= 0 ? code : wait_for(init);
+}
+
+/* Starts the container with detached runc, takes its terminal and relays it until the init exits; returns its exit code. */
+static int run_with_terminal(const struct request *r, struct log *log)
+{
+    signal(SIGPIPE, SIG_IGN); /* a write to a departed attach fails rather than kill the shim */
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+        fail("become the child subreaper for", r->argv[0]);
+    int listener = listen_at(r->console_socket);
+
+    /* runc's own output (its errors) goes to the log, as in the foreground case. */
+    static struct output outputs[2] = {{.name = "stdout"}, {.name = "stderr"}};
+    int stdout_pipe[2], stderr_pipe[2];
+    if (pipe2(stdout_pipe, O_CLOEXEC) < 0 || pipe2(stderr_pipe, O_CLOEXEC) < 0)
+        fail("create the output pipes for", r->argv[0]);
+    outputs[0].fd = stdout_pipe[0];
+    outputs[1].fd = stderr_pipe[0];
+    pid_t runc = fork();
+    if (runc < 0)
+        fail("fork", r->argv[0]);
+    if (runc == 0)
+        run_child(r, stdout_pipe[1], stderr_pipe[1]);
+    close(stdout_pipe[1]);
+    close(stderr_pipe[1]);
+    int code = copy_until_exit(runc, outputs, log);
+    int master = code == 0 ? receive_master(listener) : -1;
+    close(listener);
+    unlink(r->console_socket);
+    if (code != 0)
+        return code;
+
+    /* runc has exited, so its init is the shim's child now and its PID cannot have been reused. */
+    pid_t init = read_pid(r->pid_file);
+    if (master < 0 || init <= 0) {
+        fprintf(stderr, "gantry-shim: runc started the container but left no %s\n", master < 0 ? "terminal" : "pid file");
+        if (init > 0) {
+            kill(init, SIGKILL);
+            wait_for(init);
+        }
+        return EXIT_SETUP;
+    }
+    int flags = fcntl(master, F_GETFL);
+    fcntl(master, F_SETFL, flags | O_NONBLOCK);
+    char started[128];
+    int length = snprintf(started, sizeof started, "%d %lld %d %lld\n", (int)getpid(), start_time(getpid()), (int)init, start_time(init));
+    publish(r->dir, "started", started, (size_t)length);
+
+    /* Another reader beside the shim's writer hold (stdin_writer), so that its end (stdinOnce) reads as end-of-file. */
+    int stdin_reader = -1;
+    if (*r->stdin_fifo != '\0' && (stdin_reader = open(r->stdin_fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+        fail("open", r->stdin_fifo);
+    return relay_terminal(init, master, stdin_reader, r->dir, log);
+}
+
+/* Records the workload's end: the OOM counters, then its exit code, which the agent takes as the last word. */
+static void finish(const struct request *r, struct log *log, int code)
+{
+    close(log->fd);
+    if (*r->oom != '\0')
+        publish_copy(r->dir, "oom", r->oom);
+    char exit_text[16];
+    int length = snprintf(exit_text, sizeof exit_text, "%d\n", code);
+    publish(r->dir, "exit", exit_text, (size_t)length);
+}
+
 int main(int argc, char **argv)
 {
     struct request request;
@@ -579,6 +891,11 @@ int main(int argc, char **argv)
     log.fd = open(request.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log.fd < 0)
         fail("open", request.log);
+    if (request.console_socket != NULL) {
+        int code = run_with_terminal(&request, &log);
+        finish(&request, &log, code);
+        return 0;
+    }
     static struct output outputs[2] = {{.name = "stdout"}, {.name = "stderr"}};
     int stdout_pipe[2], stderr_pipe[2];
     if (pipe2(stdout_pipe, O_CLOEXEC) < 0 || pipe2(stderr_pipe, O_CLOEXEC) < 0)
@@ -599,12 +916,6 @@ int main(int argc, char **argv)
     int length = snprintf(started, sizeof started, "%d %lld %d %lld\n", (int)getpid(), start_time(getpid()), (int)child, start_time(child));
     publish(request.dir, "started", started, (size_t)length);
 
-    int code = copy_until_exit(child, outputs, &log);
-    close(log.fd);
-    if (*request.oom != '\0')
-        publish_copy(request.dir, "oom", request.oom);
-    char exit_text[16];
-    length = snprintf(exit_text, sizeof exit_text, "%d\n", code);
-    publish(request.dir, "exit", exit_text, (size_t)length);
+    finish(&request, &log, copy_until_exit(child, outputs, &log));
     return 0;
 }

@@ -56,6 +56,16 @@ public sealed class OciConfigBuilderTests
     }
 
     [Fact]
+    public void A_tty_container_runs_on_a_terminal_with_TERM_xterm_before_the_images_env_and_the_pods()
+    {
+        var config = Build(new ContainerSpec { Name = "web", Tty = true, Env = [new EnvVar("TERM", "dumb")] });
+
+        Assert.True(config["process"]!["terminal"]!.GetValue<bool>());
+        Assert.Equal(["TERM=dumb", "PATH=/app/bin:/bin", "MODE=image", "HOSTNAME=web-1"], Strings(config["process"]!["env"]));
+        Assert.Equal("TERM=xterm", Strings(Build(new ContainerSpec { Name = "web", Tty = true })["process"]!["env"])[0]);
+    }
+
+    [Fact]
     public void A_host_network_container_keeps_the_nodes_uts_namespace_and_hostname_and_gets_it_in_HOSTNAME()
     {
         var config = Build(new ContainerSpec { Name = "web", HostNetwork = true, Hostname = "node-7" }, Pod with { NetworkNamespacePath = null });

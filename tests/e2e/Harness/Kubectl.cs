@@ -41,6 +41,19 @@ public sealed class Kubectl
         return result;
     }
 
+    /// <summary>
+    /// Runs <c>kubectl ARGS</c> on a pseudo-terminal of <paramref name="columns"/> × <paramref name="rows"/>, as a user at
+    /// a terminal does (<c>-t</c> needs one): under util-linux <c>script</c>, which copies the options' stdin into the
+    /// terminal and what kubectl writes to it into stdout. The stdin stays open until kubectl exits: at its end
+    /// <c>script</c> would type an end-of-file (^D) into the terminal, which ends kubectl's input.
+    /// </summary>
+    public Task<CommandResult> RunOnTerminalAsync(IReadOnlyList<string> args, KubectlOptions options, int columns, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var command = string.Join(' ', new[] { _binary }.Concat(WithGlobalFlags(args)).Select(ShellQuote));
+        return RunAsync("script", ["-qec", $"stty cols {columns} rows {rows}; exec {command}", "/dev/null"], options);
+    }
+
     /// <summary>Starts <c>kubectl ARGS</c> in the background (e.g. a watch); dispose the result to kill it.</summary>
     public BackgroundCommand Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
@@ -48,6 +61,15 @@ public sealed class Kubectl
         _log("$ " + command.CommandLine + "   (started in the background)");
         return command;
     }
+
+    private async Task<CommandResult> RunAsync(string program, IReadOnlyList<string> args, KubectlOptions options)
+    {
+        var result = await ProcessRunner.RunAsync(program, args, options.Stdin, WithBaseEnvironment(options.Environment), options.Timeout, keepStdinOpen: true);
+        _log(result.Describe());
+        return result;
+    }
+
+    private static string ShellQuote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private List<string> WithGlobalFlags(IReadOnlyList<string> args)
     {

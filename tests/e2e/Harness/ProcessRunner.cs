@@ -8,7 +8,8 @@ public static class ProcessRunner
 {
     /// <summary>
     /// Starts <paramref name="fileName"/> with <paramref name="args"/>, feeds <paramref name="stdin"/> (then closes it),
-    /// and waits for exit. On timeout the whole process tree is killed and the result says so.
+    /// and waits for exit. On timeout the whole process tree is killed and the result says so. With
+    /// <paramref name="keepStdinOpen"/> stdin stays open until the program exits.
     /// </summary>
     public static async Task<CommandResult> RunAsync(
         string fileName,
@@ -16,6 +17,7 @@ public static class ProcessRunner
         string? stdin,
         IReadOnlyDictionary<string, string?>? environment,
         TimeSpan timeout,
+        bool keepStdinOpen = false,
         CancellationToken cancellationToken = default)
     {
         var psi = CreateStartInfo(fileName, args, environment);
@@ -42,7 +44,14 @@ public static class ProcessRunner
                 await process.StandardInput.WriteAsync(stdin.AsMemory(), cancellationToken);
             }
 
-            process.StandardInput.Close();
+            if (keepStdinOpen)
+            {
+                await process.StandardInput.FlushAsync(cancellationToken);
+            }
+            else
+            {
+                process.StandardInput.Close();
+            }
         }
         catch (IOException)
         {

@@ -45,12 +45,14 @@ internal static class OciConfigBuilder
 
     private static JsonObject Process(PodSandboxInfo pod, ContainerSpec container, ImageConfig image, UserDatabase users)
     {
-        var env = ContainerEnvironment.Merge(image.Env, [.. container.Env, .. ContainerHostname.EnvUnlessSet(pod, container)]);
+        // containerd's CRI sets TERM for a terminal (oci.WithTTY) before the image's environment and the container's, which may override it.
+        var env = ContainerEnvironment.Merge(
+            [.. container.Tty ? ["TERM=xterm"] : (string[])[], .. image.Env], [.. container.Env, .. ContainerHostname.EnvUnlessSet(pod, container)]);
         var capabilities = Strings(OciDefaults.Capabilities);
         var user = container.User.Resolve(image.User, users, pod, container.Name);
         return new JsonObject
         {
-            ["terminal"] = false,
+            ["terminal"] = container.Tty,
             ["user"] = new JsonObject
             {
                 ["uid"] = user.Uid,

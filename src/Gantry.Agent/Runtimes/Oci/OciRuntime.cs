@@ -9,7 +9,8 @@ namespace Gantry.Agent.Runtimes.Oci;
 /// Runs containers from images with runc. Each container's checkpoint directory is also its runc
 /// bundle: config.json, and rootfs/ assembled from the image's layers. The shim waits on a
 /// foreground `runc run --keep`, so runc, not the agent, is the container's parent, and the exit
-/// status and OOM counters outlive both the container and the agent.
+/// status and OOM counters outlive both the container and the agent. A container with a terminal is
+/// started by a detached runc instead, which hands the terminal to the shim (see <see cref="ContainerTerminal"/>).
 /// </summary>
 public sealed class OciRuntime : IContainerRuntime
 {
@@ -85,8 +86,11 @@ public sealed class OciRuntime : IContainerRuntime
                 pod, container, image.Config, UserDatabase.ReadFrom(rootfs), "/" + cgroupPath, PidNamespaceOf(container.ProcessNamespaceOf));
             await File.WriteAllTextAsync(bundle.ConfigFile, config.ToJsonString(), cancellationToken);
             ContainerLogs.Create(logPath);
-            var argv = _runc.RunCommand(handle.Id, bundle.Path, bundle.InitPidFile);
-            await Shim.LaunchAsync(bundle, logPath, Cgroups.Open(cgroupPath).OomEventsFile, container.Stdin, container.StdinOnce, confinement: [], argv);
+            var argv = container.Tty
+                ? _runc.RunDetachedCommand(handle.Id, bundle.Path, bundle.InitPidFile, bundle.ConsoleSocket)
+                : _runc.RunCommand(handle.Id, bundle.Path, bundle.InitPidFile);
+            IReadOnlyList<string> terminal = container.Tty ? ["--tty", bundle.ConsoleSocket, bundle.InitPidFile] : [];
+            await Shim.LaunchAsync(bundle, logPath, Cgroups.Open(cgroupPath).OomEventsFile, container.Stdin, container.StdinOnce, terminal, confinement: [], argv);
         }
         catch (Exception)
         {
@@ -200,6 +204,8 @@ public sealed class OciRuntime : IContainerRuntime
     }
 
     public StdinAttachment? OpenStdin(ContainerHandle handle) => ContainerStdin.Open(_checkpoints.Open(handle));
+
+    public ContainerTerminal? OpenTerminal(ContainerHandle handle) => ContainerTerminal.Open(_checkpoints.Open(handle));
 
     public string LogPath(ContainerHandle handle) => ContainerLogs.PathFor(_options.LogDirectory, handle);
 

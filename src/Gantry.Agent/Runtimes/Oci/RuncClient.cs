@@ -15,6 +15,14 @@ internal sealed class RuncClient(string runc, string root)
         [runc, "--root", root, "run", "--keep", "--bundle", bundle, "--pid-file", pidFile, id];
 
     /// <summary>
+    /// `runc run -d` for a container with a terminal: runc sends the terminal's master to <paramref name="consoleSocket"/>,
+    /// which it does only when detached, and exits once the container runs; the container stays until
+    /// <see cref="DeleteAsync"/>, as with --keep.
+    /// </summary>
+    public IReadOnlyList<string> RunDetachedCommand(string id, string bundle, string pidFile, string consoleSocket) =>
+        [runc, "--root", root, "run", "--detach", "--console-socket", consoleSocket, "--bundle", bundle, "--pid-file", pidFile, id];
+
+    /// <summary>
     /// `runc exec` of the process <paramref name="processFile"/> describes, which writes <paramref name="pidFile"/> once
     /// the command runs and, when it cannot start it, says why in <paramref name="logFile"/> as a JSON record: its exit
     /// status alone cannot tell its failure from the command's.

@@ -55,6 +55,8 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
     public StdinAttachment? OpenStdin(ContainerHandle handle) => throw new NotSupportedException();
 
+    public ContainerTerminal? OpenTerminal(ContainerHandle handle) => throw new NotSupportedException();
+
     public string LogPath(ContainerHandle handle) => throw new NotSupportedException();
 
     public Task RemoveAsync(ContainerHandle handle, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -1,0 +1,99 @@
+using System.Text;
+using Gantry.Agent.Runtimes;
+using Gantry.Agent.Runtimes.Oci;
+using Xunit;
+
+namespace Gantry.IntegrationTests;
+
+/// <summary>Containers with <c>tty: true</c> in the oci runtime: a terminal the shim holds, for <c>kubectl run -it</c> and <c>attach -t</c>.</summary>
+public sealed class OciTerminalTests : IAsyncLifetime
+{
+    private readonly RuntimeHarness _harness = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    private Task<ContainerHandle> StartAsync(string script, bool stdinOnce = false) =>
+        _harness.StartAsync(_harness.Oci, _harness.NewPod(), new ContainerSpec
+        {
+            Name = "tty",
+            Image = "busybox",
+            Command = ["sh", "-c", script],
+            Stdin = true,
+            StdinOnce = stdinOnce,
+            Tty = true,
+        });
+
+    /// <summary>Reads the terminal until it has said <paramref name="text"/>; returns all it said.</summary>
+    private async Task<string> ReadUntilAsync(Stream output, string text)
+    {
+        var said = new StringBuilder();
+        var buffer = new byte[4096];
+        while (!said.ToString().Contains(text, StringComparison.Ordinal))
+        {
+            var read = await output.ReadAsync(buffer, _harness.Ct);
+            Assert.True(read > 0, $"the terminal ended before it said {text}: {said}");
+            said.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+
+        return said.ToString();
+    }
+
+    [Fact]
+    public async Task A_tty_container_runs_on_a_terminal_and_its_output_is_logged_as_stdout_with_crlf()
+    {
+        var handle = await StartAsync("tty; echo $TERM; echo oops >&2");
+
+        var exited = await _harness.WaitForExitAsync(_harness.Oci, handle);
+
+        Assert.Equal(0, exited.ExitCode);
+        var log = RuntimeHarness.LogText(_harness.Oci.LogPath(handle));
+        Assert.Matches("^/dev/pts/[0-9]+\r\nxterm\r\noops\r\n$", log);
+        Assert.All(File.ReadAllLines(_harness.Oci.LogPath(handle)), record => Assert.Equal("stdout", record.Split(' ')[1]));
+    }
+
+    [Fact]
+    public async Task An_attach_gets_live_output_without_a_newline_writes_stdin_and_resizes_the_terminal()
+    {
+        var handle = await StartAsync("read line; stty size; printf \"got $line> \"; sleep 30");
+        await using var terminal = Assert.IsType<ContainerTerminal>(_harness.Oci.OpenTerminal(handle));
+        var stdin = Assert.IsType<StdinAttachment>(_harness.Oci.OpenStdin(handle));
+
+        await terminal.ResizeAsync(100, 30, _harness.Ct);
+        await stdin.Writer.WriteAsync("hello\n"u8.ToArray(), _harness.Ct);
+        var said = await ReadUntilAsync(terminal.Output, "got hello> ");
+
+        // The terminal echoes the input, and says each line with \r\n.
+        Assert.Contains("hello\r\n30 100\r\ngot hello> ", said, StringComparison.Ordinal);
+        await stdin.Writer.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_fresh_runtime_attaches_to_the_terminal_a_previous_one_started()
+    {
+        var handle = await StartAsync("while read line; do echo \"got $line\"; done");
+        var fresh = new OciRuntime(_harness.Options, _harness.OciOptions, new PodSandboxes(_harness.Cgroups), _harness.Images);
+        await fresh.AdoptAsync(_harness.Ct);
+
+        await using var terminal = Assert.IsType<ContainerTerminal>(fresh.OpenTerminal(handle));
+        var stdin = Assert.IsType<StdinAttachment>(fresh.OpenStdin(handle));
+        await stdin.Writer.WriteAsync("again\n"u8.ToArray(), _harness.Ct);
+
+        await ReadUntilAsync(terminal.Output, "got again\r\n");
+        await stdin.Writer.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_end_of_a_stdinOnce_attach_hangs_up_the_terminal_so_its_reader_ends()
+    {
+        var handle = await StartAsync("cat; exit 7", stdinOnce: true);
+        var stdin = Assert.IsType<StdinAttachment>(_harness.Oci.OpenStdin(handle));
+
+        await stdin.Writer.DisposeAsync();
+        var exited = await _harness.WaitForExitAsync(_harness.Oci, handle);
+
+        // As containerd's shim closes the terminal of a container whose stdin closed: cat gets SIGHUP, or end-of-file.
+        Assert.Equal(7, exited.ExitCode);
+    }
+}

@@ -1,0 +1,45 @@
+using Gantry.E2E.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Gantry.E2E;
+
+/// <summary>
+/// Containers with <c>tty: true</c> through the real kubectl on a terminal of its own: <c>kubectl run -it</c> and
+/// <c>kubectl attach -it</c> reach a shell on a pseudo-terminal of the client's size.
+/// </summary>
+[Collection(GantryCollection.Name)]
+public sealed class TerminalTests(GantryFixture fixture, ITestOutputHelper output) : PodTest(fixture, output)
+{
+    private static readonly KubectlOptions OnTerminal = new() { Timeout = TimeSpan.FromSeconds(90) };
+
+    [Fact]
+    public async Task Kubectl_run_it_runs_the_command_on_a_terminal_of_the_clients_size()
+    {
+        var ns = await CreateNamespaceAsync("tty-run");
+
+        // The size comes with the attach, after the container started: the command waits for it, as a shell's prompt would.
+        var ran = Check.Succeeded(await Kubectl.RunOnTerminalAsync(
+            ["run", "-it", "--rm", "t", "-n", ns, "--image=busybox", "--restart=Never", "--",
+             "sh", "-c", "until s=$(stty size) && [ -n \"$s\" ] && [ \"$s\" != '0 0' ]; do sleep 0.1; done; tty; echo $s; sleep 1"],
+            OnTerminal, columns: 123, rows: 45));
+
+        Check.StdoutContains(ran, "/dev/pts/0\r\n45 123\r\n");
+        Check.StdoutContains(ran, "pod \"t\" deleted");
+    }
+
+    [Fact]
+    public async Task Kubectl_attach_it_reaches_the_shell_of_a_tty_container_whose_output_kubectl_logs_shows()
+    {
+        var ns = await CreateNamespaceAsync("tty-attach");
+        await RunPodAsync(ns, "shell", null, "exec sh", container: new { stdin = true, tty = true }, spec: new { restartPolicy = "Never" });
+
+        var attached = Check.Succeeded(await Kubectl.RunOnTerminalAsync(
+            ["attach", "-it", "shell", "-n", ns], OnTerminal with { Stdin = "echo hi-$((1+2)) $(stty size)\rexit\r" }, columns: 80, rows: 24));
+
+        Check.StdoutContains(attached, "hi-3 24 80\r\n");
+        await WaitForPhaseAsync(ns, "shell", "Succeeded");
+        Check.StdoutContains(await Ok("logs", "shell", "-n", ns), "hi-3 24 80");
+        await Ok("delete", "pod", "shell", "-n", ns, "--timeout=30s");
+    }
+}
