@@ -28,11 +28,13 @@ public sealed class TerminalTests(GantryFixture fixture, ITestOutputHelper outpu
         Check.StdoutContains(ran, "pod \"t\" deleted");
     }
 
-    [Fact]
-    public async Task Kubectl_attach_it_reaches_the_shell_of_a_tty_container_whose_output_kubectl_logs_shows()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("process")]
+    public async Task Kubectl_attach_it_reaches_the_shell_of_a_tty_container_whose_output_kubectl_logs_shows(string? runtimeClass)
     {
-        var ns = await CreateNamespaceAsync("tty-attach");
-        await RunPodAsync(ns, "shell", null, "exec sh", container: new { stdin = true, tty = true }, spec: new { restartPolicy = "Never" });
+        var ns = await CreateNamespaceAsync("tty-attach-" + (runtimeClass ?? "oci"));
+        await RunPodAsync(ns, "shell", runtimeClass, "exec sh", container: new { stdin = true, tty = true }, spec: new { restartPolicy = "Never" });
 
         var attached = Check.Succeeded(await Kubectl.RunOnTerminalAsync(
             ["attach", "-it", "shell", "-n", ns], OnTerminal with { Stdin = "echo hi-$((1+2)) $(stty size)\rexit\r" }, columns: 80, rows: 24));

@@ -45,7 +45,10 @@ internal static class Shim
 
     /// <summary>Starts the shim and returns once it has detached (not once the workload started).</summary>
     /// <param name="stdin">Give the workload the container's stdin FIFO (created here) instead of /dev/null; <paramref name="stdinOnce"/> as in <see cref="ContainerStdin"/>.</param>
-    /// <param name="terminal">The shim's <c>--tty</c> arguments (see <see cref="ContainerTerminal"/>), or empty for a workload without a terminal.</param>
+    /// <param name="terminal">
+    /// The shim's <c>--tty</c> arguments (see <see cref="ContainerTerminal"/>): runc's console socket and pid file, or two
+    /// empty strings for a terminal the shim opens itself; empty for a workload without a terminal.
+    /// </param>
     /// <param name="confinement">The shim's <c>--confine</c> arguments, or empty to run <paramref name="argv"/> as it is.</param>
     /// <exception cref="IOException">The shim could not be started, or failed before it detached.</exception>
     public static async Task LaunchAsync(

@@ -11,7 +11,8 @@
  * so that no output passes through the agent and a restarted agent misses none.
  *
  * With --tty (a container with tty: true) ARGV is a detached runc (run -d --console-socket CONSOLE-SOCKET
- * --pid-file PID-FILE): see run_with_terminal below.
+ * --pid-file PID-FILE): see run_with_terminal below; with empty CONSOLE-SOCKET and PID-FILE (the process runtime) the
+ * shim opens the terminal itself: see run_on_own_terminal.
  *
  * Empty OOM, STDIN or NETNS mean none. Without a confinement ARGV runs as is (runc, for the oci
  * runtime). With one (the process runtime) the child joins the cgroups, enters NETNS, unshares its
@@ -91,6 +92,9 @@ static volatile sig_atomic_t stdin_writer = -1;
 
 /* In the init: the pipe whose closing by a successful exec tells its parent the workload runs; a failure writes to it first. */
 static int exec_notice = -1;
+
+/* In the init (or the child, unconfined): make stdin, a terminal's slave, the controlling terminal of a new session. */
+static int take_terminal;
 
 static void usage(void)
 {
@@ -260,6 +264,12 @@ static void execute(char **argv)
     _exit(error == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
 }
 
+static void become_terminal_session(void)
+{
+    if (setsid() < 0 || ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
+        fail("take the terminal for", "the workload");
+}
+
 /* PID 1 of the container's PID namespace: what the container sees, then the workload. */
 static void run_init(const struct confinement *c, char **argv)
 {
@@ -274,6 +284,8 @@ static void run_init(const struct confinement *c, char **argv)
     }
     if (chdir(c->workdir) < 0)
         fail("chdir", c->workdir);
+    if (take_terminal)
+        become_terminal_session();
     if (c->set_user) {
         /* As runc's fixStdioPermissions: the user may reopen its output (/dev/stdout), which are the shim's pipes. */
         for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
@@ -841,6 +853,52 @@ static int run_with_terminal(const struct request *r, struct log *log)
     return relay_terminal(init, master, stdin_reader, r->dir, log);
 }
 
+/*
+ * The process runtime's terminal: no runc to make one, so the shim opens it, and the workload's init makes the slave
+ * its controlling terminal (setsid, TIOCSCTTY) before it executes the workload; the shim relays it as above. The
+ * child is the shim's own, so no subreaper is needed.
+ */
+static int run_on_own_terminal(const struct request *r, struct log *log)
+{
+    signal(SIGPIPE, SIG_IGN); /* a write to a departed attach fails rather than kill the shim */
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    char slave_path[64];
+    if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, slave_path, sizeof slave_path) != 0)
+        fail("open a pseudo-terminal for", r->argv[0]);
+    int slave = open(slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0)
+        fail("open", slave_path);
+    pid_t child = fork();
+    if (child < 0)
+        fail("fork", r->argv[0]);
+    if (child == 0) {
+        /* Not left to O_CLOEXEC: the confined child waits for the init without executing, and its copy of the master
+           would keep the terminal from hanging up when the shim closes its own. */
+        close(master);
+        if (stdin_writer >= 0)
+            close(stdin_writer);
+        reset_signals();
+        for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+            if (dup2(slave, fd) < 0)
+                fail("dup2 the terminal for", r->argv[0]);
+        take_terminal = 1;
+        if (r->confinement != NULL)
+            run_confined(r->confinement, r->argv);
+        become_terminal_session();
+        execute(r->argv);
+    }
+    close(slave);
+    int flags = fcntl(master, F_GETFL);
+    fcntl(master, F_SETFL, flags | O_NONBLOCK);
+    char started[128];
+    int length = snprintf(started, sizeof started, "%d %lld %d %lld\n", (int)getpid(), start_time(getpid()), (int)child, start_time(child));
+    publish(r->dir, "started", started, (size_t)length);
+    int stdin_reader = -1;
+    if (*r->stdin_fifo != '\0' && (stdin_reader = open(r->stdin_fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+        fail("open", r->stdin_fifo);
+    return relay_terminal(child, master, stdin_reader, r->dir, log);
+}
+
 /* Records the workload's end: the OOM counters, then its exit code, which the agent takes as the last word. */
 static void finish(const struct request *r, struct log *log, int code)
 {
@@ -892,7 +950,7 @@ int main(int argc, char **argv)
     if (log.fd < 0)
         fail("open", request.log);
     if (request.console_socket != NULL) {
-        int code = run_with_terminal(&request, &log);
+        int code = *request.console_socket != '\0' ? run_with_terminal(&request, &log) : run_on_own_terminal(&request, &log);
         finish(&request, &log, code);
         return 0;
     }

@@ -35,7 +35,8 @@ internal static class ProcessCommandLine
         ArgumentNullException.ThrowIfNull(membershipFiles);
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
-        var environment = ContainerEnvironment.Merge([], [.. container.Env, .. ContainerHostname.EnvUnlessSet(pod, container)]);
+        // TERM for a terminal, which the container's env may override, as containerd's oci.WithTTY.
+        var environment = ContainerEnvironment.Merge(container.Tty ? ["TERM=xterm"] : [], [.. container.Env, .. ContainerHostname.EnvUnlessSet(pod, container)]);
         var user = container.User.Resolve(AgentUser, UserDatabase.Empty, pod, container.Name);
         List<string> argv =
         [

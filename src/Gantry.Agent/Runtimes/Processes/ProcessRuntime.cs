@@ -57,7 +57,7 @@ public sealed class ProcessRuntime : IContainerRuntime
             ContainerLogs.Create(logPath);
             await directory.WriteCheckpointAsync(new ContainerCheckpoint(handle, cgroupPath, logPath, null), cancellationToken);
             var confinement = ProcessCommandLine.Confinement(cgroup.MembershipFiles, pod, ReadyFile(directory), container);
-            await Shim.LaunchAsync(directory, logPath, cgroup.OomEventsFile, container.Stdin, container.StdinOnce, terminal: [], confinement, command);
+            await Shim.LaunchAsync(directory, logPath, cgroup.OomEventsFile, container.Stdin, container.StdinOnce, container.Tty ? ["--tty", string.Empty, string.Empty] : [], confinement, command);
         }
         catch (Exception)
         {
@@ -171,8 +171,7 @@ public sealed class ProcessRuntime : IContainerRuntime
 
     public StdinAttachment? OpenStdin(ContainerHandle handle) => ContainerStdin.Open(_checkpoints.Open(handle));
 
-    /// <summary>Always null: this runtime runs a container with tty: true without a terminal.</summary>
-    public ContainerTerminal? OpenTerminal(ContainerHandle handle) => null;
+    public ContainerTerminal? OpenTerminal(ContainerHandle handle) => ContainerTerminal.Open(_checkpoints.Open(handle));
 
     public string LogPath(ContainerHandle handle) => ContainerLogs.PathFor(_options.LogDirectory, handle);
 
