@@ -41,6 +41,7 @@ ROOTS = [
     ("apps/v1", "ReplicaSet", "apps.v1.ReplicaSet"),
     ("apps/v1", "Deployment", "apps.v1.Deployment"),
     ("batch/v1", "Job", "batch.v1.Job"),
+    ("batch/v1", "CronJob", "batch.v1.CronJob"),
     ("coordination.k8s.io/v1", "Lease", "coordination.v1.Lease"),
     ("discovery.k8s.io/v1", "EndpointSlice", "discovery.v1.EndpointSlice"),
     ("node.k8s.io/v1", "RuntimeClass", "node.v1.RuntimeClass"),

@@ -44,6 +44,7 @@ public static class ResourceCatalog
         new("apps", "v1", "Deployment", "deployments", "deployment", true, typeof(V1Deployment), ["deploy"], All,
             [Status("apps", "Deployment"), Scale]),
         new("batch", "v1", "Job", "jobs", "job", true, typeof(V1Job), None, All, [Status("batch", "Job")]),
+        new("batch", "v1", "CronJob", "cronjobs", "cronjob", true, typeof(V1CronJob), ["cj"], All, [Status("batch", "CronJob")]),
         new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", true, typeof(V1PodDisruptionBudget), ["pdb"], None,
             [Status("policy", "PodDisruptionBudget")]),
         new("coordination.k8s.io", "v1", "Lease", "leases", "lease", true, typeof(V1Lease), None, None, []),

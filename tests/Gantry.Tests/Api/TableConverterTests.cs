@@ -267,6 +267,23 @@ public sealed class TableConverterTests
     }
 
     [Fact]
+    public void CronJob_shows_schedule_time_zone_suspension_active_jobs_and_last_schedule()
+    {
+        var cronJob = JsonNode.Parse("""
+            {"metadata": {"name": "hello", "creationTimestamp": "2025-06-01T11:00:00Z"},
+             "spec": {"schedule": "*/1 * * * *", "suspend": false,
+               "jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "hello", "image": "busybox"}]}}}}},
+             "status": {"active": [{"name": "hello-29148958"}], "lastScheduleTime": "2025-06-01T11:59:00Z"}}
+            """)!.AsObject();
+
+        var cells = Cells(ResourceCatalog.Get("batch", "cronjobs"), cronJob);
+
+        Assert.Equal(
+            ["hello", "*/1 * * * *", "<none>", "False", "1", "60s", "60m", "hello", "busybox", "<none>"],
+            cells.Select(c => c!.ToString()));
+    }
+
+    [Fact]
     public void Kinds_without_a_printer_get_name_and_creation_time()
     {
         var widgets = new ResourceType("example.com", "v1", "Widget", "widgets", "widget", true, typeof(object), [], [], []);

@@ -26,6 +26,7 @@ kind v1 Binding core.v1.Binding
 kind apps/v1 ReplicaSet apps.v1.ReplicaSet
 kind apps/v1 Deployment apps.v1.Deployment
 kind batch/v1 Job batch.v1.Job
+kind batch/v1 CronJob batch.v1.CronJob
 kind coordination.k8s.io/v1 Lease coordination.v1.Lease
 kind discovery.k8s.io/v1 EndpointSlice discovery.v1.EndpointSlice
 kind node.k8s.io/v1 RuntimeClass node.v1.RuntimeClass
@@ -102,6 +103,23 @@ message autoscaling.v1.ScaleSpec
 message autoscaling.v1.ScaleStatus
 1 replicas int32
 2 selector string ?
+message batch.v1.CronJob
+1 metadata meta.v1.ObjectMeta ?
+2 spec batch.v1.CronJobSpec ?
+3 status batch.v1.CronJobStatus ?
+message batch.v1.CronJobSpec
+1 schedule string
+8 timeZone string *?
+2 startingDeadlineSeconds int64 *?
+3 concurrencyPolicy string ?
+4 suspend bool *?
+5 jobTemplate batch.v1.JobTemplateSpec
+6 successfulJobsHistoryLimit int32 *?
+7 failedJobsHistoryLimit int32 *?
+message batch.v1.CronJobStatus
+1 active []core.v1.ObjectReference ?
+4 lastScheduleTime time *?
+5 lastSuccessfulTime time *?
 message batch.v1.Job
 1 metadata meta.v1.ObjectMeta ?
 2 spec batch.v1.JobSpec ?
@@ -142,6 +160,9 @@ message batch.v1.JobStatus
 10 failedIndexes string *?
 8 uncountedTerminatedPods batch.v1.UncountedTerminatedPods *?
 9 ready int32 *?
+message batch.v1.JobTemplateSpec
+1 metadata meta.v1.ObjectMeta ?
+2 spec batch.v1.JobSpec ?
 message batch.v1.PodFailurePolicy
 1 rules []batch.v1.PodFailurePolicyRule
 message batch.v1.PodFailurePolicyOnExitCodesRequirement

@@ -20,6 +20,7 @@ internal static class TablePrinters
         [("apps", "ReplicaSet")] = WorkloadPrinters.ReplicaSet,
         [("apps", "Deployment")] = WorkloadPrinters.Deployment,
         [("batch", "Job")] = WorkloadPrinters.Job,
+        [("batch", "CronJob")] = CronJobPrinter.Printer,
         [("policy", "PodDisruptionBudget")] = SimplePrinters.PodDisruptionBudget,
         [("coordination.k8s.io", "Lease")] = SimplePrinters.Lease,
         [("discovery.k8s.io", "EndpointSlice")] = EndpointSlicePrinter.Printer,

@@ -123,7 +123,7 @@ public sealed class JobRules() : ResourceRules<V1Job>(ResourceCatalog.Get("batch
     {
         var spec = job.Spec ?? new V1JobSpec();
         ValidateGeneratedSelector(job, requirePrefixedLabels, errors);
-        ValidateSpec(spec, errors);
+        ValidateSpec(spec, Spec, errors);
         if (spec.Selector is null)
         {
             errors.Add(FieldErrors.Required(Spec.Child("selector")));
@@ -199,20 +199,21 @@ public sealed class JobRules() : ResourceRules<V1Job>(ResourceCatalog.Get("batch
         }
     }
 
-    private static void ValidateSpec(V1JobSpec spec, List<FieldError> errors)
+    /// <summary>kube's <c>validateJobSpec</c>: a Job's spec, or the spec of a CronJob's job template at <paramref name="path"/>.</summary>
+    internal static void ValidateSpec(V1JobSpec spec, FieldPath path, List<FieldError> errors)
     {
-        ReplicaTemplateValidation.ValidateNonNegative(spec.Parallelism, Spec.Child("parallelism"), errors);
-        ReplicaTemplateValidation.ValidateNonNegative(spec.Completions, Spec.Child("completions"), errors);
-        ReplicaTemplateValidation.ValidateNonNegative(spec.ActiveDeadlineSeconds, Spec.Child("activeDeadlineSeconds"), errors);
-        ReplicaTemplateValidation.ValidateNonNegative(spec.BackoffLimit, Spec.Child("backoffLimit"), errors);
-        ReplicaTemplateValidation.ValidateNonNegative(spec.TtlSecondsAfterFinished, Spec.Child("ttlSecondsAfterFinished"), errors);
-        ReplicaTemplateValidation.ValidateNonNegative(spec.BackoffLimitPerIndex, Spec.Child("backoffLimitPerIndex"), errors);
+        ReplicaTemplateValidation.ValidateNonNegative(spec.Parallelism, path.Child("parallelism"), errors);
+        ReplicaTemplateValidation.ValidateNonNegative(spec.Completions, path.Child("completions"), errors);
+        ReplicaTemplateValidation.ValidateNonNegative(spec.ActiveDeadlineSeconds, path.Child("activeDeadlineSeconds"), errors);
+        ReplicaTemplateValidation.ValidateNonNegative(spec.BackoffLimit, path.Child("backoffLimit"), errors);
+        ReplicaTemplateValidation.ValidateNonNegative(spec.TtlSecondsAfterFinished, path.Child("ttlSecondsAfterFinished"), errors);
+        ReplicaTemplateValidation.ValidateNonNegative(spec.BackoffLimitPerIndex, path.Child("backoffLimitPerIndex"), errors);
         if (spec.MaxFailedIndexes is { } maxFailed)
         {
-            ReplicaTemplateValidation.ValidateNonNegative(maxFailed, Spec.Child("maxFailedIndexes"), errors);
+            ReplicaTemplateValidation.ValidateNonNegative(maxFailed, path.Child("maxFailedIndexes"), errors);
             if (spec.BackoffLimitPerIndex is null)
             {
-                errors.Add(FieldErrors.Required(Spec.Child("backoffLimitPerIndex"), "when maxFailedIndexes is specified"));
+                errors.Add(FieldErrors.Required(path.Child("backoffLimitPerIndex"), "when maxFailedIndexes is specified"));
             }
         }
 
@@ -220,23 +221,23 @@ public sealed class JobRules() : ResourceRules<V1Job>(ResourceCatalog.Get("batch
         {
             if (!CompletionModes.Contains(mode))
             {
-                errors.Add(FieldErrors.NotSupported(Spec.Child("completionMode"), mode, CompletionModes));
+                errors.Add(FieldErrors.NotSupported(path.Child("completionMode"), mode, CompletionModes));
             }
 
             if (mode == "Indexed")
             {
                 if (spec.Completions is null)
                 {
-                    errors.Add(FieldErrors.Required(Spec.Child("completions"), "when completion mode is Indexed"));
+                    errors.Add(FieldErrors.Required(path.Child("completions"), "when completion mode is Indexed"));
                 }
 
                 if (spec.Parallelism > MaxParallelismForIndexedJob)
                 {
-                    errors.Add(FieldErrors.Invalid(Spec.Child("parallelism"), spec.Parallelism.Value,
+                    errors.Add(FieldErrors.Invalid(path.Child("parallelism"), spec.Parallelism.Value,
                         $"must be less than or equal to {MaxParallelismForIndexedJob} when completion mode is Indexed"));
                 }
 
-                ValidateFailedIndexes(spec, errors);
+                ValidateFailedIndexes(spec, path, errors);
             }
         }
 
@@ -244,35 +245,35 @@ public sealed class JobRules() : ResourceRules<V1Job>(ResourceCatalog.Get("batch
         {
             if (spec.BackoffLimitPerIndex is { } perIndex)
             {
-                errors.Add(FieldErrors.Invalid(Spec.Child("backoffLimitPerIndex"), perIndex, "requires indexed completion mode"));
+                errors.Add(FieldErrors.Invalid(path.Child("backoffLimitPerIndex"), perIndex, "requires indexed completion mode"));
             }
 
             if (spec.MaxFailedIndexes is { } maxFailedIndexes)
             {
-                errors.Add(FieldErrors.Invalid(Spec.Child("maxFailedIndexes"), maxFailedIndexes, "requires indexed completion mode"));
+                errors.Add(FieldErrors.Invalid(path.Child("maxFailedIndexes"), maxFailedIndexes, "requires indexed completion mode"));
             }
         }
 
         if (spec.PodFailurePolicy is not null)
         {
-            PodFailurePolicyValidation.Validate(spec, Spec.Child("podFailurePolicy"), errors);
+            PodFailurePolicyValidation.Validate(spec, path.Child("podFailurePolicy"), errors);
         }
 
         if (spec.PodReplacementPolicy is { } replacement)
         {
             if (spec.PodFailurePolicy is not null && replacement != "Failed")
             {
-                errors.Add(FieldErrors.NotSupported(Spec.Child("podReplacementPolicy"), replacement, ["Failed"]));
+                errors.Add(FieldErrors.NotSupported(path.Child("podReplacementPolicy"), replacement, ["Failed"]));
             }
             else if (spec.PodFailurePolicy is null && !ReplacementPolicies.Contains(replacement))
             {
-                errors.Add(FieldErrors.NotSupported(Spec.Child("podReplacementPolicy"), replacement, ReplacementPolicies));
+                errors.Add(FieldErrors.NotSupported(path.Child("podReplacementPolicy"), replacement, ReplacementPolicies));
             }
         }
 
-        PodSpecValidation.ValidateTemplate(spec.Template, Spec.Child("template"), errors);
+        PodSpecValidation.ValidateTemplate(spec.Template, path.Child("template"), errors);
         var restartPolicy = spec.Template?.Spec?.RestartPolicy ?? "";
-        var restartPath = Spec.Child("template").Child("spec").Child("restartPolicy");
+        var restartPath = path.Child("template").Child("spec").Child("restartPolicy");
         if (restartPolicy is "Always" or "")
         {
             errors.Add(FieldErrors.Required(restartPath, "valid values: \"OnFailure\", \"Never\""));
@@ -288,9 +289,9 @@ public sealed class JobRules() : ResourceRules<V1Job>(ResourceCatalog.Get("batch
     }
 
     /// <summary>The bounds of an Indexed job's maxFailedIndexes, tighter when backoffLimitPerIndex comes with many completions.</summary>
-    private static void ValidateFailedIndexes(V1JobSpec spec, List<FieldError> errors)
+    private static void ValidateFailedIndexes(V1JobSpec spec, FieldPath specPath, List<FieldError> errors)
     {
-        var path = Spec.Child("maxFailedIndexes");
+        var path = specPath.Child("maxFailedIndexes");
         if (spec.MaxFailedIndexes is { } maxFailed && maxFailed > spec.Completions)
         {
             errors.Add(FieldErrors.Invalid(path, maxFailed, "must be less than or equal to completions"));
@@ -314,7 +315,7 @@ public sealed class JobRules() : ResourceRules<V1Job>(ResourceCatalog.Get("batch
 
         if (spec.Parallelism > ParallelismLimitForHighCompletions)
         {
-            errors.Add(FieldErrors.Invalid(Spec.Child("parallelism"), spec.Parallelism.Value,
+            errors.Add(FieldErrors.Invalid(specPath.Child("parallelism"), spec.Parallelism.Value,
                 $"must be less than or equal to {ParallelismLimitForHighCompletions} {detail}"));
         }
 

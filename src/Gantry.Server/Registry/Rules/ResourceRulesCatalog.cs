@@ -22,6 +22,7 @@ public static class ResourceRulesCatalog
             new ReplicaSetRules(),
             new DeploymentRules(),
             new JobRules(),
+            new CronJobRules(),
             new PodDisruptionBudgetRules(),
             new LeaseRules(),
             new EndpointSliceRules(),
