@@ -121,6 +121,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<ReplicaSetController>();
         builder.Services.AddHostedService<DeploymentController>();
         builder.Services.AddHostedService<JobController>();
+        builder.Services.AddHostedService<CronJobController>();
         builder.Services.AddHostedService<DisruptionController>();
         builder.Services.AddHostedService<TtlAfterFinishedController>();
         builder.Services.AddHostedService<GarbageCollector>();
