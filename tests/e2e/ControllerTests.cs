@@ -285,6 +285,22 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task A_job_made_from_a_cronjob_runs_its_template_to_completion()
+    {
+        var ns = await CreateNamespaceAsync("ctl-cronjob");
+        await Ok("create", "cronjob", "hello", "--image=busybox", "--schedule=*/1 * * * *", "-n", ns, "--", "echo", "hi");
+
+        var table = await Ok("get", "cronjob", "hello", "-n", ns);
+        Check.Equal("NAME SCHEDULE TIMEZONE SUSPEND ACTIVE LAST SCHEDULE AGE", string.Join(' ', Cells(table.StdoutLines[0])), "columns");
+        Check.StdoutContains(table, "*/1 * * * *");
+
+        // Rather than wait up to a minute for the schedule, run the template now, as kubectl does.
+        await Ok("create", "job", "now", "--from=cronjob/hello", "-n", ns);
+        await Ok(new KubectlOptions { Timeout = TimeSpan.FromSeconds(130) }, "wait", "--for=condition=complete", "job/now", "-n", ns, "--timeout=120s");
+        Check.Equal("CronJob/hello", await JsonPath(ns, "job/now", "{.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name}"), "owner");
+    }
+
+    [Fact]
     public async Task A_finished_job_with_a_ttl_is_deleted_with_its_pods()
     {
         var ns = await CreateNamespaceAsync("ctl-job-ttl");
