@@ -63,6 +63,7 @@ public sealed class ServiceTests(GantryFixture fixture, ITestOutputHelper output
         await Ok("expose", "pod", "web", "--port=80", "--target-port=8080", "-n", ns);
         await Ok(new KubectlOptions { Timeout = StartPatience + TimeSpan.FromSeconds(10) },
             "wait", "--for=condition=Ready", "pod/web", "-n", ns, $"--timeout={(int)StartPatience.TotalSeconds}s");
+        await WaitForHttpAsync(ns, "web", 8080);
         var port = GantryFixture.FreeTcpPort();
 
         await using (var forward = Kubectl.Start(["port-forward", "svc/web", "-n", ns, $"{port}:80"]))

@@ -117,6 +117,7 @@ public sealed class StreamingTests(GantryFixture fixture, ITestOutputHelper outp
     {
         var ns = await CreateNamespaceAsync("port-forward");
         await RunPodAsync(ns, "web", null, "mkdir -p /www && echo hello-from-httpd > /www/index.html && exec httpd -f -p 8080 -h /www");
+        await WaitForHttpAsync(ns, "web", 8080);
         var port = GantryFixture.FreeTcpPort();
 
         await using (var forward = Kubectl.Start(["port-forward", "pod/web", "-n", ns, $"{port}:8080"]))

@@ -91,6 +91,14 @@ public abstract class E2ETest : IAsyncLifetime
     /// <summary>Runs kubectl; no expectation about the outcome.</summary>
     protected Task<CommandResult> Run(params string[] args) => Kubectl.RunAsync(args);
 
+    /// <summary>
+    /// Waits until an HTTP server in a busybox pod answers on <paramref name="port"/>: Running is the container started, not
+    /// the server listening, and kubectl 1.27's port-forward ends at the first forward the pod refuses.
+    /// </summary>
+    protected Task<CommandResult> WaitForHttpAsync(string ns, string pod, int port) =>
+        Eventually.Until(() => Run("exec", pod, "-n", ns, "--", "wget", "-q", "-O", "/dev/null", $"http://127.0.0.1:{port}/"),
+            r => r.Succeeded, Patience, $"the HTTP server of {pod} to listen on {port}");
+
     /// <summary>Runs kubectl and requires exit 0.</summary>
     protected async Task<CommandResult> Ok(params string[] args) => Check.Succeeded(await Kubectl.RunAsync(args));
 
