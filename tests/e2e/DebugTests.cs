@@ -30,13 +30,15 @@ public sealed class DebugTests(GantryFixture fixture, ITestOutputHelper output) 
         Assert.Equal("0", (await Ok("get", "pod/target", "-n", ns, "-o", "jsonpath={.status.containerStatuses[0].restartCount}")).Stdout);
     }
 
-    [Fact]
-    public async Task A_debug_container_with_a_target_sees_the_targets_processes()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("process")]
+    public async Task A_debug_container_with_a_target_sees_the_targets_processes(string? runtimeClass)
     {
-        var ns = await CreateNamespaceAsync("debug-target");
-        await RunPodAsync(ns, "target", null, "sleep 3600");
+        var ns = await CreateNamespaceAsync(runtimeClass is null ? "debug-target" : $"debug-target-{runtimeClass}");
+        await RunPodAsync(ns, "target", runtimeClass, "sleep 3600");
 
-        await Ok(Patient, "debug", "target", "-n", ns, "-i", "--image=busybox", "--container=dbg", "--target=main", "--", "ps");
+        await Ok(Patient, "debug", "target", "-n", ns, "-i", "--image=busybox", "--container=dbg", "--target=main", "--", "ps", "-o", "pid,args");
 
         var log = await Eventually.Until(() => Run("logs", "target", "-n", ns, "-c", "dbg"),
             r => r.Stdout.Contains("PID", StringComparison.Ordinal), Patience, "the output of ps in the debug container");

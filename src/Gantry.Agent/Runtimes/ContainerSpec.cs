@@ -57,8 +57,7 @@ public sealed record ContainerSpec
 
     /// <summary>
     /// An ephemeral container's target (its <c>targetContainerName</c>): the running container whose PID namespace it
-    /// joins, so that it sees the target's processes, as CRI's <c>NamespaceMode.TARGET</c>. The oci runtime honours it;
-    /// the process runtime, whose shim unshares a fresh PID namespace, ignores it.
+    /// joins, so that it sees the target's processes, as CRI's <c>NamespaceMode.TARGET</c>.
     /// </summary>
     public ContainerHandle? ProcessNamespaceOf { get; init; }
 }

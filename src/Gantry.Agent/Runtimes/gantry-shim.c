@@ -3,7 +3,7 @@
  * outlives it. The protocol (the files it writes, its exit codes) is described in Shim.cs.
  *
  *   gantry-shim DIR LOG OOM STDIN [--tty CONSOLE-SOCKET PID-FILE] [CONFINEMENT] -- ARGV...
- *   CONFINEMENT: --confine READY NETNS WORKDIR HOSTNAME UID GID N GROUP... N CGROUP-PROCS-FILE... N NAME=VALUE...
+ *   CONFINEMENT: --confine READY NETNS PIDNS WORKDIR HOSTNAME UID GID N GROUP... N CGROUP-PROCS-FILE... N NAME=VALUE...
  *                N (HOST CONTAINER ro|rw)...
  *
  * The workload's stdout and stderr are pipes; the shim appends what they carry to LOG in the CRI log
@@ -16,8 +16,9 @@
  *
  * Empty OOM, STDIN or NETNS mean none. Without a confinement ARGV runs as is (runc, for the oci
  * runtime). With one (the process runtime) the child joins the cgroups, enters NETNS, unshares its
- * PID, mount, IPC and cgroup namespaces, and a UTS namespace named HOSTNAME unless HOSTNAME is empty
- * (a host-network pod keeps the host's), and forks the PID namespace's init, which mounts /proc
+ * PID (or enters PIDNS, unless empty: an ephemeral container shares its target's), mount, IPC and
+ * cgroup namespaces, and a UTS namespace named HOSTNAME unless HOSTNAME is empty (a host-network
+ * pod keeps the host's), and forks the PID namespace's init, which mounts /proc
  * and the bind mounts, changes to WORKDIR (after the mounts, so a working directory inside a mounted
  * volume is the volume's), takes the GROUPs, GID and UID in that order (setuid last, while it may
  * still change the groups; an empty UID keeps the shim's user, and GID and the GROUPs with it)
@@ -63,6 +64,7 @@ enum { LINGER_MS = 2000 };
 struct confinement {
     const char *ready;
     const char *netns;
+    const char *pidns; /* empty: a PID namespace of its own; else one to join (an ephemeral container's target's) */
     const char *workdir;
     const char *hostname; /* empty: the host's UTS namespace */
     int set_user;
@@ -98,7 +100,7 @@ static int take_terminal;
 
 static void usage(void)
 {
-    fputs("usage: gantry-shim DIR LOG OOM STDIN [--tty CONSOLE-SOCKET PID-FILE] [--confine READY NETNS WORKDIR HOSTNAME UID GID N GROUP... N FILE... N NAME=VALUE... N (HOST CONTAINER ro|rw)...] -- ARGV...\n",
+    fputs("usage: gantry-shim DIR LOG OOM STDIN [--tty CONSOLE-SOCKET PID-FILE] [--confine READY NETNS PIDNS WORKDIR HOSTNAME UID GID N GROUP... N FILE... N NAME=VALUE... N (HOST CONTAINER ro|rw)...] -- ARGV...\n",
           stderr);
     exit(2);
 }
@@ -144,16 +146,17 @@ static void parse(int argc, char **argv, struct request *request, struct confine
         i += 3;
     }
     if (strcmp(argv[i], "--confine") == 0) {
-        if (i + 7 > argc)
+        if (i + 8 > argc)
             usage();
         confinement->ready = argv[i + 1];
         confinement->netns = argv[i + 2];
-        confinement->workdir = argv[i + 3];
-        confinement->hostname = argv[i + 4];
-        confinement->set_user = *argv[i + 5] != '\0';
-        confinement->uid = confinement->set_user ? (uid_t)id_of(argv[i + 5]) : 0;
-        confinement->gid = confinement->set_user ? (gid_t)id_of(argv[i + 6]) : 0;
-        i += 7;
+        confinement->pidns = argv[i + 3];
+        confinement->workdir = argv[i + 4];
+        confinement->hostname = argv[i + 5];
+        confinement->set_user = *argv[i + 6] != '\0';
+        confinement->uid = confinement->set_user ? (uid_t)id_of(argv[i + 6]) : 0;
+        confinement->gid = confinement->set_user ? (gid_t)id_of(argv[i + 7]) : 0;
+        i += 8;
         confinement->group_count = count_at(argc, argv, i);
         if (i + 1 + confinement->group_count > argc)
             usage();
@@ -315,8 +318,16 @@ static void run_confined(const struct confinement *c, char **argv)
             fail("enter network namespace", c->netns);
         close(netns);
     }
+    /* A PID namespace joined, not made, holds the init forked below as one more process beside the target's. */
+    int own_pid = *c->pidns == '\0';
+    if (!own_pid) {
+        int pidns = open(c->pidns, O_RDONLY | O_CLOEXEC);
+        if (pidns < 0 || setns(pidns, CLONE_NEWPID) < 0)
+            fail("enter PID namespace", c->pidns);
+        close(pidns);
+    }
     int own_uts = *c->hostname != '\0';
-    if (unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWCGROUP | (own_uts ? CLONE_NEWUTS : 0)) < 0)
+    if (unshare((own_pid ? CLONE_NEWPID : 0) | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWCGROUP | (own_uts ? CLONE_NEWUTS : 0)) < 0)
         fail("unshare namespaces for", argv[0]);
     if (own_uts && sethostname(c->hostname, strlen(c->hostname)) < 0)
         fail("set the hostname", c->hostname);

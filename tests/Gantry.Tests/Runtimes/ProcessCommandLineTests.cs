@@ -31,7 +31,7 @@ public sealed class ProcessCommandLineTests
 
         Assert.Equal(
             [
-                "--confine", "/state/ready", "/var/run/netns/p", "/srv", "web-1",
+                "--confine", "/state/ready", "/var/run/netns/p", "", "/srv", "web-1",
                 "", "", "0",
                 "2", .. Membership,
                 "3", ContainerEnvironment.DefaultPath, "A=--", "HOSTNAME=web-1",
@@ -45,7 +45,7 @@ public sealed class ProcessCommandLineTests
     {
         var confinement = ProcessCommandLine.Confinement(Membership, HostNetworkPod, "/r", new ContainerSpec { Name = "c", Command = ["true"], HostNetwork = true, Hostname = "node-7" });
 
-        Assert.Equal(["--confine", "/r", "", "/", ""], confinement.Take(5));
+        Assert.Equal(["--confine", "/r", "", "", "/", ""], confinement.Take(6));
         Assert.Contains("HOSTNAME=node-7", confinement);
     }
 
@@ -54,7 +54,15 @@ public sealed class ProcessCommandLineTests
     {
         var confinement = ProcessCommandLine.Confinement(Membership, Pod, "/r", new ContainerSpec { Name = "c", Command = ["true"], Hostname = "db-0" });
 
-        Assert.Equal("db-0", confinement[4]);
+        Assert.Equal("db-0", confinement[5]);
+    }
+
+    [Fact]
+    public void A_container_sharing_another_ones_processes_names_that_PID_namespace()
+    {
+        var confinement = ProcessCommandLine.Confinement(Membership, Pod, "/r", new ContainerSpec { Name = "dbg", Command = ["ps"] }, "/proc/42/ns/pid");
+
+        Assert.Equal(["/var/run/netns/p", "/proc/42/ns/pid"], confinement.Skip(2).Take(2));
     }
 
     [Fact]
@@ -67,7 +75,7 @@ public sealed class ProcessCommandLineTests
             User = new ContainerUser { RunAsUser = 1000, SupplementalGroups = [2000] },
         });
 
-        Assert.Equal(["1000", "0", "2", "0", "2000", "2"], confinement.Skip(5).Take(6));
+        Assert.Equal(["1000", "0", "2", "0", "2000", "2"], confinement.Skip(6).Take(6));
     }
 
     [Fact]

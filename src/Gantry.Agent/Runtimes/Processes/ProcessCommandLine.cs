@@ -25,12 +25,14 @@ internal static class ProcessCommandLine
     private const string JoinScript = """while [ "$1" != -- ]; do echo $$ >"$1" || exit 125; shift; done; shift; exec "$@" """;
 
     /// <summary>
-    /// The shim's <c>--confine READY NETNS WORKDIR HOSTNAME UID GID N GROUP... N FILE... N NAME=VALUE... N (HOST CONTAINER ro|rw)...</c>;
-    /// NETNS and HOSTNAME are empty for a host-network pod, UID and GID (and no groups) when the securityContext names
-    /// no user: the workload then runs as the agent does.
+    /// The shim's <c>--confine READY NETNS PIDNS WORKDIR HOSTNAME UID GID N GROUP... N FILE... N NAME=VALUE... N (HOST CONTAINER ro|rw)...</c>;
+    /// NETNS and HOSTNAME are empty for a host-network pod, PIDNS unless the container shares another's processes
+    /// (<paramref name="pidNamespace"/>, an ephemeral container's target's), UID and GID (and no groups) when the
+    /// securityContext names no user: the workload then runs as the agent does.
     /// </summary>
     /// <exception cref="Pods.ContainerConfigException">runAsNonRoot, and the workload would run as root.</exception>
-    public static IReadOnlyList<string> Confinement(IReadOnlyList<string> membershipFiles, PodSandboxInfo pod, string readyFile, ContainerSpec container)
+    public static IReadOnlyList<string> Confinement(
+        IReadOnlyList<string> membershipFiles, PodSandboxInfo pod, string readyFile, ContainerSpec container, string? pidNamespace = null)
     {
         ArgumentNullException.ThrowIfNull(membershipFiles);
         ArgumentNullException.ThrowIfNull(pod);
@@ -40,7 +42,8 @@ internal static class ProcessCommandLine
         var user = container.User.Resolve(AgentUser, UserDatabase.Empty, pod, container.Name);
         List<string> argv =
         [
-            "--confine", readyFile, pod.NetworkNamespacePath ?? string.Empty, container.WorkingDir is { Length: > 0 } directory ? directory : "/",
+            "--confine", readyFile, pod.NetworkNamespacePath ?? string.Empty, pidNamespace ?? string.Empty,
+            container.WorkingDir is { Length: > 0 } directory ? directory : "/",
             ContainerHostname.OwnNamespace(pod, container) ?? string.Empty,
             .. container.User.IsSpecified
                 ? [Id(user.Uid), Id(user.Gid), Count(user.AdditionalGids.Count), .. user.AdditionalGids.Select(Id)]

@@ -56,7 +56,8 @@ public sealed class ProcessRuntime : IContainerRuntime
             var cgroup = Cgroups.CreateOrUpdate(cgroupPath, container.Limits);
             ContainerLogs.Create(logPath);
             await directory.WriteCheckpointAsync(new ContainerCheckpoint(handle, cgroupPath, logPath, null), cancellationToken);
-            var confinement = ProcessCommandLine.Confinement(cgroup.MembershipFiles, pod, ReadyFile(directory), container);
+            var confinement = ProcessCommandLine.Confinement(
+                cgroup.MembershipFiles, pod, ReadyFile(directory), container, PidNamespaceOf(container.ProcessNamespaceOf));
             await Shim.LaunchAsync(directory, logPath, cgroup.OomEventsFile, container.Stdin, container.StdinOnce, container.Tty ? ["--tty", string.Empty, string.Empty] : [], confinement, command);
         }
         catch (Exception)
@@ -152,8 +153,7 @@ public sealed class ProcessRuntime : IContainerRuntime
         ArgumentNullException.ThrowIfNull(request);
         var directory = _checkpoints.Open(handle);
         var checkpoint = directory.ReadCheckpoint()!;
-        if (directory.HasExited || directory.ReadStarted() is not { } started ||
-            !ProcStat.IsAlive(started.ChildPid, started.ChildStartTime) || NamespaceInit(started.ChildPid) is not { } init)
+        if (RunningInit(directory) is not { } init)
         {
             throw new InvalidOperationException($"container {handle.ContainerName} ({handle.Id}) is not running");
         }
@@ -235,6 +235,19 @@ public sealed class ProcessRuntime : IContainerRuntime
 
     /// <summary>The shim's child forks exactly one process: the init of the container's PID namespace.</summary>
     private static int? NamespaceInit(int parentPid) => ProcStat.ChildrenOf(parentPid) is [var init, ..] ? init : null;
+
+    /// <summary>The container's init (the shim's child's child, in the container's PID namespace), or null when it is not running.</summary>
+    private static int? RunningInit(ContainerDirectory directory) =>
+        !directory.HasExited && directory.ReadStarted() is { } started && ProcStat.IsAlive(started.ChildPid, started.ChildStartTime)
+            ? NamespaceInit(started.ChildPid)
+            : null;
+
+    /// <summary>The PID namespace of <paramref name="target"/>'s init, which an ephemeral container targeting it joins; null without a target.</summary>
+    /// <exception cref="InvalidOperationException">The target is not running.</exception>
+    private string? PidNamespaceOf(ContainerHandle? target) =>
+        target is null ? null
+        : _checkpoints.TryOpen(target) is { } directory && RunningInit(directory) is { } init ? $"/proc/{init}/ns/pid"
+        : throw new InvalidOperationException($"target container {target.ContainerName} ({target.Id}) is not running");
 
     /// <summary>Waits for the shim to record the exit; also returns once the shim is gone without recording it.</summary>
     private Task<bool> WaitForExitRecordAsync(ContainerDirectory directory, TimeSpan timeout, CancellationToken cancellationToken) =>
