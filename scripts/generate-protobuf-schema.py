@@ -40,6 +40,7 @@ ROOTS = [
     ("v1", "Binding", "core.v1.Binding"),
     ("apps/v1", "ReplicaSet", "apps.v1.ReplicaSet"),
     ("apps/v1", "Deployment", "apps.v1.Deployment"),
+    ("apps/v1", "DaemonSet", "apps.v1.DaemonSet"),
     ("batch/v1", "Job", "batch.v1.Job"),
     ("batch/v1", "CronJob", "batch.v1.CronJob"),
     ("coordination.k8s.io/v1", "Lease", "coordination.v1.Lease"),

@@ -267,6 +267,21 @@ public sealed class TableConverterTests
     }
 
     [Fact]
+    public void DaemonSet_shows_its_counts_and_node_selector_and_when_wide_containers_and_selector()
+    {
+        var ds = JsonNode.Parse("""
+            {"metadata": {"name": "agent", "creationTimestamp": "2025-06-01T11:00:00Z"},
+             "spec": {"selector": {"matchLabels": {"app": "agent"}},
+               "template": {"spec": {"nodeSelector": {"disk": "ssd"}, "containers": [{"name": "agent", "image": "busybox"}]}}},
+             "status": {"desiredNumberScheduled": 3, "currentNumberScheduled": 3, "numberReady": 2, "updatedNumberScheduled": 1, "numberAvailable": 2}}
+            """)!.AsObject();
+
+        var cells = Cells(ResourceCatalog.Get("apps", "daemonsets"), ds);
+
+        Assert.Equal(["agent", "3", "3", "2", "1", "2", "disk=ssd", "60m", "agent", "busybox", "app=agent"], cells.Select(c => c!.ToString()));
+    }
+
+    [Fact]
     public void CronJob_shows_schedule_time_zone_suspension_active_jobs_and_last_schedule()
     {
         var cronJob = JsonNode.Parse("""

@@ -25,6 +25,7 @@ kind v1 ServiceAccount core.v1.ServiceAccount
 kind v1 Binding core.v1.Binding
 kind apps/v1 ReplicaSet apps.v1.ReplicaSet
 kind apps/v1 Deployment apps.v1.Deployment
+kind apps/v1 DaemonSet apps.v1.DaemonSet
 kind batch/v1 Job batch.v1.Job
 kind batch/v1 CronJob batch.v1.CronJob
 kind coordination.k8s.io/v1 Lease coordination.v1.Lease
@@ -35,6 +36,36 @@ kind autoscaling/v1 Scale autoscaling.v1.Scale
 kind policy/v1 PodDisruptionBudget policy.v1.PodDisruptionBudget
 kind policy/v1 Eviction policy.v1.Eviction
 kind * DeleteOptions meta.v1.DeleteOptions
+message apps.v1.DaemonSet
+1 metadata meta.v1.ObjectMeta ?
+2 spec apps.v1.DaemonSetSpec ?
+3 status apps.v1.DaemonSetStatus ?
+message apps.v1.DaemonSetCondition
+1 type string
+2 status string
+3 lastTransitionTime time ?
+4 reason string ?
+5 message string ?
+message apps.v1.DaemonSetSpec
+1 selector meta.v1.LabelSelector *
+2 template core.v1.PodTemplateSpec
+3 updateStrategy apps.v1.DaemonSetUpdateStrategy ?
+4 minReadySeconds int32 ?
+6 revisionHistoryLimit int32 *?
+message apps.v1.DaemonSetStatus
+1 currentNumberScheduled int32
+2 numberMisscheduled int32
+3 desiredNumberScheduled int32
+4 numberReady int32
+5 observedGeneration int64 ?
+6 updatedNumberScheduled int32 ?
+7 numberAvailable int32 ?
+8 numberUnavailable int32 ?
+9 collisionCount int32 *?
+10 conditions []apps.v1.DaemonSetCondition ?
+message apps.v1.DaemonSetUpdateStrategy
+1 type string ?
+2 rollingUpdate apps.v1.RollingUpdateDaemonSet *?
 message apps.v1.Deployment
 1 metadata meta.v1.ObjectMeta ?
 2 spec apps.v1.DeploymentSpec ?
@@ -91,6 +122,9 @@ message apps.v1.ReplicaSetStatus
 7 terminatingReplicas int32 *?
 3 observedGeneration int64 ?
 6 conditions []apps.v1.ReplicaSetCondition ?
+message apps.v1.RollingUpdateDaemonSet
+1 maxUnavailable intorstring *?
+2 maxSurge intorstring *?
 message apps.v1.RollingUpdateDeployment
 1 maxUnavailable intorstring *?
 2 maxSurge intorstring *?

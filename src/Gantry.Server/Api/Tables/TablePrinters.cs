@@ -19,6 +19,7 @@ internal static class TablePrinters
         [("", "ServiceAccount")] = SimplePrinters.ServiceAccount,
         [("apps", "ReplicaSet")] = WorkloadPrinters.ReplicaSet,
         [("apps", "Deployment")] = WorkloadPrinters.Deployment,
+        [("apps", "DaemonSet")] = DaemonSetPrinter.Printer,
         [("batch", "Job")] = WorkloadPrinters.Job,
         [("batch", "CronJob")] = CronJobPrinter.Printer,
         [("policy", "PodDisruptionBudget")] = SimplePrinters.PodDisruptionBudget,

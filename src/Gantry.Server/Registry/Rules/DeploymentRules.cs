@@ -1,4 +1,3 @@
-using System.Globalization;
 using Gantry.Core.Resources;
 using Gantry.Core.Validation;
 using k8s.Models;
@@ -94,42 +93,14 @@ public sealed class DeploymentRules() : ResourceRules<V1Deployment>(ResourceCata
 
     private static void ValidateRollingUpdate(V1RollingUpdateDeployment rollingUpdate, FieldPath path, List<FieldError> errors)
     {
-        ValidateIntOrPercent(rollingUpdate.MaxUnavailable, path.Child("maxUnavailable"), errors);
-        ValidateIntOrPercent(rollingUpdate.MaxSurge, path.Child("maxSurge"), errors);
-        if (Amount(rollingUpdate.MaxUnavailable) == 0 && Amount(rollingUpdate.MaxSurge) == 0)
+        IntOrPercentValidation.ValidatePositive(rollingUpdate.MaxUnavailable, path.Child("maxUnavailable"), errors);
+        IntOrPercentValidation.ValidatePositive(rollingUpdate.MaxSurge, path.Child("maxSurge"), errors);
+        if (IntOrPercentValidation.Amount(rollingUpdate.MaxUnavailable) == 0 && IntOrPercentValidation.Amount(rollingUpdate.MaxSurge) == 0)
         {
             errors.Add(FieldErrors.Invalid(path.Child("maxUnavailable"), GoValue.IntOrString(rollingUpdate.MaxUnavailable),
                 "may not be 0 when `maxSurge` is 0"));
         }
 
-        if (IsPercent(rollingUpdate.MaxUnavailable, out var percent) && percent > 100)
-        {
-            errors.Add(FieldErrors.Invalid(path.Child("maxUnavailable"), GoValue.IntOrString(rollingUpdate.MaxUnavailable), "must not be greater than 100%"));
-        }
+        IntOrPercentValidation.ValidateNotMoreThan100Percent(rollingUpdate.MaxUnavailable, path.Child("maxUnavailable"), errors);
     }
-
-    private static void ValidateIntOrPercent(IntOrString? value, FieldPath path, List<FieldError> errors)
-    {
-        var text = value?.Value ?? "0";
-        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
-        {
-            ReplicaTemplateValidation.ValidateNonNegative(number, path, errors);
-        }
-        else
-        {
-            errors.AddRange(FormatValidation.IsValidPercent(text).Select(m => FieldErrors.Invalid(path, GoValue.IntOrString(value), m)));
-        }
-    }
-
-    private static bool IsPercent(IntOrString? value, out int percent)
-    {
-        percent = 0;
-        var text = value?.Value ?? "";
-        return FormatValidation.IsValidPercent(text).Count == 0 &&
-            int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out percent);
-    }
-
-    private static int Amount(IntOrString? value) =>
-        IsPercent(value, out var percent) ? percent
-        : int.TryParse(value?.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? number : 0;
 }

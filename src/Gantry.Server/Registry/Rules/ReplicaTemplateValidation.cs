@@ -28,6 +28,18 @@ internal static class ReplicaTemplateValidation
                 "`selector` does not match template `labels`"));
         }
 
+        ValidateTemplate(template, path, ownerKind, errors);
+    }
+
+    /// <summary>The rules of a kept-running template that do not involve a selector.</summary>
+    public static void ValidateTemplate(V1PodTemplateSpec? template, FieldPath path, string ownerKind, List<FieldError> errors)
+    {
+        if (template is null)
+        {
+            errors.Add(FieldErrors.Required(path));
+            return;
+        }
+
         PodSpecValidation.ValidateTemplate(template, path, errors);
         var spec = template.Spec ?? new V1PodSpec();
         if (spec.RestartPolicy != "Always")

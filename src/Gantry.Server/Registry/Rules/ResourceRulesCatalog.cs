@@ -21,6 +21,7 @@ public static class ResourceRulesCatalog
             new PlainRules<V1ServiceAccount>(ResourceCatalog.Get("", "serviceaccounts")),
             new ReplicaSetRules(),
             new DeploymentRules(),
+            new DaemonSetRules(),
             new JobRules(),
             new CronJobRules(),
             new PodDisruptionBudgetRules(),
