@@ -27,6 +27,7 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
     private readonly InProcessClient _client;
     private readonly ControllerExpectations _expectations;
     private readonly PodControl _podControl;
+    private readonly PodClaims _claims;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly WorkQueue<string> _queue;
@@ -44,6 +45,7 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
         _kind = InProcessClient.TypeOf<T>().Kind;
         _expectations = new ControllerExpectations(time);
         _podControl = new PodControl(client, events, _expectations, component);
+        _claims = new PodClaims(client);
         _queue = new WorkQueue<string>(time);
         _owners.OnChange(OnOwnerChange);
         _pods.OnChange(OnPodChange);
@@ -80,7 +82,7 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
         var needsSync = _expectations.Satisfied(key);
         var selector = Selector(owner);
         var active = _pods.ListInNamespace(ns).Where(PodState.IsActive).ToList();
-        var claimed = await ClaimAsync(owner, selector, active, cancellationToken).ConfigureAwait(false);
+        var claimed = await _claims.ClaimAsync(owner, selector, active, cancellationToken).ConfigureAwait(false);
 
         Exception? error = null;
         if (needsSync && owner.Metadata.DeletionTimestamp is null && Template(owner) is { } template)
@@ -135,85 +137,6 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// The pods this owner controls: its own that still match, plus matching orphans it adopts; its own
-    /// that no longer match are released (Kubernetes' <c>PodControllerRefManager.ClaimPods</c>).
-    /// </summary>
-    private async Task<List<V1Pod>> ClaimAsync(T owner, LabelSelector selector, List<V1Pod> pods, CancellationToken cancellationToken)
-    {
-        var claimed = new List<V1Pod>();
-        var ownerDeleting = owner.Metadata.DeletionTimestamp is not null;
-        foreach (var pod in pods)
-        {
-            var controller = OwnerReferences.ControllerOf(pod.Metadata);
-            var matches = selector.Matches(pod.Metadata);
-            if (controller is not null)
-            {
-                if (controller.Uid != owner.Uid())
-                {
-                    continue;
-                }
-
-                if (matches)
-                {
-                    claimed.Add(pod);
-                }
-                else if (!ownerDeleting)
-                {
-                    await ReleaseAsync(owner, pod, cancellationToken).ConfigureAwait(false);
-                }
-
-                continue;
-            }
-
-            if (matches && !ownerDeleting && await AdoptAsync(owner, pod, cancellationToken).ConfigureAwait(false) is { } adopted)
-            {
-                claimed.Add(adopted);
-            }
-        }
-
-        return claimed;
-    }
-
-    private async Task<V1Pod?> AdoptAsync(T owner, V1Pod pod, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var adopted = false;
-            var result = await _client.MutateAsync<V1Pod>(pod.Namespace(), pod.Name(), current =>
-            {
-                if (current.Uid() != pod.Uid() || OwnerReferences.ControllerOf(current.Metadata) is not null || current.Metadata.DeletionTimestamp is not null)
-                {
-                    adopted = false;
-                    return;
-                }
-
-                current.Metadata.OwnerReferences ??= [];
-                current.Metadata.OwnerReferences.Add(OwnerReferences.NewControllerRef(owner));
-                adopted = true;
-            }, cancellationToken).ConfigureAwait(false);
-            return adopted ? result : null;
-        }
-        catch (ApiException ex) when (ex.Code is 404 or 409 or 422)
-        {
-            return null;
-        }
-    }
-
-    private async Task ReleaseAsync(T owner, V1Pod pod, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _client.MutateAsync<V1Pod>(pod.Namespace(), pod.Name(), current =>
-            {
-                current.Metadata.OwnerReferences = OwnerReferences.Without(current.Metadata, owner.Uid());
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiException ex) when (ex.Code is 404 or 409 or 422)
-        {
-        }
     }
 
     private void OnOwnerChange(T? old, T? current)
