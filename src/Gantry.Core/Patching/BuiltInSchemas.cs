@@ -57,6 +57,7 @@ internal static class BuiltInSchemas
             [("", "ReplicationController")] = Workload.WithStatusSubresource(),
             [("apps", "ReplicaSet")] = Workload.WithStatusSubresource(),
             [("apps", "Deployment")] = Workload.WithStatusSubresource("labels"),
+            [("apps", "DaemonSet")] = Workload.WithStatusSubresource(),
             [("batch", "Job")] = PatchSchema.Struct(
                 ("metadata", ObjectMeta),
                 ("spec", PatchSchema.Struct(("template", PodTemplateSpec))),

@@ -252,9 +252,9 @@ public sealed class DaemonSetController : BackgroundService
                 s.CurrentNumberScheduled = counts.CurrentNumberScheduled;
                 s.NumberMisscheduled = counts.NumberMisscheduled;
                 s.NumberReady = counts.NumberReady;
-                s.UpdatedNumberScheduled = counts.UpdatedNumberScheduled;
-                s.NumberAvailable = counts.NumberAvailable;
-                s.NumberUnavailable = counts.NumberUnavailable;
+                s.UpdatedNumberScheduled = OmitZero(counts.UpdatedNumberScheduled);
+                s.NumberAvailable = OmitZero(counts.NumberAvailable);
+                s.NumberUnavailable = OmitZero(counts.NumberUnavailable);
                 if (observe)
                 {
                     s.ObservedGeneration = generation;
@@ -277,6 +277,9 @@ public sealed class DaemonSetController : BackgroundService
             _queue.AddAfter(KeyOf(ds), TimeSpan.FromSeconds(minReady));
         }
     }
+
+    /// <summary>These counts are <c>omitempty</c> in apps/v1, so a zero is not written.</summary>
+    private static int? OmitZero(int value) => value == 0 ? null : value;
 
     private static DaemonSetCounts CountsOf(V1DaemonSetStatus status) => new(
         status.DesiredNumberScheduled, status.CurrentNumberScheduled, status.NumberMisscheduled, status.NumberReady,

@@ -187,7 +187,7 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         await _h.SyncAsync("agent");
 
         Assert.Equal([pod.Name()], _h.PodsByNode()["a"]);
-        Assert.Equal(0, _h.StoredDaemonSet("agent").Status.UpdatedNumberScheduled);
+        Assert.Equal(0, _h.StoredDaemonSet("agent").Status.UpdatedNumberScheduled ?? 0);
     }
 
     [Fact]

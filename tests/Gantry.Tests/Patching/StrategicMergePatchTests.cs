@@ -26,6 +26,17 @@ public sealed class StrategicMergePatchTests
     }
 
     [Fact]
+    public void A_daemonset_template_merges_its_containers_by_name_as_kubectl_set_image_needs()
+    {
+        var result = Apply(
+            """{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"busybox","command":["sleep","3600"]}]}}}}""",
+            """{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"main"}],"containers":[{"name":"main","image":"busybox:1.36"}]}}}}""",
+            PatchSchema.ForKind("apps/v1", "DaemonSet"));
+
+        Json.Equal("""{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"busybox:1.36","command":["sleep","3600"]}]}}}}""", result);
+    }
+
+    [Fact]
     public void Env_merges_by_name_inside_a_merged_container()
     {
         var result = Apply(
