@@ -332,4 +332,25 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
         await Eventually.Until(() => JsonPath(ns, "deployment/auto", "{.spec.template.spec.containers[0].image}"), r => r == "busybox",
             TimeSpan.FromSeconds(60), "the automatic rollback to busybox");
     }
+
+    [Fact]
+    public async Task An_applied_daemonset_runs_one_pod_on_the_node_and_rolls_to_a_new_image()
+    {
+        var ns = await CreateNamespaceAsync("ctl-daemonset");
+        await Ok("apply", "-f", Manifest("daemonset-agent.yaml"), "-n", ns);
+        var rollout = new KubectlOptions { Timeout = TimeSpan.FromSeconds(130) };
+
+        Check.StdoutContains(await Ok(rollout, "rollout", "status", "ds/agent", "-n", ns, "--timeout=120s"), "daemon set \"agent\" successfully rolled out");
+        var table = await Ok("get", "ds", "agent", "-n", ns);
+        Check.Equal("NAME DESIRED CURRENT READY UP-TO-DATE AVAILABLE NODE SELECTOR AGE", string.Join(' ', Cells(table.StdoutLines[0])), "columns");
+        Check.Equal("agent 1 1 1 1 1 <none>", string.Join(' ', Cells(table.StdoutLines[1])[..7]), "counts");
+        var node = await Ok("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}");
+        Check.Equal(node.Stdout.Trim(), await JsonPath(ns, "pods", "{.items[0].spec.nodeName}"), "node");
+
+        await Ok("set", "image", "ds/agent", "main=busybox:latest", "-n", ns);
+        Check.Equal("sleep 3600", await JsonPath(ns, "ds/agent", "{.spec.template.spec.containers[0].command[2]}"), "command kept by the patch");
+        Check.StdoutContains(await Ok(rollout, "rollout", "status", "ds/agent", "-n", ns, "--timeout=120s"), "daemon set \"agent\" successfully rolled out");
+        await UntilPodCount(ns, "agent", 1);
+        Check.Equal("busybox:latest", await JsonPath(ns, "pods", "{.items[0].spec.containers[0].image}"), "image");
+    }
 }
