@@ -62,6 +62,11 @@ internal static class BuiltInSchemas
                 ("metadata", ObjectMeta),
                 ("spec", PatchSchema.Struct(("template", PodTemplateSpec))),
                 ("status", PatchSchema.Struct(("conditions", PatchSchema.MergeOnlyList("type"))))).WithStatusSubresource(),
+            [("batch", "CronJob")] = PatchSchema.Struct(
+                ("metadata", ObjectMeta),
+                ("spec", PatchSchema.Struct(("jobTemplate", PatchSchema.Struct(
+                    ("metadata", ObjectMeta),
+                    ("spec", PatchSchema.Struct(("template", PodTemplateSpec)))))))).WithStatusSubresource(),
             [("", "Service")] = PatchSchema.Struct(
                 ("metadata", ObjectMeta),
                 ("spec", PatchSchema.Struct(

@@ -37,6 +37,17 @@ public sealed class StrategicMergePatchTests
     }
 
     [Fact]
+    public void A_cronjobs_job_template_merges_its_containers_by_name_as_kubectl_set_image_needs()
+    {
+        var result = Apply(
+            """{"spec":{"jobTemplate":{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"busybox","command":["date"]}]}}}}}}""",
+            """{"spec":{"jobTemplate":{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"main"}],"containers":[{"name":"main","image":"busybox:1.36"}]}}}}}}""",
+            PatchSchema.ForKind("batch/v1", "CronJob"));
+
+        Json.Equal("""{"spec":{"jobTemplate":{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"busybox:1.36","command":["date"]}]}}}}}}""", result);
+    }
+
+    [Fact]
     public void Env_merges_by_name_inside_a_merged_container()
     {
         var result = Apply(
