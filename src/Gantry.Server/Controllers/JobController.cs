@@ -24,6 +24,13 @@ public sealed class JobController : BackgroundService
 {
     private const int Workers = 5;
 
+    /// <summary>
+    /// kube's syncJobBatchPeriod: a pod's change syncs its job a second later, so that a burst of pod changes is one sync,
+    /// and the job's own informer has caught up with the status the last sync wrote before the pods' changes that
+    /// followed it (finalizers removed once counted) are looked at. The job's own changes sync at once.
+    /// </summary>
+    private static readonly TimeSpan SyncJobBatchPeriod = TimeSpan.FromSeconds(1);
+
     /// <summary>The source of its events, as kube names the controller.</summary>
     private const string Component = "job-controller";
 
@@ -515,7 +522,7 @@ public sealed class JobController : BackgroundService
             _finalizerExpectations.Observed(key, pod.Uid());
         }
 
-        _queue.Add(key);
+        _queue.AddAfter(key, SyncJobBatchPeriod);
     }
 
     private static DateTimeOffset StartedAt(DateTime startTime) => new(DateTime.SpecifyKind(startTime, DateTimeKind.Utc));
