@@ -123,7 +123,9 @@ public sealed class JobController : BackgroundService
         {
             previousIndexes = JobCompletionIndex.Parse(status.CompletedIndexes, completions);
             succeededIndexes = new SortedSet<int>(previousIndexes);
-            succeededIndexes.UnionWith(pods.Where(p => p.Status?.Phase == "Succeeded" && JobTrackingFinalizer.Has(p))
+            // A succeeded pod that lost its finalizer has its index in completedIndexes, unless this copy of the job predates
+            // the status that recorded it; either way its index has succeeded and must not run again.
+            succeededIndexes.UnionWith(pods.Where(p => p.Status?.Phase == "Succeeded")
                 .Select(p => JobCompletionIndex.Of(p, completions)).OfType<int>());
             succeeded = succeededIndexes.Count;
             failedIndexes = JobIndexFailures.HasBackoffLimitPerIndex(job) ? JobIndexFailures.Failed(job, status, pods) : null;

@@ -89,6 +89,21 @@ public sealed class IndexedJobTests
         Assert.Equal("0", h.StoredJob("race").Status.CompletedIndexes);
     }
 
+    [Fact]
+    public async Task A_succeeded_pod_that_lost_its_finalizer_uncounted_keeps_its_index_from_running_again()
+    {
+        await using var h = await JobHarness.StartAsync();
+        await h.CreateAsync(Indexed("lost", completions: 3, parallelism: 3));
+        await h.SyncAsync("lost");
+        var first = await SetPhaseAsync(h, h.PodsOf().Single(p => IndexOf(p) == 0), "Succeeded");
+        await JobTrackingFinalizer.RemoveAsync(h.Client, first, h.Context.Ct);
+
+        await h.SyncAsync("lost");
+
+        Assert.Single(h.PodsOf(), p => IndexOf(p) == 0);
+        Assert.Equal("0", h.StoredJob("lost").Status.CompletedIndexes);
+    }
+
     [Theory]
     [InlineData(new int[0], null)]
     [InlineData(new[] { 3 }, "3")]
