@@ -215,6 +215,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
                 continue;
             }
 
+            _podsByNode.Assume(pod, node);
             view.Place(node, pod, info.Requests);
             _ = BindAsync(pod, node, cancellationToken);
         }
@@ -264,6 +265,8 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         foreach (var (member, node) in plan.Placements)
         {
             _queue.Remove($"{member.Pod.Namespace()}/{member.Pod.Name()}");
+            _podsByNode.Assume(member.Pod, node);
+            _views.NodeChanged(node);
             _ = BindAsync(member.Pod, node, cancellationToken);
         }
 
@@ -288,6 +291,8 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         }
         catch (Exception ex) when (ex is ApiException or OperationCanceledException)
         {
+            _podsByNode.Forget(pod);
+            _views.NodeChanged(node);
             _allocator.Ledger.Release(pod.Uid());
             if (ex is ApiException { Code: not 404 } api)
             {

@@ -68,6 +68,55 @@ public sealed class NodeViewCacheTests
     }
 
     [Fact]
+    public void A_pod_placed_but_not_yet_bound_stays_on_its_node_when_the_node_is_rebuilt()
+    {
+        var offers = new[] { Offer("o1", "a", 2), Offer("o2", "b", 2) };
+        _cache.Current(offers);
+        _pods.Assume(PendingPod("p1"), "a");
+        _pods.Update(null, BoundPod("p2", "a"));
+        _cache.NodeChanged("a");
+
+        var view = _cache.Current(offers);
+
+        Assert.Equal(["p1", "p2"], view.Nodes[0].Pods.Select(p => p.Name()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_placed_pod_counts_once_its_binding_is_seen()
+    {
+        var pending = PendingPod("p1");
+        _pods.Assume(pending, "a");
+
+        _pods.Update(pending, BoundPod("p1", "a"));
+
+        var pods = _pods.On("a");
+        Assert.Equal(["p1"], pods.Select(p => p.Name()));
+        Assert.Equal("a", pods[0].Spec.NodeName);
+    }
+
+    [Fact]
+    public void A_placement_whose_binding_failed_leaves_its_node()
+    {
+        var pending = PendingPod("p1");
+        _pods.Assume(pending, "a");
+
+        _pods.Forget(pending);
+
+        Assert.Empty(_pods.On("a"));
+    }
+
+    [Fact]
+    public void A_placed_pod_deleted_before_its_binding_leaves_its_node()
+    {
+        var pending = PendingPod("p1");
+        _pods.Assume(pending, "a");
+
+        _pods.Update(pending, null);
+
+        Assert.Empty(_pods.On("a"));
+    }
+
+    [Fact]
     public void A_node_whose_offers_changed_is_rebuilt_with_what_they_hold_now()
     {
         _cache.Current([Offer("o1", "a", 2)]);
@@ -170,6 +219,13 @@ public sealed class NodeViewCacheTests
         };
 
     private static Offer Offer(string id, string node, double cpus) => new(id, PodScheduler.Framework.Id, node, Resources.Pod(cpus, 0));
+
+    private static V1Pod PendingPod(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default", Uid = name },
+        Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox" }] },
+        Status = new V1PodStatus { Phase = "Pending" },
+    };
 
     private static V1Pod BoundPod(string name, string node) => new()
     {
