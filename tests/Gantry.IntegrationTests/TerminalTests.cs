@@ -23,14 +23,13 @@ public sealed class TerminalTests : IAsyncLifetime
             ? new OciRuntime(_harness.Options, _harness.OciOptions, new PodSandboxes(_harness.Cgroups), _harness.Images)
             : new ProcessRuntime(_harness.Options, new PodSandboxes(_harness.Cgroups));
 
-    private Task<ContainerHandle> StartAsync(string runtime, string script, bool stdinOnce = false) =>
+    private Task<ContainerHandle> StartAsync(string runtime, string script) =>
         _harness.StartAsync(Runtime(runtime), _harness.NewPod(), new ContainerSpec
         {
             Name = "tty",
             Image = runtime == OciRuntime.RuntimeName ? "busybox" : null,
             Command = ["sh", "-c", script],
             Stdin = true,
-            StdinOnce = stdinOnce,
             Tty = true,
         });
 
@@ -102,15 +101,16 @@ public sealed class TerminalTests : IAsyncLifetime
     [Theory]
     [InlineData(OciRuntime.RuntimeName)]
     [InlineData(ProcessRuntime.RuntimeName)]
-    public async Task The_end_of_a_stdinOnce_attach_hangs_up_the_terminal_so_its_reader_ends(string runtime)
+    public async Task The_end_of_an_attach_leaves_the_terminal_and_its_workload_running(string runtime)
     {
-        var handle = await StartAsync(runtime, "cat; exit 7", stdinOnce: true);
+        var handle = await StartAsync(runtime, "read line; sleep 0.5; echo \"still here after $line\"; exit 7");
+        await using var terminal = Assert.IsType<ContainerTerminal>(Runtime(runtime).OpenTerminal(handle));
         var stdin = Assert.IsType<StdinAttachment>(Runtime(runtime).OpenStdin(handle));
 
+        await stdin.Writer.WriteAsync("hello\n"u8.ToArray(), _harness.Ct);
         await stdin.Writer.DisposeAsync();
-        var exited = await _harness.WaitForExitAsync(Runtime(runtime), handle);
 
-        // As containerd's shim closes the terminal of a container whose stdin closed: cat gets SIGHUP, or end-of-file.
-        Assert.Equal(7, exited.ExitCode);
+        await ReadUntilAsync(terminal.Output, "still here after hello");
+        Assert.Equal(7, (await _harness.WaitForExitAsync(Runtime(runtime), handle)).ExitCode);
     }
 }

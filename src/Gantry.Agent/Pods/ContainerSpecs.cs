@@ -60,7 +60,9 @@ public sealed class ContainerSpecs(PodEnvironment environment, PodVolumes volume
             WorkingDir = container.WorkingDir,
             Mounts = mounts,
             Stdin = container.Stdin == true,
-            StdinOnce = container.StdinOnce == true,
+            // containerd closes the stdin of a stdinOnce container when its first attach ends, but not of a tty one: the
+            // attach only detaches, so that `kubectl run -it` whose own input ends leaves the shell to finish.
+            StdinOnce = container.StdinOnce == true && container.Tty != true,
             Tty = container.Tty == true,
             Limits = LimitsOf(container),
             User = ContainerUsers.Of(pod, container),

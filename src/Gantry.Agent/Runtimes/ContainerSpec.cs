@@ -36,7 +36,7 @@ public sealed record ContainerSpec
     /// <summary>Kubernetes "stdin": the workload reads a stdin that <c>kubectl attach -i</c> can write to; otherwise /dev/null.</summary>
     public bool Stdin { get; init; }
 
-    /// <summary>Kubernetes "stdinOnce": the workload's stdin ends when the first attach to it ends.</summary>
+    /// <summary>Kubernetes "stdinOnce" of a container without a tty: the workload's stdin ends when the first attach to it ends.</summary>
     public bool StdinOnce { get; init; }
 
     /// <summary>Kubernetes "tty": the workload runs on a pseudo-terminal that the shim holds (see <see cref="ContainerTerminal"/>).</summary>

@@ -691,8 +691,8 @@ static void apply_resizes(int fifo, int master, char *pending, size_t *length, s
 
 /*
  * Relays between the terminal and the shim's files until the init exited and the terminal closed (or LINGER_MS after
- * the exit); returns the init's exit code. When stdin ends (a stdinOnce attach went away) the master is closed, which
- * hangs the terminal up, as containerd's shim does when the container's stdin closes.
+ * the exit); returns the init's exit code. The terminal is never hung up from here: a tty container's stdin does not
+ * end with an attach (see ContainerSpecs), so only the workload's own exit closes it.
  */
 static int relay_terminal(pid_t init, int master, int stdin_reader, const char *dir, struct log *log)
 {
@@ -773,13 +773,6 @@ static int relay_terminal(pid_t init, int master, int stdin_reader, const char *
                 } else if (got == 0 || errno != EAGAIN) {
                     close(stdin_reader);
                     stdin_reader = -1;
-                    if (terminal.fd >= 0) {
-                        copy_output(&terminal, log); /* what it said up to now */
-                        if (terminal.fd >= 0) {
-                            close(terminal.fd);
-                            terminal.fd = -1;
-                        }
-                    }
                 }
             }
             if (at_master >= 0 && terminal.fd >= 0 && (fds[at_master].revents & POLLOUT)) {

@@ -47,6 +47,27 @@ public sealed class ContainerSpecsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stdinOnce_container_without_a_tty_has_its_stdin_end_with_the_first_attach()
+    {
+        var pod = Pod(spec => spec.Containers[0] = new V1Container { Name = "app", Image = "busybox", Stdin = true, StdinOnce = true });
+
+        var spec = await BuildAsync(pod);
+
+        Assert.True(spec.StdinOnce);
+    }
+
+    [Fact]
+    public async Task A_stdinOnce_container_with_a_tty_keeps_its_stdin_after_an_attach_as_containerd_does()
+    {
+        var pod = Pod(spec => spec.Containers[0] = new V1Container { Name = "app", Image = "busybox", Stdin = true, StdinOnce = true, Tty = true });
+
+        var spec = await BuildAsync(pod);
+
+        Assert.False(spec.StdinOnce);
+        Assert.True(spec.Tty);
+    }
+
+    [Fact]
     public async Task A_pod_without_an_ip_yet_gets_no_hosts_file()
     {
         var spec = await BuildAsync(Pod(), podIp: null);
