@@ -190,7 +190,8 @@ public sealed class ObjectRegistry(
             }
 
             // A patch that sets metadata.resourceVersion (label --resource-version) pins it too.
-            if (ObjectMetadata.ResourceVersion(changed) is { Length: > 0 } patched && patched != currentVersion)
+            var givenVersion = ObjectMetadata.ResourceVersion(changed);
+            if (givenVersion is { Length: > 0 } patched && patched != currentVersion)
             {
                 throw ApiException.Conflict(type, name);
             }
@@ -210,6 +211,13 @@ public sealed class ObjectRegistry(
 
             if (options.DryRun)
             {
+                // As kube's dry-run storage answers: the object as updated, with the resourceVersion it came with (the
+                // stored one, for a patch), so that `kubectl diff` shows no resourceVersion gone.
+                if (givenVersion is { Length: > 0 })
+                {
+                    ObjectMetadata.Of(next)["resourceVersion"] = givenVersion;
+                }
+
                 return next;
             }
 

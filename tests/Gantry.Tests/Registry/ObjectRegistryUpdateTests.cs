@@ -58,6 +58,29 @@ public sealed class ObjectRegistryUpdateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dry_run_update_answers_with_the_stored_resourceVersion_and_stores_nothing()
+    {
+        var created = await _context.CreateAsync(ConfigMaps, ConfigMap("x"));
+        var revision = _context.Store.Revision;
+
+        var answered = await _context.UpdateAsync(ConfigMaps, WithLabel(created.DeepClone().AsObject(), "a", "1"), options: new WriteOptions(DryRun: true));
+
+        Assert.Equal(ResourceVersion(created), ResourceVersion(answered));
+        Assert.Equal("1", answered["metadata"]!["labels"]!["a"]!.GetValue<string>());
+        Assert.Equal(revision, _context.Store.Revision);
+    }
+
+    [Fact]
+    public async Task A_dry_run_patch_answers_with_the_stored_resourceVersion()
+    {
+        var created = await _context.CreateAsync(ConfigMaps, ConfigMap("x"));
+
+        var answered = await _context.MutateAsync(ConfigMaps, "x", obj => WithLabel(obj, "a", "1"), new WriteOptions(DryRun: true));
+
+        Assert.Equal(ResourceVersion(created), ResourceVersion(answered));
+    }
+
+    [Fact]
     public async Task Update_that_changes_nothing_keeps_the_resourceVersion()
     {
         var created = await _context.CreateAsync(Deployments, Deployment("web"));
