@@ -1,6 +1,7 @@
 using System.Net;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
+using Gantry.Server.Api.Proxy;
 using Gantry.Server.ClusterDns;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
@@ -88,6 +89,8 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<PatchHandler>();
         var bootstrapTokens = new BootstrapTokenAuthenticator(cache, time);
         builder.Services.AddSingleton(new NodeProxy(registry, credentials.AgentClientCertificate));
+        builder.Services.AddSingleton<ProxyForwarder>();
+        builder.Services.AddSingleton<ProxySubresource>();
         builder.Services.AddSingleton<ResourceHandler>();
         builder.Services.AddSingleton<ExplainEndpoint>();
         builder.Services.AddSingleton<NodeRole>();
@@ -135,6 +138,8 @@ public sealed class GantryServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = 3 * 1024 * 1024;
+            // kube-apiserver names no server, and a proxied backend's own Server header must not be doubled.
+            kestrel.AddServerHeader = false;
             kestrel.Listen(options.Address, options.ApiPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;

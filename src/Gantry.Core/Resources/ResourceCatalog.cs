@@ -8,6 +8,7 @@ public static class ResourceCatalog
     private static readonly string[] StatusVerbs = ["get", "patch", "update"];
     private static readonly string[] CreateVerbs = ["create"];
     private static readonly string[] ConnectVerbs = ["create", "get"];
+    private static readonly string[] ProxyVerbs = ["create", "delete", "get", "patch", "update"];
     private static readonly string[] All = ["all"];
     private static readonly string[] None = [];
 
@@ -28,10 +29,12 @@ public static class ResourceCatalog
                 new("exec", "", "v1", "PodExecOptions", ConnectVerbs),
                 new("attach", "", "v1", "PodAttachOptions", ConnectVerbs),
                 new("portforward", "", "v1", "PodPortForwardOptions", ConnectVerbs),
+                new("proxy", "", "v1", "PodProxyOptions", ProxyVerbs),
                 new("eviction", "policy", "v1", "Eviction", CreateVerbs),
             ]),
         new("", "v1", "Node", "nodes", "node", false, typeof(V1Node), ["no"], None, [Status("", "Node")]),
-        new("", "v1", "Service", "services", "service", true, typeof(V1Service), ["svc"], All, [Status("", "Service")]),
+        new("", "v1", "Service", "services", "service", true, typeof(V1Service), ["svc"], All,
+            [Status("", "Service"), new("proxy", "", "v1", "ServiceProxyOptions", ProxyVerbs)]),
         new("", "v1", "Endpoints", "endpoints", "endpoints", true, typeof(V1Endpoints), ["ep"], None, []),
         new("", "v1", "ReplicationController", "replicationcontrollers", "replicationcontroller", true,
             typeof(V1ReplicationController), ["rc"], All, [Status("", "ReplicationController"), Scale]),

@@ -55,6 +55,8 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
 
     public static ApiException MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);
 
+    public static ApiException ServiceUnavailable(string message) => new(503, "ServiceUnavailable", message);
+
     /// <summary>403 Forbidden; without a name (a list, a create) the message names only the resource, as the apiserver's does.</summary>
     public static ApiException Forbidden(ResourceType type, string? name, string detail) =>
         new(403, "Forbidden",

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gantry.Server.Api.Proxy;
 using Gantry.Server.Api.Tables;
 using Gantry.Server.Registry;
 using Microsoft.AspNetCore.Http;
@@ -6,7 +7,8 @@ using Microsoft.AspNetCore.Http;
 namespace Gantry.Server.Api;
 
 /// <summary>Serves the verbs on a resource path: get, list, watch, create, update, patch, delete, deletecollection.</summary>
-public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter collections, PatchHandler patches, NodeProxy nodes, TimeProvider time)
+public sealed class ResourceHandler(
+    ObjectRegistry registry, CollectionWriter collections, PatchHandler patches, NodeProxy nodes, ProxySubresource proxy, TimeProvider time)
 {
     public async Task HandleAsync(HttpContext context, ResourcePath path)
     {
@@ -147,6 +149,9 @@ public sealed class ResourceHandler(ObjectRegistry registry, CollectionWriter co
                 return;
             case ("exec" or "attach" or "portforward", _):
                 await NodeStreamAsync(context, path).ConfigureAwait(false);
+                return;
+            case ("proxy", "GET" or "HEAD" or "POST" or "PUT" or "PATCH" or "DELETE" or "OPTIONS"):
+                await proxy.HandleAsync(context, path).ConfigureAwait(false);
                 return;
         }
 

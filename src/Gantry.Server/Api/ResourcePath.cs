@@ -33,6 +33,8 @@ public sealed record ResourcePath(ResourceType Type, string? Namespace, string? 
             1 => new ResourcePath(type, ns, null, null),
             2 => new ResourcePath(type, ns, rest[1], null),
             3 when type.HasSubresource(rest[2]) => new ResourcePath(type, ns, rest[1], rest[2]),
+            // The proxy subresource carries the backend's path after it (ProxySubresource reads it from the request).
+            > 3 when rest[2] == "proxy" && type.HasSubresource("proxy") => new ResourcePath(type, ns, rest[1], rest[2]),
             _ => null,
         };
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Gantry.Server.Api;
+using Gantry.Server.Api.Proxy;
 using Gantry.Tests.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -68,6 +69,8 @@ public sealed class PodLogRequestTests
         return (context.Response.StatusCode, JsonNode.Parse(context.Response.Body)!.AsObject());
     }
 
+    private static ProxyForwarder Forwarder { get; } = new();
+
     private static async Task<HttpContext> RequestAsync(RegistryTestContext cluster, string pod, string query)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -78,6 +81,7 @@ public sealed class PodLogRequestTests
             new CollectionWriter(cluster.Cache, cluster.Time),
             new PatchHandler(cluster.Registry, cluster.Time),
             new NodeProxy(cluster.Registry, certificate),
+            new ProxySubresource(cluster.Registry, Forwarder),
             cluster.Time);
         var context = new DefaultHttpContext();
         context.Request.Method = "GET";
