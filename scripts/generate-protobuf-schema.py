@@ -20,7 +20,7 @@ import re
 import subprocess
 import sys
 
-API_PACKAGES = ["core", "apps", "batch", "coordination", "discovery", "node", "scheduling", "autoscaling", "policy"]
+API_PACKAGES = ["core", "apps", "batch", "coordination", "discovery", "node", "scheduling", "autoscaling", "policy", "authorization", "authentication"]
 MACHINERY_PACKAGES = ["pkg/apis/meta/v1", "pkg/runtime", "pkg/util/intstr", "pkg/api/resource"]
 
 # The kinds a client may send: those in src/Gantry.Core/Resources/ResourceCatalog.cs and the
@@ -50,6 +50,9 @@ ROOTS = [
     ("autoscaling/v1", "Scale", "autoscaling.v1.Scale"),
     ("policy/v1", "PodDisruptionBudget", "policy.v1.PodDisruptionBudget"),
     ("policy/v1", "Eviction", "policy.v1.Eviction"),
+    ("authorization.k8s.io/v1", "SelfSubjectAccessReview", "authorization.v1.SelfSubjectAccessReview"),
+    ("authorization.k8s.io/v1", "SelfSubjectRulesReview", "authorization.v1.SelfSubjectRulesReview"),
+    ("authentication.k8s.io/v1", "SelfSubjectReview", "authentication.v1.SelfSubjectReview"),
     ("*", "DeleteOptions", "meta.v1.DeleteOptions"),
 ]
 
@@ -60,6 +63,7 @@ SPECIAL = {
     "meta.v1.Time": "time",
     "meta.v1.MicroTime": "microtime",
     "meta.v1.FieldsV1": "fieldsv1",
+    "authentication.v1.ExtraValue": "stringlist",
 }
 
 SCALARS = {"string", "int32", "int64", "bool", "bytes"}

@@ -2,6 +2,7 @@ using System.Net;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
 using Gantry.Server.Api.Proxy;
+using Gantry.Server.Api.Reviews;
 using Gantry.Server.ClusterDns;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
@@ -95,6 +96,8 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<ExplainEndpoint>();
         builder.Services.AddSingleton<NodeRole>();
         builder.Services.AddSingleton<RequestAuthorizer>();
+        builder.Services.AddSingleton<AccessReview>();
+        builder.Services.AddSingleton<SelfSubjectReviews>();
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
         builder.Services.AddSingleton<LongRunningRequests>();

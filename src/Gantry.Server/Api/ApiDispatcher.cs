@@ -1,3 +1,4 @@
+using Gantry.Server.Api.Reviews;
 using Gantry.Server.Security;
 using Microsoft.AspNetCore.Http;
 
@@ -9,7 +10,7 @@ namespace Gantry.Server.Api;
 /// authenticated user, as the apiserver's <c>system:discovery</c> role makes it; Gantry's own endpoints and every
 /// resource request are authorized first (<see cref="RequestAuthorizer"/>).
 /// </summary>
-public sealed class ApiDispatcher(ResourceHandler resources, ExplainEndpoint explain, RequestAuthorizer authorizer)
+public sealed class ApiDispatcher(ResourceHandler resources, ExplainEndpoint explain, SelfSubjectReviews reviews, RequestAuthorizer authorizer)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -30,6 +31,13 @@ public sealed class ApiDispatcher(ResourceHandler resources, ExplainEndpoint exp
         {
             RequestAuthorizer.AuthorizeNonResource(context);
             await explain.HandleAsync(context, segments).ConfigureAwait(false);
+            return;
+        }
+
+        // Every authenticated user may review itself (kube's system:basic-user); the review decides the rest.
+        if (SelfSubjectReviews.Matches(segments))
+        {
+            await reviews.HandleAsync(context, segments).ConfigureAwait(false);
             return;
         }
 

@@ -42,6 +42,9 @@ public sealed class NodeRole(WatchCache cache)
         new(["get"], [""], ["configmaps"]) { Namespace = NetworkConfigMapNamespace, Names = [NetworkConfigMapName] },
     ];
 
+    /// <summary>The rules that hold for every node whatever it names, as a SelfSubjectRulesReview lists them.</summary>
+    public static IReadOnlyList<PolicyRule> RulesForEveryNode => Unscoped;
+
     private static readonly PolicyRule NodeWrites = new(["update", "patch"], [""], ["nodes"]);
 
     private static readonly PolicyRule NodeStatus = new(["get", "update", "patch"], [""], ["nodes/status"]);

@@ -40,6 +40,30 @@ public sealed class KubernetesProtobufTests
     }
 
     [Fact]
+    public void A_self_subject_access_review_like_kubectl_auth_can_i_decodes_with_its_empty_status()
+    {
+        var attributes = new ProtoWriter().String(1, "default").String(2, "create").String(5, "pods");
+        var review = new ProtoWriter().Message(1, new ProtoWriter()).Message(2, new ProtoWriter().Message(1, attributes)).Message(3, new ProtoWriter());
+
+        AssertDecodes("""
+            {"kind":"SelfSubjectAccessReview","apiVersion":"authorization.k8s.io/v1","metadata":{"creationTimestamp":null},
+             "spec":{"resourceAttributes":{"namespace":"default","verb":"create","resource":"pods"}},"status":{"allowed":false}}
+            """, ProtoWriter.Body("authorization.k8s.io/v1", "SelfSubjectAccessReview", review));
+    }
+
+    [Fact]
+    public void A_user_info_extra_decodes_as_lists_of_strings()
+    {
+        var review = new ProtoWriter().Message(2, new ProtoWriter().Message(1, new ProtoWriter()
+            .String(1, "jane")
+            .Entry(4, "scopes", new ProtoWriter().String(1, "a").String(1, "b"))));
+
+        var json = KubernetesProtobuf.Decode(ProtoWriter.Body("authentication.k8s.io/v1", "SelfSubjectReview", review));
+
+        Assert.Equal("""{"scopes":["a","b"]}""", json["status"]!["userInfo"]!["extra"]!.ToJsonString());
+    }
+
+    [Fact]
     public void Zero_replicas_are_kept_because_the_go_field_is_a_pointer()
     {
         var deployment = new ProtoWriter().Message(1, Meta("web")).Message(2, new ProtoWriter().Int(1, 0));

@@ -27,4 +27,7 @@ internal enum FieldType
 
     /// <summary>meta/v1 FieldsV1, raw bytes of JSON; JSON: that JSON.</summary>
     FieldsV1,
+
+    /// <summary>A named slice of strings wrapped in a message (authentication/v1 ExtraValue); JSON: the array.</summary>
+    StringList,
 }

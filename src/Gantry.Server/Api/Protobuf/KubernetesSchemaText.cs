@@ -35,6 +35,9 @@ kind scheduling.k8s.io/v1 PriorityClass scheduling.v1.PriorityClass
 kind autoscaling/v1 Scale autoscaling.v1.Scale
 kind policy/v1 PodDisruptionBudget policy.v1.PodDisruptionBudget
 kind policy/v1 Eviction policy.v1.Eviction
+kind authorization.k8s.io/v1 SelfSubjectAccessReview authorization.v1.SelfSubjectAccessReview
+kind authorization.k8s.io/v1 SelfSubjectRulesReview authorization.v1.SelfSubjectRulesReview
+kind authentication.k8s.io/v1 SelfSubjectReview authentication.v1.SelfSubjectReview
 kind * DeleteOptions meta.v1.DeleteOptions
 message apps.v1.DaemonSet
 1 metadata meta.v1.ObjectMeta ?
@@ -128,6 +131,66 @@ message apps.v1.RollingUpdateDaemonSet
 message apps.v1.RollingUpdateDeployment
 1 maxUnavailable intorstring *?
 2 maxSurge intorstring *?
+message authentication.v1.SelfSubjectReview
+1 metadata meta.v1.ObjectMeta ?
+2 status authentication.v1.SelfSubjectReviewStatus ?
+message authentication.v1.SelfSubjectReviewStatus
+1 userInfo authentication.v1.UserInfo ?
+message authentication.v1.UserInfo
+1 username string ?
+2 uid string ?
+3 groups []string ?
+4 extra {}stringlist ?
+message authorization.v1.FieldSelectorAttributes
+1 rawSelector string ?
+2 requirements []meta.v1.FieldSelectorRequirement ?
+message authorization.v1.LabelSelectorAttributes
+1 rawSelector string ?
+2 requirements []meta.v1.LabelSelectorRequirement ?
+message authorization.v1.NonResourceAttributes
+1 path string ?
+2 verb string ?
+message authorization.v1.NonResourceRule
+1 verbs []string
+2 nonResourceURLs []string ?
+message authorization.v1.ResourceAttributes
+1 namespace string ?
+2 verb string ?
+3 group string ?
+4 version string ?
+5 resource string ?
+6 subresource string ?
+7 name string ?
+8 fieldSelector authorization.v1.FieldSelectorAttributes *?
+9 labelSelector authorization.v1.LabelSelectorAttributes *?
+message authorization.v1.ResourceRule
+1 verbs []string
+2 apiGroups []string ?
+3 resources []string ?
+4 resourceNames []string ?
+message authorization.v1.SelfSubjectAccessReview
+1 metadata meta.v1.ObjectMeta ?
+2 spec authorization.v1.SelfSubjectAccessReviewSpec
+3 status authorization.v1.SubjectAccessReviewStatus ?
+message authorization.v1.SelfSubjectAccessReviewSpec
+1 resourceAttributes authorization.v1.ResourceAttributes *?
+2 nonResourceAttributes authorization.v1.NonResourceAttributes *?
+message authorization.v1.SelfSubjectRulesReview
+1 metadata meta.v1.ObjectMeta ?
+2 spec authorization.v1.SelfSubjectRulesReviewSpec
+3 status authorization.v1.SubjectRulesReviewStatus ?
+message authorization.v1.SelfSubjectRulesReviewSpec
+1 namespace string ?
+message authorization.v1.SubjectAccessReviewStatus
+1 allowed bool
+4 denied bool ?
+2 reason string ?
+3 evaluationError string ?
+message authorization.v1.SubjectRulesReviewStatus
+1 resourceRules []authorization.v1.ResourceRule
+2 nonResourceRules []authorization.v1.NonResourceRule
+3 incomplete bool
+4 evaluationError string ?
 message autoscaling.v1.Scale
 1 metadata meta.v1.ObjectMeta ?
 2 spec autoscaling.v1.ScaleSpec ?
@@ -1215,6 +1278,10 @@ message meta.v1.DeleteOptions
 4 propagationPolicy string *?
 5 dryRun []string ?
 6 ignoreStoreReadErrorWithClusterBreakingPotential bool *?
+message meta.v1.FieldSelectorRequirement
+1 key string
+2 operator string
+3 values []string ?
 message meta.v1.LabelSelector
 1 matchLabels {}string ?
 2 matchExpressions []meta.v1.LabelSelectorRequirement ?

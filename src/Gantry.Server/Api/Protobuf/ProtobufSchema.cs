@@ -18,6 +18,7 @@ internal sealed class ProtobufSchema
         ["time"] = FieldType.Time,
         ["microtime"] = FieldType.MicroTime,
         ["fieldsv1"] = FieldType.FieldsV1,
+        ["stringlist"] = FieldType.StringList,
     };
 
     private readonly Dictionary<string, MessageSchema> messages;

@@ -30,6 +30,8 @@ internal static class WellKnownTypes
         2 nanos int32
         message meta.v1.FieldsV1
         1 Raw bytes
+        message StringList
+        1 items []string
         """);
 
     public static MessageSchema Unknown { get; } = Schema.Message("runtime.Unknown");
@@ -40,6 +42,7 @@ internal static class WellKnownTypes
     private static readonly MessageSchema IntOrString = Schema.Message("util.intstr.IntOrString");
     private static readonly MessageSchema Timestamp = Schema.Message("meta.v1.Timestamp");
     private static readonly MessageSchema FieldsV1 = Schema.Message("meta.v1.FieldsV1");
+    private static readonly MessageSchema StringList = Schema.Message("StringList");
 
     public static JsonNode? Decode(FieldType type, ReadOnlySpan<byte> data) => type switch
     {
@@ -48,8 +51,21 @@ internal static class WellKnownTypes
         FieldType.Time => DecodeTime(data, micro: false),
         FieldType.MicroTime => DecodeTime(data, micro: true),
         FieldType.FieldsV1 => DecodeFieldsV1(data),
+        FieldType.StringList => DecodeStringList(data),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a well-known type"),
     };
+
+    private static JsonArray DecodeStringList(ReadOnlySpan<byte> data)
+    {
+        var wire = WireMessage.Parse(data, StringList);
+        var items = new JsonArray();
+        foreach (var item in wire.Occurrences(1))
+        {
+            items.Add(WireMessage.Utf8(wire.Bytes(item)));
+        }
+
+        return items;
+    }
 
     // A zero Quantity writes "0" in JSON.
     private static JsonNode DecodeQuantity(ReadOnlySpan<byte> data) =>
