@@ -8,6 +8,7 @@ using Gantry.Agent.Pods;
 using Gantry.Agent.Proxy;
 using Gantry.Agent.Runtimes;
 using Gantry.Agent.Serving;
+using Gantry.Agent.Stats;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ using Microsoft.Extensions.Logging;
 namespace Gantry.Agent;
 
 /// <summary>
-/// The node agent: holds the node's lock, serves logs/exec/port-forward, registers and heartbeats
+/// The node agent: holds the node's lock, serves logs/exec/port-forward and resource usage, registers and heartbeats
 /// the node, runs the pods bound to it through the process and OCI runtimes, and proxies services with nftables.
 /// </summary>
 public sealed class NodeAgent : IAsyncDisposable
@@ -70,7 +71,9 @@ public sealed class NodeAgent : IAsyncDisposable
             var proxy = new ServiceProxy(client, proxyOptions, new NftablesApplier(proxyOptions), loggerFactory.CreateLogger<ServiceProxy>(), time);
             var pods = new PodSyncLoop(client, options.NodeName, runtimes, network, sandboxes,
                 Specs(client, Path.Combine(state, AgentLayout.Volumes), () => proxy.KnownServices), hostIp, loggerFactory, time);
-            var server = await AgentServer.StartAsync(IPAddress.Any, options.Port, options.CaPem, pods, loggerFactory, cancellationToken)
+            var usage = new ResourceUsageSampler(
+                options.NodeName, new UsageReader(hierarchies), sandboxes.Cgroups, pods.RunningContainers, time, loggerFactory.CreateLogger<ResourceUsageSampler>());
+            var server = await AgentServer.StartAsync(IPAddress.Any, options.Port, options.CaPem, pods, usage, loggerFactory, cancellationToken)
                 .ConfigureAwait(false);
             var heartbeat = new NodeHeartbeat(client, options, new AgentEndpoint(server.Port, server.CertificateSha256),
                 loggerFactory.CreateLogger<NodeHeartbeat>(), time);
@@ -80,7 +83,7 @@ public sealed class NodeAgent : IAsyncDisposable
             var agent = new NodeAgent(agentLock, client, server);
             agent._running = Task.WhenAll(
                 heartbeat.RunAsync(agent._stopping.Token), pods.RunAsync(agent._stopping.Token), proxy.RunAsync(agent._stopping.Token),
-                network.RunPoolAsync(agent._stopping.Token), routes.RunAsync(agent._stopping.Token));
+                network.RunPoolAsync(agent._stopping.Token), routes.RunAsync(agent._stopping.Token), usage.RunAsync(agent._stopping.Token));
             return agent;
         }
         catch

@@ -1,6 +1,7 @@
 using System.Net;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
+using Gantry.Server.Api.Metrics;
 using Gantry.Server.Api.Proxy;
 using Gantry.Server.Api.Reviews;
 using Gantry.Server.ClusterDns;
@@ -89,11 +90,14 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<CollectionWriter>();
         builder.Services.AddSingleton<PatchHandler>();
         var bootstrapTokens = new BootstrapTokenAuthenticator(cache, time);
-        builder.Services.AddSingleton(new NodeProxy(registry, credentials.AgentClientCertificate));
+        var nodeProxy = new NodeProxy(registry, credentials.AgentClientCertificate);
+        builder.Services.AddSingleton(nodeProxy);
+        builder.Services.AddSingleton<INodeStatsSource>(nodeProxy);
         builder.Services.AddSingleton<ProxyForwarder>();
         builder.Services.AddSingleton<ProxySubresource>();
         builder.Services.AddSingleton<ResourceHandler>();
         builder.Services.AddSingleton<ExplainEndpoint>();
+        builder.Services.AddSingleton<ResourceMetricsEndpoint>();
         builder.Services.AddSingleton<NodeRole>();
         builder.Services.AddSingleton<RequestAuthorizer>();
         builder.Services.AddSingleton<AccessReview>();

@@ -44,6 +44,15 @@ public sealed class PodSyncLoop(
         }
     }
 
+    /// <summary>Every running container instance on the node, from each worker's last pass.</summary>
+    public IReadOnlyList<ContainerHandle> RunningContainers()
+    {
+        lock (_gate)
+        {
+            return _workers.Values.SelectMany(w => w.Worker.RunningContainers).ToList();
+        }
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var adopted = new List<ContainerHandle>();

@@ -125,6 +125,12 @@ public sealed class PodWorker
     /// <summary>The pod's IP once its sandbox exists (the node's for host-network pods).</summary>
     public string? PodIp { get; private set; }
 
+    /// <summary>
+    /// The instances that have started and not exited, as of the worker's last pass: what the node's usage sampler
+    /// reads. Published whole after each pass, so another thread never sees the records change under it.
+    /// </summary>
+    public IReadOnlyList<ContainerHandle> RunningContainers { get; private set; } = [];
+
     /// <summary>The first container's name: what kubectl gets when it names none.</summary>
     public string DefaultContainer => _pod.Spec.Containers[0].Name;
 
@@ -149,6 +155,10 @@ public sealed class PodWorker
                     _logger.LogWarning(ex, "Sync of pod {Namespace}/{Pod} failed; retrying", _pod.Namespace(), _pod.Name());
                 }
 
+                RunningContainers = _records.Values
+                    .Where(r => r.Current is not null && r.Status is not ContainerExited)
+                    .Select(r => r.Current!)
+                    .ToList();
                 await WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }

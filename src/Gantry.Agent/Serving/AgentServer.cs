@@ -4,7 +4,9 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Gantry.Agent.Pods;
 using Gantry.Agent.Runtimes;
+using Gantry.Agent.Stats;
 using Gantry.Agent.Streaming;
+using Gantry.Core.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +18,7 @@ namespace Gantry.Agent.Serving;
 
 /// <summary>
 /// The agent's HTTPS endpoint, where the kubelet has its own: the API server comes here for
-/// container logs (and the streaming verbs). Only the API server gets in: TLS requires its client
+/// container logs (and the streaming verbs) and for the node's resource usage (<c>/stats/summary</c>). Only the API server gets in: TLS requires its client
 /// certificate (<see cref="ApiServerClientCertificate"/>).
 /// </summary>
 public sealed class AgentServer : IAsyncDisposable
@@ -36,7 +38,8 @@ public sealed class AgentServer : IAsyncDisposable
     public string CertificateSha256 { get; }
 
     public static async Task<AgentServer> StartAsync(
-        IPAddress address, int port, string caPem, PodSyncLoop pods, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        IPAddress address, int port, string caPem, PodSyncLoop pods, ResourceUsageSampler usage, ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
     {
         var caller = new ApiServerClientCertificate(caPem);
         var certificate = SelfSignedCertificate();
@@ -60,6 +63,15 @@ public sealed class AgentServer : IAsyncDisposable
         app.Run(async context =>
         {
             var segments = context.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
+            if (segments is ["stats", "summary"] && HttpMethods.IsGet(context.Request.Method))
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.WriteAsync(
+                    System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(usage.Summary, StatsJsonContext.Default.StatsSummary), context.RequestAborted)
+                    .ConfigureAwait(false);
+                return;
+            }
+
             if (segments is ["containerLogs", var ns, var pod, var container])
             {
                 await ServeLogsAsync(context, pods, ns, pod, container).ConfigureAwait(false);

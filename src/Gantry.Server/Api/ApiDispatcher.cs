@@ -1,3 +1,4 @@
+using Gantry.Server.Api.Metrics;
 using Gantry.Server.Api.Reviews;
 using Gantry.Server.Security;
 using Microsoft.AspNetCore.Http;
@@ -6,11 +7,13 @@ namespace Gantry.Server.Api;
 
 /// <summary>
 /// Routes a request by its path: health, version, discovery and OpenAPI documents, then the
-/// resource paths under <c>/api/v1</c> and <c>/apis/{group}/{version}</c>. Discovery is open to every
+/// resource paths under <c>/api/v1</c> and <c>/apis/{group}/{version}</c>, and the resource metrics API, which is
+/// served but not stored. Discovery is open to every
 /// authenticated user, as the apiserver's <c>system:discovery</c> role makes it; Gantry's own endpoints and every
 /// resource request are authorized first (<see cref="RequestAuthorizer"/>).
 /// </summary>
-public sealed class ApiDispatcher(ResourceHandler resources, ExplainEndpoint explain, SelfSubjectReviews reviews, RequestAuthorizer authorizer)
+public sealed class ApiDispatcher(
+    ResourceHandler resources, ExplainEndpoint explain, ResourceMetricsEndpoint metrics, SelfSubjectReviews reviews, RequestAuthorizer authorizer)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -31,6 +34,12 @@ public sealed class ApiDispatcher(ResourceHandler resources, ExplainEndpoint exp
         {
             RequestAuthorizer.AuthorizeNonResource(context);
             await explain.HandleAsync(context, segments).ConfigureAwait(false);
+            return;
+        }
+
+        if (ResourceMetricsEndpoint.Matches(segments))
+        {
+            await metrics.HandleAsync(context, segments).ConfigureAwait(false);
             return;
         }
 

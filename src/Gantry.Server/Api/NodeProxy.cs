@@ -1,7 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gantry.Core.Metrics;
 using Gantry.Core.Resources;
 using Gantry.Core.Security;
+using Gantry.Server.Api.Metrics;
 using Gantry.Server.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -9,19 +12,27 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Gantry.Server.Api;
 
 /// <summary>
-/// Forwards <c>pods/{name}/log</c> to the agent of the pod's node, found through the Node's
-/// InternalIP and <c>daemonEndpoints.kubeletEndpoint.port</c>. The agent's self-signed certificate
+/// Forwards <c>pods/{name}/log</c> and the streaming verbs to the agent of the pod's node, and asks agents for their
+/// node's resource usage. An agent is found through the Node's InternalIP and <c>daemonEndpoints.kubeletEndpoint.port</c>. The agent's self-signed certificate
 /// is pinned by the fingerprint the agent published on its Node; the proxy authenticates itself
 /// with the cluster CA's client certificate for agents (<see cref="AgentClientIdentity"/>), as
 /// kube-apiserver does to kubelets. It sends no token: a Node that lies about its address gets nothing
 /// it could replay.
 /// </summary>
-public sealed class NodeProxy(ObjectRegistry registry, X509Certificate2 clientCertificate)
+public sealed class NodeProxy(ObjectRegistry registry, X509Certificate2 clientCertificate) : INodeStatsSource
 {
     /// <summary>The Node annotation carrying the SHA-256 fingerprint of the agent's serving certificate.</summary>
     public const string CertificateAnnotation = "gantry.io/agent-certificate-sha256";
 
     private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
+
+    /// <summary>metrics-server's default <c>--kubelet-request-timeout</c> is 10 s; a summary is read from the agent's
+    /// memory, so an agent that takes seconds is in trouble and kubectl should not wait on it.</summary>
+    private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(5);
+
+    private static readonly HttpRequestOptionsKey<string> PinnedCertificate = new("gantry.io/agent-certificate-sha256");
+
+    private HttpClient? _stats;
 
     public async Task ProxyLogAsync(HttpContext context, ResourcePath path, JsonNode pod, string container, PodLogOptions options)
     {
@@ -150,9 +161,66 @@ public sealed class NodeProxy(ObjectRegistry registry, X509Certificate2 clientCe
         return (status, headers);
     }
 
-    private AgentAddress AgentOf(JsonNode pod)
+    /// <summary>
+    /// The node's resource usage from its agent's <c>/stats/summary</c>, or null when the node has no agent to ask
+    /// (a simulated node, one not yet registered) or its agent does not answer within <see cref="StatsTimeout"/>:
+    /// metrics-server leaves out the nodes it cannot scrape, and so does the metrics API.
+    /// </summary>
+    public async Task<StatsSummary?> StatsSummaryAsync(string nodeName, CancellationToken cancellationToken)
     {
-        var node = JsonNode.Parse(registry.GetRequired(Nodes, null, pod["spec"]!["nodeName"]!.GetValue<string>()).Json)!;
+        AgentAddress agent;
+        try
+        {
+            agent = AgentOf(nodeName);
+        }
+        catch (ApiException)
+        {
+            return null;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(StatsTimeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{agent.Address}:{agent.Port}/stats/summary");
+        request.Options.Set(PinnedCertificate, agent.CertificateSha256);
+        try
+        {
+            using var response = await LazyInitializer.EnsureInitialized(ref _stats, StatsClient).SendAsync(request, deadline.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync(body, StatsJsonContext.Default.StatsSummary, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// One client for every agent's stats, whose connections are kept between requests; each request carries the
+    /// fingerprint its agent must present, which the handler checks whenever it opens a connection. An agent that
+    /// restarts with a new certificate has closed its connections, so the next request checks the new one.
+    /// </summary>
+    private HttpClient StatsClient()
+    {
+        var handler = new HttpClientHandler
+        {
+            ClientCertificateOptions = ClientCertificateOption.Manual,
+            ServerCertificateCustomValidationCallback = (request, certificate, _, _) =>
+                request.Options.TryGetValue(PinnedCertificate, out var pinned) && Fingerprint(certificate) == pinned,
+        };
+        handler.ClientCertificates.Add(clientCertificate);
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    private AgentAddress AgentOf(JsonNode pod) => AgentOf(pod["spec"]!["nodeName"]!.GetValue<string>());
+
+    private AgentAddress AgentOf(string nodeName)
+    {
+        var node = JsonNode.Parse(registry.GetRequired(Nodes, null, nodeName).Json)!;
         var name = node["metadata"]!["name"]!.GetValue<string>();
         var address = (node["status"]?["addresses"] as JsonArray)?
             .FirstOrDefault(a => a?["type"]?.GetValue<string>() == "InternalIP")?["address"]?.GetValue<string>();

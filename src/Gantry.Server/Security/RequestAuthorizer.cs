@@ -21,11 +21,19 @@ public sealed class RequestAuthorizer(NodeRole nodes)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(path);
+        Authorize(context, path.Type, RequestAttributes.Of(context.Request, path));
+    }
+
+    /// <summary>A request for <paramref name="type"/> described by <paramref name="request"/>: for resources served
+    /// without a <see cref="ResourcePath"/>, such as the resource metrics API.</summary>
+    /// <exception cref="ApiException">403 Forbidden.</exception>
+    public void Authorize(HttpContext context, Gantry.Core.Resources.ResourceType type, RequestAttributes request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         var user = RequestUser.Of(context);
-        var request = RequestAttributes.Of(context.Request, path);
         if (!Allows(user, request))
         {
-            throw ApiException.Forbidden(path.Type, path.Name, ForbiddenMessage(user, request));
+            throw ApiException.Forbidden(type, request.Name, ForbiddenMessage(user, request));
         }
     }
 

@@ -31,14 +31,14 @@ public static class AggregatedDiscovery
 
     private static JsonObject Build(bool core, DiscoveryFormat format)
     {
-        var groups = ResourceCatalog.GroupVersions
+        var groups = DiscoveredTypes.GroupVersions
             .Where(gv => (gv.Group.Length == 0) == core)
             .Select(gv => gv.Group)
             .Distinct()
             .Select(group => (JsonNode?)new JsonObject
             {
                 ["metadata"] = new JsonObject { ["name"] = group },
-                ["versions"] = new JsonArray(ResourceCatalog.GroupVersions
+                ["versions"] = new JsonArray(DiscoveredTypes.GroupVersions
                     .Where(gv => gv.Group == group)
                     .Select(gv => (JsonNode?)Version(gv.Group, gv.Version))
                     .ToArray()),
@@ -57,7 +57,7 @@ public static class AggregatedDiscovery
     private static JsonObject Version(string group, string version) => new()
     {
         ["version"] = version,
-        ["resources"] = new JsonArray(ResourceCatalog.Types
+        ["resources"] = new JsonArray(DiscoveredTypes.Types
             .Where(t => t.Group == group && t.Version == version)
             .Select(t => (JsonNode?)Resource(t))
             .ToArray()),
@@ -72,7 +72,7 @@ public static class AggregatedDiscovery
         ["responseKind"] = Kind(type.Group, type.Version, type.Kind),
         ["scope"] = type.Namespaced ? "Namespaced" : "Cluster",
         ["singularResource"] = type.Singular,
-        ["verbs"] = LegacyDiscovery.Strings(ResourceVerbs.Standard),
+        ["verbs"] = LegacyDiscovery.Strings(DiscoveredTypes.VerbsOf(type)),
         ["shortNames"] = LegacyDiscovery.Strings(type.ShortNames),
         ["categories"] = LegacyDiscovery.Strings(type.Categories),
         ["subresources"] = new JsonArray(type.Subresources

@@ -13,14 +13,13 @@ public static class LegacyDiscovery
 {
     private static readonly byte[] GroupListJson = JsonSerializer.SerializeToUtf8Bytes(BuildGroupList());
 
-    private static readonly Dictionary<string, byte[]> GroupJson = ResourceCatalog.GroupVersions
+    private static readonly Dictionary<string, byte[]> GroupJson = DiscoveredTypes.GroupVersions
         .Where(gv => gv.Group.Length > 0)
         .Select(gv => gv.Group)
         .Distinct()
         .ToDictionary(g => g, g => JsonSerializer.SerializeToUtf8Bytes(BuildGroup(g)), StringComparer.Ordinal);
 
-    private static readonly Dictionary<(string Group, string Version), byte[]> ResourceListJson = ResourceCatalog
-        .GroupVersions
+    private static readonly Dictionary<(string Group, string Version), byte[]> ResourceListJson = DiscoveredTypes.GroupVersions
         .ToDictionary(gv => gv, gv => JsonSerializer.SerializeToUtf8Bytes(BuildResourceList(gv.Group, gv.Version)));
 
     /// <summary>
@@ -57,13 +56,13 @@ public static class LegacyDiscovery
         ResourceListJson.GetValueOrDefault((group, version));
 
     private static IEnumerable<string> CoreVersions() =>
-        ResourceCatalog.GroupVersions.Where(gv => gv.Group.Length == 0).Select(gv => gv.Version);
+        DiscoveredTypes.GroupVersions.Where(gv => gv.Group.Length == 0).Select(gv => gv.Version);
 
     private static JsonObject BuildGroupList() => new()
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray(ResourceCatalog.GroupVersions
+        ["groups"] = new JsonArray(DiscoveredTypes.GroupVersions
             .Where(gv => gv.Group.Length > 0)
             .Select(gv => gv.Group)
             .Distinct()
@@ -87,7 +86,7 @@ public static class LegacyDiscovery
 
     private static void AddGroupFields(JsonObject target, string group)
     {
-        var versions = ResourceCatalog.GroupVersions.Where(gv => gv.Group == group).Select(gv => gv.Version).ToList();
+        var versions = DiscoveredTypes.GroupVersions.Where(gv => gv.Group == group).Select(gv => gv.Version).ToList();
         target["name"] = group;
         target["versions"] = new JsonArray(versions.Select(v => (JsonNode?)GroupVersionRef(group, v)).ToArray());
 
@@ -104,7 +103,7 @@ public static class LegacyDiscovery
     private static JsonObject BuildResourceList(string group, string version)
     {
         var resources = new JsonArray();
-        foreach (var type in ResourceCatalog.Types.Where(t => t.Group == group && t.Version == version))
+        foreach (var type in DiscoveredTypes.Types.Where(t => t.Group == group && t.Version == version))
         {
             resources.Add(new JsonObject
             {
@@ -112,7 +111,7 @@ public static class LegacyDiscovery
                 ["singularName"] = type.Singular,
                 ["namespaced"] = type.Namespaced,
                 ["kind"] = type.Kind,
-                ["verbs"] = Strings(ResourceVerbs.Standard),
+                ["verbs"] = Strings(DiscoveredTypes.VerbsOf(type)),
                 ["shortNames"] = Strings(type.ShortNames),
                 ["categories"] = Strings(type.Categories),
             });
