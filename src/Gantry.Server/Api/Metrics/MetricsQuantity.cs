@@ -11,6 +11,9 @@ public static class MetricsQuantity
 {
     private static readonly string[] BinarySuffixes = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
 
+    /// <summary>The SI suffixes from 10^-9 to 10^18, one per power of 1000.</summary>
+    private static readonly string[] DecimalSuffixes = ["n", "u", "m", "", "k", "M", "G", "T", "P", "E"];
+
     public static string NanoCores(ulong nanoCores) => Decimal(nanoCores, -9);
 
     /// <summary>A binary quantity; below 1024 apimachinery falls back to the decimal form, which may then end in k.</summary>
@@ -29,6 +32,44 @@ public static class MetricsQuantity
         }
 
         return bytes.ToString(CultureInfo.InvariantCulture) + BinarySuffixes[power];
+    }
+
+    /// <summary>The nanocores of a quantity written by <see cref="NanoCores"/>.</summary>
+    public static ulong ParseNanoCores(string quantity) => Parse(quantity, unit: 1_000_000_000);
+
+    /// <summary>The bytes of a quantity written by <see cref="Bytes"/>.</summary>
+    public static ulong ParseBytes(string quantity) => Parse(quantity, unit: 1);
+
+    /// <summary>Digits and one of the suffixes these quantities use, times <paramref name="unit"/> (what no suffix means).</summary>
+    private static ulong Parse(string quantity, ulong unit)
+    {
+        ArgumentNullException.ThrowIfNull(quantity);
+        var digits = quantity.TakeWhile(char.IsAsciiDigit).Count();
+        var value = ulong.Parse(quantity.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture);
+        var suffix = quantity[digits..];
+        if (Array.IndexOf(BinarySuffixes, suffix) is var power and > 0)
+        {
+            return value << (10 * power);
+        }
+
+        var exponent = Array.IndexOf(DecimalSuffixes, suffix) * 3 - 9;
+        if (exponent < -9)
+        {
+            throw new FormatException($"\"{quantity}\" is not a quantity of the resource metrics API");
+        }
+
+        var scaled = (decimal)value * unit;
+        for (; exponent < 0; exponent += 3)
+        {
+            scaled /= 1000;
+        }
+
+        for (; exponent > 0; exponent -= 3)
+        {
+            scaled *= 1000;
+        }
+
+        return (ulong)scaled;
     }
 
     /// <summary><paramref name="mantissa"/> × 10^<paramref name="exponent"/> with trailing zeros folded into the
@@ -52,19 +93,6 @@ public static class MetricsQuantity
             exponent--;
         }
 
-        var suffix = exponent switch
-        {
-            -9 => "n",
-            -6 => "u",
-            -3 => "m",
-            0 => "",
-            3 => "k",
-            6 => "M",
-            9 => "G",
-            12 => "T",
-            15 => "P",
-            _ => "E",
-        };
-        return mantissa.ToString(CultureInfo.InvariantCulture) + suffix;
+        return mantissa.ToString(CultureInfo.InvariantCulture) + DecimalSuffixes[(exponent + 9) / 3];
     }
 }

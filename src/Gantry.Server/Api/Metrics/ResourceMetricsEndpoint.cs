@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json.Nodes;
 using Gantry.Core.Metrics;
 using Gantry.Core.Resources;
+using Gantry.Server.Api.Tables;
 using Gantry.Server.Registry;
 using Gantry.Server.Security;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +15,7 @@ namespace Gantry.Server.Api.Metrics;
 /// agents sample themselves: nothing is stored, each request asks the agents of the nodes it is about through the
 /// <see cref="NodeProxy"/> — every selected node for NodeMetrics, only the nodes the selected pods run on for
 /// PodMetrics. A node whose agent does not answer is left out, as metrics-server leaves out nodes it cannot scrape.
+/// <c>kubectl get pods.metrics.k8s.io</c> gets metrics-server's table.
 /// </summary>
 public sealed class ResourceMetricsEndpoint(ObjectRegistry registry, INodeStatsSource agents, RequestAuthorizer authorizer, TimeProvider time)
 {
@@ -44,27 +47,35 @@ public sealed class ResourceMetricsEndpoint(ObjectRegistry registry, INodeStatsS
 
         authorizer.Authorize(context, type, new RequestAttributes(name is null ? "list" : "get", type.Group, type.Plural, null, ns, name));
         var cancellationToken = context.RequestAborted;
-        var body = (type == ResourceMetricsTypes.Nodes, name) switch
+        var items = (type == ResourceMetricsTypes.Nodes, name) switch
         {
             (true, null) => await ListNodesAsync(context, cancellationToken).ConfigureAwait(false),
-            (true, { } node) => await GetNodeAsync(node, cancellationToken).ConfigureAwait(false),
+            (true, { } node) => [await GetNodeAsync(node, cancellationToken).ConfigureAwait(false)],
             (false, null) => await ListPodsAsync(context, ns, cancellationToken).ConfigureAwait(false),
-            (false, { } pod) => await GetPodAsync(ns!, pod, cancellationToken).ConfigureAwait(false),
+            (false, { } pod) => [await GetPodAsync(ns!, pod, cancellationToken).ConfigureAwait(false)],
         };
+        if (CollectionWriter.WantsTable(context))
+        {
+            var table = TableConverter.ForList(type, items, time.GetUtcNow(), CollectionWriter.IncludeObject(context), null, null);
+            await HttpResponses.WriteBytesAsync(context, 200, Encoding.UTF8.GetBytes(table.ToJsonString()), TableConverter.ContentType).ConfigureAwait(false);
+            return;
+        }
+
+        var body = name is null ? ResourceMetricsObjects.List(items, type.ListKind) : ResourceMetricsObjects.Single(items[0], type.Kind);
         await HttpResponses.WriteJsonAsync(context, 200, body).ConfigureAwait(false);
     }
 
-    private async Task<JsonObject> ListNodesAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task<List<JsonObject>> ListNodesAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var nodes = List(context, NodeType, null);
         var summaries = await ScrapeAsync(nodes.Select(NameOf), cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var items = nodes
+        return nodes
             .Select(node => summaries.TryGetValue(NameOf(node), out var summary)
                 ? ResourceMetricsObjects.NodeMetrics(node["metadata"], summary.Node, now)
                 : null)
-            .OfType<JsonObject>();
-        return ResourceMetricsObjects.List(items, "NodeMetricsList");
+            .OfType<JsonObject>()
+            .ToList();
     }
 
     private async Task<JsonObject> GetNodeAsync(string name, CancellationToken cancellationToken)
@@ -74,17 +85,15 @@ public sealed class ResourceMetricsEndpoint(ObjectRegistry registry, INodeStatsS
             : throw ListerNotFound("node", name);
         var summary = await agents.StatsSummaryAsync(name, cancellationToken).ConfigureAwait(false);
         var metrics = summary is null ? null : ResourceMetricsObjects.NodeMetrics(node["metadata"], summary.Node, time.GetUtcNow());
-        return ResourceMetricsObjects.Single(
-            metrics ?? throw ApiException.NotFound(ResourceMetricsTypes.NodeMetricsStorage, name), "NodeMetrics");
+        return metrics ?? throw ApiException.NotFound(ResourceMetricsTypes.NodeMetricsStorage, name);
     }
 
-    private async Task<JsonObject> ListPodsAsync(HttpContext context, string? ns, CancellationToken cancellationToken)
+    private async Task<List<JsonObject>> ListPodsAsync(HttpContext context, string? ns, CancellationToken cancellationToken)
     {
         var pods = List(context, PodType, ns);
         var summaries = await ScrapeAsync(pods.Select(NodeNameOf).OfType<string>(), cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var items = pods.Select(pod => PodMetrics(pod, summaries, now)).OfType<JsonObject>();
-        return ResourceMetricsObjects.List(items, "PodMetricsList");
+        return pods.Select(pod => PodMetrics(pod, summaries, now)).OfType<JsonObject>().ToList();
     }
 
     private async Task<JsonObject> GetPodAsync(string ns, string name, CancellationToken cancellationToken)
@@ -93,9 +102,7 @@ public sealed class ResourceMetricsEndpoint(ObjectRegistry registry, INodeStatsS
             ? JsonNode.Parse(found.Json)!
             : throw ListerNotFound("pods", name);
         var summaries = await ScrapeAsync(NodeNameOf(pod) is { } node ? [node] : [], cancellationToken).ConfigureAwait(false);
-        return ResourceMetricsObjects.Single(
-            PodMetrics(pod, summaries, time.GetUtcNow()) ?? throw ApiException.NotFound(ResourceMetricsTypes.PodMetricsStorage, $"{ns}/{name}"),
-            "PodMetrics");
+        return PodMetrics(pod, summaries, time.GetUtcNow()) ?? throw ApiException.NotFound(ResourceMetricsTypes.PodMetricsStorage, $"{ns}/{name}");
     }
 
     /// <summary>The pod's metrics from its node's summary, matched by UID so a pod recreated under its name starts afresh.</summary>

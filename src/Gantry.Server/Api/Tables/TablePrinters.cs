@@ -25,6 +25,8 @@ internal static class TablePrinters
         [("policy", "PodDisruptionBudget")] = SimplePrinters.PodDisruptionBudget,
         [("coordination.k8s.io", "Lease")] = SimplePrinters.Lease,
         [("discovery.k8s.io", "EndpointSlice")] = EndpointSlicePrinter.Printer,
+        [("metrics.k8s.io", "NodeMetrics")] = ResourceMetricsPrinters.Nodes,
+        [("metrics.k8s.io", "PodMetrics")] = ResourceMetricsPrinters.Pods,
         [("node.k8s.io", "RuntimeClass")] = SimplePrinters.RuntimeClass,
         [("scheduling.k8s.io", "PriorityClass")] = SimplePrinters.PriorityClass,
     };

@@ -28,4 +28,22 @@ public sealed class MetricsQuantityTests
     {
         Assert.Equal(expected, MetricsQuantity.Bytes(bytes));
     }
+
+    [Theory]
+    [InlineData(133496537UL)]
+    [InlineData(250_000_000UL)]
+    [InlineData(3_000_000_000UL)]
+    public void Cpu_quantities_read_back_as_the_nanocores_they_were_written_from(ulong nanoCores)
+    {
+        Assert.Equal(nanoCores, MetricsQuantity.ParseNanoCores(MetricsQuantity.NanoCores(nanoCores)));
+    }
+
+    [Theory]
+    [InlineData(1046835200UL)]
+    [InlineData(1234567UL)]
+    [InlineData(1000UL)]
+    public void Memory_quantities_read_back_as_the_bytes_they_were_written_from(ulong bytes)
+    {
+        Assert.Equal(bytes, MetricsQuantity.ParseBytes(MetricsQuantity.Bytes(bytes)));
+    }
 }

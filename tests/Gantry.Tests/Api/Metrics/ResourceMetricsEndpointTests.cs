@@ -34,7 +34,7 @@ public sealed class ResourceMetricsEndpointTests : IAsyncLifetime
             _agents.Summaries[node] = new StatsSummary(new NodeStats(node, Cpu(1_000_000_000), Memory(1 << 30)), []);
         }
 
-        await RunPodAsync("default", "web-1", "n1", app: "web");
+        await RunPodAsync("default", "web-1", "n1", app: "web", containers: 2);
         await RunPodAsync("default", "web-2", "n2", app: "web");
         await RunPodAsync("default", "db", "n2", app: "db");
         await RunPodAsync("other", "elsewhere", "n3", app: "web");
@@ -125,6 +125,17 @@ public sealed class ResourceMetricsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Kubectl_get_has_metrics_server_columns_with_a_pod_summed_over_its_containers()
+    {
+        var table = await GetAsync("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods", "?fieldSelector=metadata.name%3Dweb-1",
+            accept: "application/json;as=Table;v=v1;g=meta.k8s.io");
+
+        Assert.Equal("Table", (string?)table["kind"]);
+        Assert.Equal(["Name", "cpu", "memory", "Window"], table["columnDefinitions"]!.AsArray().Select(c => (string?)c!["name"]));
+        Assert.Equal(["web-1", "500m", "16Mi", "10s"], table["rows"]![0]!["cells"]!.AsArray().Select(c => (string?)c));
+    }
+
+    [Fact]
     public async Task Only_authorized_users_may_read_metrics()
     {
         var error = await Assert.ThrowsAsync<ApiException>(() => GetAsync("/apis/metrics.k8s.io/v1beta1/nodes", user: RequestUser.BootstrapToken("abcdef")));
@@ -133,7 +144,7 @@ public sealed class ResourceMetricsEndpointTests : IAsyncLifetime
         Assert.StartsWith("nodes.metrics.k8s.io is forbidden", error.Message, StringComparison.Ordinal);
     }
 
-    private async Task RunPodAsync(string ns, string name, string node, string app)
+    private async Task RunPodAsync(string ns, string name, string node, string app, int containers = 1)
     {
         var pod = RegistryTestContext.Pod(name, node);
         pod["metadata"]!["labels"] = new JsonObject { ["app"] = app };
@@ -142,14 +153,21 @@ public sealed class ResourceMetricsEndpointTests : IAsyncLifetime
         var summary = _agents.Summaries[node];
         _agents.Summaries[node] = summary with
         {
-            Pods = [.. summary.Pods, new PodStats(new PodReference(name, ns, uid), [new ContainerStats("app", RegistryTestContext.Start, Cpu(250_000_000), Memory(8 << 20))])],
+            Pods =
+            [
+                .. summary.Pods,
+                new PodStats(
+                    new PodReference(name, ns, uid),
+                    Enumerable.Range(0, containers).Select(i => new ContainerStats(i == 0 ? "app" : $"app-{i}", RegistryTestContext.Start, Cpu(250_000_000), Memory(8 << 20))).ToList()),
+            ],
         };
     }
 
-    private async Task<JsonNode> GetAsync(string path, string query = "", RequestUser? user = null)
+    private async Task<JsonNode> GetAsync(string path, string query = "", RequestUser? user = null, string? accept = null)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = "GET";
+        context.Request.Headers.Accept = accept;
         context.Request.Path = path;
         context.Request.QueryString = new QueryString(query);
         context.Response.Body = new MemoryStream();
