@@ -217,6 +217,37 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
         Check.Equal("2", await JsonPath(ns, "job/counted", "{.status.succeeded}"), "succeeded");
     }
 
+    [Fact]
+    public async Task A_job_past_its_deadline_fails_once_the_running_pods_it_deleted_have_stopped()
+    {
+        var ns = await CreateNamespaceAsync("ctl-job-deadline");
+        await CreateObjectAsync(ns, new
+        {
+            apiVersion = "batch/v1",
+            kind = "Job",
+            metadata = new { name = "late" },
+            spec = new
+            {
+                parallelism = 2,
+                activeDeadlineSeconds = 10,
+                template = new
+                {
+                    metadata = new { labels = new Dictionary<string, string> { ["app"] = "late" } },
+                    spec = new { restartPolicy = "Never", terminationGracePeriodSeconds = 2, containers = new[] { new { name = "main", image = "busybox", command = SleepCommand } } },
+                },
+            },
+        });
+        await UntilPodCount(ns, "late", 2);
+
+        await Ok(new KubectlOptions { Timeout = TimeSpan.FromSeconds(130) }, "wait", "--for=condition=failed", "job/late", "-n", ns, "--timeout=120s");
+
+        var conditions = await JsonPath(ns, "job/late", "{range .status.conditions[*]}{.type}={.reason} {end}");
+        Check.Equal("FailureTarget=DeadlineExceeded Failed=DeadlineExceeded", conditions.Trim(), "conditions");
+        Check.Equal("0", await JsonPath(ns, "job/late", "{.status.terminating}"), "terminating");
+        Check.Equal("2", await JsonPath(ns, "job/late", "{.status.failed}"), "failed");
+        Check.Equal("", await JsonPath(ns, "pods", "{.items[?(@.status.phase!=\"Failed\")].metadata.name}"), "the job's pods not stopped once it failed");
+    }
+
     [Theory]
     [InlineData("background")]
     [InlineData("foreground")]

@@ -15,8 +15,9 @@ namespace Gantry.Server.Controllers;
 /// and the counts are those of the job's status plus the finished pods not counted yet (<see cref="UncountedPods"/>),
 /// so a finished pod is counted once, even if it is deleted afterwards; a pod whose job is gone or finished loses the
 /// finalizer on the orphan queue, so that it can go. A suspended job runs no pods and has no startTime. Conditions,
-/// events and status fields are those of Kubernetes 1.32, except that Complete and Failed do not wait for the job's
-/// terminating pods to be gone, only for every finished pod to be counted. Indexed jobs give each pod a completion
+/// events and status fields are those of Kubernetes 1.32: the interim SuccessCriteriaMet or FailureTarget comes first, and
+/// Complete or Failed once every finished pod is counted and none of the job's pods is terminating any more, so that a
+/// job seen finished has no pod still running. Indexed jobs give each pod a completion
 /// index (<see cref="JobCompletionIndex"/>), and may bound the failures of each index instead of the job's
 /// (<see cref="JobIndexFailures"/>); a pod failure policy decides how a failed pod counts (<see cref="PodFailurePolicyRules"/>).
 /// </summary>
@@ -138,6 +139,7 @@ public sealed class JobController : BackgroundService
 
         var events = new List<(string Type, string Reason, string Message)>();
         var activeCount = active.Count;
+        var deleted = 0;
         Exception? error = null;
         var ending = Ending(job, status, pods, failed, active, suspended ? null : StartedAt(status.StartTime!.Value), now)
                      ?? (failedIndexes is null ? null : JobIndexFailures.Ending(job, failedIndexes, succeededIndexes!));
@@ -151,6 +153,7 @@ public sealed class JobController : BackgroundService
             if (error is null && needsSync)
             {
                 activeCount = 0;
+                deleted = active.Count;
             }
             else
             {
@@ -170,7 +173,7 @@ public sealed class JobController : BackgroundService
             {
                 // The failed pods that still exist, less those the failure policy ignores, hold back new pods.
                 var failedPods = pods.Where(p => UncountedPods.IsFailed(p, job) && UncountedPods.CountsAsFailure(job, p)).ToList();
-                (activeCount, error) = succeededIndexes is null
+                (activeCount, deleted, error) = succeededIndexes is null
                     ? await ManageAsync(key, job, active, succeeded, failedPods, now, ct).ConfigureAwait(false)
                     : await ManageIndexedAsync(key, job, active, succeededIndexes, failedIndexes ?? [], awaitingReplacement, failedPods, now, ct)
                         .ConfigureAwait(false);
@@ -184,7 +187,8 @@ public sealed class JobController : BackgroundService
 
         status.Active = activeCount;
         status.Ready = active.Count(PodState.IsReady);
-        status.Terminating = pods.Count(p => p.Metadata.DeletionTimestamp is not null && !PodState.IsTerminal(p));
+        // The pods this sync deleted are terminating too, though the informer does not show it yet (kube's terminating += deleted).
+        status.Terminating = pods.Count(p => p.Metadata.DeletionTimestamp is not null && !PodState.IsTerminal(p)) + deleted;
         var withFinalizer = pods.Where(p => JobTrackingFinalizer.Has(p) && !awaited.Contains(p.Uid())).Select(p => p.Uid()).ToHashSet();
         UncountedPods.Count(status, withFinalizer);
         var release = UncountedPods.Plan(job, status, pods, awaited, ending, previousIndexes ?? [],
@@ -212,7 +216,8 @@ public sealed class JobController : BackgroundService
         var (released, releaseError) = await ReleaseAsync(key, release.Pods, ct).ConfigureAwait(false);
         withFinalizer.ExceptWith(released);
         UncountedPods.Count(status, withFinalizer);
-        if (ending is not null && releaseError is null && !release.ReachedMax && UncountedPods.IsEmpty(status.UncountedTerminatedPods))
+        if (ending is not null && releaseError is null && !release.ReachedMax && UncountedPods.IsEmpty(status.UncountedTerminatedPods)
+            && status.Terminating == 0)
         {
             Finish(job, status, ending, activeCount, stamp, events);
         }
@@ -346,7 +351,10 @@ public sealed class JobController : BackgroundService
         }
     }
 
-    /// <summary>The terminal condition, once every finished pod is counted, with its event (kube's enactJobFinished).</summary>
+    /// <summary>
+    /// The terminal condition, once every finished pod is counted and no pod is terminating, with its event (kube's
+    /// enactJobFinished): a client that waits for Complete or Failed finds none of the job's pods still running.
+    /// </summary>
     private static void Finish(V1Job job, V1JobStatus status, JobEnding ending, int active, DateTime now, List<(string, string, string)> events)
     {
         JobConditions.Ensure(status, ending.TerminalType, true, ending.Reason, ending.Message, now);
@@ -373,15 +381,16 @@ public sealed class JobController : BackgroundService
         events.Add(("Normal", "Completed", "Job completed"));
     }
 
-    private async Task<(int Active, Exception? Error)> ManageAsync(
+    /// <summary>kube's manageJob: the active pods after it, how many of them it deleted, and the first failure.</summary>
+    private async Task<(int Active, int Deleted, Exception? Error)> ManageAsync(
         string key, V1Job job, List<V1Pod> active, int succeeded, List<V1Pod> failedPods, DateTimeOffset now, CancellationToken ct)
     {
         var want = JobMath.WantActive(job, succeeded);
         if (active.Count > want)
         {
             var victims = PodDeletionOrder.Rank(active).Take(active.Count - want).ToList();
-            var error = await DeleteUnwantedAsync(key, job, victims, ct).ConfigureAwait(false);
-            return (want, error);
+            var (deleted, error) = await DeleteUnwantedAsync(key, job, victims, ct).ConfigureAwait(false);
+            return (active.Count - deleted, deleted, error);
         }
 
         if (active.Count < want && job.Spec.Template is { } template)
@@ -390,16 +399,16 @@ public sealed class JobController : BackgroundService
             if (wait > TimeSpan.Zero)
             {
                 _queue.AddAfter(key, wait);
-                return (active.Count, null);
+                return (active.Count, 0, null);
             }
 
             var count = Math.Min(want - active.Count, ReplicaManager<V1Job>.BurstReplicas);
             var error = await _podControl.CreateAsync(key, job, count, () => PodControl.FromTemplate(job, template, JobTrackingFinalizer.Add), ct)
                 .ConfigureAwait(false);
-            return (active.Count + count, error);
+            return (active.Count + count, 0, error);
         }
 
-        return (active.Count, null);
+        return (active.Count, 0, null);
     }
 
     /// <summary>
@@ -408,7 +417,7 @@ public sealed class JobController : BackgroundService
     /// With per-index back-off, each index waits out its own, and its new pod takes over the failure count of the failed
     /// pod <paramref name="awaitingReplacement"/> holds for it.
     /// </summary>
-    private async Task<(int Active, Exception? Error)> ManageIndexedAsync(string key, V1Job job, List<V1Pod> active, SortedSet<int> succeeded,
+    private async Task<(int Active, int Deleted, Exception? Error)> ManageIndexedAsync(string key, V1Job job, List<V1Pod> active, SortedSet<int> succeeded,
         SortedSet<int> failed, Dictionary<int, V1Pod> awaitingReplacement, List<V1Pod> failedPods, DateTimeOffset now, CancellationToken ct)
     {
         var completions = job.Spec.Completions!.Value;
@@ -425,13 +434,13 @@ public sealed class JobController : BackgroundService
         surplus.AddRange(PodDeletionOrder.Rank(kept).Take(Math.Max(0, kept.Count - want)));
         if (surplus.Count > 0)
         {
-            var error = await DeleteUnwantedAsync(key, job, surplus, ct).ConfigureAwait(false);
-            return (Math.Min(kept.Count, want), error);
+            var (deleted, error) = await DeleteUnwantedAsync(key, job, surplus, ct).ConfigureAwait(false);
+            return (active.Count - deleted, deleted, error);
         }
 
         if (kept.Count >= want || job.Spec.Template is not { } template)
         {
-            return (kept.Count, null);
+            return (kept.Count, 0, null);
         }
 
         var perIndex = JobIndexFailures.HasBackoffLimitPerIndex(job);
@@ -449,12 +458,12 @@ public sealed class JobController : BackgroundService
         if (wait > TimeSpan.Zero)
         {
             _queue.AddAfter(key, wait);
-            return (kept.Count, null);
+            return (kept.Count, 0, null);
         }
 
         if (indexes.Count == 0)
         {
-            return (kept.Count, null);
+            return (kept.Count, 0, null);
         }
 
         var pending = new ConcurrentQueue<int>(indexes);
@@ -469,14 +478,15 @@ public sealed class JobController : BackgroundService
 
             JobTrackingFinalizer.Add(pod);
         }), ct).ConfigureAwait(false);
-        return (kept.Count + indexes.Count, created);
+        return (kept.Count + indexes.Count, 0, created);
     }
 
     /// <summary>
     /// kube's deleteJobPods: a pod the job no longer wants (surplus, or the job suspended) loses its finalizer before it
     /// is deleted, so that it is never counted as failed; one whose finalizer could not be removed is not deleted yet.
+    /// How many were deleted (none when a deletion failed, since which did is not known), and the first failure.
     /// </summary>
-    private async Task<Exception?> DeleteUnwantedAsync(string key, V1Job job, List<V1Pod> pods, CancellationToken ct)
+    private async Task<(int Deleted, Exception? Error)> DeleteUnwantedAsync(string key, V1Job job, List<V1Pod> pods, CancellationToken ct)
     {
         var errors = await Task.WhenAll(pods.Select(async pod =>
         {
@@ -492,7 +502,7 @@ public sealed class JobController : BackgroundService
         })).ConfigureAwait(false);
         var released = pods.Where((_, i) => errors[i] is null).ToList();
         var error = released.Count == 0 ? null : await _podControl.DeleteAsync(key, job, released, ct).ConfigureAwait(false);
-        return errors.FirstOrDefault(e => e is not null) ?? error;
+        return (error is null ? released.Count : 0, errors.FirstOrDefault(e => e is not null) ?? error);
     }
 
     /// <summary>One turn of the orphan queue, for tests that drive it by hand.</summary>

@@ -2,7 +2,8 @@ namespace Gantry.Server.Controllers;
 
 /// <summary>
 /// How a job is about to finish (kube's finishedCondition): the interim condition, FailureTarget or SuccessCriteriaMet,
-/// is stored with the pods still uncounted, and the terminal one, Failed or Complete, once all of them are counted.
+/// is stored with the pods still uncounted, and the terminal one, Failed or Complete, once all of them are counted and
+/// none of the job's pods is terminating (kube's enactJobFinished with delayTerminalCondition on, as in 1.32).
 /// </summary>
 public sealed record JobEnding(bool Failed, string Reason, string Message)
 {

@@ -123,6 +123,7 @@ public sealed class BackoffLimitPerIndexTests
         await FailAsync(h, Running(h, 1).Single());
 
         await h.SyncAsync("bounded");
+        await h.SyncAsync("bounded");
 
         var status = h.StoredJob("bounded").Status;
         Assert.Equal("0,1", status.FailedIndexes);

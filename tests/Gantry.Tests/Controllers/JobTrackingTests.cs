@@ -128,7 +128,7 @@ public sealed class JobTrackingTests
 
         var status = h.StoredJob("late").Status;
         Assert.Equal(2, status.Failed);
-        Assert.True(JobConditions.IsTrue(status, JobConditions.Failed));
+        Assert.True(JobConditions.IsTrue(status, JobConditions.FailureTarget));
         Assert.Empty(h.PodsOf());
     }
 
