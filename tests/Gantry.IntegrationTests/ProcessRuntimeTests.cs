@@ -379,6 +379,53 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
         Assert.Equal("hi from env\n1\n", output);
     }
 
+    [Fact]
+    public async Task Exec_of_a_command_the_container_lacks_fails_to_start_with_runcs_reason_in_containerds_words()
+    {
+        var handle = await StartExecTargetAsync();
+
+        var failure = await Assert.ThrowsAsync<IOException>(() => _harness.Process.ExecAsync(handle, new ExecRequest(["no-such-command"]), _harness.Ct));
+
+        Assert.StartsWith("failed to exec in container: failed to start exec \"", failure.Message, StringComparison.Ordinal);
+        Assert.EndsWith(
+            "OCI runtime exec failed: exec failed: unable to start container process: exec: \"no-such-command\": executable file not found in $PATH: unknown",
+            failure.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exec_of_a_file_without_execute_permission_fails_to_start_as_permission_denied()
+    {
+        var handle = await StartExecTargetAsync();
+        var notes = Path.Combine(Directory.CreateTempSubdirectory("gantry-exec-").FullName, "notes");
+        await File.WriteAllTextAsync(notes, "echo never\n", _harness.Ct);
+        File.SetUnixFileMode(notes, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var failure = await Assert.ThrowsAsync<IOException>(() => _harness.Process.ExecAsync(handle, new ExecRequest([notes]), _harness.Ct));
+
+        Directory.Delete(Path.GetDirectoryName(notes)!, recursive: true);
+        Assert.EndsWith(
+            $"OCI runtime exec failed: exec failed: unable to start container process: exec: \"{notes}\": permission denied: unknown",
+            failure.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exec_of_a_command_that_exits_127_itself_is_the_commands_exit_not_a_failure_to_start()
+    {
+        var handle = await StartExecTargetAsync();
+
+        await using var session = await _harness.Process.ExecAsync(handle, new ExecRequest(["sh", "-c", "echo out; exit 127"]), _harness.Ct);
+        session.Stdin.Close();
+        var stdout = await new StreamReader(session.Stdout).ReadToEndAsync(_harness.Ct);
+
+        Assert.Equal(127, await session.WaitForExitAsync(_harness.Ct));
+        Assert.Equal("out\n", stdout);
+    }
+
+    private Task<ContainerHandle> StartExecTargetAsync() =>
+        _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec { Name = "target", Command = ["sleep", "30"] });
+
     private static IEnumerable<int> Ancestors(int pid)
     {
         for (var current = pid; current > 1;)

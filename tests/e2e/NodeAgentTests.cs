@@ -79,6 +79,29 @@ public sealed class NodeAgentTests(GantryFixture fixture, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task Exec_of_a_command_a_process_pod_lacks_is_an_internal_error_not_an_exit_code()
+    {
+        var ns = await CreateNamespaceAsync("agent-process-exec");
+        await RunPodAsync(ns, "proc", "process", "sleep 3600");
+        await Ok("wait", "--for=condition=Ready", "pod/proc", "-n", ns, "--timeout=60s");
+
+        var missing = await Run("exec", "proc", "-n", ns, "--", "no-such-command");
+        var denied = await Run("exec", "proc", "-n", ns, "--", "/proc/version");
+        var exited = await Run("exec", "proc", "-n", ns, "--", "sh", "-c", "exit 127");
+
+        Assert.Equal(1, missing.ExitCode);
+        Assert.StartsWith(
+            "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec",
+            missing.Stderr,
+            StringComparison.Ordinal);
+        Assert.Contains("exec: \"no-such-command\": executable file not found in $PATH: unknown", missing.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, denied.ExitCode);
+        Assert.Contains("exec: \"/proc/version\": permission denied: unknown", denied.Stderr, StringComparison.Ordinal);
+        Assert.Equal(127, exited.ExitCode);
+        await Ok("delete", "pod", "proc", "-n", ns, "--timeout=30s");
+    }
+
+    [Fact]
     public async Task A_process_pod_with_a_volume_on_a_path_the_host_lacks_waits_with_the_path_named()
     {
         var ns = await CreateNamespaceAsync("agent-mountpoint");

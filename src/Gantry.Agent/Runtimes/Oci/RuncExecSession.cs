@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace Gantry.Agent.Runtimes.Oci;
@@ -7,8 +6,7 @@ namespace Gantry.Agent.Runtimes.Oci;
 /// A command run in a container by `runc exec`, handed to its caller only once it runs. runc exits 255 both when it
 /// cannot start the command and when the command exits 255, and prints its own error on the command's stderr; so the
 /// session waits for runc's pid file, and when runc exits without one it fails the start with runc's logged error in
-/// containerd's words (`failed to exec in container: failed to start exec "ID": OCI runtime exec failed: …: unknown`),
-/// which kubectl shows as an internal error rather than as the command's output and exit code.
+/// containerd's words (<see cref="ExecStartFailure"/>).
 /// </summary>
 internal sealed class RuncExecSession : IExecSession
 {
@@ -57,8 +55,7 @@ internal sealed class RuncExecSession : IExecSession
             {
                 if (session.HasExited && !File.Exists(files.PidFile))
                 {
-                    throw new IOException(
-                        $"failed to exec in container: failed to start exec \"{files.ExecId}\": OCI runtime exec failed: {files.ReadError()}: unknown");
+                    throw ExecStartFailure.Of(files.ExecId, files.ReadError());
                 }
 
                 await Task.Delay(StartPoll, cancellationToken);
@@ -89,7 +86,7 @@ internal sealed class RuncExecSession : IExecSession
     {
         public ExecFiles(string directory)
         {
-            ExecId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            ExecId = ExecStartFailure.NewExecId();
             ProcessFile = Path.Combine(directory, $"exec-{ExecId}.json");
             PidFile = Path.Combine(directory, $"exec-{ExecId}.pid");
             LogFile = Path.Combine(directory, $"exec-{ExecId}.log");

@@ -165,9 +165,20 @@ public sealed class ProcessRuntime : IContainerRuntime
             environment = [.. environment.Where(e => !e.StartsWith("TERM=", StringComparison.Ordinal)), "TERM=xterm"];
         }
 
-        var argv = ProcessCommandLine.Exec(_tools, Cgroups.Open(checkpoint.CgroupPath).MembershipFiles, init, ProcessCredentials.Read(init), environment, request.Command);
+        // runc checks the command before it starts it, so that kubectl reports a missing one as an error, not as exit 127.
+        var user = ProcessCredentials.Read(init);
+        if (request.Command.Count > 0 && ExecLookPath.Failure($"/proc/{init}/root", $"/proc/{init}/cwd", PathOf(environment), user, request.Command[0]) is { } reason)
+        {
+            throw ExecStartFailure.Of(ExecStartFailure.NewExecId(), $"exec failed: unable to start container process: {reason}");
+        }
+
+        var argv = ProcessCommandLine.Exec(_tools, Cgroups.Open(checkpoint.CgroupPath).MembershipFiles, init, user, environment, request.Command);
         return Task.FromResult<IExecSession>(ProcessExecSession.Start(argv, request));
     }
+
+    /// <summary>The PATH of an environment of NAME=VALUE entries, the first one as getenv finds it.</summary>
+    private static string? PathOf(IEnumerable<string> environment) =>
+        environment.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?["PATH=".Length..];
 
     public StdinAttachment? OpenStdin(ContainerHandle handle) => ContainerStdin.Open(_checkpoints.Open(handle));
 
