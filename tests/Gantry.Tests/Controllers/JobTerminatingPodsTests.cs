@@ -21,16 +21,23 @@ public sealed class JobTerminatingPodsTests
     private static Task<V1Pod> LetGoAsync(JobHarness h, V1Pod pod) =>
         h.Client.MutateAsync<V1Pod>("default", pod.Metadata.Name, p => p.Metadata.Finalizers = [.. p.Metadata.Finalizers.Where(f => f != Hold)], h.Context.Ct);
 
+    /// <summary>A job past its deadline, whose one pod, held, the sync that saw the deadline pass has deleted.</summary>
+    private static async Task<V1Pod> PastDeadlineWithItsPodTerminatingAsync(JobHarness h, string name)
+    {
+        await h.CreateAsync(JobHarness.Job(name, deadline: 5));
+        await h.SyncAsync(name);
+        var pod = await HoldAsync(h, Assert.Single(h.PodsOf()));
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.SyncAsync(name);
+        return pod;
+    }
+
     [Fact]
     public async Task A_job_past_its_deadline_stays_failure_target_while_the_pod_it_deleted_terminates()
     {
         await using var h = await JobHarness.StartAsync();
-        await h.CreateAsync(JobHarness.Job("slow", deadline: 5));
-        await h.SyncAsync("slow");
-        await HoldAsync(h, Assert.Single(h.PodsOf()));
-        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await PastDeadlineWithItsPodTerminatingAsync(h, "slow");
 
-        await h.SyncAsync("slow");
         await h.SyncAsync("slow");
 
         var job = h.StoredJob("slow");
@@ -44,11 +51,7 @@ public sealed class JobTerminatingPodsTests
     public async Task A_job_past_its_deadline_fails_once_the_pod_it_deleted_is_gone()
     {
         await using var h = await JobHarness.StartAsync();
-        await h.CreateAsync(JobHarness.Job("slow", deadline: 5));
-        await h.SyncAsync("slow");
-        var pod = await HoldAsync(h, Assert.Single(h.PodsOf()));
-        h.Time.Advance(TimeSpan.FromSeconds(5));
-        await h.SyncAsync("slow");
+        var pod = await PastDeadlineWithItsPodTerminatingAsync(h, "slow");
 
         await LetGoAsync(h, pod);
         await h.SyncAsync("slow");
@@ -63,11 +66,7 @@ public sealed class JobTerminatingPodsTests
     public async Task A_terminating_pod_that_reaches_a_terminal_phase_no_longer_holds_back_the_failure()
     {
         await using var h = await JobHarness.StartAsync();
-        await h.CreateAsync(JobHarness.Job("slow", deadline: 5));
-        await h.SyncAsync("slow");
-        var pod = await HoldAsync(h, Assert.Single(h.PodsOf()));
-        h.Time.Advance(TimeSpan.FromSeconds(5));
-        await h.SyncAsync("slow");
+        var pod = await PastDeadlineWithItsPodTerminatingAsync(h, "slow");
 
         await h.SetPhaseAsync(pod, "Failed");
         await h.SyncAsync("slow");
