@@ -80,6 +80,12 @@ public sealed class JobRules() : ResourceRules<V1Job>(ResourceCatalog.Get("batch
 
     protected override void Validate(V1Job obj, List<FieldError> errors) => Validate(obj, requirePrefixedLabels: true, errors);
 
+    protected override void ValidateStatusUpdate(V1Job obj, V1Job old, List<FieldError> errors)
+    {
+        base.ValidateStatusUpdate(obj, old, errors);
+        JobStatusValidation.ValidateUpdate(obj, old, errors);
+    }
+
     protected override void ValidateUpdate(V1Job obj, V1Job old, List<FieldError> errors)
     {
         var oldLabels = old.Spec?.Template?.Metadata?.Labels;
