@@ -60,7 +60,7 @@ public sealed class DaemonSetController : BackgroundService
         _failedPods = new FailedPodBackoff(time);
         _queue = new WorkQueue<string>(time);
         _daemonSets.OnChange(OnDaemonSetChange);
-        _pods.OnChange(OnPodChange);
+        _pods.OnChange(new ControlledPodEvents<V1DaemonSet>(_daemonSets, _expectations, _queue, SelectorOf, ds => ds.Spec?.MinReadySeconds ?? 0).OnPodChange);
         _nodes.OnChange(OnNodeChange);
     }
 
@@ -312,78 +312,6 @@ public sealed class DaemonSetController : BackgroundService
             }
         }
     }
-
-    private void OnPodChange(V1Pod? old, V1Pod? current)
-    {
-        var pod = current ?? old!;
-        var controller = OwnerReferences.ControllerOf(pod.Metadata);
-        var ownerKey = controller is null ? null : OwnerKey(pod.Namespace(), controller);
-        if (current is null || (current.Metadata.DeletionTimestamp is not null && old?.Metadata.DeletionTimestamp is null))
-        {
-            if (ownerKey is not null)
-            {
-                if (old is null && current is not null)
-                {
-                    _expectations.CreationObserved(ownerKey);
-                }
-
-                _expectations.DeletionObserved(ownerKey, PodControl.Key(pod));
-                _queue.Add(ownerKey);
-            }
-
-            return;
-        }
-
-        if (old is null)
-        {
-            if (ownerKey is not null)
-            {
-                _expectations.CreationObserved(ownerKey);
-                _queue.Add(ownerKey);
-            }
-            else if (controller is null)
-            {
-                EnqueueMatching(current);
-            }
-
-            return;
-        }
-
-        var oldController = OwnerReferences.ControllerOf(old.Metadata);
-        if (oldController is not null && oldController.Uid != controller?.Uid && OwnerKey(old.Namespace(), oldController) is { } previous)
-        {
-            _queue.Add(previous);
-        }
-
-        if (ownerKey is not null)
-        {
-            _queue.Add(ownerKey);
-            var minReady = _daemonSets.Get(pod.Namespace(), controller!.Name)?.Spec?.MinReadySeconds ?? 0;
-            if (minReady > 0 && !PodState.IsReady(old) && PodState.IsReady(current))
-            {
-                _queue.AddAfter(ownerKey, TimeSpan.FromSeconds(minReady + 1));
-            }
-        }
-        else if (controller is null)
-        {
-            EnqueueMatching(current);
-        }
-    }
-
-    /// <summary>An orphan may be adopted by any DaemonSet whose selector matches it.</summary>
-    private void EnqueueMatching(V1Pod pod)
-    {
-        foreach (var ds in _daemonSets.ListInNamespace(pod.Namespace()))
-        {
-            if (SelectorOf(ds).Matches(pod.Metadata))
-            {
-                _queue.Add(KeyOf(ds));
-            }
-        }
-    }
-
-    private string? OwnerKey(string ns, V1OwnerReference reference) =>
-        reference.Kind == "DaemonSet" && _daemonSets.Get(ns, reference.Name) is { } ds && ds.Uid() == reference.Uid ? $"{ns}/{reference.Name}" : null;
 
     private static LabelSelector SelectorOf(V1DaemonSet ds)
     {

@@ -48,7 +48,7 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
         _claims = new PodClaims(client);
         _queue = new WorkQueue<string>(time);
         _owners.OnChange(OnOwnerChange);
-        _pods.OnChange(OnPodChange);
+        _pods.OnChange(new ControlledPodEvents<T>(_owners, _expectations, _queue, Selector, MinReadySeconds).OnPodChange);
     }
 
     protected abstract LabelSelector Selector(T owner);
@@ -149,93 +149,6 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
         }
 
         _queue.Add(KeyOf(current));
-    }
-
-    private void OnPodChange(V1Pod? old, V1Pod? current)
-    {
-        var pod = current ?? old!;
-        var controller = OwnerReferences.ControllerOf(pod.Metadata);
-        var ownerKey = controller is null ? null : OwnerKey(pod.Namespace(), controller);
-        if (current is null || (current.Metadata.DeletionTimestamp is not null && old?.Metadata.DeletionTimestamp is null))
-        {
-            if (ownerKey is not null)
-            {
-                if (old is null && current is not null)
-                {
-                    _expectations.CreationObserved(ownerKey);
-                }
-
-                _expectations.DeletionObserved(ownerKey, PodControl.Key(pod));
-                _queue.Add(ownerKey);
-            }
-
-            return;
-        }
-
-        if (old is null)
-        {
-            if (ownerKey is not null)
-            {
-                _expectations.CreationObserved(ownerKey);
-                _queue.Add(ownerKey);
-            }
-            else
-            {
-                EnqueueMatchingOwners(current);
-            }
-
-            return;
-        }
-
-        var oldController = OwnerReferences.ControllerOf(old.Metadata);
-        if (oldController is not null && oldController.Uid != controller?.Uid && OwnerKey(old.Namespace(), oldController) is { } previous)
-        {
-            _queue.Add(previous);
-        }
-
-        if (ownerKey is not null)
-        {
-            _queue.Add(ownerKey);
-            var minReady = _owners.Get(pod.Namespace(), controller!.Name) is { } owner ? MinReadySeconds(owner) : 0;
-            if (minReady > 0 && !PodState.IsReady(old) && PodState.IsReady(current))
-            {
-                // Available only once it has been ready for minReadySeconds: look again then.
-                _queue.AddAfter(ownerKey, TimeSpan.FromSeconds(minReady + 1));
-            }
-        }
-        else if (!LabelsEqual(old, current) || oldController is not null)
-        {
-            EnqueueMatchingOwners(current);
-        }
-    }
-
-    private void EnqueueMatchingOwners(V1Pod pod)
-    {
-        foreach (var owner in _owners.ListInNamespace(pod.Namespace()))
-        {
-            if (Selector(owner).Matches(pod.Metadata))
-            {
-                _queue.Add(KeyOf(owner));
-            }
-        }
-    }
-
-    private string? OwnerKey(string ns, V1OwnerReference reference)
-    {
-        if (reference.Kind != _kind)
-        {
-            return null;
-        }
-
-        var owner = _owners.Get(ns, reference.Name);
-        return owner is not null && owner.Uid() == reference.Uid ? $"{ns}/{reference.Name}" : null;
-    }
-
-    private static bool LabelsEqual(V1Pod a, V1Pod b)
-    {
-        var left = a.Metadata.Labels ?? new Dictionary<string, string>();
-        var right = b.Metadata.Labels ?? new Dictionary<string, string>();
-        return left.Count == right.Count && left.All(l => right.TryGetValue(l.Key, out var v) && v == l.Value);
     }
 
     internal static string KeyOf(T obj) => $"{obj.Namespace()}/{obj.Name()}";
