@@ -1,7 +1,6 @@
 using Gantry.Core.Resources;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
-using Gantry.Server.Storage;
 using Gantry.Tests.Registry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -51,23 +50,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="done"/> holds, re-checking after every change to <paramref name="type"/>.</summary>
-    public async Task UntilAsync(ResourceType type, Func<bool> done)
-    {
-        using var watching = CancellationTokenSource.CreateLinkedTokenSource(Context.Ct);
-        var events = Context.Cache.Watch(type.KeyPrefix, new WatchFilter(type.KeyPrefix), Context.Cache.Revision, false, false, watching.Token);
-        if (done())
-        {
-            return;
-        }
-
-        await foreach (var _ in events.ReadAllAsync(Context.Ct))
-        {
-            if (done())
-            {
-                return;
-            }
-        }
-    }
+    public Task UntilAsync(ResourceType type, Func<bool> done) => Context.UntilStoredAsync(type, done);
 
     public async ValueTask DisposeAsync()
     {

@@ -2,7 +2,6 @@ using Gantry.Core.Resources;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
 using Gantry.Server.Registry;
-using Gantry.Server.Storage;
 using Gantry.Tests.Registry;
 using k8s;
 using k8s.Models;
@@ -18,20 +17,17 @@ internal sealed class CronJobHarness : IAsyncDisposable
 {
     public static readonly ResourceType CronJobs = ResourceCatalog.Get("batch", "cronjobs");
     public static readonly ResourceType Jobs = ResourceCatalog.Get("batch", "jobs");
-    private static readonly ResourceType Events = ResourceCatalog.Get("", "events");
 
     private readonly InformedRegistry _registry;
-    private readonly EventRecorder _recorder;
+    private readonly RecordedEvents _events;
     private readonly CronJobController _controller;
-    private readonly CancellationTokenSource _recording = new();
-    private Task _recorderRun = Task.CompletedTask;
 
     private CronJobHarness(InformedRegistry registry)
     {
         _registry = registry;
-        _recorder = new EventRecorder(registry.Client, "cronjob-controller", new SteppingClock(registry.Context.Time), NullLogger.Instance);
+        _events = registry.RecordEvents("cronjob-controller");
         _controller = new CronJobController(
-            registry.Informers, registry.Client, _recorder, registry.Context.Time, TimeZoneInfo.Utc, NullLogger<CronJobController>.Instance);
+            registry.Informers, registry.Client, _events.Recorder, registry.Context.Time, TimeZoneInfo.Utc, NullLogger<CronJobController>.Instance);
     }
 
     public InProcessClient Client => _registry.Client;
@@ -44,7 +40,6 @@ internal sealed class CronJobHarness : IAsyncDisposable
     {
         var harness = new CronJobHarness(await InformedRegistry.CreateAsync());
         await harness._registry.RunInformersAsync();
-        harness._recorderRun = harness._recorder.RunAsync(harness._recording.Token);
         return harness;
     }
 
@@ -106,31 +101,10 @@ internal sealed class CronJobHarness : IAsyncDisposable
     public V1Job? StoredJob(string name) =>
         _registry.Context.Get(Jobs, name) is { } json ? KubernetesJson.Deserialize<V1Job>(json.ToJsonString()) : null;
 
-    public List<V1Job> StoredJobs() => [.. List(Jobs).Select(json => KubernetesJson.Deserialize<V1Job>(json))];
+    public List<V1Job> StoredJobs() => _registry.Context.ListStored<V1Job>(Jobs);
 
     /// <summary>The events about the CronJob, once every event recorded before has been written.</summary>
-    public async Task<List<Corev1Event>> EventsAsync(string name)
-    {
-        var marker = Guid.NewGuid().ToString();
-        _recorder.Record(StoredCronJob(name), "Normal", "Marker", marker);
-        while (!AllEvents().Any(e => e.Message == marker))
-        {
-            await Task.Delay(5, Ct);
-        }
+    public Task<List<Corev1Event>> EventsAsync(string name) => _events.AboutAsync(StoredCronJob(name));
 
-        return [.. AllEvents().Where(e => e.Reason != "Marker" && e.InvolvedObject.Name == name)];
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _recording.CancelAsync();
-        await _recorderRun;
-        await _registry.DisposeAsync();
-        _recording.Dispose();
-    }
-
-    private List<Corev1Event> AllEvents() => [.. List(Events).Select(json => KubernetesJson.Deserialize<Corev1Event>(json))];
-
-    private List<string> List(ResourceType type) =>
-        [.. _registry.Context.Cache.List(type.KeyPrefix, new WatchFilter(type.NamespacePrefix("default"))).Items.Select(o => System.Text.Encoding.UTF8.GetString(o.Json))];
+    public ValueTask DisposeAsync() => _registry.DisposeAsync();
 }

@@ -2,7 +2,6 @@ using Gantry.Core.Resources;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
 using Gantry.Server.Registry;
-using Gantry.Server.Storage;
 using Gantry.Tests.Registry;
 using k8s;
 using k8s.Models;
@@ -19,19 +18,16 @@ internal sealed class DaemonSetHarness : IAsyncDisposable
     private static readonly ResourceType DaemonSets = ResourceCatalog.Get("apps", "daemonsets");
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
     private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
-    private static readonly ResourceType Events = ResourceCatalog.Get("", "events");
 
     private readonly InformedRegistry _registry;
-    private readonly EventRecorder _recorder;
+    private readonly RecordedEvents _events;
     private readonly DaemonSetController _controller;
-    private readonly CancellationTokenSource _recording = new();
-    private Task _recorderRun = Task.CompletedTask;
 
     private DaemonSetHarness(InformedRegistry registry)
     {
         _registry = registry;
-        _recorder = new EventRecorder(registry.Client, "daemonset-controller", new SteppingClock(registry.Context.Time), NullLogger.Instance);
-        _controller = new DaemonSetController(registry.Informers, registry.Client, _recorder, registry.Context.Time, NullLogger<DaemonSetController>.Instance);
+        _events = registry.RecordEvents("daemonset-controller");
+        _controller = new DaemonSetController(registry.Informers, registry.Client, _events.Recorder, registry.Context.Time, NullLogger<DaemonSetController>.Instance);
     }
 
     public InProcessClient Client => _registry.Client;
@@ -44,7 +40,6 @@ internal sealed class DaemonSetHarness : IAsyncDisposable
     {
         var harness = new DaemonSetHarness(await InformedRegistry.CreateAsync());
         await harness._registry.RunInformersAsync();
-        harness._recorderRun = harness._recorder.RunAsync(harness._recording.Token);
         return harness;
     }
 
@@ -99,7 +94,7 @@ internal sealed class DaemonSetHarness : IAsyncDisposable
 
     public V1DaemonSet StoredDaemonSet(string name) => KubernetesJson.Deserialize<V1DaemonSet>(_registry.Context.Get(DaemonSets, name)!.ToJsonString());
 
-    public List<V1Pod> StoredPods() => [.. List(Pods).Select(json => KubernetesJson.Deserialize<V1Pod>(json))];
+    public List<V1Pod> StoredPods() => _registry.Context.ListStored<V1Pod>(Pods);
 
     /// <summary>The live pods by the node they are pinned to.</summary>
     public Dictionary<string, List<string>> PodsByNode() =>
@@ -108,28 +103,7 @@ internal sealed class DaemonSetHarness : IAsyncDisposable
             .ToDictionary(g => g.Key, g => g.Select(p => p.Name()).ToList());
 
     /// <summary>The events about the DaemonSet, once every event recorded before has been written.</summary>
-    public async Task<List<Corev1Event>> EventsAsync(string name)
-    {
-        var marker = Guid.NewGuid().ToString();
-        _recorder.Record(StoredDaemonSet(name), "Normal", "Marker", marker);
-        while (!AllEvents().Any(e => e.Message == marker))
-        {
-            await Task.Delay(5, Ct);
-        }
+    public Task<List<Corev1Event>> EventsAsync(string name) => _events.AboutAsync(StoredDaemonSet(name));
 
-        return [.. AllEvents().Where(e => e.Reason != "Marker" && e.InvolvedObject.Name == name)];
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _recording.CancelAsync();
-        await _recorderRun;
-        await _registry.DisposeAsync();
-        _recording.Dispose();
-    }
-
-    private List<Corev1Event> AllEvents() => [.. List(Events).Select(json => KubernetesJson.Deserialize<Corev1Event>(json))];
-
-    private List<string> List(ResourceType type) =>
-        [.. _registry.Context.Cache.List(type.KeyPrefix, new WatchFilter(type.NamespacePrefix("default"))).Items.Select(o => System.Text.Encoding.UTF8.GetString(o.Json))];
+    public ValueTask DisposeAsync() => _registry.DisposeAsync();
 }

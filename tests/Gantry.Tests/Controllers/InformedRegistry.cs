@@ -1,6 +1,5 @@
 using Gantry.Core.Resources;
 using Gantry.Server.Informers;
-using Gantry.Server.Storage;
 using Gantry.Tests.Registry;
 using k8s;
 using k8s.Models;
@@ -17,6 +16,7 @@ internal sealed class InformedRegistry : IAsyncDisposable
 {
     private readonly CancellationTokenSource _informing = new();
     private Task _informersRun = Task.CompletedTask;
+    private RecordedEvents? _events;
 
     private InformedRegistry(RegistryTestContext context)
     {
@@ -33,6 +33,9 @@ internal sealed class InformedRegistry : IAsyncDisposable
 
     public static async Task<InformedRegistry> CreateAsync() => new(await RegistryTestContext.StartAsync());
 
+    /// <summary>Runs an event recorder for the controller, named as its events' source, until the registry is disposed.</summary>
+    public RecordedEvents RecordEvents(string component) => _events = new RecordedEvents(Context, Client, component);
+
     /// <summary>Starts the informers the controller asked for and waits until they have listed.</summary>
     public async Task RunInformersAsync()
     {
@@ -44,7 +47,7 @@ internal sealed class InformedRegistry : IAsyncDisposable
     public async Task SettleAsync<T>(ResourceType type) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var informer = Informers.For<T>();
-        while (!Same(type, informer.List()))
+        while (!Context.HoldsStored(type, informer.List()))
         {
             await Task.Delay(5, Context.Ct);
         }
@@ -54,13 +57,12 @@ internal sealed class InformedRegistry : IAsyncDisposable
     {
         await _informing.CancelAsync();
         await _informersRun;
+        if (_events is not null)
+        {
+            await _events.DisposeAsync();
+        }
+
         await Context.DisposeAsync();
         _informing.Dispose();
-    }
-
-    private bool Same<T>(ResourceType type, List<T> held) where T : IKubernetesObject<V1ObjectMeta>
-    {
-        var stored = Context.Cache.List(type.KeyPrefix, new WatchFilter(type.KeyPrefix)).Items.Select(o => $"{o.Key}@{o.ModRevision}").Order();
-        return stored.SequenceEqual(held.Select(o => $"{type.Key(o.Namespace(), o.Name())}@{o.ResourceVersion()}").Order());
     }
 }

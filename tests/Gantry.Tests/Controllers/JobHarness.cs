@@ -4,7 +4,6 @@ using Gantry.Core.Resources;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
 using Gantry.Server.Registry;
-using Gantry.Server.Storage;
 using Gantry.Tests.Registry;
 using k8s;
 using k8s.Models;
@@ -25,28 +24,25 @@ internal sealed class JobHarness : IAsyncDisposable
 
     private readonly CancellationTokenSource _informing = new();
     private readonly CancellationTokenSource _informingJobs = new();
-    private readonly CancellationTokenSource _recording = new();
     private readonly SharedInformers _informers;
-    private readonly EventRecorder _recorder;
+    private readonly RecordedEvents _events;
     private readonly JobController _controller;
     private readonly Channel<bool> _informed = Channel.CreateUnbounded<bool>();
     private readonly Task _jobsRun;
     private readonly Task _podsRun;
-    private readonly Task _recorderRun;
 
     private JobHarness(RegistryTestContext context)
     {
         Context = context;
         Client = new InProcessClient(context.Registry, "test");
         _informers = new SharedInformers(context.Cache, NullLoggerFactory.Instance);
-        _recorder = new EventRecorder(Client, "job-controller", new SteppingClock(context.Time), NullLogger.Instance);
-        _controller = new JobController(_informers, Client, _recorder, context.Time, NullLogger<JobController>.Instance);
+        _events = new RecordedEvents(context, Client, "job-controller");
+        _controller = new JobController(_informers, Client, _events.Recorder, context.Time, NullLogger<JobController>.Instance);
         _informers.For<V1Job>().OnChange((_, _) => _informed.Writer.TryWrite(true));
         _informers.For<V1Pod>().OnChange((_, _) => _informed.Writer.TryWrite(true));
         // Each on its own, as the informers of kinds are: the jobs' can fall behind the pods'.
         _jobsRun = Task.Run(() => _informers.For<V1Job>().RunAsync(_informingJobs.Token));
         _podsRun = Task.Run(() => _informers.For<V1Pod>().RunAsync(_informing.Token));
-        _recorderRun = _recorder.RunAsync(_recording.Token);
     }
 
     public RegistryTestContext Context { get; }
@@ -124,7 +120,7 @@ internal sealed class JobHarness : IAsyncDisposable
     public async Task SyncOnHeldJobAsync(string name)
     {
         var pods = _informers.For<V1Pod>();
-        await UntilInformedAsync(() => Same(Pods, pods.List()));
+        await UntilInformedAsync(() => Context.HoldsStored(Pods, pods.List()));
         await _controller.SyncAsync($"default/{name}", Context.Ct);
     }
 
@@ -152,46 +148,28 @@ internal sealed class JobHarness : IAsyncDisposable
 
     public V1Job StoredJob(string name) => KubernetesJson.Deserialize<V1Job>(Stored(name).ToJsonString());
 
-    public List<V1Pod> PodsOf() => [.. List(Pods).Select(json => KubernetesJson.Deserialize<V1Pod>(json))];
+    public List<V1Pod> PodsOf() => Context.ListStored<V1Pod>(Pods);
 
     /// <summary>The events recorded so far: waits until one recorded after them all has been stored.</summary>
-    public async Task<List<Corev1Event>> EventsAsync(string name)
-    {
-        var marker = Guid.NewGuid().ToString();
-        _recorder.Record(StoredJob(name), "Normal", "Marker", marker);
-        await UntilAsync(Events, () => AllEvents().Any(e => e.Message == marker));
-        return [.. AllEvents().Where(e => e.Reason != "Marker" && e.InvolvedObject.Name == name)];
-    }
+    public Task<List<Corev1Event>> EventsAsync(string name) => _events.AboutAsync(StoredJob(name));
 
     public async ValueTask DisposeAsync()
     {
         await _informingJobs.CancelAsync();
         await _informing.CancelAsync();
-        await _recording.CancelAsync();
-        await Task.WhenAll(_jobsRun, _podsRun, _recorderRun);
+        await Task.WhenAll(_jobsRun, _podsRun);
+        await _events.DisposeAsync();
         await Context.DisposeAsync();
         _informing.Dispose();
         _informingJobs.Dispose();
-        _recording.Dispose();
     }
-
-    private List<Corev1Event> AllEvents() => [.. List(Events).Select(json => KubernetesJson.Deserialize<Corev1Event>(json))];
-
-    private List<string> List(ResourceType type) =>
-        [.. Context.Cache.List(type.KeyPrefix, new WatchFilter(type.NamespacePrefix("default"))).Items.Select(o => System.Text.Encoding.UTF8.GetString(o.Json))];
 
     /// <summary>Waits until the informers hold every job and pod at its stored revision.</summary>
     private async Task SettleAsync()
     {
         var jobs = _informers.For<V1Job>();
         var pods = _informers.For<V1Pod>();
-        await UntilInformedAsync(() => Same(Jobs, jobs.List()) && Same(Pods, pods.List()));
-    }
-
-    private bool Same<T>(ResourceType type, List<T> held) where T : IKubernetesObject<V1ObjectMeta>
-    {
-        var stored = Context.Cache.List(type.KeyPrefix, new WatchFilter(type.KeyPrefix)).Items.Select(o => $"{o.Key}@{o.ModRevision}").Order();
-        return stored.SequenceEqual(held.Select(o => $"{type.Key(o.Namespace(), o.Name())}@{o.ResourceVersion()}").Order());
+        await UntilInformedAsync(() => Context.HoldsStored(Jobs, jobs.List()) && Context.HoldsStored(Pods, pods.List()));
     }
 
     /// <summary>Re-checks <paramref name="done"/> after every change the informers apply.</summary>
@@ -200,17 +178,6 @@ internal sealed class JobHarness : IAsyncDisposable
         while (!done())
         {
             await _informed.Reader.ReadAsync(Context.Ct);
-        }
-    }
-
-    /// <summary>Re-checks <paramref name="done"/> on every stored change to <paramref name="type"/>.</summary>
-    private async Task UntilAsync(ResourceType type, Func<bool> done)
-    {
-        using var watching = CancellationTokenSource.CreateLinkedTokenSource(Context.Ct);
-        var changes = Context.Cache.Watch(type.KeyPrefix, new WatchFilter(type.KeyPrefix), Context.Cache.Revision, false, false, watching.Token);
-        while (!done())
-        {
-            await changes.ReadAsync(Context.Ct);
         }
     }
 }
