@@ -41,6 +41,7 @@ ROOTS = [
     ("apps/v1", "ReplicaSet", "apps.v1.ReplicaSet"),
     ("apps/v1", "Deployment", "apps.v1.Deployment"),
     ("apps/v1", "DaemonSet", "apps.v1.DaemonSet"),
+    ("apps/v1", "ControllerRevision", "apps.v1.ControllerRevision"),
     ("batch/v1", "Job", "batch.v1.Job"),
     ("batch/v1", "CronJob", "batch.v1.CronJob"),
     ("coordination.k8s.io/v1", "Lease", "coordination.v1.Lease"),
@@ -64,6 +65,7 @@ SPECIAL = {
     "meta.v1.MicroTime": "microtime",
     "meta.v1.FieldsV1": "fieldsv1",
     "authentication.v1.ExtraValue": "stringlist",
+    "runtime.RawExtension": "rawextension",
 }
 
 SCALARS = {"string", "int32", "int64", "bool", "bytes"}

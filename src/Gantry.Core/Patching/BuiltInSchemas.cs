@@ -87,6 +87,7 @@ internal static class BuiltInSchemas
             [("policy", "PodDisruptionBudget")] = PatchSchema.Struct(
                 ("metadata", ObjectMeta),
                 ("status", PatchSchema.Struct(("conditions", Conditions)))).WithStatusSubresource(),
+            [("apps", "ControllerRevision")] = MetadataOnly,
             [("coordination.k8s.io", "Lease")] = MetadataOnly,
             [("discovery.k8s.io", "EndpointSlice")] = MetadataOnly,
             [("node.k8s.io", "RuntimeClass")] = MetadataOnly,

@@ -26,6 +26,7 @@ kind v1 Binding core.v1.Binding
 kind apps/v1 ReplicaSet apps.v1.ReplicaSet
 kind apps/v1 Deployment apps.v1.Deployment
 kind apps/v1 DaemonSet apps.v1.DaemonSet
+kind apps/v1 ControllerRevision apps.v1.ControllerRevision
 kind batch/v1 Job batch.v1.Job
 kind batch/v1 CronJob batch.v1.CronJob
 kind coordination.k8s.io/v1 Lease coordination.v1.Lease
@@ -39,6 +40,10 @@ kind authorization.k8s.io/v1 SelfSubjectAccessReview authorization.v1.SelfSubjec
 kind authorization.k8s.io/v1 SelfSubjectRulesReview authorization.v1.SelfSubjectRulesReview
 kind authentication.k8s.io/v1 SelfSubjectReview authentication.v1.SelfSubjectReview
 kind * DeleteOptions meta.v1.DeleteOptions
+message apps.v1.ControllerRevision
+1 metadata meta.v1.ObjectMeta ?
+2 data rawextension ?
+3 revision int64
 message apps.v1.DaemonSet
 1 metadata meta.v1.ObjectMeta ?
 2 spec apps.v1.DaemonSetSpec ?

@@ -19,6 +19,9 @@ internal sealed class ProtobufSchema
         ["microtime"] = FieldType.MicroTime,
         ["fieldsv1"] = FieldType.FieldsV1,
         ["stringlist"] = FieldType.StringList,
+
+        // A RawExtension is a FieldsV1 on the wire and in JSON: the bytes of a JSON document in field 1.
+        ["rawextension"] = FieldType.FieldsV1,
     };
 
     private readonly Dictionary<string, MessageSchema> messages;
