@@ -384,4 +384,34 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
         await UntilPodCount(ns, "agent", 1);
         Check.Equal("busybox:latest", await JsonPath(ns, "pods", "{.items[0].spec.containers[0].image}"), "image");
     }
+
+    [Fact]
+    public async Task A_daemonset_keeps_its_rollout_history_and_is_undone_to_the_first_image()
+    {
+        var ns = await CreateNamespaceAsync("ctl-dshistory");
+        await Ok("apply", "-f", Manifest("daemonset-agent.yaml"), "-n", ns);
+        var rollout = new KubectlOptions { Timeout = TimeSpan.FromSeconds(130) };
+        await Ok(rollout, "rollout", "status", "ds/agent", "-n", ns, "--timeout=120s");
+        await Ok("set", "image", "ds/agent", "main=busybox:latest", "-n", ns);
+        await Ok(rollout, "rollout", "status", "ds/agent", "-n", ns, "--timeout=120s");
+
+        Check.Equal("1 2", Revisions(await Ok("rollout", "history", "ds/agent", "-n", ns)), "revisions before the undo");
+        var first = await Ok("rollout", "history", "ds/agent", "-n", ns, "--revision=1");
+        Check.StdoutContains(first, "busybox");
+        Check.Equal(false, first.Stdout.Contains("busybox:latest", StringComparison.Ordinal), "revision 1 holds the first image");
+        Check.StdoutContains(await Ok("rollout", "undo", "ds/agent", "-n", ns), "rolled back");
+        await Ok(rollout, "rollout", "status", "ds/agent", "-n", ns, "--timeout=120s");
+        await UntilPodCount(ns, "agent", 1);
+
+        Check.Equal("busybox", await JsonPath(ns, "ds/agent", "{.spec.template.spec.containers[0].image}"), "template image");
+        Check.Equal("busybox", await JsonPath(ns, "pods", "{.items[0].spec.containers[0].image}"), "pod image");
+        Check.Equal("2 3", Revisions(await Ok("rollout", "history", "ds/agent", "-n", ns)), "revisions after the undo: the first one renumbered");
+        var table = await Ok("get", "controllerrevisions", "-n", ns, "--sort-by=.revision");
+        Check.Equal("NAME CONTROLLER REVISION AGE", string.Join(' ', Cells(table.StdoutLines[0])), "columns");
+        Check.Equal("daemonset.apps/agent 3", string.Join(' ', Cells(table.StdoutLines[2])[1..3]), "the current revision");
+    }
+
+    /// <summary>The revision numbers <c>kubectl rollout history</c> lists, in its order.</summary>
+    private static string Revisions(CommandResult history) =>
+        string.Join(' ', history.StdoutLines.Select(Cells).Where(c => c.Length > 0 && long.TryParse(c[0], out _)).Select(c => c[0]));
 }

@@ -16,12 +16,10 @@ namespace Gantry.Server.Controllers;
 /// selector, required node affinity, and the taints it tolerates with the daemon tolerations added), pinned to the
 /// node by a required <c>metadata.name</c> affinity so the scheduler places it. Extra pods, pods on nodes that should
 /// no longer run one, and failed pods (with a back-off per node) are deleted; a RollingUpdate replaces pods of an
-/// older template at most maxUnavailable at a time; the status counts the nodes.
+/// older template at most maxUnavailable at a time; the status counts the nodes. Each template the DaemonSet has had
+/// is kept as a ControllerRevision, whose hash labels the pods made from it, for <c>kubectl rollout history</c> and
+/// <c>undo</c>.
 /// </summary>
-/// <remarks>
-/// The template's revision is a hash of the template rather than a ControllerRevision's: Gantry serves no
-/// ControllerRevisions, so there is no rollout history to undo to, and maxSurge is not applied (kube's surge path).
-/// </remarks>
 public sealed class DaemonSetController : BackgroundService
 {
     /// <summary>At most this many pods are created or deleted by one sync (kube's <c>BurstReplicas</c> for DaemonSets).</summary>
@@ -34,11 +32,13 @@ public sealed class DaemonSetController : BackgroundService
     private readonly Informer<V1DaemonSet> _daemonSets;
     private readonly Informer<V1Pod> _pods;
     private readonly Informer<V1Node> _nodes;
+    private readonly Informer<V1ControllerRevision> _revisions;
     private readonly InProcessClient _client;
     private readonly EventRecorder _events;
     private readonly ControllerExpectations _expectations;
     private readonly PodControl _podControl;
     private readonly PodClaims _claims;
+    private readonly DaemonSetHistory _history;
     private readonly FailedPodBackoff _failedPods;
     private readonly TimeProvider _time;
     private readonly ILogger<DaemonSetController> _logger;
@@ -50,6 +50,7 @@ public sealed class DaemonSetController : BackgroundService
         _daemonSets = informers.For<V1DaemonSet>();
         _pods = informers.For<V1Pod>();
         _nodes = informers.For<V1Node>();
+        _revisions = informers.For<V1ControllerRevision>();
         _client = client;
         _events = events;
         _time = time;
@@ -57,11 +58,13 @@ public sealed class DaemonSetController : BackgroundService
         _expectations = new ControllerExpectations(time);
         _podControl = new PodControl(client, events, _expectations, Component);
         _claims = new PodClaims(client);
+        _history = new DaemonSetHistory(_revisions, client);
         _failedPods = new FailedPodBackoff(time);
         _queue = new WorkQueue<string>(time);
         _daemonSets.OnChange(OnDaemonSetChange);
         _pods.OnChange(new ControlledPodEvents<V1DaemonSet>(_daemonSets, _expectations, _queue, SelectorOf, ds => ds.Spec?.MinReadySeconds ?? 0).OnPodChange);
         _nodes.OnChange(OnNodeChange);
+        _revisions.OnChange(OnRevisionChange);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -85,8 +88,9 @@ public sealed class DaemonSetController : BackgroundService
         }
 
         var nodes = _nodes.List();
-        var hash = DeploymentRevisions.PodTemplateHash(template, ds.Status?.CollisionCount);
         var podsByNode = await PodsByNodeAsync(ds, cancellationToken).ConfigureAwait(false);
+        var (current, old) = await _history.ConstructAsync(ds, SelectorOf(ds), Pods(podsByNode), cancellationToken).ConfigureAwait(false);
+        var hash = DaemonSetRevisions.HashOf(current) ?? "";
         if (!_expectations.Satisfied(key))
         {
             // Only the status: the generation is not observed, as nothing was done for it.
@@ -97,8 +101,13 @@ public sealed class DaemonSetController : BackgroundService
         var error = await ManageAsync(key, ds, template, nodes, podsByNode, hash, cancellationToken).ConfigureAwait(false);
         if (error is null && _expectations.Satisfied(key) && ds.Spec.UpdateStrategy?.Type is null or "RollingUpdate")
         {
-            var old = DaemonSetMath.OldPodsToDelete(ds, nodes, podsByNode, hash, _time.GetUtcNow());
-            error = await SyncNodesAsync(key, ds, template, old, [], hash, cancellationToken).ConfigureAwait(false);
+            var oldPods = DaemonSetMath.OldPodsToDelete(ds, nodes, podsByNode, hash, _time.GetUtcNow());
+            error = await SyncNodesAsync(key, ds, template, oldPods, [], hash, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (error is null)
+        {
+            await _history.CleanupAsync(ds, old, Pods(podsByNode), cancellationToken).ConfigureAwait(false);
         }
 
         await UpdateStatusAsync(ds, nodes, podsByNode, hash, observe: true, cancellationToken).ConfigureAwait(false);
@@ -107,6 +116,8 @@ public sealed class DaemonSetController : BackgroundService
             throw error;
         }
     }
+
+    private static IEnumerable<V1Pod> Pods(Dictionary<string, List<V1Pod>> podsByNode) => podsByNode.Values.SelectMany(p => p);
 
     /// <summary>The DaemonSet's pods by the node they are on or pinned to (<c>getNodesToDaemonPods</c>), deleted finished ones left out.</summary>
     private async Task<Dictionary<string, List<V1Pod>>> PodsByNodeAsync(V1DaemonSet ds, CancellationToken cancellationToken)
@@ -310,6 +321,26 @@ public sealed class DaemonSetController : BackgroundService
             {
                 _queue.Add(KeyOf(ds));
             }
+        }
+    }
+
+    /// <summary>A revision's change wakes the DaemonSet that controls it, or, for an orphan, those that may adopt it.</summary>
+    private void OnRevisionChange(V1ControllerRevision? old, V1ControllerRevision? current)
+    {
+        var revision = current ?? old!;
+        if (OwnerReferences.ControllerOf(revision.Metadata) is { } controller)
+        {
+            if (controller.Kind == "DaemonSet" && _daemonSets.Get(revision.Namespace(), controller.Name) is { } ds && ds.Uid() == controller.Uid)
+            {
+                _queue.Add(KeyOf(ds));
+            }
+
+            return;
+        }
+
+        foreach (var ds in _daemonSets.ListInNamespace(revision.Namespace()).Where(d => SelectorOf(d).Matches(revision.Metadata)))
+        {
+            _queue.Add(KeyOf(ds));
         }
     }
 

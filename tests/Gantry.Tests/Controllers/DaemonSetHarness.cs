@@ -18,6 +18,7 @@ internal sealed class DaemonSetHarness : IAsyncDisposable
     private static readonly ResourceType DaemonSets = ResourceCatalog.Get("apps", "daemonsets");
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
     private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
+    private static readonly ResourceType Revisions = ResourceCatalog.Get("apps", "controllerrevisions");
 
     private readonly InformedRegistry _registry;
     private readonly RecordedEvents _events;
@@ -66,12 +67,13 @@ internal sealed class DaemonSetHarness : IAsyncDisposable
             Spec = new V1NodeSpec { Taints = taints.Length == 0 ? null : taints },
         }, Ct);
 
-    /// <summary>One sync, once the informers hold the DaemonSets, pods and nodes as stored.</summary>
+    /// <summary>One sync, once the informers hold the DaemonSets, pods, nodes and revisions as stored.</summary>
     public async Task SyncAsync(string name)
     {
         await _registry.SettleAsync<V1DaemonSet>(DaemonSets);
         await _registry.SettleAsync<V1Pod>(Pods);
         await _registry.SettleAsync<V1Node>(Nodes);
+        await _registry.SettleAsync<V1ControllerRevision>(Revisions);
         await _controller.SyncAsync($"default/{name}", Ct);
     }
 
@@ -95,6 +97,13 @@ internal sealed class DaemonSetHarness : IAsyncDisposable
     public V1DaemonSet StoredDaemonSet(string name) => KubernetesJson.Deserialize<V1DaemonSet>(_registry.Context.Get(DaemonSets, name)!.ToJsonString());
 
     public List<V1Pod> StoredPods() => _registry.Context.ListStored<V1Pod>(Pods);
+
+    /// <summary>The ControllerRevisions, oldest revision first.</summary>
+    public List<V1ControllerRevision> StoredRevisions() => [.. _registry.Context.ListStored<V1ControllerRevision>(Revisions).OrderBy(r => r.Revision)];
+
+    /// <summary>Sets the image of the DaemonSet's only container, as <c>kubectl set image</c> does.</summary>
+    public Task<V1DaemonSet> SetImageAsync(string name, string image) =>
+        Client.MutateAsync<V1DaemonSet>("default", name, d => d.Spec.Template.Spec.Containers[0].Image = image, Ct);
 
     /// <summary>The live pods by the node they are pinned to.</summary>
     public Dictionary<string, List<string>> PodsByNode() =>
