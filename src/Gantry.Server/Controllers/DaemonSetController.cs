@@ -16,9 +16,9 @@ namespace Gantry.Server.Controllers;
 /// selector, required node affinity, and the taints it tolerates with the daemon tolerations added), pinned to the
 /// node by a required <c>metadata.name</c> affinity so the scheduler places it. Extra pods, pods on nodes that should
 /// no longer run one, and failed pods (with a back-off per node) are deleted; a RollingUpdate replaces pods of an
-/// older template at most maxUnavailable at a time; the status counts the nodes. Each template the DaemonSet has had
-/// is kept as a ControllerRevision, whose hash labels the pods made from it, for <c>kubectl rollout history</c> and
-/// <c>undo</c>.
+/// older template at most maxUnavailable at a time, or, with maxSurge, starts the new pod beside the old one at most
+/// maxSurge nodes at a time; the status counts the nodes. Each template the DaemonSet has had is kept as a
+/// ControllerRevision, whose hash labels the pods made from it, for <c>kubectl rollout history</c> and <c>undo</c>.
 /// </summary>
 public sealed class DaemonSetController : BackgroundService
 {
@@ -101,8 +101,10 @@ public sealed class DaemonSetController : BackgroundService
         var error = await ManageAsync(key, ds, template, nodes, podsByNode, hash, cancellationToken).ConfigureAwait(false);
         if (error is null && _expectations.Satisfied(key) && ds.Spec.UpdateStrategy?.Type is null or "RollingUpdate")
         {
-            var oldPods = DaemonSetMath.OldPodsToDelete(ds, nodes, podsByNode, hash, _time.GetUtcNow());
-            error = await SyncNodesAsync(key, ds, template, oldPods, [], hash, cancellationToken).ConfigureAwait(false);
+            var (oldPods, surgeNodes) = DaemonSetSurge.Allowed(ds)
+                ? DaemonSetSurge.Step(ds, nodes, podsByNode, hash, _time.GetUtcNow())
+                : (DaemonSetMath.OldPodsToDelete(ds, nodes, podsByNode, hash, _time.GetUtcNow()), []);
+            error = await SyncNodesAsync(key, ds, template, oldPods, surgeNodes, hash, cancellationToken).ConfigureAwait(false);
         }
 
         if (error is null)
@@ -161,7 +163,7 @@ public sealed class DaemonSetController : BackgroundService
             }
             else if (shouldContinueRunning)
             {
-                toDelete.AddRange(PodsToReplaceOrTrim(key, ds, node.Name(), pods));
+                toDelete.AddRange(PodsToReplaceOrTrim(key, ds, node.Name(), pods, hash));
             }
             else
             {
@@ -179,9 +181,10 @@ public sealed class DaemonSetController : BackgroundService
 
     /// <summary>
     /// On a node that keeps its daemon: failed pods are deleted (unless the node's back-off is still running, when the
-    /// DaemonSet is looked at again once it ends), succeeded ones too, and of several running pods all but the oldest.
+    /// DaemonSet is looked at again once it ends), succeeded ones too, and of several running pods all but the oldest,
+    /// or, when surging, all but an old one and the new one that replaces it.
     /// </summary>
-    private List<V1Pod> PodsToReplaceOrTrim(string key, V1DaemonSet ds, string nodeName, List<V1Pod> pods)
+    private List<V1Pod> PodsToReplaceOrTrim(string key, V1DaemonSet ds, string nodeName, List<V1Pod> pods, string hash)
     {
         List<V1Pod> toDelete = [], running = [];
         foreach (var pod in pods.Where(p => p.Metadata.DeletionTimestamp is null))
@@ -210,7 +213,9 @@ public sealed class DaemonSetController : BackgroundService
             }
         }
 
-        toDelete.AddRange(DaemonSetMath.Oldest(running).Skip(1));
+        toDelete.AddRange(DaemonSetSurge.Allowed(ds)
+            ? DaemonSetSurge.Extra(running, hash, ds.Spec?.MinReadySeconds ?? 0, _time.GetUtcNow())
+            : DaemonSetMath.Oldest(running).Skip(1));
         return toDelete;
     }
 

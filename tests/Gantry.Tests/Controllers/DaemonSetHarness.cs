@@ -78,12 +78,15 @@ internal sealed class DaemonSetHarness : IAsyncDisposable
     }
 
     /// <summary>Marks every pod running and ready since now, as a kubelet would.</summary>
-    public async Task MakeAllReadyAsync()
+    public Task MakeAllReadyAsync() => MakeReadyAsync([.. StoredPods().Select(p => p.Name())]);
+
+    /// <summary>Marks the pods running and ready since now, as a kubelet would.</summary>
+    public async Task MakeReadyAsync(params string[] pods)
     {
         var now = Time.GetUtcNow().UtcDateTime;
-        foreach (var pod in StoredPods())
+        foreach (var pod in pods)
         {
-            await Client.MutateAsync<V1Pod>("default", pod.Name(), p => p.Status = new V1PodStatus
+            await Client.MutateAsync<V1Pod>("default", pod, p => p.Status = new V1PodStatus
             {
                 Phase = "Running",
                 Conditions = [new V1PodCondition { Type = "Ready", Status = "True", LastTransitionTime = now }],
