@@ -38,10 +38,7 @@ public sealed class DaemonSetSurgeTests : IAsyncLifetime
     public async Task The_old_pod_goes_once_the_new_one_is_available_and_the_next_node_surges()
     {
         await StartRolledAsync(maxSurge: 1);
-        await _h.SetImageAsync("agent", "busybox:1.36");
-        await _h.SyncAsync("agent");
-        var fresh = Assert.Single(NewPods());
-        var node = DaemonPods.TargetNodeName(fresh)!;
+        var (fresh, node) = await SurgeOnceAsync();
 
         await _h.MakeReadyAsync(fresh.Name());
         await _h.SyncAsync("agent");
@@ -56,10 +53,7 @@ public sealed class DaemonSetSurgeTests : IAsyncLifetime
     public async Task With_min_ready_seconds_the_old_pod_stays_until_the_new_one_has_been_ready_that_long()
     {
         await StartRolledAsync(maxSurge: 1, minReadySeconds: 30);
-        await _h.SetImageAsync("agent", "busybox:1.36");
-        await _h.SyncAsync("agent");
-        var fresh = Assert.Single(NewPods());
-        var node = DaemonPods.TargetNodeName(fresh)!;
+        var (fresh, node) = await SurgeOnceAsync();
         await _h.MakeReadyAsync(fresh.Name());
 
         await _h.SyncAsync("agent");
@@ -99,6 +93,15 @@ public sealed class DaemonSetSurgeTests : IAsyncLifetime
         await _h.MakeAllReadyAsync();
         _h.Time.Advance(TimeSpan.FromSeconds(minReadySeconds + 1));
         await _h.SyncAsync("agent");
+    }
+
+    /// <summary>Changes the image and syncs once: the one new pod that surges, and its node.</summary>
+    private async Task<(V1Pod Fresh, string Node)> SurgeOnceAsync()
+    {
+        await _h.SetImageAsync("agent", "busybox:1.36");
+        await _h.SyncAsync("agent");
+        var fresh = Assert.Single(NewPods());
+        return (fresh, DaemonPods.TargetNodeName(fresh)!);
     }
 
     private List<V1Pod> NewPods() =>
