@@ -406,6 +406,7 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
         Check.Equal("busybox", await JsonPath(ns, "ds/agent", "{.spec.template.spec.containers[0].image}"), "template image");
         Check.Equal("busybox", await JsonPath(ns, "pods", "{.items[0].spec.containers[0].image}"), "pod image");
         Check.Equal("2 3", Revisions(await Ok("rollout", "history", "ds/agent", "-n", ns)), "revisions after the undo: the first one renumbered");
+        Check.StdoutContains(await Ok("rollout", "undo", "ds/agent", "-n", ns, "--to-revision=3"), "skipped rollback (current template already matches revision 3)");
         var table = await Ok("get", "controllerrevisions", "-n", ns, "--sort-by=.revision");
         Check.Equal("NAME CONTROLLER REVISION AGE", string.Join(' ', Cells(table.StdoutLines[0])), "columns");
         Check.Equal("daemonset.apps/agent 3", string.Join(' ', Cells(table.StdoutLines[2])[1..3]), "the current revision");

@@ -18,8 +18,17 @@ public static class DaemonSetRevisions
     /// </summary>
     public static JsonObject Patch(V1DaemonSet ds)
     {
-        var template = Sorted(JsonNode.Parse(KubernetesJson.Serialize(ds.Spec.Template))!.AsObject());
+        var template = JsonNode.Parse(KubernetesJson.Serialize(ds.Spec.Template))!.AsObject();
         template["$patch"] = "replace";
+
+        // Go writes a zero creationTimestamp as null, and kubectl compares its own bytes with these to skip an undo to
+        // the template the DaemonSet already has.
+        if (template["metadata"] is not JsonObject metadata)
+        {
+            template["metadata"] = metadata = [];
+        }
+
+        metadata.TryAdd("creationTimestamp", null);
         return new JsonObject { ["spec"] = new JsonObject { ["template"] = Sorted(template) } };
     }
 

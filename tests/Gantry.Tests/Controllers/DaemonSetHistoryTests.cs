@@ -48,6 +48,17 @@ public sealed class DaemonSetHistoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_revision_holds_the_bytes_go_writes_for_the_template_so_kubectl_can_tell_it_is_current()
+    {
+        await _h.CreateAsync(DaemonSetHarness.DaemonSet("agent"));
+
+        await _h.SyncAsync("agent");
+
+        var data = KubernetesJson.Serialize(Assert.Single(_h.StoredRevisions()).Data);
+        Assert.StartsWith("""{"spec":{"template":{"$patch":"replace","metadata":{"creationTimestamp":null,"labels":{"app":"agent"}},"spec":{"containers":[{""", data);
+    }
+
+    [Fact]
     public async Task A_new_template_gets_a_new_revision_numbered_above_the_old()
     {
         await _h.CreateAsync(DaemonSetHarness.DaemonSet("agent"));
