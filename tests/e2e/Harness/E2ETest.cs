@@ -12,6 +12,7 @@ namespace Gantry.E2E.Harness;
 [Collection(GantryCollection.Name)]
 public abstract class E2ETest : IAsyncLifetime
 {
+    private readonly List<string> _namespaces = [];
     private int _serverCursor;
     private GantryServer? _serverAtStart;
 
@@ -45,13 +46,19 @@ public abstract class E2ETest : IAsyncLifetime
     }
 
     /// <inheritdoc/>
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         // A test that restarted the server sees all of the new one's output.
         var log = Fixture.Server.OutputSince(ReferenceEquals(Fixture.Server, _serverAtStart) ? _serverCursor : 0, maxLines: 200);
         Output.WriteLine("=== gantry output while this test ran ===");
         Output.WriteLine(log.Length == 0 ? "(none)" : log);
-        return Task.CompletedTask;
+
+        // The test's namespaces go, without waiting, as Kubernetes' e2e framework deletes its own: the one node has
+        // room for 110 pods, and a whole run leaves more than that (pods of images that never pull stay bound).
+        foreach (var ns in _namespaces)
+        {
+            await Kubectl.RunAsync(["delete", "namespace", ns, "--wait=false"], new KubectlOptions { Timeout = TimeSpan.FromSeconds(20) });
+        }
     }
 
     /// <summary>
@@ -63,6 +70,7 @@ public abstract class E2ETest : IAsyncLifetime
     {
         var ns = "e2e-" + shortName;
         await CreateObjectAsync(null, new { apiVersion = "v1", kind = "Namespace", metadata = new { name = ns } });
+        _namespaces.Add(ns);
         return ns;
     }
 
