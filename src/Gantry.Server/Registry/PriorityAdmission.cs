@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
 using Gantry.Server.Storage;
@@ -15,6 +16,7 @@ public static class PriorityAdmission
 {
     private static readonly ResourceType PriorityClasses = ResourceCatalog.Get("scheduling.k8s.io", "priorityclasses");
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
+    private static readonly ConditionalWeakTable<CachedObject, V1PriorityClass> Decoded = new();
 
     public static void Admit(WatchCache cache, V1Pod pod)
     {
@@ -56,5 +58,10 @@ public static class PriorityAdmission
     /// <summary>The pod's name, or before one is generated its generateName, as kube's admission errors name it.</summary>
     private static string NameOf(V1Pod pod) => pod.Metadata?.Name ?? pod.Metadata?.GenerateName ?? "";
 
-    private static V1PriorityClass Read(CachedObject cached) => KubernetesJson.Deserialize<V1PriorityClass>(new MemoryStream(cached.Json, writable: false));
+    /// <summary>
+    /// Every pod create looks through all the classes for the global default, so each stored version of a class is
+    /// decoded once and kept with it (a cached version never changes; a new one is a new object). Read only.
+    /// </summary>
+    private static V1PriorityClass Read(CachedObject cached) => Decoded.GetValue(
+        cached, c => KubernetesJson.Deserialize<V1PriorityClass>(new MemoryStream(c.Json, writable: false)));
 }
