@@ -128,9 +128,11 @@ public sealed class OciRuntimeTests : IAsyncLifetime
         var handle = await StartExecTargetAsync();
 
         // runc passes a resize on when its SIGWINCH handler runs, which the input written after it can overtake: the
-        // command looks for the size for up to 2 s, as a shell's next prompt would.
+        // command looks for the size for up to 2 s, as a shell's next prompt would. Until then the terminal is 0 by 0,
+        // which stty prints as a size like any other.
         await using var session = await _harness.Oci.ExecAsync(handle, new ExecRequest(
-            ["sh", "-c", "read go; for i in $(seq 40); do stty size 2>/dev/null && break; sleep 0.05; done; echo $TERM"], Tty: true), _harness.Ct);
+            ["sh", "-c", "read go; for i in $(seq 40); do s=$(stty size 2>/dev/null); [ \"$s\" = '30 100' ] && break; sleep 0.05; done; echo \"$s\"; echo $TERM"],
+            Tty: true), _harness.Ct);
         var output = await RuntimeHarness.TerminalOutputAfterResizeAsync(session, _harness.Ct);
 
         Assert.Contains("30 100", output, StringComparison.Ordinal);
