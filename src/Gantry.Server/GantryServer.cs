@@ -8,6 +8,7 @@ using Gantry.Server.ClusterDns;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
 using Gantry.Server.Kernel;
+using Gantry.Server.Monitoring;
 using Gantry.Server.Scheduling;
 using Gantry.Server.Registry;
 using Gantry.Server.Registry.Allocation;
@@ -105,6 +106,8 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
         builder.Services.AddSingleton<LongRunningRequests>();
+        builder.Services.AddSingleton<RequestMetrics>();
+        builder.Services.AddSingleton<MetricsEndpoint>();
         var nodeClients = new NodeClientAddresses(time);
         builder.Services.AddSingleton(new TokenAuthentication(credentials.AdminToken, bootstrapTokens, nodeClients));
         builder.Services.AddSingleton<IVersionedStore>(store);
@@ -158,9 +161,10 @@ public sealed class GantryServer : IAsyncDisposable
         var authentication = app.Services.GetRequiredService<TokenAuthentication>();
         var errors = app.Services.GetRequiredService<ApiErrorHandling>();
         var longRunning = app.Services.GetRequiredService<LongRunningRequests>();
+        var requestMetrics = app.Services.GetRequiredService<RequestMetrics>();
         var dispatcher = app.Services.GetRequiredService<ApiDispatcher>();
-        app.Run(context => authentication.InvokeAsync(context, () => longRunning.InvokeAsync(context,
-            () => errors.InvokeAsync(context, () => dispatcher.HandleAsync(context)))));
+        app.Run(context => authentication.InvokeAsync(context, () => requestMetrics.InvokeAsync(context, () => longRunning.InvokeAsync(context,
+            () => errors.InvokeAsync(context, () => dispatcher.HandleAsync(context))))));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new GantryServer(app, store, cache, registry, credentials, kubeconfigPath);
     }
