@@ -39,6 +39,7 @@ kind policy/v1 Eviction policy.v1.Eviction
 kind authorization.k8s.io/v1 SelfSubjectAccessReview authorization.v1.SelfSubjectAccessReview
 kind authorization.k8s.io/v1 SelfSubjectRulesReview authorization.v1.SelfSubjectRulesReview
 kind authentication.k8s.io/v1 SelfSubjectReview authentication.v1.SelfSubjectReview
+kind authentication.k8s.io/v1 TokenRequest authentication.v1.TokenRequest
 kind * DeleteOptions meta.v1.DeleteOptions
 message apps.v1.ControllerRevision
 1 metadata meta.v1.ObjectMeta ?
@@ -136,11 +137,27 @@ message apps.v1.RollingUpdateDaemonSet
 message apps.v1.RollingUpdateDeployment
 1 maxUnavailable intorstring *?
 2 maxSurge intorstring *?
+message authentication.v1.BoundObjectReference
+1 kind string ?
+2 apiVersion string ?
+3 name string ?
+4 uid string ?
 message authentication.v1.SelfSubjectReview
 1 metadata meta.v1.ObjectMeta ?
 2 status authentication.v1.SelfSubjectReviewStatus ?
 message authentication.v1.SelfSubjectReviewStatus
 1 userInfo authentication.v1.UserInfo ?
+message authentication.v1.TokenRequest
+1 metadata meta.v1.ObjectMeta ?
+2 spec authentication.v1.TokenRequestSpec
+3 status authentication.v1.TokenRequestStatus ?
+message authentication.v1.TokenRequestSpec
+1 audiences []string
+4 expirationSeconds int64 *
+3 boundObjectRef authentication.v1.BoundObjectReference *
+message authentication.v1.TokenRequestStatus
+1 token string
+2 expirationTimestamp time
 message authentication.v1.UserInfo
 1 username string ?
 2 uid string ?
