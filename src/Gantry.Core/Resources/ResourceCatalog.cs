@@ -48,6 +48,8 @@ public static class ResourceCatalog
         new("apps", "v1", "Deployment", "deployments", "deployment", true, typeof(V1Deployment), ["deploy"], All,
             [Status("apps", "Deployment"), Scale]),
         new("apps", "v1", "DaemonSet", "daemonsets", "daemonset", true, typeof(V1DaemonSet), ["ds"], All, [Status("apps", "DaemonSet")]),
+        new("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, typeof(V1StatefulSet), ["sts"], All,
+            [Status("apps", "StatefulSet"), Scale]),
         new("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", true, typeof(V1ControllerRevision), None, None, []),
         new("batch", "v1", "Job", "jobs", "job", true, typeof(V1Job), None, All, [Status("batch", "Job")]),
         new("batch", "v1", "CronJob", "cronjobs", "cronjob", true, typeof(V1CronJob), ["cj"], All, [Status("batch", "CronJob")]),

@@ -14,8 +14,8 @@ public static class ObjectMetaValidation
     private static readonly FieldPath Metadata = FieldPath.Of("metadata");
 
     /// <summary>
-    /// The name rule of <paramref name="type"/>: DNS-1123 label for namespaces, DNS-1035 label for services,
-    /// DNS-1123 subdomain for everything else. <c>prefix</c> is true for a <c>generateName</c>, whose trailing
+    /// The name rule of <paramref name="type"/>: DNS-1123 label for namespaces and stateful sets (a stateful set's name
+    /// becomes its pods' hostnames), DNS-1035 label for services, DNS-1123 subdomain for everything else. <c>prefix</c> is true for a <c>generateName</c>, whose trailing
     /// dash is allowed because a random suffix follows it.
     /// </summary>
     public static IReadOnlyList<string> CheckName(ResourceType type, string name, bool prefix)
@@ -25,7 +25,7 @@ public static class ObjectMetaValidation
         var masked = prefix ? MaskTrailingDash(name) : name;
         return (type.Group, type.Kind) switch
         {
-            ("", "Namespace") => FormatValidation.IsDns1123Label(masked),
+            ("", "Namespace") or ("apps", "StatefulSet") => FormatValidation.IsDns1123Label(masked),
             ("", "Service") => FormatValidation.IsDns1035Label(masked),
             _ => FormatValidation.IsDns1123Subdomain(masked),
         };
