@@ -140,6 +140,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<ReplicationControllerController>();
         builder.Services.AddHostedService<ReplicaSetController>();
         builder.Services.AddHostedService<DaemonSetController>();
+        builder.Services.AddHostedService<StatefulSetController>();
         builder.Services.AddHostedService<DeploymentController>();
         builder.Services.AddHostedService<JobController>();
         builder.Services.AddHostedService<CronJobController>();
