@@ -113,6 +113,11 @@ public sealed class StatefulSetController : BackgroundService
             {
                 // Conditions are not the controller's to count; it keeps what is there.
                 status.Conditions = current.Status?.Conditions;
+
+                // These counts are omitempty in apps/v1 (availableReplicas and replicas are not), so a zero is not written.
+                status.ReadyReplicas = OmitZero(status.ReadyReplicas);
+                status.CurrentReplicas = OmitZero(status.CurrentReplicas);
+                status.UpdatedReplicas = OmitZero(status.UpdatedReplicas);
                 current.Status = status;
             }, cancellationToken, "status").ConfigureAwait(false);
         }
@@ -120,6 +125,8 @@ public sealed class StatefulSetController : BackgroundService
         {
         }
     }
+
+    private static int? OmitZero(int? value) => value == 0 ? null : value;
 
     private static LabelSelector SelectorOf(V1StatefulSet set)
     {

@@ -78,6 +78,18 @@ public sealed class StatefulSetControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_status_writes_no_zero_counts_that_apps_v1_omits_but_always_the_replicas_and_available_ones()
+    {
+        await _h.CreateAsync(StatefulSetHarness.StatefulSet("web", 1));
+
+        await _h.SyncAsync("web");
+
+        var status = _h.StoredJson("web")["status"]!.AsObject();
+        Assert.Equal((0, 0), ((int)status["replicas"]!, (int)status["availableReplicas"]!));
+        Assert.False(status.ContainsKey("readyReplicas") || status.ContainsKey("currentReplicas") || status.ContainsKey("updatedReplicas"));
+    }
+
+    [Fact]
     public async Task Scaling_down_removes_the_highest_ordinal_first_one_at_a_time()
     {
         await _h.CreateAsync(StatefulSetHarness.StatefulSet("web", 3));

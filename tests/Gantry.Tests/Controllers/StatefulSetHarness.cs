@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
@@ -120,7 +121,9 @@ internal sealed class StatefulSetHarness : IAsyncDisposable
     /// <summary>Sets the image of the set's only container, as <c>kubectl set image</c> does.</summary>
     public Task<V1StatefulSet> SetImageAsync(string name, string image) => ChangeAsync(name, s => s.Spec.Template.Spec.Containers[0].Image = image);
 
-    public V1StatefulSet StoredSet(string name) => KubernetesJson.Deserialize<V1StatefulSet>(_registry.Context.Get(StatefulSets, name)!.ToJsonString());
+    public V1StatefulSet StoredSet(string name) => KubernetesJson.Deserialize<V1StatefulSet>(StoredJson(name).ToJsonString());
+
+    public JsonObject StoredJson(string name) => _registry.Context.Get(StatefulSets, name)!;
 
     public List<V1Pod> StoredPods() => _registry.Context.ListStored<V1Pod>(Pods);
 
