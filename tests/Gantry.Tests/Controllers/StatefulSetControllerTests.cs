@@ -105,6 +105,21 @@ public sealed class StatefulSetControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OrderedReady_scaling_down_waits_for_a_terminating_pod_to_be_gone()
+    {
+        await _h.CreateAsync(StatefulSetHarness.StatefulSet("web", 3));
+        await _h.SyncUntilReadyAsync("web");
+        await _h.Client.MutateAsync<V1Pod>("default", "web-2", p => p.Metadata.Finalizers = ["example.com/hold"], _h.Ct);
+
+        await _h.ChangeAsync("web", s => s.Spec.Replicas = 1);
+        await _h.SyncAsync("web");
+        await _h.SyncAsync("web");
+
+        Assert.Equal(["web-0", "web-1"], _h.LivePodNames());
+        Assert.NotNull(_h.StoredPods().Single(p => p.Name() == "web-2").Metadata.DeletionTimestamp);
+    }
+
+    [Fact]
     public async Task A_failed_pod_is_deleted_and_made_again()
     {
         await _h.CreateAsync(StatefulSetHarness.StatefulSet("web", 2));
