@@ -329,17 +329,7 @@ public sealed class DaemonSetController : BackgroundService
         }
     }
 
-    private static LabelSelector SelectorOf(V1DaemonSet ds)
-    {
-        try
-        {
-            return LabelSelector.FromModel(ds.Spec?.Selector);
-        }
-        catch (SelectorParseException)
-        {
-            return LabelSelector.Nothing;
-        }
-    }
+    private static LabelSelector SelectorOf(V1DaemonSet ds) => LabelSelector.FromModelOrNothing(ds.Spec?.Selector);
 
     private static string KeyOf(V1DaemonSet ds) => $"{ds.Namespace()}/{ds.Name()}";
 }

@@ -128,17 +128,7 @@ public sealed class StatefulSetController : BackgroundService
 
     private static int? OmitZero(int? value) => value == 0 ? null : value;
 
-    private static LabelSelector SelectorOf(V1StatefulSet set)
-    {
-        try
-        {
-            return LabelSelector.FromModel(set.Spec?.Selector);
-        }
-        catch (SelectorParseException)
-        {
-            return LabelSelector.Nothing;
-        }
-    }
+    private static LabelSelector SelectorOf(V1StatefulSet set) => LabelSelector.FromModelOrNothing(set.Spec?.Selector);
 
     private static string KeyOf(V1StatefulSet set) => $"{set.Namespace()}/{set.Name()}";
 }
