@@ -119,7 +119,7 @@ public sealed class ClusterCredentials
 
     private static bool Names(string certificatePath, IReadOnlyList<IPAddress> addresses)
     {
-        using var certificate = X509Certificate2.CreateFromPemFile(certificatePath);
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
         var named = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateIPAddresses()).ToHashSet();
         return addresses.All(named.Contains);
     }
