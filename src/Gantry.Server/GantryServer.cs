@@ -99,6 +99,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<ExplainEndpoint>();
         builder.Services.AddSingleton<ResourceMetricsEndpoint>();
         builder.Services.AddSingleton<NodeRole>();
+        builder.Services.AddSingleton<IRbacPolicySource, RbacAuthorizer>();
         builder.Services.AddSingleton<RequestAuthorizer>();
         builder.Services.AddSingleton<AccessReview>();
         builder.Services.AddSingleton<SelfSubjectReviews>();
