@@ -102,6 +102,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<IRbacPolicySource, RbacAuthorizer>();
         builder.Services.AddSingleton<RequestAuthorizer>();
         builder.Services.AddSingleton<AccessReview>();
+        builder.Services.AddSingleton<Impersonation>();
         builder.Services.AddSingleton<SelfSubjectReviews>();
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
@@ -159,9 +160,10 @@ public sealed class GantryServer : IAsyncDisposable
         var authentication = app.Services.GetRequiredService<TokenAuthentication>();
         var errors = app.Services.GetRequiredService<ApiErrorHandling>();
         var longRunning = app.Services.GetRequiredService<LongRunningRequests>();
+        var impersonation = app.Services.GetRequiredService<Impersonation>();
         var dispatcher = app.Services.GetRequiredService<ApiDispatcher>();
         app.Run(context => authentication.InvokeAsync(context, () => longRunning.InvokeAsync(context,
-            () => errors.InvokeAsync(context, () => dispatcher.HandleAsync(context)))));
+            () => errors.InvokeAsync(context, () => impersonation.InvokeAsync(context, () => dispatcher.HandleAsync(context))))));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new GantryServer(app, store, cache, registry, credentials, kubeconfigPath);
     }
