@@ -141,6 +141,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<PodGarbageCollector>();
         builder.Services.AddHostedService<EndpointsController>();
         builder.Services.AddHostedService<EndpointSliceController>();
+        builder.Services.AddHostedService<ClusterRoleAggregationController>();
         builder.Services.AddClusterDns(dnsListener, options, informers, nodeClients, time);
         // Last: it starts the informers every loop above has asked for.
         builder.Services.AddHostedService<InformerHost>();

@@ -59,7 +59,7 @@ public static class RbacBootstrap
                 continue;
             }
 
-            var json = new JsonArray([.. rules.Select(r => (JsonNode)BootstrapPolicy.RuleJson(PolicyRule.Of(r)))]);
+            var json = ClusterRoleAggregation.ToJson(rules);
             await registry.MutateAsync(ClusterRoles, null, role.Metadata.Name, current =>
             {
                 current["rules"] = json.DeepClone();

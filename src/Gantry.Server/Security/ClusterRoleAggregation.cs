@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Gantry.Core.Selectors;
 using k8s.Models;
 
@@ -45,6 +46,9 @@ public static class ClusterRoleAggregation
     /// <summary>Whether two rule lists are the same rules in the same order (kube compares them with <c>Semantic.DeepEqual</c>).</summary>
     public static bool SameRules(IList<V1PolicyRule>? left, IList<V1PolicyRule>? right) =>
         (left ?? []).Select(Key).SequenceEqual((right ?? []).Select(Key), StringComparer.Ordinal);
+
+    /// <summary>The rules as a role's <c>rules</c> field stores them.</summary>
+    public static JsonArray ToJson(IEnumerable<V1PolicyRule> rules) => new([.. rules.Select(r => (JsonNode)BootstrapPolicy.RuleJson(PolicyRule.Of(r)))]);
 
     /// <summary>A rule's identity: each of its lists in order.</summary>
     public static string Key(V1PolicyRule rule)
