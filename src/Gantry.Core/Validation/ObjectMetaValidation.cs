@@ -15,8 +15,8 @@ public static class ObjectMetaValidation
 
     /// <summary>
     /// The name rule of <paramref name="type"/>: DNS-1123 label for namespaces, DNS-1035 label for services,
-    /// a path segment for RBAC's roles and bindings, DNS-1123 subdomain for everything else. <c>prefix</c> is true for a <c>generateName</c>, whose trailing
-    /// dash is allowed because a random suffix follows it.
+    /// a path segment for RBAC's roles and bindings, DNS-1123 subdomain for everything else. <c>prefix</c> is
+    /// true for a <c>generateName</c>, whose trailing dash is allowed because a random suffix follows it.
     /// </summary>
     public static IReadOnlyList<string> CheckName(ResourceType type, string name, bool prefix)
     {

@@ -10,8 +10,6 @@ namespace Gantry.Server.Security;
 /// </summary>
 public sealed class RbacPolicy
 {
-    public static RbacPolicy Empty { get; } = new([], new Dictionary<string, Dictionary<string, List<PolicyRule>>>(StringComparer.Ordinal));
-
     private const string ServiceAccountPrefix = "system:serviceaccount:";
 
     /// <summary>Subject key (<see cref="UserKey"/>, <see cref="GroupKey"/>) to the rules cluster bindings grant it.</summary>
