@@ -133,4 +133,23 @@ public sealed class RbacValidationTests
     [Fact]
     public void The_subjects_of_a_binding_may_change() =>
         Assert.Empty(_clusterBindings.ValidateUpdate(ClusterBinding(subjects: User("joe")), ClusterBinding()));
+
+    [Fact]
+    public void An_aggregation_rule_needs_a_selector()
+    {
+        var role = ClusterRole();
+        role.AggregationRule = new V1AggregationRule { ClusterRoleSelectors = [] };
+
+        Assert.Equal(["aggregationRule.clusterRoleSelectors: Required value: at least one clusterRoleSelector required if aggregationRule is non-nil"],
+            Messages(_clusterRoles.ValidateCreate(role)));
+    }
+
+    [Fact]
+    public void An_aggregation_rule_selects_by_valid_labels()
+    {
+        var role = ClusterRole();
+        role.AggregationRule = new V1AggregationRule { ClusterRoleSelectors = [new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["bad key!"] = "true" } }] };
+
+        Assert.Single(_clusterRoles.ValidateCreate(role), e => e.Field == "aggregationRule.clusterRoleSelectors[0].matchLabels");
+    }
 }
