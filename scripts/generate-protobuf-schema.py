@@ -41,6 +41,7 @@ ROOTS = [
     ("apps/v1", "ReplicaSet", "apps.v1.ReplicaSet"),
     ("apps/v1", "Deployment", "apps.v1.Deployment"),
     ("apps/v1", "DaemonSet", "apps.v1.DaemonSet"),
+    ("apps/v1", "StatefulSet", "apps.v1.StatefulSet"),
     ("apps/v1", "ControllerRevision", "apps.v1.ControllerRevision"),
     ("batch/v1", "Job", "batch.v1.Job"),
     ("batch/v1", "CronJob", "batch.v1.CronJob"),
@@ -58,6 +59,7 @@ ROOTS = [
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview", "authorization.v1.SelfSubjectAccessReview"),
     ("authorization.k8s.io/v1", "SelfSubjectRulesReview", "authorization.v1.SelfSubjectRulesReview"),
     ("authentication.k8s.io/v1", "SelfSubjectReview", "authentication.v1.SelfSubjectReview"),
+    ("authentication.k8s.io/v1", "TokenRequest", "authentication.v1.TokenRequest"),
     ("*", "DeleteOptions", "meta.v1.DeleteOptions"),
 ]
 
@@ -181,7 +183,8 @@ def field_line(message, field, go):
         raise SystemExit(f"{message}.{field['name']} has no JSON name")
     else:
         json_name = facts["json"]
-        if json_name != field["name"]:
+        # Go's proto names follow the Go field (BoundObjectReference's "uID"); only the case may differ from the JSON.
+        if json_name.lower() != field["name"].lower():
             raise SystemExit(f"{message}.{field['name']}: JSON name {json_name} differs from the proto name")
     ftype = SPECIAL.get(field["type"], field["type"])
     if field["type"] in ("meta.v1.Duration", "meta.v1.Verbs", "runtime.Unknown"):

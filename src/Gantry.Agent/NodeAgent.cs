@@ -101,7 +101,8 @@ public sealed class NodeAgent : IAsyncDisposable
         // The node reports its capacity as allocatable (see NodeHeartbeat), read from the machine and the state
         // directory's disk, which holds the volumes; the node's name plays no part in it.
         var allocatable = NodeFacts.Read(nodeName: "", Path.GetDirectoryName(Path.GetFullPath(volumeRoot))!).Capacity;
-        return new ContainerSpecs(new PodEnvironment(sources, allocatable, services), new PodVolumes(sources, volumeRoot));
+        return new ContainerSpecs(
+            new PodEnvironment(sources, allocatable, services), new PodVolumes(sources, new ServiceAccountTokenSource(client, TimeProvider.System), volumeRoot));
     }
 
     /// <summary>

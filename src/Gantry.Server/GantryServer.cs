@@ -8,11 +8,13 @@ using Gantry.Server.ClusterDns;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
 using Gantry.Server.Kernel;
+using Gantry.Server.Monitoring;
 using Gantry.Server.Scheduling;
 using Gantry.Server.Registry;
 using Gantry.Server.Registry.Allocation;
 using Gantry.Server.Registry.Rules;
 using Gantry.Server.Security;
+using Gantry.Server.Security.ServiceAccounts;
 using Gantry.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -56,7 +58,8 @@ public sealed class GantryServer : IAsyncDisposable
     public static async Task<GantryServer> StartAsync(ServerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.DataDirectory);
-        var credentials = ClusterCredentials.LoadOrCreate(options.DataDirectory);
+        var clusterIps = new ClusterIpAllocator(options.ServiceClusterIpRange);
+        var credentials = ClusterCredentials.LoadOrCreate(options.DataDirectory, [clusterIps.First]);
         var kubeconfigPath = Kubeconfig.PathIn(options.DataDirectory);
         await File.WriteAllTextAsync(kubeconfigPath, Kubeconfig.Render(options.Url, credentials.CaPem, credentials.AdminToken), cancellationToken)
             .ConfigureAwait(false);
@@ -69,12 +72,13 @@ public sealed class GantryServer : IAsyncDisposable
         var time = TimeProvider.System;
         // The allocators start from the stored Services, before the registry takes its first write.
         var serviceAllocations = new ServiceAllocations(
-            new ClusterIpAllocator(options.ServiceClusterIpRange), new NodePortAllocator(), loggerFactory.CreateLogger<ServiceAllocations>());
+            clusterIps, new NodePortAllocator(), loggerFactory.CreateLogger<ServiceAllocations>());
         serviceAllocations.Rebuild(StoredServices.In(cache));
-        var registry = new ObjectRegistry(store, cache, ResourceRulesCatalog.For, time, [serviceAllocations]);
+        var registry = new ObjectRegistry(store, cache, ResourceRulesCatalog.For, time, [serviceAllocations], [new ServiceAccountAdmission(cache)]);
         await BootstrapObjects.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
+        var advertised = KubernetesServiceObjects.AdvertiseAddress(options.Address);
         await BootstrapObjects.EnsureKubernetesServiceAsync(
-            registry, serviceAllocations.ClusterIps.First, KubernetesServiceObjects.AdvertiseAddress(options.Address), options.ApiPort, cancellationToken).ConfigureAwait(false);
+            registry, serviceAllocations.ClusterIps.First, advertised, options.ApiPort, cancellationToken).ConfigureAwait(false);
         await ClusterInfo.EnsureAsync(registry, ClusterInfo.AdvertisedUrl(options), credentials.CaPem, cancellationToken).ConfigureAwait(false);
         var dnsListener = await ClusterDnsHosting.StartAsync(options, registry, cancellationToken).ConfigureAwait(false);
 
@@ -90,6 +94,9 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<CollectionWriter>();
         builder.Services.AddSingleton<PatchHandler>();
         var bootstrapTokens = new BootstrapTokenAuthenticator(cache, time);
+        var serviceAccountTokens = new ServiceAccountTokens(ServiceAccountKey.LoadOrCreate(options.DataDirectory), time);
+        builder.Services.AddSingleton(serviceAccountTokens);
+        builder.Services.AddSingleton<TokenRequestSubresource>();
         var nodeProxy = new NodeProxy(registry, credentials.AgentClientCertificate);
         builder.Services.AddSingleton(nodeProxy);
         builder.Services.AddSingleton<INodeStatsSource>(nodeProxy);
@@ -107,8 +114,11 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
         builder.Services.AddSingleton<LongRunningRequests>();
+        builder.Services.AddSingleton<RequestMetrics>();
+        builder.Services.AddSingleton<MetricsEndpoint>();
         var nodeClients = new NodeClientAddresses(time);
-        builder.Services.AddSingleton(new TokenAuthentication(credentials.AdminToken, bootstrapTokens, nodeClients));
+        builder.Services.AddSingleton(new TokenAuthentication(
+            credentials.AdminToken, bootstrapTokens, nodeClients, new ServiceAccountAuthenticator(serviceAccountTokens, cache, time)));
         builder.Services.AddSingleton<IVersionedStore>(store);
         builder.Services.AddHostedService<NamespaceController>();
         builder.Services.AddHostedService<StoreMaintenance>();
@@ -132,6 +142,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<ReplicationControllerController>();
         builder.Services.AddHostedService<ReplicaSetController>();
         builder.Services.AddHostedService<DaemonSetController>();
+        builder.Services.AddHostedService<StatefulSetController>();
         builder.Services.AddHostedService<DeploymentController>();
         builder.Services.AddHostedService<JobController>();
         builder.Services.AddHostedService<CronJobController>();
@@ -141,6 +152,9 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<PodGarbageCollector>();
         builder.Services.AddHostedService<EndpointsController>();
         builder.Services.AddHostedService<EndpointSliceController>();
+        builder.Services.AddHostedService<ServiceAccountsController>();
+        builder.Services.AddSingleton(new RootCaBundle(credentials.CaPem));
+        builder.Services.AddHostedService<RootCaPublisher>();
         builder.Services.AddHostedService<ClusterRoleAggregationController>();
         builder.Services.AddClusterDns(dnsListener, options, informers, nodeClients, time);
         // Last: it starts the informers every loop above has asked for.
@@ -150,21 +164,30 @@ public sealed class GantryServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = 3 * 1024 * 1024;
             // kube-apiserver names no server, and a proxied backend's own Server header must not be doubled.
             kestrel.AddServerHeader = false;
-            kestrel.Listen(options.Address, options.ApiPort, listen =>
+            void Https(ListenOptions listen)
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(credentials.ServerCertificate);
-            });
+            }
+
+            kestrel.Listen(options.Address, options.ApiPort, Https);
+            // The kubernetes Service sends pods to the advertised address: a server bound to loopback listens there too,
+            // or no pod could reach it (a pod's loopback is its own).
+            if (IPAddress.IsLoopback(options.Address) && !IPAddress.IsLoopback(advertised))
+            {
+                kestrel.Listen(advertised, options.ApiPort, Https);
+            }
         });
 
         var app = builder.Build();
         var authentication = app.Services.GetRequiredService<TokenAuthentication>();
         var errors = app.Services.GetRequiredService<ApiErrorHandling>();
         var longRunning = app.Services.GetRequiredService<LongRunningRequests>();
+        var requestMetrics = app.Services.GetRequiredService<RequestMetrics>();
         var impersonation = app.Services.GetRequiredService<Impersonation>();
         var dispatcher = app.Services.GetRequiredService<ApiDispatcher>();
-        app.Run(context => authentication.InvokeAsync(context, () => longRunning.InvokeAsync(context,
-            () => errors.InvokeAsync(context, () => impersonation.InvokeAsync(context, () => dispatcher.HandleAsync(context))))));
+        app.Run(context => authentication.InvokeAsync(context, () => requestMetrics.InvokeAsync(context, () => longRunning.InvokeAsync(context,
+            () => errors.InvokeAsync(context, () => impersonation.InvokeAsync(context, () => dispatcher.HandleAsync(context)))))));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new GantryServer(app, store, cache, registry, credentials, kubeconfigPath);
     }

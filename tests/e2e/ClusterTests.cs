@@ -77,6 +77,22 @@ public sealed partial class ClusterTests(GantryFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Metrics_count_requests_by_verb_resource_and_code_in_prometheus_text()
+    {
+        var ns = await CreateNamespaceAsync("metrics");
+        await Ok("get", "configmaps", "-n", ns);
+
+        var metrics = await Ok("get", "--raw", "/metrics");
+
+        Check.StdoutContains(metrics, "# TYPE apiserver_request_total counter\n");
+        Assert.True(
+            ConfigMapLists().IsMatch(metrics.Stdout),
+            "Expected a count of namespaced configmap LISTs answered 200.\n" + metrics.Describe());
+        Check.StdoutContains(metrics, "apiserver_storage_objects{resource=\"namespaces\"} ");
+        Check.StdoutContains(metrics, "# TYPE process_cpu_seconds_total counter\n");
+    }
+
+    [Fact]
     public async Task Request_without_credentials_gets_401()
     {
         var result = await ProcessRunner.RunAsync(
@@ -107,4 +123,7 @@ public sealed partial class ClusterTests(GantryFixture fixture, ITestOutputHelpe
 
     [GeneratedRegex(@"Server Version:.*v1\.\d+\.\d+")]
     private static partial Regex ServerVersion();
+
+    [GeneratedRegex("""^apiserver_request_total\{code="200",component="apiserver",dry_run="",group="",resource="configmaps",scope="namespace",subresource="",verb="LIST",version="v1"\} [1-9]""", RegexOptions.Multiline)]
+    private static partial Regex ConfigMapLists();
 }

@@ -411,8 +411,4 @@ public sealed class ControllerTests(GantryFixture fixture, ITestOutputHelper out
         Check.Equal("NAME CONTROLLER REVISION AGE", string.Join(' ', Cells(table.StdoutLines[0])), "columns");
         Check.Equal("daemonset.apps/agent 3", string.Join(' ', Cells(table.StdoutLines[2])[1..3]), "the current revision");
     }
-
-    /// <summary>The revision numbers <c>kubectl rollout history</c> lists, in its order.</summary>
-    private static string Revisions(CommandResult history) =>
-        string.Join(' ', history.StdoutLines.Select(Cells).Where(c => c.Length > 0 && long.TryParse(c[0], out _)).Select(c => c[0]));
 }

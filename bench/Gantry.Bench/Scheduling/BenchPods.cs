@@ -83,6 +83,9 @@ internal static class BenchPods
             },
             Spec = new V1PodSpec
             {
+                // As scheduler_perf's pods, which its API server admits without the ServiceAccount plugin: the simulated
+                // nodes run nothing that would read a token.
+                AutomountServiceAccountToken = false,
                 Containers =
                 [
                     new V1Container

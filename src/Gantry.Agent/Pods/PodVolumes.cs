@@ -20,8 +20,8 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
 
     private readonly VolumePayloads payloads = new(objects);
 
-    public PodVolumes(PodConfigSources sources, string volumeRoot)
-        : this(VolumeObjects.From(sources), volumeRoot, TimeProvider.System)
+    public PodVolumes(PodConfigSources sources, ServiceAccountTokenSource tokens, string volumeRoot)
+        : this(VolumeObjects.From(sources, tokens), volumeRoot, TimeProvider.System)
     {
     }
 

@@ -3,17 +3,19 @@ using k8s.Models;
 namespace Gantry.Agent.Pods;
 
 /// <summary>
-/// Where a pod's volumes read the config maps and secrets they project: the API server through
-/// <see cref="PodConfigSources"/>, or objects held in memory where a test names them. Each yields null when the
-/// object does not exist.
+/// Where a pod's volumes read the config maps and secrets they project, and the service account tokens: the API server
+/// through <see cref="PodConfigSources"/> and <see cref="ServiceAccountTokenSource"/>, or objects held in memory where a
+/// test names them. Each object yields null when it does not exist; with no token source, a token projection fails.
 /// </summary>
 public sealed record VolumeObjects(
     Func<V1Pod, string, CancellationToken, Task<V1ConfigMap?>> ConfigMapAsync,
-    Func<V1Pod, string, CancellationToken, Task<V1Secret?>> SecretAsync)
+    Func<V1Pod, string, CancellationToken, Task<V1Secret?>> SecretAsync,
+    Func<V1Pod, V1ServiceAccountTokenProjection, CancellationToken, Task<string>>? TokenAsync = null)
 {
-    public static VolumeObjects From(PodConfigSources sources)
+    public static VolumeObjects From(PodConfigSources sources, ServiceAccountTokenSource tokens)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        return new VolumeObjects(sources.ConfigMapAsync, sources.SecretAsync);
+        ArgumentNullException.ThrowIfNull(tokens);
+        return new VolumeObjects(sources.ConfigMapAsync, sources.SecretAsync, tokens.TokenAsync);
     }
 }

@@ -61,7 +61,7 @@ internal sealed class VolumePayloads(VolumeObjects objects)
                 { ConfigMap: { } c } => await ConfigMapAsync(pod, volume, c.Name, c.Items, projected.DefaultMode, c.Optional == true, cancellationToken).ConfigureAwait(false),
                 { Secret: { } s } => await SecretAsync(pod, volume, s.Name, s.Items, projected.DefaultMode, s.Optional == true, cancellationToken).ConfigureAwait(false),
                 { DownwardAPI: { } d } => DownwardApiPayload.Of(pod, d.Items, projected.DefaultMode, volume),
-                { ServiceAccountToken: not null } => throw Unsupported(volume, "serviceAccountToken"),
+                { ServiceAccountToken: { } t } => await TokenAsync(pod, volume, t, projected.DefaultMode, cancellationToken).ConfigureAwait(false),
                 { ClusterTrustBundle: not null } => throw Unsupported(volume, "clusterTrustBundle"),
                 _ => throw Unsupported(volume, "this"),
             };
@@ -74,6 +74,27 @@ internal sealed class VolumePayloads(VolumeObjects objects)
         return payload;
     }
 
+    private async Task<Dictionary<string, FileProjection>> TokenAsync(
+        V1Pod pod, string volume, V1ServiceAccountTokenProjection projection, int? defaultMode, CancellationToken cancellationToken)
+    {
+        if (objects.TokenAsync is not { } tokens)
+        {
+            throw Unsupported(volume, "serviceAccountToken");
+        }
+
+        string token;
+        try
+        {
+            token = await tokens(pod, projection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException ex)
+        {
+            throw new VolumeSetupException(volume, $"failed to fetch token: {ex.Response.Content}");
+        }
+
+        return new() { [projection.Path] = new FileProjection(System.Text.Encoding.UTF8.GetBytes(token), FileProjection.ModeOf(null, defaultMode)) };
+    }
+
     private static VolumeSetupException Unsupported(string volume, string source) =>
-        new(volume, $"projected volume: {source} source is not supported by this agent; only configMap, secret and downwardAPI are");
+        new(volume, $"projected volume: {source} source is not supported by this agent; only configMap, secret, downwardAPI and serviceAccountToken are");
 }

@@ -58,6 +58,7 @@ internal static class BuiltInSchemas
             [("apps", "ReplicaSet")] = Workload.WithStatusSubresource(),
             [("apps", "Deployment")] = Workload.WithStatusSubresource("labels"),
             [("apps", "DaemonSet")] = Workload.WithStatusSubresource(),
+            [("apps", "StatefulSet")] = Workload.WithStatusSubresource(),
             [("batch", "Job")] = PatchSchema.Struct(
                 ("metadata", ObjectMeta),
                 ("spec", PatchSchema.Struct(("template", PodTemplateSpec))),

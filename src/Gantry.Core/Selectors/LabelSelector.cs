@@ -48,6 +48,22 @@ public sealed class LabelSelector
     }
 
     /// <summary>
+    /// <see cref="FromModel"/>, or nothing for a selector that does not convert: what a controller selects with, as
+    /// kube's controllers skip an owner whose selector fails <c>LabelSelectorAsSelector</c>.
+    /// </summary>
+    public static LabelSelector FromModelOrNothing(V1LabelSelector? selector)
+    {
+        try
+        {
+            return FromModel(selector);
+        }
+        catch (SelectorParseException)
+        {
+            return Nothing;
+        }
+    }
+
+    /// <summary>
     /// The selector of a <c>metav1.LabelSelector</c> (<c>matchLabels</c> and <c>matchExpressions</c>), as
     /// apimachinery's <c>LabelSelectorAsSelector</c> builds it: null matches nothing, an empty one everything.
     /// </summary>

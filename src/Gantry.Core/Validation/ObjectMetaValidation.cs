@@ -14,9 +14,10 @@ public static class ObjectMetaValidation
     private static readonly FieldPath Metadata = FieldPath.Of("metadata");
 
     /// <summary>
-    /// The name rule of <paramref name="type"/>: DNS-1123 label for namespaces, DNS-1035 label for services,
-    /// a path segment for RBAC's roles and bindings, DNS-1123 subdomain for everything else. <c>prefix</c> is
-    /// true for a <c>generateName</c>, whose trailing dash is allowed because a random suffix follows it.
+    /// The name rule of <paramref name="type"/>: DNS-1123 label for namespaces and stateful sets (a stateful set's name
+    /// becomes its pods' hostnames), DNS-1035 label for services, a path segment for RBAC's roles and bindings, DNS-1123
+    /// subdomain for everything else. <c>prefix</c> is true for a <c>generateName</c>, whose trailing dash is allowed
+    /// because a random suffix follows it.
     /// </summary>
     public static IReadOnlyList<string> CheckName(ResourceType type, string name, bool prefix)
     {
@@ -25,7 +26,7 @@ public static class ObjectMetaValidation
         var masked = prefix ? MaskTrailingDash(name) : name;
         return (type.Group, type.Kind) switch
         {
-            ("", "Namespace") => FormatValidation.IsDns1123Label(masked),
+            ("", "Namespace") or ("apps", "StatefulSet") => FormatValidation.IsDns1123Label(masked),
             ("", "Service") => FormatValidation.IsDns1035Label(masked),
             // kube's minimalNameRequirements: the whole name, the prefix rule ignored.
             ("rbac.authorization.k8s.io", _) => FormatValidation.IsValidPathSegmentName(name),

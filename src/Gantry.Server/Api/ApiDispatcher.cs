@@ -1,19 +1,25 @@
 using Gantry.Server.Api.Metrics;
 using Gantry.Server.Api.Reviews;
+using Gantry.Server.Monitoring;
 using Gantry.Server.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace Gantry.Server.Api;
 
 /// <summary>
-/// Routes a request by its path: health, version, discovery and OpenAPI documents, then the
+/// Routes a request by its path: health, the server's metrics, version, discovery and OpenAPI documents, then the
 /// resource paths under <c>/api/v1</c> and <c>/apis/{group}/{version}</c>, and the resource metrics API, which is
 /// served but not stored. Discovery is open to every
 /// authenticated user, as the apiserver's <c>system:discovery</c> role makes it; Gantry's own endpoints and every
 /// resource request are authorized first (<see cref="RequestAuthorizer"/>).
 /// </summary>
 public sealed class ApiDispatcher(
-    ResourceHandler resources, ExplainEndpoint explain, ResourceMetricsEndpoint metrics, SelfSubjectReviews reviews, RequestAuthorizer authorizer)
+    ResourceHandler resources,
+    ExplainEndpoint explain,
+    ResourceMetricsEndpoint metrics,
+    MetricsEndpoint serverMetrics,
+    SelfSubjectReviews reviews,
+    RequestAuthorizer authorizer)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -22,6 +28,12 @@ public sealed class ApiDispatcher(
         if (segments.Length == 1 && segments[0] is "healthz" or "livez" or "readyz")
         {
             await HttpResponses.WriteBytesAsync(context, 200, "ok"u8.ToArray(), "text/plain; charset=utf-8").ConfigureAwait(false);
+            return;
+        }
+
+        if (MetricsEndpoint.Matches(segments))
+        {
+            await serverMetrics.HandleAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -61,6 +73,7 @@ public sealed class ApiDispatcher(
             throw ApiException.NotFound("the server could not find the requested resource");
         }
 
+        RequestMetrics.Describe(context, resourcePath);
         authorizer.Authorize(context, resourcePath);
         await resources.HandleAsync(context, resourcePath).ConfigureAwait(false);
     }

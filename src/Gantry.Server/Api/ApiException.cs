@@ -113,6 +113,8 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
             ["causes"] = causes,
         };
         var summary = errors.Count == 1 ? errors[0].ToString() : $"[{string.Join(", ", errors)}]";
-        return new ApiException(422, "Invalid", $"{kind} \"{name}\" is invalid: {summary}", details);
+        // The kind qualified by its group, as apimachinery's GroupKind prints it: Deployment.apps "web" is invalid.
+        var qualifiedKind = group.Length == 0 ? kind : $"{kind}.{group}";
+        return new ApiException(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {summary}", details);
     }
 }

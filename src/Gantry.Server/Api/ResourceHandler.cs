@@ -8,7 +8,13 @@ namespace Gantry.Server.Api;
 
 /// <summary>Serves the verbs on a resource path: get, list, watch, create, update, patch, delete, deletecollection.</summary>
 public sealed class ResourceHandler(
-    ObjectRegistry registry, CollectionWriter collections, PatchHandler patches, NodeProxy nodes, ProxySubresource proxy, TimeProvider time)
+    ObjectRegistry registry,
+    CollectionWriter collections,
+    PatchHandler patches,
+    NodeProxy nodes,
+    ProxySubresource proxy,
+    TokenRequestSubresource tokens,
+    TimeProvider time)
 {
     public async Task HandleAsync(HttpContext context, ResourcePath path)
     {
@@ -140,6 +146,9 @@ public sealed class ResourceHandler(
                 return;
             case ("binding", "POST"):
                 await new BindingSubresource(registry, time).HandleAsync(context, path).ConfigureAwait(false);
+                return;
+            case ("token", "POST"):
+                await tokens.HandleAsync(context, path).ConfigureAwait(false);
                 return;
             case ("eviction", "POST"):
                 await new EvictionSubresource(registry, time).HandleAsync(context, path).ConfigureAwait(false);

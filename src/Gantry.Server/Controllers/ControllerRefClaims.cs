@@ -16,14 +16,16 @@ public class ControllerRefClaims<T>(InProcessClient client) where T : class, IKu
     /// The objects this owner controls: its own that still match, plus matching orphans it adopts; its own
     /// that no longer match are released (Kubernetes' <c>ClaimPods</c>, <c>ClaimControllerRevisions</c>).
     /// </summary>
-    public async Task<List<T>> ClaimAsync(IKubernetesObject<V1ObjectMeta> owner, LabelSelector selector, List<T> candidates, CancellationToken cancellationToken)
+    /// <param name="filter">A further test a candidate must pass to match, as <c>ClaimPods</c>' filters (a StatefulSet's name).</param>
+    public async Task<List<T>> ClaimAsync(
+        IKubernetesObject<V1ObjectMeta> owner, LabelSelector selector, List<T> candidates, CancellationToken cancellationToken, Func<T, bool>? filter = null)
     {
         var claimed = new List<T>();
         var ownerDeleting = owner.Metadata.DeletionTimestamp is not null;
         foreach (var candidate in candidates)
         {
             var controller = OwnerReferences.ControllerOf(candidate.Metadata);
-            var matches = selector.Matches(candidate.Metadata);
+            var matches = selector.Matches(candidate.Metadata) && (filter is null || filter(candidate));
             if (controller is not null)
             {
                 if (controller.Uid != owner.Uid())

@@ -64,7 +64,7 @@ public sealed class DaemonSetController : BackgroundService
         _daemonSets.OnChange(OnDaemonSetChange);
         _pods.OnChange(new ControlledPodEvents<V1DaemonSet>(_daemonSets, _expectations, _queue, SelectorOf, ds => ds.Spec?.MinReadySeconds ?? 0).OnPodChange);
         _nodes.OnChange(OnNodeChange);
-        _revisions.OnChange(OnRevisionChange);
+        _revisions.OnChange(new ControlledRevisionEvents<V1DaemonSet>(_daemonSets, _queue, SelectorOf).OnRevisionChange);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -329,37 +329,7 @@ public sealed class DaemonSetController : BackgroundService
         }
     }
 
-    /// <summary>A revision's change wakes the DaemonSet that controls it, or, for an orphan, those that may adopt it.</summary>
-    private void OnRevisionChange(V1ControllerRevision? old, V1ControllerRevision? current)
-    {
-        var revision = current ?? old!;
-        if (OwnerReferences.ControllerOf(revision.Metadata) is { } controller)
-        {
-            if (controller.Kind == "DaemonSet" && _daemonSets.Get(revision.Namespace(), controller.Name) is { } ds && ds.Uid() == controller.Uid)
-            {
-                _queue.Add(KeyOf(ds));
-            }
-
-            return;
-        }
-
-        foreach (var ds in _daemonSets.ListInNamespace(revision.Namespace()).Where(d => SelectorOf(d).Matches(revision.Metadata)))
-        {
-            _queue.Add(KeyOf(ds));
-        }
-    }
-
-    private static LabelSelector SelectorOf(V1DaemonSet ds)
-    {
-        try
-        {
-            return LabelSelector.FromModel(ds.Spec?.Selector);
-        }
-        catch (SelectorParseException)
-        {
-            return LabelSelector.Nothing;
-        }
-    }
+    private static LabelSelector SelectorOf(V1DaemonSet ds) => LabelSelector.FromModelOrNothing(ds.Spec?.Selector);
 
     private static string KeyOf(V1DaemonSet ds) => $"{ds.Namespace()}/{ds.Name()}";
 }

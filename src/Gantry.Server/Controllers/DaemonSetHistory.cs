@@ -1,4 +1,3 @@
-using System.Text;
 using Gantry.Core.Selectors;
 using Gantry.Server.Api;
 using Gantry.Server.Informers;
@@ -63,7 +62,7 @@ public sealed class DaemonSetHistory(Informer<V1ControllerRevision> revisions, I
         var liveHashes = pods.Select(DaemonSetRevisions.HashOf).OfType<string>().Where(h => h.Length > 0).ToHashSet();
         foreach (var revision in DaemonSetRevisions.ToCleanUp(old, ds.Spec.RevisionHistoryLimit ?? 10, liveHashes))
         {
-            await DeleteAsync(revision, cancellationToken).ConfigureAwait(false);
+            await StoredRevisions.DeleteAsync(client, revision, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -82,7 +81,7 @@ public sealed class DaemonSetHistory(Informer<V1ControllerRevision> revisions, I
         }
         catch (ApiException ex) when (ex.Code == 409)
         {
-            if (Stored(snapshot) is { } existing && DaemonSetRevisions.Matches(ds, existing))
+            if (StoredRevisions.Get(client, snapshot) is { } existing && DaemonSetRevisions.Matches(ds, existing))
             {
                 return existing;
             }
@@ -118,25 +117,9 @@ public sealed class DaemonSetHistory(Informer<V1ControllerRevision> revisions, I
 
         foreach (var duplicate in current.Where(r => r.Name() != kept.Name()))
         {
-            await DeleteAsync(duplicate, cancellationToken).ConfigureAwait(false);
+            await StoredRevisions.DeleteAsync(client, duplicate, cancellationToken).ConfigureAwait(false);
         }
 
         return kept;
-    }
-
-    private V1ControllerRevision? Stored(V1ControllerRevision revision) =>
-        client.Registry.Get(InProcessClient.TypeOf<V1ControllerRevision>(), revision.Namespace(), revision.Name()) is { } stored
-            ? KubernetesJson.Deserialize<V1ControllerRevision>(Encoding.UTF8.GetString(stored.Json))
-            : null;
-
-    private async Task DeleteAsync(V1ControllerRevision revision, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.DeleteAsync<V1ControllerRevision>(revision.Namespace(), revision.Name(), DeleteRequest.Default, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiException ex) when (ex.Code == 404)
-        {
-        }
     }
 }

@@ -7,34 +7,15 @@ namespace Gantry.Server.Controllers;
 
 /// <summary>
 /// What kube's DaemonSet controller keeps as history, over one snapshot: a ControllerRevision holds the template as a
-/// strategic merge patch that restores it (<c>getPatch</c>), which is what <c>kubectl rollout undo</c> sends back; a
-/// revision is the current one when its patch is the DaemonSet's own (<c>Match</c>).
+/// <see cref="TemplatePatch"/>; a revision is the current one when its patch is the DaemonSet's own (<c>Match</c>).
 /// </summary>
 public static class DaemonSetRevisions
 {
-    /// <summary>
-    /// <c>{"spec":{"template":{"$patch":"replace",…}}}</c>, keys in order at every level as Go writes a map, so that
-    /// the bytes are those kube's controller and kubectl compare.
-    /// </summary>
-    public static JsonObject Patch(V1DaemonSet ds)
-    {
-        var template = JsonNode.Parse(KubernetesJson.Serialize(ds.Spec.Template))!.AsObject();
-        template["$patch"] = "replace";
-
-        // Go writes a zero creationTimestamp as null, and kubectl compares its own bytes with these to skip an undo to
-        // the template the DaemonSet already has.
-        if (template["metadata"] is not JsonObject metadata)
-        {
-            template["metadata"] = metadata = [];
-        }
-
-        metadata.TryAdd("creationTimestamp", null);
-        return new JsonObject { ["spec"] = new JsonObject { ["template"] = Sorted(template) } };
-    }
+    /// <summary>The revision data of the DaemonSet's template (<c>getPatch</c>).</summary>
+    public static JsonObject Patch(V1DaemonSet ds) => TemplatePatch.Of(ds.Spec.Template);
 
     /// <summary>Whether <paramref name="revision"/> holds the DaemonSet's current template.</summary>
-    public static bool Matches(V1DaemonSet ds, V1ControllerRevision revision) =>
-        revision.Data is not null && JsonNode.DeepEquals(Patch(ds), JsonNode.Parse(KubernetesJson.Serialize(revision.Data)));
+    public static bool Matches(V1DaemonSet ds, V1ControllerRevision revision) => TemplatePatch.Holds(revision, Patch(ds));
 
     /// <summary>
     /// The revision a DaemonSet's template makes (<c>snapshot</c>): named <c>&lt;ds&gt;-&lt;hash&gt;</c>, labelled as the
@@ -93,14 +74,4 @@ public static class DaemonSetRevisions
     /// <summary>The <c>controller-revision-hash</c> label of a revision, or of a pod made from it.</summary>
     public static string? HashOf(IKubernetesObject<V1ObjectMeta> obj) =>
         obj.Metadata.Labels?.TryGetValue(DaemonPods.RevisionHashLabel, out var hash) == true ? hash : null;
-
-    private static JsonObject Sorted(JsonObject obj) =>
-        new(obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value))));
-
-    private static JsonNode? Sorted(JsonNode? node) => node switch
-    {
-        JsonObject obj => Sorted(obj),
-        JsonArray array => new JsonArray([.. array.Select(Sorted)]),
-        _ => node?.DeepClone(),
-    };
 }

@@ -70,9 +70,7 @@ public static class DeploymentRevisions
             Add(BitConverter.GetBytes((uint)count));
         }
 
-        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
-        var digits = hash.ToString(CultureInfo.InvariantCulture);
-        return string.Concat(digits.Select(c => alphabet[c % alphabet.Length]));
+        return SafeEncoding.Encode(hash.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ public sealed class DisruptionController : BackgroundService
     private readonly Informer<V1Pod> _pods;
     private readonly Informer<V1ReplicationController> _replicationControllers;
     private readonly Informer<V1ReplicaSet> _replicaSets;
+    private readonly Informer<V1StatefulSet> _statefulSets;
     private readonly Informer<V1Deployment> _deployments;
     private readonly InProcessClient _client;
     private readonly EventRecorder _events;
@@ -38,6 +39,7 @@ public sealed class DisruptionController : BackgroundService
         _pods = informers.For<V1Pod>();
         _replicationControllers = informers.For<V1ReplicationController>();
         _replicaSets = informers.For<V1ReplicaSet>();
+        _statefulSets = informers.For<V1StatefulSet>();
         _deployments = informers.For<V1Deployment>();
         _client = client;
         _events = events;
@@ -192,7 +194,7 @@ public sealed class DisruptionController : BackgroundService
 
     /// <summary>
     /// kube's finders, in their order: a ReplicationController; the Deployment of a ReplicaSet; a ReplicaSet no
-    /// Deployment controls; then the scale subresource, which only these kinds have here.
+    /// Deployment controls; a StatefulSet; then the scale subresource, which only these kinds have here.
     /// </summary>
     private ControllerScale? FindScale(V1OwnerReference controller, string ns)
     {
@@ -222,6 +224,10 @@ public sealed class DisruptionController : BackgroundService
             case "Deployment" when group is "apps" or "extensions":
                 return _deployments.Get(ns, controller.Name) is { } d && d.Uid() == controller.Uid
                     ? new ControllerScale(d.Uid(), d.Spec?.Replicas ?? 1)
+                    : null;
+            case "StatefulSet" when group == "apps":
+                return _statefulSets.Get(ns, controller.Name) is { } set && set.Uid() == controller.Uid
+                    ? new ControllerScale(set.Uid(), set.Spec?.Replicas ?? 1)
                     : null;
         }
 

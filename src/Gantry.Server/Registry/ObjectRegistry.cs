@@ -25,7 +25,8 @@ public sealed class ObjectRegistry(
     WatchCache cache,
     Func<ResourceType, IResourceRules> rulesFor,
     TimeProvider time,
-    IReadOnlyList<IAllocationHook>? allocationHooks = null)
+    IReadOnlyList<IAllocationHook>? allocationHooks = null,
+    IReadOnlyList<IPodAdmission>? podAdmission = null)
 {
     private static readonly ResourceType NodeType = ResourceCatalog.Get("", "nodes");
 
@@ -86,13 +87,18 @@ public sealed class ObjectRegistry(
         var typed = ObjectDecoder.Decode(type, obj, options.FieldValidation, options.Warnings);
         if (typed is V1Pod pod)
         {
+            foreach (var plugin in podAdmission ?? [])
+            {
+                await plugin.AdmitAsync(pod, ns!, cancellationToken).ConfigureAwait(false);
+            }
+
             PriorityAdmission.Admit(cache, pod);
         }
 
         // Named after admission, as kube's store names an object: admission's errors name its generateName.
         if (typed.Metadata.Name is null && typed.Metadata.GenerateName is { } generate)
         {
-            typed.Metadata.Name = generate + RandomSuffix();
+            typed.Metadata.Name = generate + GeneratedNames.RandomSuffix();
         }
 
         var name = typed.Metadata.Name ?? "";
@@ -712,18 +718,5 @@ public sealed class ObjectRegistry(
     {
         await cache.WaitForRevisionAsync(revision, cancellationToken).ConfigureAwait(false);
         return WithResourceVersion(stored, revision);
-    }
-
-    private static string RandomSuffix()
-    {
-        // The alphabet of apimachinery's rand.String: no vowels, no confusable characters.
-        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
-        Span<char> chars = stackalloc char[5];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
-        }
-
-        return new string(chars);
     }
 }

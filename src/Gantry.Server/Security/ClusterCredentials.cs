@@ -8,7 +8,9 @@ namespace Gantry.Server.Security;
 /// <summary>
 /// The cluster's trust material, generated on first start into the data directory and reused after:
 /// a CA, the API server's certificate signed by it, its client certificate for calling agents
-/// (<see cref="AgentClientIdentity"/>), and the admin bearer token.
+/// (<see cref="AgentClientIdentity"/>), and the admin bearer token. The server's certificate names the
+/// <c>kubernetes</c> Service's cluster IP too, as kube-apiserver's does, because in-cluster clients dial that
+/// address; a certificate from before that is issued again.
 /// </summary>
 public sealed class ClusterCredentials
 {
@@ -33,8 +35,9 @@ public sealed class ClusterCredentials
     /// <summary>The cluster CA certificate (PEM) of the data directory; join tokens hash this file's bytes.</summary>
     public static string CaPathIn(string dataDirectory) => Path.Combine(dataDirectory, "pki", "ca.crt");
 
-    public static ClusterCredentials LoadOrCreate(string dataDirectory)
+    public static ClusterCredentials LoadOrCreate(string dataDirectory, IReadOnlyList<IPAddress>? serviceAddresses = null)
     {
+        serviceAddresses ??= [];
         var dir = Path.Combine(dataDirectory, "pki");
         Directory.CreateDirectory(dir);
         var caCert = CaPathIn(dataDirectory);
@@ -59,7 +62,7 @@ public sealed class ClusterCredentials
             File.Delete(clientCert);
         }
 
-        if (!File.Exists(serverCert) || !File.Exists(serverKey))
+        if (!File.Exists(serverCert) || !File.Exists(serverKey) || !Names(serverCert, serviceAddresses))
         {
             using var ca = X509Certificate2.CreateFromPemFile(caCert, caKey);
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -72,7 +75,7 @@ public sealed class ClusterCredentials
             names.AddDnsName(Dns.GetHostName());
             names.AddIpAddress(IPAddress.Loopback);
             names.AddIpAddress(IPAddress.IPv6Loopback);
-            foreach (var address in LocalAddresses())
+            foreach (var address in LocalAddresses().Concat(serviceAddresses).Distinct())
             {
                 names.AddIpAddress(address);
             }
@@ -112,6 +115,13 @@ public sealed class ClusterCredentials
     {
         using var pem = X509Certificate2.CreateFromPemFile(certificate, key);
         return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+
+    private static bool Names(string certificatePath, IReadOnlyList<IPAddress> addresses)
+    {
+        using var certificate = X509Certificate2.CreateFromPemFile(certificatePath);
+        var named = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateIPAddresses()).ToHashSet();
+        return addresses.All(named.Contains);
     }
 
     /// <summary>A positive 128-bit serial number.</summary>

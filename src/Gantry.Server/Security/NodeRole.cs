@@ -80,8 +80,22 @@ public sealed class NodeRole(WatchCache cache)
             return cache.Get(Pods.Key(request.Namespace, name)) is not { } pod || IsOnOwnNode(pod, token);
         }
 
+        // The node authorizer's graph: a service account's token, for a pod on the node that runs as it (the token
+        // subresource checks that the token is bound to such a pod).
+        if (request is { Verb: "create", Group: "", Resource: "serviceaccounts", Subresource: "token", Namespace: { } accountNamespace })
+        {
+            return RunsOnOwnNode(accountNamespace, token, pod => pod.Fields.GetValueOrDefault("spec.serviceAccountName") == name);
+        }
+
         return request is { Verb: "get", Group: "", Subresource: null, Namespace: { } ns } &&
             request.Resource is "configmaps" or "secrets" && IsNamedByOwnPod(request.Resource, ns, name, token);
+    }
+
+    /// <summary>Whether the pod is bound to a Node stamped with the node user's token.</summary>
+    public bool IsOnOwnNode(RequestUser user, string ns, string pod)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.TokenId is { } token && cache.Get(Pods.Key(ns, pod)) is { } cached && IsOnOwnNode(cached, token);
     }
 
     /// <summary>A missing object is let through, so the agent gets the apiserver's 404 rather than a 403 that hides it.</summary>
@@ -93,7 +107,16 @@ public sealed class NodeRole(WatchCache cache)
     private bool IsStampedWith(string node, string token) =>
         cache.Get(Nodes.Key(null, node)) is { } cached && NodeRestriction.StampOf(JsonNode.Parse(cached.Json)) == token;
 
-    private bool IsNamedByOwnPod(string resource, string ns, string name, string token)
+    private bool IsNamedByOwnPod(string resource, string ns, string name, string token) =>
+        RunsOnOwnNode(ns, token, pod =>
+        {
+            using var document = JsonDocument.Parse(pod.Json);
+            var references = PodReferences.Of(document.RootElement);
+            return (resource == "secrets" ? references.Secrets : references.ConfigMaps).Contains(name);
+        });
+
+    /// <summary>Whether a pod of the namespace on a Node stamped with the token matches.</summary>
+    private bool RunsOnOwnNode(string ns, string token, Func<CachedObject, bool> matches)
     {
         // Many pods share a node: read each node's stamp once.
         var own = new Dictionary<string, bool>(StringComparer.Ordinal);
@@ -102,16 +125,6 @@ public sealed class NodeRole(WatchCache cache)
             (own.TryGetValue(node, out var mine) ? mine : own[node] = IsStampedWith(node, token));
 
         var (pods, _, _) = cache.List(Pods.KeyPrefix, new WatchFilter(Pods.NamespacePrefix(ns), OnOwnNode));
-        foreach (var pod in pods)
-        {
-            using var document = JsonDocument.Parse(pod.Json);
-            var references = PodReferences.Of(document.RootElement);
-            if ((resource == "secrets" ? references.Secrets : references.ConfigMaps).Contains(name))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return pods.Any(matches);
     }
 }

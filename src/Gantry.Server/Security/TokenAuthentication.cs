@@ -3,13 +3,14 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Gantry.Core.Security;
 using Gantry.Server.Api;
+using Gantry.Server.Security.ServiceAccounts;
 using Microsoft.AspNetCore.Http;
 
 namespace Gantry.Server.Security;
 
 /// <summary>
-/// Bearer-token authentication: the admin token, or a bootstrap token (<see cref="BootstrapTokenAuthenticator"/>),
-/// each attached to the request as its <see cref="RequestUser"/> for the <see cref="RequestAuthorizer"/>. Where a
+/// Bearer-token authentication: the admin token, a bootstrap token (<see cref="BootstrapTokenAuthenticator"/>), or a
+/// service account token (<see cref="ServiceAccountAuthenticator"/>), each attached to the request as its <see cref="RequestUser"/> for the <see cref="RequestAuthorizer"/>. Where a
 /// bootstrap token's requests come from is noted in <see cref="NodeClientAddresses"/>.
 /// Health endpoints are public, as they are for the apiserver's anonymous probes, and so is a GET of
 /// the <c>kube-public/cluster-info</c> ConfigMap by a request with no credentials, which kubeadm's
@@ -17,7 +18,11 @@ namespace Gantry.Server.Security;
 /// else needs a known token and gets 401 Unauthorized otherwise, as does a request whose token is
 /// wrong, whatever it asks for.
 /// </summary>
-public sealed class TokenAuthentication(string adminToken, BootstrapTokenAuthenticator? bootstrapTokens = null, NodeClientAddresses? nodeClients = null)
+public sealed class TokenAuthentication(
+    string adminToken,
+    BootstrapTokenAuthenticator? bootstrapTokens = null,
+    NodeClientAddresses? nodeClients = null,
+    ServiceAccountAuthenticator? serviceAccounts = null)
 {
     private readonly byte[] _admin = Encoding.UTF8.GetBytes(adminToken);
 
@@ -66,8 +71,11 @@ public sealed class TokenAuthentication(string adminToken, BootstrapTokenAuthent
             return RequestUser.Admin;
         }
 
-        return bootstrapTokens is not null && bootstrapTokens.IsValid(token) && BootstrapToken.TryParse(token, out var bootstrap)
-            ? RequestUser.BootstrapToken(bootstrap.Id)
-            : null;
+        if (bootstrapTokens is not null && bootstrapTokens.IsValid(token) && BootstrapToken.TryParse(token, out var bootstrap))
+        {
+            return RequestUser.BootstrapToken(bootstrap.Id);
+        }
+
+        return serviceAccounts?.Authenticate(token);
     }
 }

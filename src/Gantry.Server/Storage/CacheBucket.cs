@@ -10,6 +10,8 @@ internal sealed class CacheBucket
     private readonly Dictionary<string, CachedObject> _objects = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _keys = new(StringComparer.Ordinal);
 
+    public int Count => _objects.Count;
+
     public CachedObject? Get(string key) => _objects.GetValueOrDefault(key);
 
     /// <summary>Stores the object; returns the one it replaces, if any.</summary>

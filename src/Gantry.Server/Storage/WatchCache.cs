@@ -170,6 +170,15 @@ public sealed class WatchCache : IAsyncDisposable
         }
     }
 
+    /// <summary>How many objects the bucket holds now (the apiserver's <c>apiserver_storage_objects</c>).</summary>
+    public int Count(string bucket)
+    {
+        lock (_gate)
+        {
+            return _buckets.TryGetValue(bucket, out var objects) ? objects.Count : 0;
+        }
+    }
+
     /// <summary>
     /// The matching objects in key order, starting after <paramref name="continueAfterKey"/>, at most
     /// <paramref name="limit"/> (0 = all), with the revision they reflect and whether more remain.

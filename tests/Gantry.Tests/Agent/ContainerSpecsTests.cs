@@ -14,10 +14,11 @@ public sealed class ContainerSpecsTests : IDisposable
     public ContainerSpecsTests()
     {
         // The pods below name no config map or secret, so the API server is never asked.
-        var sources = new PodConfigSources(new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }));
+        var client = new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" });
+        var sources = new PodConfigSources(client);
         var hostResolvConf = Path.Combine(_root, "resolv.conf");
         File.WriteAllText(hostResolvConf, "nameserver 192.0.2.53\n");
-        _specs = new ContainerSpecs(new PodEnvironment(sources, new Dictionary<string, ResourceQuantity>()), new PodVolumes(sources, Path.Combine(_root, "pods")), PodDns.Default with { HostResolvConf = hostResolvConf });
+        _specs = new ContainerSpecs(new PodEnvironment(sources, new Dictionary<string, ResourceQuantity>()), new PodVolumes(sources, new ServiceAccountTokenSource(client, TimeProvider.System), Path.Combine(_root, "pods")), PodDns.Default with { HostResolvConf = hostResolvConf });
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

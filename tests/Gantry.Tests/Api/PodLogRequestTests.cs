@@ -3,6 +3,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Gantry.Server.Api;
 using Gantry.Server.Api.Proxy;
+using Gantry.Server.Security;
+using Gantry.Server.Security.ServiceAccounts;
 using Gantry.Tests.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -82,6 +84,8 @@ public sealed class PodLogRequestTests
             new PatchHandler(cluster.Registry, cluster.Time),
             new NodeProxy(cluster.Registry, certificate),
             new ProxySubresource(cluster.Registry, Forwarder),
+            new TokenRequestSubresource(
+                cluster.Registry, new ServiceAccountTokens(ServiceAccountKey.Generate(), cluster.Time), new NodeRole(cluster.Cache), cluster.Time),
             cluster.Time);
         var context = new DefaultHttpContext();
         context.Request.Method = "GET";

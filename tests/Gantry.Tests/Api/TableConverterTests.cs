@@ -282,6 +282,21 @@ public sealed class TableConverterTests
     }
 
     [Fact]
+    public void StatefulSet_shows_ready_of_desired_and_when_wide_containers_and_images()
+    {
+        var set = JsonNode.Parse("""
+            {"metadata": {"name": "web", "creationTimestamp": "2025-06-01T11:00:00Z"},
+             "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
+               "template": {"spec": {"containers": [{"name": "main", "image": "busybox"}]}}},
+             "status": {"replicas": 3, "readyReplicas": 2}}
+            """)!.AsObject();
+
+        var cells = Cells(ResourceCatalog.Get("apps", "statefulsets"), set);
+
+        Assert.Equal(["web", "2/3", "60m", "main", "busybox"], cells.Select(c => c!.ToString()));
+    }
+
+    [Fact]
     public void CronJob_shows_schedule_time_zone_suspension_active_jobs_and_last_schedule()
     {
         var cronJob = JsonNode.Parse("""

@@ -14,6 +14,7 @@ public sealed class DisruptionControllerTests : IAsyncLifetime
     private static readonly ResourceType Budgets = ResourceCatalog.Get("policy", "poddisruptionbudgets");
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
     private static readonly ResourceType ReplicaSets = ResourceCatalog.Get("apps", "replicasets");
+    private static readonly ResourceType StatefulSets = ResourceCatalog.Get("apps", "statefulsets");
 
     private InformedRegistry _registry = null!;
     private DisruptionController _controller = null!;
@@ -55,6 +56,18 @@ public sealed class DisruptionControllerTests : IAsyncLifetime
         Assert.Equal((4, 3, 3, 0), (status.ExpectedPods, status.CurrentHealthy, status.DesiredHealthy, status.DisruptionsAllowed));
         var condition = Assert.Single(status.Conditions);
         Assert.Equal(("False", "InsufficientPods"), (condition.Status, condition.Reason));
+    }
+
+    [Fact]
+    public async Task MaxUnavailable_counts_against_the_stateful_sets_scale()
+    {
+        var set = await _registry.Client.CreateAsync(StatefulSetHarness.StatefulSet("web", 4), _registry.Context.Ct);
+        await CreateReadyPodsAsync(new V1OwnerReference { ApiVersion = "apps/v1", Kind = "StatefulSet", Name = "web", Uid = set.Uid(), Controller = true }, "web-0", "web-1", "web-2");
+        await CreateBudgetAsync(maxUnavailable: 1);
+
+        var status = await SyncAsync();
+
+        Assert.Equal((4, 3, 3, 0), (status.ExpectedPods, status.CurrentHealthy, status.DesiredHealthy, status.DisruptionsAllowed));
     }
 
     [Fact]
@@ -125,6 +138,7 @@ public sealed class DisruptionControllerTests : IAsyncLifetime
     {
         await _registry.SettleAsync<V1Pod>(Pods);
         await _registry.SettleAsync<V1ReplicaSet>(ReplicaSets);
+        await _registry.SettleAsync<V1StatefulSet>(StatefulSets);
         await _registry.SettleAsync<V1PodDisruptionBudget>(Budgets);
         await _controller.SyncAsync("default/web", _registry.Context.Ct);
         return KubernetesJson.Deserialize<V1PodDisruptionBudget>(_registry.Context.Get(Budgets, "web")!.ToJsonString()).Status;

@@ -164,4 +164,8 @@ public abstract class E2ETest : IAsyncLifetime
     }
 
     protected static string[] Cells(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The revision numbers <c>kubectl rollout history</c> lists, in its order.</summary>
+    protected static string Revisions(CommandResult history) =>
+        string.Join(' ', history.StdoutLines.Select(Cells).Where(c => c.Length > 0 && long.TryParse(c[0], out _)).Select(c => c[0]));
 }

@@ -26,6 +26,7 @@ kind v1 Binding core.v1.Binding
 kind apps/v1 ReplicaSet apps.v1.ReplicaSet
 kind apps/v1 Deployment apps.v1.Deployment
 kind apps/v1 DaemonSet apps.v1.DaemonSet
+kind apps/v1 StatefulSet apps.v1.StatefulSet
 kind apps/v1 ControllerRevision apps.v1.ControllerRevision
 kind batch/v1 Job batch.v1.Job
 kind batch/v1 CronJob batch.v1.CronJob
@@ -43,6 +44,7 @@ kind policy/v1 Eviction policy.v1.Eviction
 kind authorization.k8s.io/v1 SelfSubjectAccessReview authorization.v1.SelfSubjectAccessReview
 kind authorization.k8s.io/v1 SelfSubjectRulesReview authorization.v1.SelfSubjectRulesReview
 kind authentication.k8s.io/v1 SelfSubjectReview authentication.v1.SelfSubjectReview
+kind authentication.k8s.io/v1 TokenRequest authentication.v1.TokenRequest
 kind * DeleteOptions meta.v1.DeleteOptions
 message apps.v1.ControllerRevision
 1 metadata meta.v1.ObjectMeta ?
@@ -140,11 +142,71 @@ message apps.v1.RollingUpdateDaemonSet
 message apps.v1.RollingUpdateDeployment
 1 maxUnavailable intorstring *?
 2 maxSurge intorstring *?
+message apps.v1.RollingUpdateStatefulSetStrategy
+1 partition int32 *?
+2 maxUnavailable intorstring *?
+message apps.v1.StatefulSet
+1 metadata meta.v1.ObjectMeta ?
+2 spec apps.v1.StatefulSetSpec ?
+3 status apps.v1.StatefulSetStatus ?
+message apps.v1.StatefulSetCondition
+1 type string
+2 status string
+3 lastTransitionTime time ?
+4 reason string ?
+5 message string ?
+message apps.v1.StatefulSetOrdinals
+1 start int32
+message apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy
+1 whenDeleted string ?
+2 whenScaled string ?
+message apps.v1.StatefulSetSpec
+1 replicas int32 *?
+2 selector meta.v1.LabelSelector *
+3 template core.v1.PodTemplateSpec
+4 volumeClaimTemplates []core.v1.PersistentVolumeClaim ?
+5 serviceName string
+6 podManagementPolicy string ?
+7 updateStrategy apps.v1.StatefulSetUpdateStrategy ?
+8 revisionHistoryLimit int32 *?
+9 minReadySeconds int32 ?
+10 persistentVolumeClaimRetentionPolicy apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy *?
+11 ordinals apps.v1.StatefulSetOrdinals *?
+message apps.v1.StatefulSetStatus
+1 observedGeneration int64 ?
+2 replicas int32
+3 readyReplicas int32 ?
+4 currentReplicas int32 ?
+5 updatedReplicas int32 ?
+6 currentRevision string ?
+7 updateRevision string ?
+9 collisionCount int32 *?
+10 conditions []apps.v1.StatefulSetCondition ?
+11 availableReplicas int32
+message apps.v1.StatefulSetUpdateStrategy
+1 type string ?
+2 rollingUpdate apps.v1.RollingUpdateStatefulSetStrategy *?
+message authentication.v1.BoundObjectReference
+1 kind string ?
+2 apiVersion string ?
+3 name string ?
+4 uid string ?
 message authentication.v1.SelfSubjectReview
 1 metadata meta.v1.ObjectMeta ?
 2 status authentication.v1.SelfSubjectReviewStatus ?
 message authentication.v1.SelfSubjectReviewStatus
 1 userInfo authentication.v1.UserInfo ?
+message authentication.v1.TokenRequest
+1 metadata meta.v1.ObjectMeta ?
+2 spec authentication.v1.TokenRequestSpec
+3 status authentication.v1.TokenRequestStatus ?
+message authentication.v1.TokenRequestSpec
+1 audiences []string
+4 expirationSeconds int64 *
+3 boundObjectRef authentication.v1.BoundObjectReference *
+message authentication.v1.TokenRequestStatus
+1 token string
+2 expirationTimestamp time
 message authentication.v1.UserInfo
 1 username string ?
 2 uid string ?
@@ -666,6 +728,9 @@ message core.v1.LoadBalancerStatus
 1 ingress []core.v1.LoadBalancerIngress ?
 message core.v1.LocalObjectReference
 1 name string ?
+message core.v1.ModifyVolumeStatus
+1 targetVolumeAttributesClassName string ?
+2 status string
 message core.v1.NFSVolumeSource
 1 server string
 2 path string
@@ -780,6 +845,17 @@ message core.v1.ObjectReference
 5 apiVersion string ?
 6 resourceVersion string ?
 7 fieldPath string ?
+message core.v1.PersistentVolumeClaim
+1 metadata meta.v1.ObjectMeta ?
+2 spec core.v1.PersistentVolumeClaimSpec ?
+3 status core.v1.PersistentVolumeClaimStatus ?
+message core.v1.PersistentVolumeClaimCondition
+1 type string
+2 status string
+3 lastProbeTime time ?
+4 lastTransitionTime time ?
+5 reason string ?
+6 message string ?
 message core.v1.PersistentVolumeClaimSpec
 1 accessModes []string ?
 4 selector meta.v1.LabelSelector *?
@@ -790,6 +866,15 @@ message core.v1.PersistentVolumeClaimSpec
 7 dataSource core.v1.TypedLocalObjectReference *?
 8 dataSourceRef core.v1.TypedObjectReference *?
 9 volumeAttributesClassName string *?
+message core.v1.PersistentVolumeClaimStatus
+1 phase string ?
+2 accessModes []string ?
+3 capacity {}quantity ?
+4 conditions []core.v1.PersistentVolumeClaimCondition ?
+5 allocatedResources {}quantity ?
+7 allocatedResourceStatuses {}string ?
+8 currentVolumeAttributesClassName string *?
+9 modifyVolumeStatus core.v1.ModifyVolumeStatus *?
 message core.v1.PersistentVolumeClaimTemplate
 1 metadata meta.v1.ObjectMeta ?
 2 spec core.v1.PersistentVolumeClaimSpec

@@ -20,6 +20,7 @@ internal static class TablePrinters
         [("apps", "ReplicaSet")] = WorkloadPrinters.ReplicaSet,
         [("apps", "Deployment")] = WorkloadPrinters.Deployment,
         [("apps", "DaemonSet")] = DaemonSetPrinter.Printer,
+        [("apps", "StatefulSet")] = WorkloadPrinters.StatefulSet,
         [("apps", "ControllerRevision")] = ControllerRevisionPrinter.Printer,
         [("batch", "Job")] = WorkloadPrinters.Job,
         [("batch", "CronJob")] = CronJobPrinter.Printer,

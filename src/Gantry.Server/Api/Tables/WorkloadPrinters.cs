@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Gantry.Server.Api.Tables;
 
-/// <summary>ReplicationController, ReplicaSet, Deployment and Job: replica counts, plus the pod template's containers when wide.</summary>
+/// <summary>ReplicationController, ReplicaSet, Deployment, StatefulSet and Job: replica counts, plus the pod template's containers when wide.</summary>
 internal static class WorkloadPrinters
 {
     private static readonly TableColumn Containers = TableColumn.Text("Containers", "Names of each container in the template.", 1);
@@ -39,6 +39,17 @@ internal static class WorkloadPrinters
             Selector,
         ],
         DeploymentCells);
+
+    /// <summary>kube's <c>printStatefulSet</c>: ready of desired, and no selector column.</summary>
+    public static TablePrinter StatefulSet { get; } = new(
+        [
+            TableColumn.ObjectName,
+            TableColumn.Text("Ready", "Number of the pod with ready state"),
+            TableColumn.Age,
+            Containers,
+            Images,
+        ],
+        StatefulSetCells);
 
     public static TablePrinter Job { get; } = new(
         [
@@ -82,6 +93,19 @@ internal static class WorkloadPrinters
             names,
             images,
             CellFormat.LabelSelector(JsonRead.At(deployment, "spec", "selector")),
+        ];
+    }
+
+    private static JsonNode?[] StatefulSetCells(JsonObject set, DateTimeOffset now)
+    {
+        var (names, images) = CellFormat.Containers(JsonRead.At(set, "spec", "template", "spec"));
+        return
+        [
+            CellFormat.Name(set),
+            $"{JsonRead.Long(set, "status", "readyReplicas")}/{DesiredReplicas(set)}",
+            CellFormat.Age(set, now),
+            names,
+            images,
         ];
     }
 

@@ -22,6 +22,7 @@ public static class ResourceRulesCatalog
             new ReplicaSetRules(),
             new DeploymentRules(),
             new DaemonSetRules(),
+            new StatefulSetRules(),
             new ControllerRevisionRules(),
             new JobRules(),
             new CronJobRules(),

@@ -1,0 +1,25 @@
+namespace Gantry.Server.Security.ServiceAccounts;
+
+/// <summary>
+/// What a service account token says, as kube's bound tokens say it (pkg/serviceaccount/claims.go): whose it is, for
+/// which audiences, when it is valid, and the pod (and its node) it is bound to, if any.
+/// </summary>
+public sealed record ServiceAccountTokenClaims(
+    string Namespace,
+    string ServiceAccountName,
+    string ServiceAccountUid,
+    IReadOnlyList<string> Audiences,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset Expiry,
+    string Id)
+{
+    public BoundObject? Pod { get; init; }
+
+    public BoundObject? Node { get; init; }
+
+    /// <summary>The user the token authenticates as: <c>system:serviceaccount:NAMESPACE:NAME</c>.</summary>
+    public string Subject => ServiceAccountUser.Name(Namespace, ServiceAccountName);
+}
+
+/// <summary>An object a token is bound to: it is valid only while an object of this name and uid exists.</summary>
+public sealed record BoundObject(string Name, string Uid);
