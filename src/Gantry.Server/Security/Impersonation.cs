@@ -1,6 +1,7 @@
 using Gantry.Core.Resources;
 using Gantry.Core.Validation;
 using Gantry.Server.Api;
+using Gantry.Server.Security.ServiceAccounts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -23,8 +24,6 @@ public sealed class Impersonation(RequestAuthorizer authorizer)
     public const string UidHeader = "Impersonate-Uid";
 
     public const string ExtraHeaderPrefix = "Impersonate-Extra-";
-
-    private const string ServiceAccountPrefix = "system:serviceaccount:";
 
     private static readonly ResourceType Users = Subject("", "User", "users");
     private static readonly ResourceType Groups = Subject("", "Group", "groups");
@@ -64,7 +63,7 @@ public sealed class Impersonation(RequestAuthorizer authorizer)
             Authorize(context, ServiceAccounts, ns, name, null);
             if (requestedGroups.Count == 0)
             {
-                groups.AddRange(["system:serviceaccounts", "system:serviceaccounts:" + ns]);
+                groups.AddRange([ServiceAccountUser.AllGroup, $"{ServiceAccountUser.AllGroup}:{ns}"]);
             }
         }
         else
@@ -115,18 +114,10 @@ public sealed class Impersonation(RequestAuthorizer authorizer)
         authorizer.Authorize(context, type, new RequestAttributes("impersonate", type.Group, type.Plural, subresource, ns, name));
 
     /// <summary>kube's <c>serviceaccount.SplitUsername</c>: <c>system:serviceaccount:NS:NAME</c>, both valid names.</summary>
-    private static (string Namespace, string Name)? SplitServiceAccount(string user)
-    {
-        if (!user.StartsWith(ServiceAccountPrefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var parts = user[ServiceAccountPrefix.Length..].Split(':');
-        return parts is [var ns, var name] && FormatValidation.IsDns1123Label(ns).Count == 0 && FormatValidation.IsDns1123Subdomain(name).Count == 0
+    private static (string Namespace, string Name)? SplitServiceAccount(string user) =>
+        ServiceAccountUser.Split(user) is var (ns, name) && FormatValidation.IsDns1123Label(ns).Count == 0 && FormatValidation.IsDns1123Subdomain(name).Count == 0
             ? (ns, name)
             : null;
-    }
 
     /// <summary>The requests as Go's <c>%v</c> prints a <c>[]v1.ObjectReference</c>, as kube's error message does.</summary>
     private static string GoReferences(StringValues groups, string uid)

@@ -1,3 +1,4 @@
+using Gantry.Server.Security.ServiceAccounts;
 using k8s.Models;
 
 namespace Gantry.Server.Security;
@@ -10,8 +11,6 @@ namespace Gantry.Server.Security;
 /// </summary>
 public sealed class RbacPolicy
 {
-    private const string ServiceAccountPrefix = "system:serviceaccount:";
-
     /// <summary>Subject key (<see cref="UserKey"/>, <see cref="GroupKey"/>) to the rules cluster bindings grant it.</summary>
     private readonly Dictionary<string, List<PolicyRule>> _cluster;
 
@@ -132,7 +131,7 @@ public sealed class RbacPolicy
                 "User" => UserKey(subject.Name),
                 "Group" => GroupKey(subject.Name),
                 "ServiceAccount" when (string.IsNullOrEmpty(subject.NamespaceProperty) ? bindingNamespace : subject.NamespaceProperty) is { Length: > 0 } ns =>
-                    UserKey($"{ServiceAccountPrefix}{ns}:{subject.Name}"),
+                    UserKey(ServiceAccountUser.Name(ns, subject.Name)),
                 _ => null,
             };
             if (key is null)
