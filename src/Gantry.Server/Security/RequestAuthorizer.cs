@@ -39,15 +39,19 @@ public sealed class RequestAuthorizer(NodeRole nodes, IRbacPolicySource rbac)
         }
     }
 
-    /// <summary>A path outside the resource API (Gantry's own endpoints): for <c>system:masters</c> only.</summary>
+    /// <summary>
+    /// A path outside the resource API (Gantry's own endpoints, the server's metrics): for <c>system:masters</c>, and
+    /// for whoever a ClusterRoleBinding grants the path's verb among its non-resource URLs, as kube-apiserver allows
+    /// <c>/metrics</c> to a scraper.
+    /// </summary>
     /// <exception cref="ApiException">403 Forbidden.</exception>
-    public static void AuthorizeNonResource(HttpContext context)
+    public void AuthorizeNonResource(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var user = RequestUser.Of(context);
-        if (!user.IsIn(RequestUser.Masters))
+        var verb = HttpMethods.IsGet(context.Request.Method) ? "get" : context.Request.Method.ToLowerInvariant();
+        if (!user.IsIn(RequestUser.Masters) && !rbac.Policy.AllowsPath(user, verb, context.Request.Path.Value ?? "/"))
         {
-            var verb = HttpMethods.IsGet(context.Request.Method) ? "get" : context.Request.Method.ToLowerInvariant();
             throw new ApiException(403, "Forbidden", $"forbidden: User \"{user.Name}\" cannot {verb} path \"{context.Request.Path}\"");
         }
     }
