@@ -20,7 +20,7 @@ import re
 import subprocess
 import sys
 
-API_PACKAGES = ["core", "apps", "batch", "coordination", "discovery", "node", "scheduling", "autoscaling", "policy", "authorization", "authentication"]
+API_PACKAGES = ["core", "apps", "batch", "coordination", "discovery", "node", "scheduling", "autoscaling", "policy", "authorization", "authentication", "rbac"]
 MACHINERY_PACKAGES = ["pkg/apis/meta/v1", "pkg/runtime", "pkg/util/intstr", "pkg/api/resource"]
 
 # The kinds a client may send: those in src/Gantry.Core/Resources/ResourceCatalog.cs and the
@@ -49,6 +49,10 @@ ROOTS = [
     ("discovery.k8s.io/v1", "EndpointSlice", "discovery.v1.EndpointSlice"),
     ("node.k8s.io/v1", "RuntimeClass", "node.v1.RuntimeClass"),
     ("scheduling.k8s.io/v1", "PriorityClass", "scheduling.v1.PriorityClass"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole", "rbac.v1.ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "rbac.v1.ClusterRoleBinding"),
+    ("rbac.authorization.k8s.io/v1", "Role", "rbac.v1.Role"),
+    ("rbac.authorization.k8s.io/v1", "RoleBinding", "rbac.v1.RoleBinding"),
     ("autoscaling/v1", "Scale", "autoscaling.v1.Scale"),
     ("policy/v1", "PodDisruptionBudget", "policy.v1.PodDisruptionBudget"),
     ("policy/v1", "Eviction", "policy.v1.Eviction"),

@@ -106,8 +106,10 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<ExplainEndpoint>();
         builder.Services.AddSingleton<ResourceMetricsEndpoint>();
         builder.Services.AddSingleton<NodeRole>();
+        builder.Services.AddSingleton<IRbacPolicySource, RbacAuthorizer>();
         builder.Services.AddSingleton<RequestAuthorizer>();
         builder.Services.AddSingleton<AccessReview>();
+        builder.Services.AddSingleton<Impersonation>();
         builder.Services.AddSingleton<SelfSubjectReviews>();
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
@@ -153,6 +155,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<ServiceAccountsController>();
         builder.Services.AddSingleton(new RootCaBundle(credentials.CaPem));
         builder.Services.AddHostedService<RootCaPublisher>();
+        builder.Services.AddHostedService<ClusterRoleAggregationController>();
         builder.Services.AddClusterDns(dnsListener, options, informers, nodeClients, time);
         // Last: it starts the informers every loop above has asked for.
         builder.Services.AddHostedService<InformerHost>();
@@ -181,9 +184,10 @@ public sealed class GantryServer : IAsyncDisposable
         var errors = app.Services.GetRequiredService<ApiErrorHandling>();
         var longRunning = app.Services.GetRequiredService<LongRunningRequests>();
         var requestMetrics = app.Services.GetRequiredService<RequestMetrics>();
+        var impersonation = app.Services.GetRequiredService<Impersonation>();
         var dispatcher = app.Services.GetRequiredService<ApiDispatcher>();
         app.Run(context => authentication.InvokeAsync(context, () => requestMetrics.InvokeAsync(context, () => longRunning.InvokeAsync(context,
-            () => errors.InvokeAsync(context, () => dispatcher.HandleAsync(context))))));
+            () => errors.InvokeAsync(context, () => impersonation.InvokeAsync(context, () => dispatcher.HandleAsync(context)))))));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new GantryServer(app, store, cache, registry, credentials, kubeconfigPath);
     }

@@ -93,6 +93,10 @@ internal static class BuiltInSchemas
             [("discovery.k8s.io", "EndpointSlice")] = MetadataOnly,
             [("node.k8s.io", "RuntimeClass")] = MetadataOnly,
             [("scheduling.k8s.io", "PriorityClass")] = MetadataOnly,
+            [("rbac.authorization.k8s.io", "ClusterRole")] = MetadataOnly,
+            [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = MetadataOnly,
+            [("rbac.authorization.k8s.io", "Role")] = MetadataOnly,
+            [("rbac.authorization.k8s.io", "RoleBinding")] = MetadataOnly,
         }.ToFrozenDictionary();
 
     public static PatchSchema ForKind(string apiVersion, string kind)

@@ -59,6 +59,11 @@ public static class ResourceCatalog
         new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true, typeof(V1EndpointSlice), None, None, []),
         new("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclass", false, typeof(V1RuntimeClass), None, None, []),
         new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", false, typeof(V1PriorityClass), ["pc"], None, []),
+        // RBAC: kube gives these types no short names and no categories.
+        new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", "clusterrole", false, typeof(V1ClusterRole), None, None, []),
+        new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", false, typeof(V1ClusterRoleBinding), None, None, []),
+        new("rbac.authorization.k8s.io", "v1", "Role", "roles", "role", true, typeof(V1Role), None, None, []),
+        new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", "rolebinding", true, typeof(V1RoleBinding), None, None, []),
     ];
 
     /// <summary>Group versions in discovery order, the core group ("") first.</summary>

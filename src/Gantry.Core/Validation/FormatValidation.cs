@@ -68,6 +68,23 @@ public static partial class FormatValidation
         return errors;
     }
 
+    private static readonly string[] PathSegmentMayNotContain = ["/", "%"];
+
+    /// <summary>
+    /// apimachinery's <c>IsValidPathSegmentName</c>: any name that can be one segment of a URL path. RBAC names its
+    /// roles and bindings this way (<c>system:discovery</c>).
+    /// </summary>
+    public static IReadOnlyList<string> IsValidPathSegmentName(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value is "." or "..")
+        {
+            return [$"may not be '{value}'"];
+        }
+
+        return PathSegmentMayNotContain.Where(c => value.Contains(c, StringComparison.Ordinal)).Select(c => $"may not contain '{c}'").ToList();
+    }
+
     /// <summary>A DNS subdomain (RFC 1123): the name rule of most objects.</summary>
     public static IReadOnlyList<string> IsDns1123Subdomain(string value)
     {

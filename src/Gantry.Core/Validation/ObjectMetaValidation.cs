@@ -15,8 +15,9 @@ public static class ObjectMetaValidation
 
     /// <summary>
     /// The name rule of <paramref name="type"/>: DNS-1123 label for namespaces and stateful sets (a stateful set's name
-    /// becomes its pods' hostnames), DNS-1035 label for services, DNS-1123 subdomain for everything else. <c>prefix</c> is true for a <c>generateName</c>, whose trailing
-    /// dash is allowed because a random suffix follows it.
+    /// becomes its pods' hostnames), DNS-1035 label for services, a path segment for RBAC's roles and bindings, DNS-1123
+    /// subdomain for everything else. <c>prefix</c> is true for a <c>generateName</c>, whose trailing dash is allowed
+    /// because a random suffix follows it.
     /// </summary>
     public static IReadOnlyList<string> CheckName(ResourceType type, string name, bool prefix)
     {
@@ -27,6 +28,8 @@ public static class ObjectMetaValidation
         {
             ("", "Namespace") or ("apps", "StatefulSet") => FormatValidation.IsDns1123Label(masked),
             ("", "Service") => FormatValidation.IsDns1035Label(masked),
+            // kube's minimalNameRequirements: the whole name, the prefix rule ignored.
+            ("rbac.authorization.k8s.io", _) => FormatValidation.IsValidPathSegmentName(name),
             _ => FormatValidation.IsDns1123Subdomain(masked),
         };
     }

@@ -44,7 +44,7 @@ public sealed class ApiDispatcher(
 
         if (ExplainEndpoint.Matches(segments))
         {
-            RequestAuthorizer.AuthorizeNonResource(context);
+            authorizer.AuthorizeNonResource(context);
             await explain.HandleAsync(context, segments).ConfigureAwait(false);
             return;
         }

@@ -7,7 +7,8 @@ using Gantry.Server.Registry;
 namespace Gantry.Server.Controllers;
 
 /// <summary>
-/// The objects a cluster has from its first start: the system namespaces, runtime classes and priority classes, and the
+/// The objects a cluster has from its first start: the system namespaces, runtime classes, priority classes and RBAC's
+/// default roles and bindings (<see cref="RbacBootstrap"/>), and the
 /// <c>kubernetes</c> Service with its endpoints (<see cref="EnsureKubernetesServiceAsync"/>).
 /// </summary>
 public static class BootstrapObjects
@@ -39,6 +40,8 @@ public static class BootstrapObjects
             var priorityClass = new JsonObject { ["metadata"] = new JsonObject { ["name"] = name }, ["value"] = value, ["description"] = description };
             await EnsureAsync(registry, priorityClasses, priorityClass, cancellationToken).ConfigureAwait(false);
         }
+
+        await RbacBootstrap.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

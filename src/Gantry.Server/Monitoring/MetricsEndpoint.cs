@@ -12,13 +12,13 @@ namespace Gantry.Server.Monitoring;
 /// scraper or to <c>kubectl get --raw /metrics</c>: its requests (<see cref="RequestMetrics"/>), the objects stored
 /// per resource, and its process.
 /// </summary>
-public sealed class MetricsEndpoint(RequestMetrics requests, WatchCache cache)
+public sealed class MetricsEndpoint(RequestMetrics requests, WatchCache cache, RequestAuthorizer authorizer)
 {
     public static bool Matches(string[] segments) => segments is ["metrics"];
 
     public async Task HandleAsync(HttpContext context)
     {
-        RequestAuthorizer.AuthorizeNonResource(context);
+        authorizer.AuthorizeNonResource(context);
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {
             throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");

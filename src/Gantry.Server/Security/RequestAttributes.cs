@@ -26,7 +26,9 @@ public sealed record RequestAttributes(string Verb, string Group, string Resourc
             "DELETE" => "delete",
             _ => request.Method.ToLowerInvariant(),
         };
-        return new RequestAttributes(verb, path.Type.Group, path.Type.Plural, path.Subresource, path.Namespace, path.Name);
+        // As kube's RequestInfoFactory: a namespace is in its own namespace, so a RoleBinding can grant reading it.
+        var ns = path.Type is { Group: "", Plural: "namespaces" } ? path.Name : path.Namespace;
+        return new RequestAttributes(verb, path.Type.Group, path.Type.Plural, path.Subresource, ns, path.Name);
     }
 
     /// <summary>The resource as RBAC rules name it: <c>pods</c>, or <c>pods/status</c> for a subresource.</summary>

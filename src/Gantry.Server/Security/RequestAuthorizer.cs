@@ -5,10 +5,12 @@ namespace Gantry.Server.Security;
 
 /// <summary>
 /// Decides whether the request's user may do what it asks, after authentication and before anything is read or
-/// written: <c>system:masters</c> may do everything, <c>system:nodes</c> what <see cref="NodeRole"/> allows, and
-/// everyone the anonymous read of cluster-info. A refusal is kube-apiserver's 403 Forbidden Status, in its words.
+/// written: <c>system:masters</c> may do everything, <c>system:nodes</c> what <see cref="NodeRole"/> allows,
+/// everyone the anonymous read of cluster-info, and anyone what the RBAC roles bound to them allow
+/// (<see cref="RbacPolicy"/>), checked in that order as kube-apiserver chains its authorizers, so that the masters'
+/// requests cost nothing more. A refusal is kube-apiserver's 403 Forbidden Status, in its words.
 /// </summary>
-public sealed class RequestAuthorizer(NodeRole nodes)
+public sealed class RequestAuthorizer(NodeRole nodes, IRbacPolicySource rbac)
 {
     private static readonly PolicyRule ClusterInfoRead = new(["get"], [""], ["configmaps"])
     {
@@ -37,15 +39,19 @@ public sealed class RequestAuthorizer(NodeRole nodes)
         }
     }
 
-    /// <summary>A path outside the resource API (Gantry's own endpoints): for <c>system:masters</c> only.</summary>
+    /// <summary>
+    /// A path outside the resource API (Gantry's own endpoints, the server's metrics): for <c>system:masters</c>, and
+    /// for whoever a ClusterRoleBinding grants the path's verb among its non-resource URLs, as kube-apiserver allows
+    /// <c>/metrics</c> to a scraper.
+    /// </summary>
     /// <exception cref="ApiException">403 Forbidden.</exception>
-    public static void AuthorizeNonResource(HttpContext context)
+    public void AuthorizeNonResource(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var user = RequestUser.Of(context);
-        if (!user.IsIn(RequestUser.Masters))
+        var verb = HttpMethods.IsGet(context.Request.Method) ? "get" : context.Request.Method.ToLowerInvariant();
+        if (!user.IsIn(RequestUser.Masters) && !rbac.Policy.AllowsPath(user, verb, context.Request.Path.Value ?? "/"))
         {
-            var verb = HttpMethods.IsGet(context.Request.Method) ? "get" : context.Request.Method.ToLowerInvariant();
             throw new ApiException(403, "Forbidden", $"forbidden: User \"{user.Name}\" cannot {verb} path \"{context.Request.Path}\"");
         }
     }
@@ -53,10 +59,18 @@ public sealed class RequestAuthorizer(NodeRole nodes)
     public bool Allows(RequestUser user, RequestAttributes request)
     {
         ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(request);
         return user.IsIn(RequestUser.Masters) ||
             ClusterInfoRead.Allows(request) ||
-            (user.IsIn(RequestUser.Nodes) && nodes.Allows(user, request));
+            (user.IsIn(RequestUser.Nodes) && nodes.Allows(user, request)) ||
+            rbac.Policy.Allows(user, request);
     }
+
+    /// <summary>The RBAC rules that apply to the user in <paramref name="ns"/>, as a SelfSubjectRulesReview lists them.</summary>
+    public IEnumerable<PolicyRule> RbacRulesFor(RequestUser user, string? ns) => rbac.Policy.RulesFor(user, ns);
+
+    /// <summary>Whether RBAC lets the user send <paramref name="verb"/> to a path outside the resource API.</summary>
+    public bool AllowsPath(RequestUser user, string verb, string path) => rbac.Policy.AllowsPath(user, verb, path);
 
     /// <summary>The apiserver's <c>forbiddenMessage</c>.</summary>
     private static string ForbiddenMessage(RequestUser user, RequestAttributes request) =>

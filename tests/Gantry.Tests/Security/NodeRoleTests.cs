@@ -20,7 +20,7 @@ public sealed class NodeRoleTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _context = await RegistryTestContext.StartAsync();
-        _authorizer = new RequestAuthorizer(new NodeRole(_context.Cache));
+        _authorizer = new RequestAuthorizer(new NodeRole(_context.Cache), new StoredRbacPolicy(_context));
         await _context.CreateAsync(Nodes, NodeStamped("n1", "abcdef"));
         await _context.CreateAsync(Nodes, NodeStamped("other", "zzzzzz"));
         await _context.CreateAsync(Nodes, NodeStamped("admins", null));

@@ -32,4 +32,15 @@ public sealed class RequestAttributesTests
         Assert.Equal(verb, attributes.Verb);
         Assert.Equal(subresource is null ? "pods" : $"pods/{subresource}", attributes.QualifiedResource);
     }
+
+    [Fact]
+    public void A_namespace_is_in_its_own_namespace_so_that_a_role_binding_can_grant_reading_it()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+
+        var attributes = RequestAttributes.Of(context.Request, new ResourcePath(ResourceCatalog.Get("", "namespaces"), null, "x", null));
+
+        Assert.Equal("x", attributes.Namespace);
+    }
 }

@@ -34,6 +34,10 @@ kind coordination.k8s.io/v1 Lease coordination.v1.Lease
 kind discovery.k8s.io/v1 EndpointSlice discovery.v1.EndpointSlice
 kind node.k8s.io/v1 RuntimeClass node.v1.RuntimeClass
 kind scheduling.k8s.io/v1 PriorityClass scheduling.v1.PriorityClass
+kind rbac.authorization.k8s.io/v1 ClusterRole rbac.v1.ClusterRole
+kind rbac.authorization.k8s.io/v1 ClusterRoleBinding rbac.v1.ClusterRoleBinding
+kind rbac.authorization.k8s.io/v1 Role rbac.v1.Role
+kind rbac.authorization.k8s.io/v1 RoleBinding rbac.v1.RoleBinding
 kind autoscaling/v1 Scale autoscaling.v1.Scale
 kind policy/v1 PodDisruptionBudget policy.v1.PodDisruptionBudget
 kind policy/v1 Eviction policy.v1.Eviction
@@ -1443,6 +1447,38 @@ message policy.v1.PodDisruptionBudgetStatus
 5 desiredHealthy int32
 6 expectedPods int32
 7 conditions []meta.v1.Condition ?
+message rbac.v1.AggregationRule
+1 clusterRoleSelectors []meta.v1.LabelSelector ?
+message rbac.v1.ClusterRole
+1 metadata meta.v1.ObjectMeta ?
+2 rules []rbac.v1.PolicyRule
+3 aggregationRule rbac.v1.AggregationRule *?
+message rbac.v1.ClusterRoleBinding
+1 metadata meta.v1.ObjectMeta ?
+2 subjects []rbac.v1.Subject ?
+3 roleRef rbac.v1.RoleRef
+message rbac.v1.PolicyRule
+1 verbs []string
+2 apiGroups []string ?
+3 resources []string ?
+4 resourceNames []string ?
+5 nonResourceURLs []string ?
+message rbac.v1.Role
+1 metadata meta.v1.ObjectMeta ?
+2 rules []rbac.v1.PolicyRule
+message rbac.v1.RoleBinding
+1 metadata meta.v1.ObjectMeta ?
+2 subjects []rbac.v1.Subject ?
+3 roleRef rbac.v1.RoleRef
+message rbac.v1.RoleRef
+1 apiGroup string
+2 kind string
+3 name string
+message rbac.v1.Subject
+1 kind string
+2 apiGroup string ?
+3 name string
+4 namespace string ?
 message scheduling.v1.PriorityClass
 1 metadata meta.v1.ObjectMeta ?
 2 value int32

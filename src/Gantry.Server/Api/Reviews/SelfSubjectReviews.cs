@@ -42,7 +42,7 @@ public sealed class SelfSubjectReviews(AccessReview access)
         review["status"] = plural switch
         {
             "selfsubjectaccessreviews" => AccessStatus(user, review),
-            "selfsubjectrulesreviews" => AccessReview.Rules(user, review["spec"]?["namespace"]?.GetValue<string>()),
+            "selfsubjectrulesreviews" => access.Rules(user, review["spec"]?["namespace"]?.GetValue<string>()),
             _ => new JsonObject { ["userInfo"] = UserInfo(user) },
         };
         review["metadata"] = new JsonObject { ["creationTimestamp"] = null };
@@ -80,7 +80,7 @@ public sealed class SelfSubjectReviews(AccessReview access)
             ? access.Allows(user, new RequestAttributes(
                 Text(resource, "verb") ?? "", Text(resource, "group") ?? "", Text(resource, "resource") ?? "",
                 Text(resource, "subresource"), Text(resource, "namespace"), Text(resource, "name")))
-            : AccessReview.AllowsPath(user, Text(nonResource!, "verb") ?? "", Text(nonResource!, "path") ?? "");
+            : access.AllowsPath(user, Text(nonResource!, "verb") ?? "", Text(nonResource!, "path") ?? "");
         return new JsonObject { ["allowed"] = allowed };
     }
 

@@ -31,6 +31,10 @@ internal static class TablePrinters
         [("metrics.k8s.io", "PodMetrics")] = ResourceMetricsPrinters.Pods,
         [("node.k8s.io", "RuntimeClass")] = SimplePrinters.RuntimeClass,
         [("scheduling.k8s.io", "PriorityClass")] = SimplePrinters.PriorityClass,
+        [("rbac.authorization.k8s.io", "ClusterRole")] = RbacPrinters.Role,
+        [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = RbacPrinters.Binding,
+        [("rbac.authorization.k8s.io", "Role")] = RbacPrinters.Role,
+        [("rbac.authorization.k8s.io", "RoleBinding")] = RbacPrinters.Binding,
     };
 
     public static TablePrinter For(ResourceType type) =>

@@ -31,6 +31,10 @@ public static class ResourceRulesCatalog
             new EndpointSliceRules(),
             new RuntimeClassRules(),
             new PriorityClassRules(),
+            new ClusterRoleRules(),
+            new ClusterRoleBindingRules(),
+            new RoleRules(),
+            new RoleBindingRules(),
         }.ToDictionary(r => (r.Type.Group, r.Type.Plural));
 
     /// <summary>Every type's rules, in the catalog's discovery order.</summary>
