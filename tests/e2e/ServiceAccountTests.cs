@@ -7,7 +7,7 @@ namespace Gantry.E2E;
 /// <summary>
 /// Service accounts as Kubernetes gives them to workloads: a <c>default</c> account and the <c>kube-root-ca.crt</c>
 /// ConfigMap in every namespace, <c>kubectl create token</c>, and the bound token, CA and namespace mounted into a pod's
-/// containers, with which the pod's clients authenticate as its account.
+/// containers, with which the pod's clients authenticate as its account and are authorized by its RBAC bindings.
 /// </summary>
 [Collection(GantryCollection.Name)]
 public sealed class ServiceAccountTests(GantryFixture fixture, ITestOutputHelper output) : PodTest(fixture, output)
@@ -33,9 +33,11 @@ public sealed class ServiceAccountTests(GantryFixture fixture, ITestOutputHelper
 
         var token = (await Ok("create", "token", "builder", "-n", ns)).Stdout.Trim();
 
-        // The account may do nothing yet: the refusal names who the token is.
+        // The account may do nothing yet: the refusal names who the token is. A binding to view lets it list.
         var refused = await Fails($"--token={token}", "get", "pods", "-n", ns);
         Check.StderrContains(refused, $"User \"system:serviceaccount:{ns}:builder\" cannot list resource \"pods\"");
+        await Ok("create", "rolebinding", "builder-view", "--clusterrole=view", $"--serviceaccount={ns}:builder", "-n", ns);
+        await Eventually.Until(() => Run($"--token={token}", "get", "pods", "-n", ns), r => r.Succeeded, Patience, "the token's list after the binding");
     }
 
     [Fact]
