@@ -68,7 +68,11 @@ public sealed class TerminalTests : IAsyncLifetime
     [InlineData(ProcessRuntime.RuntimeName)]
     public async Task An_attach_gets_live_output_without_a_newline_writes_stdin_and_resizes_the_terminal(string runtime)
     {
-        var handle = await StartAsync(runtime, "read line; stty size; printf \"got $line> \"; sleep 30");
+        // The resize goes to the shim beside the input, not before it: the command looks for the size for up to 2 s, as a
+        // shell's next prompt would (busybox's stty prints nothing to stdout for the 0-by-0 terminal before it).
+        var handle = await StartAsync(
+            runtime,
+            "read line; for i in $(seq 40); do s=$(stty size 2>/dev/null); [ \"$s\" = '30 100' ] && break; sleep 0.05; done; echo \"$s\"; printf \"got $line> \"; sleep 30");
         await using var terminal = Assert.IsType<ContainerTerminal>(Runtime(runtime).OpenTerminal(handle));
         var stdin = Assert.IsType<StdinAttachment>(Runtime(runtime).OpenStdin(handle));
 
