@@ -168,8 +168,10 @@ public sealed class Allocator
             var available = new List<(string Node, ResourceVector Free)>();
             foreach (var node in snapshot.Nodes.Values.OrderBy(n => n.Node, StringComparer.Ordinal))
             {
+                // Pod slots alone are worth offering: a node whose CPU and memory a framework's remainder offer holds
+                // gets slots back when pods that requested nothing end, and the framework places on the two together.
                 var free = node.Free.Subtract(offeredOnNode.GetValueOrDefault(node.Node, ResourceVector.Zero));
-                if (free.Pods > 0 && (free.CpuMillis > 0 || free.MemoryBytes > 0))
+                if (free.Pods > 0)
                 {
                     available.Add((node.Node, Clamp(free)));
                 }

@@ -149,6 +149,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
 
     private void ScheduleQueued(CancellationToken cancellationToken)
     {
+        _queue.RetryIfChangeMissed();
         if (_queue.ActiveCount == 0)
         {
             var now = _time.GetTimestamp();
@@ -192,7 +193,11 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             var decision = _framework.Schedule(info, nodes);
             if (decision.Node is not { } node)
             {
-                _queue.MarkUnschedulable(key, pod);
+                if (_queue.MarkUnschedulable(key, pod))
+                {
+                    Wake();
+                }
+
                 var preemption = Preemption.Attempt(info, decision, nodes, _framework);
                 _ = ReportUnschedulableAsync(pod, (decision with { Preemption = preemption.Message }).Message, cancellationToken);
                 if (preemption.Plan is { } plan)

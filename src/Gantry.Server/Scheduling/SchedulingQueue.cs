@@ -6,6 +6,9 @@ namespace Gantry.Server.Scheduling;
 /// Pending pods in the order they are tried: higher priority first, then older first. Pods that
 /// fit nowhere wait aside until the cluster changes (<see cref="RetryUnschedulable"/>), instead of
 /// being retried in a loop. Keys are <c>namespace/name</c>; a pod is in the queue at most once.
+/// A change that comes while a pod is being tried would find it in neither place, so, as kube-scheduler's
+/// queue compares its move-request cycle with the pod's, such a pod is tried again in the next pass
+/// (<see cref="RetryIfChangeMissed"/>) rather than set aside for good.
 /// </summary>
 public sealed class SchedulingQueue
 {
@@ -14,8 +17,11 @@ public sealed class SchedulingQueue
     private readonly Dictionary<string, V1Pod> _pending = new(StringComparer.Ordinal);
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, V1Pod> _unschedulable = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _poppedAtChange = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _sequence;
+    private long _changes;
+    private bool _changeMissed;
 
     public int ActiveCount
     {
@@ -64,6 +70,7 @@ public sealed class SchedulingQueue
         {
             _pending.Remove(key);
             _unschedulable.Remove(key);
+            _poppedAtChange.Remove(key);
         }
     }
 
@@ -77,6 +84,7 @@ public sealed class SchedulingQueue
                 _queued.Remove(key);
                 if (_pending.TryGetValue(key, out var pod) && !_unschedulable.ContainsKey(key))
                 {
+                    _poppedAtChange[key] = _changes;
                     return pod;
                 }
             }
@@ -85,14 +93,32 @@ public sealed class SchedulingQueue
         }
     }
 
-    public void MarkUnschedulable(string key, V1Pod pod)
+    /// <summary>
+    /// Sets a pod that was tried and fits nowhere aside; true when the cluster changed while it was tried, so that
+    /// the caller makes sure another pass comes (which <see cref="RetryIfChangeMissed"/> opens with).
+    /// </summary>
+    public bool MarkUnschedulable(string key, V1Pod pod)
     {
         lock (_gate)
         {
+            var missed = _poppedAtChange.Remove(key, out var poppedAt) && poppedAt != _changes;
             if (_pending.ContainsKey(key) && !_queued.Contains(key))
             {
                 _unschedulable[key] = pod;
+                _changeMissed |= missed;
+                return missed;
             }
+
+            return false;
+        }
+    }
+
+    /// <summary>Puts the unschedulable pods back in line when a change came while one of them was being tried.</summary>
+    public bool RetryIfChangeMissed()
+    {
+        lock (_gate)
+        {
+            return _changeMissed && RetryUnschedulable();
         }
     }
 
@@ -125,6 +151,8 @@ public sealed class SchedulingQueue
     {
         lock (_gate)
         {
+            _changes++;
+            _changeMissed = false;
             if (_unschedulable.Count == 0)
             {
                 return false;

@@ -152,6 +152,22 @@ public sealed class AllocatorTests
     }
 
     [Fact]
+    public void Pod_slots_freed_on_a_node_whose_cpu_and_memory_a_remainder_offer_holds_are_offered()
+    {
+        _ledger.SetNode("n1", Resources.Of(4, 4096, pods: 2));
+        Register("a");
+        var offer = Assert.Single(_allocator.Allocate());
+        var bestEffort = Resources.Of(0, 0, pods: 1);
+        _allocator.Accept([offer.Id], [new Allocation("p1", "n1", "a", bestEffort), new Allocation("p2", "n1", "a", bestEffort)], keepRemainder: true);
+        Assert.Equal(0, Assert.Single(_allocator.OutstandingOffers("a")).Resources.Pods);
+
+        _ledger.Release("p1");
+
+        var slots = Assert.Single(_allocator.Allocate());
+        Assert.Equal((1L, 0L), (slots.Resources.Pods, slots.Resources.CpuMillis));
+    }
+
+    [Fact]
     public void Accepting_without_keeping_the_remainder_filters_the_node_for_the_default_refusal()
     {
         _ledger.SetNode("n1", Resources.Of(4, 4096));

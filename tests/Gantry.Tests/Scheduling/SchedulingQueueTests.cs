@@ -34,6 +34,31 @@ public sealed class SchedulingQueueTests
     }
 
     [Fact]
+    public void A_pod_found_unschedulable_after_the_cluster_changed_while_it_was_tried_is_tried_in_the_next_pass()
+    {
+        var queue = new SchedulingQueue();
+        queue.Upsert("a", Pod("a"));
+        var tried = queue.Pop()!;
+
+        Assert.False(queue.RetryUnschedulable());
+        Assert.True(queue.MarkUnschedulable("a", tried));
+        Assert.Null(queue.Pop());
+        Assert.True(queue.RetryIfChangeMissed());
+        Assert.Equal("a", queue.Pop()!.Metadata.Name);
+    }
+
+    [Fact]
+    public void A_pod_found_unschedulable_with_no_change_meanwhile_waits_for_the_next_change()
+    {
+        var queue = new SchedulingQueue();
+        queue.Upsert("a", Pod("a"));
+
+        Assert.False(queue.MarkUnschedulable("a", queue.Pop()!));
+        Assert.False(queue.RetryIfChangeMissed());
+        Assert.Null(queue.Pop());
+    }
+
+    [Fact]
     public void A_removed_pod_is_not_handed_out()
     {
         var queue = new SchedulingQueue();
