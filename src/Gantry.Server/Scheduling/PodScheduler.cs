@@ -180,7 +180,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             var key = $"{pod.Namespace()}/{pod.Name()}";
             if (Gang.Of(pod) is { } gang && BoundMembers(gang) < gang.Size)
             {
-                if (ScheduleGang(gang, view, cancellationToken))
+                if (ScheduleGang(gang, key, view, cancellationToken))
                 {
                     view = CurrentView();
                 }
@@ -228,18 +228,33 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
 
     /// <summary>
     /// Places the gang's waiting members all together, with one all-or-nothing commit, or parks them
-    /// all with the reason. Returns whether pods were placed (the node view then changed).
+    /// all with the reason. Returns whether pods were placed (the node view then changed). <paramref name="poppedKey"/>
+    /// is the member the queue handed out: a change while it was tried brings the gang back in the next pass.
     /// </summary>
-    private bool ScheduleGang(Gang gang, NodeView view, CancellationToken cancellationToken)
+    private bool ScheduleGang(Gang gang, string poppedKey, NodeView view, CancellationToken cancellationToken)
     {
         var members = _queue.Pending(gang.Includes);
         var plan = GangPlan.Make(gang, [.. members.Select(m => PodInfo.Of(m.Pod))], BoundMembers(gang), view.Nodes, _framework);
         if (plan.Refusal is { } refusal)
         {
+            var changeMissed = false;
             foreach (var (memberKey, member) in members)
             {
-                _queue.Park(memberKey, member);
+                if (memberKey == poppedKey)
+                {
+                    changeMissed = _queue.MarkUnschedulable(memberKey, member);
+                }
+                else
+                {
+                    _queue.Park(memberKey, member);
+                }
+
                 _ = ReportUnschedulableAsync(member, refusal, cancellationToken);
+            }
+
+            if (changeMissed)
+            {
+                Wake();
             }
 
             return false;
