@@ -67,8 +67,7 @@ public sealed class RootCaPublisher : BackgroundService
 
     internal async Task SyncAsync(string ns, CancellationToken cancellationToken)
     {
-        if (_namespaces.Get(null, ns) is not { } namespaceObject || namespaceObject.Status?.Phase == "Terminating" ||
-            namespaceObject.Metadata.DeletionTimestamp is not null)
+        if (!ActiveNamespaces.AcceptsContent(_namespaces.Get(null, ns)))
         {
             return;
         }
@@ -105,7 +104,7 @@ public sealed class RootCaPublisher : BackgroundService
                 configMap.Metadata.Annotations[DescriptionAnnotation] = Description;
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch (ApiException ex) when (ex.Code is 404 or 409 || (ex.Code == 403 && ex.Message.Contains("being terminated", StringComparison.Ordinal)))
+        catch (ApiException ex) when (ex.Code is 404 or 409 || ActiveNamespaces.IsTerminatingRefusal(ex))
         {
             // Changed or gone meanwhile (the informer will bring the key back), or the namespace began its deletion.
         }

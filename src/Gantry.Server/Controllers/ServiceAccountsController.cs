@@ -54,8 +54,7 @@ public sealed class ServiceAccountsController : BackgroundService
 
     internal async Task SyncAsync(string ns, CancellationToken cancellationToken)
     {
-        if (_namespaces.Get(null, ns) is not { } namespaceObject || namespaceObject.Status?.Phase == "Terminating" ||
-            namespaceObject.Metadata.DeletionTimestamp is not null || _serviceAccounts.Get(ns, DefaultName) is not null)
+        if (!ActiveNamespaces.AcceptsContent(_namespaces.Get(null, ns)) || _serviceAccounts.Get(ns, DefaultName) is not null)
         {
             return;
         }
@@ -65,7 +64,7 @@ public sealed class ServiceAccountsController : BackgroundService
             await _client.CreateAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = DefaultName, NamespaceProperty = ns } }, cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (ApiException ex) when (ex.Code == 409 || (ex.Code == 403 && ex.Message.Contains("being terminated", StringComparison.Ordinal)))
+        catch (ApiException ex) when (ex.Code == 409 || ActiveNamespaces.IsTerminatingRefusal(ex))
         {
             // Made meanwhile, or the namespace began its deletion: nothing to do, as kube's controller ignores both.
         }
