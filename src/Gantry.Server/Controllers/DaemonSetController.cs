@@ -49,6 +49,7 @@ public sealed class DaemonSetController : BackgroundService
         _informers = informers;
         _daemonSets = informers.For<V1DaemonSet>();
         _pods = informers.For<V1Pod>();
+        PodsByController.AddTo(_pods);
         _nodes = informers.For<V1Node>();
         _revisions = informers.For<V1ControllerRevision>();
         _client = client;
@@ -125,7 +126,7 @@ public sealed class DaemonSetController : BackgroundService
     private async Task<Dictionary<string, List<V1Pod>>> PodsByNodeAsync(V1DaemonSet ds, CancellationToken cancellationToken)
     {
         var selector = SelectorOf(ds);
-        var claimed = await _claims.ClaimAsync(ds, selector, _pods.ListInNamespace(ds.Namespace()), cancellationToken).ConfigureAwait(false);
+        var claimed = await _claims.ClaimAsync(ds, selector, PodsByController.OwnedOrOrphans(_pods, ds), cancellationToken).ConfigureAwait(false);
         var byNode = new Dictionary<string, List<V1Pod>>();
         foreach (var pod in claimed)
         {

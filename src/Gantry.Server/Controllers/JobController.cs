@@ -56,6 +56,7 @@ public sealed class JobController : BackgroundService
         _informers = informers;
         _jobs = informers.For<V1Job>();
         _pods = informers.For<V1Pod>();
+        PodsByController.AddTo(_pods);
         _client = client;
         _events = events;
         _time = time;
@@ -106,7 +107,7 @@ public sealed class JobController : BackgroundService
         var now = _time.GetUtcNow();
         var stamp = Truncate(now);
         var suspended = job.Spec.Suspend == true;
-        var pods = _pods.ListInNamespace(job.Namespace()).Where(p => OwnerReferences.IsControlledBy(p.Metadata, job.Uid())).ToList();
+        var pods = PodsByController.Owned(_pods, job);
         var active = pods.Where(PodState.IsActive).ToList();
         var status = KubernetesJson.Deserialize<V1JobStatus>(KubernetesJson.Serialize(job.Status ?? new V1JobStatus()));
         var uncounted = status.UncountedTerminatedPods ??= new V1UncountedTerminatedPods();

@@ -33,7 +33,7 @@ internal sealed class JobOrphanPods(Informer<V1Job> jobs, Informer<V1Pod> pods, 
             return;
         }
 
-        foreach (var pod in pods.ListInNamespace(job.Namespace()).Where(p => OwnerReferences.IsControlledBy(p.Metadata, job.Uid()) && JobTrackingFinalizer.Has(p)))
+        foreach (var pod in PodsByController.Owned(pods, job).Where(JobTrackingFinalizer.Has))
         {
             _queue.Add(PodControl.Key(pod));
         }

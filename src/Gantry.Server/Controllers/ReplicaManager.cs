@@ -39,6 +39,7 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
         _informers = informers;
         _owners = informers.For<T>();
         _pods = informers.For<V1Pod>();
+        PodsByController.AddTo(_pods);
         _client = client;
         _time = time;
         _logger = logger;
@@ -81,7 +82,7 @@ public abstract class ReplicaManager<T> : BackgroundService where T : class, IKu
 
         var needsSync = _expectations.Satisfied(key);
         var selector = Selector(owner);
-        var active = _pods.ListInNamespace(ns).Where(PodState.IsActive).ToList();
+        var active = PodsByController.OwnedOrOrphans(_pods, owner).Where(PodState.IsActive).ToList();
         var claimed = await _claims.ClaimAsync(owner, selector, active, cancellationToken).ConfigureAwait(false);
 
         Exception? error = null;

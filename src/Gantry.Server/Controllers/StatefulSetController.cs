@@ -36,6 +36,7 @@ public sealed class StatefulSetController : BackgroundService
         _informers = informers;
         _sets = informers.For<V1StatefulSet>();
         _pods = informers.For<V1Pod>();
+        PodsByController.AddTo(_pods);
         var revisions = informers.For<V1ControllerRevision>();
         _client = client;
         _time = time;
@@ -67,7 +68,7 @@ public sealed class StatefulSetController : BackgroundService
 
         var selector = SelectorOf(set);
         var history = await _history.ConstructAsync(set, selector, cancellationToken).ConfigureAwait(false);
-        var pods = await _claims.ClaimAsync(set, selector, _pods.ListInNamespace(set.Namespace()), cancellationToken, p => StatefulPods.IsMemberOf(set, p))
+        var pods = await _claims.ClaimAsync(set, selector, PodsByController.OwnedOrOrphans(_pods, set), cancellationToken, p => StatefulPods.IsMemberOf(set, p))
             .ConfigureAwait(false);
         var (steps, status) = StatefulSetPlan.Make(set, history, pods, _time.GetUtcNow());
         Exception? error = null;

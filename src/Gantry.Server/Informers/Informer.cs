@@ -24,6 +24,8 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
     private readonly WatchFilter _filter;
     private readonly ILogger _logger;
     private readonly Dictionary<string, T> _objects = [];
+    private readonly InformerIndex<T> _byNamespace = new(o => o.Namespace() ?? "");
+    private readonly Dictionary<string, InformerIndex<T>> _indexes = new(StringComparer.Ordinal);
     private readonly List<Action<T?, T?>> _handlers = [];
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
@@ -70,7 +72,40 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
-            return [.. _objects.Values.Where(o => o.Namespace() == ns)];
+            return _byNamespace.List(ns);
+        }
+    }
+
+    /// <summary>
+    /// Keeps the objects grouped by <paramref name="valueOf"/> under <paramref name="name"/> (client-go's
+    /// <c>AddIndexers</c>), for <see cref="ListByIndex"/>. Adding a name twice keeps the first; an index added after the
+    /// informer started is built from the objects it holds.
+    /// </summary>
+    public void AddIndex(string name, Func<T, string?> valueOf)
+    {
+        lock (_gate)
+        {
+            if (_indexes.ContainsKey(name))
+            {
+                return;
+            }
+
+            var index = new InformerIndex<T>(valueOf);
+            foreach (var (key, obj) in _objects)
+            {
+                index.Put(key, null, obj);
+            }
+
+            _indexes[name] = index;
+        }
+    }
+
+    /// <summary>The objects whose value in the index <paramref name="name"/> is <paramref name="value"/> (client-go's <c>ByIndex</c>).</summary>
+    public List<T> ListByIndex(string name, string value)
+    {
+        lock (_gate)
+        {
+            return _indexes[name].List(value);
         }
     }
 
@@ -137,10 +172,19 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
             if (type == WatchEventType.Deleted)
             {
                 _objects.Remove(cached.Key);
+                if (old is not null)
+                {
+                    Unindex(cached.Key, old);
+                }
             }
             else
             {
                 _objects[cached.Key] = value;
+                _byNamespace.Put(cached.Key, old, value);
+                foreach (var index in _indexes.Values)
+                {
+                    index.Put(cached.Key, old, value);
+                }
             }
 
             handlers = _handlers;
@@ -159,6 +203,7 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
             gone = [.. _objects.Where(kv => !present.Contains(kv.Key)).Select(kv => kv.Value)];
             foreach (var key in _objects.Keys.Where(k => !present.Contains(k)).ToList())
             {
+                Unindex(key, _objects[key]);
                 _objects.Remove(key);
             }
 
@@ -168,6 +213,15 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
         foreach (var obj in gone)
         {
             Notify(handlers, obj, null);
+        }
+    }
+
+    private void Unindex(string key, T obj)
+    {
+        _byNamespace.Remove(key, obj);
+        foreach (var index in _indexes.Values)
+        {
+            index.Remove(key, obj);
         }
     }
 
