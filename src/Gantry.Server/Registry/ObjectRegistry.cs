@@ -8,6 +8,7 @@ using Gantry.Core.Validation;
 using Gantry.Server.Api;
 using Gantry.Server.Security;
 using Gantry.Server.Storage;
+using k8s;
 using k8s.Models;
 
 namespace Gantry.Server.Registry;
@@ -26,7 +27,8 @@ public sealed class ObjectRegistry(
     Func<ResourceType, IResourceRules> rulesFor,
     TimeProvider time,
     IReadOnlyList<IAllocationHook>? allocationHooks = null,
-    IReadOnlyList<IPodAdmission>? podAdmission = null)
+    IReadOnlyList<IPodAdmission>? podAdmission = null,
+    IReadOnlyList<IWriteAdmission>? writeAdmission = null)
 {
     private static readonly ResourceType NodeType = ResourceCatalog.Get("", "nodes");
 
@@ -116,6 +118,7 @@ public sealed class ObjectRegistry(
             EnsureNamespaceAcceptsContent(type, ns!, name);
         }
 
+        Admit(type, ns, typed, null, options);
         var allocation = HookFor(type)?.Allocate(typed, null, options.DryRun);
         var stored = ObjectDecoder.ToNode(typed);
         if (options.FieldManager is { } manager)
@@ -373,6 +376,7 @@ public sealed class ObjectRegistry(
             throw ApiException.Invalid(type, name, errors);
         }
 
+        Admit(type, ns, typed, oldTyped, options);
         var allocation = HookFor(type)?.Allocate(typed, oldTyped, options.DryRun);
         var stored = ObjectDecoder.ToNode(typed);
         if (!ownershipApplied && SameButForBookkeeping(stored, old))
@@ -605,6 +609,14 @@ public sealed class ObjectRegistry(
         ObjectMetadata.IsDeleting(obj) && ObjectMetadata.Finalizers(obj).Count == 0 &&
         !(obj["kind"]?.GetValue<string>() == "Pod" && obj["metadata"]?["deletionGracePeriodSeconds"]?.GetValue<long>() is > 0) &&
         !(obj["kind"]?.GetValue<string>() == "Namespace" && HasSpecFinalizers(obj));
+
+    private void Admit(ResourceType type, string? ns, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta>? old, WriteOptions options)
+    {
+        foreach (var plugin in writeAdmission ?? [])
+        {
+            plugin.Admit(type, ns, obj, old, options);
+        }
+    }
 
     private IAllocationHook? HookFor(ResourceType type) =>
         allocationHooks?.FirstOrDefault(h => h.Type.Group == type.Group && h.Type.Plural == type.Plural);
