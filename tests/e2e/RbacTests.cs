@@ -5,8 +5,9 @@ using Xunit.Abstractions;
 namespace Gantry.E2E;
 
 /// <summary>
-/// RBAC as charts and users meet it: a Role and RoleBinding applied from a manifest, kube's table columns, what the
-/// bound user may then do and what it may grant, seen through <c>kubectl --as</c> (impersonation by the admin, a member of system:masters).
+/// RBAC as charts and users meet it: a Role and RoleBinding applied from a manifest, kube's table columns, and what the
+/// bound user may then do and grant, seen through <c>kubectl --as</c> (impersonation by the admin, a member of
+/// system:masters).
 /// </summary>
 [Collection(GantryCollection.Name)]
 public sealed class RbacTests(GantryFixture fixture, ITestOutputHelper output) : E2ETest(fixture, output)

@@ -19,7 +19,8 @@ namespace Gantry.Server.Registry;
 /// validation, enforces optimistic concurrency, graceful deletion and finalizers, and commits to the
 /// store. Reads are answered by the watch cache; a write returns only once the cache has seen it.
 /// Types with an <see cref="IAllocationHook"/> (Services) reserve their exclusive values before the
-/// commit and free them after a deletion.
+/// commit and free them after a deletion. Creates and updates pass the <see cref="IWriteAdmission"/> plugins
+/// it is given once they are valid (RBAC's escalation check).
 /// </summary>
 public sealed class ObjectRegistry(
     IVersionedStore store,
