@@ -74,7 +74,13 @@ public sealed class GantryServer : IAsyncDisposable
         var serviceAllocations = new ServiceAllocations(
             clusterIps, new NodePortAllocator(), loggerFactory.CreateLogger<ServiceAllocations>());
         serviceAllocations.Rebuild(StoredServices.In(cache));
-        var registry = new ObjectRegistry(store, cache, ResourceRulesCatalog.For, time, [serviceAllocations], [new ServiceAccountAdmission(cache)]);
+        // The authorizer comes before the registry, whose RBAC escalation admission asks it what a writer may do.
+        var informers = new SharedInformers(cache, loggerFactory);
+        var nodeRole = new NodeRole(cache);
+        var rbacPolicy = new RbacAuthorizer(informers);
+        var authorizer = new RequestAuthorizer(nodeRole, rbacPolicy);
+        var registry = new ObjectRegistry(
+            store, cache, ResourceRulesCatalog.For, time, [serviceAllocations], [new ServiceAccountAdmission(cache)], [new RbacEscalationAdmission(authorizer, cache)]);
         await BootstrapObjects.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
         var advertised = KubernetesServiceObjects.AdvertiseAddress(options.Address);
         await BootstrapObjects.EnsureKubernetesServiceAsync(
@@ -105,9 +111,9 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<ResourceHandler>();
         builder.Services.AddSingleton<ExplainEndpoint>();
         builder.Services.AddSingleton<ResourceMetricsEndpoint>();
-        builder.Services.AddSingleton<NodeRole>();
-        builder.Services.AddSingleton<IRbacPolicySource, RbacAuthorizer>();
-        builder.Services.AddSingleton<RequestAuthorizer>();
+        builder.Services.AddSingleton(nodeRole);
+        builder.Services.AddSingleton<IRbacPolicySource>(rbacPolicy);
+        builder.Services.AddSingleton(authorizer);
         builder.Services.AddSingleton<AccessReview>();
         builder.Services.AddSingleton<Impersonation>();
         builder.Services.AddSingleton<SelfSubjectReviews>();
@@ -125,7 +131,6 @@ public sealed class GantryServer : IAsyncDisposable
         var client = new InProcessClient(registry, "gantry-controller-manager");
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton(new EventRecorder(client, "gantry-controller-manager", time, loggerFactory.CreateLogger<EventRecorder>()));
-        var informers = new SharedInformers(cache, loggerFactory);
         builder.Services.AddSingleton(informers);
         var allocator = new Allocator(new ResourceLedger(), time);
         var allocation = new AllocationLoop(allocator);

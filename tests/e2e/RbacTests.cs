@@ -6,7 +6,8 @@ namespace Gantry.E2E;
 
 /// <summary>
 /// RBAC as charts and users meet it: a Role and RoleBinding applied from a manifest, kube's table columns, and what the
-/// bound user may then do, seen through <c>kubectl --as</c> (impersonation by the admin, a member of system:masters).
+/// bound user may then do and grant, seen through <c>kubectl --as</c> (impersonation by the admin, a member of
+/// system:masters).
 /// </summary>
 [Collection(GantryCollection.Name)]
 public sealed class RbacTests(GantryFixture fixture, ITestOutputHelper output) : E2ETest(fixture, output)
@@ -43,5 +44,23 @@ public sealed class RbacTests(GantryFixture fixture, ITestOutputHelper output) :
         var refused = await Fails("get", "pods", "-n", other, "--as=jane");
         Check.StderrContains(refused,
             $"Error from server (Forbidden): pods is forbidden: User \"jane\" cannot list resource \"pods\" in API group \"\" in the namespace \"{other}\"");
+    }
+
+    [Fact]
+    public async Task A_user_may_grant_only_what_it_holds()
+    {
+        var ns = await CreateNamespaceAsync("rbac-escalate");
+        await Ok("apply", "-f", Manifest("rbac-delegator.yaml"), "-n", ns);
+
+        await Ok("create", "role", "r2", "--verb=get", "--resource=pods", "-n", ns, "--as=jane");
+        var role = await Fails("create", "role", "r3", "--verb=delete", "--resource=pods", "-n", ns, "--as=jane");
+        var binding = await Fails("create", "rolebinding", "b", "--clusterrole=cluster-admin", "--user=jane", "-n", ns, "--as=jane");
+
+        Check.StderrContains(role,
+            "roles.rbac.authorization.k8s.io \"r3\" is forbidden: user \"jane\" (groups=[\"system:authenticated\"]) " +
+            "is attempting to grant RBAC permissions not currently held:\n{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"delete\"]}");
+        Check.StderrContains(binding,
+            "rolebindings.rbac.authorization.k8s.io \"b\" is forbidden: user \"jane\" (groups=[\"system:authenticated\"]) " +
+            "is attempting to grant RBAC permissions not currently held:\n{APIGroups:[\"*\"], Resources:[\"*\"], Verbs:[\"*\"]}");
     }
 }

@@ -8,6 +8,7 @@ using Gantry.Core.Validation;
 using Gantry.Server.Api;
 using Gantry.Server.Security;
 using Gantry.Server.Storage;
+using k8s;
 using k8s.Models;
 
 namespace Gantry.Server.Registry;
@@ -18,7 +19,8 @@ namespace Gantry.Server.Registry;
 /// validation, enforces optimistic concurrency, graceful deletion and finalizers, and commits to the
 /// store. Reads are answered by the watch cache; a write returns only once the cache has seen it.
 /// Types with an <see cref="IAllocationHook"/> (Services) reserve their exclusive values before the
-/// commit and free them after a deletion.
+/// commit and free them after a deletion. Creates and updates pass the <see cref="IWriteAdmission"/> plugins
+/// it is given once they are valid (RBAC's escalation check).
 /// </summary>
 public sealed class ObjectRegistry(
     IVersionedStore store,
@@ -26,7 +28,8 @@ public sealed class ObjectRegistry(
     Func<ResourceType, IResourceRules> rulesFor,
     TimeProvider time,
     IReadOnlyList<IAllocationHook>? allocationHooks = null,
-    IReadOnlyList<IPodAdmission>? podAdmission = null)
+    IReadOnlyList<IPodAdmission>? podAdmission = null,
+    IReadOnlyList<IWriteAdmission>? writeAdmission = null)
 {
     private static readonly ResourceType NodeType = ResourceCatalog.Get("", "nodes");
 
@@ -116,6 +119,7 @@ public sealed class ObjectRegistry(
             EnsureNamespaceAcceptsContent(type, ns!, name);
         }
 
+        Admit(type, ns, typed, null, options);
         var allocation = HookFor(type)?.Allocate(typed, null, options.DryRun);
         var stored = ObjectDecoder.ToNode(typed);
         if (options.FieldManager is { } manager)
@@ -373,6 +377,7 @@ public sealed class ObjectRegistry(
             throw ApiException.Invalid(type, name, errors);
         }
 
+        Admit(type, ns, typed, oldTyped, options);
         var allocation = HookFor(type)?.Allocate(typed, oldTyped, options.DryRun);
         var stored = ObjectDecoder.ToNode(typed);
         if (!ownershipApplied && SameButForBookkeeping(stored, old))
@@ -605,6 +610,14 @@ public sealed class ObjectRegistry(
         ObjectMetadata.IsDeleting(obj) && ObjectMetadata.Finalizers(obj).Count == 0 &&
         !(obj["kind"]?.GetValue<string>() == "Pod" && obj["metadata"]?["deletionGracePeriodSeconds"]?.GetValue<long>() is > 0) &&
         !(obj["kind"]?.GetValue<string>() == "Namespace" && HasSpecFinalizers(obj));
+
+    private void Admit(ResourceType type, string? ns, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta>? old, WriteOptions options)
+    {
+        foreach (var plugin in writeAdmission ?? [])
+        {
+            plugin.Admit(type, ns, obj, old, options);
+        }
+    }
 
     private IAllocationHook? HookFor(ResourceType type) =>
         allocationHooks?.FirstOrDefault(h => h.Type.Group == type.Group && h.Type.Plural == type.Plural);
