@@ -117,6 +117,8 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<AccessReview>();
         builder.Services.AddSingleton<Impersonation>();
         builder.Services.AddSingleton<SelfSubjectReviews>();
+        builder.Services.AddSingleton<SubjectAccessReviews>();
+        builder.Services.AddSingleton<TokenReviews>();
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
         builder.Services.AddSingleton<LongRunningRequests>();

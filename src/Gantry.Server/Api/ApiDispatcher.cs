@@ -8,8 +8,8 @@ namespace Gantry.Server.Api;
 
 /// <summary>
 /// Routes a request by its path: health, the server's metrics, version, discovery and OpenAPI documents, then the
-/// resource paths under <c>/api/v1</c> and <c>/apis/{group}/{version}</c>, and the resource metrics API, which is
-/// served but not stored. Discovery is open to every
+/// resource paths under <c>/api/v1</c> and <c>/apis/{group}/{version}</c>, and the resource metrics API and the
+/// access and token reviews, which are served but not stored. Discovery is open to every
 /// authenticated user, as the apiserver's <c>system:discovery</c> role makes it; Gantry's own endpoints and every
 /// resource request are authorized first (<see cref="RequestAuthorizer"/>).
 /// </summary>
@@ -19,6 +19,8 @@ public sealed class ApiDispatcher(
     ResourceMetricsEndpoint metrics,
     MetricsEndpoint serverMetrics,
     SelfSubjectReviews reviews,
+    SubjectAccessReviews accessReviews,
+    TokenReviews tokenReviews,
     RequestAuthorizer authorizer)
 {
     public async Task HandleAsync(HttpContext context)
@@ -59,6 +61,19 @@ public sealed class ApiDispatcher(
         if (SelfSubjectReviews.Matches(segments))
         {
             await reviews.HandleAsync(context, segments).ConfigureAwait(false);
+            return;
+        }
+
+        // Reviews about other users and their tokens are authorized as a create of the review (system:auth-delegator's).
+        if (SubjectAccessReviews.Matches(segments))
+        {
+            await accessReviews.HandleAsync(context, segments).ConfigureAwait(false);
+            return;
+        }
+
+        if (TokenReviews.Matches(segments))
+        {
+            await tokenReviews.HandleAsync(context).ConfigureAwait(false);
             return;
         }
 

@@ -6,7 +6,7 @@ namespace Gantry.Server.Security;
 /// The ClusterRoles and ClusterRoleBindings kube-apiserver's bootstrappolicy creates at start, those Gantry's users
 /// meet: <c>cluster-admin</c>, the user-facing <c>admin</c>, <c>edit</c> and <c>view</c> (aggregated from the
 /// <c>system:aggregate-to-*</c> roles and whatever else carries their labels), discovery, self-review and public
-/// information for every user, and <c>system:node</c>. Each carries kube's bootstrapping label and the autoupdate
+/// information for every user, <c>system:auth-delegator</c> and <c>system:node</c>. Each carries kube's bootstrapping label and the autoupdate
 /// annotation, which says whether a start may add back what kube's policy has and the stored object lost.
 /// </summary>
 public static class BootstrapPolicy
@@ -41,6 +41,13 @@ public static class BootstrapPolicy
         [
             new(["create"], ["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
             new(["create"], ["authentication.k8s.io"], ["selfsubjectreviews"]),
+        ]),
+        // For a component that delegates authentication and authorization to this server (an aggregated API server,
+        // a proxy in front of metrics); nothing binds it by default.
+        new("system:auth-delegator",
+        [
+            new(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+            new(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
         ]),
         new("system:public-info-viewer", [PolicyRule.ForUrls(["get"], "/livez", "/readyz", "/healthz", "/version", "/version/")]),
         new("admin", [], AggregatesLabel: AggregateToAdmin),

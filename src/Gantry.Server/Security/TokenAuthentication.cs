@@ -16,7 +16,7 @@ namespace Gantry.Server.Security;
 /// the <c>kube-public/cluster-info</c> ConfigMap by a request with no credentials, which kubeadm's
 /// RBAC grants <c>system:anonymous</c> so that joining nodes can discover the cluster CA. Everything
 /// else needs a known token and gets 401 Unauthorized otherwise, as does a request whose token is
-/// wrong, whatever it asks for.
+/// wrong, whatever it asks for. A TokenReview asks the same of a token it is sent (<see cref="Authenticate(string, IReadOnlyList{string})"/>).
 /// </summary>
 public sealed class TokenAuthentication(
     string adminToken,
@@ -65,17 +65,30 @@ public sealed class TokenAuthentication(
             return null;
         }
 
-        var token = header[prefix.Length..].Trim();
-        if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _admin))
+        return Authenticate(header[prefix.Length..].Trim(), ServiceAccountTokens.ApiAudiences).User;
+    }
+
+    /// <summary>
+    /// The user <paramref name="token"/> authenticates as in a request meant for <paramref name="audiences"/>, as a
+    /// TokenReview asks. The admin and bootstrap tokens name no audience and are good for this server's API audiences
+    /// only, as kube wraps its audience-agnostic authenticators; a service account token is good for the audiences it
+    /// carries.
+    /// </summary>
+    public TokenAuthenticationResult Authenticate(string token, IReadOnlyList<string> audiences)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(audiences);
+        var apiAudiences = ServiceAccountTokens.ApiAudiences.Intersect(audiences, StringComparer.Ordinal).ToList();
+        if (apiAudiences.Count > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _admin))
         {
-            return RequestUser.Admin;
+            return new TokenAuthenticationResult(RequestUser.Admin, apiAudiences);
         }
 
-        if (bootstrapTokens is not null && bootstrapTokens.IsValid(token) && BootstrapToken.TryParse(token, out var bootstrap))
+        if (apiAudiences.Count > 0 && bootstrapTokens is not null && bootstrapTokens.IsValid(token) && BootstrapToken.TryParse(token, out var bootstrap))
         {
-            return RequestUser.BootstrapToken(bootstrap.Id);
+            return new TokenAuthenticationResult(RequestUser.BootstrapToken(bootstrap.Id), apiAudiences);
         }
 
-        return serviceAccounts?.Authenticate(token);
+        return serviceAccounts?.Authenticate(token, audiences) ?? TokenAuthenticationResult.Refused;
     }
 }

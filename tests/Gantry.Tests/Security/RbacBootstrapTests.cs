@@ -50,6 +50,17 @@ public sealed class RbacBootstrapTests : IAsyncLifetime
             _context.Get(ClusterRoleBindings, "system:public-info-viewer")!["subjects"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()));
 
     [Fact]
+    public void Auth_delegator_may_create_token_and_subject_access_reviews_and_nothing_else()
+    {
+        var delegator = Role("system:auth-delegator");
+
+        Assert.True(HasRule(delegator, "authentication.k8s.io", "tokenreviews", "create"));
+        Assert.True(HasRule(delegator, "authorization.k8s.io", "subjectaccessreviews", "create"));
+        Assert.Equal(2, delegator["rules"]!.AsArray().Count);
+        Assert.Null(_context.Get(ClusterRoleBindings, "system:auth-delegator"));
+    }
+
+    [Fact]
     public void View_is_aggregated_from_the_roles_labelled_for_it()
     {
         var view = Role("view");

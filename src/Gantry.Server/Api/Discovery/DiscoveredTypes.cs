@@ -7,17 +7,17 @@ namespace Gantry.Server.Api.Discovery;
 /// <summary>
 /// What discovery announces: the stored resources of the catalog, then what the server serves without storing, with
 /// only the verbs it answers: the resource metrics API (as kube-apiserver announces metrics-server's group behind its
-/// APIService) and the self-subject reviews.
+/// APIService) and the access and token reviews.
 /// </summary>
 public static class DiscoveredTypes
 {
-    public static IReadOnlyList<ResourceType> Types { get; } = [.. ResourceCatalog.Types, .. ResourceMetricsTypes.All, .. SelfSubjectReviewTypes.All];
+    public static IReadOnlyList<ResourceType> Types { get; } = [.. ResourceCatalog.Types, .. ResourceMetricsTypes.All, .. ReviewTypes.All];
 
     public static IReadOnlyList<(string Group, string Version)> GroupVersions { get; } =
-        [.. ResourceCatalog.GroupVersions, (ResourceMetricsTypes.Group, ResourceMetricsTypes.Version), .. SelfSubjectReviewTypes.GroupVersions];
+        [.. ResourceCatalog.GroupVersions, (ResourceMetricsTypes.Group, ResourceMetricsTypes.Version), .. ReviewTypes.GroupVersions];
 
     public static IReadOnlyList<string> VerbsOf(ResourceType type) =>
         type.Group == ResourceMetricsTypes.Group ? ResourceMetricsTypes.Verbs
-        : SelfSubjectReviewTypes.Includes(type) ? SelfSubjectReviewTypes.Verbs
+        : ReviewTypes.Includes(type) ? ReviewTypes.Verbs
         : ResourceVerbs.Standard;
 }

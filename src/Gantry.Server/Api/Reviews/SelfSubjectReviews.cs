@@ -53,22 +53,11 @@ public sealed class SelfSubjectReviews(AccessReview access)
     private JsonObject AccessStatus(RequestUser user, JsonObject review)
     {
         var spec = review["spec"] as JsonObject;
-        var resource = spec?["resourceAttributes"] as JsonObject;
-        var nonResource = spec?["nonResourceAttributes"] as JsonObject;
         var errors = new List<FieldError>();
-        if (review["metadata"] is JsonObject metadata && metadata.Any(m => m.Value is not null))
+        AccessReviewSpec.ValidateAttributes(spec, errors);
+        if (!AccessReviewSpec.IsEmptyMetadata(review["metadata"]))
         {
             errors.Add(FieldErrors.InvalidStruct(FieldPath.Root.Child("metadata"), "must be empty"));
-        }
-
-        var specPath = FieldPath.Root.Child("spec");
-        if (resource is not null && nonResource is not null)
-        {
-            errors.Add(FieldErrors.InvalidStruct(specPath.Child("nonResourceAttributes"), "cannot be specified in combination with resourceAttributes"));
-        }
-        else if (resource is null && nonResource is null)
-        {
-            errors.Add(FieldErrors.Invalid(specPath.Child("resourceAttributes"), "null", "exactly one of nonResourceAttributes or resourceAttributes must be specified"));
         }
 
         if (errors.Count > 0)
@@ -76,12 +65,7 @@ public sealed class SelfSubjectReviews(AccessReview access)
             throw ApiException.Invalid(AuthorizationGroup, "SelfSubjectAccessReview", "", errors);
         }
 
-        var allowed = resource is not null
-            ? access.Allows(user, new RequestAttributes(
-                Text(resource, "verb") ?? "", Text(resource, "group") ?? "", Text(resource, "resource") ?? "",
-                Text(resource, "subresource"), Text(resource, "namespace"), Text(resource, "name")))
-            : access.AllowsPath(user, Text(nonResource!, "verb") ?? "", Text(nonResource!, "path") ?? "");
-        return new JsonObject { ["allowed"] = allowed };
+        return new JsonObject { ["allowed"] = AccessReviewSpec.Decide(access, user, spec!) };
     }
 
     private static JsonObject UserInfo(RequestUser user) => new()
@@ -89,8 +73,4 @@ public sealed class SelfSubjectReviews(AccessReview access)
         ["username"] = user.Name,
         ["groups"] = new JsonArray([.. user.Groups.Select(g => (JsonNode)g)]),
     };
-
-    /// <summary>An attribute, empty counting as absent, as an unset Go string.</summary>
-    private static string? Text(JsonObject attributes, string name) =>
-        attributes[name]?.GetValue<string>() is { Length: > 0 } value ? value : null;
 }

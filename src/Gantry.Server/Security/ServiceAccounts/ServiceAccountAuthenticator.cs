@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gantry.Core.Resources;
+using Gantry.Core.Validation;
 using Gantry.Server.Storage;
 
 namespace Gantry.Server.Security.ServiceAccounts;
@@ -14,17 +15,43 @@ public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, Wat
     private static readonly ResourceType ServiceAccounts = ResourceCatalog.Get("", "serviceaccounts");
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
 
-    public RequestUser? Authenticate(string token)
+    /// <summary>The user of a token meant for this server's own API, or null.</summary>
+    public RequestUser? Authenticate(string token) => Authenticate(token, ServiceAccountTokens.ApiAudiences).User;
+
+    /// <summary>
+    /// A token checked in the order of kube's JWT authenticator: one this server did not sign is not its to judge; one
+    /// it did is refused, with kube's message, when none of its audiences is among <paramref name="audiences"/>; then
+    /// what it is bound to must still exist. The user comes with the service account's uid and kube's extra.
+    /// </summary>
+    public TokenAuthenticationResult Authenticate(string token, IReadOnlyList<string> audiences)
     {
-        if (tokens.Validate(token) is not { } claims ||
-            !Exists(ServiceAccounts, claims.Namespace, new BoundObject(claims.ServiceAccountName, claims.ServiceAccountUid), deletionEnds: false) ||
-            (claims.Pod is { } pod && !Exists(Pods, claims.Namespace, pod, deletionEnds: true)))
+        ArgumentNullException.ThrowIfNull(audiences);
+        if (tokens.Verify(token) is not { } claims)
         {
-            return null;
+            return TokenAuthenticationResult.Refused;
         }
 
-        return ServiceAccountUser.Of(claims);
+        var matched = claims.Audiences.Intersect(audiences, StringComparer.Ordinal).ToList();
+        if (matched.Count == 0)
+        {
+            return TokenAuthenticationResult.Refusal($"token audiences {GoStrings(claims.Audiences)} is invalid for the target audiences {GoStrings(audiences)}");
+        }
+
+        if (!Exists(ServiceAccounts, claims.Namespace, new BoundObject(claims.ServiceAccountName, claims.ServiceAccountUid), deletionEnds: false) ||
+            (claims.Pod is { } pod && !Exists(Pods, claims.Namespace, pod, deletionEnds: true)))
+        {
+            return TokenAuthenticationResult.Refused;
+        }
+
+        return new TokenAuthenticationResult(ServiceAccountUser.Of(claims), matched)
+        {
+            Uid = claims.ServiceAccountUid,
+            Extra = ServiceAccountUser.Extra(claims),
+        };
     }
+
+    /// <summary>A list of strings as Go's <c>%q</c> prints it: <c>["a" "b"]</c>.</summary>
+    private static string GoStrings(IEnumerable<string> values) => "[" + string.Join(' ', values.Select(GoValue.Quote)) + "]";
 
     private bool Exists(ResourceType type, string ns, BoundObject bound, bool deletionEnds)
     {

@@ -57,8 +57,15 @@ public sealed class ServiceAccountTokens(ServiceAccountKey key, TimeProvider tim
         return signingInput + "." + Base64Url.EncodeToString(signature);
     }
 
-    /// <summary>The token's claims, or null when it is not a token this server signed and would accept now.</summary>
-    public ServiceAccountTokenClaims? Validate(string token)
+    /// <summary>The token's claims, or null when it is not a token this server signed and would accept now for its own API.</summary>
+    public ServiceAccountTokenClaims? Validate(string token) =>
+        Verify(token) is { } claims && claims.Audiences.Intersect(ApiAudiences, StringComparer.Ordinal).Any() ? claims : null;
+
+    /// <summary>
+    /// The token's claims when this server signed it with kube's issuer and it is valid now, whatever audiences it
+    /// names: those are for the caller to match with the audiences it serves (a TokenReview names its own).
+    /// </summary>
+    public ServiceAccountTokenClaims? Verify(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
         var parts = token.Split('.');
@@ -93,7 +100,7 @@ public sealed class ServiceAccountTokens(ServiceAccountKey key, TimeProvider tim
             : [payload.GetProperty("aud").GetString() ?? ""];
         var expiry = DateTimeOffset.FromUnixTimeSeconds(payload.GetProperty("exp").GetInt64());
         var notBefore = DateTimeOffset.FromUnixTimeSeconds(payload.GetProperty("nbf").GetInt64());
-        if (Text(payload, "iss") != Issuer || !audiences.Intersect(ApiAudiences).Any() || now > expiry + Leeway || now < notBefore - Leeway)
+        if (Text(payload, "iss") != Issuer || now > expiry + Leeway || now < notBefore - Leeway)
         {
             return null;
         }

@@ -15,6 +15,47 @@ public static class ServiceAccountUser
         return new RequestUser(claims.Subject, [AllGroup, $"{AllGroup}:{claims.Namespace}", RequestUser.Authenticated]);
     }
 
+    public const string PodNameKey = "authentication.kubernetes.io/pod-name";
+
+    public const string PodUidKey = "authentication.kubernetes.io/pod-uid";
+
+    public const string NodeNameKey = "authentication.kubernetes.io/node-name";
+
+    public const string NodeUidKey = "authentication.kubernetes.io/node-uid";
+
+    public const string CredentialIdKey = "authentication.kubernetes.io/credential-id";
+
+    /// <summary>
+    /// The user extra kube's <c>ServiceAccountInfo.UserInfo</c> gives a token's user: the pod and node it is bound to,
+    /// and the token's id as <c>JTI=&lt;jti&gt;</c>; keys in order, as Go's JSON writes a map.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Extra(ServiceAccountTokenClaims claims)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        var extra = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (claims.Pod is { Name.Length: > 0, Uid.Length: > 0 } pod)
+        {
+            extra[PodNameKey] = [pod.Name];
+            extra[PodUidKey] = [pod.Uid];
+        }
+
+        if (claims.Node is { Name.Length: > 0 } node)
+        {
+            extra[NodeNameKey] = [node.Name];
+            if (node.Uid.Length > 0)
+            {
+                extra[NodeUidKey] = [node.Uid];
+            }
+        }
+
+        if (claims.Id.Length > 0)
+        {
+            extra[CredentialIdKey] = ["JTI=" + claims.Id];
+        }
+
+        return extra;
+    }
+
     /// <summary>The namespace and name of a service account user, or null for any other user.</summary>
     public static (string Namespace, string Name)? Split(string user)
     {
