@@ -78,7 +78,10 @@ public sealed class TokenAuthentication(
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(audiences);
-        var apiAudiences = ServiceAccountTokens.ApiAudiences.Intersect(audiences, StringComparer.Ordinal).ToList();
+        // Every request asks for the API audiences themselves: only a TokenReview's own list needs matching.
+        IReadOnlyList<string> apiAudiences = ReferenceEquals(audiences, ServiceAccountTokens.ApiAudiences)
+            ? audiences
+            : [.. ServiceAccountTokens.ApiAudiences.Intersect(audiences, StringComparer.Ordinal)];
         if (apiAudiences.Count > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _admin))
         {
             return new TokenAuthenticationResult(RequestUser.Admin, apiAudiences);
