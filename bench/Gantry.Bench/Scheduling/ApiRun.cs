@@ -21,11 +21,19 @@ namespace Gantry.Bench.Scheduling;
 /// </summary>
 internal static class ApiRun
 {
+    /// <summary>The floor runs as this bench's executable, whose collector settings are a load generator's; these are gantry's.</summary>
+    private static readonly Dictionary<string, string> FloorEnvironment = new(StringComparer.Ordinal)
+    {
+        ["DOTNET_GCDynamicAdaptationMode"] = "1",
+    };
+
     public static async Task<List<string>> MeasureAsync(SchedulingOptions options, string binary, string dataDirectory)
     {
         var lines = new List<string>();
-        using var server = await GantryProcess.StartAsync(binary, dataDirectory, FreePort.Next(), TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        Progress($"gantry server pid {server.Pid} at {server.BaseAddress}");
+        using var server = options.ProtocolFloor
+            ? await GantryProcess.StartAsync(Environment.ProcessPath!, dataDirectory, FreePort.Next(), TimeSpan.FromSeconds(60), FloorEnvironment, "floor-server", options.Server == "floor-store" ? ["--store"] : []).ConfigureAwait(false)
+            : await GantryProcess.StartAsync(binary, dataDirectory, FreePort.Next(), TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        Progress($"{(options.ProtocolFloor ? "protocol " + options.Server : "gantry server")} pid {server.Pid} at {server.BaseAddress}");
         var pki = Path.Combine(dataDirectory, "pki");
         var agent = new AgentOptions(server.BaseAddress, File.ReadAllText(Path.Combine(pki, "admin.token")).Trim(), File.ReadAllText(Path.Combine(pki, "ca.crt")), "bench", dataDirectory);
         using var client = ApiClientFactory.Create(agent);
@@ -161,7 +169,7 @@ internal static class ApiRun
         var toRunning = LatencyStats.FromTicks([.. Enumerable.Range(0, options.Pods).Where(i => running[i] != 0).Select(i => running[i] - created[i])]);
         var lastRunning = running.Where(r => r != 0).DefaultIfEmpty(firstCreate).Max();
         lines.Add(string.Create(CultureInfo.InvariantCulture,
-            $"| end to end (API) | {options.Nodes} | {options.Pods} | {(options.AntiAffinity ? "yes" : "no")} | {binds.Count} | {wall.TotalSeconds:0.00} s | **{binds.Count / wall.TotalSeconds:0}** (steady {steady:0}) | {toBound.P50:0.0} | {toBound.P99:0.0} |"));
+            $"| {options.Server switch { "floor" => "protocol floor (API)", "floor-store" => "protocol floor + gantry's store (API)", _ => "end to end (API)" }} | {options.Nodes} | {options.Pods} | {(options.AntiAffinity ? "yes" : "no")} | {binds.Count} | {wall.TotalSeconds:0.00} s | **{binds.Count / wall.TotalSeconds:0}** (steady {steady:0}) | {toBound.P50:0.0} | {toBound.P99:0.0} |"));
         lines.Add("");
         var creation = options.ThroughReplicationControllers
             ? string.Create(CultureInfo.InvariantCulture, $"pods created by {BenchPods.ReplicationControllers(options).Count()} replication controller(s), the last seen {Stopwatch.GetElapsedTime(start, created.Max()).TotalSeconds:0.00} s after the first create")

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Gantry.Bench.Scheduling;
 
 /// <summary>Flags of <c>Gantry.Bench scheduling</c>.</summary>
-internal sealed record SchedulingOptions(int Nodes, int Pods, bool AntiAffinity, int Groups, int Creators, bool ThroughReplicationControllers, IReadOnlySet<string> Only, string DataRoot, TimeSpan Timeout)
+internal sealed record SchedulingOptions(int Nodes, int Pods, bool AntiAffinity, int Groups, int Creators, bool ThroughReplicationControllers, string Server, IReadOnlySet<string> Only, string DataRoot, TimeSpan Timeout)
 {
     public const string Usage =
         """
@@ -17,16 +17,24 @@ internal sealed record SchedulingOptions(int Nodes, int Pods, bool AntiAffinity,
           --create pods|rc       pods: the bench creates each pod through the API (default); rc: it creates
                                  replication controllers (one per group with --anti-affinity) and their
                                  controller creates the pods
+          --server S             gantry (default); floor: the protocol floor, a server in this bench that takes the
+                                 same requests over the same TLS and HTTP/2, decodes and encodes each object once,
+                                 sends the same watch events and binds each pod to the next node, storing and checking
+                                 nothing (the ceiling this machine and this load generator allow; pods only);
+                                 floor-store: the same, committing each pod version to gantry's store first
           --only a,b             framework (the scheduler alone, in-process) and/or api (end to end); default both
           --data-root DIR        where the server's data dir goes (default out/bench-data)
           --timeout SECONDS      give up waiting for binds after this long (default 600)
         """;
 
+    /// <summary>Whether the server is the bench's protocol floor rather than gantry.</summary>
+    public bool ProtocolFloor => Server != "gantry";
+
     public bool Runs(string phase) => Only.Count == 0 || Only.Contains(phase);
 
     public static SchedulingOptions Parse(IReadOnlyList<string> args, string repositoryRoot)
     {
-        var options = new SchedulingOptions(500, 5000, false, 0, 64, false, new HashSet<string>(StringComparer.Ordinal),
+        var options = new SchedulingOptions(500, 5000, false, 0, 64, false, "gantry", new HashSet<string>(StringComparer.Ordinal),
             Path.Combine(repositoryRoot, "out", "bench-data"), TimeSpan.FromSeconds(600));
         for (var i = 0; i < args.Count; i++)
         {
@@ -58,6 +66,9 @@ internal sealed record SchedulingOptions(int Nodes, int Pods, bool AntiAffinity,
                         _ => throw new ArgumentException($"--create {value}: expected pods or rc.\n{Usage}"),
                     },
                 },
+                "--server" => value is "gantry" or "floor" or "floor-store"
+                    ? options with { Server = value }
+                    : throw new ArgumentException($"--server {value}: expected gantry, floor or floor-store.\n{Usage}"),
                 "--only" => options with { Only = value.Split(',').ToHashSet(StringComparer.Ordinal) },
                 "--data-root" => options with { DataRoot = Path.GetFullPath(value) },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
@@ -68,6 +79,11 @@ internal sealed record SchedulingOptions(int Nodes, int Pods, bool AntiAffinity,
         if (options.Groups == 0)
         {
             options = options with { Groups = Math.Max(1, 2 * (int)Math.Ceiling((double)options.Pods / options.Nodes)) };
+        }
+
+        if (options.ProtocolFloor && (options.ThroughReplicationControllers || options.AntiAffinity))
+        {
+            throw new ArgumentException($"--server {options.Server} places pods created directly, with no constraints: it has no controllers and no filters.\n{Usage}");
         }
 
         return options.AntiAffinity && (options.Pods + options.Groups - 1) / options.Groups > options.Nodes

@@ -33,7 +33,10 @@ public sealed class GantryProcess : IDisposable
 
     public string KubeconfigPath { get; private set; } = "";
 
-    public static async Task<GantryProcess> StartAsync(string binary, string dataDirectory, int port, TimeSpan readyTimeout, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="command">The binary's first argument: gantry's <c>server</c>, or another program that takes the same flags and says ready the same way.</param>
+    /// <param name="moreArguments">Flags after the data directory and port.</param>
+    public static async Task<GantryProcess> StartAsync(
+        string binary, string dataDirectory, int port, TimeSpan readyTimeout, IReadOnlyDictionary<string, string>? environment = null, string command = "server", IReadOnlyList<string>? moreArguments = null)
     {
         var startInfo = new ProcessStartInfo(binary)
         {
@@ -41,7 +44,7 @@ public sealed class GantryProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (ReadOnlySpan<string>)["server", "--data-dir", dataDirectory, "--api-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        foreach (var argument in (ReadOnlySpan<string>)[command, "--data-dir", dataDirectory, "--api-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. moreArguments ?? []])
         {
             startInfo.ArgumentList.Add(argument);
         }
