@@ -290,7 +290,7 @@ public sealed class SqliteVersionedStore : IVersionedStore
                 }
 
                 var upTo = Math.Min(revision, _compactedRevision + CompactionChunkSize);
-                _writer.Compact(upTo);
+                _writer.Compact(_compactedRevision, upTo, LiveRevisions(_compactedRevision, upTo));
                 Volatile.Write(ref _compactedRevision, upTo);
                 if (upTo == revision)
                 {
@@ -498,6 +498,7 @@ public sealed class SqliteVersionedStore : IVersionedStore
         {
             var deleted = _writer.SelectValue(pending.Key);
             _writer.Delete(pending.Key, deleted, current.CreateRevision, revision);
+            DropCompactedVersion(current);
             _batchUndo.Add((key, current));
             _index.Remove(key);
             _batchEvents.Add(new StoreEvent(StoreEventType.Delete, key, deleted, current.CreateRevision, revision));
@@ -506,6 +507,11 @@ public sealed class SqliteVersionedStore : IVersionedStore
         {
             var createRevision = exists ? current.CreateRevision : revision;
             _writer.Put(pending.Key, value, createRevision, revision);
+            if (exists)
+            {
+                DropCompactedVersion(current);
+            }
+
             _batchUndo.Add((key, exists ? current : null));
             _index[key] = new KeyRevisions(createRevision, revision);
             _batchEvents.Add(new StoreEvent(StoreEventType.Put, key, value, createRevision, revision));
@@ -513,6 +519,34 @@ public sealed class SqliteVersionedStore : IVersionedStore
 
         _revision = revision;
         return new CommitResult(true, revision, null);
+    }
+
+    /// <summary>
+    /// A replaced version that compaction kept only because it held the live value is history nobody can read any
+    /// more (watches start above the compacted revision): it goes with the write that replaced it.
+    /// </summary>
+    private void DropCompactedVersion(KeyRevisions replaced)
+    {
+        if (replaced.ModRevision <= _compactedRevision)
+        {
+            _writer.DeleteEvent(replaced.ModRevision);
+        }
+    }
+
+    /// <summary>The mod revisions of live keys after <paramref name="from"/> up to <paramref name="revision"/>, ascending.</summary>
+    private List<long> LiveRevisions(long from, long revision)
+    {
+        var live = new List<long>();
+        foreach (var revisions in _index.Values)
+        {
+            if (revisions.ModRevision > from && revisions.ModRevision <= revision)
+            {
+                live.Add(revisions.ModRevision);
+            }
+        }
+
+        live.Sort();
+        return live;
     }
 
     private void RollBack(long startRevision)

@@ -8,6 +8,10 @@ namespace Gantry.Server.Storage;
 /// </summary>
 internal sealed class StoreReader(string connectionString) : IDisposable
 {
+    /// <summary>Live keys with their values, which are their events at their mod revisions.</summary>
+    private const string SelectLive =
+        "SELECT kv.key, kv.create_rev, kv.mod_rev, events.value FROM kv JOIN events ON events.rev = kv.mod_rev";
+
     public async Task<StoreSnapshot> ReadRangeAsync(byte[] prefix, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -19,12 +23,11 @@ internal sealed class StoreReader(string connectionString) : IDisposable
         var upperBound = StoreKeys.PrefixUpperBound(prefix);
         if (upperBound is null)
         {
-            command.CommandText = "SELECT key, create_rev, mod_rev, value FROM kv ORDER BY key";
+            command.CommandText = $"{SelectLive} ORDER BY kv.key";
         }
         else
         {
-            command.CommandText =
-                "SELECT key, create_rev, mod_rev, value FROM kv WHERE key >= $low AND key < $high ORDER BY key";
+            command.CommandText = $"{SelectLive} WHERE kv.key >= $low AND kv.key < $high ORDER BY kv.key";
             command.Parameters.Add("$low", SqliteType.Blob).Value = prefix;
             command.Parameters.Add("$high", SqliteType.Blob).Value = upperBound;
         }

@@ -8,11 +8,14 @@ internal static class StoreSchema
     public const string RevisionKey = "revision";
     public const string CompactedKey = "compacted";
 
-    private const int Version = 2;
+    private const int Version = 3;
 
     // Keys are BLOBs of UTF-8 so that SQLite compares them with memcmp: prefix ranges are then exact
     // byte ranges, whatever characters follow the prefix. Revisions in events are contiguous from
     // the compacted revision + 1 up to the current one, because only successful mutations take one.
+    // A value is stored once, in its event, as etcd keeps values only in its revisions: kv is the index of
+    // live keys, and a key's value is the event at its mod_rev. Compaction keeps those events, so at or
+    // below the compacted revision events holds each live key's current version and nothing else.
     private const string CreateTables = """
         CREATE TABLE meta (
             name  TEXT PRIMARY KEY,
@@ -22,8 +25,7 @@ internal static class StoreSchema
         CREATE TABLE kv (
             key        BLOB PRIMARY KEY,
             create_rev INTEGER NOT NULL,
-            mod_rev    INTEGER NOT NULL,
-            value      BLOB NOT NULL
+            mod_rev    INTEGER NOT NULL
         );
         CREATE TABLE events (
             rev        INTEGER PRIMARY KEY,
@@ -36,6 +38,15 @@ internal static class StoreSchema
 
     // Version 1 kept each put's previous value beside it in its event, which nothing read back.
     private const string FromVersion1 = "ALTER TABLE events DROP COLUMN prev_value;";
+
+    // Version 2 kept each live value in kv too, and compaction took every event at or below its revision: the live
+    // values whose events it took go back into events at their mod revisions before kv drops its copies.
+    private const string FromVersion2 = """
+        INSERT INTO events (rev, type, key, value, create_rev)
+            SELECT kv.mod_rev, 0, kv.key, kv.value, kv.create_rev FROM kv
+            WHERE NOT EXISTS (SELECT 1 FROM events WHERE events.rev = kv.mod_rev);
+        ALTER TABLE kv DROP COLUMN value;
+        """;
 
     /// <summary>Sets the writer connection's durability, and creates the tables of a new store or brings an older one up to date.</summary>
     public static async Task ApplyAsync(SqliteConnection writer, CancellationToken cancellationToken)
@@ -76,7 +87,8 @@ internal static class StoreSchema
             command.CommandText = version switch
             {
                 0 => CreateTables,
-                1 => FromVersion1,
+                1 => FromVersion1 + FromVersion2,
+                2 => FromVersion2,
                 _ => throw new InvalidOperationException(
                     $"The store {writer.DataSource} has schema version {version}, which this Gantry does not " +
                     $"understand (it expects {Version}); run the Gantry release that wrote it."),

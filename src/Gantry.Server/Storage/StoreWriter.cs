@@ -19,6 +19,7 @@ internal sealed class StoreWriter : IDisposable
     private readonly SqliteCommand _insertEvent;
     private readonly SqliteCommand _setMeta;
     private readonly SqliteCommand _deleteEvents;
+    private readonly SqliteCommand _deleteEvent;
 
     /// <param name="connection">An open connection to a store whose schema is in place; now owned by the writer.</param>
     public StoreWriter(SqliteConnection connection)
@@ -27,16 +28,17 @@ internal sealed class StoreWriter : IDisposable
         _begin = Prepare("BEGIN IMMEDIATE");
         _commit = Prepare("COMMIT");
         _rollback = Prepare("ROLLBACK");
-        _selectValue = Prepare("SELECT value FROM kv WHERE key = $key", ("$key", SqliteType.Blob));
+        _selectValue = Prepare(
+            "SELECT events.value FROM kv JOIN events ON events.rev = kv.mod_rev WHERE kv.key = $key",
+            ("$key", SqliteType.Blob));
         _upsert = Prepare(
             """
-            INSERT INTO kv (key, create_rev, mod_rev, value) VALUES ($key, $create, $mod, $value)
-            ON CONFLICT (key) DO UPDATE SET mod_rev = excluded.mod_rev, value = excluded.value
+            INSERT INTO kv (key, create_rev, mod_rev) VALUES ($key, $create, $mod)
+            ON CONFLICT (key) DO UPDATE SET mod_rev = excluded.mod_rev
             """,
             ("$key", SqliteType.Blob),
             ("$create", SqliteType.Integer),
-            ("$mod", SqliteType.Integer),
-            ("$value", SqliteType.Blob));
+            ("$mod", SqliteType.Integer));
         _delete = Prepare("DELETE FROM kv WHERE key = $key", ("$key", SqliteType.Blob));
         _insertEvent = Prepare(
             """
@@ -52,7 +54,11 @@ internal sealed class StoreWriter : IDisposable
             "UPDATE meta SET value = $value WHERE name = $name",
             ("$value", SqliteType.Integer),
             ("$name", SqliteType.Text));
-        _deleteEvents = Prepare("DELETE FROM events WHERE rev <= $rev", ("$rev", SqliteType.Integer));
+        _deleteEvents = Prepare(
+            "DELETE FROM events WHERE rev > $after AND rev < $before",
+            ("$after", SqliteType.Integer),
+            ("$before", SqliteType.Integer));
+        _deleteEvent = Prepare("DELETE FROM events WHERE rev = $rev", ("$rev", SqliteType.Integer));
     }
 
     public void Begin() => _begin.ExecuteNonQuery();
@@ -75,8 +81,8 @@ internal sealed class StoreWriter : IDisposable
 
     public void Put(byte[] key, byte[] value, long createRevision, long revision)
     {
-        Bind(_upsert, key, createRevision, revision, value).ExecuteNonQuery();
         Bind(_insertEvent, revision, (long)StoreEventType.Put, key, value, createRevision).ExecuteNonQuery();
+        Bind(_upsert, key, createRevision, revision).ExecuteNonQuery();
     }
 
     public void Delete(byte[] key, byte[] deletedValue, long createRevision, long revision)
@@ -85,15 +91,32 @@ internal sealed class StoreWriter : IDisposable
         Bind(_insertEvent, revision, (long)StoreEventType.Delete, key, deletedValue, createRevision).ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Deletes one event: a live key's version at or below the compacted revision, which compaction kept because it
+    /// held the key's value, once a newer version or a deletion replaces it.
+    /// </summary>
+    public void DeleteEvent(long revision) => Bind(_deleteEvent, revision).ExecuteNonQuery();
+
     public void SetMeta(string name, long value) => Bind(_setMeta, value, name).ExecuteNonQuery();
 
-    /// <summary>Deletes history at or below <paramref name="revision"/> and records it, in one transaction.</summary>
-    public void Compact(long revision)
+    /// <summary>
+    /// Deletes history after <paramref name="from"/> up to <paramref name="revision"/> but the events that hold live
+    /// values, and records the compacted revision, in one transaction.
+    /// </summary>
+    /// <param name="liveRevisions">The mod revisions of live keys in that range, ascending.</param>
+    public void Compact(long from, long revision, IReadOnlyList<long> liveRevisions)
     {
         Begin();
         try
         {
-            Bind(_deleteEvents, revision).ExecuteNonQuery();
+            var after = from;
+            foreach (var live in liveRevisions)
+            {
+                Bind(_deleteEvents, after, live).ExecuteNonQuery();
+                after = live;
+            }
+
+            Bind(_deleteEvents, after, revision + 1).ExecuteNonQuery();
             SetMeta(StoreSchema.CompactedKey, revision);
             Commit();
         }
@@ -130,7 +153,7 @@ internal sealed class StoreWriter : IDisposable
     public void Dispose()
     {
         foreach (var command in (ReadOnlySpan<SqliteCommand>)
-            [_begin, _commit, _rollback, _selectValue, _upsert, _delete, _insertEvent, _setMeta, _deleteEvents])
+            [_begin, _commit, _rollback, _selectValue, _upsert, _delete, _insertEvent, _setMeta, _deleteEvents, _deleteEvent])
         {
             command.Dispose();
         }

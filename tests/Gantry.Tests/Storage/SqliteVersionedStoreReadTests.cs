@@ -1,4 +1,5 @@
 using Gantry.Server.Storage;
+using Microsoft.Data.Sqlite;
 using Xunit;
 using static Gantry.Tests.Storage.StoreTestContext;
 
@@ -101,6 +102,26 @@ public sealed class SqliteVersionedStoreReadTests : IDisposable
     }
 
     [Fact]
+    public async Task Compaction_keeps_each_live_value_once_and_a_write_that_replaces_it_takes_it_away()
+    {
+        await using var store = await _context.OpenAsync();
+        await store.CommitAsync(new Mutation("/a", Value("v1"), 0), Ct);
+        await store.CommitAsync(new Mutation("/a", Value("v2"), 1), Ct);
+        await store.CommitAsync(new Mutation("/b", Value("v"), 0), Ct);
+        await store.CommitAsync(new Mutation("/c", Value("v"), 0), Ct);
+        await store.CommitAsync(new Mutation("/c", null, null), Ct);
+        await store.CompactAsync(5, Ct);
+        var compacted = StoredRevisions();
+
+        await store.CommitAsync(new Mutation("/a", Value("v3"), 2), Ct);
+        await store.CommitAsync(new Mutation("/b", null, null), Ct);
+
+        Assert.Equal([2L, 3L], compacted);
+        Assert.Equal([6L, 7L], StoredRevisions());
+        Assert.Equal(["/a=v3"], (await store.ReadRangeAsync("/", Ct)).Items.Select(i => $"{i.Key}={Text(i.Value)}"));
+    }
+
+    [Fact]
     public async Task Compacting_below_the_compacted_revision_changes_nothing()
     {
         await using var store = await _context.OpenAsync();
@@ -121,5 +142,22 @@ public sealed class SqliteVersionedStoreReadTests : IDisposable
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.CompactAsync(2, Ct));
         Assert.Equal(0, store.CompactedRevision);
+    }
+
+    /// <summary>The revisions the store's history holds, read from its file.</summary>
+    private List<long> StoredRevisions()
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _context.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT rev FROM events ORDER BY rev";
+        using var reader = command.ExecuteReader();
+        var revisions = new List<long>();
+        while (reader.Read())
+        {
+            revisions.Add(reader.GetInt64(0));
+        }
+
+        return revisions;
     }
 }
