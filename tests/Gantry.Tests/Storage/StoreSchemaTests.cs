@@ -57,12 +57,7 @@ public sealed class StoreSchemaTests : IDisposable
     }
 
     /// <summary>A store as version 2 wrote it: /a put twice and compacted at 2, so that its value is in kv alone; /b put after.</summary>
-    private static async Task WriteVersion2StoreAsync(string path)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    private static Task WriteVersion2StoreAsync(string path) => WriteStoreAsync(path, """
             PRAGMA journal_mode = WAL;
             CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
             INSERT INTO meta (name, value) VALUES ('revision', 3), ('compacted', 2);
@@ -72,17 +67,10 @@ public sealed class StoreSchemaTests : IDisposable
             INSERT INTO kv VALUES (CAST('/b' AS BLOB), 3, 3, CAST('w' AS BLOB));
             INSERT INTO events VALUES (3, 0, CAST('/b' AS BLOB), CAST('w' AS BLOB), 3);
             PRAGMA user_version = 2;
-            """;
-        await command.ExecuteNonQueryAsync();
-    }
+            """);
 
     /// <summary>A store as version 1 wrote it: one key put twice, each event with the value before it.</summary>
-    private static async Task WriteVersion1StoreAsync(string path)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    private static Task WriteVersion1StoreAsync(string path) => WriteStoreAsync(path, """
             PRAGMA journal_mode = WAL;
             CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
             INSERT INTO meta (name, value) VALUES ('revision', 2), ('compacted', 0);
@@ -93,7 +81,15 @@ public sealed class StoreSchemaTests : IDisposable
             INSERT INTO events VALUES (1, 0, CAST('/a' AS BLOB), CAST('v1' AS BLOB), NULL, 1);
             INSERT INTO events VALUES (2, 0, CAST('/a' AS BLOB), CAST('v2' AS BLOB), CAST('v1' AS BLOB), 1);
             PRAGMA user_version = 1;
-            """;
+            """);
+
+    /// <summary>Writes a store file as an older Gantry left it, with the script that older schema's writes add up to.</summary>
+    private static async Task WriteStoreAsync(string path, string script)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = script;
         await command.ExecuteNonQueryAsync();
     }
 }
