@@ -40,6 +40,10 @@ internal sealed class FloorPods
         }
     }
 
+    /// <summary>
+    /// A watch of the versions written from now on, whatever resource version it asked for: the bench and its nodes
+    /// start their watches before the first pod is created, and nothing here keeps history to replay.
+    /// </summary>
     public FloorWatcher Watch(string? @namespace, bool boundOnly)
     {
         var watcher = new FloorWatcher(@namespace, boundOnly);
