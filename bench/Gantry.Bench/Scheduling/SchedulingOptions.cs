@@ -21,7 +21,8 @@ internal sealed record SchedulingOptions(int Nodes, int Pods, bool AntiAffinity,
                                  same requests over the same TLS and HTTP/2, decodes and encodes each object once,
                                  sends the same watch events and binds each pod to the next node, storing and checking
                                  nothing (the ceiling this machine and this load generator allow; pods only);
-                                 floor-store: the same, committing each pod version to gantry's store first
+                                 floor-store: the same, committing to gantry's store first what must be durable
+                                 (each pod version, each lease renewal, a Scheduled event per bind)
           --only a,b             framework (the scheduler alone, in-process) and/or api (end to end); default both
           --data-root DIR        where the server's data dir goes (default out/bench-data)
           --timeout SECONDS      give up waiting for binds after this long (default 600)
