@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Gantry.Core.Resources;
 using Gantry.Server.Storage;
@@ -14,24 +16,25 @@ public static class ObjectIndex
 {
     private static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
 
-    // Every write of every object passes here: it reads the stored JSON once as a document for the labels and fields,
-    // and splices the version into a copy of the bytes, rather than building a tree to change one member and writing it.
-    // The watch cache keeps each version for its window of events (seconds to minutes under load), so a version takes
-    // the labels and field strings it shares with the one before rather than building its own.
+    // Every write of every object passes here: it reads the stored JSON once as a document for the labels, the fields
+    // and where the version goes, and splices the version into a copy of the bytes, rather than building a tree to change
+    // one member and writing it. The watch cache keeps each version for its window of events (seconds to minutes under
+    // load), so a version takes the labels and field strings it shares with the one before rather than building its own.
     public static CachedObject Build(string key, byte[] stored, long createRevision, long modRevision, CachedObject? previous = null)
     {
         using var document = JsonDocument.Parse(stored);
         var root = document.RootElement;
         var labels = None;
-        if (root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
-            && metadata.TryGetProperty("labels", out var labelElement) && labelElement.ValueKind == JsonValueKind.Object)
+        var hasMetadata = root.TryGetProperty("metadata"u8, out var metadata) && metadata.ValueKind == JsonValueKind.Object;
+        if (hasMetadata && metadata.TryGetProperty("labels", out var labelElement) && labelElement.ValueKind == JsonValueKind.Object)
         {
             labels = previous is not null && SameLabels(labelElement, previous.Labels) ? previous.Labels : Labels(labelElement);
         }
 
         var type = ResourceTypeOfKey(key);
         var fields = type is null ? None : SelectableFields.Extract(type, root, previous?.Fields);
-        return new CachedObject(key, WithResourceVersion(stored, modRevision), createRevision, modRevision, labels, fields);
+        var slot = hasMetadata ? MetadataSlot(stored, metadata) : RootSlot(stored, root);
+        return new CachedObject(key, WithResourceVersion(stored, slot, modRevision), createRevision, modRevision, labels, fields);
     }
 
     private static Dictionary<string, string> Labels(JsonElement labels)
@@ -66,14 +69,15 @@ public static class ObjectIndex
     /// <summary>
     /// The object with <c>metadata.resourceVersion</c> set: in place of the one stored if any, else after the other
     /// metadata members (where setting it on a parsed tree would put it). The stored bytes are the registry's own
-    /// compact serialization, so the rest is copied as it is: one scan to find where the version goes, one copy.
+    /// compact serialization, so the rest is copied as it is: the document read for the index says where the version
+    /// goes, and one copy writes it there.
     /// </summary>
-    private static byte[] WithResourceVersion(ReadOnlySpan<byte> stored, long revision)
+    private static byte[] WithResourceVersion(ReadOnlySpan<byte> stored, (int Start, int End, Slot Slot) versionSlot, long revision)
     {
         Span<byte> digits = stackalloc byte[20];
         revision.TryFormat(digits, out var length, default, CultureInfo.InvariantCulture);
         var version = digits[..length];
-        var (start, end, slot) = VersionSlot(stored);
+        var (start, end, slot) = versionSlot;
         var (before, after) = Framing[(int)slot];
         var result = new byte[stored.Length - (end - start) + before.Length + version.Length + after.Length];
         var output = Append(result, stored[..start]);
@@ -109,44 +113,36 @@ public static class ObjectIndex
         NextMetadata,
     }
 
-    /// <summary>Where the version goes: over the stored value, or as a new member at the end of metadata (or of the object, with a new metadata).</summary>
-    private static (int Start, int End, Slot Slot) VersionSlot(ReadOnlySpan<byte> stored)
+    /// <summary>Where the version goes in an object with metadata: over the stored value, or as its last member.</summary>
+    private static (int Start, int End, Slot Slot) MetadataSlot(ReadOnlySpan<byte> stored, JsonElement metadata)
     {
-        var reader = new Utf8JsonReader(stored);
-        reader.Read();
-        var rootMembers = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        if (metadata.TryGetProperty("resourceVersion"u8, out var version))
         {
-            rootMembers++;
-            var isMetadata = reader.ValueTextEquals("metadata"u8);
-            reader.Read();
-            if (!isMetadata || reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            var members = 0;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                members++;
-                var isVersion = reader.ValueTextEquals("resourceVersion"u8);
-                reader.Read();
-                var valueStart = (int)reader.TokenStartIndex;
-                reader.Skip();
-                if (isVersion)
-                {
-                    return (valueStart, (int)reader.BytesConsumed, Slot.Value);
-                }
-            }
-
-            var metadataEnd = (int)reader.TokenStartIndex;
-            return (metadataEnd, metadataEnd, members == 0 ? Slot.FirstMember : Slot.NextMember);
+            var start = OffsetOf(stored, JsonMarshal.GetRawUtf8Value(version));
+            return (start, start + JsonMarshal.GetRawUtf8Value(version).Length, Slot.Value);
         }
 
-        var rootEnd = (int)reader.TokenStartIndex;
-        return (rootEnd, rootEnd, rootMembers == 0 ? Slot.FirstMetadata : Slot.NextMetadata);
+        var end = EndOf(stored, metadata);
+        return (end, end, metadata.GetPropertyCount() == 0 ? Slot.FirstMember : Slot.NextMember);
     }
+
+    /// <summary>Where the version goes in an object without metadata: a new metadata, as the object's last member.</summary>
+    private static (int Start, int End, Slot Slot) RootSlot(ReadOnlySpan<byte> stored, JsonElement root)
+    {
+        var end = EndOf(stored, root);
+        return (end, end, root.GetPropertyCount() == 0 ? Slot.FirstMetadata : Slot.NextMetadata);
+    }
+
+    /// <summary>The offset of the closing brace of <paramref name="element"/>, an object parsed from <paramref name="stored"/>.</summary>
+    private static int EndOf(ReadOnlySpan<byte> stored, JsonElement element)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        return OffsetOf(stored, raw) + raw.Length - 1;
+    }
+
+    /// <summary>Where <paramref name="part"/>, a span of the document's own bytes, starts in <paramref name="stored"/>.</summary>
+    private static int OffsetOf(ReadOnlySpan<byte> stored, ReadOnlySpan<byte> part) =>
+        (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(stored), ref MemoryMarshal.GetReference(part));
 
     private static readonly (string Prefix, ResourceType Type)[] Prefixes =
         ResourceCatalog.Types.Select(t => (t.KeyPrefix, t)).OrderByDescending(p => p.KeyPrefix.Length).ToArray();

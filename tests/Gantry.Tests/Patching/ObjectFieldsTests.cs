@@ -108,6 +108,37 @@ public sealed class ObjectFieldsTests
     }
 
     [Fact]
+    public void Keyed_list_elements_on_both_sides_compare_member_by_member()
+    {
+        var before = Json.Object("""
+            {"kind":"Pod","status":{"conditions":[
+              {"type":"PodScheduled","status":"True"},
+              {"type":"Ready","status":"False","reason":"ContainersNotReady"},
+              {"type":"Initialized","status":"True"}]}}
+            """);
+        var after = Json.Object("""
+            {"kind":"Pod","status":{"conditions":[
+              {"type":"PodScheduled","status":"True","lastTransitionTime":"t"},
+              {"type":"Ready","status":"True"},
+              {"type":"ContainersReady","status":"True"}]}}
+            """);
+
+        var comparison = ObjectFields.Compare(before, after, Pod, onlyMember: "status");
+
+        Json.Equal("""
+            {"f:status":{"f:conditions":{
+              "k:{\"type\":\"ContainersReady\"}":{".":{},"f:status":{},"f:type":{}},
+              "k:{\"type\":\"PodScheduled\"}":{"f:lastTransitionTime":{}}}}}
+            """, comparison.Added.ToFieldsV1());
+        Json.Equal("""{"f:status":{"f:conditions":{"k:{\"type\":\"Ready\"}":{"f:status":{}}}}}""", comparison.Modified.ToFieldsV1());
+        Json.Equal("""
+            {"f:status":{"f:conditions":{
+              "k:{\"type\":\"Initialized\"}":{".":{},"f:status":{},"f:type":{}},
+              "k:{\"type\":\"Ready\"}":{"f:reason":{}}}}}
+            """, comparison.Removed.ToFieldsV1());
+    }
+
+    [Fact]
     public void Added_and_removed_fields_are_the_differences_of_the_two_sides_field_sets()
     {
         var random = new Random(7);
