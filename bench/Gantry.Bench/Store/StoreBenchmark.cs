@@ -26,23 +26,17 @@ internal static class StoreBenchmark
     {
         var (keys, writes, valueBytes, writers) = (50_000, 3, 2400, 64);
         string? dataRoot = null;
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        foreach (var (name, flag) in FlagPairs.Of(args, Usage))
         {
-            var flag = args[i + 1];
-            switch (args[i])
+            switch (name)
             {
                 case "--keys": keys = int.Parse(flag, CultureInfo.InvariantCulture); break;
                 case "--writes": writes = int.Parse(flag, CultureInfo.InvariantCulture); break;
                 case "--value-bytes": valueBytes = int.Parse(flag, CultureInfo.InvariantCulture); break;
                 case "--writers": writers = int.Parse(flag, CultureInfo.InvariantCulture); break;
                 case "--data-root": dataRoot = Path.GetFullPath(flag); break;
-                default: throw new ArgumentException($"unknown flag {args[i]}.\n{Usage}");
+                default: throw new ArgumentException($"unknown flag {name}.\n{Usage}");
             }
-        }
-
-        if (args.Length % 2 != 0)
-        {
-            throw new ArgumentException($"{args[^1]} needs a value.\n{Usage}");
         }
 
         dataRoot ??= Path.Combine(GantryBinary.RepositoryRoot(), "out", "bench-data");

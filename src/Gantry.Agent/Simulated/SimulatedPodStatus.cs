@@ -9,7 +9,7 @@ namespace Gantry.Agent.Simulated;
 /// says of a pod whose init containers all completed and whose containers all run, with container
 /// IDs of the <c>simulated</c> runtime. Nothing runs; the status says it does.
 /// </summary>
-internal static class SimulatedPodStatus
+public static class SimulatedPodStatus
 {
     public const string RuntimeName = "simulated";
 
