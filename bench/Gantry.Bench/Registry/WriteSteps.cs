@@ -53,6 +53,7 @@ internal static class WriteSteps
         ManagedFields.RecordUpdate(null, storedNew, creator, "v1", now, resetFields: ["status"]);
         Step("create", "parse the request", () => JsonNode.Parse(createBody));
         Step("create", "decode it typed (and look for unknown fields)", () => ObjectDecoder.Decode(Pods, JsonNode.Parse(createBody)!.AsObject(), FieldValidation.Strict, warnings));
+        // Defaults are timed on the defaulted pod: the same walk, with nothing left to set.
         Step("create", "default and validate", () =>
         {
             rules.Default(typedNew);
@@ -65,7 +66,8 @@ internal static class WriteSteps
         Step("create", "the watch cache's index and version", () => ObjectIndex.Build("/registry/pods/b/p", created, 1, 1));
         Step("create", "an informer's typed decode", () => JsonSerializer.Deserialize<V1Pod>(created, KubernetesJsonOptions.WithoutManagedFields));
 
-        // The bind: the stored tree, the node name and condition set on it, written, indexed, decoded.
+        // The bind: the cached pod parsed, its tree written, the bound version indexed and decoded. Setting the node name
+        // and the condition (PodBinding's few members) is not timed.
         var boundTree = JsonNode.Parse(created)!.AsObject();
         Step("bind", "parse the cached pod", () => JsonNode.Parse(created));
         Step("bind", "the tree written for the store", () => JsonScratch.ToArray(boundTree));
