@@ -110,6 +110,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<ProxySubresource>();
         builder.Services.AddSingleton<ResourceHandler>();
         builder.Services.AddSingleton<ExplainEndpoint>();
+        builder.Services.AddSingleton<HealthEndpoint>();
         builder.Services.AddSingleton<ResourceMetricsEndpoint>();
         builder.Services.AddSingleton(nodeRole);
         builder.Services.AddSingleton<IRbacPolicySource>(rbacPolicy);

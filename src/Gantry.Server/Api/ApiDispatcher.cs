@@ -21,15 +21,16 @@ public sealed class ApiDispatcher(
     SelfSubjectReviews reviews,
     SubjectAccessReviews accessReviews,
     TokenReviews tokenReviews,
-    RequestAuthorizer authorizer)
+    RequestAuthorizer authorizer,
+    HealthEndpoint health)
 {
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Length == 1 && segments[0] is "healthz" or "livez" or "readyz")
+        if (HealthEndpoint.Matches(segments))
         {
-            await HttpResponses.WriteBytesAsync(context, 200, "ok"u8.ToArray(), "text/plain; charset=utf-8").ConfigureAwait(false);
+            await health.HandleAsync(context, segments[0]).ConfigureAwait(false);
             return;
         }
 

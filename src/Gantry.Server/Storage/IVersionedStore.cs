@@ -13,6 +13,9 @@ public interface IVersionedStore : IAsyncDisposable
     /// <summary>Revisions at or below this one have been compacted away: no watch can start there.</summary>
     long CompactedRevision { get; }
 
+    /// <summary>Why the store stopped accepting writes (a <see cref="StoreStoppedException"/>); null while it accepts them.</summary>
+    StoreStoppedException? Failure { get; }
+
     /// <summary>Every live key with the given prefix, read at one consistent revision.</summary>
     Task<StoreSnapshot> ReadRangeAsync(string prefix, CancellationToken cancellationToken);
 

@@ -48,6 +48,9 @@ internal sealed class PendingMutation
 
     public void Fail(Exception error) => _outcome.SetException(error);
 
+    /// <summary>Fails a taken mutation unless it was already answered.</summary>
+    public void FailUnanswered(Exception error) => _outcome.TrySetException(error);
+
     /// <summary>Fails a mutation that will never reach a batch, unless its caller already withdrew it.</summary>
     public void Abandon(Exception error)
     {

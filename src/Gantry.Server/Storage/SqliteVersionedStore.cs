@@ -72,6 +72,7 @@ public sealed class SqliteVersionedStore : IVersionedStore
     private long _compactedRevision;
     private long _committedBatches;
     private int _disposed;
+    private StoreStoppedException? _failure;
 
     private SqliteVersionedStore(
         StoreWriter writer,
@@ -102,6 +103,14 @@ public sealed class SqliteVersionedStore : IVersionedStore
 
     /// <inheritdoc />
     public long CompactedRevision => Volatile.Read(ref _compactedRevision);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Only an error outside a batch's transaction stops the writer (one inside fails that batch's mutations and the
+    /// writer goes on): the index, the revision and what watchers were handed can then no longer be trusted to match
+    /// the file, so every queued and later write fails with this instead of waiting for a writer that is gone.
+    /// </remarks>
+    public StoreStoppedException? Failure => Volatile.Read(ref _failure);
 
     /// <summary>How many transactions have committed mutations since the store was opened.</summary>
     internal long CommittedBatches => Interlocked.Read(ref _committedBatches);
@@ -204,7 +213,7 @@ public sealed class SqliteVersionedStore : IVersionedStore
         var pending = new PendingMutation(mutation, StoreKeys.Encode(mutation.Key), cancellationToken);
         if (!_queue.Writer.TryWrite(pending))
         {
-            pending.Abandon(new ObjectDisposedException(nameof(SqliteVersionedStore)));
+            pending.Abandon(Failure ?? (Exception)new ObjectDisposedException(nameof(SqliteVersionedStore)));
         }
 
         return pending.Outcome;
@@ -215,7 +224,8 @@ public sealed class SqliteVersionedStore : IVersionedStore
     /// A watcher that leaves more than its buffer of live events unread is cut off from the live feed and
     /// catches up from history, so it sees every revision unless compaction overtakes it, in which case it
     /// ends with <see cref="RevisionCompactedException"/> and must start again from a fresh read.
-    /// Disposing the store ends every watch with <see cref="ObjectDisposedException"/>.
+    /// Disposing the store ends every watch with <see cref="ObjectDisposedException"/>, a stopped writer with
+    /// <see cref="StoreStoppedException"/>.
     /// </remarks>
     public async IAsyncEnumerable<StoreEvent> WatchAsync(
         long afterRevision, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -261,7 +271,7 @@ public sealed class SqliteVersionedStore : IVersionedStore
                 Unsubscribe(subscription);
             }
 
-            // Disposal ends the feed with an error, so a feed that ends cleanly was cut off for lagging.
+            // Disposal and a stop end the feed with an error, so a feed that ends cleanly was cut off for lagging.
             StoreLog.WatcherResumesFromHistory(_logger, last);
         }
     }
@@ -317,7 +327,8 @@ public sealed class SqliteVersionedStore : IVersionedStore
         }
 
         _queue.Writer.TryComplete();
-        await _writerLoop;
+        // A writer that stopped has already failed what it held, and said why.
+        await _writerLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         await _writeLock.WaitAsync();
         try
@@ -351,8 +362,13 @@ public sealed class SqliteVersionedStore : IVersionedStore
         var subscription = new WatchSubscription(_watchBufferCapacity);
         lock (_watchersLock)
         {
-            // Checked under the lock that disposal closes feeds under, so no feed is left open forever.
+            // Checked under the lock that disposal and a stop close feeds under, so no feed is left open forever.
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            if (Failure is { } failure)
+            {
+                throw failure;
+            }
+
             _watchers.Add(subscription);
         }
 
@@ -416,12 +432,50 @@ public sealed class SqliteVersionedStore : IVersionedStore
                     CommitBatch(batch);
                 }
             }
+            catch (Exception ex)
+            {
+                Stop(ex, batch);
+                return;
+            }
             finally
             {
                 _writeLock.Release();
                 batch.Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// Fails the batch in hand (those of its mutations not yet answered), everything queued, every later write and every
+    /// watch with one <see cref="StoreStoppedException"/>.
+    /// </summary>
+    private void Stop(Exception cause, List<PendingMutation> batch)
+    {
+        var failure = new StoreStoppedException(cause);
+        Volatile.Write(ref _failure, failure);
+        _queue.Writer.TryComplete();
+        foreach (var pending in batch)
+        {
+            pending.FailUnanswered(failure);
+        }
+
+        while (_queue.Reader.TryRead(out var queued))
+        {
+            queued.Abandon(failure);
+        }
+
+        lock (_watchersLock)
+        {
+            foreach (var watcher in _watchers)
+            {
+                watcher.Close(failure);
+            }
+
+            _watchers.Clear();
+        }
+
+        // Last, since the logger may be what failed.
+        StoreLog.WriterStopped(_logger, cause);
     }
 
     private void CommitBatch(List<PendingMutation> batch)

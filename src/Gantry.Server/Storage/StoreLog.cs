@@ -24,4 +24,8 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Checkpointing the write-ahead log failed; it is tried again in a second")]
     public static partial void CheckpointFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Critical,
+        Message = "The store's writer stopped after an unexpected error; every write fails until the server is restarted")]
+    public static partial void WriterStopped(ILogger logger, Exception exception);
 }

@@ -4,7 +4,7 @@ namespace Gantry.Server.Storage;
 
 /// <summary>
 /// One watcher's buffer of live events. The writer never waits on it: when the buffer is full the feed
-/// ends without an error (disposal ends it with one), and the watcher catches up from history.
+/// ends without an error (disposal or a stopped writer ends it with one), and the watcher catches up from history.
 /// </summary>
 internal sealed class WatchSubscription
 {
