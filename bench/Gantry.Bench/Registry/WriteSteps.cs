@@ -37,11 +37,12 @@ internal static class WriteSteps
             rows.Add((write, step, micros, bytes));
         }
 
-        // A step that needs a fresh tree each time is timed with the step that makes it, which is then taken off.
-        void StepAfter(string write, string step, Action action)
+        // A step that needs a fresh tree each time is timed with the step that makes it (the last one, unless named),
+        // which is then taken off.
+        void StepAfter(string write, string step, Action action, string? madeBy = null)
         {
             var (micros, bytes) = Time(action);
-            var before = rows[^1];
+            var before = madeBy is null ? rows[^1] : rows.Last(r => r.Write == write && r.Step == madeBy);
             rows.Add((write, step, micros - before.Micros, bytes - before.Bytes));
         }
 
@@ -82,9 +83,7 @@ internal static class WriteSteps
         var typedStatus = ObjectDecoder.WithStatus(Pods, old, changed["status"], FieldValidation.Strict, warnings);
         rules.Default(typedStatus);
         var status = ObjectDecoder.StatusToNode(typedStatus)!;
-        var storedStatus = JsonNode.Parse(bound)!.AsObject();
-        storedStatus["status"] = status;
-        ManagedFields.RecordUpdate(current, storedStatus, nodeManager, "v1", now, "status", onlyChangedMember: "status");
+        var storedStatus = WithNewStatus(JsonNode.Parse(bound)!.AsObject(), status, nodeManager, now);
         var running = JsonScratch.ToArray(storedStatus);
         Step("status", "parse the cached pod", () => JsonNode.Parse(bound));
         Step("status", "copy it and merge the patch in", () => JsonMergePatch.Apply(current.DeepClone(), JsonNode.Parse(statusPatch)!));
@@ -97,17 +96,11 @@ internal static class WriteSteps
             rules.ValidateStatusUpdate(typedStatus, old);
         });
         Step("status", "the typed status back to a tree", () => ObjectDecoder.StatusToNode(typedStatus));
-        Step("status", "parse the stored pod again for the new status", () =>
-        {
-            var next = JsonNode.Parse(bound)!.AsObject();
-            next["status"] = status.DeepClone();
-        });
-        StepAfter("status", "managed fields", () =>
-        {
-            var next = JsonNode.Parse(bound)!.AsObject();
-            next["status"] = status.DeepClone();
-            ManagedFields.RecordUpdate(current, next, nodeManager, "v1", now, "status", onlyChangedMember: "status");
-        });
+        StepAfter(
+            "status",
+            "the new status in the parsed pod, and managed fields",
+            () => WithNewStatus(JsonNode.Parse(bound)!.AsObject(), status.DeepClone(), nodeManager, now),
+            madeBy: "parse the cached pod");
         Step("status", "the tree written for the store", () => JsonScratch.ToArray(storedStatus));
         Step("status", "the watch cache's index and version", () => ObjectIndex.Build("/registry/pods/b/p", running, 1, 3));
         Step("status", "an informer's typed decode", () => JsonSerializer.Deserialize<V1Pod>(running, KubernetesJsonOptions.WithoutManagedFields));
@@ -127,6 +120,21 @@ internal static class WriteSteps
             var steps = rows.Where(r => r.Write == write).ToList();
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {write} | **sum** | **{steps.Sum(r => r.Micros):0.0}** | {steps.Sum(r => r.Bytes)} |"));
         }
+    }
+
+    /// <summary>The stored pod as <c>PrepareStatusUpdate</c> makes it from the write's parse of the cached one.</summary>
+    private static JsonObject WithNewStatus(JsonObject parsed, JsonNode status, string nodeManager, DateTimeOffset now)
+    {
+        var before = new JsonObject();
+        if (parsed["status"] is { } oldStatus)
+        {
+            parsed.Remove("status");
+            before["status"] = oldStatus;
+        }
+
+        parsed["status"] = status;
+        ManagedFields.RecordUpdate(before, parsed, nodeManager, "v1", now, "status", onlyChangedMember: "status");
+        return parsed;
     }
 
     private static (double Micros, long Bytes) Time(Action action)

@@ -405,7 +405,7 @@ public sealed class ObjectRegistry(
     /// A write to the status subresource that changes no metadata (<see cref="StatusWrites"/>), such as a status patch:
     /// all but the status is kept as stored. So only the new status is decoded, checked for unknown fields, written out
     /// and compared for managed fields (or, for a server-side apply, given the managed fields the apply recorded), and
-    /// the rest of the object is the stored one, parsed from its bytes. Returns null when neither the status nor the
+    /// the rest of the object is the stored one, as the write parsed it. Returns null when neither the status nor the
     /// managed fields change. Kinds whose writes reserve something (services), and status writes that change metadata,
     /// take <see cref="PrepareUpdate"/>'s general path.
     /// </summary>
@@ -433,25 +433,31 @@ public sealed class ObjectRegistry(
             return null;
         }
 
-        var stored = JsonNode.Parse(currentJson)!.AsObject();
+        // The write becomes the stored object itself, its status replaced: this write's own parse, which the caller
+        // reads no more once there is a change. Managed fields compare the old status alone (the one member that
+        // changes), and the entries they start from are the stored ones either way.
+        var stored = currentObj;
+        var before = new JsonObject();
+        if (stored["status"] is { } oldStatus)
+        {
+            stored.Remove("status");
+            before["status"] = oldStatus;
+        }
+
         ObjectMetadata.Of(stored).Remove("resourceVersion");
         if (appliedFields is not null)
         {
             ObjectMetadata.Of(stored)["managedFields"] = appliedFields.DeepClone();
         }
 
-        if (status is null)
-        {
-            stored.Remove("status");
-        }
-        else
+        if (status is not null)
         {
             stored["status"] = status;
         }
 
         if (options.FieldManager is { } manager)
         {
-            ManagedFields.RecordUpdate(currentObj, stored, manager, type.ApiVersion, time.GetUtcNow(), "status", onlyChangedMember: "status");
+            ManagedFields.RecordUpdate(before, stored, manager, type.ApiVersion, time.GetUtcNow(), "status", onlyChangedMember: "status");
         }
 
         return stored;
