@@ -163,6 +163,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<ServiceAccountsController>();
         builder.Services.AddSingleton(new RootCaBundle(credentials.CaPem));
         builder.Services.AddHostedService<RootCaPublisher>();
+        builder.Services.AddHostedService<ServiceAccountTokenController>();
         builder.Services.AddHostedService<ClusterRoleAggregationController>();
         builder.Services.AddClusterDns(dnsListener, options, informers, nodeClients, time);
         // Last: it starts the informers every loop above has asked for.

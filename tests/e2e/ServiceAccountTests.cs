@@ -1,3 +1,4 @@
+using System.Text;
 using Gantry.E2E.Harness;
 using Xunit;
 using Xunit.Abstractions;
@@ -6,8 +7,9 @@ namespace Gantry.E2E;
 
 /// <summary>
 /// Service accounts as Kubernetes gives them to workloads: a <c>default</c> account and the <c>kube-root-ca.crt</c>
-/// ConfigMap in every namespace, <c>kubectl create token</c>, and the bound token, CA and namespace mounted into a pod's
-/// containers, with which the pod's clients authenticate as its account and are authorized by its RBAC bindings.
+/// ConfigMap in every namespace, <c>kubectl create token</c>, the long-lived token of a service account token Secret,
+/// and the bound token, CA and namespace mounted into a pod's containers, with which the pod's clients authenticate as
+/// its account and are authorized by its RBAC bindings.
 /// </summary>
 [Collection(GantryCollection.Name)]
 public sealed class ServiceAccountTests(GantryFixture fixture, ITestOutputHelper output) : PodTest(fixture, output)
@@ -41,6 +43,42 @@ public sealed class ServiceAccountTests(GantryFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_service_account_token_secret_gets_a_long_lived_token_that_authenticates_until_the_secret_is_deleted()
+    {
+        var ns = await CreateNamespaceAsync("sa-secret");
+        await Ok("create", "serviceaccount", "builder", "-n", ns);
+        await Ok(new KubectlOptions
+        {
+            Stdin = $$"""
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: builder-token
+                  namespace: {{ns}}
+                  annotations:
+                    kubernetes.io/service-account.name: builder
+                type: kubernetes.io/service-account-token
+                """,
+        }, "apply", "-f", "-");
+
+        var filled = await Eventually.Until(
+            () => Run("get", "secret", "builder-token", "-n", ns, "-o", "jsonpath={.data.token}"),
+            r => r.Succeeded && r.Stdout.Trim().Length > 0, Patience, "the token in the secret");
+        var token = Decoded(filled.Stdout);
+        var secretNamespace = await Ok("get", "secret", "builder-token", "-n", ns, "-o", "jsonpath={.data.namespace}");
+        Check.Equal(ns, Decoded(secretNamespace.Stdout), "the secret's namespace");
+
+        var refused = await Fails($"--token={token}", "get", "pods", "-n", ns);
+        Check.StderrContains(refused, $"User \"system:serviceaccount:{ns}:builder\" cannot list resource \"pods\"");
+
+        await Ok("delete", "secret", "builder-token", "-n", ns);
+        var unauthenticated = await Eventually.Until(
+            () => Run($"--token={token}", "get", "pods", "-n", ns), r => !r.Succeeded && r.Stderr.Contains("Unauthorized"), Patience,
+            "the token refused once its secret is gone");
+        Check.StderrContains(unauthenticated, "Unauthorized");
+    }
+
+    [Fact]
     public async Task A_pods_containers_see_its_token_the_cluster_ca_and_its_namespace()
     {
         var ns = await CreateNamespaceAsync("sa-mount");
@@ -53,4 +91,6 @@ public sealed class ServiceAccountTests(GantryFixture fixture, ITestOutputHelper
         var refused = await Fails($"--token={token}", "get", "pods", "-n", ns);
         Check.StderrContains(refused, $"User \"system:serviceaccount:{ns}:default\" cannot list resource \"pods\"");
     }
+
+    private static string Decoded(string base64) => Encoding.UTF8.GetString(Convert.FromBase64String(base64.Trim()));
 }

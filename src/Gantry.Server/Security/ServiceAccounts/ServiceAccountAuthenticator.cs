@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Gantry.Core.Resources;
 using Gantry.Core.Validation;
@@ -7,13 +9,18 @@ namespace Gantry.Server.Security.ServiceAccounts;
 
 /// <summary>
 /// Authenticates a bearer token that <see cref="ServiceAccountTokens"/> signed, as kube's service account token
-/// authenticator does for bound tokens: the service account it names must still exist with the same uid, and so must
-/// the pod it is bound to, unless that pod's deletion is under way; the user is the service account's.
+/// authenticator does: for a bound token, the service account it names must still exist with the same uid, and so must
+/// the pod it is bound to, unless that pod's deletion is under way; for a service account token Secret's token, the
+/// Secret must still hold it (<see cref="AuthenticateLegacy"/>). The user is the service account's.
 /// </summary>
 public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, WatchCache cache, TimeProvider time)
 {
     private static readonly ResourceType ServiceAccounts = ResourceCatalog.Get("", "serviceaccounts");
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
+    private static readonly ResourceType Secrets = ResourceCatalog.Get("", "secrets");
+
+    /// <summary>The label that marks a Secret's token as no longer accepted (kube's <c>InvalidSinceLabelKey</c>).</summary>
+    public const string LegacyTokenInvalidSince = "kubernetes.io/legacy-token-invalid-since";
 
     /// <summary>The user of a token meant for this server's own API, or null.</summary>
     public RequestUser? Authenticate(string token) => Authenticate(token, ServiceAccountTokens.ApiAudiences).User;
@@ -28,7 +35,7 @@ public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, Wat
         ArgumentNullException.ThrowIfNull(audiences);
         if (tokens.Verify(token) is not { } claims)
         {
-            return TokenAuthenticationResult.Refused;
+            return tokens.VerifyLegacy(token) is { } legacy ? AuthenticateLegacy(token, legacy, audiences) : TokenAuthenticationResult.Refused;
         }
 
         var matched = claims.Audiences.Intersect(audiences, StringComparer.Ordinal).ToList();
@@ -49,6 +56,65 @@ public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, Wat
             Extra = ServiceAccountUser.Extra(claims),
         };
     }
+
+    /// <summary>
+    /// A service account token Secret's token, checked as kube's legacy validator checks it: it is meant for the API
+    /// server's own audiences; the Secret must still hold exactly this token, not be under deletion nor marked invalid
+    /// (<c>kubernetes.io/legacy-token-invalid-since</c>, refused with kube's message); the service account must still
+    /// exist with the uid the token names. The user is the service account's, with no extra.
+    /// </summary>
+    private TokenAuthenticationResult AuthenticateLegacy(string token, LegacyTokenClaims claims, IReadOnlyList<string> audiences)
+    {
+        var matched = ServiceAccountTokens.ApiAudiences.Intersect(audiences, StringComparer.Ordinal).ToList();
+        if (matched.Count == 0)
+        {
+            return TokenAuthenticationResult.Refusal(
+                $"token audiences {GoStrings(ServiceAccountTokens.ApiAudiences)} is invalid for the target audiences {GoStrings(audiences)}");
+        }
+
+        if (cache.Get(Secrets.Key(claims.Namespace, claims.SecretName)) is not { } cached)
+        {
+            return TokenAuthenticationResult.Refused;
+        }
+
+        bool markedInvalid;
+        using (var document = JsonDocument.Parse(cached.Json))
+        {
+            var secret = document.RootElement;
+            var metadata = secret.GetProperty("metadata");
+            if (metadata.TryGetProperty("deletionTimestamp", out _) || !HoldsToken(secret, token))
+            {
+                return TokenAuthenticationResult.Refused;
+            }
+
+            markedInvalid = metadata.TryGetProperty("labels", out var labels) && labels.TryGetProperty(LegacyTokenInvalidSince, out var since) &&
+                since.GetString() is { Length: > 0 };
+        }
+
+        if (!Exists(ServiceAccounts, claims.Namespace, new BoundObject(claims.ServiceAccountName, claims.ServiceAccountUid), deletionEnds: true))
+        {
+            return TokenAuthenticationResult.Refused;
+        }
+
+        if (markedInvalid)
+        {
+            return TokenAuthenticationResult.Refusal(
+                $"the token in secret {claims.Namespace}/{claims.SecretName} for service account {claims.Namespace}/{claims.ServiceAccountName} " +
+                "has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the " +
+                $"'{LegacyTokenInvalidSince}' label from the secret to temporarily allow use of this token");
+        }
+
+        var user = new RequestUser(
+            ServiceAccountUser.Name(claims.Namespace, claims.ServiceAccountName),
+            [ServiceAccountUser.AllGroup, $"{ServiceAccountUser.AllGroup}:{claims.Namespace}", RequestUser.Authenticated]);
+        return new TokenAuthenticationResult(user, matched) { Uid = claims.ServiceAccountUid };
+    }
+
+    /// <summary>Whether the Secret's <c>data.token</c> is <paramref name="token"/>, compared in constant time.</summary>
+    private static bool HoldsToken(JsonElement secret, string token) =>
+        secret.TryGetProperty("data", out var data) && data.TryGetProperty("token", out var held) &&
+        held.TryGetBytesFromBase64(out var bytes) &&
+        CryptographicOperations.FixedTimeEquals(bytes, Encoding.UTF8.GetBytes(token));
 
     /// <summary>A list of strings as Go's <c>%q</c> prints it: <c>["a" "b"]</c>.</summary>
     private static string GoStrings(IEnumerable<string> values) => "[" + string.Join(' ', values.Select(GoValue.Quote)) + "]";

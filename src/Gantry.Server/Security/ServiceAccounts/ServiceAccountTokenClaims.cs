@@ -23,3 +23,9 @@ public sealed record ServiceAccountTokenClaims(
 
 /// <summary>An object a token is bound to: it is valid only while an object of this name and uid exists.</summary>
 public sealed record BoundObject(string Name, string Uid);
+
+/// <summary>
+/// What a service account token Secret's token says (kube's <c>legacyPrivateClaims</c>): the service account it
+/// authenticates as, and the Secret that must still hold it.
+/// </summary>
+public sealed record LegacyTokenClaims(string Namespace, string SecretName, string ServiceAccountName, string ServiceAccountUid);

@@ -10,6 +10,7 @@ namespace Gantry.Tests.Security.ServiceAccounts;
 public sealed class ServiceAccountAuthenticatorTests : IAsyncLifetime
 {
     private static readonly ResourceType ServiceAccounts = ResourceCatalog.Get("", "serviceaccounts");
+    private static readonly ResourceType Secrets = ResourceCatalog.Get("", "secrets");
 
     private RegistryTestContext _context = null!;
     private ServiceAccountTokens _tokens = null!;
@@ -58,6 +59,95 @@ public sealed class ServiceAccountAuthenticatorTests : IAsyncLifetime
 
         Assert.Null(_authenticator.Authenticate(token));
     }
+
+    [Fact]
+    public async Task A_secrets_token_authenticates_as_its_service_account_while_the_secret_holds_it()
+    {
+        var account = await _context.CreateAsync(ServiceAccounts, Account("builder"));
+        var token = await HeldTokenAsync(account, "builder-token");
+
+        var result = _authenticator.Authenticate(token, ServiceAccountTokens.ApiAudiences);
+
+        Assert.Equal("system:serviceaccount:default:builder", result.User?.Name);
+        Assert.Equal(["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"], result.User?.Groups);
+        Assert.Equal(ObjectMetadata.Uid(account), result.Uid);
+    }
+
+    [Fact]
+    public async Task A_secrets_token_is_refused_once_the_secret_is_deleted()
+    {
+        var token = await HeldTokenAsync(await _context.CreateAsync(ServiceAccounts, Account("builder")), "builder-token");
+
+        await _context.DeleteAsync(Secrets, "builder-token");
+
+        Assert.Null(_authenticator.Authenticate(token));
+    }
+
+    [Fact]
+    public async Task A_secrets_token_the_secret_no_longer_holds_is_refused()
+    {
+        var account = await _context.CreateAsync(ServiceAccounts, Account("builder"));
+        var token = _tokens.IssueLegacy(new LegacyTokenClaims("default", "builder-token", "builder", ObjectMetadata.Uid(account)!));
+        await _context.CreateAsync(Secrets, TokenSecret("builder-token", "another token"));
+
+        Assert.Null(_authenticator.Authenticate(token));
+    }
+
+    [Fact]
+    public async Task A_secrets_token_of_a_service_account_deleted_and_made_again_is_refused()
+    {
+        var token = await HeldTokenAsync(await _context.CreateAsync(ServiceAccounts, Account("builder")), "builder-token");
+        await _context.DeleteAsync(ServiceAccounts, "builder");
+        await _context.CreateAsync(ServiceAccounts, Account("builder"));
+
+        Assert.Null(_authenticator.Authenticate(token));
+    }
+
+    [Fact]
+    public async Task A_secrets_token_marked_invalid_is_refused_in_kubes_words()
+    {
+        var token = await HeldTokenAsync(await _context.CreateAsync(ServiceAccounts, Account("builder")), "builder-token");
+        await _context.MutateAsync(Secrets, "builder-token", secret =>
+        {
+            secret["metadata"]!["labels"] = new JsonObject { [ServiceAccountAuthenticator.LegacyTokenInvalidSince] = "2026-11-01" };
+            return secret;
+        });
+
+        var result = _authenticator.Authenticate(token, ServiceAccountTokens.ApiAudiences);
+
+        Assert.Null(result.User);
+        Assert.StartsWith("the token in secret default/builder-token for service account default/builder has been marked invalid.", result.Error);
+    }
+
+    [Fact]
+    public async Task A_secrets_token_is_refused_for_audiences_other_than_the_api_servers()
+    {
+        var token = await HeldTokenAsync(await _context.CreateAsync(ServiceAccounts, Account("builder")), "builder-token");
+
+        var result = _authenticator.Authenticate(token, ["vault"]);
+
+        Assert.Null(result.User);
+        Assert.Equal("token audiences [\"https://kubernetes.default.svc.cluster.local\"] is invalid for the target audiences [\"vault\"]", result.Error);
+    }
+
+    /// <summary>A token for the account, held by a token Secret of that name as the token controller leaves it.</summary>
+    private async Task<string> HeldTokenAsync(JsonObject account, string secret)
+    {
+        var token = _tokens.IssueLegacy(new LegacyTokenClaims("default", secret, ObjectMetadata.Name(account)!, ObjectMetadata.Uid(account)!));
+        await _context.CreateAsync(Secrets, TokenSecret(secret, token));
+        return token;
+    }
+
+    private static JsonObject TokenSecret(string name, string token) => new()
+    {
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = name,
+            ["annotations"] = new JsonObject { ["kubernetes.io/service-account.name"] = "builder" },
+        },
+        ["type"] = "kubernetes.io/service-account-token",
+        ["data"] = new JsonObject { ["token"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(token)) },
+    };
 
     private static JsonObject Account(string name) => new() { ["metadata"] = new JsonObject { ["name"] = name } };
 

@@ -86,6 +86,38 @@ public sealed class ServiceAccountTokensTests
         Assert.Null(_tokens.Validate(token));
     }
 
+    [Fact]
+    public void A_secrets_token_verifies_with_the_claims_it_carries_and_says_kubes_legacy_issuer()
+    {
+        var claims = new LegacyTokenClaims("team", "builder-token", "builder", "sa-uid");
+
+        var token = _tokens.IssueLegacy(claims);
+
+        Assert.Equal(claims, _tokens.VerifyLegacy(token));
+        var payload = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.Split('.')[1]));
+        Assert.Contains("\"iss\":\"kubernetes/serviceaccount\"", payload, StringComparison.Ordinal);
+        Assert.Contains("\"sub\":\"system:serviceaccount:team:builder\"", payload, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"exp\"", payload, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_secrets_token_is_no_bound_token_and_a_bound_token_no_secrets_token()
+    {
+        var legacy = _tokens.IssueLegacy(new LegacyTokenClaims("team", "builder-token", "builder", "sa-uid"));
+        var bound = _tokens.Issue(Claims());
+
+        Assert.Null(_tokens.Verify(legacy));
+        Assert.Null(_tokens.VerifyLegacy(bound));
+    }
+
+    [Fact]
+    public void A_secrets_token_signed_by_another_key_is_refused()
+    {
+        var other = new ServiceAccountTokens(ServiceAccountKey.Generate(), _time);
+
+        Assert.Null(_tokens.VerifyLegacy(other.IssueLegacy(new LegacyTokenClaims("team", "builder-token", "builder", "sa-uid"))));
+    }
+
     private static ServiceAccountTokenClaims Claims() =>
         new("team", "builder", "sa-uid", ServiceAccountTokens.ApiAudiences, Now, Now.AddHours(1), "jti-1");
 }
