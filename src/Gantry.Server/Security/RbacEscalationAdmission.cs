@@ -87,7 +87,7 @@ public sealed class RbacEscalationAdmission(RequestAuthorizer authorizer, WatchC
 
     private void Confirm(ResourceType type, string name, RequestUser user, string? ns, IEnumerable<PolicyRule> granted)
     {
-        if (RbacEscalation.Refusal(user, authorizer.RbacRulesFor(user, ns), granted) is { } refusal)
+        if (RbacEscalation.Refusal(user, authorizer.RbacRulesFor(user, ns), granted, authorizer.RbacResolutionErrors(user, ns)) is { } refusal)
         {
             throw ApiException.Forbidden(type, name, refusal);
         }

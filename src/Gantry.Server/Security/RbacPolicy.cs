@@ -1,3 +1,4 @@
+using Gantry.Core.Validation;
 using Gantry.Server.Security.ServiceAccounts;
 using k8s.Models;
 
@@ -7,7 +8,7 @@ namespace Gantry.Server.Security;
 /// The RBAC objects of the cluster at one moment, with every binding's role resolved to its rules and indexed by
 /// subject, so that a decision is a few dictionary lookups (kube's rbac authorizer walks the bindings on every
 /// request). A ClusterRoleBinding grants its ClusterRole everywhere; a RoleBinding grants its Role or ClusterRole in its
-/// own namespace. A binding whose role is missing grants nothing, as in kube.
+/// own namespace. A binding whose role is missing grants nothing, as in kube, and is kept as a resolution error.
 /// </summary>
 public sealed class RbacPolicy
 {
@@ -17,10 +18,22 @@ public sealed class RbacPolicy
     /// <summary>Namespace to subject key to the rules that namespace's RoleBindings grant it.</summary>
     private readonly Dictionary<string, Dictionary<string, List<PolicyRule>>> _namespaced;
 
-    private RbacPolicy(Dictionary<string, List<PolicyRule>> cluster, Dictionary<string, Dictionary<string, List<PolicyRule>>> namespaced)
+    /// <summary>Subject key to why cluster bindings of it grant nothing (their role is missing), as kube's rule resolution says it.</summary>
+    private readonly Dictionary<string, List<string>> _clusterErrors;
+
+    /// <summary>Namespace to subject key to why that namespace's RoleBindings of it grant nothing.</summary>
+    private readonly Dictionary<string, Dictionary<string, List<string>>> _namespacedErrors;
+
+    private RbacPolicy(
+        Dictionary<string, List<PolicyRule>> cluster,
+        Dictionary<string, Dictionary<string, List<PolicyRule>>> namespaced,
+        Dictionary<string, List<string>> clusterErrors,
+        Dictionary<string, Dictionary<string, List<string>>> namespacedErrors)
     {
         _cluster = cluster;
         _namespaced = namespaced;
+        _clusterErrors = clusterErrors;
+        _namespacedErrors = namespacedErrors;
     }
 
     public static RbacPolicy From(
@@ -34,15 +47,25 @@ public sealed class RbacPolicy
         var roleRules = roles.ToDictionary(r => (r.Metadata.NamespaceProperty, r.Metadata.Name), Rules);
 
         var cluster = new Dictionary<string, List<PolicyRule>>(StringComparer.Ordinal);
+        var clusterErrors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var binding in clusterRoleBindings)
         {
-            if (binding.RoleRef?.Kind == "ClusterRole" && clusterRoleRules.TryGetValue(binding.RoleRef.Name, out var rules))
+            if (binding.RoleRef?.Kind != "ClusterRole")
+            {
+                Grant(clusterErrors, binding.Subjects, null, UnsupportedKind(binding.RoleRef));
+            }
+            else if (clusterRoleRules.TryGetValue(binding.RoleRef.Name, out var rules))
             {
                 Grant(cluster, binding.Subjects, null, rules);
+            }
+            else
+            {
+                Grant(clusterErrors, binding.Subjects, null, NotFound("clusterroles", binding.RoleRef.Name));
             }
         }
 
         var namespaced = new Dictionary<string, Dictionary<string, List<PolicyRule>>>(StringComparer.Ordinal);
+        var namespacedErrors = new Dictionary<string, Dictionary<string, List<string>>>(StringComparer.Ordinal);
         foreach (var binding in roleBindings)
         {
             var ns = binding.Metadata.NamespaceProperty;
@@ -54,16 +77,31 @@ public sealed class RbacPolicy
             };
             if (rules is not null)
             {
-                if (!namespaced.TryGetValue(ns, out var subjects))
+                Grant(In(namespaced, ns), binding.Subjects, ns, rules);
+            }
+            else
+            {
+                var error = binding.RoleRef?.Kind switch
                 {
-                    namespaced[ns] = subjects = new Dictionary<string, List<PolicyRule>>(StringComparer.Ordinal);
-                }
-
-                Grant(subjects, binding.Subjects, ns, rules);
+                    "ClusterRole" => NotFound("clusterroles", binding.RoleRef.Name),
+                    "Role" => NotFound("roles", binding.RoleRef.Name),
+                    _ => UnsupportedKind(binding.RoleRef),
+                };
+                Grant(In(namespacedErrors, ns), binding.Subjects, ns, error);
             }
         }
 
-        return new RbacPolicy(cluster, namespaced);
+        return new RbacPolicy(cluster, namespaced, clusterErrors, namespacedErrors);
+    }
+
+    /// <summary>
+    /// Why bindings of the user that apply in <paramref name="ns"/> grant nothing, cluster-wide ones first: kube's rule
+    /// resolution errors (<c>roles.rbac.authorization.k8s.io "x" not found</c>), which an escalation's refusal lists.
+    /// </summary>
+    public IReadOnlyList<string> ResolutionErrors(RequestUser user, string? ns)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return Visit(user, ns, _clusterErrors, _namespacedErrors).ToList();
     }
 
     /// <summary>kube's <c>RBACAuthorizer.Authorize</c> for a resource request: cluster bindings, then the request namespace's.</summary>
@@ -71,45 +109,61 @@ public sealed class RbacPolicy
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(request);
-        return Visit(user, request.Namespace).Any(rule => rule.NonResourceUrls.Count == 0 && rule.Allows(request));
+        return Visit(user, request.Namespace, _cluster, _namespaced).Any(rule => rule.NonResourceUrls.Count == 0 && rule.Allows(request));
     }
 
     /// <summary>A request for a path outside the resource API, which only cluster bindings can grant.</summary>
     public bool AllowsPath(RequestUser user, string verb, string path)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return Visit(user, null).Any(rule => rule.AllowsPath(verb, path));
+        return Visit(user, null, _cluster, _namespaced).Any(rule => rule.AllowsPath(verb, path));
     }
 
     /// <summary>kube's <c>RulesFor</c>: every rule that applies to the user in <paramref name="ns"/>, cluster-wide ones first.</summary>
     public IEnumerable<PolicyRule> RulesFor(RequestUser user, string? ns)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return Visit(user, ns);
+        return Visit(user, ns, _cluster, _namespaced);
     }
 
-    private IEnumerable<PolicyRule> Visit(RequestUser user, string? ns)
+    private static IEnumerable<T> Visit<T>(
+        RequestUser user, string? ns, Dictionary<string, List<T>> cluster, Dictionary<string, Dictionary<string, List<T>>> namespaced)
     {
         var keys = SubjectKeys(user);
         foreach (var key in keys)
         {
-            foreach (var rule in _cluster.GetValueOrDefault(key) ?? [])
+            foreach (var item in cluster.GetValueOrDefault(key) ?? [])
             {
-                yield return rule;
+                yield return item;
             }
         }
 
-        if (ns is { Length: > 0 } && _namespaced.TryGetValue(ns, out var subjects))
+        if (ns is { Length: > 0 } && namespaced.TryGetValue(ns, out var subjects))
         {
             foreach (var key in keys)
             {
-                foreach (var rule in subjects.GetValueOrDefault(key) ?? [])
+                foreach (var item in subjects.GetValueOrDefault(key) ?? [])
                 {
-                    yield return rule;
+                    yield return item;
                 }
             }
         }
     }
+
+    private static Dictionary<string, List<T>> In<T>(Dictionary<string, Dictionary<string, List<T>>> byNamespace, string ns)
+    {
+        if (!byNamespace.TryGetValue(ns, out var subjects))
+        {
+            byNamespace[ns] = subjects = new Dictionary<string, List<T>>(StringComparer.Ordinal);
+        }
+
+        return subjects;
+    }
+
+    /// <summary>The message of the NotFound a lookup of a missing role gets.</summary>
+    private static string NotFound(string plural, string name) => $"{plural}.rbac.authorization.k8s.io {GoValue.Quote(name)} not found";
+
+    private static string UnsupportedKind(V1RoleRef? roleRef) => $"unsupported role reference kind: {GoValue.Quote(roleRef?.Kind ?? "")}";
 
     private static List<string> SubjectKeys(RequestUser user)
     {
@@ -122,7 +176,10 @@ public sealed class RbacPolicy
     /// kube's <c>appliesToUser</c>, turned round: a ServiceAccount subject is the user
     /// <c>system:serviceaccount:NS:NAME</c>, its namespace defaulting to the RoleBinding's.
     /// </summary>
-    private static void Grant(Dictionary<string, List<PolicyRule>> index, IList<Rbacv1Subject>? subjects, string? bindingNamespace, List<PolicyRule> rules)
+    private static void Grant(Dictionary<string, List<string>> index, IList<Rbacv1Subject>? subjects, string? bindingNamespace, string error) =>
+        Grant(index, subjects, bindingNamespace, [error]);
+
+    private static void Grant<T>(Dictionary<string, List<T>> index, IList<Rbacv1Subject>? subjects, string? bindingNamespace, List<T> rules)
     {
         foreach (var subject in subjects ?? [])
         {

@@ -69,6 +69,9 @@ public sealed class RequestAuthorizer(NodeRole nodes, IRbacPolicySource rbac)
     /// <summary>The RBAC rules that apply to the user in <paramref name="ns"/>, as a SelfSubjectRulesReview lists them.</summary>
     public IEnumerable<PolicyRule> RbacRulesFor(RequestUser user, string? ns) => rbac.Policy.RulesFor(user, ns);
 
+    /// <summary>Why bindings of the user in <paramref name="ns"/> grant nothing: kube's rule resolution errors.</summary>
+    public IReadOnlyList<string> RbacResolutionErrors(RequestUser user, string? ns) => rbac.Policy.ResolutionErrors(user, ns);
+
     /// <summary>Whether RBAC lets the user send <paramref name="verb"/> to a path outside the resource API.</summary>
     public bool AllowsPath(RequestUser user, string verb, string path) => rbac.Policy.AllowsPath(user, verb, path);
 

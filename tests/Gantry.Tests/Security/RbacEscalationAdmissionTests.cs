@@ -77,6 +77,19 @@ public sealed class RbacEscalationAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refusal_lists_the_users_bindings_whose_role_is_missing()
+    {
+        await Server(RoleBindings, RoleBinding("jane-lost", "Role", "lost"));
+
+        var refused = await Refused(Roles, Role("r3", Rule("delete", "", "pods")));
+
+        Assert.Equal(
+            "roles.rbac.authorization.k8s.io \"r3\" is forbidden: " + JaneIsAttempting +
+            "{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"delete\"]}; resolution errors: [roles.rbac.authorization.k8s.io \"lost\" not found]",
+            refused.Message);
+    }
+
+    [Fact]
     public async Task A_dry_run_is_refused_as_the_write_would_be()
     {
         var refused = await Assert.ThrowsAsync<ApiException>(() =>

@@ -20,6 +20,16 @@ public sealed class RbacEscalationTests
             RbacEscalation.Refusal(Bob, [new(["get"], [""], ["pods"])], [new(["get", "create"], [""], ["pods"])]));
 
     [Fact]
+    public void The_refusal_ends_with_the_resolution_errors_of_the_users_rules() =>
+        Assert.Equal(
+            "user \"bob\" (groups=[\"g1\" \"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:\n" +
+            "{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"create\"]}; resolution errors: " +
+            "[clusterroles.rbac.authorization.k8s.io \"gone\" not found roles.rbac.authorization.k8s.io \"lost\" not found]",
+            RbacEscalation.Refusal(
+                Bob, [], [new(["create"], [""], ["pods"])],
+                ["clusterroles.rbac.authorization.k8s.io \"gone\" not found", "roles.rbac.authorization.k8s.io \"lost\" not found"]));
+
+    [Fact]
     public void Missing_verbs_of_one_group_and_resource_are_compacted_into_one_line_and_lines_are_sorted() =>
         Assert.Equal(
             "user \"bob\" (groups=[\"g1\" \"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:\n" +

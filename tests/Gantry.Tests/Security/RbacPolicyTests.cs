@@ -53,6 +53,20 @@ public sealed class RbacPolicyTests
     private static RequestAttributes ListPods(string? ns) => new("list", "", "pods", null, ns, null);
 
     [Fact]
+    public void A_binding_of_a_missing_role_is_a_resolution_error_for_its_subjects_where_it_applies()
+    {
+        var policy = Policy(
+            roleBindings: [RoleBinding("x", "Role", "lost", User("jane")), RoleBinding("y", "ClusterRole", "elsewhere", User("jane"))],
+            clusterRoleBindings: [ClusterRoleBinding("gone", Group("devs")), ClusterRoleBinding("pod-reader", User("jane"))]);
+
+        Assert.Equal(
+            ["clusterroles.rbac.authorization.k8s.io \"gone\" not found", "roles.rbac.authorization.k8s.io \"lost\" not found"],
+            policy.ResolutionErrors(Jane, "x"));
+        Assert.Equal(["clusterroles.rbac.authorization.k8s.io \"gone\" not found"], policy.ResolutionErrors(Jane, null));
+        Assert.Empty(policy.ResolutionErrors(new RequestUser("joe", [RequestUser.Authenticated]), "x"));
+    }
+
+    [Fact]
     public void Nothing_is_allowed_without_a_binding() => Assert.False(Policy().Allows(Jane, ListPods("x")));
 
     [Fact]
