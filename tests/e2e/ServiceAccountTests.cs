@@ -43,6 +43,24 @@ public sealed class ServiceAccountTests(GantryFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_token_bound_to_a_secret_authenticates_until_the_secret_is_deleted()
+    {
+        var ns = await CreateNamespaceAsync("sa-bound-secret");
+        await Ok("create", "serviceaccount", "builder", "-n", ns);
+        await Ok("create", "secret", "generic", "anchor", "--from-literal=k=v", "-n", ns);
+
+        var token = (await Ok("create", "token", "builder", "--bound-object-kind", "Secret", "--bound-object-name", "anchor", "-n", ns)).Stdout.Trim();
+
+        Check.StderrContains(await Fails($"--token={token}", "get", "pods", "-n", ns), $"User \"system:serviceaccount:{ns}:builder\" cannot list resource \"pods\"");
+        await Ok("delete", "secret", "anchor", "-n", ns);
+        await Eventually.Until(
+            () => Run($"--token={token}", "get", "pods", "-n", ns), r => !r.Succeeded && r.Stderr.Contains("Unauthorized"), Patience,
+            "the token refused once its secret is gone");
+        var missing = await Fails("create", "token", "builder", "--bound-object-kind", "Secret", "--bound-object-name", "anchor", "-n", ns);
+        Check.StderrContains(missing, "secrets \"anchor\" not found");
+    }
+
+    [Fact]
     public async Task A_service_account_token_secret_gets_a_long_lived_token_that_authenticates_until_the_secret_is_deleted()
     {
         var ns = await CreateNamespaceAsync("sa-secret");

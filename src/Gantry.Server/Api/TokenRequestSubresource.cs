@@ -13,7 +13,8 @@ namespace Gantry.Server.Api;
 /// <c>serviceaccounts/{name}/token</c>: issues a token for the service account (<c>kubectl create token</c>, and what
 /// an agent asks for a pod's projected token), as kube's TokenREST does: the body is an authentication.k8s.io/v1
 /// TokenRequest whose audiences default to the API server's and whose expiry defaults to an hour (at least ten
-/// minutes); a token may be bound to a pod, which must exist with the uid given, and then names the pod's node too.
+/// minutes); a token may be bound to a pod running as the account (and then names the pod's node too), a node or a
+/// secret, which must exist with the uid given.
 /// A node may only ask for a token bound to a pod on itself, as the NodeRestriction admission plugin allows.
 /// </summary>
 public sealed class TokenRequestSubresource(ObjectRegistry registry, ServiceAccountTokens tokens, NodeRole nodes, TimeProvider time)
@@ -24,6 +25,7 @@ public sealed class TokenRequestSubresource(ObjectRegistry registry, ServiceAcco
 
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
     private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
+    private static readonly ResourceType Secrets = ResourceCatalog.Get("", "secrets");
 
     public async Task HandleAsync(HttpContext context, ResourcePath path)
     {
@@ -52,14 +54,15 @@ public sealed class TokenRequestSubresource(ObjectRegistry registry, ServiceAcco
             throw ApiException.Invalid("authentication.k8s.io", "TokenRequest", "", errors);
         }
 
-        var (pod, node) = Bound(context, spec["boundObjectRef"] as JsonObject, path.Type, ns, name);
+        var bound = Bound(context, spec["boundObjectRef"] as JsonObject, path.Type, ns, name);
         var now = time.GetUtcNow();
         var expiry = now.AddSeconds(expirationSeconds);
         var claims = new ServiceAccountTokenClaims(
             ns, name, ObjectMetadata.Uid(serviceAccount) ?? "", audiences, now, expiry, Guid.NewGuid().ToString())
         {
-            Pod = pod,
-            Node = node,
+            Pod = bound.Pod,
+            Node = bound.Node,
+            Secret = bound.Secret,
         };
         spec["audiences"] = new JsonArray([.. audiences.Select(a => JsonValue.Create(a))]);
         spec["expirationSeconds"] = expirationSeconds;
@@ -97,17 +100,21 @@ public sealed class TokenRequestSubresource(ObjectRegistry registry, ServiceAcco
         }
     }
 
-    /// <summary>The pod the token is bound to and its node, if the request names one.</summary>
-    private (BoundObject? Pod, BoundObject? Node) Bound(HttpContext context, JsonObject? reference, ResourceType serviceAccounts, string ns, string serviceAccount)
+    /// <summary>
+    /// What the token is bound to, if the request names an object (kube's TokenREST): a pod running as this service
+    /// account (and the node it is on, named in the token), a node, or a secret of the namespace. The object must exist,
+    /// with the uid given, if one is.
+    /// </summary>
+    private BoundObjects Bound(HttpContext context, JsonObject? reference, ResourceType serviceAccounts, string ns, string serviceAccount)
     {
         var user = RequestUser.Of(context);
         var kind = reference?["kind"]?.GetValue<string>();
         var apiVersion = reference?["apiVersion"]?.GetValue<string>() ?? "";
-        var podName = reference?["name"]?.GetValue<string>() ?? "";
+        var objectName = reference?["name"]?.GetValue<string>() ?? "";
         var uid = reference?["uid"]?.GetValue<string>() ?? "";
         if (user.IsIn(RequestUser.Nodes) && !user.IsIn(RequestUser.Masters))
         {
-            if (kind != "Pod" || apiVersion != "v1" || podName.Length == 0)
+            if (kind != "Pod" || apiVersion != "v1" || objectName.Length == 0)
             {
                 throw ApiException.Forbidden(serviceAccounts, serviceAccount, "node requested token not bound to a pod");
             }
@@ -120,33 +127,55 @@ public sealed class TokenRequestSubresource(ObjectRegistry registry, ServiceAcco
 
         if (reference is null)
         {
-            return (null, null);
+            return new BoundObjects(null, null, null);
         }
 
-        if (kind != "Pod" || apiVersion is not ("v1" or ""))
+        var core = apiVersion is "v1" or "";
+        var type = (core, kind) switch
         {
-            throw ApiException.BadRequest($"cannot bind token for serviceaccount \"{serviceAccount}\" to object of type {GroupVersionKind(apiVersion, kind)}");
-        }
-
-        var pod = JsonNode.Parse(registry.GetRequired(Pods, ns, podName).Json)!.AsObject();
-        var podUid = ObjectMetadata.Uid(pod) ?? "";
-        if (uid.Length > 0 && uid != podUid)
+            (true, "Pod") => Pods,
+            (true, "Node") => Nodes,
+            (true, "Secret") => Secrets,
+            _ => throw ApiException.BadRequest($"cannot bind token to object of type {GroupVersionKind(apiVersion, kind)}"),
+        };
+        var bound = JsonNode.Parse(registry.GetRequired(type, type.Namespaced ? ns : null, objectName).Json)!.AsObject();
+        var boundUid = ObjectMetadata.Uid(bound) ?? "";
+        if (uid.Length > 0 && uid != boundUid)
         {
             throw new ApiException(409, "Conflict",
-                $"Operation cannot be fulfilled on Pod \"{podName}\": the UID in the bound object reference ({uid}) does not match the UID in record. The object might have been deleted and then recreated");
+                $"Operation cannot be fulfilled on {kind} \"{objectName}\": the UID in the bound object reference ({uid}) does not match the UID in record. The object might have been deleted and then recreated");
         }
 
-        if (user.IsIn(RequestUser.Nodes) && !user.IsIn(RequestUser.Masters) && !nodes.IsOnOwnNode(user, ns, podName))
+        var target = new BoundObject(objectName, boundUid);
+        if (type == Nodes)
+        {
+            return new BoundObjects(null, target, null);
+        }
+
+        if (type == Secrets)
+        {
+            return new BoundObjects(null, null, target);
+        }
+
+        if ((bound["spec"]?["serviceAccountName"]?.GetValue<string>() ?? "") != serviceAccount)
+        {
+            throw ApiException.BadRequest($"cannot bind token for serviceaccount \"{serviceAccount}\" to pod running with different serviceaccount name.");
+        }
+
+        if (user.IsIn(RequestUser.Nodes) && !user.IsIn(RequestUser.Masters) && !nodes.IsOnOwnNode(user, ns, objectName))
         {
             throw ApiException.Forbidden(serviceAccounts, serviceAccount, "node requested token bound to a pod scheduled on a different node");
         }
 
-        var nodeName = pod["spec"]?["nodeName"]?.GetValue<string>();
+        var nodeName = bound["spec"]?["nodeName"]?.GetValue<string>();
         var node = string.IsNullOrEmpty(nodeName) || registry.Get(Nodes, null, nodeName) is not { } cached
             ? null
             : new BoundObject(nodeName, ObjectMetadata.Uid(JsonNode.Parse(cached.Json)!.AsObject()) ?? "");
-        return (new BoundObject(podName, podUid), node);
+        return new BoundObjects(target, node, null);
     }
+
+    /// <summary>The objects a token names: the one it is bound to, and a pod's node.</summary>
+    private sealed record BoundObjects(BoundObject? Pod, BoundObject? Node, BoundObject? Secret);
 
     private static string GroupVersionKind(string apiVersion, string? kind)
     {

@@ -10,7 +10,8 @@ namespace Gantry.Server.Security.ServiceAccounts;
 /// <summary>
 /// Authenticates a bearer token that <see cref="ServiceAccountTokens"/> signed, as kube's service account token
 /// authenticator does: for a bound token, the service account it names must still exist with the same uid, and so must
-/// the pod it is bound to, unless that pod's deletion is under way; for a service account token Secret's token, the
+/// the pod, secret or node it is bound to, unless that object's deletion is under way (a pod-bound token's node is only
+/// named, not checked); for a service account token Secret's token, the
 /// Secret must still hold it (<see cref="AuthenticateLegacy"/>). The user is the service account's.
 /// </summary>
 public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, WatchCache cache, TimeProvider time)
@@ -18,6 +19,7 @@ public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, Wat
     private static readonly ResourceType ServiceAccounts = ResourceCatalog.Get("", "serviceaccounts");
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
     private static readonly ResourceType Secrets = ResourceCatalog.Get("", "secrets");
+    private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
 
     /// <summary>The label that marks a Secret's token as no longer accepted (kube's <c>InvalidSinceLabelKey</c>).</summary>
     public const string LegacyTokenInvalidSince = "kubernetes.io/legacy-token-invalid-since";
@@ -45,7 +47,9 @@ public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, Wat
         }
 
         if (!Exists(ServiceAccounts, claims.Namespace, new BoundObject(claims.ServiceAccountName, claims.ServiceAccountUid), deletionEnds: false) ||
-            (claims.Pod is { } pod && !Exists(Pods, claims.Namespace, pod, deletionEnds: true)))
+            (claims.Pod is { } pod && !Exists(Pods, claims.Namespace, pod, deletionEnds: true)) ||
+            (claims.Secret is { } secret && !Exists(Secrets, claims.Namespace, secret, deletionEnds: true)) ||
+            (claims.Pod is null && claims.Node is { } node && !Exists(Nodes, null, node, deletionEnds: true)))
         {
             return TokenAuthenticationResult.Refused;
         }
@@ -119,7 +123,7 @@ public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, Wat
     /// <summary>A list of strings as Go's <c>%q</c> prints it: <c>["a" "b"]</c>.</summary>
     private static string GoStrings(IEnumerable<string> values) => "[" + string.Join(' ', values.Select(GoValue.Quote)) + "]";
 
-    private bool Exists(ResourceType type, string ns, BoundObject bound, bool deletionEnds)
+    private bool Exists(ResourceType type, string? ns, BoundObject bound, bool deletionEnds)
     {
         if (cache.Get(type.Key(ns, bound.Name)) is not { } cached)
         {

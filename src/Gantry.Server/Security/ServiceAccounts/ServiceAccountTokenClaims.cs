@@ -2,7 +2,7 @@ namespace Gantry.Server.Security.ServiceAccounts;
 
 /// <summary>
 /// What a service account token says, as kube's bound tokens say it (pkg/serviceaccount/claims.go): whose it is, for
-/// which audiences, when it is valid, and the pod (and its node) it is bound to, if any.
+/// which audiences, when it is valid, and the object it is bound to, if any: a pod (and its node), a node or a secret.
 /// </summary>
 public sealed record ServiceAccountTokenClaims(
     string Namespace,
@@ -16,6 +16,8 @@ public sealed record ServiceAccountTokenClaims(
     public BoundObject? Pod { get; init; }
 
     public BoundObject? Node { get; init; }
+
+    public BoundObject? Secret { get; init; }
 
     /// <summary>The user the token authenticates as: <c>system:serviceaccount:NAMESPACE:NAME</c>.</summary>
     public string Subject => ServiceAccountUser.Name(Namespace, ServiceAccountName);

@@ -9,7 +9,7 @@ namespace Gantry.Server.Security.ServiceAccounts;
 /// <summary>
 /// Signs and checks service account tokens: JWTs signed ES256 with the <see cref="ServiceAccountKey"/>, with kube's
 /// claims (the issuer and audience kube-apiserver uses by default, <c>sub</c>, <c>jti</c>, and the
-/// <c>kubernetes.io</c> claim naming the namespace, the service account and the bound pod and node), and the
+/// <c>kubernetes.io</c> claim naming the namespace, the service account and the bound pod and node, node or secret), and the
 /// long-lived tokens of service account token Secrets (<see cref="IssueLegacy"/>). A token is valid here when its
 /// signature, issuer, audience and time window are; whether what it names still exists is the
 /// <see cref="ServiceAccountAuthenticator"/>'s to check.
@@ -46,6 +46,11 @@ public sealed class ServiceAccountTokens(ServiceAccountKey key, TimeProvider tim
         if (claims.Pod is { } pod)
         {
             kubernetes["pod"] = Reference(pod);
+        }
+
+        if (claims.Secret is { } secret)
+        {
+            kubernetes["secret"] = Reference(secret);
         }
 
         kubernetes["serviceaccount"] = Reference(new BoundObject(claims.ServiceAccountName, claims.ServiceAccountUid));
@@ -177,6 +182,7 @@ public sealed class ServiceAccountTokens(ServiceAccountKey key, TimeProvider tim
         {
             Pod = Bound(kubernetes, "pod"),
             Node = Bound(kubernetes, "node"),
+            Secret = Bound(kubernetes, "secret"),
         };
     }
 

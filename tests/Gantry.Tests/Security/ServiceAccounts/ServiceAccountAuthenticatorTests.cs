@@ -11,6 +11,7 @@ public sealed class ServiceAccountAuthenticatorTests : IAsyncLifetime
 {
     private static readonly ResourceType ServiceAccounts = ResourceCatalog.Get("", "serviceaccounts");
     private static readonly ResourceType Secrets = ResourceCatalog.Get("", "secrets");
+    private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
 
     private RegistryTestContext _context = null!;
     private ServiceAccountTokens _tokens = null!;
@@ -56,6 +57,33 @@ public sealed class ServiceAccountAuthenticatorTests : IAsyncLifetime
         Assert.NotNull(_authenticator.Authenticate(token));
 
         await _context.DeleteAsync(RegistryTestContext.Pods, "web", new DeleteRequest(GracePeriodSeconds: 0));
+
+        Assert.Null(_authenticator.Authenticate(token));
+    }
+
+    [Fact]
+    public async Task A_token_bound_to_a_secret_is_refused_once_the_secret_is_gone()
+    {
+        var account = await _context.CreateAsync(ServiceAccounts, Account("builder"));
+        var secret = await _context.CreateAsync(Secrets, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "anchor" } });
+        var token = _tokens.Issue(Claims(account) with { Secret = new BoundObject("anchor", ObjectMetadata.Uid(secret)!) });
+        Assert.NotNull(_authenticator.Authenticate(token));
+
+        await _context.DeleteAsync(Secrets, "anchor");
+
+        Assert.Null(_authenticator.Authenticate(token));
+    }
+
+    [Fact]
+    public async Task A_token_bound_to_a_node_is_refused_for_another_node_of_that_name()
+    {
+        var account = await _context.CreateAsync(ServiceAccounts, Account("builder"));
+        var node = await _context.Registry.CreateAsync(Nodes, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "n1" } }, new WriteOptions(), _context.Ct);
+        var token = _tokens.Issue(Claims(account) with { Node = new BoundObject("n1", ObjectMetadata.Uid(node)!) });
+        Assert.NotNull(_authenticator.Authenticate(token));
+
+        await _context.Registry.DeleteAsync(Nodes, null, "n1", DeleteRequest.Default, _context.Ct);
+        await _context.Registry.CreateAsync(Nodes, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "n1" } }, new WriteOptions(), _context.Ct);
 
         Assert.Null(_authenticator.Authenticate(token));
     }
