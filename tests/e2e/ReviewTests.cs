@@ -30,8 +30,9 @@ public sealed class ReviewTests(GantryFixture fixture, ITestOutputHelper output)
         Check.StdoutContains(await Ok(review, "create", "-f", "-", "-o", "yaml"), "allowed: false");
         await Ok("apply", "-f", Manifest("rbac-pod-reader.yaml"), "-n", ns);
 
-        await Eventually.Until(() => Kubectl.RunAsync(["create", "-f", "-", "-o", "yaml"], review),
+        var allowed = await Eventually.Until(() => Kubectl.RunAsync(["create", "-f", "-", "-o", "yaml"], review),
             r => r.Succeeded && r.Stdout.Contains("allowed: true", StringComparison.Ordinal), Patience, "the review to allow jane after the binding");
+        Check.StdoutContains(allowed, "reason: 'RBAC: allowed by RoleBinding");
     }
 
     [Fact]

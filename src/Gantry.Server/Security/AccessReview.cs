@@ -14,19 +14,11 @@ public sealed class AccessReview(RequestAuthorizer authorizer)
 
     private static readonly PolicyRule EveryPath = PolicyRule.ForUrls(["*"], "*");
 
-    /// <summary>Whether the user may do what <paramref name="request"/> asks (kube's resourceAttributes).</summary>
-    public bool Allows(RequestUser user, RequestAttributes request)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return authorizer.Allows(user, request);
-    }
+    /// <summary>Whether the user may do what <paramref name="request"/> asks (kube's resourceAttributes), and why.</summary>
+    public AccessDecision Decide(RequestUser user, RequestAttributes request) => authorizer.Decide(user, request);
 
-    /// <summary>Whether the user may send <paramref name="verb"/> to a path outside the resource API (kube's nonResourceAttributes).</summary>
-    public bool AllowsPath(RequestUser user, string verb, string path)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return user.IsIn(RequestUser.Masters) || authorizer.AllowsPath(user, verb, path);
-    }
+    /// <summary>Whether the user may send <paramref name="verb"/> to a path outside the resource API (kube's nonResourceAttributes), and why.</summary>
+    public AccessDecision DecidePath(RequestUser user, string verb, string path) => authorizer.DecidePath(user, verb, path);
 
     /// <summary>
     /// A SelfSubjectRulesReview's status for <paramref name="ns"/>: <c>system:masters</c> may do everything; a node's

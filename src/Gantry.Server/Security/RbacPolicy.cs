@@ -13,10 +13,10 @@ namespace Gantry.Server.Security;
 public sealed class RbacPolicy
 {
     /// <summary>Subject key (<see cref="UserKey"/>, <see cref="GroupKey"/>) to the rules cluster bindings grant it.</summary>
-    private readonly Dictionary<string, List<PolicyRule>> _cluster;
+    private readonly Dictionary<string, List<GrantedRule>> _cluster;
 
     /// <summary>Namespace to subject key to the rules that namespace's RoleBindings grant it.</summary>
-    private readonly Dictionary<string, Dictionary<string, List<PolicyRule>>> _namespaced;
+    private readonly Dictionary<string, Dictionary<string, List<GrantedRule>>> _namespaced;
 
     /// <summary>Subject key to why cluster bindings of it grant nothing (their role is missing), as kube's rule resolution says it.</summary>
     private readonly Dictionary<string, List<string>> _clusterErrors;
@@ -25,8 +25,8 @@ public sealed class RbacPolicy
     private readonly Dictionary<string, Dictionary<string, List<string>>> _namespacedErrors;
 
     private RbacPolicy(
-        Dictionary<string, List<PolicyRule>> cluster,
-        Dictionary<string, Dictionary<string, List<PolicyRule>>> namespaced,
+        Dictionary<string, List<GrantedRule>> cluster,
+        Dictionary<string, Dictionary<string, List<GrantedRule>>> namespaced,
         Dictionary<string, List<string>> clusterErrors,
         Dictionary<string, Dictionary<string, List<string>>> namespacedErrors)
     {
@@ -46,7 +46,7 @@ public sealed class RbacPolicy
         var clusterRoleRules = clusterRoles.ToDictionary(r => r.Metadata.Name, Rules, StringComparer.Ordinal);
         var roleRules = roles.ToDictionary(r => (r.Metadata.NamespaceProperty, r.Metadata.Name), Rules);
 
-        var cluster = new Dictionary<string, List<PolicyRule>>(StringComparer.Ordinal);
+        var cluster = new Dictionary<string, List<GrantedRule>>(StringComparer.Ordinal);
         var clusterErrors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var binding in clusterRoleBindings)
         {
@@ -56,7 +56,7 @@ public sealed class RbacPolicy
             }
             else if (clusterRoleRules.TryGetValue(binding.RoleRef.Name, out var rules))
             {
-                Grant(cluster, binding.Subjects, null, rules);
+                Grant(cluster, binding.Subjects, null, subject => Granted(rules, $"ClusterRoleBinding {GoValue.Quote(binding.Metadata.Name)}", binding.RoleRef, subject, ""));
             }
             else
             {
@@ -64,7 +64,7 @@ public sealed class RbacPolicy
             }
         }
 
-        var namespaced = new Dictionary<string, Dictionary<string, List<PolicyRule>>>(StringComparer.Ordinal);
+        var namespaced = new Dictionary<string, Dictionary<string, List<GrantedRule>>>(StringComparer.Ordinal);
         var namespacedErrors = new Dictionary<string, Dictionary<string, List<string>>>(StringComparer.Ordinal);
         foreach (var binding in roleBindings)
         {
@@ -77,7 +77,8 @@ public sealed class RbacPolicy
             };
             if (rules is not null)
             {
-                Grant(In(namespaced, ns), binding.Subjects, ns, rules);
+                var source = $"RoleBinding {GoValue.Quote(binding.Metadata.Name + "/" + ns)}";
+                Grant(In(namespaced, ns), binding.Subjects, ns, subject => Granted(rules, source, binding.RoleRef!, subject, ns));
             }
             else
             {
@@ -109,21 +110,43 @@ public sealed class RbacPolicy
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(request);
-        return Visit(user, request.Namespace, _cluster, _namespaced).Any(rule => rule.NonResourceUrls.Count == 0 && rule.Allows(request));
+        return AllowedBy(user, request) is not null;
+    }
+
+    /// <summary>
+    /// What allows the request, as kube's RBAC authorizer gives its reason (<c>ClusterRoleBinding "b" of ClusterRole "r"
+    /// to User "u"</c>); null when nothing does.
+    /// </summary>
+    public string? AllowedBy(RequestUser user, RequestAttributes request)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var granted in Visit(user, request.Namespace, _cluster, _namespaced))
+        {
+            if (granted.Rule.NonResourceUrls.Count == 0 && granted.Rule.Allows(request))
+            {
+                return granted.Source;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A request for a path outside the resource API, which only cluster bindings can grant.</summary>
-    public bool AllowsPath(RequestUser user, string verb, string path)
+    public bool AllowsPath(RequestUser user, string verb, string path) => PathAllowedBy(user, verb, path) is not null;
+
+    /// <summary>What allows the path's verb, as <see cref="AllowedBy"/> says it; null when nothing does.</summary>
+    public string? PathAllowedBy(RequestUser user, string verb, string path)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return Visit(user, null, _cluster, _namespaced).Any(rule => rule.AllowsPath(verb, path));
+        return Visit(user, null, _cluster, _namespaced).FirstOrDefault(granted => granted.Rule.AllowsPath(verb, path))?.Source;
     }
 
     /// <summary>kube's <c>RulesFor</c>: every rule that applies to the user in <paramref name="ns"/>, cluster-wide ones first.</summary>
     public IEnumerable<PolicyRule> RulesFor(RequestUser user, string? ns)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return Visit(user, ns, _cluster, _namespaced);
+        return Visit(user, ns, _cluster, _namespaced).Select(granted => granted.Rule);
     }
 
     private static IEnumerable<T> Visit<T>(
@@ -177,9 +200,10 @@ public sealed class RbacPolicy
     /// <c>system:serviceaccount:NS:NAME</c>, its namespace defaulting to the RoleBinding's.
     /// </summary>
     private static void Grant(Dictionary<string, List<string>> index, IList<Rbacv1Subject>? subjects, string? bindingNamespace, string error) =>
-        Grant(index, subjects, bindingNamespace, [error]);
+        Grant(index, subjects, bindingNamespace, _ => [error]);
 
-    private static void Grant<T>(Dictionary<string, List<T>> index, IList<Rbacv1Subject>? subjects, string? bindingNamespace, List<T> rules)
+    private static void Grant<T>(
+        Dictionary<string, List<T>> index, IList<Rbacv1Subject>? subjects, string? bindingNamespace, Func<Rbacv1Subject, IEnumerable<T>> granted)
     {
         foreach (var subject in subjects ?? [])
         {
@@ -196,14 +220,29 @@ public sealed class RbacPolicy
                 continue;
             }
 
-            if (!index.TryGetValue(key, out var granted))
+            if (!index.TryGetValue(key, out var held))
             {
-                index[key] = granted = [];
+                index[key] = held = [];
             }
 
-            granted.AddRange(rules);
+            held.AddRange(granted(subject));
         }
     }
+
+    /// <summary>The role's rules, each with kube's description of the binding that grants it to the subject.</summary>
+    private static IEnumerable<GrantedRule> Granted(List<PolicyRule> rules, string binding, V1RoleRef role, Rbacv1Subject subject, string bindingNamespace)
+    {
+        var source = $"{binding} of {role.Kind} {GoValue.Quote(role.Name)} to {Describe(subject, bindingNamespace)}";
+        return rules.Select(rule => new GrantedRule(rule, source));
+    }
+
+    /// <summary>kube's <c>describeSubject</c>: a service account as <c>NAME/NAMESPACE</c>.</summary>
+    private static string Describe(Rbacv1Subject subject, string bindingNamespace) => subject.Kind == "ServiceAccount"
+        ? $"{subject.Kind} {GoValue.Quote(subject.Name + "/" + (string.IsNullOrEmpty(subject.NamespaceProperty) ? bindingNamespace : subject.NamespaceProperty))}"
+        : $"{subject.Kind} {GoValue.Quote(subject.Name)}";
+
+    /// <summary>A rule a binding grants a subject, and that binding as kube's RBAC authorizer describes it.</summary>
+    private sealed record GrantedRule(PolicyRule Rule, string Source);
 
     private static string UserKey(string name) => "u:" + name;
 

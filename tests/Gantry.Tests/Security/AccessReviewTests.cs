@@ -28,22 +28,22 @@ public sealed class AccessReviewTests : IAsyncLifetime
     [Fact]
     public void The_admin_may_do_anything()
     {
-        Assert.True(_review.Allows(RequestUser.Admin, Request("*", "*", "*", null)));
-        Assert.True(_review.Allows(RequestUser.Admin, Request("delete", "apps", "deployments")));
+        Assert.True(_review.Decide(RequestUser.Admin, Request("*", "*", "*", null)).IsAllowed);
+        Assert.True(_review.Decide(RequestUser.Admin, Request("delete", "apps", "deployments")).IsAllowed);
     }
 
     [Fact]
     public void A_node_is_told_what_the_node_role_allows_it_and_no_more()
     {
-        Assert.True(_review.Allows(Node, Request("list", "", "pods", null)));
-        Assert.False(_review.Allows(Node, Request("create", "apps", "deployments")));
+        Assert.True(_review.Decide(Node, Request("list", "", "pods", null)).IsAllowed);
+        Assert.False(_review.Decide(Node, Request("create", "apps", "deployments")).IsAllowed);
     }
 
     [Fact]
     public void Every_authenticated_user_may_review_itself()
     {
-        Assert.True(_review.Allows(Node, Request("create", "authorization.k8s.io", "selfsubjectaccessreviews", null)));
-        Assert.True(_review.Allows(Node, Request("create", "authentication.k8s.io", "selfsubjectreviews", null)));
+        Assert.True(_review.Decide(Node, Request("create", "authorization.k8s.io", "selfsubjectaccessreviews", null)).IsAllowed);
+        Assert.True(_review.Decide(Node, Request("create", "authentication.k8s.io", "selfsubjectreviews", null)).IsAllowed);
     }
 
     [Theory]
@@ -53,10 +53,10 @@ public sealed class AccessReviewTests : IAsyncLifetime
     [InlineData("get", "/debug/pprof", false)]
     [InlineData("post", "/api", false)]
     public void A_node_may_read_discovery_health_and_version_paths(string verb, string path, bool allowed) =>
-        Assert.Equal(allowed, _review.AllowsPath(Node, verb, path));
+        Assert.Equal(allowed, _review.DecidePath(Node, verb, path).IsAllowed);
 
     [Fact]
-    public void The_admin_may_use_any_path() => Assert.True(_review.AllowsPath(RequestUser.Admin, "post", "/debug/pprof"));
+    public void The_admin_may_use_any_path() => Assert.True(_review.DecidePath(RequestUser.Admin, "post", "/debug/pprof").IsAllowed);
 
     [Fact]
     public void The_admins_rules_are_everything_and_complete()
@@ -84,20 +84,46 @@ public sealed class AccessReviewTests : IAsyncLifetime
         var jane = new RequestUser("jane", [RequestUser.Authenticated]);
         await BindViewAsync("jane");
 
-        Assert.True(_review.Allows(jane, Request("list", "", "pods")));
-        Assert.False(_review.Allows(jane, Request("list", "", "pods", "kube-system")));
+        Assert.True(_review.Decide(jane, Request("list", "", "pods")).IsAllowed);
+        Assert.False(_review.Decide(jane, Request("list", "", "pods", "kube-system")).IsAllowed);
         Assert.Contains(_review.Rules(jane, "default")["resourceRules"]!.AsArray(), r => r!["resources"]!.AsArray().Any(v => v!.GetValue<string>() == "pods"));
     }
+
+    [Fact]
+    public async Task An_allowed_user_is_told_which_binding_allows_it_in_rbacs_words()
+    {
+        await BindViewAsync("jane");
+
+        var decision = _review.Decide(new RequestUser("jane", [RequestUser.Authenticated]), Request("list", "", "pods"));
+
+        Assert.Equal(AccessDecision.Allowed("RBAC: allowed by RoleBinding \"jane-view/default\" of ClusterRole \"view\" to User \"jane\""), decision);
+    }
+
+    [Fact]
+    public async Task A_refused_user_is_told_of_its_bindings_whose_role_is_missing()
+    {
+        await BindAsync("jane", "gone");
+
+        var decision = _review.Decide(new RequestUser("jane", [RequestUser.Authenticated]), Request("list", "", "pods"));
+
+        Assert.Equal(AccessDecision.NoOpinion("RBAC: clusterroles.rbac.authorization.k8s.io \"gone\" not found"), decision);
+    }
+
+    [Fact]
+    public void The_admin_is_allowed_with_no_reason_as_kubes_privileged_group_authorizer_gives_none() =>
+        Assert.Equal(AccessDecision.Allowed(""), _review.Decide(RequestUser.Admin, Request("delete", "apps", "deployments")));
 
     [Fact]
     public void Every_authenticated_user_is_told_it_may_read_discovery_by_the_default_bindings() =>
         Assert.Contains(_review.Rules(new RequestUser("jane", [RequestUser.Authenticated]), null)["nonResourceRules"]!.AsArray(),
             r => r!["nonResourceURLs"]!.AsArray().Any(v => v!.GetValue<string>() == "/apis/*"));
 
-    private Task<JsonObject> BindViewAsync(string user) => _context.CreateAsync(ResourceCatalog.Get("rbac.authorization.k8s.io", "rolebindings"), new JsonObject
+    private Task<JsonObject> BindViewAsync(string user) => BindAsync(user, "view");
+
+    private Task<JsonObject> BindAsync(string user, string clusterRole) => _context.CreateAsync(ResourceCatalog.Get("rbac.authorization.k8s.io", "rolebindings"), new JsonObject
     {
-        ["metadata"] = new JsonObject { ["name"] = user + "-view" },
-        ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "ClusterRole", ["name"] = "view" },
+        ["metadata"] = new JsonObject { ["name"] = user + "-" + clusterRole },
+        ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "ClusterRole", ["name"] = clusterRole },
         ["subjects"] = new JsonArray(new JsonObject { ["kind"] = "User", ["apiGroup"] = "rbac.authorization.k8s.io", ["name"] = user }),
     });
 }

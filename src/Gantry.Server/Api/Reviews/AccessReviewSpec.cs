@@ -7,7 +7,7 @@ namespace Gantry.Server.Api.Reviews;
 /// <summary>
 /// What the self, local and cluster access reviews share: the check that a spec asks about exactly one of
 /// <c>resourceAttributes</c> and <c>nonResourceAttributes</c> (kube's ValidateSubjectAccessReviewSpec and its
-/// self-review twin), the check that metadata is empty, and the decision <see cref="AccessReview"/> gives.
+/// self-review twin), the check that metadata is empty, and the status with the decision <see cref="AccessReview"/> gives.
 /// </summary>
 internal static class AccessReviewSpec
 {
@@ -39,19 +39,26 @@ internal static class AccessReviewSpec
     public static bool IsEmptyMetadata(JsonNode? metadata, params string[] allowed) =>
         metadata is not JsonObject fields || fields.All(f => f.Key == "managedFields" || allowed.Contains(f.Key) || IsUnset(f.Value));
 
-    /// <summary>The decision for <paramref name="user"/> on a spec that passed <see cref="ValidateAttributes"/>.</summary>
-    public static bool Decide(AccessReview access, RequestUser user, JsonObject spec)
+    /// <summary>
+    /// The review's status for <paramref name="user"/> on a spec that passed <see cref="ValidateAttributes"/>:
+    /// <c>allowed</c>, and the authorizer's <c>reason</c> when it gives one (<c>denied</c> is never set: no authorizer
+    /// here denies outright).
+    /// </summary>
+    public static JsonObject Status(AccessReview access, RequestUser user, JsonObject spec)
     {
         ArgumentNullException.ThrowIfNull(access);
-        if (Resource(spec) is { } resource)
-        {
-            return access.Allows(user, new RequestAttributes(
+        var decision = Resource(spec) is { } resource
+            ? access.Decide(user, new RequestAttributes(
                 Text(resource, "verb") ?? "", Text(resource, "group") ?? "", Text(resource, "resource") ?? "",
-                Text(resource, "subresource"), Text(resource, "namespace"), Text(resource, "name")));
+                Text(resource, "subresource"), Text(resource, "namespace"), Text(resource, "name")))
+            : access.DecidePath(user, Text(NonResource(spec)!, "verb") ?? "", Text(NonResource(spec)!, "path") ?? "");
+        var status = new JsonObject { ["allowed"] = decision.IsAllowed };
+        if (decision.Reason.Length > 0)
+        {
+            status["reason"] = decision.Reason;
         }
 
-        var nonResource = NonResource(spec)!;
-        return access.AllowsPath(user, Text(nonResource, "verb") ?? "", Text(nonResource, "path") ?? "");
+        return status;
     }
 
     /// <summary>An attribute, empty counting as absent, as an unset Go string.</summary>

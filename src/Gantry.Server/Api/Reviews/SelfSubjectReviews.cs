@@ -49,7 +49,7 @@ public sealed class SelfSubjectReviews(AccessReview access)
         await HttpResponses.WriteJsonAsync(context, 201, review).ConfigureAwait(false);
     }
 
-    /// <summary>kube's ValidateSelfSubjectAccessReview, then the decision (<c>allowed</c>, and <c>denied</c> is never set: no authorizer here denies outright).</summary>
+    /// <summary>kube's ValidateSelfSubjectAccessReview, then the decision (<see cref="AccessReviewSpec.Status"/>).</summary>
     private JsonObject AccessStatus(RequestUser user, JsonObject review)
     {
         var spec = review["spec"] as JsonObject;
@@ -65,7 +65,7 @@ public sealed class SelfSubjectReviews(AccessReview access)
             throw ApiException.Invalid(AuthorizationGroup, "SelfSubjectAccessReview", "", errors);
         }
 
-        return new JsonObject { ["allowed"] = AccessReviewSpec.Decide(access, user, spec!) };
+        return AccessReviewSpec.Status(access, user, spec!);
     }
 
     private static JsonObject UserInfo(RequestUser user) => new()

@@ -11,8 +11,8 @@ namespace Gantry.Server.Api.Reviews;
 /// scope and LocalSubjectAccessReview in a namespace, both in authorization.k8s.io/v1, created and answered but never
 /// stored. The user judged is the one the spec names, with only the groups it names (kube adds no
 /// <c>system:authenticated</c>), by the same <see cref="AccessReview"/> the self reviews use. The answer is the posted
-/// object with its <c>status</c>, 201 Created: <c>allowed</c>, and never <c>denied</c> or a <c>reason</c>, since no
-/// authorizer here denies outright or gives one.
+/// object with its <c>status</c>, 201 Created: <c>allowed</c> and the authorizer's <c>reason</c> (RBAC's names the
+/// binding that allowed), and never <c>denied</c>, since no authorizer here denies outright.
 /// </summary>
 public sealed class SubjectAccessReviews(AccessReview access, RequestAuthorizer authorizer)
 {
@@ -118,7 +118,7 @@ public sealed class SubjectAccessReviews(AccessReview access, RequestAuthorizer 
     {
         var subject = new RequestUser(User(spec), Groups(spec));
         review["metadata"] = metadata;
-        review["status"] = new JsonObject { ["allowed"] = AccessReviewSpec.Decide(access, subject, spec) };
+        review["status"] = AccessReviewSpec.Status(access, subject, spec);
         return review;
     }
 

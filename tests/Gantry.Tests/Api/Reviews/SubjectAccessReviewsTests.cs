@@ -26,13 +26,15 @@ public sealed class SubjectAccessReviewsTests : IAsyncLifetime
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
     [Fact]
-    public async Task A_user_a_binding_grants_the_verb_is_allowed_and_the_answer_is_the_review_with_its_status()
+    public async Task A_user_a_binding_grants_the_verb_is_allowed_with_the_binding_as_reason_and_the_answer_is_the_review_with_its_status()
     {
         await BindViewAsync("jane");
 
         var answer = _reviews.Answer(Review(new JsonObject { ["user"] = "jane", ["resourceAttributes"] = Pods("list", "default") }));
 
-        Assert.Equal("""{"allowed":true}""", answer["status"]!.ToJsonString());
+        Assert.Equal(
+            """{"allowed":true,"reason":"RBAC: allowed by RoleBinding \u0022jane-view/default\u0022 of ClusterRole \u0022view\u0022 to User \u0022jane\u0022"}""",
+            answer["status"]!.ToJsonString());
         Assert.Equal("SubjectAccessReview", (string?)answer["kind"]);
         Assert.Equal("""{"creationTimestamp":null}""", answer["metadata"]!.ToJsonString());
     }
