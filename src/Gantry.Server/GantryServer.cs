@@ -126,13 +126,15 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<RequestMetrics>();
         builder.Services.AddSingleton<MetricsEndpoint>();
         var nodeClients = new NodeClientAddresses(time);
+        var client = new InProcessClient(registry, "gantry-controller-manager");
+        builder.Services.AddSingleton(client);
+        var legacyTokenUse = new LegacyTokenUse(client, time, loggerFactory.CreateLogger<LegacyTokenUse>());
+        builder.Services.AddHostedService(_ => legacyTokenUse);
         builder.Services.AddSingleton(new TokenAuthentication(
-            credentials.AdminToken, bootstrapTokens, nodeClients, new ServiceAccountAuthenticator(serviceAccountTokens, cache, time)));
+            credentials.AdminToken, bootstrapTokens, nodeClients, new ServiceAccountAuthenticator(serviceAccountTokens, cache, time, legacyTokenUse)));
         builder.Services.AddSingleton<IVersionedStore>(store);
         builder.Services.AddHostedService<NamespaceController>();
         builder.Services.AddHostedService<StoreMaintenance>();
-        var client = new InProcessClient(registry, "gantry-controller-manager");
-        builder.Services.AddSingleton(client);
         builder.Services.AddSingleton(new EventRecorder(client, "gantry-controller-manager", time, loggerFactory.CreateLogger<EventRecorder>()));
         builder.Services.AddSingleton(informers);
         var allocator = new Allocator(new ResourceLedger(), time);

@@ -61,7 +61,7 @@ public sealed class ServiceAccountTests(GantryFixture fixture, ITestOutputHelper
     }
 
     [Fact]
-    public async Task A_service_account_token_secret_gets_a_long_lived_token_that_authenticates_until_the_secret_is_deleted()
+    public async Task A_service_account_token_secret_gets_a_long_lived_token_that_authenticates_and_is_marked_used_until_the_secret_is_deleted()
     {
         var ns = await CreateNamespaceAsync("sa-secret");
         await Ok("create", "serviceaccount", "builder", "-n", ns);
@@ -88,6 +88,11 @@ public sealed class ServiceAccountTests(GantryFixture fixture, ITestOutputHelper
 
         var refused = await Fails($"--token={token}", "get", "pods", "-n", ns);
         Check.StderrContains(refused, $"User \"system:serviceaccount:{ns}:builder\" cannot list resource \"pods\"");
+        await Eventually.Until(
+            () => Run("get", "secret", "builder-token", "-n", ns, "-o", "jsonpath={.metadata.labels.kubernetes\\.io/legacy-token-last-used}"),
+            r => r.Succeeded && DateTime.TryParse(r.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture, out var day) &&
+                (DateTime.UtcNow.Date - day.Date).TotalDays is >= 0 and <= 1,
+            Patience, "the day of the token's last use on its secret");
 
         await Ok("delete", "secret", "builder-token", "-n", ns);
         var unauthenticated = await Eventually.Until(

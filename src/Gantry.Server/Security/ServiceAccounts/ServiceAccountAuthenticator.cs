@@ -14,7 +14,8 @@ namespace Gantry.Server.Security.ServiceAccounts;
 /// named, not checked); for a service account token Secret's token, the
 /// Secret must still hold it (<see cref="AuthenticateLegacy"/>). The user is the service account's.
 /// </summary>
-public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, WatchCache cache, TimeProvider time)
+/// <param name="legacyUses">Where the uses of Secrets' tokens are marked; none in a test that does not look.</param>
+public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, WatchCache cache, TimeProvider time, LegacyTokenUse? legacyUses = null)
 {
     private static readonly ResourceType ServiceAccounts = ResourceCatalog.Get("", "serviceaccounts");
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
@@ -82,6 +83,8 @@ public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, Wat
         }
 
         bool markedInvalid;
+        string secretUid;
+        string? lastUsed;
         using (var document = JsonDocument.Parse(cached.Json))
         {
             var secret = document.RootElement;
@@ -91,8 +94,10 @@ public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, Wat
                 return TokenAuthenticationResult.Refused;
             }
 
-            markedInvalid = metadata.TryGetProperty("labels", out var labels) && labels.TryGetProperty(LegacyTokenInvalidSince, out var since) &&
-                since.GetString() is { Length: > 0 };
+            secretUid = metadata.GetProperty("uid").GetString() ?? "";
+            var labels = metadata.TryGetProperty("labels", out var labelsElement) ? labelsElement : default;
+            markedInvalid = Label(labels, LegacyTokenInvalidSince) is { Length: > 0 };
+            lastUsed = Label(labels, LegacyTokenUse.LastUsedLabel);
         }
 
         if (!Exists(ServiceAccounts, claims.Namespace, new BoundObject(claims.ServiceAccountName, claims.ServiceAccountUid), deletionEnds: true))
@@ -100,6 +105,8 @@ public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, Wat
             return TokenAuthenticationResult.Refused;
         }
 
+        // As kube, a use is marked whether or not the token is still accepted.
+        legacyUses?.Record(claims.Namespace, claims.SecretName, secretUid, lastUsed);
         if (markedInvalid)
         {
             return TokenAuthenticationResult.Refusal(
@@ -113,6 +120,11 @@ public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, Wat
             [ServiceAccountUser.AllGroup, $"{ServiceAccountUser.AllGroup}:{claims.Namespace}", RequestUser.Authenticated]);
         return new TokenAuthenticationResult(user, matched) { Uid = claims.ServiceAccountUid };
     }
+
+    private static string? Label(JsonElement labels, string name) =>
+        labels.ValueKind == JsonValueKind.Object && labels.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     /// <summary>Whether the Secret's <c>data.token</c> is <paramref name="token"/>, compared in constant time.</summary>
     private static bool HoldsToken(JsonElement secret, string token) =>
