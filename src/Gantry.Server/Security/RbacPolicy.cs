@@ -195,13 +195,14 @@ public sealed class RbacPolicy
         return keys;
     }
 
-    /// <summary>
-    /// kube's <c>appliesToUser</c>, turned round: a ServiceAccount subject is the user
-    /// <c>system:serviceaccount:NS:NAME</c>, its namespace defaulting to the RoleBinding's.
-    /// </summary>
     private static void Grant(Dictionary<string, List<string>> index, IList<Rbacv1Subject>? subjects, string? bindingNamespace, string error) =>
         Grant(index, subjects, bindingNamespace, _ => [error]);
 
+    /// <summary>
+    /// Files what a binding gives each of its subjects under the subject's key: kube's <c>appliesToUser</c>, turned
+    /// round, where a ServiceAccount subject is the user <c>system:serviceaccount:NS:NAME</c>, its namespace defaulting
+    /// to the RoleBinding's.
+    /// </summary>
     private static void Grant<T>(
         Dictionary<string, List<T>> index, IList<Rbacv1Subject>? subjects, string? bindingNamespace, Func<Rbacv1Subject, IEnumerable<T>> granted)
     {

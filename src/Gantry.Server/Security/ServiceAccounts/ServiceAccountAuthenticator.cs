@@ -11,8 +11,8 @@ namespace Gantry.Server.Security.ServiceAccounts;
 /// Authenticates a bearer token that <see cref="ServiceAccountTokens"/> signed, as kube's service account token
 /// authenticator does: for a bound token, the service account it names must still exist with the same uid, and so must
 /// the pod, secret or node it is bound to, unless that object's deletion is under way (a pod-bound token's node is only
-/// named, not checked); for a service account token Secret's token, the
-/// Secret must still hold it (<see cref="AuthenticateLegacy"/>). The user is the service account's.
+/// named, not checked); for a service account token Secret's token, the Secret must still hold it
+/// (<see cref="AuthenticateLegacy"/>). The user is the service account's.
 /// </summary>
 /// <param name="legacyUses">Where the uses of Secrets' tokens are marked; none in a test that does not look.</param>
 public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, WatchCache cache, TimeProvider time, LegacyTokenUse? legacyUses = null)
@@ -66,7 +66,8 @@ public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, Wat
     /// A service account token Secret's token, checked as kube's legacy validator checks it: it is meant for the API
     /// server's own audiences; the Secret must still hold exactly this token, not be under deletion nor marked invalid
     /// (<c>kubernetes.io/legacy-token-invalid-since</c>, refused with kube's message); the service account must still
-    /// exist with the uid the token names. The user is the service account's, with no extra.
+    /// exist with the uid the token names. The user is the service account's, with no extra. Each use is marked on the
+    /// Secret (<see cref="LegacyTokenUse"/>).
     /// </summary>
     private TokenAuthenticationResult AuthenticateLegacy(string token, LegacyTokenClaims claims, IReadOnlyList<string> audiences)
     {
