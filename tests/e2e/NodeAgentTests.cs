@@ -48,6 +48,16 @@ public sealed class NodeAgentTests(GantryFixture fixture, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task The_node_proxy_reaches_the_agent_as_kubectl_get_raw_asks_it()
+    {
+        var node = await NodeNameAsync();
+
+        Check.Equal("ok", (await Ok("get", "--raw", $"/api/v1/nodes/{node}/proxy/healthz")).Stdout.Trim(), "the agent's health");
+        Check.StdoutContains(await Ok("get", "--raw", $"/api/v1/nodes/{node}/proxy/stats/summary"), $"\"nodeName\":\"{node}\"");
+        Check.StderrContains(await Fails("get", "--raw", $"/api/v1/nodes/{node}/proxy/no-such-endpoint"), "NotFound");
+    }
+
+    [Fact]
     public async Task A_busybox_pod_runs_in_a_container_and_its_logs_show_its_output()
     {
         var ns = await CreateNamespaceAsync("agent-oci");

@@ -72,6 +72,13 @@ public sealed class AgentServer : IAsyncDisposable
                 return;
             }
 
+            if (segments is ["healthz"])
+            {
+                // kubelet's own health check, what `nodes/NAME/proxy/healthz` asks.
+                await context.Response.WriteAsync("ok", context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
             if (segments is ["containerLogs", var ns, var pod, var container])
             {
                 await ServeLogsAsync(context, pods, ns, pod, container).ConfigureAwait(false);

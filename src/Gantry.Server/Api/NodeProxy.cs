@@ -12,8 +12,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Gantry.Server.Api;
 
 /// <summary>
-/// Forwards <c>pods/{name}/log</c> and the streaming verbs to the agent of the pod's node, and asks agents for their
-/// node's resource usage. An agent is found through the Node's InternalIP and <c>daemonEndpoints.kubeletEndpoint.port</c>. The agent's self-signed certificate
+/// Forwards <c>pods/{name}/log</c>, the streaming verbs and <c>nodes/{name}/proxy</c> to the agent of the node, and
+/// asks agents for their node's resource usage. An agent is found through the Node's InternalIP and <c>daemonEndpoints.kubeletEndpoint.port</c>. The agent's self-signed certificate
 /// is pinned by the fingerprint the agent published on its Node; the proxy authenticates itself
 /// with the cluster CA's client certificate for agents (<see cref="AgentClientIdentity"/>), as
 /// kube-apiserver does to kubelets. It sends no token: a Node that lies about its address gets nothing
@@ -39,15 +39,7 @@ public sealed class NodeProxy(ObjectRegistry registry, X509Certificate2 clientCe
         ArgumentNullException.ThrowIfNull(options);
         var agent = AgentOf(pod);
         var url = $"https://{agent.Address}:{agent.Port}/containerLogs/{path.Namespace}/{path.Name}/{container}{options.AgentQuery()}";
-        using var handler = new SocketsHttpHandler
-        {
-            SslOptions =
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => Fingerprint(certificate) == agent.CertificateSha256,
-                ClientCertificates = [clientCertificate],
-            },
-        };
-        using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = AgentClient(agent);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
@@ -58,6 +50,69 @@ public sealed class NodeProxy(ObjectRegistry registry, X509Certificate2 clientCe
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/plain";
+        await CopyBodyAsync(response, context).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>nodes/{name}/proxy/{path}</c>: the request goes to the node's agent as it came (method, path and query, body
+    /// and its content type), as kube-apiserver proxies to the kubelet, and the agent's status, content type and body
+    /// come back. An agent that cannot be reached is a 503, in kube's words.
+    /// </summary>
+    /// <param name="rest">The path after <c>/proxy</c>, as sent.</param>
+    public async Task ProxyNodeAsync(HttpContext context, string nodeName, string rest)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var agent = AgentOf(nodeName);
+        var url = $"https://{agent.Address}:{agent.Port}{(rest.Length == 0 ? "/" : rest)}{context.Request.QueryString}";
+        using var http = AgentClient(agent);
+        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), url);
+        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            request.Content = new StreamContent(context.Request.Body);
+            if (context.Request.ContentType is { } contentType)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ApiException(503, "ServiceUnavailable", $"error trying to reach service: {ex.Message}");
+        }
+
+        using (response)
+        {
+            context.Response.StatusCode = (int)response.StatusCode;
+            if (response.Content.Headers.ContentType is { } type)
+            {
+                context.Response.ContentType = type.ToString();
+            }
+
+            await CopyBodyAsync(response, context).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A client for one agent: its certificate pinned, the server's client certificate for agents presented.</summary>
+    private HttpClient AgentClient(AgentAddress agent) => new(new SocketsHttpHandler
+    {
+        SslOptions =
+        {
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => Fingerprint(certificate) == agent.CertificateSha256,
+            ClientCertificates = [clientCertificate],
+        },
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    /// <summary>Streams the agent's body to the client, each chunk as it comes (a followed log never ends).</summary>
+    private static async Task CopyBodyAsync(HttpResponseMessage response, HttpContext context)
+    {
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
         var buffer = new byte[16 * 1024];

@@ -78,12 +78,13 @@ public sealed class PodLogRequestTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var certificate = new CertificateRequest("CN=test", key, HashAlgorithmName.SHA256)
             .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var nodeProxy = new NodeProxy(cluster.Registry, certificate);
         var handler = new ResourceHandler(
             cluster.Registry,
             new CollectionWriter(cluster.Cache, cluster.Time),
             new PatchHandler(cluster.Registry, cluster.Time),
-            new NodeProxy(cluster.Registry, certificate),
-            new ProxySubresource(cluster.Registry, Forwarder),
+            nodeProxy,
+            new ProxySubresource(cluster.Registry, Forwarder, nodeProxy),
             new TokenRequestSubresource(
                 cluster.Registry, new ServiceAccountTokens(ServiceAccountKey.Generate(), cluster.Time), new NodeRole(cluster.Cache), cluster.Time),
             cluster.Time);

@@ -6,14 +6,20 @@ namespace Gantry.Server.Api.Proxy;
 
 /// <summary>
 /// <c>/api/v1/namespaces/{ns}/pods/{name}/proxy/{path}</c> and <c>.../services/{name}/proxy/{path}</c>: the request
-/// goes to the pod (<see cref="ProxyTarget"/>) with <c>{path}</c> as it was sent, percent-encoding included.
+/// goes to the pod (<see cref="ProxyTarget"/>) with <c>{path}</c> as it was sent, percent-encoding included;
+/// <c>/api/v1/nodes/{name}/proxy/{path}</c> goes to the node's agent (<see cref="NodeProxy"/>).
 /// </summary>
-public sealed class ProxySubresource(ObjectRegistry registry, ProxyForwarder forwarder)
+public sealed class ProxySubresource(ObjectRegistry registry, ProxyForwarder forwarder, NodeProxy nodes)
 {
     public Task HandleAsync(HttpContext context, ResourcePath path)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(path);
+        if (path.Type.Plural == "nodes")
+        {
+            return nodes.ProxyNodeAsync(context, path.Name!, Rest(context, path));
+        }
+
         var backend = ProxyTarget.Resolve(registry, path.Type, path.Namespace, path.Name!);
         return forwarder.ForwardAsync(context, backend, Rest(context, path));
     }
