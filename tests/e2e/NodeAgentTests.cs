@@ -54,6 +54,7 @@ public sealed class NodeAgentTests(GantryFixture fixture, ITestOutputHelper outp
 
         Check.Equal("ok", (await Ok("get", "--raw", $"/api/v1/nodes/{node}/proxy/healthz")).Stdout.Trim(), "the agent's health");
         Check.StdoutContains(await Ok("get", "--raw", $"/api/v1/nodes/{node}/proxy/stats/summary"), $"\"nodeName\":\"{node}\"");
+        Check.StdoutContains(await Ok("get", "--raw", $"/api/v1/nodes/{node}/proxy/metrics/resource"), "# TYPE node_cpu_usage_seconds_total counter");
         Check.StderrContains(await Fails("get", "--raw", $"/api/v1/nodes/{node}/proxy/no-such-endpoint"), "NotFound");
     }
 

@@ -72,6 +72,13 @@ public sealed class AgentServer : IAsyncDisposable
                 return;
             }
 
+            if (segments is ["metrics", "resource"] && HttpMethods.IsGet(context.Request.Method))
+            {
+                context.Response.ContentType = ResourceMetricsText.ContentType;
+                await context.Response.WriteAsync(ResourceMetricsText.Write(usage.Summary), context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
             if (segments is ["healthz"])
             {
                 // kubelet's own health check, what `nodes/NAME/proxy/healthz` asks.
