@@ -34,6 +34,7 @@ public sealed class ServiceAccountTokenController : BackgroundService
 
     private readonly SharedInformers _informers;
     private readonly Informer<V1Secret> _secrets;
+    private readonly Informer<V1ServiceAccount> _serviceAccounts;
     private readonly InProcessClient _client;
     private readonly ServiceAccountTokens _tokens;
     private readonly byte[] _caPem;
@@ -51,6 +52,7 @@ public sealed class ServiceAccountTokenController : BackgroundService
         ArgumentNullException.ThrowIfNull(bundle);
         _informers = informers;
         _secrets = informers.For<V1Secret>();
+        _serviceAccounts = informers.For<V1ServiceAccount>();
         _client = client;
         _tokens = tokens;
         _caPem = Encoding.UTF8.GetBytes(bundle.Pem);
@@ -67,7 +69,7 @@ public sealed class ServiceAccountTokenController : BackgroundService
                 _queue.Add(new TokenSecret(old.Namespace(), old.Name(), account));
             }
         });
-        informers.For<V1ServiceAccount>().OnChange((old, current) =>
+        _serviceAccounts.OnChange((old, current) =>
         {
             if (current is null && old is not null)
             {
@@ -161,7 +163,7 @@ public sealed class ServiceAccountTokenController : BackgroundService
     {
         var uid = LiveUid(key.Namespace, account.Name);
         if (uid is null || (account.Uid.Length > 0 && account.Uid != uid) ||
-            _informers.For<V1ServiceAccount>().Get(key.Namespace, account.Name)?.Secrets?.Any(s => s.Name == key.Name) != true)
+            _serviceAccounts.Get(key.Namespace, account.Name)?.Secrets?.Any(s => s.Name == key.Name) != true)
         {
             return;
         }

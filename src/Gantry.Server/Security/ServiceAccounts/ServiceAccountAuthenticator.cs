@@ -116,10 +116,10 @@ public sealed class ServiceAccountAuthenticator(ServiceAccountTokens tokens, Wat
                 $"'{LegacyTokenInvalidSince}' label from the secret to temporarily allow use of this token");
         }
 
-        var user = new RequestUser(
-            ServiceAccountUser.Name(claims.Namespace, claims.ServiceAccountName),
-            [ServiceAccountUser.AllGroup, $"{ServiceAccountUser.AllGroup}:{claims.Namespace}", RequestUser.Authenticated]);
-        return new TokenAuthenticationResult(user, matched) { Uid = claims.ServiceAccountUid };
+        return new TokenAuthenticationResult(ServiceAccountUser.Of(claims.Namespace, claims.ServiceAccountName), matched)
+        {
+            Uid = claims.ServiceAccountUid,
+        };
     }
 
     private static string? Label(JsonElement labels, string name) =>

@@ -12,8 +12,12 @@ public static class ServiceAccountUser
     public static RequestUser Of(ServiceAccountTokenClaims claims)
     {
         ArgumentNullException.ThrowIfNull(claims);
-        return new RequestUser(claims.Subject, [AllGroup, $"{AllGroup}:{claims.Namespace}", RequestUser.Authenticated]);
+        return Of(claims.Namespace, claims.ServiceAccountName);
     }
+
+    /// <summary>The service account as a user: its name and kube's groups for it.</summary>
+    public static RequestUser Of(string ns, string name) =>
+        new(Name(ns, name), [AllGroup, $"{AllGroup}:{ns}", RequestUser.Authenticated]);
 
     public const string PodNameKey = "authentication.kubernetes.io/pod-name";
 
