@@ -37,6 +37,8 @@ ROOTS = [
     ("v1", "Secret", "core.v1.Secret"),
     ("v1", "Event", "core.v1.Event"),
     ("v1", "ServiceAccount", "core.v1.ServiceAccount"),
+    ("v1", "LimitRange", "core.v1.LimitRange"),
+    ("v1", "ResourceQuota", "core.v1.ResourceQuota"),
     ("v1", "Binding", "core.v1.Binding"),
     ("apps/v1", "ReplicaSet", "apps.v1.ReplicaSet"),
     ("apps/v1", "Deployment", "apps.v1.Deployment"),

@@ -12,6 +12,7 @@ using Gantry.Server.Monitoring;
 using Gantry.Server.Scheduling;
 using Gantry.Server.Registry;
 using Gantry.Server.Registry.Allocation;
+using Gantry.Server.Registry.Quota;
 using Gantry.Server.Registry.Rules;
 using Gantry.Server.Security;
 using Gantry.Server.Security.ServiceAccounts;
@@ -80,7 +81,14 @@ public sealed class GantryServer : IAsyncDisposable
         var rbacPolicy = new RbacAuthorizer(informers);
         var authorizer = new RequestAuthorizer(nodeRole, rbacPolicy);
         var registry = new ObjectRegistry(
-            store, cache, ResourceRulesCatalog.For, time, [serviceAllocations], [new ServiceAccountAdmission(cache)], [new RbacEscalationAdmission(authorizer, cache)]);
+            store,
+            cache,
+            ResourceRulesCatalog.For,
+            time,
+            [serviceAllocations],
+            [new ServiceAccountAdmission(cache), new LimitRanger(cache)],
+            [new RbacEscalationAdmission(authorizer, cache)],
+            [new ResourceQuotaAdmission(time)]);
         await BootstrapObjects.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
         var advertised = KubernetesServiceObjects.AdvertiseAddress(options.Address);
         await BootstrapObjects.EnsureKubernetesServiceAsync(
@@ -157,6 +165,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<JobController>();
         builder.Services.AddHostedService<CronJobController>();
         builder.Services.AddHostedService<DisruptionController>();
+        builder.Services.AddHostedService<ResourceQuotaController>();
         builder.Services.AddHostedService<TtlAfterFinishedController>();
         builder.Services.AddHostedService<GarbageCollector>();
         builder.Services.AddHostedService<PodGarbageCollector>();

@@ -85,6 +85,8 @@ internal static class BuiltInSchemas
             [("", "ConfigMap")] = MetadataOnly,
             [("", "Secret")] = MetadataOnly,
             [("", "Event")] = MetadataOnly,
+            [("", "LimitRange")] = MetadataOnly,
+            [("", "ResourceQuota")] = PatchSchema.Struct(("metadata", ObjectMeta)).WithStatusSubresource(),
             [("policy", "PodDisruptionBudget")] = PatchSchema.Struct(
                 ("metadata", ObjectMeta),
                 ("status", PatchSchema.Struct(("conditions", Conditions)))).WithStatusSubresource(),

@@ -41,6 +41,17 @@ public sealed record GoValue(string Text)
             : new($"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{Quote(text)}}}");
     }
 
+    /// <summary>
+    /// <c>Quantity.String()</c>, the canonical form validation messages print: the client library's own canonical form,
+    /// except for negative amounts, which it prints wrongly (<c>-1</c> as <c>-0.000000000000000001E</c>).
+    /// </summary>
+    public static string QuantityText(ResourceQuantity quantity)
+    {
+        ArgumentNullException.ThrowIfNull(quantity);
+        var amount = quantity.ToDecimal();
+        return amount >= 0 ? quantity.ToString() : "-" + new ResourceQuantity(-amount, 0, quantity.Format).ToString();
+    }
+
     /// <summary>A struct too large to print usefully; the apiserver would dump every field.</summary>
     public static GoValue Struct(string goTypeName) => new($"{goTypeName}{{...}}");
 

@@ -20,7 +20,8 @@ namespace Gantry.Server.Registry;
 /// store. Reads are answered by the watch cache; a write returns only once the cache has seen it.
 /// Types with an <see cref="IAllocationHook"/> (Services) reserve their exclusive values before the
 /// commit and free them after a deletion. Creates and updates pass the <see cref="IWriteAdmission"/> plugins
-/// it is given once they are valid (RBAC's escalation check).
+/// it is given once they are valid (RBAC's escalation check), and creates are then charged to the
+/// <see cref="IQuotaAdmission"/> plugins (ResourceQuota).
 /// </summary>
 public sealed class ObjectRegistry(
     IVersionedStore store,
@@ -29,7 +30,8 @@ public sealed class ObjectRegistry(
     TimeProvider time,
     IReadOnlyList<IAllocationHook>? allocationHooks = null,
     IReadOnlyList<IPodAdmission>? podAdmission = null,
-    IReadOnlyList<IWriteAdmission>? writeAdmission = null)
+    IReadOnlyList<IWriteAdmission>? writeAdmission = null,
+    IReadOnlyList<IQuotaAdmission>? quotaAdmission = null)
 {
     private static readonly ResourceType NodeType = ResourceCatalog.Get("", "nodes");
 
@@ -120,6 +122,11 @@ public sealed class ObjectRegistry(
         }
 
         Admit(type, ns, typed, null, options);
+        foreach (var plugin in quotaAdmission ?? [])
+        {
+            await plugin.ChargeAsync(this, type, ns, typed, options, cancellationToken).ConfigureAwait(false);
+        }
+
         var allocation = HookFor(type)?.Allocate(typed, null, options.DryRun);
         var stored = ObjectDecoder.ToNode(typed);
         if (options.FieldManager is { } manager)
@@ -259,13 +266,15 @@ public sealed class ObjectRegistry(
 
             allocation?.Revert();
 
+            // Reads come from the cache, so the conflict is answered once the cache holds what won it: a writer that
+            // reads again, as a 409 asks, then sees the newer state rather than the one it lost against.
+            await cache.WaitForRevisionAsync(result.Revision, cancellationToken).ConfigureAwait(false);
+
             // Like the apiserver's GuaranteedUpdate: an unpinned write retries against the newer state until it lands.
             if (!string.IsNullOrEmpty(pinned))
             {
                 throw ApiException.Conflict(type, name);
             }
-
-            await cache.WaitForRevisionAsync(result.Revision, cancellationToken).ConfigureAwait(false);
         }
     }
 

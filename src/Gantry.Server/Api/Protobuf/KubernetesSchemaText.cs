@@ -22,6 +22,8 @@ kind v1 ConfigMap core.v1.ConfigMap
 kind v1 Secret core.v1.Secret
 kind v1 Event core.v1.Event
 kind v1 ServiceAccount core.v1.ServiceAccount
+kind v1 LimitRange core.v1.LimitRange
+kind v1 ResourceQuota core.v1.ResourceQuota
 kind v1 Binding core.v1.Binding
 kind apps/v1 ReplicaSet apps.v1.ReplicaSet
 kind apps/v1 Deployment apps.v1.Deployment
@@ -715,6 +717,18 @@ message core.v1.LifecycleHandler
 2 httpGet core.v1.HTTPGetAction *?
 3 tcpSocket core.v1.TCPSocketAction *?
 4 sleep core.v1.SleepAction *?
+message core.v1.LimitRange
+1 metadata meta.v1.ObjectMeta ?
+2 spec core.v1.LimitRangeSpec ?
+message core.v1.LimitRangeItem
+1 type string
+2 max {}quantity ?
+3 min {}quantity ?
+4 default {}quantity ?
+5 defaultRequest {}quantity ?
+6 maxLimitRequestRatio {}quantity ?
+message core.v1.LimitRangeSpec
+1 limits []core.v1.LimitRangeItem
 message core.v1.LinuxContainerUser
 1 uid int64
 2 gid int64
@@ -1102,6 +1116,17 @@ message core.v1.ResourceHealth
 1 resourceID string
 2 health string ?
 6 message string *?
+message core.v1.ResourceQuota
+1 metadata meta.v1.ObjectMeta ?
+2 spec core.v1.ResourceQuotaSpec ?
+3 status core.v1.ResourceQuotaStatus ?
+message core.v1.ResourceQuotaSpec
+1 hard {}quantity ?
+2 scopes []string ?
+3 scopeSelector core.v1.ScopeSelector *?
+message core.v1.ResourceQuotaStatus
+1 hard {}quantity ?
+2 used {}quantity ?
 message core.v1.ResourceRequirements
 1 limits {}quantity ?
 2 requests {}quantity ?
@@ -1125,6 +1150,12 @@ message core.v1.ScaleIOVolumeSource
 8 volumeName string ?
 9 fsType string ?
 10 readOnly bool ?
+message core.v1.ScopeSelector
+1 matchExpressions []core.v1.ScopedResourceSelectorRequirement ?
+message core.v1.ScopedResourceSelectorRequirement
+1 scopeName string
+2 operator string
+3 values []string ?
 message core.v1.SeccompProfile
 1 type string
 2 localhostProfile string *?

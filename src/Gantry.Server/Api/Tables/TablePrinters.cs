@@ -17,6 +17,7 @@ internal static class TablePrinters
         [("", "Secret")] = SimplePrinters.Secret,
         [("", "Event")] = EventPrinter.Printer,
         [("", "ServiceAccount")] = SimplePrinters.ServiceAccount,
+        [("", "ResourceQuota")] = ResourceQuotaPrinter.Printer,
         [("apps", "ReplicaSet")] = WorkloadPrinters.ReplicaSet,
         [("apps", "Deployment")] = WorkloadPrinters.Deployment,
         [("apps", "DaemonSet")] = DaemonSetPrinter.Printer,

@@ -688,12 +688,12 @@ internal static class PodSpecValidation
 
         if (quantity is not null && quantity.ToDecimal() < 0)
         {
-            errors.Add(FieldErrors.Invalid(path, quantity.ToString(), FormatValidation.IsNegative));
+            errors.Add(FieldErrors.Invalid(path, GoValue.QuantityText(quantity), FormatValidation.IsNegative));
         }
     }
 
     // Native resources (no domain, or the kubernetes.io domain) may be overcommitted, except huge pages.
-    private static bool IsOvercommitAllowed(string name)
+    internal static bool IsOvercommitAllowed(string name)
     {
         var slash = name.IndexOf('/', StringComparison.Ordinal);
         var native = slash < 0 || name[..slash] == "kubernetes.io" || name[..slash].EndsWith(".kubernetes.io", StringComparison.Ordinal);

@@ -19,6 +19,8 @@ public static class ResourceRulesCatalog
             new SecretRules(),
             new EventRules(),
             new PlainRules<V1ServiceAccount>(ResourceCatalog.Get("", "serviceaccounts")),
+            new LimitRangeRules(),
+            new ResourceQuotaRules(),
             new ReplicaSetRules(),
             new DeploymentRules(),
             new DaemonSetRules(),
