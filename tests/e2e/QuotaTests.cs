@@ -8,7 +8,8 @@ namespace Gantry.E2E;
 /// <summary>
 /// ResourceQuotas and LimitRanges through the real kubectl: <c>kubectl create quota</c> and the controller's counts in
 /// <c>kubectl get quota</c>, creates refused in kube's words once a quota is spent and allowed again once a deletion
-/// gives back; a LimitRange's defaults written into a pod by <c>kubectl run</c>, and its maximum refusing another.
+/// gives back, and a Service update that would add a node port refused too; a LimitRange's defaults written into a pod
+/// by <c>kubectl run</c>, and its maximum refusing another.
 /// </summary>
 [Collection(GantryCollection.Name)]
 public sealed class QuotaTests(GantryFixture fixture, ITestOutputHelper output) : E2ETest(fixture, output)
@@ -48,6 +49,10 @@ public sealed class QuotaTests(GantryFixture fixture, ITestOutputHelper output) 
         var nodePort = await Fails("create", "service", "nodeport", "np", "-n", ns, "--tcp=80:80");
         Check.StderrContains(nodePort,
             "services \"np\" is forbidden: exceeded quota: objects, requested: services.nodeports=1, used: services.nodeports=0, limited: services.nodeports=0");
+        await Ok("create", "service", "clusterip", "inside", "-n", ns, "--tcp=80:80");
+        var exposed = await Fails("patch", "service", "inside", "-n", ns, "--type=merge", "-p", """{"spec":{"type":"NodePort"}}""");
+        Check.StderrContains(exposed,
+            "services \"inside\" is forbidden: exceeded quota: objects, requested: services.nodeports=1, used: services.nodeports=0, limited: services.nodeports=0");
     }
 
     [Fact]

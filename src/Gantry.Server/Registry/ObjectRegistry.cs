@@ -20,8 +20,8 @@ namespace Gantry.Server.Registry;
 /// store. Reads are answered by the watch cache; a write returns only once the cache has seen it.
 /// Types with an <see cref="IAllocationHook"/> (Services) reserve their exclusive values before the
 /// commit and free them after a deletion. Creates and updates pass the <see cref="IWriteAdmission"/> plugins
-/// it is given once they are valid (RBAC's escalation check), and creates are then charged to the
-/// <see cref="IQuotaAdmission"/> plugins (ResourceQuota).
+/// it is given once they are valid (RBAC's escalation check), and creates and Service updates are then charged to
+/// the <see cref="IQuotaAdmission"/> plugins (ResourceQuota).
 /// </summary>
 public sealed class ObjectRegistry(
     IVersionedStore store,
@@ -34,6 +34,7 @@ public sealed class ObjectRegistry(
     IReadOnlyList<IQuotaAdmission>? quotaAdmission = null)
 {
     private static readonly ResourceType NodeType = ResourceCatalog.Get("", "nodes");
+    private static readonly ResourceType ServiceType = ResourceCatalog.Get("", "services");
 
     public WatchCache Cache => cache;
 
@@ -124,7 +125,7 @@ public sealed class ObjectRegistry(
         Admit(type, ns, typed, null, options);
         foreach (var plugin in quotaAdmission ?? [])
         {
-            await plugin.ChargeAsync(this, type, ns, typed, options, cancellationToken).ConfigureAwait(false);
+            await plugin.ChargeAsync(this, type, ns, typed, null, options, cancellationToken).ConfigureAwait(false);
         }
 
         var allocation = HookFor(type)?.Allocate(typed, null, options.DryRun);
@@ -224,6 +225,11 @@ public sealed class ObjectRegistry(
             if (next is null)
             {
                 return currentObj;
+            }
+
+            if (subresource is null && type == ServiceType && quotaAdmission is { Count: > 0 })
+            {
+                await ChargeUpdateAsync(type, ns, next, current.Json, allocation, options, cancellationToken).ConfigureAwait(false);
             }
 
             if (options.DryRun)
@@ -631,6 +637,29 @@ public sealed class ObjectRegistry(
         foreach (var plugin in writeAdmission ?? [])
         {
             plugin.Admit(type, ns, obj, old, options);
+        }
+    }
+
+    /// <summary>
+    /// Charges an update to the quotas, as kube's admission charges what it grows (a Service's node ports and load
+    /// balancers); a refusal frees what the update reserved.
+    /// </summary>
+    private async Task ChargeUpdateAsync(
+        ResourceType type, string? ns, JsonObject next, byte[] currentJson, IAllocationTransaction? allocation, WriteOptions options, CancellationToken cancellationToken)
+    {
+        var typed = ObjectDecoder.DecodeStored(type, JsonScratch.ToArray(next));
+        var old = ObjectDecoder.DecodeStored(type, currentJson);
+        try
+        {
+            foreach (var plugin in quotaAdmission ?? [])
+            {
+                await plugin.ChargeAsync(this, type, ns, typed, old, options, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            allocation?.Revert();
+            throw;
         }
     }
 

@@ -12,10 +12,13 @@ namespace Gantry.Server.Registry.Quota;
 /// </summary>
 public static class QuotaCheck
 {
-    /// <summary>The quotas the object charges, each with its new usage of what the object uses (and that alone).</summary>
+    /// <summary>
+    /// The quotas the object charges, each with its new usage of what the object uses (and that alone). An update
+    /// (<paramref name="old"/> given) charges only what it adds to what the old object held.
+    /// </summary>
     /// <exception cref="ApiException">403 Forbidden, in kube's words, when the object does not fit a quota.</exception>
     public static List<(V1ResourceQuota Quota, Dictionary<string, decimal> Used)> Charges(
-        ResourceType type, IKubernetesObject<V1ObjectMeta> obj, IEnumerable<V1ResourceQuota> quotas, DateTimeOffset now)
+        ResourceType type, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta>? old, IEnumerable<V1ResourceQuota> quotas, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
@@ -48,24 +51,28 @@ public static class QuotaCheck
             return charges;
         }
 
-        var usage = ObjectUsage.Of(type, obj, now).Where(p => p.Value != 0).ToDictionary(StringComparer.Ordinal);
-        foreach (var (quota, held) in pertinent)
+        var before = old is null ? null : ObjectUsage.Of(type, old, now);
+        var usage = ObjectUsage.Of(type, obj, now)
+            .Select(p => KeyValuePair.Create(p.Key, p.Value - (before?.GetValueOrDefault(p.Key) ?? 0)))
+            .Where(p => p.Value > 0)
+            .ToDictionary(StringComparer.Ordinal);
+        foreach (var (quota, names) in pertinent)
         {
-            var requested = ResourceAmounts.Mask(usage, held);
+            var requested = ResourceAmounts.Mask(usage, names);
             if (requested.Count == 0)
             {
                 continue;
             }
 
             var hard = ResourceAmounts.From(quota.Status!.Hard);
-            var before = ResourceAmounts.Mask(ResourceAmounts.From(quota.Status.Used), requested.Keys);
-            var after = ResourceAmounts.Sum(before, requested);
+            var used = ResourceAmounts.Mask(ResourceAmounts.From(quota.Status.Used), requested.Keys);
+            var after = ResourceAmounts.Sum(used, requested);
             var exceeded = after.Where(p => p.Value > hard[p.Key]).Select(p => p.Key).ToList();
             if (exceeded.Count > 0)
             {
                 throw Refused(type, obj,
                     $"exceeded quota: {quota.Name()}, requested: {ResourceAmounts.Print(ResourceAmounts.Mask(requested, exceeded))}, " +
-                    $"used: {ResourceAmounts.Print(ResourceAmounts.Mask(before, exceeded))}, limited: {ResourceAmounts.Print(ResourceAmounts.Mask(hard, exceeded))}");
+                    $"used: {ResourceAmounts.Print(ResourceAmounts.Mask(used, exceeded))}, limited: {ResourceAmounts.Print(ResourceAmounts.Mask(hard, exceeded))}");
             }
 
             charges.Add((quota, after));

@@ -10,7 +10,7 @@ using k8s.Models;
 namespace Gantry.Server.Registry.Quota;
 
 /// <summary>
-/// Kubernetes' ResourceQuota admission plugin for creates. Every quota of the namespace that holds something the new
+/// Kubernetes' ResourceQuota admission plugin, for creates and Service updates. Every quota of the namespace that holds something the new
 /// object charges (and, if scoped, matches the pod) must have room for it: the object is refused with kube's
 /// <c>exceeded quota: NAME, requested: ..., used: ..., limited: ...</c>, or <c>failed quota: NAME: must specify ...</c>
 /// for a pod whose containers do not all ask for a held cpu or memory, or <c>status unknown for quota</c> before the
@@ -29,12 +29,19 @@ public sealed class ResourceQuotaAdmission(TimeProvider time) : IQuotaAdmission
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _turns = new(StringComparer.Ordinal);
 
     public async Task ChargeAsync(
-        ObjectRegistry registry, ResourceType type, string? ns, IKubernetesObject<V1ObjectMeta> obj, WriteOptions options, CancellationToken cancellationToken)
+        ObjectRegistry registry,
+        ResourceType type,
+        string? ns,
+        IKubernetesObject<V1ObjectMeta> obj,
+        IKubernetesObject<V1ObjectMeta>? old,
+        WriteOptions options,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(options);
-        if (ns is null)
+        // kube's evaluators charge creates; of updates, only a Service's (its node ports and load balancers can grow).
+        if (ns is null || (old is not null && obj is not V1Service))
         {
             return;
         }
@@ -50,7 +57,7 @@ public sealed class ResourceQuotaAdmission(TimeProvider time) : IQuotaAdmission
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await ChargeInTurnAsync(registry, type, ns, obj, options, cancellationToken).ConfigureAwait(false);
+            await ChargeInTurnAsync(registry, type, ns, obj, old, options, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -59,14 +66,20 @@ public sealed class ResourceQuotaAdmission(TimeProvider time) : IQuotaAdmission
     }
 
     private async Task ChargeInTurnAsync(
-        ObjectRegistry registry, ResourceType type, string ns, IKubernetesObject<V1ObjectMeta> obj, WriteOptions options, CancellationToken cancellationToken)
+        ObjectRegistry registry,
+        ResourceType type,
+        string ns,
+        IKubernetesObject<V1ObjectMeta> obj,
+        IKubernetesObject<V1ObjectMeta>? old,
+        WriteOptions options,
+        CancellationToken cancellationToken)
     {
         var charged = new HashSet<string>(StringComparer.Ordinal);
         for (var attempt = 1; ; attempt++)
         {
             var quotas = registry.Cache.List(Quotas.KeyPrefix, new WatchFilter(Quotas.NamespacePrefix(ns))).Items
                 .Select(Read).Where(q => !charged.Contains(q.Name())).OrderBy(q => q.Name(), StringComparer.Ordinal).ToList();
-            var charges = QuotaCheck.Charges(type, obj, quotas, time.GetUtcNow());
+            var charges = QuotaCheck.Charges(type, obj, old, quotas, time.GetUtcNow());
             if (options.DryRun)
             {
                 return;

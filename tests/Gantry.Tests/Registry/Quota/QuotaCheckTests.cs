@@ -16,7 +16,7 @@ public sealed class QuotaCheckTests
     private static readonly ResourceType ConfigMaps = ResourceCatalog.Get("", "configmaps");
 
     private static List<(V1ResourceQuota Quota, Dictionary<string, decimal> Used)> Charges(
-        ResourceType type, IKubernetesObject<V1ObjectMeta> obj, params V1ResourceQuota[] quotas) => QuotaCheck.Charges(type, obj, quotas, Now);
+        ResourceType type, IKubernetesObject<V1ObjectMeta> obj, params V1ResourceQuota[] quotas) => QuotaCheck.Charges(type, obj, null, quotas, Now);
 
     private static ApiException Refusal(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, params V1ResourceQuota[] quotas) =>
         Assert.Throws<ApiException>(() => Charges(type, obj, quotas));
@@ -249,5 +249,26 @@ public sealed class QuotaCheckTests
         Assert.Equal(
             "pods \"p\" is forbidden: exceeded quota: b-full, requested: pods=1, used: pods=1, limited: pods=1",
             Refusal(Pods, Pod("p"), roomy, full).Message);
+    }
+
+    [Fact]
+    public void A_service_that_becomes_a_node_port_is_charged_what_it_adds()
+    {
+        var quota = CountedQuota("q", hard: "services=5,services.nodeports=0", used: "services=1,services.nodeports=0");
+
+        var refused = Assert.Throws<ApiException>(() =>
+            QuotaCheck.Charges(Services, Service("s", "NodePort", 1), Service("s", "ClusterIP", 1), [quota], Now));
+
+        Assert.Equal(
+            "services \"s\" is forbidden: exceeded quota: q, requested: services.nodeports=1, used: services.nodeports=0, limited: services.nodeports=0",
+            refused.Message);
+    }
+
+    [Fact]
+    public void An_update_that_adds_nothing_charges_nothing()
+    {
+        var quota = CountedQuota("q", hard: "services=1,services.nodeports=1", used: "services=1,services.nodeports=1");
+
+        Assert.Empty(QuotaCheck.Charges(Services, Service("s", "NodePort", 1), Service("s", "NodePort", 1), [quota], Now));
     }
 }
