@@ -56,9 +56,10 @@ public sealed class ResourceQuotaController : BackgroundService
                 _queue.Add(Key(current));
             }
         });
+        // A pod's containers cannot change, so what it is charged changes only when it stops being charged at all.
         _pods.OnChange((old, current) =>
         {
-            if (old is not null && (current is null || (PodUsage.Of(old, _time.GetUtcNow()).Count != PodUsage.Of(current, _time.GetUtcNow()).Count)))
+            if (old is not null && (current is null || PodUsage.IsCharged(old, _time.GetUtcNow()) != PodUsage.IsCharged(current, _time.GetUtcNow())))
             {
                 RecountNamespace(old.Namespace());
             }

@@ -100,7 +100,7 @@ public static class PodUsage
     }
 
     /// <summary>kube's <c>QuotaV1Pod</c>: terminal pods, and pods whose deletion grace has run out, are not charged.</summary>
-    private static bool IsCharged(V1Pod pod, DateTimeOffset now)
+    internal static bool IsCharged(V1Pod pod, DateTimeOffset now)
     {
         if (pod.Status?.Phase is "Succeeded" or "Failed")
         {
