@@ -64,7 +64,8 @@ public sealed class ResourceQuotaController : BackgroundService
                 RecountNamespace(old.Namespace());
             }
         });
-        // A Service changing its type changes the node ports and load balancers it holds; admission charges creates only.
+        // A Service changing its type or ports changes the node ports and load balancers it holds: admission charges what
+        // an update adds, and a count gives back what one takes away.
         _services.OnChange((old, current) =>
         {
             if (old is not null && (current is null || old.Spec?.Type != current.Spec?.Type || old.Spec?.Ports?.Count != current.Spec?.Ports?.Count))

@@ -123,7 +123,7 @@ public sealed class LimitRanger(WatchCache cache) : IPodAdmission
             {
                 foreach (var container in (pod.Spec.Containers ?? []).Concat(pod.Spec.InitContainers ?? []))
                 {
-                    Check(item, "Container", ResourceAmountsOf(container.Resources?.Requests), ResourceAmountsOf(container.Resources?.Limits), errors);
+                    Check(item, "Container", OrEmpty(container.Resources?.Requests), OrEmpty(container.Resources?.Limits), errors);
                 }
             }
             else if (item.Type == "Pod")
@@ -219,7 +219,7 @@ public sealed class LimitRanger(WatchCache cache) : IPodAdmission
     private static IEnumerable<KeyValuePair<string, ResourceQuantity>> Sorted(IDictionary<string, ResourceQuantity>? list) =>
         (list ?? new Dictionary<string, ResourceQuantity>()).OrderBy(p => p.Key, StringComparer.Ordinal);
 
-    private static IDictionary<string, ResourceQuantity> ResourceAmountsOf(IDictionary<string, ResourceQuantity>? list) =>
+    private static IDictionary<string, ResourceQuantity> OrEmpty(IDictionary<string, ResourceQuantity>? list) =>
         list ?? new Dictionary<string, ResourceQuantity>();
 
     private static Dictionary<string, ResourceQuantity> Quantities(Dictionary<string, decimal> amounts) =>

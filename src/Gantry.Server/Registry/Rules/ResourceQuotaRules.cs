@@ -74,7 +74,7 @@ public sealed class ResourceQuotaRules() : ResourceRules<V1ResourceQuota>(Resour
             errors.AddRange(qualified.Select(m => FieldErrors.Invalid(at, name, m)));
             if (!name.Contains('/', StringComparison.Ordinal))
             {
-                if (qualified.Count == 0 && !IsStandard(name) && name != "storage")
+                if (qualified.Count == 0 && !IsStandardResource(name))
                 {
                     errors.Add(FieldErrors.Invalid(at, name, "must be a standard resource type or fully qualified"));
                 }
@@ -181,6 +181,10 @@ public sealed class ResourceQuotaRules() : ResourceRules<V1ResourceQuota>(Resour
     private static bool IsValidFor(string scope, string name) =>
         scope == QuotaScopes.BestEffort ? name == "pods" : !QuotaScopes.All.Contains(scope) || PodScopedNames.Contains(name);
 
+    /// <summary>kube's <c>IsStandardResourceName</c>: what quota may hold, and <c>storage</c>, which only claims ask for.</summary>
+    private static bool IsStandardResource(string name) => IsStandard(name) || name == "storage";
+
+    /// <summary>kube's <c>IsStandardQuotaResourceName</c>.</summary>
     private static bool IsStandard(string name) =>
         StandardNames.Contains(name) || name.StartsWith("hugepages-", StringComparison.Ordinal) || name.StartsWith("requests.hugepages-", StringComparison.Ordinal);
 
