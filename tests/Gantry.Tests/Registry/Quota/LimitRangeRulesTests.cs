@@ -10,17 +10,6 @@ public sealed class LimitRangeRulesTests
 {
     private readonly IResourceRules _rules = new LimitRangeRules();
 
-    private static V1LimitRangeItem Item(
-        string type, string? max = null, string? min = null, string? defaults = null, string? defaultRequest = null, string? ratio = null) => new()
-        {
-            Type = type,
-            Max = List(max),
-            Min = List(min),
-            DefaultProperty = List(defaults),
-            DefaultRequest = List(defaultRequest),
-            MaxLimitRequestRatio = List(ratio),
-        };
-
     private static V1LimitRange Range(params V1LimitRangeItem[] items) => new()
     {
         Metadata = new V1ObjectMeta { Name = "limits", NamespaceProperty = "default" },

@@ -30,17 +30,6 @@ public sealed class LimitRangerTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
-    private static V1LimitRangeItem Item(
-        string type, string? max = null, string? min = null, string? defaults = null, string? defaultRequest = null, string? ratio = null) => new()
-        {
-            Type = type,
-            Max = List(max),
-            Min = List(min),
-            DefaultProperty = List(defaults),
-            DefaultRequest = List(defaultRequest),
-            MaxLimitRequestRatio = List(ratio),
-        };
-
     private Task<JsonObject> StoreAsync(string name, params V1LimitRangeItem[] items) =>
         _context.CreateAsync(LimitRanges, JsonNode.Parse(KubernetesJson.Serialize(new V1LimitRange
         {

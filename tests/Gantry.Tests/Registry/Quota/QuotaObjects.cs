@@ -37,4 +37,16 @@ internal static class QuotaObjects
         Spec = new V1ResourceQuotaSpec { Hard = List(hard) },
         Status = new V1ResourceQuotaStatus { Hard = List(hard), Used = List(used) },
     };
+
+    /// <summary>A LimitRange item of <paramref name="type"/>, each list written as <c>cpu=1,memory=1Gi</c>.</summary>
+    public static V1LimitRangeItem Item(
+        string type, string? max = null, string? min = null, string? defaults = null, string? defaultRequest = null, string? ratio = null) => new()
+        {
+            Type = type,
+            Max = List(max),
+            Min = List(min),
+            DefaultProperty = List(defaults),
+            DefaultRequest = List(defaultRequest),
+            MaxLimitRequestRatio = List(ratio),
+        };
 }
