@@ -20,7 +20,8 @@ import re
 import subprocess
 import sys
 
-API_PACKAGES = ["core", "apps", "batch", "coordination", "discovery", "node", "scheduling", "autoscaling", "policy", "authorization", "authentication", "rbac"]
+API_PACKAGES = ["core/v1", "apps/v1", "batch/v1", "coordination/v1", "discovery/v1", "node/v1", "scheduling/v1", "autoscaling/v1",
+                "autoscaling/v2", "policy/v1", "authorization/v1", "authentication/v1", "rbac/v1"]
 MACHINERY_PACKAGES = ["pkg/apis/meta/v1", "pkg/runtime", "pkg/util/intstr", "pkg/api/resource"]
 
 # The kinds a client may send: those in src/Gantry.Core/Resources/ResourceCatalog.cs and the
@@ -56,6 +57,8 @@ ROOTS = [
     ("rbac.authorization.k8s.io/v1", "Role", "rbac.v1.Role"),
     ("rbac.authorization.k8s.io/v1", "RoleBinding", "rbac.v1.RoleBinding"),
     ("autoscaling/v1", "Scale", "autoscaling.v1.Scale"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler", "autoscaling.v2.HorizontalPodAutoscaler"),
+    ("autoscaling/v1", "HorizontalPodAutoscaler", "autoscaling.v1.HorizontalPodAutoscaler"),
     ("policy/v1", "PodDisruptionBudget", "policy.v1.PodDisruptionBudget"),
     ("policy/v1", "Eviction", "policy.v1.Eviction"),
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview", "authorization.v1.SelfSubjectAccessReview"),
@@ -205,9 +208,9 @@ def main():
 
     messages, go = {}, {}
     for package in API_PACKAGES:
-        parse_proto(git_show(args.api, args.ref, f"{package}/v1/generated.proto"), messages)
-        for path in git_ls(args.api, args.ref, f"{package}/v1"):
-            parse_go(git_show(args.api, args.ref, path), f"{package}.v1", go)
+        parse_proto(git_show(args.api, args.ref, f"{package}/generated.proto"), messages)
+        for path in git_ls(args.api, args.ref, package):
+            parse_go(git_show(args.api, args.ref, path), package.replace("/", "."), go)
     for package in MACHINERY_PACKAGES:
         parse_proto(git_show(args.apimachinery, args.ref, f"{package}/generated.proto"), messages)
         short = package.removeprefix("pkg/apis/").removeprefix("pkg/").replace("/", ".")

@@ -119,6 +119,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<ResourceHandler>();
         builder.Services.AddSingleton<ExplainEndpoint>();
         builder.Services.AddSingleton<HealthEndpoint>();
+        builder.Services.AddSingleton<ResourceMetricsScraper>();
         builder.Services.AddSingleton<ResourceMetricsEndpoint>();
         builder.Services.AddSingleton(nodeRole);
         builder.Services.AddSingleton<IRbacPolicySource>(rbacPolicy);
@@ -166,6 +167,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<CronJobController>();
         builder.Services.AddHostedService<DisruptionController>();
         builder.Services.AddHostedService<ResourceQuotaController>();
+        builder.Services.AddHostedService<Controllers.Autoscaling.HorizontalPodAutoscalerController>();
         builder.Services.AddHostedService<TtlAfterFinishedController>();
         builder.Services.AddHostedService<GarbageCollector>();
         builder.Services.AddHostedService<PodGarbageCollector>();

@@ -87,6 +87,9 @@ internal static class BuiltInSchemas
             [("", "Event")] = MetadataOnly,
             [("", "LimitRange")] = MetadataOnly,
             [("", "ResourceQuota")] = PatchSchema.Struct(("metadata", ObjectMeta)).WithStatusSubresource(),
+            [("autoscaling", "HorizontalPodAutoscaler")] = PatchSchema.Struct(
+                ("metadata", ObjectMeta),
+                ("status", PatchSchema.Struct(("conditions", Conditions)))).WithStatusSubresource(),
             [("policy", "PodDisruptionBudget")] = PatchSchema.Struct(
                 ("metadata", ObjectMeta),
                 ("status", PatchSchema.Struct(("conditions", Conditions)))).WithStatusSubresource(),

@@ -1,3 +1,4 @@
+using Gantry.Core.Resources.Conversion;
 using k8s.Models;
 
 namespace Gantry.Core.Resources;
@@ -12,7 +13,7 @@ public static class ResourceCatalog
     private static readonly string[] All = ["all"];
     private static readonly string[] None = [];
 
-    private static Subresource Status(string group, string kind) => new("status", group, "v1", kind, StatusVerbs);
+    private static Subresource Status(string group, string kind, string version = "v1") => new("status", group, version, kind, StatusVerbs);
 
     private static Subresource Scale { get; } = new("scale", "autoscaling", "v1", "Scale", StatusVerbs);
 
@@ -57,6 +58,8 @@ public static class ResourceCatalog
         new("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", true, typeof(V1ControllerRevision), None, None, []),
         new("batch", "v1", "Job", "jobs", "job", true, typeof(V1Job), None, All, [Status("batch", "Job")]),
         new("batch", "v1", "CronJob", "cronjobs", "cronjob", true, typeof(V1CronJob), ["cj"], All, [Status("batch", "CronJob")]),
+        new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", true,
+            typeof(V2HorizontalPodAutoscaler), ["hpa"], All, [Status("autoscaling", "HorizontalPodAutoscaler", "v2")]),
         new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", true, typeof(V1PodDisruptionBudget), ["pdb"], None,
             [Status("policy", "PodDisruptionBudget")]),
         new("coordination.k8s.io", "v1", "Lease", "leases", "lease", true, typeof(V1Lease), None, None, []),
@@ -70,22 +73,48 @@ public static class ResourceCatalog
         new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", "rolebinding", true, typeof(V1RoleBinding), None, None, []),
     ];
 
-    /// <summary>Group versions in discovery order, the core group ("") first.</summary>
+    /// <summary>
+    /// The versions served by converting the stored objects of a type in <see cref="Types"/>, as kube-apiserver serves
+    /// an older version of a resource beside its storage version.
+    /// </summary>
+    public static IReadOnlyList<ResourceType> ConvertedTypes { get; } =
+    [
+        new("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", true,
+            typeof(V1HorizontalPodAutoscaler), ["hpa"], All, [Status("autoscaling", "HorizontalPodAutoscaler")])
+        {
+            Conversion = new HorizontalPodAutoscalerV1Conversion(),
+        },
+    ];
+
+    /// <summary>Every type served: the stored ones, then the versions served by conversion.</summary>
+    public static IReadOnlyList<ResourceType> ServedTypes { get; } = [.. Types, .. ConvertedTypes];
+
+    /// <summary>
+    /// Group versions in discovery order, the core group ("") first; a group's versions are together, the preferred
+    /// (storage) version first.
+    /// </summary>
     public static IReadOnlyList<(string Group, string Version)> GroupVersions { get; } =
-        Types.Select(t => (t.Group, t.Version)).Distinct().ToList();
+        ServedTypes.Select(t => (t.Group, t.Version)).Distinct()
+            .Select((gv, i) => (gv, i)).GroupBy(p => p.gv.Group).OrderBy(g => g.Min(p => p.i)).SelectMany(g => g.Select(p => p.gv)).ToList();
 
     private static readonly Dictionary<(string Group, string Version, string Plural), ResourceType> ByPath =
-        Types.ToDictionary(t => (t.Group, t.Version, t.Plural));
+        ServedTypes.ToDictionary(t => (t.Group, t.Version, t.Plural));
 
     private static readonly Dictionary<(string ApiVersion, string Kind), ResourceType> ByKind =
-        Types.ToDictionary(t => (t.ApiVersion, t.Kind));
+        ServedTypes.ToDictionary(t => (t.ApiVersion, t.Kind));
 
+    /// <summary>The type served at a group, version and plural: a stored type or a converted version of one.</summary>
     public static ResourceType? Find(string group, string version, string plural) =>
         ByPath.GetValueOrDefault((group, version, plural));
 
     public static ResourceType? FindByKind(string apiVersion, string kind) =>
         ByKind.GetValueOrDefault((apiVersion, kind));
 
+    /// <summary>The stored type of a group's resource.</summary>
     public static ResourceType Get(string group, string plural) =>
         Types.First(t => t.Group == group && t.Plural == plural);
+
+    /// <summary>The type a served type's objects are stored as: itself, unless it is a converted version.</summary>
+    public static ResourceType StorageOf(ResourceType type) =>
+        type.Conversion is null ? type : Get(type.Group, type.Plural);
 }

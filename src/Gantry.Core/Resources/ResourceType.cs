@@ -1,3 +1,5 @@
+using Gantry.Core.Resources.Conversion;
+
 namespace Gantry.Core.Resources;
 
 /// <summary>
@@ -18,6 +20,12 @@ public sealed record ResourceType(
 {
     /// <summary><c>v1</c> for the core group, <c>apps/v1</c> otherwise: the <c>apiVersion</c> of objects.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>
+    /// For a version served beside the one stored (<see cref="ResourceCatalog.ConvertedTypes"/>): how its objects convert
+    /// from and to the stored version. Null for a stored type.
+    /// </summary>
+    public IVersionConversion? Conversion { get; init; }
 
     /// <summary>The group-qualified plural Kubernetes prints in messages: <c>pods</c>, <c>deployments.apps</c>.</summary>
     public string QualifiedPlural => Group.Length == 0 ? Plural : $"{Plural}.{Group}";

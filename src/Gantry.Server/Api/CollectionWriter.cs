@@ -49,21 +49,22 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
         }
 
         var head = Encoding.UTF8.GetBytes(
-            $"{{\"kind\":\"{path.Type.ListKind}\",\"apiVersion\":\"{path.Type.ApiVersion}\",\"metadata\":{metadata.ToJsonString()},\"items\":[");
-        var length = head.Length + 2 + items.Sum(i => i.Json.Length) + Math.Max(0, items.Count - 1);
+            $"{{\"kind\":\"{path.Served.ListKind}\",\"apiVersion\":\"{path.Served.ApiVersion}\",\"metadata\":{metadata.ToJsonString()},\"items\":[");
+        var jsons = path.Conversion is null ? items.Select(i => i.Json).ToList() : items.Select(i => Served(path, i.Json)).ToList();
+        var length = head.Length + 2 + jsons.Sum(j => j.Length) + Math.Max(0, jsons.Count - 1);
         context.Response.StatusCode = 200;
         context.Response.ContentType = HttpResponses.Json;
         context.Response.ContentLength = length;
         var body = context.Response.BodyWriter;
         body.Write(head);
-        for (var i = 0; i < items.Count; i++)
+        for (var i = 0; i < jsons.Count; i++)
         {
             if (i > 0)
             {
                 body.Write(Comma);
             }
 
-            body.Write(items[i].Json);
+            body.Write(jsons[i]);
         }
 
         body.Write("]}"u8);
@@ -127,7 +128,7 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
                 var unflushed = 0;
                 while (events.TryRead(out var e))
                 {
-                    unflushed += Write(context.Response.BodyWriter, path.Type, e, table, context);
+                    unflushed += Write(context.Response.BodyWriter, path, e, table, context);
                     if (unflushed >= FlushEvery)
                     {
                         await context.Response.BodyWriter.FlushAsync(timeout.Token).ConfigureAwait(false);
@@ -153,7 +154,7 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
     }
 
     /// <summary>Writes one watch event line; returns its length.</summary>
-    private int Write(PipeWriter body, ResourceType type, WatchEvent e, bool table, HttpContext context)
+    private int Write(PipeWriter body, ResourcePath path, WatchEvent e, bool table, HttpContext context)
     {
         var kind = e.Type switch
         {
@@ -170,14 +171,14 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
                 metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
             }
 
-            var bookmark = new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion, ["metadata"] = metadata };
+            var bookmark = new JsonObject { ["kind"] = path.Served.Kind, ["apiVersion"] = path.Served.ApiVersion, ["metadata"] = metadata };
             return WriteLine(body, new JsonObject { ["type"] = kind, ["object"] = bookmark });
         }
 
         if (table)
         {
             var obj = JsonNode.Parse(e.Object.Json)!.AsObject();
-            var rows = TableConverter.ForObject(type, obj, time.GetUtcNow(), IncludeObject(context));
+            var rows = TableConverter.ForObject(path.Type, obj, time.GetUtcNow(), IncludeObject(context));
             return WriteLine(body, new JsonObject { ["type"] = kind, ["object"] = rows });
         }
 
@@ -188,11 +189,16 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
             WatchEventType.Modified => ModifiedPrefix,
             _ => DeletedPrefix,
         };
+        var json = path.Conversion is null ? e.Object.Json : Served(path, e.Object.Json);
         body.Write(prefix);
-        body.Write(e.Object.Json);
+        body.Write(json);
         body.Write("}\n"u8);
-        return prefix.Length + e.Object.Json.Length + 2;
+        return prefix.Length + json.Length + 2;
     }
+
+    /// <summary>A stored object's JSON in the version a request named, for a version served by conversion.</summary>
+    private static byte[] Served(ResourcePath path, byte[] stored) =>
+        Encoding.UTF8.GetBytes(path.ToServed(JsonNode.Parse(stored)!.AsObject()).ToJsonString());
 
     private static int WriteLine(PipeWriter body, JsonObject line)
     {

@@ -29,7 +29,7 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
         }
         else
         {
-            var apply = Patcher(contentType, path, patch);
+            var apply = InServedVersion(path, Patcher(contentType, path, patch));
             result = await registry.MutateAsync(path.Type, path.Namespace, path.Name!, apply, null, path.Subresource, options, context.RequestAborted)
                 .ConfigureAwait(false);
         }
@@ -47,6 +47,13 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
         _ => throw ApiException.UnsupportedMediaType(contentType),
     };
 
+    /// <summary>
+    /// A change made to the object as the request's version shows it, as kube patches an object in the version the
+    /// request names: the stored object is converted to it, changed, and converted back.
+    /// </summary>
+    private static Func<JsonObject, JsonObject> InServedVersion(ResourcePath path, Func<JsonObject, JsonObject> change) =>
+        path.Conversion is null ? change : current => path.ToStored(change(path.ToServed(current)));
+
     private async Task<JsonObject> ApplyAsync(HttpContext context, ResourcePath path, JsonNode patch, WriteOptions options)
     {
         var applied = patch as JsonObject ?? throw ApiException.BadRequest("an apply patch must be an object");
@@ -63,7 +70,7 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
         if (registry.Get(path.Type, path.Namespace, path.Name!) is null && path.Subresource is null)
         {
             var fresh = ServerSideApply.Apply(null, applied, manager, force, schema, time.GetUtcNow());
-            return await registry.CreateAsync(path.Type, path.Namespace, fresh.Object!, options with { FieldManager = null }, context.RequestAborted)
+            return await registry.CreateAsync(path.Type, path.Namespace, path.ToStored(fresh.Object!), options with { FieldManager = null }, context.RequestAborted)
                 .ConfigureAwait(false);
         }
 
@@ -71,11 +78,11 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
             path.Type,
             path.Namespace,
             path.Name!,
-            current =>
+            InServedVersion(path, current =>
             {
                 var outcome = ServerSideApply.Apply(current, applied, manager, force, schema, time.GetUtcNow(), path.Subresource);
                 return outcome.Succeeded ? outcome.Object! : throw ApplyConflicts.ToException(path, outcome);
-            },
+            }),
             null,
             path.Subresource,
             options with { FieldManager = null },

@@ -48,7 +48,7 @@ public sealed class ResourceHandler(
             switch (method)
             {
                 case "GET":
-                    await WriteObjectAsync(context, 200, registry.GetRequired(path.Type, path.Namespace, path.Name).Json).ConfigureAwait(false);
+                    await WriteStoredAsync(context, path, registry.GetRequired(path.Type, path.Namespace, path.Name).Json).ConfigureAwait(false);
                     return;
                 case "PUT":
                     await UpdateAsync(context, path).ConfigureAwait(false);
@@ -67,7 +67,7 @@ public sealed class ResourceHandler(
 
     private async Task CreateAsync(HttpContext context, ResourcePath path)
     {
-        var body = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
+        var body = path.ToStored(await RequestBody.ReadObjectAsync(context).ConfigureAwait(false));
         var options = QueryOptions.Write(context);
         var created = await registry.CreateAsync(path.Type, path.Namespace, body, options, context.RequestAborted).ConfigureAwait(false);
         await WriteWrittenAsync(context, 201, path, created, options).ConfigureAwait(false);
@@ -75,7 +75,7 @@ public sealed class ResourceHandler(
 
     private async Task UpdateAsync(HttpContext context, ResourcePath path)
     {
-        var body = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
+        var body = path.ToStored(await RequestBody.ReadObjectAsync(context).ConfigureAwait(false));
         var options = QueryOptions.Write(context);
         var updated = await registry.UpdateAsync(path.Type, path.Namespace, path.Name!, body, path.Subresource, options, context.RequestAborted)
             .ConfigureAwait(false);
@@ -92,7 +92,7 @@ public sealed class ResourceHandler(
     {
         var request = QueryOptions.Delete(context, await ReadOptionalBodyAsync(context).ConfigureAwait(false));
         var result = await registry.DeleteAsync(path.Type, path.Namespace, path.Name!, request, context.RequestAborted).ConfigureAwait(false);
-        await WriteObjectAsync(context, ObjectMetadata.IsDeleting(result) ? 202 : 200, result).ConfigureAwait(false);
+        await WriteObjectAsync(context, ObjectMetadata.IsDeleting(result) ? 202 : 200, path, result).ConfigureAwait(false);
     }
 
     private async Task DeleteCollectionAsync(HttpContext context, ResourcePath path)
@@ -105,8 +105,8 @@ public sealed class ResourceHandler(
             var obj = JsonNode.Parse(item.Json)!.AsObject();
             try
             {
-                deleted.Add(await registry.DeleteAsync(path.Type, ObjectMetadata.Namespace(obj), ObjectMetadata.Name(obj)!, request, context.RequestAborted)
-                    .ConfigureAwait(false));
+                deleted.Add(path.ToServed(await registry.DeleteAsync(path.Type, ObjectMetadata.Namespace(obj), ObjectMetadata.Name(obj)!, request, context.RequestAborted)
+                    .ConfigureAwait(false)));
             }
             catch (ApiException ex) when (ex.Code == 404)
             {
@@ -116,8 +116,8 @@ public sealed class ResourceHandler(
 
         var list = new JsonObject
         {
-            ["kind"] = path.Type.ListKind,
-            ["apiVersion"] = path.Type.ApiVersion,
+            ["kind"] = path.Served.ListKind,
+            ["apiVersion"] = path.Served.ApiVersion,
             ["metadata"] = new JsonObject { ["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             ["items"] = deleted,
         };
@@ -130,7 +130,7 @@ public sealed class ResourceHandler(
         {
             // A pod's ephemeral containers are read and written as the whole pod, as kube's EphemeralContainersREST does.
             case ("status" or "ephemeralcontainers", "GET"):
-                await WriteObjectAsync(context, 200, registry.GetRequired(path.Type, path.Namespace, path.Name!).Json).ConfigureAwait(false);
+                await WriteStoredAsync(context, path, registry.GetRequired(path.Type, path.Namespace, path.Name!).Json).ConfigureAwait(false);
                 return;
             case ("status" or "ephemeralcontainers", "PUT"):
                 await UpdateAsync(context, path).ConfigureAwait(false);
@@ -217,20 +217,29 @@ public sealed class ResourceHandler(
         return await RequestBody.ReadAsync(context).ConfigureAwait(false) as JsonObject;
     }
 
-    /// <summary>A stored object as it is cached, unless the client asked for a table.</summary>
-    private Task WriteObjectAsync(HttpContext context, int status, byte[] json) =>
-        CollectionWriter.WantsTable(context)
-            ? WriteObjectAsync(context, status, JsonNode.Parse(json)!.AsObject())
-            : HttpResponses.WriteBytesAsync(context, status, json, HttpResponses.Json);
+    /// <summary>
+    /// A stored object as it is cached, unless the client asked for a table (printed from the stored version) or for
+    /// a version the object is converted to.
+    /// </summary>
+    private Task WriteStoredAsync(HttpContext context, ResourcePath path, byte[] json) =>
+        CollectionWriter.WantsTable(context) || path.Conversion is not null
+            ? WriteObjectAsync(context, 200, path, JsonNode.Parse(json)!.AsObject())
+            : HttpResponses.WriteBytesAsync(context, 200, json, HttpResponses.Json);
 
     /// <summary>
     /// Answers a write with the object written. It was serialized once already to be stored, so the cache's bytes of
     /// that revision are sent when the cache still holds it (a dry run's object never is).
     /// </summary>
     private Task WriteWrittenAsync(HttpContext context, int status, ResourcePath path, JsonObject written, WriteOptions options) =>
-        !options.DryRun && !CollectionWriter.WantsTable(context) && registry.CachedJson(path.Type, written) is { } json
+        !options.DryRun && !CollectionWriter.WantsTable(context) && path.Conversion is null && registry.CachedJson(path.Type, written) is { } json
             ? HttpResponses.WriteBytesAsync(context, status, json, HttpResponses.Json, options.Warnings)
-            : WriteObjectAsync(context, status, written, options.Warnings);
+            : WriteObjectAsync(context, status, path, written, options.Warnings);
+
+    /// <summary>A stored object in the request's version, or as a table.</summary>
+    private Task WriteObjectAsync(HttpContext context, int status, ResourcePath path, JsonObject stored, IEnumerable<string>? warnings = null) =>
+        CollectionWriter.WantsTable(context)
+            ? WriteObjectAsync(context, status, stored, warnings)
+            : HttpResponses.WriteJsonAsync(context, status, path.ToServed(stored), warnings);
 
     public Task WriteObjectAsync(HttpContext context, int status, JsonObject obj, IEnumerable<string>? warnings = null)
     {

@@ -1,13 +1,46 @@
+using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
+using Gantry.Core.Resources.Conversion;
 
 namespace Gantry.Server.Api;
 
 /// <summary>
 /// A request path under <c>/api</c> or <c>/apis</c> resolved to a resource: which type, which
 /// namespace (null for all namespaces or cluster-scoped), which object and which subresource.
+/// <see cref="Type"/> is the type as it is stored; <see cref="Served"/> the version the request reads and writes,
+/// which differs for a version served by conversion (autoscaling/v1 HorizontalPodAutoscalers).
 /// </summary>
 public sealed record ResourcePath(ResourceType Type, string? Namespace, string? Name, string? Subresource)
 {
+    private readonly ResourceType? _served;
+
+    /// <summary>The type at the version the request named.</summary>
+    public ResourceType Served
+    {
+        get => _served ?? Type;
+        init => _served = value;
+    }
+
+    /// <summary>The conversion between the stored objects and the request's version; null when they are the same.</summary>
+    public IVersionConversion? Conversion => Served.Conversion;
+
+    /// <summary>A stored object as the request's version shows it (a Status, say, is left as it is).</summary>
+    public JsonObject ToServed(JsonObject stored) =>
+        Conversion is { } conversion && IsOfType(stored, Type) ? conversion.FromStorage(stored) : stored;
+
+    /// <summary>
+    /// A body as it is stored: converted when it is of the request's version (or names none), as it is otherwise —
+    /// kube decodes a body by the version it names, so a body of the stored version is welcome on either URL.
+    /// </summary>
+    public JsonObject ToStored(JsonObject body) =>
+        Conversion is { } conversion && (Text(body, "apiVersion") ?? Served.ApiVersion) == Served.ApiVersion ? conversion.ToStorage(body) : body;
+
+    private static bool IsOfType(JsonObject obj, ResourceType type) =>
+        Text(obj, "kind") == type.Kind && Text(obj, "apiVersion") == type.ApiVersion;
+
+    private static string? Text(JsonObject obj, string field) =>
+        obj[field] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
     /// <summary>Parses the segments after the group version, e.g. <c>namespaces/default/pods/web/log</c>.</summary>
     public static ResourcePath? Parse(string group, string version, ReadOnlySpan<string> rest)
     {
@@ -18,10 +51,12 @@ public sealed record ResourcePath(ResourceType Type, string? Namespace, string? 
             rest = rest[2..];
         }
 
-        if (rest.Length == 0 || ResourceCatalog.Find(group, version, rest[0]) is not { } type)
+        if (rest.Length == 0 || ResourceCatalog.Find(group, version, rest[0]) is not { } served)
         {
             return null;
         }
+
+        var type = ResourceCatalog.StorageOf(served);
 
         if (ns is not null && !type.Namespaced)
         {
@@ -30,9 +65,9 @@ public sealed record ResourcePath(ResourceType Type, string? Namespace, string? 
 
         return rest.Length switch
         {
-            1 => new ResourcePath(type, ns, null, null),
-            2 => new ResourcePath(type, ns, rest[1], null),
-            3 when type.HasSubresource(rest[2]) => new ResourcePath(type, ns, rest[1], rest[2]),
+            1 => new ResourcePath(type, ns, null, null) { Served = served },
+            2 => new ResourcePath(type, ns, rest[1], null) { Served = served },
+            3 when served.HasSubresource(rest[2]) => new ResourcePath(type, ns, rest[1], rest[2]) { Served = served },
             // The proxy subresource carries the backend's path after it (ProxySubresource reads it from the request).
             > 3 when rest[2] == "proxy" && type.HasSubresource("proxy") => new ResourcePath(type, ns, rest[1], rest[2]),
             _ => null,

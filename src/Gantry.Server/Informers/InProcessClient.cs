@@ -56,7 +56,11 @@ public sealed class InProcessClient(ObjectRegistry registry, string fieldManager
     /// </summary>
     public Task<JsonObject> MutateJsonAsync<T>(string? ns, string name, Func<JsonObject, JsonObject> mutate, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        registry.MutateAsync(TypeOf<T>(), ns, name, mutate, null, null, Options(), cancellationToken);
+        MutateJsonAsync(TypeOf<T>(), ns, name, mutate, cancellationToken);
+
+    /// <summary><see cref="MutateJsonAsync{T}"/> for a type known only when it runs, such as the target of a scale.</summary>
+    public Task<JsonObject> MutateJsonAsync(ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> mutate, CancellationToken cancellationToken) =>
+        registry.MutateAsync(type, ns, name, mutate, null, null, Options(), cancellationToken);
 
     public Task DeleteAsync<T>(string? ns, string name, DeleteRequest request, CancellationToken cancellationToken) =>
         registry.DeleteAsync(TypeOf<T>(), ns, name, request, cancellationToken);

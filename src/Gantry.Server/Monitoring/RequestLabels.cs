@@ -29,7 +29,7 @@ public readonly record struct RequestLabels(
             var method => method,
         };
         return new RequestLabels(
-            verb, DryRunOf(request), path.Type.Group, path.Type.Version, path.Type.Plural, path.Subresource ?? "", scope);
+            verb, DryRunOf(request), path.Served.Group, path.Served.Version, path.Served.Plural, path.Subresource ?? "", scope);
     }
 
     /// <summary>A request outside the resource API, or null for a path kube-apiserver does not serve either.</summary>

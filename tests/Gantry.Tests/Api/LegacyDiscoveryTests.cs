@@ -28,6 +28,16 @@ public sealed class LegacyDiscoveryTests
     }
 
     [Fact]
+    public void A_group_served_in_two_versions_prefers_its_stored_version()
+    {
+        var list = JsonNode.Parse(LegacyDiscovery.ApiGroupList())!;
+
+        var autoscaling = list["groups"]!.AsArray().Single(g => (string?)g!["name"] == "autoscaling")!;
+        Assert.Equal("autoscaling/v2", (string?)autoscaling["preferredVersion"]!["groupVersion"]);
+        Assert.Equal(["v2", "v1"], autoscaling["versions"]!.AsArray().Select(v => (string?)v!["version"]));
+    }
+
+    [Fact]
     public void Resource_list_has_kind_and_scope_and_subresources_with_their_own_group()
     {
         var list = JsonNode.Parse(LegacyDiscovery.ApiResourceList("apps", "v1")!)!;

@@ -94,4 +94,42 @@ public sealed class ResourcePathTests
     [Fact]
     public void A_namespace_status_path_in_a_named_group_is_not_a_resource() =>
         Assert.Null(Parse("/apis/apps/v1/namespaces/x/status"));
+
+    [Fact]
+    public void A_version_served_by_conversion_addresses_the_stored_type_and_keeps_the_version_asked()
+    {
+        var path = Parse("/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web/status");
+
+        Assert.NotNull(path);
+        Assert.Equal(("autoscaling/v2", "autoscaling/v1", "status"), (path.Type.ApiVersion, path.Served.ApiVersion, path.Subresource));
+        Assert.NotNull(path.Conversion);
+    }
+
+    [Fact]
+    public void A_stored_version_path_has_no_conversion()
+    {
+        var path = Parse("/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web");
+
+        Assert.NotNull(path);
+        Assert.Same(path.Type, path.Served);
+        Assert.Null(path.Conversion);
+    }
+
+    [Fact]
+    public void A_body_of_the_stored_version_is_stored_as_it_is_on_a_converted_version_path()
+    {
+        var path = Parse("/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers")!;
+        var body = new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "autoscaling/v2", ["kind"] = "HorizontalPodAutoscaler" };
+
+        Assert.Same(body, path.ToStored(body));
+    }
+
+    [Fact]
+    public void A_status_answer_is_not_converted()
+    {
+        var path = Parse("/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web")!;
+        var status = new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "v1", ["kind"] = "Status" };
+
+        Assert.Same(status, path.ToServed(status));
+    }
 }

@@ -5,13 +5,14 @@ using Gantry.Server.Api.Reviews;
 namespace Gantry.Server.Api.Discovery;
 
 /// <summary>
-/// What discovery announces: the stored resources of the catalog, then what the server serves without storing, with
+/// What discovery announces: the resources of the catalog (with the versions served by conversion), then what the
+/// server serves without storing, with
 /// only the verbs it answers: the resource metrics API (as kube-apiserver announces metrics-server's group behind its
 /// APIService) and the access and token reviews.
 /// </summary>
 public static class DiscoveredTypes
 {
-    public static IReadOnlyList<ResourceType> Types { get; } = [.. ResourceCatalog.Types, .. ResourceMetricsTypes.All, .. ReviewTypes.All];
+    public static IReadOnlyList<ResourceType> Types { get; } = [.. ResourceCatalog.ServedTypes, .. ResourceMetricsTypes.All, .. ReviewTypes.All];
 
     public static IReadOnlyList<(string Group, string Version)> GroupVersions { get; } =
         [.. ResourceCatalog.GroupVersions, (ResourceMetricsTypes.Group, ResourceMetricsTypes.Version), .. ReviewTypes.GroupVersions];

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gantry.Core.Metrics;
@@ -17,10 +16,9 @@ namespace Gantry.Server.Api.Metrics;
 /// PodMetrics. A node whose agent does not answer is left out, as metrics-server leaves out nodes it cannot scrape.
 /// <c>kubectl get pods.metrics.k8s.io</c> gets metrics-server's table.
 /// </summary>
-public sealed class ResourceMetricsEndpoint(ObjectRegistry registry, INodeStatsSource agents, RequestAuthorizer authorizer, TimeProvider time)
+public sealed class ResourceMetricsEndpoint(
+    ObjectRegistry registry, INodeStatsSource agents, ResourceMetricsScraper scraper, RequestAuthorizer authorizer, TimeProvider time)
 {
-    private const int ParallelScrapes = 64;
-
     private static readonly ResourceType NodeType = ResourceCatalog.Get("", "nodes");
     private static readonly ResourceType PodType = ResourceCatalog.Get("", "pods");
 
@@ -68,7 +66,7 @@ public sealed class ResourceMetricsEndpoint(ObjectRegistry registry, INodeStatsS
     private async Task<List<JsonObject>> ListNodesAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var nodes = List(context, NodeType, null);
-        var summaries = await ScrapeAsync(nodes.Select(NameOf), cancellationToken).ConfigureAwait(false);
+        var summaries = await scraper.ScrapeAsync(nodes.Select(NameOf), cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         return nodes
             .Select(node => summaries.TryGetValue(NameOf(node), out var summary)
@@ -91,9 +89,9 @@ public sealed class ResourceMetricsEndpoint(ObjectRegistry registry, INodeStatsS
     private async Task<List<JsonObject>> ListPodsAsync(HttpContext context, string? ns, CancellationToken cancellationToken)
     {
         var pods = List(context, PodType, ns);
-        var summaries = await ScrapeAsync(pods.Select(NodeNameOf).OfType<string>(), cancellationToken).ConfigureAwait(false);
+        var summaries = await scraper.ScrapeAsync(pods.Select(NodeNameOf).OfType<string>(), cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        return pods.Select(pod => PodMetrics(pod, summaries, now)).OfType<JsonObject>().ToList();
+        return pods.Select(pod => ResourceMetricsScraper.PodMetrics(pod, summaries, now)).OfType<JsonObject>().ToList();
     }
 
     private async Task<JsonObject> GetPodAsync(string ns, string name, CancellationToken cancellationToken)
@@ -101,19 +99,8 @@ public sealed class ResourceMetricsEndpoint(ObjectRegistry registry, INodeStatsS
         var pod = registry.Get(PodType, ns, name) is { } found
             ? JsonNode.Parse(found.Json)!
             : throw ListerNotFound("pods", name);
-        var summaries = await ScrapeAsync(NodeNameOf(pod) is { } node ? [node] : [], cancellationToken).ConfigureAwait(false);
-        return PodMetrics(pod, summaries, time.GetUtcNow()) ?? throw ApiException.NotFound(ResourceMetricsTypes.PodMetricsStorage, $"{ns}/{name}");
-    }
-
-    /// <summary>The pod's metrics from its node's summary, matched by UID so a pod recreated under its name starts afresh.</summary>
-    private static JsonObject? PodMetrics(JsonNode pod, IReadOnlyDictionary<string, StatsSummary> summaries, DateTimeOffset now)
-    {
-        var metadata = pod["metadata"];
-        var uid = metadata?["uid"]?.GetValue<string>();
-        var stats = NodeNameOf(pod) is { } node && summaries.TryGetValue(node, out var summary)
-            ? summary.Pods.FirstOrDefault(p => p.PodRef.Uid == uid)
-            : null;
-        return stats is null ? null : ResourceMetricsObjects.PodMetrics(metadata, stats, now);
+        var summaries = await scraper.ScrapeAsync(NodeNameOf(pod) is { } node ? [node] : [], cancellationToken).ConfigureAwait(false);
+        return ResourceMetricsScraper.PodMetrics(pod, summaries, time.GetUtcNow()) ?? throw ApiException.NotFound(ResourceMetricsTypes.PodMetricsStorage, $"{ns}/{name}");
     }
 
     /// <summary>The objects the request's labelSelector and fieldSelector select, in name order.</summary>
@@ -123,23 +110,6 @@ public sealed class ResourceMetricsEndpoint(ObjectRegistry registry, INodeStatsS
         return items.Select(item => JsonNode.Parse(item.Json)!).ToList();
     }
 
-    /// <summary>Each node's summary, asked of its agent concurrently; a node without an answer has no entry.</summary>
-    private async Task<IReadOnlyDictionary<string, StatsSummary>> ScrapeAsync(IEnumerable<string> nodeNames, CancellationToken cancellationToken)
-    {
-        var summaries = new ConcurrentDictionary<string, StatsSummary>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(
-            nodeNames.Distinct(StringComparer.Ordinal),
-            new ParallelOptions { MaxDegreeOfParallelism = ParallelScrapes, CancellationToken = cancellationToken },
-            async (node, token) =>
-            {
-                if (await agents.StatsSummaryAsync(node, token).ConfigureAwait(false) is { } summary)
-                {
-                    summaries[node] = summary;
-                }
-            }).ConfigureAwait(false);
-        return summaries;
-    }
-
     /// <summary>What client-go's listers answer for an object they do not hold, which metrics-server passes on:
     /// <c>node "n1" not found</c>, <c>pods "web" not found</c>.</summary>
     private static ApiException ListerNotFound(string resource, string name) =>
@@ -147,5 +117,5 @@ public sealed class ResourceMetricsEndpoint(ObjectRegistry registry, INodeStatsS
 
     private static string NameOf(JsonNode node) => node["metadata"]!["name"]!.GetValue<string>();
 
-    private static string? NodeNameOf(JsonNode pod) => pod["spec"]?["nodeName"]?.GetValue<string>() is { Length: > 0 } node ? node : null;
+    private static string? NodeNameOf(JsonNode pod) => ResourceMetricsScraper.NodeNameOf(pod);
 }

@@ -15,7 +15,7 @@ internal static class OpenApiV3Generator
 
     public static IReadOnlyList<OpenApiV3Document> GenerateAll()
     {
-        var kindTypes = ResourceCatalog.Types.Select(t => t.ModelType).ToList();
+        var kindTypes = ResourceCatalog.ServedTypes.Select(t => t.ModelType).ToList();
         var names = new SchemaNames(kindTypes.Concat(RootsBeyondKinds()));
         var docs = ModelDocumentation.Load(typeof(k8s.Models.V1Pod).Assembly,
             ModelTypes.Closure(kindTypes.Concat(RootsBeyondKinds())).ToHashSet());
@@ -29,7 +29,7 @@ internal static class OpenApiV3Generator
     /// <summary>Lists and subresource kinds (Scale, Eviction, Binding), named after the kinds themselves.</summary>
     private static IEnumerable<Type> RootsBeyondKinds()
     {
-        foreach (var type in ResourceCatalog.Types)
+        foreach (var type in ResourceCatalog.ServedTypes)
         {
             if (ModelTypes.FindKind(type.Group, type.Version, type.ListKind) is { } list)
             {
@@ -53,7 +53,7 @@ internal static class OpenApiV3Generator
     {
         var paths = new JsonObject();
         var operations = new OpenApiPaths(schemas);
-        foreach (var type in ResourceCatalog.Types.Where(t => t.Group == group && t.Version == version))
+        foreach (var type in ResourceCatalog.ServedTypes.Where(t => t.Group == group && t.Version == version))
         {
             operations.Add(paths, type);
         }

@@ -41,6 +41,8 @@ kind rbac.authorization.k8s.io/v1 ClusterRoleBinding rbac.v1.ClusterRoleBinding
 kind rbac.authorization.k8s.io/v1 Role rbac.v1.Role
 kind rbac.authorization.k8s.io/v1 RoleBinding rbac.v1.RoleBinding
 kind autoscaling/v1 Scale autoscaling.v1.Scale
+kind autoscaling/v2 HorizontalPodAutoscaler autoscaling.v2.HorizontalPodAutoscaler
+kind autoscaling/v1 HorizontalPodAutoscaler autoscaling.v1.HorizontalPodAutoscaler
 kind policy/v1 PodDisruptionBudget policy.v1.PodDisruptionBudget
 kind policy/v1 Eviction policy.v1.Eviction
 kind authorization.k8s.io/v1 SelfSubjectAccessReview authorization.v1.SelfSubjectAccessReview
@@ -264,6 +266,25 @@ message authorization.v1.SubjectRulesReviewStatus
 2 nonResourceRules []authorization.v1.NonResourceRule
 3 incomplete bool
 4 evaluationError string ?
+message autoscaling.v1.CrossVersionObjectReference
+1 kind string
+2 name string
+3 apiVersion string ?
+message autoscaling.v1.HorizontalPodAutoscaler
+1 metadata meta.v1.ObjectMeta ?
+2 spec autoscaling.v1.HorizontalPodAutoscalerSpec ?
+3 status autoscaling.v1.HorizontalPodAutoscalerStatus ?
+message autoscaling.v1.HorizontalPodAutoscalerSpec
+1 scaleTargetRef autoscaling.v1.CrossVersionObjectReference
+2 minReplicas int32 *?
+3 maxReplicas int32
+4 targetCPUUtilizationPercentage int32 *?
+message autoscaling.v1.HorizontalPodAutoscalerStatus
+1 observedGeneration int64 *?
+2 lastScaleTime time *?
+3 currentReplicas int32
+4 desiredReplicas int32
+5 currentCPUUtilizationPercentage int32 *?
 message autoscaling.v1.Scale
 1 metadata meta.v1.ObjectMeta ?
 2 spec autoscaling.v1.ScaleSpec ?
@@ -273,6 +294,105 @@ message autoscaling.v1.ScaleSpec
 message autoscaling.v1.ScaleStatus
 1 replicas int32
 2 selector string ?
+message autoscaling.v2.ContainerResourceMetricSource
+1 name string
+2 target autoscaling.v2.MetricTarget
+3 container string
+message autoscaling.v2.ContainerResourceMetricStatus
+1 name string
+2 current autoscaling.v2.MetricValueStatus
+3 container string
+message autoscaling.v2.CrossVersionObjectReference
+1 kind string
+2 name string
+3 apiVersion string ?
+message autoscaling.v2.ExternalMetricSource
+1 metric autoscaling.v2.MetricIdentifier
+2 target autoscaling.v2.MetricTarget
+message autoscaling.v2.ExternalMetricStatus
+1 metric autoscaling.v2.MetricIdentifier
+2 current autoscaling.v2.MetricValueStatus
+message autoscaling.v2.HPAScalingPolicy
+1 type string
+2 value int32
+3 periodSeconds int32
+message autoscaling.v2.HPAScalingRules
+3 stabilizationWindowSeconds int32 *?
+1 selectPolicy string *?
+2 policies []autoscaling.v2.HPAScalingPolicy ?
+4 tolerance quantity *?
+message autoscaling.v2.HorizontalPodAutoscaler
+1 metadata meta.v1.ObjectMeta ?
+2 spec autoscaling.v2.HorizontalPodAutoscalerSpec ?
+3 status autoscaling.v2.HorizontalPodAutoscalerStatus ?
+message autoscaling.v2.HorizontalPodAutoscalerBehavior
+1 scaleUp autoscaling.v2.HPAScalingRules *?
+2 scaleDown autoscaling.v2.HPAScalingRules *?
+message autoscaling.v2.HorizontalPodAutoscalerCondition
+1 type string
+2 status string
+3 lastTransitionTime time ?
+4 reason string ?
+5 message string ?
+message autoscaling.v2.HorizontalPodAutoscalerSpec
+1 scaleTargetRef autoscaling.v2.CrossVersionObjectReference
+2 minReplicas int32 *?
+3 maxReplicas int32
+4 metrics []autoscaling.v2.MetricSpec ?
+5 behavior autoscaling.v2.HorizontalPodAutoscalerBehavior *?
+message autoscaling.v2.HorizontalPodAutoscalerStatus
+1 observedGeneration int64 *?
+2 lastScaleTime time *?
+3 currentReplicas int32 ?
+4 desiredReplicas int32
+5 currentMetrics []autoscaling.v2.MetricStatus
+6 conditions []autoscaling.v2.HorizontalPodAutoscalerCondition ?
+message autoscaling.v2.MetricIdentifier
+1 name string
+2 selector meta.v1.LabelSelector *?
+message autoscaling.v2.MetricSpec
+1 type string
+2 object autoscaling.v2.ObjectMetricSource *?
+3 pods autoscaling.v2.PodsMetricSource *?
+4 resource autoscaling.v2.ResourceMetricSource *?
+7 containerResource autoscaling.v2.ContainerResourceMetricSource *?
+5 external autoscaling.v2.ExternalMetricSource *?
+message autoscaling.v2.MetricStatus
+1 type string
+2 object autoscaling.v2.ObjectMetricStatus *?
+3 pods autoscaling.v2.PodsMetricStatus *?
+4 resource autoscaling.v2.ResourceMetricStatus *?
+7 containerResource autoscaling.v2.ContainerResourceMetricStatus *?
+5 external autoscaling.v2.ExternalMetricStatus *?
+message autoscaling.v2.MetricTarget
+1 type string
+2 value quantity *?
+3 averageValue quantity *?
+4 averageUtilization int32 *?
+message autoscaling.v2.MetricValueStatus
+1 value quantity *?
+2 averageValue quantity *?
+3 averageUtilization int32 *?
+message autoscaling.v2.ObjectMetricSource
+1 describedObject autoscaling.v2.CrossVersionObjectReference
+2 target autoscaling.v2.MetricTarget
+3 metric autoscaling.v2.MetricIdentifier
+message autoscaling.v2.ObjectMetricStatus
+1 metric autoscaling.v2.MetricIdentifier
+2 current autoscaling.v2.MetricValueStatus
+3 describedObject autoscaling.v2.CrossVersionObjectReference
+message autoscaling.v2.PodsMetricSource
+1 metric autoscaling.v2.MetricIdentifier
+2 target autoscaling.v2.MetricTarget
+message autoscaling.v2.PodsMetricStatus
+1 metric autoscaling.v2.MetricIdentifier
+2 current autoscaling.v2.MetricValueStatus
+message autoscaling.v2.ResourceMetricSource
+1 name string
+2 target autoscaling.v2.MetricTarget
+message autoscaling.v2.ResourceMetricStatus
+1 name string
+2 current autoscaling.v2.MetricValueStatus
 message batch.v1.CronJob
 1 metadata meta.v1.ObjectMeta ?
 2 spec batch.v1.CronJobSpec ?

@@ -13,6 +13,10 @@ internal static class CellFormat
 
     public static string Name(JsonObject obj) => JsonRead.String(obj, "metadata", "name");
 
+    /// <summary>A stored quantity as <c>Quantity.String()</c> prints it; an absent one is zero.</summary>
+    public static string Quantity(JsonNode? value) =>
+        value is JsonValue v && v.TryGetValue<string>(out var text) ? new k8s.Models.ResourceQuantity(text).ToString() : "0";
+
     /// <summary><c>k=v,k2=v2</c> sorted by key, or <c>&lt;none&gt;</c> (labels.FormatLabels).</summary>
     public static string Labels(JsonNode? map)
     {

@@ -30,11 +30,7 @@ internal static class ResourceQuotaPrinter
         var cells = (hard ?? []).Select(p => p.Key)
             .Where(name => name.StartsWith("limits.", StringComparison.Ordinal) == limits)
             .Order(StringComparer.Ordinal)
-            .Select(name => $"{name}: {Quantity(used?[name])}/{Quantity(hard![name])}");
+            .Select(name => $"{name}: {CellFormat.Quantity(used?[name])}/{CellFormat.Quantity(hard![name])}");
         return string.Join(", ", cells);
     }
-
-    /// <summary>A stored quantity as <c>Quantity.String()</c> prints it; an absent one is zero.</summary>
-    private static string Quantity(JsonNode? value) =>
-        value is JsonValue v && v.TryGetValue<string>(out var text) ? new k8s.Models.ResourceQuantity(text).ToString() : "0";
 }

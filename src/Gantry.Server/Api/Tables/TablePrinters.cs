@@ -25,6 +25,7 @@ internal static class TablePrinters
         [("apps", "ControllerRevision")] = ControllerRevisionPrinter.Printer,
         [("batch", "Job")] = WorkloadPrinters.Job,
         [("batch", "CronJob")] = CronJobPrinter.Printer,
+        [("autoscaling", "HorizontalPodAutoscaler")] = HorizontalPodAutoscalerPrinter.Printer,
         [("policy", "PodDisruptionBudget")] = SimplePrinters.PodDisruptionBudget,
         [("coordination.k8s.io", "Lease")] = SimplePrinters.Lease,
         [("discovery.k8s.io", "EndpointSlice")] = EndpointSlicePrinter.Printer,

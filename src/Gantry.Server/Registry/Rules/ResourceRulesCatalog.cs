@@ -28,6 +28,7 @@ public static class ResourceRulesCatalog
             new ControllerRevisionRules(),
             new JobRules(),
             new CronJobRules(),
+            new HorizontalPodAutoscalerRules(),
             new PodDisruptionBudgetRules(),
             new LeaseRules(),
             new EndpointSliceRules(),

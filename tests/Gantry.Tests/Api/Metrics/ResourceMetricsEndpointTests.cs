@@ -25,7 +25,7 @@ public sealed class ResourceMetricsEndpointTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _context = await RegistryTestContext.StartAsync();
-        _endpoint = new ResourceMetricsEndpoint(_context.Registry, _agents, new RequestAuthorizer(new NodeRole(_context.Cache), new Gantry.Tests.Security.StoredRbacPolicy(_context)), _context.Time);
+        _endpoint = new ResourceMetricsEndpoint(_context.Registry, _agents, new ResourceMetricsScraper(_agents), new RequestAuthorizer(new NodeRole(_context.Cache), new Gantry.Tests.Security.StoredRbacPolicy(_context)), _context.Time);
         await _context.CreateAsync(RegistryTestContext.Namespaces, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "other" } });
         foreach (var node in new[] { "n1", "n2", "n3" })
         {
