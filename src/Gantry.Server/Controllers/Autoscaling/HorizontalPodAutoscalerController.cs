@@ -218,7 +218,7 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
         (string Reason, string Message)? firstCondition = null;
         foreach (var spec in specs)
         {
-            var proposal = ComputeReplicasForMetric(spec, specReplicas, pods, usage, now);
+            var proposal = ComputeReplicasForMetric(spec, specReplicas, pods, usage, Tolerances.For(hpa.Spec.Behavior), now);
             if (proposal.Error is { } error)
             {
                 if (invalid == 0)
@@ -253,13 +253,13 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
 
     /// <summary>kube's <c>computeReplicasForMetric</c> for the metric types a resource metrics API can answer.</summary>
     private static MetricProposal ComputeReplicasForMetric(
-        V2MetricSpec spec, int specReplicas, IReadOnlyList<V1Pod> pods, IReadOnlyList<PodUsage> usage, DateTimeOffset now)
+        V2MetricSpec spec, int specReplicas, IReadOnlyList<V1Pod> pods, IReadOnlyList<PodUsage> usage, Tolerances tolerances, DateTimeOffset now)
     {
         switch (spec.Type)
         {
             case "Resource" when spec.Resource is { } resource:
             {
-                var proposal = ResourceProposal(specReplicas, resource.Target, resource.Name, null, pods, usage, now);
+                var proposal = ResourceProposal(specReplicas, resource.Target, resource.Name, null, pods, usage, tolerances, now);
                 return proposal.Error is { } error
                     ? MetricProposal.Failed("FailedGetResourceMetric", $"failed to get {resource.Name} resource metric value: {error}")
                     : proposal with
@@ -274,9 +274,9 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
 
             case "ContainerResource" when spec.ContainerResource is { } resource:
             {
-                var proposal = ResourceProposal(specReplicas, resource.Target, resource.Name, resource.Container, pods, usage, now);
+                var proposal = ResourceProposal(specReplicas, resource.Target, resource.Name, resource.Container, pods, usage, tolerances, now);
                 return proposal.Error is { } error
-                    ? MetricProposal.Failed("FailedGetContainerResourceMetric", $"failed to get {resource.Name} container metric value: {error}")
+                    ? MetricProposal.Failed("FailedGetContainerResourceMetric", $"failed to get {resource.Container} container metric value: {error}")
                     : proposal with
                     {
                         Status = new V2MetricStatus
@@ -306,12 +306,28 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
 
     /// <summary>kube's <c>computeStatusForResourceMetricGeneric</c>.</summary>
     private static MetricProposal ResourceProposal(
-        int specReplicas, V2MetricTarget target, string resource, string? container, IReadOnlyList<V1Pod> pods, IReadOnlyList<PodUsage> usage, DateTimeOffset now)
+        int specReplicas,
+        V2MetricTarget target,
+        string resource,
+        string? container,
+        IReadOnlyList<V1Pod> pods,
+        IReadOnlyList<PodUsage> usage,
+        Tolerances tolerances,
+        DateTimeOffset now)
     {
-        var metrics = MetricsFor(usage, resource, container);
+        if (MetricsFor(usage, resource, container) is not { } metrics)
+        {
+            var missing = usage.First(u => u.Containers.All(c => c.Name != container));
+            var what = target.AverageValue is null ? "utilization" : "usage";
+            return MetricProposal.Failed(
+                "",
+                $"failed to get {resource} {what}: unable to get metrics for resource {resource}: failed to get container metrics: "
+                + $"container {container} not present in metrics for pod {missing.Namespace}/{missing.Name}");
+        }
+
         if (target.AverageValue is { } averageValue)
         {
-            var raw = ReplicaCalculator.RawResourceReplicas(specReplicas, MilliValue(averageValue), resource, container, pods, metrics, now);
+            var raw = ReplicaCalculator.RawResourceReplicas(specReplicas, MilliValue(averageValue), resource, container, pods, metrics, now, tolerances);
             return raw.Error is { } error
                 ? MetricProposal.Failed("", $"failed to get {resource} usage: {error}")
                 : new MetricProposal(raw.Replicas, $"{resource} resource", new V2MetricValueStatus { AverageValue = MilliQuantity(raw.RawAverageMilliValue) });
@@ -322,7 +338,7 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
             return MetricProposal.Failed("", "invalid resource metric source: neither an average utilization target nor an average value (usage) target was set");
         }
 
-        var result = ReplicaCalculator.ResourceReplicas(specReplicas, utilization, resource, container, pods, metrics, now);
+        var result = ReplicaCalculator.ResourceReplicas(specReplicas, utilization, resource, container, pods, metrics, now, tolerances);
         if (result.Error is { } failure)
         {
             return MetricProposal.Failed("", $"failed to get {resource} utilization: {failure}");
@@ -342,43 +358,32 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
     {
         var json = pods.Select(p => JsonNode.Parse(KubernetesJson.Serialize(p))!).ToList();
         var summaries = await _metrics.ScrapeAsync(json.Select(ResourceMetricsScraper.NodeNameOf).OfType<string>(), ct).ConfigureAwait(false);
-        return json.Select(pod => ResourceMetricsScraper.PodStatsOf(pod, summaries) is { } stats ? PodUsage.From(pod["metadata"]!["name"]!.GetValue<string>(), stats) : null)
+        return json.Select(pod => ResourceMetricsScraper.PodStatsOf(pod, summaries) is { } stats ? PodUsage.From(stats) : null)
             .OfType<PodUsage>()
             .ToList();
     }
 
     /// <summary>
-    /// Each pod's usage of one resource, summed over its containers (or one container's), as kube's metrics client
-    /// reads PodMetrics: a pod missing the resource in any container it reports is left out.
+    /// Each pod's usage of one resource, as kube's metrics client reads PodMetrics: summed over its containers, a pod
+    /// missing the resource in any of them left out; or one container's, and null (kube's error) when a pod does not
+    /// report that container at all.
     /// </summary>
-    private static Dictionary<string, PodMetric> MetricsFor(IReadOnlyList<PodUsage> usage, string resource, string? container)
+    private static Dictionary<string, PodMetric>? MetricsFor(IReadOnlyList<PodUsage> usage, string resource, string? container)
     {
         var metrics = new Dictionary<string, PodMetric>(StringComparer.Ordinal);
         foreach (var pod in usage)
         {
-            long total = 0;
-            var complete = true;
-            var found = container is null;
-            foreach (var (name, values) in pod.Containers)
+            var values = container is null
+                ? pod.Containers.Select(c => c.Values).ToList()
+                : pod.Containers.Where(c => c.Name == container).Select(c => c.Values).Take(1).ToList();
+            if (container is not null && values.Count == 0)
             {
-                if (container is not null && name != container)
-                {
-                    continue;
-                }
-
-                found = true;
-                if (!values.TryGetValue(resource, out var value))
-                {
-                    complete = false;
-                    break;
-                }
-
-                total += value;
+                return null;
             }
 
-            if (complete && found)
+            if (values.Count > 0 && values.All(v => v.ContainsKey(resource)))
             {
-                metrics[pod.Name] = new PodMetric(pod.Timestamp, pod.Window, total);
+                metrics[pod.Name] = new PodMetric(pod.Timestamp, pod.Window, values.Sum(v => v[resource]));
             }
         }
 
