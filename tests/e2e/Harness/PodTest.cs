@@ -61,12 +61,14 @@ public abstract class PodTest(GantryFixture fixture, ITestOutputHelper output) :
 
     /// <summary>
     /// The host processes whose command line is exactly <paramref name="argv"/>, with their start
-    /// times (field 22 of /proc/PID/stat), which tell a process from a later one with its PID.
+    /// times (field 22 of /proc/PID/stat), which tell a process from a later one with its PID. A child
+    /// such a process has forked and not yet replaced by exec (a shell starting <c>sleep</c>) has the
+    /// same command line for a moment; it is not counted.
     /// </summary>
     protected static IReadOnlyList<(int Pid, long StartTime)> HostProcessesRunning(IReadOnlyList<string> argv)
     {
         ArgumentNullException.ThrowIfNull(argv);
-        var found = new List<(int, long)>();
+        var found = new List<(int Pid, int Parent, long StartTime)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
@@ -81,7 +83,7 @@ public abstract class PodTest(GantryFixture fixture, ITestOutputHelper output) :
                 {
                     var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                     var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    found.Add((pid, long.Parse(fields[19], CultureInfo.InvariantCulture)));
+                    found.Add((pid, int.Parse(fields[1], CultureInfo.InvariantCulture), long.Parse(fields[19], CultureInfo.InvariantCulture)));
                 }
             }
             catch (IOException)
@@ -90,7 +92,8 @@ public abstract class PodTest(GantryFixture fixture, ITestOutputHelper output) :
             }
         }
 
-        return found;
+        var pids = found.Select(p => p.Pid).ToHashSet();
+        return found.Where(p => !pids.Contains(p.Parent)).Select(p => (p.Pid, p.StartTime)).ToList();
     }
 
     /// <summary>
