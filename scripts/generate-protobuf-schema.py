@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 API_PACKAGES = ["core/v1", "apps/v1", "batch/v1", "coordination/v1", "discovery/v1", "node/v1", "scheduling/v1", "autoscaling/v1",
-                "autoscaling/v2", "policy/v1", "authorization/v1", "authentication/v1", "rbac/v1"]
+                "autoscaling/v2", "policy/v1", "authorization/v1", "authentication/v1", "rbac/v1", "storage/v1"]
 MACHINERY_PACKAGES = ["pkg/apis/meta/v1", "pkg/runtime", "pkg/util/intstr", "pkg/api/resource"]
 
 # The kinds a client may send: those in src/Gantry.Core/Resources/ResourceCatalog.cs and the
@@ -40,6 +40,8 @@ ROOTS = [
     ("v1", "ServiceAccount", "core.v1.ServiceAccount"),
     ("v1", "LimitRange", "core.v1.LimitRange"),
     ("v1", "ResourceQuota", "core.v1.ResourceQuota"),
+    ("v1", "PersistentVolume", "core.v1.PersistentVolume"),
+    ("v1", "PersistentVolumeClaim", "core.v1.PersistentVolumeClaim"),
     ("v1", "Binding", "core.v1.Binding"),
     ("apps/v1", "ReplicaSet", "apps.v1.ReplicaSet"),
     ("apps/v1", "Deployment", "apps.v1.Deployment"),
@@ -52,6 +54,7 @@ ROOTS = [
     ("discovery.k8s.io/v1", "EndpointSlice", "discovery.v1.EndpointSlice"),
     ("node.k8s.io/v1", "RuntimeClass", "node.v1.RuntimeClass"),
     ("scheduling.k8s.io/v1", "PriorityClass", "scheduling.v1.PriorityClass"),
+    ("storage.k8s.io/v1", "StorageClass", "storage.v1.StorageClass"),
     ("rbac.authorization.k8s.io/v1", "ClusterRole", "rbac.v1.ClusterRole"),
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "rbac.v1.ClusterRoleBinding"),
     ("rbac.authorization.k8s.io/v1", "Role", "rbac.v1.Role"),

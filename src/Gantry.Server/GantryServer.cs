@@ -87,7 +87,7 @@ public sealed class GantryServer : IAsyncDisposable
             time,
             [serviceAllocations],
             [new ServiceAccountAdmission(cache), new LimitRanger(cache)],
-            [new RbacEscalationAdmission(authorizer, cache)],
+            [new RbacEscalationAdmission(authorizer, cache), new DefaultStorageClassAdmission(cache)],
             [new ResourceQuotaAdmission(time)]);
         await BootstrapObjects.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
         var advertised = KubernetesServiceObjects.AdvertiseAddress(options.Address);
@@ -167,6 +167,9 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<CronJobController>();
         builder.Services.AddHostedService<DisruptionController>();
         builder.Services.AddHostedService<ResourceQuotaController>();
+        builder.Services.AddHostedService<Controllers.Volumes.PersistentVolumeController>();
+        builder.Services.AddHostedService<Controllers.Volumes.ClaimProtectionController>();
+        builder.Services.AddHostedService<Controllers.Volumes.VolumeProtectionController>();
         builder.Services.AddHostedService<Controllers.Autoscaling.HorizontalPodAutoscalerController>();
         builder.Services.AddHostedService<TtlAfterFinishedController>();
         builder.Services.AddHostedService<GarbageCollector>();

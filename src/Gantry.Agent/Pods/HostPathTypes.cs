@@ -12,8 +12,15 @@ internal static class HostPathTypes
     private const UnixFileMode CreatedDirectoryMode = (UnixFileMode)0x1ed; // 0755
     private const UnixFileMode CreatedFileMode = (UnixFileMode)0x1a4; // 0644
 
+    /// <param name="volume">The volume's name, for the message.</param>
+    /// <param name="path">The path on the host.</param>
+    /// <param name="type">The hostPath type, if any.</param>
+    /// <param name="createdMode">
+    /// The mode a directory <c>DirectoryOrCreate</c> creates is given whatever the umask; null for kubelet's 0755 less
+    /// the umask.
+    /// </param>
     /// <exception cref="VolumeSetupException">The path is not of the type, or could not be created as one.</exception>
-    public static void Check(string volume, string path, string? type)
+    public static void Check(string volume, string path, string? type, UnixFileMode? createdMode = null)
     {
         switch (type ?? "")
         {
@@ -22,6 +29,11 @@ internal static class HostPathTypes
             case "DirectoryOrCreate" when !Exists(path):
                 // MkdirAll: parents too, 0755 less the umask.
                 Directory.CreateDirectory(path, CreatedDirectoryMode);
+                if (createdMode is { } mode)
+                {
+                    File.SetUnixFileMode(path, mode);
+                }
+
                 return;
             case "DirectoryOrCreate" or "Directory":
                 Expect(volume, path, Directory.Exists(path), "a directory");
@@ -58,7 +70,7 @@ internal static class HostPathTypes
     private static bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
 
     /// <summary>The type bits of what the path leads to; 0 when nothing is there.</summary>
-    private static uint TypeOf(string path)
+    public static uint TypeOf(string path)
     {
         if (!Exists(path))
         {

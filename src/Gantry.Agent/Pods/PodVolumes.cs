@@ -7,11 +7,13 @@ namespace Gantry.Agent.Pods;
 /// <summary>
 /// A pod's volumes made to exist on the host, as kubelet 1.32 sets them up: under the volume root by pod uid
 /// (emptyDir, on a tmpfs for medium Memory; configMap, secret, downwardAPI and projected, written by
-/// <see cref="AtomicWriter"/>) or where they already are (hostPath, its type checked by <see cref="HostPathTypes"/>);
-/// and a container's volume mounts as host paths, a subPath resolved by <see cref="SubPaths"/>. Setting a volume up
-/// again changes nothing that is already right, so containers started later, or by an agent restarted, share it.
-/// The pod's fsGroup is given to every volume but hostPath (<see cref="VolumeOwnership"/>): to an emptyDir once, when
-/// it is made, and to the others each time their files are written.
+/// <see cref="AtomicWriter"/>) or where they already are (hostPath, its type checked by <see cref="HostPathTypes"/>,
+/// and persistentVolumeClaim, the hostPath or local PersistentVolume its claim is bound to, by
+/// <see cref="ClaimedVolumes"/>); and a container's volume mounts as host paths, a subPath resolved by
+/// <see cref="SubPaths"/>. Setting a volume up again changes nothing that is already right, so containers started
+/// later, or by an agent restarted, share it. The pod's fsGroup is given to every volume but hostPath and a hostPath
+/// PersistentVolume (<see cref="VolumeOwnership"/>): to an emptyDir and a writable local PersistentVolume once, when
+/// the pod first sets it up, and to the others each time their files are written.
 /// </summary>
 public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimeProvider time)
 {
@@ -19,6 +21,8 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
     private const UnixFileMode EmptyDirMode = (UnixFileMode)0x1ff;
 
     private readonly VolumePayloads payloads = new(objects);
+
+    private readonly ClaimedVolumes claims = new(objects);
 
     public PodVolumes(PodConfigSources sources, ServiceAccountTokenSource tokens, string volumeRoot)
         : this(VolumeObjects.From(sources, tokens), volumeRoot, TimeProvider.System)
@@ -43,9 +47,10 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
             var hostPath = string.IsNullOrEmpty(mount.SubPath) ? volumePath : SubPaths.Resolve(mount.Name, volumePath, mount.SubPath);
 
             // The kinds whose files the agent writes are read-only in every container, as kubelet mounts them since
-            // CVE-2017-1002102: a container must not change what the next update would overwrite.
+            // CVE-2017-1002102: a container must not change what the next update would overwrite. A claim the pod's
+            // volume reads only is mounted read-only in every container, as kubelet's volume plugin reports it.
             var readOnly = mount.ReadOnlyProperty == true || volume.ConfigMap is not null || volume.Secret is not null
-                || volume.DownwardAPI is not null || volume.Projected is not null;
+                || volume.DownwardAPI is not null || volume.Projected is not null || volume.PersistentVolumeClaim?.ReadOnlyProperty == true;
             mounts.Add(new ContainerMount(hostPath, mount.MountPath, readOnly));
         }
 
@@ -108,6 +113,11 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
         }
 
         var dir = Path.Combine(PodDirectory(pod), volume.Name);
+        if (volume.PersistentVolumeClaim is { } claim)
+        {
+            return await SetUpClaimAsync(pod, volume.Name, claim, dir, cancellationToken).ConfigureAwait(false);
+        }
+
         if (volume.EmptyDir is { } emptyDir)
         {
             if (SetUpEmptyDir(volume.Name, dir, emptyDir))
@@ -119,10 +129,26 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
         }
 
         var payload = await payloads.OfAsync(pod, volume, cancellationToken).ConfigureAwait(false)
-            ?? throw new VolumeSetupException(volume.Name, "only emptyDir, hostPath, configMap, secret, downwardAPI and projected volumes are supported");
+            ?? throw new VolumeSetupException(volume.Name, "only emptyDir, hostPath, configMap, secret, downwardAPI, projected and persistentVolumeClaim volumes are supported");
         Directory.CreateDirectory(dir);
         new AtomicWriter(volume.Name, dir, time, ProjectionOwnership(pod)).Write(payload);
         return dir;
+    }
+
+    /// <summary>
+    /// The claim's PersistentVolume, where it is. Kubelet's local plugin gives a writable volume to the fsGroup when it
+    /// first mounts it; the pod's own directory of the volume's name, empty, records that this pod has.
+    /// </summary>
+    private async Task<string> SetUpClaimAsync(V1Pod pod, string volume, V1PersistentVolumeClaimVolumeSource claim, string dir, CancellationToken cancellationToken)
+    {
+        var (name, path, local) = await claims.SetUpAsync(pod, volume, claim, cancellationToken).ConfigureAwait(false);
+        if (local && claim.ReadOnlyProperty != true && !Directory.Exists(dir))
+        {
+            VolumeOwnership.Of(pod, readOnly: false)?.ApplyUnlessRootMatches(name, path, pod.Spec.SecurityContext?.FsGroupChangePolicy);
+            Directory.CreateDirectory(dir);
+        }
+
+        return path;
     }
 
     private static bool IsProjection(V1Volume volume) =>

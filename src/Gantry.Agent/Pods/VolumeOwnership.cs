@@ -9,8 +9,9 @@ namespace Gantry.Agent.Pods;
 /// the group's read and write bits, or only read for the volumes kubelet counts read-only (configMap, secret,
 /// downwardAPI, projected); a directory also gains the group's search bit and set-group-ID, so that what a container
 /// creates in it later joins the group too. Links are not chmod'ed: chmod would reach the file they point to and
-/// undo its defaultMode. The pod's <c>fsGroupChangePolicy</c> plays no part: kubelet passes none for these volume
-/// types (the API documents it as having no effect on secret, configMap and emptyDir volumes).
+/// undo its defaultMode. The pod's <c>fsGroupChangePolicy</c> plays a part only for a local PersistentVolume
+/// (<see cref="ApplyUnlessRootMatches"/>): kubelet passes none for the other volume types (the API documents it as
+/// having no effect on secret, configMap and emptyDir volumes).
 /// </summary>
 internal sealed class VolumeOwnership(long group, bool readOnly)
 {
@@ -42,6 +43,27 @@ internal sealed class VolumeOwnership(long group, bool readOnly)
         {
             throw new VolumeSetupException(volume, $"applying fsGroup {group}: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// <see cref="Apply"/>, but with the pod's fsGroupChangePolicy OnRootMismatch not when the volume's root already
+    /// has what it would be given (kube's requiresPermissionChange): the group, the owner's and group's read and write
+    /// bits (read for a read-only volume) and search bits, and set-group-ID. The rest of the volume is not looked at.
+    /// </summary>
+    /// <exception cref="VolumeSetupException">As <see cref="Apply"/>.</exception>
+    public void ApplyUnlessRootMatches(string volume, string root, string? changePolicy)
+    {
+        if (changePolicy == "OnRootMismatch")
+        {
+            var status = ImageSyscalls.Stat(root);
+            var wanted = (readOnly ? Read : ReadWrite) | (status.Type == ImageSyscalls.DirectoryType ? UnixFileMode.GroupExecute | UnixFileMode.UserExecute : 0);
+            if (status.Gid == group && (status.Mode & wanted) == wanted && status.Mode.HasFlag(UnixFileMode.SetGroup))
+            {
+                return;
+            }
+        }
+
+        Apply(volume, root);
     }
 
     private void Walk(string path)

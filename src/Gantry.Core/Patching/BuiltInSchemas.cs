@@ -87,6 +87,10 @@ internal static class BuiltInSchemas
             [("", "Event")] = MetadataOnly,
             [("", "LimitRange")] = MetadataOnly,
             [("", "ResourceQuota")] = PatchSchema.Struct(("metadata", ObjectMeta)).WithStatusSubresource(),
+            [("", "PersistentVolume")] = PatchSchema.Struct(("metadata", ObjectMeta)).WithStatusSubresource(),
+            [("", "PersistentVolumeClaim")] = PatchSchema.Struct(
+                ("metadata", ObjectMeta),
+                ("status", PatchSchema.Struct(("conditions", Conditions)))).WithStatusSubresource(),
             [("autoscaling", "HorizontalPodAutoscaler")] = PatchSchema.Struct(
                 ("metadata", ObjectMeta),
                 ("status", PatchSchema.Struct(("conditions", Conditions)))).WithStatusSubresource(),
@@ -98,6 +102,7 @@ internal static class BuiltInSchemas
             [("discovery.k8s.io", "EndpointSlice")] = MetadataOnly,
             [("node.k8s.io", "RuntimeClass")] = MetadataOnly,
             [("scheduling.k8s.io", "PriorityClass")] = MetadataOnly,
+            [("storage.k8s.io", "StorageClass")] = MetadataOnly,
             [("rbac.authorization.k8s.io", "ClusterRole")] = MetadataOnly,
             [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = MetadataOnly,
             [("rbac.authorization.k8s.io", "Role")] = MetadataOnly,

@@ -48,6 +48,10 @@ public static class ResourceCatalog
         new("", "v1", "LimitRange", "limitranges", "limitrange", true, typeof(V1LimitRange), ["limits"], None, []),
         new("", "v1", "ResourceQuota", "resourcequotas", "resourcequota", true, typeof(V1ResourceQuota), ["quota"], None,
             [Status("", "ResourceQuota")]),
+        new("", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", false, typeof(V1PersistentVolume), ["pv"], None,
+            [Status("", "PersistentVolume")]),
+        new("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", true, typeof(V1PersistentVolumeClaim), ["pvc"], None,
+            [Status("", "PersistentVolumeClaim")]),
         new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, typeof(V1ReplicaSet), ["rs"], All,
             [Status("apps", "ReplicaSet"), Scale]),
         new("apps", "v1", "Deployment", "deployments", "deployment", true, typeof(V1Deployment), ["deploy"], All,
@@ -66,6 +70,7 @@ public static class ResourceCatalog
         new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true, typeof(V1EndpointSlice), None, None, []),
         new("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclass", false, typeof(V1RuntimeClass), None, None, []),
         new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", false, typeof(V1PriorityClass), ["pc"], None, []),
+        new("storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", false, typeof(V1StorageClass), ["sc"], None, []),
         // RBAC: kube gives these types no short names and no categories.
         new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", "clusterrole", false, typeof(V1ClusterRole), None, None, []),
         new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", false, typeof(V1ClusterRoleBinding), None, None, []),

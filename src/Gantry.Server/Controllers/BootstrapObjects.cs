@@ -7,8 +7,8 @@ using Gantry.Server.Registry;
 namespace Gantry.Server.Controllers;
 
 /// <summary>
-/// The objects a cluster has from its first start: the system namespaces, runtime classes, priority classes and RBAC's
-/// default roles and bindings (<see cref="RbacBootstrap"/>), and the
+/// The objects a cluster has from its first start: the system namespaces, runtime classes, priority classes, the default
+/// StorageClass, RBAC's default roles and bindings (<see cref="RbacBootstrap"/>), and the
 /// <c>kubernetes</c> Service with its endpoints (<see cref="EnsureKubernetesServiceAsync"/>).
 /// </summary>
 public static class BootstrapObjects
@@ -41,8 +41,27 @@ public static class BootstrapObjects
             await EnsureAsync(registry, priorityClasses, priorityClass, cancellationToken).ConfigureAwait(false);
         }
 
+        await EnsureAsync(registry, ResourceCatalog.Get("storage.k8s.io", "storageclasses"), DefaultStorageClass(), cancellationToken).ConfigureAwait(false);
         await RbacBootstrap.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// <c>local-path</c>, the class claims get when they name none: a directory on the node the claim's first pod is
+    /// scheduled to (k3s ships rancher's local-path-provisioner the same way). Created only when absent, so an edited
+    /// class is kept.
+    /// </summary>
+    private static JsonObject DefaultStorageClass() => new()
+    {
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = "local-path",
+            ["annotations"] = new JsonObject { ["storageclass.kubernetes.io/is-default-class"] = "true" },
+        },
+        ["provisioner"] = Volumes.VolumeAnnotations.LocalPathProvisioner,
+        ["reclaimPolicy"] = "Delete",
+        ["volumeBindingMode"] = "WaitForFirstConsumer",
+        ["parameters"] = new JsonObject { ["nodePath"] = Volumes.LocalPathVolume.DefaultNodePath },
+    };
 
     /// <summary>
     /// Creates the <c>kubernetes</c> Service (cluster IP <paramref name="clusterIp"/>, port 443) and its

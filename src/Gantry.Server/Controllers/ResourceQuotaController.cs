@@ -26,6 +26,7 @@ public sealed class ResourceQuotaController : BackgroundService
     private static readonly TimeSpan ResyncPeriod = TimeSpan.FromMinutes(5);
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
     private static readonly ResourceType Services = ResourceCatalog.Get("", "services");
+    private static readonly ResourceType Claims = ResourceCatalog.Get("", "persistentvolumeclaims");
 
     private readonly SharedInformers _informers;
     private readonly Informer<V1ResourceQuota> _quotas;
@@ -136,7 +137,7 @@ public sealed class ResourceQuotaController : BackgroundService
                 used.TryAdd(name, 0);
             }
 
-            if (type != Pods && type != Services)
+            if (type != Pods && type != Services && type != Claims)
             {
                 // Any other kind charges one of each of its count names, whatever it holds.
                 var stored = _client.Registry.Cache.List(type.KeyPrefix, new WatchFilter(type.NamespacePrefix(ns))).Items.Count;
@@ -150,7 +151,11 @@ public sealed class ResourceQuotaController : BackgroundService
 
             IEnumerable<IKubernetesObject<V1ObjectMeta>> objects = type == Pods
                 ? _pods.ListInNamespace(ns).Where(pod => QuotaScopes.Matches(quota.Spec, pod))
-                : _services.ListInNamespace(ns);
+                : type == Services
+                    ? _services.ListInNamespace(ns)
+                    // A claim charges its storage and its class's names (ObjectUsage), not only one of each.
+                    : _client.Registry.Cache.List(type.KeyPrefix, new WatchFilter(type.NamespacePrefix(ns))).Items
+                        .Select(c => KubernetesJson.Deserialize<V1PersistentVolumeClaim>(new MemoryStream(c.Json, writable: false)));
             foreach (var obj in objects)
             {
                 foreach (var (name, amount) in ResourceAmounts.Mask(ObjectUsage.Of(type, obj, now), names))

@@ -9,14 +9,11 @@ namespace Gantry.Server.Controllers;
 /// <summary>
 /// Kube's <c>StatefulPodControl</c>: takes a <see cref="StatefulSetStep"/> and records its outcome on the set in kube's
 /// words (<c>SuccessfulCreate</c>: "create Pod web-0 in StatefulSet web successful"; <c>FailedCreate</c>: "… failed
-/// error: …"). Gantry serves no PersistentVolumeClaims, so a pod whose set has volumeClaimTemplates is never created:
-/// its claims cannot be, which kube reports as the claim's and then the pod's FailedCreate.
+/// error: …"). A pod's claims (<see cref="StatefulClaims"/>) are created before it, and their owner references kept as the
+/// set's retention policy asks, after the pod is created and before a pod is deleted.
 /// </summary>
-public sealed class StatefulPodControl(InProcessClient client, EventRecorder events, string component)
+public sealed class StatefulPodControl(InProcessClient client, EventRecorder events, Informer<V1PersistentVolumeClaim> claims, string component)
 {
-    /// <summary>What creating a claim answers, as client-go words a 404 for a resource the server does not serve.</summary>
-    public const string ClaimsNotServed = "the server could not find the requested resource (post persistentvolumeclaims)";
-
     /// <exception cref="ApiException">The write failed (a pod already there included); the set is synced again later.</exception>
     public Task RunAsync(V1StatefulSet set, StatefulSetStep step, CancellationToken cancellationToken) => step.Action switch
     {
@@ -25,28 +22,22 @@ public sealed class StatefulPodControl(InProcessClient client, EventRecorder eve
         _ => UpdateAsync(set, step.Pod, cancellationToken),
     };
 
-    /// <summary><c>CreateStatefulPod</c>: the pod's claims first, then the pod; an AlreadyExists is returned without an event.</summary>
+    /// <summary>
+    /// <c>CreateStatefulPod</c>: the pod's claims first, then the pod, then the claims' owners for the retention policy; an
+    /// AlreadyExists is returned without an event.
+    /// </summary>
     private async Task CreateAsync(V1StatefulSet set, V1Pod pod, CancellationToken cancellationToken)
     {
-        if (set.Spec.VolumeClaimTemplates is { Count: > 0 } templates)
+        if (await CreateClaimsAsync(set, pod, cancellationToken).ConfigureAwait(false) is { } failed)
         {
-            var failures = new List<string>();
-            foreach (var claim in templates)
-            {
-                var name = $"{claim.Name()}-{pod.Name()}";
-                failures.Add($"failed to create PVC {name}: {ClaimsNotServed}");
-                events.Record(set, "Warning", "FailedCreate",
-                    $"create Claim {name} for Pod {pod.Name()} in StatefulSet {set.Name()} failed error: {ClaimsNotServed}", component);
-            }
-
-            var error = failures.Count == 1 ? failures[0] : $"[{string.Join(", ", failures)}]";
-            events.Record(set, "Warning", "FailedCreate", $"create Pod {pod.Name()} in StatefulSet {set.Name()} failed error: {error}", component);
-            throw ApiException.NotFound(error);
+            Record("create", set, pod, failed);
+            throw failed;
         }
 
+        V1Pod created;
         try
         {
-            await client.CreateAsync(pod, cancellationToken).ConfigureAwait(false);
+            created = await client.CreateAsync(pod, cancellationToken).ConfigureAwait(false);
         }
         catch (ApiException ex) when (ex.Code != 409)
         {
@@ -54,12 +45,85 @@ public sealed class StatefulPodControl(InProcessClient client, EventRecorder eve
             throw;
         }
 
+        try
+        {
+            await UpdateClaimOwnersAsync(set, created, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException ex)
+        {
+            Record("update", set, pod, ex);
+            throw;
+        }
+
         Record("create", set, pod, null);
+    }
+
+    /// <summary>
+    /// <c>createPersistentVolumeClaims</c>: each claim the pod needs that does not exist is created (an existing one is
+    /// used as it is, unless it is being deleted); the failures, in kube's words, or null when there were none.
+    /// </summary>
+    private async Task<ApiException?> CreateClaimsAsync(V1StatefulSet set, V1Pod pod, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        var code = 500;
+        foreach (var (_, claim) in StatefulClaims.For(set, pod))
+        {
+            if (claims.Get(claim.Namespace(), claim.Name()) is { } existing)
+            {
+                if (existing.Metadata.DeletionTimestamp is not null)
+                {
+                    errors.Add($"pvc {claim.Name()} is being deleted");
+                }
+
+                continue;
+            }
+
+            try
+            {
+                // Owned by the set from the start when the set's deletion is to delete it.
+                await client.CreateAsync(StatefulClaims.WithOwners(claim, set, pod), cancellationToken).ConfigureAwait(false);
+                events.Record(set, "Normal", "SuccessfulCreate", $"create Claim {claim.Name()} Pod {pod.Name()} in StatefulSet {set.Name()} success", component);
+            }
+            catch (ApiException ex)
+            {
+                code = ex.Code;
+                errors.Add($"failed to create PVC {claim.Name()}: {ex.Message}");
+                if (ex.Code != 409)
+                {
+                    events.Record(set, "Warning", "FailedCreate",
+                        $"create Claim {claim.Name()} for Pod {pod.Name()} in StatefulSet {set.Name()} failed error: {ex.Message}", component);
+                }
+            }
+        }
+
+        // errors.NewAggregate: one error as itself, several in brackets.
+        return errors.Count switch
+        {
+            0 => null,
+            1 => new ApiException(code, "Failure", errors[0]),
+            _ => new ApiException(code, "Failure", $"[{string.Join(", ", errors)}]"),
+        };
+    }
+
+    /// <summary><c>UpdatePodClaimForRetentionPolicy</c>: claims not yet there are left to a later sync.</summary>
+    private async Task UpdateClaimOwnersAsync(V1StatefulSet set, V1Pod pod, CancellationToken cancellationToken)
+    {
+        foreach (var (_, wanted) in StatefulClaims.For(set, pod))
+        {
+            if (claims.Get(wanted.Namespace(), wanted.Name()) is { } claim && !StatefulClaims.OwnersUpToDate(claim, set, pod))
+            {
+                await client.MutateAsync<V1PersistentVolumeClaim>(claim.Namespace(), claim.Name(), current =>
+                    current.Metadata.OwnerReferences = StatefulClaims.WithOwners(current, set, pod).Metadata.OwnerReferences, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary><c>DeleteStatefulPod</c>; a pod already gone is not an error (kube ignores NotFound where it deletes).</summary>
     private async Task DeleteAsync(V1StatefulSet set, V1Pod pod, CancellationToken cancellationToken)
     {
+        // A condemned pod's claims pass to it first when the set deletes claims on scale-down (kube's fixPodClaim).
+        await UpdateClaimOwnersAsync(set, pod, cancellationToken).ConfigureAwait(false);
         try
         {
             await client.DeleteAsync<V1Pod>(pod.Namespace(), pod.Name(), new DeleteRequest(PreconditionUid: pod.Uid()), cancellationToken).ConfigureAwait(false);

@@ -70,8 +70,9 @@ public static partial class StatefulPods
 
     /// <summary>
     /// The pod of <paramref name="ordinal"/> made from <paramref name="template"/> (<c>newStatefulSetPod</c>), labelled with
-    /// the revision that holds that template: controlled by the set, its hostname its name and its subdomain the set's
-    /// service, so that <c>&lt;pod&gt;.&lt;service&gt;</c> resolves to it.
+    /// the revision that holds that template: controlled by the set, its volumes of the claim templates' names pointing at
+    /// its own claims, its hostname its name and its subdomain the set's service, so that <c>&lt;pod&gt;.&lt;service&gt;</c>
+    /// resolves to it.
     /// </summary>
     public static V1Pod New(V1StatefulSet set, V1PodTemplateSpec template, string revision, int ordinal)
     {
@@ -81,6 +82,7 @@ public static partial class StatefulPods
             p.Metadata.Name = PodName(set, ordinal);
         });
         UpdateIdentity(set, pod);
+        StatefulClaims.UpdateStorage(set, pod);
         pod.Spec.Hostname = pod.Name();
         pod.Spec.Subdomain = set.Spec.ServiceName;
         pod.Metadata.Labels![RevisionLabel] = revision;

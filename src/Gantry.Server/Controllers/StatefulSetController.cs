@@ -41,7 +41,7 @@ public sealed class StatefulSetController : BackgroundService
         _client = client;
         _time = time;
         _logger = logger;
-        _podControl = new StatefulPodControl(client, events, Component);
+        _podControl = new StatefulPodControl(client, events, informers.For<V1PersistentVolumeClaim>(), Component);
         _claims = new PodClaims(client);
         _history = new StatefulSetHistory(revisions, client);
         _queue = new WorkQueue<string>(time);

@@ -34,4 +34,12 @@ public sealed record PodInfo(V1Pod Pod, ResourceVector Requests)
     public T State<T>(string plugin) where T : class => (T)_cycleState[plugin];
 
     public void SetState(string plugin, object state) => _cycleState[plugin] = state;
+
+    /// <summary>
+    /// Set by a PreFilter plugin that refuses the pod whatever the node (a claim that does not exist): the search stops
+    /// before Filter, and no eviction can help, as kube-scheduler's UnschedulableAndUnresolvable at PreFilter.
+    /// </summary>
+    public string? PreFilterRejection { get; private set; }
+
+    public void RejectAtPreFilter(string message) => PreFilterRejection ??= message;
 }

@@ -2,6 +2,7 @@ using Gantry.Server.Api;
 using Gantry.Server.Informers;
 using Gantry.Server.Kernel;
 using Gantry.Server.Registry;
+using Gantry.Server.Scheduling.Plugins;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
@@ -41,7 +42,10 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
     private readonly ILogger<PodScheduler> _logger;
     private readonly TimeProvider _time;
     private readonly SchedulingQueue _queue = new();
-    private readonly SchedulingFramework _framework = SchedulingFramework.Default();
+    private readonly InformerStorageView _storage;
+    private readonly SchedulingFramework _framework;
+    private readonly VolumeBinding _volumeBinding;
+    private readonly VolumeBinder _volumeBinder;
     private readonly PodsByNode _podsByNode = new();
     private readonly NodeViewCache _views;
     private readonly SemaphoreSlim _binds = new(MaxConcurrentBinds);
@@ -66,6 +70,11 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         _views = new NodeViewCache(() => _nodes.List(), name => _nodes.Get(null, name), _podsByNode);
         _pods = informers.For<V1Pod>();
         _pods.OnChange(OnPod);
+        _storage = new InformerStorageView(informers);
+        _framework = SchedulingFramework.Default(_storage);
+        _volumeBinding = _framework.Filter<VolumeBinding>()!;
+        _volumeBinder = new VolumeBinder(_storage, client);
+        _storage.OnChange(RetryUnschedulable);
     }
 
     /// <summary>
@@ -89,7 +98,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         }).ToList();
         var unbound = KubernetesJson.Deserialize<V1Pod>(KubernetesJson.Serialize(pod));
         unbound.Spec.NodeName = null;
-        var framework = SchedulingFramework.Default();
+        var framework = SchedulingFramework.Default(_storage);
         var info = PodInfo.Of(unbound);
         var decision = framework.Schedule(info, nodes, explain: true);
         // The message shown is the one the pod's FailedScheduling event carries, preemption's part included.
@@ -119,7 +128,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             .Select(PodInfo.Of)
             .ToList();
         var bound = BoundMembers(gang);
-        var plan = GangPlan.Make(gang, waiting, bound, nodes, SchedulingFramework.Default());
+        var plan = GangPlan.Make(gang, waiting, bound, nodes, SchedulingFramework.Default(_storage));
         var node = plan.Placements.FirstOrDefault(p => p.Pod.Pod.Uid() == pod.Uid()).Node;
         return new GangExplanation(gang.Name, gang.Size, waiting.Count + bound, bound, node, plan.Refusal);
     }
@@ -220,9 +229,11 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
                 continue;
             }
 
+            var claims = _volumeBinding.Plan(info, nodes[nodes.IndexOf(node)]) ?? [];
+            _volumeBinder.Assume(claims);
             _podsByNode.Assume(pod, node);
             view.Place(node, pod, info.Requests);
-            _ = BindAsync(pod, node, cancellationToken);
+            _ = BindAsync(pod, node, claims, cancellationToken);
         }
     }
 
@@ -287,7 +298,9 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             _queue.Remove($"{member.Pod.Namespace()}/{member.Pod.Name()}");
             _podsByNode.Assume(member.Pod, node);
             _views.NodeChanged(node);
-            _ = BindAsync(member.Pod, node, cancellationToken);
+            var claims = _volumeBinding.Plan(member, view.Nodes[view.Nodes.IndexOf(node)]) ?? [];
+            _volumeBinder.Assume(claims);
+            _ = BindAsync(member.Pod, node, claims, cancellationToken);
         }
 
         // The view does not hold the gang's placements: the next one reads what the offers keep after them.
@@ -300,8 +313,13 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
     /// <summary>The nodes as this framework sees them now: what its offers leave free on each, and the pods each runs.</summary>
     private NodeView CurrentView() => _views.Current(_allocator.OffersVersion, () => _allocator.OutstandingOffers(Framework.Id));
 
-    private async Task BindAsync(V1Pod pod, string node, CancellationToken cancellationToken)
+    private async Task BindAsync(V1Pod pod, string node, IReadOnlyList<ClaimBinding> claims, CancellationToken cancellationToken)
     {
+        if (claims.Count > 0 && !await BindVolumesAsync(pod, node, claims, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         await _binds.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -322,6 +340,33 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         finally
         {
             _binds.Release();
+        }
+    }
+
+    /// <summary>
+    /// Binds the pod's unbound claims for the node before the pod is bound, outside the limit on concurrent binds: a claim
+    /// waits for its volume to be provisioned. Failing, the pod's placement is undone and it goes back to the queue.
+    /// </summary>
+    private async Task<bool> BindVolumesAsync(V1Pod pod, string node, IReadOnlyList<ClaimBinding> claims, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _volumeBinder.BindAsync(claims, node, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is ApiException or VolumeBindingException)
+        {
+            _podsByNode.Forget(pod);
+            _views.NodeChanged(node);
+            _allocator.Ledger.Release(pod.Uid());
+            _events.Record(pod, "Warning", "FailedScheduling", $"running PreBindPlugin \"VolumeBinding\": {ex.Message}", SchedulerName);
+            _queue.Upsert($"{pod.Namespace()}/{pod.Name()}", pod);
+            Wake();
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

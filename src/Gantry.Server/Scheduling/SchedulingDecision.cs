@@ -13,12 +13,15 @@ public sealed record SchedulingDecision(string? Node, int NodeCount, IReadOnlyLi
     /// </summary>
     public string? Preemption { get; init; }
 
+    /// <summary>Why a PreFilter plugin refused the pod before any node was examined (kube-scheduler's PreFilterMsg).</summary>
+    public string? PreFilterRejection { get; init; }
+
     /// <summary>"0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector."</summary>
     public string Message
     {
         get
         {
-            var message = NodesAvailable.Message(NodeCount, Verdicts.SelectMany(v => v.Reasons));
+            var message = NodesAvailable.Message(NodeCount, Verdicts.SelectMany(v => v.Reasons), PreFilterRejection);
             return Preemption is null ? message : $"{message} {Preemption}";
         }
     }

@@ -29,16 +29,24 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
     // The feasible nodes of the decision under way: a list of hundreds, which each decision would otherwise allocate.
     private readonly List<NodeInfo> _feasible = [];
 
-    public static SchedulingFramework Default()
+    /// <summary>
+    /// kube-scheduler's default plugins; with <paramref name="storage"/>, also the volume binding checks of a pod's
+    /// PersistentVolumeClaims (without it, as in the benches and unit tests, claims are not looked at).
+    /// </summary>
+    public static SchedulingFramework Default(IStorageView? storage = null)
     {
         var affinity = new NodeAffinity();
         var taints = new TaintToleration();
         var podAffinity = new InterPodAffinity();
         var spread = new PodTopologySpread();
+        IFilterPlugin[] filters = [new NodeName(), new NodeUnschedulable(), new NodeResourcesFit(), affinity, taints, new NodePorts(), podAffinity, spread];
         return new SchedulingFramework(
-            [new NodeName(), new NodeUnschedulable(), new NodeResourcesFit(), affinity, taints, new NodePorts(), podAffinity, spread],
+            storage is null ? filters : [.. filters, new VolumeBinding(storage)],
             [new LeastAllocated(), new BalancedAllocation(), affinity, taints, podAffinity, spread, new SelectorSpread()]);
     }
+
+    /// <summary>The framework's filter plugin of type <typeparamref name="T"/>, if it has one.</summary>
+    public T? Filter<T>() where T : class, IFilterPlugin => Array.Find(_filters, f => f is T) as T;
 
     /// <summary>Decides for <paramref name="pod"/>; with <paramref name="explain"/> every node is examined and scored.</summary>
     public SchedulingDecision Schedule(PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool explain = false)
@@ -46,6 +54,11 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
         foreach (var plugin in _preFilters)
         {
             plugin.PreFilter(pod, nodes);
+        }
+
+        if (pod.PreFilterRejection is { } rejection && nodes.Count > 0)
+        {
+            return new SchedulingDecision(null, nodes.Count, []) { PreFilterRejection = rejection };
         }
 
         // An explanation shows every plugin's verdict and score; a placement asks only those with something to say.
@@ -121,7 +134,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
             plugin.PreFilter(fresh, view);
         }
 
-        return Refusal(_filters, fresh, node)?.Reasons ?? [];
+        return fresh.PreFilterRejection is { } rejection ? [rejection] : Refusal(_filters, fresh, node)?.Reasons ?? [];
     }
 
     /// <summary>Whether evicting pods could lift the refusal in <paramref name="verdict"/>, as the refusing plugin judges.</summary>

@@ -108,6 +108,8 @@ public static class BootstrapPolicy
             new(["get", "create", "update", "patch", "delete"], ["coordination.k8s.io"], ["leases"]),
             new(["get"], ["storage.k8s.io"], ["volumeattachments"]),
             new(["create"], [""], ["serviceaccounts/token"]),
+            // Expanding a volume in use: the kubelet records the new size in the claim's status.
+            new(["get", "update", "patch"], [""], ["persistentvolumeclaims/status"]),
             new(Read, ["node.k8s.io"], ["runtimeclasses"]),
         ]),
     ];

@@ -10,8 +10,9 @@ namespace Gantry.Server.Security;
 /// ClusterRoles that a Gantry agent uses, and no more, scoped as the node authorizer scopes them. A node user reads
 /// Nodes, pods, Services and endpoint slices; it creates Nodes (stamped with its token by
 /// <see cref="NodeRestriction"/>) and events; it writes only the Nodes, node leases, pod status and pods (to delete
-/// the ones its agent stopped) that belong to Nodes stamped with its own token; and it gets a ConfigMap or Secret
-/// only when a pod bound to such a Node names it. Anything else, creating workloads included, is refused.
+/// the ones its agent stopped) that belong to Nodes stamped with its own token; it gets a ConfigMap, Secret or
+/// PersistentVolumeClaim only when a pod bound to such a Node names it, and a PersistentVolume only when its claimRef
+/// names such a claim. Anything else, creating workloads included, is refused.
 /// </summary>
 public sealed class NodeRole(WatchCache cache)
 {
@@ -29,6 +30,8 @@ public sealed class NodeRole(WatchCache cache)
     private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
 
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
+
+    private static readonly ResourceType PersistentVolumes = ResourceCatalog.Get("", "persistentvolumes");
 
     /// <summary>Allowed whatever object they name.</summary>
     private static readonly IReadOnlyList<PolicyRule> Unscoped =
@@ -87,8 +90,19 @@ public sealed class NodeRole(WatchCache cache)
             return RunsOnOwnNode(accountNamespace, token, pod => pod.Fields.GetValueOrDefault("spec.serviceAccountName") == name);
         }
 
-        return request is { Verb: "get", Group: "", Subresource: null, Namespace: { } ns } &&
-            request.Resource is "configmaps" or "secrets" && IsNamedByOwnPod(request.Resource, ns, name, token);
+        if (request is not { Verb: "get", Group: "", Subresource: null })
+        {
+            return false;
+        }
+
+        // The graph's edge from a PersistentVolume to a claim is the volume's claimRef, whether the claim is bound yet or not.
+        if (request is { Resource: "persistentvolumes", Namespace: null })
+        {
+            return ClaimOf(name) is var (claimNamespace, claim) && IsNamedByOwnPod("persistentvolumeclaims", claimNamespace, claim, token);
+        }
+
+        return request is { Namespace: { } ns, Resource: "configmaps" or "secrets" or "persistentvolumeclaims" } &&
+            IsNamedByOwnPod(request.Resource, ns, name, token);
     }
 
     /// <summary>Whether the pod is bound to a Node stamped with the node user's token.</summary>
@@ -112,8 +126,28 @@ public sealed class NodeRole(WatchCache cache)
         {
             using var document = JsonDocument.Parse(pod.Json);
             var references = PodReferences.Of(document.RootElement);
-            return (resource == "secrets" ? references.Secrets : references.ConfigMaps).Contains(name);
+            var names = resource switch
+            {
+                "secrets" => references.Secrets,
+                "persistentvolumeclaims" => references.Claims,
+                _ => references.ConfigMaps,
+            };
+            return names.Contains(name);
         });
+
+    /// <summary>The namespace and name of the claim a stored PersistentVolume's claimRef points at; null when it has none.</summary>
+    private (string Namespace, string Name)? ClaimOf(string volume)
+    {
+        if (cache.Get(PersistentVolumes.Key(null, volume)) is not { } cached)
+        {
+            return null;
+        }
+
+        var claimRef = JsonNode.Parse(cached.Json)?["spec"]?["claimRef"];
+        return claimRef?["namespace"]?.GetValue<string>() is { Length: > 0 } ns && claimRef["name"]?.GetValue<string>() is { Length: > 0 } claim
+            ? (ns, claim)
+            : null;
+    }
 
     /// <summary>Whether a pod of the namespace on a Node stamped with the token matches.</summary>
     private bool RunsOnOwnNode(string ns, string token, Func<CachedObject, bool> matches)

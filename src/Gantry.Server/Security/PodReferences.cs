@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Gantry.Server.Security;
 
 /// <summary>
-/// The ConfigMaps and Secrets a pod names, where the node authorizer's graph finds them: volumes (configMap,
-/// secret, projected sources), <c>env[].valueFrom</c> and <c>envFrom</c> of every init, regular and ephemeral
+/// The ConfigMaps, Secrets and PersistentVolumeClaims a pod names, where the node authorizer's graph finds them:
+/// volumes (configMap, secret, projected sources, persistentVolumeClaim, and the claim of an ephemeral volume, named
+/// after the pod and the volume), <c>env[].valueFrom</c> and <c>envFrom</c> of every init, regular and ephemeral
 /// container, and <c>imagePullSecrets</c>.
 /// </summary>
 public sealed class PodReferences
@@ -13,6 +14,7 @@ public sealed class PodReferences
 
     private readonly HashSet<string> _configMaps = new(StringComparer.Ordinal);
     private readonly HashSet<string> _secrets = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _claims = new(StringComparer.Ordinal);
 
     private PodReferences()
     {
@@ -21,6 +23,8 @@ public sealed class PodReferences
     public IReadOnlySet<string> ConfigMaps => _configMaps;
 
     public IReadOnlySet<string> Secrets => _secrets;
+
+    public IReadOnlySet<string> Claims => _claims;
 
     public static PodReferences Of(JsonElement pod)
     {
@@ -39,6 +43,13 @@ public sealed class PodReferences
         {
             Add(references._configMaps, Child(volume, "configMap"), "name");
             Add(references._secrets, Child(volume, "secret"), "secretName");
+            Add(references._claims, Child(volume, "persistentVolumeClaim"), "claimName");
+            if (Child(volume, "ephemeral").ValueKind == JsonValueKind.Object && Text(Child(pod, "metadata"), "name") is { } podName &&
+                Text(volume, "name") is { } name)
+            {
+                references._claims.Add($"{podName}-{name}");
+            }
+
             foreach (var source in Items(Child(volume, "projected"), "sources"))
             {
                 Add(references._configMaps, Child(source, "configMap"), "name");
@@ -70,12 +81,14 @@ public sealed class PodReferences
 
     private static void Add(HashSet<string> names, JsonElement holder, string property)
     {
-        if (holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty(property, out var name) && name.ValueKind == JsonValueKind.String &&
-            name.GetString() is { Length: > 0 } text)
+        if (Text(holder, property) is { } text)
         {
             names.Add(text);
         }
     }
+
+    private static string? Text(JsonElement holder, string property) =>
+        Child(holder, property) is { ValueKind: JsonValueKind.String } name && name.GetString() is { Length: > 0 } text ? text : null;
 
     private static JsonElement Child(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var child) ? child : default;

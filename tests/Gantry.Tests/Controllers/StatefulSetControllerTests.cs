@@ -173,20 +173,110 @@ public sealed class StatefulSetControllerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_set_with_claim_templates_makes_no_pod_and_says_the_claim_could_not_be_created()
+    public async Task Each_pod_gets_its_claims_before_it_is_created_and_its_volume_points_at_them()
     {
-        var set = StatefulSetHarness.StatefulSet("db", 1);
-        set.Spec.VolumeClaimTemplates = [new V1PersistentVolumeClaim { Metadata = new V1ObjectMeta { Name = "data" }, Spec = new V1PersistentVolumeClaimSpec() }];
+        await _h.CreateAsync(WithClaimTemplate(StatefulSetHarness.StatefulSet("db", 1)));
+
+        await _h.SyncAsync("db");
+
+        var claim = Assert.Single(_h.StoredClaims());
+        Assert.Equal("data-db-0", claim.Name());
+        Assert.Equal(new Dictionary<string, string> { ["tier"] = "storage", ["app"] = "db" }, claim.Metadata.Labels);
+        Assert.Null(claim.Metadata.OwnerReferences);
+        var volume = Assert.Single(Assert.Single(_h.LivePods()).Spec.Volumes, v => v.Name == "data");
+        Assert.Equal("data-db-0", volume.PersistentVolumeClaim.ClaimName);
+        Assert.Contains("create Claim data-db-0 Pod db-0 in StatefulSet db success",
+            (await _h.EventsAsync("db")).Where(e => e is { Type: "Normal", Reason: "SuccessfulCreate" }).Select(e => e.Message));
+    }
+
+    [Fact]
+    public async Task A_claim_that_exists_is_used_as_it_is()
+    {
+        await _h.Client.CreateAsync(new V1PersistentVolumeClaim
+        {
+            Metadata = new V1ObjectMeta { Name = "data-db-0", NamespaceProperty = "default", Labels = new Dictionary<string, string> { ["kept"] = "yes" } },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                AccessModes = ["ReadWriteOnce"],
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Gi") } },
+            },
+        }, _h.Ct);
+        await _h.CreateAsync(WithClaimTemplate(StatefulSetHarness.StatefulSet("db", 1)));
+
+        await _h.SyncAsync("db");
+
+        Assert.Equal("yes", Assert.Single(_h.StoredClaims()).Metadata.Labels["kept"]);
+        Assert.Equal(["db-0"], _h.LivePodNames());
+    }
+
+    [Fact]
+    public async Task WhenDeleted_Delete_makes_the_set_own_its_claims()
+    {
+        var set = WithClaimTemplate(StatefulSetHarness.StatefulSet("db", 1));
+        set.Spec.PersistentVolumeClaimRetentionPolicy = new V1StatefulSetPersistentVolumeClaimRetentionPolicy { WhenDeleted = "Delete", WhenScaled = "Retain" };
+        var created = await _h.CreateAsync(set);
+
+        await _h.SyncAsync("db");
+
+        var owner = Assert.Single(Assert.Single(_h.StoredClaims()).Metadata.OwnerReferences);
+        Assert.Equal(("StatefulSet", "db", created.Uid(), true), (owner.Kind, owner.Name, owner.Uid, owner.Controller));
+    }
+
+    [Fact]
+    public async Task WhenScaled_Delete_passes_a_condemned_pods_claims_to_the_pod()
+    {
+        var set = WithClaimTemplate(StatefulSetHarness.StatefulSet("db", 2, "Parallel"));
+        set.Spec.PersistentVolumeClaimRetentionPolicy = new V1StatefulSetPersistentVolumeClaimRetentionPolicy { WhenDeleted = "Retain", WhenScaled = "Delete" };
         await _h.CreateAsync(set);
+        await _h.SyncUntilReadyAsync("db");
+        var condemned = _h.LivePods().Single(p => p.Name() == "db-1");
+
+        await _h.ChangeAsync("db", s => s.Spec.Replicas = 1);
+        await _h.SyncAsync("db");
+
+        var claims = _h.StoredClaims();
+        Assert.Null(claims.Single(c => c.Name() == "data-db-0").Metadata.OwnerReferences);
+        var owner = Assert.Single(claims.Single(c => c.Name() == "data-db-1").Metadata.OwnerReferences);
+        Assert.Equal(("Pod", "db-1", condemned.Uid()), (owner.Kind, owner.Name, owner.Uid));
+    }
+
+    [Fact]
+    public async Task A_claim_being_deleted_keeps_the_pod_from_being_created()
+    {
+        await _h.Client.CreateAsync(new V1PersistentVolumeClaim
+        {
+            Metadata = new V1ObjectMeta { Name = "data-db-0", NamespaceProperty = "default", Finalizers = ["kubernetes.io/pvc-protection"] },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                AccessModes = ["ReadWriteOnce"],
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Gi") } },
+            },
+        }, _h.Ct);
+        await _h.Client.DeleteAsync<V1PersistentVolumeClaim>("default", "data-db-0", new Gantry.Server.Registry.DeleteRequest(), _h.Ct);
+        await _h.CreateAsync(WithClaimTemplate(StatefulSetHarness.StatefulSet("db", 1)));
 
         await Assert.ThrowsAnyAsync<Exception>(() => _h.SyncAsync("db"));
 
         Assert.Empty(_h.StoredPods());
-        Assert.Equal(
-            [
-                "create Claim data-db-0 for Pod db-0 in StatefulSet db failed error: " + StatefulPodControl.ClaimsNotServed,
-                "create Pod db-0 in StatefulSet db failed error: failed to create PVC data-db-0: " + StatefulPodControl.ClaimsNotServed,
-            ],
-            (await _h.EventsAsync("db")).Where(e => e is { Type: "Warning", Reason: "FailedCreate" }).Select(e => e.Message).Order(StringComparer.Ordinal));
+        Assert.Contains("create Pod db-0 in StatefulSet db failed error: pvc data-db-0 is being deleted",
+            (await _h.EventsAsync("db")).Where(e => e is { Type: "Warning", Reason: "FailedCreate" }).Select(e => e.Message));
+    }
+
+    private static V1StatefulSet WithClaimTemplate(V1StatefulSet set)
+    {
+        set.Spec.VolumeClaimTemplates =
+        [
+            new V1PersistentVolumeClaim
+            {
+                Metadata = new V1ObjectMeta { Name = "data", Labels = new Dictionary<string, string> { ["tier"] = "storage" } },
+                Spec = new V1PersistentVolumeClaimSpec
+                {
+                    AccessModes = ["ReadWriteOnce"],
+                    Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Gi") } },
+                },
+            },
+        ];
+        set.Spec.Template.Spec.Containers[0].VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/data" }];
+        return set;
     }
 }

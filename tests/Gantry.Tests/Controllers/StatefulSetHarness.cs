@@ -19,6 +19,7 @@ internal sealed class StatefulSetHarness : IAsyncDisposable
     private static readonly ResourceType StatefulSets = ResourceCatalog.Get("apps", "statefulsets");
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
     private static readonly ResourceType Revisions = ResourceCatalog.Get("apps", "controllerrevisions");
+    private static readonly ResourceType Claims = ResourceCatalog.Get("", "persistentvolumeclaims");
 
     private readonly InformedRegistry _registry;
     private readonly RecordedEvents _events;
@@ -69,6 +70,7 @@ internal sealed class StatefulSetHarness : IAsyncDisposable
         await _registry.SettleAsync<V1StatefulSet>(StatefulSets);
         await _registry.SettleAsync<V1Pod>(Pods);
         await _registry.SettleAsync<V1ControllerRevision>(Revisions);
+        await _registry.SettleAsync<V1PersistentVolumeClaim>(Claims);
         await _controller.SyncAsync($"default/{name}", Ct);
     }
 
@@ -126,6 +128,8 @@ internal sealed class StatefulSetHarness : IAsyncDisposable
     public JsonObject StoredJson(string name) => _registry.Context.Get(StatefulSets, name)!;
 
     public List<V1Pod> StoredPods() => _registry.Context.ListStored<V1Pod>(Pods);
+
+    public List<V1PersistentVolumeClaim> StoredClaims() => [.. _registry.Context.ListStored<V1PersistentVolumeClaim>(Claims).OrderBy(c => c.Name(), StringComparer.Ordinal)];
 
     /// <summary>The names of the pods not being deleted, in ordinal order.</summary>
     public List<V1Pod> LivePods() => [.. StoredPods().Where(p => p.Metadata.DeletionTimestamp is null).OrderBy(StatefulPods.Ordinal)];

@@ -14,6 +14,8 @@ public sealed class NodeRoleTests : IAsyncLifetime
 
     private static readonly ResourceType Nodes = ResourceCatalog.Get("", "nodes");
 
+    private static readonly ResourceType PersistentVolumes = ResourceCatalog.Get("", "persistentvolumes");
+
     private RegistryTestContext _context = null!;
     private RequestAuthorizer _authorizer = null!;
 
@@ -135,6 +137,26 @@ public sealed class NodeRoleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_may_get_a_claim_a_pod_on_its_own_node_names_and_the_volume_bound_to_it()
+    {
+        await _context.CreateAsync(RegistryTestContext.Pods, PodClaiming("web", nodeName: "n1", claim: "data"));
+        await _context.CreateAsync(RegistryTestContext.Pods, PodClaiming("elsewhere", nodeName: "other", claim: "their-data"));
+        await _context.CreateAsync(PersistentVolumes, Volume("pv-mine", claim: "data"));
+        await _context.CreateAsync(PersistentVolumes, Volume("pv-theirs", claim: "their-data"));
+        await _context.CreateAsync(PersistentVolumes, Volume("pv-available", claim: null));
+
+        Assert.True(Allows("get", "", "persistentvolumeclaims", null, "default", "data"));
+        Assert.True(Allows("get", "", "persistentvolumes", null, null, "pv-mine"));
+        Assert.False(Allows("get", "", "persistentvolumeclaims", null, "default", "their-data"));
+        Assert.False(Allows("get", "", "persistentvolumeclaims", null, "kube-system", "data"));
+        Assert.False(Allows("get", "", "persistentvolumes", null, null, "pv-theirs"));
+        Assert.False(Allows("get", "", "persistentvolumes", null, null, "pv-available"));
+        Assert.False(Allows("get", "", "persistentvolumes", null, null, "pv-missing"));
+        Assert.False(Allows("list", "", "persistentvolumes", null, null, null));
+        Assert.False(Allows("update", "", "persistentvolumeclaims", "status", "default", "data"));
+    }
+
+    [Fact]
     public void The_admin_may_do_anything_and_anyone_may_read_cluster_info()
     {
         Assert.True(_authorizer.Allows(RequestUser.Admin, new RequestAttributes("deletecollection", "", "secrets", null, "kube-system", null)));
@@ -154,6 +176,30 @@ public sealed class NodeRoleTests : IAsyncLifetime
         }
 
         return new JsonObject { ["metadata"] = metadata };
+    }
+
+    private static JsonObject PodClaiming(string name, string nodeName, string claim)
+    {
+        var pod = RegistryTestContext.Pod(name, nodeName);
+        pod["spec"]!["volumes"] = new JsonArray(new JsonObject { ["name"] = "data", ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = claim } });
+        return pod;
+    }
+
+    /// <summary>A hostPath PersistentVolume, bound (or pre-bound) to the claim of the default namespace when one is named.</summary>
+    private static JsonObject Volume(string name, string? claim)
+    {
+        var spec = new JsonObject
+        {
+            ["capacity"] = new JsonObject { ["storage"] = "1Gi" },
+            ["accessModes"] = new JsonArray("ReadWriteOnce"),
+            ["hostPath"] = new JsonObject { ["path"] = $"/srv/{name}" },
+        };
+        if (claim is not null)
+        {
+            spec["claimRef"] = new JsonObject { ["kind"] = "PersistentVolumeClaim", ["namespace"] = "default", ["name"] = claim };
+        }
+
+        return new JsonObject { ["metadata"] = new JsonObject { ["name"] = name }, ["spec"] = spec };
     }
 
     private static JsonObject PodNaming(string name, string? nodeName, string secret, string configMap)

@@ -30,11 +30,25 @@ public sealed class PodReferencesTests
     }
 
     [Fact]
+    public void Claims_are_those_of_persistentVolumeClaim_volumes_and_of_ephemeral_volumes_named_after_the_pod()
+    {
+        const string pod = """
+            {"metadata":{"name":"web"},"spec":{"volumes":[
+              {"name":"data","persistentVolumeClaim":{"claimName":"web-data","readOnly":true}},
+              {"name":"scratch","ephemeral":{"volumeClaimTemplate":{"spec":{"accessModes":["ReadWriteOnce"]}}}},
+              {"name":"cache","emptyDir":{}}]}}
+            """;
+
+        Assert.Equal(["web-data", "web-scratch"], PodReferences.Of(JsonDocument.Parse(pod).RootElement).Claims.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_pod_without_a_spec_names_nothing()
     {
         var references = PodReferences.Of(JsonDocument.Parse("""{"metadata":{"name":"x"}}""").RootElement);
 
         Assert.Empty(references.ConfigMaps);
         Assert.Empty(references.Secrets);
+        Assert.Empty(references.Claims);
     }
 }

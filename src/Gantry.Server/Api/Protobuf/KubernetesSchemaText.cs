@@ -24,6 +24,8 @@ kind v1 Event core.v1.Event
 kind v1 ServiceAccount core.v1.ServiceAccount
 kind v1 LimitRange core.v1.LimitRange
 kind v1 ResourceQuota core.v1.ResourceQuota
+kind v1 PersistentVolume core.v1.PersistentVolume
+kind v1 PersistentVolumeClaim core.v1.PersistentVolumeClaim
 kind v1 Binding core.v1.Binding
 kind apps/v1 ReplicaSet apps.v1.ReplicaSet
 kind apps/v1 Deployment apps.v1.Deployment
@@ -36,6 +38,7 @@ kind coordination.k8s.io/v1 Lease coordination.v1.Lease
 kind discovery.k8s.io/v1 EndpointSlice discovery.v1.EndpointSlice
 kind node.k8s.io/v1 RuntimeClass node.v1.RuntimeClass
 kind scheduling.k8s.io/v1 PriorityClass scheduling.v1.PriorityClass
+kind storage.k8s.io/v1 StorageClass storage.v1.StorageClass
 kind rbac.authorization.k8s.io/v1 ClusterRole rbac.v1.ClusterRole
 kind rbac.authorization.k8s.io/v1 ClusterRoleBinding rbac.v1.ClusterRoleBinding
 kind rbac.authorization.k8s.io/v1 Role rbac.v1.Role
@@ -507,6 +510,11 @@ message core.v1.AzureDiskVolumeSource
 4 fsType string *?
 5 readOnly bool *?
 6 kind string *?
+message core.v1.AzureFilePersistentVolumeSource
+1 secretName string
+2 shareName string
+3 readOnly bool ?
+4 secretNamespace string *
 message core.v1.AzureFileVolumeSource
 1 secretName string
 2 shareName string
@@ -514,6 +522,17 @@ message core.v1.AzureFileVolumeSource
 message core.v1.Binding
 1 metadata meta.v1.ObjectMeta ?
 2 target core.v1.ObjectReference
+message core.v1.CSIPersistentVolumeSource
+1 driver string
+2 volumeHandle string
+3 readOnly bool ?
+4 fsType string ?
+5 volumeAttributes {}string ?
+6 controllerPublishSecretRef core.v1.SecretReference *?
+7 nodeStageSecretRef core.v1.SecretReference *?
+8 nodePublishSecretRef core.v1.SecretReference *?
+9 controllerExpandSecretRef core.v1.SecretReference *?
+10 nodeExpandSecretRef core.v1.SecretReference *?
 message core.v1.CSIVolumeSource
 1 driver string
 2 readOnly bool *?
@@ -523,6 +542,13 @@ message core.v1.CSIVolumeSource
 message core.v1.Capabilities
 1 add []string ?
 2 drop []string ?
+message core.v1.CephFSPersistentVolumeSource
+1 monitors []string
+2 path string ?
+3 user string ?
+4 secretFile string ?
+5 secretRef core.v1.SecretReference *?
+6 readOnly bool ?
 message core.v1.CephFSVolumeSource
 1 monitors []string
 2 path string ?
@@ -530,6 +556,11 @@ message core.v1.CephFSVolumeSource
 4 secretFile string ?
 5 secretRef core.v1.LocalObjectReference *?
 6 readOnly bool ?
+message core.v1.CinderPersistentVolumeSource
+1 volumeID string
+2 fsType string ?
+3 readOnly bool ?
+4 secretRef core.v1.SecretReference *?
 message core.v1.CinderVolumeSource
 1 volumeID string
 2 fsType string ?
@@ -765,6 +796,12 @@ message core.v1.FileKeySelector
 2 path string
 3 key string
 4 optional bool *?
+message core.v1.FlexPersistentVolumeSource
+1 driver string
+2 fsType string ?
+3 secretRef core.v1.SecretReference *?
+4 readOnly bool ?
+5 options {}string ?
 message core.v1.FlexVolumeSource
 1 driver string
 2 fsType string ?
@@ -786,6 +823,11 @@ message core.v1.GitRepoVolumeSource
 1 repository string
 2 revision string ?
 3 directory string ?
+message core.v1.GlusterfsPersistentVolumeSource
+1 endpoints string
+2 path string
+3 readOnly bool ?
+4 endpointsNamespace string *?
 message core.v1.GlusterfsVolumeSource
 1 endpoints string
 2 path string
@@ -807,6 +849,18 @@ message core.v1.HostIP
 message core.v1.HostPathVolumeSource
 1 path string
 2 type string *?
+message core.v1.ISCSIPersistentVolumeSource
+1 targetPortal string
+2 iqn string
+3 lun int32
+4 iscsiInterface string ?
+5 fsType string ?
+6 readOnly bool ?
+7 portals []string ?
+8 chapAuthDiscovery bool ?
+11 chapAuthSession bool ?
+10 secretRef core.v1.SecretReference *?
+12 initiatorName string *?
 message core.v1.ISCSIVolumeSource
 1 targetPortal string
 2 iqn string
@@ -862,6 +916,9 @@ message core.v1.LoadBalancerStatus
 1 ingress []core.v1.LoadBalancerIngress ?
 message core.v1.LocalObjectReference
 1 name string ?
+message core.v1.LocalVolumeSource
+1 path string
+2 fsType string *?
 message core.v1.ModifyVolumeStatus
 1 targetVolumeAttributesClassName string ?
 2 status string
@@ -979,6 +1036,10 @@ message core.v1.ObjectReference
 5 apiVersion string ?
 6 resourceVersion string ?
 7 fieldPath string ?
+message core.v1.PersistentVolume
+1 metadata meta.v1.ObjectMeta ?
+2 spec core.v1.PersistentVolumeSpec ?
+3 status core.v1.PersistentVolumeStatus ?
 message core.v1.PersistentVolumeClaim
 1 metadata meta.v1.ObjectMeta ?
 2 spec core.v1.PersistentVolumeClaimSpec ?
@@ -1015,6 +1076,45 @@ message core.v1.PersistentVolumeClaimTemplate
 message core.v1.PersistentVolumeClaimVolumeSource
 1 claimName string
 2 readOnly bool ?
+message core.v1.PersistentVolumeSource
+1 gcePersistentDisk core.v1.GCEPersistentDiskVolumeSource *?
+2 awsElasticBlockStore core.v1.AWSElasticBlockStoreVolumeSource *?
+3 hostPath core.v1.HostPathVolumeSource *?
+4 glusterfs core.v1.GlusterfsPersistentVolumeSource *?
+5 nfs core.v1.NFSVolumeSource *?
+6 rbd core.v1.RBDPersistentVolumeSource *?
+7 iscsi core.v1.ISCSIPersistentVolumeSource *?
+8 cinder core.v1.CinderPersistentVolumeSource *?
+9 cephfs core.v1.CephFSPersistentVolumeSource *?
+10 fc core.v1.FCVolumeSource *?
+11 flocker core.v1.FlockerVolumeSource *?
+12 flexVolume core.v1.FlexPersistentVolumeSource *?
+13 azureFile core.v1.AzureFilePersistentVolumeSource *?
+14 vsphereVolume core.v1.VsphereVirtualDiskVolumeSource *?
+15 quobyte core.v1.QuobyteVolumeSource *?
+16 azureDisk core.v1.AzureDiskVolumeSource *?
+17 photonPersistentDisk core.v1.PhotonPersistentDiskVolumeSource *?
+18 portworxVolume core.v1.PortworxVolumeSource *?
+19 scaleIO core.v1.ScaleIOPersistentVolumeSource *?
+20 local core.v1.LocalVolumeSource *?
+21 storageos core.v1.StorageOSPersistentVolumeSource *?
+22 csi core.v1.CSIPersistentVolumeSource *?
+message core.v1.PersistentVolumeSpec
+1 capacity {}quantity ?
+2 . core.v1.PersistentVolumeSource
+3 accessModes []string ?
+4 claimRef core.v1.ObjectReference *?
+5 persistentVolumeReclaimPolicy string ?
+6 storageClassName string ?
+7 mountOptions []string ?
+8 volumeMode string *?
+9 nodeAffinity core.v1.VolumeNodeAffinity *?
+10 volumeAttributesClassName string *?
+message core.v1.PersistentVolumeStatus
+1 phase string ?
+2 message string ?
+3 reason string ?
+4 lastPhaseTransitionTime time *?
 message core.v1.PhotonPersistentDiskVolumeSource
 1 pdID string
 2 fsType string ?
@@ -1194,6 +1294,15 @@ message core.v1.QuobyteVolumeSource
 4 user string ?
 5 group string ?
 6 tenant string ?
+message core.v1.RBDPersistentVolumeSource
+1 monitors []string
+2 image string
+3 fsType string ?
+4 pool string ?
+5 user string ?
+6 keyring string ?
+7 secretRef core.v1.SecretReference *?
+8 readOnly bool ?
 message core.v1.RBDVolumeSource
 1 monitors []string
 2 image string
@@ -1259,6 +1368,17 @@ message core.v1.SELinuxOptions
 2 role string ?
 3 type string ?
 4 level string ?
+message core.v1.ScaleIOPersistentVolumeSource
+1 gateway string
+2 system string
+3 secretRef core.v1.SecretReference *
+4 sslEnabled bool ?
+5 protectionDomain string ?
+6 storagePool string ?
+7 storageMode string ?
+8 volumeName string ?
+9 fsType string ?
+10 readOnly bool ?
 message core.v1.ScaleIOVolumeSource
 1 gateway string
 2 system string
@@ -1296,6 +1416,9 @@ message core.v1.SecretProjection
 1 . core.v1.LocalObjectReference
 2 items []core.v1.KeyToPath ?
 4 optional bool *?
+message core.v1.SecretReference
+1 name string ?
+2 namespace string ?
 message core.v1.SecretVolumeSource
 1 secretName string ?
 2 items []core.v1.KeyToPath ?
@@ -1362,6 +1485,12 @@ message core.v1.SessionAffinityConfig
 1 clientIP core.v1.ClientIPConfig *?
 message core.v1.SleepAction
 1 seconds int64
+message core.v1.StorageOSPersistentVolumeSource
+1 volumeName string ?
+2 volumeNamespace string ?
+3 fsType string ?
+4 readOnly bool ?
+5 secretRef core.v1.ObjectReference *?
 message core.v1.StorageOSVolumeSource
 1 volumeName string ?
 2 volumeNamespace string ?
@@ -1385,6 +1514,11 @@ message core.v1.Toleration
 3 value string ?
 4 effect string ?
 5 tolerationSeconds int64 *?
+message core.v1.TopologySelectorLabelRequirement
+1 key string
+2 values []string
+message core.v1.TopologySelectorTerm
+1 matchLabelExpressions []core.v1.TopologySelectorLabelRequirement ?
 message core.v1.TopologySpreadConstraint
 1 maxSkew int32
 2 topologyKey string
@@ -1423,6 +1557,8 @@ message core.v1.VolumeMountStatus
 3 readOnly bool ?
 4 recursiveReadOnly string *?
 5 volumeStatus core.v1.VolumeStatus *?
+message core.v1.VolumeNodeAffinity
+1 required core.v1.NodeSelector *?
 message core.v1.VolumeProjection
 1 secret core.v1.SecretProjection *?
 2 downwardAPI core.v1.DownwardAPIProjection *?
@@ -1636,5 +1772,14 @@ message scheduling.v1.PriorityClass
 3 globalDefault bool ?
 4 description string ?
 5 preemptionPolicy string *?
+message storage.v1.StorageClass
+1 metadata meta.v1.ObjectMeta ?
+2 provisioner string
+3 parameters {}string ?
+4 reclaimPolicy string *?
+5 mountOptions []string ?
+6 allowVolumeExpansion bool *?
+7 volumeBindingMode string *?
+8 allowedTopologies []core.v1.TopologySelectorTerm ?
 """;
 }

@@ -7,7 +7,8 @@ namespace Gantry.Server.Registry.Quota;
 /// <summary>
 /// What one object charges to quota, by kind (kube's quota evaluators): pods their compute (<see cref="PodUsage"/>);
 /// every other kind one <c>count/PLURAL[.GROUP]</c>, the core kinds kube counts by their bare plural too
-/// (<c>services</c>, <c>configmaps</c>, ...), and Services their node ports and load balancers.
+/// (<c>services</c>, <c>configmaps</c>, ...), Services their node ports and load balancers, and claims their storage
+/// (<see cref="ClaimUsage"/>).
 /// </summary>
 public static class ObjectUsage
 {
@@ -33,7 +34,8 @@ public static class ObjectUsage
 
         return name == CountName(type)
             || (type.Group.Length == 0 && LegacyCounted.Contains(type.Plural) && name == type.Plural)
-            || (type.Group.Length == 0 && type.Plural == "services" && name is "services.nodeports" or "services.loadbalancers");
+            || (type.Group.Length == 0 && type.Plural == "services" && name is "services.nodeports" or "services.loadbalancers")
+            || (type.Group.Length == 0 && type.Plural == "persistentvolumeclaims" && ClaimUsage.Tracks(name));
     }
 
     public static Dictionary<string, decimal> Of(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, DateTimeOffset now)
@@ -64,6 +66,11 @@ public static class ObjectUsage
                 _ => 0,
             };
             usage["services.loadbalancers"] = spec.Type is "LoadBalancer" ? 1 : 0;
+        }
+
+        if (obj is V1PersistentVolumeClaim claim)
+        {
+            ClaimUsage.Add(claim, usage);
         }
 
         return usage;

@@ -6,8 +6,8 @@ using Xunit;
 namespace Gantry.Tests.Agent.Volumes;
 
 /// <summary>
-/// A temporary volume root, config maps and secrets held in memory (the API server's stand-in), and a pod whose one
-/// container mounts the volumes it is given.
+/// A temporary volume root, config maps, secrets, claims and PersistentVolumes held in memory (the API server's
+/// stand-in), and a pod whose one container mounts the volumes it is given.
 /// </summary>
 internal sealed class VolumeTestBed : IDisposable
 {
@@ -17,10 +17,16 @@ internal sealed class VolumeTestBed : IDisposable
 
     public Dictionary<string, V1Secret> Secrets { get; } = [];
 
+    public Dictionary<string, V1PersistentVolumeClaim> Claims { get; } = [];
+
+    public Dictionary<string, V1PersistentVolume> PersistentVolumes { get; } = [];
+
     public PodVolumes Volumes => new(
         new VolumeObjects(
             (_, name, _) => Task.FromResult(ConfigMaps.GetValueOrDefault(name)),
-            (_, name, _) => Task.FromResult(Secrets.GetValueOrDefault(name))),
+            (_, name, _) => Task.FromResult(Secrets.GetValueOrDefault(name)),
+            (_, name, _) => Task.FromResult(Claims.GetValueOrDefault(name)),
+            (name, _) => Task.FromResult(PersistentVolumes.GetValueOrDefault(name))),
         Root,
         TimeProvider.System);
 
