@@ -87,7 +87,7 @@ public sealed class GantryServer : IAsyncDisposable
             time,
             [serviceAllocations],
             [new ServiceAccountAdmission(cache), new LimitRanger(cache)],
-            [new RbacEscalationAdmission(authorizer, cache), new DefaultStorageClassAdmission(cache)],
+            [new RbacEscalationAdmission(authorizer, cache), new DefaultStorageClassAdmission(cache), new ClaimResizeAdmission(cache)],
             [new ResourceQuotaAdmission(time)]);
         await BootstrapObjects.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
         var advertised = KubernetesServiceObjects.AdvertiseAddress(options.Address);

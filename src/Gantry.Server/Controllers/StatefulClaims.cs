@@ -82,9 +82,18 @@ public static class StatefulClaims
     public static bool OwnersUpToDate(V1PersistentVolumeClaim claim, V1StatefulSet set, V1Pod pod)
     {
         ArgumentNullException.ThrowIfNull(claim);
+        if (HasUnexpectedController(claim, set, pod))
+        {
+            // kube's hasUnexpectedController: a claim another controller manages is left to it, the policy ignored.
+            return true;
+        }
+
         var (bySet, byPod) = WantedOwners(set, pod);
         return HasOwner(claim, set.Uid()) == bySet && HasOwner(claim, pod.Uid()) == byPod;
     }
+
+    private static bool HasUnexpectedController(V1PersistentVolumeClaim claim, V1StatefulSet set, V1Pod pod) =>
+        claim.Metadata?.OwnerReferences?.Any(r => r.Controller == true && r.Uid != set.Uid() && r.Uid != pod.Uid()) == true;
 
     /// <summary><c>updateClaimOwnerRefForSetAndPod</c>: a copy of the claim with the owners <see cref="OwnersUpToDate"/> asks.</summary>
     public static V1PersistentVolumeClaim WithOwners(V1PersistentVolumeClaim claim, V1StatefulSet set, V1Pod pod)

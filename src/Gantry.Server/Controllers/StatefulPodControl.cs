@@ -19,6 +19,7 @@ public sealed class StatefulPodControl(InProcessClient client, EventRecorder eve
     {
         StatefulPodAction.Create => CreateAsync(set, step.Pod, cancellationToken),
         StatefulPodAction.Delete => DeleteAsync(set, step.Pod, cancellationToken),
+        StatefulPodAction.CreateMissingClaims => CreateMissingClaimsAsync(set, step.Pod, cancellationToken),
         _ => UpdateAsync(set, step.Pod, cancellationToken),
     };
 
@@ -56,6 +57,15 @@ public sealed class StatefulPodControl(InProcessClient client, EventRecorder eve
         }
 
         Record("create", set, pod, null);
+    }
+
+    /// <summary><c>createMissingPersistentVolumeClaims</c>: nothing is written while every claim exists.</summary>
+    private async Task CreateMissingClaimsAsync(V1StatefulSet set, V1Pod pod, CancellationToken cancellationToken)
+    {
+        if (await CreateClaimsAsync(set, pod, cancellationToken).ConfigureAwait(false) is { } failed)
+        {
+            throw failed;
+        }
     }
 
     /// <summary>

@@ -148,6 +148,11 @@ public static class StatefulSetPlan
             }
         }
 
+        if (pod.Status?.Phase == "Pending" && set.Spec.VolumeClaimTemplates is { Count: > 0 })
+        {
+            steps.Add(new StatefulSetStep(StatefulPodAction.CreateMissingClaims, pod));
+        }
+
         if (monotonic && (StatefulSetStatuses.IsTerminating(pod) || !StatefulSetStatuses.IsRunningAndAvailable(pod, minReady, now)))
         {
             return true;

@@ -13,6 +13,9 @@ public enum StatefulPodAction
 
     /// <summary><c>UpdateStatefulPod</c>: the pod is given the identity of its ordinal (an adopted pod lacks it).</summary>
     Update,
+
+    /// <summary><c>createMissingPersistentVolumeClaims</c>: a Pending pod's claims, one deleted since the pod was made, made again.</summary>
+    CreateMissingClaims,
 }
 
 /// <summary>One step of a StatefulSet's sync, in the order kube takes them.</summary>

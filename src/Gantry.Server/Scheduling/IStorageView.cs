@@ -19,4 +19,10 @@ public interface IStorageView
 
     /// <summary>The claim (namespace/name) a volume was promised to by a placement still binding, if any.</summary>
     string? PromisedTo(string volume);
+
+    /// <summary>
+    /// How a placement still binding has promised to bind the claim (namespace/name), if one has: the node its volume is
+    /// to be on and the volume, or none for one to be provisioned there. Every pod sharing the claim must go there too.
+    /// </summary>
+    ClaimBinding? AssumedFor(string claim);
 }

@@ -6,7 +6,7 @@ namespace Gantry.Server.Scheduling;
 
 /// <summary>
 /// The scheduler's <see cref="IStorageView"/>: claims, volumes and classes from the shared informers, and the volumes
-/// its placements have promised to claims until those placements are bound or given up.
+/// its placements have promised to claims, and how, until those placements are bound or given up.
 /// </summary>
 public sealed class InformerStorageView : IStorageView
 {
@@ -14,6 +14,7 @@ public sealed class InformerStorageView : IStorageView
     private readonly Informer<V1PersistentVolume> _volumes;
     private readonly Informer<V1StorageClass> _classes;
     private readonly ConcurrentDictionary<string, string> _promised = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ClaimBinding> _assumed = new(StringComparer.Ordinal);
 
     public InformerStorageView(SharedInformers informers)
     {
@@ -43,7 +44,25 @@ public sealed class InformerStorageView : IStorageView
 
     public string? PromisedTo(string volume) => _promised.TryGetValue(volume, out var claim) ? claim : null;
 
-    public void Promise(string volume, string claim) => _promised[volume] = claim;
+    public ClaimBinding? AssumedFor(string claim) => _assumed.TryGetValue(claim, out var binding) ? binding : null;
 
-    public void Release(string volume) => _promised.TryRemove(volume, out _);
+    /// <summary>Records a placement's promise for a claim (kube's AssumePodVolumes), and its volume's if it has one.</summary>
+    public void Assume(ClaimBinding binding)
+    {
+        _assumed[binding.ClaimKey] = binding;
+        if (binding.Volume is { } volume)
+        {
+            _promised[volume.Metadata.Name] = binding.ClaimKey;
+        }
+    }
+
+    /// <summary>Forgets a promise once its claim is bound, or its placement given up.</summary>
+    public void Forget(ClaimBinding binding)
+    {
+        _assumed.TryRemove(new KeyValuePair<string, ClaimBinding>(binding.ClaimKey, binding));
+        if (binding.Volume is { } volume)
+        {
+            _promised.TryRemove(new KeyValuePair<string, string>(volume.Metadata.Name, binding.ClaimKey));
+        }
+    }
 }

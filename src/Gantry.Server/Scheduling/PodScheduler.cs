@@ -217,6 +217,14 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
                 continue;
             }
 
+            var nodeInfo = nodes[nodes.IndexOf(node)];
+            if (_volumeBinding.Plan(info, nodeInfo) is not { } claims)
+            {
+                // A claim the decision counted on was promised to another pod meanwhile: decided again with that known.
+                _queue.Upsert(key, pod);
+                continue;
+            }
+
             var allocation = new Allocation(pod.Uid(), node, Framework.Id, info.Requests);
             var commit = _allocator.Accept(view.OffersByNode[node], [allocation], keepRemainder: true);
             if (!commit.Succeeded)
@@ -229,11 +237,10 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
                 continue;
             }
 
-            var claims = _volumeBinding.Plan(info, nodes[nodes.IndexOf(node)]) ?? [];
             _volumeBinder.Assume(claims);
             _podsByNode.Assume(pod, node);
             view.Place(node, pod, info.Requests);
-            _ = BindAsync(pod, node, claims, cancellationToken);
+            _ = BindAsync(pod, nodeInfo, claims, cancellationToken);
         }
     }
 
@@ -271,6 +278,17 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             return false;
         }
 
+        if (PlanGangVolumes(plan, view) is not { } volumes)
+        {
+            // Members counted on one volume: the gang waits for the cluster to change, as for any refusal.
+            foreach (var (memberKey, member) in members)
+            {
+                _queue.Park(memberKey, member);
+            }
+
+            return false;
+        }
+
         var acceptances = plan.Placements.GroupBy(p => p.Node, StringComparer.Ordinal)
             .Select(g => new OfferAcceptance(view.OffersByNode[g.Key], [.. g.Select(p => new Allocation(p.Pod.Pod.Uid(), g.Key, Framework.Id, p.Pod.Requests))]))
             .ToList();
@@ -278,6 +296,11 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         if (!commit.Succeeded)
         {
             Log.PlacementRefused(_logger, $"gang {gang.Namespace}/{gang.Name}", commit.Node ?? "", commit.Reason);
+            foreach (var claims in volumes)
+            {
+                _volumeBinder.Forget(claims);
+            }
+
             foreach (var (memberKey, member) in members)
             {
                 _queue.Upsert(memberKey, member);
@@ -293,14 +316,13 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
             return true;
         }
 
-        foreach (var (member, node) in plan.Placements)
+        for (var i = 0; i < plan.Placements.Count; i++)
         {
+            var (member, node) = plan.Placements[i];
             _queue.Remove($"{member.Pod.Namespace()}/{member.Pod.Name()}");
             _podsByNode.Assume(member.Pod, node);
             _views.NodeChanged(node);
-            var claims = _volumeBinding.Plan(member, view.Nodes[view.Nodes.IndexOf(node)]) ?? [];
-            _volumeBinder.Assume(claims);
-            _ = BindAsync(member.Pod, node, claims, cancellationToken);
+            _ = BindAsync(member.Pod, view.Nodes[view.Nodes.IndexOf(node)], volumes[i], cancellationToken);
         }
 
         // The view does not hold the gang's placements: the next one reads what the offers keep after them.
@@ -308,14 +330,41 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         return true;
     }
 
+    /// <summary>
+    /// What each placed member of a gang asks of its claims, assumed member after member so that two members do not count
+    /// on one volume; null, with nothing assumed, when a member's claims cannot be served where the plan puts it.
+    /// </summary>
+    private List<IReadOnlyList<ClaimBinding>>? PlanGangVolumes(GangPlan plan, NodeView view)
+    {
+        var volumes = new List<IReadOnlyList<ClaimBinding>>(plan.Placements.Count);
+        foreach (var (member, node) in plan.Placements)
+        {
+            if (_volumeBinding.Plan(member, view.Nodes[view.Nodes.IndexOf(node)]) is not { } claims)
+            {
+                foreach (var assumed in volumes)
+                {
+                    _volumeBinder.Forget(assumed);
+                }
+
+                return null;
+            }
+
+            _volumeBinder.Assume(claims);
+            volumes.Add(claims);
+        }
+
+        return volumes;
+    }
+
     private int BoundMembers(Gang gang) => _pods.List(p => gang.Includes(p) && PodLedgerSync.Holds(p)).Count;
 
     /// <summary>The nodes as this framework sees them now: what its offers leave free on each, and the pods each runs.</summary>
     private NodeView CurrentView() => _views.Current(_allocator.OffersVersion, () => _allocator.OutstandingOffers(Framework.Id));
 
-    private async Task BindAsync(V1Pod pod, string node, IReadOnlyList<ClaimBinding> claims, CancellationToken cancellationToken)
+    private async Task BindAsync(V1Pod pod, NodeInfo nodeInfo, IReadOnlyList<ClaimBinding> claims, CancellationToken cancellationToken)
     {
-        if (claims.Count > 0 && !await BindVolumesAsync(pod, node, claims, cancellationToken).ConfigureAwait(false))
+        var node = nodeInfo.Name;
+        if (claims.Count > 0 && !await BindVolumesAsync(pod, nodeInfo, claims, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -347,7 +396,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
     /// Binds the pod's unbound claims for the node before the pod is bound, outside the limit on concurrent binds: a claim
     /// waits for its volume to be provisioned. Failing, the pod's placement is undone and it goes back to the queue.
     /// </summary>
-    private async Task<bool> BindVolumesAsync(V1Pod pod, string node, IReadOnlyList<ClaimBinding> claims, CancellationToken cancellationToken)
+    private async Task<bool> BindVolumesAsync(V1Pod pod, NodeInfo node, IReadOnlyList<ClaimBinding> claims, CancellationToken cancellationToken)
     {
         try
         {
@@ -357,7 +406,7 @@ public sealed partial class PodScheduler : BackgroundService, IOfferReceiver
         catch (Exception ex) when (ex is ApiException or VolumeBindingException)
         {
             _podsByNode.Forget(pod);
-            _views.NodeChanged(node);
+            _views.NodeChanged(node.Name);
             _allocator.Ledger.Release(pod.Uid());
             _events.Record(pod, "Warning", "FailedScheduling", $"running PreBindPlugin \"VolumeBinding\": {ex.Message}", SchedulerName);
             _queue.Upsert($"{pod.Namespace()}/{pod.Name()}", pod);

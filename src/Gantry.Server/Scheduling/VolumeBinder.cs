@@ -1,4 +1,3 @@
-using Gantry.Server.Api;
 using Gantry.Server.Informers;
 using Gantry.Server.Scheduling.Plugins;
 using k8s.Models;
@@ -8,7 +7,8 @@ namespace Gantry.Server.Scheduling;
 /// <summary>
 /// The volume binding plugin's PreBind, as kube-scheduler runs it before it binds a pod: each unbound claim of the pod
 /// is given the volume chosen for it (the volume's <c>claimRef</c>) or asked to be provisioned on the node (the claim's
-/// <c>volume.kubernetes.io/selected-node</c>), and the pod is bound only once the volume controller has bound them all.
+/// <c>volume.kubernetes.io/selected-node</c>), and the pod is bound only once the volume controller has bound them all,
+/// each to a volume the node can reach.
 /// </summary>
 public sealed class VolumeBinder
 {
@@ -26,26 +26,35 @@ public sealed class VolumeBinder
         _storage.Claims.OnChange((_, _) => Interlocked.Exchange(ref _claimsChanged, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult());
     }
 
-    /// <summary>Keeps the plan's volumes from being chosen for other claims while it binds (kube's AssumePodVolumes).</summary>
+    /// <summary>
+    /// Holds the plan's claims to its node, and its volumes to its claims, for the pods scheduled while it binds
+    /// (kube's AssumePodVolumes).
+    /// </summary>
     public void Assume(IReadOnlyList<ClaimBinding> plan)
     {
         foreach (var binding in plan)
         {
-            if (binding.Volume is { } volume)
-            {
-                _storage.Promise(volume.Name(), $"{binding.Claim.Namespace()}/{binding.Claim.Name()}");
-            }
+            _storage.Assume(binding);
+        }
+    }
+
+    /// <summary>Gives up what <see cref="Assume"/> held, for a placement that is not made.</summary>
+    public void Forget(IReadOnlyList<ClaimBinding> plan)
+    {
+        foreach (var binding in plan)
+        {
+            _storage.Forget(binding);
         }
     }
 
     /// <summary>Writes the plan and waits until every claim of it is bound; throws when it cannot be, or not in time.</summary>
-    public async Task BindAsync(IReadOnlyList<ClaimBinding> plan, string node, CancellationToken cancellationToken)
+    public async Task BindAsync(IReadOnlyList<ClaimBinding> plan, NodeInfo node, CancellationToken cancellationToken)
     {
         try
         {
             foreach (var binding in plan)
             {
-                await WriteAsync(binding, node, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(binding, cancellationToken).ConfigureAwait(false);
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -53,7 +62,7 @@ public sealed class VolumeBinder
             while (true)
             {
                 var changed = Volatile.Read(ref _claimsChanged).Task;
-                if (plan.All(b => IsBound(b.Claim)))
+                if (plan.All(b => IsBound(b.Claim, node)))
                 {
                     return;
                 }
@@ -70,17 +79,11 @@ public sealed class VolumeBinder
         }
         finally
         {
-            foreach (var binding in plan)
-            {
-                if (binding.Volume is { } volume)
-                {
-                    _storage.Release(volume.Name());
-                }
-            }
+            Forget(plan);
         }
     }
 
-    private async Task WriteAsync(ClaimBinding binding, string node, CancellationToken cancellationToken)
+    private async Task WriteAsync(ClaimBinding binding, CancellationToken cancellationToken)
     {
         var claim = binding.Claim;
         if (binding.Volume is { } volume)
@@ -106,11 +109,36 @@ public sealed class VolumeBinder
         await _client.MutateAsync<V1PersistentVolumeClaim>(claim.Namespace(), claim.Name(), pvc =>
         {
             pvc.Metadata.Annotations ??= new Dictionary<string, string>();
-            pvc.Metadata.Annotations[VolumeBinding.SelectedNode] = node;
+            if (pvc.Metadata.Annotations.TryGetValue(VolumeBinding.SelectedNode, out var selected) && selected != binding.Node)
+            {
+                throw new VolumeBindingException($"binding volumes: claim \"{claim.Name()}\" is being provisioned on node \"{selected}\"");
+            }
+
+            pvc.Metadata.Annotations[VolumeBinding.SelectedNode] = binding.Node;
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>kube's checkBindings: the claim, as the informer holds it now, is fully bound.</summary>
-    private bool IsBound(V1PersistentVolumeClaim claim) =>
-        _storage.Claim(claim.Namespace(), claim.Name()) is { } current && current.Uid() == claim.Uid() && VolumeBinding.IsFullyBound(current);
+    /// <summary>
+    /// kube's checkBindings: the claim, as the informer holds it now, is fully bound, to a volume the node reaches
+    /// (a claim bound meanwhile elsewhere fails the placement rather than leave the pod apart from its data).
+    /// </summary>
+    private bool IsBound(V1PersistentVolumeClaim claim, NodeInfo node)
+    {
+        if (_storage.Claim(claim.Namespace(), claim.Name()) is not { } current || current.Uid() != claim.Uid())
+        {
+            throw new VolumeBindingException($"binding volumes: claim \"{claim.Name()}\" was deleted");
+        }
+
+        if (!VolumeBinding.IsFullyBound(current))
+        {
+            return false;
+        }
+
+        if (_storage.Volume(current.Spec.VolumeName) is { } volume && !VolumeBinding.SuitsNode(volume, node))
+        {
+            throw new VolumeBindingException($"binding volumes: pv \"{volume.Name()}\" node affinity doesn't match node \"{node.Name}\"");
+        }
+
+        return true;
+    }
 }

@@ -190,6 +190,19 @@ public sealed class StatefulSetControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pending_pods_claim_deleted_since_the_pod_was_made_is_made_again()
+    {
+        await _h.CreateAsync(WithClaimTemplate(StatefulSetHarness.StatefulSet("db", 1)));
+        await _h.SyncAsync("db");
+        await _h.SetPhaseAsync("db-0", "Pending");
+        await _h.Client.DeleteAsync<V1PersistentVolumeClaim>("default", "data-db-0", new Gantry.Server.Registry.DeleteRequest(), _h.Ct);
+
+        await _h.SyncAsync("db");
+
+        Assert.Equal("data-db-0", Assert.Single(_h.StoredClaims()).Name());
+    }
+
+    [Fact]
     public async Task A_claim_that_exists_is_used_as_it_is()
     {
         await _h.Client.CreateAsync(new V1PersistentVolumeClaim

@@ -14,6 +14,8 @@ internal sealed class FakeStorageView : IStorageView
 
     public Dictionary<string, string> Promised { get; } = [];
 
+    public Dictionary<string, ClaimBinding> Assumed { get; } = [];
+
     public V1PersistentVolumeClaim? Claim(string ns, string name) => Claims.Find(c => c.Metadata.NamespaceProperty == ns && c.Metadata.Name == name);
 
     public V1PersistentVolume? Volume(string name) => AllVolumes.Find(v => v.Metadata.Name == name);
@@ -23,6 +25,8 @@ internal sealed class FakeStorageView : IStorageView
     public IReadOnlyList<V1PersistentVolume> Volumes() => AllVolumes;
 
     public string? PromisedTo(string volume) => Promised.TryGetValue(volume, out var claim) ? claim : null;
+
+    public ClaimBinding? AssumedFor(string claim) => Assumed.TryGetValue(claim, out var binding) ? binding : null;
 
     public static V1PersistentVolumeClaim NewClaim(string name, string? storageClass, string size = "1Gi", string? volumeName = null, bool bindCompleted = false) => new()
     {

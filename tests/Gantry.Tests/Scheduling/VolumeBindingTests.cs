@@ -165,6 +165,46 @@ public sealed class VolumeBindingTests
     }
 
     [Fact]
+    public void A_pod_sharing_a_claim_another_placement_is_binding_goes_to_that_placements_node()
+    {
+        _storage.Classes.Add(NewClass("local-path", "WaitForFirstConsumer"));
+        var claim = NewClaim("data", "local-path");
+        _storage.Claims.Add(claim);
+        _storage.Assumed["default/data"] = new ClaimBinding(claim, "n2", null);
+
+        var decision = SchedulingFramework.Default(_storage).Schedule(PodWithClaim(), [Host("n1"), Host("n2"), Host("n3")]);
+
+        Assert.Equal("n2", decision.Node);
+    }
+
+    [Fact]
+    public void A_claim_sent_to_this_node_is_left_to_its_provisioner_even_with_a_matching_volume_there()
+    {
+        _storage.Classes.Add(NewClass("local-path", "WaitForFirstConsumer"));
+        var claim = NewClaim("data", "local-path");
+        claim.Metadata.Annotations = new Dictionary<string, string> { [VolumeBinding.SelectedNode] = "n1" };
+        _storage.Claims.Add(claim);
+        _storage.AllVolumes.Add(NewVolume("static", "local-path", onNode: "n1"));
+        var framework = SchedulingFramework.Default(_storage);
+        var pod = PodWithClaim();
+        var nodes = new[] { Host("n1") };
+
+        framework.Schedule(pod, nodes);
+
+        Assert.Null(Assert.Single(framework.Filter<VolumeBinding>()!.Plan(pod, nodes[0])!).Volume);
+    }
+
+    [Fact]
+    public void An_unbound_claim_of_a_class_that_does_not_exist_counts_as_immediate()
+    {
+        _storage.Claims.Add(NewClaim("data", "absent"));
+
+        var decision = SchedulingFramework.Default(_storage).Schedule(PodWithClaim(), [Host("n1")]);
+
+        Assert.Equal("0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.", decision.Message);
+    }
+
+    [Fact]
     public void A_pod_without_claims_skips_the_volume_checks()
     {
         var framework = SchedulingFramework.Default(_storage);

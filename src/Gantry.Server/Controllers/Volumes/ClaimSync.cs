@@ -69,7 +69,14 @@ public static class ClaimSync
         }
 
         // Already bound to the claim (finish the binding), or to another claim: kube waits for the user to free it.
-        return PersistentVolumeMatch.IsBoundTo(volume, claim) ? new ClaimStep.Bind(volume) : new ClaimStep.Pending(null);
+        if (PersistentVolumeMatch.IsBoundTo(volume, claim))
+        {
+            return new ClaimStep.Bind(volume);
+        }
+
+        return new ClaimStep.Pending(VolumeAnnotations.Get(claim.Metadata, VolumeAnnotations.BoundByController) is null
+            ? VolumeEvent.Warning("FailedBinding", $"volume \"{volume.Metadata.Name}\" already bound to a different claim.")
+            : null);
     }
 
     private static ClaimStep Bound(V1PersistentVolumeClaim claim, IReadOnlyCollection<V1PersistentVolume> volumes)

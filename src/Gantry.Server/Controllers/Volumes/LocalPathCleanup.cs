@@ -33,7 +33,13 @@ public static class LocalPathCleanup
         {
             ApiVersion = "v1",
             Kind = "Pod",
-            Metadata = new V1ObjectMeta { Name = PodName(volume.Metadata.Name), NamespaceProperty = Namespace },
+            Metadata = new V1ObjectMeta
+            {
+                Name = PodName(volume.Metadata.Name),
+                NamespaceProperty = Namespace,
+                // Collected with its volume, should the provisioner stop before deleting it.
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "PersistentVolume", Name = volume.Metadata.Name, Uid = volume.Metadata.Uid }],
+            },
             Spec = new V1PodSpec
             {
                 NodeName = nodeName,

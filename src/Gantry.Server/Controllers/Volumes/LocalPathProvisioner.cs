@@ -62,7 +62,16 @@ internal sealed class LocalPathProvisioner(
 
         if (nodes.Get(null, nodeName) is not { } node)
         {
+            // kube's rescheduleProvisioning: without the annotation the scheduler may choose another node for the claim.
             Warn(claim, $"Failed to get target node: node \"{nodeName}\" not found");
+            await client.MutateAsync<V1PersistentVolumeClaim>(claim.Namespace(), claim.Name(), c => c.Metadata.Annotations?.Remove(VolumeAnnotations.SelectedNode), cancellationToken)
+                .ConfigureAwait(false);
+            return;
+        }
+
+        if (LocalPathVolume.NodePathOf(storageClass) is null)
+        {
+            Warn(claim, $"Failed to provision volume with StorageClass \"{storageClass.Name()}\": {LocalPathVolume.NodePathParameter} must be an absolute path other than /");
             return;
         }
 
@@ -83,12 +92,12 @@ internal sealed class LocalPathProvisioner(
     /// One step of deleting a released volume this provisioner made: its helper pod made, or, once that pod succeeded,
     /// the volume and the pod deleted. Returns the failure to report on the volume, or null.
     /// </summary>
-    public async Task<VolumeEvent?> DeleteAsync(V1PersistentVolume volume, CancellationToken cancellationToken)
+    public async Task<VolumeEvent?> DeleteAsync(V1PersistentVolume volume, V1StorageClass? storageClass, CancellationToken cancellationToken)
     {
         var name = volume.Name();
         var path = LocalPathVolume.PathOf(volume);
         var hostname = LocalPathVolume.HostnameOf(volume);
-        if (path is null || hostname is null || !IsOwnDirectory(name, path))
+        if (path is null || hostname is null || path != LocalPathVolume.DirectoryOf(volume, storageClass))
         {
             // Never remove a directory the provisioner did not make (a volume annotated by hand, say).
             return Failure(name, $"volume path {path ?? "(none)"} on node {hostname ?? "(none)"} is not one this provisioner made");
@@ -131,10 +140,6 @@ internal sealed class LocalPathProvisioner(
                 return null;
         }
     }
-
-    /// <summary>The directory is the one <see cref="LocalPathVolume.New"/> names for this volume.</summary>
-    private static bool IsOwnDirectory(string volumeName, string path) =>
-        Path.IsPathFullyQualified(path) && !path.Split('/').Contains("..") && Path.GetFileName(path.TrimEnd('/')).StartsWith(volumeName + "_", StringComparison.Ordinal);
 
     private static VolumeEvent Failure(string volumeName, string why) => VolumeEvent.Warning("VolumeFailedDelete", $"failed to delete volume {volumeName}: {why}");
 

@@ -31,9 +31,7 @@ public static class LocalPathVolume
         ArgumentNullException.ThrowIfNull(storageClass);
         ArgumentNullException.ThrowIfNull(node);
         var name = NameFor(claim);
-        var nodePath = storageClass.Parameters?.TryGetValue(NodePathParameter, out var configured) == true && configured.Length > 0
-            ? configured.TrimEnd('/')
-            : DefaultNodePath;
+        var nodePath = NodePathOf(storageClass) ?? throw new ArgumentException($"the class's {NodePathParameter} is not an absolute path other than /", nameof(storageClass));
         var hostname = node.Metadata.Labels?.TryGetValue(HostnameLabel, out var label) == true ? label : node.Metadata.Name;
         var requested = claim.Spec?.Resources?.Requests?.TryGetValue(PersistentVolumeMatch.Storage, out var storage) == true ? storage : new ResourceQuantity("0");
         return new V1PersistentVolume
@@ -59,7 +57,7 @@ public static class LocalPathVolume
                 VolumeMode = "Filesystem",
                 HostPath = new V1HostPathVolumeSource
                 {
-                    Path = $"{nodePath}/{name}_{claim.Metadata.NamespaceProperty}_{claim.Metadata.Name}",
+                    Path = DirectoryName(nodePath, name, claim.Metadata.NamespaceProperty, claim.Metadata.Name),
                     Type = "DirectoryOrCreate",
                 },
                 NodeAffinity = new V1VolumeNodeAffinity
@@ -80,6 +78,32 @@ public static class LocalPathVolume
             Status = new V1PersistentVolumeStatus { Phase = VolumeSync.Bound },
         };
     }
+
+    /// <summary>
+    /// The class's <c>nodePath</c> (the default when it has none) without a trailing slash; null when it is not an
+    /// absolute path, or is the root, which no volume directory may be made in.
+    /// </summary>
+    public static string? NodePathOf(V1StorageClass? storageClass)
+    {
+        var configured = storageClass?.Parameters?.TryGetValue(NodePathParameter, out var value) == true && value.Length > 0 ? value : DefaultNodePath;
+        var nodePath = configured.TrimEnd('/');
+        return nodePath.Length > 0 && Path.IsPathFullyQualified(nodePath) && !nodePath.Split('/').Contains("..") ? nodePath : null;
+    }
+
+    /// <summary>
+    /// The one directory this provisioner may remove for <paramref name="volume"/>: the one it names for the volume's
+    /// claim under its class's nodePath (null when that cannot be told), so that no volume made or edited by hand can
+    /// point its cleanup at another path.
+    /// </summary>
+    public static string? DirectoryOf(V1PersistentVolume volume, V1StorageClass? storageClass)
+    {
+        ArgumentNullException.ThrowIfNull(volume);
+        return volume.Spec?.ClaimRef is { } claim && NodePathOf(storageClass) is { } nodePath && claim.NamespaceProperty is { } ns && claim.Name is { } name
+            ? DirectoryName(nodePath, volume.Metadata.Name, ns, name)
+            : null;
+    }
+
+    private static string DirectoryName(string nodePath, string volumeName, string ns, string claimName) => $"{nodePath}/{volumeName}_{ns}_{claimName}";
 
     /// <summary>The directory of a volume this provisioner made.</summary>
     public static string? PathOf(V1PersistentVolume volume)

@@ -1,6 +1,7 @@
 using Gantry.Core.Volumes;
 using Gantry.Server.Api;
 using Gantry.Server.Informers;
+using Gantry.Server.Registry;
 using Gantry.Server.Registry.Rules;
 using k8s;
 using k8s.Models;
@@ -117,6 +118,12 @@ public sealed class PersistentVolumeController : BackgroundService
             return;
         }
 
+        if (await AssignDefaultClassAsync(claim, cancellationToken).ConfigureAwait(false))
+        {
+            // The update brings the claim back, with its class, to be bound.
+            return;
+        }
+
         var className = PersistentVolumeMatch.ClassOf(claim);
         var storageClass = className.Length > 0 ? _classes.Get(null, className) : null;
         switch (ClaimSync.Decide(claim, _volumes.List(), storageClass, UnscheduledPods(claim)))
@@ -180,6 +187,24 @@ public sealed class PersistentVolumeController : BackgroundService
         }
     }
 
+    /// <summary>
+    /// kube's <c>assignDefaultStorageClass</c> (retroactive default storage class): an unbound claim made without a class,
+    /// before any class was the default, is given the default class once there is one.
+    /// </summary>
+    private async Task<bool> AssignDefaultClassAsync(V1PersistentVolumeClaim claim, CancellationToken cancellationToken)
+    {
+        if (claim.Spec?.StorageClassName is not null || !string.IsNullOrEmpty(claim.Spec?.VolumeName)
+            || claim.Metadata.Annotations?.ContainsKey(PersistentVolumeClaimRules.BetaStorageClassAnnotation) == true
+            || DefaultStorageClassAdmission.DefaultOf(_classes.List()) is not { } defaultClass)
+        {
+            return false;
+        }
+
+        await _client.MutateAsync<V1PersistentVolumeClaim>(claim.Namespace(), claim.Name(), c => c.Spec.StorageClassName ??= defaultClass.Name(), cancellationToken)
+            .ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary><c>reclaimVolume</c>.</summary>
     private async Task ReclaimAsync(V1PersistentVolume volume, CancellationToken cancellationToken)
     {
@@ -189,11 +214,13 @@ public sealed class PersistentVolumeController : BackgroundService
                 await FailAsync(volume, fail.Event, cancellationToken).ConfigureAwait(false);
                 break;
             case ReclaimStep.DeleteLocalPath:
-                // deleteVolumeOperation asks again, on what is stored, whether the volume is still released.
-                if (VolumeSync.IsReleased(volume, ClaimOf(volume))
-                    && await _localPath.DeleteAsync(volume, cancellationToken).ConfigureAwait(false) is { } failure)
+                // deleteVolumeOperation asks again, of what is stored rather than of the informers, whether the volume is
+                // still released: what follows removes data on a node. A volume already being deleted has been cleaned.
+                if (Stored<V1PersistentVolume>(null, volume.Name()) is { Metadata.DeletionTimestamp: null } stored
+                    && VolumeSync.IsReleased(stored, stored.Spec?.ClaimRef is { } reference ? Stored<V1PersistentVolumeClaim>(reference.NamespaceProperty, reference.Name) : null)
+                    && await _localPath.DeleteAsync(stored, _classes.Get(null, PersistentVolumeMatch.ClassOf(stored)), cancellationToken).ConfigureAwait(false) is { } failure)
                 {
-                    await FailAsync(volume, failure, cancellationToken).ConfigureAwait(false);
+                    await FailAsync(stored, failure, cancellationToken).ConfigureAwait(false);
                 }
 
                 break;
@@ -251,6 +278,12 @@ public sealed class PersistentVolumeController : BackgroundService
         changed.Status.Message = message;
         return await _client.UpdateAsync(changed, cancellationToken, "status").ConfigureAwait(false);
     }
+
+    /// <summary>The object as the store holds it now (the watch cache every read is served from), newer than any informer.</summary>
+    private T? Stored<T>(string? ns, string name) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        _client.Registry.Get(InProcessClient.TypeOf<T>(), ns, name) is { } cached
+            ? KubernetesJson.Deserialize<T>(new MemoryStream(cached.Json, writable: false))
+            : null;
 
     private V1PersistentVolumeClaim? ClaimOf(V1PersistentVolume volume) =>
         volume.Spec?.ClaimRef is { } reference ? _claims.Get(reference.NamespaceProperty, reference.Name) : null;

@@ -47,7 +47,7 @@ public sealed class VolumeBinding(IStorageView storage) : IPreFilterPlugin, IFil
                 return [VolumeMissing];
             }
 
-            if (!Suits(volume, node))
+            if (!SuitsNode(volume, node))
             {
                 reasons = [NodeConflict];
                 break;
@@ -77,22 +77,40 @@ public sealed class VolumeBinding(IStorageView storage) : IPreFilterPlugin, IFil
         var plan = new List<ClaimBinding>(claims.Delayed.Count);
         foreach (var claim in claims.Delayed)
         {
-            if (claim.Metadata.Annotations?.TryGetValue(SelectedNode, out var selected) == true && selected != node.Name)
+            var claimKey = $"{claim.Namespace()}/{claim.Name()}";
+            if (storage.AssumedFor(claimKey) is { } assumed)
             {
-                // A volume is already being provisioned for the claim on another node.
-                return null;
+                // Another pod sharing the claim is binding it: this one goes where that one's volume is.
+                if (assumed.Node != node.Name)
+                {
+                    return null;
+                }
+
+                plan.Add(assumed);
+                continue;
             }
 
-            var claimKey = $"{claim.Namespace()}/{claim.Name()}";
+            if (claim.Metadata.Annotations?.TryGetValue(SelectedNode, out var selected) == true)
+            {
+                // A volume is already being provisioned for the claim, on this node or on another.
+                if (selected != node.Name)
+                {
+                    return null;
+                }
+
+                plan.Add(new ClaimBinding(claim, node.Name, null));
+                continue;
+            }
+
             var volume = PersistentVolumeMatch.Find(
-                claim, storage.Volumes(), v => Suits(v, node), delayBinding: true,
+                claim, storage.Volumes(), v => SuitsNode(v, node), delayBinding: true,
                 excluded: v => plan.Exists(b => b.Volume?.Name() == v.Name()) || storage.PromisedTo(v.Name()) is { } promised && promised != claimKey);
             if (volume is null && !CanProvision(claim, node))
             {
                 return null;
             }
 
-            plan.Add(new ClaimBinding(claim, volume));
+            plan.Add(new ClaimBinding(claim, node.Name, volume));
         }
 
         return plan;
@@ -134,14 +152,9 @@ public sealed class VolumeBinding(IStorageView storage) : IPreFilterPlugin, IFil
                 continue;
             }
 
+            // kube's IsDelayBindingMode: a claim of no class, or of a class that does not exist, binds at once.
             var className = PersistentVolumeMatch.ClassOf(claim);
-            V1StorageClass? storageClass = null;
-            if (className.Length > 0 && (storageClass = storage.Class(className)) is null)
-            {
-                pod.RejectAtPreFilter($"storageclass.storage.k8s.io \"{className}\" not found");
-                return PodVolumeClaims.None;
-            }
-
+            var storageClass = className.Length > 0 ? storage.Class(className) : null;
             if (storageClass?.VolumeBindingMode == "WaitForFirstConsumer" && string.IsNullOrEmpty(claim.Spec.VolumeName))
             {
                 delayed.Add(claim);
@@ -169,8 +182,12 @@ public sealed class VolumeBinding(IStorageView storage) : IPreFilterPlugin, IFil
     }
 
     /// <summary>A volume with no node affinity suits every node; one with it, the nodes any of its terms match.</summary>
-    private static bool Suits(V1PersistentVolume volume, NodeInfo node) =>
-        volume.Spec?.NodeAffinity?.Required?.NodeSelectorTerms is not { } terms || terms.Any(term => NodeAffinity.Matches(term, node));
+    public static bool SuitsNode(V1PersistentVolume volume, NodeInfo node)
+    {
+        ArgumentNullException.ThrowIfNull(volume);
+        ArgumentNullException.ThrowIfNull(node);
+        return volume.Spec?.NodeAffinity?.Required?.NodeSelectorTerms is not { } terms || terms.Any(term => NodeAffinity.Matches(term, node));
+    }
 
     /// <summary>The claim's class has a provisioner, and its allowed topologies, if any, include the node.</summary>
     private bool CanProvision(V1PersistentVolumeClaim claim, NodeInfo node)

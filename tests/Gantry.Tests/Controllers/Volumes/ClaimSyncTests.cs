@@ -18,6 +18,18 @@ public sealed class ClaimSyncTests
     }
 
     [Fact]
+    public void A_claim_asking_for_a_volume_another_claim_holds_is_told_so()
+    {
+        var claim = Objects.Claim("data", "1Gi");
+        claim.Spec.VolumeName = "pv";
+        var taken = Objects.Volume("pv", "1Gi").BoundTo(Objects.Claim("other", "1Gi"));
+
+        var step = ClaimSync.Decide(claim, [taken], Manual, []);
+
+        Assert.Equal(VolumeEvent.Warning("FailedBinding", "volume \"pv\" already bound to a different claim."), Assert.IsType<ClaimStep.Pending>(step).Event);
+    }
+
+    [Fact]
     public void A_claim_of_a_class_that_waits_for_its_first_consumer_waits_in_kubes_words()
     {
         var claim = Objects.Claim("data", "1Gi", "local-path");

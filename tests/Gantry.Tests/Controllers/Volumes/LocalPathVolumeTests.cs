@@ -43,4 +43,30 @@ public sealed class LocalPathVolumeTests
         Assert.Equal("/var/lib/gantry/local-path", Assert.Single(pod.Spec.Volumes).HostPath.Path);
         Assert.Equal("pvc-uid-data", LocalPathCleanup.VolumeOf(pod));
     }
+
+    [Fact]
+    public void Only_the_directory_the_provisioner_names_for_the_volumes_claim_may_be_removed()
+    {
+        var claim = Objects.Claim("data", "1Gi", "local-path");
+        var storageClass = Objects.Class("local-path", VolumeAnnotations.LocalPathProvisioner);
+        var volume = LocalPathVolume.New(claim, storageClass, new V1Node { Metadata = new V1ObjectMeta { Name = "node-1" } });
+
+        Assert.Equal("/var/lib/gantry/local-path/pvc-uid-data_default_data", LocalPathVolume.DirectoryOf(volume, storageClass));
+        volume.Spec.ClaimRef.Name = "other";
+        Assert.NotEqual(volume.Spec.HostPath.Path, LocalPathVolume.DirectoryOf(volume, storageClass));
+        volume.Spec.ClaimRef = null;
+        Assert.Null(LocalPathVolume.DirectoryOf(volume, storageClass));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("relative/path")]
+    [InlineData("/srv/../etc")]
+    public void A_node_path_that_is_not_an_absolute_directory_below_the_root_is_refused(string nodePath)
+    {
+        var storageClass = Objects.Class("local-path", VolumeAnnotations.LocalPathProvisioner);
+        storageClass.Parameters = new Dictionary<string, string> { ["nodePath"] = nodePath };
+
+        Assert.Null(LocalPathVolume.NodePathOf(storageClass));
+    }
 }
