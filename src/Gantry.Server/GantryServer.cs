@@ -169,6 +169,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<ResourceQuotaController>();
         builder.Services.AddHostedService<Controllers.Volumes.PersistentVolumeController>();
         builder.Services.AddHostedService<Controllers.Volumes.ClaimProtectionController>();
+        builder.Services.AddHostedService<Controllers.Volumes.EphemeralVolumeController>();
         builder.Services.AddHostedService<Controllers.Volumes.VolumeProtectionController>();
         builder.Services.AddHostedService<Controllers.Autoscaling.HorizontalPodAutoscalerController>();
         builder.Services.AddHostedService<TtlAfterFinishedController>();

@@ -18,6 +18,8 @@ public sealed class StorageTests(GantryFixture fixture, ITestOutputHelper output
 
     private static readonly string[] ReadWriteOnce = ["ReadWriteOnce"];
 
+    private static readonly string[] ScratchCommand = ["sh", "-c", "echo cached > /cache/hello && exec sleep 3600"];
+
     private static readonly string[] DbCommand = ["sh", "-c", "echo from db > /data/hello && exec sleep 3600"];
 
     [Fact]
@@ -153,6 +155,49 @@ public sealed class StorageTests(GantryFixture fixture, ITestOutputHelper output
         Check.Equal("Bound", await JsonPath(ns, "pvc/later", "{.status.phase}"), "the claim");
         await Ok("delete", "pod", "waiter", "-n", ns, "--grace-period=0", "--force");
         await Ok("delete", "pvc", "later", "-n", ns, "--timeout=60s");
+    }
+
+    [Fact]
+    public async Task A_generic_ephemeral_volume_gets_a_claim_of_its_own_that_goes_with_the_pod()
+    {
+        var ns = await CreateNamespaceAsync("pv-ephemeral");
+        await CreateObjectAsync(ns, new
+        {
+            apiVersion = "v1",
+            kind = "Pod",
+            metadata = new { name = "scratch" },
+            spec = new
+            {
+                terminationGracePeriodSeconds = 0,
+                containers = new[]
+                {
+                    new
+                    {
+                        name = "main", image = "busybox", command = ScratchCommand,
+                        volumeMounts = new[] { new { name = "cache", mountPath = "/cache" } },
+                    },
+                },
+                volumes = new[]
+                {
+                    new
+                    {
+                        name = "cache",
+                        ephemeral = new
+                        {
+                            volumeClaimTemplate = new { spec = new { accessModes = ReadWriteOnce, resources = new { requests = new { storage = "10Mi" } } } },
+                        },
+                    },
+                },
+            },
+        });
+
+        await Eventually.Until(() => JsonPath(ns, "pod/scratch", "{.status.phase}"), s => s == "Running", BindingPatience, "the pod running");
+        Check.Equal("Bound Pod/scratch", await JsonPath(ns, "pvc/scratch-cache", "{.status.phase} {.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name}"),
+            "the volume's claim, owned by the pod");
+        var volume = await JsonPath(ns, "pvc/scratch-cache", "{.spec.volumeName}");
+
+        await Ok("delete", "pod", "scratch", "-n", ns, "--grace-period=0", "--force");
+        await Eventually.Until(async () => (await Run("get", "pv", volume)).Succeeded, exists => !exists, BindingPatience, "the claim's volume deleted with the pod");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Gantry.Agent.Runtimes;
+using Gantry.Core.Volumes;
 using k8s;
 using k8s.Models;
 
@@ -118,6 +119,13 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
             return await SetUpClaimAsync(pod, volume.Name, claim, dir, cancellationToken).ConfigureAwait(false);
         }
 
+        if (volume.Ephemeral is not null)
+        {
+            // A generic ephemeral volume is the claim made for it, mounted as any claim is.
+            var source = new V1PersistentVolumeClaimVolumeSource { ClaimName = ClaimUse.ClaimNameOf(pod, volume) };
+            return await SetUpClaimAsync(pod, volume.Name, source, dir, cancellationToken).ConfigureAwait(false);
+        }
+
         if (volume.EmptyDir is { } emptyDir)
         {
             if (SetUpEmptyDir(volume.Name, dir, emptyDir))
@@ -129,7 +137,7 @@ public sealed class PodVolumes(VolumeObjects objects, string volumeRoot, TimePro
         }
 
         var payload = await payloads.OfAsync(pod, volume, cancellationToken).ConfigureAwait(false)
-            ?? throw new VolumeSetupException(volume.Name, "only emptyDir, hostPath, configMap, secret, downwardAPI, projected and persistentVolumeClaim volumes are supported");
+            ?? throw new VolumeSetupException(volume.Name, "only emptyDir, hostPath, configMap, secret, downwardAPI, projected, persistentVolumeClaim and ephemeral volumes are supported");
         Directory.CreateDirectory(dir);
         new AtomicWriter(volume.Name, dir, time, ProjectionOwnership(pod)).Write(payload);
         return dir;

@@ -20,6 +20,7 @@ public sealed class StatefulPodControl(InProcessClient client, EventRecorder eve
         StatefulPodAction.Create => CreateAsync(set, step.Pod, cancellationToken),
         StatefulPodAction.Delete => DeleteAsync(set, step.Pod, cancellationToken),
         StatefulPodAction.CreateMissingClaims => CreateMissingClaimsAsync(set, step.Pod, cancellationToken),
+        StatefulPodAction.UpdateClaimOwners => UpdateClaimOwnersRecordedAsync(set, step.Pod, cancellationToken),
         _ => UpdateAsync(set, step.Pod, cancellationToken),
     };
 
@@ -57,6 +58,19 @@ public sealed class StatefulPodControl(InProcessClient client, EventRecorder eve
         }
 
         Record("create", set, pod, null);
+    }
+
+    private async Task UpdateClaimOwnersRecordedAsync(V1StatefulSet set, V1Pod pod, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await UpdateClaimOwnersAsync(set, pod, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException ex)
+        {
+            Record("update", set, pod, ex);
+            throw;
+        }
     }
 
     /// <summary><c>createMissingPersistentVolumeClaims</c>: nothing is written while every claim exists.</summary>

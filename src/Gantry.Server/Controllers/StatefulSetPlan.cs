@@ -165,6 +165,12 @@ public static class StatefulSetPlan
             steps.Add(new StatefulSetStep(StatefulPodAction.Update, replica));
         }
 
+        // ClaimsMatchRetentionPolicy: a policy changed since the claims were made reaches them (nothing is written when it has not).
+        if (set.Spec.VolumeClaimTemplates is { Count: > 0 })
+        {
+            steps.Add(new StatefulSetStep(StatefulPodAction.UpdateClaimOwners, pod));
+        }
+
         return false;
     }
 

@@ -16,6 +16,9 @@ public enum StatefulPodAction
 
     /// <summary><c>createMissingPersistentVolumeClaims</c>: a Pending pod's claims, one deleted since the pod was made, made again.</summary>
     CreateMissingClaims,
+
+    /// <summary><c>UpdatePodClaimForRetentionPolicy</c>: the pod's claims owned as the set's retention policy says now.</summary>
+    UpdateClaimOwners,
 }
 
 /// <summary>One step of a StatefulSet's sync, in the order kube takes them.</summary>

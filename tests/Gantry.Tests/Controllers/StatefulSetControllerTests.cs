@@ -236,6 +236,19 @@ public sealed class StatefulSetControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retention_policy_changed_later_reaches_the_claims_already_made()
+    {
+        var created = await _h.CreateAsync(WithClaimTemplate(StatefulSetHarness.StatefulSet("db", 1)));
+        await _h.SyncUntilReadyAsync("db");
+        Assert.Null(Assert.Single(_h.StoredClaims()).Metadata.OwnerReferences);
+
+        await _h.ChangeAsync("db", s => s.Spec.PersistentVolumeClaimRetentionPolicy = new V1StatefulSetPersistentVolumeClaimRetentionPolicy { WhenDeleted = "Delete", WhenScaled = "Retain" });
+        await _h.SyncAsync("db");
+
+        Assert.Equal(created.Uid(), Assert.Single(Assert.Single(_h.StoredClaims()).Metadata.OwnerReferences).Uid);
+    }
+
+    [Fact]
     public async Task WhenScaled_Delete_passes_a_condemned_pods_claims_to_the_pod()
     {
         var set = WithClaimTemplate(StatefulSetHarness.StatefulSet("db", 2, "Parallel"));

@@ -204,6 +204,42 @@ public sealed class VolumeBindingTests
         Assert.Equal("0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.", decision.Message);
     }
 
+    private static PodInfo PodWithEphemeralVolume() =>
+        Pod(configure: s => s.Volumes = [new V1Volume
+        {
+            Name = "scratch",
+            Ephemeral = new V1EphemeralVolumeSource { VolumeClaimTemplate = new V1PersistentVolumeClaimTemplate { Spec = new V1PersistentVolumeClaimSpec() } },
+        }]);
+
+    [Fact]
+    public void A_pod_waits_for_the_claim_of_its_ephemeral_volume_in_kube_words()
+    {
+        var decision = SchedulingFramework.Default(_storage).Schedule(PodWithEphemeralVolume(), [Host("n1")]);
+
+        Assert.Equal("0/1 nodes are available: waiting for ephemeral volume controller to create the persistentvolumeclaim \"p-scratch\".", decision.Message);
+    }
+
+    [Fact]
+    public void An_ephemeral_volumes_claim_not_made_for_the_pod_refuses_it()
+    {
+        _storage.Claims.Add(NewClaim("p-scratch", "", volumeName: "pv1", bindCompleted: true));
+
+        var decision = SchedulingFramework.Default(_storage).Schedule(PodWithEphemeralVolume(), [Host("n1")]);
+
+        Assert.Equal("0/1 nodes are available: PVC default/p-scratch was not created for pod default/p (pod is not owner).", decision.Message);
+    }
+
+    [Fact]
+    public void An_ephemeral_volumes_own_claim_is_placed_as_any_claim()
+    {
+        _storage.Classes.Add(NewClass("local-path", "WaitForFirstConsumer"));
+        var claim = NewClaim("p-scratch", "local-path");
+        claim.Metadata.OwnerReferences = [new V1OwnerReference { Kind = "Pod", Name = "p", Uid = "u", Controller = true }];
+        _storage.Claims.Add(claim);
+
+        Assert.Equal("n1", SchedulingFramework.Default(_storage).Schedule(PodWithEphemeralVolume(), [Host("n1")]).Node);
+    }
+
     [Fact]
     public void A_pod_without_claims_skips_the_volume_checks()
     {

@@ -1,3 +1,4 @@
+using Gantry.Core.Volumes;
 using Gantry.Server.Api;
 using Gantry.Server.Informers;
 using k8s;

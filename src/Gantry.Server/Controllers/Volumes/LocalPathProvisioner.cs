@@ -18,6 +18,9 @@ internal sealed class LocalPathProvisioner(
     /// <summary>How long a failed cleanup waits before its helper pod is made again (kube's longest operation back-off).</summary>
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(122);
 
+    /// <summary>How long a helper pod may take before it is given up (rancher's default helper pod timeout).</summary>
+    private static readonly TimeSpan HelperPodTimeout = TimeSpan.FromMinutes(2);
+
     private readonly ConcurrentDictionary<string, DateTimeOffset> _failedCleanups = new(StringComparer.Ordinal);
 
     /// <summary><c>provisionClaimOperation</c> (and <c>provisionClaimOperationExternal</c>): events say what came of it.</summary>
@@ -136,6 +139,11 @@ internal sealed class LocalPathProvisioner(
                 _failedCleanups[name] = time.GetUtcNow();
                 await DeleteIgnoringMissingAsync<V1Pod>(LocalPathCleanup.Namespace, podName, cancellationToken).ConfigureAwait(false);
                 return Failure(name, $"helper pod {podName} failed");
+            case var _ when time.GetUtcNow() - (pod.Metadata.CreationTimestamp ?? time.GetUtcNow().UtcDateTime) > HelperPodTimeout:
+                // Its node gone or not ready: given up, and made again after the back-off.
+                _failedCleanups[name] = time.GetUtcNow();
+                await DeleteIgnoringMissingAsync<V1Pod>(LocalPathCleanup.Namespace, podName, cancellationToken).ConfigureAwait(false);
+                return Failure(name, $"helper pod {podName} did not finish within {HelperPodTimeout.TotalMinutes:0} minutes");
             default:
                 return null;
         }

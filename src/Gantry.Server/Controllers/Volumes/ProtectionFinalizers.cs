@@ -1,3 +1,4 @@
+using Gantry.Core.Volumes;
 using Gantry.Server.Controllers;
 using k8s.Models;
 

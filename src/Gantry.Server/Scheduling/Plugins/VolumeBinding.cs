@@ -119,7 +119,7 @@ public sealed class VolumeBinding(IStorageView storage) : IPreFilterPlugin, IFil
     private PodVolumeClaims Sort(PodInfo pod)
     {
         var volumes = pod.Pod.Spec.Volumes;
-        if (volumes is null || !volumes.Any(v => v.PersistentVolumeClaim is not null))
+        if (volumes is null || !volumes.Any(v => v.PersistentVolumeClaim is not null || v.Ephemeral is not null))
         {
             return PodVolumeClaims.None;
         }
@@ -129,14 +129,22 @@ public sealed class VolumeBinding(IStorageView storage) : IPreFilterPlugin, IFil
         var immediate = false;
         foreach (var volume in volumes)
         {
-            if (volume.PersistentVolumeClaim?.ClaimName is not { } name)
+            if (ClaimUse.ClaimNameOf(pod.Pod, volume) is not { } name)
             {
                 continue;
             }
 
             if (storage.Claim(pod.Pod.Namespace(), name) is not { } claim)
             {
-                pod.RejectAtPreFilter($"persistentvolumeclaim \"{name}\" not found");
+                pod.RejectAtPreFilter(volume.Ephemeral is not null
+                    ? $"waiting for ephemeral volume controller to create the persistentvolumeclaim \"{name}\""
+                    : $"persistentvolumeclaim \"{name}\" not found");
+                return PodVolumeClaims.None;
+            }
+
+            if (volume.Ephemeral is not null && !ClaimUse.IsForPod(pod.Pod, claim))
+            {
+                pod.RejectAtPreFilter($"PVC {claim.Namespace()}/{name} was not created for pod {pod.Pod.Namespace()}/{pod.Pod.Name()} (pod is not owner)");
                 return PodVolumeClaims.None;
             }
 
