@@ -15,13 +15,18 @@ namespace Gantry.Server.Controllers.Volumes;
 internal sealed class LocalPathProvisioner(
     InProcessClient client, EventRecorder events, Informer<V1Node> nodes, Informer<V1Pod> pods, TimeProvider time, string component)
 {
-    /// <summary>How long a failed cleanup waits before its helper pod is made again (kube's longest operation back-off).</summary>
-    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(122);
+    /// <summary>
+    /// How long a failed cleanup waits before its helper pod is made again: kube's operation back-off, from half a second
+    /// doubling to at most 2m2s. A first failure is often a container of the claim's last pod still stopping.
+    /// </summary>
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
+
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(122);
 
     /// <summary>How long a helper pod may take before it is given up (rancher's default helper pod timeout).</summary>
     private static readonly TimeSpan HelperPodTimeout = TimeSpan.FromMinutes(2);
 
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _failedCleanups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, TimeSpan Wait)> _failedCleanups = new(StringComparer.Ordinal);
 
     /// <summary><c>provisionClaimOperation</c> (and <c>provisionClaimOperationExternal</c>): events say what came of it.</summary>
     public async Task ProvisionAsync(V1PersistentVolumeClaim claim, string className, V1StorageClass? storageClass, CancellationToken cancellationToken)
@@ -110,7 +115,7 @@ internal sealed class LocalPathProvisioner(
         var pod = pods.Get(LocalPathCleanup.Namespace, podName);
         if (pod is null)
         {
-            if (_failedCleanups.TryGetValue(name, out var failedAt) && time.GetUtcNow() - failedAt < RetryAfterFailure)
+            if (_failedCleanups.TryGetValue(name, out var failed) && time.GetUtcNow() - failed.At < failed.Wait)
             {
                 return null;
             }
@@ -136,18 +141,23 @@ internal sealed class LocalPathProvisioner(
                 await DeleteIgnoringMissingAsync<V1Pod>(LocalPathCleanup.Namespace, podName, cancellationToken).ConfigureAwait(false);
                 return null;
             case "Failed":
-                _failedCleanups[name] = time.GetUtcNow();
+                Failed(name);
                 await DeleteIgnoringMissingAsync<V1Pod>(LocalPathCleanup.Namespace, podName, cancellationToken).ConfigureAwait(false);
                 return Failure(name, $"helper pod {podName} failed");
             case var _ when time.GetUtcNow() - (pod.Metadata.CreationTimestamp ?? time.GetUtcNow().UtcDateTime) > HelperPodTimeout:
                 // Its node gone or not ready: given up, and made again after the back-off.
-                _failedCleanups[name] = time.GetUtcNow();
+                Failed(name);
                 await DeleteIgnoringMissingAsync<V1Pod>(LocalPathCleanup.Namespace, podName, cancellationToken).ConfigureAwait(false);
                 return Failure(name, $"helper pod {podName} did not finish within {HelperPodTimeout.TotalMinutes:0} minutes");
             default:
                 return null;
         }
     }
+
+    private void Failed(string volumeName) => _failedCleanups.AddOrUpdate(
+        volumeName,
+        _ => (time.GetUtcNow(), FirstRetry),
+        (_, previous) => (time.GetUtcNow(), previous.Wait * 2 < LongestRetry ? previous.Wait * 2 : LongestRetry));
 
     private static VolumeEvent Failure(string volumeName, string why) => VolumeEvent.Warning("VolumeFailedDelete", $"failed to delete volume {volumeName}: {why}");
 
