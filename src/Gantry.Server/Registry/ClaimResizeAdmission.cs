@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Gantry.Core.Resources;
 using Gantry.Core.Volumes;
 using Gantry.Server.Api;
@@ -15,9 +14,6 @@ namespace Gantry.Server.Registry;
 /// </summary>
 public sealed class ClaimResizeAdmission(WatchCache cache) : IWriteAdmission
 {
-    private static readonly ResourceType StorageClasses = ResourceCatalog.Get("storage.k8s.io", "storageclasses");
-    private static readonly ConditionalWeakTable<CachedObject, V1StorageClass> Decoded = new();
-
     public void Admit(ResourceType type, string? ns, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta>? old, WriteOptions options)
     {
         ArgumentNullException.ThrowIfNull(type);
@@ -35,13 +31,7 @@ public sealed class ClaimResizeAdmission(WatchCache cache) : IWriteAdmission
     private bool AllowsResize(V1PersistentVolumeClaim claim, V1PersistentVolumeClaim previous)
     {
         var className = PersistentVolumeMatch.ClassOf(claim);
-        if (className.Length == 0 || className != PersistentVolumeMatch.ClassOf(previous)
-            || cache.Get(StorageClasses.Key(null, className)) is not { } cached)
-        {
-            return false;
-        }
-
-        var storageClass = Decoded.GetValue(cached, c => KubernetesJson.Deserialize<V1StorageClass>(new MemoryStream(c.Json, writable: false)));
-        return storageClass.AllowVolumeExpansion == true;
+        return className.Length > 0 && className == PersistentVolumeMatch.ClassOf(previous)
+            && StoredStorageClasses.Get(cache, className)?.AllowVolumeExpansion == true;
     }
 }

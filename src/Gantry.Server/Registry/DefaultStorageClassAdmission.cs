@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Gantry.Core.Resources;
 using Gantry.Server.Storage;
 using k8s;
@@ -17,9 +16,6 @@ public sealed class DefaultStorageClassAdmission(WatchCache cache) : IWriteAdmis
     public const string IsDefaultAnnotation = "storageclass.kubernetes.io/is-default-class";
     public const string BetaIsDefaultAnnotation = "storageclass.beta.kubernetes.io/is-default-class";
 
-    private static readonly ResourceType StorageClasses = ResourceCatalog.Get("storage.k8s.io", "storageclasses");
-    private static readonly ConditionalWeakTable<CachedObject, V1StorageClass> Decoded = new();
-
     public void Admit(ResourceType type, string? ns, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta>? old, WriteOptions options)
     {
         if (old is not null || obj is not V1PersistentVolumeClaim claim || HasClass(claim))
@@ -27,8 +23,7 @@ public sealed class DefaultStorageClassAdmission(WatchCache cache) : IWriteAdmis
             return;
         }
 
-        var classes = cache.List(StorageClasses.KeyPrefix, new WatchFilter(StorageClasses.KeyPrefix)).Items.Select(Read);
-        if (DefaultOf(classes) is { } defaultClass)
+        if (DefaultOf(StoredStorageClasses.List(cache)) is { } defaultClass)
         {
             (claim.Spec ??= new V1PersistentVolumeClaimSpec()).StorageClassName = defaultClass.Name();
         }
@@ -55,7 +50,4 @@ public sealed class DefaultStorageClassAdmission(WatchCache cache) : IWriteAdmis
     private static bool HasClass(V1PersistentVolumeClaim claim) =>
         claim.Spec?.StorageClassName is not null
         || claim.Metadata?.Annotations?.ContainsKey(Rules.PersistentVolumeClaimRules.BetaStorageClassAnnotation) == true;
-
-    private static V1StorageClass Read(CachedObject cached) => Decoded.GetValue(
-        cached, c => KubernetesJson.Deserialize<V1StorageClass>(new MemoryStream(c.Json, writable: false)));
 }

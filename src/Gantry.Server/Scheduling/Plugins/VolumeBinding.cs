@@ -22,6 +22,8 @@ public sealed class VolumeBinding(IStorageView storage) : IPreFilterPlugin, IFil
     /// <summary>The class provisioner of statically made local volumes only, which can provision nothing.</summary>
     public const string NoProvisioner = "kubernetes.io/no-provisioner";
 
+    private static readonly ClaimBinding[] NothingToBind = [];
+
     public string Name => nameof(VolumeBinding);
 
     public void PreFilter(PodInfo pod, IReadOnlyList<NodeInfo> nodes)
@@ -72,8 +74,14 @@ public sealed class VolumeBinding(IStorageView storage) : IPreFilterPlugin, IFil
         return Plan(pod.State<PodVolumeClaims>(Name), node);
     }
 
-    private List<ClaimBinding>? Plan(PodVolumeClaims claims, NodeInfo node)
+    private IReadOnlyList<ClaimBinding>? Plan(PodVolumeClaims claims, NodeInfo node)
     {
+        if (claims.Delayed.Count == 0)
+        {
+            // Most pods: nothing to plan, and nothing allocated for it on every placement.
+            return NothingToBind;
+        }
+
         var plan = new List<ClaimBinding>(claims.Delayed.Count);
         foreach (var claim in claims.Delayed)
         {

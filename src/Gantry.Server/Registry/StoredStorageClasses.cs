@@ -1,0 +1,26 @@
+using System.Runtime.CompilerServices;
+using Gantry.Core.Resources;
+using Gantry.Server.Storage;
+using k8s;
+using k8s.Models;
+
+namespace Gantry.Server.Registry;
+
+/// <summary>
+/// The StorageClasses as the watch cache holds them, each stored version decoded once for the admission plugins that
+/// judge claims by their class.
+/// </summary>
+internal static class StoredStorageClasses
+{
+    private static readonly ResourceType StorageClasses = ResourceCatalog.Get("storage.k8s.io", "storageclasses");
+    private static readonly ConditionalWeakTable<CachedObject, V1StorageClass> Decoded = new();
+
+    public static V1StorageClass? Get(WatchCache cache, string name) =>
+        cache.Get(StorageClasses.Key(null, name)) is { } cached ? Read(cached) : null;
+
+    public static IEnumerable<V1StorageClass> List(WatchCache cache) =>
+        cache.List(StorageClasses.KeyPrefix, new WatchFilter(StorageClasses.KeyPrefix)).Items.Select(Read);
+
+    private static V1StorageClass Read(CachedObject cached) => Decoded.GetValue(
+        cached, c => KubernetesJson.Deserialize<V1StorageClass>(new MemoryStream(c.Json, writable: false)));
+}
