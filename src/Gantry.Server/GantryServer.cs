@@ -152,6 +152,11 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton(allocation);
         builder.Services.AddSingleton(new PodLedgerSync(informers, allocator.Ledger, allocation, PodScheduler.Framework.Id));
         builder.Services.AddHostedService(services => services.GetRequiredService<AllocationLoop>());
+        builder.Services.AddSingleton<Mesos.MesosMaster>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Mesos.MesosMaster>());
+        builder.Services.AddSingleton<Mesos.SchedulerEndpoint>();
+        builder.Services.AddSingleton<Marathon.MarathonApps>();
+        builder.Services.AddSingleton<Marathon.MarathonEndpoint>();
         builder.Services.AddSingleton<PodScheduler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PodScheduler>());
         builder.Services.AddSingleton(new NodeLifecycleOptions());

@@ -1,5 +1,7 @@
 using Gantry.Server.Api.Metrics;
 using Gantry.Server.Api.Reviews;
+using Gantry.Server.Marathon;
+using Gantry.Server.Mesos;
 using Gantry.Server.Monitoring;
 using Gantry.Server.Security;
 using Microsoft.AspNetCore.Http;
@@ -8,7 +10,7 @@ namespace Gantry.Server.Api;
 
 /// <summary>
 /// Routes a request by its path: health, the server's metrics, version, discovery and OpenAPI documents, then the
-/// resource paths under <c>/api/v1</c> and <c>/apis/{group}/{version}</c>, and the resource metrics API and the
+/// resource paths under <c>/api/v1</c> and <c>/apis/{group}/{version}</c>, Mesos' scheduler API, Marathon's app API, and the resource metrics API and the
 /// access and token reviews, which are served but not stored. Discovery is open to every
 /// authenticated user, as the apiserver's <c>system:discovery</c> role makes it; Gantry's own endpoints and every
 /// resource request are authorized first (<see cref="RequestAuthorizer"/>).
@@ -22,7 +24,9 @@ public sealed class ApiDispatcher(
     SubjectAccessReviews accessReviews,
     TokenReviews tokenReviews,
     RequestAuthorizer authorizer,
-    HealthEndpoint health)
+    HealthEndpoint health,
+    SchedulerEndpoint mesosScheduler,
+    MarathonEndpoint marathon)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -49,6 +53,21 @@ public sealed class ApiDispatcher(
         {
             authorizer.AuthorizeNonResource(context);
             await explain.HandleAsync(context, segments).ConfigureAwait(false);
+            return;
+        }
+
+        // Before the resource paths: core/v1 has no resource named "scheduler".
+        if (SchedulerEndpoint.Matches(segments))
+        {
+            authorizer.AuthorizeNonResource(context);
+            await mesosScheduler.HandleAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (MarathonEndpoint.Matches(segments))
+        {
+            authorizer.AuthorizeNonResource(context);
+            await marathon.HandleAsync(context, segments).ConfigureAwait(false);
             return;
         }
 

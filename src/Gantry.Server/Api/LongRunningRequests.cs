@@ -25,11 +25,14 @@ public sealed class LongRunningRequests(IHostApplicationLifetime lifetime)
     }
 
     internal static bool IsLongRunning(HttpRequest request) =>
-        IsTrue(request.Query["watch"]) || IsTrue(request.Query["follow"]) || request.Headers.Upgrade.Count > 0 || IsProxy(request);
+        IsTrue(request.Query["watch"]) || IsTrue(request.Query["follow"]) || request.Headers.Upgrade.Count > 0 || IsProxy(request) || IsMesosScheduler(request);
 
     // As the apiserver's long-running check counts the proxy subresource: what a backend streams has no end of its own.
     private static bool IsProxy(HttpRequest request) =>
         request.Path.Value is { } path && (path.Contains("/proxy/", StringComparison.Ordinal) || path.EndsWith("/proxy", StringComparison.Ordinal));
+
+    // A framework's SUBSCRIBE is its event stream; the API's other calls are short and lose nothing by ending with it.
+    private static bool IsMesosScheduler(HttpRequest request) => request.Path.Value == "/api/v1/scheduler";
 
     private static bool IsTrue(string? value) => value is "true" or "1";
 }

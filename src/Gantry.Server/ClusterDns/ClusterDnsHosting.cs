@@ -50,11 +50,13 @@ public static class ClusterDnsHosting
         ArgumentNullException.ThrowIfNull(time);
 
         // The SOA serial: the server's start, as CoreDNS uses its own start until the first change.
-        var zone = new ClusterZone(new InformerDnsSource(informers), options.ClusterDomain, (uint)time.GetUtcNow().ToUnixTimeSeconds());
+        var serial = (uint)time.GetUtcNow().ToUnixTimeSeconds();
+        var zone = new ClusterZone(new InformerDnsSource(informers), options.ClusterDomain, serial);
+        var apps = new MarathonZone(new InformerMarathonSource(informers), serial);
         var forwarder = new DnsForwarder(options.DnsUpstreams ?? HostResolvers.Read(), DnsForwarder.DefaultTimeout);
         var recursion = new RecursionClients(options.ClusterCidr, LocalNetworks.Read, nodeClients.Contains, time);
         services.AddSingleton(provider => new DnsServer(
-            listener, new DnsHandler(zone, forwarder, recursion), informers.WaitForSyncAsync, provider.GetRequiredService<ILogger<DnsServer>>()));
+            listener, new DnsHandler(zone, forwarder, recursion, apps), informers.WaitForSyncAsync, provider.GetRequiredService<ILogger<DnsServer>>()));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<DnsServer>());
     }
 }

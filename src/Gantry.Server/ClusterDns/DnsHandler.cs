@@ -4,13 +4,13 @@ namespace Gantry.Server.ClusterDns;
 
 /// <summary>
 /// Answers one query. Names in the cluster zone, and the reverse names of Services' addresses, come from
-/// <see cref="ClusterZone"/>, to anyone (authoritative data, as BIND answers its zones to all). Everything else
+/// <see cref="ClusterZone"/>, and the Marathon apps' names from <see cref="MarathonZone"/>, to anyone (authoritative data, as BIND answers its zones to all). Everything else
 /// goes through the <see cref="DnsForwarder"/> for the clients <see cref="RecursionClients"/> allows (loopback,
 /// the host's local networks, the cluster CIDR, the nodes) and is REFUSED to the rest, so the server is no open
 /// resolver; a refusal is not logged, as outsiders could flood the log. UDP replies are kept within 512 bytes, or
 /// the size the client's EDNS0 OPT record offers (at most 4096), and set TC when the answer does not fit.
 /// </summary>
-public sealed class DnsHandler(ClusterZone zone, DnsForwarder forwarder, RecursionClients recursion)
+public sealed class DnsHandler(ClusterZone zone, DnsForwarder forwarder, RecursionClients recursion, MarathonZone? apps = null)
 {
     /// <summary>The UDP payload size the server advertises in its OPT record (the DNS flag day 2020 value).</summary>
     public const ushort AdvertisedUdpSize = 1232;
@@ -52,7 +52,10 @@ public sealed class DnsHandler(ClusterZone zone, DnsForwarder forwarder, Recursi
         }
 
         var question = request.Questions[0];
-        var answer = zone.Contains(question.Name) ? zone.Answer(question) : question.Type == DnsType.Ptr ? zone.Reverse(question) : null;
+        var answer = zone.Contains(question.Name) ? zone.Answer(question)
+            : apps is not null && MarathonZone.Contains(question.Name) ? apps.Answer(question)
+            : question.Type == DnsType.Ptr ? zone.Reverse(question)
+            : null;
         if (answer is null)
         {
             if (!recursion.Allows(client))

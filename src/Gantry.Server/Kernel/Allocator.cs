@@ -213,16 +213,17 @@ public sealed class Allocator
     /// Commits <paramref name="work"/> against the named offers of one node, all or nothing. The work
     /// must fit in the offers together. With <paramref name="keepRemainder"/> what is left stays
     /// offered to the framework (the pod scheduler places many pods on one offer); otherwise it goes
-    /// back to the pool and is kept from this framework for <see cref="DefaultRefusal"/>, as in Mesos.
+    /// back to the pool and is kept from this framework for <paramref name="refuse"/> (<see cref="DefaultRefusal"/> unless
+    /// given), as in Mesos.
     /// </summary>
-    public LedgerCommit Accept(IReadOnlyList<string> offerIds, IReadOnlyList<Allocation> work, bool keepRemainder) =>
-        AcceptAll([new OfferAcceptance(offerIds, work)], keepRemainder);
+    public LedgerCommit Accept(IReadOnlyList<string> offerIds, IReadOnlyList<Allocation> work, bool keepRemainder, TimeSpan? refuse = null) =>
+        AcceptAll([new OfferAcceptance(offerIds, work)], keepRemainder, refuse);
 
     /// <summary>
     /// Accepts offers of several nodes at once, all or nothing: one ledger commit for all the work,
     /// so a group that must run together (a gang) is placed whole or not at all.
     /// </summary>
-    public LedgerCommit AcceptAll(IReadOnlyList<OfferAcceptance> acceptances, bool keepRemainder)
+    public LedgerCommit AcceptAll(IReadOnlyList<OfferAcceptance> acceptances, bool keepRemainder, TimeSpan? refuse = null)
     {
         lock (_gate)
         {
@@ -294,9 +295,9 @@ public sealed class Allocator
                         _offers[offers[0].Id] = new Offer(offers[0].Id, offers[0].FrameworkId, offers[0].Node, remainder);
                     }
                 }
-                else
+                else if ((refuse ?? DefaultRefusal) is var refusal && refusal > TimeSpan.Zero)
                 {
-                    _filters[(offers[0].FrameworkId, offers[0].Node)] = _time.GetUtcNow() + DefaultRefusal;
+                    _filters[(offers[0].FrameworkId, offers[0].Node)] = _time.GetUtcNow() + refusal;
                 }
             }
 
@@ -319,6 +320,25 @@ public sealed class Allocator
                 }
             }
         }
+    }
+
+    /// <summary>Takes an outstanding offer back from its framework (Mesos' offer timeout); its resources are offered again at the next round.</summary>
+    public void Rescind(string offerId)
+    {
+        IOfferReceiver? receiver = null;
+        lock (_gate)
+        {
+            if (!_offers.Remove(offerId, out var offer))
+            {
+                return;
+            }
+
+            _roundWanted = true;
+            _offersVersion++;
+            receiver = _frameworks.TryGetValue(offer.FrameworkId, out var framework) ? framework.Receiver : null;
+        }
+
+        receiver?.OnRescind(offerId);
     }
 
     /// <summary>Offers of nodes that left, or that can no longer back them (the node shrank, work was recorded under them).</summary>

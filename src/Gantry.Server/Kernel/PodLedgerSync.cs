@@ -5,7 +5,7 @@ namespace Gantry.Server.Kernel;
 
 /// <summary>
 /// Keeps the ledger equal to what the API objects say: every Node's allocatable, and every pod on a
-/// node that has not finished, under the pod scheduler's framework. That is how the ledger is
+/// node that has not finished, under its framework (<see cref="PodFramework"/>). That is how the ledger is
 /// rebuilt when the server starts, and how it learns of pods placed by naming a node directly.
 /// </summary>
 public sealed class PodLedgerSync
@@ -43,11 +43,19 @@ public sealed class PodLedgerSync
 
     private void OnPod(V1Pod? old, V1Pod? current)
     {
+        // A pod relabelled to or from an external framework is held under another id from now on.
+        if (old is not null && current is not null && PodFramework.AllocationId(old) is var before && before != PodFramework.AllocationId(current)
+            && _ledger.Release(before) is not null)
+        {
+            _loop.Trigger();
+        }
+
         if (current is not null && Holds(current))
         {
-            _ledger.Record(new Allocation(current.Metadata.Uid, current.Spec.NodeName, _frameworkId, PodRequests.Of(current)));
+            var framework = PodFramework.ExternalFrameworkOf(current) ?? _frameworkId;
+            _ledger.Record(new Allocation(PodFramework.AllocationId(current), current.Spec.NodeName, framework, PodRequests.Of(current)));
         }
-        else if ((old ?? current) is { } gone && _ledger.Release(gone.Metadata.Uid) is not null)
+        else if ((old ?? current) is { } gone && _ledger.Release(PodFramework.AllocationId(gone)) is not null)
         {
             _loop.Trigger();
         }

@@ -1,0 +1,281 @@
+using System.Text.Json.Nodes;
+using Gantry.Server.Api;
+using Gantry.Server.Controllers;
+using Gantry.Server.Informers;
+using Gantry.Server.Registry;
+using k8s;
+using k8s.Models;
+
+namespace Gantry.Server.Marathon;
+
+/// <summary>
+/// Marathon's app operations on the apps' Deployments: create, update (a scale when only <c>instances</c> changed),
+/// restart, delete, and killing tasks. Reads come from the informers, writes go through the registry like any
+/// client's, so a conflicting write is refused, not lost.
+/// </summary>
+public sealed class MarathonApps : IDisposable
+{
+    /// <summary>Where Marathon begins assigning service ports to port definitions that ask for port 0.</summary>
+    public const int FirstServicePort = 10000;
+
+    private readonly InProcessClient _client;
+    private readonly Informer<V1Deployment> _deployments;
+    private readonly Informer<V1Pod> _pods;
+    private readonly Informer<V1Namespace> _namespaces;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _writes = new(1, 1);
+
+    public MarathonApps(InProcessClient client, SharedInformers informers, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(informers);
+        _client = client;
+        _deployments = informers.For<V1Deployment>();
+        _pods = informers.For<V1Pod>();
+        _namespaces = informers.For<V1Namespace>();
+        _time = time;
+    }
+
+    public void Dispose() => _writes.Dispose();
+
+    public IReadOnlyList<V1Deployment> Apps() =>
+        [.. _deployments.ListInNamespace(AppDeployments.Namespace)
+            .Where(d => d.Metadata.Annotations?.ContainsKey(AppDeployments.DefinitionAnnotation) == true)
+            .OrderBy(d => d.Metadata.Annotations[AppDeployments.AppIdAnnotation], StringComparer.Ordinal)];
+
+    public V1Deployment App(string appId) =>
+        Find(appId) ?? throw MarathonException.UnknownApp(appId);
+
+    /// <summary>The app's Deployment as the registry holds it now, so that a client reads its own writes at once.</summary>
+    public V1Deployment? Find(string appId)
+    {
+        if (AppIds.Invalid(appId) is not null
+            || _client.Registry.Get(InProcessClient.TypeOf<V1Deployment>(), AppDeployments.Namespace, AppIds.Name(appId)) is not { } cached)
+        {
+            return null;
+        }
+
+        var d = KubernetesJson.Deserialize<V1Deployment>(new MemoryStream(cached.Json, writable: false));
+        return d.Metadata.Annotations?.TryGetValue(AppDeployments.AppIdAnnotation, out var id) == true && id == appId ? d : null;
+    }
+
+    public IReadOnlyList<V1Pod> Tasks(V1Deployment app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return [.. _pods.ListInNamespace(AppDeployments.Namespace)
+            .Where(p => p.Metadata.Labels?.TryGetValue(AppDeployments.AppLabel, out var name) == true && name == app.Metadata.Name)
+            .OrderBy(p => p.Metadata.CreationTimestamp)];
+    }
+
+    /// <summary>POST /v2/apps: 409 when the id is taken.</summary>
+    public async Task<(V1Deployment App, AppVersions Versions)> CreateAsync(JsonObject input, string appId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var definition = AppDefinition.Normalize(input, appId);
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_client.Registry.Get(InProcessClient.TypeOf<V1Deployment>(), AppDeployments.Namespace, AppIds.Name(appId)) is not null)
+            {
+                throw MarathonException.WithMessage(409, $"An app with id [{appId}] already exists.");
+            }
+
+            AssignServicePorts(definition, null);
+            var versions = NewVersions("StartApplication", configChange: true, null);
+            await EnsureNamespaceAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var created = await _client.CreateAsync(AppDeployments.Build(definition, versions), cancellationToken).ConfigureAwait(false);
+                return (created, versions);
+            }
+            catch (ApiException ex) when (ex.Code == 409)
+            {
+                throw MarathonException.WithMessage(409, $"An app with id [{appId}] already exists.");
+            }
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>
+    /// PUT /v2/apps/{id}: the fields given replace the app's (the others keep their values); a change of
+    /// <c>instances</c> alone is a scale, which leaves the tasks running. Null when the app does not exist.
+    /// </summary>
+    public async Task<AppVersions?> UpdateAsync(string appId, JsonObject changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Find(appId) is not { } current)
+            {
+                return null;
+            }
+
+            var before = AppView.Definition(current);
+            var merged = before.DeepClone().AsObject();
+            foreach (var (key, value) in changes)
+            {
+                merged[key] = value?.DeepClone();
+            }
+
+            var definition = AppDefinition.Normalize(merged, appId);
+            AssignServicePorts(definition, current);
+            var scaleOnly = SameApartFromInstances(AppDefinition.Normalize(before, appId), definition);
+            var versions = NewVersions(scaleOnly ? "ScaleApplication" : "RestartApplication", !scaleOnly, current);
+            await WriteAsync(appId, definition, versions, cancellationToken).ConfigureAwait(false);
+            return versions;
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>POST /v2/apps/{id}/restart: a new config version, so every task is replaced as the upgrade strategy allows.</summary>
+    public async Task<AppVersions> RestartAsync(string appId, CancellationToken cancellationToken)
+    {
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = App(appId);
+            var versions = NewVersions("RestartApplication", configChange: true, current);
+            await WriteAsync(appId, AppView.Definition(current), versions, cancellationToken).ConfigureAwait(false);
+            return versions;
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    public async Task<AppVersions> DeleteAsync(string appId, CancellationToken cancellationToken)
+    {
+        var app = App(appId);
+        await _client.DeleteAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, new DeleteRequest(PropagationPolicy: "Background"), cancellationToken)
+            .ConfigureAwait(false);
+        return NewVersions("StopApplication", configChange: true, app);
+    }
+
+    /// <summary>
+    /// Kills a task: its pod is deleted and replaced; with <paramref name="scale"/> the app also loses an instance, the
+    /// pod marked to be the one its replica set removes (the lowest pod-deletion-cost).
+    /// </summary>
+    public async Task<JsonObject> KillTaskAsync(string appId, string taskId, bool scale, CancellationToken cancellationToken)
+    {
+        var app = App(appId);
+        var pod = Tasks(app).FirstOrDefault(p => AppView.TaskId(app, p) == taskId)
+            ?? throw MarathonException.WithMessage(404, $"Task '{taskId}' does not exist");
+        var task = AppView.Task(app, pod);
+        if (scale)
+        {
+            await _client.MutateAsync<V1Pod>(AppDeployments.Namespace, pod.Metadata.Name, p =>
+            {
+                p.Metadata.Annotations ??= new Dictionary<string, string>();
+                p.Metadata.Annotations[PodDeletionCost.Annotation] = int.MinValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }, cancellationToken).ConfigureAwait(false);
+            var definition = AppView.Definition(app);
+            definition["instances"] = Math.Max(0, definition["instances"]!.GetValue<int>() - 1);
+            await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await WriteAsync(appId, definition, NewVersions("ScaleApplication", configChange: false, app), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writes.Release();
+            }
+
+            return task;
+        }
+
+        try
+        {
+            await _client.DeleteAsync<V1Pod>(AppDeployments.Namespace, pod.Metadata.Name, DeleteRequest.Default, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException ex) when (ex.Code == 404)
+        {
+        }
+
+        return task;
+    }
+
+    private async Task WriteAsync(string appId, JsonObject definition, AppVersions versions, CancellationToken cancellationToken)
+    {
+        var desired = AppDeployments.Build(definition, versions);
+        try
+        {
+            await _client.MutateAsync<V1Deployment>(AppDeployments.Namespace, AppIds.Name(appId), d =>
+            {
+                d.Metadata.Annotations ??= new Dictionary<string, string>();
+                foreach (var (key, value) in desired.Metadata.Annotations)
+                {
+                    d.Metadata.Annotations[key] = value;
+                }
+
+                d.Spec.Replicas = desired.Spec.Replicas;
+                d.Spec.Strategy = desired.Spec.Strategy;
+                d.Spec.Template = desired.Spec.Template;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException ex) when (ex.Code == 404)
+        {
+            throw MarathonException.UnknownApp(appId);
+        }
+    }
+
+    private AppVersions NewVersions(string action, bool configChange, V1Deployment? current)
+    {
+        var version = AppView.Timestamp(_time.GetUtcNow());
+        var configVersion = configChange || current is null ? version : current.Metadata.Annotations[AppDeployments.ConfigVersionAnnotation];
+        return new AppVersions(version, configVersion, Guid.NewGuid().ToString(), action);
+    }
+
+    private static bool SameApartFromInstances(JsonObject before, JsonObject after)
+    {
+        var a = before.DeepClone().AsObject();
+        var b = after.DeepClone().AsObject();
+        a.Remove("instances");
+        b.Remove("instances");
+        return JsonNode.DeepEquals(a, b);
+    }
+
+    /// <summary>Port definitions asking for port 0 get the lowest service port from 10000 that no other app holds.</summary>
+    private void AssignServicePorts(JsonObject definition, V1Deployment? self)
+    {
+        var taken = Apps().Where(a => a.Metadata.Name != self?.Metadata.Name)
+            .SelectMany(a => AppDeployments.Ports(AppView.Definition(a))).ToHashSet();
+        var next = FirstServicePort;
+        foreach (var port in definition["portDefinitions"]!.AsArray())
+        {
+            if (port!["port"]!.GetValue<int>() != 0)
+            {
+                continue;
+            }
+
+            while (!taken.Add(next))
+            {
+                next++;
+            }
+
+            port["port"] = next;
+        }
+    }
+
+    private async Task EnsureNamespaceAsync(CancellationToken cancellationToken)
+    {
+        if (_namespaces.Get(null, AppDeployments.Namespace) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = AppDeployments.Namespace } }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException ex) when (ex.Code == 409)
+        {
+        }
+    }
+}

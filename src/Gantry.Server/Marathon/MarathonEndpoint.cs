@@ -1,0 +1,236 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gantry.Server.Api;
+using Microsoft.AspNetCore.Http;
+
+namespace Gantry.Server.Marathon;
+
+/// <summary>
+/// Marathon's v2 REST API for long-running apps: <c>/v2/apps</c> (create, list, read, update or scale, restart,
+/// delete, their tasks), <c>/v2/tasks</c>, <c>/v2/deployments</c>, <c>/v2/queue</c>, <c>/v2/info</c>,
+/// <c>/v2/leader</c> and <c>/ping</c>, with Marathon's status codes and error bodies. App ids are paths, so an app's
+/// own paths are told apart by their last segments (<c>/tasks</c>, <c>/tasks/{taskId}</c>, <c>/restart</c>), as
+/// Marathon tells them apart.
+/// </summary>
+public sealed class MarathonEndpoint(MarathonApps apps)
+{
+    /// <summary>The Marathon release whose API Gantry answers as.</summary>
+    public const string Version = "1.10.17";
+
+    public static bool Matches(string[] segments) => segments is ["ping"] or ["v2", ..];
+
+    public async Task HandleAsync(HttpContext context, string[] segments)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(segments);
+        try
+        {
+            await RouteAsync(context, segments, context.Request.Method).ConfigureAwait(false);
+        }
+        catch (MarathonException ex)
+        {
+            await HttpResponses.WriteJsonAsync(context, ex.Status, ex.Body).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            // A field of the wrong JSON type deep in a definition.
+            await HttpResponses.WriteJsonAsync(context, 422, MarathonException.Invalid([("/", ex.Message)]).Body).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RouteAsync(HttpContext context, string[] segments, string method)
+    {
+        var ct = context.RequestAborted;
+        switch (segments)
+        {
+            case ["ping"] when HttpMethods.IsGet(method):
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("pong\n"), ct).ConfigureAwait(false);
+                return;
+            case ["v2", "info"] when HttpMethods.IsGet(method):
+                await OkAsync(context, Info(context)).ConfigureAwait(false);
+                return;
+            case ["v2", "leader"] when HttpMethods.IsGet(method):
+                await OkAsync(context, new JsonObject { ["leader"] = context.Request.Host.Value }).ConfigureAwait(false);
+                return;
+            case ["v2", "apps"] when HttpMethods.IsGet(method):
+                await OkAsync(context, new JsonObject { ["apps"] = ListApps(context.Request.Query) }).ConfigureAwait(false);
+                return;
+            case ["v2", "apps"] when HttpMethods.IsPost(method):
+                var posted = await BodyAsync(context).ConfigureAwait(false);
+                await CreateAsync(context, posted, AppIds.Absolute(IdOf(posted) ?? "")).ConfigureAwait(false);
+                return;
+            case ["v2", "tasks"] when HttpMethods.IsGet(method):
+                var all = apps.Apps().SelectMany(a => apps.Tasks(a).Select(p => (JsonNode?)AppView.Task(a, p)));
+                await OkAsync(context, new JsonObject { ["tasks"] = new JsonArray([.. all]) }).ConfigureAwait(false);
+                return;
+            case ["v2", "deployments"] when HttpMethods.IsGet(method):
+                await OkAsync(context, new JsonArray([.. apps.Apps().Where(AppView.InProgress).Select(d => (JsonNode?)AppView.Deployment(d))])).ConfigureAwait(false);
+                return;
+            case ["v2", "queue"] when HttpMethods.IsGet(method):
+                await OkAsync(context, new JsonObject { ["queue"] = Queue() }).ConfigureAwait(false);
+                return;
+            case ["v2", "apps", .. var rest] when rest.Length > 0:
+                await AppAsync(context, rest, method).ConfigureAwait(false);
+                return;
+            case ["v2", ..]:
+                throw MarathonException.WithMessage(404, $"The requested resource {context.Request.Path} could not be found for {method}");
+        }
+
+        throw MarathonException.WithMessage(405, $"{method} is not allowed on {context.Request.Path}");
+    }
+
+    private async Task AppAsync(HttpContext context, string[] path, string method)
+    {
+        var ct = context.RequestAborted;
+        var query = context.Request.Query;
+        var scale = query["scale"].FirstOrDefault() is "true" or "1";
+        switch (path)
+        {
+            case [.. var id, "tasks", var taskId] when id.Length > 0 && HttpMethods.IsDelete(method):
+                var killed = await apps.KillTaskAsync(AppId(id), taskId, scale, ct).ConfigureAwait(false);
+                await OkAsync(context, new JsonObject { ["task"] = killed }).ConfigureAwait(false);
+                return;
+            case [.. var id, "tasks"] when id.Length > 0 && HttpMethods.IsGet(method):
+                var app = apps.App(AppId(id));
+                await OkAsync(context, new JsonObject { ["tasks"] = new JsonArray([.. apps.Tasks(app).Select(p => (JsonNode?)AppView.Task(app, p))]) })
+                    .ConfigureAwait(false);
+                return;
+            case [.. var id, "tasks"] when id.Length > 0 && HttpMethods.IsDelete(method):
+                var host = query["host"].FirstOrDefault();
+                var owner = apps.App(AppId(id));
+                var tasks = new JsonArray();
+                foreach (var pod in apps.Tasks(owner).Where(p => host is null || p.Spec.NodeName == host))
+                {
+                    tasks.Add(await apps.KillTaskAsync(AppId(id), AppView.TaskId(owner, pod), scale, ct).ConfigureAwait(false));
+                }
+
+                await OkAsync(context, new JsonObject { ["tasks"] = tasks }).ConfigureAwait(false);
+                return;
+            case [.. var id, "restart"] when id.Length > 0 && HttpMethods.IsPost(method):
+                await ChangedAsync(context, await apps.RestartAsync(AppId(id), ct).ConfigureAwait(false)).ConfigureAwait(false);
+                return;
+        }
+
+        var appId = AppId(path);
+        if (HttpMethods.IsGet(method))
+        {
+            var app = apps.App(appId);
+            await OkAsync(context, new JsonObject { ["app"] = AppView.App(app, apps.Tasks(app), embedTasks: true) }).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsPut(method) || HttpMethods.IsPatch(method))
+        {
+            var changes = await BodyAsync(context).ConfigureAwait(false);
+            if (IdOf(changes) is { } given && AppIds.Absolute(given) != appId)
+            {
+                throw MarathonException.Invalid([("/id", $"The id in the body ({AppIds.Absolute(given)}) does not match the path ({appId})")]);
+            }
+
+            var versions = await apps.UpdateAsync(appId, changes, ct).ConfigureAwait(false);
+            if (versions is null)
+            {
+                await CreateAsync(context, changes, appId).ConfigureAwait(false);
+                return;
+            }
+
+            await ChangedAsync(context, versions).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsDelete(method))
+        {
+            await ChangedAsync(context, await apps.DeleteAsync(appId, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        else
+        {
+            throw MarathonException.WithMessage(405, $"{method} is not allowed on {context.Request.Path}");
+        }
+    }
+
+    private async Task CreateAsync(HttpContext context, JsonObject definition, string appId)
+    {
+        var (app, versions) = await apps.CreateAsync(definition, appId, context.RequestAborted).ConfigureAwait(false);
+        context.Response.Headers.Location = $"/v2/apps{appId}";
+        context.Response.Headers["Marathon-Deployment-Id"] = versions.DeploymentId;
+        await HttpResponses.WriteJsonAsync(context, 201, AppView.App(app, [], embedTasks: false)).ConfigureAwait(false);
+    }
+
+    private JsonArray ListApps(IQueryCollection query)
+    {
+        var idFilter = query["id"].FirstOrDefault();
+        var embedTasks = query["embed"].Any(e => e is "apps.tasks" or "app.tasks");
+        return new JsonArray([.. apps.Apps()
+            .Where(a => idFilter is null || a.Metadata.Annotations[AppDeployments.AppIdAnnotation].Contains(idFilter, StringComparison.Ordinal))
+            .Select(a => (JsonNode?)AppView.App(a, apps.Tasks(a), embedTasks))]);
+    }
+
+    /// <summary>Apps with tasks waiting for a node, as Marathon's launch queue lists them.</summary>
+    private JsonArray Queue()
+    {
+        var queue = new JsonArray();
+        foreach (var app in apps.Apps())
+        {
+            var waiting = apps.Tasks(app).Count(p => string.IsNullOrEmpty(p.Spec.NodeName) && p.Metadata.DeletionTimestamp is null);
+            if (waiting > 0)
+            {
+                queue.Add(new JsonObject
+                {
+                    ["app"] = AppView.App(app, apps.Tasks(app), embedTasks: false),
+                    ["count"] = waiting,
+                    ["delay"] = new JsonObject { ["timeLeftSeconds"] = 0, ["overdue"] = false },
+                });
+            }
+        }
+
+        return queue;
+    }
+
+    private static JsonObject Info(HttpContext context) => new()
+    {
+        ["name"] = "marathon",
+        ["version"] = Version,
+        ["buildref"] = "gantry",
+        ["elected"] = true,
+        ["leader"] = context.Request.Host.Value,
+        ["frameworkId"] = null,
+        ["marathon_config"] = new JsonObject
+        {
+            ["master"] = "gantry",
+            ["mesos_role"] = "*",
+            ["mesos_user"] = "root",
+            ["hostname"] = context.Request.Host.Host,
+            ["task_launch_timeout"] = 300000,
+        },
+        ["http_config"] = new JsonObject { ["https_port"] = context.Request.Host.Port },
+        ["zookeeper_config"] = null,
+    };
+
+    private static async Task ChangedAsync(HttpContext context, AppVersions versions)
+    {
+        context.Response.Headers["Marathon-Deployment-Id"] = versions.DeploymentId;
+        await OkAsync(context, new JsonObject { ["version"] = versions.Version, ["deploymentId"] = versions.DeploymentId }).ConfigureAwait(false);
+    }
+
+    private static Task OkAsync(HttpContext context, JsonNode body) => HttpResponses.WriteJsonAsync(context, 200, body);
+
+    private static string AppId(string[] segments) => "/" + string.Join('/', segments);
+
+    private static string? IdOf(JsonObject definition) =>
+        definition["id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String ? id.GetValue<string>() : null;
+
+    private static async Task<JsonObject> BodyAsync(HttpContext context)
+    {
+        try
+        {
+            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as JsonObject
+                ?? throw new JsonException("the body is not a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new MarathonException(400, new JsonObject
+            {
+                ["message"] = "Invalid JSON",
+                ["details"] = new JsonArray(new JsonObject { ["path"] = "/", ["errors"] = new JsonArray(ex.Message) }),
+            });
+        }
+    }
+}

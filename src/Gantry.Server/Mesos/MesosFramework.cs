@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+
+namespace Gantry.Server.Mesos;
+
+/// <summary>
+/// A framework as the master holds it: who it is, its stream while it is connected, since when it has been without one
+/// (it is torn down when that lasts its failover timeout), and its tasks by id. Guarded by the master's lock.
+/// </summary>
+public sealed class MesosFramework(string id)
+{
+    public string Id { get; } = id;
+
+    public string Name { get; set; } = "";
+
+    public string Role { get; set; } = "*";
+
+    public TimeSpan FailoverTimeout { get; set; }
+
+    /// <summary>PARTITION_AWARE: tasks whose pods vanish are TASK_GONE, not TASK_LOST, and unknown ones TASK_UNKNOWN.</summary>
+    public bool PartitionAware { get; set; }
+
+    /// <summary>TASK_KILLING_STATE: a task being killed is reported TASK_KILLING first.</summary>
+    public bool KillingState { get; set; }
+
+    public FrameworkSession? Session { get; set; }
+
+    public DateTimeOffset? DisconnectedSince { get; set; }
+
+    public Dictionary<string, TaskRecord> Tasks { get; } = new(StringComparer.Ordinal);
+
+    private Dictionary<string, DateTimeOffset> _offersSeen = new(StringComparer.Ordinal);
+
+    /// <summary>Since when the framework has held each of its outstanding offers, as far as the master has looked.</summary>
+    public IEnumerable<(string OfferId, DateTimeOffset Since)> OffersHeldSince(IEnumerable<string> outstanding, DateTimeOffset now)
+    {
+        var seen = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var id in outstanding)
+        {
+            seen[id] = _offersSeen.GetValueOrDefault(id, now);
+        }
+
+        _offersSeen = seen;
+        return seen.Select(s => (s.Key, s.Value));
+    }
+
+    public TaskOwner Owner => new(Id, Name, FailoverTimeout);
+
+    /// <summary>Records the task's new state and sends it, to be acknowledged.</summary>
+    public void Report(TaskRecord task, TaskState state, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        task.State = state;
+        task.Since = now;
+        task.PendingUuid = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+        Session?.Send(SchedulerEvents.Update(task.Status(task.PendingUuid)));
+    }
+
+    /// <summary>An update the master makes of a task it never ran (refused, dropped): nothing to acknowledge or keep.</summary>
+    public void ReportUnlaunched(string taskId, string agent, string state, string message, string reason, DateTimeOffset now) =>
+        Session?.Send(SchedulerEvents.Update(new JsonObject
+        {
+            ["task_id"] = SchedulerEvents.Id(taskId),
+            ["state"] = state,
+            ["source"] = "SOURCE_MASTER",
+            ["agent_id"] = SchedulerEvents.Id(agent),
+            ["timestamp"] = now.ToUnixTimeMilliseconds() / 1000.0,
+            ["message"] = message,
+            ["reason"] = reason,
+        }));
+
+    /// <summary>Sends again every update not yet acknowledged (on a new stream, and periodically).</summary>
+    public void ResendPending()
+    {
+        foreach (var task in Tasks.Values)
+        {
+            if (task.PendingUuid is not null)
+            {
+                Session?.Send(SchedulerEvents.Update(task.Status(task.PendingUuid)));
+            }
+        }
+    }
+}

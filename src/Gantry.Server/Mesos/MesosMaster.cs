@@ -1,0 +1,393 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Gantry.Server.Api;
+using Gantry.Server.Informers;
+using Gantry.Server.Kernel;
+using Gantry.Server.Registry;
+using k8s.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Server.Mesos;
+
+/// <summary>
+/// The Mesos master of Gantry's kernel: external frameworks subscribe, get the allocator's offers on their stream and
+/// launch tasks as pods by accepting them; it reports each task's state from its pod, and tears a framework down (its
+/// tasks killed) when it says so or stays away longer than its failover timeout. The frameworks live in memory; their
+/// tasks are pods, so a restarted server finds them again and gives each framework its failover timeout to come back.
+/// </summary>
+public sealed partial class MesosMaster : BackgroundService
+{
+    /// <summary>Mesos' <c>--allocation_interval</c>: how often a round runs even if nothing asked for one (filters run out).</summary>
+    private static readonly TimeSpan AllocationInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Mesos' <c>--offer_timeout</c>, which Gantry always sets: the pod scheduler shares the pool, and a framework that
+    /// holds an offer without using or declining it would keep pods from the offer's node for as long as it held it.
+    /// </summary>
+    public static readonly TimeSpan OfferTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Mesos agents' <c>status_update_retry_interval_min</c>: how long an update waits for its acknowledgement before it is sent again.</summary>
+    private static readonly TimeSpan UpdateRetryInterval = TimeSpan.FromSeconds(10);
+
+    private readonly Allocator _allocator;
+    private readonly AllocationLoop _allocation;
+    private readonly InProcessClient _client;
+    private readonly SharedInformers _informers;
+    private readonly Informer<V1Namespace> _namespaces;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MesosMaster> _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, MesosFramework> _frameworks = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
+    private readonly string _masterId = Guid.NewGuid().ToString();
+    private int _nextFramework;
+
+    public MesosMaster(Allocator allocator, AllocationLoop allocation, InProcessClient client, SharedInformers informers, TimeProvider time, ILogger<MesosMaster> logger)
+    {
+        _allocator = allocator;
+        _allocation = allocation;
+        _client = client;
+        _informers = informers;
+        _time = time;
+        _logger = logger;
+        _namespaces = informers.For<V1Namespace>();
+        informers.For<V1Pod>().OnChange(OnPod);
+    }
+
+    /// <summary>
+    /// A framework's SUBSCRIBE: a new framework gets an id; one that names its id takes its framework back, ending any
+    /// stream it had. Returns the new session, which starts with SUBSCRIBED and the updates still unacknowledged; or,
+    /// for a framework torn down before, a session that only says so.
+    /// </summary>
+    public FrameworkSession Subscribe(JsonObject frameworkInfo, string? frameworkId)
+    {
+        ArgumentNullException.ThrowIfNull(frameworkInfo);
+        var name = frameworkInfo["name"]?.GetValue<string>() ?? "";
+        var roles = (frameworkInfo["roles"] as JsonArray)?.Select(r => r?.GetValue<string>()).OfType<string>().ToList() ?? [];
+        var role = roles.FirstOrDefault() ?? frameworkInfo["role"]?.GetValue<string>() ?? "*";
+        var capabilities = (frameworkInfo["capabilities"] as JsonArray)?.Select(c => c?["type"]?.GetValue<string>()).ToHashSet() ?? [];
+        var failover = frameworkInfo["failover_timeout"]?.GetValue<double>() ?? 0;
+        var streamId = Guid.NewGuid().ToString();
+        lock (_gate)
+        {
+            if (frameworkId is not null && _removed.Contains(frameworkId))
+            {
+                var refused = new FrameworkSession(frameworkId, role, streamId);
+                refused.End("Framework has been removed");
+                return refused;
+            }
+
+            frameworkId ??= NewFrameworkId();
+            if (!_frameworks.TryGetValue(frameworkId, out var framework))
+            {
+                framework = new MesosFramework(frameworkId);
+                _frameworks[frameworkId] = framework;
+            }
+
+            framework.Name = name;
+            framework.Role = role;
+            framework.FailoverTimeout = TimeSpan.FromSeconds(Math.Clamp(failover, 0, TimeSpan.MaxValue.TotalSeconds / 2));
+            framework.PartitionAware = capabilities.Contains("PARTITION_AWARE");
+            framework.KillingState = capabilities.Contains("TASK_KILLING_STATE");
+            framework.Session?.End("Framework failed over");
+            var session = new FrameworkSession(frameworkId, role, streamId);
+            framework.Session = session;
+            framework.DisconnectedSince = null;
+            session.Send(SchedulerEvents.Subscribed(frameworkId));
+            framework.ResendPending();
+            _allocator.Register(new FrameworkInfo(frameworkId, name, role), session);
+            Log.Subscribed(_logger, frameworkId, name, role);
+            _allocation.Trigger();
+            return session;
+        }
+    }
+
+    /// <summary>The stream ended: the framework's offers go back, and its failover timeout starts.</summary>
+    public void Disconnected(FrameworkSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        MesosFramework? expired = null;
+        lock (_gate)
+        {
+            if (!_frameworks.TryGetValue(session.FrameworkId, out var framework) || framework.Session != session)
+            {
+                return;
+            }
+
+            framework.Session = null;
+            framework.DisconnectedSince = _time.GetUtcNow();
+            _allocator.Unregister(framework.Id);
+            Log.Disconnected(_logger, framework.Id, framework.FailoverTimeout.TotalSeconds);
+            if (framework.FailoverTimeout <= TimeSpan.Zero)
+            {
+                expired = framework;
+            }
+        }
+
+        if (expired is not null)
+        {
+            _ = TearDownAsync(expired.Id, "its failover timeout passed", CancellationToken.None);
+        }
+    }
+
+    /// <summary>The framework that a call names, if the call came on its current stream; else the HTTP error Mesos answers.</summary>
+    public MesosFramework? Caller(string frameworkId, string? streamId, out SchedulerCallError? error)
+    {
+        lock (_gate)
+        {
+            error = null;
+            if (!_frameworks.TryGetValue(frameworkId, out var framework) || framework.Session is null)
+            {
+                error = new SchedulerCallError(403, "Framework is not subscribed");
+                return null;
+            }
+
+            if (streamId is null)
+            {
+                error = new SchedulerCallError(400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+                return null;
+            }
+
+            if (streamId != framework.Session.StreamId)
+            {
+                error = new SchedulerCallError(
+                    400, $"The stream ID '{streamId}' included in this request didn't match the stream ID currently associated with framework ID {frameworkId}");
+                return null;
+            }
+
+            return framework;
+        }
+    }
+
+    /// <summary>TEARDOWN, or a failover timeout run out: every task is killed and the framework is forgotten for good.</summary>
+    public async Task TearDownAsync(string frameworkId, string why, CancellationToken cancellationToken)
+    {
+        List<string> pods;
+        lock (_gate)
+        {
+            if (!_frameworks.Remove(frameworkId, out var framework))
+            {
+                return;
+            }
+
+            _removed.Add(frameworkId);
+            framework.Session?.End("Framework has been removed");
+            _allocator.Unregister(frameworkId);
+            pods = [.. framework.Tasks.Values.Where(t => t.Pod is not null).Select(t => t.PodName)];
+            Log.TornDown(_logger, frameworkId, why, pods.Count);
+        }
+
+        foreach (var pod in pods)
+        {
+            await DeletePodAsync(pod, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _informers.WaitForSyncAsync(stoppingToken).ConfigureAwait(false);
+            var lastResend = _time.GetUtcNow();
+            using var ticks = new PeriodicTimer(AllocationInterval, _time);
+            while (await ticks.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                _allocation.Trigger();
+                var now = _time.GetUtcNow();
+                List<string> expired;
+                lock (_gate)
+                {
+                    expired = [.. _frameworks.Values
+                        .Where(f => f.Session is null && f.DisconnectedSince is { } since && now - since >= f.FailoverTimeout)
+                        .Select(f => f.Id)];
+                    if (now - lastResend >= UpdateRetryInterval)
+                    {
+                        lastResend = now;
+                        foreach (var framework in _frameworks.Values)
+                        {
+                            framework.ResendPending();
+                        }
+                    }
+                }
+
+                RescindExpiredOffers(now);
+                foreach (var id in expired)
+                {
+                    await TearDownAsync(id, "its failover timeout passed", stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void RescindExpiredOffers(DateTimeOffset now)
+    {
+        List<string> frameworks;
+        lock (_gate)
+        {
+            frameworks = [.. _frameworks.Values.Where(f => f.Session is not null).Select(f => f.Id)];
+        }
+
+        foreach (var id in frameworks)
+        {
+            var outstanding = _allocator.OutstandingOffers(id);
+            List<string> expired;
+            lock (_gate)
+            {
+                if (!_frameworks.TryGetValue(id, out var framework))
+                {
+                    continue;
+                }
+
+                expired = framework.OffersHeldSince(outstanding.Select(o => o.Id), now)
+                    .Where(held => now - held.Since >= OfferTimeout).Select(held => held.OfferId).ToList();
+            }
+
+            foreach (var offer in expired)
+            {
+                _allocator.Rescind(offer);
+            }
+        }
+    }
+
+    private void OnPod(V1Pod? old, V1Pod? current)
+    {
+        var pod = current ?? old!;
+        if (TaskPods.TaskIdOf(pod) is not { } taskId || PodFramework.ExternalFrameworkOf(pod) is not { } frameworkId)
+        {
+            return;
+        }
+
+        var deleteOrphan = false;
+        lock (_gate)
+        {
+            if (_removed.Contains(frameworkId))
+            {
+                // A task of a framework torn down (before a restart, or while it was being launched) has no one to run for.
+                deleteOrphan = current is not null && current.Metadata.DeletionTimestamp is null;
+            }
+            else
+            {
+                Track(Recovered(frameworkId, pod), taskId, old, current);
+            }
+        }
+
+        if (deleteOrphan)
+        {
+            _ = DeletePodAsync(pod.Metadata.Name, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The framework of a task's pod; one the master does not know was running before the server started.</summary>
+    private MesosFramework Recovered(string frameworkId, V1Pod pod)
+    {
+        if (!_frameworks.TryGetValue(frameworkId, out var framework))
+        {
+            framework = new MesosFramework(frameworkId)
+            {
+                Name = pod.Metadata.Annotations?.TryGetValue(TaskPods.FrameworkNameAnnotation, out var name) == true ? name : "",
+                FailoverTimeout = TaskPods.FailoverTimeoutOf(pod),
+                DisconnectedSince = _time.GetUtcNow(),
+            };
+            _frameworks[frameworkId] = framework;
+        }
+
+        return framework;
+    }
+
+    private void Track(MesosFramework framework, string taskId, V1Pod? old, V1Pod? current)
+    {
+        var pod = current ?? old!;
+        var now = _time.GetUtcNow();
+        if (!framework.Tasks.TryGetValue(taskId, out var task) || (task.PodName != pod.Metadata.Name && task.Finished && current is not null))
+        {
+            if (current is null)
+            {
+                return;
+            }
+
+            task = new TaskRecord(taskId, current.Spec.NodeName ?? "", current.Metadata.Name) { Pod = current, Since = now };
+            framework.Tasks[taskId] = task;
+            var recovered = TaskState.OfPod(current, killRequested: false);
+            task.State = recovered;
+            if (recovered.IsTerminal && !TaskPods.TerminalUpdateAcknowledged(current))
+            {
+                framework.Report(task, recovered, now);
+            }
+            else if (recovered.State != TaskState.Staging.State && !recovered.IsTerminal)
+            {
+                framework.Report(task, recovered, now);
+            }
+
+            return;
+        }
+
+        if (task.PodName != pod.Metadata.Name)
+        {
+            return;
+        }
+
+        task.Pod = current;
+        if (task.State.IsTerminal)
+        {
+            if (current is null && task.PendingUuid is null)
+            {
+                framework.Tasks.Remove(taskId);
+            }
+
+            return;
+        }
+
+        var state = current is null
+            ? TaskState.OfDeletedPod(pod, task.KillRequested, framework.PartitionAware)
+            : TaskState.OfPod(current, task.KillRequested);
+        if (state.State == task.State.State || (state.State == "TASK_KILLING" && !framework.KillingState))
+        {
+            return;
+        }
+
+        framework.Report(task, state, now);
+    }
+
+    private async Task DeletePodAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.DeleteAsync<V1Pod>(TaskPods.Namespace, name, DeleteRequest.Default, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException ex) when (ex.Code == 404)
+        {
+        }
+        catch (ApiException ex)
+        {
+            Log.DeleteFailed(_logger, name, ex.Message);
+        }
+    }
+
+    private string NewFrameworkId() =>
+        $"{_masterId}-{(++_nextFramework).ToString("D4", CultureInfo.InvariantCulture)}";
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Framework {Framework} ({Name}, role {Role}) subscribed")]
+        public static partial void Subscribed(ILogger logger, string framework, string name, string role);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Framework {Framework} disconnected; it is torn down unless it subscribes again within {FailoverSeconds} s")]
+        public static partial void Disconnected(ILogger logger, string framework, double failoverSeconds);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Framework {Framework} torn down ({Why}); killing {Tasks} task(s)")]
+        public static partial void TornDown(ILogger logger, string framework, string why, int tasks);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting the pod mesos/{Pod} of a task failed: {Reason}")]
+        public static partial void DeleteFailed(ILogger logger, string pod, string reason);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Launching task {Task} of framework {Framework} failed: {Reason}")]
+        public static partial void LaunchFailed(ILogger logger, string task, string framework, string reason);
+    }
+}
+
+/// <summary>An HTTP answer to a scheduler call that Mesos' master refuses, with its text.</summary>
+public sealed record SchedulerCallError(int Status, string Message);

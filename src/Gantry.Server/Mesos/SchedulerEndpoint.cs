@@ -1,0 +1,193 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gantry.Server.Kernel;
+using Microsoft.AspNetCore.Http;
+
+namespace Gantry.Server.Mesos;
+
+/// <summary>
+/// <c>POST /api/v1/scheduler</c>, Mesos' v1 scheduler API in its JSON form: SUBSCRIBE answers a RecordIO stream of
+/// events with its <c>Mesos-Stream-Id</c>; every other call names its framework and that stream and is answered
+/// <c>202 Accepted</c>. Refusals are Mesos' master's status codes and texts. Protobuf bodies are not taken.
+/// </summary>
+public sealed class SchedulerEndpoint(MesosMaster master)
+{
+    private const string StreamIdHeader = "Mesos-Stream-Id";
+
+    public static bool Matches(string[] segments) => segments is ["api", "v1", "scheduler"];
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            await RefuseAsync(context, new SchedulerCallError(405, $"Expecting 'POST', received '{request.Method}'")).ConfigureAwait(false);
+            return;
+        }
+
+        if (IsProtobuf(request.ContentType))
+        {
+            await RefuseAsync(context, new SchedulerCallError(415, "Gantry takes scheduler calls as 'application/json' only, not 'application/x-protobuf'"))
+                .ConfigureAwait(false);
+            return;
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            await RefuseAsync(context, new SchedulerCallError(415, "Expecting 'Content-Type' of application/json or application/x-protobuf")).ConfigureAwait(false);
+            return;
+        }
+
+        SchedulerCall call;
+        try
+        {
+            var body = await JsonNode.ParseAsync(request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as JsonObject
+                ?? throw new JsonException("the body is not a JSON object");
+            call = SchedulerCall.Parse(body);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            await RefuseAsync(context, new SchedulerCallError(400, $"Failed to parse body into Call protobuf: {ex.Message}")).ConfigureAwait(false);
+            return;
+        }
+
+        if (call.Error is { } invalid)
+        {
+            await RefuseAsync(context, new SchedulerCallError(400, $"Failed to validate scheduler::Call: {invalid}")).ConfigureAwait(false);
+            return;
+        }
+
+        var streamId = request.Headers[StreamIdHeader].FirstOrDefault();
+        if (call.Type == "SUBSCRIBE")
+        {
+            await SubscribeAsync(context, call, streamId).ConfigureAwait(false);
+            return;
+        }
+
+        var framework = master.Caller(call.FrameworkId!, streamId, out var error);
+        if (framework is null)
+        {
+            await RefuseAsync(context, error!).ConfigureAwait(false);
+            return;
+        }
+
+        var refused = await DispatchAsync(framework, call, context.RequestAborted).ConfigureAwait(false);
+        if (refused is not null)
+        {
+            await RefuseAsync(context, refused).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = 202;
+    }
+
+    private async Task SubscribeAsync(HttpContext context, SchedulerCall call, string? streamId)
+    {
+        if (streamId is not null)
+        {
+            await RefuseAsync(context, new SchedulerCallError(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header")).ConfigureAwait(false);
+            return;
+        }
+
+        var session = master.Subscribe(call.Body["subscribe"]!["framework_info"]!.AsObject(), call.FrameworkId);
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        response.Headers[StreamIdHeader] = session.StreamId;
+        response.Headers.CacheControl = "no-cache";
+        try
+        {
+            await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+            await session.StreamAsync(response, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+        }
+        finally
+        {
+            master.Disconnected(session);
+        }
+    }
+
+    private async Task<SchedulerCallError?> DispatchAsync(MesosFramework framework, SchedulerCall call, CancellationToken cancellationToken)
+    {
+        var body = call.Body;
+        switch (call.Type)
+        {
+            case "TEARDOWN":
+                await master.TearDownAsync(framework.Id, "the framework asked", cancellationToken).ConfigureAwait(false);
+                return null;
+            case "ACCEPT":
+                var accept = body["accept"]!.AsObject();
+                var operations = (accept["operations"] as JsonArray ?? []).Select(o => o!.AsObject()).ToList();
+                if (operations.Select(o => o["type"]?.GetValue<string>()).FirstOrDefault(t => t is not ("LAUNCH" or "LAUNCH_GROUP")) is { } unsupported)
+                {
+                    return new SchedulerCallError(400, $"Operation {unsupported} is not supported: Gantry's offers hold no reservations or persistent volumes");
+                }
+
+                if (operations.Any(o => o["type"]!.GetValue<string>() == "LAUNCH_GROUP"))
+                {
+                    return new SchedulerCallError(400, "LAUNCH_GROUP is not supported: launch each task with LAUNCH");
+                }
+
+                var tasks = operations.SelectMany(o => o["launch"]?["task_infos"] as JsonArray ?? []).Select(t => t!.AsObject()).ToList();
+                await master.AcceptAsync(framework, OfferIds(accept), tasks, Refusal(accept), cancellationToken).ConfigureAwait(false);
+                return null;
+            case "DECLINE":
+                var decline = body["decline"]!.AsObject();
+                master.Decline(framework, OfferIds(decline), Refusal(decline));
+                return null;
+            case "REVIVE":
+                master.Revive(framework);
+                return null;
+            case "SUPPRESS":
+                master.Suppress(framework);
+                return null;
+            case "KILL":
+                var kill = body["kill"]!;
+                await master.KillAsync(framework, kill["task_id"]!["value"]!.GetValue<string>(), kill["agent_id"]?["value"]?.GetValue<string>(), cancellationToken)
+                    .ConfigureAwait(false);
+                return null;
+            case "ACKNOWLEDGE":
+                var acknowledge = body["acknowledge"]!;
+                await master.AcknowledgeAsync(framework, acknowledge["task_id"]!["value"]!.GetValue<string>(), acknowledge["uuid"]!.GetValue<string>(), cancellationToken)
+                    .ConfigureAwait(false);
+                return null;
+            case "RECONCILE":
+                var named = (body["reconcile"]?["tasks"] as JsonArray ?? [])
+                    .Select(t => (t!["task_id"]!["value"]!.GetValue<string>(), t["agent_id"]?["value"]?.GetValue<string>()))
+                    .ToList();
+                master.Reconcile(framework, named);
+                return null;
+            case "REQUEST" or "ACCEPT_INVERSE_OFFERS" or "DECLINE_INVERSE_OFFERS":
+                // Mesos' master ignores REQUEST; Gantry makes no inverse offers to answer.
+                return null;
+            default:
+                return new SchedulerCallError(501, $"{call.Type} is not supported: Gantry runs tasks without executors to message or shut down");
+        }
+    }
+
+    private static List<string> OfferIds(JsonObject call) =>
+        [.. (call["offer_ids"] as JsonArray ?? []).Select(o => o!["value"]!.GetValue<string>())];
+
+    /// <summary>The call's filters' refuse_seconds, Mesos' 5 s when absent.</summary>
+    private static TimeSpan Refusal(JsonObject call) =>
+        call["filters"]?["refuse_seconds"]?.GetValue<double>() is { } seconds
+            ? TimeSpan.FromSeconds(Math.Clamp(seconds, 0, 365 * 24 * 3600))
+            : Allocator.DefaultRefusal;
+
+    private static bool IsJson(string? contentType) => MediaType(contentType) == "application/json";
+
+    private static bool IsProtobuf(string? contentType) => MediaType(contentType) == "application/x-protobuf";
+
+    private static string? MediaType(string? contentType) => contentType?.Split(';')[0].Trim().ToLowerInvariant();
+
+    private static async Task RefuseAsync(HttpContext context, SchedulerCallError error)
+    {
+        context.Response.StatusCode = error.Status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(error.Message), context.RequestAborted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,166 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Gantry.Server.Kernel;
+using Gantry.Server.Mesos;
+using Gantry.Tests.Controllers;
+using Gantry.Tests.Kernel;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace Gantry.Tests.Mesos;
+
+/// <summary>The scheduler API's HTTP answers, over a master with a real allocator and registry whose loop never runs.</summary>
+public sealed class SchedulerEndpointTests : IAsyncLifetime
+{
+    private InformedRegistry _registry = null!;
+    private AllocationLoop _loop = null!;
+    private MesosMaster _master = null!;
+    private SchedulerEndpoint _endpoint = null!;
+
+    public async Task InitializeAsync()
+    {
+        _registry = await InformedRegistry.CreateAsync();
+        var ledger = new ResourceLedger();
+        ledger.SetNode("n1", Resources.Of(4, 4096));
+        var allocator = new Allocator(ledger, _registry.Context.Time);
+        _loop = new AllocationLoop(allocator);
+        _master = new MesosMaster(allocator, _loop, _registry.Client, _registry.Informers, _registry.Context.Time, NullLogger<MesosMaster>.Instance);
+        _endpoint = new SchedulerEndpoint(_master);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _master.Dispose();
+        _loop.Dispose();
+        await _registry.DisposeAsync();
+    }
+
+    private const string SparkInfo = """{"user":"root","name":"spark"}""";
+
+    /// <summary>Posts a call and returns the answer; a stream is read for a moment, then the client goes away.</summary>
+    private async Task<(int Status, string Body, HttpResponse Response)> PostAsync(
+        string json, string? streamId = null, string contentType = "application/json", string method = "POST")
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.ContentType = contentType;
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
+        if (streamId is not null)
+        {
+            context.Request.Headers["Mesos-Stream-Id"] = streamId;
+        }
+
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        using var leave = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        context.RequestAborted = leave.Token;
+        await _endpoint.HandleAsync(context);
+        return (context.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray()), context.Response);
+    }
+
+    private FrameworkSession Subscribe() => _master.Subscribe(JsonNode.Parse(SparkInfo)!.AsObject(), null);
+
+    [Fact]
+    public async Task A_call_that_is_not_a_post_is_refused()
+    {
+        var (status, body, _) = await PostAsync("{}", method: "GET");
+
+        Assert.Equal((405, "Expecting 'POST', received 'GET'"), (status, body));
+    }
+
+    [Fact]
+    public async Task A_protobuf_call_is_refused_as_an_unsupported_media_type()
+    {
+        var (status, _, _) = await PostAsync("", contentType: "application/x-protobuf");
+
+        Assert.Equal(415, status);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_a_call_is_a_bad_request_saying_why()
+    {
+        var (status, body, _) = await PostAsync("""{"type":"KILL","framework_id":{"value":"f"},"kill":{"task_id":{"value":5}}}""");
+
+        Assert.Equal((400, "Failed to parse body into Call protobuf: 'kill.task_id.value' is not a string"), (status, body));
+    }
+
+    [Fact]
+    public async Task A_call_that_fails_validation_is_a_bad_request_saying_why()
+    {
+        var (status, body, _) = await PostAsync("""{"type":"REVIVE"}""");
+
+        Assert.Equal((400, "Failed to validate scheduler::Call: Expecting 'framework_id' to be present"), (status, body));
+    }
+
+    [Fact]
+    public async Task A_subscribe_is_answered_with_its_stream_id_and_a_recordio_stream_starting_with_subscribed()
+    {
+        var (status, body, response) = await PostAsync($$$"""{"type":"SUBSCRIBE","subscribe":{"framework_info":{{{SparkInfo}}}}}""");
+
+        Assert.Equal(200, status);
+        Assert.False(string.IsNullOrEmpty(response.Headers["Mesos-Stream-Id"]));
+        var first = SessionEvents.Records(Encoding.UTF8.GetBytes(body))[0];
+        Assert.Equal("SUBSCRIBED", first["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_subscribe_that_names_a_stream_is_refused()
+    {
+        var (status, body, _) = await PostAsync($$$"""{"type":"SUBSCRIBE","subscribe":{"framework_info":{{{SparkInfo}}}}}""", streamId: "s");
+
+        Assert.Equal((400, "Subscribe calls should not include the 'Mesos-Stream-Id' header"), (status, body));
+    }
+
+    [Fact]
+    public async Task A_call_of_a_subscribed_framework_on_its_stream_is_accepted()
+    {
+        var session = Subscribe();
+
+        var (status, _, _) = await PostAsync($$$"""{"type":"REVIVE","framework_id":{"value":"{{{session.FrameworkId}}}"}}""", session.StreamId);
+
+        Assert.Equal(202, status);
+    }
+
+    [Fact]
+    public async Task A_call_of_a_framework_that_is_not_subscribed_is_forbidden()
+    {
+        var (status, body, _) = await PostAsync("""{"type":"REVIVE","framework_id":{"value":"nobody"}}""", "s");
+
+        Assert.Equal((403, "Framework is not subscribed"), (status, body));
+    }
+
+    [Fact]
+    public async Task An_accept_with_an_operation_other_than_launch_is_refused_before_anything_changes()
+    {
+        var session = Subscribe();
+
+        var (status, body, _) = await PostAsync($$$"""
+            {"type":"ACCEPT","framework_id":{"value":"{{{session.FrameworkId}}}"},
+             "accept":{"offer_ids":[{"value":"offer-1"}],"operations":[{"type":"RESERVE"}]}}
+            """, session.StreamId);
+
+        Assert.Equal((400, "Operation RESERVE is not supported: Gantry's offers hold no reservations or persistent volumes"), (status, body));
+    }
+
+    [Fact]
+    public async Task A_call_for_executors_is_not_implemented()
+    {
+        var session = Subscribe();
+
+        var (status, _, _) = await PostAsync($$$"""{"type":"MESSAGE","framework_id":{"value":"{{{session.FrameworkId}}}"}}""", session.StreamId);
+
+        Assert.Equal(501, status);
+    }
+
+    [Fact]
+    public async Task A_subscribe_whose_capability_type_is_not_a_string_is_a_bad_request()
+    {
+        var (status, body, _) = await PostAsync("""
+            {"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"root","name":"spark","capabilities":[{"type":5}]}}}
+            """);
+
+        Assert.Equal(400, status);
+        Assert.StartsWith("Failed to parse body into Call protobuf: ", body, StringComparison.Ordinal);
+    }
+}
