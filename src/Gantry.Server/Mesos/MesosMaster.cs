@@ -27,6 +27,12 @@ public sealed partial class MesosMaster : BackgroundService
     /// </summary>
     public static readonly TimeSpan OfferTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a framework found again after a restart has, at least, to subscribe before its failover timeout tears
+    /// it down: a restart ends every stream at once, and a framework needs a moment to notice and come back.
+    /// </summary>
+    public static readonly TimeSpan RecoveryGrace = TimeSpan.FromMinutes(2);
+
     /// <summary>Mesos agents' <c>status_update_retry_interval_min</c>: how long an update waits for its acknowledgement before it is sent again.</summary>
     private static readonly TimeSpan UpdateRetryInterval = TimeSpan.FromSeconds(10);
 
@@ -289,7 +295,7 @@ public sealed partial class MesosMaster : BackgroundService
             framework = new MesosFramework(frameworkId)
             {
                 Name = pod.Metadata.Annotations?.TryGetValue(TaskPods.FrameworkNameAnnotation, out var name) == true ? name : "",
-                FailoverTimeout = TaskPods.FailoverTimeoutOf(pod),
+                FailoverTimeout = TaskPods.FailoverTimeoutOf(pod) is var timeout && timeout > RecoveryGrace ? timeout : RecoveryGrace,
                 DisconnectedSince = _time.GetUtcNow(),
             };
             _frameworks[frameworkId] = framework;
