@@ -96,7 +96,7 @@ public sealed class MarathonTests(GantryFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task The_apps_tasks_are_listed_with_the_host_and_ip_address_of_their_pods()
+    public async Task The_apps_tasks_are_listed_with_their_agent_and_the_address_they_are_reached_at()
     {
         await using var app = await CreateAppAsync(NewAppId("tasks"), Idling(2));
         await WaitForDeployedAsync(app, 2);
@@ -109,8 +109,9 @@ public sealed class MarathonTests(GantryFixture fixture, ITestOutputHelper outpu
         {
             Check.Equal(app.Id, Json.Text(task, "appId"), "the task's appId");
             Check.Equal("TASK_RUNNING", Json.Text(task, "state"), "the task's state");
-            Check.Equal(Json.Text(task, "host"), Json.Text(task, "agentId"), "the task's agentId (its host)");
-            Check.Equal(Json.Text(task, "host"), Json.Text(task, "slaveId"), "the task's slaveId (its host)");
+            // A task is reached at its pod's address (its ports are the pod's); its agent is the node.
+            Check.Equal(Json.Text(task, "ipAddresses[0].ipAddress"), Json.Text(task, "host"), "the task's host (its pod's address)");
+            Check.Equal(Json.Text(task, "agentId"), Json.Text(task, "slaveId"), "the task's slaveId (its agentId)");
             Check.Equal("IPv4", Json.Text(task, "ipAddresses[0].protocol"), "the protocol of the task's IP address");
             foreach (var field in new[] { "startedAt", "stagedAt", "version" })
             {
@@ -119,7 +120,7 @@ public sealed class MarathonTests(GantryFixture fixture, ITestOutputHelper outpu
         }
 
         var pods = await PodsAsync(app);
-        Assert.Equal(Sorted(pods, "spec.nodeName"), Sorted(tasks, "host"));
+        Assert.Equal(Sorted(pods, "spec.nodeName"), Sorted(tasks, "agentId"));
         Assert.Equal(Sorted(pods, "status.podIP"), Sorted(tasks, "ipAddresses[0].ipAddress"));
         Assert.Equal(Sorted(tasks, "id"), Sorted(everyAppsTasks.Where(t => Json.Text(t, "appId") == app.Id), "id"));
     }

@@ -130,12 +130,12 @@ public sealed class MesosFrameworkTests(GantryFixture fixture, ITestOutputHelper
     [Fact]
     public async Task A_framework_whose_stream_closes_without_a_failover_timeout_loses_its_tasks()
     {
-        var framework = await SubscribeAsync("gone");
+        await using var framework = await SubscribeAsync("gone");
         var offer = await framework.NextOfferAsync();
         await framework.LaunchAsync(offer, Task("orphan", offer, "exec sleep 300"));
         await framework.UpdateAsync("orphan", "TASK_RUNNING");
 
-        await framework.DisposeAsync();
+        await framework.CloseAsync();
 
         await Eventually.Until(() => Run("get", "pods", "-n", Namespace, "-l", "kernel.gantry.io/framework=" + framework.Id, "-o", "name"),
             r => r.Succeeded && r.Stdout.Trim().Length == 0, MesosPatience, "the pods of the framework whose stream closed to go");
@@ -216,7 +216,10 @@ public sealed class MesosFrameworkTests(GantryFixture fixture, ITestOutputHelper
         return answer;
     }
 
-    /// <summary>A framework's SUBSCRIBE stream (curl -N) and the calls it makes on it; disposing tears it down and ends the stream.</summary>
+    /// <summary>
+    /// A framework's SUBSCRIBE stream (curl -N) and the calls it makes on it; disposing tears it down and ends the stream,
+    /// also when its test fails, as a framework left subscribed would hold offers the tests after it need.
+    /// </summary>
     private sealed class Framework(MesosFrameworkTests test, BackgroundCommand stream) : IAsyncDisposable
     {
         private bool _disposed;
@@ -234,12 +237,20 @@ public sealed class MesosFrameworkTests(GantryFixture fixture, ITestOutputHelper
             StreamId = Header(stream.Stdout, "mesos-stream-id") ?? throw new InvalidOperationException($"No Mesos-Stream-Id header:\n{stream.Stdout}");
         }
 
+        /// <summary>The latest offer (by default, one that holds a test task) still outstanding: not rescinded, as busy pod scheduling may make it.</summary>
         public async Task<JsonObject> NextOfferAsync(Func<JsonObject, bool>? which = null)
         {
             JsonObject? found = null;
-            await stream.WaitForStdoutAsync(s => (found = Offers(s).LastOrDefault(o => which?.Invoke(o) ?? true)) is not null, MesosPatience, "an offer");
+            await stream.WaitForStdoutAsync(
+                s => (found = Offers(s).Where(o => !Rescinded(s).Contains(o["id"]!["value"]!.GetValue<string>())).LastOrDefault(o => (which ?? HoldsATask)(o))) is not null,
+                MesosPatience, "an offer");
             return found!;
         }
+
+        private static bool HoldsATask(JsonObject offer) => Scalar(offer, "cpus") >= 0.1 && Scalar(offer, "mem") >= 32;
+
+        private static HashSet<string> Rescinded(string output) =>
+            [.. Events(output).Where(e => e["type"]!.GetValue<string>() == "RESCIND").Select(e => e["rescind"]!["offer_id"]!["value"]!.GetValue<string>())];
 
         public async Task<JsonObject> UpdateAsync(string taskId, string state, Func<JsonObject, bool>? which = null)
         {
@@ -278,6 +289,13 @@ public sealed class MesosFrameworkTests(GantryFixture fixture, ITestOutputHelper
             }
 
             Check.Equal("202 ", await test.PostAsync(call.ToJsonString(), "application/json", StreamId), $"the answer to {type}");
+        }
+
+        /// <summary>Ends the stream as a framework that goes away does: no TEARDOWN, the connection just closes.</summary>
+        public async Task CloseAsync()
+        {
+            _disposed = true;
+            await stream.DisposeAsync();
         }
 
         public async ValueTask DisposeAsync()

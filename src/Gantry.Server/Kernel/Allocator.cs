@@ -22,6 +22,7 @@ public sealed class Allocator
     private readonly HashSet<string> _suppressed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RoleSettings> _roles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Offer> _offers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _offeredAt = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Framework, string Node), DateTimeOffset> _filters = [];
     private long _nextOffer;
 
@@ -189,6 +190,7 @@ public sealed class Allocator
 
                 var offer = new Offer(NextOfferId(), chosen.Value.Info.Id, node, free);
                 _offers[offer.Id] = offer;
+                _offeredAt[offer.Id] = now;
                 _offersVersion++;
                 holding[chosen.Value.Info.Id] = holding[chosen.Value.Info.Id].Add(free);
                 unofferedTotal = unofferedTotal.Subtract(free);
@@ -322,23 +324,51 @@ public sealed class Allocator
         }
     }
 
-    /// <summary>Takes an outstanding offer back from its framework (Mesos' offer timeout); its resources are offered again at the next round.</summary>
-    public void Rescind(string offerId)
+    /// <summary>
+    /// Mesos' offer timeout, while another framework waits: offers held for <paramref name="timeout"/> or longer (a
+    /// remainder kept after accepts counts from its first offer) are taken back, and their node kept from their framework
+    /// for <see cref="DefaultRefusal"/>, so that the others get a turn at it in DRF order. A framework that is alone
+    /// keeps its offers, as nobody else could use them. Returns the offers rescinded.
+    /// </summary>
+    public IReadOnlyList<string> RescindStale(TimeSpan timeout)
     {
-        IOfferReceiver? receiver = null;
+        List<(IOfferReceiver Receiver, string OfferId)> rescinded = [];
         lock (_gate)
         {
-            if (!_offers.Remove(offerId, out var offer))
+            var now = _time.GetUtcNow();
+            foreach (var id in _offeredAt.Keys.Where(id => !_offers.ContainsKey(id)).ToList())
             {
-                return;
+                _offeredAt.Remove(id);
             }
 
-            _roundWanted = true;
-            _offersVersion++;
-            receiver = _frameworks.TryGetValue(offer.FrameworkId, out var framework) ? framework.Receiver : null;
+            var wanting = _frameworks.Keys.Where(id => !_suppressed.Contains(id)).ToList();
+            foreach (var offer in _offers.Values.ToList())
+            {
+                if (now - _offeredAt.GetValueOrDefault(offer.Id, now) < timeout || !wanting.Any(id => id != offer.FrameworkId))
+                {
+                    continue;
+                }
+
+                _offers.Remove(offer.Id);
+                _offeredAt.Remove(offer.Id);
+                _offersVersion++;
+                _roundWanted = true;
+                // Kept from it for a while, as if declined: else the framework with the lower share, which may be the
+                // one that held the offer idle, would get it straight back and the others never a turn.
+                _filters[(offer.FrameworkId, offer.Node)] = now + DefaultRefusal;
+                if (_frameworks.TryGetValue(offer.FrameworkId, out var framework))
+                {
+                    rescinded.Add((framework.Receiver, offer.Id));
+                }
+            }
         }
 
-        receiver?.OnRescind(offerId);
+        foreach (var (receiver, offerId) in rescinded)
+        {
+            receiver.OnRescind(offerId);
+        }
+
+        return [.. rescinded.Select(r => r.OfferId)];
     }
 
     /// <summary>Offers of nodes that left, or that can no longer back them (the node shrank, work was recorded under them).</summary>
@@ -374,6 +404,11 @@ public sealed class Allocator
         foreach (var candidate in candidates)
         {
             if (_filters.TryGetValue((candidate.Info.Id, node), out var until) && until > now)
+            {
+                continue;
+            }
+
+            if (candidate.Info.RunsOnScalars && free.CpuMillis <= 0 && free.MemoryBytes <= 0)
             {
                 continue;
             }

@@ -72,7 +72,12 @@ public static class AppDefinition
         app["upgradeStrategy"] = UpgradeStrategy(input["upgradeStrategy"], errors);
         app["labels"] = StringMap(input["labels"], "/labels", errors, "must be a string");
         app["taskKillGracePeriodSeconds"] = Number(input, "taskKillGracePeriodSeconds", DefaultKillGraceSeconds, 0, int.MaxValue, errors, whole: true);
-        app["killSelection"] = input["killSelection"]?.GetValue<string>() is "OLDEST_FIRST" ? "OLDEST_FIRST" : "YOUNGEST_FIRST";
+        app["killSelection"] = Text(input, "killSelection", errors) ?? "YOUNGEST_FIRST";
+        if (app["killSelection"]!.GetValue<string>() is not ("YOUNGEST_FIRST" or "OLDEST_FIRST"))
+        {
+            errors.Add(("/killSelection", "error.expected.validenumvalue"));
+        }
+
         app["networks"] = new JsonArray(new JsonObject { ["mode"] = "host" });
         if (errors.Count > 0)
         {
@@ -136,14 +141,20 @@ public static class AppDefinition
             return fallback;
         }
 
-        var value = node.GetValue<double>();
+        var value = NumberOf(node);
         if (whole && value != Math.Floor(value))
         {
             errors.Add(($"/{name}", "error.expected.int"));
             return fallback;
         }
 
-        if (value < min || value > max)
+        if (value > max)
+        {
+            errors.Add(($"/{name}", $"got {value.ToString("0.###", CultureInfo.InvariantCulture)}, expected {max.ToString("0.###", CultureInfo.InvariantCulture)} or less"));
+            return fallback;
+        }
+
+        if (value < min)
         {
             var shown = whole ? value.ToString("0", CultureInfo.InvariantCulture) : value.ToString("0.0##", CultureInfo.InvariantCulture);
             var bound = whole ? min.ToString("0", CultureInfo.InvariantCulture) : min.ToString("0.0##", CultureInfo.InvariantCulture);
@@ -153,6 +164,9 @@ public static class AppDefinition
 
         return value;
     }
+
+    /// <summary>A JSON number as a double, whether it came parsed from text or was put in a tree as an int.</summary>
+    private static double NumberOf(JsonNode node) => double.Parse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static JsonObject StringMap(JsonNode? node, string path, List<(string, string)> errors, string nonString)
     {
@@ -340,6 +354,11 @@ public static class AppDefinition
     private static JsonArray HealthChecks(JsonNode? node, int ports, List<(string, string)> errors)
     {
         var checks = new JsonArray();
+        if (node is not (null or JsonArray) && node.GetValueKind() != JsonValueKind.Null)
+        {
+            errors.Add(("/healthChecks", "error.expected.jsarray"));
+        }
+
         for (var i = 0; i < (node as JsonArray)?.Count; i++)
         {
             var check = (node as JsonArray)![i] as JsonObject ?? [];
@@ -401,20 +420,27 @@ public static class AppDefinition
 
     private static JsonObject UpgradeStrategy(JsonNode? node, List<(string, string)> errors)
     {
+        if (node is not (null or JsonObject) && node.GetValueKind() != JsonValueKind.Null)
+        {
+            errors.Add(("/upgradeStrategy", "error.expected.jsobject"));
+        }
+
         var strategy = node as JsonObject ?? [];
         var health = Fraction(strategy, "minimumHealthCapacity", errors);
         var over = Fraction(strategy, "maximumOverCapacity", errors);
-        if (health == 1 && over == 0)
-        {
-            errors.Add(("/upgradeStrategy", "minimumHealthCapacity 1 with maximumOverCapacity 0 leaves no room to replace a task"));
-        }
-
         return new JsonObject { ["minimumHealthCapacity"] = health, ["maximumOverCapacity"] = over };
     }
 
     private static double Fraction(JsonObject strategy, string name, List<(string, string)> errors)
     {
-        var value = strategy[name]?.GetValueKind() == JsonValueKind.Number ? strategy[name]!.GetValue<double>() : 1;
+        var node = strategy[name];
+        if (node is not null && node.GetValueKind() != JsonValueKind.Number)
+        {
+            errors.Add(($"/upgradeStrategy/{name}", "error.expected.jsnumber"));
+            return 1;
+        }
+
+        var value = node is null ? 1 : NumberOf(node);
         if (value is < 0 or > 1)
         {
             errors.Add(($"/upgradeStrategy/{name}", $"got {value.ToString("0.0##", CultureInfo.InvariantCulture)}, expected between 0.0 and 1.0"));

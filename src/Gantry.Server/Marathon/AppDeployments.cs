@@ -59,11 +59,7 @@ public static class AppDeployments
                 Strategy = new V1DeploymentStrategy
                 {
                     Type = "RollingUpdate",
-                    RollingUpdate = new V1RollingUpdateDeployment
-                    {
-                        MaxUnavailable = Percent(1 - strategy["minimumHealthCapacity"]!.GetValue<double>()),
-                        MaxSurge = Percent(strategy["maximumOverCapacity"]!.GetValue<double>()),
-                    },
+                    RollingUpdate = RollingUpdate(strategy["minimumHealthCapacity"]!.GetValue<double>(), strategy["maximumOverCapacity"]!.GetValue<double>()),
                 },
                 Template = new V1PodTemplateSpec
                 {
@@ -212,6 +208,19 @@ public static class AppDeployments
 
     private static IEnumerable<string[]> Constraints(JsonObject app) =>
         (app["constraints"] as JsonArray ?? []).Select(c => c!.AsArray().Select(f => f!.GetValue<string>()).ToArray());
+
+    /// <summary>
+    /// The rolling update's bounds: what may be missing and what may be extra, as shares of the instances. With no room
+    /// either way (capacity 1, no extra), Marathon still replaces the tasks one at a time, killing first.
+    /// </summary>
+    private static V1RollingUpdateDeployment RollingUpdate(double minimumHealthCapacity, double maximumOverCapacity)
+    {
+        var unavailable = Percent(1 - minimumHealthCapacity);
+        var surge = Percent(maximumOverCapacity);
+        return unavailable.Value == "0%" && surge.Value == "0%"
+            ? new V1RollingUpdateDeployment { MaxUnavailable = 1, MaxSurge = 0 }
+            : new V1RollingUpdateDeployment { MaxUnavailable = unavailable, MaxSurge = surge };
+    }
 
     private static IntOrString Percent(double fraction) =>
         ((int)Math.Round(fraction * 100)).ToString(CultureInfo.InvariantCulture) + "%";

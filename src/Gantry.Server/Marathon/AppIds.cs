@@ -11,12 +11,14 @@ public static partial class AppIds
 {
     public const string SegmentPattern = @"^(([a-z0-9]|[a-z0-9][a-z0-9\-]*[a-z0-9])\.)*([a-z0-9]|[a-z0-9][a-z0-9\-]*[a-z0-9])|(\.|\.\.)$";
 
-    /// <summary>A relative id is taken from the root group, as Marathon takes it from the group it is posted to.</summary>
+    /// <summary>
+    /// A relative id is taken from the root group, as Marathon takes it from the group it is posted to; empty segments are
+    /// dropped, as Marathon's PathId drops them.
+    /// </summary>
     public static string Absolute(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var trimmed = id.Trim('/');
-        return "/" + trimmed;
+        return "/" + string.Join('/', id.Split('/', StringSplitOptions.RemoveEmptyEntries));
     }
 
     public static string? Invalid(string absoluteId)

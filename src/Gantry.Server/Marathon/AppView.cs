@@ -69,7 +69,8 @@ public static class AppView
         {
             ["id"] = TaskId(deployment, pod),
             ["appId"] = definition["id"]!.GetValue<string>(),
-            ["host"] = node,
+            // Where the task is reached: its pod's own address, since its ports are the pod's, not the node's.
+            ["host"] = pod.Status?.PodIP is { Length: > 0 } podIp ? podIp : node,
             ["agentId"] = node,
             ["slaveId"] = node,
             ["state"] = StateOf(pod),

@@ -15,25 +15,33 @@ namespace Gantry.Server.Marathon;
 /// </summary>
 public sealed class MarathonApps : IDisposable
 {
-    /// <summary>Where Marathon begins assigning service ports to port definitions that ask for port 0.</summary>
-    public const int FirstServicePort = 10000;
-
     private readonly InProcessClient _client;
     private readonly Informer<V1Deployment> _deployments;
     private readonly Informer<V1Pod> _pods;
     private readonly Informer<V1Namespace> _namespaces;
     private readonly TimeProvider _time;
+    private readonly SharedInformers _informers;
     private readonly SemaphoreSlim _writes = new(1, 1);
+    private volatile bool _recovered;
+
+    // The ports of the apps this server wrote, by Deployment name, until the informer has them: two apps created one after
+    // the other must not both get the first free port. Guarded by _writes.
+    private readonly Dictionary<string, IReadOnlyList<int>> _written = new(StringComparer.Ordinal);
+    private DateTimeOffset _lastVersion;
 
     public MarathonApps(InProcessClient client, SharedInformers informers, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(informers);
         _client = client;
+        _informers = informers;
         _deployments = informers.For<V1Deployment>();
         _pods = informers.For<V1Pod>();
         _namespaces = informers.For<V1Namespace>();
         _time = time;
     }
+
+    /// <summary>Whether the apps and tasks are known again after a start: until then a list would be empty and ports reused.</summary>
+    public bool Recovered => _recovered || (_recovered = _informers.WaitForSyncAsync(CancellationToken.None).IsCompletedSuccessfully);
 
     public void Dispose() => _writes.Dispose();
 
@@ -76,10 +84,12 @@ public sealed class MarathonApps : IDisposable
         {
             if (_client.Registry.Get(InProcessClient.TypeOf<V1Deployment>(), AppDeployments.Namespace, AppIds.Name(appId)) is not null)
             {
-                throw MarathonException.WithMessage(409, $"An app with id [{appId}] already exists.");
+                throw MarathonException.WithMessage(409, Find(appId) is null
+                    ? $"An app with id [{appId}] cannot be created: another app's id names the same Deployment, {AppIds.Name(appId)}"
+                    : $"An app with id [{appId}] already exists.");
             }
 
-            AssignServicePorts(definition, null);
+            AssignServicePorts(definition);
             var versions = NewVersions("StartApplication", configChange: true, null);
             await EnsureNamespaceAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -99,10 +109,11 @@ public sealed class MarathonApps : IDisposable
     }
 
     /// <summary>
-    /// PUT /v2/apps/{id}: the fields given replace the app's (the others keep their values); a change of
+    /// PUT /v2/apps/{id}: the fields given replace the app's (with <paramref name="partial"/> the others keep their
+    /// values, else they return to their defaults, as Marathon's partialUpdate=false); a change of
     /// <c>instances</c> alone is a scale, which leaves the tasks running. Null when the app does not exist.
     /// </summary>
-    public async Task<AppVersions?> UpdateAsync(string appId, JsonObject changes, CancellationToken cancellationToken)
+    public async Task<AppVersions?> UpdateAsync(string appId, JsonObject changes, bool partial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -114,14 +125,14 @@ public sealed class MarathonApps : IDisposable
             }
 
             var before = AppView.Definition(current);
-            var merged = before.DeepClone().AsObject();
+            var merged = partial ? before.DeepClone().AsObject() : [];
             foreach (var (key, value) in changes)
             {
                 merged[key] = value?.DeepClone();
             }
 
             var definition = AppDefinition.Normalize(merged, appId);
-            AssignServicePorts(definition, current);
+            AssignServicePorts(definition);
             var scaleOnly = SameApartFromInstances(AppDefinition.Normalize(before, appId), definition);
             var versions = NewVersions(scaleOnly ? "ScaleApplication" : "RestartApplication", !scaleOnly, current);
             await WriteAsync(appId, definition, versions, cancellationToken).ConfigureAwait(false);
@@ -152,17 +163,26 @@ public sealed class MarathonApps : IDisposable
 
     public async Task<AppVersions> DeleteAsync(string appId, CancellationToken cancellationToken)
     {
-        var app = App(appId);
-        await _client.DeleteAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, new DeleteRequest(PropagationPolicy: "Background"), cancellationToken)
-            .ConfigureAwait(false);
-        return NewVersions("StopApplication", configChange: true, app);
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var app = App(appId);
+            await _client.DeleteAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, new DeleteRequest(PropagationPolicy: "Background"), cancellationToken)
+                .ConfigureAwait(false);
+            _written.Remove(app.Metadata.Name);
+            return NewVersions("StopApplication", configChange: true, app);
+        }
+        finally
+        {
+            _writes.Release();
+        }
     }
 
     /// <summary>
     /// Kills a task: its pod is deleted and replaced; with <paramref name="scale"/> the app also loses an instance, the
     /// pod marked to be the one its replica set removes (the lowest pod-deletion-cost).
     /// </summary>
-    public async Task<JsonObject> KillTaskAsync(string appId, string taskId, bool scale, CancellationToken cancellationToken)
+    public async Task<(JsonObject Task, AppVersions? Scaled)> KillTaskAsync(string appId, string taskId, bool scale, CancellationToken cancellationToken)
     {
         var app = App(appId);
         var pod = Tasks(app).FirstOrDefault(p => AppView.TaskId(app, p) == taskId)
@@ -175,19 +195,21 @@ public sealed class MarathonApps : IDisposable
                 p.Metadata.Annotations ??= new Dictionary<string, string>();
                 p.Metadata.Annotations[PodDeletionCost.Annotation] = int.MinValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }, cancellationToken).ConfigureAwait(false);
-            var definition = AppView.Definition(app);
-            definition["instances"] = Math.Max(0, definition["instances"]!.GetValue<int>() - 1);
             await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await WriteAsync(appId, definition, NewVersions("ScaleApplication", configChange: false, app), cancellationToken).ConfigureAwait(false);
+                // Read again under the lock: a kill or an update in between must not be undone by this one.
+                var fresh = App(appId);
+                var definition = AppView.Definition(fresh);
+                definition["instances"] = Math.Max(0, definition["instances"]!.GetValue<int>() - 1);
+                var versions = NewVersions("ScaleApplication", configChange: false, fresh);
+                await WriteAsync(appId, definition, versions, cancellationToken).ConfigureAwait(false);
+                return (task, versions);
             }
             finally
             {
                 _writes.Release();
             }
-
-            return task;
         }
 
         try
@@ -198,7 +220,7 @@ public sealed class MarathonApps : IDisposable
         {
         }
 
-        return task;
+        return (task, null);
     }
 
     private async Task WriteAsync(string appId, JsonObject definition, AppVersions versions, CancellationToken cancellationToken)
@@ -227,7 +249,10 @@ public sealed class MarathonApps : IDisposable
 
     private AppVersions NewVersions(string action, bool configChange, V1Deployment? current)
     {
-        var version = AppView.Timestamp(_time.GetUtcNow());
+        // Each version later than the last, even within one millisecond: a restart must change the pod template.
+        var now = _time.GetUtcNow();
+        _lastVersion = now > _lastVersion.AddMilliseconds(1) ? now : _lastVersion.AddMilliseconds(1);
+        var version = AppView.Timestamp(_lastVersion);
         var configVersion = configChange || current is null ? version : current.Metadata.Annotations[AppDeployments.ConfigVersionAnnotation];
         return new AppVersions(version, configVersion, Guid.NewGuid().ToString(), action);
     }
@@ -241,26 +266,13 @@ public sealed class MarathonApps : IDisposable
         return JsonNode.DeepEquals(a, b);
     }
 
-    /// <summary>Port definitions asking for port 0 get the lowest service port from 10000 that no other app holds.</summary>
-    private void AssignServicePorts(JsonObject definition, V1Deployment? self)
+    private void AssignServicePorts(JsonObject definition)
     {
-        var taken = Apps().Where(a => a.Metadata.Name != self?.Metadata.Name)
-            .SelectMany(a => AppDeployments.Ports(AppView.Definition(a))).ToHashSet();
-        var next = FirstServicePort;
-        foreach (var port in definition["portDefinitions"]!.AsArray())
-        {
-            if (port!["port"]!.GetValue<int>() != 0)
-            {
-                continue;
-            }
-
-            while (!taken.Add(next))
-            {
-                next++;
-            }
-
-            port["port"] = next;
-        }
+        var name = AppIds.Name(definition["id"]!.GetValue<string>());
+        var others = Apps().Where(a => a.Metadata.Name != name).Select(a => (a.Metadata.Name, Ports: AppDeployments.Ports(AppView.Definition(a))))
+            .Concat(_written.Where(w => w.Key != name).Select(w => (Name: w.Key, Ports: w.Value)));
+        ServicePorts.Assign(definition, others.SelectMany(o => o.Ports));
+        _written[name] = AppDeployments.Ports(definition);
     }
 
     private async Task EnsureNamespaceAsync(CancellationToken cancellationToken)

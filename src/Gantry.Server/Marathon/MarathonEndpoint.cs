@@ -26,11 +26,22 @@ public sealed class MarathonEndpoint(MarathonApps apps)
         ArgumentNullException.ThrowIfNull(segments);
         try
         {
+            if (segments is not ["ping"] && !apps.Recovered)
+            {
+                throw MarathonException.WithMessage(503, "Marathon has not finished loading its apps; try again");
+            }
+
             await RouteAsync(context, segments, context.Request.Method).ConfigureAwait(false);
         }
         catch (MarathonException ex)
         {
             await HttpResponses.WriteJsonAsync(context, ex.Status, ex.Body).ConfigureAwait(false);
+        }
+        catch (ApiException ex)
+        {
+            // The Deployment's own rules refused what the app became: said in Marathon's form, not Kubernetes'.
+            var refusal = ex.Code == 422 ? MarathonException.Invalid([("/", ex.Message)]) : MarathonException.WithMessage(ex.Code, ex.Message);
+            await HttpResponses.WriteJsonAsync(context, refusal.Status, refusal.Body).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {
@@ -89,8 +100,8 @@ public sealed class MarathonEndpoint(MarathonApps apps)
         switch (path)
         {
             case [.. var id, "tasks", var taskId] when id.Length > 0 && HttpMethods.IsDelete(method):
-                var killed = await apps.KillTaskAsync(AppId(id), taskId, scale, ct).ConfigureAwait(false);
-                await OkAsync(context, new JsonObject { ["task"] = killed }).ConfigureAwait(false);
+                var (killed, scaled) = await apps.KillTaskAsync(AppId(id), taskId, scale, ct).ConfigureAwait(false);
+                await (scaled is null ? OkAsync(context, new JsonObject { ["task"] = killed }) : ChangedAsync(context, scaled)).ConfigureAwait(false);
                 return;
             case [.. var id, "tasks"] when id.Length > 0 && HttpMethods.IsGet(method):
                 var app = apps.App(AppId(id));
@@ -101,12 +112,16 @@ public sealed class MarathonEndpoint(MarathonApps apps)
                 var host = query["host"].FirstOrDefault();
                 var owner = apps.App(AppId(id));
                 var tasks = new JsonArray();
+                AppVersions? lastScale = null;
                 foreach (var pod in apps.Tasks(owner).Where(p => host is null || p.Spec.NodeName == host))
                 {
-                    tasks.Add(await apps.KillTaskAsync(AppId(id), AppView.TaskId(owner, pod), scale, ct).ConfigureAwait(false));
+                    var (task, versions) = await apps.KillTaskAsync(AppId(id), AppView.TaskId(owner, pod), scale, ct).ConfigureAwait(false);
+                    tasks.Add(task);
+                    lastScale = versions ?? lastScale;
                 }
 
-                await OkAsync(context, new JsonObject { ["tasks"] = tasks }).ConfigureAwait(false);
+                // With scale=true Marathon answers the deployment that lowered the instances, else the tasks killed.
+                await (lastScale is null ? OkAsync(context, new JsonObject { ["tasks"] = tasks }) : ChangedAsync(context, lastScale)).ConfigureAwait(false);
                 return;
             case [.. var id, "restart"] when id.Length > 0 && HttpMethods.IsPost(method):
                 await ChangedAsync(context, await apps.RestartAsync(AppId(id), ct).ConfigureAwait(false)).ConfigureAwait(false);
@@ -127,14 +142,25 @@ public sealed class MarathonEndpoint(MarathonApps apps)
                 throw MarathonException.Invalid([("/id", $"The id in the body ({AppIds.Absolute(given)}) does not match the path ({appId})")]);
             }
 
-            var versions = await apps.UpdateAsync(appId, changes, ct).ConfigureAwait(false);
-            if (versions is null)
+            var partial = query["partialUpdate"].FirstOrDefault() is not ("false" or "0");
+            var versions = await apps.UpdateAsync(appId, changes, partial, ct).ConfigureAwait(false);
+            if (versions is not null)
             {
-                await CreateAsync(context, changes, appId).ConfigureAwait(false);
-                return;
+                await ChangedAsync(context, versions).ConfigureAwait(false);
             }
-
-            await ChangedAsync(context, versions).ConfigureAwait(false);
+            else if (HttpMethods.IsPatch(method))
+            {
+                throw MarathonException.UnknownApp(appId);
+            }
+            else
+            {
+                // A PUT of an unknown app creates it, answered as a change: its version and deployment.
+                var (_, created) = await apps.CreateAsync(changes, appId, ct).ConfigureAwait(false);
+                context.Response.Headers.Location = $"/v2/apps{appId}";
+                context.Response.Headers["Marathon-Deployment-Id"] = created.DeploymentId;
+                await HttpResponses.WriteJsonAsync(context, 201, new JsonObject { ["version"] = created.Version, ["deploymentId"] = created.DeploymentId })
+                    .ConfigureAwait(false);
+            }
         }
         else if (HttpMethods.IsDelete(method))
         {

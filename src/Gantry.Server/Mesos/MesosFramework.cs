@@ -28,21 +28,6 @@ public sealed class MesosFramework(string id)
 
     public Dictionary<string, TaskRecord> Tasks { get; } = new(StringComparer.Ordinal);
 
-    private Dictionary<string, DateTimeOffset> _offersSeen = new(StringComparer.Ordinal);
-
-    /// <summary>Since when the framework has held each of its outstanding offers, as far as the master has looked.</summary>
-    public IEnumerable<(string OfferId, DateTimeOffset Since)> OffersHeldSince(IEnumerable<string> outstanding, DateTimeOffset now)
-    {
-        var seen = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        foreach (var id in outstanding)
-        {
-            seen[id] = _offersSeen.GetValueOrDefault(id, now);
-        }
-
-        _offersSeen = seen;
-        return seen.Select(s => (s.Key, s.Value));
-    }
-
     public TaskOwner Owner => new(Id, Name, FailoverTimeout);
 
     /// <summary>Records the task's new state and sends it, to be acknowledged.</summary>

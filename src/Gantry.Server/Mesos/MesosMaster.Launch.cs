@@ -36,6 +36,12 @@ public sealed partial class MesosMaster
             return;
         }
 
+        // Before the commit: after it, nothing may stand between the resources taken and the pods that hold them.
+        if (tasks.Count > 0)
+        {
+            await EnsureNamespaceAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var agent = offers[0]!.Node;
         var left = offers.Aggregate(ResourceVector.Zero, (sum, o) => sum.Add(o!.Resources));
         var launches = new List<(TaskRecord Task, V1Pod Pod, Allocation Allocation)>();
@@ -91,22 +97,19 @@ public sealed partial class MesosMaster
             }
         }
 
-        if (launches.Count > 0)
-        {
-            await EnsureNamespaceAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await Task.WhenAll(launches.Select(l => CreatePodAsync(framework, l.Task, l.Pod, l.Allocation, cancellationToken))).ConfigureAwait(false);
+        // Not the caller's to cancel: the resources are committed, and only the pods (or their failure) give them back.
+        await Task.WhenAll(launches.Select(l => CreatePodAsync(framework, l.Task, l.Pod, l.Allocation))).ConfigureAwait(false);
     }
 
-    private async Task CreatePodAsync(MesosFramework framework, TaskRecord task, V1Pod pod, Allocation allocation, CancellationToken cancellationToken)
+    private async Task CreatePodAsync(MesosFramework framework, TaskRecord task, V1Pod pod, Allocation allocation)
     {
         try
         {
-            await _client.CreateAsync(pod, cancellationToken).ConfigureAwait(false);
+            await _client.CreateAsync(pod, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (ApiException ex)
+        catch (Exception ex)
         {
+            // Whatever failed, the task has no pod: its resources go back and the framework hears why.
             Log.LaunchFailed(_logger, task.TaskId, framework.Id, ex.Message);
             _allocator.Ledger.Release(allocation.Id);
             _allocation.Trigger();
@@ -131,7 +134,7 @@ public sealed partial class MesosMaster
 
         if (killed)
         {
-            await DeletePodAsync(task.PodName, cancellationToken).ConfigureAwait(false);
+            await DeletePodAsync(task.PodName, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

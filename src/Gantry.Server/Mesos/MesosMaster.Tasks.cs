@@ -5,7 +5,7 @@ namespace Gantry.Server.Mesos;
 
 public sealed partial class MesosMaster
 {
-    /// <summary>KILL: the task's pod is deleted; its end is reported TASK_KILLED. An unknown task is reported lost, as Mesos does.</summary>
+    /// <summary>KILL: the task's pod is deleted; its end is reported TASK_KILLED. An unknown task is reconciled: reported lost, as Mesos does.</summary>
     public async Task KillAsync(MesosFramework framework, string taskId, string? agent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(framework);
@@ -15,7 +15,7 @@ public sealed partial class MesosMaster
             if (!framework.Tasks.TryGetValue(taskId, out var task))
             {
                 framework.ReportUnlaunched(
-                    taskId, agent ?? "", framework.PartitionAware ? "TASK_UNKNOWN" : "TASK_LOST", "Attempted to kill an unknown task",
+                    taskId, agent ?? "", framework.PartitionAware ? "TASK_UNKNOWN" : "TASK_LOST", "Reconciliation: Task is unknown",
                     "REASON_RECONCILIATION", _time.GetUtcNow());
                 return;
             }

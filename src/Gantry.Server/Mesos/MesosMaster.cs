@@ -22,8 +22,9 @@ public sealed partial class MesosMaster : BackgroundService
     private static readonly TimeSpan AllocationInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Mesos' <c>--offer_timeout</c>, which Gantry always sets: the pod scheduler shares the pool, and a framework that
-    /// holds an offer without using or declining it would keep pods from the offer's node for as long as it held it.
+    /// Mesos' <c>--offer_timeout</c>, which Gantry always sets while frameworks share the pool: a framework that holds an
+    /// offer without using or declining it would keep the node from the others (the pod scheduler, busy, holds its
+    /// offers for as long as it has pods to place) for as long as it held it.
     /// </summary>
     public static readonly TimeSpan OfferTimeout = TimeSpan.FromSeconds(10);
 
@@ -47,7 +48,9 @@ public sealed partial class MesosMaster : BackgroundService
     private readonly Dictionary<string, MesosFramework> _frameworks = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly string _masterId = Guid.NewGuid().ToString();
+    private readonly Informer<V1Pod> _pods;
     private int _nextFramework;
+    private volatile bool _recovered;
 
     public MesosMaster(Allocator allocator, AllocationLoop allocation, InProcessClient client, SharedInformers informers, TimeProvider time, ILogger<MesosMaster> logger)
     {
@@ -58,22 +61,31 @@ public sealed partial class MesosMaster : BackgroundService
         _time = time;
         _logger = logger;
         _namespaces = informers.For<V1Namespace>();
-        informers.For<V1Pod>().OnChange(OnPod);
+        _pods = informers.For<V1Pod>();
+        _pods.OnChange(OnPod);
     }
+
+    /// <summary>
+    /// Whether the master knows every task again: until the informers have synced after a start, a framework told
+    /// nothing of a task would take it for lost (Mesos answers 503 until its recovery ends).
+    /// </summary>
+    public bool Recovered => _recovered || (_recovered = _informers.WaitForSyncAsync(CancellationToken.None).IsCompletedSuccessfully);
 
     /// <summary>
     /// A framework's SUBSCRIBE: a new framework gets an id; one that names its id takes its framework back, ending any
     /// stream it had. Returns the new session, which starts with SUBSCRIBED and the updates still unacknowledged; or,
     /// for a framework torn down before, a session that only says so.
     /// </summary>
-    public FrameworkSession Subscribe(JsonObject frameworkInfo, string? frameworkId)
+    public FrameworkSession Subscribe(JsonObject frameworkInfo, string? frameworkId, IReadOnlyCollection<string> suppressedRoles)
     {
         ArgumentNullException.ThrowIfNull(frameworkInfo);
+        ArgumentNullException.ThrowIfNull(suppressedRoles);
         var name = frameworkInfo["name"]?.GetValue<string>() ?? "";
         var roles = (frameworkInfo["roles"] as JsonArray)?.Select(r => r?.GetValue<string>()).OfType<string>().ToList() ?? [];
         var role = roles.FirstOrDefault() ?? frameworkInfo["role"]?.GetValue<string>() ?? "*";
         var capabilities = (frameworkInfo["capabilities"] as JsonArray)?.Select(c => c?["type"]?.GetValue<string>()).ToHashSet() ?? [];
         var failover = frameworkInfo["failover_timeout"]?.GetValue<double>() ?? 0;
+        var suppressed = suppressedRoles.Count > 0;
         var streamId = Guid.NewGuid().ToString();
         lock (_gate)
         {
@@ -97,12 +109,19 @@ public sealed partial class MesosMaster : BackgroundService
             framework.PartitionAware = capabilities.Contains("PARTITION_AWARE");
             framework.KillingState = capabilities.Contains("TASK_KILLING_STATE");
             framework.Session?.End("Framework failed over");
+            // The offers made to the previous scheduler go back, and the new one starts unsuppressed, as after Mesos' failoverFramework.
+            _allocator.Unregister(frameworkId);
             var session = new FrameworkSession(frameworkId, role, streamId);
             framework.Session = session;
             framework.DisconnectedSince = null;
             session.Send(SchedulerEvents.Subscribed(frameworkId));
             framework.ResendPending();
-            _allocator.Register(new FrameworkInfo(frameworkId, name, role), session);
+            _allocator.Register(new FrameworkInfo(frameworkId, name, role, RunsOnScalars: true), session);
+            if (suppressed)
+            {
+                _allocator.Suppress(frameworkId);
+            }
+
             Log.Subscribed(_logger, frameworkId, name, role);
             _allocation.Trigger();
             return session;
@@ -133,7 +152,7 @@ public sealed partial class MesosMaster : BackgroundService
 
         if (expired is not null)
         {
-            _ = TearDownAsync(expired.Id, "its failover timeout passed", CancellationToken.None);
+            _ = TearDownAsync(expired.Id, "its failover timeout passed");
         }
     }
 
@@ -143,7 +162,13 @@ public sealed partial class MesosMaster : BackgroundService
         lock (_gate)
         {
             error = null;
-            if (!_frameworks.TryGetValue(frameworkId, out var framework) || framework.Session is null)
+            if (!_frameworks.TryGetValue(frameworkId, out var framework))
+            {
+                error = new SchedulerCallError(400, "Framework cannot be found");
+                return null;
+            }
+
+            if (framework.Session is null)
             {
                 error = new SchedulerCallError(403, "Framework is not subscribed");
                 return null;
@@ -167,7 +192,7 @@ public sealed partial class MesosMaster : BackgroundService
     }
 
     /// <summary>TEARDOWN, or a failover timeout run out: every task is killed and the framework is forgotten for good.</summary>
-    public async Task TearDownAsync(string frameworkId, string why, CancellationToken cancellationToken)
+    public async Task TearDownAsync(string frameworkId, string why)
     {
         List<string> pods;
         lock (_gate)
@@ -184,10 +209,8 @@ public sealed partial class MesosMaster : BackgroundService
             Log.TornDown(_logger, frameworkId, why, pods.Count);
         }
 
-        foreach (var pod in pods)
-        {
-            await DeletePodAsync(pod, cancellationToken).ConfigureAwait(false);
-        }
+        // Not the caller's to cancel: a task left running would have no framework. What still fails is swept up each tick.
+        await Task.WhenAll(pods.Select(pod => DeletePodAsync(pod, CancellationToken.None))).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -217,10 +240,11 @@ public sealed partial class MesosMaster : BackgroundService
                     }
                 }
 
-                RescindExpiredOffers(now);
+                _allocator.RescindStale(OfferTimeout);
+                await DeleteOrphansAsync().ConfigureAwait(false);
                 foreach (var id in expired)
                 {
-                    await TearDownAsync(id, "its failover timeout passed", stoppingToken).ConfigureAwait(false);
+                    await TearDownAsync(id, "its failover timeout passed").ConfigureAwait(false);
                 }
             }
         }
@@ -229,34 +253,23 @@ public sealed partial class MesosMaster : BackgroundService
         }
     }
 
-    private void RescindExpiredOffers(DateTimeOffset now)
+    /// <summary>Pods of frameworks torn down whose deletion failed or was never seen: none may outlive its framework.</summary>
+    private async Task DeleteOrphansAsync()
     {
-        List<string> frameworks;
+        List<string> orphans;
         lock (_gate)
         {
-            frameworks = [.. _frameworks.Values.Where(f => f.Session is not null).Select(f => f.Id)];
-        }
-
-        foreach (var id in frameworks)
-        {
-            var outstanding = _allocator.OutstandingOffers(id);
-            List<string> expired;
-            lock (_gate)
+            if (_removed.Count == 0)
             {
-                if (!_frameworks.TryGetValue(id, out var framework))
-                {
-                    continue;
-                }
-
-                expired = framework.OffersHeldSince(outstanding.Select(o => o.Id), now)
-                    .Where(held => now - held.Since >= OfferTimeout).Select(held => held.OfferId).ToList();
+                return;
             }
 
-            foreach (var offer in expired)
-            {
-                _allocator.Rescind(offer);
-            }
+            orphans = [.. _pods.ListInNamespace(TaskPods.Namespace)
+                .Where(p => p.Metadata.DeletionTimestamp is null && PodFramework.ExternalFrameworkOf(p) is { } framework && _removed.Contains(framework))
+                .Select(p => p.Metadata.Name)];
         }
+
+        await Task.WhenAll(orphans.Select(pod => DeletePodAsync(pod, CancellationToken.None))).ConfigureAwait(false);
     }
 
     private void OnPod(V1Pod? old, V1Pod? current)
@@ -277,7 +290,7 @@ public sealed partial class MesosMaster : BackgroundService
             }
             else
             {
-                Track(Recovered(frameworkId, pod), taskId, old, current);
+                Track(FoundAgain(frameworkId, pod), taskId, old, current);
             }
         }
 
@@ -288,7 +301,7 @@ public sealed partial class MesosMaster : BackgroundService
     }
 
     /// <summary>The framework of a task's pod; one the master does not know was running before the server started.</summary>
-    private MesosFramework Recovered(string frameworkId, V1Pod pod)
+    private MesosFramework FoundAgain(string frameworkId, V1Pod pod)
     {
         if (!_frameworks.TryGetValue(frameworkId, out var framework))
         {
@@ -394,6 +407,3 @@ public sealed partial class MesosMaster : BackgroundService
         public static partial void LaunchFailed(ILogger logger, string task, string framework, string reason);
     }
 }
-
-/// <summary>An HTTP answer to a scheduler call that Mesos' master refuses, with its text.</summary>
-public sealed record SchedulerCallError(int Status, string Message);

@@ -48,6 +48,7 @@ public sealed record SchedulerCall(string Type, string? FrameworkId, JsonObject 
             Require(info, "name", "subscribe.framework_info.name");
             Number(info["failover_timeout"], "subscribe.framework_info.failover_timeout");
             Strings(info["roles"], "subscribe.framework_info.roles");
+            Strings(body["subscribe"]!["suppressed_roles"], "subscribe.suppressed_roles");
             foreach (var capability in Array(info["capabilities"], "subscribe.framework_info.capabilities"))
             {
                 Require(capability as JsonObject ?? throw new JsonException("'subscribe.framework_info.capabilities' holds a non-object"),

@@ -40,6 +40,12 @@ public sealed class SchedulerEndpoint(MesosMaster master)
             return;
         }
 
+        if (!master.Recovered)
+        {
+            await RefuseAsync(context, new SchedulerCallError(503, "Master has not finished recovery")).ConfigureAwait(false);
+            return;
+        }
+
         SchedulerCall call;
         try
         {
@@ -91,7 +97,9 @@ public sealed class SchedulerEndpoint(MesosMaster master)
             return;
         }
 
-        var session = master.Subscribe(call.Body["subscribe"]!["framework_info"]!.AsObject(), call.FrameworkId);
+        var subscribe = call.Body["subscribe"]!;
+        var suppressed = (subscribe["suppressed_roles"] as JsonArray ?? []).Select(r => r!.GetValue<string>()).ToList();
+        var session = master.Subscribe(subscribe["framework_info"]!.AsObject(), call.FrameworkId, suppressed);
         var response = context.Response;
         response.StatusCode = 200;
         response.ContentType = "application/json";
@@ -117,7 +125,7 @@ public sealed class SchedulerEndpoint(MesosMaster master)
         switch (call.Type)
         {
             case "TEARDOWN":
-                await master.TearDownAsync(framework.Id, "the framework asked", cancellationToken).ConfigureAwait(false);
+                await master.TearDownAsync(framework.Id, "the framework asked").ConfigureAwait(false);
                 return null;
             case "ACCEPT":
                 var accept = body["accept"]!.AsObject();

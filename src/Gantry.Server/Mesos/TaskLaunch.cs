@@ -47,7 +47,13 @@ public static class TaskLaunch
             return null;
         }
 
-        var resources = MesosResources.Parse(task["resources"] as JsonArray, out error);
+        if (task["resources"] is not JsonArray { Count: > 0 } listed)
+        {
+            error = "Task uses no resources";
+            return null;
+        }
+
+        var resources = MesosResources.Parse(listed, out error);
         var command = task["command"]!.AsObject();
         var image = ImageOf(task["container"] as JsonObject, ref error);
         var environment = EnvironmentOf(command, ref error);
@@ -98,7 +104,7 @@ public static class TaskLaunch
             Spec = new V1PodSpec
             {
                 NodeName = agent,
-                SchedulerName = TaskPods.SchedulerName,
+                SchedulerName = PodFramework.SchedulerName,
                 RuntimeClassName = image is null ? "process" : null,
                 RestartPolicy = "Never",
                 TerminationGracePeriodSeconds = KillGraceSeconds(task),

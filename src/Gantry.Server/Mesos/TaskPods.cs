@@ -25,8 +25,6 @@ public static class TaskPods
     /// <summary>Set when the framework acknowledged the task's terminal update: it is not sent again.</summary>
     public const string AcknowledgedAnnotation = "mesos.gantry.io/terminal-update-acknowledged";
 
-    /// <summary>No scheduler of Gantry's has this name: a task's pod is placed by its framework's offer, never by them.</summary>
-    public const string SchedulerName = "mesos-framework";
 
     public static string? TaskIdOf(V1Pod pod)
     {

@@ -22,10 +22,10 @@ public sealed record TaskState(string State, string? Message, string? Reason, st
         var terminated = pod.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Terminated;
         switch (pod.Status?.Phase)
         {
+            case "Succeeded" or "Failed" when killRequested:
+                return Killed(terminated);
             case "Succeeded":
                 return new TaskState("TASK_FINISHED", "Command exited with status 0", null, "SOURCE_EXECUTOR");
-            case "Failed" when killRequested:
-                return Killed(terminated);
             case "Failed" when terminated?.Reason == "OOMKilled":
                 return new TaskState("TASK_FAILED", "Memory limit exceeded", "REASON_CONTAINER_LIMITATION_MEMORY", "SOURCE_AGENT");
             case "Failed" when terminated is not null:

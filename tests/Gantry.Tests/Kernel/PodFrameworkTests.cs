@@ -20,6 +20,7 @@ public sealed class PodFrameworkTests
         Spec = new V1PodSpec
         {
             NodeName = node,
+            SchedulerName = framework is null ? null : PodFramework.SchedulerName,
             Containers =
             [
                 new V1Container
@@ -31,6 +32,16 @@ public sealed class PodFrameworkTests
             ],
         },
     };
+
+    [Fact]
+    public void A_pod_of_the_pod_scheduler_with_the_framework_label_is_still_held_under_its_uid()
+    {
+        var pod = Pod("fw-1");
+        pod.Spec.SchedulerName = "default-scheduler";
+
+        Assert.Null(PodFramework.ExternalFrameworkOf(pod));
+        Assert.Equal("uid-1", PodFramework.AllocationId(pod));
+    }
 
     [Fact]
     public void A_pod_labelled_with_a_framework_is_held_for_it_under_its_namespace_and_name()

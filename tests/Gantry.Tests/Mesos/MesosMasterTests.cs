@@ -52,7 +52,7 @@ public sealed class MesosMasterTests : IAsyncLifetime
             ["user"] = "root",
             ["name"] = "spark",
             ["capabilities"] = new JsonArray([.. capabilities.Select(c => new JsonObject { ["type"] = c })]),
-        }, frameworkId);
+        }, frameworkId, []);
 
     private MesosFramework Framework(FrameworkSession session)
     {
@@ -188,11 +188,11 @@ public sealed class MesosMasterTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_call_of_a_framework_that_never_subscribed_is_forbidden()
+    public void A_call_of_a_framework_that_never_subscribed_is_refused_as_unknown()
     {
         _master.Caller("nobody", "any", out var error);
 
-        Assert.Equal(new SchedulerCallError(403, "Framework is not subscribed"), error);
+        Assert.Equal(new SchedulerCallError(400, "Framework cannot be found"), error);
     }
 
     [Fact]
@@ -224,20 +224,20 @@ public sealed class MesosMasterTests : IAsyncLifetime
     {
         var session = Subscribe();
 
-        await _master.TearDownAsync(session.FrameworkId, "the test asked", Ct);
+        await _master.TearDownAsync(session.FrameworkId, "the test asked");
 
         var (events, ended) = await SessionEvents.StreamAsync(session);
         Assert.True(ended);
         Assert.Equal("Framework has been removed", events[^1]["error"]!["message"]!.GetValue<string>());
         _master.Caller(session.FrameworkId, session.StreamId, out var error);
-        Assert.Equal(403, error!.Status);
+        Assert.Equal(new SchedulerCallError(400, "Framework cannot be found"), error);
     }
 
     [Fact]
     public async Task A_framework_torn_down_that_subscribes_again_is_only_told_it_was_removed()
     {
         var first = Subscribe();
-        await _master.TearDownAsync(first.FrameworkId, "the test asked", Ct);
+        await _master.TearDownAsync(first.FrameworkId, "the test asked");
 
         var again = Subscribe(first.FrameworkId);
 
@@ -360,7 +360,7 @@ public sealed class MesosMasterTests : IAsyncLifetime
         await _master.KillAsync(Framework(session), "ghost", "n1", Ct);
 
         var status = Assert.Single(await UpdatesAsync(session));
-        Assert.Equal(("TASK_LOST", "Attempted to kill an unknown task", "REASON_RECONCILIATION"), Summary(status));
+        Assert.Equal(("TASK_LOST", "Reconciliation: Task is unknown", "REASON_RECONCILIATION"), Summary(status));
     }
 
     [Fact]
@@ -391,7 +391,7 @@ public sealed class MesosMasterTests : IAsyncLifetime
     {
         var (session, _, _) = await LaunchSeenAsync("t1");
 
-        await _master.TearDownAsync(session.FrameworkId, "the test asked", Ct);
+        await _master.TearDownAsync(session.FrameworkId, "the test asked");
 
         Assert.All(StoredTaskPods(), p => Assert.NotNull(p.Metadata.DeletionTimestamp));
     }

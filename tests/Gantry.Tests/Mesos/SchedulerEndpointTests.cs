@@ -27,6 +27,7 @@ public sealed class SchedulerEndpointTests : IAsyncLifetime
         _loop = new AllocationLoop(allocator);
         _master = new MesosMaster(allocator, _loop, _registry.Client, _registry.Informers, _registry.Context.Time, NullLogger<MesosMaster>.Instance);
         _endpoint = new SchedulerEndpoint(_master);
+        await _registry.RunInformersAsync();
     }
 
     public async Task DisposeAsync()
@@ -34,6 +35,25 @@ public sealed class SchedulerEndpointTests : IAsyncLifetime
         _master.Dispose();
         _loop.Dispose();
         await _registry.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_call_before_the_master_has_recovered_its_tasks_is_unavailable()
+    {
+        await using var registry = await InformedRegistry.CreateAsync();
+        var allocator = new Allocator(new ResourceLedger(), registry.Context.Time);
+        using var loop = new AllocationLoop(allocator);
+        using var master = new MesosMaster(allocator, loop, registry.Client, registry.Informers, registry.Context.Time, NullLogger<MesosMaster>.Instance);
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.ContentType = "application/json";
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes("{}"));
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+
+        await new SchedulerEndpoint(master).HandleAsync(context);
+
+        Assert.Equal((503, "Master has not finished recovery"), (context.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray())));
     }
 
     private const string SparkInfo = """{"user":"root","name":"spark"}""";
@@ -59,7 +79,7 @@ public sealed class SchedulerEndpointTests : IAsyncLifetime
         return (context.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray()), context.Response);
     }
 
-    private FrameworkSession Subscribe() => _master.Subscribe(JsonNode.Parse(SparkInfo)!.AsObject(), null);
+    private FrameworkSession Subscribe() => _master.Subscribe(JsonNode.Parse(SparkInfo)!.AsObject(), null, []);
 
     [Fact]
     public async Task A_call_that_is_not_a_post_is_refused()
@@ -123,11 +143,11 @@ public sealed class SchedulerEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_call_of_a_framework_that_is_not_subscribed_is_forbidden()
+    public async Task A_call_of_an_unknown_framework_is_refused()
     {
         var (status, body, _) = await PostAsync("""{"type":"REVIVE","framework_id":{"value":"nobody"}}""", "s");
 
-        Assert.Equal((403, "Framework is not subscribed"), (status, body));
+        Assert.Equal((400, "Framework cannot be found"), (status, body));
     }
 
     [Fact]

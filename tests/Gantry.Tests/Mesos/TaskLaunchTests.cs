@@ -43,6 +43,10 @@ public sealed class TaskLaunchTests
     }
 
     [Fact]
+    public void A_task_without_resources_is_refused_as_mesos_refuses_it() =>
+        Assert.Equal("Task uses no resources", Refusal(TaskInfo("""{"resources":[]}""")));
+
+    [Fact]
     public void A_shell_command_runs_under_sh_as_a_host_process_that_is_never_restarted()
     {
         var pod = Launch(TaskInfo());
@@ -60,7 +64,7 @@ public sealed class TaskLaunchTests
         var pod = Launch(TaskInfo());
 
         Assert.Equal("n1", pod.Spec.NodeName);
-        Assert.Equal(TaskPods.SchedulerName, pod.Spec.SchedulerName);
+        Assert.Equal(PodFramework.SchedulerName, pod.Spec.SchedulerName);
     }
 
     [Fact]

@@ -1,0 +1,231 @@
+using System.Text.Json.Nodes;
+using Gantry.Server.Marathon;
+using Gantry.Tests.Controllers;
+using Gantry.Tests.Registry;
+using k8s;
+using k8s.Models;
+using Xunit;
+
+namespace Gantry.Tests.Marathon;
+
+/// <summary>Marathon's app operations on real informers over a registry whose clock the test moves.</summary>
+public sealed class MarathonAppsTests : IAsyncLifetime
+{
+    private InformedRegistry _registry = null!;
+    private MarathonApps _apps = null!;
+
+    private CancellationToken Ct => _registry.Context.Ct;
+
+    public async Task InitializeAsync()
+    {
+        _registry = await InformedRegistry.CreateAsync();
+        _apps = new MarathonApps(_registry.Client, _registry.Informers, _registry.Context.Time);
+        await _registry.RunInformersAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _apps.Dispose();
+        await _registry.DisposeAsync();
+    }
+
+    private Task<(V1Deployment App, AppVersions Versions)> CreateAsync(string appId, string json = """{"cmd":"sleep 1000"}""") =>
+        _apps.CreateAsync(JsonNode.Parse(json)!.AsObject(), appId, Ct);
+
+    private Task<AppVersions?> UpdateAsync(string appId, string json, bool partial = true) => _apps.UpdateAsync(appId, JsonNode.Parse(json)!.AsObject(), partial, Ct);
+
+    /// <summary>The app's Deployment as the registry stores it.</summary>
+    private V1Deployment Stored(string name) =>
+        KubernetesJson.Deserialize<V1Deployment>(new MemoryStream(_registry.Context.Registry.Get(RegistryTestContext.Deployments, AppDeployments.Namespace, name)!.Json));
+
+    private string ConfigVersion(string name) => Stored(name).Spec.Template.Metadata.Annotations[AppDeployments.ConfigVersionAnnotation];
+
+    private int FirstPort(string appId) => AppView.Definition(_apps.Find(appId)!)["portDefinitions"]![0]!["port"]!.GetValue<int>();
+
+    [Fact]
+    public async Task A_created_app_is_stored_as_a_Deployment_in_the_marathon_namespace()
+    {
+        await CreateAsync("/a/b");
+
+        Assert.Equal("/a/b", Stored("a.b").Metadata.Annotations[AppDeployments.AppIdAnnotation]);
+    }
+
+    [Fact]
+    public async Task A_created_app_is_found_by_its_id_at_once()
+    {
+        await CreateAsync("/x");
+
+        Assert.NotNull(_apps.Find("/x"));
+    }
+
+    [Fact]
+    public async Task Creating_an_app_whose_id_is_taken_is_a_409()
+    {
+        await CreateAsync("/x");
+
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => CreateAsync("/x"));
+
+        Assert.Equal((409, "An app with id [/x] already exists."), (refusal.Status, refusal.Message));
+    }
+
+    [Fact]
+    public async Task Creating_an_app_whose_Deployment_name_another_app_holds_is_a_409_naming_the_Deployment()
+    {
+        await CreateAsync("/a/b");
+
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => CreateAsync("/a.b"));
+
+        Assert.Equal(
+            (409, "An app with id [/a.b] cannot be created: another app's id names the same Deployment, a.b"),
+            (refusal.Status, refusal.Message));
+    }
+
+    [Fact]
+    public async Task Creating_an_invalid_app_is_a_422_and_stores_nothing()
+    {
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => CreateAsync("/x", """{"cmd":"sleep 1","cpus":-1}"""));
+
+        Assert.Equal(422, refusal.Status);
+        Assert.Null(_apps.Find("/x"));
+    }
+
+    [Fact]
+    public async Task Changing_only_the_instances_is_a_scale_that_keeps_the_config_version()
+    {
+        await CreateAsync("/x");
+        var created = ConfigVersion("x");
+        _registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
+
+        var versions = await UpdateAsync("/x", """{"instances":3}""");
+
+        Assert.Equal(("ScaleApplication", created, created), (versions!.Action, versions.ConfigVersion, ConfigVersion("x")));
+        Assert.Equal(3, Stored("x").Spec.Replicas);
+    }
+
+    [Fact]
+    public async Task Changing_the_command_is_a_new_config_version()
+    {
+        await CreateAsync("/x");
+        var created = ConfigVersion("x");
+        _registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
+
+        var versions = await UpdateAsync("/x", """{"cmd":"other"}""");
+
+        Assert.Equal("RestartApplication", versions!.Action);
+        Assert.NotEqual(created, ConfigVersion("x"));
+        Assert.Equal(versions.ConfigVersion, ConfigVersion("x"));
+    }
+
+    [Fact]
+    public async Task An_update_keeps_the_fields_it_does_not_give()
+    {
+        await CreateAsync("/x", """{"cmd":"sleep 1","mem":64,"env":{"A":"1"}}""");
+
+        await UpdateAsync("/x", """{"cmd":"other"}""");
+
+        var definition = AppView.Definition(_apps.Find("/x")!);
+        Assert.Equal((64.0, "1"), (definition["mem"]!.GetValue<double>(), definition["env"]!["A"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_full_update_returns_the_fields_it_does_not_give_to_their_defaults()
+    {
+        await CreateAsync("/x", """{"cmd":"sleep 1","mem":64,"env":{"A":"1"}}""");
+
+        await UpdateAsync("/x", """{"cmd":"other"}""", partial: false);
+
+        var definition = AppView.Definition(_apps.Find("/x")!);
+        Assert.Equal((AppDefinition.DefaultMem, 0), (definition["mem"]!.GetValue<double>(), definition["env"]!.AsObject().Count));
+    }
+
+    [Fact]
+    public async Task Updating_an_unknown_app_gives_null()
+    {
+        Assert.Null(await UpdateAsync("/missing", """{"instances":2}"""));
+    }
+
+    [Fact]
+    public async Task An_invalid_update_is_a_422_that_leaves_the_app_unchanged()
+    {
+        await CreateAsync("/x");
+
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => UpdateAsync("/x", """{"instances":-1}"""));
+
+        Assert.Equal(422, refusal.Status);
+        Assert.Equal(1, Stored("x").Spec.Replicas);
+    }
+
+    [Fact]
+    public async Task A_port_0_definition_is_given_the_first_service_port()
+    {
+        await CreateAsync("/x");
+
+        Assert.Equal(ServicePorts.First, FirstPort("/x"));
+    }
+
+    [Fact]
+    public async Task Two_apps_asking_for_port_0_get_different_service_ports()
+    {
+        await CreateAsync("/one");
+        await CreateAsync("/two");
+
+        Assert.Equal((10000, 10001), (FirstPort("/one"), FirstPort("/two")));
+    }
+
+    [Fact]
+    public async Task Two_apps_asking_for_port_0_get_different_service_ports_once_the_first_is_informed()
+    {
+        await CreateAsync("/one");
+        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+
+        await CreateAsync("/two");
+
+        Assert.Equal((10000, 10001), (FirstPort("/one"), FirstPort("/two")));
+    }
+
+    [Fact]
+    public async Task An_update_keeps_the_service_port_the_app_was_given()
+    {
+        await CreateAsync("/x");
+        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+
+        await UpdateAsync("/x", """{"cmd":"other"}""");
+
+        Assert.Equal(10000, FirstPort("/x"));
+    }
+
+    [Fact]
+    public async Task An_upgrade_strategy_that_rounds_to_no_room_either_way_is_stored()
+    {
+        // 0.996 rounds to a 0% maxUnavailable, which with a 0% maxSurge the Deployment's own rules refuse.
+        await CreateAsync("/x", """{"cmd":"sleep 1","upgradeStrategy":{"minimumHealthCapacity":0.996,"maximumOverCapacity":0}}""");
+
+        Assert.NotNull(_apps.Find("/x"));
+    }
+
+    [Fact]
+    public void The_apps_are_recovered_once_the_informers_have_listed()
+    {
+        Assert.True(_apps.Recovered);
+    }
+
+    [Fact]
+    public async Task Restarting_gives_a_new_config_version()
+    {
+        await CreateAsync("/x");
+        var created = ConfigVersion("x");
+        _registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await _apps.RestartAsync("/x", Ct);
+
+        Assert.NotEqual(created, ConfigVersion("x"));
+    }
+
+    [Fact]
+    public async Task Restarting_an_unknown_app_is_a_404()
+    {
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.RestartAsync("/missing", Ct));
+
+        Assert.Equal((404, "App '/missing' does not exist"), (refusal.Status, refusal.Message));
+    }
+}
