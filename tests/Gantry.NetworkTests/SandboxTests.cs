@@ -166,6 +166,18 @@ public sealed class SandboxTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sandboxes_made_at_once_on_a_new_bridge_all_pass_the_plugins_check()
+    {
+        var sandboxes = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => _bed.CreateSandboxAsync($"burst-{i}")));
+
+        foreach (var sandbox in sandboxes)
+        {
+            var inspection = await _bed.Network.InspectSandboxAsync(sandbox.PodUid, CancellationToken.None);
+            Assert.True(inspection.Status == SandboxStatus.Ready, inspection.Problem);
+        }
+    }
+
+    [Fact]
     public async Task Inspection_finds_a_vanished_namespace_missing_and_a_damaged_one_broken()
     {
         var vanished = await _bed.CreateSandboxAsync("vanished");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 
 namespace Gantry.Agent.Network;
 
@@ -14,6 +15,12 @@ internal sealed class SandboxMaker(PodNetworkOptions options)
     private readonly CniPlugins _plugins = new(options.PluginDirectory, options.CommandTimeout);
     private readonly MasqueradeLeftovers _masquerade = new(options.CommandTimeout);
 
+    // The bridge plugin pins the bridge's MAC only in the ADD that gives the bridge its address, and pins the one
+    // it read before its veth joined; an ADD running beside it can record the MAC of the moment before, and its
+    // CHECK then fails for the sandbox's whole life. So ADDs take turns, passing one token, until one has finished.
+    private readonly Channel<bool> _addTurn = OneToken();
+    private volatile bool _bridgeSettled;
+
     public CniPlugins Plugins => _plugins;
 
     /// <summary>
@@ -26,8 +33,24 @@ internal sealed class SandboxMaker(PodNetworkOptions options)
         await NetworkNamespaces.AddAsync(name, cancellationToken);
         var path = NetworkNamespaces.PathOf(name);
         var args = CniNetworkConfig.Args(containerId, podName, podNamespace);
-        return await _plugins.AddAsync(
-            new CniInvocation("bridge", "ADD", containerId, path, PodInterface, args), CniNetworkConfig.Bridge(options, pluginMasquerade: false), cancellationToken);
+        var add = new CniInvocation("bridge", "ADD", containerId, path, PodInterface, args);
+        var config = CniNetworkConfig.Bridge(options, pluginMasquerade: false);
+        if (_bridgeSettled)
+        {
+            return await _plugins.AddAsync(add, config, cancellationToken);
+        }
+
+        await _addTurn.Reader.ReadAsync(cancellationToken);
+        try
+        {
+            var made = await _plugins.AddAsync(add, config, cancellationToken);
+            _bridgeSettled = true;
+            return made;
+        }
+        finally
+        {
+            _addTurn.Writer.TryWrite(true);
+        }
     }
 
     /// <summary>
@@ -64,6 +87,13 @@ internal sealed class SandboxMaker(PodNetworkOptions options)
         }
 
         await NetworkNamespaces.DeleteAsync(name, cancellationToken);
+    }
+
+    private static Channel<bool> OneToken()
+    {
+        var channel = Channel.CreateBounded<bool>(1);
+        channel.Writer.TryWrite(true);
+        return channel;
     }
 
     /// <summary>The plugins' CHECK of a recorded sandbox; the plugin's refusal, or null when it holds.</summary>
