@@ -16,6 +16,29 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
 
     [Fact]
+    public async Task A_command_that_exits_at_once_is_reported_with_its_own_exit_code_however_often_it_is_asked()
+    {
+        // Asked without pause, a status can fall between the shim writing the exit record and the shim exiting.
+        var exits = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+            {
+                Name = $"quick-{i}",
+                Command = ["sh", "-c", "exit 3"],
+            });
+            while (true)
+            {
+                if (await _harness.Process.StatusAsync(handle, _harness.Ct) is ContainerExited exited)
+                {
+                    return exited;
+                }
+            }
+        }));
+
+        Assert.All(exits, exited => Assert.Equal((3, ExitReason.Error), (exited.ExitCode, exited.Reason)));
+    }
+
+    [Fact]
     public async Task Echo_writes_hello_to_its_log_file_and_exits_with_code_zero()
     {
         var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec

@@ -251,10 +251,11 @@ public sealed class OciRuntime : IContainerRuntime
     private async Task<ContainerStatus> ObserveAsync(ContainerDirectory bundle, ContainerCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         var started = bundle.ReadStarted();
-        var exit = bundle.ReadExit();
         var initPid = bundle.ReadInitPid();
         var runcAlive = started is not null && ProcStat.IsAlive(started.ChildPid, started.ChildStartTime);
         var shimAlive = started is not null && ProcStat.IsAlive(started.ShimPid, started.ShimStartTime);
+        // Read after the liveness: the shim writes the exit record before it exits (see ProcessRuntime).
+        var exit = bundle.ReadExit();
         if (exit is null && started is not null && !runcAlive && !shimAlive &&
             await _runc.StateAsync(checkpoint.Handle.Id, cancellationToken) is { Status: "running" or "paused" } state)
         {

@@ -225,9 +225,11 @@ public sealed class ProcessRuntime : IContainerRuntime
     private ContainerStatus Observe(ContainerDirectory directory, ContainerCheckpoint checkpoint)
     {
         var started = directory.ReadStarted();
-        var exit = directory.ReadExit();
         var childAlive = started is not null && ProcStat.IsAlive(started.ChildPid, started.ChildStartTime);
         var shimAlive = started is not null && ProcStat.IsAlive(started.ShimPid, started.ShimStartTime);
+        // Read after the liveness: the shim writes the exit record before it exits, so a dead shim without one was
+        // lost, where one read first could miss a record written a moment later and call a clean exit lost.
+        var exit = directory.ReadExit();
         var oomKills = (exit is null ? null : directory.ReadOomSnapshot()) ?? Cgroups.Open(checkpoint.CgroupPath).ReadOomKills();
         return ContainerStateResolver.Resolve(new ContainerObservation(
             checkpoint.Handle.CreatedAt,
