@@ -91,7 +91,7 @@ public sealed class MarathonApps : IDisposable
 
             AssignServicePorts(definition);
             var versions = NewVersions("StartApplication", configChange: true, null);
-            await EnsureNamespaceAsync(cancellationToken).ConfigureAwait(false);
+            await _client.EnsureNamespaceAsync(_namespaces, AppDeployments.Namespace, cancellationToken).ConfigureAwait(false);
             try
             {
                 var created = await _client.CreateAsync(AppDeployments.Build(definition, versions), cancellationToken).ConfigureAwait(false);
@@ -273,21 +273,5 @@ public sealed class MarathonApps : IDisposable
             .Concat(_written.Where(w => w.Key != name).Select(w => (Name: w.Key, Ports: w.Value)));
         ServicePorts.Assign(definition, others.SelectMany(o => o.Ports));
         _written[name] = AppDeployments.Ports(definition);
-    }
-
-    private async Task EnsureNamespaceAsync(CancellationToken cancellationToken)
-    {
-        if (_namespaces.Get(null, AppDeployments.Namespace) is not null)
-        {
-            return;
-        }
-
-        try
-        {
-            await _client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = AppDeployments.Namespace } }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiException ex) when (ex.Code == 409)
-        {
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gantry.Server.Api;
+using Gantry.Server.Informers;
 using Gantry.Server.Kernel;
 using k8s.Models;
 
@@ -39,7 +40,7 @@ public sealed partial class MesosMaster
         // Before the commit: after it, nothing may stand between the resources taken and the pods that hold them.
         if (tasks.Count > 0)
         {
-            await EnsureNamespaceAsync(cancellationToken).ConfigureAwait(false);
+            await _client.EnsureNamespaceAsync(_namespaces, TaskPods.Namespace, cancellationToken).ConfigureAwait(false);
         }
 
         var agent = offers[0]!.Node;
@@ -135,22 +136,6 @@ public sealed partial class MesosMaster
         if (killed)
         {
             await DeletePodAsync(task.PodName, CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    private async Task EnsureNamespaceAsync(CancellationToken cancellationToken)
-    {
-        if (_namespaces.Get(null, TaskPods.Namespace) is not null)
-        {
-            return;
-        }
-
-        try
-        {
-            await _client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = TaskPods.Namespace } }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiException ex) when (ex.Code == 409)
-        {
         }
     }
 
