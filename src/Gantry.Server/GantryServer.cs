@@ -155,6 +155,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<Mesos.MesosMaster>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Mesos.MesosMaster>());
         builder.Services.AddSingleton<Mesos.SchedulerEndpoint>();
+        builder.Services.AddSingleton<Mesos.MasterStateEndpoint>();
         builder.Services.AddSingleton<Marathon.MarathonApps>();
         builder.Services.AddSingleton<Marathon.MarathonEndpoint>();
         builder.Services.AddSingleton<PodScheduler>();

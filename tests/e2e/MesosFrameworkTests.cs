@@ -55,6 +55,27 @@ public sealed class MesosFrameworkTests(GantryFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task The_masters_state_lists_the_framework_with_its_running_task_on_its_agent()
+    {
+        await using var framework = await SubscribeAsync("state");
+        var offer = await framework.NextOfferAsync();
+        await framework.LaunchAsync(offer, Task("state-1", offer, "sleep 300"));
+        await framework.UpdateAsync("state-1", "TASK_RUNNING");
+
+        var result = await ProcessRunner.RunAsync("curl", [
+            "-sk", "--fail-with-body", "--max-time", CurlTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            "-H", "Authorization: Bearer " + AdminToken(), Fixture.BaseUrl + "/master/state"], null, null, CurlTimeout + TimeSpan.FromSeconds(10));
+        Assert.True(result.Succeeded, $"curl failed: {result.Stdout} {result.Stderr}\n{Fixture.ServerNote()}");
+
+        var state = JsonNode.Parse(result.Stdout)!;
+        var agent = offer["agent_id"]!["value"]!.GetValue<string>();
+        Assert.Contains(agent, state["slaves"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()));
+        var mine = state["frameworks"]!.AsArray().Single(f => f!["id"]!.GetValue<string>() == framework.Id)!;
+        var task = Assert.Single(mine["tasks"]!.AsArray())!;
+        Check.Equal($"state-1 TASK_RUNNING {agent}", $"{task["id"]} {task["state"]} {task["slave_id"]}", "the task in the master's state");
+    }
+
+    [Fact]
     public async Task A_command_that_fails_ends_the_task_failed_with_its_exit_status()
     {
         await using var framework = await SubscribeAsync("fails");

@@ -26,6 +26,7 @@ public sealed class ApiDispatcher(
     RequestAuthorizer authorizer,
     HealthEndpoint health,
     SchedulerEndpoint mesosScheduler,
+    MasterStateEndpoint mesosState,
     MarathonEndpoint marathon)
 {
     public async Task HandleAsync(HttpContext context)
@@ -61,6 +62,13 @@ public sealed class ApiDispatcher(
         {
             authorizer.AuthorizeNonResource(context);
             await mesosScheduler.HandleAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (MasterStateEndpoint.Matches(segments))
+        {
+            authorizer.AuthorizeNonResource(context);
+            await mesosState.HandleAsync(context).ConfigureAwait(false);
             return;
         }
 

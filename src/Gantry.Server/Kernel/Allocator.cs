@@ -113,6 +113,15 @@ public sealed class Allocator
         }
     }
 
+    /// <summary>Every framework's offers not yet accepted, declined or rescinded.</summary>
+    public IReadOnlyList<Offer> OutstandingOffers()
+    {
+        lock (_gate)
+        {
+            return [.. _offers.Values];
+        }
+    }
+
     public IReadOnlyList<Offer> OutstandingOffers(string frameworkId)
     {
         lock (_gate)

@@ -24,6 +24,9 @@ public sealed class MesosFramework(string id)
 
     public FrameworkSession? Session { get; set; }
 
+    /// <summary>When it first subscribed to this master; null for a framework known only from its tasks' pods since a restart.</summary>
+    public DateTimeOffset? RegisteredAt { get; set; }
+
     public DateTimeOffset? DisconnectedSince { get; set; }
 
     public Dictionary<string, TaskRecord> Tasks { get; } = new(StringComparer.Ordinal);

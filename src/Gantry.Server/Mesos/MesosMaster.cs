@@ -48,6 +48,7 @@ public sealed partial class MesosMaster : BackgroundService
     private readonly Dictionary<string, MesosFramework> _frameworks = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly string _masterId = Guid.NewGuid().ToString();
+    private readonly DateTimeOffset _startedAt;
     private readonly Informer<V1Pod> _pods;
     private int _nextFramework;
     private volatile bool _recovered;
@@ -60,6 +61,7 @@ public sealed partial class MesosMaster : BackgroundService
         _informers = informers;
         _time = time;
         _logger = logger;
+        _startedAt = time.GetUtcNow();
         _namespaces = informers.For<V1Namespace>();
         _pods = informers.For<V1Pod>();
         _pods.OnChange(OnPod);
@@ -114,6 +116,7 @@ public sealed partial class MesosMaster : BackgroundService
             var session = new FrameworkSession(frameworkId, role, streamId);
             framework.Session = session;
             framework.DisconnectedSince = null;
+            framework.RegisteredAt ??= _time.GetUtcNow();
             session.Send(SchedulerEvents.Subscribed(frameworkId));
             framework.ResendPending();
             _allocator.Register(new FrameworkInfo(frameworkId, name, role, RunsOnScalars: true), session);

@@ -97,6 +97,7 @@ public static class TaskLaunch
                 Annotations = new Dictionary<string, string>
                 {
                     [TaskPods.TaskIdAnnotation] = taskId,
+                    [TaskPods.TaskNameAnnotation] = task["name"]?.GetValue<string>() ?? "",
                     [TaskPods.FrameworkNameAnnotation] = owner.FrameworkName,
                     [TaskPods.FailoverTimeoutAnnotation] = owner.FailoverTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
                 },

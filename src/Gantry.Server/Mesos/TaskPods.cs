@@ -17,6 +17,9 @@ public static class TaskPods
 
     public const string TaskIdAnnotation = "mesos.gantry.io/task-id";
 
+    /// <summary>The TaskInfo's name, which the master's state shows beside the id.</summary>
+    public const string TaskNameAnnotation = "mesos.gantry.io/task-name";
+
     public const string FrameworkNameAnnotation = "mesos.gantry.io/framework-name";
 
     /// <summary>The framework's failover timeout in seconds, so that a restarted server still tears it down in time.</summary>
@@ -24,7 +27,6 @@ public static class TaskPods
 
     /// <summary>Set when the framework acknowledged the task's terminal update: it is not sent again.</summary>
     public const string AcknowledgedAnnotation = "mesos.gantry.io/terminal-update-acknowledged";
-
 
     public static string? TaskIdOf(V1Pod pod)
     {

@@ -364,6 +364,42 @@ public sealed class MesosMasterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_state_shows_the_node_as_an_agent_and_the_framework_with_its_running_task()
+    {
+        var (session, _, pod) = await LaunchSeenAsync("t1");
+        await _registry.Client.MutateAsync<V1Pod>(TaskPods.Namespace, pod.Metadata.Name, p => p.Status.Phase = "Running", Ct, subresource: "status");
+        await UntilUpdateAsync(session, "TASK_RUNNING");
+
+        var state = _master.State("10.0.0.1", "10.0.0.1:6443");
+
+        Assert.Equal(("master@10.0.0.1:6443", "10.0.0.1"), (state["leader"]!.GetValue<string>(), state["hostname"]!.GetValue<string>()));
+        var agent = Assert.Single(state["slaves"]!.AsArray())!;
+        Assert.Equal(("n1", 4.0, 4096.0), (agent["id"]!.GetValue<string>(), agent["resources"]!["cpus"]!.GetValue<double>(), agent["resources"]!["mem"]!.GetValue<double>()));
+        Assert.Equal((1.0, 128.0), (agent["used_resources"]!["cpus"]!.GetValue<double>(), agent["used_resources"]!["mem"]!.GetValue<double>()));
+        var framework = Assert.Single(state["frameworks"]!.AsArray())!;
+        Assert.Equal((session.FrameworkId, "spark", true, false), (
+            framework["id"]!.GetValue<string>(), framework["name"]!.GetValue<string>(), framework["active"]!.GetValue<bool>(), framework["recovered"]!.GetValue<bool>()));
+        var task = Assert.Single(framework["tasks"]!.AsArray())!;
+        Assert.Equal(("t1", "t1", "n1", "TASK_RUNNING", 1.0), (
+            task["id"]!.GetValue<string>(), task["name"]!.GetValue<string>(), task["slave_id"]!.GetValue<string>(), task["state"]!.GetValue<string>(),
+            task["resources"]!["cpus"]!.GetValue<double>()));
+        Assert.Empty(framework["completed_tasks"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_finished_task_is_listed_among_its_frameworks_completed_tasks()
+    {
+        var (session, _, pod) = await LaunchSeenAsync("t1");
+        await _registry.Client.MutateAsync<V1Pod>(TaskPods.Namespace, pod.Metadata.Name, p => p.Status.Phase = "Succeeded", Ct, subresource: "status");
+        await UntilUpdateAsync(session, "TASK_FINISHED");
+
+        var framework = Assert.Single(_master.State("gantry", "gantry:6443")["frameworks"]!.AsArray())!;
+
+        Assert.Empty(framework["tasks"]!.AsArray());
+        Assert.Equal("TASK_FINISHED", Assert.Single(framework["completed_tasks"]!.AsArray())!["state"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_tasks_pod_that_runs_is_reported_running_to_be_acknowledged()
     {
         var (session, _, pod) = await LaunchSeenAsync("t1");
