@@ -86,7 +86,7 @@ public sealed partial class MesosMaster : BackgroundService
         var roles = (frameworkInfo["roles"] as JsonArray)?.Select(r => r?.GetValue<string>()).OfType<string>().ToList() ?? [];
         var role = roles.FirstOrDefault() ?? frameworkInfo["role"]?.GetValue<string>() ?? "*";
         var capabilities = (frameworkInfo["capabilities"] as JsonArray)?.Select(c => c?["type"]?.GetValue<string>()).ToHashSet() ?? [];
-        var failover = frameworkInfo["failover_timeout"]?.GetValue<double>() ?? 0;
+        var failover = MesosJson.Number(frameworkInfo["failover_timeout"]) ?? 0;
         var suppressed = suppressedRoles.Count > 0;
         var streamId = Guid.NewGuid().ToString();
         lock (_gate)

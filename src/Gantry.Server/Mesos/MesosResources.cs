@@ -48,7 +48,7 @@ public static class MesosResources
                 return TaskResources.None;
             }
 
-            var value = resource?["scalar"]?["value"]?.GetValue<double>() ?? double.NaN;
+            var value = MesosJson.Number(resource?["scalar"]?["value"]) ?? double.NaN;
             if (double.IsNaN(value) || double.IsInfinity(value) || value < 0)
             {
                 error = $"Invalid scalar value for resource '{name}'";

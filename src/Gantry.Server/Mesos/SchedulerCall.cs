@@ -147,7 +147,11 @@ public sealed record SchedulerCall(string Type, string? FrameworkId, JsonObject 
 
     private static void Number(JsonNode? node, string path)
     {
-        if (node is not null && (node is not JsonValue value || value.GetValueKind() != JsonValueKind.Number))
+        try
+        {
+            MesosJson.Number(node);
+        }
+        catch (FormatException)
         {
             throw new JsonException($"'{path}' is not a number");
         }

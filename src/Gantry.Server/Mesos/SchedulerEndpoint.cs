@@ -182,7 +182,7 @@ public sealed class SchedulerEndpoint(MesosMaster master)
 
     /// <summary>The call's filters' refuse_seconds, Mesos' 5 s when absent.</summary>
     private static TimeSpan Refusal(JsonObject call) =>
-        call["filters"]?["refuse_seconds"]?.GetValue<double>() is { } seconds
+        MesosJson.Number(call["filters"]?["refuse_seconds"]) is { } seconds
             ? TimeSpan.FromSeconds(Math.Clamp(seconds, 0, 365 * 24 * 3600))
             : Allocator.DefaultRefusal;
 

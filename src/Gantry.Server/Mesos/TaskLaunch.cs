@@ -173,8 +173,8 @@ public static class TaskLaunch
 
     private static long KillGraceSeconds(JsonObject task)
     {
-        var nanoseconds = task["kill_policy"]?["grace_period"]?["nanoseconds"]?.GetValue<long>();
-        return nanoseconds is { } ns and >= 0 ? (long)Math.Ceiling(ns / 1e9) : DefaultKillGraceSeconds;
+        var nanoseconds = MesosJson.Number(task["kill_policy"]?["grace_period"]?["nanoseconds"]);
+        return nanoseconds is { } ns and >= 0 and < long.MaxValue ? (long)Math.Ceiling(ns / 1e9) : DefaultKillGraceSeconds;
     }
 }
 

@@ -94,7 +94,7 @@ public sealed class SchedulerCallTests
     public void A_refuse_seconds_that_is_not_a_number_is_not_a_call()
     {
         var thrown = Assert.Throws<JsonException>(() => Parse("""
-            {"type":"DECLINE","framework_id":{"value":"f"},"decline":{"offer_ids":[{"value":"o1"}],"filters":{"refuse_seconds":"5"}}}
+            {"type":"DECLINE","framework_id":{"value":"f"},"decline":{"offer_ids":[{"value":"o1"}],"filters":{"refuse_seconds":"soon"}}}
             """));
 
         Assert.Equal("'decline.filters.refuse_seconds' is not a number", thrown.Message);

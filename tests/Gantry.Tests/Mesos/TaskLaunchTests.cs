@@ -130,6 +130,14 @@ public sealed class TaskLaunchTests
     }
 
     [Fact]
+    public void A_grace_period_written_as_protobufs_json_writes_64_bit_integers_is_read_as_well()
+    {
+        var pod = Launch(TaskInfo("""{"kill_policy":{"grace_period":{"nanoseconds":"10000000000"}}}"""));
+
+        Assert.Equal(10, pod.Spec.TerminationGracePeriodSeconds);
+    }
+
+    [Fact]
     public void Without_a_kill_policy_a_task_has_the_command_executors_three_seconds()
     {
         Assert.Equal(3, Launch(TaskInfo()).Spec.TerminationGracePeriodSeconds);

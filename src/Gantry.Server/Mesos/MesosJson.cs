@@ -1,0 +1,23 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gantry.Server.Mesos;
+
+/// <summary>How Mesos' master reads the JSON form of its protobuf messages, where that differs from plain JSON.</summary>
+public static class MesosJson
+{
+    /// <summary>
+    /// A numeric field: a JSON number or a string that holds one, as stout's JSON-to-protobuf conversion takes it;
+    /// protobuf's own JSON mapping writes 64-bit integers (a kill policy's <c>nanoseconds</c>) as strings. Null when absent.
+    /// </summary>
+    /// <exception cref="FormatException">The field holds something else.</exception>
+    public static double? Number(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == JsonValueKind.Number => value.GetValue<double>(),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String
+            && double.TryParse(value.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => throw new FormatException($"'{node.ToJsonString()}' is not a number"),
+    };
+}
