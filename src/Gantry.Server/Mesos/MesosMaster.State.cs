@@ -20,8 +20,9 @@ public sealed partial class MesosMaster
         var ledger = _allocator.Ledger.Snapshot();
         var offers = _allocator.OutstandingOffers();
         var pid = $"master@{address}";
+        var offeredOn = offers.GroupBy(o => o.Node, StringComparer.Ordinal).ToDictionary(g => g.Key, Sum, StringComparer.Ordinal);
         var agents = new JsonArray([.. ledger.Nodes.Values.OrderBy(n => n.Node, StringComparer.Ordinal)
-            .Select(n => (JsonNode)MasterState.Agent(n, Sum(offers.Where(o => o.Node == n.Node))))]);
+            .Select(n => (JsonNode)MasterState.Agent(n, offeredOn.GetValueOrDefault(n.Node) ?? ResourceVector.Zero))]);
         JsonArray frameworks;
         lock (_gate)
         {
