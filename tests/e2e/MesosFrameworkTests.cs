@@ -83,6 +83,8 @@ public sealed class MesosFrameworkTests(GantryFixture fixture, ITestOutputHelper
 
         await framework.LaunchAsync(offer, Task("fails-1", offer, "exit 3"));
 
+        // However short its run, the command ran: TASK_RUNNING comes first, and the next update only once it is acknowledged.
+        await framework.AcknowledgeAsync(await framework.UpdateAsync("fails-1", "TASK_RUNNING"));
         var failed = await framework.UpdateAsync("fails-1", "TASK_FAILED");
         Check.Equal("Command exited with status 3", failed["message"]?.GetValue<string>(), "the failed task's message");
     }
@@ -93,7 +95,7 @@ public sealed class MesosFrameworkTests(GantryFixture fixture, ITestOutputHelper
         await using var framework = await SubscribeAsync("kill");
         var offer = await framework.NextOfferAsync();
         await framework.LaunchAsync(offer, Task("sleeper", offer, "exec sleep 300"));
-        await framework.UpdateAsync("sleeper", "TASK_RUNNING");
+        await framework.AcknowledgeAsync(await framework.UpdateAsync("sleeper", "TASK_RUNNING"));
 
         await framework.CallAsync("KILL", new JsonObject { ["task_id"] = Value("sleeper") });
 

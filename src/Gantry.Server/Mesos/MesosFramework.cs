@@ -33,14 +33,34 @@ public sealed class MesosFramework(string id)
 
     public TaskOwner Owner => new(Id, Name, FailoverTimeout);
 
-    /// <summary>Records the task's new state and sends it, to be acknowledged.</summary>
+    /// <summary>Records the task's new state and reports it, to be acknowledged, after the task's earlier updates.</summary>
     public void Report(TaskRecord task, TaskState state, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(task);
         task.State = state;
         task.Since = now;
-        task.PendingUuid = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
-        Session?.Send(SchedulerEvents.Update(task.Status(task.PendingUuid)));
+        var status = task.Status(Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+        if (task.Enqueue(status))
+        {
+            SendUpdate(status);
+        }
+    }
+
+    /// <summary>ACKNOWLEDGE of a task's update in flight: the task's next update, if one waits, goes out. False for any other uuid.</summary>
+    public bool Acknowledge(TaskRecord task, string uuid)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (!task.Acknowledge(uuid, out var next))
+        {
+            return false;
+        }
+
+        if (next is not null)
+        {
+            SendUpdate(next);
+        }
+
+        return true;
     }
 
     /// <summary>An update the master makes of a task it never ran (refused, dropped): nothing to acknowledge or keep.</summary>
@@ -56,15 +76,18 @@ public sealed class MesosFramework(string id)
             ["reason"] = reason,
         }));
 
-    /// <summary>Sends again every update not yet acknowledged (on a new stream, and periodically).</summary>
+    /// <summary>Sends again each task's update in flight (on a new stream, and periodically).</summary>
     public void ResendPending()
     {
         foreach (var task in Tasks.Values)
         {
-            if (task.PendingUuid is not null)
+            if (task.InFlight is { } status)
             {
-                Session?.Send(SchedulerEvents.Update(task.Status(task.PendingUuid)));
+                SendUpdate(status);
             }
         }
     }
+
+    // A queued update may be sent again, and a JSON node belongs to one event: each sending gets its own copy.
+    private void SendUpdate(JsonObject status) => Session?.Send(SchedulerEvents.Update(status.DeepClone().AsObject()));
 }

@@ -44,13 +44,12 @@ public sealed partial class MesosMaster
         string? terminalPod = null;
         lock (_gate)
         {
-            if (!framework.Tasks.TryGetValue(taskId, out var task) || task.PendingUuid != uuid)
+            if (!framework.Tasks.TryGetValue(taskId, out var task) || !framework.Acknowledge(task, uuid))
             {
                 return;
             }
 
-            task.PendingUuid = null;
-            if (task.State.IsTerminal)
+            if (task.Finished)
             {
                 if (task.Pod is null)
                 {

@@ -371,6 +371,11 @@ public sealed partial class MesosMaster : BackgroundService
             return;
         }
 
+        if (task.State == TaskState.Staging && current is not null && TaskState.RanBefore(state, current))
+        {
+            framework.Report(task, TaskState.Running, now);
+        }
+
         framework.Report(task, state, now);
     }
 

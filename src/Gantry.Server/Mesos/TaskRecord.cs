@@ -4,8 +4,9 @@ using k8s.Models;
 namespace Gantry.Server.Mesos;
 
 /// <summary>
-/// What the master knows of one task: its pod, its last state, and whether the framework acknowledged the update that
-/// reported it. The last unacknowledged update is sent again until it is acknowledged, as Mesos' agents retry theirs.
+/// What the master knows of one task: its pod, its last state, and the updates the framework has not acknowledged yet.
+/// Those go out one at a time and in order, each sent again until it is acknowledged, as a Mesos agent's status update
+/// stream delivers a task's updates.
 /// </summary>
 public sealed class TaskRecord(string taskId, string agent, string podName)
 {
@@ -22,12 +23,38 @@ public sealed class TaskRecord(string taskId, string agent, string podName)
 
     public DateTimeOffset Since { get; set; }
 
-    /// <summary>The uuid of the last update that asked for an acknowledgement; null when there is none outstanding.</summary>
-    public string? PendingUuid { get; set; }
+    private readonly Queue<JsonObject> _unacknowledged = new();
+
+    /// <summary>The uuid of the update being delivered; null when every update has been acknowledged.</summary>
+    public string? PendingUuid => InFlight?["uuid"]?.GetValue<string>();
+
+    /// <summary>The oldest update not acknowledged, the one the framework is sent; those after it wait for its acknowledgement.</summary>
+    public JsonObject? InFlight => _unacknowledged.TryPeek(out var status) ? status : null;
 
     public bool KillRequested { get; set; }
 
-    public bool Finished => State.IsTerminal && PendingUuid is null;
+    public bool Finished => State.IsTerminal && _unacknowledged.Count == 0;
+
+    /// <summary>Queues an update; true when it is the one to send now (nothing before it awaits an acknowledgement).</summary>
+    public bool Enqueue(JsonObject status)
+    {
+        _unacknowledged.Enqueue(status);
+        return _unacknowledged.Count == 1;
+    }
+
+    /// <summary>The update with <paramref name="uuid"/> was acknowledged; if it was the one in flight, the next one to send, if any.</summary>
+    public bool Acknowledge(string uuid, out JsonObject? next)
+    {
+        next = null;
+        if (PendingUuid != uuid)
+        {
+            return false;
+        }
+
+        _unacknowledged.Dequeue();
+        next = InFlight;
+        return true;
+    }
 
     /// <summary>The TaskStatus Mesos sends; with <paramref name="uuid"/> the framework must acknowledge it.</summary>
     public JsonObject Status(string? uuid, string? reasonOverride = null, string? sourceOverride = null)

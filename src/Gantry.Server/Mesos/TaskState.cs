@@ -11,6 +11,8 @@ public sealed record TaskState(string State, string? Message, string? Reason, st
 {
     public static TaskState Staging { get; } = new("TASK_STAGING", null, null, "SOURCE_MASTER");
 
+    public static TaskState Running { get; } = new("TASK_RUNNING", null, null, "SOURCE_EXECUTOR");
+
     public bool IsTerminal => IsTerminalState(State);
 
     public static bool IsTerminalState(string state) =>
@@ -39,7 +41,19 @@ public sealed record TaskState(string State, string? Message, string? Reason, st
             return new TaskState("TASK_KILLING", null, null, "SOURCE_EXECUTOR");
         }
 
-        return pod.Status?.Phase == "Running" ? new TaskState("TASK_RUNNING", null, null, "SOURCE_EXECUTOR") : Staging;
+        return pod.Status?.Phase == "Running" ? Running : Staging;
+    }
+
+    /// <summary>
+    /// Whether the pod's command ran before it reached <paramref name="state"/>: an exit, not a pod that failed to start
+    /// it. Mesos' executor reports such a task TASK_RUNNING before its end, however short its run.
+    /// </summary>
+    public static bool RanBefore(TaskState state, V1Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(pod);
+        return state.State is "TASK_FINISHED" or "TASK_FAILED"
+            && pod.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Terminated is not null;
     }
 
     /// <summary>The state of a task whose pod is gone before it ended: killed if the framework asked, else lost.</summary>

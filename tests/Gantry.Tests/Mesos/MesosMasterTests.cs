@@ -400,6 +400,31 @@ public sealed class MesosMasterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_command_that_ran_and_exited_between_two_looks_at_its_pod_is_reported_running_before_finished()
+    {
+        var (session, framework, pod) = await LaunchSeenAsync("t1");
+
+        await _registry.Client.MutateAsync<V1Pod>(TaskPods.Namespace, pod.Metadata.Name, p =>
+        {
+            p.Status.Phase = "Succeeded";
+            p.Status.ContainerStatuses = [new V1ContainerStatus
+            {
+                Name = "task",
+                Image = "none",
+                ImageID = "",
+                Ready = false,
+                RestartCount = 0,
+                State = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0, Reason = "Completed" } },
+            }];
+        }, Ct, subresource: "status");
+
+        var running = await UntilUpdateAsync(session, "TASK_RUNNING");
+        Assert.Empty(await UpdatesAsync(session));
+        await _master.AcknowledgeAsync(framework, "t1", running["uuid"]!.GetValue<string>(), Ct);
+        Assert.Equal("TASK_FINISHED", Assert.Single(await UpdatesAsync(session))["state"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_tasks_pod_that_runs_is_reported_running_to_be_acknowledged()
     {
         var (session, _, pod) = await LaunchSeenAsync("t1");
