@@ -157,6 +157,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<Mesos.SchedulerEndpoint>();
         builder.Services.AddSingleton<Mesos.MasterStateEndpoint>();
         builder.Services.AddSingleton<Marathon.MarathonApps>();
+        builder.Services.AddSingleton<Marathon.Events.MarathonEvents>();
         builder.Services.AddSingleton<Marathon.MarathonEndpoint>();
         builder.Services.AddSingleton<PodScheduler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PodScheduler>());

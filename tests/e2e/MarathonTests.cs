@@ -206,6 +206,26 @@ public sealed class MarathonTests(GantryFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task The_event_stream_tells_of_an_app_posted_and_its_task_running_then_of_its_end()
+    {
+        await using var stream = BackgroundCommand.Start("curl", [
+            "-skN", "-H", "Authorization: Bearer " + AdminToken(), "-H", "Accept: text/event-stream", Fixture.BaseUrl + "/v2/events"], null, Fixture.ServerNote);
+        await stream.WaitForStdoutAsync(s => s.Contains("event: event_stream_attached\n", StringComparison.Ordinal), MarathonPatience, "the stream attached");
+
+        await using var app = await CreateAppAsync(NewAppId("events"), Idling(1));
+        await stream.WaitForStdoutAsync(s => s.Contains($"event: api_post_event\ndata: {{", StringComparison.Ordinal) && s.Contains($"\"id\":\"{app.Id}\"", StringComparison.Ordinal),
+            MarathonPatience, $"api_post_event for {app.Id}");
+        await stream.WaitForStdoutAsync(s => s.Split("\n\n").Any(e => e.StartsWith("event: status_update_event\n", StringComparison.Ordinal)
+            && e.Contains($"\"appId\":\"{app.Id}\"", StringComparison.Ordinal) && e.Contains("\"taskStatus\":\"TASK_RUNNING\"", StringComparison.Ordinal)),
+            MarathonPatience, $"TASK_RUNNING for a task of {app.Id}");
+
+        (await SendAsync("DELETE", app.ApiPath)).Expect(200);
+
+        await stream.WaitForStdoutAsync(s => s.Contains($"event: app_terminated_event\ndata: {{\"appId\":\"{app.Id}\"", StringComparison.Ordinal),
+            MarathonPatience, $"app_terminated_event for {app.Id}");
+    }
+
+    [Fact]
     public async Task Deleting_an_app_removes_it_and_its_pods()
     {
         await using var app = await CreateAppAsync(NewAppId("delete"), Idling(2));

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 namespace Gantry.Server.Api;
 
 /// <summary>
-/// Ends watches and streams (<c>logs -f</c>, exec, attach, port-forward, proxy) as soon as the server
+/// Ends watches and streams (<c>logs -f</c>, exec, attach, port-forward, proxy, Mesos' and Marathon's event streams) as soon as the server
 /// begins to stop, as the apiserver closes its watches on shutdown: they never finish on their own,
 /// so the host would otherwise wait out its whole shutdown timeout for them. Clients re-establish
 /// them against the next server. Short requests are left to finish.
@@ -25,7 +25,8 @@ public sealed class LongRunningRequests(IHostApplicationLifetime lifetime)
     }
 
     internal static bool IsLongRunning(HttpRequest request) =>
-        IsTrue(request.Query["watch"]) || IsTrue(request.Query["follow"]) || request.Headers.Upgrade.Count > 0 || IsProxy(request) || IsMesosScheduler(request);
+        IsTrue(request.Query["watch"]) || IsTrue(request.Query["follow"]) || request.Headers.Upgrade.Count > 0 || IsProxy(request) || IsMesosScheduler(request)
+        || request.Path.Value == "/v2/events";
 
     // As the apiserver's long-running check counts the proxy subresource: what a backend streams has no end of its own.
     private static bool IsProxy(HttpRequest request) =>

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gantry.Server.Api;
+using Gantry.Server.Marathon.Events;
 using Microsoft.AspNetCore.Http;
 
 namespace Gantry.Server.Marathon;
@@ -9,11 +10,11 @@ namespace Gantry.Server.Marathon;
 /// <summary>
 /// Marathon's v2 REST API for long-running apps: <c>/v2/apps</c> (create, list, read, update or scale, restart,
 /// delete, their tasks), <c>/v2/tasks</c>, <c>/v2/deployments</c>, <c>/v2/queue</c>, <c>/v2/info</c>,
-/// <c>/v2/leader</c> and <c>/ping</c>, with Marathon's status codes and error bodies. App ids are paths, so an app's
+/// <c>/v2/leader</c>, the event stream <c>/v2/events</c> and <c>/ping</c>, with Marathon's status codes and error bodies. App ids are paths, so an app's
 /// own paths are told apart by their last segments (<c>/tasks</c>, <c>/tasks/{taskId}</c>, <c>/restart</c>), as
 /// Marathon tells them apart.
 /// </summary>
-public sealed class MarathonEndpoint(MarathonApps apps)
+public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events)
 {
     /// <summary>The Marathon release whose API Gantry answers as.</summary>
     public const string Version = "1.10.17";
@@ -78,6 +79,14 @@ public sealed class MarathonEndpoint(MarathonApps apps)
                 return;
             case ["v2", "deployments"] when HttpMethods.IsGet(method):
                 await OkAsync(context, new JsonArray([.. apps.Apps().Where(AppView.InProgress).Select(d => (JsonNode?)AppView.Deployment(d))])).ConfigureAwait(false);
+                return;
+            case ["v2", "events"] when HttpMethods.IsGet(method):
+                if (!EventStream.Accepts(context.Request.Headers.Accept.ToString()))
+                {
+                    throw MarathonException.WithMessage(406, "The event stream is served as text/event-stream only");
+                }
+
+                await EventStream.ServeAsync(context, events).ConfigureAwait(false);
                 return;
             case ["v2", "queue"] when HttpMethods.IsGet(method):
                 await OkAsync(context, new JsonObject { ["queue"] = Queue() }).ConfigureAwait(false);
@@ -146,6 +155,7 @@ public sealed class MarathonEndpoint(MarathonApps apps)
             var versions = await apps.UpdateAsync(appId, changes, partial, ct).ConfigureAwait(false);
             if (versions is not null)
             {
+                PublishPosted(context, appId);
                 await ChangedAsync(context, versions).ConfigureAwait(false);
             }
             else if (HttpMethods.IsPatch(method))
@@ -156,6 +166,7 @@ public sealed class MarathonEndpoint(MarathonApps apps)
             {
                 // A PUT of an unknown app creates it, answered as a change: its version and deployment.
                 var (_, created) = await apps.CreateAsync(changes, appId, ct).ConfigureAwait(false);
+                PublishPosted(context, appId);
                 context.Response.Headers.Location = $"/v2/apps{appId}";
                 context.Response.Headers["Marathon-Deployment-Id"] = created.DeploymentId;
                 await HttpResponses.WriteJsonAsync(context, 201, new JsonObject { ["version"] = created.Version, ["deploymentId"] = created.DeploymentId })
@@ -164,7 +175,9 @@ public sealed class MarathonEndpoint(MarathonApps apps)
         }
         else if (HttpMethods.IsDelete(method))
         {
-            await ChangedAsync(context, await apps.DeleteAsync(appId, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            var deleted = await apps.DeleteAsync(appId, ct).ConfigureAwait(false);
+            events.Publish("app_terminated_event", new JsonObject { ["appId"] = appId });
+            await ChangedAsync(context, deleted).ConfigureAwait(false);
         }
         else
         {
@@ -175,9 +188,24 @@ public sealed class MarathonEndpoint(MarathonApps apps)
     private async Task CreateAsync(HttpContext context, JsonObject definition, string appId)
     {
         var (app, versions) = await apps.CreateAsync(definition, appId, context.RequestAborted).ConfigureAwait(false);
+        PublishPosted(context, appId);
         context.Response.Headers.Location = $"/v2/apps{appId}";
         context.Response.Headers["Marathon-Deployment-Id"] = versions.DeploymentId;
         await HttpResponses.WriteJsonAsync(context, 201, AppView.App(app, [], embedTasks: false)).ConfigureAwait(false);
+    }
+
+    /// <summary><c>api_post_event</c>: the app's definition as the write left it (read back from the registry, not the informer).</summary>
+    private void PublishPosted(HttpContext context, string appId)
+    {
+        if (apps.Find(appId) is { } app)
+        {
+            events.Publish("api_post_event", new JsonObject
+            {
+                ["clientIp"] = context.Connection.RemoteIpAddress?.ToString() ?? "",
+                ["uri"] = context.Request.Path.Value,
+                ["appDefinition"] = AppView.Definition(app),
+            });
+        }
     }
 
     private JsonArray ListApps(IQueryCollection query)
