@@ -10,6 +10,8 @@ namespace Gantry.Server.Mesos;
 /// </summary>
 public sealed class TaskRecord(string taskId, string agent, string podName)
 {
+    private readonly Queue<JsonObject> _unacknowledged = new();
+
     public string TaskId { get; } = taskId;
 
     public string Agent { get; } = agent;
@@ -22,8 +24,6 @@ public sealed class TaskRecord(string taskId, string agent, string podName)
     public TaskState State { get; set; } = TaskState.Staging;
 
     public DateTimeOffset Since { get; set; }
-
-    private readonly Queue<JsonObject> _unacknowledged = new();
 
     /// <summary>The uuid of the update being delivered; null when every update has been acknowledged.</summary>
     public string? PendingUuid => InFlight?["uuid"]?.GetValue<string>();
