@@ -19,21 +19,25 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     public async Task A_command_that_exits_at_once_is_reported_with_its_own_exit_code_however_often_it_is_asked()
     {
         // Asked without pause, a status can fall between the shim writing the exit record and the shim exiting.
-        var exits = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        // Started one after another (the harness tracks them in a plain list), each asked about from its start on.
+        var polls = new List<Task<ContainerExited>>();
+        for (var i = 0; i < 12; i++)
         {
-            var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec
+            var handle = await _harness.StartAsync(_harness.Process, _harness.NewPod(), new ContainerSpec { Name = $"quick-{i}", Command = ["sh", "-c", "exit 3"] });
+            polls.Add(Task.Run(async () =>
             {
-                Name = $"quick-{i}",
-                Command = ["sh", "-c", "exit 3"],
-            });
-            while (true)
-            {
-                if (await _harness.Process.StatusAsync(handle, _harness.Ct) is ContainerExited exited)
+                while (true)
                 {
-                    return exited;
+                    _harness.Ct.ThrowIfCancellationRequested();
+                    if (await _harness.Process.StatusAsync(handle, _harness.Ct) is ContainerExited exited)
+                    {
+                        return exited;
+                    }
                 }
-            }
-        }));
+            }));
+        }
+
+        var exits = await Task.WhenAll(polls);
 
         Assert.All(exits, exited => Assert.Equal((3, ExitReason.Error), (exited.ExitCode, exited.Reason)));
     }

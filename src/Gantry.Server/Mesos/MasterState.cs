@@ -13,6 +13,9 @@ public static class MasterState
 {
     private const double Megabyte = 1024 * 1024;
 
+    /// <summary>The port Gantry's agents serve on, where a Mesos agent would serve 5051.</summary>
+    private const int AgentPort = 10250;
+
     public static JsonObject Resources(ResourceVector resources)
     {
         ArgumentNullException.ThrowIfNull(resources);
@@ -33,6 +36,9 @@ public static class MasterState
         {
             ["id"] = node.Node,
             ["hostname"] = node.Node,
+            // Tools parse every agent's pid (Mesos-DNS takes its host for the agent's address); a node is named by its host.
+            ["pid"] = $"slave(1)@{node.Node}:{AgentPort}",
+            ["port"] = AgentPort,
             ["active"] = true,
             ["resources"] = Resources(node.Allocatable),
             ["used_resources"] = Resources(node.Allocated),
@@ -79,8 +85,9 @@ public static class MasterState
             ["used_resources"] = Resources(used),
             ["offered_resources"] = Resources(offered),
             ["resources"] = Resources(used.Add(offered)),
-            ["tasks"] = new JsonArray([.. tasks.Where(t => !t.State.IsTerminal).Select(t => (JsonNode)Task(t, framework.Id, framework.Role))]),
-            ["completed_tasks"] = new JsonArray([.. tasks.Where(t => t.State.IsTerminal).Select(t => (JsonNode)Task(t, framework.Id, framework.Role))]),
+            // A task is completed, as in Mesos, once its terminal update is acknowledged.
+            ["tasks"] = new JsonArray([.. tasks.Where(t => !t.Finished).Select(t => (JsonNode)Task(t, framework.Id, framework.Role))]),
+            ["completed_tasks"] = new JsonArray([.. tasks.Where(t => t.Finished).Select(t => (JsonNode)Task(t, framework.Id, framework.Role))]),
             ["unreachable_tasks"] = new JsonArray(),
             ["offers"] = new JsonArray(),
             ["executors"] = new JsonArray(),

@@ -10,6 +10,7 @@ public static class MesosJson
     /// <summary>
     /// A numeric field: a JSON number or a string that holds one, as stout's JSON-to-protobuf conversion takes it;
     /// protobuf's own JSON mapping writes 64-bit integers (a kill policy's <c>nanoseconds</c>) as strings. Null when absent.
+    /// Not-a-number and infinities are refused: no field of a call means them, and they would overflow what they set.
     /// </summary>
     /// <exception cref="FormatException">The field holds something else.</exception>
     public static double? Number(JsonNode? node) => node switch
@@ -17,7 +18,10 @@ public static class MesosJson
         null => null,
         JsonValue value when value.GetValueKind() == JsonValueKind.Number => value.GetValue<double>(),
         JsonValue value when value.GetValueKind() == JsonValueKind.String
-            && double.TryParse(value.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            && double.TryParse(value.GetValue<string>(), JsonNumber, CultureInfo.InvariantCulture, out var parsed)
+            && double.IsFinite(parsed) => parsed,
         _ => throw new FormatException($"'{node.ToJsonString()}' is not a number"),
     };
+
+    private const NumberStyles JsonNumber = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
 }

@@ -53,7 +53,7 @@ public sealed record TaskState(string State, string? Message, string? Reason, st
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(pod);
         return state.State is "TASK_FINISHED" or "TASK_FAILED"
-            && pod.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Terminated is not null;
+            && pod.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Terminated is { Reason: not "StartError" };
     }
 
     /// <summary>The state of a task whose pod is gone before it ended: killed if the framework asked, else lost.</summary>

@@ -20,6 +20,9 @@ public sealed class MesosJsonTests
 
     [Theory]
     [InlineData("\"soon\"")]
+    [InlineData("\"NaN\"")]
+    [InlineData("\"Infinity\"")]
+    [InlineData("\" 5\"")]
     [InlineData("true")]
     [InlineData("{\"value\":1}")]
     public void Anything_else_is_not_a_number(string json) =>

@@ -387,16 +387,34 @@ public sealed class MesosMasterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_finished_task_is_listed_among_its_frameworks_completed_tasks()
+    public async Task A_finished_task_is_listed_among_its_frameworks_completed_tasks_once_its_end_is_acknowledged()
     {
-        var (session, _, pod) = await LaunchSeenAsync("t1");
+        var (session, framework, pod) = await LaunchSeenAsync("t1");
         await _registry.Client.MutateAsync<V1Pod>(TaskPods.Namespace, pod.Metadata.Name, p => p.Status.Phase = "Succeeded", Ct, subresource: "status");
-        await UntilUpdateAsync(session, "TASK_FINISHED");
+        var finished = await UntilUpdateAsync(session, "TASK_FINISHED");
+        var unacknowledged = Assert.Single(_master.State("gantry", "gantry:6443")["frameworks"]!.AsArray())!;
 
-        var framework = Assert.Single(_master.State("gantry", "gantry:6443")["frameworks"]!.AsArray())!;
+        await _master.AcknowledgeAsync(framework, "t1", finished["uuid"]!.GetValue<string>(), Ct);
 
-        Assert.Empty(framework["tasks"]!.AsArray());
-        Assert.Equal("TASK_FINISHED", Assert.Single(framework["completed_tasks"]!.AsArray())!["state"]!.GetValue<string>());
+        Assert.Single(unacknowledged["tasks"]!.AsArray());
+        var state = Assert.Single(_master.State("gantry", "gantry:6443")["frameworks"]!.AsArray())!;
+        Assert.Empty(state["tasks"]!.AsArray());
+        Assert.Equal("TASK_FINISHED", Assert.Single(state["completed_tasks"]!.AsArray())!["state"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_command_that_could_not_start_is_not_said_to_have_run()
+    {
+        var pod = new V1Pod
+        {
+            Status = new V1PodStatus
+            {
+                Phase = "Failed",
+                ContainerStatuses = [new V1ContainerStatus { State = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 128, Reason = "StartError" } } }],
+            },
+        };
+
+        Assert.False(TaskState.RanBefore(TaskState.OfPod(pod, killRequested: false), pod));
     }
 
     [Fact]
