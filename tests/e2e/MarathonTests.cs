@@ -206,7 +206,7 @@ public sealed class MarathonTests(GantryFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task The_event_stream_tells_of_an_app_posted_and_its_task_running_then_of_its_end()
+    public async Task The_event_stream_tells_of_an_app_posted_its_task_running_and_its_deployment_done_then_of_its_end_and_its_task_killed()
     {
         await using var stream = BackgroundCommand.Start("curl", [
             "-skN", "-H", "Authorization: Bearer " + AdminToken(), "-H", "Accept: text/event-stream", Fixture.BaseUrl + "/v2/events"], null, Fixture.ServerNote);
@@ -218,11 +218,17 @@ public sealed class MarathonTests(GantryFixture fixture, ITestOutputHelper outpu
         await stream.WaitForStdoutAsync(s => s.Split("\n\n").Any(e => e.StartsWith("event: status_update_event\n", StringComparison.Ordinal)
             && e.Contains($"\"appId\":\"{app.Id}\"", StringComparison.Ordinal) && e.Contains("\"taskStatus\":\"TASK_RUNNING\"", StringComparison.Ordinal)),
             MarathonPatience, $"TASK_RUNNING for a task of {app.Id}");
+        var deploymentId = app.Created.Header("Marathon-Deployment-Id");
+        await stream.WaitForStdoutAsync(s => s.Contains($"event: deployment_success\ndata: {{\"id\":\"{deploymentId}\"", StringComparison.Ordinal),
+            MarathonPatience, $"deployment_success for {app.Id}'s deployment {deploymentId}");
 
         (await SendAsync("DELETE", app.ApiPath)).Expect(200);
 
         await stream.WaitForStdoutAsync(s => s.Contains($"event: app_terminated_event\ndata: {{\"appId\":\"{app.Id}\"", StringComparison.Ordinal),
             MarathonPatience, $"app_terminated_event for {app.Id}");
+        await stream.WaitForStdoutAsync(s => s.Split("\n\n").Any(e => e.StartsWith("event: status_update_event\n", StringComparison.Ordinal)
+            && e.Contains($"\"appId\":\"{app.Id}\"", StringComparison.Ordinal) && e.Contains("\"taskStatus\":\"TASK_KILLED\"", StringComparison.Ordinal)),
+            MarathonPatience, $"TASK_KILLED for the task of the deleted {app.Id}");
     }
 
     [Fact]

@@ -1,8 +1,12 @@
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Gantry.Server.Marathon;
 using Gantry.Server.Marathon.Events;
+using Gantry.Server.Registry;
 using Gantry.Tests.Controllers;
 using k8s.Models;
+using Microsoft.AspNetCore.Http;
 using Xunit;
 
 namespace Gantry.Tests.Marathon;
@@ -14,6 +18,9 @@ public sealed class MarathonEventsTests : IAsyncLifetime
     private MarathonApps _apps = null!;
     private MarathonEvents _events = null!;
 
+    // Completes when a Deployment's deletion has been seen by every handler registered before this one, the bus's included.
+    private readonly TaskCompletionSource _appDeletionHandled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private CancellationToken Ct => _registry.Context.Ct;
 
     public async Task InitializeAsync()
@@ -21,6 +28,13 @@ public sealed class MarathonEventsTests : IAsyncLifetime
         _registry = await InformedRegistry.CreateAsync();
         _apps = new MarathonApps(_registry.Client, _registry.Informers, _registry.Context.Time);
         _events = new MarathonEvents(_registry.Informers, _registry.Context.Time);
+        _registry.Informers.For<V1Deployment>().OnChange((_, current) =>
+        {
+            if (current is null)
+            {
+                _appDeletionHandled.TrySetResult();
+            }
+        });
         await _registry.RunInformersAsync();
     }
 
@@ -30,14 +44,7 @@ public sealed class MarathonEventsTests : IAsyncLifetime
         await _registry.DisposeAsync();
     }
 
-    private static V1Pod Pod(string phase, DateTime? deleted = null) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = "web-1", Uid = "u1", DeletionTimestamp = deleted },
-        Spec = new V1PodSpec { NodeName = "n1", Containers = [new V1Container { Name = "app" }] },
-        Status = new V1PodStatus { Phase = phase },
-    };
-
-    private static async Task<JsonObject> NextAsync(System.Threading.Channels.ChannelReader<MarathonEvent> reader, string type)
+    private static async Task<JsonObject> NextAsync(ChannelReader<MarathonEvent> reader, string type)
     {
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (true)
@@ -49,26 +56,6 @@ public sealed class MarathonEventsTests : IAsyncLifetime
             }
         }
     }
-
-    [Fact]
-    public void A_new_pod_is_staging_which_is_not_reported() =>
-        Assert.Null(MarathonEvents.TaskStatusChange(null, Pod("Pending")));
-
-    [Fact]
-    public void A_pod_that_starts_running_is_reported_running() =>
-        Assert.Equal("TASK_RUNNING", MarathonEvents.TaskStatusChange(Pod("Pending"), Pod("Running")));
-
-    [Fact]
-    public void A_change_that_leaves_the_state_as_it_was_is_not_reported() =>
-        Assert.Null(MarathonEvents.TaskStatusChange(Pod("Running"), Pod("Running")));
-
-    [Fact]
-    public void A_running_pod_that_goes_was_killed() =>
-        Assert.Equal("TASK_KILLED", MarathonEvents.TaskStatusChange(Pod("Running", deleted: DateTime.UtcNow), null));
-
-    [Fact]
-    public void A_finished_pod_that_goes_is_not_reported_again() =>
-        Assert.Null(MarathonEvents.TaskStatusChange(Pod("Succeeded"), null));
 
     [Fact]
     public async Task Every_subscriber_gets_each_event_with_its_type_and_time()
@@ -110,35 +97,131 @@ public sealed class MarathonEventsTests : IAsyncLifetime
         await slow.Completion.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
-    [Fact]
-    public async Task A_tasks_pod_that_starts_running_publishes_a_status_update_for_its_app()
+    private async Task<V1Deployment> AppWithPodAsync(string appId, string podName)
     {
-        var (app, _) = await _apps.CreateAsync(JsonNode.Parse("""{"cmd":"sleep 1000"}""")!.AsObject(), "/shop/web", Ct);
-        var reader = _events.Subscribe();
-        var pod = new V1Pod
+        var (app, _) = await _apps.CreateAsync(JsonNode.Parse("""{"cmd":"sleep 1000"}""")!.AsObject(), appId, Ct);
+        await _registry.Client.CreateAsync(new V1Pod
         {
             ApiVersion = "v1",
             Kind = "Pod",
             Metadata = new V1ObjectMeta
             {
-                Name = "shop-web-1",
+                Name = podName,
                 NamespaceProperty = AppDeployments.Namespace,
                 Labels = new Dictionary<string, string> { [AppDeployments.AppLabel] = app.Metadata.Name },
             },
             Spec = new V1PodSpec { NodeName = "n1", Containers = [new V1Container { Name = "app", Image = "busybox" }] },
-        };
-        await _registry.Client.CreateAsync(pod, Ct);
+        }, Ct);
+        return app;
+    }
 
-        await _registry.Client.MutateAsync<V1Pod>(AppDeployments.Namespace, "shop-web-1", p =>
+    private Task<V1Pod> SetPhaseAsync(string podName, string phase) =>
+        _registry.Client.MutateAsync<V1Pod>(AppDeployments.Namespace, podName, p =>
         {
             p.Status ??= new V1PodStatus();
-            p.Status.Phase = "Running";
+            p.Status.Phase = phase;
             p.Status.PodIP = "10.88.0.9";
         }, Ct, subresource: "status");
 
+    [Fact]
+    public async Task A_tasks_pod_that_starts_running_publishes_a_status_update_for_its_app()
+    {
+        var reader = _events.Subscribe();
+        await AppWithPodAsync("/shop/web", "shop-web-1");
+
+        await SetPhaseAsync("shop-web-1", "Running");
+
         var update = await NextAsync(reader, "status_update_event");
+        while (update["taskStatus"]!.GetValue<string>() == "TASK_STAGING")
+        {
+            update = await NextAsync(reader, "status_update_event");
+        }
+
         Assert.Equal(("/shop/web", "TASK_RUNNING", "n1"), (update["appId"]!.GetValue<string>(), update["taskStatus"]!.GetValue<string>(), update["slaveId"]!.GetValue<string>()));
         Assert.Equal("10.88.0.9", update["ipAddresses"]![0]!["ipAddress"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_task_whose_app_was_deleted_before_its_pod_is_reported_killed_for_that_app()
+    {
+        await AppWithPodAsync("/shop/cart", "shop-cart-1");
+        await SetPhaseAsync("shop-cart-1", "Running");
+        await _apps.DeleteAsync("/shop/cart", Ct);
+        await _appDeletionHandled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var reader = _events.Subscribe();
+
+        await _registry.Client.DeleteAsync<V1Pod>(AppDeployments.Namespace, "shop-cart-1", new DeleteRequest(GracePeriodSeconds: 0), Ct);
+
+        var update = await NextAsync(reader, "status_update_event");
+        Assert.Equal(("/shop/cart", "TASK_KILLED"), (update["appId"]!.GetValue<string>(), update["taskStatus"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task An_app_whose_deployment_has_rolled_out_publishes_the_success_of_its_deployment()
+    {
+        var (app, versions) = await _apps.CreateAsync(JsonNode.Parse("""{"cmd":"sleep 1000","instances":1}""")!.AsObject(), "/shop/db", Ct);
+        var reader = _events.Subscribe();
+
+        await _registry.Client.MutateAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, d =>
+            d.Status = new V1DeploymentStatus
+            {
+                ObservedGeneration = d.Metadata.Generation,
+                Replicas = 1,
+                UpdatedReplicas = 1,
+                ReadyReplicas = 1,
+                AvailableReplicas = 1,
+            }, Ct, subresource: "status");
+
+        var success = await NextAsync(reader, "deployment_success");
+        Assert.Equal((versions.DeploymentId, versions.DeploymentId), (success["id"]!.GetValue<string>(), success["plan"]!["id"]!.GetValue<string>()));
+    }
+
+    private (Task Serving, RecordingStream Body) Serve(string query, CancellationToken clientGone)
+    {
+        var body = new RecordingStream();
+        var context = new DefaultHttpContext { RequestAborted = clientGone };
+        context.Request.QueryString = new QueryString(query);
+        context.Connection.RemoteIpAddress = IPAddress.Parse("10.1.2.3");
+        context.Response.Body = body;
+        return (EventStream.ServeAsync(context, _events), body);
+    }
+
+    private static async Task<string> WrittenAsync(RecordingStream body)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return await body.Writes.ReadAsync(patience.Token);
+    }
+
+    [Fact]
+    public async Task A_stream_begins_with_the_attachment_of_its_client_and_ends_when_the_client_goes()
+    {
+        using var client = new CancellationTokenSource();
+        var (serving, body) = Serve("", client.Token);
+
+        var attached = await WrittenAsync(body);
+        await client.CancelAsync();
+        await serving.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("event: event_stream_attached\ndata: {\"remoteAddress\":\"10.1.2.3\"", attached, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stream_asked_for_event_types_writes_only_events_of_those_types()
+    {
+        using var client = new CancellationTokenSource();
+        var (serving, body) = Serve("?event_type=app_terminated_event&event_type=deployment_success", client.Token);
+
+        _events.Publish("api_post_event", new JsonObject { ["uri"] = "/v2/apps/x" });
+        _events.Publish("app_terminated_event", new JsonObject { ["appId"] = "/x" });
+        _events.Publish("status_update_event", new JsonObject { ["appId"] = "/x" });
+        _events.Publish("deployment_success", new JsonObject { ["id"] = "d1" });
+
+        var written = new[] { await WrittenAsync(body), await WrittenAsync(body) };
+        await client.CancelAsync();
+        await serving.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["event: app_terminated_event", "event: deployment_success"], written.Select(w => w.Split('\n')[0]));
+        Assert.False(body.Writes.TryRead(out _));
     }
 
     [Fact]

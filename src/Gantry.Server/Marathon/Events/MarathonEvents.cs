@@ -7,8 +7,8 @@ namespace Gantry.Server.Marathon.Events;
 
 /// <summary>
 /// Marathon's event bus, which <c>GET /v2/events</c> streams: the API's own changes (<c>api_post_event</c>,
-/// <c>app_terminated_event</c>) as the endpoint makes them, and <c>status_update_event</c> for each change of a task's
-/// state, from the pods of the apps' Deployments.
+/// <c>app_terminated_event</c>) as the endpoint makes them, <c>status_update_event</c> for each change of a task's
+/// state, from the pods of the apps' Deployments, and <c>deployment_success</c> when a Deployment has rolled out.
 /// </summary>
 public sealed class MarathonEvents
 {
@@ -18,9 +18,15 @@ public sealed class MarathonEvents
     /// </summary>
     private const int Backlog = 1024;
 
+    private const int DeletedApps = 64;
+
     private readonly Lock _gate = new();
     private readonly List<Channel<MarathonEvent>> _subscribers = [];
     private readonly Informer<V1Deployment> _deployments;
+
+    // Apps deleted lately, by Deployment name: an app's Deployment goes before its pods (they are collected after it), and
+    // their TASK_KILLED still names the app. Bounded, since nothing says when the last of an app's pods has gone. Guarded by _gate.
+    private readonly LruCache<string, V1Deployment> _deleted = new(DeletedApps);
     private readonly TimeProvider _time;
 
     public MarathonEvents(SharedInformers informers, TimeProvider time)
@@ -28,6 +34,7 @@ public sealed class MarathonEvents
         ArgumentNullException.ThrowIfNull(informers);
         _deployments = informers.For<V1Deployment>();
         _time = time;
+        _deployments.OnChange(OnDeployment);
         informers.For<V1Pod>().OnChange(OnPod);
     }
 
@@ -81,50 +88,57 @@ public sealed class MarathonEvents
             ["timestamp"] = AppView.Timestamp(_time.GetUtcNow()),
         }.ToJsonString());
 
+    private void OnDeployment(V1Deployment? old, V1Deployment? current)
+    {
+        var app = current ?? old!;
+        if (!IsApp(app))
+        {
+            return;
+        }
+
+        if (current is null)
+        {
+            lock (_gate)
+            {
+                _deleted.Set(app.Metadata.Name, app);
+            }
+        }
+        else if (DeploymentResults.Succeeded(old, current))
+        {
+            Publish(DeploymentResults.EventType, DeploymentResults.Event(current));
+        }
+    }
+
     private void OnPod(V1Pod? old, V1Pod? current)
     {
         var pod = current ?? old!;
         if (pod.Metadata.NamespaceProperty != AppDeployments.Namespace
             || pod.Metadata.Labels?.TryGetValue(AppDeployments.AppLabel, out var name) != true
-            || _deployments.Get(AppDeployments.Namespace, name!) is not { } app
-            || app.Metadata.Annotations?.ContainsKey(AppDeployments.DefinitionAnnotation) != true)
+            || AppNamed(name!) is not { } app)
         {
             return;
         }
 
-        if (TaskStatusChange(old, current) is { } status)
+        if (TaskStatusUpdates.Change(old, current) is { } status)
         {
-            Publish("status_update_event", StatusUpdate(app, pod, status));
+            Publish(TaskStatusUpdates.EventType, TaskStatusUpdates.Event(app, pod, status));
         }
     }
 
-    /// <summary>
-    /// The task state to report for a pod's change, or null when its state did not change. A pod that appears is
-    /// staging, which Mesos never reports; a pod that goes without having ended was killed.
-    /// </summary>
-    internal static string? TaskStatusChange(V1Pod? old, V1Pod? current)
+    private V1Deployment? AppNamed(string name)
     {
-        var before = old is null ? null : AppView.StateOf(old);
-        var after = current is null
-            ? Mesos.TaskState.IsTerminalState(before!) ? before : "TASK_KILLED"
-            : AppView.StateOf(current);
-        return after == before || after is "TASK_STAGING" ? null : after;
+        if (_deployments.Get(AppDeployments.Namespace, name) is { } app)
+        {
+            return IsApp(app) ? app : null;
+        }
+
+        lock (_gate)
+        {
+            return _deleted.TryGet(name, out var deleted) ? deleted : null;
+        }
     }
 
-    internal static JsonObject StatusUpdate(V1Deployment app, V1Pod pod, string status)
-    {
-        var task = AppView.Task(app, pod);
-        return new JsonObject
-        {
-            ["slaveId"] = task["slaveId"]?.DeepClone(),
-            ["taskId"] = task["id"]!.DeepClone(),
-            ["taskStatus"] = status,
-            ["message"] = "",
-            ["appId"] = task["appId"]!.DeepClone(),
-            ["host"] = task["host"]?.DeepClone(),
-            ["ipAddresses"] = task["ipAddresses"]!.DeepClone(),
-            ["ports"] = task["ports"]!.DeepClone(),
-            ["version"] = task["version"]?.DeepClone(),
-        };
-    }
+    private static bool IsApp(V1Deployment deployment) =>
+        deployment.Metadata.NamespaceProperty == AppDeployments.Namespace
+        && deployment.Metadata.Annotations?.ContainsKey(AppDeployments.DefinitionAnnotation) == true;
 }

@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using k8s.Models;
+
+namespace Gantry.Server.Marathon.Events;
+
+/// <summary>
+/// <c>deployment_success</c>: an app's change has rolled out once its Deployment, having been in progress as
+/// <c>/v2/deployments</c> lists it, no longer is. Each change of an app is a Marathon deployment with its own id, so a
+/// change made while the last one was already rolled out counts as well.
+/// </summary>
+public static class DeploymentResults
+{
+    public const string EventType = "deployment_success";
+
+    /// <summary>Whether <paramref name="current"/> finished a deployment that <paramref name="old"/> had not.</summary>
+    public static bool Succeeded(V1Deployment? old, V1Deployment? current)
+    {
+        if (old is null || current is null || AppView.InProgress(current))
+        {
+            return false;
+        }
+
+        return AppView.InProgress(old) || DeploymentId(old) != DeploymentId(current);
+    }
+
+    /// <summary>The event, with the plan's id, version and steps as <c>/v2/deployments</c> shows them.</summary>
+    public static JsonObject Event(V1Deployment app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var deployment = AppView.Deployment(app);
+        return new JsonObject
+        {
+            ["id"] = deployment["id"]!.DeepClone(),
+            ["plan"] = new JsonObject
+            {
+                ["id"] = deployment["id"]!.DeepClone(),
+                ["version"] = deployment["version"]!.DeepClone(),
+                ["steps"] = deployment["steps"]!.DeepClone(),
+            },
+        };
+    }
+
+    private static string? DeploymentId(V1Deployment app) =>
+        app.Metadata.Annotations?.TryGetValue(AppDeployments.DeploymentIdAnnotation, out var id) == true ? id : null;
+}
