@@ -21,6 +21,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -139,8 +140,10 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton(client);
         var legacyTokenUse = new LegacyTokenUse(client, time, loggerFactory.CreateLogger<LegacyTokenUse>());
         builder.Services.AddHostedService(_ => legacyTokenUse);
-        builder.Services.AddSingleton(new TokenAuthentication(
-            credentials.AdminToken, bootstrapTokens, nodeClients, new ServiceAccountAuthenticator(serviceAccountTokens, cache, time, legacyTokenUse)));
+        var tokens = new TokenAuthentication(
+            credentials.AdminToken, bootstrapTokens, new ServiceAccountAuthenticator(serviceAccountTokens, cache, time, legacyTokenUse));
+        builder.Services.AddSingleton(tokens);
+        builder.Services.AddSingleton(new RequestAuthentication(tokens, new ClientCertificateAuthenticator(credentials.CaPem, time), nodeClients));
         builder.Services.AddSingleton<IVersionedStore>(store);
         builder.Services.AddHostedService<NamespaceController>();
         builder.Services.AddHostedService<StoreMaintenance>();
@@ -200,7 +203,14 @@ public sealed class GantryServer : IAsyncDisposable
             void Https(ListenOptions listen)
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(credentials.ServerCertificate);
+                // Any client certificate is taken in the handshake and judged by RequestAuthentication, as kube-apiserver
+                // requests one without verifying it: a refused certificate is a 401, not a failed handshake.
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = credentials.ServerCertificate,
+                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                    ClientCertificateValidation = (_, _, _) => true,
+                });
             }
 
             kestrel.Listen(options.Address, options.ApiPort, Https);
@@ -213,7 +223,7 @@ public sealed class GantryServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var authentication = app.Services.GetRequiredService<TokenAuthentication>();
+        var authentication = app.Services.GetRequiredService<RequestAuthentication>();
         var errors = app.Services.GetRequiredService<ApiErrorHandling>();
         var longRunning = app.Services.GetRequiredService<LongRunningRequests>();
         var requestMetrics = app.Services.GetRequiredService<RequestMetrics>();

@@ -10,8 +10,6 @@ namespace Gantry.Agent.Serving;
 /// </summary>
 public sealed class ApiServerClientCertificate
 {
-    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
-
     private readonly X509Certificate2Collection _ca = [];
 
     /// <param name="caPem">The cluster CA the agent trusts (what it verified when it joined).</param>
@@ -24,13 +22,6 @@ public sealed class ApiServerClientCertificate
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        // A stranger's certificate must not make the agent fetch its issuer from a URL of the stranger's choosing.
-        chain.ChainPolicy.DisableCertificateDownloads = true;
-        chain.ChainPolicy.CustomTrustStore.AddRange(_ca);
-        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid(ClientAuthentication));
-        return chain.Build(certificate);
+        return ClientCertificateChain.IsTrusted(certificate, _ca, DateTimeOffset.UtcNow);
     }
 }

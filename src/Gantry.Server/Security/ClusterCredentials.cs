@@ -14,7 +14,7 @@ namespace Gantry.Server.Security;
 /// </summary>
 public sealed class ClusterCredentials
 {
-    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+    private const string ClientAuthentication = ClientCertificateChain.ClientAuthentication;
 
     private ClusterCredentials(string caPem, X509Certificate2 serverCertificate, X509Certificate2 agentClientCertificate, string adminToken)
     {

@@ -1,63 +1,25 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 using Gantry.Core.Security;
-using Gantry.Server.Api;
 using Gantry.Server.Security.ServiceAccounts;
-using Microsoft.AspNetCore.Http;
 
 namespace Gantry.Server.Security;
 
 /// <summary>
-/// Bearer-token authentication: the admin token, a bootstrap token (<see cref="BootstrapTokenAuthenticator"/>), or a
-/// service account token (<see cref="ServiceAccountAuthenticator"/>), each attached to the request as its <see cref="RequestUser"/> for the <see cref="RequestAuthorizer"/>. Where a
-/// bootstrap token's requests come from is noted in <see cref="NodeClientAddresses"/>.
-/// Health endpoints are public, as they are for the apiserver's anonymous probes, and so is a GET of
-/// the <c>kube-public/cluster-info</c> ConfigMap by a request with no credentials, which kubeadm's
-/// RBAC grants <c>system:anonymous</c> so that joining nodes can discover the cluster CA. Everything
-/// else needs a known token and gets 401 Unauthorized otherwise, as does a request whose token is
-/// wrong, whatever it asks for. A TokenReview asks the same of a token it is sent (<see cref="Authenticate(string, IReadOnlyList{string})"/>).
+/// Bearer tokens: the admin token, a bootstrap token (<see cref="BootstrapTokenAuthenticator"/>), or a service account
+/// token (<see cref="ServiceAccountAuthenticator"/>), each naming the request's <see cref="RequestUser"/> for
+/// <see cref="RequestAuthentication"/>. A TokenReview asks the same of a token it is sent
+/// (<see cref="Authenticate(string, IReadOnlyList{string})"/>).
 /// </summary>
 public sealed class TokenAuthentication(
     string adminToken,
     BootstrapTokenAuthenticator? bootstrapTokens = null,
-    NodeClientAddresses? nodeClients = null,
     ServiceAccountAuthenticator? serviceAccounts = null)
 {
     private readonly byte[] _admin = Encoding.UTF8.GetBytes(adminToken);
 
-    public static bool IsPublic(PathString path) =>
-        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/livez");
-
-    public async Task InvokeAsync(HttpContext context, Func<Task> next)
-    {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        var user = Authenticate(authorization);
-        if (user is not null || IsPublic(context.Request.Path) || (authorization.Length == 0 && ClusterInfo.IsAnonymousRead(context.Request)))
-        {
-            (user ?? RequestUser.Anonymous).AttachTo(context);
-            if (user?.TokenId is not null)
-            {
-                nodeClients?.Saw(context.Connection.RemoteIpAddress);
-            }
-
-            await next().ConfigureAwait(false);
-            return;
-        }
-
-        await HttpResponses.WriteJsonAsync(context, 401, new JsonObject
-        {
-            ["kind"] = "Status",
-            ["apiVersion"] = "v1",
-            ["metadata"] = new JsonObject(),
-            ["status"] = "Failure",
-            ["message"] = "Unauthorized",
-            ["reason"] = "Unauthorized",
-            ["code"] = 401,
-        }).ConfigureAwait(false);
-    }
-
-    private RequestUser? Authenticate(string header)
+    /// <summary>The user an <c>Authorization</c> header's bearer token names, or null when it names none.</summary>
+    public RequestUser? AuthenticateHeader(string header)
     {
         const string prefix = "Bearer ";
         if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
