@@ -4,6 +4,7 @@ using Gantry.Server.Api;
 using Gantry.Server.Api.Metrics;
 using Gantry.Server.Api.Proxy;
 using Gantry.Server.Api.Reviews;
+using Gantry.Server.Certificates;
 using Gantry.Server.ClusterDns;
 using Gantry.Server.Controllers;
 using Gantry.Server.Informers;
@@ -88,7 +89,10 @@ public sealed class GantryServer : IAsyncDisposable
             time,
             [serviceAllocations],
             [new ServiceAccountAdmission(cache), new LimitRanger(cache)],
-            [new RbacEscalationAdmission(authorizer, cache), new DefaultStorageClassAdmission(cache), new ClaimResizeAdmission(cache)],
+            [
+                new RbacEscalationAdmission(authorizer, cache), new DefaultStorageClassAdmission(cache), new ClaimResizeAdmission(cache),
+                new SigningRequestAdmission(authorizer),
+            ],
             [new ResourceQuotaAdmission(time)]);
         await BootstrapObjects.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
         var advertised = KubernetesServiceObjects.AdvertiseAddress(options.Address);
@@ -192,6 +196,8 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<RootCaPublisher>();
         builder.Services.AddHostedService<ServiceAccountTokenController>();
         builder.Services.AddHostedService<ClusterRoleAggregationController>();
+        builder.Services.AddSingleton(new ClusterSigner(credentials.CertificateAuthority, ClusterSigner.DefaultSigningDuration));
+        builder.Services.AddHostedService<CertificateSigningController>();
         builder.Services.AddClusterDns(dnsListener, options, informers, nodeClients, time);
         // Last: it starts the informers every loop above has asked for.
         builder.Services.AddHostedService<InformerHost>();

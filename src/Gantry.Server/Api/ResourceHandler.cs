@@ -129,13 +129,13 @@ public sealed class ResourceHandler(
         switch (path.Subresource, context.Request.Method)
         {
             // A pod's ephemeral containers are read and written as the whole pod, as kube's EphemeralContainersREST does.
-            case ("status" or "ephemeralcontainers", "GET"):
+            case ("status" or "ephemeralcontainers" or "approval", "GET"):
                 await WriteStoredAsync(context, path, registry.GetRequired(path.Type, path.Namespace, path.Name!).Json).ConfigureAwait(false);
                 return;
-            case ("status" or "ephemeralcontainers", "PUT"):
+            case ("status" or "ephemeralcontainers" or "approval", "PUT"):
                 await UpdateAsync(context, path).ConfigureAwait(false);
                 return;
-            case ("status" or "ephemeralcontainers", "PATCH"):
+            case ("status" or "ephemeralcontainers" or "approval", "PATCH"):
                 await PatchAsync(context, path).ConfigureAwait(false);
                 return;
             case ("finalize", "PUT"):

@@ -321,7 +321,7 @@ public sealed class ObjectRegistry(
     private (JsonObject? Next, IAllocationTransaction? Allocation) PrepareUpdate(
         ResourceType type, string? ns, string name, JsonObject changed, JsonObject currentObj, byte[] currentJson, string? subresource, WriteOptions options)
     {
-        if (subresource == "status" && HookFor(type) is null && !StatusWrites.ChangesMetadata(type, changed, currentObj))
+        if (subresource == "status" && HookFor(type) is null && !SigningRequestWrites.Applies(type) && !StatusWrites.ChangesMetadata(type, changed, currentObj))
         {
             return (PrepareStatusUpdate(type, name, changed, currentObj, currentJson, options), null);
         }
@@ -330,8 +330,11 @@ public sealed class ObjectRegistry(
         var obj = FillIdentity(type, ns, changed);
         var next = subresource switch
         {
+            "status" when SigningRequestWrites.Applies(type) =>
+                SigningRequestWrites.KeepForStatus(currentObj, StatusWrites.Keep(type, currentObj, obj), time.GetUtcNow()),
             "status" => StatusWrites.Keep(type, currentObj, obj),
             EphemeralContainerWrites.Subresource => EphemeralContainerWrites.Keep(currentObj, obj),
+            SigningRequestWrites.Approval => SigningRequestWrites.KeepForApproval(currentObj, obj, time.GetUtcNow()),
             _ => obj,
         };
         // An apply brings the managed fields it recorded: ownership alone changing is still a write.
@@ -382,7 +385,7 @@ public sealed class ObjectRegistry(
         errors.AddRange(ObjectMetaValidation.ValidateUpdate(typed.Metadata, oldTyped.Metadata));
         errors.AddRange(subresource switch
         {
-            "status" => rules.ValidateStatusUpdate(typed, oldTyped),
+            "status" or SigningRequestWrites.Approval => rules.ValidateStatusUpdate(typed, oldTyped),
             EphemeralContainerWrites.Subresource => rules.ValidateEphemeralContainersUpdate(typed, oldTyped),
             _ => rules.ValidateUpdate(typed, oldTyped),
         });
@@ -410,7 +413,7 @@ public sealed class ObjectRegistry(
         if (options.FieldManager is { } manager)
         {
             ManagedFields.RecordUpdate(
-                old, stored, manager, type.ApiVersion, time.GetUtcNow(), subresource is "status" or EphemeralContainerWrites.Subresource ? subresource : null,
+                old, stored, manager, type.ApiVersion, time.GetUtcNow(), subresource is "status" or EphemeralContainerWrites.Subresource or SigningRequestWrites.Approval ? subresource : null,
                 ResetFields(type, subresource));
         }
         return (stored, allocation);

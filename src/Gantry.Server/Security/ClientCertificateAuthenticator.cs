@@ -11,9 +11,6 @@ namespace Gantry.Server.Security;
 /// </summary>
 public sealed class ClientCertificateAuthenticator(X509Certificate2Collection roots, TimeProvider time)
 {
-    private const string CommonNameOid = "2.5.4.3";
-    private const string OrganizationOid = "2.5.4.10";
-
     public ClientCertificateAuthenticator(string caPem, TimeProvider time)
         : this(Roots(caPem), time)
     {
@@ -29,26 +26,8 @@ public sealed class ClientCertificateAuthenticator(X509Certificate2Collection ro
             return null;
         }
 
-        string? name = null;
-        var groups = new List<string>();
-        foreach (var part in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
-        {
-            if (part.HasMultipleElements)
-            {
-                continue;
-            }
-
-            switch (part.GetSingleElementType().Value)
-            {
-                case CommonNameOid:
-                    name = part.GetSingleElementValue();
-                    break;
-                case OrganizationOid when part.GetSingleElementValue() is { Length: > 0 } organization:
-                    groups.Add(organization);
-                    break;
-            }
-        }
-
+        var name = CertificateSubject.CommonName(certificate.SubjectName);
+        var groups = CertificateSubject.Organizations(certificate.SubjectName).Where(o => o.Length > 0).ToList();
         if (string.IsNullOrEmpty(name))
         {
             return null;

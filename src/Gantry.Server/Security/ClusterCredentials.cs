@@ -16,15 +16,20 @@ public sealed class ClusterCredentials
 {
     private const string ClientAuthentication = ClientCertificateChain.ClientAuthentication;
 
-    private ClusterCredentials(string caPem, X509Certificate2 serverCertificate, X509Certificate2 agentClientCertificate, string adminToken)
+    private ClusterCredentials(
+        string caPem, X509Certificate2 certificateAuthority, X509Certificate2 serverCertificate, X509Certificate2 agentClientCertificate, string adminToken)
     {
         CaPem = caPem;
+        CertificateAuthority = certificateAuthority;
         ServerCertificate = serverCertificate;
         AgentClientCertificate = agentClientCertificate;
         AdminToken = adminToken;
     }
 
     public string CaPem { get; }
+
+    /// <summary>The cluster CA with its key, which signs what CertificateSigningRequests ask of its signers.</summary>
+    public X509Certificate2 CertificateAuthority { get; }
 
     public X509Certificate2 ServerCertificate { get; }
 
@@ -107,7 +112,8 @@ public sealed class ClusterCredentials
             WriteSecret(tokenFile, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
         }
 
-        return new ClusterCredentials(File.ReadAllText(caCert), Load(serverCert, serverKey), Load(clientCert, clientKey), File.ReadAllText(tokenFile).Trim());
+        return new ClusterCredentials(
+            File.ReadAllText(caCert), Load(caCert, caKey), Load(serverCert, serverKey), Load(clientCert, clientKey), File.ReadAllText(tokenFile).Trim());
     }
 
     /// <summary>TLS on Linux needs the key in an exportable, loaded form; PEM loading gives an ephemeral key.</summary>
@@ -125,7 +131,7 @@ public sealed class ClusterCredentials
     }
 
     /// <summary>A positive 128-bit serial number.</summary>
-    private static byte[] Serial()
+    public static byte[] Serial()
     {
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;

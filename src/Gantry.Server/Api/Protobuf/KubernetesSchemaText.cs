@@ -46,6 +46,7 @@ kind rbac.authorization.k8s.io/v1 RoleBinding rbac.v1.RoleBinding
 kind autoscaling/v1 Scale autoscaling.v1.Scale
 kind autoscaling/v2 HorizontalPodAutoscaler autoscaling.v2.HorizontalPodAutoscaler
 kind autoscaling/v1 HorizontalPodAutoscaler autoscaling.v1.HorizontalPodAutoscaler
+kind certificates.k8s.io/v1 CertificateSigningRequest certificates.v1.CertificateSigningRequest
 kind policy/v1 PodDisruptionBudget policy.v1.PodDisruptionBudget
 kind policy/v1 Eviction policy.v1.Eviction
 kind authorization.k8s.io/v1 SelfSubjectAccessReview authorization.v1.SelfSubjectAccessReview
@@ -477,6 +478,29 @@ message batch.v1.SuccessPolicyRule
 message batch.v1.UncountedTerminatedPods
 1 succeeded []string ?
 2 failed []string ?
+message certificates.v1.CertificateSigningRequest
+1 metadata meta.v1.ObjectMeta ?
+2 spec certificates.v1.CertificateSigningRequestSpec
+3 status certificates.v1.CertificateSigningRequestStatus ?
+message certificates.v1.CertificateSigningRequestCondition
+1 type string
+6 status string
+2 reason string ?
+3 message string ?
+4 lastUpdateTime time ?
+5 lastTransitionTime time ?
+message certificates.v1.CertificateSigningRequestSpec
+1 request bytes
+7 signerName string
+8 expirationSeconds int32 *?
+5 usages []string ?
+2 username string ?
+3 uid string ?
+4 groups []string ?
+6 extra {}stringlist ?
+message certificates.v1.CertificateSigningRequestStatus
+1 conditions []certificates.v1.CertificateSigningRequestCondition ?
+2 certificate bytes ?
 message coordination.v1.Lease
 1 metadata meta.v1.ObjectMeta ?
 2 spec coordination.v1.LeaseSpec ?

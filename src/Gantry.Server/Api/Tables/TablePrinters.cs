@@ -28,6 +28,7 @@ internal static class TablePrinters
         [("batch", "Job")] = WorkloadPrinters.Job,
         [("batch", "CronJob")] = CronJobPrinter.Printer,
         [("autoscaling", "HorizontalPodAutoscaler")] = HorizontalPodAutoscalerPrinter.Printer,
+        [("certificates.k8s.io", "CertificateSigningRequest")] = CertificateSigningRequestPrinter.Printer,
         [("policy", "PodDisruptionBudget")] = SimplePrinters.PodDisruptionBudget,
         [("coordination.k8s.io", "Lease")] = SimplePrinters.Lease,
         [("discovery.k8s.io", "EndpointSlice")] = EndpointSlicePrinter.Printer,

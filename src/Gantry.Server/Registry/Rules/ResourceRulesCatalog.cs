@@ -31,6 +31,7 @@ public static class ResourceRulesCatalog
             new JobRules(),
             new CronJobRules(),
             new HorizontalPodAutoscalerRules(),
+            new CertificateSigningRequestRules(),
             new PodDisruptionBudgetRules(),
             new LeaseRules(),
             new EndpointSliceRules(),
