@@ -198,6 +198,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddHostedService<ClusterRoleAggregationController>();
         builder.Services.AddSingleton(new ClusterSigner(credentials.CertificateAuthority, ClusterSigner.DefaultSigningDuration));
         builder.Services.AddHostedService<CertificateSigningController>();
+        builder.Services.AddHostedService<SigningRequestCleaner>();
         builder.Services.AddClusterDns(dnsListener, options, informers, nodeClients, time);
         // Last: it starts the informers every loop above has asked for.
         builder.Services.AddHostedService<InformerHost>();
