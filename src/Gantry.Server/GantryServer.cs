@@ -134,6 +134,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<SelfSubjectReviews>();
         builder.Services.AddSingleton<SubjectAccessReviews>();
         builder.Services.AddSingleton<TokenReviews>();
+        builder.Services.AddSingleton<Api.ComponentStatuses.ComponentStatusEndpoint>();
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ApiErrorHandling>();
         builder.Services.AddSingleton<LongRunningRequests>();

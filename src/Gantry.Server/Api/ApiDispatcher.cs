@@ -1,3 +1,4 @@
+using Gantry.Server.Api.ComponentStatuses;
 using Gantry.Server.Api.Metrics;
 using Gantry.Server.Api.Reviews;
 using Gantry.Server.Marathon;
@@ -27,7 +28,8 @@ public sealed class ApiDispatcher(
     HealthEndpoint health,
     SchedulerEndpoint mesosScheduler,
     MasterStateEndpoint mesosState,
-    MarathonEndpoint marathon)
+    MarathonEndpoint marathon,
+    ComponentStatusEndpoint componentStatuses)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -54,6 +56,12 @@ public sealed class ApiDispatcher(
         {
             authorizer.AuthorizeNonResource(context);
             await explain.HandleAsync(context, segments).ConfigureAwait(false);
+            return;
+        }
+
+        if (ComponentStatusEndpoint.Matches(segments))
+        {
+            await componentStatuses.HandleAsync(context, segments).ConfigureAwait(false);
             return;
         }
 

@@ -9,6 +9,7 @@ internal static class TablePrinters
     {
         [("", "Pod")] = PodPrinter.Printer,
         [("", "Node")] = NodePrinter.Printer,
+        [("", "ComponentStatus")] = ComponentStatusPrinter.Printer,
         [("", "Namespace")] = SimplePrinters.Namespace,
         [("", "Service")] = ServicePrinter.Printer,
         [("", "Endpoints")] = EndpointsPrinter.Printer,
