@@ -40,6 +40,24 @@ public sealed class CertificateTests(GantryFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task Gantry_kubeconfig_for_a_user_makes_a_kubeconfig_whose_certificate_names_the_user_and_groups()
+    {
+        var ns = await CreateNamespaceAsync("csr-kubeconfig");
+        var user = $"{ns}-ops";
+        var made = Check.Succeeded(await ProcessRunner.RunAsync(
+            RepoPaths.GantryBinary, ["kubeconfig", "--user", user, "--group", "operators", "--ttl", "1h", "--data-dir", Fixture.DataDir],
+            null, null, TimeSpan.FromSeconds(30)));
+        var kubeconfig = TempFile("user.kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, made.Stdout);
+
+        var refused = await Fails("--kubeconfig", kubeconfig, "get", "pods", "-n", ns);
+        await Ok("create", "rolebinding", "ops-view", "--clusterrole=view", "--group=operators", "-n", ns);
+
+        Check.StderrContains(refused, $"pods is forbidden: User \"{user}\" cannot list resource \"pods\"");
+        await Ok("--kubeconfig", kubeconfig, "get", "pods", "-n", ns);
+    }
+
+    [Fact]
     public async Task A_request_for_a_certificate_in_system_masters_is_refused()
     {
         var name = $"masters-{Guid.NewGuid():N}"[..16];

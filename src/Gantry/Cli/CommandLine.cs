@@ -16,7 +16,7 @@ public static class CommandLine
           gantry agent --server URL --token TOKEN --ca-file CA.crt [--node-name NAME] [--node-ip IP] [--data-dir DIR]
                                                             the same, trusting the given CA (e.g. with the admin token)
         {TokenCommand.Usage}
-          gantry kubeconfig [--data-dir DIR]                print the admin kubeconfig
+        {KubeconfigCommand.Usage}
           gantry explain pod NAME [-n NAMESPACE]            show where the scheduler would place a pod, and why
         {ImageCommand.Usage}
         {DevClusterCommand.Usage}
@@ -56,6 +56,11 @@ public static class CommandLine
                 return await ResetCommand.RunAsync(args[1..]).ConfigureAwait(false);
             }
 
+            if (args[0] == "kubeconfig")
+            {
+                return KubeconfigCommand.Run(args[1..]);
+            }
+
             if (args[0] == "image")
             {
                 return await ImageCommand.RunAsync(args[1..]).ConfigureAwait(false);
@@ -67,7 +72,6 @@ public static class CommandLine
                 "up" => await UpCommand.RunAsync(options, withAgent: true).ConfigureAwait(false),
                 "server" => await UpCommand.RunAsync(options, withAgent: false).ConfigureAwait(false),
                 "agent" => await AgentCommand.RunAsync(options).ConfigureAwait(false),
-                "kubeconfig" => KubeconfigCommand.Run(options),
                 "version" => VersionCommand.Run(),
                 _ => Fail($"unknown command \"{args[0]}\""),
             };

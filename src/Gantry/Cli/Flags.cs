@@ -108,4 +108,30 @@ public sealed record Flags(string DataDirectory, int ApiPort, IPAddress? BindAdd
 
         return flags;
     }
+
+    /// <summary>
+    /// The flag at <paramref name="i"/> as name and value (<c>--name=value</c> or <c>--name value</c>, which moves
+    /// <paramref name="i"/> past the value), or nulls for a positional argument; for commands with flags of their own.
+    /// </summary>
+    internal static (string? Name, string? Value) Split(string[] args, ref int i)
+    {
+        var arg = args[i];
+        if (!arg.StartsWith("--", StringComparison.Ordinal))
+        {
+            return (null, null);
+        }
+
+        var eq = arg.IndexOf('=', StringComparison.Ordinal);
+        if (eq > 0)
+        {
+            return (arg[..eq], arg[(eq + 1)..]);
+        }
+
+        if (i + 1 >= args.Length)
+        {
+            throw new UsageException($"flag {arg} needs a value");
+        }
+
+        return (arg, args[++i]);
+    }
 }

@@ -31,7 +31,7 @@ public static class TokenCommand
         string? description = null;
         for (var i = 0; i < args.Length; i++)
         {
-            var (name, value) = SplitFlag(args, ref i);
+            var (name, value) = Flags.Split(args, ref i);
             switch (name)
             {
                 case "--ttl":
@@ -172,28 +172,5 @@ public static class TokenCommand
         {
             throw new UsageException($"\"{token}\" is neither a token id ([a-z0-9]{{6}}) nor a token");
         }
-    }
-
-    /// <summary>The flag at <paramref name="i"/> as name and value (<c>--name value</c> or <c>--name=value</c>), or a null name for a positional argument.</summary>
-    private static (string? Name, string? Value) SplitFlag(string[] args, ref int i)
-    {
-        var arg = args[i];
-        if (!arg.StartsWith("--", StringComparison.Ordinal))
-        {
-            return (null, null);
-        }
-
-        var eq = arg.IndexOf('=', StringComparison.Ordinal);
-        if (eq > 0)
-        {
-            return (arg[..eq], arg[(eq + 1)..]);
-        }
-
-        if (i + 1 >= args.Length)
-        {
-            throw new UsageException($"flag {arg} needs a value");
-        }
-
-        return (arg, args[++i]);
     }
 }
