@@ -73,6 +73,8 @@ public static class ClusterInfoDiscovery
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.CustomTrustStore.AddRange(ca);
+        // The CA also signs users' client certificates, which may name any host: only a server's certificate will do.
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
         return chain.Build(certificate);
     }
 

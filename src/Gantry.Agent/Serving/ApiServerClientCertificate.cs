@@ -17,7 +17,8 @@ public sealed class ApiServerClientCertificate
 
     public bool IsTrusted(X509Certificate2? certificate)
     {
-        if (certificate is null || certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) != AgentClientIdentity.CommonName)
+        // Only a subject whose one common name is the identity: GetNameInfo would fall back to other attributes and names.
+        if (certificate is null || CertificateSubject.SoleCommonName(certificate.SubjectName) != AgentClientIdentity.CommonName)
         {
             return false;
         }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace Gantry.Core.Security;
 
 /// <summary>
@@ -8,6 +10,20 @@ namespace Gantry.Core.Security;
 public static class AgentClientIdentity
 {
     public const string CommonName = "gantry-apiserver-agent-client";
+
+    /// <summary>
+    /// Whether a certificate asked for with this subject and these extensions would name the identity anywhere (any
+    /// attribute of the subject, any subject alternative name): no such certificate is issued to anyone else.
+    /// </summary>
+    public static bool IsNamedIn(X500DistinguishedName subject, IEnumerable<X509Extension> extensions)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(extensions);
+        return subject.Format(false).Contains(CommonName, StringComparison.OrdinalIgnoreCase)
+            || subject.Name.Contains(CommonName, StringComparison.OrdinalIgnoreCase)
+            || extensions.OfType<X509SubjectAlternativeNameExtension>()
+                .Any(e => e.Format(false).Contains(CommonName, StringComparison.OrdinalIgnoreCase));
+    }
 
     /// <summary>The Node annotation naming the bootstrap token an agent joined with (its id): NodeRestriction's stamp.</summary>
     public const string TokenIdAnnotation = "gantry.io/agent-bootstrap-token-id";

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Gantry.Core.Security;
 using Gantry.Server.Security;
 
 namespace Gantry.Server.Certificates;
@@ -9,7 +10,7 @@ namespace Gantry.Server.Certificates;
 /// cluster CA: client certificates that this server's x509 authentication trusts. A request is checked first
 /// (<see cref="Refusal"/>), then signed for the subject, the subject alternative names and the public key it names, with
 /// the usages the CertificateSigningRequest asks for, for its <c>expirationSeconds</c> (at least ten minutes, at most the
-/// signing duration, a year by default), backdated five minutes against clock skew, as kube's signer issues them.
+/// signing duration, a year by default), valid from five minutes ago against clock skew, as kube's signer issues them.
 /// </summary>
 public sealed class ClusterSigner(X509Certificate2 authority, TimeSpan signingDuration)
 {
@@ -19,6 +20,9 @@ public sealed class ClusterSigner(X509Certificate2 authority, TimeSpan signingDu
     private static readonly TimeSpan Backdate = TimeSpan.FromMinutes(5);
 
     private static readonly TimeSpan MinimumDuration = TimeSpan.FromMinutes(10);
+
+    /// <summary>kube's signer counts a certificate as short below this; a short one keeps its whole duration after now.</summary>
+    private static readonly TimeSpan Short = TimeSpan.FromHours(8);
 
     private static readonly string[] ClientUsages = [KeyUsages.DigitalSignature, KeyUsages.KeyEncipherment, KeyUsages.ClientAuth];
 
@@ -30,8 +34,8 @@ public sealed class ClusterSigner(X509Certificate2 authority, TimeSpan signingDu
 
     /// <summary>
     /// Why the signer will not sign <paramref name="request"/> with <paramref name="usages"/>, in the words of kube's
-    /// signer, or null when it will. A certificate naming the API server's identity towards the agents is never issued:
-    /// it would open every node's agent.
+    /// signer, or null when it will. A certificate naming the API server's identity towards the agents anywhere (its
+    /// subject, its alternative names) is never issued: it would open every node's agent.
     /// </summary>
     public static string? Refusal(CertificateRequest request, IReadOnlyList<string> usages)
     {
@@ -47,8 +51,8 @@ public sealed class ClusterSigner(X509Certificate2 authority, TimeSpan signingDu
             return "missing required usage for client certificate: client auth";
         }
 
-        return CertificateSubject.CommonName(request.SubjectName) == Core.Security.AgentClientIdentity.CommonName
-            ? $"common name {Core.Security.AgentClientIdentity.CommonName} is reserved for the API server"
+        return AgentClientIdentity.IsNamedIn(request.SubjectName, request.CertificateExtensions)
+            ? $"{AgentClientIdentity.CommonName} is reserved for the API server"
             : null;
     }
 
@@ -75,23 +79,24 @@ public sealed class ClusterSigner(X509Certificate2 authority, TimeSpan signingDu
         }
 
         template.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority, true, false));
+        // kube's signing policy: the backdating comes off the end too, unless the certificate is short (under 8 h).
+        var duration = Duration(expirationSeconds);
         var notBefore = now - Backdate;
-        var notAfter = now + Duration(expirationSeconds) - Backdate;
+        var notAfter = now + duration - (duration >= Short ? Backdate : TimeSpan.Zero);
         if (notAfter > authority.NotAfter)
         {
             notAfter = authority.NotAfter;
         }
 
-        using var certificate = template.Create(authority.SubjectName, SignatureGenerator(), notBefore, notAfter, ClusterCredentials.Serial());
+        // The CA signs whatever the requester's key algorithm.
+        using var ecdsa = authority.GetECDsaPrivateKey();
+        using var rsa = ecdsa is null ? authority.GetRSAPrivateKey() : null;
+        var generator = ecdsa is not null ? X509SignatureGenerator.CreateForECDsa(ecdsa)
+            : rsa is not null ? X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1)
+            : throw new InvalidOperationException("the cluster CA has no key to sign with");
+        using var certificate = template.Create(authority.SubjectName, generator, notBefore, notAfter, ClusterCredentials.Serial());
         return certificate.ExportCertificatePem() + "\n";
     }
-
-    /// <summary>The CA's signature over a certificate whatever the requester's key algorithm.</summary>
-    private X509SignatureGenerator SignatureGenerator() =>
-        authority.GetECDsaPrivateKey() is { } ecdsa
-            ? X509SignatureGenerator.CreateForECDsa(ecdsa)
-            : X509SignatureGenerator.CreateForRSA(
-                authority.GetRSAPrivateKey() ?? throw new InvalidOperationException("the cluster CA has no key to sign with"), RSASignaturePadding.Pkcs1);
 
     private TimeSpan Duration(int? expirationSeconds)
     {

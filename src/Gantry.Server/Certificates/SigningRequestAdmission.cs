@@ -1,4 +1,5 @@
 using Gantry.Core.Resources;
+using Gantry.Core.Security;
 using Gantry.Server.Api;
 using Gantry.Server.Registry;
 using Gantry.Server.Security;
@@ -11,10 +12,10 @@ namespace Gantry.Server.Certificates;
 /// What kube-apiserver admits of CertificateSigningRequest writes for who sends them. A create records its requester
 /// in the spec (<c>username</c>, <c>groups</c>), whatever the body says, as kube's strategy does, and may not ask the
 /// <c>kube-apiserver-client</c> signer for a member of <c>system:masters</c> (kube's CertificateSubjectRestriction) or
-/// for the API server's own identity towards the agents. Approving or denying needs the verb <c>approve</c>, and
-/// setting the certificate the verb <c>sign</c>, on the <c>signers</c> resource named after the signer or its domain
-/// (<c>example.com/*</c>), as kube's CertificateApproval and CertificateSigning plugins ask. Writes without a user
-/// (the server's own) pass.
+/// for the API server's own identity towards the agents. Any write to <c>approval</c> needs the verb <c>approve</c>, and
+/// a write to <c>status</c> that changes its conditions or certificate the verb <c>sign</c>, on the <c>signers</c>
+/// resource named after the signer or its domain (<c>example.com/*</c>), as kube's CertificateApproval and
+/// CertificateSigning plugins ask. Writes without a user (the server's own) pass.
 /// </summary>
 public sealed class SigningRequestAdmission(RequestAuthorizer authorizer) : IWriteAdmission
 {
@@ -44,13 +45,15 @@ public sealed class SigningRequestAdmission(RequestAuthorizer authorizer) : IWri
             return;
         }
 
-        var signer = csr.Spec.SignerName ?? "";
-        if (!SameApproval(csr, stored) && !Authorized(user, "approve", signer))
+        // kube's CertificateApproval plugin judges every write to approval, its CertificateSigning plugin every status
+        // write that changes the conditions or the certificate, against the stored signer.
+        var signer = stored.Spec?.SignerName ?? "";
+        if (options.Subresource == SigningRequestWrites.Approval && !Authorized(user, "approve", signer))
         {
             throw ApiException.Forbidden(type, name, $"user not permitted to approve requests with signerName \"{signer}\"");
         }
 
-        if (!(csr.Status?.Certificate ?? []).AsSpan().SequenceEqual(stored.Status?.Certificate ?? []) && !Authorized(user, "sign", signer))
+        if (options.Subresource == "status" && !SameStatus(csr, stored) && !Authorized(user, "sign", signer))
         {
             throw ApiException.Forbidden(type, name, $"user not permitted to sign requests with signerName \"{signer}\"");
         }
@@ -78,8 +81,8 @@ public sealed class SigningRequestAdmission(RequestAuthorizer authorizer) : IWri
             return $"use of {ClusterSigner.KubeApiServerClient} signer with {RequestUser.Masters} group is not allowed";
         }
 
-        return CertificateSubject.CommonName(request.SubjectName) == Core.Security.AgentClientIdentity.CommonName
-            ? $"use of {ClusterSigner.KubeApiServerClient} signer with common name {Core.Security.AgentClientIdentity.CommonName} is not allowed"
+        return AgentClientIdentity.IsNamedIn(request.SubjectName, request.CertificateExtensions)
+            ? $"use of {ClusterSigner.KubeApiServerClient} signer with {AgentClientIdentity.CommonName} in the subject or its names is not allowed"
             : null;
     }
 
@@ -89,11 +92,10 @@ public sealed class SigningRequestAdmission(RequestAuthorizer authorizer) : IWri
         || (signer.IndexOf('/', StringComparison.Ordinal) is var slash and > 0
             && authorizer.Allows(user, new RequestAttributes(verb, Group, "signers", null, null, signer[..slash] + "/*")));
 
-    private static bool SameApproval(V1CertificateSigningRequest csr, V1CertificateSigningRequest stored) =>
-        Approval(csr).SequenceEqual(Approval(stored));
+    private static bool SameStatus(V1CertificateSigningRequest csr, V1CertificateSigningRequest stored) =>
+        (csr.Status?.Certificate ?? []).AsSpan().SequenceEqual(stored.Status?.Certificate ?? [])
+        && Conditions(csr).SequenceEqual(Conditions(stored));
 
-    private static IEnumerable<(string Type, string Status, string Reason, string Message)> Approval(V1CertificateSigningRequest csr) =>
-        (csr.Status?.Conditions ?? [])
-            .Where(c => c.Type is SigningRequests.Approved or SigningRequests.Denied)
-            .Select(c => (c.Type, c.Status, c.Reason, c.Message));
+    private static IEnumerable<(string Type, string Status, string Reason, string Message)> Conditions(V1CertificateSigningRequest csr) =>
+        (csr.Status?.Conditions ?? []).Select(c => (c.Type, c.Status, c.Reason, c.Message));
 }

@@ -85,6 +85,11 @@ public sealed class SigningRequestCleaner : BackgroundService
             {
                 // Gone already, or another request of the same name.
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The next pass tries again; a failed delete must not stop the server's other loops.
+                _logger.LogWarning(ex, "Cleaning up CertificateSigningRequest {Name} failed", csr.Metadata.Name);
+            }
         }
     }
 

@@ -49,6 +49,15 @@ public sealed class SharedInformers(WatchCache cache, ILoggerFactory loggerFacto
         }
     }
 
+    /// <summary>Whether every informer has synced, without waiting.</summary>
+    public bool HasSynced()
+    {
+        lock (_gate)
+        {
+            return _started && _synced.All(s => s().IsCompletedSuccessfully);
+        }
+    }
+
     public Task WaitForSyncAsync(CancellationToken cancellationToken)
     {
         lock (_gate)

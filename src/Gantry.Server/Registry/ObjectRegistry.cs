@@ -395,7 +395,7 @@ public sealed class ObjectRegistry(
             throw ApiException.Invalid(type, name, errors);
         }
 
-        Admit(type, ns, typed, oldTyped, options);
+        Admit(type, ns, typed, oldTyped, subresource is null ? options : options with { Subresource = subresource });
         var allocation = HookFor(type)?.Allocate(typed, oldTyped, options.DryRun);
         var stored = ObjectDecoder.ToNode(typed);
         if (!ownershipApplied && SameButForBookkeeping(stored, old))

@@ -10,6 +10,9 @@ public sealed record WriteOptions(bool DryRun = false, string? FieldManager = nu
     /// <summary>The API request's user, for admission that depends on it (<see cref="NodeRestriction"/>); null in process.</summary>
     public RequestUser? User { get; init; }
 
+    /// <summary>The subresource an update writes (<c>status</c>, <c>approval</c>…), set by the registry for admission; null for the resource.</summary>
+    public string? Subresource { get; init; }
+
     /// <summary>Warnings for the response's <c>Warning</c> headers (unknown fields under Warn).</summary>
     public List<string> Warnings { get; } = [];
 }

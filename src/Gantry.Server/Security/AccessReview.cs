@@ -41,7 +41,7 @@ public sealed class AccessReview(RequestAuthorizer authorizer)
     }
 
     private static IEnumerable<PolicyRule> NodeRules(RequestUser user, string? ns) =>
-        user.IsIn(RequestUser.Nodes) ? NodeRole.RulesForEveryNode.Where(r => r.Namespace is null || r.Namespace == ns) : [];
+        user.IsIn(RequestUser.Nodes) && user.TokenId is not null ? NodeRole.RulesForEveryNode.Where(r => r.Namespace is null || r.Namespace == ns) : [];
 
     /// <summary>kube's <c>ResourceRule</c> or <c>NonResourceRule</c>.</summary>
     private static JsonNode ToJson(PolicyRule rule)

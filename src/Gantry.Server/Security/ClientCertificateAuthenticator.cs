@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Gantry.Core.Security;
 
@@ -16,30 +18,59 @@ public sealed class ClientCertificateAuthenticator(X509Certificate2Collection ro
     {
     }
 
+    /// <summary>How long a verdict on a certificate is kept: HTTP/2 clients send many requests over one connection.</summary>
+    private static readonly TimeSpan Remembered = TimeSpan.FromMinutes(5);
+
+    private const int RememberedCertificates = 1024;
+
+    private readonly ConcurrentDictionary<string, Verdict> _verdicts = new(StringComparer.Ordinal);
+
     /// <summary>The user <paramref name="certificate"/> names, or null when it names none; <paramref name="refused"/> when it is not to be trusted.</summary>
     public RequestUser? Authenticate(X509Certificate2 certificate, out bool refused)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        refused = !ClientCertificateChain.IsTrusted(certificate, roots, time.GetUtcNow());
-        if (refused)
+        var now = time.GetUtcNow();
+        var key = certificate.GetCertHashString(HashAlgorithmName.SHA256);
+        if (!_verdicts.TryGetValue(key, out var verdict) || verdict.Until <= now)
         {
-            return null;
+            verdict = Judge(certificate, now);
+            if (_verdicts.Count >= RememberedCertificates)
+            {
+                _verdicts.Clear();
+            }
+
+            _verdicts[key] = verdict;
+        }
+
+        refused = verdict.Refused;
+        return verdict.User;
+    }
+
+    private Verdict Judge(X509Certificate2 certificate, DateTimeOffset now)
+    {
+        // Never past the certificate's own end, so that an expired one is judged again.
+        var until = new DateTimeOffset(certificate.NotAfter.ToUniversalTime()) is var notAfter && notAfter < now + Remembered ? notAfter : now + Remembered;
+        if (!ClientCertificateChain.IsTrusted(certificate, roots, now))
+        {
+            return new Verdict(null, Refused: true, until);
         }
 
         var name = CertificateSubject.CommonName(certificate.SubjectName);
-        var groups = CertificateSubject.Organizations(certificate.SubjectName).Where(o => o.Length > 0).ToList();
         if (string.IsNullOrEmpty(name))
         {
-            return null;
+            return new Verdict(null, Refused: false, until);
         }
 
+        var groups = CertificateSubject.Organizations(certificate.SubjectName).Where(o => o.Length > 0).ToList();
         if (!groups.Contains(RequestUser.Authenticated, StringComparer.Ordinal))
         {
             groups.Add(RequestUser.Authenticated);
         }
 
-        return new RequestUser(name, groups);
+        return new Verdict(new RequestUser(name, groups), Refused: false, until);
     }
+
+    private sealed record Verdict(RequestUser? User, bool Refused, DateTimeOffset Until);
 
     private static X509Certificate2Collection Roots(string caPem)
     {

@@ -62,6 +62,13 @@ public sealed class NodeRole(WatchCache cache)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(request);
+        // A node is an agent with the token it joined with; anyone else in system:nodes (a client certificate's
+        // organization, an impersonated group) has only what RBAC grants it.
+        if (user.TokenId is null)
+        {
+            return false;
+        }
+
         if (Unscoped.Any(rule => rule.Allows(request)))
         {
             return true;

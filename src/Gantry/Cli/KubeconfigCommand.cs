@@ -75,6 +75,11 @@ public static class KubeconfigCommand
         }
 
         var ttl = GoDuration.Parse(ttlText ?? "8760h", "--ttl");
+        if (ttl < TimeSpan.FromMinutes(10))
+        {
+            throw new UsageException("--ttl must be at least 10m: certificates are backdated by 5m against clock skew");
+        }
+
         Console.Out.Write(UserKubeconfig(flags.DataDirectory, path, user, groups, ttl));
         return 0;
     }

@@ -49,6 +49,13 @@ public sealed class ApiServerClientCertificateTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("CN=gantry-apiserver-agent-client, CN=alice")]
+    [InlineData("L=gantry-apiserver-agent-client")]
+    public void A_certificate_of_the_ca_that_names_the_identity_other_than_as_its_one_common_name_is_not(string subject) =>
+        Assert.False(new ApiServerClientCertificate(_credentials.CaPem).IsTrusted(
+            Gantry.Tests.Security.TestCertificates.Client(_credentials.CertificateAuthority, subject)));
+
     [Fact]
     public void No_certificate_is_not() => Assert.False(new ApiServerClientCertificate(_credentials.CaPem).IsTrusted(null));
 }

@@ -34,12 +34,20 @@ public sealed class ClusterSignerTests
     }
 
     [Fact]
-    public void A_certificate_is_backdated_five_minutes_and_lasts_the_requested_duration()
+    public void A_short_certificate_is_backdated_five_minutes_and_lasts_the_requested_duration_from_now()
     {
         using var issued = Issue(RequestPem(), ClientAuth, expirationSeconds: 3600);
 
         AssertAbout(Now.AddMinutes(-5), issued.NotBefore);
-        AssertAbout(Now.AddMinutes(55), issued.NotAfter);
+        AssertAbout(Now.AddMinutes(60), issued.NotAfter);
+    }
+
+    [Fact]
+    public void A_long_certificate_lasts_the_requested_duration_from_its_backdated_start()
+    {
+        using var issued = Issue(RequestPem(), ClientAuth, expirationSeconds: 86400);
+
+        AssertAbout(Now.AddDays(1).AddMinutes(-5), issued.NotAfter);
     }
 
     [Fact]
@@ -49,7 +57,7 @@ public sealed class ClusterSignerTests
             ? X509Certificate2.CreateFromPem(pem)
             : null!;
 
-        AssertAbout(Now.AddHours(2).AddMinutes(-5), issued.NotAfter);
+        AssertAbout(Now.AddHours(2), issued.NotAfter);
     }
 
     [Theory]
@@ -61,8 +69,15 @@ public sealed class ClusterSignerTests
     [Fact]
     public void The_api_servers_identity_towards_the_agents_is_never_issued() =>
         Assert.Equal(
-            "common name gantry-apiserver-agent-client is reserved for the API server",
+            "gantry-apiserver-agent-client is reserved for the API server",
             ClusterSigner.Refusal(Parse(RequestPem("CN=gantry-apiserver-agent-client")), ClientAuth));
+
+    [Theory]
+    [InlineData("CN=gantry-apiserver-agent-client, CN=alice", null)]
+    [InlineData("L=gantry-apiserver-agent-client", null)]
+    [InlineData("CN=alice", "gantry-apiserver-agent-client")]
+    public void The_api_servers_identity_is_not_issued_hidden_in_another_attribute_or_name(string subject, string? dnsName) =>
+        Assert.NotNull(ClusterSigner.Refusal(Parse(RequestPem(subject, dnsName)), ClientAuth));
 
     [Fact]
     public void Only_the_client_signer_is_served()

@@ -76,6 +76,29 @@ public sealed class SigningRequestAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Any_write_to_approval_needs_approve_even_one_that_only_fails_the_request()
+    {
+        var created = await _guarded.CreateAsync(Csrs, null, SigningRequest("fail-me"), new WriteOptions { User = Jane }, _context.Ct);
+        created["status"] = new JsonObject { ["conditions"] = new JsonArray(Condition("Failed")) };
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => Approve(created, Jane));
+
+        Assert.Contains("user not permitted to approve requests", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_status_write_that_adds_a_condition_needs_sign_on_the_signer()
+    {
+        var created = await _context.CreateAsync(Csrs, SigningRequest("condition-me"));
+        created["status"] = new JsonObject { ["conditions"] = new JsonArray(Condition("Failed")) };
+
+        var error = await Assert.ThrowsAsync<ApiException>(() =>
+            _guarded.UpdateAsync(Csrs, null, "condition-me", created, "status", new WriteOptions { User = Approver }, _context.Ct));
+
+        Assert.Contains("user not permitted to sign requests", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Setting_the_certificate_needs_sign_on_the_signer()
     {
         var created = await _context.CreateAsync(Csrs, SigningRequest("sign-me"));

@@ -43,6 +43,16 @@ public sealed class NodeRoleTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("list", "", "pods", null)]
+    [InlineData("create", "", "nodes", null)]
+    public void A_member_of_system_nodes_without_a_join_token_is_no_node(string verb, string group, string resource, string? name)
+    {
+        var certificateUser = new RequestUser("system:node:n1", [RequestUser.Nodes, RequestUser.Authenticated]);
+
+        Assert.False(_authorizer.Allows(certificateUser, new RequestAttributes(verb, group, resource, null, null, name)));
+    }
+
+    [Theory]
     [InlineData("create", "", "nodes", null, null)]
     [InlineData("patch", "", "nodes", null, "n1")]
     [InlineData("patch", "", "nodes", null, "not-registered-yet")]

@@ -23,6 +23,9 @@ internal static class TestCertificates
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usage)], false));
-        return request.Create(authority, DateTimeOffset.UtcNow.AddHours(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3]);
+        var end = notAfter ?? DateTimeOffset.UtcNow.AddDays(1);
+        var start = new[] { DateTimeOffset.UtcNow.AddMinutes(-1), end.AddMinutes(-1) }.Min();
+        var authorityStart = new DateTimeOffset(authority.NotBefore.ToUniversalTime());
+        return request.Create(authority, start < authorityStart ? authorityStart : start, end, [1, 2, 3]);
     }
 }

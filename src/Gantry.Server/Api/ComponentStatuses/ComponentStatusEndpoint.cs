@@ -61,7 +61,7 @@ public sealed class ComponentStatusEndpoint(IVersionedStore store, PodScheduler 
 
     private List<JsonObject> Components() =>
     [
-        Component("controller-manager", informers.WaitForSyncAsync(CancellationToken.None).IsCompletedSuccessfully ? null : "informers have not synced"),
+        Component("controller-manager", informers.HasSynced() ? null : "informers have not synced"),
         Component("scheduler", scheduler.ExecuteTask is { IsCompleted: false } ? null : "the scheduling loop is not running"),
         Component("store-0", store.Failure is { } failure ? failure.Message : null),
     ];

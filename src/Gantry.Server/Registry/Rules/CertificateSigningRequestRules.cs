@@ -11,7 +11,7 @@ namespace Gantry.Server.Registry.Rules;
 /// CertificateSigningRequests (certificates.k8s.io/v1), as kube's validation and strategies hold them: the request must
 /// be a signed PKCS #10 request in PEM, for a signer named <c>domain/path</c>, with usages the API knows, each once; the
 /// spec never changes after the create. Approved, Denied and Failed conditions appear at most once and are never
-/// removed; Approved and Denied exclude each other and are only ever True; approval is the <c>approval</c>
+/// removed, and are only ever True; Approved and Denied exclude each other; approval is the <c>approval</c>
 /// subresource's to change and the certificate the <c>status</c> subresource's, once.
 /// </summary>
 public sealed class CertificateSigningRequestRules()
@@ -25,7 +25,6 @@ public sealed class CertificateSigningRequestRules()
     private static readonly FieldPath Certificate = FieldPath.Of("status", "certificate");
     private static readonly string[] Statuses = ["False", "True", "Unknown"];
     private static readonly string[] TrueOnly = ["True"];
-    private static readonly string[] ApprovalConditions = [SigningRequests.Approved, SigningRequests.Denied];
     private static readonly string[] KeptConditions = [SigningRequests.Approved, SigningRequests.Denied, SigningRequests.Failed];
 
     /// <summary>The spec is the requester's, as created: kube's strategy keeps it on every update.</summary>
@@ -124,7 +123,7 @@ public sealed class CertificateSigningRequestRules()
                 errors.Add(FieldErrors.Required(at.Child("type")));
             }
 
-            var allowed = ApprovalConditions.Contains(type) ? TrueOnly : Statuses;
+            var allowed = KeptConditions.Contains(type) ? TrueOnly : Statuses;
             if (string.IsNullOrEmpty(condition.Status))
             {
                 errors.Add(FieldErrors.Required(at.Child("status")));
