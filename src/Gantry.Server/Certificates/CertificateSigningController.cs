@@ -54,9 +54,13 @@ public sealed class CertificateSigningController : BackgroundService
             return;
         }
 
-        // The request and its refusal or certificate are decided on the stored object, in one write.
+        // The request and its refusal or certificate are decided on the stored object, in one write; what was decided is
+        // logged once that write has been made (a conflict decides again).
+        string? refused = null;
+        string? signedFor = null;
         await _client.MutateAsync<V1CertificateSigningRequest>(null, name, csr =>
         {
+            (refused, signedFor) = (null, null);
             if (!AwaitsSigning(csr))
             {
                 return;
@@ -78,13 +82,21 @@ public sealed class CertificateSigningController : BackgroundService
                     LastUpdateTime = now,
                     LastTransitionTime = now,
                 });
-                _logger.LogInformation("CertificateSigningRequest {Name} failed the signer's checks: {Refusal}", name, refusal);
+                refused = refusal;
                 return;
             }
 
             csr.Status.Certificate = System.Text.Encoding.ASCII.GetBytes(_signer.Sign(request, usages, csr.Spec.ExpirationSeconds, _time.GetUtcNow()));
-            _logger.LogInformation("Signed CertificateSigningRequest {Name} for {Subject}", name, request.SubjectName.Name);
+            signedFor = request.SubjectName.Name;
         }, cancellationToken, subresource: "status").ConfigureAwait(false);
+        if (refused is not null)
+        {
+            _logger.LogInformation("CertificateSigningRequest {Name} failed the signer's checks: {Refusal}", name, refused);
+        }
+        else if (signedFor is not null)
+        {
+            _logger.LogInformation("Signed CertificateSigningRequest {Name} for {Subject}", name, signedFor);
+        }
     }
 
     private static bool AwaitsSigning(V1CertificateSigningRequest csr) =>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Gantry.Core.Resources;
 using Gantry.Core.Security;
 using Gantry.Server.Api;
@@ -66,7 +67,7 @@ public sealed class SigningRequestAdmission(RequestAuthorizer authorizer) : IWri
             return null;
         }
 
-        System.Security.Cryptography.X509Certificates.CertificateRequest request;
+        CertificateRequest request;
         try
         {
             request = SigningRequests.Parse(csr.Spec.Request);

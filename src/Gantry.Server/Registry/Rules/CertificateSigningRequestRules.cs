@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Gantry.Core.Resources;
@@ -181,7 +182,7 @@ public sealed class CertificateSigningRequestRules()
 
         var text = Encoding.ASCII.GetString(pem).AsSpan();
         var blocks = 0;
-        while (System.Security.Cryptography.PemEncoding.TryFind(text, out var fields))
+        while (PemEncoding.TryFind(text, out var fields))
         {
             var label = text[fields.Label].ToString();
             if (label != "CERTIFICATE")
@@ -193,7 +194,7 @@ public sealed class CertificateSigningRequestRules()
             {
                 using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(text[fields.Base64Data].ToString()));
             }
-            catch (System.Security.Cryptography.CryptographicException ex)
+            catch (CryptographicException ex)
             {
                 return ex.Message;
             }
