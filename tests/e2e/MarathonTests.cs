@@ -358,6 +358,113 @@ public sealed class MarathonTests(GantryFixture fixture, ITestOutputHelper outpu
             MarathonPatience, $"the task's environment in the log of {pod}");
     }
 
+    [Fact]
+    public async Task Each_change_is_a_version_and_a_put_of_a_version_rolls_the_app_back_to_it()
+    {
+        await using var app = await CreateAppAsync(NewAppId("versions"), new { cmd = Idle, cpus = 0.1, mem = 32, instances = 1, env = new { STAGE = "one" } });
+        (await SendAsync("PUT", app.ApiPath, """{"env":{"STAGE":"two"}}""")).Expect(200);
+
+        var versions = await VersionsAsync(app);
+        Assert.Equal(2, versions.Count);
+        Assert.True(string.CompareOrdinal(versions[0], versions[1]) > 0, $"Expected the newest version first: {string.Join(", ", versions)}");
+        var first = (await SendAsync("GET", $"{app.ApiPath}/versions/{versions[1]}")).Expect(200).JsonBody();
+        Check.Equal("one", Json.Text(first, "env.STAGE"), "env.STAGE of the first version");
+        Check.Equal(versions[1], Json.Text(first, "version"), "the version of the first version");
+
+        var rollback = (await SendAsync("PUT", app.ApiPath, $$"""{"version":"{{versions[1]}}"}""")).Expect(200).JsonBody();
+
+        AssertChangeAnswer(rollback);
+        Check.Equal("one", Json.Text(await GetAppAsync(app), "env.STAGE"), "env.STAGE after the rollback");
+        Check.Equal(3, (await VersionsAsync(app)).Count, "the number of versions after the rollback");
+        await WaitForDeployedAsync(app, 1);
+    }
+
+    [Fact]
+    public async Task An_unknown_version_is_a_404_in_marathons_words_and_a_rollback_to_it_changes_nothing()
+    {
+        await using var app = await CreateAppAsync(NewAppId("noversion"), Idling(1));
+
+        var missing = (await SendAsync("GET", $"{app.ApiPath}/versions/2001-01-01T00:00:00.000Z")).Expect(404).JsonBody();
+        var rollback = (await SendAsync("PUT", app.ApiPath, """{"version":"2001-01-01T00:00:00.000Z"}""")).Expect(404).JsonBody();
+
+        Check.Equal($"App '{app.Id}' does not exist in version 2001-01-01T00:00:00.000Z", Json.Text(missing, "message"), "the message of the 404");
+        Check.Equal($"App '{app.Id}' does not exist", Json.Text(rollback, "message"), "the message of the rollback's 404");
+        Check.Equal(1, (await VersionsAsync(app)).Count, "the number of versions");
+    }
+
+    [Fact]
+    public async Task An_apps_versions_are_controller_revisions_deleted_with_it()
+    {
+        var app = await CreateAppAsync(NewAppId("revisions"), Idling(1));
+        await using (app)
+        {
+            Check.Equal(1, (await RevisionsAsync(app)).Count, "the ControllerRevisions of the app");
+        }
+
+        await Eventually.Until(() => RevisionsAsync(app), revisions => revisions.Count == 0, MarathonPatience,
+            $"the ControllerRevisions of {app.Id} collected with its Deployment", Describe);
+    }
+
+    [Fact]
+    public async Task A_group_shows_its_apps_and_subgroups_and_deleting_it_removes_them()
+    {
+        var group = NewAppId("group");
+        await using var web = await CreateAppAsync(group + "/web", Idling(1));
+        await using var db = await CreateAppAsync(group + "/back/db", Idling(1));
+
+        var shown = (await SendAsync("GET", "/v2/groups" + group)).Expect(200).JsonBody();
+        var apps = Json.Items((await SendAsync("GET", $"/v2/groups{group}/apps")).Expect(200).JsonBody(), "");
+
+        Check.Equal(group, Json.Text(shown, "id"), "the group's id");
+        Check.Equal(web.Id, Json.Text(Assert.Single(Json.Items(shown, "apps")), "id"), "the group's app");
+        var subgroup = Assert.Single(Json.Items(shown, "groups"));
+        Check.Equal(group + "/back", Json.Text(subgroup, "id"), "the subgroup's id");
+        Check.Equal(db.Id, Json.Text(Assert.Single(Json.Items(subgroup, "apps")), "id"), "the subgroup's app");
+        Assert.Equal(new[] { web.Id, db.Id }.Order(StringComparer.Ordinal), Sorted(apps, "id"));
+
+        var deletion = (await SendAsync("DELETE", "/v2/groups" + group)).Expect(200).JsonBody();
+
+        AssertChangeAnswer(deletion);
+        var gone = (await SendAsync("GET", "/v2/groups" + group)).Expect(404).JsonBody();
+        Check.Equal($"Group '{group}' does not exist", Json.Text(gone, "message"), "the message of the 404");
+        Assert.DoesNotContain(web.Id, await AppIdsAsync());
+        Assert.DoesNotContain(db.Id, await AppIdsAsync());
+    }
+
+    [Fact]
+    public async Task A_forced_delete_of_a_deployment_cancels_it_with_202()
+    {
+        // A task that never becomes healthy holds its deployment under way.
+        await using var app = await CreateAppAsync(NewAppId("cancel"), HealthChecked("false", maxConsecutiveFailures: 0, instances: 1));
+        var deploymentId = app.Created.Header("Marathon-Deployment-Id")!;
+        await Eventually.Until(async () => DeploymentsOf(app, await DeploymentsAsync()), found => found.Count == 1, MarathonPatience,
+            $"the deployment of {app.Id} listed", Describe);
+
+        (await SendAsync("DELETE", $"/v2/deployments/{deploymentId}?force=true")).Expect(202);
+
+        Assert.Empty(DeploymentsOf(app, await DeploymentsAsync()));
+        var missing = (await SendAsync("DELETE", $"/v2/deployments/{deploymentId}")).Expect(404).JsonBody();
+        Check.Equal($"DeploymentPlan {deploymentId} does not exist", Json.Text(missing, "message"), "the message of the 404");
+    }
+
+    [Fact]
+    public async Task Deleting_a_deployment_rolls_the_app_back_to_the_version_before_it()
+    {
+        await using var app = await CreateAppAsync(NewAppId("revert"), Idling(1));
+        await WaitForDeployedAsync(app, 1);
+        var change = (await SendAsync("PUT", app.ApiPath, JsonSerializer.Serialize(HealthChecked("false", maxConsecutiveFailures: 0, instances: 1)))).Expect(200).JsonBody();
+        var deploymentId = Json.Text(change, "deploymentId")!;
+        await Eventually.Until(async () => DeploymentsOf(app, await DeploymentsAsync()), found => found.Any(d => Json.Text(d, "id") == deploymentId),
+            MarathonPatience, $"the deployment {deploymentId} listed", Describe);
+
+        var revert = (await SendAsync("DELETE", $"/v2/deployments/{deploymentId}")).Expect(200).JsonBody();
+
+        AssertChangeAnswer(revert);
+        Assert.NotEqual(deploymentId, Json.Text(revert, "deploymentId"));
+        var restored = await WaitForDeployedAsync(app, 1);
+        Check.Equal(0, Json.At(restored, "healthChecks").GetArrayLength(), "the health checks of the restored app");
+    }
+
     /// <summary>An id under <c>/e2e</c> no other test (or earlier run on a kept data dir) uses.</summary>
     [Fact]
     public async Task An_apps_tasks_resolve_under_its_marathon_gantry_name()
@@ -436,6 +543,13 @@ public sealed class MarathonTests(GantryFixture fixture, ITestOutputHelper outpu
         Assert.True(deployments.ValueKind == JsonValueKind.Array, $"/v2/deployments is not an array:\n{deployments}");
         return [.. deployments.EnumerateArray()];
     }
+
+    private async Task<List<string>> VersionsAsync(App app) =>
+        [.. Json.Items((await SendAsync("GET", app.ApiPath + "/versions")).Expect(200).JsonBody(), "versions").Select(v => v.GetString() ?? "")];
+
+    /// <summary>The ControllerRevisions that keep the app's versions, found by the label they carry.</summary>
+    private async Task<IReadOnlyList<JsonElement>> RevisionsAsync(App app) =>
+        Json.Items(await GetJson("controllerrevisions", "-n", Namespace, "-l", $"{AppLabel}={app.Name}"), "items");
 
     private async Task<IReadOnlyList<string?>> AppIdsAsync() =>
         [.. Json.Items((await SendAsync("GET", "/v2/apps")).Expect(200).JsonBody(), "apps").Select(a => Json.Text(a, "id"))];

@@ -24,6 +24,9 @@ public static class AppDeployments
     public const string DeploymentIdAnnotation = "marathon.gantry.io/deployment-id";
     public const string DeploymentActionAnnotation = "marathon.gantry.io/deployment-action";
 
+    /// <summary>The deployment that <c>DELETE /v2/deployments/{id}?force=true</c> cancelled: no longer under way, its rollout paused.</summary>
+    public const string CancelledDeploymentAnnotation = "marathon.gantry.io/cancelled-deployment";
+
     public static V1Deployment Build(JsonObject app, AppVersions versions)
     {
         ArgumentNullException.ThrowIfNull(app);

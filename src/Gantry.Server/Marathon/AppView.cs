@@ -121,10 +121,18 @@ public static class AppView
         };
     }
 
-    /// <summary>Whether the app's Deployment is still carrying out its last change (Marathon waits for the tasks' health).</summary>
+    /// <summary>
+    /// Whether the app's Deployment is still carrying out its last change (Marathon waits for the tasks' health); a
+    /// cancelled deployment is not, as Marathon forgets a deployment it cancelled.
+    /// </summary>
     public static bool InProgress(V1Deployment deployment)
     {
         ArgumentNullException.ThrowIfNull(deployment);
+        if (Cancelled(deployment))
+        {
+            return false;
+        }
+
         var desired = deployment.Spec.Replicas ?? 1;
         var status = deployment.Status;
         return status is null
@@ -132,6 +140,15 @@ public static class AppView
             || (status.UpdatedReplicas ?? 0) != desired
             || (status.Replicas ?? 0) != desired
             || (status.AvailableReplicas ?? 0) < desired;
+    }
+
+    /// <summary>Whether the app's last deployment was cancelled (<c>DELETE /v2/deployments/{id}?force=true</c>).</summary>
+    public static bool Cancelled(V1Deployment deployment)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        var annotations = deployment.Metadata.Annotations;
+        return annotations?.TryGetValue(AppDeployments.CancelledDeploymentAnnotation, out var cancelled) == true
+            && annotations.TryGetValue(AppDeployments.DeploymentIdAnnotation, out var current) && cancelled == current;
     }
 
     public static string StateOf(V1Pod pod) => TaskState.OfPod(pod, killRequested: pod.Metadata.DeletionTimestamp is not null).State;

@@ -10,7 +10,8 @@ namespace Gantry.Server.Marathon;
 
 /// <summary>
 /// Marathon's app operations on the apps' Deployments: create, update (a scale when only <c>instances</c> changed),
-/// restart, delete, and killing tasks. Reads come from the informers, writes go through the registry like any
+/// rollback to a kept version, restart, delete (of an app or a group's apps), killing tasks, and rolling back or
+/// cancelling a deployment under way. Every change Marathon records as a version is kept in the app's history. Reads come from the informers, writes go through the registry like any
 /// client's, so a conflicting write is refused, not lost.
 /// </summary>
 public sealed class MarathonApps : IDisposable
@@ -21,6 +22,7 @@ public sealed class MarathonApps : IDisposable
     private readonly Informer<V1Namespace> _namespaces;
     private readonly TimeProvider _time;
     private readonly SharedInformers _informers;
+    private readonly AppHistory _history;
     private readonly SemaphoreSlim _writes = new(1, 1);
     private volatile bool _recovered;
 
@@ -38,6 +40,7 @@ public sealed class MarathonApps : IDisposable
         _pods = informers.For<V1Pod>();
         _namespaces = informers.For<V1Namespace>();
         _time = time;
+        _history = new AppHistory(client);
     }
 
     /// <summary>Whether the apps and tasks are known again after a start: until then a list would be empty and ports reused.</summary>
@@ -74,6 +77,17 @@ public sealed class MarathonApps : IDisposable
             .OrderBy(p => p.Metadata.CreationTimestamp)];
     }
 
+    /// <summary>GET /v2/apps/{id}/versions: the app's kept versions, newest first.</summary>
+    public IReadOnlyList<string> Versions(string appId) => [.. _history.Versions(App(appId)).Select(v => v.Version)];
+
+    /// <summary>GET /v2/apps/{id}/versions/{version}: the app as it was at that version; 404 in Marathon's words when it is not kept.</summary>
+    public JsonObject AppAt(string appId, string version)
+    {
+        var at = MarathonTimestamps.Parse(version);
+        return _history.Versions(App(appId)).FirstOrDefault(v => v.Version == at)?.App.DeepClone().AsObject()
+            ?? throw MarathonException.WithMessage(404, $"App '{appId}' does not exist in version {at}");
+    }
+
     /// <summary>POST /v2/apps: 409 when the id is taken.</summary>
     public async Task<(V1Deployment App, AppVersions Versions)> CreateAsync(JsonObject input, string appId, CancellationToken cancellationToken)
     {
@@ -95,6 +109,7 @@ public sealed class MarathonApps : IDisposable
             try
             {
                 var created = await _client.CreateAsync(AppDeployments.Build(definition, versions), cancellationToken).ConfigureAwait(false);
+                await _history.RecordAsync(created, definition, versions, cancellationToken).ConfigureAwait(false);
                 return (created, versions);
             }
             catch (ApiException ex) when (ex.Code == 409)
@@ -111,7 +126,9 @@ public sealed class MarathonApps : IDisposable
     /// <summary>
     /// PUT /v2/apps/{id}: the fields given replace the app's (with <paramref name="partial"/> the others keep their
     /// values, else they return to their defaults, as Marathon's partialUpdate=false); a change of
-    /// <c>instances</c> alone is a scale, which leaves the tasks running. Null when the app does not exist.
+    /// <c>instances</c> alone is a scale, which leaves the tasks running. A body of only a <c>version</c> (and the id)
+    /// is a rollback: the app becomes that kept version's definition again, in a new deployment. Null when the app does
+    /// not exist.
     /// </summary>
     public async Task<AppVersions?> UpdateAsync(string appId, JsonObject changes, bool partial, CancellationToken cancellationToken)
     {
@@ -124,19 +141,54 @@ public sealed class MarathonApps : IDisposable
                 return null;
             }
 
-            var before = AppView.Definition(current);
-            var merged = partial ? before.DeepClone().AsObject() : [];
+            if (changes.ContainsKey("version"))
+            {
+                return await ChangeAsync(appId, current, Rollback(appId, current, changes), cancellationToken).ConfigureAwait(false);
+            }
+
+            var merged = partial ? AppView.Definition(current) : [];
             foreach (var (key, value) in changes)
             {
                 merged[key] = value?.DeepClone();
             }
 
-            var definition = AppDefinition.Normalize(merged, appId);
-            AssignServicePorts(definition);
-            var scaleOnly = SameApartFromInstances(AppDefinition.Normalize(before, appId), definition);
-            var versions = NewVersions(scaleOnly ? "ScaleApplication" : "RestartApplication", !scaleOnly, current);
-            await WriteAsync(appId, definition, versions, cancellationToken).ConfigureAwait(false);
-            return versions;
+            return await ChangeAsync(appId, current, merged, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>
+    /// DELETE /v2/deployments/{id}: the app's deployment under way is rolled back, a new deployment to the version before it
+    /// (or, for the deployment that created the app, the app's removal); with <paramref name="force"/> it is only
+    /// cancelled, its rollout paused where it stands (null then). 404 in Marathon's words for a deployment not under way.
+    /// </summary>
+    public async Task<AppVersions?> CancelDeploymentAsync(string deploymentId, bool force, CancellationToken cancellationToken)
+    {
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var app = Apps().FirstOrDefault(a => AppView.InProgress(a) && a.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation] == deploymentId)
+                ?? throw MarathonException.WithMessage(404, $"DeploymentPlan {deploymentId} does not exist");
+            var appId = app.Metadata.Annotations[AppDeployments.AppIdAnnotation];
+            if (force)
+            {
+                await _client.MutateAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, d =>
+                {
+                    d.Metadata.Annotations[AppDeployments.CancelledDeploymentAnnotation] = deploymentId;
+                    d.Spec.Paused = true;
+                }, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+            var current = App(appId);
+            var previous = _history.Versions(current).FirstOrDefault(v =>
+                string.CompareOrdinal(v.Version, current.Metadata.Annotations[AppDeployments.VersionAnnotation]) < 0);
+            return previous is null
+                ? await RemoveAsync(current, NewVersions("StopApplication", configChange: true, current), cancellationToken).ConfigureAwait(false)
+                : await ChangeAsync(appId, current, AppRevisions.Definition(previous), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -167,10 +219,36 @@ public sealed class MarathonApps : IDisposable
         try
         {
             var app = App(appId);
-            await _client.DeleteAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, new DeleteRequest(PropagationPolicy: "Background"), cancellationToken)
-                .ConfigureAwait(false);
-            _written.Remove(app.Metadata.Name);
-            return NewVersions("StopApplication", configChange: true, app);
+            return await RemoveAsync(app, NewVersions("StopApplication", configChange: true, app), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>
+    /// DELETE /v2/groups/{id}: every app under the group removed in one deployment; the ids of the apps removed.
+    /// 404 in Marathon's words when no app is under it.
+    /// </summary>
+    public async Task<(AppVersions Versions, IReadOnlyList<string> Removed)> DeleteGroupAsync(string groupId, CancellationToken cancellationToken)
+    {
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var members = Apps().Where(a => AppGroups.Contains(groupId, a.Metadata.Annotations[AppDeployments.AppIdAnnotation])).ToList();
+            if (members.Count == 0)
+            {
+                throw AppGroups.Unknown(groupId);
+            }
+
+            var versions = NewVersions("StopApplication", configChange: true, null);
+            foreach (var app in members)
+            {
+                await RemoveAsync(app, versions, cancellationToken).ConfigureAwait(false);
+            }
+
+            return (versions, [.. members.Select(a => a.Metadata.Annotations[AppDeployments.AppIdAnnotation])]);
         }
         finally
         {
@@ -228,7 +306,7 @@ public sealed class MarathonApps : IDisposable
         var desired = AppDeployments.Build(definition, versions);
         try
         {
-            await _client.MutateAsync<V1Deployment>(AppDeployments.Namespace, AppIds.Name(appId), d =>
+            var written = await _client.MutateAsync<V1Deployment>(AppDeployments.Namespace, AppIds.Name(appId), d =>
             {
                 d.Metadata.Annotations ??= new Dictionary<string, string>();
                 foreach (var (key, value) in desired.Metadata.Annotations)
@@ -239,12 +317,51 @@ public sealed class MarathonApps : IDisposable
                 d.Spec.Replicas = desired.Spec.Replicas;
                 d.Spec.Strategy = desired.Spec.Strategy;
                 d.Spec.Template = desired.Spec.Template;
+                // A change after a cancelled deployment rolls out again.
+                d.Spec.Paused = null;
             }, cancellationToken).ConfigureAwait(false);
+            await _history.RecordAsync(written, definition, versions, cancellationToken).ConfigureAwait(false);
         }
         catch (ApiException ex) when (ex.Code == 404)
         {
             throw MarathonException.UnknownApp(appId);
         }
+    }
+
+    /// <summary>Writes what the app becomes: a scale when only the instances differ from <paramref name="current"/>, else a new config version.</summary>
+    private async Task<AppVersions> ChangeAsync(string appId, V1Deployment current, JsonObject input, CancellationToken cancellationToken)
+    {
+        var definition = AppDefinition.Normalize(input, appId);
+        AssignServicePorts(definition);
+        var scaleOnly = SameApartFromInstances(AppDefinition.Normalize(AppView.Definition(current), appId), definition);
+        var versions = NewVersions(scaleOnly ? "ScaleApplication" : "RestartApplication", !scaleOnly, current);
+        await WriteAsync(appId, definition, versions, cancellationToken).ConfigureAwait(false);
+        return versions;
+    }
+
+    /// <summary>
+    /// The kept definition a rollback asks for (Marathon's AppHelpers.rollback): 422 when the body gives more than the
+    /// version and id (AppValidation.validateAppUpdateVersion), 404 "App does not exist" when the version is not kept.
+    /// </summary>
+    private JsonObject Rollback(string appId, V1Deployment current, JsonObject changes)
+    {
+        if (changes.Any(c => c.Key is not ("version" or "id")))
+        {
+            throw MarathonException.Invalid([("/", "The 'version' field may only be combined with the 'id' field.")]);
+        }
+
+        var version = MarathonTimestamps.Parse(changes["version"]?.GetValue<string>() ?? "");
+        return _history.Versions(current).FirstOrDefault(v => v.Version == version) is { } kept
+            ? AppRevisions.Definition(kept)
+            : throw MarathonException.UnknownApp(appId);
+    }
+
+    private async Task<AppVersions> RemoveAsync(V1Deployment app, AppVersions versions, CancellationToken cancellationToken)
+    {
+        await _client.DeleteAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, new DeleteRequest(PropagationPolicy: "Background"), cancellationToken)
+            .ConfigureAwait(false);
+        _written.Remove(app.Metadata.Name);
+        return versions;
     }
 
     private AppVersions NewVersions(string action, bool configChange, V1Deployment? current)

@@ -9,9 +9,11 @@ namespace Gantry.Server.Marathon;
 
 /// <summary>
 /// Marathon's v2 REST API for long-running apps: <c>/v2/apps</c> (create, list, read, update or scale, restart,
-/// delete, their tasks), <c>/v2/tasks</c>, <c>/v2/deployments</c>, <c>/v2/queue</c>, <c>/v2/info</c>,
+/// delete, their tasks, their versions and rollback), <c>/v2/groups</c> (read, delete), <c>/v2/tasks</c>,
+/// <c>/v2/deployments</c> (list, roll back or cancel), <c>/v2/queue</c>, <c>/v2/info</c>,
 /// <c>/v2/leader</c>, the event stream <c>/v2/events</c> and <c>/ping</c>, with Marathon's status codes and error bodies. App ids are paths, so an app's
-/// own paths are told apart by their last segments (<c>/tasks</c>, <c>/tasks/{taskId}</c>, <c>/restart</c>), as
+/// own paths are told apart by their last segments (<c>/tasks</c>, <c>/tasks/{taskId}</c>, <c>/restart</c>, <c>/versions</c>,
+/// <c>/versions/{version}</c>), and a group's apps by <c>/apps</c>, as
 /// Marathon tells them apart.
 /// </summary>
 public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events)
@@ -80,6 +82,38 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events)
             case ["v2", "deployments"] when HttpMethods.IsGet(method):
                 await OkAsync(context, new JsonArray([.. apps.Apps().Where(AppView.InProgress).Select(d => (JsonNode?)AppView.Deployment(d))])).ConfigureAwait(false);
                 return;
+            case ["v2", "deployments", var deploymentId] when HttpMethods.IsDelete(method):
+                var force = context.Request.Query["force"].FirstOrDefault() is "true" or "1";
+                var reverted = await apps.CancelDeploymentAsync(deploymentId, force, ct).ConfigureAwait(false);
+                if (reverted is null)
+                {
+                    context.Response.StatusCode = 202;
+                }
+                else
+                {
+                    await ChangedAsync(context, reverted).ConfigureAwait(false);
+                }
+
+                return;
+            case ["v2", "groups", .. var group, "apps"] when HttpMethods.IsGet(method):
+                var embeds = GroupEmbeds.Parse(context.Request.Query["embed"]);
+                await OkAsync(context, new JsonArray([.. AppInfos(embeds).Where(a => AppGroups.Contains(AppId(group), a["id"]!.GetValue<string>()))]))
+                    .ConfigureAwait(false);
+                return;
+            case ["v2", "groups", .. var group] when HttpMethods.IsGet(method):
+                var shown = GroupEmbeds.Parse(context.Request.Query["embed"]);
+                await OkAsync(context, AppGroups.Group(AppId(group), AppInfos(shown), shown.Groups, shown.Apps) ?? throw AppGroups.Unknown(AppId(group)))
+                    .ConfigureAwait(false);
+                return;
+            case ["v2", "groups", .. var group] when group.Length > 0 && HttpMethods.IsDelete(method):
+                var (removed, appIds) = await apps.DeleteGroupAsync(AppId(group), ct).ConfigureAwait(false);
+                foreach (var removedId in appIds)
+                {
+                    events.Publish("app_terminated_event", new JsonObject { ["appId"] = removedId });
+                }
+
+                await ChangedAsync(context, removed).ConfigureAwait(false);
+                return;
             case ["v2", "events"] when HttpMethods.IsGet(method):
                 if (!EventStream.Accepts(context.Request.Headers.Accept.ToString()))
                 {
@@ -131,6 +165,12 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events)
 
                 // With scale=true Marathon answers the deployment that lowered the instances, else the tasks killed.
                 await (lastScale is null ? OkAsync(context, new JsonObject { ["tasks"] = tasks }) : ChangedAsync(context, lastScale)).ConfigureAwait(false);
+                return;
+            case [.. var id, "versions"] when id.Length > 0 && HttpMethods.IsGet(method):
+                await OkAsync(context, new JsonObject { ["versions"] = new JsonArray([.. apps.Versions(AppId(id)).Select(v => (JsonNode?)v)]) }).ConfigureAwait(false);
+                return;
+            case [.. var id, "versions", var version] when id.Length > 0 && HttpMethods.IsGet(method):
+                await OkAsync(context, apps.AppAt(AppId(id), version)).ConfigureAwait(false);
                 return;
             case [.. var id, "restart"] when id.Length > 0 && HttpMethods.IsPost(method):
                 await ChangedAsync(context, await apps.RestartAsync(AppId(id), ct).ConfigureAwait(false)).ConfigureAwait(false);
@@ -217,6 +257,10 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events)
             .Select(a => (JsonNode?)AppView.App(a, apps.Tasks(a), embedTasks))]);
     }
 
+    /// <summary>Every app as a group shows it.</summary>
+    private JsonObject[] AppInfos(GroupEmbeds embeds) =>
+        [.. apps.Apps().Select(a => embeds.Apply(AppView.App(a, apps.Tasks(a), embeds.Tasks)))];
+
     /// <summary>Apps with tasks waiting for a node, as Marathon's launch queue lists them.</summary>
     private JsonArray Queue()
     {
@@ -266,7 +310,7 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events)
 
     private static Task OkAsync(HttpContext context, JsonNode body) => HttpResponses.WriteJsonAsync(context, 200, body);
 
-    private static string AppId(string[] segments) => "/" + string.Join('/', segments);
+    private static string AppId(string[] segments) => "/" + string.Join('/', segments.Where(s => s.Length > 0));
 
     private static string? IdOf(JsonObject definition) =>
         definition["id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String ? id.GetValue<string>() : null;

@@ -49,4 +49,13 @@ public sealed class DeploymentResultsTests
     [Fact]
     public void A_deleted_app_is_not_reported() =>
         Assert.False(DeploymentResults.Succeeded(App("d1", rolledOut: false), null));
+
+    [Fact]
+    public void A_cancelled_deployment_did_not_succeed()
+    {
+        var cancelled = App("d1", rolledOut: false);
+        cancelled.Metadata.Annotations[AppDeployments.CancelledDeploymentAnnotation] = "d1";
+
+        Assert.False(DeploymentResults.Succeeded(App("d1", rolledOut: false), cancelled));
+    }
 }

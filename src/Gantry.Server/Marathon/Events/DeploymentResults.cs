@@ -6,7 +6,7 @@ namespace Gantry.Server.Marathon.Events;
 /// <summary>
 /// <c>deployment_success</c>: an app's change has rolled out once its Deployment, having been in progress as
 /// <c>/v2/deployments</c> lists it, no longer is. Each change of an app is a Marathon deployment with its own id, so a
-/// change made while the last one was already rolled out counts as well.
+/// change made while the last one was already rolled out counts as well. A cancelled deployment did not succeed.
 /// </summary>
 public static class DeploymentResults
 {
@@ -15,7 +15,7 @@ public static class DeploymentResults
     /// <summary>Whether <paramref name="current"/> finished a deployment that <paramref name="old"/> had not.</summary>
     public static bool Succeeded(V1Deployment? old, V1Deployment? current)
     {
-        if (old is null || current is null || AppView.InProgress(current))
+        if (old is null || current is null || AppView.InProgress(current) || AppView.Cancelled(current))
         {
             return false;
         }

@@ -1,0 +1,226 @@
+using System.Text.Json.Nodes;
+using Gantry.Server.Marathon;
+using Gantry.Tests.Controllers;
+using Gantry.Tests.Registry;
+using k8s;
+using k8s.Models;
+using Xunit;
+
+namespace Gantry.Tests.Marathon;
+
+/// <summary>The versions Marathon keeps of an app, its rollbacks, and the rollback or cancellation of a deployment under way.</summary>
+public sealed class AppVersionsTests : IAsyncLifetime
+{
+    private InformedRegistry _registry = null!;
+    private MarathonApps _apps = null!;
+
+    private CancellationToken Ct => _registry.Context.Ct;
+
+    public async Task InitializeAsync()
+    {
+        _registry = await InformedRegistry.CreateAsync();
+        _apps = new MarathonApps(_registry.Client, _registry.Informers, _registry.Context.Time);
+        await _registry.RunInformersAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _apps.Dispose();
+        await _registry.DisposeAsync();
+    }
+
+    private async Task<AppVersions> CreateAsync(string appId, string json = """{"cmd":"sleep 1000"}""")
+    {
+        var (_, versions) = await _apps.CreateAsync(JsonNode.Parse(json)!.AsObject(), appId, Ct);
+        _registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
+        return versions;
+    }
+
+    private async Task<AppVersions> UpdateAsync(string appId, string json)
+    {
+        var versions = await _apps.UpdateAsync(appId, JsonNode.Parse(json)!.AsObject(), partial: true, Ct);
+        _registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
+        return versions!;
+    }
+
+    private string Cmd(string appId) => AppView.Definition(_apps.Find(appId)!)["cmd"]!.GetValue<string>();
+
+    private V1ControllerRevision Revision(string name) =>
+        KubernetesJson.Deserialize<V1ControllerRevision>(new MemoryStream(_registry.Context.Registry.Get(
+            Gantry.Server.Informers.InProcessClient.TypeOf<V1ControllerRevision>(), AppDeployments.Namespace, name)!.Json));
+
+    [Fact]
+    public async Task Every_change_is_a_version_listed_newest_first()
+    {
+        var created = await CreateAsync("/x");
+        var scaled = await UpdateAsync("/x", """{"instances":2}""");
+        var changed = await UpdateAsync("/x", """{"cmd":"other"}""");
+        var restarted = await _apps.RestartAsync("/x", Ct);
+
+        Assert.Equal([restarted.Version, changed.Version, scaled.Version, created.Version], _apps.Versions("/x"));
+    }
+
+    [Fact]
+    public async Task A_version_shows_the_app_as_it_was_then_with_its_version_info()
+    {
+        var created = await CreateAsync("/x", """{"cmd":"first"}""");
+        await UpdateAsync("/x", """{"cmd":"second"}""");
+
+        var then = _apps.AppAt("/x", created.Version);
+
+        Assert.Equal(("first", created.Version, created.Version), (
+            then["cmd"]!.GetValue<string>(), then["version"]!.GetValue<string>(), then["versionInfo"]!["lastConfigChangeAt"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_version_not_kept_is_a_404_naming_it()
+    {
+        await CreateAsync("/x");
+
+        var refusal = Assert.Throws<MarathonException>(() => _apps.AppAt("/x", "2001-01-01T00:00:00Z"));
+
+        Assert.Equal((404, "App '/x' does not exist in version 2001-01-01T00:00:00.000Z"), (refusal.Status, refusal.Message));
+    }
+
+    [Fact]
+    public async Task A_version_is_a_ControllerRevision_owned_by_the_apps_Deployment_and_labelled_with_it()
+    {
+        var created = await CreateAsync("/a/b");
+        var deployment = _apps.Find("/a/b")!;
+
+        var revision = Revision(AppRevisions.Name("a.b", created.Version));
+
+        var owner = Assert.Single(revision.Metadata.OwnerReferences);
+        Assert.Equal(("Deployment", "a.b", deployment.Metadata.Uid), (owner.Kind, owner.Name, owner.Uid));
+        Assert.Equal("a.b", revision.Metadata.Labels[AppDeployments.AppLabel]);
+    }
+
+    [Fact]
+    public async Task Versions_beyond_marathons_limit_are_dropped_oldest_first()
+    {
+        var first = await CreateAsync("/x");
+        var second = await UpdateAsync("/x", """{"instances":2}""");
+        for (var i = 0; i < AppRevisions.MaxVersions - 1; i++)
+        {
+            await UpdateAsync("/x", $$"""{"instances":{{3 + i}}}""");
+        }
+
+        var kept = _apps.Versions("/x");
+
+        Assert.Equal(AppRevisions.MaxVersions, kept.Count);
+        Assert.DoesNotContain(first.Version, kept);
+        Assert.Contains(second.Version, kept);
+    }
+
+    [Fact]
+    public async Task A_rollback_makes_the_app_that_versions_definition_again_as_a_new_version()
+    {
+        var created = await CreateAsync("/x", """{"cmd":"first"}""");
+        await UpdateAsync("/x", """{"cmd":"second"}""");
+
+        var rolledBack = await UpdateAsync("/x", $$"""{"version":"{{created.Version}}"}""");
+
+        Assert.Equal(("first", "RestartApplication"), (Cmd("/x"), rolledBack.Action));
+        Assert.Equal(rolledBack.Version, _apps.Versions("/x")[0]);
+    }
+
+    [Fact]
+    public async Task A_rollback_to_a_version_not_kept_is_a_404_for_the_app()
+    {
+        await CreateAsync("/x");
+
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => UpdateAsync("/x", """{"version":"2001-01-01T00:00:00.000Z"}"""));
+
+        Assert.Equal((404, "App '/x' does not exist"), (refusal.Status, refusal.Message));
+    }
+
+    [Fact]
+    public async Task A_rollback_with_other_fields_is_a_422()
+    {
+        var created = await CreateAsync("/x");
+
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => UpdateAsync("/x", $$"""{"version":"{{created.Version}}","cmd":"x"}"""));
+
+        Assert.Equal(422, refusal.Status);
+        Assert.Equal("The 'version' field may only be combined with the 'id' field.", refusal.Body["details"]![0]!["errors"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Rolling_back_a_deployment_under_way_restores_the_version_before_it()
+    {
+        await CreateAsync("/x", """{"cmd":"first"}""");
+        var change = await UpdateAsync("/x", """{"cmd":"second"}""");
+        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+
+        var revert = await _apps.CancelDeploymentAsync(change.DeploymentId, force: false, Ct);
+
+        Assert.NotEqual(change.DeploymentId, revert!.DeploymentId);
+        Assert.Equal("first", Cmd("/x"));
+    }
+
+    [Fact]
+    public async Task Rolling_back_the_deployment_that_created_the_app_removes_it()
+    {
+        var created = await CreateAsync("/x");
+        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+
+        await _apps.CancelDeploymentAsync(created.DeploymentId, force: false, Ct);
+
+        Assert.Null(_apps.Find("/x"));
+    }
+
+    [Fact]
+    public async Task A_forced_cancel_pauses_the_rollout_and_the_deployment_is_no_longer_under_way()
+    {
+        var created = await CreateAsync("/x");
+        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+
+        Assert.Null(await _apps.CancelDeploymentAsync(created.DeploymentId, force: true, Ct));
+
+        var app = _apps.Find("/x")!;
+        Assert.Equal((true, false), (app.Spec.Paused, AppView.InProgress(app)));
+    }
+
+    [Fact]
+    public async Task A_change_after_a_cancel_rolls_out_again()
+    {
+        var created = await CreateAsync("/x");
+        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        await _apps.CancelDeploymentAsync(created.DeploymentId, force: true, Ct);
+
+        await UpdateAsync("/x", """{"cmd":"other"}""");
+
+        var app = _apps.Find("/x")!;
+        Assert.Equal((null, false), (app.Spec.Paused, AppView.Cancelled(app)));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_deployment_not_under_way_is_a_404_in_marathons_words()
+    {
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.CancelDeploymentAsync("nope", force: true, Ct));
+
+        Assert.Equal((404, "DeploymentPlan nope does not exist"), (refusal.Status, refusal.Message));
+    }
+
+    [Fact]
+    public async Task Deleting_a_group_removes_every_app_under_it_and_no_other()
+    {
+        await CreateAsync("/shop/web");
+        await CreateAsync("/shop/db/main");
+        await CreateAsync("/other");
+        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+
+        var (_, removed) = await _apps.DeleteGroupAsync("/shop", Ct);
+
+        Assert.Equal(["/shop/db/main", "/shop/web"], removed);
+        Assert.Equal((true, true, false), (_apps.Find("/shop/web") is null, _apps.Find("/shop/db/main") is null, _apps.Find("/other") is null));
+    }
+
+    [Fact]
+    public async Task Deleting_a_group_with_no_apps_is_a_404_in_marathons_words()
+    {
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.DeleteGroupAsync("/none", Ct));
+
+        Assert.Equal((404, "Group '/none' does not exist"), (refusal.Status, refusal.Message));
+    }
+}
