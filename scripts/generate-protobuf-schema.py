@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 API_PACKAGES = ["core/v1", "apps/v1", "batch/v1", "coordination/v1", "discovery/v1", "node/v1", "scheduling/v1", "autoscaling/v1",
-                "autoscaling/v2", "certificates/v1", "policy/v1", "authorization/v1", "authentication/v1", "rbac/v1", "storage/v1"]
+                "autoscaling/v2", "certificates/v1", "networking/v1", "policy/v1", "authorization/v1", "authentication/v1", "rbac/v1", "storage/v1"]
 MACHINERY_PACKAGES = ["pkg/apis/meta/v1", "pkg/runtime", "pkg/util/intstr", "pkg/api/resource"]
 
 # The kinds a client may send: those in src/Gantry.Core/Resources/ResourceCatalog.cs and the
@@ -63,6 +63,8 @@ ROOTS = [
     ("autoscaling/v2", "HorizontalPodAutoscaler", "autoscaling.v2.HorizontalPodAutoscaler"),
     ("autoscaling/v1", "HorizontalPodAutoscaler", "autoscaling.v1.HorizontalPodAutoscaler"),
     ("certificates.k8s.io/v1", "CertificateSigningRequest", "certificates.v1.CertificateSigningRequest"),
+    ("networking.k8s.io/v1", "Ingress", "networking.v1.Ingress"),
+    ("networking.k8s.io/v1", "IngressClass", "networking.v1.IngressClass"),
     ("policy/v1", "PodDisruptionBudget", "policy.v1.PodDisruptionBudget"),
     ("policy/v1", "Eviction", "policy.v1.Eviction"),
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview", "authorization.v1.SelfSubjectAccessReview"),
@@ -80,6 +82,7 @@ SPECIAL = {
     "meta.v1.MicroTime": "microtime",
     "meta.v1.FieldsV1": "fieldsv1",
     "authentication.v1.ExtraValue": "stringlist",
+    "certificates.v1.ExtraValue": "stringlist",
     "runtime.RawExtension": "rawextension",
 }
 

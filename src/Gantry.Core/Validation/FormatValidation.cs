@@ -29,6 +29,10 @@ public static partial class FormatValidation
     private const string Dns1123SubdomainMessage =
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 
+    private const string WildcardDns1123SubdomainFormat = "\\*\\." + Dns1123SubdomainFormat;
+    private const string WildcardDns1123SubdomainMessage =
+        "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character";
+
     private const string Dns1035LabelFormat = "[a-z]([-a-z0-9]*[a-z0-9])?";
     private const string Dns1035LabelMessage =
         "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
@@ -98,6 +102,24 @@ public static partial class FormatValidation
         if (!Dns1123SubdomainRegex().IsMatch(value))
         {
             errors.Add(RegexError(Dns1123SubdomainMessage, Dns1123SubdomainFormat, "example.com"));
+        }
+
+        return errors;
+    }
+
+    /// <summary>A DNS subdomain behind <c>*.</c>: the wildcard hosts of ingress rules and TLS.</summary>
+    public static IReadOnlyList<string> IsWildcardDns1123Subdomain(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var errors = new List<string>();
+        if (ByteLength(value) > Dns1123SubdomainMaxLength)
+        {
+            errors.Add(MaxLenError(Dns1123SubdomainMaxLength));
+        }
+
+        if (!value.StartsWith("*.", StringComparison.Ordinal) || !Dns1123SubdomainRegex().IsMatch(value[2..]))
+        {
+            errors.Add(RegexError(WildcardDns1123SubdomainMessage, WildcardDns1123SubdomainFormat, "*.example.com"));
         }
 
         return errors;

@@ -47,6 +47,8 @@ kind autoscaling/v1 Scale autoscaling.v1.Scale
 kind autoscaling/v2 HorizontalPodAutoscaler autoscaling.v2.HorizontalPodAutoscaler
 kind autoscaling/v1 HorizontalPodAutoscaler autoscaling.v1.HorizontalPodAutoscaler
 kind certificates.k8s.io/v1 CertificateSigningRequest certificates.v1.CertificateSigningRequest
+kind networking.k8s.io/v1 Ingress networking.v1.Ingress
+kind networking.k8s.io/v1 IngressClass networking.v1.IngressClass
 kind policy/v1 PodDisruptionBudget policy.v1.PodDisruptionBudget
 kind policy/v1 Eviction policy.v1.Eviction
 kind authorization.k8s.io/v1 SelfSubjectAccessReview authorization.v1.SelfSubjectAccessReview
@@ -1728,6 +1730,62 @@ message meta.v1.OwnerReference
 message meta.v1.Preconditions
 1 uid string *?
 2 resourceVersion string *?
+message networking.v1.HTTPIngressPath
+1 path string ?
+3 pathType string *
+2 backend networking.v1.IngressBackend
+message networking.v1.HTTPIngressRuleValue
+1 paths []networking.v1.HTTPIngressPath
+message networking.v1.Ingress
+1 metadata meta.v1.ObjectMeta ?
+2 spec networking.v1.IngressSpec ?
+3 status networking.v1.IngressStatus ?
+message networking.v1.IngressBackend
+4 service networking.v1.IngressServiceBackend *?
+3 resource core.v1.TypedLocalObjectReference *?
+message networking.v1.IngressClass
+1 metadata meta.v1.ObjectMeta ?
+2 spec networking.v1.IngressClassSpec ?
+message networking.v1.IngressClassParametersReference
+1 apiGroup string *?
+2 kind string
+3 name string
+4 scope string *
+5 namespace string *?
+message networking.v1.IngressClassSpec
+1 controller string ?
+2 parameters networking.v1.IngressClassParametersReference *?
+message networking.v1.IngressLoadBalancerIngress
+1 ip string ?
+2 hostname string ?
+4 ports []networking.v1.IngressPortStatus ?
+message networking.v1.IngressLoadBalancerStatus
+1 ingress []networking.v1.IngressLoadBalancerIngress ?
+message networking.v1.IngressPortStatus
+1 port int32
+2 protocol string
+3 error string *?
+message networking.v1.IngressRule
+1 host string ?
+2 . networking.v1.IngressRuleValue
+message networking.v1.IngressRuleValue
+1 http networking.v1.HTTPIngressRuleValue *?
+message networking.v1.IngressServiceBackend
+1 name string
+2 port networking.v1.ServiceBackendPort ?
+message networking.v1.IngressSpec
+4 ingressClassName string *?
+1 defaultBackend networking.v1.IngressBackend *?
+2 tls []networking.v1.IngressTLS ?
+3 rules []networking.v1.IngressRule ?
+message networking.v1.IngressStatus
+1 loadBalancer networking.v1.IngressLoadBalancerStatus ?
+message networking.v1.IngressTLS
+1 hosts []string ?
+2 secretName string ?
+message networking.v1.ServiceBackendPort
+1 name string ?
+2 number int32 ?
 message node.v1.Overhead
 1 podFixed {}quantity ?
 message node.v1.RuntimeClass

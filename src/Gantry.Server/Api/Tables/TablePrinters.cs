@@ -30,6 +30,8 @@ internal static class TablePrinters
         [("batch", "CronJob")] = CronJobPrinter.Printer,
         [("autoscaling", "HorizontalPodAutoscaler")] = HorizontalPodAutoscalerPrinter.Printer,
         [("certificates.k8s.io", "CertificateSigningRequest")] = CertificateSigningRequestPrinter.Printer,
+        [("networking.k8s.io", "Ingress")] = IngressPrinters.Ingress,
+        [("networking.k8s.io", "IngressClass")] = IngressPrinters.IngressClass,
         [("policy", "PodDisruptionBudget")] = SimplePrinters.PodDisruptionBudget,
         [("coordination.k8s.io", "Lease")] = SimplePrinters.Lease,
         [("discovery.k8s.io", "EndpointSlice")] = EndpointSlicePrinter.Printer,

@@ -32,6 +32,8 @@ public static class ResourceRulesCatalog
             new CronJobRules(),
             new HorizontalPodAutoscalerRules(),
             new CertificateSigningRequestRules(),
+            new IngressRules(),
+            new IngressClassRules(),
             new PodDisruptionBudgetRules(),
             new LeaseRules(),
             new EndpointSliceRules(),
