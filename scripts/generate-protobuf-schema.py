@@ -20,7 +20,7 @@ import re
 import subprocess
 import sys
 
-API_PACKAGES = ["core/v1", "apps/v1", "batch/v1", "coordination/v1", "discovery/v1", "node/v1", "scheduling/v1", "autoscaling/v1",
+API_PACKAGES = ["core/v1", "apps/v1", "batch/v1", "coordination/v1", "discovery/v1", "events/v1", "node/v1", "scheduling/v1", "autoscaling/v1",
                 "autoscaling/v2", "certificates/v1", "networking/v1", "policy/v1", "authorization/v1", "authentication/v1", "rbac/v1", "storage/v1"]
 MACHINERY_PACKAGES = ["pkg/apis/meta/v1", "pkg/runtime", "pkg/util/intstr", "pkg/api/resource"]
 
@@ -65,6 +65,7 @@ ROOTS = [
     ("certificates.k8s.io/v1", "CertificateSigningRequest", "certificates.v1.CertificateSigningRequest"),
     ("networking.k8s.io/v1", "Ingress", "networking.v1.Ingress"),
     ("networking.k8s.io/v1", "IngressClass", "networking.v1.IngressClass"),
+    ("events.k8s.io/v1", "Event", "events.v1.Event"),
     ("policy/v1", "PodDisruptionBudget", "policy.v1.PodDisruptionBudget"),
     ("policy/v1", "Eviction", "policy.v1.Eviction"),
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview", "authorization.v1.SelfSubjectAccessReview"),

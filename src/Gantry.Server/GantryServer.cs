@@ -90,7 +90,7 @@ public sealed class GantryServer : IAsyncDisposable
             [serviceAllocations],
             [new ServiceAccountAdmission(cache), new LimitRanger(cache)],
             [
-                new RbacEscalationAdmission(authorizer, cache), new DefaultStorageClassAdmission(cache), new DefaultIngressClassAdmission(cache), new ClaimResizeAdmission(cache),
+                new RbacEscalationAdmission(authorizer, cache), new DefaultStorageClassAdmission(cache), new DefaultIngressClassAdmission(cache), new EventsV1Validation(), new ClaimResizeAdmission(cache),
                 new SigningRequestAdmission(authorizer),
             ],
             [new ResourceQuotaAdmission(time)]);

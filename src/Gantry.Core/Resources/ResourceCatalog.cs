@@ -95,6 +95,11 @@ public static class ResourceCatalog
         {
             Conversion = new HorizontalPodAutoscalerV1Conversion(),
         },
+        new("events.k8s.io", "v1", "Event", "events", "event", true, typeof(Eventsv1Event), ["ev"], None, [])
+        {
+            Conversion = new EventsV1Conversion(),
+            StorageGroup = "",
+        },
     ];
 
     /// <summary>Every type served: the stored ones, then the versions served by conversion.</summary>
@@ -127,5 +132,5 @@ public static class ResourceCatalog
 
     /// <summary>The type a served type's objects are stored as: itself, unless it is a converted version.</summary>
     public static ResourceType StorageOf(ResourceType type) =>
-        type.Conversion is null ? type : Get(type.Group, type.Plural);
+        type.Conversion is null ? type : Get(type.StorageGroup ?? type.Group, type.Plural);
 }

@@ -27,6 +27,12 @@ public sealed record ResourceType(
     /// </summary>
     public IVersionConversion? Conversion { get; init; }
 
+    /// <summary>
+    /// For a version served by conversion from another group's resource (events.k8s.io/v1 Events, stored as core/v1
+    /// ones): that group. Null when the stored version is of this type's own group.
+    /// </summary>
+    public string? StorageGroup { get; init; }
+
     /// <summary>The group-qualified plural Kubernetes prints in messages: <c>pods</c>, <c>deployments.apps</c>.</summary>
     public string QualifiedPlural => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 

@@ -21,7 +21,7 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
     {
         var contentType = MediaType(context);
         var patch = await RequestBody.ReadAsync(context).ConfigureAwait(false);
-        var options = QueryOptions.Write(context);
+        var options = QueryOptions.Write(context, path);
         JsonObject result;
         if (contentType == ApplyPatchType)
         {

@@ -25,6 +25,13 @@ public static class QueryOptions
         return new WriteOptions(IsDryRun(context), FieldManager(context) ?? UserAgentManager(context), validation) { User = RequestUser.Of(context) };
     }
 
+    /// <summary>A write's options on <paramref name="path"/>, with the version it is served in when that is not the stored one.</summary>
+    public static WriteOptions Write(HttpContext context, ResourcePath path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return path.Conversion is null ? Write(context) : Write(context) with { ServedApiVersion = path.Served.ApiVersion };
+    }
+
     /// <summary>The <c>fieldManager</c> parameter, which an apply patch must give.</summary>
     public static string? FieldManager(HttpContext context) => NullIfEmpty(context.Request.Query["fieldManager"].ToString());
 

@@ -68,7 +68,7 @@ public sealed class ResourceHandler(
     private async Task CreateAsync(HttpContext context, ResourcePath path)
     {
         var body = path.ToStored(await RequestBody.ReadObjectAsync(context).ConfigureAwait(false));
-        var options = QueryOptions.Write(context);
+        var options = QueryOptions.Write(context, path);
         var created = await registry.CreateAsync(path.Type, path.Namespace, body, options, context.RequestAborted).ConfigureAwait(false);
         await WriteWrittenAsync(context, 201, path, created, options).ConfigureAwait(false);
     }
@@ -76,7 +76,7 @@ public sealed class ResourceHandler(
     private async Task UpdateAsync(HttpContext context, ResourcePath path)
     {
         var body = path.ToStored(await RequestBody.ReadObjectAsync(context).ConfigureAwait(false));
-        var options = QueryOptions.Write(context);
+        var options = QueryOptions.Write(context, path);
         var updated = await registry.UpdateAsync(path.Type, path.Namespace, path.Name!, body, path.Subresource, options, context.RequestAborted)
             .ConfigureAwait(false);
         await WriteWrittenAsync(context, 200, path, updated, options).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Models;
@@ -7,8 +8,22 @@ namespace Gantry.Server.Registry;
 
 internal static class KubernetesJsonOptions
 {
-    /// <summary>The options KubernetesJson uses (its converters for dates, quantities, int-or-string).</summary>
-    public static JsonSerializerOptions Value { get; } = Capture();
+    /// <summary>The MicroTime fields of the served kinds, as (model type, JSON name): kube writes them to the microsecond.</summary>
+    private static readonly HashSet<(Type Type, string Name)> MicroTimes =
+    [
+        (typeof(V1LeaseSpec), "acquireTime"),
+        (typeof(V1LeaseSpec), "renewTime"),
+        (typeof(Corev1Event), "eventTime"),
+        (typeof(Corev1EventSeries), "lastObservedTime"),
+        (typeof(Eventsv1Event), "eventTime"),
+        (typeof(Eventsv1EventSeries), "lastObservedTime"),
+    ];
+
+    /// <summary>
+    /// The options KubernetesJson uses (its converters for dates, quantities, int-or-string), except that MicroTime fields
+    /// are written as kube writes them (<see cref="MicroTimeConverter"/>).
+    /// </summary>
+    public static JsonSerializerOptions Value { get; } = WithMicroTimes(Capture());
 
     /// <summary>
     /// As <see cref="Value"/>, but skipping <c>metadata.managedFields</c>, for typed objects no one reads them from: the
@@ -27,6 +42,18 @@ internal static class KubernetesJsonOptions
         KubernetesJson.AddJsonOptions(o => captured = o);
         return captured ?? throw new InvalidOperationException("KubernetesJson did not expose its serializer options");
     }
+
+    private static JsonSerializerOptions WithMicroTimes(JsonSerializerOptions library) => new(library)
+    {
+        TypeInfoResolver = (library.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(contract =>
+        {
+            foreach (var property in contract.Properties.Where(p => MicroTimes.Contains((contract.Type, p.Name))))
+            {
+                var inner = (JsonConverter<DateTime?>)(property.CustomConverter ?? contract.Options.GetConverter(typeof(DateTime?)));
+                property.CustomConverter = new MicroTimeConverter(inner);
+            }
+        }),
+    };
 
     private static void SkipManagedFields(JsonTypeInfo contract)
     {

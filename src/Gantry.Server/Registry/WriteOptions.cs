@@ -13,6 +13,12 @@ public sealed record WriteOptions(bool DryRun = false, string? FieldManager = nu
     /// <summary>The subresource an update writes (<c>status</c>, <c>approval</c>…), set by the registry for admission; null for the resource.</summary>
     public string? Subresource { get; init; }
 
+    /// <summary>
+    /// The <c>apiVersion</c> the request reads and writes, where it is not the stored one's (events.k8s.io/v1 Events);
+    /// null otherwise and in process. Kube validates some writes by the version they came in.
+    /// </summary>
+    public string? ServedApiVersion { get; init; }
+
     /// <summary>Warnings for the response's <c>Warning</c> headers (unknown fields under Warn).</summary>
     public List<string> Warnings { get; } = [];
 }

@@ -28,7 +28,8 @@ public sealed record RequestAttributes(string Verb, string Group, string Resourc
         };
         // As kube's RequestInfoFactory: a namespace is in its own namespace, so a RoleBinding can grant reading it.
         var ns = path.Type is { Group: "", Plural: "namespaces" } ? path.Name : path.Namespace;
-        return new RequestAttributes(verb, path.Type.Group, path.Type.Plural, path.Subresource, ns, path.Name);
+        // The served group: events.k8s.io/v1 Events are stored as core ones, and RBAC grants each group its own.
+        return new RequestAttributes(verb, path.Served.Group, path.Served.Plural, path.Subresource, ns, path.Name);
     }
 
     /// <summary>The resource as RBAC rules name it: <c>pods</c>, or <c>pods/status</c> for a subresource.</summary>

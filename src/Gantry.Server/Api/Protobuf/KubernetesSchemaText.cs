@@ -49,6 +49,7 @@ kind autoscaling/v1 HorizontalPodAutoscaler autoscaling.v1.HorizontalPodAutoscal
 kind certificates.k8s.io/v1 CertificateSigningRequest certificates.v1.CertificateSigningRequest
 kind networking.k8s.io/v1 Ingress networking.v1.Ingress
 kind networking.k8s.io/v1 IngressClass networking.v1.IngressClass
+kind events.k8s.io/v1 Event events.v1.Event
 kind policy/v1 PodDisruptionBudget policy.v1.PodDisruptionBudget
 kind policy/v1 Eviction policy.v1.Eviction
 kind authorization.k8s.io/v1 SelfSubjectAccessReview authorization.v1.SelfSubjectAccessReview
@@ -1671,6 +1672,25 @@ message discovery.v1.ForNode
 1 name string
 message discovery.v1.ForZone
 1 name string
+message events.v1.Event
+1 metadata meta.v1.ObjectMeta
+2 eventTime microtime
+3 series events.v1.EventSeries *?
+4 reportingController string ?
+5 reportingInstance string ?
+6 action string ?
+7 reason string ?
+8 regarding core.v1.ObjectReference ?
+9 related core.v1.ObjectReference *?
+10 note string ?
+11 type string ?
+12 deprecatedSource core.v1.EventSource ?
+13 deprecatedFirstTimestamp time ?
+14 deprecatedLastTimestamp time ?
+15 deprecatedCount int32 ?
+message events.v1.EventSeries
+1 count int32
+2 lastObservedTime microtime
 message meta.v1.Condition
 1 type string
 2 status string
