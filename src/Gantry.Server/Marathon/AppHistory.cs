@@ -17,22 +17,24 @@ public sealed class AppHistory(InProcessClient client)
 {
     private static readonly ResourceType Revisions = InProcessClient.TypeOf<V1ControllerRevision>();
 
-    /// <summary>The app's versions, newest first.</summary>
+    /// <summary>
+    /// The app's versions, newest first; its current version always among them, taken from its Deployment when no
+    /// revision keeps it (an app created before versions were kept, or whose revision was refused).
+    /// </summary>
     public IReadOnlyList<StoredVersion> Versions(V1Deployment app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var name = app.Metadata.Name;
-        var filter = new WatchFilter(Revisions.NamespacePrefix(AppDeployments.Namespace),
-            o => o.Labels.TryGetValue(AppDeployments.AppLabel, out var owner) && owner == name);
-        var stored = client.Registry.Cache.List(Revisions.KeyPrefix, filter).Items.Select(o => JsonNode.Parse(o.Json)!.AsObject());
-        return AppRevisions.Versions(stored, app.Metadata.Uid);
+        var stored = Stored(app);
+        return app.Metadata.Annotations?.TryGetValue(AppDeployments.VersionAnnotation, out var current) != true || stored.Any(v => v.Version == current)
+            ? stored
+            : [.. stored.Append(AppRevisions.Current(app)).OrderByDescending(v => v.Version, StringComparer.Ordinal)];
     }
 
     /// <summary>Keeps the version a change gave <paramref name="app"/> (the Deployment as written), then drops the surplus.</summary>
     public async Task RecordAsync(V1Deployment app, JsonObject definition, AppVersions versions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var kept = Versions(app);
+        var kept = Stored(app);
         try
         {
             await client.CreateAsync(AppRevisions.Build(app, definition, versions, AppRevisions.Next(kept)), cancellationToken).ConfigureAwait(false);
@@ -42,7 +44,7 @@ public sealed class AppHistory(InProcessClient client)
             // The version is kept already: versions are unique per app, so this is the same one.
         }
 
-        foreach (var surplus in AppRevisions.Surplus(Versions(app)))
+        foreach (var surplus in AppRevisions.Surplus(Stored(app)))
         {
             try
             {
@@ -52,5 +54,15 @@ public sealed class AppHistory(InProcessClient client)
             {
             }
         }
+    }
+
+    /// <summary>The versions the app's revisions keep, newest first.</summary>
+    private IReadOnlyList<StoredVersion> Stored(V1Deployment app)
+    {
+        var name = app.Metadata.Name;
+        var filter = new WatchFilter(Revisions.NamespacePrefix(AppDeployments.Namespace),
+            o => o.Labels.TryGetValue(AppDeployments.AppLabel, out var owner) && owner == name);
+        var stored = client.Registry.Cache.List(Revisions.KeyPrefix, filter).Items.Select(o => JsonNode.Parse(o.Json)!.AsObject());
+        return AppRevisions.Versions(stored, app.Metadata.Uid);
     }
 }

@@ -35,6 +35,12 @@ public static partial class AppIds
             return $"must fully match regular expression '{SegmentPattern}'";
         }
 
+        // An app's own paths end so (/v2/apps/{id}/restart …), so Marathon's PathId refuses them as an id's last segment.
+        if (segments[^1] is "restart" or "tasks" or "versions")
+        {
+            return "must not end with any of the following reserved keywords: restart, tasks, versions";
+        }
+
         return Name(absoluteId).Length > 63 ? "is longer than Gantry allows: its segments joined with '.' must fit in 63 characters" : null;
     }
 

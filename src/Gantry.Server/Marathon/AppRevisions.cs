@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
 
@@ -38,7 +39,16 @@ public static class AppRevisions
                 },
                 OwnerReferences =
                 [
-                    new V1OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = owner.Metadata.Name, Uid = owner.Metadata.Uid },
+                    // The app's Deployment is the controller, so that no other controller with a matching selector adopts them.
+                    new V1OwnerReference
+                    {
+                        ApiVersion = "apps/v1",
+                        Kind = "Deployment",
+                        Name = owner.Metadata.Name,
+                        Uid = owner.Metadata.Uid,
+                        Controller = true,
+                        BlockOwnerDeletion = true,
+                    },
                 ],
             },
             Data = app,
@@ -52,19 +62,41 @@ public static class AppRevisions
 
     /// <summary>
     /// The versions of the app whose Deployment has <paramref name="ownerUid"/>, newest first, from stored revisions
-    /// (JSON as the registry holds them). A revision owned by an earlier app of the same id, not yet collected, is not one.
+    /// (JSON as the registry holds them). A revision owned by an earlier app of the same id, not yet collected, is not one;
+    /// nor is one whose data has no version (written by someone else), which no app was.
     /// </summary>
     public static IReadOnlyList<StoredVersion> Versions(IEnumerable<JsonObject> revisions, string ownerUid)
     {
         ArgumentNullException.ThrowIfNull(revisions);
         return [.. revisions
             .Where(r => r["metadata"]?["ownerReferences"] is JsonArray owners && owners.Any(o => o?["uid"]?.GetValue<string>() == ownerUid))
+            .Where(r => r["data"] is JsonObject data && data["version"] is JsonValue version && version.GetValueKind() == JsonValueKind.String)
             .Select(r => new StoredVersion(
                 r["metadata"]!["name"]!.GetValue<string>(),
                 r["data"]!["version"]!.GetValue<string>(),
-                r["revision"]?.GetValue<long>() ?? 0,
+                r["revision"] is JsonValue revision && revision.TryGetValue<long>(out var number) ? number : 0,
                 r["data"]!.AsObject()))
             .OrderByDescending(v => v.Version, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The app's current version as its Deployment's annotations hold it (definition, version, config version): what a
+    /// revision of it would hold, for an app whose current version was never kept (created before versions were, or its
+    /// revision refused).
+    /// </summary>
+    public static StoredVersion Current(V1Deployment app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var annotations = app.Metadata.Annotations;
+        var version = annotations[AppDeployments.VersionAnnotation];
+        var shown = AppView.Definition(app);
+        shown["version"] = version;
+        shown["versionInfo"] = new JsonObject
+        {
+            ["lastScalingAt"] = version,
+            ["lastConfigChangeAt"] = annotations.TryGetValue(AppDeployments.ConfigVersionAnnotation, out var config) ? config : version,
+        };
+        return new StoredVersion(Name(app.Metadata.Name, version), version, 0, shown);
     }
 
     /// <summary>The versions beyond the newest <see cref="MaxVersions"/>, to delete.</summary>

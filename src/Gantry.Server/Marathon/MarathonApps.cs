@@ -5,17 +5,20 @@ using Gantry.Server.Informers;
 using Gantry.Server.Registry;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 
 namespace Gantry.Server.Marathon;
 
 /// <summary>
 /// Marathon's app operations on the apps' Deployments: create, update (a scale when only <c>instances</c> changed),
 /// rollback to a kept version, restart, delete (of an app or a group's apps), killing tasks, and rolling back or
-/// cancelling a deployment under way. Every change Marathon records as a version is kept in the app's history. Reads come from the informers, writes go through the registry like any
-/// client's, so a conflicting write is refused, not lost.
+/// cancelling a deployment under way. Every change Marathon records as a version is kept in the app's history. Reads
+/// come from the informers, writes go through the registry like any client's, so a conflicting write is refused, not lost.
 /// </summary>
-public sealed class MarathonApps : IDisposable
+public sealed partial class MarathonApps : IDisposable
 {
+    private const string StartApplication = "StartApplication";
+
     private readonly InProcessClient _client;
     private readonly Informer<V1Deployment> _deployments;
     private readonly Informer<V1Pod> _pods;
@@ -23,6 +26,7 @@ public sealed class MarathonApps : IDisposable
     private readonly TimeProvider _time;
     private readonly SharedInformers _informers;
     private readonly AppHistory _history;
+    private readonly ILogger<MarathonApps> _logger;
     private readonly SemaphoreSlim _writes = new(1, 1);
     private volatile bool _recovered;
 
@@ -31,7 +35,7 @@ public sealed class MarathonApps : IDisposable
     private readonly Dictionary<string, IReadOnlyList<int>> _written = new(StringComparer.Ordinal);
     private DateTimeOffset _lastVersion;
 
-    public MarathonApps(InProcessClient client, SharedInformers informers, TimeProvider time)
+    public MarathonApps(InProcessClient client, SharedInformers informers, TimeProvider time, ILogger<MarathonApps> logger)
     {
         ArgumentNullException.ThrowIfNull(informers);
         _client = client;
@@ -41,6 +45,7 @@ public sealed class MarathonApps : IDisposable
         _namespaces = informers.For<V1Namespace>();
         _time = time;
         _history = new AppHistory(client);
+        _logger = logger;
     }
 
     /// <summary>Whether the apps and tasks are known again after a start: until then a list would be empty and ports reused.</summary>
@@ -104,12 +109,12 @@ public sealed class MarathonApps : IDisposable
             }
 
             AssignServicePorts(definition);
-            var versions = NewVersions("StartApplication", configChange: true, null);
+            var versions = NewVersions(StartApplication, configChange: true, null);
             await _client.EnsureNamespaceAsync(_namespaces, AppDeployments.Namespace, cancellationToken).ConfigureAwait(false);
             try
             {
                 var created = await _client.CreateAsync(AppDeployments.Build(definition, versions), cancellationToken).ConfigureAwait(false);
-                await _history.RecordAsync(created, definition, versions, cancellationToken).ConfigureAwait(false);
+                await RecordAsync(created, definition, versions).ConfigureAwait(false);
                 return (created, versions);
             }
             catch (ApiException ex) when (ex.Code == 409)
@@ -160,42 +165,6 @@ public sealed class MarathonApps : IDisposable
         }
     }
 
-    /// <summary>
-    /// DELETE /v2/deployments/{id}: the app's deployment under way is rolled back, a new deployment to the version before it
-    /// (or, for the deployment that created the app, the app's removal); with <paramref name="force"/> it is only
-    /// cancelled, its rollout paused where it stands (null then). 404 in Marathon's words for a deployment not under way.
-    /// </summary>
-    public async Task<AppVersions?> CancelDeploymentAsync(string deploymentId, bool force, CancellationToken cancellationToken)
-    {
-        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var app = Apps().FirstOrDefault(a => AppView.InProgress(a) && a.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation] == deploymentId)
-                ?? throw MarathonException.WithMessage(404, $"DeploymentPlan {deploymentId} does not exist");
-            var appId = app.Metadata.Annotations[AppDeployments.AppIdAnnotation];
-            if (force)
-            {
-                await _client.MutateAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, d =>
-                {
-                    d.Metadata.Annotations[AppDeployments.CancelledDeploymentAnnotation] = deploymentId;
-                    d.Spec.Paused = true;
-                }, cancellationToken).ConfigureAwait(false);
-                return null;
-            }
-
-            var current = App(appId);
-            var previous = _history.Versions(current).FirstOrDefault(v =>
-                string.CompareOrdinal(v.Version, current.Metadata.Annotations[AppDeployments.VersionAnnotation]) < 0);
-            return previous is null
-                ? await RemoveAsync(current, NewVersions("StopApplication", configChange: true, current), cancellationToken).ConfigureAwait(false)
-                : await ChangeAsync(appId, current, AppRevisions.Definition(previous), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writes.Release();
-        }
-    }
-
     /// <summary>POST /v2/apps/{id}/restart: a new config version, so every task is replaced as the upgrade strategy allows.</summary>
     public async Task<AppVersions> RestartAsync(string appId, CancellationToken cancellationToken)
     {
@@ -219,36 +188,13 @@ public sealed class MarathonApps : IDisposable
         try
         {
             var app = App(appId);
-            return await RemoveAsync(app, NewVersions("StopApplication", configChange: true, app), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writes.Release();
-        }
-    }
-
-    /// <summary>
-    /// DELETE /v2/groups/{id}: every app under the group removed in one deployment; the ids of the apps removed.
-    /// 404 in Marathon's words when no app is under it.
-    /// </summary>
-    public async Task<(AppVersions Versions, IReadOnlyList<string> Removed)> DeleteGroupAsync(string groupId, CancellationToken cancellationToken)
-    {
-        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var members = Apps().Where(a => AppGroups.Contains(groupId, a.Metadata.Annotations[AppDeployments.AppIdAnnotation])).ToList();
-            if (members.Count == 0)
+            var versions = NewVersions("StopApplication", configChange: true, app);
+            if (!await RemoveAsync(app, cancellationToken).ConfigureAwait(false))
             {
-                throw AppGroups.Unknown(groupId);
+                throw MarathonException.UnknownApp(appId);
             }
 
-            var versions = NewVersions("StopApplication", configChange: true, null);
-            foreach (var app in members)
-            {
-                await RemoveAsync(app, versions, cancellationToken).ConfigureAwait(false);
-            }
-
-            return (versions, [.. members.Select(a => a.Metadata.Annotations[AppDeployments.AppIdAnnotation])]);
+            return versions;
         }
         finally
         {
@@ -317,10 +263,13 @@ public sealed class MarathonApps : IDisposable
                 d.Spec.Replicas = desired.Spec.Replicas;
                 d.Spec.Strategy = desired.Spec.Strategy;
                 d.Spec.Template = desired.Spec.Template;
-                // A change after a cancelled deployment rolls out again.
-                d.Spec.Paused = null;
+                // A change after a cancelled deployment rolls out again; a rollout paused by anyone else stays paused.
+                if (d.Metadata.Annotations.Remove(AppDeployments.CancelledDeploymentAnnotation))
+                {
+                    d.Spec.Paused = null;
+                }
             }, cancellationToken).ConfigureAwait(false);
-            await _history.RecordAsync(written, definition, versions, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(written, definition, versions).ConfigureAwait(false);
         }
         catch (ApiException ex) when (ex.Code == 404)
         {
@@ -356,12 +305,39 @@ public sealed class MarathonApps : IDisposable
             : throw MarathonException.UnknownApp(appId);
     }
 
-    private async Task<AppVersions> RemoveAsync(V1Deployment app, AppVersions versions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the version the change made, once the change is written. Neither the client's disconnect nor a refused revision
+    /// undoes an applied change, so neither is its error: the version missing, the history shows it from the Deployment.
+    /// </summary>
+    private async Task RecordAsync(V1Deployment written, JsonObject definition, AppVersions versions)
     {
-        await _client.DeleteAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, new DeleteRequest(PropagationPolicy: "Background"), cancellationToken)
-            .ConfigureAwait(false);
-        _written.Remove(app.Metadata.Name);
-        return versions;
+        try
+        {
+            await _history.RecordAsync(written, definition, versions, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.VersionNotKept(_logger, ex, versions.Version, written.Metadata.Annotations[AppDeployments.AppIdAnnotation]);
+        }
+    }
+
+    /// <summary>Deletes the app's Deployment; false when it is gone already.</summary>
+    private async Task<bool> RemoveAsync(V1Deployment app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.DeleteAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, new DeleteRequest(PropagationPolicy: "Background"), cancellationToken)
+                .ConfigureAwait(false);
+            return true;
+        }
+        catch (ApiException ex) when (ex.Code == 404)
+        {
+            return false;
+        }
+        finally
+        {
+            _written.Remove(app.Metadata.Name);
+        }
     }
 
     private AppVersions NewVersions(string action, bool configChange, V1Deployment? current)
@@ -390,5 +366,11 @@ public sealed class MarathonApps : IDisposable
             .Concat(_written.Where(w => w.Key != name).Select(w => (Name: w.Key, Ports: w.Value)));
         ServicePorts.Assign(definition, others.SelectMany(o => o.Ports));
         _written[name] = AppDeployments.Ports(definition);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Version {Version} of app {AppId} was applied but not kept; its versions show it from the app's Deployment")]
+        public static partial void VersionNotKept(ILogger logger, Exception exception, string version, string appId);
     }
 }

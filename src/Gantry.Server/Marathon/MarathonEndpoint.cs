@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gantry.Server.Api;
 using Gantry.Server.Marathon.Events;
+using Gantry.Server.Security;
+using k8s.Models;
 using Microsoft.AspNetCore.Http;
 
 namespace Gantry.Server.Marathon;
@@ -16,7 +18,7 @@ namespace Gantry.Server.Marathon;
 /// <c>/versions/{version}</c>), and a group's apps by <c>/apps</c>, as
 /// Marathon tells them apart.
 /// </summary>
-public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events)
+public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events, RequestAuthorizer authorizer)
 {
     /// <summary>The Marathon release whose API Gantry answers as.</summary>
     public const string Version = "1.10.17";
@@ -84,6 +86,7 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events)
                 return;
             case ["v2", "deployments", var deploymentId] when HttpMethods.IsDelete(method):
                 var force = context.Request.Query["force"].FirstOrDefault() is "true" or "1";
+                AuthorizeCancel(context, apps.UnderWay(deploymentId), force);
                 var reverted = await apps.CancelDeploymentAsync(deploymentId, force, ct).ConfigureAwait(false);
                 if (reverted is null)
                 {
@@ -302,6 +305,20 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events)
         ["zookeeper_config"] = null,
     };
 
+    /// <summary>
+    /// A deployment's cancel changes its app, so the request must also be allowed the change on the app's own path, as
+    /// Marathon checks UpdateRunSpec on the apps a cancel affects: <c>put</c> for a revert, <c>delete</c> for one that
+    /// removes the app. Refused in Marathon's words for a forbidden request.
+    /// </summary>
+    private void AuthorizeCancel(HttpContext context, V1Deployment app, bool force)
+    {
+        var verb = !force && MarathonApps.Started(app) ? "delete" : "put";
+        if (!authorizer.AllowsNonResource(context, verb, "/v2/apps" + app.Metadata.Annotations[AppDeployments.AppIdAnnotation]))
+        {
+            throw MarathonException.WithMessage(403, "Authorization Denied");
+        }
+    }
+
     private static async Task ChangedAsync(HttpContext context, AppVersions versions)
     {
         context.Response.Headers["Marathon-Deployment-Id"] = versions.DeploymentId;
@@ -310,7 +327,7 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events)
 
     private static Task OkAsync(HttpContext context, JsonNode body) => HttpResponses.WriteJsonAsync(context, 200, body);
 
-    private static string AppId(string[] segments) => "/" + string.Join('/', segments.Where(s => s.Length > 0));
+    private static string AppId(string[] segments) => "/" + string.Join('/', segments);
 
     private static string? IdOf(JsonObject definition) =>
         definition["id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String ? id.GetValue<string>() : null;

@@ -48,12 +48,23 @@ public sealed class RequestAuthorizer(NodeRole nodes, IRbacPolicySource rbac)
     public void AuthorizeNonResource(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var user = RequestUser.Of(context);
         var verb = HttpMethods.IsGet(context.Request.Method) ? "get" : context.Request.Method.ToLowerInvariant();
-        if (!user.IsIn(RequestUser.Masters) && !rbac.Policy.AllowsPath(user, verb, context.Request.Path.Value ?? "/"))
+        if (!AllowsNonResource(context, verb, context.Request.Path.Value ?? "/"))
         {
-            throw new ApiException(403, "Forbidden", $"forbidden: User \"{user.Name}\" cannot {verb} path \"{context.Request.Path}\"");
+            throw new ApiException(403, "Forbidden", $"forbidden: User \"{RequestUser.Of(context).Name}\" cannot {verb} path \"{context.Request.Path}\"");
         }
+    }
+
+    /// <summary>
+    /// Whether the request's user may send <paramref name="verb"/> to <paramref name="path"/> outside the resource API, as
+    /// <see cref="AuthorizeNonResource(HttpContext)"/> decides for the request's own path: for an endpoint whose request
+    /// also acts on another path (a Marathon deployment's cancel, on its app's).
+    /// </summary>
+    public bool AllowsNonResource(HttpContext context, string verb, string path)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var user = RequestUser.Of(context);
+        return user.IsIn(RequestUser.Masters) || rbac.Policy.AllowsPath(user, verb, path);
     }
 
     /// <summary>

@@ -68,4 +68,29 @@ public sealed class AppIdsTests
 
         Assert.StartsWith("is longer than Gantry allows", AppIds.Invalid(id), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/restart")]
+    [InlineData("/shop/tasks")]
+    [InlineData("/shop/versions")]
+    public void An_id_ending_in_an_apps_own_path_is_refused_with_Marathons_message(string id)
+    {
+        Assert.Equal("must not end with any of the following reserved keywords: restart, tasks, versions", AppIds.Invalid(id));
+    }
+
+    [Theory]
+    [InlineData("/tasks/web")]
+    [InlineData("/versions.old")]
+    public void A_reserved_word_elsewhere_in_an_id_is_valid(string id)
+    {
+        Assert.Null(AppIds.Invalid(id));
+    }
+
+    [Theory]
+    [InlineData("/a/.")]
+    [InlineData("/a/..")]
+    public void A_dot_segment_is_refused(string id)
+    {
+        Assert.Equal(RegexMessage, AppIds.Invalid(id));
+    }
 }

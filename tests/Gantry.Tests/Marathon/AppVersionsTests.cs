@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using Gantry.Server.Marathon;
+using Gantry.Server.Registry;
 using Gantry.Tests.Controllers;
 using Gantry.Tests.Registry;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace Gantry.Tests.Marathon;
@@ -19,7 +21,7 @@ public sealed class AppVersionsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _registry = await InformedRegistry.CreateAsync();
-        _apps = new MarathonApps(_registry.Client, _registry.Informers, _registry.Context.Time);
+        _apps = new MarathonApps(_registry.Client, _registry.Informers, _registry.Context.Time, NullLogger<MarathonApps>.Instance);
         await _registry.RunInformersAsync();
     }
 
@@ -49,6 +51,9 @@ public sealed class AppVersionsTests : IAsyncLifetime
         KubernetesJson.Deserialize<V1ControllerRevision>(new MemoryStream(_registry.Context.Registry.Get(
             Gantry.Server.Informers.InProcessClient.TypeOf<V1ControllerRevision>(), AppDeployments.Namespace, name)!.Json));
 
+    private Task DeleteRevisionAsync(string deploymentName, string version) =>
+        _registry.Client.DeleteAsync<V1ControllerRevision>(AppDeployments.Namespace, AppRevisions.Name(deploymentName, version), DeleteRequest.Default, Ct);
+
     [Fact]
     public async Task Every_change_is_a_version_listed_newest_first()
     {
@@ -73,6 +78,30 @@ public sealed class AppVersionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_app_whose_current_version_was_never_kept_lists_it_from_its_Deployment()
+    {
+        var created = await CreateAsync("/x", """{"cmd":"first"}""");
+        await DeleteRevisionAsync("x", created.Version);
+
+        var current = _apps.AppAt("/x", created.Version);
+
+        Assert.Equal([created.Version], _apps.Versions("/x"));
+        Assert.Equal(("first", created.Version), (current["cmd"]!.GetValue<string>(), current["versionInfo"]!["lastConfigChangeAt"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_change_whose_version_is_refused_is_still_made_and_its_version_listed()
+    {
+        await CreateAsync("/x", """{"cmd":"first"}""");
+        // A namespace being deleted refuses new objects, the revision among them, but not a change to the Deployment.
+        await _registry.Client.DeleteAsync<V1Namespace>(null, AppDeployments.Namespace, DeleteRequest.Default, Ct);
+
+        var changed = await UpdateAsync("/x", """{"cmd":"second"}""");
+
+        Assert.Equal(("second", changed.Version), (Cmd("/x"), _apps.Versions("/x")[0]));
+    }
+
+    [Fact]
     public async Task A_version_not_kept_is_a_404_naming_it()
     {
         await CreateAsync("/x");
@@ -91,7 +120,7 @@ public sealed class AppVersionsTests : IAsyncLifetime
         var revision = Revision(AppRevisions.Name("a.b", created.Version));
 
         var owner = Assert.Single(revision.Metadata.OwnerReferences);
-        Assert.Equal(("Deployment", "a.b", deployment.Metadata.Uid), (owner.Kind, owner.Name, owner.Uid));
+        Assert.Equal(("Deployment", "a.b", deployment.Metadata.Uid, true, true), (owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
         Assert.Equal("a.b", revision.Metadata.Labels[AppDeployments.AppLabel]);
     }
 
@@ -170,6 +199,32 @@ public sealed class AppVersionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rolling_back_a_deployment_whose_earlier_version_is_not_kept_is_a_409_and_leaves_the_app()
+    {
+        var created = await CreateAsync("/x", """{"cmd":"first"}""");
+        var change = await UpdateAsync("/x", """{"cmd":"second"}""");
+        // As for an app created before its versions were kept.
+        await DeleteRevisionAsync("x", created.Version);
+        await DeleteRevisionAsync("x", change.Version);
+        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.CancelDeploymentAsync(change.DeploymentId, force: false, Ct));
+
+        Assert.Equal((409, $"Deployment {change.DeploymentId} cannot be rolled back: the version of app '/x' before it is not kept"),
+            (refusal.Status, refusal.Message));
+        Assert.Equal("second", Cmd("/x"));
+    }
+
+    [Fact]
+    public async Task Only_the_deployment_that_created_the_app_is_the_one_whose_rollback_removes_it()
+    {
+        await CreateAsync("/x");
+        var scaled = await UpdateAsync("/x", """{"instances":2}""");
+
+        Assert.Equal((false, "ScaleApplication"), (MarathonApps.Started(_apps.Find("/x")!), scaled.Action));
+    }
+
+    [Fact]
     public async Task A_forced_cancel_pauses_the_rollout_and_the_deployment_is_no_longer_under_way()
     {
         var created = await CreateAsync("/x");
@@ -195,6 +250,29 @@ public sealed class AppVersionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rollout_paused_by_another_client_stays_paused_across_a_change()
+    {
+        await CreateAsync("/x");
+        await _registry.Client.MutateAsync<V1Deployment>(AppDeployments.Namespace, "x", d => d.Spec.Paused = true, Ct);
+
+        await UpdateAsync("/x", """{"cmd":"other"}""");
+
+        Assert.True(_apps.Find("/x")!.Spec.Paused);
+    }
+
+    [Fact]
+    public async Task A_change_after_a_cancel_drops_the_cancel()
+    {
+        var created = await CreateAsync("/x");
+        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        await _apps.CancelDeploymentAsync(created.DeploymentId, force: true, Ct);
+
+        await UpdateAsync("/x", """{"cmd":"other"}""");
+
+        Assert.False(_apps.Find("/x")!.Metadata.Annotations.ContainsKey(AppDeployments.CancelledDeploymentAnnotation));
+    }
+
+    [Fact]
     public async Task Cancelling_a_deployment_not_under_way_is_a_404_in_marathons_words()
     {
         var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.CancelDeploymentAsync("nope", force: true, Ct));
@@ -214,6 +292,18 @@ public sealed class AppVersionsTests : IAsyncLifetime
 
         Assert.Equal(["/shop/db/main", "/shop/web"], removed);
         Assert.Equal((true, true, false), (_apps.Find("/shop/web") is null, _apps.Find("/shop/db/main") is null, _apps.Find("/other") is null));
+    }
+
+    [Fact]
+    public async Task Deleting_a_group_removes_an_app_written_the_moment_before()
+    {
+        // No settling: the informers may not have the app yet, the registry has.
+        await CreateAsync("/shop/web");
+
+        var (_, removed) = await _apps.DeleteGroupAsync("/shop", Ct);
+
+        Assert.Equal(["/shop/web"], removed);
+        Assert.Null(_apps.Find("/shop/web"));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Gantry.Tests.Controllers;
 using Gantry.Tests.Registry;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace Gantry.Tests.Marathon;
@@ -19,7 +20,7 @@ public sealed class MarathonAppsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _registry = await InformedRegistry.CreateAsync();
-        _apps = new MarathonApps(_registry.Client, _registry.Informers, _registry.Context.Time);
+        _apps = new MarathonApps(_registry.Client, _registry.Informers, _registry.Context.Time, NullLogger<MarathonApps>.Instance);
         await _registry.RunInformersAsync();
     }
 

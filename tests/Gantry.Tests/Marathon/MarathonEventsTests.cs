@@ -7,6 +7,7 @@ using Gantry.Server.Registry;
 using Gantry.Tests.Controllers;
 using k8s.Models;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace Gantry.Tests.Marathon;
@@ -26,7 +27,7 @@ public sealed class MarathonEventsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _registry = await InformedRegistry.CreateAsync();
-        _apps = new MarathonApps(_registry.Client, _registry.Informers, _registry.Context.Time);
+        _apps = new MarathonApps(_registry.Client, _registry.Informers, _registry.Context.Time, NullLogger<MarathonApps>.Instance);
         _events = new MarathonEvents(_registry.Informers, _registry.Context.Time);
         _registry.Informers.For<V1Deployment>().OnChange((_, current) =>
         {
