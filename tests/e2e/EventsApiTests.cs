@@ -42,8 +42,9 @@ public sealed class EventsApiTests(GantryFixture fixture, ITestOutputHelper outp
     {
         var ns = await CreateNamespaceAsync("events-v1-invalid");
         var manifest = TempFile("event.json");
-        await File.WriteAllTextAsync(manifest, """
+        await File.WriteAllTextAsync(manifest, $$"""
             {"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "bad"},
+             "regarding": {"kind": "ConfigMap", "namespace": "{{ns}}", "name": "widget"},
              "reportingController": "example.com/c", "reportingInstance": "c-1", "action": "Sync", "reason": "Synced", "type": "Normal"}
             """);
 
