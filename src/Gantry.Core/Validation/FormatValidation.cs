@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -310,6 +311,23 @@ public static partial class FormatValidation
 
         var canonical = address.ToString();
         return value == canonical ? [] : [$"must be in canonical form ({GoValue.Quote(canonical)})"];
+    }
+
+    /// <summary>
+    /// Whether Go's <c>netutils.ParseIPSloppy</c> reads <paramref name="value"/> as an IP: four dotted decimal octets
+    /// (leading zeros allowed) or an IPv6 address without a zone. .NET's parser also takes <c>10.1</c> or <c>0x7f.1</c>,
+    /// which kube takes for DNS names.
+    /// </summary>
+    public static bool IsSloppyIp(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Contains(':', StringComparison.Ordinal))
+        {
+            return !value.Contains('%', StringComparison.Ordinal) && IPAddress.TryParse(value, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6;
+        }
+
+        var octets = value.Split('.');
+        return octets.Length == 4 && octets.All(o => o.Length is > 0 and <= 3 && o.All(char.IsAsciiDigit) && int.Parse(o, CultureInfo.InvariantCulture) <= 255);
     }
 
     public static string MaxLenError(int length) => $"must be no more than {length} characters";

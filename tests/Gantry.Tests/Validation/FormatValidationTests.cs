@@ -124,6 +124,18 @@ public sealed class FormatValidationTests
     public void Ip_addresses_must_be_valid_and_canonical(string ip, int problems) =>
         Assert.Equal(problems, FormatValidation.IsValidIP(ip).Count);
 
+    [Theory]
+    [InlineData("10.0.0.1", true)]
+    [InlineData("010.000.000.001", true)]
+    [InlineData("2001:db8::1", true)]
+    [InlineData("10.1", false)]
+    [InlineData("123", false)]
+    [InlineData("0x7f.0.0.1", false)]
+    [InlineData("fe80::1%eth0", false)]
+    [InlineData("10.0.0.256", false)]
+    public void Sloppy_ip_parsing_reads_only_dotted_quads_and_ipv6_as_go_does(string value, bool isIp) =>
+        Assert.Equal(isIp, FormatValidation.IsSloppyIp(value));
+
     [Fact]
     public void Config_map_keys_may_not_start_with_two_dots()
     {

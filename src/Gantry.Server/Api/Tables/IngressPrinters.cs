@@ -82,8 +82,9 @@ internal static class IngressPrinters
             return "<none>";
         }
 
+        // kube adds the group whenever it is set, an empty one too ("Config./default").
         var kind = JsonRead.String(parameters, "kind");
-        var group = JsonRead.String(parameters, "apiGroup");
-        return (group.Length > 0 ? $"{kind}.{group}" : kind) + "/" + JsonRead.String(parameters, "name");
+        var qualified = parameters.ContainsKey("apiGroup") && parameters["apiGroup"] is not null ? $"{kind}.{JsonRead.String(parameters, "apiGroup")}" : kind;
+        return qualified + "/" + JsonRead.String(parameters, "name");
     }
 }

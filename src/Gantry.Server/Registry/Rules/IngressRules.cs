@@ -1,4 +1,3 @@
-using System.Net;
 using Gantry.Core.Resources;
 using Gantry.Core.Validation;
 using k8s.Models;
@@ -52,7 +51,7 @@ public sealed class IngressRules() : ResourceRules<V1Ingress>(ResourceCatalog.Ge
             if (ingress[i].Hostname is { Length: > 0 } hostname)
             {
                 errors.AddRange(FormatValidation.IsDns1123Subdomain(hostname).Select(m => FieldErrors.Invalid(path.Child("hostname"), hostname, m)));
-                if (IPAddress.TryParse(hostname, out _))
+                if (FormatValidation.IsSloppyIp(hostname))
                 {
                     errors.Add(FieldErrors.Invalid(path.Child("hostname"), hostname, "must be a DNS name, not an IP address"));
                 }
@@ -118,7 +117,7 @@ public sealed class IngressRules() : ResourceRules<V1Ingress>(ResourceCatalog.Ge
 
     private static void ValidateHost(string host, FieldPath path, List<FieldError> errors)
     {
-        if (IPAddress.TryParse(host, out _))
+        if (FormatValidation.IsSloppyIp(host))
         {
             errors.Add(FieldErrors.Invalid(path, host, "must be a DNS name, not an IP address"));
         }

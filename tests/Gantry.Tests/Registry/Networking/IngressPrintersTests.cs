@@ -54,6 +54,7 @@ public sealed class IngressPrintersTests
             """);
 
         Assert.Equal(["nginx", "k8s.io/ingress-nginx", "Config.k8s.example.com/default"], cells[..3]);
+        Assert.Equal("Config./default", Cells(IngressClasses, """{"metadata": {"name": "x"}, "spec": {"controller": "a.io/b", "parameters": {"apiGroup": "", "kind": "Config", "name": "default"}}}""")[2]);
         Assert.Equal("<none>", Cells(IngressClasses, """{"metadata": {"name": "x"}, "spec": {"controller": "a.io/b"}}""")[2]);
     }
 }

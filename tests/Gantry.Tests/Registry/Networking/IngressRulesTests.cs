@@ -51,6 +51,14 @@ public sealed class IngressRulesTests
             Errors(Ingress(Rule("10.0.0.1", Path()))));
     }
 
+    [Theory]
+    [InlineData("123")]
+    [InlineData("10.1")]
+    public void A_number_that_go_does_not_read_as_an_ip_is_a_dns_name(string host)
+    {
+        Assert.Empty(Errors(Ingress(Rule(host, Path()))));
+    }
+
     [Fact]
     public void A_wildcard_host_must_start_with_star_dot()
     {
