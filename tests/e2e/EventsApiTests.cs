@@ -35,6 +35,8 @@ public sealed class EventsApiTests(GantryFixture fixture, ITestOutputHelper outp
             await JsonPath(ns, "events/synced", "{.involvedObject.name}|{.message}|{.reportingComponent}|{.eventTime}"),
             "the core event");
         Check.StdoutContains(await Ok("events", "-n", ns), "synced the widget");
+        Check.StdoutContains(await Ok("get", "events.events.k8s.io", "-n", ns, "--field-selector=regarding.name=widget", "--sort-by=.note"), "synced the widget");
+        Check.StderrContains(await Fails("get", "events.events.k8s.io", "nothere", "-n", ns), "events.events.k8s.io \"nothere\" not found");
     }
 
     [Fact]

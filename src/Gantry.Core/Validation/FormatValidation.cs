@@ -323,11 +323,20 @@ public static partial class FormatValidation
         ArgumentNullException.ThrowIfNull(value);
         if (value.Contains(':', StringComparison.Ordinal))
         {
-            return !value.Contains('%', StringComparison.Ordinal) && IPAddress.TryParse(value, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6;
+            return !value.Contains('%', StringComparison.Ordinal) && !value.Contains('[', StringComparison.Ordinal)
+                && IPAddress.TryParse(value, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6;
         }
 
         var octets = value.Split('.');
-        return octets.Length == 4 && octets.All(o => o.Length is > 0 and <= 3 && o.All(char.IsAsciiDigit) && int.Parse(o, CultureInfo.InvariantCulture) <= 255);
+        return octets.Length == 4 && octets.All(IsSloppyOctet);
+    }
+
+    /// <summary>Decimal digits worth at most 255, with any number of leading zeros, as Go's sloppy parser reads an octet.</summary>
+    private static bool IsSloppyOctet(string octet)
+    {
+        var digits = octet.TrimStart('0');
+        return octet.Length > 0 && octet.All(char.IsAsciiDigit) && digits.Length <= 3
+            && (digits.Length == 0 || int.Parse(digits, CultureInfo.InvariantCulture) <= 255);
     }
 
     public static string MaxLenError(int length) => $"must be no more than {length} characters";

@@ -28,6 +28,34 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
         ["code"] = Code,
     };
 
+    /// <summary>
+    /// This refusal as a request for <paramref name="served"/> hears it, where the registry named the type the objects are
+    /// stored as (<paramref name="stored"/>, of another group): <c>events.events.k8s.io "x" not found</c>, not
+    /// <c>events "x" not found</c>. Unchanged when both are of one group.
+    /// </summary>
+    public ApiException AsServed(ResourceType stored, ResourceType served)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(served);
+        if (stored.Group == served.Group)
+        {
+            return this;
+        }
+
+        var message = Message.StartsWith(stored.QualifiedPlural + " \"", StringComparison.Ordinal)
+            ? served.QualifiedPlural + Message[stored.QualifiedPlural.Length..]
+            : Message.StartsWith(stored.Kind + " \"", StringComparison.Ordinal)
+                ? $"{served.Kind}.{served.Group}" + Message[stored.Kind.Length..]
+                : Message;
+        var details = Details?.DeepClone().AsObject();
+        if (details is not null && details.ContainsKey("group"))
+        {
+            details["group"] = served.Group.Length == 0 ? null : served.Group;
+        }
+
+        return new ApiException(Code, Reason, message, details);
+    }
+
     private static JsonObject Describe(ResourceType type, string? name) => new()
     {
         ["name"] = name,

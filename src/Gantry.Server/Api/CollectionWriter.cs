@@ -37,7 +37,7 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
         if (WantsTable(context))
         {
             var objects = items.Select(i => JsonNode.Parse(i.Json)!.AsObject()).ToList();
-            var table = TableConverter.ForList(path.Type, objects, time.GetUtcNow(), IncludeObject(context), rv, next);
+            var table = TableConverter.ForList(path.Type, objects, time.GetUtcNow(), IncludeObject(context), rv, next, ServedRows(path));
             await HttpResponses.WriteBytesAsync(context, 200, Encoding.UTF8.GetBytes(table.ToJsonString()), TableConverter.ContentType).ConfigureAwait(false);
             return;
         }
@@ -178,7 +178,7 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
         if (table)
         {
             var obj = JsonNode.Parse(e.Object.Json)!.AsObject();
-            var rows = TableConverter.ForObject(path.Type, obj, time.GetUtcNow(), IncludeObject(context));
+            var rows = TableConverter.ForObject(path.Type, obj, time.GetUtcNow(), IncludeObject(context), ServedRows(path));
             return WriteLine(body, new JsonObject { ["type"] = kind, ["object"] = rows });
         }
 
@@ -195,6 +195,9 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
         body.Write("}\n"u8);
         return prefix.Length + json.Length + 2;
     }
+
+    /// <summary>How a table's rows show their objects: in the request's version when it is served by conversion.</summary>
+    public static Func<JsonObject, JsonObject>? ServedRows(ResourcePath path) => path.Conversion is null ? null : path.ToServed;
 
     /// <summary>A stored object's JSON in the version a request named, for a version served by conversion.</summary>
     private static byte[] Served(ResourcePath path, byte[] stored) =>

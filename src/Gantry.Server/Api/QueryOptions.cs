@@ -88,7 +88,7 @@ public static class QueryOptions
 
             foreach (var term in fields.Terms)
             {
-                if (!SelectableFields.IsSupported(path.Type, term.Field))
+                if (StoredField(path, term.Field) is not { } stored || !SelectableFields.IsSupported(path.Type, stored))
                 {
                     throw ApiException.BadRequest($"field label not supported: {term.Field}");
                 }
@@ -98,11 +98,15 @@ public static class QueryOptions
         Func<CachedObject, bool>? predicate = null;
         if (!labels.IsEmpty || fields is not null)
         {
-            predicate = obj => labels.Matches(obj.Labels) && (fields is null || fields.Matches(f => obj.Fields.GetValueOrDefault(f)));
+            predicate = obj => labels.Matches(obj.Labels) && (fields is null || fields.Matches(f => obj.Fields.GetValueOrDefault(StoredField(path, f)!)));
         }
 
         return new WatchFilter(path.Type.NamespacePrefix(path.Namespace), predicate);
     }
+
+    /// <summary>The stored objects' field a selector on <paramref name="path"/>'s served version names; null when it names none.</summary>
+    private static string? StoredField(ResourcePath path, string field) =>
+        path.Conversion is { } conversion ? conversion.StoredFieldLabel(field) : field;
 
     public static DeleteRequest Delete(HttpContext context, System.Text.Json.Nodes.JsonObject? body)
     {

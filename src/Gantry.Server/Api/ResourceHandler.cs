@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gantry.Core.Resources;
 using Gantry.Server.Api.Proxy;
 using Gantry.Server.Api.Tables;
 using Gantry.Server.Registry;
@@ -17,6 +18,19 @@ public sealed class ResourceHandler(
     TimeProvider time)
 {
     public async Task HandleAsync(HttpContext context, ResourcePath path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            await HandleStoredAsync(context, path).ConfigureAwait(false);
+        }
+        catch (ApiException ex) when (path.Served.Group != path.Type.Group)
+        {
+            throw ex.AsServed(path.Type, path.Served);
+        }
+    }
+
+    private async Task HandleStoredAsync(HttpContext context, ResourcePath path)
     {
         var method = context.Request.Method;
         if (path.Subresource is not null)
@@ -237,8 +251,8 @@ public sealed class ResourceHandler(
 
     /// <summary>A stored object in the request's version, or as a table.</summary>
     private Task WriteObjectAsync(HttpContext context, int status, ResourcePath path, JsonObject stored, IEnumerable<string>? warnings = null) =>
-        CollectionWriter.WantsTable(context)
-            ? WriteObjectAsync(context, status, stored, warnings)
+        CollectionWriter.WantsTable(context) && stored["kind"]?.GetValue<string>() != "Status"
+            ? WriteTableAsync(context, status, path.Type, stored, CollectionWriter.ServedRows(path), warnings)
             : HttpResponses.WriteJsonAsync(context, status, path.ToServed(stored), warnings);
 
     public Task WriteObjectAsync(HttpContext context, int status, JsonObject obj, IEnumerable<string>? warnings = null)
@@ -248,11 +262,17 @@ public sealed class ResourceHandler(
             var type = Core.Resources.ResourceCatalog.FindByKind(obj["apiVersion"]?.GetValue<string>() ?? "", kind);
             if (type is not null)
             {
-                var table = TableConverter.ForObject(type, obj, time.GetUtcNow(), CollectionWriter.IncludeObject(context));
-                return HttpResponses.WriteBytesAsync(context, status, System.Text.Encoding.UTF8.GetBytes(table.ToJsonString()), TableConverter.ContentType, warnings);
+                return WriteTableAsync(context, status, type, obj, null, warnings);
             }
         }
 
         return HttpResponses.WriteJsonAsync(context, status, obj, warnings);
+    }
+
+    private Task WriteTableAsync(
+        HttpContext context, int status, ResourceType type, JsonObject stored, Func<JsonObject, JsonObject>? served, IEnumerable<string>? warnings)
+    {
+        var table = TableConverter.ForObject(type, stored, time.GetUtcNow(), CollectionWriter.IncludeObject(context), served);
+        return HttpResponses.WriteBytesAsync(context, status, System.Text.Encoding.UTF8.GetBytes(table.ToJsonString()), TableConverter.ContentType, warnings);
     }
 }

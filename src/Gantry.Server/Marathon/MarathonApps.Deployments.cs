@@ -22,17 +22,24 @@ public sealed partial class MarathonApps
     /// (or, for the deployment that created the app, the app's removal); with <paramref name="force"/> it is only
     /// cancelled, its rollout paused where it stands (null then). 404 in Marathon's words for a deployment not under way;
     /// 409 when the version before it is not kept, for only the deployment that created the app may remove it.
+    /// <paramref name="authorize"/> judges the app as it is acted on, under the write lock, so that what was allowed is
+    /// what is done, not a newer deployment or a new app of the same id.
     /// </summary>
-    public async Task<AppVersions?> CancelDeploymentAsync(string deploymentId, bool force, CancellationToken cancellationToken)
+    public async Task<AppVersions?> CancelDeploymentAsync(string deploymentId, bool force, Action<V1Deployment> authorize, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(authorize);
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var app = UnderWay(deploymentId);
-            var appId = app.Metadata.Annotations[AppDeployments.AppIdAnnotation];
+            var appId = UnderWay(deploymentId).Metadata.Annotations[AppDeployments.AppIdAnnotation];
+            var current = Find(appId) is { } stored && AppView.InProgress(stored)
+                && stored.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation] == deploymentId
+                    ? stored
+                    : throw MarathonException.WithMessage(404, $"DeploymentPlan {deploymentId} does not exist");
+            authorize(current);
             if (force)
             {
-                await _client.MutateAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, d =>
+                await _client.MutateAsync<V1Deployment>(AppDeployments.Namespace, current.Metadata.Name, d =>
                 {
                     d.Metadata.Annotations[AppDeployments.CancelledDeploymentAnnotation] = deploymentId;
                     d.Spec.Paused = true;
@@ -40,7 +47,6 @@ public sealed partial class MarathonApps
                 return null;
             }
 
-            var current = App(appId);
             if (Started(current))
             {
                 var stop = NewVersions("StopApplication", configChange: true, current);

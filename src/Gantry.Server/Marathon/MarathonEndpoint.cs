@@ -86,8 +86,7 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events, R
                 return;
             case ["v2", "deployments", var deploymentId] when HttpMethods.IsDelete(method):
                 var force = context.Request.Query["force"].FirstOrDefault() is "true" or "1";
-                AuthorizeCancel(context, apps.UnderWay(deploymentId), force);
-                var reverted = await apps.CancelDeploymentAsync(deploymentId, force, ct).ConfigureAwait(false);
+                var reverted = await apps.CancelDeploymentAsync(deploymentId, force, app => AuthorizeCancel(context, app, force), ct).ConfigureAwait(false);
                 if (reverted is null)
                 {
                     context.Response.StatusCode = 202;

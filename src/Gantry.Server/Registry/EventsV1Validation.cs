@@ -58,7 +58,7 @@ public sealed class EventsV1Validation : IWriteAdmission
 
     private static List<FieldError> ValidateUpdate(Corev1Event written, Corev1Event stored)
     {
-        var errors = Json(written.Series) == Json(stored.Series) ? [] : ValidateSeries(written);
+        var errors = Same(written.Series, stored.Series) ? [] : ValidateSeries(written);
         var immutable = new (string Field, object? New, object? Old)[]
         {
             ("involvedObject", written.InvolvedObject, stored.InvolvedObject),
@@ -75,7 +75,7 @@ public sealed class EventsV1Validation : IWriteAdmission
             ("reportingController", written.ReportingComponent, stored.ReportingComponent),
             ("reportingInstance", written.ReportingInstance, stored.ReportingInstance),
         };
-        errors.AddRange(immutable.Where(f => Json(f.New) != Json(f.Old))
+        errors.AddRange(immutable.Where(f => !Same(f.New, f.Old))
             .Select(f => FieldErrors.Immutable(FieldPath.Of(f.Field), f.New as string ?? (object?)Json(f.New))));
         return errors;
     }
@@ -99,6 +99,14 @@ public sealed class EventsV1Validation : IWriteAdmission
 
         return errors;
     }
+
+    /// <summary>
+    /// Whether two values are one to kube, which compares Go values: a field left out is its zero value there, so an
+    /// absent <c>source</c> is <c>{}</c>, an absent <c>count</c> 0 and an absent string "".
+    /// </summary>
+    private static bool Same(object? a, object? b) => Canonical(a) == Canonical(b);
+
+    private static string Canonical(object? value) => Json(value) is "null" or "{}" or "0" or "\"\"" or "[]" ? "" : Json(value);
 
     private static string Json(object? value) => value is null ? "null" : KubernetesJson.Serialize(value);
 }

@@ -8,15 +8,16 @@ namespace Gantry.Server.Registry;
 
 internal static class KubernetesJsonOptions
 {
-    /// <summary>The MicroTime fields of the served kinds, as (model type, JSON name): kube writes them to the microsecond.</summary>
+    /// <summary>
+    /// The MicroTime fields of the stored kinds, as (model type, JSON name): kube writes them to the microsecond.
+    /// events.k8s.io/v1 Events are never typed here (they are stored, and decoded, as core/v1 ones).
+    /// </summary>
     private static readonly HashSet<(Type Type, string Name)> MicroTimes =
     [
         (typeof(V1LeaseSpec), "acquireTime"),
         (typeof(V1LeaseSpec), "renewTime"),
         (typeof(Corev1Event), "eventTime"),
         (typeof(Corev1EventSeries), "lastObservedTime"),
-        (typeof(Eventsv1Event), "eventTime"),
-        (typeof(Eventsv1EventSeries), "lastObservedTime"),
     ];
 
     /// <summary>

@@ -23,7 +23,7 @@ public sealed class RequestAuthorizer(NodeRole nodes, IRbacPolicySource rbac)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(path);
-        Authorize(context, path.Type, RequestAttributes.Of(context.Request, path));
+        Authorize(context, path.Served, RequestAttributes.Of(context.Request, path));
     }
 
     /// <summary>A request for <paramref name="type"/> described by <paramref name="request"/>: for resources served

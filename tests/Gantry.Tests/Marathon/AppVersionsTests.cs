@@ -181,10 +181,25 @@ public sealed class AppVersionsTests : IAsyncLifetime
         var change = await UpdateAsync("/x", """{"cmd":"second"}""");
         await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
 
-        var revert = await _apps.CancelDeploymentAsync(change.DeploymentId, force: false, Ct);
+        var revert = await _apps.CancelDeploymentAsync(change.DeploymentId, force: false, _ => { }, Ct);
 
         Assert.NotEqual(change.DeploymentId, revert!.DeploymentId);
         Assert.Equal("first", Cmd("/x"));
+    }
+
+    [Fact]
+    public async Task A_cancel_its_authorization_refuses_changes_nothing()
+    {
+        await CreateAsync("/x", """{"cmd":"first"}""");
+        var change = await UpdateAsync("/x", """{"cmd":"second"}""");
+        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        V1Deployment? judged = null;
+
+        await Assert.ThrowsAsync<MarathonException>(() => _apps.CancelDeploymentAsync(
+            change.DeploymentId, force: false, app => { judged = app; throw MarathonException.WithMessage(403, "Authorization Denied"); }, Ct));
+
+        Assert.Equal(change.DeploymentId, judged!.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation]);
+        Assert.Equal("second", Cmd("/x"));
     }
 
     [Fact]
@@ -193,7 +208,7 @@ public sealed class AppVersionsTests : IAsyncLifetime
         var created = await CreateAsync("/x");
         await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
 
-        await _apps.CancelDeploymentAsync(created.DeploymentId, force: false, Ct);
+        await _apps.CancelDeploymentAsync(created.DeploymentId, force: false, _ => { }, Ct);
 
         Assert.Null(_apps.Find("/x"));
     }
@@ -208,7 +223,7 @@ public sealed class AppVersionsTests : IAsyncLifetime
         await DeleteRevisionAsync("x", change.Version);
         await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
 
-        var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.CancelDeploymentAsync(change.DeploymentId, force: false, Ct));
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.CancelDeploymentAsync(change.DeploymentId, force: false, _ => { }, Ct));
 
         Assert.Equal((409, $"Deployment {change.DeploymentId} cannot be rolled back: the version of app '/x' before it is not kept"),
             (refusal.Status, refusal.Message));
@@ -230,7 +245,7 @@ public sealed class AppVersionsTests : IAsyncLifetime
         var created = await CreateAsync("/x");
         await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
 
-        Assert.Null(await _apps.CancelDeploymentAsync(created.DeploymentId, force: true, Ct));
+        Assert.Null(await _apps.CancelDeploymentAsync(created.DeploymentId, force: true, _ => { }, Ct));
 
         var app = _apps.Find("/x")!;
         Assert.Equal((true, false), (app.Spec.Paused, AppView.InProgress(app)));
@@ -241,7 +256,7 @@ public sealed class AppVersionsTests : IAsyncLifetime
     {
         var created = await CreateAsync("/x");
         await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
-        await _apps.CancelDeploymentAsync(created.DeploymentId, force: true, Ct);
+        await _apps.CancelDeploymentAsync(created.DeploymentId, force: true, _ => { }, Ct);
 
         await UpdateAsync("/x", """{"cmd":"other"}""");
 
@@ -265,7 +280,7 @@ public sealed class AppVersionsTests : IAsyncLifetime
     {
         var created = await CreateAsync("/x");
         await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
-        await _apps.CancelDeploymentAsync(created.DeploymentId, force: true, Ct);
+        await _apps.CancelDeploymentAsync(created.DeploymentId, force: true, _ => { }, Ct);
 
         await UpdateAsync("/x", """{"cmd":"other"}""");
 
@@ -275,7 +290,7 @@ public sealed class AppVersionsTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_a_deployment_not_under_way_is_a_404_in_marathons_words()
     {
-        var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.CancelDeploymentAsync("nope", force: true, Ct));
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.CancelDeploymentAsync("nope", force: true, _ => { }, Ct));
 
         Assert.Equal((404, "DeploymentPlan nope does not exist"), (refusal.Status, refusal.Message));
     }

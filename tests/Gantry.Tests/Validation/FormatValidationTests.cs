@@ -127,6 +127,8 @@ public sealed class FormatValidationTests
     [Theory]
     [InlineData("10.0.0.1", true)]
     [InlineData("010.000.000.001", true)]
+    [InlineData("0001.2.3.4", true)]
+    [InlineData("[::1]", false)]
     [InlineData("2001:db8::1", true)]
     [InlineData("10.1", false)]
     [InlineData("123", false)]

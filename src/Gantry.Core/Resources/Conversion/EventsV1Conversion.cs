@@ -25,6 +25,25 @@ public sealed class EventsV1Conversion : IVersionConversion
         ("count", "deprecatedCount"),
     ];
 
+    /// <summary>kube's <c>AddFieldLabelConversionsForEvent</c> for events.k8s.io/v1: these labels and no others.</summary>
+    private static readonly Dictionary<string, string> FieldLabels = new(StringComparer.Ordinal)
+    {
+        ["reason"] = "reason",
+        ["regarding.kind"] = "involvedObject.kind",
+        ["regarding.namespace"] = "involvedObject.namespace",
+        ["regarding.name"] = "involvedObject.name",
+        ["regarding.uid"] = "involvedObject.uid",
+        ["regarding.apiVersion"] = "involvedObject.apiVersion",
+        ["regarding.resourceVersion"] = "involvedObject.resourceVersion",
+        ["regarding.fieldPath"] = "involvedObject.fieldPath",
+        ["reportingController"] = "reportingComponent",
+        ["type"] = "type",
+        ["metadata.namespace"] = "metadata.namespace",
+        ["metadata.name"] = "metadata.name",
+    };
+
+    public string? StoredFieldLabel(string label) => FieldLabels.GetValueOrDefault(label);
+
     public JsonObject FromStorage(JsonObject stored) =>
         Rename(stored, ApiVersion, Renamed.ToDictionary(r => r.Core, r => r.Events, StringComparer.Ordinal));
 

@@ -53,6 +53,9 @@ public sealed class HorizontalPodAutoscalerV1Conversion : IVersionConversion
     public static IReadOnlyList<string> RoundTripAnnotations { get; } =
         [MetricSpecsAnnotation, BehaviorSpecsAnnotation, MetricStatusesAnnotation, ConditionsAnnotation];
 
+    /// <summary>Both versions select by the same metadata fields.</summary>
+    public string? StoredFieldLabel(string label) => label;
+
     public JsonObject FromStorage(JsonObject stored)
     {
         ArgumentNullException.ThrowIfNull(stored);

@@ -14,4 +14,10 @@ public interface IVersionConversion
 
     /// <summary>An object of the served version as it is stored; <paramref name="served"/> is left as it is.</summary>
     JsonObject ToStorage(JsonObject served);
+
+    /// <summary>
+    /// The stored objects' field a field selector of the served version names (kube's field label conversion); null when
+    /// the served version does not support selecting by it.
+    /// </summary>
+    string? StoredFieldLabel(string label);
 }

@@ -63,7 +63,8 @@ public static class TableConverter
         DateTimeOffset now,
         IncludeObjectPolicy includeObject,
         string? resourceVersion,
-        string? continueToken)
+        string? continueToken,
+        Func<JsonObject, JsonObject>? served = null)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(objects);
@@ -78,7 +79,7 @@ public static class TableConverter
             metadata["continue"] = continueToken;
         }
 
-        return Table(type, objects, now, includeObject, metadata);
+        return Table(type, objects, now, includeObject, metadata, served);
     }
 
     /// <summary>
@@ -86,7 +87,8 @@ public static class TableConverter
     /// event when the watch asked for tables. It carries the object's resourceVersion and always the column
     /// definitions (kubectl accepts them on every event).
     /// </summary>
-    public static JsonObject ForObject(ResourceType type, JsonObject obj, DateTimeOffset now, IncludeObjectPolicy includeObject)
+    public static JsonObject ForObject(
+        ResourceType type, JsonObject obj, DateTimeOffset now, IncludeObjectPolicy includeObject, Func<JsonObject, JsonObject>? served = null)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
@@ -96,7 +98,7 @@ public static class TableConverter
             metadata["resourceVersion"] = resourceVersion;
         }
 
-        return Table(type, [obj], now, includeObject, metadata);
+        return Table(type, [obj], now, includeObject, metadata, served);
     }
 
     private static JsonObject Table(
@@ -104,7 +106,8 @@ public static class TableConverter
         IReadOnlyList<JsonObject> objects,
         DateTimeOffset now,
         IncludeObjectPolicy includeObject,
-        JsonObject metadata)
+        JsonObject metadata,
+        Func<JsonObject, JsonObject>? served)
     {
         var printer = TablePrinters.For(type);
         var rows = new JsonArray();
@@ -116,7 +119,7 @@ public static class TableConverter
                 row["conditions"] = conditions;
             }
 
-            if (RowObject(type, obj, includeObject) is { } rowObject)
+            if (RowObject(type, obj, includeObject, served) is { } rowObject)
             {
                 row["object"] = rowObject;
             }
@@ -145,14 +148,18 @@ public static class TableConverter
     /// What kubectl reads besides the cells: metadata for the NAMESPACE column, --show-labels and -L, the
     /// whole object for --sort-by.
     /// </summary>
-    private static JsonObject? RowObject(ResourceType type, JsonObject obj, IncludeObjectPolicy includeObject)
+    /// <summary>
+    /// What a row carries of its object. The cells are printed from the stored version; the object itself is shown in
+    /// the version the request named (<paramref name="served"/> converts it, for a version served by conversion).
+    /// </summary>
+    private static JsonObject? RowObject(ResourceType type, JsonObject obj, IncludeObjectPolicy includeObject, Func<JsonObject, JsonObject>? served)
     {
         switch (includeObject)
         {
             case IncludeObjectPolicy.None:
                 return null;
             case IncludeObjectPolicy.Object:
-                var copy = obj.DeepClone().AsObject();
+                var copy = served is null ? obj.DeepClone().AsObject() : served(obj);
                 copy["kind"] ??= type.Kind;
                 copy["apiVersion"] ??= type.ApiVersion;
                 return copy;

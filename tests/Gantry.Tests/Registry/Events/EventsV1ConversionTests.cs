@@ -57,6 +57,17 @@ public sealed class EventsV1ConversionTests
         Assert.Equal(1, stored["bogus"]!.GetValue<int>());
     }
 
+    [Theory]
+    [InlineData("regarding.name", "involvedObject.name")]
+    [InlineData("reportingController", "reportingComponent")]
+    [InlineData("type", "type")]
+    [InlineData("involvedObject.name", null)]
+    [InlineData("source", null)]
+    public void Field_selectors_name_the_served_fields_as_kubes_label_conversion_does(string label, string? stored)
+    {
+        Assert.Equal(stored, _conversion.StoredFieldLabel(label));
+    }
+
     [Fact]
     public void Events_v1_is_served_from_the_core_events_storage()
     {
