@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Gantry.Core.Resources;
 using Gantry.Server.Registry.Rules;
 using Gantry.Server.Storage;
@@ -18,7 +17,6 @@ public sealed class DefaultIngressClassAdmission(WatchCache cache) : IWriteAdmis
     public const string IsDefaultAnnotation = "ingressclass.kubernetes.io/is-default-class";
 
     private static readonly ResourceType IngressClasses = ResourceCatalog.Get("networking.k8s.io", "ingressclasses");
-    private static readonly ConditionalWeakTable<CachedObject, V1IngressClass> Decoded = new();
 
     public void Admit(ResourceType type, string? ns, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta>? old, WriteOptions options)
     {
@@ -42,6 +40,5 @@ public sealed class DefaultIngressClassAdmission(WatchCache cache) : IWriteAdmis
             .ThenBy(c => c.Name(), StringComparer.Ordinal)
             .FirstOrDefault();
 
-    private static V1IngressClass Read(CachedObject cached) => Decoded.GetValue(
-        cached, c => KubernetesJson.Deserialize<V1IngressClass>(new MemoryStream(c.Json, writable: false)));
+    private static V1IngressClass Read(CachedObject cached) => DecodedObjects<V1IngressClass>.Of(cached);
 }

@@ -1,8 +1,6 @@
-using System.Runtime.CompilerServices;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
 using Gantry.Server.Storage;
-using k8s;
 using k8s.Models;
 
 namespace Gantry.Server.Registry;
@@ -16,7 +14,6 @@ public static class PriorityAdmission
 {
     private static readonly ResourceType PriorityClasses = ResourceCatalog.Get("scheduling.k8s.io", "priorityclasses");
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
-    private static readonly ConditionalWeakTable<CachedObject, V1PriorityClass> Decoded = new();
 
     public static void Admit(WatchCache cache, V1Pod pod)
     {
@@ -62,6 +59,5 @@ public static class PriorityAdmission
     /// Every pod create looks through all the classes for the global default, so each stored version of a class is
     /// decoded once and kept with it (a cached version never changes; a new one is a new object). Read only.
     /// </summary>
-    private static V1PriorityClass Read(CachedObject cached) => Decoded.GetValue(
-        cached, c => KubernetesJson.Deserialize<V1PriorityClass>(new MemoryStream(c.Json, writable: false)));
+    private static V1PriorityClass Read(CachedObject cached) => DecodedObjects<V1PriorityClass>.Of(cached);
 }

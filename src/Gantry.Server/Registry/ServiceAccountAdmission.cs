@@ -1,8 +1,6 @@
-using System.Runtime.CompilerServices;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
 using Gantry.Server.Storage;
-using k8s;
 using k8s.Models;
 
 namespace Gantry.Server.Registry;
@@ -32,7 +30,6 @@ public sealed class ServiceAccountAdmission(WatchCache cache) : IPodAdmission
 
     private static readonly ResourceType ServiceAccounts = ResourceCatalog.Get("", "serviceaccounts");
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
-    private static readonly ConditionalWeakTable<CachedObject, V1ServiceAccount> Decoded = new();
 
     public async Task AdmitAsync(V1Pod pod, string ns, CancellationToken cancellationToken)
     {
@@ -94,7 +91,7 @@ public sealed class ServiceAccountAdmission(WatchCache cache) : IPodAdmission
 
             if (cache.Get(ServiceAccounts.Key(ns, name)) is { } cached)
             {
-                return Decoded.GetValue(cached, c => KubernetesJson.Deserialize<V1ServiceAccount>(new MemoryStream(c.Json, writable: false)));
+                return DecodedObjects<V1ServiceAccount>.Of(cached);
             }
         }
 

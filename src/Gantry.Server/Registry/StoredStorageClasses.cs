@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using Gantry.Core.Resources;
 using Gantry.Server.Storage;
-using k8s;
 using k8s.Models;
 
 namespace Gantry.Server.Registry;
@@ -13,7 +11,6 @@ namespace Gantry.Server.Registry;
 internal static class StoredStorageClasses
 {
     private static readonly ResourceType StorageClasses = ResourceCatalog.Get("storage.k8s.io", "storageclasses");
-    private static readonly ConditionalWeakTable<CachedObject, V1StorageClass> Decoded = new();
 
     public static V1StorageClass? Get(WatchCache cache, string name) =>
         cache.Get(StorageClasses.Key(null, name)) is { } cached ? Read(cached) : null;
@@ -21,6 +18,5 @@ internal static class StoredStorageClasses
     public static IEnumerable<V1StorageClass> List(WatchCache cache) =>
         cache.List(StorageClasses.KeyPrefix, new WatchFilter(StorageClasses.KeyPrefix)).Items.Select(Read);
 
-    private static V1StorageClass Read(CachedObject cached) => Decoded.GetValue(
-        cached, c => KubernetesJson.Deserialize<V1StorageClass>(new MemoryStream(c.Json, writable: false)));
+    private static V1StorageClass Read(CachedObject cached) => DecodedObjects<V1StorageClass>.Of(cached);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
 using Gantry.Server.Storage;
@@ -20,7 +19,6 @@ public sealed class LimitRanger(WatchCache cache) : IPodAdmission
 
     private static readonly ResourceType LimitRanges = ResourceCatalog.Get("", "limitranges");
     private static readonly ResourceType Pods = ResourceCatalog.Get("", "pods");
-    private static readonly ConditionalWeakTable<CachedObject, V1LimitRange> Decoded = new();
 
     public Task AdmitAsync(V1Pod pod, string ns, CancellationToken cancellationToken)
     {
@@ -226,6 +224,5 @@ public sealed class LimitRanger(WatchCache cache) : IPodAdmission
         amounts.ToDictionary(p => p.Key, p => ResourceAmounts.ToQuantity(p.Key, p.Value), StringComparer.Ordinal);
 
     /// <summary>Each stored version of a LimitRange is decoded once and kept with it (a cached version never changes). Read only.</summary>
-    private static V1LimitRange Read(CachedObject cached) => Decoded.GetValue(
-        cached, c => k8s.KubernetesJson.Deserialize<V1LimitRange>(new MemoryStream(c.Json, writable: false)));
+    private static V1LimitRange Read(CachedObject cached) => DecodedObjects<V1LimitRange>.Of(cached);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
@@ -24,7 +23,6 @@ public sealed class ResourceQuotaAdmission(TimeProvider time) : IQuotaAdmission
     private const int Attempts = 5;
 
     private static readonly ResourceType Quotas = ResourceCatalog.Get("", "resourcequotas");
-    private static readonly ConditionalWeakTable<CachedObject, V1ResourceQuota> Decoded = new();
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _turns = new(StringComparer.Ordinal);
 
@@ -124,6 +122,5 @@ public sealed class ResourceQuotaAdmission(TimeProvider time) : IQuotaAdmission
     }
 
     /// <summary>Each stored version of a quota is decoded once and kept with it (a cached version never changes). Read only.</summary>
-    private static V1ResourceQuota Read(CachedObject cached) => Decoded.GetValue(
-        cached, c => KubernetesJson.Deserialize<V1ResourceQuota>(new MemoryStream(c.Json, writable: false)));
+    private static V1ResourceQuota Read(CachedObject cached) => DecodedObjects<V1ResourceQuota>.Of(cached);
 }

@@ -122,11 +122,12 @@ public sealed class IngressRules() : ResourceRules<V1Ingress>(ResourceCatalog.Ge
             errors.Add(FieldErrors.Invalid(path, host, "must be a DNS name, not an IP address"));
         }
 
-        var problems = host.Contains('*', StringComparison.Ordinal)
-            ? FormatValidation.IsWildcardDns1123Subdomain(host)
-            : FormatValidation.IsDns1123Subdomain(host);
-        errors.AddRange(problems.Select(m => FieldErrors.Invalid(path, host, m)));
+        errors.AddRange(HostProblems(host).Select(m => FieldErrors.Invalid(path, host, m)));
     }
+
+    /// <summary>A rule's or a TLS entry's host: a DNS subdomain, or one behind <c>*.</c> when it has a star.</summary>
+    private static IReadOnlyList<string> HostProblems(string host) =>
+        host.Contains('*', StringComparison.Ordinal) ? FormatValidation.IsWildcardDns1123Subdomain(host) : FormatValidation.IsDns1123Subdomain(host);
 
     /// <summary>kube's <c>validateHTTPIngressPath</c>.</summary>
     private static void ValidatePath(V1HTTPIngressPath httpPath, FieldPath path, List<FieldError> errors)
@@ -246,10 +247,7 @@ public sealed class IngressRules() : ResourceRules<V1Ingress>(ResourceCatalog.Ge
         for (var i = 0; i < hosts.Count; i++)
         {
             var host = hosts[i] ?? "";
-            var problems = host.Contains('*', StringComparison.Ordinal)
-                ? FormatValidation.IsWildcardDns1123Subdomain(host)
-                : FormatValidation.IsDns1123Subdomain(host);
-            errors.AddRange(problems.Select(m => FieldErrors.Invalid(path.Child("hosts").Index(i), host, m)));
+            errors.AddRange(HostProblems(host).Select(m => FieldErrors.Invalid(path.Child("hosts").Index(i), host, m)));
         }
 
         if (tls.SecretName is { Length: > 0 } secretName)
