@@ -689,23 +689,42 @@ static void apply_resizes(int fifo, int master, char *pending, size_t *length, s
         *length = 0; /* No line is that long: drop the garbage. */
 }
 
+/* DIR/attach.sock, listening, and the FIFO DIR/resize: what an attach and its window sizes come through. */
+struct terminal_ends {
+    int listener;
+    int resize;
+};
+
+/*
+ * Makes the terminal's ends before the start is published: an attach the instant the agent sees the container start
+ * finds the socket (its connection waits in the backlog until the relay takes it), not a missing file.
+ */
+static struct terminal_ends open_terminal_ends(const char *dir)
+{
+    char path[4096];
+    struct terminal_ends ends;
+    snprintf(path, sizeof path, "%s/attach.sock", dir);
+    ends.listener = listen_at(path);
+    snprintf(path, sizeof path, "%s/resize", dir);
+    unlink(path);
+    if (mkfifo(path, 0600) < 0)
+        fail("mkfifo", path);
+    ends.resize = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC); /* also a writer, so it never reads end-of-file */
+    if (ends.resize < 0)
+        fail("open", path);
+    return ends;
+}
+
 /*
  * Relays between the terminal and the shim's files until the init exited and the terminal closed (or LINGER_MS after
  * the exit); returns the init's exit code. The terminal is never hung up from here: a tty container's stdin does not
  * end with an attach (see ContainerSpecs), so only the workload's own exit closes it.
  */
-static int relay_terminal(pid_t init, int master, int stdin_reader, const char *dir, struct log *log)
+static int relay_terminal(pid_t init, int master, int stdin_reader, const char *dir, struct terminal_ends ends, struct log *log)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/attach.sock", dir);
-    int listener = listen_at(path);
-    snprintf(path, sizeof path, "%s/resize", dir);
-    unlink(path);
-    if (mkfifo(path, 0600) < 0)
-        fail("mkfifo", path);
-    int resize = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC); /* also a writer, so it never reads end-of-file */
-    if (resize < 0)
-        fail("open", path);
+    int listener = ends.listener;
+    int resize = ends.resize;
     char resize_line[64];
     size_t resize_length = 0;
 
@@ -846,6 +865,7 @@ static int run_with_terminal(const struct request *r, struct log *log)
     }
     int flags = fcntl(master, F_GETFL);
     fcntl(master, F_SETFL, flags | O_NONBLOCK);
+    struct terminal_ends ends = open_terminal_ends(r->dir);
     char started[128];
     int length = snprintf(started, sizeof started, "%d %lld %d %lld\n", (int)getpid(), start_time(getpid()), (int)init, start_time(init));
     publish(r->dir, "started", started, (size_t)length);
@@ -854,7 +874,7 @@ static int run_with_terminal(const struct request *r, struct log *log)
     int stdin_reader = -1;
     if (*r->stdin_fifo != '\0' && (stdin_reader = open(r->stdin_fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
         fail("open", r->stdin_fifo);
-    return relay_terminal(init, master, stdin_reader, r->dir, log);
+    return relay_terminal(init, master, stdin_reader, r->dir, ends, log);
 }
 
 /*
@@ -894,13 +914,14 @@ static int run_on_own_terminal(const struct request *r, struct log *log)
     close(slave);
     int flags = fcntl(master, F_GETFL);
     fcntl(master, F_SETFL, flags | O_NONBLOCK);
+    struct terminal_ends ends = open_terminal_ends(r->dir);
     char started[128];
     int length = snprintf(started, sizeof started, "%d %lld %d %lld\n", (int)getpid(), start_time(getpid()), (int)child, start_time(child));
     publish(r->dir, "started", started, (size_t)length);
     int stdin_reader = -1;
     if (*r->stdin_fifo != '\0' && (stdin_reader = open(r->stdin_fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
         fail("open", r->stdin_fifo);
-    return relay_terminal(child, master, stdin_reader, r->dir, log);
+    return relay_terminal(child, master, stdin_reader, r->dir, ends, log);
 }
 
 /* Records the workload's end: the OOM counters, then its exit code, which the agent takes as the last word. */
