@@ -1,58 +1,39 @@
 using System.Text.Json.Nodes;
 using Gantry.Server.Marathon;
 using Gantry.Server.Registry;
-using Gantry.Tests.Controllers;
 using Gantry.Tests.Registry;
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace Gantry.Tests.Marathon;
 
 /// <summary>The versions Marathon keeps of an app, its rollbacks, and the rollback or cancellation of a deployment under way.</summary>
-public sealed class AppVersionsTests : IAsyncLifetime
+public sealed class AppVersionsTests : MarathonAppsTest
 {
-    private InformedRegistry _registry = null!;
-    private MarathonApps _apps = null!;
-
-    private CancellationToken Ct => _registry.Context.Ct;
-
-    public async Task InitializeAsync()
-    {
-        _registry = await InformedRegistry.CreateAsync();
-        _apps = new MarathonApps(_registry.Client, _registry.Informers, _registry.Context.Time, NullLogger<MarathonApps>.Instance);
-        await _registry.RunInformersAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _apps.Dispose();
-        await _registry.DisposeAsync();
-    }
 
     private async Task<AppVersions> CreateAsync(string appId, string json = """{"cmd":"sleep 1000"}""")
     {
-        var (_, versions) = await _apps.CreateAsync(JsonNode.Parse(json)!.AsObject(), appId, Ct);
-        _registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
+        var (_, versions) = await Apps.CreateAsync(JsonNode.Parse(json)!.AsObject(), appId, Ct);
+        Registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
         return versions;
     }
 
     private async Task<AppVersions> UpdateAsync(string appId, string json)
     {
-        var versions = await _apps.UpdateAsync(appId, JsonNode.Parse(json)!.AsObject(), partial: true, Ct);
-        _registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
+        var versions = await Apps.UpdateAsync(appId, JsonNode.Parse(json)!.AsObject(), partial: true, Ct);
+        Registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
         return versions!;
     }
 
-    private string Cmd(string appId) => AppView.Definition(_apps.Find(appId)!)["cmd"]!.GetValue<string>();
+    private string Cmd(string appId) => AppView.Definition(Apps.Find(appId)!)["cmd"]!.GetValue<string>();
 
     private V1ControllerRevision Revision(string name) =>
-        KubernetesJson.Deserialize<V1ControllerRevision>(new MemoryStream(_registry.Context.Registry.Get(
+        KubernetesJson.Deserialize<V1ControllerRevision>(new MemoryStream(Registry.Context.Registry.Get(
             Gantry.Server.Informers.InProcessClient.TypeOf<V1ControllerRevision>(), AppDeployments.Namespace, name)!.Json));
 
     private Task DeleteRevisionAsync(string deploymentName, string version) =>
-        _registry.Client.DeleteAsync<V1ControllerRevision>(AppDeployments.Namespace, AppRevisions.Name(deploymentName, version), DeleteRequest.Default, Ct);
+        Registry.Client.DeleteAsync<V1ControllerRevision>(AppDeployments.Namespace, AppRevisions.Name(deploymentName, version), DeleteRequest.Default, Ct);
 
     [Fact]
     public async Task Every_change_is_a_version_listed_newest_first()
@@ -60,9 +41,9 @@ public sealed class AppVersionsTests : IAsyncLifetime
         var created = await CreateAsync("/x");
         var scaled = await UpdateAsync("/x", """{"instances":2}""");
         var changed = await UpdateAsync("/x", """{"cmd":"other"}""");
-        var restarted = await _apps.RestartAsync("/x", Ct);
+        var restarted = await Apps.RestartAsync("/x", Ct);
 
-        Assert.Equal([restarted.Version, changed.Version, scaled.Version, created.Version], _apps.Versions("/x"));
+        Assert.Equal([restarted.Version, changed.Version, scaled.Version, created.Version], Apps.Versions("/x"));
     }
 
     [Fact]
@@ -71,7 +52,7 @@ public sealed class AppVersionsTests : IAsyncLifetime
         var created = await CreateAsync("/x", """{"cmd":"first"}""");
         await UpdateAsync("/x", """{"cmd":"second"}""");
 
-        var then = _apps.AppAt("/x", created.Version);
+        var then = Apps.AppAt("/x", created.Version);
 
         Assert.Equal(("first", created.Version, created.Version), (
             then["cmd"]!.GetValue<string>(), then["version"]!.GetValue<string>(), then["versionInfo"]!["lastConfigChangeAt"]!.GetValue<string>()));
@@ -83,9 +64,9 @@ public sealed class AppVersionsTests : IAsyncLifetime
         var created = await CreateAsync("/x", """{"cmd":"first"}""");
         await DeleteRevisionAsync("x", created.Version);
 
-        var current = _apps.AppAt("/x", created.Version);
+        var current = Apps.AppAt("/x", created.Version);
 
-        Assert.Equal([created.Version], _apps.Versions("/x"));
+        Assert.Equal([created.Version], Apps.Versions("/x"));
         Assert.Equal(("first", created.Version), (current["cmd"]!.GetValue<string>(), current["versionInfo"]!["lastConfigChangeAt"]!.GetValue<string>()));
     }
 
@@ -94,11 +75,11 @@ public sealed class AppVersionsTests : IAsyncLifetime
     {
         await CreateAsync("/x", """{"cmd":"first"}""");
         // A namespace being deleted refuses new objects, the revision among them, but not a change to the Deployment.
-        await _registry.Client.DeleteAsync<V1Namespace>(null, AppDeployments.Namespace, DeleteRequest.Default, Ct);
+        await Registry.Client.DeleteAsync<V1Namespace>(null, AppDeployments.Namespace, DeleteRequest.Default, Ct);
 
         var changed = await UpdateAsync("/x", """{"cmd":"second"}""");
 
-        Assert.Equal(("second", changed.Version), (Cmd("/x"), _apps.Versions("/x")[0]));
+        Assert.Equal(("second", changed.Version), (Cmd("/x"), Apps.Versions("/x")[0]));
     }
 
     [Fact]
@@ -106,16 +87,16 @@ public sealed class AppVersionsTests : IAsyncLifetime
     {
         await CreateAsync("/x");
 
-        var refusal = Assert.Throws<MarathonException>(() => _apps.AppAt("/x", "2001-01-01T00:00:00Z"));
+        var refusal = Assert.Throws<MarathonException>(() => Apps.AppAt("/x", "2001-01-01T00:00:00Z"));
 
         Assert.Equal((404, "App '/x' does not exist in version 2001-01-01T00:00:00.000Z"), (refusal.Status, refusal.Message));
     }
 
     [Fact]
-    public async Task A_version_is_a_ControllerRevision_owned_by_the_apps_Deployment_and_labelled_with_it()
+    public async Task A_version_is_a_ControllerRevision_owned_by_theApps_Deployment_and_labelled_with_it()
     {
         var created = await CreateAsync("/a/b");
-        var deployment = _apps.Find("/a/b")!;
+        var deployment = Apps.Find("/a/b")!;
 
         var revision = Revision(AppRevisions.Name("a.b", created.Version));
 
@@ -134,7 +115,7 @@ public sealed class AppVersionsTests : IAsyncLifetime
             await UpdateAsync("/x", $$"""{"instances":{{3 + i}}}""");
         }
 
-        var kept = _apps.Versions("/x");
+        var kept = Apps.Versions("/x");
 
         Assert.Equal(AppRevisions.MaxVersions, kept.Count);
         Assert.DoesNotContain(first.Version, kept);
@@ -150,7 +131,7 @@ public sealed class AppVersionsTests : IAsyncLifetime
         var rolledBack = await UpdateAsync("/x", $$"""{"version":"{{created.Version}}"}""");
 
         Assert.Equal(("first", "RestartApplication"), (Cmd("/x"), rolledBack.Action));
-        Assert.Equal(rolledBack.Version, _apps.Versions("/x")[0]);
+        Assert.Equal(rolledBack.Version, Apps.Versions("/x")[0]);
     }
 
     [Fact]
@@ -179,9 +160,9 @@ public sealed class AppVersionsTests : IAsyncLifetime
     {
         await CreateAsync("/x", """{"cmd":"first"}""");
         var change = await UpdateAsync("/x", """{"cmd":"second"}""");
-        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        await Registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
 
-        var revert = await _apps.CancelDeploymentAsync(change.DeploymentId, force: false, _ => { }, Ct);
+        var revert = await Apps.CancelDeploymentAsync(change.DeploymentId, force: false, _ => { }, Ct);
 
         Assert.NotEqual(change.DeploymentId, revert!.DeploymentId);
         Assert.Equal("first", Cmd("/x"));
@@ -192,10 +173,10 @@ public sealed class AppVersionsTests : IAsyncLifetime
     {
         await CreateAsync("/x", """{"cmd":"first"}""");
         var change = await UpdateAsync("/x", """{"cmd":"second"}""");
-        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        await Registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
         V1Deployment? judged = null;
 
-        await Assert.ThrowsAsync<MarathonException>(() => _apps.CancelDeploymentAsync(
+        await Assert.ThrowsAsync<MarathonException>(() => Apps.CancelDeploymentAsync(
             change.DeploymentId, force: false, app => { judged = app; throw MarathonException.WithMessage(403, "Authorization Denied"); }, Ct));
 
         Assert.Equal(change.DeploymentId, judged!.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation]);
@@ -206,11 +187,11 @@ public sealed class AppVersionsTests : IAsyncLifetime
     public async Task Rolling_back_the_deployment_that_created_the_app_removes_it()
     {
         var created = await CreateAsync("/x");
-        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        await Registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
 
-        await _apps.CancelDeploymentAsync(created.DeploymentId, force: false, _ => { }, Ct);
+        await Apps.CancelDeploymentAsync(created.DeploymentId, force: false, _ => { }, Ct);
 
-        Assert.Null(_apps.Find("/x"));
+        Assert.Null(Apps.Find("/x"));
     }
 
     [Fact]
@@ -221,9 +202,9 @@ public sealed class AppVersionsTests : IAsyncLifetime
         // As for an app created before its versions were kept.
         await DeleteRevisionAsync("x", created.Version);
         await DeleteRevisionAsync("x", change.Version);
-        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        await Registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
 
-        var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.CancelDeploymentAsync(change.DeploymentId, force: false, _ => { }, Ct));
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => Apps.CancelDeploymentAsync(change.DeploymentId, force: false, _ => { }, Ct));
 
         Assert.Equal((409, $"Deployment {change.DeploymentId} cannot be rolled back: the version of app '/x' before it is not kept"),
             (refusal.Status, refusal.Message));
@@ -236,18 +217,18 @@ public sealed class AppVersionsTests : IAsyncLifetime
         await CreateAsync("/x");
         var scaled = await UpdateAsync("/x", """{"instances":2}""");
 
-        Assert.Equal((false, "ScaleApplication"), (MarathonApps.Started(_apps.Find("/x")!), scaled.Action));
+        Assert.Equal((false, "ScaleApplication"), (MarathonApps.Started(Apps.Find("/x")!), scaled.Action));
     }
 
     [Fact]
     public async Task A_forced_cancel_pauses_the_rollout_and_the_deployment_is_no_longer_under_way()
     {
         var created = await CreateAsync("/x");
-        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        await Registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
 
-        Assert.Null(await _apps.CancelDeploymentAsync(created.DeploymentId, force: true, _ => { }, Ct));
+        Assert.Null(await Apps.CancelDeploymentAsync(created.DeploymentId, force: true, _ => { }, Ct));
 
-        var app = _apps.Find("/x")!;
+        var app = Apps.Find("/x")!;
         Assert.Equal((true, false), (app.Spec.Paused, AppView.InProgress(app)));
     }
 
@@ -255,12 +236,12 @@ public sealed class AppVersionsTests : IAsyncLifetime
     public async Task A_change_after_a_cancel_rolls_out_again()
     {
         var created = await CreateAsync("/x");
-        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
-        await _apps.CancelDeploymentAsync(created.DeploymentId, force: true, _ => { }, Ct);
+        await Registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        await Apps.CancelDeploymentAsync(created.DeploymentId, force: true, _ => { }, Ct);
 
         await UpdateAsync("/x", """{"cmd":"other"}""");
 
-        var app = _apps.Find("/x")!;
+        var app = Apps.Find("/x")!;
         Assert.Equal((null, false), (app.Spec.Paused, AppView.Cancelled(app)));
     }
 
@@ -268,29 +249,29 @@ public sealed class AppVersionsTests : IAsyncLifetime
     public async Task A_rollout_paused_by_another_client_stays_paused_across_a_change()
     {
         await CreateAsync("/x");
-        await _registry.Client.MutateAsync<V1Deployment>(AppDeployments.Namespace, "x", d => d.Spec.Paused = true, Ct);
+        await Registry.Client.MutateAsync<V1Deployment>(AppDeployments.Namespace, "x", d => d.Spec.Paused = true, Ct);
 
         await UpdateAsync("/x", """{"cmd":"other"}""");
 
-        Assert.True(_apps.Find("/x")!.Spec.Paused);
+        Assert.True(Apps.Find("/x")!.Spec.Paused);
     }
 
     [Fact]
     public async Task A_change_after_a_cancel_drops_the_cancel()
     {
         var created = await CreateAsync("/x");
-        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
-        await _apps.CancelDeploymentAsync(created.DeploymentId, force: true, _ => { }, Ct);
+        await Registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        await Apps.CancelDeploymentAsync(created.DeploymentId, force: true, _ => { }, Ct);
 
         await UpdateAsync("/x", """{"cmd":"other"}""");
 
-        Assert.False(_apps.Find("/x")!.Metadata.Annotations.ContainsKey(AppDeployments.CancelledDeploymentAnnotation));
+        Assert.False(Apps.Find("/x")!.Metadata.Annotations.ContainsKey(AppDeployments.CancelledDeploymentAnnotation));
     }
 
     [Fact]
     public async Task Cancelling_a_deployment_not_under_way_is_a_404_in_marathons_words()
     {
-        var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.CancelDeploymentAsync("nope", force: true, _ => { }, Ct));
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => Apps.CancelDeploymentAsync("nope", force: true, _ => { }, Ct));
 
         Assert.Equal((404, "DeploymentPlan nope does not exist"), (refusal.Status, refusal.Message));
     }
@@ -301,12 +282,12 @@ public sealed class AppVersionsTests : IAsyncLifetime
         await CreateAsync("/shop/web");
         await CreateAsync("/shop/db/main");
         await CreateAsync("/other");
-        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        await Registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
 
-        var (_, removed) = await _apps.DeleteGroupAsync("/shop", Ct);
+        var (_, removed) = await Apps.DeleteGroupAsync("/shop", Ct);
 
         Assert.Equal(["/shop/db/main", "/shop/web"], removed);
-        Assert.Equal((true, true, false), (_apps.Find("/shop/web") is null, _apps.Find("/shop/db/main") is null, _apps.Find("/other") is null));
+        Assert.Equal((true, true, false), (Apps.Find("/shop/web") is null, Apps.Find("/shop/db/main") is null, Apps.Find("/other") is null));
     }
 
     [Fact]
@@ -315,16 +296,16 @@ public sealed class AppVersionsTests : IAsyncLifetime
         // No settling: the informers may not have the app yet, the registry has.
         await CreateAsync("/shop/web");
 
-        var (_, removed) = await _apps.DeleteGroupAsync("/shop", Ct);
+        var (_, removed) = await Apps.DeleteGroupAsync("/shop", Ct);
 
         Assert.Equal(["/shop/web"], removed);
-        Assert.Null(_apps.Find("/shop/web"));
+        Assert.Null(Apps.Find("/shop/web"));
     }
 
     [Fact]
-    public async Task Deleting_a_group_with_no_apps_is_a_404_in_marathons_words()
+    public async Task Deleting_a_group_with_noApps_is_a_404_in_marathons_words()
     {
-        var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.DeleteGroupAsync("/none", Ct));
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => Apps.DeleteGroupAsync("/none", Ct));
 
         Assert.Equal((404, "Group '/none' does not exist"), (refusal.Status, refusal.Message));
     }

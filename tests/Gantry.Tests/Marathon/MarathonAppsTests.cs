@@ -1,47 +1,28 @@
 using System.Text.Json.Nodes;
 using Gantry.Server.Marathon;
-using Gantry.Tests.Controllers;
 using Gantry.Tests.Registry;
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace Gantry.Tests.Marathon;
 
 /// <summary>Marathon's app operations on real informers over a registry whose clock the test moves.</summary>
-public sealed class MarathonAppsTests : IAsyncLifetime
+public sealed class MarathonAppsTests : MarathonAppsTest
 {
-    private InformedRegistry _registry = null!;
-    private MarathonApps _apps = null!;
-
-    private CancellationToken Ct => _registry.Context.Ct;
-
-    public async Task InitializeAsync()
-    {
-        _registry = await InformedRegistry.CreateAsync();
-        _apps = new MarathonApps(_registry.Client, _registry.Informers, _registry.Context.Time, NullLogger<MarathonApps>.Instance);
-        await _registry.RunInformersAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _apps.Dispose();
-        await _registry.DisposeAsync();
-    }
 
     private Task<(V1Deployment App, AppVersions Versions)> CreateAsync(string appId, string json = """{"cmd":"sleep 1000"}""") =>
-        _apps.CreateAsync(JsonNode.Parse(json)!.AsObject(), appId, Ct);
+        Apps.CreateAsync(JsonNode.Parse(json)!.AsObject(), appId, Ct);
 
-    private Task<AppVersions?> UpdateAsync(string appId, string json, bool partial = true) => _apps.UpdateAsync(appId, JsonNode.Parse(json)!.AsObject(), partial, Ct);
+    private Task<AppVersions?> UpdateAsync(string appId, string json, bool partial = true) => Apps.UpdateAsync(appId, JsonNode.Parse(json)!.AsObject(), partial, Ct);
 
     /// <summary>The app's Deployment as the registry stores it.</summary>
     private V1Deployment Stored(string name) =>
-        KubernetesJson.Deserialize<V1Deployment>(new MemoryStream(_registry.Context.Registry.Get(RegistryTestContext.Deployments, AppDeployments.Namespace, name)!.Json));
+        KubernetesJson.Deserialize<V1Deployment>(new MemoryStream(Registry.Context.Registry.Get(RegistryTestContext.Deployments, AppDeployments.Namespace, name)!.Json));
 
     private string ConfigVersion(string name) => Stored(name).Spec.Template.Metadata.Annotations[AppDeployments.ConfigVersionAnnotation];
 
-    private int FirstPort(string appId) => AppView.Definition(_apps.Find(appId)!)["portDefinitions"]![0]!["port"]!.GetValue<int>();
+    private int FirstPort(string appId) => AppView.Definition(Apps.Find(appId)!)["portDefinitions"]![0]!["port"]!.GetValue<int>();
 
     [Fact]
     public async Task A_created_app_is_stored_as_a_Deployment_in_the_marathon_namespace()
@@ -56,7 +37,7 @@ public sealed class MarathonAppsTests : IAsyncLifetime
     {
         await CreateAsync("/x");
 
-        Assert.NotNull(_apps.Find("/x"));
+        Assert.NotNull(Apps.Find("/x"));
     }
 
     [Fact]
@@ -87,7 +68,7 @@ public sealed class MarathonAppsTests : IAsyncLifetime
         var refusal = await Assert.ThrowsAsync<MarathonException>(() => CreateAsync("/x", """{"cmd":"sleep 1","cpus":-1}"""));
 
         Assert.Equal(422, refusal.Status);
-        Assert.Null(_apps.Find("/x"));
+        Assert.Null(Apps.Find("/x"));
     }
 
     [Fact]
@@ -95,7 +76,7 @@ public sealed class MarathonAppsTests : IAsyncLifetime
     {
         await CreateAsync("/x");
         var created = ConfigVersion("x");
-        _registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
+        Registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
 
         var versions = await UpdateAsync("/x", """{"instances":3}""");
 
@@ -108,7 +89,7 @@ public sealed class MarathonAppsTests : IAsyncLifetime
     {
         await CreateAsync("/x");
         var created = ConfigVersion("x");
-        _registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
+        Registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
 
         var versions = await UpdateAsync("/x", """{"cmd":"other"}""");
 
@@ -124,7 +105,7 @@ public sealed class MarathonAppsTests : IAsyncLifetime
 
         await UpdateAsync("/x", """{"cmd":"other"}""");
 
-        var definition = AppView.Definition(_apps.Find("/x")!);
+        var definition = AppView.Definition(Apps.Find("/x")!);
         Assert.Equal((64.0, "1"), (definition["mem"]!.GetValue<double>(), definition["env"]!["A"]!.GetValue<string>()));
     }
 
@@ -135,7 +116,7 @@ public sealed class MarathonAppsTests : IAsyncLifetime
 
         await UpdateAsync("/x", """{"cmd":"other"}""", partial: false);
 
-        var definition = AppView.Definition(_apps.Find("/x")!);
+        var definition = AppView.Definition(Apps.Find("/x")!);
         Assert.Equal((AppDefinition.DefaultMem, 0), (definition["mem"]!.GetValue<double>(), definition["env"]!.AsObject().Count));
     }
 
@@ -165,7 +146,7 @@ public sealed class MarathonAppsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Two_apps_asking_for_port_0_get_different_service_ports()
+    public async Task TwoApps_asking_for_port_0_get_different_service_ports()
     {
         await CreateAsync("/one");
         await CreateAsync("/two");
@@ -174,10 +155,10 @@ public sealed class MarathonAppsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Two_apps_asking_for_port_0_get_different_service_ports_once_the_first_is_informed()
+    public async Task TwoApps_asking_for_port_0_get_different_service_ports_once_the_first_is_informed()
     {
         await CreateAsync("/one");
-        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        await Registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
 
         await CreateAsync("/two");
 
@@ -188,7 +169,7 @@ public sealed class MarathonAppsTests : IAsyncLifetime
     public async Task An_update_keeps_the_service_port_the_app_was_given()
     {
         await CreateAsync("/x");
-        await _registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+        await Registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
 
         await UpdateAsync("/x", """{"cmd":"other"}""");
 
@@ -201,13 +182,13 @@ public sealed class MarathonAppsTests : IAsyncLifetime
         // 0.996 rounds to a 0% maxUnavailable, which with a 0% maxSurge the Deployment's own rules refuse.
         await CreateAsync("/x", """{"cmd":"sleep 1","upgradeStrategy":{"minimumHealthCapacity":0.996,"maximumOverCapacity":0}}""");
 
-        Assert.NotNull(_apps.Find("/x"));
+        Assert.NotNull(Apps.Find("/x"));
     }
 
     [Fact]
-    public void The_apps_are_recovered_once_the_informers_have_listed()
+    public void TheApps_are_recovered_once_the_informers_have_listed()
     {
-        Assert.True(_apps.Recovered);
+        Assert.True(Apps.Recovered);
     }
 
     [Fact]
@@ -215,9 +196,9 @@ public sealed class MarathonAppsTests : IAsyncLifetime
     {
         await CreateAsync("/x");
         var created = ConfigVersion("x");
-        _registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
+        Registry.Context.Time.Advance(TimeSpan.FromSeconds(1));
 
-        await _apps.RestartAsync("/x", Ct);
+        await Apps.RestartAsync("/x", Ct);
 
         Assert.NotEqual(created, ConfigVersion("x"));
     }
@@ -225,7 +206,7 @@ public sealed class MarathonAppsTests : IAsyncLifetime
     [Fact]
     public async Task Restarting_an_unknown_app_is_a_404()
     {
-        var refusal = await Assert.ThrowsAsync<MarathonException>(() => _apps.RestartAsync("/missing", Ct));
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => Apps.RestartAsync("/missing", Ct));
 
         Assert.Equal((404, "App '/missing' does not exist"), (refusal.Status, refusal.Message));
     }

@@ -4,45 +4,30 @@ using System.Threading.Channels;
 using Gantry.Server.Marathon;
 using Gantry.Server.Marathon.Events;
 using Gantry.Server.Registry;
-using Gantry.Tests.Controllers;
 using k8s.Models;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace Gantry.Tests.Marathon;
 
 /// <summary>Marathon's event bus over real informers: what it publishes, to whom, and the stream's format.</summary>
-public sealed class MarathonEventsTests : IAsyncLifetime
+public sealed class MarathonEventsTests : MarathonAppsTest
 {
-    private InformedRegistry _registry = null!;
-    private MarathonApps _apps = null!;
     private MarathonEvents _events = null!;
 
     // Completes when a Deployment's deletion has been seen by every handler registered before this one, the bus's included.
     private readonly TaskCompletionSource _appDeletionHandled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private CancellationToken Ct => _registry.Context.Ct;
-
-    public async Task InitializeAsync()
+    private protected override void BeforeInformersRun()
     {
-        _registry = await InformedRegistry.CreateAsync();
-        _apps = new MarathonApps(_registry.Client, _registry.Informers, _registry.Context.Time, NullLogger<MarathonApps>.Instance);
-        _events = new MarathonEvents(_registry.Informers, _registry.Context.Time);
-        _registry.Informers.For<V1Deployment>().OnChange((_, current) =>
+        _events = new MarathonEvents(Registry.Informers, Registry.Context.Time);
+        Registry.Informers.For<V1Deployment>().OnChange((_, current) =>
         {
             if (current is null)
             {
                 _appDeletionHandled.TrySetResult();
             }
         });
-        await _registry.RunInformersAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _apps.Dispose();
-        await _registry.DisposeAsync();
     }
 
     private static async Task<JsonObject> NextAsync(ChannelReader<MarathonEvent> reader, string type)
@@ -100,8 +85,8 @@ public sealed class MarathonEventsTests : IAsyncLifetime
 
     private async Task<V1Deployment> AppWithPodAsync(string appId, string podName)
     {
-        var (app, _) = await _apps.CreateAsync(JsonNode.Parse("""{"cmd":"sleep 1000"}""")!.AsObject(), appId, Ct);
-        await _registry.Client.CreateAsync(new V1Pod
+        var (app, _) = await Apps.CreateAsync(JsonNode.Parse("""{"cmd":"sleep 1000"}""")!.AsObject(), appId, Ct);
+        await Registry.Client.CreateAsync(new V1Pod
         {
             ApiVersion = "v1",
             Kind = "Pod",
@@ -117,7 +102,7 @@ public sealed class MarathonEventsTests : IAsyncLifetime
     }
 
     private Task<V1Pod> SetPhaseAsync(string podName, string phase) =>
-        _registry.Client.MutateAsync<V1Pod>(AppDeployments.Namespace, podName, p =>
+        Registry.Client.MutateAsync<V1Pod>(AppDeployments.Namespace, podName, p =>
         {
             p.Status ??= new V1PodStatus();
             p.Status.Phase = phase;
@@ -147,11 +132,11 @@ public sealed class MarathonEventsTests : IAsyncLifetime
     {
         await AppWithPodAsync("/shop/cart", "shop-cart-1");
         await SetPhaseAsync("shop-cart-1", "Running");
-        await _apps.DeleteAsync("/shop/cart", Ct);
+        await Apps.DeleteAsync("/shop/cart", Ct);
         await _appDeletionHandled.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var reader = _events.Subscribe();
 
-        await _registry.Client.DeleteAsync<V1Pod>(AppDeployments.Namespace, "shop-cart-1", new DeleteRequest(GracePeriodSeconds: 0), Ct);
+        await Registry.Client.DeleteAsync<V1Pod>(AppDeployments.Namespace, "shop-cart-1", new DeleteRequest(GracePeriodSeconds: 0), Ct);
 
         var update = await NextAsync(reader, "status_update_event");
         Assert.Equal(("/shop/cart", "TASK_KILLED"), (update["appId"]!.GetValue<string>(), update["taskStatus"]!.GetValue<string>()));
@@ -160,10 +145,10 @@ public sealed class MarathonEventsTests : IAsyncLifetime
     [Fact]
     public async Task An_app_whose_deployment_has_rolled_out_publishes_the_success_of_its_deployment()
     {
-        var (app, versions) = await _apps.CreateAsync(JsonNode.Parse("""{"cmd":"sleep 1000","instances":1}""")!.AsObject(), "/shop/db", Ct);
+        var (app, versions) = await Apps.CreateAsync(JsonNode.Parse("""{"cmd":"sleep 1000","instances":1}""")!.AsObject(), "/shop/db", Ct);
         var reader = _events.Subscribe();
 
-        await _registry.Client.MutateAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, d =>
+        await Registry.Client.MutateAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, d =>
             d.Status = new V1DeploymentStatus
             {
                 ObservedGeneration = d.Metadata.Generation,
