@@ -82,6 +82,8 @@ public static class ResourceCatalog
         new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", false, typeof(V1ClusterRoleBinding), None, None, []),
         new("rbac.authorization.k8s.io", "v1", "Role", "roles", "role", true, typeof(V1Role), None, None, []),
         new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", "rolebinding", true, typeof(V1RoleBinding), None, None, []),
+        new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", "customresourcedefinition", false,
+            typeof(V1CustomResourceDefinition), ["crd", "crds"], ["api-extensions"], [Status("apiextensions.k8s.io", "CustomResourceDefinition")]),
     ];
 
     /// <summary>

@@ -160,7 +160,8 @@ public sealed class OpenApiV3Tests
 
     private static IEnumerable<string> References(JsonNode? node) => node switch
     {
-        JsonObject obj => obj.SelectMany(p => p.Key == "$ref" ? [(string)p.Value!] : References(p.Value)),
+        // JSONSchemaProps has a property named "$ref" too: a reference is a string.
+        JsonObject obj => obj.SelectMany(p => p.Key == "$ref" && p.Value is JsonValue ? [(string)p.Value!] : References(p.Value)),
         JsonArray array => array.SelectMany(References),
         _ => [],
     };

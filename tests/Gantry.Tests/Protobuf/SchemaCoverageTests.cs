@@ -9,7 +9,9 @@ public sealed class SchemaCoverageTests
     public static TheoryData<string, string> BodyKinds()
     {
         var kinds = new HashSet<(string ApiVersion, string Kind)> { ("v1", "DeleteOptions") };
-        foreach (var type in ResourceCatalog.Types)
+        // CustomResourceDefinitions come as JSON: their schemas' raw JSON fields (JSONSchemaPropsOrArray and the like)
+        // have no typed protobuf form, and kubectl and client-go's apiextensions clients send JSON.
+        foreach (var type in ResourceCatalog.Types.Where(t => t.Group != "apiextensions.k8s.io"))
         {
             kinds.Add((type.ApiVersion, type.Kind));
             // Connect options (exec, attach, portforward) come as query parameters, not bodies.

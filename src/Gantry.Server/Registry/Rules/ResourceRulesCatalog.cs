@@ -44,6 +44,7 @@ public static class ResourceRulesCatalog
             new ClusterRoleBindingRules(),
             new RoleRules(),
             new RoleBindingRules(),
+            new CustomResourceDefinitionRules(),
         }.ToDictionary(r => (r.Type.Group, r.Type.Plural));
 
     /// <summary>Every type's rules, in the catalog's discovery order.</summary>
