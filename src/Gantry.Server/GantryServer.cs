@@ -13,6 +13,7 @@ using Gantry.Server.Monitoring;
 using Gantry.Server.Scheduling;
 using Gantry.Server.Registry;
 using Gantry.Server.Registry.Allocation;
+using Gantry.Server.Registry.CustomResources;
 using Gantry.Server.Registry.Quota;
 using Gantry.Server.Registry.Rules;
 using Gantry.Server.Security;
@@ -70,7 +71,7 @@ public sealed class GantryServer : IAsyncDisposable
 
         var store = await SqliteVersionedStore.OpenAsync(Path.Combine(options.DataDirectory, "state.db"), loggerFactory.CreateLogger<SqliteVersionedStore>(), cancellationToken)
             .ConfigureAwait(false);
-        var cache = new WatchCache(store, ResourceCatalog.Types.Select(t => t.KeyPrefix), ObjectIndex.Build, loggerFactory.CreateLogger<WatchCache>());
+        var cache = new WatchCache(store, ResourceCatalog.KeyPrefixes, ObjectIndex.Build, loggerFactory.CreateLogger<WatchCache>());
         await cache.StartAsync(cancellationToken).ConfigureAwait(false);
         var time = TimeProvider.System;
         // The allocators start from the stored Services, before the registry takes its first write.
@@ -85,7 +86,7 @@ public sealed class GantryServer : IAsyncDisposable
         var registry = new ObjectRegistry(
             store,
             cache,
-            ResourceRulesCatalog.For,
+            type => type.Custom is null ? ResourceRulesCatalog.For(type) : new CustomResourceRules(type),
             time,
             [serviceAllocations],
             [new ServiceAccountAdmission(cache), new LimitRanger(cache)],
@@ -109,6 +110,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(cache);
+        builder.Services.AddSingleton<CustomResourceTypes>();
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton<CollectionWriter>();
         builder.Services.AddSingleton<PatchHandler>();
@@ -151,6 +153,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton(new RequestAuthentication(tokens, new ClientCertificateAuthenticator(credentials.CaPem, time), nodeClients));
         builder.Services.AddSingleton<IVersionedStore>(store);
         builder.Services.AddHostedService<NamespaceController>();
+        builder.Services.AddHostedService<Controllers.CustomResources.CustomResourceDefinitionController>();
         builder.Services.AddHostedService<StoreMaintenance>();
         builder.Services.AddSingleton(new EventRecorder(client, "gantry-controller-manager", time, loggerFactory.CreateLogger<EventRecorder>()));
         builder.Services.AddSingleton(informers);

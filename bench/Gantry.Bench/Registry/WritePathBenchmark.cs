@@ -72,7 +72,7 @@ internal static class WritePathBenchmark
         try
         {
             await using var store = await SqliteVersionedStore.OpenAsync(Path.Combine(directory, "state.db")).ConfigureAwait(false);
-            var cache = new WatchCache(store, ResourceCatalog.Types.Select(t => t.KeyPrefix), ObjectIndex.Build, NullLogger.Instance);
+            var cache = new WatchCache(store, ResourceCatalog.KeyPrefixes, ObjectIndex.Build, NullLogger.Instance);
             await cache.StartAsync(CancellationToken.None).ConfigureAwait(false);
             var registry = new ObjectRegistry(store, cache, ResourceRulesCatalog.For, TimeProvider.System);
             await BootstrapObjects.EnsureAsync(registry, CancellationToken.None).ConfigureAwait(false);

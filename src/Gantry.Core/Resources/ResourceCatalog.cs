@@ -104,6 +104,9 @@ public static class ResourceCatalog
         },
     ];
 
+    /// <summary>The key prefixes of the stored objects: one per type, and the one every custom resource is stored under.</summary>
+    public static IReadOnlyList<string> KeyPrefixes { get; } = [.. Types.Select(t => t.KeyPrefix), ResourceType.CustomResourceKeyPrefix];
+
     /// <summary>Every type served: the stored ones, then the versions served by conversion.</summary>
     public static IReadOnlyList<ResourceType> ServedTypes { get; } = [.. Types, .. ConvertedTypes];
 

@@ -1,4 +1,5 @@
 using Gantry.Core.Resources.Conversion;
+using Gantry.Core.Resources.CustomResources;
 
 namespace Gantry.Core.Resources;
 
@@ -33,6 +34,15 @@ public sealed record ResourceType(
     /// </summary>
     public string? StorageGroup { get; init; }
 
+    /// <summary>For a type a CustomResourceDefinition defines: its definition and schema. Null for a built-in type.</summary>
+    public ICustomResourceVersion? Custom { get; init; }
+
+    /// <summary>
+    /// Where every custom resource is stored, apart from the built-in types: the watch cache keeps one bucket for them
+    /// all, since definitions come and go while it runs.
+    /// </summary>
+    public const string CustomResourceKeyPrefix = "/registry/customresources/";
+
     /// <summary>The group-qualified plural Kubernetes prints in messages: <c>pods</c>, <c>deployments.apps</c>.</summary>
     public string QualifiedPlural => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 
@@ -44,7 +54,10 @@ public sealed record ResourceType(
     public bool HasSubresource(string name) => Subresources.Any(s => s.Name == name);
 
     /// <summary>The storage key prefix for every object of this type (ends with '/').</summary>
-    public string KeyPrefix => Group.Length == 0 ? $"/registry/{Plural}/" : $"/registry/{Group}/{Plural}/";
+    public string KeyPrefix =>
+        Custom is not null ? $"{CustomResourceKeyPrefix}{Group}/{Plural}/"
+        : Group.Length == 0 ? $"/registry/{Plural}/"
+        : $"/registry/{Group}/{Plural}/";
 
     /// <summary>The storage key of one object; namespace is ignored for cluster-scoped types.</summary>
     public string Key(string? @namespace, string name) =>

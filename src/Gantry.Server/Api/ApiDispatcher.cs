@@ -4,6 +4,7 @@ using Gantry.Server.Api.Reviews;
 using Gantry.Server.Marathon;
 using Gantry.Server.Mesos;
 using Gantry.Server.Monitoring;
+using Gantry.Server.Registry.CustomResources;
 using Gantry.Server.Security;
 using Microsoft.AspNetCore.Http;
 
@@ -29,7 +30,8 @@ public sealed class ApiDispatcher(
     SchedulerEndpoint mesosScheduler,
     MasterStateEndpoint mesosState,
     MarathonEndpoint marathon,
-    ComponentStatusEndpoint componentStatuses)
+    ComponentStatusEndpoint componentStatuses,
+    CustomResourceTypes customTypes)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -47,7 +49,7 @@ public sealed class ApiDispatcher(
             return;
         }
 
-        if (await DiscoveryEndpoints.TryHandleAsync(context, segments).ConfigureAwait(false))
+        if (await DiscoveryEndpoints.TryHandleAsync(context, segments, customTypes.Current).ConfigureAwait(false))
         {
             return;
         }
@@ -116,7 +118,7 @@ public sealed class ApiDispatcher(
         var resourcePath = segments switch
         {
             ["api", var version, .. var rest] => ResourcePath.Parse("", version, rest),
-            ["apis", var group, var version, .. var rest] => ResourcePath.Parse(group, version, rest),
+            ["apis", var group, var version, .. var rest] => ResourcePath.Parse(group, version, rest, customTypes.Current),
             _ => null,
         };
         if (resourcePath is null)

@@ -117,8 +117,10 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
 
     public static ApiException Gone(string message) => new(410, "Expired", message);
 
-    public static ApiException UnsupportedMediaType(string contentType) =>
-        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {contentType})");
+    /// <summary>A patch of a media type the resource does not take; custom resources take no strategic merge patch.</summary>
+    public static ApiException UnsupportedMediaType(string contentType, bool strategicMerge = true) =>
+        new(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: "
+            + $"application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml{(strategicMerge ? ", application/strategic-merge-patch+json" : "")} (got {contentType})");
 
     /// <summary>422 Invalid, built so that kubectl prints <c>The Pod "x" is invalid: field: message</c>.</summary>
     public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<FieldError> errors) =>

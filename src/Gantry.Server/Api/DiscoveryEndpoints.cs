@@ -1,5 +1,6 @@
 using Gantry.Server.Api.Discovery;
 using Gantry.Server.Api.OpenApi;
+using Gantry.Server.Registry.CustomResources;
 using Microsoft.AspNetCore.Http;
 
 namespace Gantry.Server.Api;
@@ -10,7 +11,7 @@ namespace Gantry.Server.Api;
 /// </summary>
 public static class DiscoveryEndpoints
 {
-    public static async Task<bool> TryHandleAsync(HttpContext context, string[] segments)
+    public static async Task<bool> TryHandleAsync(HttpContext context, string[] segments, CustomResourceTypeSet custom)
     {
         if (context.Request.Method != "GET")
         {
@@ -18,14 +19,15 @@ public static class DiscoveryEndpoints
         }
 
         var accept = context.Request.Headers.Accept.ToString();
+        var catalog = DiscoveredTypes.Including(custom);
         DiscoveryDocument? document = segments switch
         {
             ["version"] => DiscoveryResponses.Version(),
             ["api"] => DiscoveryResponses.Api(accept, $"{context.Connection.LocalIpAddress}:{context.Connection.LocalPort}"),
-            ["apis"] => DiscoveryResponses.Apis(accept),
+            ["apis"] => DiscoveryResponses.Apis(accept, catalog),
             ["api", var version] => DiscoveryResponses.GroupVersion("", version),
-            ["apis", var group] => DiscoveryResponses.Group(group),
-            ["apis", var group, var version] => DiscoveryResponses.GroupVersion(group, version),
+            ["apis", var group] => DiscoveryResponses.Group(group, catalog),
+            ["apis", var group, var version] => DiscoveryResponses.GroupVersion(group, version, catalog),
             ["openapi", "v2"] or ["swagger-2.0.0.pb-v1"] => new DiscoveryDocument(OpenApiV2.Body, OpenApiV2.ContentType),
             ["openapi", "v3"] => new DiscoveryDocument(OpenApiV3.Index, HttpResponses.Json),
             ["openapi", "v3", .. var rest] => OpenApiV3.Find(string.Join('/', rest)) is { } doc

@@ -43,6 +43,7 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
         JsonPatchType => current => AsObject(JsonPatch.Apply(current, patch as JsonArray
             ?? throw ApiException.BadRequest("json patch must be an array of operations"))),
         MergePatchType => current => AsObject(JsonMergePatch.Apply(current, patch)),
+        StrategicMergePatchType when path.Type.Custom is not null => throw ApiException.UnsupportedMediaType(contentType, strategicMerge: false),
         StrategicMergePatchType => current => AsObject(StrategicMergePatch.Apply(current, patch, PatchSchema.ForKind(path.Type.ApiVersion, path.Type.Kind))),
         _ => throw ApiException.UnsupportedMediaType(contentType),
     };

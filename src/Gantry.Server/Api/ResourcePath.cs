@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
 using Gantry.Core.Resources.Conversion;
+using Gantry.Server.Registry.CustomResources;
 
 namespace Gantry.Server.Api;
 
@@ -42,7 +43,7 @@ public sealed record ResourcePath(ResourceType Type, string? Namespace, string? 
         obj[field] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary>Parses the segments after the group version, e.g. <c>namespaces/default/pods/web/log</c>.</summary>
-    public static ResourcePath? Parse(string group, string version, ReadOnlySpan<string> rest)
+    public static ResourcePath? Parse(string group, string version, ReadOnlySpan<string> rest, CustomResourceTypeSet? custom = null)
     {
         string? ns = null;
         if (rest.Length >= 3 && rest[0] == "namespaces" && !IsNamespaceSubresource(group, rest))
@@ -51,12 +52,24 @@ public sealed record ResourcePath(ResourceType Type, string? Namespace, string? 
             rest = rest[2..];
         }
 
-        if (rest.Length == 0 || ResourceCatalog.Find(group, version, rest[0]) is not { } served)
+        if (rest.Length == 0)
         {
             return null;
         }
 
-        var type = ResourceCatalog.StorageOf(served);
+        ResourceType served, type;
+        if (ResourceCatalog.Find(group, version, rest[0]) is { } builtIn)
+        {
+            (served, type) = (builtIn, ResourceCatalog.StorageOf(builtIn));
+        }
+        else if (custom?.Find(group, version, rest[0]) is { } entry)
+        {
+            (served, type) = (entry.Served, entry.Stored);
+        }
+        else
+        {
+            return null;
+        }
 
         if (ns is not null && !type.Namespaced)
         {

@@ -3,6 +3,7 @@ using Gantry.Core.Resources;
 using Gantry.Server.Api;
 using Gantry.Server.Informers;
 using Gantry.Server.Registry;
+using Gantry.Server.Registry.CustomResources;
 using Gantry.Server.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,23 +29,38 @@ public sealed class GarbageCollector : BackgroundService
     private readonly ObjectRegistry _registry;
     private readonly ILogger<GarbageCollector> _logger;
     private readonly WorkQueue<string> _queue;
+    private readonly CustomResourceTypes _customTypes;
     private readonly Dictionary<string, OwnerGraphNode> _nodes = [];
     private readonly Dictionary<string, HashSet<string>> _dependents = [];
     private readonly Lock _gate = new();
 
-    public GarbageCollector(ObjectRegistry registry, TimeProvider time, ILogger<GarbageCollector> logger)
+    public GarbageCollector(ObjectRegistry registry, CustomResourceTypes customTypes, TimeProvider time, ILogger<GarbageCollector> logger)
     {
         _registry = registry;
+        _customTypes = customTypes;
         _logger = logger;
         _queue = new WorkQueue<string>(time);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(ResourceCatalog.Types.Where(t => t.Kind != "Event").Select(t => Task.Run(() => FollowAsync(t, stoppingToken), stoppingToken))
+        Task.WhenAll(ResourceCatalog.Types.Where(t => t.Kind != "Event")
+            .Select(t => Task.Run(() => FollowAsync(t.KeyPrefix, _ => t, n => n.Type == t, stoppingToken), stoppingToken))
+            .Append(Task.Run(() => FollowAsync(ResourceType.CustomResourceKeyPrefix, CustomTypeOf, n => n.Type.Custom is not null, stoppingToken), stoppingToken))
             .Append(_queue.RunAsync(Workers, ProcessAsync, (uid, ex) => _logger.LogWarning(ex, "Garbage collecting {Uid} failed", uid), stoppingToken)));
 
-    /// <summary>Keeps the graph for one kind, re-listing when the watch falls out of the cache's window.</summary>
-    private async Task FollowAsync(ResourceType type, CancellationToken cancellationToken)
+    /// <summary>
+    /// The type of a custom resource by its key (<c>…/{group}/{plural}/…</c>); null once its definition is no longer
+    /// served, when the definition's own clean-up deletes what is left.
+    /// </summary>
+    private ResourceType? CustomTypeOf(CachedObject obj) =>
+        _customTypes.Current.StoredTypes.FirstOrDefault(t => obj.Key.StartsWith(t.KeyPrefix, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Keeps the graph for the objects under one key prefix (of one kind, or of every custom kind), re-listing when the
+    /// watch falls out of the cache's window.
+    /// </summary>
+    private async Task FollowAsync(
+        string prefix, Func<CachedObject, ResourceType?> typeOf, Func<OwnerGraphNode, bool> followed, CancellationToken cancellationToken)
     {
         long? from = null;
         while (!cancellationToken.IsCancellationRequested)
@@ -52,7 +68,7 @@ public sealed class GarbageCollector : BackgroundService
             HashSet<string>? seen = from is null ? [] : null;
             try
             {
-                var events = _registry.Cache.Watch(type.KeyPrefix, new WatchFilter(type.KeyPrefix), from, false, from is null, cancellationToken);
+                var events = _registry.Cache.Watch(prefix, new WatchFilter(prefix), from, false, from is null, cancellationToken);
                 await foreach (var e in events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
                     from = Math.Max(from ?? 0, e.Revision);
@@ -60,14 +76,14 @@ public sealed class GarbageCollector : BackgroundService
                     {
                         if (e.InitialEventsEnd && seen is not null)
                         {
-                            ForgetAbsent(type, seen);
+                            ForgetAbsent(followed, seen);
                             seen = null;
                         }
 
                         continue;
                     }
 
-                    if (e.Object is null || OwnerGraphNode.Parse(type, e.Object.Json) is not { } node)
+                    if (e.Object is null || typeOf(e.Object) is not { } type || OwnerGraphNode.Parse(type, e.Object.Json) is not { } node)
                     {
                         continue;
                     }
@@ -152,12 +168,12 @@ public sealed class GarbageCollector : BackgroundService
         }
     }
 
-    private void ForgetAbsent(ResourceType type, HashSet<string> present)
+    private void ForgetAbsent(Func<OwnerGraphNode, bool> followed, HashSet<string> present)
     {
         List<string> gone;
         lock (_gate)
         {
-            gone = [.. _nodes.Values.Where(n => n.Type == type && !present.Contains(n.Uid)).Select(n => n.Uid)];
+            gone = [.. _nodes.Values.Where(n => followed(n) && !present.Contains(n.Uid)).Select(n => n.Uid)];
         }
 
         foreach (var uid in gone)
@@ -279,7 +295,8 @@ public sealed class GarbageCollector : BackgroundService
     /// <summary>Solid when present with the same uid (or of a kind this server does not serve), else dangling or waiting.</summary>
     private OwnerState StateOf(OwnerGraphNode dependent, OwnerGraphReference reference)
     {
-        if (ResourceCatalog.FindByKind(reference.ApiVersion, reference.Kind) is not { } type)
+        var type = ResourceCatalog.FindByKind(reference.ApiVersion, reference.Kind) ?? _customTypes.Current.FindByKind(reference.ApiVersion, reference.Kind)?.Stored;
+        if (type is null)
         {
             return OwnerState.Solid;
         }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
 using Gantry.Server.Registry;
+using Gantry.Server.Registry.CustomResources;
 using Gantry.Server.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,8 @@ namespace Gantry.Server.Controllers;
 /// namespace itself goes, as Kubernetes' namespace controller does. Content that takes time to go
 /// (pods in their grace period) is waited for.
 /// </summary>
-public sealed class NamespaceController(ObjectRegistry registry, ILogger<NamespaceController> logger, TimeProvider time) : BackgroundService
+public sealed class NamespaceController(ObjectRegistry registry, CustomResourceTypes customTypes, ILogger<NamespaceController> logger, TimeProvider time)
+    : BackgroundService
 {
     private static readonly ResourceType Namespaces = ResourceCatalog.Get("", "namespaces");
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
@@ -71,7 +73,7 @@ public sealed class NamespaceController(ObjectRegistry registry, ILogger<Namespa
     private async Task<int> DeleteContentAsync(string ns, CancellationToken cancellationToken)
     {
         var remaining = 0;
-        foreach (var type in ResourceCatalog.Types.Where(t => t.Namespaced))
+        foreach (var type in NamespacedTypes())
         {
             var (items, _, _) = registry.Cache.List(type.KeyPrefix, new WatchFilter(type.NamespacePrefix(ns)));
             foreach (var item in items)
@@ -105,7 +107,7 @@ public sealed class NamespaceController(ObjectRegistry registry, ILogger<Namespa
     {
         var remaining = new Dictionary<string, int>(StringComparer.Ordinal);
         var finalizers = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var type in ResourceCatalog.Types.Where(t => t.Namespaced))
+        foreach (var type in NamespacedTypes())
         {
             var items = registry.Cache.List(type.KeyPrefix, new WatchFilter(type.NamespacePrefix(ns))).Items;
             if (items.Count == 0)
@@ -136,6 +138,9 @@ public sealed class NamespaceController(ObjectRegistry registry, ILogger<Namespa
 
         return remaining.Values.Sum();
     }
+
+    /// <summary>Every namespaced type, the custom ones included, as kube's namespace deleter finds them by discovery.</summary>
+    private IEnumerable<ResourceType> NamespacedTypes() => ResourceCatalog.Types.Concat(customTypes.Current.StoredTypes).Where(t => t.Namespaced);
 
     private static JsonObject RemoveSpecFinalizers(JsonObject ns)
     {

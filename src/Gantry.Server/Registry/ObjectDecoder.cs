@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Gantry.Core.Resources;
+using Gantry.Core.Resources.CustomResources;
 using Gantry.Server.Api;
 using k8s;
 using k8s.Models;
@@ -19,6 +20,11 @@ public static class ObjectDecoder
 {
     public static IKubernetesObject<V1ObjectMeta> Decode(ResourceType type, JsonObject input, FieldValidation validation, ICollection<string> warnings)
     {
+        if (type.Custom is { } custom)
+        {
+            return DecodeCustom(type, custom, input, validation, warnings);
+        }
+
         // One serialization serves both passes; the serializer would write the tree out to read it anyway, and walking the
         // bytes rather than the tree leaves its members unmaterialized.
         using var scratch = JsonScratch.Rent();
@@ -46,6 +52,13 @@ public static class ObjectDecoder
     public static IKubernetesObject<V1ObjectMeta> WithStatus(
         ResourceType type, IKubernetesObject<V1ObjectMeta> stored, JsonNode? status, FieldValidation validation, ICollection<string> warnings)
     {
+        if (type.Custom is { } custom)
+        {
+            var whole = ToNode(stored);
+            whole["status"] = status?.DeepClone();
+            return DecodeCustom(type, custom, whole, validation, warnings);
+        }
+
         var contract = KubernetesJsonOptions.Value.GetTypeInfo(type.ModelType);
         var copy = contract.CreateObject!();
         var statusProperty = StatusOf(contract);
@@ -97,6 +110,36 @@ public static class ObjectDecoder
     private static JsonPropertyInfo StatusOf(JsonTypeInfo contract) =>
         StatusProperties.GetOrAdd(contract, c => c.Properties.Single(p => p.Name == "status"));
 
+    /// <summary>
+    /// A custom resource as kube's decoder for it reads one: what its schema does not specify pruned (and reported, as
+    /// the field validation asks, with the metadata's unknown members), then its defaults filled in.
+    /// </summary>
+    private static CustomResource DecodeCustom(
+        ResourceType type, ICustomResourceVersion custom, JsonObject input, FieldValidation validation, ICollection<string> warnings)
+    {
+        var obj = input.DeepClone().AsObject();
+        var unknown = new List<string>(custom.Prune(obj));
+        if (validation != FieldValidation.Ignore && obj["metadata"] is JsonObject metadata)
+        {
+            using var scratch = JsonScratch.Rent();
+            var json = scratch.Write(metadata);
+            var reader = new Utf8JsonReader(json.Span);
+            reader.Read();
+            FindUnknown(ref reader, KubernetesJsonOptions.Value.GetTypeInfo(typeof(V1ObjectMeta)), json, [new PathSegment("metadata", 0, -1)], unknown);
+        }
+
+        Report(type, unknown, validation, warnings);
+        custom.Default(obj);
+        try
+        {
+            return obj.Deserialize<CustomResource>(KubernetesJsonOptions.Value) ?? throw new JsonException("null object");
+        }
+        catch (Exception ex) when (IsDecodingError(ex))
+        {
+            throw CannotHandle(type, ex.Message);
+        }
+    }
+
     /// <summary>Reports the members of <paramref name="json"/>, at <paramref name="path"/>, that <paramref name="contract"/> does not know, as the field validation asks.</summary>
     private static void CheckUnknown(
         ResourceType type, ReadOnlyMemory<byte> json, JsonTypeInfo contract, List<PathSegment> path, FieldValidation validation, ICollection<string> warnings)
@@ -110,7 +153,13 @@ public static class ObjectDecoder
         var reader = new Utf8JsonReader(json.Span);
         reader.Read();
         FindUnknown(ref reader, contract, json, path, unknown);
-        if (unknown.Count == 0)
+        Report(type, unknown, validation, warnings);
+    }
+
+    /// <summary>Reports unknown fields as kube's strict decoding does: an error when strict, otherwise warnings (none when ignored).</summary>
+    private static void Report(ResourceType type, List<string> unknown, FieldValidation validation, ICollection<string> warnings)
+    {
+        if (unknown.Count == 0 || validation == FieldValidation.Ignore)
         {
             return;
         }

@@ -32,7 +32,9 @@ public static class ObjectIndex
         }
 
         var type = ResourceTypeOfKey(key);
-        var fields = type is null ? None : SelectableFields.Extract(type, root, previous?.Fields);
+        var fields = type is not null ? SelectableFields.Extract(type, root, previous?.Fields)
+            : key.StartsWith(ResourceType.CustomResourceKeyPrefix, StringComparison.Ordinal) ? SelectableFields.ExtractCustom(root, previous?.Fields)
+            : None;
         var slot = hasMetadata ? MetadataSlot(stored, metadata) : RootSlot(stored, root);
         return new CachedObject(key, WithResourceVersion(stored, slot, modRevision), createRevision, modRevision, labels, fields);
     }

@@ -32,7 +32,7 @@ public static class SelectableFields
 
     public static bool IsSupported(ResourceType type, string field) =>
         field is "metadata.name" or "metadata.namespace" ||
-        (ByKind.TryGetValue(type.Kind, out var fields) && fields.Contains(field));
+        (type.Custom is null && ByKind.TryGetValue(type.Kind, out var fields) && fields.Contains(field));
 
     /// <summary>
     /// The object's selectable fields. Where <paramref name="previous"/> (an earlier version's) has the same values, its
@@ -45,7 +45,7 @@ public static class SelectableFields
             ["metadata.name"] = Text(Lookup(obj, "metadata.name"), previous, "metadata.name"),
             ["metadata.namespace"] = type.Namespaced ? Text(Lookup(obj, "metadata.namespace"), previous, "metadata.namespace") : "",
         };
-        if (ByKind.TryGetValue(type.Kind, out var fields))
+        if (type.Custom is null && ByKind.TryGetValue(type.Kind, out var fields))
         {
             foreach (var field in fields)
             {
@@ -53,6 +53,20 @@ public static class SelectableFields
             }
         }
 
+        return previous is not null && AllKept(result, previous) ? previous : result;
+    }
+
+    /// <summary>
+    /// The selectable fields of a custom resource, known by its key alone (the definition that says whether its kind is
+    /// namespaced may come and go): its name and namespace, as kube selects custom resources by.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ExtractCustom(JsonElement obj, IReadOnlyDictionary<string, string>? previous = null)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["metadata.name"] = Text(Lookup(obj, "metadata.name"), previous, "metadata.name"),
+            ["metadata.namespace"] = Text(Lookup(obj, "metadata.namespace"), previous, "metadata.namespace"),
+        };
         return previous is not null && AllKept(result, previous) ? previous : result;
     }
 

@@ -171,24 +171,36 @@ public sealed class WatchCache : IAsyncDisposable
     }
 
     /// <summary>How many objects the bucket holds now (the apiserver's <c>apiserver_storage_objects</c>).</summary>
-    public int Count(string bucket)
+    public int Count(string prefix)
     {
         lock (_gate)
         {
-            return _buckets.TryGetValue(bucket, out var objects) ? objects.Count : 0;
+            if (_buckets.TryGetValue(prefix, out var objects))
+            {
+                return objects.Count;
+            }
+
+            return BucketOf(prefix) is { } bucket ? _buckets[bucket].Range(prefix, null).Count(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)) : 0;
         }
     }
+
+    /// <summary>
+    /// The bucket that holds the keys under <paramref name="prefix"/>: a type's own, or the one every custom resource
+    /// shares.
+    /// </summary>
+    private string BucketFor(string prefix) =>
+        _buckets.ContainsKey(prefix) ? prefix : BucketOf(prefix) ?? throw new KeyNotFoundException($"no bucket holds {prefix}");
 
     /// <summary>
     /// The matching objects in key order, starting after <paramref name="continueAfterKey"/>, at most
     /// <paramref name="limit"/> (0 = all), with the revision they reflect and whether more remain.
     /// </summary>
-    public (List<CachedObject> Items, long Revision, bool More) List(string bucket, WatchFilter filter, string? continueAfterKey = null, int limit = 0)
+    public (List<CachedObject> Items, long Revision, bool More) List(string prefix, WatchFilter filter, string? continueAfterKey = null, int limit = 0)
     {
         var result = new List<CachedObject>();
         lock (_gate)
         {
-            foreach (var obj in _buckets[bucket].Range(filter.Prefix, continueAfterKey))
+            foreach (var obj in _buckets[BucketFor(prefix)].Range(filter.Prefix, continueAfterKey))
             {
                 if (!filter.Matches(obj))
                 {
@@ -214,11 +226,13 @@ public sealed class WatchCache : IAsyncDisposable
     /// when that revision has left the cache's window.
     /// </summary>
     public ChannelReader<WatchEvent> Watch(
-        string bucket, WatchFilter filter, long? fromRevision, bool bookmarks, bool initialEventsEndBookmark, CancellationToken cancellationToken)
+        string prefix, WatchFilter filter, long? fromRevision, bool bookmarks, bool initialEventsEndBookmark, CancellationToken cancellationToken)
     {
-        var watcher = new Watcher(bucket, filter, bookmarks);
+        Watcher watcher;
         lock (_gate)
         {
+            var bucket = BucketFor(prefix);
+            watcher = new Watcher(bucket, filter, bookmarks);
             if (fromRevision is { } from)
             {
                 if (from < _oldestReplayable)

@@ -38,7 +38,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
         harness._services.Add(new ReplicationControllerController(informers, harness.Client, events, time, NullLogger<ReplicationControllerController>.Instance));
         harness._services.Add(new DeploymentController(informers, harness.Client, events, time, NullLogger<DeploymentController>.Instance));
         harness._services.Add(new JobController(informers, harness.Client, events, time, NullLogger<JobController>.Instance));
-        harness._services.Add(new GarbageCollector(harness.Context.Registry, time, NullLogger<GarbageCollector>.Instance));
+        harness._services.Add(new GarbageCollector(harness.Context.Registry, new Gantry.Server.Registry.CustomResources.CustomResourceTypes(harness.Context.Registry.Cache), time, NullLogger<GarbageCollector>.Instance));
         foreach (var service in harness._services)
         {
             await service.StartAsync(harness.Context.Ct);

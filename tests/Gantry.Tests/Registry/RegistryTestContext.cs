@@ -51,7 +51,7 @@ internal sealed class RegistryTestContext : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("gantry-registry-").FullName;
         using var startup = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var store = await SqliteVersionedStore.OpenAsync(Path.Combine(directory, "store.db"), logger: null, startup.Token);
-        var cache = new WatchCache(store, ResourceCatalog.Types.Select(t => t.KeyPrefix), ObjectIndex.Build, NullLogger.Instance);
+        var cache = new WatchCache(store, ResourceCatalog.KeyPrefixes, ObjectIndex.Build, NullLogger.Instance);
         await cache.StartAsync(startup.Token);
         var context = new RegistryTestContext(directory, store, cache, new FakeTimeProvider(Start));
         await BootstrapObjects.EnsureAsync(context.Registry, startup.Token);

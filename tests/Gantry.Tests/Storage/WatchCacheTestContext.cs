@@ -50,7 +50,7 @@ internal sealed class WatchCacheTestContext : IAsyncDisposable
 
     private async Task<WatchCache> StartCacheAsync()
     {
-        var cache = new WatchCache(Store, ResourceCatalog.Types.Select(t => t.KeyPrefix), ObjectIndex.Build, NullLogger.Instance);
+        var cache = new WatchCache(Store, ResourceCatalog.KeyPrefixes, ObjectIndex.Build, NullLogger.Instance);
         await cache.StartAsync(Ct);
         return cache;
     }

@@ -11,36 +11,41 @@ namespace Gantry.Server.Api.Discovery;
 /// </summary>
 public static class AggregatedDiscovery
 {
-    private static readonly Dictionary<(bool Core, DiscoveryFormat Format), byte[]> Documents = new[]
-        {
-            (true, DiscoveryFormat.AggregatedV2), (true, DiscoveryFormat.AggregatedV2Beta1),
-            (false, DiscoveryFormat.AggregatedV2), (false, DiscoveryFormat.AggregatedV2Beta1),
-        }
-        .ToDictionary(k => k, k => JsonSerializer.SerializeToUtf8Bytes(Build(k.Item1, k.Item2)));
+    /// <summary>The documents of one catalog, serialized once.</summary>
+    internal sealed class Documents(DiscoveryCatalog catalog)
+    {
+        public Dictionary<(bool Core, DiscoveryFormat Format), byte[]> ByRoot { get; } = new[]
+            {
+                (true, DiscoveryFormat.AggregatedV2), (true, DiscoveryFormat.AggregatedV2Beta1),
+                (false, DiscoveryFormat.AggregatedV2), (false, DiscoveryFormat.AggregatedV2Beta1),
+            }
+            .ToDictionary(k => k, k => JsonSerializer.SerializeToUtf8Bytes(Build(catalog, k.Item1, k.Item2)));
+    }
 
     /// <summary>The aggregated document for <c>/api</c>.</summary>
-    public static byte[] ForApi(DiscoveryFormat format) => Documents[(true, CheckAggregated(format))];
+    public static byte[] ForApi(DiscoveryFormat format) => DiscoveredTypes.BuiltIn.Aggregated.ByRoot[(true, CheckAggregated(format))];
 
     /// <summary>The aggregated document for <c>/apis</c>.</summary>
-    public static byte[] ForApis(DiscoveryFormat format) => Documents[(false, CheckAggregated(format))];
+    public static byte[] ForApis(DiscoveryFormat format, DiscoveryCatalog? catalog = null) =>
+        (catalog ?? DiscoveredTypes.BuiltIn).Aggregated.ByRoot[(false, CheckAggregated(format))];
 
     private static DiscoveryFormat CheckAggregated(DiscoveryFormat format) =>
         format is DiscoveryFormat.AggregatedV2 or DiscoveryFormat.AggregatedV2Beta1
             ? format
             : throw new ArgumentOutOfRangeException(nameof(format), format, "Not an aggregated discovery format.");
 
-    private static JsonObject Build(bool core, DiscoveryFormat format)
+    private static JsonObject Build(DiscoveryCatalog catalog, bool core, DiscoveryFormat format)
     {
-        var groups = DiscoveredTypes.GroupVersions
+        var groups = catalog.GroupVersions
             .Where(gv => (gv.Group.Length == 0) == core)
             .Select(gv => gv.Group)
             .Distinct()
             .Select(group => (JsonNode?)new JsonObject
             {
                 ["metadata"] = new JsonObject { ["name"] = group },
-                ["versions"] = new JsonArray(DiscoveredTypes.GroupVersions
+                ["versions"] = new JsonArray(catalog.GroupVersions
                     .Where(gv => gv.Group == group)
-                    .Select(gv => (JsonNode?)Version(gv.Group, gv.Version))
+                    .Select(gv => (JsonNode?)Version(catalog, gv.Group, gv.Version))
                     .ToArray()),
             })
             .ToArray();
@@ -54,10 +59,10 @@ public static class AggregatedDiscovery
         };
     }
 
-    private static JsonObject Version(string group, string version) => new()
+    private static JsonObject Version(DiscoveryCatalog catalog, string group, string version) => new()
     {
         ["version"] = version,
-        ["resources"] = new JsonArray(DiscoveredTypes.Types
+        ["resources"] = new JsonArray(catalog.Types
             .Where(t => t.Group == group && t.Version == version)
             .Select(t => (JsonNode?)Resource(t))
             .ToArray()),

@@ -2,6 +2,8 @@ using Gantry.Core.Resources;
 using Gantry.Server.Api.ComponentStatuses;
 using Gantry.Server.Api.Metrics;
 using Gantry.Server.Api.Reviews;
+using Gantry.Server.Registry.CustomResources;
+using System.Runtime.CompilerServices;
 
 namespace Gantry.Server.Api.Discovery;
 
@@ -19,9 +21,41 @@ public static class DiscoveredTypes
     public static IReadOnlyList<(string Group, string Version)> GroupVersions { get; } =
         [.. ResourceCatalog.GroupVersions, (ResourceMetricsTypes.Group, ResourceMetricsTypes.Version), .. ReviewTypes.GroupVersions];
 
+    /// <summary>The built-in types alone.</summary>
+    public static DiscoveryCatalog BuiltIn { get; } = new(Types, GroupVersions);
+
+    private static readonly ConditionalWeakTable<CustomResourceTypeSet, DiscoveryCatalog> WithCustom = [];
+
+    /// <summary>
+    /// The built-in types and the custom ones, these after them as kube lists the groups of its CRDs after its own; a
+    /// group's versions in kube's version priority, the first its preferred one.
+    /// </summary>
+    public static DiscoveryCatalog Including(CustomResourceTypeSet custom) =>
+        custom.Entries.Count == 0 ? BuiltIn : WithCustom.GetValue(custom, c =>
+        {
+            var served = c.Entries.Select(e => e.Served).ToList();
+            var groupVersions = served.Select(t => (t.Group, t.Version)).Distinct()
+                .GroupBy(gv => gv.Group).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .SelectMany(g => g.OrderBy(gv => gv.Version, KubeVersionOrder.Instance));
+            return new DiscoveryCatalog([.. Types, .. served], [.. GroupVersions, .. groupVersions]);
+        });
+
     public static IReadOnlyList<string> VerbsOf(ResourceType type) =>
         type.Group == ResourceMetricsTypes.Group ? ResourceMetricsTypes.Verbs
         : type == ComponentStatusTypes.ComponentStatuses ? ComponentStatusTypes.Verbs
         : ReviewTypes.Includes(type) ? ReviewTypes.Verbs
         : ResourceVerbs.Standard;
+}
+
+/// <summary>What one discovery answer announces: the types, and the group versions in order.</summary>
+public sealed class DiscoveryCatalog(IReadOnlyList<ResourceType> types, IReadOnlyList<(string Group, string Version)> groupVersions)
+{
+    public IReadOnlyList<ResourceType> Types { get; } = types;
+
+    public IReadOnlyList<(string Group, string Version)> GroupVersions { get; } = groupVersions;
+
+    /// <summary>The documents of this catalog, built once on first use.</summary>
+    internal LegacyDiscovery.Documents Legacy => field ??= new LegacyDiscovery.Documents(this);
+
+    internal AggregatedDiscovery.Documents Aggregated => field ??= new AggregatedDiscovery.Documents(this);
 }

@@ -17,21 +17,21 @@ public static class DiscoveryResponses
     }
 
     /// <summary><c>GET /apis</c>: aggregated or <c>APIGroupList</c>, by <paramref name="accept"/>. Send <c>Vary: Accept</c>.</summary>
-    public static DiscoveryDocument Apis(string? accept)
+    public static DiscoveryDocument Apis(string? accept, DiscoveryCatalog? catalog = null)
     {
         var format = DiscoveryNegotiation.Choose(accept);
         var body = format == DiscoveryFormat.Legacy
-            ? LegacyDiscovery.ApiGroupList()
-            : AggregatedDiscovery.ForApis(format);
+            ? LegacyDiscovery.ApiGroupList(catalog)
+            : AggregatedDiscovery.ForApis(format, catalog);
         return new DiscoveryDocument(body, DiscoveryNegotiation.ContentTypeOf(format));
     }
 
     /// <summary><c>GET /apis/{group}</c>.</summary>
-    public static DiscoveryDocument? Group(string group) => Json(LegacyDiscovery.ApiGroup(group));
+    public static DiscoveryDocument? Group(string group, DiscoveryCatalog? catalog = null) => Json(LegacyDiscovery.ApiGroup(group, catalog));
 
     /// <summary><c>GET /api/{version}</c> (with group "") or <c>GET /apis/{group}/{version}</c>.</summary>
-    public static DiscoveryDocument? GroupVersion(string group, string version) =>
-        Json(LegacyDiscovery.ApiResourceList(group, version));
+    public static DiscoveryDocument? GroupVersion(string group, string version, DiscoveryCatalog? catalog = null) =>
+        Json(LegacyDiscovery.ApiResourceList(group, version, catalog));
 
     /// <summary><c>GET /version</c>.</summary>
     public static DiscoveryDocument Version() => new(ServerVersion.Json, DiscoveryNegotiation.JsonContentType);

@@ -11,16 +11,20 @@ namespace Gantry.Server.Api.Discovery;
 /// </summary>
 public static class LegacyDiscovery
 {
-    private static readonly byte[] GroupListJson = JsonSerializer.SerializeToUtf8Bytes(BuildGroupList());
+    /// <summary>The documents of one catalog, serialized once.</summary>
+    internal sealed class Documents(DiscoveryCatalog catalog)
+    {
+        public byte[] GroupList { get; } = JsonSerializer.SerializeToUtf8Bytes(BuildGroupList(catalog));
 
-    private static readonly Dictionary<string, byte[]> GroupJson = DiscoveredTypes.GroupVersions
-        .Where(gv => gv.Group.Length > 0)
-        .Select(gv => gv.Group)
-        .Distinct()
-        .ToDictionary(g => g, g => JsonSerializer.SerializeToUtf8Bytes(BuildGroup(g)), StringComparer.Ordinal);
+        public Dictionary<string, byte[]> Groups { get; } = catalog.GroupVersions
+            .Where(gv => gv.Group.Length > 0)
+            .Select(gv => gv.Group)
+            .Distinct()
+            .ToDictionary(g => g, g => JsonSerializer.SerializeToUtf8Bytes(BuildGroup(catalog, g)), StringComparer.Ordinal);
 
-    private static readonly Dictionary<(string Group, string Version), byte[]> ResourceListJson = DiscoveredTypes.GroupVersions
-        .ToDictionary(gv => gv, gv => JsonSerializer.SerializeToUtf8Bytes(BuildResourceList(gv.Group, gv.Version)));
+        public Dictionary<(string Group, string Version), byte[]> ResourceLists { get; } = catalog.GroupVersions
+            .ToDictionary(gv => gv, gv => JsonSerializer.SerializeToUtf8Bytes(BuildResourceList(catalog, gv.Group, gv.Version)));
+    }
 
     /// <summary>
     /// <c>GET /api</c>. <paramref name="serverAddress"/> (host:port) is where clients reach the server;
@@ -43,50 +47,51 @@ public static class LegacyDiscovery
     }
 
     /// <summary><c>GET /apis</c>: every named group (never 404, even without groups: kubectl needs it).</summary>
-    public static byte[] ApiGroupList() => GroupListJson;
+    public static byte[] ApiGroupList(DiscoveryCatalog? catalog = null) => (catalog ?? DiscoveredTypes.BuiltIn).Legacy.GroupList;
 
     /// <summary><c>GET /apis/{group}</c>, or null when the group is not served.</summary>
-    public static byte[]? ApiGroup(string group) => GroupJson.GetValueOrDefault(group);
+    public static byte[]? ApiGroup(string group, DiscoveryCatalog? catalog = null) =>
+        (catalog ?? DiscoveredTypes.BuiltIn).Legacy.Groups.GetValueOrDefault(group);
 
     /// <summary>
     /// <c>GET /api/v1</c> (group "") or <c>GET /apis/{group}/{version}</c>, or null when the group version is
     /// not served.
     /// </summary>
-    public static byte[]? ApiResourceList(string group, string version) =>
-        ResourceListJson.GetValueOrDefault((group, version));
+    public static byte[]? ApiResourceList(string group, string version, DiscoveryCatalog? catalog = null) =>
+        (catalog ?? DiscoveredTypes.BuiltIn).Legacy.ResourceLists.GetValueOrDefault((group, version));
 
     private static IEnumerable<string> CoreVersions() =>
         DiscoveredTypes.GroupVersions.Where(gv => gv.Group.Length == 0).Select(gv => gv.Version);
 
-    private static JsonObject BuildGroupList() => new()
+    private static JsonObject BuildGroupList(DiscoveryCatalog catalog) => new()
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray(DiscoveredTypes.GroupVersions
+        ["groups"] = new JsonArray(catalog.GroupVersions
             .Where(gv => gv.Group.Length > 0)
             .Select(gv => gv.Group)
             .Distinct()
-            .Select(g => (JsonNode?)GroupBody(g))
+            .Select(g => (JsonNode?)GroupBody(catalog, g))
             .ToArray()),
     };
 
-    private static JsonObject BuildGroup(string group)
+    private static JsonObject BuildGroup(DiscoveryCatalog catalog, string group)
     {
         var body = new JsonObject { ["kind"] = "APIGroup", ["apiVersion"] = "v1" };
-        AddGroupFields(body, group);
+        AddGroupFields(catalog, body, group);
         return body;
     }
 
-    private static JsonObject GroupBody(string group)
+    private static JsonObject GroupBody(DiscoveryCatalog catalog, string group)
     {
         var body = new JsonObject();
-        AddGroupFields(body, group);
+        AddGroupFields(catalog, body, group);
         return body;
     }
 
-    private static void AddGroupFields(JsonObject target, string group)
+    private static void AddGroupFields(DiscoveryCatalog catalog, JsonObject target, string group)
     {
-        var versions = DiscoveredTypes.GroupVersions.Where(gv => gv.Group == group).Select(gv => gv.Version).ToList();
+        var versions = catalog.GroupVersions.Where(gv => gv.Group == group).Select(gv => gv.Version).ToList();
         target["name"] = group;
         target["versions"] = new JsonArray(versions.Select(v => (JsonNode?)GroupVersionRef(group, v)).ToArray());
 
@@ -100,10 +105,10 @@ public static class LegacyDiscovery
         ["version"] = version,
     };
 
-    private static JsonObject BuildResourceList(string group, string version)
+    private static JsonObject BuildResourceList(DiscoveryCatalog catalog, string group, string version)
     {
         var resources = new JsonArray();
-        foreach (var type in DiscoveredTypes.Types.Where(t => t.Group == group && t.Version == version))
+        foreach (var type in catalog.Types.Where(t => t.Group == group && t.Version == version))
         {
             resources.Add(new JsonObject
             {

@@ -47,5 +47,5 @@ internal static class TablePrinters
     };
 
     public static TablePrinter For(ResourceType type) =>
-        ByKind.GetValueOrDefault((type.Group, type.Kind)) ?? SimplePrinters.Default;
+        type.Custom is not null ? CustomResourcePrinter.For(type) : ByKind.GetValueOrDefault((type.Group, type.Kind)) ?? SimplePrinters.Default;
 }

@@ -40,7 +40,7 @@ internal sealed class ServiceRegistryFixture : IAsyncDisposable
     {
         var directory = Directory.CreateTempSubdirectory("gantry-services-").FullName;
         var store = await SqliteVersionedStore.OpenAsync(Path.Combine(directory, "store.db"), logger: null, CancellationToken.None);
-        var cache = new WatchCache(store, ResourceCatalog.Types.Select(t => t.KeyPrefix), ObjectIndex.Build, NullLogger.Instance);
+        var cache = new WatchCache(store, ResourceCatalog.KeyPrefixes, ObjectIndex.Build, NullLogger.Instance);
         await cache.StartAsync(CancellationToken.None);
         var fixture = new ServiceRegistryFixture(directory, store, cache, NewAllocations());
         await BootstrapObjects.EnsureAsync(fixture.Registry, fixture.Ct);

@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+using Gantry.Core.Validation;
+using k8s.Models;
+
+namespace Gantry.Core.Resources.CustomResources;
+
+/// <summary>
+/// What makes a <see cref="ResourceType"/> a custom resource: the definition and version it is served from, and the
+/// version's structural schema, applied to an object as kube's apiextensions-apiserver applies it.
+/// </summary>
+public interface ICustomResourceVersion
+{
+    V1CustomResourceDefinition Definition { get; }
+
+    V1CustomResourceDefinitionVersion Version { get; }
+
+    /// <summary>Removes in place what the schema does not specify; returns the removed fields' paths (<c>spec.bogus</c>).</summary>
+    IReadOnlyList<string> Prune(JsonObject obj);
+
+    /// <summary>Fills in the schema's defaults, in place.</summary>
+    void Default(JsonObject obj);
+
+    /// <summary>The object's violations of the schema.</summary>
+    IReadOnlyList<FieldError> Validate(JsonObject obj);
+}

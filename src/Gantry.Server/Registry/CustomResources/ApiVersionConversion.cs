@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+using Gantry.Core.Resources.Conversion;
+
+namespace Gantry.Server.Registry.CustomResources;
+
+/// <summary>
+/// A CustomResourceDefinition's conversion strategy <c>None</c>: a version served beside the storage version holds the
+/// same fields, so an object changes only its <c>apiVersion</c> on the way in and out.
+/// </summary>
+public sealed class ApiVersionConversion(string storedApiVersion, string servedApiVersion) : IVersionConversion
+{
+    public JsonObject FromStorage(JsonObject stored) => WithApiVersion(stored, servedApiVersion);
+
+    public JsonObject ToStorage(JsonObject served) => WithApiVersion(served, storedApiVersion);
+
+    // Custom resources are selected only by their name and namespace, the same in every version.
+    public string? StoredFieldLabel(string label) => label is "metadata.name" or "metadata.namespace" ? label : null;
+
+    private static JsonObject WithApiVersion(JsonObject obj, string apiVersion)
+    {
+        var copy = obj.DeepClone().AsObject();
+        copy["apiVersion"] = apiVersion;
+        return copy;
+    }
+}
