@@ -1,0 +1,51 @@
+using Gantry.Server.Registry.CustomResources;
+using Xunit;
+
+namespace Gantry.Tests.Api.CustomResources;
+
+public sealed class CustomResourceTypesTests
+{
+    [Fact]
+    public void A_served_version_of_an_established_definition_is_a_type_stored_under_the_custom_resource_bucket()
+    {
+        var entry = Assert.Single(CustomResourceTypes.TypesOf(CustomResourceDefinitions.CronTabs()));
+
+        Assert.Same(entry.Served, entry.Stored);
+        Assert.Equal("stable.example.com/v1", entry.Stored.ApiVersion);
+        Assert.Equal("/registry/customresources/stable.example.com/crontabs/", entry.Stored.KeyPrefix);
+        Assert.Equal("/registry/customresources/stable.example.com/crontabs/default/x", entry.Stored.Key("default", "x"));
+        Assert.True(entry.Stored.Namespaced);
+        Assert.Equal(["ct"], entry.Stored.ShortNames);
+        Assert.True(entry.Stored.HasSubresource("status"));
+    }
+
+    [Fact]
+    public void A_version_other_than_the_storage_version_is_served_by_converting_its_api_version()
+    {
+        var entries = CustomResourceTypes.TypesOf(CustomResourceDefinitions.CronTabs(true, "v1", "v1beta1")).ToList();
+
+        var beta = Assert.Single(entries, e => e.Served.Version == "v1beta1");
+        Assert.Equal("v1", beta.Stored.Version);
+        var stored = new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "stable.example.com/v1", ["kind"] = "CronTab" };
+        Assert.Equal("stable.example.com/v1beta1", (string?)beta.Served.Conversion!.FromStorage(stored)["apiVersion"]);
+        Assert.Equal("stable.example.com/v1", (string?)beta.Served.Conversion.ToStorage(beta.Served.Conversion.FromStorage(stored))["apiVersion"]);
+    }
+
+    [Fact]
+    public void A_definition_without_the_established_condition_is_not_served()
+    {
+        Assert.False(CustomResourceTypes.IsEstablished(CustomResourceDefinitions.CronTabs(established: false)));
+        Assert.True(CustomResourceTypes.IsEstablished(CustomResourceDefinitions.CronTabs()));
+    }
+
+    [Fact]
+    public void A_type_set_finds_a_served_type_by_its_path_and_by_its_kind()
+    {
+        var set = new CustomResourceTypeSet([.. CustomResourceTypes.TypesOf(CustomResourceDefinitions.CronTabs(true, "v1", "v1beta1"))]);
+
+        Assert.Equal("v1beta1", set.Find("stable.example.com", "v1beta1", "crontabs")!.Served.Version);
+        Assert.Equal("v1", set.FindByKind("stable.example.com/v1beta1", "CronTab")!.Stored.Version);
+        Assert.Null(set.Find("stable.example.com", "v2", "crontabs"));
+        Assert.Single(set.StoredTypes);
+    }
+}
