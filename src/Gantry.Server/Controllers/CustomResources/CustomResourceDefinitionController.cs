@@ -88,7 +88,7 @@ public sealed class CustomResourceDefinitionController : BackgroundService
         var conflict = FindNameConflict(definition);
         var wasEstablished = CustomResourceTypes.IsEstablished(definition);
         await _client.MutateAsync<V1CustomResourceDefinition>(null, name, d =>
-            DefinitionStatus.Accept(d, conflict, _time.GetUtcNow().UtcDateTime), cancellationToken, subresource: "status").ConfigureAwait(false);
+            DefinitionStatus.Accept(d, conflict, Now()), cancellationToken, subresource: "status").ConfigureAwait(false);
 
         // Served as soon as the status says so: whoever waits for Established then finds the resource there.
         _types.Refresh();
@@ -155,7 +155,7 @@ public sealed class CustomResourceDefinitionController : BackgroundService
         if (!DefinitionStatus.IsTerminating(definition))
         {
             await _client.MutateAsync<V1CustomResourceDefinition>(null, name, d =>
-                DefinitionStatus.Terminate(d, _time.GetUtcNow().UtcDateTime), cancellationToken, subresource: "status").ConfigureAwait(false);
+                DefinitionStatus.Terminate(d, Now()), cancellationToken, subresource: "status").ConfigureAwait(false);
         }
 
         var remaining = 0;
@@ -191,6 +191,13 @@ public sealed class CustomResourceDefinitionController : BackgroundService
         await _client.MutateAsync<V1CustomResourceDefinition>(null, name, d => d.Metadata.Finalizers?.Remove(CleanupFinalizer), cancellationToken)
             .ConfigureAwait(false);
         _logger.LogInformation("CustomResourceDefinition {Name} deleted with its resources", name);
+    }
+
+    /// <summary>Now, to the second, as kube's metav1.Time keeps a condition's time.</summary>
+    private DateTime Now()
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        return new DateTime(now - now % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
     }
 
     /// <summary>Why a definition's names are not accepted, as kube's naming controller words it.</summary>
