@@ -73,8 +73,8 @@ public sealed class ObjectRegistry(
         metadata.Remove("deletionGracePeriodSeconds");
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = ObjectMetadata.Timestamp(time.GetUtcNow());
-        // Only types with a spec/status split track generation, as their registry strategies do.
-        if (type.HasSubresource("status"))
+        // Only types with a spec/status split track generation, as their registry strategies do; every custom resource does.
+        if (type.HasSubresource("status") || type.Custom is not null)
         {
             metadata["generation"] = 1;
         }
