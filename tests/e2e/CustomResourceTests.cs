@@ -173,6 +173,33 @@ public sealed partial class CustomResourceTests(GantryFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task Scale_sets_the_replicas_at_the_path_the_definitions_scale_subresource_names()
+    {
+        var (group, ns) = await CronTabsAsync("scale", "ctscale");
+        await Ok(Stdin(CronTab(group, "nightly", replicas: 1)), "apply", "-n", ns, "-f", "-");
+
+        await Ok("scale", "ctscale", "nightly", "-n", ns, "--replicas=4");
+
+        Check.Equal("4", await JsonPath(ns, "ctscale/nightly", "{.spec.replicas}"), "spec.replicas");
+        var scale = await Ok("get", "--raw", $"/apis/{group}/v1/namespaces/{ns}/crontabs/nightly/scale");
+        Check.StdoutContains(scale, "\"kind\":\"Scale\"");
+        Check.StdoutContains(scale, "\"replicas\":4");
+    }
+
+    [Fact]
+    public async Task Explain_describes_a_custom_kind_from_its_schema()
+    {
+        var (group, _) = await CronTabsAsync("explain", "ctexplain");
+        // explain does not refresh kubectl's discovery cache by itself, as get does on a miss.
+        await Ok("api-resources", "--api-group=" + group);
+
+        var explained = await Ok("explain", "ctexplain.spec");
+
+        Check.StdoutContains(explained, "cronSpec");
+        Check.StdoutContains(explained, "replicas");
+    }
+
+    [Fact]
     public async Task Writes_to_the_resource_ignore_the_status_when_the_status_subresource_is_on()
     {
         var (group, ns) = await CronTabsAsync("status-ignored", "ctstatusignored");
@@ -346,6 +373,7 @@ public sealed partial class CustomResourceTests(GantryFixture fixture, ITestOutp
             storage: true
             subresources:
               status: {}
+              scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas, labelSelectorPath: .status.selector}
             schema:
               openAPIV3Schema:
                 type: object
@@ -361,6 +389,8 @@ public sealed partial class CustomResourceTests(GantryFixture fixture, ITestOutp
                     type: object
                     properties:
                       lastScheduleTime: {type: string}
+                      replicas: {type: integer}
+                      selector: {type: string}
             additionalPrinterColumns:
             - {name: Spec, type: string, jsonPath: .spec.cronSpec}
             - {name: Replicas, type: integer, jsonPath: .spec.replicas}

@@ -49,7 +49,12 @@ public sealed record ResourceType(
     /// <summary>The URL prefix of the group version: <c>/api/v1</c> or <c>/apis/apps/v1</c>.</summary>
     public string GroupVersionPath => Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";
 
-    public string ListKind => Kind + "List";
+    /// <summary>The kind of its lists: <c>PodList</c>; a CustomResourceDefinition names its own.</summary>
+    public string ListKind
+    {
+        get => field ?? Kind + "List";
+        init;
+    }
 
     public bool HasSubresource(string name) => Subresources.Any(s => s.Name == name);
 

@@ -118,7 +118,7 @@ public sealed class ApiDispatcher(
         var resourcePath = segments switch
         {
             ["api", var version, .. var rest] => ResourcePath.Parse("", version, rest),
-            ["apis", var group, var version, .. var rest] => ResourcePath.Parse(group, version, rest, customTypes.Current),
+            ["apis", var group, var version, .. var rest] => ResourcePath.Parse(group, version, rest, customTypes),
             _ => null,
         };
         if (resourcePath is null)

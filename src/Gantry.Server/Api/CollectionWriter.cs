@@ -37,7 +37,7 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
         if (WantsTable(context))
         {
             var objects = items.Select(i => JsonNode.Parse(i.Json)!.AsObject()).ToList();
-            var table = TableConverter.ForList(path.Type, objects, time.GetUtcNow(), IncludeObject(context), rv, next, ServedRows(path));
+            var table = TableConverter.ForList(path.PrintedType, objects, time.GetUtcNow(), IncludeObject(context), rv, next, ServedRows(path));
             await HttpResponses.WriteBytesAsync(context, 200, Encoding.UTF8.GetBytes(table.ToJsonString()), TableConverter.ContentType).ConfigureAwait(false);
             return;
         }
@@ -178,7 +178,7 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
         if (table)
         {
             var obj = JsonNode.Parse(e.Object.Json)!.AsObject();
-            var rows = TableConverter.ForObject(path.Type, obj, time.GetUtcNow(), IncludeObject(context), ServedRows(path));
+            var rows = TableConverter.ForObject(path.PrintedType, obj, time.GetUtcNow(), IncludeObject(context), ServedRows(path));
             return WriteLine(body, new JsonObject { ["type"] = kind, ["object"] = rows });
         }
 

@@ -19,18 +19,17 @@ public static class DiscoveryEndpoints
         }
 
         var accept = context.Request.Headers.Accept.ToString();
-        var catalog = DiscoveredTypes.Including(custom);
         DiscoveryDocument? document = segments switch
         {
             ["version"] => DiscoveryResponses.Version(),
             ["api"] => DiscoveryResponses.Api(accept, $"{context.Connection.LocalIpAddress}:{context.Connection.LocalPort}"),
-            ["apis"] => DiscoveryResponses.Apis(accept, catalog),
+            ["apis"] => DiscoveryResponses.Apis(accept, DiscoveredTypes.Including(custom)),
             ["api", var version] => DiscoveryResponses.GroupVersion("", version),
-            ["apis", var group] => DiscoveryResponses.Group(group, catalog),
-            ["apis", var group, var version] => DiscoveryResponses.GroupVersion(group, version, catalog),
+            ["apis", var group] => DiscoveryResponses.Group(group, DiscoveredTypes.Including(custom)),
+            ["apis", var group, var version] => DiscoveryResponses.GroupVersion(group, version, DiscoveredTypes.Including(custom)),
             ["openapi", "v2"] or ["swagger-2.0.0.pb-v1"] => new DiscoveryDocument(OpenApiV2.Body, OpenApiV2.ContentType),
-            ["openapi", "v3"] => new DiscoveryDocument(OpenApiV3.Index, HttpResponses.Json),
-            ["openapi", "v3", .. var rest] => OpenApiV3.Find(string.Join('/', rest)) is { } doc
+            ["openapi", "v3"] => new DiscoveryDocument(OpenApiV3.IndexWith(custom), HttpResponses.Json),
+            ["openapi", "v3", .. var rest] => OpenApiV3.Find(string.Join('/', rest), custom) is { } doc
                 ? new DiscoveryDocument(doc.Body, HttpResponses.Json)
                 : throw ApiException.NotFound("the server could not find the requested resource"),
             _ => null,

@@ -252,7 +252,7 @@ public sealed class ResourceHandler(
     /// <summary>A stored object in the request's version, or as a table.</summary>
     private Task WriteObjectAsync(HttpContext context, int status, ResourcePath path, JsonObject stored, IEnumerable<string>? warnings = null) =>
         CollectionWriter.WantsTable(context) && stored["kind"]?.GetValue<string>() != "Status"
-            ? WriteTableAsync(context, status, path.Type, stored, CollectionWriter.ServedRows(path), warnings)
+            ? WriteTableAsync(context, status, path.PrintedType, stored, CollectionWriter.ServedRows(path), warnings)
             : HttpResponses.WriteJsonAsync(context, status, path.ToServed(stored), warnings);
 
     public Task WriteObjectAsync(HttpContext context, int status, JsonObject obj, IEnumerable<string>? warnings = null)

@@ -22,6 +22,9 @@ public sealed record ResourcePath(ResourceType Type, string? Namespace, string? 
         init => _served = value;
     }
 
+    /// <summary>The type whose columns a table shows: a custom resource's version has printer columns of its own.</summary>
+    public ResourceType PrintedType => Served.Custom is not null ? Served : Type;
+
     /// <summary>The conversion between the stored objects and the request's version; null when they are the same.</summary>
     public IVersionConversion? Conversion => Served.Conversion;
 
@@ -36,14 +39,15 @@ public sealed record ResourcePath(ResourceType Type, string? Namespace, string? 
     public JsonObject ToStored(JsonObject body) =>
         Conversion is { } conversion && (Text(body, "apiVersion") ?? Served.ApiVersion) == Served.ApiVersion ? conversion.ToStorage(body) : body;
 
+    // A custom resource stored in an earlier storage version is of its type all the same, and shows in the served one.
     private static bool IsOfType(JsonObject obj, ResourceType type) =>
-        Text(obj, "kind") == type.Kind && Text(obj, "apiVersion") == type.ApiVersion;
+        Text(obj, "kind") == type.Kind && (type.Custom is not null || Text(obj, "apiVersion") == type.ApiVersion);
 
     private static string? Text(JsonObject obj, string field) =>
         obj[field] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary>Parses the segments after the group version, e.g. <c>namespaces/default/pods/web/log</c>.</summary>
-    public static ResourcePath? Parse(string group, string version, ReadOnlySpan<string> rest, CustomResourceTypeSet? custom = null)
+    public static ResourcePath? Parse(string group, string version, ReadOnlySpan<string> rest, CustomResourceTypes? custom = null)
     {
         string? ns = null;
         if (rest.Length >= 3 && rest[0] == "namespaces" && !IsNamespaceSubresource(group, rest))
@@ -62,7 +66,7 @@ public sealed record ResourcePath(ResourceType Type, string? Namespace, string? 
         {
             (served, type) = (builtIn, ResourceCatalog.StorageOf(builtIn));
         }
-        else if (custom?.Find(group, version, rest[0]) is { } entry)
+        else if (custom?.Current.Find(group, version, rest[0]) is { } entry)
         {
             (served, type) = (entry.Served, entry.Stored);
         }

@@ -7,8 +7,9 @@ using Microsoft.AspNetCore.Http;
 namespace Gantry.Server.Api;
 
 /// <summary>
-/// The <c>scale</c> subresource (autoscaling/v1 Scale) of replication controllers, replica sets and
-/// deployments: reads and writes <c>spec.replicas</c>, honouring a resourceVersion in the Scale body.
+/// The <c>scale</c> subresource (autoscaling/v1 Scale) of replication controllers, replica sets, deployments,
+/// stateful sets and the custom resources whose definition asks for one: reads and writes the replicas
+/// (<c>spec.replicas</c>, or where the definition says), honouring a resourceVersion in the Scale body.
 /// </summary>
 public sealed class ScaleSubresource(ObjectRegistry registry)
 {
@@ -18,7 +19,7 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
         switch (context.Request.Method)
         {
             case "GET":
-                await HttpResponses.WriteJsonAsync(context, 200, ToScale(current)).ConfigureAwait(false);
+                await HttpResponses.WriteJsonAsync(context, 200, ToScale(current, path.Type)).ConfigureAwait(false);
                 return;
             case "PUT":
             {
@@ -51,7 +52,7 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
             path.Name!,
             current =>
             {
-                var scale = changeScale(ToScale(current));
+                var scale = changeScale(ToScale(current, path.Type));
                 var wanted = scale["metadata"]?["resourceVersion"]?.GetValue<string>();
                 if (!string.IsNullOrEmpty(wanted) && wanted != ObjectMetadata.ResourceVersion(current))
                 {
@@ -64,20 +65,23 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
                     throw ApiException.Invalid(path.Type, path.Name!, [new(Core.Validation.FieldErrorType.Invalid, "spec.replicas", "must be greater than or equal to 0", replicas?.ToJsonString())]);
                 }
 
-                var spec = current["spec"] as JsonObject ?? [];
-                spec["replicas"] = replicas.GetValue<int>();
-                current["spec"] = spec;
+                ScalePaths.Of(path.Type).SetSpecReplicas(current, replicas.GetValue<int>());
                 return current;
             },
             null,
             null,
             options,
             context.RequestAborted).ConfigureAwait(false);
-        await HttpResponses.WriteJsonAsync(context, 200, ToScale(updated)).ConfigureAwait(false);
+        await HttpResponses.WriteJsonAsync(context, 200, ToScale(updated, path.Type)).ConfigureAwait(false);
     }
 
-    public static JsonObject ToScale(JsonObject obj)
+    /// <summary>The Scale of a built-in workload.</summary>
+    public static JsonObject ToScale(JsonObject obj) => ToScale(obj, null);
+
+    /// <summary>The Scale of an object of <paramref name="type"/>: a custom resource's at its definition's paths.</summary>
+    public static JsonObject ToScale(JsonObject obj, Core.Resources.ResourceType? type)
     {
+        var paths = type is null ? ScalePaths.BuiltIn : ScalePaths.Of(type);
         var metadata = obj["metadata"]!;
         return new JsonObject
         {
@@ -91,11 +95,11 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
                 ["resourceVersion"] = metadata["resourceVersion"]?.DeepClone(),
                 ["creationTimestamp"] = metadata["creationTimestamp"]?.DeepClone(),
             },
-            ["spec"] = new JsonObject { ["replicas"] = obj["spec"]?["replicas"]?.GetValue<int>() ?? 0 },
+            ["spec"] = new JsonObject { ["replicas"] = paths.SpecReplicas(obj) },
             ["status"] = new JsonObject
             {
-                ["replicas"] = obj["status"]?["replicas"]?.GetValue<int>() ?? 0,
-                ["selector"] = SelectorText(obj["spec"]?["selector"]),
+                ["replicas"] = paths.StatusReplicas(obj),
+                ["selector"] = paths.LabelSelector is { } labelSelector ? labelSelector(obj) : SelectorText(obj["spec"]?["selector"]),
             },
         };
     }

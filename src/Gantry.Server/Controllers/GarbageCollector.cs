@@ -30,6 +30,7 @@ public sealed class GarbageCollector : BackgroundService
     private readonly ILogger<GarbageCollector> _logger;
     private readonly WorkQueue<string> _queue;
     private readonly CustomResourceTypes _customTypes;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ResourceType> _seenCustomTypes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OwnerGraphNode> _nodes = [];
     private readonly Dictionary<string, HashSet<string>> _dependents = [];
     private readonly Lock _gate = new();
@@ -49,11 +50,20 @@ public sealed class GarbageCollector : BackgroundService
             .Append(_queue.RunAsync(Workers, ProcessAsync, (uid, ex) => _logger.LogWarning(ex, "Garbage collecting {Uid} failed", uid), stoppingToken)));
 
     /// <summary>
-    /// The type of a custom resource by its key (<c>…/{group}/{plural}/…</c>); null once its definition is no longer
-    /// served, when the definition's own clean-up deletes what is left.
+    /// The type of a custom resource by its key (<c>…/{group}/{plural}/…</c>), or the type it last had once its
+    /// definition is gone.
     /// </summary>
-    private ResourceType? CustomTypeOf(CachedObject obj) =>
-        _customTypes.Current.StoredTypes.FirstOrDefault(t => obj.Key.StartsWith(t.KeyPrefix, StringComparison.Ordinal));
+    private ResourceType? CustomTypeOf(CachedObject obj)
+    {
+        if (_customTypes.Current.StoredTypes.FirstOrDefault(t => obj.Key.StartsWith(t.KeyPrefix, StringComparison.Ordinal)) is { } type)
+        {
+            _seenCustomTypes[type.KeyPrefix] = type;
+            return type;
+        }
+
+        // The last of a definition's objects go as it is deleted: their deletion must still leave the graph.
+        return _seenCustomTypes.Values.FirstOrDefault(t => obj.Key.StartsWith(t.KeyPrefix, StringComparison.Ordinal));
+    }
 
     /// <summary>
     /// Keeps the graph for the objects under one key prefix (of one kind, or of every custom kind), re-listing when the

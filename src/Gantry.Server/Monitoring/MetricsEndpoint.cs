@@ -1,6 +1,7 @@
 using System.Text;
 using Gantry.Core.Resources;
 using Gantry.Server.Api;
+using Gantry.Server.Registry.CustomResources;
 using Gantry.Server.Security;
 using Gantry.Server.Storage;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,7 @@ namespace Gantry.Server.Monitoring;
 /// scraper or to <c>kubectl get --raw /metrics</c>: its requests (<see cref="RequestMetrics"/>), the objects stored
 /// per resource, and its process.
 /// </summary>
-public sealed class MetricsEndpoint(RequestMetrics requests, WatchCache cache, RequestAuthorizer authorizer)
+public sealed class MetricsEndpoint(RequestMetrics requests, WatchCache cache, CustomResourceTypes customTypes, RequestAuthorizer authorizer)
 {
     public static bool Matches(string[] segments) => segments is ["metrics"];
 
@@ -35,7 +36,7 @@ public sealed class MetricsEndpoint(RequestMetrics requests, WatchCache cache, R
     {
         text.Family("apiserver_storage_objects", "gauge", "[STABLE] Number of stored objects at the time of last check split by kind.");
         // A resource served in more than one version is stored once.
-        foreach (var type in ResourceCatalog.Types.DistinctBy(t => t.KeyPrefix).OrderBy(t => t.QualifiedPlural, StringComparer.Ordinal))
+        foreach (var type in ResourceCatalog.Types.Concat(customTypes.Current.StoredTypes).DistinctBy(t => t.KeyPrefix).OrderBy(t => t.QualifiedPlural, StringComparer.Ordinal))
         {
             text.Sample("apiserver_storage_objects", [("resource", type.QualifiedPlural)], cache.Count(type.KeyPrefix));
         }

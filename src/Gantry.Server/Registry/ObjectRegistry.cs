@@ -6,6 +6,7 @@ using Gantry.Core.Patching;
 using Gantry.Core.Resources;
 using Gantry.Core.Validation;
 using Gantry.Server.Api;
+using Gantry.Server.Registry.CustomResources;
 using Gantry.Server.Security;
 using Gantry.Server.Storage;
 using k8s;
@@ -65,6 +66,11 @@ public sealed class ObjectRegistry(
 
     public async Task<JsonObject> CreateAsync(ResourceType type, string? ns, JsonObject input, WriteOptions options, CancellationToken cancellationToken)
     {
+        if (type.Custom?.Definition is { } definition && DefinitionConditions.IsTrue(definition, DefinitionConditions.Terminating))
+        {
+            throw ApiException.MethodNotAllowed("create not allowed while custom resource definition is terminating");
+        }
+
         var obj = PrepareIdentity(type, ns, input);
         NodeRestriction.Admit(type, obj, null, options, StoredNode);
         var metadata = ObjectMetadata.Of(obj);
@@ -84,7 +90,7 @@ public sealed class ObjectRegistry(
         }
 
         // The status of a new object is the server's to set (nodes report their own from the start).
-        if (type.HasSubresource("status") && type.Kind != "Node")
+        if (type.HasSubresource("status") && !(type.Kind == "Node" && type.Group.Length == 0))
         {
             obj.Remove("status");
         }
@@ -199,6 +205,12 @@ public sealed class ObjectRegistry(
             options.Warnings.Clear();
             var current = cache.Get(key) ?? throw ApiException.NotFound(type, name);
             var currentObj = JsonNode.Parse(current.Json)!.AsObject();
+            if (type.Custom is not null)
+            {
+                // Stored in an earlier storage version, it reads as this one: a definition's versions convert by apiVersion alone.
+                currentObj["apiVersion"] = type.ApiVersion;
+            }
+
             var changed = mutate(currentObj.DeepClone().AsObject());
             var currentVersion = ObjectMetadata.ResourceVersion(currentObj);
             var pinned = resourceVersionPrecondition;
@@ -321,7 +333,9 @@ public sealed class ObjectRegistry(
     private (JsonObject? Next, IAllocationTransaction? Allocation) PrepareUpdate(
         ResourceType type, string? ns, string name, JsonObject changed, JsonObject currentObj, byte[] currentJson, string? subresource, WriteOptions options)
     {
-        if (subresource == "status" && HookFor(type) is null && !SigningRequestWrites.Applies(type) && !StatusWrites.ChangesMetadata(type, changed, currentObj))
+        // A custom resource's status write changes its status alone, whatever else the body holds (kube's statusStrategy).
+        if (subresource == "status" && HookFor(type) is null && !SigningRequestWrites.Applies(type)
+            && (type.Custom is not null || !StatusWrites.ChangesMetadata(type, changed, currentObj)))
         {
             return (PrepareStatusUpdate(type, name, changed, currentObj, currentJson, options), null);
         }
@@ -405,7 +419,7 @@ public sealed class ObjectRegistry(
         }
 
         // A status write keeps the stored spec (StatusWrites.Keep): only a write to the resource changes the generation.
-        if (subresource != "status" && old["metadata"]?["generation"] is JsonValue generation && SpecChanged(stored, old))
+        if (subresource != "status" && old["metadata"]?["generation"] is JsonValue generation && SpecChanged(type, stored, old))
         {
             ObjectMetadata.Of(stored)["generation"] = generation.GetValue<long>() + 1;
         }
@@ -580,7 +594,7 @@ public sealed class ObjectRegistry(
 
         var now = time.GetUtcNow();
         var isNamespace = type.Kind == "Namespace" && type.Group.Length == 0;
-        var waitsForGrace = type.Kind == "Pod" && obj["spec"]?["nodeName"] is JsonValue node && node.GetValue<string>().Length > 0
+        var waitsForGrace = type.Kind == "Pod" && type.Group.Length == 0 && obj["spec"]?["nodeName"] is JsonValue node && node.GetValue<string>().Length > 0
             && obj["status"]?["phase"]?.GetValue<string>() is not ("Succeeded" or "Failed");
         var blocked = finalizers.Count > 0 || (isNamespace && HasSpecFinalizers(obj));
         if (!blocked && !(waitsForGrace && request.GracePeriodSeconds != 0))
@@ -722,7 +736,14 @@ public sealed class ObjectRegistry(
     }
 
     /// <summary>Generation counts changes to anything but metadata and status, as Kubernetes' strategies do.</summary>
-    private static bool SpecChanged(JsonObject a, JsonObject b) => !SameMembers(a, b, name => name is "metadata" or "status");
+    /// <summary>
+    /// Whether anything but the metadata (and the status, where a subresource owns it) changed: a custom resource without
+    /// a status subresource counts its status too, as kube's custom resource strategy does.
+    /// </summary>
+    private static bool SpecChanged(ResourceType type, JsonObject a, JsonObject b) =>
+        type.Custom is not null && !type.HasSubresource("status")
+            ? !SameMembers(a, b, name => name is "metadata")
+            : !SameMembers(a, b, name => name is "metadata" or "status");
 
     /// <summary>Whether the objects differ in nothing but their managed fields and resource version.</summary>
     private static bool SameButForBookkeeping(JsonObject a, JsonObject b) =>

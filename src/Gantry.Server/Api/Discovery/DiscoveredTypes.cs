@@ -37,7 +37,8 @@ public static class DiscoveredTypes
             var groupVersions = served.Select(t => (t.Group, t.Version)).Distinct()
                 .GroupBy(gv => gv.Group).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .SelectMany(g => g.OrderBy(gv => gv.Version, KubeVersionOrder.Instance));
-            return new DiscoveryCatalog([.. Types, .. served], [.. GroupVersions, .. groupVersions]);
+            // A definition may add a kind to a built-in group version (kube lets *.k8s.io groups do so when approved).
+            return new DiscoveryCatalog([.. Types, .. served], [.. GroupVersions, .. groupVersions.Where(gv => !GroupVersions.Contains(gv))]);
         });
 
     public static IReadOnlyList<string> VerbsOf(ResourceType type) =>
@@ -45,17 +46,4 @@ public static class DiscoveredTypes
         : type == ComponentStatusTypes.ComponentStatuses ? ComponentStatusTypes.Verbs
         : ReviewTypes.Includes(type) ? ReviewTypes.Verbs
         : ResourceVerbs.Standard;
-}
-
-/// <summary>What one discovery answer announces: the types, and the group versions in order.</summary>
-public sealed class DiscoveryCatalog(IReadOnlyList<ResourceType> types, IReadOnlyList<(string Group, string Version)> groupVersions)
-{
-    public IReadOnlyList<ResourceType> Types { get; } = types;
-
-    public IReadOnlyList<(string Group, string Version)> GroupVersions { get; } = groupVersions;
-
-    /// <summary>The documents of this catalog, built once on first use.</summary>
-    internal LegacyDiscovery.Documents Legacy => field ??= new LegacyDiscovery.Documents(this);
-
-    internal AggregatedDiscovery.Documents Aggregated => field ??= new AggregatedDiscovery.Documents(this);
 }

@@ -33,9 +33,15 @@ public sealed partial class KubeVersionOrder : IComparer<string>
             return null;
         }
 
-        var major = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        // A number too large for an int is not kube-like, as Go's Atoi failing makes it there.
+        var minor = 0;
+        if (!int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var major)
+            || (match.Groups[3].Success && !int.TryParse(match.Groups[3].Value, NumberStyles.None, CultureInfo.InvariantCulture, out minor)))
+        {
+            return null;
+        }
+
         var stability = match.Groups[2].Value switch { "" => 0, "beta" => 1, _ => 2 };
-        var minor = match.Groups[3].Success ? int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : 0;
         return (stability, major, minor);
     }
 

@@ -20,6 +20,10 @@ internal sealed class OpenApiPaths(SchemaGenerator schemas)
         "application/apply-patch+yaml",
     ];
 
+    // Custom resources take no strategic merge patch; kubectl reads this list to choose a JSON merge patch for them.
+    private static readonly string[] CustomPatchContentTypes =
+        [.. PatchContentTypes.Where(t => t != "application/strategic-merge-patch+json")];
+
     private readonly HashSet<Type> _referenced = [typeof(V1Status), typeof(V1DeleteOptions)];
 
     /// <summary>The model classes the operations refer to; the document's components must include them.</summary>
@@ -31,10 +35,48 @@ internal sealed class OpenApiPaths(SchemaGenerator schemas)
             ?? throw new InvalidOperationException($"No model class for {type.ApiVersion} {type.ListKind}.");
         _referenced.Add(type.ModelType);
         _referenced.Add(listType);
+        var item = AddResource(paths, type, schemas.ReferencePath(type.ModelType), schemas.ReferencePath(listType), PatchContentTypes);
+        foreach (var subresource in type.Subresources)
+        {
+            AddSubresource(paths, type, subresource, item, $"{OperationIdPrefix(type)}{Scope(type)}{type.Kind}");
+        }
+    }
 
+    /// <summary>
+    /// The paths of a custom resource, whose object and list schemas are the document's own components (named
+    /// <paramref name="kindSchema"/> and <paramref name="listSchema"/>), with its status subresource if it has one.
+    /// </summary>
+    public void AddCustom(JsonObject paths, ResourceType type, string kindSchema, string listSchema)
+    {
+        var kindReference = SchemaNames.Reference(kindSchema);
+        var item = AddResource(paths, type, kindReference, SchemaNames.Reference(listSchema), CustomPatchContentTypes);
+        if (type.HasSubresource("status"))
+        {
+            var kind = new Kind(type.Group, type.Version, type.Kind);
+            var idStem = $"{OperationIdPrefix(type)}{Scope(type)}{type.Kind}Status";
+            var what = $"status of the specified {type.Kind}";
+            paths[$"{item}/status"] = new JsonObject
+            {
+                ["get"] = Operation("get", $"read{idStem}", $"read {what}", kind, type, named: true, OpenApiParameters.Read, null, Ok(kindReference)),
+                ["put"] = Operation("put", $"replace{idStem}", $"replace {what}", kind, type, named: true, OpenApiParameters.Write,
+                    JsonBody(kindReference), Written(kindReference, accepted: false)),
+                ["patch"] = Operation("patch", $"patch{idStem}", $"partially update {what}", kind, type, named: true, OpenApiParameters.Patch,
+                    PatchBody(CustomPatchContentTypes), Written(kindReference, accepted: false)),
+            };
+        }
+
+        foreach (var scale in type.Subresources.Where(s => s.Name == "scale"))
+        {
+            AddSubresource(paths, type, scale, item, $"{OperationIdPrefix(type)}{Scope(type)}{type.Kind}");
+        }
+    }
+
+    /// <summary>The collection, item and all-namespaces paths of a resource; returns the item's path.</summary>
+    private string AddResource(JsonObject paths, ResourceType type, string kindReference, string listReference, string[] patchTypes)
+    {
         var kind = new Kind(type.Group, type.Version, type.Kind);
         var id = OperationIdPrefix(type);
-        var scope = type.Namespaced ? "Namespaced" : "";
+        var scope = Scope(type);
         var collection = type.Namespaced
             ? $"{type.GroupVersionPath}/namespaces/{{namespace}}/{type.Plural}"
             : $"{type.GroupVersionPath}/{type.Plural}";
@@ -43,24 +85,24 @@ internal sealed class OpenApiPaths(SchemaGenerator schemas)
         paths[collection] = new JsonObject
         {
             ["get"] = Operation("list", $"list{id}{scope}{type.Kind}", $"list or watch objects of kind {type.Kind}", kind,
-                type, named: false, OpenApiParameters.List, null, Ok(listType)),
+                type, named: false, OpenApiParameters.List, null, Ok(listReference)),
             ["post"] = Operation("post", $"create{id}{scope}{type.Kind}", $"create a {type.Kind}", kind,
-                type, named: false, OpenApiParameters.Write, JsonBody(type.ModelType), Written(type.ModelType, accepted: true)),
+                type, named: false, OpenApiParameters.Write, JsonBody(kindReference), Written(kindReference, accepted: true)),
             ["delete"] = Operation("deletecollection", $"delete{id}Collection{scope}{type.Kind}",
                 $"delete collection of {type.Kind}", kind, type, named: false, OpenApiParameters.DeleteCollection,
-                DeleteBody(), Ok(typeof(V1Status))),
+                DeleteBody(), Ok(StatusReference)),
         };
 
         paths[item] = new JsonObject
         {
             ["get"] = Operation("get", $"read{id}{scope}{type.Kind}", $"read the specified {type.Kind}", kind,
-                type, named: true, OpenApiParameters.Read, null, Ok(type.ModelType)),
+                type, named: true, OpenApiParameters.Read, null, Ok(kindReference)),
             ["put"] = Operation("put", $"replace{id}{scope}{type.Kind}", $"replace the specified {type.Kind}", kind,
-                type, named: true, OpenApiParameters.Write, JsonBody(type.ModelType), Written(type.ModelType, accepted: false)),
+                type, named: true, OpenApiParameters.Write, JsonBody(kindReference), Written(kindReference, accepted: false)),
             ["patch"] = Operation("patch", $"patch{id}{scope}{type.Kind}", $"partially update the specified {type.Kind}", kind,
-                type, named: true, OpenApiParameters.Patch, PatchBody(), Written(type.ModelType, accepted: false)),
+                type, named: true, OpenApiParameters.Patch, PatchBody(patchTypes), Written(kindReference, accepted: false)),
             ["delete"] = Operation("delete", $"delete{id}{scope}{type.Kind}", $"delete a {type.Kind}", kind,
-                type, named: true, OpenApiParameters.Delete, DeleteBody(), Deleted(type.ModelType)),
+                type, named: true, OpenApiParameters.Delete, DeleteBody(), Deleted(kindReference)),
         };
 
         if (type.Namespaced)
@@ -69,15 +111,16 @@ internal sealed class OpenApiPaths(SchemaGenerator schemas)
             paths[$"{type.GroupVersionPath}/{type.Plural}"] = new JsonObject
             {
                 ["get"] = Operation("list", $"list{id}{type.Kind}ForAllNamespaces", $"list or watch objects of kind {type.Kind}",
-                    kind, type with { Namespaced = false }, named: false, OpenApiParameters.List, null, Ok(listType)),
+                    kind, type with { Namespaced = false }, named: false, OpenApiParameters.List, null, Ok(listReference)),
             };
         }
 
-        foreach (var subresource in type.Subresources)
-        {
-            AddSubresource(paths, type, subresource, item, $"{id}{scope}{type.Kind}");
-        }
+        return item;
     }
+
+    private static string Scope(ResourceType type) => type.Namespaced ? "Namespaced" : "";
+
+    private string StatusReference => schemas.ReferencePath(typeof(V1Status));
 
     /// <summary>
     /// Subresources that exchange API objects (status, scale, binding, eviction, finalize). Streaming ones
@@ -92,6 +135,7 @@ internal sealed class OpenApiPaths(SchemaGenerator schemas)
         }
 
         _referenced.Add(model);
+        var reference = schemas.ReferencePath(model);
         var kind = new Kind(subresource.Group, subresource.Version, subresource.Kind);
         var suffix = char.ToUpperInvariant(subresource.Name[0]) + subresource.Name[1..];
         var what = $"{subresource.Name} of the specified {type.Kind}";
@@ -101,13 +145,13 @@ internal sealed class OpenApiPaths(SchemaGenerator schemas)
             var (method, operation) = verb switch
             {
                 "get" => ("get", Operation("get", $"read{idStem}{suffix}", $"read {what}", kind, type, named: true,
-                    OpenApiParameters.Read, null, Ok(model))),
+                    OpenApiParameters.Read, null, Ok(reference))),
                 "update" => ("put", Operation("put", $"replace{idStem}{suffix}", $"replace {what}", kind, type, named: true,
-                    OpenApiParameters.Write, JsonBody(model), Written(model, accepted: false))),
+                    OpenApiParameters.Write, JsonBody(reference), Written(reference, accepted: false))),
                 "patch" => ("patch", Operation("patch", $"patch{idStem}{suffix}", $"partially update {what}", kind, type,
-                    named: true, OpenApiParameters.Patch, PatchBody(), Written(model, accepted: false))),
+                    named: true, OpenApiParameters.Patch, PatchBody(PatchContentTypes), Written(reference, accepted: false))),
                 "create" => ("post", Operation("post", $"create{idStem}{suffix}", $"create {what}", kind, type, named: true,
-                    OpenApiParameters.Write, JsonBody(model), Written(model, accepted: true))),
+                    OpenApiParameters.Write, JsonBody(reference), Written(reference, accepted: true))),
                 _ => (null, null),
             };
             if (method is not null)
@@ -163,21 +207,18 @@ internal sealed class OpenApiPaths(SchemaGenerator schemas)
         return operation;
     }
 
-    private JsonObject JsonBody(Type model) => new()
+    private static JsonObject JsonBody(string reference) => new()
     {
         ["required"] = true,
-        ["content"] = new JsonObject { ["*/*"] = new JsonObject { ["schema"] = schemas.Reference(model) } },
+        ["content"] = new JsonObject { ["*/*"] = new JsonObject { ["schema"] = Ref(reference) } },
     };
 
-    private static JsonObject PatchBody()
+    private static JsonObject PatchBody(string[] contentTypes)
     {
         var content = new JsonObject();
-        foreach (var contentType in PatchContentTypes)
+        foreach (var contentType in contentTypes)
         {
-            content[contentType] = new JsonObject
-            {
-                ["schema"] = new JsonObject { ["$ref"] = SchemaNames.Reference(SchemaGenerator.PatchSchemaName) },
-            };
+            content[contentType] = new JsonObject { ["schema"] = Ref(SchemaNames.Reference(SchemaGenerator.PatchSchemaName)) };
         }
 
         return new JsonObject { ["required"] = true, ["content"] = content };
@@ -185,32 +226,34 @@ internal sealed class OpenApiPaths(SchemaGenerator schemas)
 
     private JsonObject DeleteBody() => new()
     {
-        ["content"] = new JsonObject { ["*/*"] = new JsonObject { ["schema"] = schemas.Reference(typeof(V1DeleteOptions)) } },
+        ["content"] = new JsonObject { ["*/*"] = new JsonObject { ["schema"] = Ref(schemas.ReferencePath(typeof(V1DeleteOptions))) } },
     };
 
-    private JsonObject Ok(Type model) => Responses(("200", "OK", model));
+    private static JsonObject Ok(string reference) => Responses(("200", "OK", reference));
 
-    private JsonObject Written(Type model, bool accepted) => accepted
-        ? Responses(("200", "OK", model), ("201", "Created", model), ("202", "Accepted", model))
-        : Responses(("200", "OK", model), ("201", "Created", model));
+    private static JsonObject Written(string reference, bool accepted) => accepted
+        ? Responses(("200", "OK", reference), ("201", "Created", reference), ("202", "Accepted", reference))
+        : Responses(("200", "OK", reference), ("201", "Created", reference));
 
-    private JsonObject Deleted(Type model) => Responses(("200", "OK", model), ("202", "Accepted", model));
+    private static JsonObject Deleted(string reference) => Responses(("200", "OK", reference), ("202", "Accepted", reference));
 
-    private JsonObject Responses(params (string Code, string Description, Type Model)[] responses)
+    private static JsonObject Responses(params (string Code, string Description, string Reference)[] responses)
     {
         var result = new JsonObject();
-        foreach (var (code, description, model) in responses)
+        foreach (var (code, description, reference) in responses)
         {
             result[code] = new JsonObject
             {
                 ["description"] = description,
-                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schemas.Reference(model) } },
+                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref(reference) } },
             };
         }
 
         result["401"] = new JsonObject { ["description"] = "Unauthorized" };
         return result;
     }
+
+    private static JsonObject Ref(string reference) => new() { ["$ref"] = reference };
 
     /// <summary>The group-version stem of operation ids, as Kubernetes forms them: CoreV1, AppsV1, CoordinationV1.</summary>
     private static string OperationIdPrefix(ResourceType type)

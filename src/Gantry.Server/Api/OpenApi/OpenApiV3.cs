@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gantry.Server.Registry.CustomResources;
 
 namespace Gantry.Server.Api.OpenApi;
 
@@ -30,8 +32,28 @@ public static class OpenApiV3
         return JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["paths"] = paths });
     });
 
+    private static readonly ConditionalWeakTable<CustomResourceTypeSet, byte[]> CustomIndexes = [];
+
     /// <summary>The index: every group version's document path and its hash-qualified URL.</summary>
     public static byte[] Index => IndexBody.Value;
+
+    /// <summary>The index with the custom resources' group versions after the built-in ones.</summary>
+    public static byte[] IndexWith(CustomResourceTypeSet custom) =>
+        custom.Entries.Count == 0 ? Index : CustomIndexes.GetValue(custom, set =>
+        {
+            var index = JsonNode.Parse(Index)!.AsObject();
+            var paths = index["paths"]!.AsObject();
+            foreach (var document in CustomResourceOpenApi.Of(set).Values)
+            {
+                paths[document.Path] = new JsonObject { ["serverRelativeURL"] = document.ServerRelativeUrl };
+            }
+
+            return JsonSerializer.SerializeToUtf8Bytes(index);
+        });
+
+    /// <summary>The document at <paramref name="path"/>, a built-in group version's or a custom one's; null for neither.</summary>
+    public static OpenApiV3Document? Find(string path, CustomResourceTypeSet custom) =>
+        Find(path) ?? CustomResourceOpenApi.Of(custom).GetValueOrDefault(path.Trim('/'));
 
     /// <summary>
     /// The document at <paramref name="path"/> (<c>api/v1</c>, <c>apis/apps/v1</c>; no leading slash, no query),

@@ -13,14 +13,21 @@ internal static class OpenApiV3Generator
     // Descriptions are full of quotes and angle brackets; escaping them all would only bloat the documents.
     private static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static IReadOnlyList<OpenApiV3Document> GenerateAll()
+    private static readonly Lazy<(SchemaGenerator Schemas, SchemaNames Names)> Models = new(() =>
     {
         var kindTypes = ResourceCatalog.ServedTypes.Select(t => t.ModelType).ToList();
         var names = new SchemaNames(kindTypes.Concat(RootsBeyondKinds()));
         var docs = ModelDocumentation.Load(typeof(k8s.Models.V1Pod).Assembly,
             ModelTypes.Closure(kindTypes.Concat(RootsBeyondKinds())).ToHashSet());
-        var schemas = new SchemaGenerator(names, docs);
+        return (new SchemaGenerator(names, docs), names);
+    });
 
+    /// <summary>The schemas of the model classes, named as Kubernetes names them (read once).</summary>
+    public static (SchemaGenerator Schemas, SchemaNames Names) ModelSchemas => Models.Value;
+
+    public static IReadOnlyList<OpenApiV3Document> GenerateAll()
+    {
+        var (schemas, names) = ModelSchemas;
         return ResourceCatalog.GroupVersions
             .Select(gv => Generate(gv.Group, gv.Version, schemas, names))
             .ToList();
@@ -59,13 +66,24 @@ internal static class OpenApiV3Generator
         }
 
         var components = new JsonObject();
-        foreach (var type in ModelTypes.Closure(operations.Referenced.OrderBy(t => names.Of(t), StringComparer.Ordinal)))
+        AddModelComponents(components, operations.Referenced, schemas, names);
+        return Document(group, version, paths, components);
+    }
+
+    /// <summary>The schemas of <paramref name="referenced"/> and of every model they refer to, and the patch body's.</summary>
+    public static void AddModelComponents(JsonObject components, IEnumerable<Type> referenced, SchemaGenerator schemas, SchemaNames names)
+    {
+        foreach (var type in ModelTypes.Closure(referenced.OrderBy(t => names.Of(t), StringComparer.Ordinal)))
         {
             components[names.Of(type)] = schemas.Component(type);
         }
 
         components[SchemaGenerator.PatchSchemaName] = SchemaGenerator.PatchComponent();
+    }
 
+    /// <summary>A group version's document, with the hash its index entry carries.</summary>
+    public static OpenApiV3Document Document(string group, string version, JsonObject paths, JsonObject components)
+    {
         var document = new JsonObject
         {
             ["openapi"] = "3.0.0",

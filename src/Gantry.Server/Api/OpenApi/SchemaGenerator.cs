@@ -69,7 +69,10 @@ internal sealed class SchemaGenerator(SchemaNames names, ModelDocumentation docs
     };
 
     /// <summary>A reference to the component schema of <paramref name="type"/>.</summary>
-    public JsonObject Reference(Type type) => new() { ["$ref"] = SchemaNames.Reference(names.Of(type)) };
+    public JsonObject Reference(Type type) => new() { ["$ref"] = ReferencePath(type) };
+
+    /// <summary>The <c>$ref</c> path of the component schema of <paramref name="type"/>.</summary>
+    public string ReferencePath(Type type) => SchemaNames.Reference(names.Of(type));
 
     /// <summary>The operation-level form of <c>x-kubernetes-group-version-kind</c> (one object, not a list).</summary>
     public static JsonObject Gvk(string group, string version, string kind) => new()

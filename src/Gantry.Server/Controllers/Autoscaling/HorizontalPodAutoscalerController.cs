@@ -4,6 +4,7 @@ using Gantry.Core.Selectors;
 using Gantry.Server.Api;
 using Gantry.Server.Api.Metrics;
 using Gantry.Server.Informers;
+using Gantry.Server.Registry.CustomResources;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
@@ -39,15 +40,18 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
     private readonly ILogger<HorizontalPodAutoscalerController> _logger;
     private readonly WorkQueue<string> _queue;
     private readonly ReplicaRecommendations _recommendations = new();
+    private readonly CustomResourceTypes _customTypes;
 
     public HorizontalPodAutoscalerController(
         SharedInformers informers,
         InProcessClient client,
         EventRecorder events,
         ResourceMetricsScraper metrics,
+        CustomResourceTypes customTypes,
         TimeProvider time,
         ILogger<HorizontalPodAutoscalerController> logger)
     {
+        _customTypes = customTypes;
         _informers = informers;
         _autoscalers = informers.For<V2HorizontalPodAutoscaler>();
         _pods = informers.For<V1Pod>();
@@ -110,7 +114,7 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
         }
 
         SetCondition(hpa, "AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's current scale", now);
-        var scale = ScaleSubresource.ToScale(target);
+        var scale = ScaleSubresource.ToScale(target, type);
         var currentReplicas = scale["spec"]!["replicas"]!.GetValue<int>();
         _recommendations.RecordInitial(key, currentReplicas, now);
         var minReplicas = hpa.Spec.MinReplicas ?? 1;
@@ -168,7 +172,7 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
         {
             try
             {
-                await _client.MutateJsonAsync(type, hpa.Namespace(), hpa.Spec.ScaleTargetRef.Name, obj => WithReplicas(obj, desiredReplicas), ct)
+                await _client.MutateJsonAsync(type, hpa.Namespace(), hpa.Spec.ScaleTargetRef.Name, obj => WithReplicas(type, obj, desiredReplicas), ct)
                     .ConfigureAwait(false);
             }
             catch (ApiException ex)
@@ -447,14 +451,16 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
             : (type, null);
     }
 
-    private static ResourceType? TargetType(V2CrossVersionObjectReference reference)
+    /// <summary>The stored type of a scale target: a built-in workload, or a custom resource with a scale subresource.</summary>
+    private ResourceType? TargetType(V2CrossVersionObjectReference reference)
     {
         var group = GroupOf(reference.ApiVersion);
-        return ResourceCatalog.Types.FirstOrDefault(t => t.Group == group && t.Kind == reference.Kind && t.HasSubresource("scale"));
+        return ResourceCatalog.Types.FirstOrDefault(t => t.Group == group && t.Kind == reference.Kind && t.HasSubresource("scale"))
+            ?? _customTypes.Current.Entries.FirstOrDefault(e => e.Served.Group == group && e.Served.Kind == reference.Kind && e.Served.HasSubresource("scale"))?.Stored;
     }
 
     /// <summary>Why the target's scale could not be read, in the words of kube's REST mapper and scale client.</summary>
-    private static string ScaleError(V2HorizontalPodAutoscaler hpa)
+    private string ScaleError(V2HorizontalPodAutoscaler hpa)
     {
         var reference = hpa.Spec.ScaleTargetRef;
         return TargetType(reference) is { } type
@@ -465,11 +471,9 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
     private static string GroupOf(string? apiVersion) =>
         apiVersion is null ? "" : apiVersion.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? apiVersion[..slash] : "";
 
-    private static JsonObject WithReplicas(JsonObject obj, int replicas)
+    private static JsonObject WithReplicas(ResourceType type, JsonObject obj, int replicas)
     {
-        var spec = obj["spec"] as JsonObject ?? [];
-        spec["replicas"] = replicas;
-        obj["spec"] = spec;
+        ScalePaths.Of(type).SetSpecReplicas(obj, replicas);
         return obj;
     }
 

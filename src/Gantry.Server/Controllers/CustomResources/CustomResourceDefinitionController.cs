@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gantry.Core.Resources;
 using Gantry.Server.Api;
 using Gantry.Server.Informers;
 using Gantry.Server.Registry;
@@ -27,28 +28,26 @@ public sealed class CustomResourceDefinitionController : BackgroundService
     private readonly SharedInformers _informers;
     private readonly Informer<V1CustomResourceDefinition> _definitions;
     private readonly InProcessClient _client;
-    private readonly CustomResourceTypes _types;
+    private static readonly ResourceType Definitions = ResourceCatalog.Get("apiextensions.k8s.io", "customresourcedefinitions");
+
     private readonly TimeProvider _time;
     private readonly ILogger<CustomResourceDefinitionController> _logger;
     private readonly WorkQueue<string> _queue;
 
     public CustomResourceDefinitionController(
-        SharedInformers informers, InProcessClient client, CustomResourceTypes types, TimeProvider time, ILogger<CustomResourceDefinitionController> logger)
+        SharedInformers informers, InProcessClient client, TimeProvider time, ILogger<CustomResourceDefinitionController> logger)
     {
         _informers = informers;
         _definitions = informers.For<V1CustomResourceDefinition>();
         _client = client;
-        _types = types;
         _time = time;
         _logger = logger;
         _queue = new WorkQueue<string>(time);
         _definitions.OnChange((old, current) =>
         {
-            // Served types follow the stored definitions, whoever changed them.
-            _types.Refresh();
             _queue.Add((current ?? old)!.Metadata.Name);
             // A definition's names free or take names of the others of its group.
-            foreach (var other in _definitions.List().Where(d => d.Spec?.Group == (current ?? old)!.Spec?.Group))
+            foreach (var other in Stored().Where(d => d.Spec?.Group == (current ?? old)!.Spec?.Group))
             {
                 _queue.Add(other.Metadata.Name);
             }
@@ -86,23 +85,28 @@ public sealed class CustomResourceDefinitionController : BackgroundService
         }
 
         var conflict = FindNameConflict(definition);
-        var wasEstablished = CustomResourceTypes.IsEstablished(definition);
+        var wasEstablished = DefinitionConditions.IsTrue(definition, DefinitionConditions.Established);
         await _client.MutateAsync<V1CustomResourceDefinition>(null, name, d =>
             DefinitionStatus.Accept(d, conflict, Now()), cancellationToken, subresource: "status").ConfigureAwait(false);
-
-        // Served as soon as the status says so: whoever waits for Established then finds the resource there.
-        _types.Refresh();
         if (!wasEstablished && conflict is null)
         {
             _logger.LogInformation("CustomResourceDefinition {Name} established", name);
         }
     }
 
+    /// <summary>
+    /// The definitions as stored now, this loop's own writes included (the informer may not have them yet, and two
+    /// definitions judged against a stale view could both take a kind).
+    /// </summary>
+    private IEnumerable<V1CustomResourceDefinition> Stored() =>
+        _client.Registry.Cache.List(Definitions.KeyPrefix, new WatchFilter(Definitions.KeyPrefix)).Items
+            .Select(o => (V1CustomResourceDefinition)ObjectDecoder.DecodeStored(Definitions, o.Json));
+
     /// <summary>Why the definition's names may not be accepted: another definition of its group accepted one of them first.</summary>
     private NameConflict? FindNameConflict(V1CustomResourceDefinition definition)
     {
         var names = definition.Spec.Names;
-        foreach (var other in _definitions.List())
+        foreach (var other in Stored())
         {
             if (other.Metadata.Name == definition.Metadata.Name || other.Spec?.Group != definition.Spec.Group
                 || other.Status?.AcceptedNames is not { } taken)
@@ -159,9 +163,8 @@ public sealed class CustomResourceDefinitionController : BackgroundService
         }
 
         var remaining = 0;
-        foreach (var entry in CustomResourceTypes.TypesOf(definition).Where(e => e.Served == e.Stored))
+        foreach (var type in CustomResourceTypes.TypesOf(definition).Select(e => e.Stored).Distinct())
         {
-            var type = entry.Stored;
             foreach (var item in _client.Registry.Cache.List(type.KeyPrefix, new WatchFilter(type.KeyPrefix)).Items)
             {
                 remaining++;

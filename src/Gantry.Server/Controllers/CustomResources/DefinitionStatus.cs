@@ -1,14 +1,12 @@
+using Gantry.Server.Registry.CustomResources;
 using k8s.Models;
+using static Gantry.Server.Registry.CustomResources.DefinitionConditions;
 
 namespace Gantry.Server.Controllers.CustomResources;
 
 /// <summary>The status conditions kube's apiextensions controllers write on a CustomResourceDefinition.</summary>
 public static class DefinitionStatus
 {
-    public const string NamesAccepted = "NamesAccepted";
-    public const string Established = "Established";
-    public const string Terminating = "Terminating";
-
     /// <summary>
     /// The naming and establishing controllers' verdict: without a conflict the names are accepted and the definition
     /// established; with one, the names stay as accepted before (none for a new definition) and it is established only
@@ -27,7 +25,7 @@ public static class DefinitionStatus
         {
             status.AcceptedNames ??= new V1CustomResourceDefinitionNames { Kind = "", Plural = "" };
             Set(status, NamesAccepted, "False", conflict.Reason, conflict.Message, now);
-            if (!IsTrue(status, Established))
+            if (!DefinitionConditions.IsTrue(definition, Established))
             {
                 Set(status, Established, "False", "NotAccepted", "not all names are accepted", now);
             }
@@ -46,11 +44,7 @@ public static class DefinitionStatus
         Set(definition.Status ??= new V1CustomResourceDefinitionStatus(), Terminating, "True", "InstanceDeletionInProgress",
             "CustomResource deletion is in progress", now);
 
-    public static bool IsTerminating(V1CustomResourceDefinition definition) =>
-        definition.Status is { } status && IsTrue(status, Terminating);
-
-    private static bool IsTrue(V1CustomResourceDefinitionStatus status, string type) =>
-        status.Conditions?.Any(c => c.Type == type && c.Status == "True") == true;
+    public static bool IsTerminating(V1CustomResourceDefinition definition) => DefinitionConditions.IsTrue(definition, Terminating);
 
     /// <summary>Sets a condition; its transition time moves only when its status does, as kube's helpers keep it.</summary>
     private static void Set(V1CustomResourceDefinitionStatus status, string type, string value, string reason, string message, DateTime now)

@@ -10,19 +10,24 @@ public sealed class CustomResourceTypeSet
 
     public CustomResourceTypeSet(IReadOnlyList<Entry> entries)
     {
-        Entries = entries;
-        _byPath = entries.DistinctBy(e => (e.Served.Group, e.Served.Version, e.Served.Plural))
+        Entries = [.. entries.Where(e => e.IsServed)];
+        StoredTypes = [.. entries.Select(e => e.Stored).Distinct()];
+        _byPath = Entries.DistinctBy(e => (e.Served.Group, e.Served.Version, e.Served.Plural))
             .ToDictionary(e => (e.Served.Group, e.Served.Version, e.Served.Plural));
-        _byKind = entries.DistinctBy(e => (e.Served.ApiVersion, e.Served.Kind)).ToDictionary(e => (e.Served.ApiVersion, e.Served.Kind));
+        _byKind = Entries.DistinctBy(e => (e.Served.ApiVersion, e.Served.Kind)).ToDictionary(e => (e.Served.ApiVersion, e.Served.Kind));
     }
 
-    /// <summary>A served type and the type its objects are stored as (the same for the storage version).</summary>
-    public sealed record Entry(ResourceType Served, ResourceType Stored);
+    /// <summary>
+    /// A version of a definition and the type its objects are stored as (the same for the storage version); not served
+    /// when the definition says so, or when a built-in type is served at its path.
+    /// </summary>
+    public sealed record Entry(ResourceType Served, ResourceType Stored, bool IsServed = true);
 
+    /// <summary>The served versions.</summary>
     public IReadOnlyList<Entry> Entries { get; }
 
-    /// <summary>The stored types, one per definition.</summary>
-    public IEnumerable<ResourceType> StoredTypes => Entries.Where(e => e.Served == e.Stored).Select(e => e.Stored);
+    /// <summary>The stored types, one per definition, served or not.</summary>
+    public IReadOnlyList<ResourceType> StoredTypes { get; }
 
     public Entry? Find(string group, string version, string plural) => _byPath.GetValueOrDefault((group, version, plural));
 

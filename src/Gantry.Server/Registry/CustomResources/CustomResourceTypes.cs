@@ -6,44 +6,61 @@ using k8s.Models;
 namespace Gantry.Server.Registry.CustomResources;
 
 /// <summary>
-/// The resource types the established CustomResourceDefinitions define, read from the watch cache: every served version
-/// of each, the storage version as the type stored, the others served by conversion. A definition is served once its
-/// <c>Established</c> condition is true, as kube's CRD handler serves it, until it is gone.
+/// The resource types the established CustomResourceDefinitions define, as the watch cache holds the definitions now:
+/// every served version of each, the storage version as the type stored, the others served by conversion. A definition
+/// is served once its <c>Established</c> condition is true, as kube's CRD handler serves it, until it is gone; since
+/// the set is read again whenever a definition changed, a client that saw it established finds it served.
 /// </summary>
 public sealed class CustomResourceTypes(WatchCache cache)
 {
-    public const string Group = "apiextensions.k8s.io";
-    public const string Established = "Established";
+    private static readonly ResourceType Definitions = ResourceCatalog.Get("apiextensions.k8s.io", "customresourcedefinitions");
 
-    private static readonly ResourceType Definitions = ResourceCatalog.Get(Group, "customresourcedefinitions");
+    private readonly Lock _gate = new();
+    private (int Fingerprint, CustomResourceTypeSet Set)? _current;
 
-    private volatile CustomResourceTypeSet? _current;
+    // Each definition's types are built once per stored version of it: building one parses its schemas.
+    private Dictionary<(string Key, long Revision), IReadOnlyList<CustomResourceTypeSet.Entry>> _built = [];
 
-    /// <summary>The types as the cache held the definitions when last refreshed (read from it on first use).</summary>
-    public CustomResourceTypeSet Current => _current ??= Read();
-
-    /// <summary>Reads the definitions again; called once a definition's change is in the cache.</summary>
-    public void Refresh() => _current = Read();
-
-    private CustomResourceTypeSet Read()
+    public CustomResourceTypeSet Current
     {
-        var types = new List<CustomResourceTypeSet.Entry>();
-        foreach (var cached in cache.List(Definitions.KeyPrefix, new WatchFilter(Definitions.KeyPrefix)).Items)
+        get
         {
-            var definition = (V1CustomResourceDefinition)ObjectDecoder.DecodeStored(Definitions, cached.Json);
-            if (IsEstablished(definition))
+            var definitions = cache.List(Definitions.KeyPrefix, new WatchFilter(Definitions.KeyPrefix)).Items;
+            var fingerprint = new HashCode();
+            foreach (var definition in definitions)
             {
-                types.AddRange(TypesOf(definition));
+                fingerprint.Add(definition.Key);
+                fingerprint.Add(definition.ModRevision);
+            }
+
+            var hash = fingerprint.ToHashCode();
+            lock (_gate)
+            {
+                if (_current is { } current && current.Fingerprint == hash)
+                {
+                    return current.Set;
+                }
+
+                var built = definitions.ToDictionary(d => (d.Key, d.ModRevision), d => _built.GetValueOrDefault((d.Key, d.ModRevision)) ?? Build(d.Json));
+                _built = built;
+                var set = new CustomResourceTypeSet([.. built.Values.SelectMany(e => e)]);
+                _current = (hash, set);
+                return set;
             }
         }
-
-        return new CustomResourceTypeSet(types);
     }
 
-    public static bool IsEstablished(V1CustomResourceDefinition definition) =>
-        definition.Status?.Conditions?.Any(c => c.Type == Established && c.Status == "True") == true;
+    private static IReadOnlyList<CustomResourceTypeSet.Entry> Build(byte[] json)
+    {
+        var definition = (V1CustomResourceDefinition)ObjectDecoder.DecodeStored(Definitions, json);
+        return DefinitionConditions.IsTrue(definition, DefinitionConditions.Established) ? [.. TypesOf(definition)] : [];
+    }
 
-    /// <summary>Each served version of <paramref name="definition"/> as a type, with the type its objects are stored as.</summary>
+    /// <summary>
+    /// The definition's types: each served version, with the type its objects are stored as, and the storage version
+    /// even when it is not served (its objects still need deleting). A version a built-in type already serves is left
+    /// to it.
+    /// </summary>
     public static IEnumerable<CustomResourceTypeSet.Entry> TypesOf(V1CustomResourceDefinition definition)
     {
         var spec = definition.Spec;
@@ -53,24 +70,36 @@ public sealed class CustomResourceTypes(WatchCache cache)
             yield break;
         }
 
-        var stored = TypeOf(definition, storage);
+        var storedApiVersion = $"{spec.Group}/{storage.Name}";
+        var stored = TypeOf(definition, storage) with { Conversion = new ApiVersionConversion(storedApiVersion, storedApiVersion) };
+        if (!storage.Served)
+        {
+            yield return new CustomResourceTypeSet.Entry(stored, stored, IsServed: false);
+        }
+
         foreach (var version in versions.Where(v => v.Served))
         {
             var served = version == storage
                 ? stored
-                : TypeOf(definition, version) with { Conversion = new ApiVersionConversion(stored.ApiVersion, $"{spec.Group}/{version.Name}") };
-            yield return new CustomResourceTypeSet.Entry(served, stored);
+                : TypeOf(definition, version) with { Conversion = new ApiVersionConversion(storedApiVersion, $"{spec.Group}/{version.Name}") };
+            var builtIn = ResourceCatalog.Find(served.Group, served.Version, served.Plural) is not null;
+            yield return new CustomResourceTypeSet.Entry(served, stored, IsServed: !builtIn);
         }
     }
 
     private static ResourceType TypeOf(V1CustomResourceDefinition definition, V1CustomResourceDefinitionVersion version)
     {
         var spec = definition.Spec;
-        var names = definition.Status?.AcceptedNames ?? spec.Names;
+        var names = definition.Status?.AcceptedNames is { Plural.Length: > 0 } accepted ? accepted : spec.Names;
         var subresources = new List<Subresource>();
         if (version.Subresources?.Status is not null)
         {
             subresources.Add(new Subresource("status", spec.Group, version.Name, names.Kind, ["get", "patch", "update"]));
+        }
+
+        if (version.Subresources?.Scale is not null)
+        {
+            subresources.Add(new Subresource("scale", "autoscaling", "v1", "Scale", ["get", "patch", "update"]));
         }
 
         return new ResourceType(
@@ -86,6 +115,7 @@ public sealed class CustomResourceTypes(WatchCache cache)
             subresources)
         {
             Custom = new CustomResourceVersion(definition, version),
+            ListKind = names.ListKind ?? names.Kind + "List",
         };
     }
 }

@@ -1,4 +1,5 @@
 using Gantry.Core.Resources;
+using Gantry.Server.Registry.CustomResources;
 using Gantry.Core.Validation;
 using Gantry.Server.Registry.Rules.CustomResourceDefinitions;
 using k8s.Models;
@@ -121,7 +122,7 @@ public sealed class CustomResourceDefinitionRules()
         {
             RequireRecognizedConversionReviewVersion = old.Spec?.Conversion is null || reviewVersions is not { Count: > 0 }
                 || reviewVersions.Any(v => v is "v1" or "v1beta1"),
-            RequireImmutableNames = old.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true,
+            RequireImmutableNames = DefinitionConditions.IsTrue(old, DefinitionConditions.Established),
             RequireOpenApiSchema = versions.All(v => v.Schema?.OpenAPIV3Schema is not null),
             RequireValidPropertyType = !CustomResourceDefinitionSpecValidation.HasSchemaWith(versions, s => s.Type.Length > 0 && !IsOpenApiType(s.Type)),
             RequireStructuralSchema = !versions.Any(v => v.Schema?.OpenAPIV3Schema is { } s && StructuralSchemaValidation.IsNonStructural(JsonSchema.From(s))),

@@ -54,11 +54,15 @@ public sealed class CustomResourcePrinterTests
     [InlineData(".status.conditions[1].type", "Ready")]
     [InlineData(".status.conditions[2].type", null)]
     [InlineData("status", null)]
-    public void Printer_column_paths_read_members_quoted_keys_and_indexes(string path, string? expected)
+    [InlineData(".status.conditions[?(@.type==\"Ready\")].status", "True")]
+    [InlineData(".status.conditions[?(@.type!='Synced')].type", "Ready")]
+    [InlineData(".status.conditions[*].type", "Synced")]
+    [InlineData("{.status.conditions[1].status}", "True")]
+    public void Printer_column_paths_read_members_quoted_keys_indexes_and_filters(string path, string? expected)
     {
         var obj = JsonNode.Parse("""
             {"metadata": {"labels": {"app.kubernetes.io/name": "web"}},
-             "status": {"conditions": [{"type": "Synced"}, {"type": "Ready"}]}}
+             "status": {"conditions": [{"type": "Synced", "status": "False"}, {"type": "Ready", "status": "True"}]}}
             """)!;
 
         Assert.Equal(expected, (string?)SimpleJsonPath.Parse(path)?.Find(obj));

@@ -32,10 +32,40 @@ public sealed class CustomResourceTypesTests
     }
 
     [Fact]
-    public void A_definition_without_the_established_condition_is_not_served()
+    public void A_storage_version_that_is_not_served_is_still_a_stored_type_but_not_found_by_path()
     {
-        Assert.False(CustomResourceTypes.IsEstablished(CustomResourceDefinitions.CronTabs(established: false)));
-        Assert.True(CustomResourceTypes.IsEstablished(CustomResourceDefinitions.CronTabs()));
+        var definition = CustomResourceDefinitions.CronTabs(true, "v1", "v1beta1");
+        definition.Spec.Versions[0].Served = false;
+
+        var set = new CustomResourceTypeSet([.. CustomResourceTypes.TypesOf(definition)]);
+
+        Assert.Equal("v1", Assert.Single(set.StoredTypes).Version);
+        Assert.Null(set.Find("stable.example.com", "v1", "crontabs"));
+        Assert.Equal("v1", set.Find("stable.example.com", "v1beta1", "crontabs")!.Stored.Version);
+    }
+
+    [Fact]
+    public void A_version_a_built_in_type_serves_is_left_to_it()
+    {
+        var definition = CustomResourceDefinitions.CronTabs();
+        definition.Spec.Group = "apps";
+        definition.Spec.Names.Plural = "deployments";
+
+        var set = new CustomResourceTypeSet([.. CustomResourceTypes.TypesOf(definition)]);
+
+        Assert.Null(set.Find("apps", "v1", "deployments"));
+        Assert.Empty(set.Entries);
+    }
+
+    [Fact]
+    public void An_object_stored_in_an_earlier_storage_version_reads_in_the_version_asked_for()
+    {
+        var stored = CustomResourceTypes.TypesOf(CustomResourceDefinitions.CronTabs()).Single().Stored;
+        var old = new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "stable.example.com/v1alpha1", ["kind"] = "CronTab" };
+
+        var path = new Gantry.Server.Api.ResourcePath(stored, "default", "x", null);
+
+        Assert.Equal("stable.example.com/v1", (string?)path.ToServed(old)["apiVersion"]);
     }
 
     [Fact]
