@@ -245,6 +245,21 @@ public sealed partial class CustomResourceTests(GantryFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task An_object_stored_before_the_storage_version_changed_reads_and_updates_in_the_new_one()
+    {
+        var group = Group("migration");
+        await DefineAsync(WidgetDefinition(group, "Namespaced", ("v1", Storage: true), ("v2", Storage: false)), "widgets." + group);
+        var ns = await CreateNamespaceAsync("crd-migration");
+        await Ok(Stdin(Widget(group, "v1", "old")), "apply", "-n", ns, "-f", "-");
+
+        await DefineAsync(WidgetDefinition(group, "Namespaced", ("v1", Storage: false), ("v2", Storage: true)), "widgets." + group);
+        await Ok("label", $"widgets.v2.{group}", "old", "-n", ns, "migrated=yes");
+
+        Check.Equal($"{group}/v2 yes", await JsonPath(ns, $"widgets.v2.{group}/old", "{.apiVersion} {.metadata.labels.migrated}"), "read as v2 after the label");
+        Check.Equal("""["v1","v2"]""", (await Ok("get", "crd", "widgets." + group, "-o", "jsonpath={.status.storedVersions}")).Stdout, "status.storedVersions");
+    }
+
+    [Fact]
     public async Task A_config_map_owned_by_a_custom_resource_is_collected_after_its_owner_is_deleted()
     {
         var (group, ns) = await CronTabsAsync("gc", "ctgc");

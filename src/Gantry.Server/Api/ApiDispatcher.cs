@@ -49,7 +49,7 @@ public sealed class ApiDispatcher(
             return;
         }
 
-        if (await DiscoveryEndpoints.TryHandleAsync(context, segments, customTypes.Current).ConfigureAwait(false))
+        if (await DiscoveryEndpoints.TryHandleAsync(context, segments, customTypes).ConfigureAwait(false))
         {
             return;
         }

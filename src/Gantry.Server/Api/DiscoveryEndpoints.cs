@@ -11,7 +11,7 @@ namespace Gantry.Server.Api;
 /// </summary>
 public static class DiscoveryEndpoints
 {
-    public static async Task<bool> TryHandleAsync(HttpContext context, string[] segments, CustomResourceTypeSet custom)
+    public static async Task<bool> TryHandleAsync(HttpContext context, string[] segments, CustomResourceTypes custom)
     {
         if (context.Request.Method != "GET")
         {
@@ -23,13 +23,13 @@ public static class DiscoveryEndpoints
         {
             ["version"] => DiscoveryResponses.Version(),
             ["api"] => DiscoveryResponses.Api(accept, $"{context.Connection.LocalIpAddress}:{context.Connection.LocalPort}"),
-            ["apis"] => DiscoveryResponses.Apis(accept, DiscoveredTypes.Including(custom)),
+            ["apis"] => DiscoveryResponses.Apis(accept, DiscoveredTypes.Including(custom.Current)),
             ["api", var version] => DiscoveryResponses.GroupVersion("", version),
-            ["apis", var group] => DiscoveryResponses.Group(group, DiscoveredTypes.Including(custom)),
-            ["apis", var group, var version] => DiscoveryResponses.GroupVersion(group, version, DiscoveredTypes.Including(custom)),
+            ["apis", var group] => DiscoveryResponses.Group(group, DiscoveredTypes.Including(custom.Current)),
+            ["apis", var group, var version] => DiscoveryResponses.GroupVersion(group, version, DiscoveredTypes.Including(custom.Current)),
             ["openapi", "v2"] or ["swagger-2.0.0.pb-v1"] => new DiscoveryDocument(OpenApiV2.Body, OpenApiV2.ContentType),
-            ["openapi", "v3"] => new DiscoveryDocument(OpenApiV3.IndexWith(custom), HttpResponses.Json),
-            ["openapi", "v3", .. var rest] => OpenApiV3.Find(string.Join('/', rest), custom) is { } doc
+            ["openapi", "v3"] => new DiscoveryDocument(OpenApiV3.IndexWith(custom.Current), HttpResponses.Json),
+            ["openapi", "v3", .. var rest] => OpenApiV3.Find(string.Join('/', rest), custom.Current) is { } doc
                 ? new DiscoveryDocument(doc.Body, HttpResponses.Json)
                 : throw ApiException.NotFound("the server could not find the requested resource"),
             _ => null,

@@ -14,29 +14,37 @@ internal sealed class ScalePaths
     private readonly string[] _specReplicas;
     private readonly string[] _statusReplicas;
     private readonly string[]? _labelSelector;
+    private readonly bool _custom;
 
-    private ScalePaths(string specReplicas, string statusReplicas, string? labelSelector)
+    private ScalePaths(string specReplicas, string statusReplicas, string? labelSelector, bool custom)
     {
         _specReplicas = Split(specReplicas);
         _statusReplicas = Split(statusReplicas);
         _labelSelector = labelSelector is null ? null : Split(labelSelector);
+        _custom = custom;
     }
 
-    public static ScalePaths BuiltIn { get; } = new(".spec.replicas", ".status.replicas", null);
+    public static ScalePaths BuiltIn { get; } = new(".spec.replicas", ".status.replicas", null, custom: false);
 
+    /// <summary>The paths of <paramref name="type"/>, a custom resource's from the scale subresource of its version.</summary>
     public static ScalePaths Of(ResourceType type) =>
         type.Custom?.Version.Subresources?.Scale is { } scale
-            ? new ScalePaths(scale.SpecReplicasPath, scale.StatusReplicasPath, scale.LabelSelectorPath)
+            ? new ScalePaths(scale.SpecReplicasPath, scale.StatusReplicasPath, scale.LabelSelectorPath, custom: true)
             : BuiltIn;
 
     public int SpecReplicas(JsonObject obj) => Integer(Find(obj, _specReplicas));
 
     public int StatusReplicas(JsonObject obj) => Integer(Find(obj, _statusReplicas));
 
-    /// <summary>The selector in text, for a custom resource; null for the built-in workloads, whose selector is an object.</summary>
-    public Func<JsonObject, string>? LabelSelector => _labelSelector is null
+    /// <summary>
+    /// The selector in text, for a custom resource (empty without a <c>labelSelectorPath</c>, as kube leaves it); null for
+    /// the built-in workloads, whose selector is an object.
+    /// </summary>
+    public Func<JsonObject, string>? LabelSelector => !_custom
         ? null
-        : obj => Find(obj, _labelSelector!) is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : "";
+        : obj => _labelSelector is not null && Find(obj, _labelSelector) is JsonValue value && value.GetValueKind() == JsonValueKind.String
+            ? value.GetValue<string>()
+            : "";
 
     /// <summary>Sets the wanted replicas, making the objects on the way as needed.</summary>
     public void SetSpecReplicas(JsonObject obj, int replicas)

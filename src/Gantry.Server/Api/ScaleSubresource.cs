@@ -19,7 +19,7 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
         switch (context.Request.Method)
         {
             case "GET":
-                await HttpResponses.WriteJsonAsync(context, 200, ToScale(current, path.Type)).ConfigureAwait(false);
+                await HttpResponses.WriteJsonAsync(context, 200, ToScale(current, path.Served)).ConfigureAwait(false);
                 return;
             case "PUT":
             {
@@ -32,7 +32,12 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
             {
                 var contentType = PatchHandler.MediaType(context);
                 var patch = await RequestBody.ReadAsync(context).ConfigureAwait(false);
-                // A Scale has no merge keys, so a strategic merge patch of it is a JSON merge patch.
+                // A Scale has no merge keys, so a strategic merge patch of it is a JSON merge patch; custom resources take none.
+                if (path.Type.Custom is not null && contentType == PatchHandler.StrategicMergePatchType)
+                {
+                    throw ApiException.UnsupportedMediaType(contentType, strategicMerge: false);
+                }
+
                 var apply = PatchHandler.Patcher(
                     contentType == PatchHandler.StrategicMergePatchType ? PatchHandler.MergePatchType : contentType, path, patch);
                 await WriteReplicasAsync(context, path, apply).ConfigureAwait(false);
@@ -52,7 +57,7 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
             path.Name!,
             current =>
             {
-                var scale = changeScale(ToScale(current, path.Type));
+                var scale = changeScale(ToScale(current, path.Served));
                 var wanted = scale["metadata"]?["resourceVersion"]?.GetValue<string>();
                 if (!string.IsNullOrEmpty(wanted) && wanted != ObjectMetadata.ResourceVersion(current))
                 {
@@ -65,14 +70,14 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
                     throw ApiException.Invalid(path.Type, path.Name!, [new(Core.Validation.FieldErrorType.Invalid, "spec.replicas", "must be greater than or equal to 0", replicas?.ToJsonString())]);
                 }
 
-                ScalePaths.Of(path.Type).SetSpecReplicas(current, replicas.GetValue<int>());
+                ScalePaths.Of(path.Served).SetSpecReplicas(current, replicas.GetValue<int>());
                 return current;
             },
             null,
             null,
             options,
             context.RequestAborted).ConfigureAwait(false);
-        await HttpResponses.WriteJsonAsync(context, 200, ToScale(updated, path.Type)).ConfigureAwait(false);
+        await HttpResponses.WriteJsonAsync(context, 200, ToScale(updated, path.Served)).ConfigureAwait(false);
     }
 
     /// <summary>The Scale of a built-in workload.</summary>

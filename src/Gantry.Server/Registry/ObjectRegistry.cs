@@ -66,11 +66,6 @@ public sealed class ObjectRegistry(
 
     public async Task<JsonObject> CreateAsync(ResourceType type, string? ns, JsonObject input, WriteOptions options, CancellationToken cancellationToken)
     {
-        if (type.Custom?.Definition is { } definition && DefinitionConditions.IsTrue(definition, DefinitionConditions.Terminating))
-        {
-            throw ApiException.MethodNotAllowed("create not allowed while custom resource definition is terminating");
-        }
-
         var obj = PrepareIdentity(type, ns, input);
         NodeRestriction.Admit(type, obj, null, options, StoredNode);
         var metadata = ObjectMetadata.Of(obj);
@@ -114,6 +109,11 @@ public sealed class ObjectRegistry(
         }
 
         var name = typed.Metadata.Name ?? "";
+        if (type.Custom?.Definition is { } definition
+            && (definition.Metadata.DeletionTimestamp is not null || DefinitionConditions.IsTrue(definition, DefinitionConditions.Terminating)))
+        {
+            throw ApiException.Forbidden(type, name, "create not allowed while custom resource definition is terminating");
+        }
 
         rules.Default(typed);
         var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));
@@ -205,13 +205,15 @@ public sealed class ObjectRegistry(
             options.Warnings.Clear();
             var current = cache.Get(key) ?? throw ApiException.NotFound(type, name);
             var currentObj = JsonNode.Parse(current.Json)!.AsObject();
-            if (type.Custom is not null)
+            var changed = mutate(currentObj.DeepClone().AsObject());
+            if (type.Custom is not null && JsonNode.DeepEquals(changed["apiVersion"], currentObj["apiVersion"]))
             {
-                // Stored in an earlier storage version, it reads as this one: a definition's versions convert by apiVersion alone.
-                currentObj["apiVersion"] = type.ApiVersion;
+                // Stored in an earlier storage version, it is written in this one (a definition's versions convert by
+                // apiVersion alone): the stored object differs from it, so even a write that changes nothing else moves
+                // it to the storage version, as a storage version migration needs.
+                changed["apiVersion"] = type.ApiVersion;
             }
 
-            var changed = mutate(currentObj.DeepClone().AsObject());
             var currentVersion = ObjectMetadata.ResourceVersion(currentObj);
             var pinned = resourceVersionPrecondition;
             if (!string.IsNullOrEmpty(pinned) && pinned != currentVersion)

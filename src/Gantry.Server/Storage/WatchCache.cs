@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,8 @@ public sealed class WatchCache : IAsyncDisposable
     private readonly IVersionedStore _store;
     private readonly ObjectIndexer _indexer;
     private readonly ILogger _logger;
+    // Per bucket, the revision of its last change; never resized after construction, so read without the lock.
+    private readonly Dictionary<string, StrongBox<long>> _changed = new(StringComparer.Ordinal);
     private readonly string[] _bucketPrefixes;
     private readonly Dictionary<string, CacheBucket> _buckets = [];
     private readonly Dictionary<string, List<Watcher>> _watchers = [];
@@ -37,6 +40,7 @@ public sealed class WatchCache : IAsyncDisposable
         {
             _buckets[prefix] = new CacheBucket();
             _watchers[prefix] = [];
+            _changed[prefix] = new StrongBox<long>();
         }
     }
 
@@ -71,6 +75,10 @@ public sealed class WatchCache : IAsyncDisposable
 
             _revision = snapshot.Revision;
             _oldestReplayable = snapshot.Revision;
+            foreach (var changed in _changed.Values)
+            {
+                Volatile.Write(ref changed.Value, snapshot.Revision);
+            }
         }
 
         _follow = Task.Run(() => FollowAsync(snapshot.Revision, _stopping.Token), CancellationToken.None);
@@ -122,6 +130,7 @@ public sealed class WatchCache : IAsyncDisposable
                     old = items.Remove(e.Key) ?? indexed;
                 }
 
+                Volatile.Write(ref _changed[bucket].Value, e.Revision);
                 _window.Enqueue((e.Revision, bucket, old, current, deleted));
                 if (_window.Count > EventWindow)
                 {
@@ -183,6 +192,12 @@ public sealed class WatchCache : IAsyncDisposable
             return BucketOf(prefix) is { } bucket ? _buckets[bucket].Range(prefix, null).Count(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)) : 0;
         }
     }
+
+    /// <summary>
+    /// The revision of the last change to the bucket holding <paramref name="prefix"/> (the revision loaded at start if
+    /// none since): what was read from it before is still current while this stays the same. Takes no lock.
+    /// </summary>
+    public long LastChange(string prefix) => Volatile.Read(ref _changed[BucketFor(prefix)].Value);
 
     /// <summary>
     /// The bucket that holds the keys under <paramref name="prefix"/>: a type's own, or the one every custom resource

@@ -26,6 +26,26 @@ public sealed class WatchCacheListTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_last_change_of_a_bucket_moves_with_its_writes_and_deletes_only()
+    {
+        var put = await _context.PutAsync("a");
+        var secrets = Gantry.Core.Resources.ResourceCatalog.Get("", "secrets").KeyPrefix;
+        var secretsBefore = _context.Cache.LastChange(secrets);
+
+        Assert.Equal(put, _context.Cache.LastChange(Bucket));
+        Assert.Equal(await _context.DeleteAsync("a"), _context.Cache.LastChange(Bucket));
+        Assert.Equal(secretsBefore, _context.Cache.LastChange(secrets));
+    }
+
+    [Fact]
+    public void A_prefix_within_the_custom_resource_bucket_lists_from_it()
+    {
+        var (items, _, _) = _context.Cache.List("/registry/customresources/stable.example.com/crontabs/", new WatchFilter("/registry/customresources/stable.example.com/crontabs/"));
+
+        Assert.Empty(items);
+    }
+
+    [Fact]
     public async Task List_with_a_namespace_prefix_returns_only_that_namespace()
     {
         await _context.PutAsync("a", "default");

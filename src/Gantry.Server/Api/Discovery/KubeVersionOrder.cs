@@ -25,7 +25,7 @@ public sealed partial class KubeVersionOrder : IComparer<string>
             : b.Value.Minor.CompareTo(a.Value.Minor);
     }
 
-    private static (int Stability, int Major, int Minor)? Parse(string version)
+    private static (int Stability, long Major, long Minor)? Parse(string version)
     {
         var match = KubeVersion().Match(version);
         if (!match.Success)
@@ -33,10 +33,10 @@ public sealed partial class KubeVersionOrder : IComparer<string>
             return null;
         }
 
-        // A number too large for an int is not kube-like, as Go's Atoi failing makes it there.
-        var minor = 0;
-        if (!int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var major)
-            || (match.Groups[3].Success && !int.TryParse(match.Groups[3].Value, NumberStyles.None, CultureInfo.InvariantCulture, out minor)))
+        // A number too large for an int64 is not kube-like, as Go's Atoi failing makes it there.
+        long minor = 0;
+        if (!long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var major)
+            || (match.Groups[3].Success && !long.TryParse(match.Groups[3].Value, NumberStyles.None, CultureInfo.InvariantCulture, out minor)))
         {
             return null;
         }

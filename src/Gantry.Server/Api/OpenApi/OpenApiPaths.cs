@@ -38,7 +38,7 @@ internal sealed class OpenApiPaths(SchemaGenerator schemas)
         var item = AddResource(paths, type, schemas.ReferencePath(type.ModelType), schemas.ReferencePath(listType), PatchContentTypes);
         foreach (var subresource in type.Subresources)
         {
-            AddSubresource(paths, type, subresource, item, $"{OperationIdPrefix(type)}{Scope(type)}{type.Kind}");
+            AddSubresource(paths, type, subresource, item, $"{OperationIdPrefix(type)}{Scope(type)}{type.Kind}", PatchContentTypes);
         }
     }
 
@@ -67,7 +67,7 @@ internal sealed class OpenApiPaths(SchemaGenerator schemas)
 
         foreach (var scale in type.Subresources.Where(s => s.Name == "scale"))
         {
-            AddSubresource(paths, type, scale, item, $"{OperationIdPrefix(type)}{Scope(type)}{type.Kind}");
+            AddSubresource(paths, type, scale, item, $"{OperationIdPrefix(type)}{Scope(type)}{type.Kind}", CustomPatchContentTypes);
         }
     }
 
@@ -126,7 +126,7 @@ internal sealed class OpenApiPaths(SchemaGenerator schemas)
     /// Subresources that exchange API objects (status, scale, binding, eviction, finalize). Streaming ones
     /// (log, exec, attach, portforward) have no object body to describe and are left out.
     /// </summary>
-    private void AddSubresource(JsonObject paths, ResourceType type, Subresource subresource, string item, string idStem)
+    private void AddSubresource(JsonObject paths, ResourceType type, Subresource subresource, string item, string idStem, string[] patchTypes)
     {
         if (subresource.Name == "log" || subresource.Kind.EndsWith("Options", StringComparison.Ordinal)
             || ModelTypes.FindKind(subresource.Group, subresource.Version, subresource.Kind) is not { } model)
@@ -149,7 +149,7 @@ internal sealed class OpenApiPaths(SchemaGenerator schemas)
                 "update" => ("put", Operation("put", $"replace{idStem}{suffix}", $"replace {what}", kind, type, named: true,
                     OpenApiParameters.Write, JsonBody(reference), Written(reference, accepted: false))),
                 "patch" => ("patch", Operation("patch", $"patch{idStem}{suffix}", $"partially update {what}", kind, type,
-                    named: true, OpenApiParameters.Patch, PatchBody(PatchContentTypes), Written(reference, accepted: false))),
+                    named: true, OpenApiParameters.Patch, PatchBody(patchTypes), Written(reference, accepted: false))),
                 "create" => ("post", Operation("post", $"create{idStem}{suffix}", $"create {what}", kind, type, named: true,
                     OpenApiParameters.Write, JsonBody(reference), Written(reference, accepted: true))),
                 _ => (null, null),

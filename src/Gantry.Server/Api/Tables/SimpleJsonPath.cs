@@ -25,7 +25,12 @@ internal sealed class SimpleJsonPath
     private sealed record All : Step;
 
     /// <summary><c>[?(@.path OP literal)]</c>: the elements whose member at the path compares as asked.</summary>
-    private sealed record Filter(SimpleJsonPath Path, bool Equal, JsonNode? Literal) : Step;
+    private sealed record Filter(SimpleJsonPath Path, bool Equal, JsonNode? Literal) : Step
+    {
+        // As client-go's filter: an element without the member matches neither == nor !=.
+        public bool Matches(JsonNode element) =>
+            Path.FindAll(element).ToList() is { Count: > 0 } values && values.Any(v => JsonNode.DeepEquals(v, Literal)) == Equal;
+    }
 
     public static SimpleJsonPath? Parse(string? path)
     {
@@ -152,7 +157,7 @@ internal sealed class SimpleJsonPath
         (Index index, JsonArray a) when index.Value < a.Count && a[index.Value] is { } element => [element],
         (All, JsonArray a) => a.OfType<JsonNode>(),
         (All, JsonObject o) => o.Select(p => p.Value).OfType<JsonNode>(),
-        (Filter filter, JsonArray a) => a.OfType<JsonNode>().Where(e => filter.Path.FindAll(e).Any(v => JsonNode.DeepEquals(v, filter.Literal)) == filter.Equal),
+        (Filter filter, JsonArray a) => a.OfType<JsonNode>().Where(filter.Matches),
         _ => [],
     };
 }

@@ -114,7 +114,7 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
         }
 
         SetCondition(hpa, "AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's current scale", now);
-        var scale = ScaleSubresource.ToScale(target, type);
+        var scale = ScaleSubresource.ToScale(target, ScaleTypeOf(hpa.Spec.ScaleTargetRef) ?? type);
         var currentReplicas = scale["spec"]!["replicas"]!.GetValue<int>();
         _recommendations.RecordInitial(key, currentReplicas, now);
         var minReplicas = hpa.Spec.MinReplicas ?? 1;
@@ -172,7 +172,7 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
         {
             try
             {
-                await _client.MutateJsonAsync(type, hpa.Namespace(), hpa.Spec.ScaleTargetRef.Name, obj => WithReplicas(type, obj, desiredReplicas), ct)
+                await _client.MutateJsonAsync(type, hpa.Namespace(), hpa.Spec.ScaleTargetRef.Name, obj => WithReplicas(ScaleTypeOf(hpa.Spec.ScaleTargetRef) ?? type, obj, desiredReplicas), ct)
                     .ConfigureAwait(false);
             }
             catch (ApiException ex)
@@ -450,6 +450,10 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
             ? (type, JsonNode.Parse(stored.Json)!.AsObject())
             : (type, null);
     }
+
+    /// <summary>The version of a custom scale target that the reference names, whose scale subresource says where its replicas are.</summary>
+    private ResourceType? ScaleTypeOf(V2CrossVersionObjectReference reference) =>
+        _customTypes.Current.FindByKind(reference.ApiVersion, reference.Kind)?.Served;
 
     /// <summary>The stored type of a scale target: a built-in workload, or a custom resource with a scale subresource.</summary>
     private ResourceType? TargetType(V2CrossVersionObjectReference reference)

@@ -47,7 +47,7 @@ public sealed class CustomResourceDefinitionController : BackgroundService
         {
             _queue.Add((current ?? old)!.Metadata.Name);
             // A definition's names free or take names of the others of its group.
-            foreach (var other in Stored().Where(d => d.Spec?.Group == (current ?? old)!.Spec?.Group))
+            foreach (var other in _definitions.List().Where(d => d.Spec?.Group == (current ?? old)!.Spec?.Group))
             {
                 _queue.Add(other.Metadata.Name);
             }
@@ -95,18 +95,20 @@ public sealed class CustomResourceDefinitionController : BackgroundService
     }
 
     /// <summary>
-    /// The definitions as stored now, this loop's own writes included (the informer may not have them yet, and two
-    /// definitions judged against a stale view could both take a kind).
+    /// The group's definitions as stored now, this loop's own writes included (the informer may not have them yet, and
+    /// two definitions judged against a stale view could both take a kind); only the group's are decoded, found by the
+    /// name every definition has (<c>plural.group</c>).
     /// </summary>
-    private IEnumerable<V1CustomResourceDefinition> Stored() =>
+    private IEnumerable<V1CustomResourceDefinition> StoredOfGroup(string group) =>
         _client.Registry.Cache.List(Definitions.KeyPrefix, new WatchFilter(Definitions.KeyPrefix)).Items
+            .Where(o => o.Key.EndsWith("." + group, StringComparison.Ordinal))
             .Select(o => (V1CustomResourceDefinition)ObjectDecoder.DecodeStored(Definitions, o.Json));
 
     /// <summary>Why the definition's names may not be accepted: another definition of its group accepted one of them first.</summary>
     private NameConflict? FindNameConflict(V1CustomResourceDefinition definition)
     {
         var names = definition.Spec.Names;
-        foreach (var other in Stored())
+        foreach (var other in StoredOfGroup(definition.Spec.Group))
         {
             if (other.Metadata.Name == definition.Metadata.Name || other.Spec?.Group != definition.Spec.Group
                 || other.Status?.AcceptedNames is not { } taken)

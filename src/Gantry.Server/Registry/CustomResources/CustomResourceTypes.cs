@@ -16,39 +16,42 @@ public sealed class CustomResourceTypes(WatchCache cache)
     private static readonly ResourceType Definitions = ResourceCatalog.Get("apiextensions.k8s.io", "customresourcedefinitions");
 
     private readonly Lock _gate = new();
-    private (int Fingerprint, CustomResourceTypeSet Set)? _current;
+    private volatile Reading? _current;
 
     // Each definition's types are built once per stored version of it: building one parses its schemas.
     private Dictionary<(string Key, long Revision), IReadOnlyList<CustomResourceTypeSet.Entry>> _built = [];
 
+    /// <summary>The types as the definitions are stored now: read again only after a definition changed.</summary>
     public CustomResourceTypeSet Current
     {
         get
         {
-            var definitions = cache.List(Definitions.KeyPrefix, new WatchFilter(Definitions.KeyPrefix)).Items;
-            var fingerprint = new HashCode();
-            foreach (var definition in definitions)
+            // Read before the definitions: a change made meanwhile moves it on, and the next reader reads them again.
+            var revision = cache.LastChange(Definitions.KeyPrefix);
+            if (_current is { } current && current.Revision == revision)
             {
-                fingerprint.Add(definition.Key);
-                fingerprint.Add(definition.ModRevision);
+                return current.Set;
             }
 
-            var hash = fingerprint.ToHashCode();
             lock (_gate)
             {
-                if (_current is { } current && current.Fingerprint == hash)
+                if (_current is { } latest && latest.Revision == revision)
                 {
-                    return current.Set;
+                    return latest.Set;
                 }
 
+                var definitions = cache.List(Definitions.KeyPrefix, new WatchFilter(Definitions.KeyPrefix)).Items;
                 var built = definitions.ToDictionary(d => (d.Key, d.ModRevision), d => _built.GetValueOrDefault((d.Key, d.ModRevision)) ?? Build(d.Json));
                 _built = built;
                 var set = new CustomResourceTypeSet([.. built.Values.SelectMany(e => e)]);
-                _current = (hash, set);
+                _current = new Reading(revision, set);
                 return set;
             }
         }
     }
+
+    /// <summary>The set as read at a revision of the definitions, swapped whole so that readers take no lock.</summary>
+    private sealed record Reading(long Revision, CustomResourceTypeSet Set);
 
     private static IReadOnlyList<CustomResourceTypeSet.Entry> Build(byte[] json)
     {

@@ -49,6 +49,7 @@ public sealed class CustomResourceDiscoveryTests
     [Theory]
     [InlineData("v2,v1,v1beta2,v1beta1,v1alpha1,foo", "v1alpha1,v1,foo,v1beta1,v2,v1beta2")]
     [InlineData("v1,v11alpha2,bar,foo", "foo,v11alpha2,bar,v1")]
+    [InlineData("v3000000000,v2,v99999999999999999999", "v2,v99999999999999999999,v3000000000")]
     public void Versions_are_ordered_by_kube_version_priority(string expected, string given)
     {
         Assert.Equal(expected.Split(','), given.Split(',').Order(KubeVersionOrder.Instance));

@@ -57,6 +57,7 @@ public sealed class CustomResourcePrinterTests
     [InlineData(".status.conditions[?(@.type==\"Ready\")].status", "True")]
     [InlineData(".status.conditions[?(@.type!='Synced')].type", "Ready")]
     [InlineData(".status.conditions[*].type", "Synced")]
+    [InlineData(".status.conditions[?(@.reason!='x')].type", null)]
     [InlineData("{.status.conditions[1].status}", "True")]
     public void Printer_column_paths_read_members_quoted_keys_indexes_and_filters(string path, string? expected)
     {
