@@ -39,8 +39,8 @@ internal static partial class StringFormats
         ["date"] = IsDate,
         ["duration"] = IsDuration,
         ["datetime"] = IsDateTime,
-        ["k8sshortname"] = s => s.Length <= 63 && ShortName().IsMatch(s),
-        ["k8slongname"] = s => s.Length <= 253 && LongName().IsMatch(s),
+        ["k8sshortname"] = s => FormatValidation.IsDns1123Label(s).Count == 0,
+        ["k8slongname"] = s => FormatValidation.IsDns1123Subdomain(s).Count == 0,
     };
 
     public static bool IsSupported(string format) => Checks.ContainsKey(Normalize(format));
@@ -323,10 +323,4 @@ internal static partial class StringFormats
 
     [GeneratedRegex(@"^(?:4[0-9]{12}(?:[0-9]{3})?|5[1-5][0-9]{14}|6(?:011|5[0-9][0-9])[0-9]{12}|3[47][0-9]{13}|3(?:0[0-5]|[68][0-9])[0-9]{11}|(?:2131|1800|35[0-9]{3})[0-9]{11})\z")]
     private static partial Regex CreditCard();
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
-    private static partial Regex ShortName();
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
-    private static partial Regex LongName();
 }
