@@ -21,7 +21,8 @@ import subprocess
 import sys
 
 API_PACKAGES = ["core/v1", "apps/v1", "batch/v1", "coordination/v1", "discovery/v1", "events/v1", "node/v1", "scheduling/v1", "autoscaling/v1",
-                "autoscaling/v2", "certificates/v1", "networking/v1", "policy/v1", "authorization/v1", "authentication/v1", "rbac/v1", "storage/v1"]
+                "autoscaling/v2", "certificates/v1", "networking/v1", "policy/v1", "authorization/v1", "authentication/v1", "rbac/v1", "storage/v1",
+                "admissionregistration/v1"]
 MACHINERY_PACKAGES = ["pkg/apis/meta/v1", "pkg/runtime", "pkg/util/intstr", "pkg/api/resource"]
 
 # The kinds a client may send: those in src/Gantry.Core/Resources/ResourceCatalog.cs and the
@@ -65,6 +66,8 @@ ROOTS = [
     ("certificates.k8s.io/v1", "CertificateSigningRequest", "certificates.v1.CertificateSigningRequest"),
     ("networking.k8s.io/v1", "Ingress", "networking.v1.Ingress"),
     ("networking.k8s.io/v1", "IngressClass", "networking.v1.IngressClass"),
+    ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", "admissionregistration.v1.MutatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", "admissionregistration.v1.ValidatingWebhookConfiguration"),
     ("events.k8s.io/v1", "Event", "events.v1.Event"),
     ("policy/v1", "PodDisruptionBudget", "policy.v1.PodDisruptionBudget"),
     ("policy/v1", "Eviction", "policy.v1.Eviction"),

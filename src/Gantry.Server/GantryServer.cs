@@ -1,5 +1,6 @@
 using System.Net;
 using Gantry.Core.Resources;
+using Gantry.Server.Admission.Webhooks;
 using Gantry.Server.Api;
 using Gantry.Server.Api.Metrics;
 using Gantry.Server.Api.Proxy;
@@ -39,12 +40,15 @@ public sealed class GantryServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly IVersionedStore _store;
     private readonly WatchCache _cache;
+    private readonly WebhookClient _webhookClient;
 
-    private GantryServer(WebApplication app, IVersionedStore store, WatchCache cache, ObjectRegistry registry, ClusterCredentials credentials, string kubeconfigPath)
+    private GantryServer(
+        WebApplication app, IVersionedStore store, WatchCache cache, WebhookClient webhookClient, ObjectRegistry registry, ClusterCredentials credentials, string kubeconfigPath)
     {
         _app = app;
         _store = store;
         _cache = cache;
+        _webhookClient = webhookClient;
         Registry = registry;
         Credentials = credentials;
         KubeconfigPath = kubeconfigPath;
@@ -83,6 +87,9 @@ public sealed class GantryServer : IAsyncDisposable
         var nodeRole = new NodeRole(cache);
         var rbacPolicy = new RbacAuthorizer(informers);
         var authorizer = new RequestAuthorizer(nodeRole, rbacPolicy);
+        var webhookClient = new WebhookClient(new ServiceEndpoints(cache));
+        var webhooks = new WebhookAdmission(
+            new WebhookConfigurations(cache), new WebhookMatching(cache), webhookClient, loggerFactory.CreateLogger<WebhookAdmission>());
         var registry = new ObjectRegistry(
             store,
             cache,
@@ -94,7 +101,8 @@ public sealed class GantryServer : IAsyncDisposable
                 new RbacEscalationAdmission(authorizer, cache), new DefaultStorageClassAdmission(cache), new DefaultIngressClassAdmission(cache), new EventsV1Validation(), new ClaimResizeAdmission(cache),
                 new SigningRequestAdmission(authorizer),
             ],
-            [new ResourceQuotaAdmission(time)]);
+            [new ResourceQuotaAdmission(time)],
+            webhooks);
         await BootstrapObjects.EnsureAsync(registry, cancellationToken).ConfigureAwait(false);
         var advertised = KubernetesServiceObjects.AdvertiseAddress(options.Address);
         await BootstrapObjects.EnsureKubernetesServiceAsync(
@@ -243,7 +251,7 @@ public sealed class GantryServer : IAsyncDisposable
         app.Run(context => authentication.InvokeAsync(context, () => requestMetrics.InvokeAsync(context, () => longRunning.InvokeAsync(context,
             () => errors.InvokeAsync(context, () => impersonation.InvokeAsync(context, () => dispatcher.HandleAsync(context)))))));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new GantryServer(app, store, cache, registry, credentials, kubeconfigPath);
+        return new GantryServer(app, store, cache, webhookClient, registry, credentials, kubeconfigPath);
     }
 
     public async ValueTask DisposeAsync()
@@ -256,5 +264,6 @@ public sealed class GantryServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         await _cache.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
+        _webhookClient.Dispose();
     }
 }

@@ -84,6 +84,10 @@ public static class ResourceCatalog
         new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", "rolebinding", true, typeof(V1RoleBinding), None, None, []),
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", "customresourcedefinition", false,
             typeof(V1CustomResourceDefinition), ["crd", "crds"], ["api-extensions"], [Status("apiextensions.k8s.io", "CustomResourceDefinition")]),
+        new("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration",
+            false, typeof(V1MutatingWebhookConfiguration), None, ["api-extensions"], []),
+        new("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", "validatingwebhookconfiguration",
+            false, typeof(V1ValidatingWebhookConfiguration), None, ["api-extensions"], []),
     ];
 
     /// <summary>

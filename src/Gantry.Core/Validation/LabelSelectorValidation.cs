@@ -5,7 +5,12 @@ namespace Gantry.Core.Validation;
 /// <summary>Validation of a <c>metav1.LabelSelector</c> field (<c>spec.selector</c> of ReplicaSets, Deployments, Jobs).</summary>
 public static class LabelSelectorValidation
 {
-    public static IReadOnlyList<FieldError> Validate(V1LabelSelector? selector, FieldPath path)
+    /// <summary>
+    /// apimachinery's <c>ValidateLabelSelector</c>. <paramref name="allowInvalidLabelValues"/> is its
+    /// <c>AllowInvalidLabelValueInSelector</c> option, which skips the label-value check of <c>matchExpressions</c> values
+    /// (for updates of objects stored before that check existed).
+    /// </summary>
+    public static IReadOnlyList<FieldError> Validate(V1LabelSelector? selector, FieldPath path, bool allowInvalidLabelValues = false)
     {
         var errors = new List<FieldError>();
         if (selector is null)
@@ -17,13 +22,13 @@ public static class LabelSelectorValidation
         var expressions = selector.MatchExpressions ?? [];
         for (var i = 0; i < expressions.Count; i++)
         {
-            errors.AddRange(ValidateRequirement(expressions[i], path.Child("matchExpressions").Index(i)));
+            errors.AddRange(ValidateRequirement(expressions[i], allowInvalidLabelValues, path.Child("matchExpressions").Index(i)));
         }
 
         return errors;
     }
 
-    private static IEnumerable<FieldError> ValidateRequirement(V1LabelSelectorRequirement requirement, FieldPath path)
+    private static IEnumerable<FieldError> ValidateRequirement(V1LabelSelectorRequirement requirement, bool allowInvalidLabelValues, FieldPath path)
     {
         var values = requirement.Values ?? [];
         switch (requirement.OperatorProperty)
@@ -52,7 +57,7 @@ public static class LabelSelectorValidation
             yield return error;
         }
 
-        for (var i = 0; i < values.Count; i++)
+        for (var i = 0; i < values.Count && !allowInvalidLabelValues; i++)
         {
             foreach (var message in FormatValidation.IsValidLabelValue(values[i] ?? ""))
             {

@@ -81,6 +81,10 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
 
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
 
+    /// <summary>kube's <c>NewInternalError</c>: the error as the message and as the one cause.</summary>
+    public static ApiException InternalError(string error) =>
+        new(500, "InternalError", $"Internal error occurred: {error}", new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = error }) });
+
     public static ApiException MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);
 
     public static ApiException ServiceUnavailable(string message) => new(503, "ServiceUnavailable", message);

@@ -135,7 +135,10 @@ public static class QueryOptions
             policy,
             body?["preconditions"]?["uid"]?.GetValue<string>(),
             body?["preconditions"]?["resourceVersion"]?.GetValue<string>(),
-            dryRun);
+            dryRun)
+        {
+            User = RequestUser.Of(context),
+        };
     }
 
     public static int Limit(HttpContext context) =>

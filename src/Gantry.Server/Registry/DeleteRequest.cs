@@ -1,3 +1,5 @@
+using Gantry.Server.Security;
+
 namespace Gantry.Server.Registry;
 
 /// <summary>What a DELETE asks for, from its query and its DeleteOptions body.</summary>
@@ -9,4 +11,7 @@ public sealed record DeleteRequest(
     bool DryRun = false)
 {
     public static DeleteRequest Default { get; } = new();
+
+    /// <summary>The API request's user, for the webhooks that see the deletion; null in process.</summary>
+    public RequestUser? User { get; init; }
 }

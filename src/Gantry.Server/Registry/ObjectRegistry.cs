@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Gantry.Core.Patching;
 using Gantry.Core.Resources;
 using Gantry.Core.Validation;
+using Gantry.Server.Admission.Webhooks;
 using Gantry.Server.Api;
 using Gantry.Server.Registry.CustomResources;
 using Gantry.Server.Security;
@@ -22,7 +23,9 @@ namespace Gantry.Server.Registry;
 /// Types with an <see cref="IAllocationHook"/> (Services) reserve their exclusive values before the
 /// commit and free them after a deletion. Creates and updates pass the <see cref="IWriteAdmission"/> plugins
 /// it is given once they are valid (RBAC's escalation check), and creates and Service updates are then charged to
-/// the <see cref="IQuotaAdmission"/> plugins (ResourceQuota).
+/// the <see cref="IQuotaAdmission"/> plugins (ResourceQuota). Admission webhooks, when configured, see each write as kube
+/// calls them: the mutating ones on the decoded and defaulted object before validation, the validating ones after the
+/// built-in validating plugins and before quota.
 /// </summary>
 public sealed class ObjectRegistry(
     IVersionedStore store,
@@ -32,7 +35,8 @@ public sealed class ObjectRegistry(
     IReadOnlyList<IAllocationHook>? allocationHooks = null,
     IReadOnlyList<IPodAdmission>? podAdmission = null,
     IReadOnlyList<IWriteAdmission>? writeAdmission = null,
-    IReadOnlyList<IQuotaAdmission>? quotaAdmission = null)
+    IReadOnlyList<IQuotaAdmission>? quotaAdmission = null,
+    WebhookAdmission? webhooks = null)
 {
     private static readonly ResourceType NodeType = ResourceCatalog.Get("", "nodes");
     private static readonly ResourceType ServiceType = ResourceCatalog.Get("", "services");
@@ -74,8 +78,7 @@ public sealed class ObjectRegistry(
         metadata.Remove("deletionGracePeriodSeconds");
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = ObjectMetadata.Timestamp(time.GetUtcNow());
-        // Only types with a spec/status split track generation, as their registry strategies do; every custom resource does.
-        if (type.HasSubresource("status") || type.Custom is not null)
+        if (TracksGeneration(type))
         {
             metadata["generation"] = 1;
         }
@@ -116,6 +119,15 @@ public sealed class ObjectRegistry(
         }
 
         rules.Default(typed);
+        if (webhooks?.MutatesAny(type) == true
+            && await webhooks.MutateAsync(AdmissionAttributes.ForCreate(type, ns, ObjectDecoder.ToNode(typed), options), options.Warnings, cancellationToken)
+                .ConfigureAwait(false) is { } patched)
+        {
+            // As kube decodes and defaults a webhook's patched object: fields the type does not know are dropped.
+            typed = ObjectDecoder.Decode(type, FillIdentity(type, ns, patched), FieldValidation.Ignore, []);
+            rules.Default(typed);
+        }
+
         var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));
         errors.AddRange(rules.ValidateCreate(typed));
         if (errors.Count > 0)
@@ -129,6 +141,12 @@ public sealed class ObjectRegistry(
         }
 
         Admit(type, ns, typed, null, options);
+        if (webhooks?.ValidatesAny(type) == true)
+        {
+            await webhooks.ValidateAsync(AdmissionAttributes.ForCreate(type, ns, ObjectDecoder.ToNode(typed), options), options.Warnings, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         foreach (var plugin in quotaAdmission ?? [])
         {
             await plugin.ChargeAsync(this, type, ns, typed, null, options, cancellationToken).ConfigureAwait(false);
@@ -235,7 +253,32 @@ public sealed class ObjectRegistry(
                     $"Precondition failed: UID in precondition: {uid}, UID in object meta: {ObjectMetadata.Uid(currentObj)}");
             }
 
+            if (webhooks?.MutatesAny(type) == true)
+            {
+                var written = FillIdentity(type, ns, changed.DeepClone().AsObject());
+                changed = await webhooks.MutateAsync(
+                        AdmissionAttributes.ForUpdate(type, ns, name, subresource, written, currentObj.DeepClone().AsObject(), options), options.Warnings, cancellationToken)
+                    .ConfigureAwait(false) ?? changed;
+            }
+
+            // The update below may make the stored object's parse its own (a status write): the webhooks see a copy.
+            var oldForWebhooks = webhooks?.ValidatesAny(type) == true ? currentObj.DeepClone().AsObject() : null;
             var (next, allocation) = PrepareUpdate(type, ns, name, changed, currentObj, current.Json, subresource, options);
+            if (oldForWebhooks is not null)
+            {
+                try
+                {
+                    await webhooks!.ValidateAsync(
+                            AdmissionAttributes.ForUpdate(type, ns, name, subresource, next ?? oldForWebhooks, oldForWebhooks, options), options.Warnings, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+                catch
+                {
+                    allocation?.Revert();
+                    throw;
+                }
+            }
+
             if (next is null)
             {
                 return currentObj;
@@ -527,10 +570,17 @@ public sealed class ObjectRegistry(
         }
 
         var key = type.Key(ns, name);
+        var admitted = false;
         while (true)
         {
             var current = cache.Get(key) ?? throw ApiException.NotFound(type, name);
             var obj = JsonNode.Parse(current.Json)!.AsObject();
+            if (!admitted && webhooks is not null)
+            {
+                await AdmitDeletionAsync(webhooks, type, ns, name, obj, request, cancellationToken).ConfigureAwait(false);
+                admitted = true;
+            }
+
             if (request.PreconditionUid is { } uid && uid != ObjectMetadata.Uid(obj))
             {
                 throw ApiException.Conflict(type, name,
@@ -570,6 +620,25 @@ public sealed class ObjectRegistry(
             }
 
             await cache.WaitForRevisionAsync(result.Revision, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Shows a deletion to the webhooks that match it, once per request: mutating ones first (a deletion has no object to
+    /// patch), then validating ones.
+    /// </summary>
+    private static async Task AdmitDeletionAsync(
+        WebhookAdmission webhooks, ResourceType type, string? ns, string name, JsonObject obj, DeleteRequest request, CancellationToken cancellationToken)
+    {
+        var attributes = AdmissionAttributes.ForDelete(type, ns, name, obj, request);
+        if (webhooks.MutatesAny(type))
+        {
+            await webhooks.MutateAsync(attributes, [], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (webhooks.ValidatesAny(type))
+        {
+            await webhooks.ValidateAsync(attributes, [], cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -737,7 +806,14 @@ public sealed class ObjectRegistry(
         return obj;
     }
 
-    /// <summary>Generation counts changes to anything but metadata and status, as Kubernetes' strategies do.</summary>
+    /// <summary>
+    /// Whether objects of the type have a generation, as their registry strategies give one: the types with a spec/status
+    /// split, every custom resource, and the webhook configurations (whose strategies count changes to their webhooks).
+    /// Generation counts changes to anything but metadata and status.
+    /// </summary>
+    private static bool TracksGeneration(ResourceType type) =>
+        type.HasSubresource("status") || type.Custom is not null || type.Group == WebhookConfigurations.MutatingType.Group;
+
     /// <summary>
     /// Whether anything but the metadata (and the status, where a subresource owns it) changed: a custom resource without
     /// a status subresource counts its status too, as kube's custom resource strategy does.

@@ -116,6 +116,29 @@ public sealed class KubernetesProtobufTests
     }
 
     [Fact]
+    public void A_validating_webhook_configuration_decodes_with_its_inline_rule_and_base64_ca_bundle()
+    {
+        var service = new ProtoWriter().String(1, "policy-system").String(2, "policy").Int(4, 8443);
+        var rule = new ProtoWriter().String(1, "CREATE").Message(2, new ProtoWriter().String(1, "").String(2, "v1").String(3, "pods"));
+        var webhook = new ProtoWriter()
+            .String(1, "pods.policy.example.com")
+            .Message(2, new ProtoWriter().Message(1, service).Bytes(2, "ca"u8.ToArray()))
+            .Message(3, rule)
+            .String(6, "None")
+            .String(8, "v1");
+        var configuration = new ProtoWriter().Message(1, Meta("policy")).Message(2, webhook);
+
+        AssertDecodes("""
+            {"kind":"ValidatingWebhookConfiguration","apiVersion":"admissionregistration.k8s.io/v1",
+             "metadata":{"name":"policy","creationTimestamp":null},
+             "webhooks":[{"name":"pods.policy.example.com",
+               "clientConfig":{"service":{"namespace":"policy-system","name":"policy","port":8443},"caBundle":"Y2E="},
+               "rules":[{"operations":["CREATE"],"apiGroups":[""],"apiVersions":["v1"],"resources":["pods"]}],
+               "sideEffects":"None","admissionReviewVersions":["v1"]}]}
+            """, ProtoWriter.Body("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", configuration));
+    }
+
+    [Fact]
     public void A_namespace_decodes_with_empty_spec_and_status()
     {
         AssertDecodes("""

@@ -49,6 +49,8 @@ kind autoscaling/v1 HorizontalPodAutoscaler autoscaling.v1.HorizontalPodAutoscal
 kind certificates.k8s.io/v1 CertificateSigningRequest certificates.v1.CertificateSigningRequest
 kind networking.k8s.io/v1 Ingress networking.v1.Ingress
 kind networking.k8s.io/v1 IngressClass networking.v1.IngressClass
+kind admissionregistration.k8s.io/v1 MutatingWebhookConfiguration admissionregistration.v1.MutatingWebhookConfiguration
+kind admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration admissionregistration.v1.ValidatingWebhookConfiguration
 kind events.k8s.io/v1 Event events.v1.Event
 kind policy/v1 PodDisruptionBudget policy.v1.PodDisruptionBudget
 kind policy/v1 Eviction policy.v1.Eviction
@@ -57,6 +59,57 @@ kind authorization.k8s.io/v1 SelfSubjectRulesReview authorization.v1.SelfSubject
 kind authentication.k8s.io/v1 SelfSubjectReview authentication.v1.SelfSubjectReview
 kind authentication.k8s.io/v1 TokenRequest authentication.v1.TokenRequest
 kind * DeleteOptions meta.v1.DeleteOptions
+message admissionregistration.v1.MatchCondition
+1 name string
+2 expression string
+message admissionregistration.v1.MutatingWebhook
+1 name string
+2 clientConfig admissionregistration.v1.WebhookClientConfig
+3 rules []admissionregistration.v1.RuleWithOperations ?
+4 failurePolicy string *?
+9 matchPolicy string *?
+5 namespaceSelector meta.v1.LabelSelector *?
+11 objectSelector meta.v1.LabelSelector *?
+6 sideEffects string *
+7 timeoutSeconds int32 *?
+8 admissionReviewVersions []string
+10 reinvocationPolicy string *?
+12 matchConditions []admissionregistration.v1.MatchCondition ?
+message admissionregistration.v1.MutatingWebhookConfiguration
+1 metadata meta.v1.ObjectMeta ?
+2 webhooks []admissionregistration.v1.MutatingWebhook ?
+message admissionregistration.v1.Rule
+1 apiGroups []string ?
+2 apiVersions []string ?
+3 resources []string ?
+4 scope string *?
+message admissionregistration.v1.RuleWithOperations
+1 operations []string ?
+2 . admissionregistration.v1.Rule
+message admissionregistration.v1.ServiceReference
+1 namespace string
+2 name string
+3 path string *?
+4 port int32 *?
+message admissionregistration.v1.ValidatingWebhook
+1 name string
+2 clientConfig admissionregistration.v1.WebhookClientConfig
+3 rules []admissionregistration.v1.RuleWithOperations ?
+4 failurePolicy string *?
+9 matchPolicy string *?
+5 namespaceSelector meta.v1.LabelSelector *?
+10 objectSelector meta.v1.LabelSelector *?
+6 sideEffects string *
+7 timeoutSeconds int32 *?
+8 admissionReviewVersions []string
+11 matchConditions []admissionregistration.v1.MatchCondition ?
+message admissionregistration.v1.ValidatingWebhookConfiguration
+1 metadata meta.v1.ObjectMeta ?
+2 webhooks []admissionregistration.v1.ValidatingWebhook ?
+message admissionregistration.v1.WebhookClientConfig
+3 url string *?
+1 service admissionregistration.v1.ServiceReference *?
+2 caBundle bytes ?
 message apps.v1.ControllerRevision
 1 metadata meta.v1.ObjectMeta ?
 2 data rawextension ?

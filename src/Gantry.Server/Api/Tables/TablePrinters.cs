@@ -44,6 +44,8 @@ internal static class TablePrinters
         [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = RbacPrinters.Binding,
         [("rbac.authorization.k8s.io", "Role")] = RbacPrinters.Role,
         [("rbac.authorization.k8s.io", "RoleBinding")] = RbacPrinters.Binding,
+        [("admissionregistration.k8s.io", "MutatingWebhookConfiguration")] = AdmissionRegistrationPrinters.MutatingWebhookConfiguration,
+        [("admissionregistration.k8s.io", "ValidatingWebhookConfiguration")] = AdmissionRegistrationPrinters.ValidatingWebhookConfiguration,
     };
 
     public static TablePrinter For(ResourceType type) =>

@@ -45,6 +45,8 @@ public static class ResourceRulesCatalog
             new RoleRules(),
             new RoleBindingRules(),
             new CustomResourceDefinitionRules(),
+            new MutatingWebhookConfigurationRules(),
+            new ValidatingWebhookConfigurationRules(),
         }.ToDictionary(r => (r.Type.Group, r.Type.Plural));
 
     /// <summary>Every type's rules, in the catalog's discovery order.</summary>

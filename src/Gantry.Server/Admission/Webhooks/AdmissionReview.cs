@@ -1,0 +1,142 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gantry.Server.Security;
+
+namespace Gantry.Server.Admission.Webhooks;
+
+/// <summary>
+/// The <c>admission.k8s.io</c> AdmissionReview a webhook is sent, and the checks kube's webhook client makes of the one
+/// it answers (<c>VerifyAdmissionResponse</c>): the version sent, the request's uid, and a patch only from a mutating
+/// webhook and only with its type.
+/// </summary>
+public static class AdmissionReview
+{
+    private const string Group = "admission.k8s.io";
+    private const string Kind = "AdmissionReview";
+
+    /// <summary>Who writes when the server writes itself: kube-apiserver's loopback identity.</summary>
+    private static readonly RequestUser ServerItself = new("system:apiserver", [RequestUser.Masters, RequestUser.Authenticated]);
+
+    public static JsonObject Request(Webhook hook, AdmissionAttributes attributes, string uid)
+    {
+        var type = attributes.Type;
+        var (group, version) = WebhookMatching.RequestGroupVersion(attributes);
+        var user = attributes.User ?? ServerItself;
+        var request = new JsonObject
+        {
+            ["uid"] = uid,
+            ["kind"] = GroupVersion(type.Group, type.Version, "kind", type.Kind),
+            ["resource"] = GroupVersion(type.Group, type.Version, "resource", type.Plural),
+            ["requestKind"] = GroupVersion(group, version, "kind", type.Kind),
+            ["requestResource"] = GroupVersion(group, version, "resource", type.Plural),
+            ["name"] = attributes.Name,
+            ["operation"] = attributes.Operation,
+            ["userInfo"] = new JsonObject
+            {
+                ["username"] = user.Name,
+                ["groups"] = new JsonArray([.. user.Groups.Select(g => (JsonNode?)g)]),
+            },
+            ["object"] = attributes.Object?.DeepClone(),
+            ["oldObject"] = attributes.OldObject?.DeepClone(),
+            ["dryRun"] = attributes.DryRun,
+            ["options"] = attributes.Options.DeepClone(),
+        };
+        if (type.Namespaced || attributes.Namespace is { Length: > 0 })
+        {
+            request["namespace"] = attributes.Namespace;
+        }
+
+        if (attributes.Subresource is { } subresource)
+        {
+            request["subResource"] = subresource;
+            request["requestSubResource"] = subresource;
+        }
+
+        return new JsonObject
+        {
+            ["apiVersion"] = $"{Group}/{hook.ReviewVersion}",
+            ["kind"] = Kind,
+            ["request"] = request,
+        };
+    }
+
+    private static JsonObject GroupVersion(string group, string version, string member, string value) =>
+        new() { ["group"] = group, ["version"] = version, [member] = value };
+
+    /// <summary>Reads a webhook's answer to the review of <paramref name="uid"/>.</summary>
+    /// <exception cref="WebhookCallException">The answer is not a review of that request.</exception>
+    public static AdmissionResponse Response(Webhook hook, bool mutating, string uid, JsonNode? answer)
+    {
+        if (answer?["response"] is not JsonObject response)
+        {
+            throw Invalid(hook, "webhook response was absent");
+        }
+
+        // kube checks the v1 answer strictly; an answer to a v1beta1 review was never checked for its uid or kind.
+        if (hook.ReviewVersion == Webhook.ReviewV1)
+        {
+            var answeredUid = Text(response["uid"]) ?? "";
+            if (answeredUid != uid)
+            {
+                throw Invalid(hook, $"expected response.uid=\"{uid}\", got \"{answeredUid}\"");
+            }
+
+            var apiVersion = Text(answer["apiVersion"]) ?? "";
+            var kind = Text(answer["kind"]) ?? "";
+            if (apiVersion != $"{Group}/{Webhook.ReviewV1}" || kind != Kind)
+            {
+                throw Invalid(hook, $"expected webhook response of {Group}/v1, Kind=AdmissionReview, got {GroupVersionKind(apiVersion, kind)}");
+            }
+        }
+
+        var patch = Text(response["patch"]);
+        var patchType = Text(response["patchType"]);
+        if (!mutating && patch is { Length: > 0 })
+        {
+            throw Invalid(hook, "validating webhook may not return response.patch");
+        }
+
+        if (!mutating && patchType is not null)
+        {
+            throw Invalid(hook, "validating webhook may not return response.patchType");
+        }
+
+        if (hook.ReviewVersion == Webhook.ReviewV1 && patch is { Length: > 0 } && patchType is null)
+        {
+            throw Invalid(hook, "webhook returned response.patch but not response.patchType");
+        }
+
+        if (hook.ReviewVersion == Webhook.ReviewV1 && patch is not { Length: > 0 } && patchType is not null)
+        {
+            throw Invalid(hook, "webhook returned response.patchType but not response.patch");
+        }
+
+        return new AdmissionResponse(
+            response["allowed"] is JsonValue allowed && allowed.GetValueKind() == JsonValueKind.True,
+            response["status"] as JsonObject,
+            patch is { Length: > 0 } ? Base64(hook, patch) : null,
+            patchType,
+            response["warnings"] is JsonArray warnings ? [.. warnings.Select(Text).OfType<string>()] : []);
+    }
+
+    private static byte[] Base64(Webhook hook, string patch)
+    {
+        try
+        {
+            return Convert.FromBase64String(patch);
+        }
+        catch (FormatException e)
+        {
+            throw new WebhookCallException(hook.Name, "received invalid webhook response: response.patch is not base64: " + e.Message, e);
+        }
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+
+    // As Go prints a schema.GroupVersionKind.
+    private static string GroupVersionKind(string apiVersion, string kind) =>
+        apiVersion.Contains('/', StringComparison.Ordinal) ? $"{apiVersion}, Kind={kind}" : $"/{apiVersion}, Kind={kind}";
+
+    private static WebhookCallException Invalid(Webhook hook, string reason) =>
+        new(hook.Name, "received invalid webhook response: " + reason);
+}

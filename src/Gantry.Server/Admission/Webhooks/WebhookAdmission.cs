@@ -1,0 +1,181 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gantry.Core.Patching;
+using Gantry.Core.Resources;
+using Gantry.Server.Api;
+using Microsoft.Extensions.Logging;
+
+namespace Gantry.Server.Admission.Webhooks;
+
+/// <summary>
+/// Kube's MutatingAdmissionWebhook and ValidatingAdmissionWebhook plugins. Mutating webhooks are called one after the
+/// other, each given the object as the ones before it patched it (and, for <c>reinvocationPolicy: IfNeeded</c>, called
+/// once more when a later one changed it); validating webhooks are called all at once on the object as it will be
+/// stored. A refusal fails the write with the webhook's Status; a webhook that cannot be called or answers wrongly
+/// fails it with an internal error, unless its <c>failurePolicy</c> is <c>Ignore</c>.
+/// </summary>
+public sealed partial class WebhookAdmission(
+    WebhookConfigurations configurations, WebhookMatching matching, WebhookClient client, ILogger<WebhookAdmission> logger)
+{
+    private const string JsonPatchType = "JSONPatch";
+
+    /// <summary>Whether mutating webhooks may see writes of <paramref name="type"/>: none do without a configuration.</summary>
+    public bool MutatesAny(ResourceType type) => configurations.Mutating.Count > 0 && !WebhookConfigurations.IsExempt(type);
+
+    /// <summary>Whether validating webhooks may see writes of <paramref name="type"/>: none do without a configuration.</summary>
+    public bool ValidatesAny(ResourceType type) => configurations.Validating.Count > 0 && !WebhookConfigurations.IsExempt(type);
+
+    /// <summary>Calls the mutating webhooks that match; returns the object as they patched it, or null when none changed it.</summary>
+    /// <exception cref="ApiException">A webhook refused the write, or failed with <c>failurePolicy: Fail</c>.</exception>
+    public async Task<JsonObject?> MutateAsync(AdmissionAttributes attributes, ICollection<string> warnings, CancellationToken cancellationToken)
+    {
+        var hooks = configurations.Mutating;
+        var current = attributes;
+        var reinvocable = new List<int>();
+        var lastChange = -1;
+        for (var i = 0; i < hooks.Count; i++)
+        {
+            if (!matching.Matches(hooks[i], current))
+            {
+                continue;
+            }
+
+            if (hooks[i].ReinvokeIfNeeded)
+            {
+                reinvocable.Add(i);
+            }
+
+            if (await MutateOnceAsync(hooks[i], current, warnings, cancellationToken).ConfigureAwait(false) is { } patched)
+            {
+                current = current with { Object = patched };
+                lastChange = i;
+            }
+        }
+
+        // Called again, once, when a webhook after it changed the object (kube's reinvocation).
+        foreach (var i in reinvocable.Where(i => i < lastChange))
+        {
+            if (matching.Matches(hooks[i], current)
+                && await MutateOnceAsync(hooks[i], current, warnings, cancellationToken).ConfigureAwait(false) is { } patched)
+            {
+                current = current with { Object = patched };
+            }
+        }
+
+        return ReferenceEquals(current, attributes) ? null : current.Object;
+    }
+
+    /// <summary>Calls the validating webhooks that match, all at once.</summary>
+    /// <exception cref="ApiException">A webhook refused the write, or failed with <c>failurePolicy: Fail</c>: the first, in their order.</exception>
+    public async Task ValidateAsync(AdmissionAttributes attributes, ICollection<string> warnings, CancellationToken cancellationToken)
+    {
+        var hooks = configurations.Validating.Where(h => matching.Matches(h, attributes)).ToList();
+        if (hooks.Count == 0)
+        {
+            return;
+        }
+
+        var verdicts = await Task.WhenAll(hooks.Select(h => ValidateOnceAsync(h, attributes, cancellationToken))).ConfigureAwait(false);
+        foreach (var warning in verdicts.SelectMany(v => v.Warnings))
+        {
+            warnings.Add(warning);
+        }
+
+        if (verdicts.FirstOrDefault(v => v.Refusal is not null).Refusal is { } refusal)
+        {
+            throw refusal;
+        }
+    }
+
+    private async Task<JsonObject?> MutateOnceAsync(Webhook hook, AdmissionAttributes attributes, ICollection<string> warnings, CancellationToken cancellationToken)
+    {
+        AdmissionResponse response;
+        try
+        {
+            response = await CallAsync(hook, attributes, mutating: true, cancellationToken).ConfigureAwait(false);
+            if (response.Patch is not null && response.PatchType is { } type && type != JsonPatchType)
+            {
+                throw new WebhookCallException(hook.Name, $"unsupported patch type \"{type}\"");
+            }
+        }
+        catch (WebhookCallException e) when (!hook.FailClosed)
+        {
+            LogFailedOpen(hook.Name, e.Message);
+            return null;
+        }
+        catch (WebhookCallException e)
+        {
+            throw ApiException.InternalError(e.Message);
+        }
+
+        foreach (var warning in response.Warnings)
+        {
+            warnings.Add(warning);
+        }
+
+        if (!response.Allowed)
+        {
+            throw Refusal(hook, response.Status);
+        }
+
+        // A deletion has no object to patch.
+        if (response.Patch is null || attributes.Object is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var operations = JsonNode.Parse(response.Patch) as JsonArray ?? throw new PatchException("a JSON Patch must be an array of operations");
+            var patched = JsonPatch.Apply(attributes.Object, operations).AsObject();
+            return JsonNode.DeepEquals(patched, attributes.Object) ? null : patched;
+        }
+        catch (Exception e) when (e is PatchException or JsonException or InvalidOperationException)
+        {
+            throw ApiException.InternalError(e.Message);
+        }
+    }
+
+    private async Task<(ApiException? Refusal, IReadOnlyList<string> Warnings)> ValidateOnceAsync(
+        Webhook hook, AdmissionAttributes attributes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await CallAsync(hook, attributes, mutating: false, cancellationToken).ConfigureAwait(false);
+            return (response.Allowed ? null : Refusal(hook, response.Status), response.Warnings);
+        }
+        catch (WebhookCallException e) when (!hook.FailClosed)
+        {
+            LogFailedOpen(hook.Name, e.Message);
+            return (null, []);
+        }
+        catch (WebhookCallException e)
+        {
+            return (ApiException.InternalError(e.Message), []);
+        }
+    }
+
+    private async Task<AdmissionResponse> CallAsync(Webhook hook, AdmissionAttributes attributes, bool mutating, CancellationToken cancellationToken)
+    {
+        var uid = Guid.NewGuid().ToString();
+        var answer = await client.PostAsync(hook, AdmissionReview.Request(hook, attributes, uid), cancellationToken).ConfigureAwait(false);
+        return AdmissionReview.Response(hook, mutating, uid, answer);
+    }
+
+    /// <summary>kube's <c>ToStatusErr</c>: the webhook's Status, at least a 400, its message led by who refused.</summary>
+    public static ApiException Refusal(Webhook hook, JsonObject? status)
+    {
+        var code = status?["code"] is JsonValue value && value.TryGetValue<int>(out var given) && given >= 400 ? given : 400;
+        var reason = Text(status?["reason"]) ?? "";
+        var deniedBy = $"admission webhook \"{hook.Name}\" denied the request";
+        var message = Text(status?["message"]) is { Length: > 0 } explanation ? $"{deniedBy}: {explanation}"
+            : reason.Length > 0 ? $"{deniedBy}: {reason}"
+            : $"{deniedBy} without explanation";
+        return new ApiException(code, reason, message, status?["details"]?.DeepClone() as JsonObject);
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed calling webhook {Webhook}, failing open: {Error}")]
+    private partial void LogFailedOpen(string webhook, string error);
+}

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gantry.Server.Admission.Webhooks;
+
+/// <summary>
+/// Posts AdmissionReviews to webhooks over HTTPS, as kube-apiserver's webhook client does: to the URL a configuration
+/// names, or to <c>https://NAME.NAMESPACE.svc:PORT/PATH</c> for a Service (reached at one of its endpoints, its
+/// certificate checked for that name), trusting only the configuration's <c>caBundle</c> when it has one, and giving up
+/// after the webhook's timeout (sent as <c>?timeout=</c>, as client-go sends it).
+/// </summary>
+public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
+{
+    private const string ServiceSuffix = ".svc";
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    // One client per trust: a configuration's CA bundle, or the system's roots ("").
+    private readonly ConcurrentDictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
+
+    /// <exception cref="WebhookCallException">The webhook could not be reached or did not answer with JSON.</exception>
+    public async Task<JsonNode?> PostAsync(Webhook hook, JsonObject review, CancellationToken cancellationToken)
+    {
+        var url = Url(hook);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(hook.Timeout);
+        try
+        {
+            using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(review));
+            content.Headers.ContentType = Json;
+            using var response = await ClientFor(hook.ClientConfig.CaBundle).PostAsync(url, content, timeout.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new WebhookCallException(
+                    hook.Name, $"failed to call webhook: an error on the server (\"{Excerpt(body)}\") has prevented the request from succeeding");
+            }
+
+            return JsonNode.Parse(body);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new WebhookCallException(hook.Name, $"failed to call webhook: Post \"{url}\": context deadline exceeded");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new WebhookCallException(hook.Name, $"failed to call webhook: Post \"{url}\": {Innermost(e).Message}", e);
+        }
+        catch (JsonException e)
+        {
+            throw new WebhookCallException(hook.Name, $"received invalid webhook response: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The URL posted to, as kube-apiserver names it in its errors (the Service's port always written): a
+    /// configuration's URL has neither query nor fragment, so the timeout is its whole query.
+    /// </summary>
+    public static string Url(Webhook hook)
+    {
+        var config = hook.ClientConfig;
+        var query = "?timeout=" + ((int)hook.Timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
+        if (config.Url is { } url)
+        {
+            return url + query;
+        }
+
+        var service = config.Service;
+        var port = (service.Port ?? 443).ToString(CultureInfo.InvariantCulture);
+        return $"https://{service.Name}.{service.NamespaceProperty}{ServiceSuffix}:{port}{service.Path ?? "/"}{query}";
+    }
+
+    private HttpClient ClientFor(byte[]? caBundle)
+    {
+        var key = caBundle is { Length: > 0 } ? Convert.ToBase64String(caBundle) : "";
+        return _clients.GetOrAdd(key, _ => new HttpClient(Handler(caBundle)) { Timeout = Timeout.InfiniteTimeSpan });
+    }
+
+    private SocketsHttpHandler Handler(byte[]? caBundle)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = ConnectAsync,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        };
+        if (caBundle is { Length: > 0 })
+        {
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPem(Encoding.ASCII.GetString(caBundle));
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.AddRange(roots);
+            handler.SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy };
+        }
+
+        return handler;
+    }
+
+    /// <summary>Connects to a Service's endpoint for its <c>.svc</c> name, and to any other host as named.</summary>
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var host = context.DnsEndPoint.Host;
+        var labels = host.Split('.');
+        EndPoint target = labels.Length == 3 && host.EndsWith(ServiceSuffix, StringComparison.Ordinal)
+            ? endpoints.Resolve(labels[1], labels[0], context.DnsEndPoint.Port)
+            : context.DnsEndPoint;
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
+
+    private static string Excerpt(byte[] body) => Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 256))).Trim();
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+    }
+}

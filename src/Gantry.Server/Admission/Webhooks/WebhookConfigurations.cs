@@ -1,0 +1,70 @@
+using Gantry.Core.Resources;
+using Gantry.Server.Registry;
+using Gantry.Server.Storage;
+using k8s.Models;
+
+namespace Gantry.Server.Admission.Webhooks;
+
+/// <summary>
+/// The webhooks of the stored MutatingWebhookConfigurations and ValidatingWebhookConfigurations, as kube's webhook
+/// configuration managers merge them: configurations in name order, each one's webhooks in its own order. Each kind is
+/// read again only after one of its configurations changed, so a write with no webhooks configured pays one revision
+/// check, and a configuration takes effect from the first write after it is stored.
+/// </summary>
+public sealed class WebhookConfigurations(WatchCache cache)
+{
+    public static readonly ResourceType MutatingType = ResourceCatalog.Get("admissionregistration.k8s.io", "mutatingwebhookconfigurations");
+
+    public static readonly ResourceType ValidatingType = ResourceCatalog.Get("admissionregistration.k8s.io", "validatingwebhookconfigurations");
+
+    private readonly Source _mutating = new(cache, MutatingType, (name, obj) => ((V1MutatingWebhookConfiguration)obj).Webhooks?.Select(h => Webhook.Of(name, h)));
+
+    private readonly Source _validating = new(cache, ValidatingType, (name, obj) => ((V1ValidatingWebhookConfiguration)obj).Webhooks?.Select(h => Webhook.Of(name, h)));
+
+    public IReadOnlyList<Webhook> Mutating => _mutating.Current;
+
+    public IReadOnlyList<Webhook> Validating => _validating.Current;
+
+    /// <summary>
+    /// Whether webhooks never see writes of this type: the configurations themselves, so that no webhook can lock the
+    /// cluster out of removing it (kube's <c>IsExemptAdmissionConfigurationResource</c>).
+    /// </summary>
+    public static bool IsExempt(ResourceType type) => type.Group == MutatingType.Group;
+
+    private sealed class Source(WatchCache cache, ResourceType type, Func<string, object, IEnumerable<Webhook>?> webhooksOf)
+    {
+        private readonly Lock _gate = new();
+        private volatile Reading? _current;
+
+        public IReadOnlyList<Webhook> Current
+        {
+            get
+            {
+                // Read before the configurations: a change made meanwhile moves it on, and the next reader reads them again.
+                var revision = cache.LastChange(type.KeyPrefix);
+                if (_current is { } current && current.Revision == revision)
+                {
+                    return current.Webhooks;
+                }
+
+                lock (_gate)
+                {
+                    if (_current is { } latest && latest.Revision == revision)
+                    {
+                        return latest.Webhooks;
+                    }
+
+                    var webhooks = cache.List(type.KeyPrefix, new WatchFilter(type.KeyPrefix)).Items
+                        .Select(item => ObjectDecoder.DecodeStored(type, item.Json))
+                        .OrderBy(obj => obj.Metadata.Name, StringComparer.Ordinal)
+                        .SelectMany(obj => webhooksOf(obj.Metadata.Name, obj) ?? [])
+                        .ToList();
+                    _current = new Reading(revision, webhooks);
+                    return webhooks;
+                }
+            }
+        }
+
+        private sealed record Reading(long Revision, IReadOnlyList<Webhook> Webhooks);
+    }
+}

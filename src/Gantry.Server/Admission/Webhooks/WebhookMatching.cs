@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using Gantry.Core.Resources;
+using Gantry.Server.Storage;
+using k8s.Models;
+
+namespace Gantry.Server.Admission.Webhooks;
+
+/// <summary>
+/// Whether a write is sent to a webhook, as kube's webhook dispatchers decide it: a rule matches the operation, group,
+/// version, resource and subresource and scope (with <c>matchPolicy: Equivalent</c>, the stored version of the resource
+/// also matches), the namespace's labels match the namespace selector (an object of another cluster-scoped kind always
+/// does), and the object's labels, new or old, match the object selector.
+/// </summary>
+public sealed class WebhookMatching(WatchCache cache)
+{
+    private static readonly ResourceType Namespaces = ResourceCatalog.Get("", "namespaces");
+
+    public bool Matches(Webhook hook, AdmissionAttributes attributes) =>
+        MatchesRules(hook, attributes) && MatchesNamespace(hook, attributes) && MatchesObject(hook, attributes);
+
+    private static bool MatchesRules(Webhook hook, AdmissionAttributes attributes)
+    {
+        var type = attributes.Type;
+        var (group, version) = RequestGroupVersion(attributes);
+        foreach (var rule in hook.Rules)
+        {
+            if (Matches(rule, attributes, group, version)
+                || (hook.MatchEquivalent && (group, version) != (type.Group, type.Version) && Matches(rule, attributes, type.Group, type.Version)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The group and version the request was sent to.</summary>
+    public static (string Group, string Version) RequestGroupVersion(AdmissionAttributes attributes)
+    {
+        if (attributes.RequestApiVersion is not { } apiVersion)
+        {
+            return (attributes.Type.Group, attributes.Type.Version);
+        }
+
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+    }
+
+    private static bool Matches(V1RuleWithOperations rule, AdmissionAttributes attributes, string group, string version) =>
+        MatchesScope(rule.Scope, attributes)
+        && (rule.Operations ?? []).Any(op => op == AdmissionOperations.All || op == attributes.Operation)
+        && (rule.ApiGroups ?? []).Any(g => g == "*" || g == group)
+        && (rule.ApiVersions ?? []).Any(v => v == "*" || v == version)
+        && (rule.Resources ?? []).Any(r => MatchesResource(r, attributes.Type.Plural, attributes.Subresource ?? ""));
+
+    private static bool MatchesResource(string rule, string resource, string subresource)
+    {
+        var slash = rule.IndexOf('/', StringComparison.Ordinal);
+        var (ruleResource, ruleSubresource) = slash < 0 ? (rule, "") : (rule[..slash], rule[(slash + 1)..]);
+        return (ruleResource == "*" || ruleResource == resource) && (ruleSubresource == "*" || ruleSubresource == subresource);
+    }
+
+    // A Namespace is cluster-scoped, though its requests carry its name as their namespace.
+    private static bool MatchesScope(string? scope, AdmissionAttributes attributes)
+    {
+        var isNamespace = attributes.Type == Namespaces;
+        return scope switch
+        {
+            "Namespaced" => !isNamespace && !string.IsNullOrEmpty(attributes.Namespace),
+            "Cluster" => isNamespace || string.IsNullOrEmpty(attributes.Namespace),
+            _ => true,
+        };
+    }
+
+    private bool MatchesNamespace(Webhook hook, AdmissionAttributes attributes)
+    {
+        var isNamespace = attributes.Type == Namespaces && attributes.Subresource is null;
+        if (hook.NamespaceSelector.IsEmpty || (string.IsNullOrEmpty(attributes.Namespace) && !isNamespace))
+        {
+            return true;
+        }
+
+        // A Namespace written is judged by the labels it is written with; its deletion by those it has.
+        var labels = isNamespace && attributes.Object is { } written
+            ? Labels(written)
+            : cache.Get(Namespaces.Key(null, attributes.Namespace ?? attributes.Name)) is { } stored ? Labels(JsonNode.Parse(stored.Json)!.AsObject()) : null;
+        return hook.NamespaceSelector.Matches(labels);
+    }
+
+    private static bool MatchesObject(Webhook hook, AdmissionAttributes attributes) =>
+        hook.ObjectSelector.IsEmpty
+        || (attributes.Object is { } obj && hook.ObjectSelector.Matches(Labels(obj)))
+        || (attributes.OldObject is { } old && hook.ObjectSelector.Matches(Labels(old)));
+
+    private static Dictionary<string, string> Labels(JsonObject obj) =>
+        obj["metadata"]?["labels"] is JsonObject labels
+            ? labels.Where(l => l.Value is JsonValue).ToDictionary(l => l.Key, l => l.Value!.ToString(), StringComparer.Ordinal)
+            : [];
+}
