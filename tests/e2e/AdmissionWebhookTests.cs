@@ -15,7 +15,7 @@ namespace Gantry.E2E;
 /// namespace and is deleted when the test ends (<see cref="WebhookScope"/>).
 /// </summary>
 [Collection(GantryCollection.Name)]
-public sealed partial class AdmissionWebhookTests(GantryFixture fixture, ITestOutputHelper output) : E2ETest(fixture, output)
+public sealed partial class AdmissionWebhookTests(GantryFixture fixture, ITestOutputHelper output) : PodTest(fixture, output)
 {
     private const string Validating = "ValidatingWebhookConfiguration";
     private const string Mutating = "MutatingWebhookConfiguration";
@@ -84,6 +84,24 @@ public sealed partial class AdmissionWebhookTests(GantryFixture fixture, ITestOu
         var labelled = await Eventually.Until(
             () => Names(hooks.Namespace, "pods", "-l", "injected=true"), pods => pods.Count == 2, Patience, "two pods of the deployment labelled by the webhook");
         Check.Equal(2, labelled.Count, "pods labelled injected=true");
+    }
+
+    [Fact]
+    public async Task A_validating_webhook_on_connect_refuses_kubectl_exec_and_sees_the_command()
+    {
+        await using var hooks = await StartAsync("connect");
+        hooks.Server.Handle("no-exec.e2e.gantry.io", _ => WebhookResponse.Deny("exec is not allowed here"));
+        await RunPodAsync(hooks.Namespace, "guarded", "process", "sleep 3600");
+        await ConfigureAsync(hooks, Configuration(Validating, hooks, "no-exec.e2e.gantry.io", ["CONNECT"], ["pods/exec"]));
+
+        var refused = await Fails("exec", "guarded", "-n", hooks.Namespace, "--", "echo", "hello");
+
+        Check.StderrContains(refused, "admission webhook \"no-exec.e2e.gantry.io\" denied the request: exec is not allowed here");
+        // kubectl 1.30 and later try a WebSocket first and SPDY after it: each attempt is a connection of its own.
+        var request = hooks.Server.Requests("no-exec.e2e.gantry.io")[0];
+        Check.Equal("CONNECT exec PodExecOptions", $"{Json.Text(request, "operation")} {Json.Text(request, "subResource")} {request.GetProperty("kind").GetProperty("kind").GetString()}",
+            "the connection's operation, subresource and kind");
+        Check.Equal("echo hello", string.Join(' ', request.GetProperty("object").GetProperty("command").EnumerateArray().Select(c => c.GetString())), "the command");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gantry.Server.Admission.Webhooks;
 using Gantry.Server.Registry;
 using Microsoft.AspNetCore.Http;
 
@@ -10,6 +11,13 @@ public sealed class BindingSubresource(ObjectRegistry registry, TimeProvider tim
     public async Task HandleAsync(HttpContext context, ResourcePath path)
     {
         var binding = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
+        var options = QueryOptions.Write(context);
+        binding["apiVersion"] ??= "v1";
+        binding["kind"] ??= "Binding";
+        binding = await registry.AdmitSubresourceAsync(
+                AdmissionAttributes.ForSubresource(AdmissionOperations.Create, path.Type, path.Namespace, path.Name!, "binding", binding, null, options.DryRun, options.User),
+                options.Warnings, context.RequestAborted)
+            .ConfigureAwait(false) ?? binding;
         var node = binding["target"]?["name"]?.GetValue<string>();
         if (string.IsNullOrEmpty(node))
         {
@@ -17,7 +25,7 @@ public sealed class BindingSubresource(ObjectRegistry registry, TimeProvider tim
         }
 
         var uid = binding["metadata"]?["uid"]?.GetValue<string>();
-        await PodBinding.BindAsync(registry, path.Namespace!, path.Name!, node, uid, QueryOptions.Write(context).DryRun, time, context.RequestAborted)
+        await PodBinding.BindAsync(registry, path.Namespace!, path.Name!, node, uid, options.DryRun, time, context.RequestAborted)
             .ConfigureAwait(false);
         await HttpResponses.WriteJsonAsync(context, 201, new JsonObject
         {

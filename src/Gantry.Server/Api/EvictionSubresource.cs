@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
 using Gantry.Core.Selectors;
+using Gantry.Server.Admission.Webhooks;
 using Gantry.Server.Controllers;
 using Gantry.Server.Registry;
 using Gantry.Server.Registry.Rules;
@@ -35,7 +36,14 @@ public sealed class EvictionSubresource(ObjectRegistry registry, TimeProvider ti
         }
 
         var request = QueryOptions.Delete(context, eviction["deleteOptions"] as JsonObject);
-        var status = await EvictAsync(path.Namespace!, path.Name!, request, context.RequestAborted).ConfigureAwait(false);
+        // The webhooks see the eviction created, not the pod's condition and deletion it makes (kube's eviction REST
+        // writes those past admission); a patch of the Eviction is not taken.
+        eviction["apiVersion"] ??= "policy/v1";
+        eviction["kind"] ??= "Eviction";
+        await registry.AdmitSubresourceAsync(
+            AdmissionAttributes.ForSubresource(AdmissionOperations.Create, Pods, path.Namespace, path.Name!, "eviction", eviction, null, request.DryRun, request.User),
+            [], context.RequestAborted).ConfigureAwait(false);
+        var status = await EvictAsync(path.Namespace!, path.Name!, request with { WebhooksAdmitted = true }, context.RequestAborted).ConfigureAwait(false);
         await HttpResponses.WriteJsonAsync(context, status["code"]!.GetValue<int>(), status).ConfigureAwait(false);
     }
 
@@ -152,7 +160,7 @@ public sealed class EvictionSubresource(ObjectRegistry registry, TimeProvider ti
                 }
 
                 return WithDisruptionTarget(pod, now);
-            }, request.PreconditionResourceVersion, "status", new WriteOptions(), cancellationToken).ConfigureAwait(false);
+            }, request.PreconditionResourceVersion, "status", new WriteOptions { WebhooksAdmitted = request.WebhooksAdmitted }, cancellationToken).ConfigureAwait(false);
             if (request.PreconditionResourceVersion is not null)
             {
                 request = request with { PreconditionResourceVersion = ObjectMetadata.ResourceVersion(marked) };

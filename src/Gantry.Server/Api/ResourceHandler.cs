@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
+using Gantry.Server.Admission.Webhooks;
 using Gantry.Server.Api.Proxy;
 using Gantry.Server.Api.Tables;
 using Gantry.Server.Registry;
@@ -202,7 +203,7 @@ public sealed class ResourceHandler(
     }
 
     /// <summary>Exec, attach and port-forward are served by the pod's node; the container is checked first, as kube does.</summary>
-    private Task NodeStreamAsync(HttpContext context, ResourcePath path)
+    private async Task NodeStreamAsync(HttpContext context, ResourcePath path)
     {
         var pod = JsonNode.Parse(registry.GetRequired(path.Type, path.Namespace, path.Name!).Json)!;
         var container = path.Subresource == "portforward"
@@ -218,7 +219,12 @@ public sealed class ResourceHandler(
             throw ApiException.BadRequest($"cannot {path.Subresource} into a container in a completed pod; current phase is {pod["status"]!["phase"]}");
         }
 
-        return nodes.ProxyUpgradeAsync(context, path, pod, container);
+        // The webhooks that see CONNECT see the connection's options (kube's connect handler admits them, never patched).
+        var connection = AdmissionAttributes.ForSubresource(
+            AdmissionOperations.Connect, path.Type, path.Namespace, path.Name!, path.Subresource!, ConnectOptions.Of(path.Subresource!, context.Request.Query), null,
+            dryRun: false, Security.RequestUser.Of(context));
+        await registry.AdmitSubresourceAsync(connection, [], context.RequestAborted).ConfigureAwait(false);
+        await nodes.ProxyUpgradeAsync(context, path, pod, container).ConfigureAwait(false);
     }
 
     private static async Task<JsonObject?> ReadOptionalBodyAsync(HttpContext context)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gantry.Core.Selectors;
+using Gantry.Server.Admission.Webhooks;
 using Gantry.Server.Registry;
 using k8s.Models;
 using Microsoft.AspNetCore.Http;
@@ -51,6 +52,25 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
     private async Task WriteReplicasAsync(HttpContext context, ResourcePath path, Func<JsonObject, JsonObject> changeScale)
     {
         var options = QueryOptions.Write(context);
+        // The webhooks see the Scale written, not the object it changes; the replicas a mutating webhook sets are kept.
+        var stored = JsonNode.Parse(registry.GetRequired(path.Type, path.Namespace, path.Name!).Json)!.AsObject();
+        var oldScale = ToScale(stored, path.Served);
+        var admitted = await registry.AdmitSubresourceAsync(
+                AdmissionAttributes.ForSubresource(
+                    AdmissionOperations.Update, path.Type, path.Namespace, path.Name!, "scale", changeScale(oldScale.DeepClone().AsObject()), oldScale, options.DryRun, options.User),
+                options.Warnings, context.RequestAborted)
+            .ConfigureAwait(false);
+        if (admitted is not null)
+        {
+            var requested = changeScale;
+            changeScale = scale =>
+            {
+                var changed = requested(scale);
+                changed["spec"] = admitted["spec"]?.DeepClone();
+                return changed;
+            };
+        }
+
         var updated = await registry.MutateAsync(
             path.Type,
             path.Namespace,
@@ -75,7 +95,7 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
             },
             null,
             null,
-            options,
+            options with { WebhooksAdmitted = true },
             context.RequestAborted).ConfigureAwait(false);
         await HttpResponses.WriteJsonAsync(context, 200, ToScale(updated, path.Served)).ConfigureAwait(false);
     }

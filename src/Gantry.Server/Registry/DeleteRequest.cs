@@ -14,4 +14,7 @@ public sealed record DeleteRequest(
 
     /// <summary>The API request's user, for the webhooks that see the deletion; null in process.</summary>
     public RequestUser? User { get; init; }
+
+    /// <summary>Whether the webhooks already saw the request this deletion serves (an eviction), so they do not see the deletion.</summary>
+    public bool WebhooksAdmitted { get; init; }
 }

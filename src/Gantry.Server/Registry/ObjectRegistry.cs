@@ -73,36 +73,31 @@ public sealed class ObjectRegistry(
         var obj = PrepareIdentity(type, ns, input);
         NodeRestriction.Admit(type, obj, null, options, StoredNode);
         var metadata = ObjectMetadata.Of(obj);
-        metadata.Remove("resourceVersion");
-        metadata.Remove("deletionTimestamp");
-        metadata.Remove("deletionGracePeriodSeconds");
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = ObjectMetadata.Timestamp(time.GetUtcNow());
-        if (TracksGeneration(type))
-        {
-            metadata["generation"] = 1;
-        }
-        else
-        {
-            metadata.Remove("generation");
-        }
-
-        // The status of a new object is the server's to set (nodes report their own from the start).
-        if (type.HasSubresource("status") && !(type.Kind == "Node" && type.Group.Length == 0))
-        {
-            obj.Remove("status");
-        }
+        SetCreatedSystemFields(type, obj, metadata);
 
         var rules = rulesFor(type);
         var typed = ObjectDecoder.Decode(type, obj, options.FieldValidation, options.Warnings);
-        if (typed is V1Pod pod)
+        // The NamespaceLifecycle plugin comes first, so its errors name the generateName of an object not yet named.
+        if (type.Namespaced)
         {
-            foreach (var plugin in podAdmission ?? [])
-            {
-                await plugin.AdmitAsync(pod, ns!, cancellationToken).ConfigureAwait(false);
-            }
+            EnsureNamespaceAcceptsContent(type, ns!, typed.Metadata.Name ?? "");
+        }
 
-            PriorityAdmission.Admit(cache, pod);
+        await AdmitPodAsync(typed, ns, cancellationToken).ConfigureAwait(false);
+        rules.Default(typed);
+        if (!options.WebhooksAdmitted && webhooks?.MutatesAny(type, AdmissionOperations.Create, null) == true
+            && await webhooks.MutateAsync(AdmissionAttributes.ForCreate(type, ns, ObjectDecoder.ToNode(typed), options), options.Warnings, cancellationToken)
+                .ConfigureAwait(false) is { } patched)
+        {
+            // As kube decodes and defaults a webhook's patched object (fields the type does not know are dropped); what
+            // the store sets is set again, and the built-in plugins see the object once more (kube's reinvocation).
+            var patchedObj = FillIdentity(type, ns, patched);
+            SetCreatedSystemFields(type, patchedObj, metadata);
+            typed = ObjectDecoder.Decode(type, patchedObj, FieldValidation.Ignore, []);
+            rules.Default(typed);
+            await AdmitPodAsync(typed, ns, cancellationToken).ConfigureAwait(false);
         }
 
         // Named after admission, as kube's store names an object: admission's errors name its generateName.
@@ -118,16 +113,6 @@ public sealed class ObjectRegistry(
             throw ApiException.Forbidden(type, name, "create not allowed while custom resource definition is terminating");
         }
 
-        rules.Default(typed);
-        if (webhooks?.MutatesAny(type) == true
-            && await webhooks.MutateAsync(AdmissionAttributes.ForCreate(type, ns, ObjectDecoder.ToNode(typed), options), options.Warnings, cancellationToken)
-                .ConfigureAwait(false) is { } patched)
-        {
-            // As kube decodes and defaults a webhook's patched object: fields the type does not know are dropped.
-            typed = ObjectDecoder.Decode(type, FillIdentity(type, ns, patched), FieldValidation.Ignore, []);
-            rules.Default(typed);
-        }
-
         var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));
         errors.AddRange(rules.ValidateCreate(typed));
         if (errors.Count > 0)
@@ -135,13 +120,8 @@ public sealed class ObjectRegistry(
             throw ApiException.Invalid(type, name, errors);
         }
 
-        if (type.Namespaced)
-        {
-            EnsureNamespaceAcceptsContent(type, ns!, name);
-        }
-
         Admit(type, ns, typed, null, options);
-        if (webhooks?.ValidatesAny(type) == true)
+        if (!options.WebhooksAdmitted && webhooks?.ValidatesAny(type, AdmissionOperations.Create, null) == true)
         {
             await webhooks.ValidateAsync(AdmissionAttributes.ForCreate(type, ns, ObjectDecoder.ToNode(typed), options), options.Warnings, cancellationToken)
                 .ConfigureAwait(false);
@@ -182,6 +162,50 @@ public sealed class ObjectRegistry(
 
         allocation?.Commit();
         return await CommittedAsync(stored, result.Revision, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What the store owns in a new object, from <paramref name="created"/> (its uid and creation time): no resource
+    /// version or deletion, a generation where the type tracks one, and no status where the server sets it (nodes report
+    /// their own from the start).
+    /// </summary>
+    private static void SetCreatedSystemFields(ResourceType type, JsonObject obj, JsonObject created)
+    {
+        var metadata = ObjectMetadata.Of(obj);
+        metadata.Remove("resourceVersion");
+        metadata.Remove("deletionTimestamp");
+        metadata.Remove("deletionGracePeriodSeconds");
+        metadata["uid"] = created["uid"]!.DeepClone();
+        metadata["creationTimestamp"] = created["creationTimestamp"]!.DeepClone();
+        if (TracksGeneration(type))
+        {
+            metadata["generation"] = 1;
+        }
+        else
+        {
+            metadata.Remove("generation");
+        }
+
+        if (type.HasSubresource("status") && !(type.Kind == "Node" && type.Group.Length == 0))
+        {
+            obj.Remove("status");
+        }
+    }
+
+    /// <summary>The pod admission plugins (service account, limit ranges) and priority, for a pod; nothing for other kinds.</summary>
+    private async Task AdmitPodAsync(IKubernetesObject<V1ObjectMeta> typed, string? ns, CancellationToken cancellationToken)
+    {
+        if (typed is not V1Pod pod)
+        {
+            return;
+        }
+
+        foreach (var plugin in podAdmission ?? [])
+        {
+            await plugin.AdmitAsync(pod, ns!, cancellationToken).ConfigureAwait(false);
+        }
+
+        PriorityAdmission.Admit(cache, pod);
     }
 
     /// <summary>
@@ -253,16 +277,15 @@ public sealed class ObjectRegistry(
                     $"Precondition failed: UID in precondition: {uid}, UID in object meta: {ObjectMetadata.Uid(currentObj)}");
             }
 
-            if (webhooks?.MutatesAny(type) == true)
+            if (!options.WebhooksAdmitted && webhooks?.MutatesAny(type, AdmissionOperations.Update, subresource) == true)
             {
-                var written = FillIdentity(type, ns, changed.DeepClone().AsObject());
-                changed = await webhooks.MutateAsync(
-                        AdmissionAttributes.ForUpdate(type, ns, name, subresource, written, currentObj.DeepClone().AsObject(), options), options.Warnings, cancellationToken)
-                    .ConfigureAwait(false) ?? changed;
+                changed = await MutateByWebhooksAsync(webhooks, type, ns, name, subresource, changed, currentObj, options, cancellationToken).ConfigureAwait(false);
             }
 
             // The update below may make the stored object's parse its own (a status write): the webhooks see a copy.
-            var oldForWebhooks = webhooks?.ValidatesAny(type) == true ? currentObj.DeepClone().AsObject() : null;
+            var oldForWebhooks = !options.WebhooksAdmitted && webhooks?.ValidatesAny(type, AdmissionOperations.Update, subresource) == true
+                ? currentObj.DeepClone().AsObject()
+                : null;
             var (next, allocation) = PrepareUpdate(type, ns, name, changed, currentObj, current.Json, subresource, options);
             if (oldForWebhooks is not null)
             {
@@ -339,6 +362,26 @@ public sealed class ObjectRegistry(
                 throw ApiException.Conflict(type, name);
             }
         }
+    }
+
+    /// <summary>
+    /// An update as the mutating webhooks patched it. The client's own fields are checked as it sent them (unknown ones
+    /// refused or warned of, as its field validation asks); the webhooks' are decoded as kube decodes them, unknown ones
+    /// dropped.
+    /// </summary>
+    private static async Task<JsonObject> MutateByWebhooksAsync(
+        WebhookAdmission webhooks, ResourceType type, string? ns, string name, string? subresource, JsonObject changed, JsonObject currentObj,
+        WriteOptions options, CancellationToken cancellationToken)
+    {
+        var written = FillIdentity(type, ns, changed.DeepClone().AsObject());
+        var attributes = AdmissionAttributes.ForUpdate(type, ns, name, subresource, written, currentObj.DeepClone().AsObject(), options);
+        if (await webhooks.MutateAsync(attributes, options.Warnings, cancellationToken).ConfigureAwait(false) is not { } patched)
+        {
+            return changed;
+        }
+
+        ObjectDecoder.Decode(type, written, options.FieldValidation, options.Warnings);
+        return ObjectDecoder.ToNode(ObjectDecoder.Decode(type, FillIdentity(type, ns, patched), FieldValidation.Ignore, []));
     }
 
     /// <summary>
@@ -570,17 +613,10 @@ public sealed class ObjectRegistry(
         }
 
         var key = type.Key(ns, name);
-        var admitted = false;
         while (true)
         {
             var current = cache.Get(key) ?? throw ApiException.NotFound(type, name);
             var obj = JsonNode.Parse(current.Json)!.AsObject();
-            if (!admitted && webhooks is not null)
-            {
-                await AdmitDeletionAsync(webhooks, type, ns, name, obj, request, cancellationToken).ConfigureAwait(false);
-                admitted = true;
-            }
-
             if (request.PreconditionUid is { } uid && uid != ObjectMetadata.Uid(obj))
             {
                 throw ApiException.Conflict(type, name,
@@ -591,6 +627,12 @@ public sealed class ObjectRegistry(
             {
                 throw ApiException.Conflict(type, name,
                     $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {ObjectMetadata.ResourceVersion(obj)}");
+            }
+
+            // As kube's store admits a deletion: after its preconditions, on each try against the object it would delete.
+            if (webhooks is not null && !request.WebhooksAdmitted)
+            {
+                await AdmitDeletionAsync(webhooks, type, ns, name, obj, request, cancellationToken).ConfigureAwait(false);
             }
 
             var graceful = BeginGracefulDeletion(type, obj.DeepClone().AsObject(), request);
@@ -624,19 +666,54 @@ public sealed class ObjectRegistry(
     }
 
     /// <summary>
-    /// Shows a deletion to the webhooks that match it, once per request: mutating ones first (a deletion has no object to
-    /// patch), then validating ones.
+    /// Shows a request the registry does not write itself to the webhooks (see <see cref="AdmissionAttributes.ForSubresource"/>):
+    /// the mutating ones, then the validating ones. Returns its object as the mutating webhooks patched it, or null when
+    /// none changed it.
+    /// </summary>
+    /// <exception cref="ApiException">A webhook refused it, or failed with <c>failurePolicy: Fail</c>.</exception>
+    public async Task<JsonObject?> AdmitSubresourceAsync(AdmissionAttributes attributes, ICollection<string> warnings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        if (webhooks is null)
+        {
+            return null;
+        }
+
+        JsonObject? patched = null;
+        if (webhooks.MutatesAny(attributes.Type, attributes.Operation, attributes.Subresource))
+        {
+            patched = await webhooks.MutateAsync(attributes, warnings, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (webhooks.ValidatesAny(attributes.Type, attributes.Operation, attributes.Subresource))
+        {
+            await webhooks.ValidateAsync(attributes with { Object = patched ?? attributes.Object }, warnings, cancellationToken).ConfigureAwait(false);
+        }
+
+        return patched;
+    }
+
+    /// <summary>
+    /// Shows a deletion to the webhooks that match it: mutating ones first (a deletion has no object to patch), then
+    /// validating ones. Their warnings are not returned: a deletion's answer carries none here.
     /// </summary>
     private static async Task AdmitDeletionAsync(
         WebhookAdmission webhooks, ResourceType type, string? ns, string name, JsonObject obj, DeleteRequest request, CancellationToken cancellationToken)
     {
+        var mutating = webhooks.MutatesAny(type, AdmissionOperations.Delete, null);
+        var validating = webhooks.ValidatesAny(type, AdmissionOperations.Delete, null);
+        if (!mutating && !validating)
+        {
+            return;
+        }
+
         var attributes = AdmissionAttributes.ForDelete(type, ns, name, obj, request);
-        if (webhooks.MutatesAny(type))
+        if (mutating)
         {
             await webhooks.MutateAsync(attributes, [], cancellationToken).ConfigureAwait(false);
         }
 
-        if (webhooks.ValidatesAny(type))
+        if (validating)
         {
             await webhooks.ValidateAsync(attributes, [], cancellationToken).ConfigureAwait(false);
         }

@@ -19,6 +19,12 @@ public sealed record WriteOptions(bool DryRun = false, string? FieldManager = nu
     /// </summary>
     public string? ServedApiVersion { get; init; }
 
+    /// <summary>
+    /// Whether the webhooks already saw the request this write serves, under its own subresource (a scale's update, an
+    /// eviction's condition), so they do not see the write itself, as kube's registries make those writes past admission.
+    /// </summary>
+    public bool WebhooksAdmitted { get; init; }
+
     /// <summary>Warnings for the response's <c>Warning</c> headers (unknown fields under Warn).</summary>
     public List<string> Warnings { get; } = [];
 }

@@ -42,7 +42,7 @@ public sealed class DaemonSetSurgeTests : IAsyncLifetime
 
         await _h.MakeReadyAsync(fresh.Name());
         await _h.SyncAsync("agent");
-        await _h.SyncAsync("agent");
+        await SyncUntilAsync(() => NewPods().Count == 2);
 
         Assert.Equal([fresh.Name()], _h.PodsByNode()[node]);
         Assert.Equal(2, NewPods().Count);
@@ -102,6 +102,19 @@ public sealed class DaemonSetSurgeTests : IAsyncLifetime
         await _h.SyncAsync("agent");
         var fresh = Assert.Single(NewPods());
         return (fresh, DaemonPods.TargetNodeName(fresh)!);
+    }
+
+    /// <summary>
+    /// Syncs until <paramref name="done"/>, a few times at most: after a deletion the controller waits until its informer
+    /// has told it of the deletion (its expectations, as kube's), which may come just after the informer's list shows it.
+    /// </summary>
+    private async Task SyncUntilAsync(Func<bool> done)
+    {
+        for (var attempt = 0; attempt < 50 && !done(); attempt++)
+        {
+            await _h.SyncAsync("agent");
+            await Task.Delay(20, _h.Ct);
+        }
     }
 
     private List<V1Pod> NewPods() =>

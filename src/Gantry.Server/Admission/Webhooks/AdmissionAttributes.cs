@@ -16,7 +16,7 @@ namespace Gantry.Server.Admission.Webhooks;
 /// <param name="OldObject">The stored object an update or a deletion replaces; null for a create.</param>
 /// <param name="User">Who writes; null for the server's own writes (its controllers).</param>
 /// <param name="RequestApiVersion">The <c>apiVersion</c> the request came in, where it is not the stored one's.</param>
-/// <param name="Options">The operation's options object (<c>CreateOptions</c>, <c>UpdateOptions</c>, <c>DeleteOptions</c>).</param>
+/// <param name="Options">The operation's options object (<c>CreateOptions</c>, <c>UpdateOptions</c>, <c>DeleteOptions</c>); none for CONNECT.</param>
 public sealed record AdmissionAttributes(
     string Operation,
     ResourceType Type,
@@ -28,7 +28,7 @@ public sealed record AdmissionAttributes(
     bool DryRun,
     RequestUser? User,
     string? RequestApiVersion,
-    JsonObject Options)
+    JsonObject? Options)
 {
     private static readonly ResourceType Namespaces = ResourceCatalog.Get("", "namespaces");
 
@@ -55,6 +55,23 @@ public sealed record AdmissionAttributes(
         }
 
         return new(AdmissionOperations.Delete, type, null, NamespaceOf(type, ns, name), name, null, old, request.DryRun, request.User, null, options);
+    }
+
+    /// <summary>
+    /// A request the registry does not write itself, shown to the webhooks with its own object (<c>PodExecOptions</c> of
+    /// a CONNECT, an Eviction or Binding created, a Scale updated) under the resource it is a subresource of.
+    /// </summary>
+    public static AdmissionAttributes ForSubresource(
+        string operation, ResourceType type, string? ns, string name, string subresource, JsonObject? obj, JsonObject? old, bool dryRun, RequestUser? user)
+    {
+        var optionsKind = operation switch
+        {
+            AdmissionOperations.Create => "CreateOptions",
+            AdmissionOperations.Update => "UpdateOptions",
+            _ => null,
+        };
+        var options = optionsKind is null ? null : OptionsObject(optionsKind, dryRun);
+        return new(operation, type, subresource, ns, name, obj, old, dryRun, user, null, options);
     }
 
     private static string ObjectName(JsonObject obj) => ObjectMetadata.Name(obj) ?? "";

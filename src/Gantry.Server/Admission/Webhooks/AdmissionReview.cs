@@ -14,20 +14,28 @@ public static class AdmissionReview
     private const string Group = "admission.k8s.io";
     private const string Kind = "AdmissionReview";
 
-    /// <summary>Who writes when the server writes itself: kube-apiserver's loopback identity.</summary>
-    private static readonly RequestUser ServerItself = new("system:apiserver", [RequestUser.Masters, RequestUser.Authenticated]);
+    /// <summary>
+    /// Who writes when the server writes itself: its controllers, as kube-controller-manager is named when it writes
+    /// with its own credentials. Not a member of <c>system:masters</c>, so policies that trust masters do not pass them.
+    /// </summary>
+    private static readonly RequestUser Controllers = new("system:kube-controller-manager", [RequestUser.Authenticated]);
 
     public static JsonObject Request(Webhook hook, AdmissionAttributes attributes, string uid)
     {
         var type = attributes.Type;
         var (group, version) = WebhookMatching.RequestGroupVersion(attributes);
-        var user = attributes.User ?? ServerItself;
+        // A subresource's requests are of its own kind (a Scale, an Eviction, PodExecOptions), a status write of the resource's.
+        var kind = type.Subresources.FirstOrDefault(s => s.Name == attributes.Subresource) is { } own
+            ? GroupVersion(own.Group, own.Version, "kind", own.Kind)
+            : GroupVersion(type.Group, type.Version, "kind", type.Kind);
+        var requestKind = attributes.Subresource is null ? GroupVersion(group, version, "kind", type.Kind) : kind.DeepClone();
+        var user = attributes.User ?? Controllers;
         var request = new JsonObject
         {
             ["uid"] = uid,
-            ["kind"] = GroupVersion(type.Group, type.Version, "kind", type.Kind),
+            ["kind"] = kind,
             ["resource"] = GroupVersion(type.Group, type.Version, "resource", type.Plural),
-            ["requestKind"] = GroupVersion(group, version, "kind", type.Kind),
+            ["requestKind"] = requestKind,
             ["requestResource"] = GroupVersion(group, version, "resource", type.Plural),
             ["name"] = attributes.Name,
             ["operation"] = attributes.Operation,
@@ -39,7 +47,7 @@ public static class AdmissionReview
             ["object"] = attributes.Object?.DeepClone(),
             ["oldObject"] = attributes.OldObject?.DeepClone(),
             ["dryRun"] = attributes.DryRun,
-            ["options"] = attributes.Options.DeepClone(),
+            ["options"] = attributes.Options?.DeepClone(),
         };
         if (type.Namespaced || attributes.Namespace is { Length: > 0 })
         {
@@ -67,7 +75,7 @@ public static class AdmissionReview
     /// <exception cref="WebhookCallException">The answer is not a review of that request.</exception>
     public static AdmissionResponse Response(Webhook hook, bool mutating, string uid, JsonNode? answer)
     {
-        if (answer?["response"] is not JsonObject response)
+        if (answer is not JsonObject review || review["response"] is not JsonObject response)
         {
             throw Invalid(hook, "webhook response was absent");
         }
@@ -81,8 +89,8 @@ public static class AdmissionReview
                 throw Invalid(hook, $"expected response.uid=\"{uid}\", got \"{answeredUid}\"");
             }
 
-            var apiVersion = Text(answer["apiVersion"]) ?? "";
-            var kind = Text(answer["kind"]) ?? "";
+            var apiVersion = Text(review["apiVersion"]) ?? "";
+            var kind = Text(review["kind"]) ?? "";
             if (apiVersion != $"{Group}/{Webhook.ReviewV1}" || kind != Kind)
             {
                 throw Invalid(hook, $"expected webhook response of {Group}/v1, Kind=AdmissionReview, got {GroupVersionKind(apiVersion, kind)}");
@@ -111,8 +119,14 @@ public static class AdmissionReview
             throw Invalid(hook, "webhook returned response.patchType but not response.patch");
         }
 
+        var allowed = response["allowed"] switch
+        {
+            null => false,
+            JsonValue value when value.GetValueKind() is JsonValueKind.True or JsonValueKind.False => value.GetValue<bool>(),
+            _ => throw Invalid(hook, "response.allowed is not a boolean"),
+        };
         return new AdmissionResponse(
-            response["allowed"] is JsonValue allowed && allowed.GetValueKind() == JsonValueKind.True,
+            allowed,
             response["status"] as JsonObject,
             patch is { Length: > 0 } ? Base64(hook, patch) : null,
             patchType,

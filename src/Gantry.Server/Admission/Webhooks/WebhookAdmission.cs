@@ -19,11 +19,16 @@ public sealed partial class WebhookAdmission(
 {
     private const string JsonPatchType = "JSONPatch";
 
-    /// <summary>Whether mutating webhooks may see writes of <paramref name="type"/>: none do without a configuration.</summary>
-    public bool MutatesAny(ResourceType type) => configurations.Mutating.Count > 0 && !WebhookConfigurations.IsExempt(type);
+    /// <summary>
+    /// Whether a mutating webhook's rules name the operation on the resource (its other conditions are judged on the
+    /// object): writes no webhook can see make no copies for them.
+    /// </summary>
+    public bool MutatesAny(ResourceType type, string operation, string? subresource) =>
+        WebhookMatching.AnyMayMatch(configurations.Mutating, type, operation, subresource);
 
-    /// <summary>Whether validating webhooks may see writes of <paramref name="type"/>: none do without a configuration.</summary>
-    public bool ValidatesAny(ResourceType type) => configurations.Validating.Count > 0 && !WebhookConfigurations.IsExempt(type);
+    /// <summary>Whether a validating webhook's rules name the operation on the resource (see <see cref="MutatesAny"/>).</summary>
+    public bool ValidatesAny(ResourceType type, string operation, string? subresource) =>
+        WebhookMatching.AnyMayMatch(configurations.Validating, type, operation, subresource);
 
     /// <summary>Calls the mutating webhooks that match; returns the object as they patched it, or null when none changed it.</summary>
     /// <exception cref="ApiException">A webhook refused the write, or failed with <c>failurePolicy: Fail</c>.</exception>
@@ -93,9 +98,9 @@ public sealed partial class WebhookAdmission(
         try
         {
             response = await CallAsync(hook, attributes, mutating: true, cancellationToken).ConfigureAwait(false);
-            if (response.Patch is not null && response.PatchType is { } type && type != JsonPatchType)
+            if (response.Patch is not null && response.PatchType != JsonPatchType)
             {
-                throw new WebhookCallException(hook.Name, $"unsupported patch type \"{type}\"");
+                throw new WebhookCallException(hook.Name, $"unsupported patch type \"{response.PatchType}\"");
             }
         }
         catch (WebhookCallException e) when (!hook.FailClosed)
@@ -118,10 +123,14 @@ public sealed partial class WebhookAdmission(
             throw Refusal(hook, response.Status);
         }
 
-        // A deletion has no object to patch.
-        if (response.Patch is null || attributes.Object is null)
+        if (response.Patch is null)
         {
             return null;
+        }
+
+        if (attributes.Object is null)
+        {
+            throw ApiException.InternalError($"admission webhook \"{hook.Name}\" attempted to modify the object, which is not supported for this operation");
         }
 
         try

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
@@ -23,8 +24,14 @@ public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    // One client per trust: a configuration's CA bundle, or the system's roots ("").
-    private readonly ConcurrentDictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
+    // Clients kept for trusts no longer used (a CA bundle rotated away) are let go beyond this many.
+    private const int MaxClients = 32;
+
+    // A client outlives its last use by the longest a webhook may take, so a call still under way on it completes.
+    private static readonly TimeSpan Lingering = TimeSpan.FromSeconds(30);
+
+    // One client per trust: a configuration's CA bundle, or the system's roots (""); each with when it was last used.
+    private readonly ConcurrentDictionary<string, Lazy<Pooled>> _clients = new(StringComparer.Ordinal);
 
     /// <exception cref="WebhookCallException">The webhook could not be reached or did not answer with JSON.</exception>
     public async Task<JsonNode?> PostAsync(Webhook hook, JsonObject review, CancellationToken cancellationToken)
@@ -36,7 +43,7 @@ public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
         {
             using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(review));
             content.Headers.ContentType = Json;
-            using var response = await ClientFor(hook.ClientConfig.CaBundle).PostAsync(url, content, timeout.Token).ConfigureAwait(false);
+            using var response = await ClientFor(hook).PostAsync(url, content, timeout.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
@@ -58,6 +65,10 @@ public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
         {
             throw new WebhookCallException(hook.Name, $"received invalid webhook response: {e.Message}", e);
         }
+        catch (CryptographicException e)
+        {
+            throw new WebhookCallException(hook.Name, $"could not get REST client: unable to load root certificates: {e.Message}", e);
+        }
     }
 
     /// <summary>
@@ -78,10 +89,28 @@ public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
         return $"https://{service.Name}.{service.NamespaceProperty}{ServiceSuffix}:{port}{service.Path ?? "/"}{query}";
     }
 
-    private HttpClient ClientFor(byte[]? caBundle)
+    private HttpClient ClientFor(Webhook hook)
     {
+        var caBundle = hook.ClientConfig.CaBundle;
         var key = caBundle is { Length: > 0 } ? Convert.ToBase64String(caBundle) : "";
-        return _clients.GetOrAdd(key, _ => new HttpClient(Handler(caBundle)) { Timeout = Timeout.InfiniteTimeSpan });
+        var pooled = _clients.GetOrAdd(key, _ => new Lazy<Pooled>(() => new Pooled(new HttpClient(Handler(caBundle)) { Timeout = Timeout.InfiniteTimeSpan })));
+        var client = pooled.Value;
+        client.LastUsed = Environment.TickCount64;
+        if (_clients.Count > MaxClients)
+        {
+            LetGoOfOldest();
+        }
+
+        return client.Client;
+    }
+
+    private void LetGoOfOldest()
+    {
+        var oldest = _clients.Where(c => c.Value.IsValueCreated).MinBy(c => c.Value.Value.LastUsed);
+        if (oldest.Value is { } lazy && _clients.TryRemove(oldest))
+        {
+            _ = Task.Delay(Lingering).ContinueWith(_ => lazy.Value.Client.Dispose(), TaskScheduler.Default);
+        }
     }
 
     private SocketsHttpHandler Handler(byte[]? caBundle)
@@ -95,12 +124,25 @@ public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
         {
             var roots = new X509Certificate2Collection();
             roots.ImportFromPem(Encoding.ASCII.GetString(caBundle));
-            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            // As Go's verifier: the bundle's certificates alone, nothing fetched from the network to complete a chain.
+            var policy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+                DisableCertificateDownloads = true,
+            };
             policy.CustomTrustStore.AddRange(roots);
             handler.SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy };
         }
 
         return handler;
+    }
+
+    private sealed class Pooled(HttpClient client)
+    {
+        public HttpClient Client { get; } = client;
+
+        public long LastUsed { get; set; }
     }
 
     /// <summary>Connects to a Service's endpoint for its <c>.svc</c> name, and to any other host as named.</summary>
@@ -130,9 +172,9 @@ public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
 
     public void Dispose()
     {
-        foreach (var client in _clients.Values)
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
         {
-            client.Dispose();
+            client.Value.Client.Dispose();
         }
     }
 }

@@ -46,6 +46,33 @@ public sealed class WebhookMatching(WatchCache cache)
         return slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
     }
 
+    /// <summary>
+    /// Whether a webhook's rules name the operation on the type's resource and subresource, whatever the group, version,
+    /// scope and selectors: what a write must pass before anything is built for the webhooks. No webhook sees the
+    /// webhook configurations themselves.
+    /// </summary>
+    public static bool AnyMayMatch(IReadOnlyList<Webhook> hooks, ResourceType type, string operation, string? subresource)
+    {
+        if (hooks.Count == 0 || WebhookConfigurations.IsExempt(type))
+        {
+            return false;
+        }
+
+        foreach (var hook in hooks)
+        {
+            foreach (var rule in hook.Rules)
+            {
+                if ((rule.Operations ?? []).Any(op => op == AdmissionOperations.All || op == operation)
+                    && (rule.Resources ?? []).Any(r => MatchesResource(r, type.Plural, subresource ?? "")))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static bool Matches(V1RuleWithOperations rule, AdmissionAttributes attributes, string group, string version) =>
         MatchesScope(rule.Scope, attributes)
         && (rule.Operations ?? []).Any(op => op == AdmissionOperations.All || op == attributes.Operation)

@@ -148,13 +148,136 @@ public sealed class WebhookAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_servers_own_writes_are_sent_as_system_apiserver()
+    public async Task The_servers_own_writes_are_sent_as_the_controller_manager_outside_system_masters()
     {
         await _setup.ValidateWithAsync("watch", "/watch");
 
         await _setup.CreateAsync(ConfigMap("internal"));
 
-        Assert.Equal("system:apiserver", Assert.Single(Server.Requests)["userInfo"]!["username"]!.GetValue<string>());
+        Assert.Equal("""{"username":"system:kube-controller-manager","groups":["system:authenticated"]}""", Assert.Single(Server.Requests)["userInfo"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_mutating_webhook_cannot_set_what_the_store_owns_in_a_new_object()
+    {
+        await _setup.MutateWithAsync("owns", "/owns");
+        Server.Answer = request => Patch(request, """
+            [{"op":"add","path":"/metadata/uid","value":"forged"},{"op":"add","path":"/metadata/resourceVersion","value":"7"},
+             {"op":"add","path":"/metadata/deletionTimestamp","value":"2020-01-01T00:00:00Z"}]
+            """);
+
+        var created = await _setup.CreateAsync(ConfigMap("owned"));
+
+        Assert.NotEqual("forged", ObjectMetadata.Uid(created));
+        Assert.Null(created["metadata"]!["deletionTimestamp"]);
+    }
+
+    [Fact]
+    public async Task A_mutating_webhook_sees_a_generate_name_create_without_a_name_and_the_object_is_named_after_it()
+    {
+        await _setup.MutateWithAsync("named", "/named");
+        var input = new JsonObject { ["metadata"] = new JsonObject { ["generateName"] = "gen-" }, ["data"] = new JsonObject() };
+
+        var created = await _setup.CreateAsync(input);
+
+        Assert.Equal("", Assert.Single(Server.Requests)["name"]!.GetValue<string>());
+        Assert.StartsWith("gen-", ObjectMetadata.Name(created), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_field_a_mutating_webhook_adds_that_the_type_does_not_know_is_dropped_even_under_strict_validation()
+    {
+        await _setup.CreateAsync(ConfigMap("strict"));
+        await _setup.MutateWithAsync("unknown", "/unknown");
+        Server.Answer = request => Patch(request, """[{"op":"add","path":"/bogus","value":"x"},{"op":"add","path":"/data/added","value":"y"}]""");
+
+        var updated = await _setup.Registry.MutateAsync(ConfigMaps, "default", "strict", obj => obj, null, null, new WriteOptions(), _setup.Context.Ct);
+
+        Assert.Null(updated["bogus"]);
+        Assert.Equal("y", updated["data"]!["added"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_mutating_webhook_that_patches_a_deletion_fails_it()
+    {
+        await _setup.CreateAsync(ConfigMap("undeletable"));
+        await _setup.MutateWithAsync("patches", "/patches");
+        Server.Answer = request => Patch(request, "[]");
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => _setup.Registry.DeleteAsync(ConfigMaps, "default", "undeletable", DeleteRequest.Default, _setup.Context.Ct));
+
+        Assert.Equal(
+            "Internal error occurred: admission webhook \"patches.webhooks.gantry.io\" attempted to modify the object, which is not supported for this operation",
+            error.Message);
+        Assert.NotNull(_setup.Context.Get(ConfigMaps, "undeletable"));
+    }
+
+    [Fact]
+    public async Task A_deletion_whose_precondition_fails_is_refused_before_the_webhooks_see_it()
+    {
+        await _setup.CreateAsync(ConfigMap("pinned"));
+        await _setup.ValidateWithAsync("watch", "/watch");
+
+        var error = await Assert.ThrowsAsync<ApiException>(() =>
+            _setup.Registry.DeleteAsync(ConfigMaps, "default", "pinned", new DeleteRequest(PreconditionResourceVersion: "1"), _setup.Context.Ct));
+
+        Assert.Equal(409, error.Code);
+        Assert.Empty(Server.Requests);
+    }
+
+    [Fact]
+    public async Task A_v1beta1_patch_without_a_patch_type_is_a_failed_call()
+    {
+        await _setup.MutateWithAsync("old", "/old", hook => hook.AdmissionReviewVersions = ["v1beta1"]);
+        Server.Answer = _ => new JsonObject
+        {
+            ["apiVersion"] = "admission.k8s.io/v1beta1",
+            ["kind"] = "AdmissionReview",
+            ["response"] = new JsonObject { ["allowed"] = true, ["patch"] = Convert.ToBase64String("[]"u8) },
+        };
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => _setup.CreateAsync(ConfigMap("untyped")));
+
+        Assert.Equal("Internal error occurred: failed calling webhook \"old.webhooks.gantry.io\": unsupported patch type \"\"", error.Message);
+    }
+
+    [Fact]
+    public async Task An_answer_that_is_not_a_review_is_a_failed_call_that_failure_policy_ignore_passes_over()
+    {
+        await _setup.ValidateWithAsync("garbled", "/garbled", hook => hook.FailurePolicy = "Ignore");
+        Server.Answer = _ => new JsonObject { ["response"] = "yes" };
+
+        await _setup.CreateAsync(ConfigMap("garbled"));
+
+        Assert.NotNull(_setup.Context.Get(ConfigMaps, "garbled"));
+    }
+
+    [Fact]
+    public async Task A_ca_bundle_that_does_not_parse_is_a_failed_call()
+    {
+        await _setup.ValidateWithAsync("badca", "/badca", hook => hook.ClientConfig.CaBundle = Encoding.ASCII.GetBytes("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"));
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => _setup.CreateAsync(ConfigMap("badca")));
+
+        Assert.Contains("failed calling webhook \"badca.webhooks.gantry.io\": ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_subresources_own_request_is_sent_with_its_kind_and_no_options_for_a_connect()
+    {
+        await _setup.ValidateWithAsync("exec", "/exec", hook => hook.Rules =
+            [new() { Operations = ["CONNECT"], ApiGroups = [""], ApiVersions = ["v1"], Resources = ["pods/exec"] }]);
+        var execOptions = new JsonObject { ["kind"] = "PodExecOptions", ["apiVersion"] = "v1", ["command"] = new JsonArray("ls") };
+
+        await _setup.Registry.AdmitSubresourceAsync(
+            Gantry.Server.Admission.Webhooks.AdmissionAttributes.ForSubresource("CONNECT", Pods, "default", "web", "exec", execOptions, null, dryRun: false, user: null),
+            [], _setup.Context.Ct);
+
+        var request = Assert.Single(Server.Requests);
+        Assert.Equal("""{"group":"","version":"v1","kind":"PodExecOptions"}""", request["kind"]!.ToJsonString());
+        Assert.Equal("exec", request["subResource"]!.GetValue<string>());
+        Assert.Equal("ls", request["object"]!["command"]![0]!.GetValue<string>());
+        Assert.Null(request["options"]);
     }
 
     [Fact]
