@@ -87,9 +87,10 @@ public sealed class GantryServer : IAsyncDisposable
         var nodeRole = new NodeRole(cache);
         var rbacPolicy = new RbacAuthorizer(informers);
         var authorizer = new RequestAuthorizer(nodeRole, rbacPolicy);
+        var customTypes = new CustomResourceTypes(cache);
         var webhookClient = new WebhookClient(new ServiceEndpoints(cache));
         var webhooks = new WebhookAdmission(
-            new WebhookConfigurations(cache), new WebhookMatching(cache), webhookClient, loggerFactory.CreateLogger<WebhookAdmission>());
+            new WebhookConfigurations(cache), new WebhookMatching(cache, customTypes), webhookClient, loggerFactory.CreateLogger<WebhookAdmission>());
         var registry = new ObjectRegistry(
             store,
             cache,
@@ -118,7 +119,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(cache);
-        builder.Services.AddSingleton<CustomResourceTypes>();
+        builder.Services.AddSingleton(customTypes);
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton<CollectionWriter>();
         builder.Services.AddSingleton<PatchHandler>();

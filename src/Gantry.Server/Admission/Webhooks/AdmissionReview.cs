@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gantry.Core.Resources;
 using Gantry.Server.Security;
 
 namespace Gantry.Server.Admission.Webhooks;
@@ -20,15 +21,16 @@ public static class AdmissionReview
     /// </summary>
     private static readonly RequestUser Controllers = new("system:kube-controller-manager", [RequestUser.Authenticated]);
 
-    public static JsonObject Request(Webhook hook, AdmissionAttributes attributes, string uid)
+    /// <param name="version">The served version the webhook matched, in which it is sent the kind, resource and objects.</param>
+    public static JsonObject Request(Webhook hook, AdmissionAttributes attributes, ResourceType version, string uid)
     {
-        var type = attributes.Type;
-        var (group, version) = WebhookMatching.RequestGroupVersion(attributes);
+        var type = version;
+        var (group, requestVersion) = WebhookMatching.RequestGroupVersion(attributes);
         // A subresource's requests are of its own kind (a Scale, an Eviction, PodExecOptions), a status write of the resource's.
         var kind = type.Subresources.FirstOrDefault(s => s.Name == attributes.Subresource) is { } own
             ? GroupVersion(own.Group, own.Version, "kind", own.Kind)
             : GroupVersion(type.Group, type.Version, "kind", type.Kind);
-        var requestKind = attributes.Subresource is null ? GroupVersion(group, version, "kind", type.Kind) : kind.DeepClone();
+        var requestKind = attributes.Subresource is null ? GroupVersion(group, requestVersion, "kind", type.Kind) : kind.DeepClone();
         var user = attributes.User ?? Controllers;
         var request = new JsonObject
         {
@@ -36,7 +38,7 @@ public static class AdmissionReview
             ["kind"] = kind,
             ["resource"] = GroupVersion(type.Group, type.Version, "resource", type.Plural),
             ["requestKind"] = requestKind,
-            ["requestResource"] = GroupVersion(group, version, "resource", type.Plural),
+            ["requestResource"] = GroupVersion(group, requestVersion, "resource", type.Plural),
             ["name"] = attributes.Name,
             ["operation"] = attributes.Operation,
             ["userInfo"] = new JsonObject
@@ -44,8 +46,8 @@ public static class AdmissionReview
                 ["username"] = user.Name,
                 ["groups"] = new JsonArray([.. user.Groups.Select(g => (JsonNode?)g)]),
             },
-            ["object"] = attributes.Object?.DeepClone(),
-            ["oldObject"] = attributes.OldObject?.DeepClone(),
+            ["object"] = InVersion(version, attributes.Type, attributes.Object)?.DeepClone(),
+            ["oldObject"] = InVersion(version, attributes.Type, attributes.OldObject)?.DeepClone(),
             ["dryRun"] = attributes.DryRun,
             ["options"] = attributes.Options?.DeepClone(),
         };
@@ -67,6 +69,22 @@ public static class AdmissionReview
             ["request"] = request,
         };
     }
+
+    /// <summary>
+    /// A stored object as <paramref name="version"/> shows it; a subresource's own object (a Scale, an Eviction), or one
+    /// of the stored version, as it is.
+    /// </summary>
+    public static JsonObject? InVersion(ResourceType version, ResourceType stored, JsonObject? obj) =>
+        obj is not null && version.Conversion is { } conversion && (version.Group, version.Version) != (stored.Group, stored.Version)
+        && Text(obj["kind"]) == stored.Kind
+            ? conversion.FromStorage(obj)
+            : obj;
+
+    /// <summary>An object of <paramref name="version"/>, as a webhook patched it, as it is stored (see <see cref="InVersion"/>).</summary>
+    public static JsonObject ToStorage(ResourceType version, ResourceType stored, JsonObject obj) =>
+        version.Conversion is { } conversion && (version.Group, version.Version) != (stored.Group, stored.Version) && Text(obj["kind"]) == version.Kind
+            ? conversion.ToStorage(obj)
+            : obj;
 
     private static JsonObject GroupVersion(string group, string version, string member, string value) =>
         new() { ["group"] = group, ["version"] = version, [member] = value };

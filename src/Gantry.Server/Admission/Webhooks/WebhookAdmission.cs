@@ -40,7 +40,7 @@ public sealed partial class WebhookAdmission(
         var lastChange = -1;
         for (var i = 0; i < hooks.Count; i++)
         {
-            if (!matching.Matches(hooks[i], current))
+            if (matching.MatchedVersion(hooks[i], current) is not { } version)
             {
                 continue;
             }
@@ -50,7 +50,7 @@ public sealed partial class WebhookAdmission(
                 reinvocable.Add(i);
             }
 
-            if (await MutateOnceAsync(hooks[i], current, warnings, cancellationToken).ConfigureAwait(false) is { } patched)
+            if (await MutateOnceAsync(hooks[i], version, current, warnings, cancellationToken).ConfigureAwait(false) is { } patched)
             {
                 current = current with { Object = patched };
                 lastChange = i;
@@ -60,8 +60,8 @@ public sealed partial class WebhookAdmission(
         // Called again, once, when a webhook after it changed the object (kube's reinvocation).
         foreach (var i in reinvocable.Where(i => i < lastChange))
         {
-            if (matching.Matches(hooks[i], current)
-                && await MutateOnceAsync(hooks[i], current, warnings, cancellationToken).ConfigureAwait(false) is { } patched)
+            if (matching.MatchedVersion(hooks[i], current) is { } version
+                && await MutateOnceAsync(hooks[i], version, current, warnings, cancellationToken).ConfigureAwait(false) is { } patched)
             {
                 current = current with { Object = patched };
             }
@@ -74,13 +74,13 @@ public sealed partial class WebhookAdmission(
     /// <exception cref="ApiException">A webhook refused the write, or failed with <c>failurePolicy: Fail</c>: the first, in their order.</exception>
     public async Task ValidateAsync(AdmissionAttributes attributes, ICollection<string> warnings, CancellationToken cancellationToken)
     {
-        var hooks = configurations.Validating.Where(h => matching.Matches(h, attributes)).ToList();
+        var hooks = configurations.Validating.Select(h => (Hook: h, Version: matching.MatchedVersion(h, attributes))).Where(h => h.Version is not null).ToList();
         if (hooks.Count == 0)
         {
             return;
         }
 
-        var verdicts = await Task.WhenAll(hooks.Select(h => ValidateOnceAsync(h, attributes, cancellationToken))).ConfigureAwait(false);
+        var verdicts = await Task.WhenAll(hooks.Select(h => ValidateOnceAsync(h.Hook, h.Version!, attributes, cancellationToken))).ConfigureAwait(false);
         foreach (var warning in verdicts.SelectMany(v => v.Warnings))
         {
             warnings.Add(warning);
@@ -92,12 +92,13 @@ public sealed partial class WebhookAdmission(
         }
     }
 
-    private async Task<JsonObject?> MutateOnceAsync(Webhook hook, AdmissionAttributes attributes, ICollection<string> warnings, CancellationToken cancellationToken)
+    private async Task<JsonObject?> MutateOnceAsync(
+        Webhook hook, ResourceType version, AdmissionAttributes attributes, ICollection<string> warnings, CancellationToken cancellationToken)
     {
         AdmissionResponse response;
         try
         {
-            response = await CallAsync(hook, attributes, mutating: true, cancellationToken).ConfigureAwait(false);
+            response = await CallAsync(hook, version, attributes, mutating: true, cancellationToken).ConfigureAwait(false);
             if (response.Patch is not null && response.PatchType != JsonPatchType)
             {
                 throw new WebhookCallException(hook.Name, $"unsupported patch type \"{response.PatchType}\"");
@@ -136,8 +137,10 @@ public sealed partial class WebhookAdmission(
         try
         {
             var operations = JsonNode.Parse(response.Patch) as JsonArray ?? throw new PatchException("a JSON Patch must be an array of operations");
-            var patched = JsonPatch.Apply(attributes.Object, operations).AsObject();
-            return JsonNode.DeepEquals(patched, attributes.Object) ? null : patched;
+            // Patched in the version the webhook was sent, and stored in the stored one.
+            var sent = AdmissionReview.InVersion(version, attributes.Type, attributes.Object)!;
+            var patched = JsonPatch.Apply(sent, operations).AsObject();
+            return JsonNode.DeepEquals(patched, sent) ? null : AdmissionReview.ToStorage(version, attributes.Type, patched);
         }
         catch (Exception e) when (e is PatchException or JsonException or InvalidOperationException)
         {
@@ -146,11 +149,11 @@ public sealed partial class WebhookAdmission(
     }
 
     private async Task<(ApiException? Refusal, IReadOnlyList<string> Warnings)> ValidateOnceAsync(
-        Webhook hook, AdmissionAttributes attributes, CancellationToken cancellationToken)
+        Webhook hook, ResourceType version, AdmissionAttributes attributes, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await CallAsync(hook, attributes, mutating: false, cancellationToken).ConfigureAwait(false);
+            var response = await CallAsync(hook, version, attributes, mutating: false, cancellationToken).ConfigureAwait(false);
             return (response.Allowed ? null : Refusal(hook, response.Status), response.Warnings);
         }
         catch (WebhookCallException e) when (!hook.FailClosed)
@@ -164,10 +167,11 @@ public sealed partial class WebhookAdmission(
         }
     }
 
-    private async Task<AdmissionResponse> CallAsync(Webhook hook, AdmissionAttributes attributes, bool mutating, CancellationToken cancellationToken)
+    private async Task<AdmissionResponse> CallAsync(
+        Webhook hook, ResourceType version, AdmissionAttributes attributes, bool mutating, CancellationToken cancellationToken)
     {
         var uid = Guid.NewGuid().ToString();
-        var answer = await client.PostAsync(hook, AdmissionReview.Request(hook, attributes, uid), cancellationToken).ConfigureAwait(false);
+        var answer = await client.PostAsync(hook, AdmissionReview.Request(hook, attributes, version, uid), cancellationToken).ConfigureAwait(false);
         return AdmissionReview.Response(hook, mutating, uid, answer);
     }
 

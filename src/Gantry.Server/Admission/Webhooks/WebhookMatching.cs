@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
+using Gantry.Server.Registry.CustomResources;
 using Gantry.Server.Storage;
 using k8s.Models;
 
@@ -7,31 +8,68 @@ namespace Gantry.Server.Admission.Webhooks;
 
 /// <summary>
 /// Whether a write is sent to a webhook, as kube's webhook dispatchers decide it: a rule matches the operation, group,
-/// version, resource and subresource and scope (with <c>matchPolicy: Equivalent</c>, the stored version of the resource
-/// also matches), the namespace's labels match the namespace selector (an object of another cluster-scoped kind always
-/// does), and the object's labels, new or old, match the object selector.
+/// version, resource and subresource and scope (with <c>matchPolicy: Equivalent</c>, another served version of the
+/// resource also matches, and the webhook is sent the request in that version), the namespace's labels match the
+/// namespace selector (an object of another cluster-scoped kind always does), and the object's labels, new or old, match
+/// the object selector.
 /// </summary>
-public sealed class WebhookMatching(WatchCache cache)
+public sealed class WebhookMatching(WatchCache cache, CustomResourceTypes? customTypes = null)
 {
     private static readonly ResourceType Namespaces = ResourceCatalog.Get("", "namespaces");
 
-    public bool Matches(Webhook hook, AdmissionAttributes attributes) =>
-        MatchesRules(hook, attributes) && MatchesNamespace(hook, attributes) && MatchesObject(hook, attributes);
+    public bool Matches(Webhook hook, AdmissionAttributes attributes) => MatchedVersion(hook, attributes) is not null;
 
-    private static bool MatchesRules(Webhook hook, AdmissionAttributes attributes)
+    /// <summary>
+    /// The served version of the resource the webhook is sent the request in: the request's own when a rule names it;
+    /// with <c>matchPolicy: Equivalent</c>, else the first other version a rule names, the stored one first (kube's
+    /// <c>ShouldCallHook</c> with its equivalent resources). Null when the webhook is not called.
+    /// </summary>
+    public ResourceType? MatchedVersion(Webhook hook, AdmissionAttributes attributes)
     {
-        var type = attributes.Type;
+        var matched = MatchedRuleVersion(hook, attributes);
+        return matched is not null && MatchesNamespace(hook, attributes) && MatchesObject(hook, attributes) ? matched : null;
+    }
+
+    private ResourceType? MatchedRuleVersion(Webhook hook, AdmissionAttributes attributes)
+    {
         var (group, version) = RequestGroupVersion(attributes);
-        foreach (var rule in hook.Rules)
+        if (MatchesAnyRule(hook, attributes, group, version))
         {
-            if (Matches(rule, attributes, group, version)
-                || (hook.MatchEquivalent && (group, version) != (type.Group, type.Version) && Matches(rule, attributes, type.Group, type.Version)))
-            {
-                return true;
-            }
+            return Versions(attributes.Type).FirstOrDefault(v => v.Group == group && v.Version == version) ?? attributes.Type;
         }
 
-        return false;
+        return hook.MatchEquivalent
+            ? Versions(attributes.Type).FirstOrDefault(v => (v.Group, v.Version) != (group, version) && MatchesAnyRule(hook, attributes, v.Group, v.Version))
+            : null;
+    }
+
+    private static bool MatchesAnyRule(Webhook hook, AdmissionAttributes attributes, string group, string version) =>
+        hook.Rules.Any(rule => Matches(rule, attributes, group, version));
+
+    /// <summary>Every served version of the stored type's resource, the stored one first.</summary>
+    private IEnumerable<ResourceType> Versions(ResourceType stored)
+    {
+        yield return stored;
+        if (stored.Custom is not null)
+        {
+            foreach (var entry in customTypes?.Current.Entries ?? [])
+            {
+                if (entry.Stored.Group == stored.Group && entry.Stored.Plural == stored.Plural && entry.Served.Version != stored.Version)
+                {
+                    yield return entry.Served;
+                }
+            }
+
+            yield break;
+        }
+
+        foreach (var served in ResourceCatalog.ConvertedTypes)
+        {
+            if (ResourceCatalog.StorageOf(served) == stored)
+            {
+                yield return served;
+            }
+        }
     }
 
     /// <summary>The group and version the request was sent to.</summary>

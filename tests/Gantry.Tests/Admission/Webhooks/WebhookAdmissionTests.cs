@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Gantry.Server.Api;
 using Gantry.Server.Registry;
 using Gantry.Server.Security;
+using k8s.Models;
 using Xunit;
 using static Gantry.Tests.Registry.RegistryTestContext;
 
@@ -19,6 +20,7 @@ public sealed class WebhookAdmissionTests : IAsyncLifetime
 
     private static readonly Core.Resources.ResourceType Services = Core.Resources.ResourceCatalog.Get("", "services");
     private static readonly Core.Resources.ResourceType Endpoints = Core.Resources.ResourceCatalog.Get("", "endpoints");
+    private static readonly Core.Resources.ResourceType Autoscalers = Core.Resources.ResourceCatalog.Get("autoscaling", "horizontalpodautoscalers");
 
     private TestWebhookServer Server => _setup.Server;
 
@@ -492,6 +494,63 @@ public sealed class WebhookAdmissionTests : IAsyncLifetime
 
         Assert.Equal([1, 1, 2], new[] { created, labelled, changed }.Select(o => o["metadata"]!["generation"]!.GetValue<long>()));
     }
+
+    [Fact]
+    public async Task A_webhook_for_another_version_of_the_resource_is_sent_the_request_in_that_version()
+    {
+        await _setup.ValidateWithAsync("v1", "/v1", hook => hook.Rules = [AutoscalingV1Rule()]);
+
+        await _setup.Registry.CreateAsync(Autoscalers, "default", Autoscaler("web"), new WriteOptions(), _setup.Context.Ct);
+
+        var request = Assert.Single(Server.Requests);
+        Assert.Equal("""{"group":"autoscaling","version":"v1","kind":"HorizontalPodAutoscaler"}""", request["kind"]!.ToJsonString());
+        Assert.Equal("""{"group":"autoscaling","version":"v2","kind":"HorizontalPodAutoscaler"}""", request["requestKind"]!.ToJsonString());
+        Assert.Equal("autoscaling/v1", request["object"]!["apiVersion"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_exact_match_policy_leaves_a_request_in_another_version_unsent()
+    {
+        await _setup.ValidateWithAsync("v1", "/v1", hook =>
+        {
+            hook.Rules = [AutoscalingV1Rule()];
+            hook.MatchPolicy = "Exact";
+        });
+
+        await _setup.Registry.CreateAsync(Autoscalers, "default", Autoscaler("web"), new WriteOptions(), _setup.Context.Ct);
+
+        Assert.Empty(Server.Requests);
+    }
+
+    [Fact]
+    public async Task A_patch_made_in_another_version_is_stored_in_the_stored_one()
+    {
+        await _setup.MutateWithAsync("v1", "/v1", hook => hook.Rules = [AutoscalingV1Rule()]);
+        Server.Answer = request => Patch(request, """[{"op":"replace","path":"/spec/maxReplicas","value":7}]""");
+
+        var created = await _setup.Registry.CreateAsync(Autoscalers, "default", Autoscaler("web"), new WriteOptions(), _setup.Context.Ct);
+
+        Assert.Equal("autoscaling/v2", created["apiVersion"]!.GetValue<string>());
+        Assert.Equal(7, created["spec"]!["maxReplicas"]!.GetValue<int>());
+    }
+
+    private static V1RuleWithOperations AutoscalingV1Rule() => new()
+    {
+        Operations = ["CREATE"], ApiGroups = ["autoscaling"], ApiVersions = ["v1"], Resources = ["horizontalpodautoscalers"],
+    };
+
+    private static JsonObject Autoscaler(string name) => new()
+    {
+        ["apiVersion"] = "autoscaling/v2",
+        ["kind"] = "HorizontalPodAutoscaler",
+        ["metadata"] = new JsonObject { ["name"] = name },
+        ["spec"] = new JsonObject
+        {
+            ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = name },
+            ["minReplicas"] = 1,
+            ["maxReplicas"] = 3,
+        },
+    };
 
     private static JsonObject Patch(JsonObject request, string patch) => TestWebhookServer.Review(new JsonObject
     {

@@ -88,6 +88,15 @@ public sealed class WebhookMatchingTests : IAsyncLifetime
     }
 
     [Fact]
+    public void An_equivalent_match_policy_matches_a_request_in_the_stored_version_by_another_served_version()
+    {
+        var rule = Rule(groups: ["events.k8s.io"], resources: ["events"]);
+
+        Assert.Equal("events.k8s.io/v1", _matching.MatchedVersion(Hook(rule), Create(CoreEvents, "default"))?.ApiVersion);
+        Assert.Null(_matching.MatchedVersion(Hook(rule, hook => hook.MatchPolicy = "Exact"), Create(CoreEvents, "default")));
+    }
+
+    [Fact]
     public async Task A_namespace_selector_matches_the_labels_of_the_objects_namespace()
     {
         await _context.CreateAsync(Namespaces, new JsonObject
