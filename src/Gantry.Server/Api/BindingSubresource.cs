@@ -34,6 +34,6 @@ public sealed class BindingSubresource(ObjectRegistry registry, TimeProvider tim
             ["metadata"] = new JsonObject(),
             ["status"] = "Success",
             ["code"] = 201,
-        }).ConfigureAwait(false);
+        }, options.Warnings).ConfigureAwait(false);
     }
 }

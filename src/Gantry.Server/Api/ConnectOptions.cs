@@ -17,7 +17,8 @@ public static class ConnectOptions
         {
             case "portforward":
                 options["kind"] = "PodPortForwardOptions";
-                AddList(options, "ports", query["ports"], port => int.TryParse(port, out var number) ? number : null);
+                // As kube's conversion of a query's ports: each value a comma-separated list.
+                AddList(options, "ports", query["ports"].OfType<string>().SelectMany(v => v.Split(',')), port => int.TryParse(port, out var number) ? number : null);
                 return options;
             case "exec":
                 options["kind"] = "PodExecOptions";
@@ -29,9 +30,10 @@ public static class ConnectOptions
 
         foreach (var stream in new[] { "stdin", "stdout", "stderr", "tty" })
         {
-            if (query[stream].FirstOrDefault() is "true" or "1")
+            // As kube converts a query's boolean: anything but "0" and "false" is true.
+            if (query[stream].FirstOrDefault() is { } value)
             {
-                options[stream] = true;
+                options[stream] = !(value == "0" || value.Equals("false", StringComparison.OrdinalIgnoreCase));
             }
         }
 
@@ -42,15 +44,15 @@ public static class ConnectOptions
 
         if (subresource == "exec")
         {
-            AddList(options, "command", query["command"], argument => (JsonNode?)argument);
+            AddList(options, "command", query["command"].OfType<string>(), argument => (JsonNode?)argument);
         }
 
         return options;
     }
 
-    private static void AddList(JsonObject options, string name, IEnumerable<string?> values, Func<string, JsonNode?> item)
+    private static void AddList(JsonObject options, string name, IEnumerable<string> values, Func<string, JsonNode?> item)
     {
-        var list = new JsonArray([.. values.OfType<string>().SelectMany(v => v.Split(',')).Select(item).Where(i => i is not null)]);
+        var list = new JsonArray([.. values.Select(item).Where(i => i is not null)]);
         if (list.Count > 0)
         {
             options[name] = list;

@@ -40,11 +40,12 @@ public sealed class EvictionSubresource(ObjectRegistry registry, TimeProvider ti
         // writes those past admission); a patch of the Eviction is not taken.
         eviction["apiVersion"] ??= "policy/v1";
         eviction["kind"] ??= "Eviction";
+        var warnings = new List<string>();
         await registry.AdmitSubresourceAsync(
             AdmissionAttributes.ForSubresource(AdmissionOperations.Create, Pods, path.Namespace, path.Name!, "eviction", eviction, null, request.DryRun, request.User),
-            [], context.RequestAborted).ConfigureAwait(false);
+            warnings, context.RequestAborted).ConfigureAwait(false);
         var status = await EvictAsync(path.Namespace!, path.Name!, request with { WebhooksAdmitted = true }, context.RequestAborted).ConfigureAwait(false);
-        await HttpResponses.WriteJsonAsync(context, status["code"]!.GetValue<int>(), status).ConfigureAwait(false);
+        await HttpResponses.WriteJsonAsync(context, status["code"]!.GetValue<int>(), status, warnings).ConfigureAwait(false);
     }
 
     /// <summary>Evicts the pod; returns the Status to answer with (success, or the several-budgets failure).</summary>

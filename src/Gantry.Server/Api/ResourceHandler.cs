@@ -219,11 +219,16 @@ public sealed class ResourceHandler(
             throw ApiException.BadRequest($"cannot {path.Subresource} into a container in a completed pod; current phase is {pod["status"]!["phase"]}");
         }
 
-        // The webhooks that see CONNECT see the connection's options (kube's connect handler admits them, never patched).
-        var connection = AdmissionAttributes.ForSubresource(
-            AdmissionOperations.Connect, path.Type, path.Namespace, path.Name!, path.Subresource!, ConnectOptions.Of(path.Subresource!, context.Request.Query), null,
-            dryRun: false, Security.RequestUser.Of(context));
-        await registry.AdmitSubresourceAsync(connection, [], context.RequestAborted).ConfigureAwait(false);
+        // The webhooks that see CONNECT see the connection's options; a patch of them is not taken, and their warnings
+        // have no answer to go in (the connection is upgraded).
+        if (registry.WebhooksSee(path.Type, AdmissionOperations.Connect, path.Subresource))
+        {
+            var connection = AdmissionAttributes.ForSubresource(
+                AdmissionOperations.Connect, path.Type, path.Namespace, path.Name!, path.Subresource!, ConnectOptions.Of(path.Subresource!, context.Request.Query), null,
+                dryRun: false, Security.RequestUser.Of(context));
+            await registry.AdmitSubresourceAsync(connection, [], context.RequestAborted).ConfigureAwait(false);
+        }
+
         await nodes.ProxyUpgradeAsync(context, path, pod, container).ConfigureAwait(false);
     }
 

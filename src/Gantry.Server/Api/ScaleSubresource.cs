@@ -25,7 +25,7 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
             case "PUT":
             {
                 var body = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
-                await WriteReplicasAsync(context, path, _ => body).ConfigureAwait(false);
+                await WriteReplicasAsync(context, path, current, _ => body).ConfigureAwait(false);
                 return;
             }
 
@@ -41,7 +41,7 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
 
                 var apply = PatchHandler.Patcher(
                     contentType == PatchHandler.StrategicMergePatchType ? PatchHandler.MergePatchType : contentType, path, patch);
-                await WriteReplicasAsync(context, path, apply).ConfigureAwait(false);
+                await WriteReplicasAsync(context, path, current, apply).ConfigureAwait(false);
                 return;
             }
         }
@@ -49,17 +49,22 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
         throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
     }
 
-    private async Task WriteReplicasAsync(HttpContext context, ResourcePath path, Func<JsonObject, JsonObject> changeScale)
+    private async Task WriteReplicasAsync(HttpContext context, ResourcePath path, JsonObject current, Func<JsonObject, JsonObject> changeScale)
     {
         var options = QueryOptions.Write(context);
-        // The webhooks see the Scale written, not the object it changes; the replicas a mutating webhook sets are kept.
-        var stored = JsonNode.Parse(registry.GetRequired(path.Type, path.Namespace, path.Name!).Json)!.AsObject();
-        var oldScale = ToScale(stored, path.Served);
-        var admitted = await registry.AdmitSubresourceAsync(
-                AdmissionAttributes.ForSubresource(
-                    AdmissionOperations.Update, path.Type, path.Namespace, path.Name!, "scale", changeScale(oldScale.DeepClone().AsObject()), oldScale, options.DryRun, options.User),
-                options.Warnings, context.RequestAborted)
-            .ConfigureAwait(false);
+        // The webhooks see the Scale written, not the object it changes, once, against the object read; the replicas a
+        // mutating webhook sets are kept.
+        var admissionWarnings = new List<string>();
+        JsonObject? admitted = null;
+        if (registry.WebhooksSee(path.Type, AdmissionOperations.Update, "scale"))
+        {
+            var oldScale = ToScale(current, path.Served);
+            var scale = AdmissionAttributes.ForSubresource(
+                AdmissionOperations.Update, path.Type, path.Namespace, path.Name!, "scale", changeScale(oldScale.DeepClone().AsObject()), oldScale, options.DryRun,
+                options.User, path.Conversion is null ? null : path.Served.ApiVersion);
+            admitted = await registry.AdmitSubresourceAsync(scale, admissionWarnings, context.RequestAborted).ConfigureAwait(false);
+        }
+
         if (admitted is not null)
         {
             var requested = changeScale;
@@ -97,7 +102,7 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
             null,
             options with { WebhooksAdmitted = true },
             context.RequestAborted).ConfigureAwait(false);
-        await HttpResponses.WriteJsonAsync(context, 200, ToScale(updated, path.Served)).ConfigureAwait(false);
+        await HttpResponses.WriteJsonAsync(context, 200, ToScale(updated, path.Served), [.. admissionWarnings, .. options.Warnings]).ConfigureAwait(false);
     }
 
     /// <summary>The Scale of a built-in workload.</summary>

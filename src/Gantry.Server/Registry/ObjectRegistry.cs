@@ -77,40 +77,53 @@ public sealed class ObjectRegistry(
         metadata["creationTimestamp"] = ObjectMetadata.Timestamp(time.GetUtcNow());
         SetCreatedSystemFields(type, obj, metadata);
 
+        // As kube's custom resource handler refuses it: before decoding or admission.
+        if (type.Custom?.Definition is { } definition
+            && (definition.Metadata.DeletionTimestamp is not null || DefinitionConditions.IsTrue(definition, DefinitionConditions.Terminating)))
+        {
+            throw ApiException.Forbidden(
+                type, ObjectMetadata.Name(obj) ?? metadata["generateName"]?.GetValue<string>(), "create not allowed while custom resource definition is terminating");
+        }
+
         var rules = rulesFor(type);
         var typed = ObjectDecoder.Decode(type, obj, options.FieldValidation, options.Warnings);
-        // The NamespaceLifecycle plugin comes first, so its errors name the generateName of an object not yet named.
+        // The NamespaceLifecycle plugin comes first; its errors, like the other plugins', name the generateName of an
+        // object not yet named.
         if (type.Namespaced)
         {
-            EnsureNamespaceAcceptsContent(type, ns!, typed.Metadata.Name ?? "");
+            EnsureNamespaceAcceptsContent(type, ns!, typed.Metadata.Name ?? typed.Metadata.GenerateName ?? "");
         }
 
         await AdmitPodAsync(typed, ns, cancellationToken).ConfigureAwait(false);
+
+        // Named after the built-in admission, before defaulting, which gives some kinds labels of their name (a Job's
+        // selector, a Namespace's kubernetes.io/metadata.name): the webhooks are still shown a generated name's create
+        // without it, as kube's store names the object after them.
+        var generatedName = typed.Metadata.Name is null && typed.Metadata.GenerateName is not null;
+        if (generatedName)
+        {
+            typed.Metadata.Name = typed.Metadata.GenerateName + GeneratedNames.RandomSuffix();
+        }
+
+        var name = typed.Metadata.Name ?? "";
         rules.Default(typed);
         if (!options.WebhooksAdmitted && webhooks?.MutatesAny(type, AdmissionOperations.Create, null) == true
-            && await webhooks.MutateAsync(AdmissionAttributes.ForCreate(type, ns, ObjectDecoder.ToNode(typed), options), options.Warnings, cancellationToken)
+            && await webhooks.MutateAsync(AdmissionAttributes.ForCreate(type, ns, WebhookView(typed, generatedName), options), options.Warnings, cancellationToken)
                 .ConfigureAwait(false) is { } patched)
         {
             // As kube decodes and defaults a webhook's patched object (fields the type does not know are dropped); what
             // the store sets is set again, and the built-in plugins see the object once more (kube's reinvocation).
             var patchedObj = FillIdentity(type, ns, patched);
             SetCreatedSystemFields(type, patchedObj, metadata);
+            if (ObjectMetadata.Name(patchedObj) is null)
+            {
+                ObjectMetadata.Of(patchedObj)["name"] = name;
+            }
+
             typed = ObjectDecoder.Decode(type, patchedObj, FieldValidation.Ignore, []);
+            name = typed.Metadata.Name ?? "";
             rules.Default(typed);
             await AdmitPodAsync(typed, ns, cancellationToken).ConfigureAwait(false);
-        }
-
-        // Named after admission, as kube's store names an object: admission's errors name its generateName.
-        if (typed.Metadata.Name is null && typed.Metadata.GenerateName is { } generate)
-        {
-            typed.Metadata.Name = generate + GeneratedNames.RandomSuffix();
-        }
-
-        var name = typed.Metadata.Name ?? "";
-        if (type.Custom?.Definition is { } definition
-            && (definition.Metadata.DeletionTimestamp is not null || DefinitionConditions.IsTrue(definition, DefinitionConditions.Terminating)))
-        {
-            throw ApiException.Forbidden(type, name, "create not allowed while custom resource definition is terminating");
         }
 
         var errors = new List<FieldError>(ObjectMetaValidation.Validate(type, typed.Metadata));
@@ -190,6 +203,25 @@ public sealed class ObjectRegistry(
         {
             obj.Remove("status");
         }
+    }
+
+    /// <summary>
+    /// A new object as the mutating webhooks are shown it: without what the store gives it after them (its uid, creation
+    /// time and generation) and, for a generated name, without the name.
+    /// </summary>
+    private static JsonObject WebhookView(IKubernetesObject<V1ObjectMeta> typed, bool generatedName)
+    {
+        var view = ObjectDecoder.ToNode(typed);
+        var metadata = ObjectMetadata.Of(view);
+        metadata.Remove("uid");
+        metadata.Remove("creationTimestamp");
+        metadata.Remove("generation");
+        if (generatedName)
+        {
+            metadata.Remove("name");
+        }
+
+        return view;
     }
 
     /// <summary>The pod admission plugins (service account, limit ranges) and priority, for a pod; nothing for other kinds.</summary>
@@ -664,6 +696,13 @@ public sealed class ObjectRegistry(
             await cache.WaitForRevisionAsync(result.Revision, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Whether a webhook's rules name the operation on the type's subresource: a request no webhook can see builds
+    /// nothing for them.
+    /// </summary>
+    public bool WebhooksSee(ResourceType type, string operation, string? subresource) =>
+        webhooks is not null && (webhooks.MutatesAny(type, operation, subresource) || webhooks.ValidatesAny(type, operation, subresource));
 
     /// <summary>
     /// Shows a request the registry does not write itself to the webhooks (see <see cref="AdmissionAttributes.ForSubresource"/>):

@@ -25,6 +25,38 @@ public sealed class ObjectRegistryCreateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_with_a_generate_name_gets_the_selector_labels_of_the_name_generated()
+    {
+        var job = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["generateName"] = "batch-" },
+            ["spec"] = new JsonObject
+            {
+                ["template"] = new JsonObject
+                {
+                    ["spec"] = new JsonObject
+                    {
+                        ["restartPolicy"] = "Never",
+                        ["containers"] = new JsonArray(new JsonObject { ["name"] = "main", ["image"] = "busybox" }),
+                    },
+                },
+            },
+        };
+
+        var created = await _context.CreateAsync(Gantry.Core.Resources.ResourceCatalog.Get("batch", "jobs"), job);
+
+        Assert.Equal(ObjectMetadata.Name(created), created["spec"]!["template"]!["metadata"]!["labels"]!["job-name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_namespace_with_a_generate_name_is_labelled_with_the_name_generated()
+    {
+        var created = await _context.CreateAsync(Namespaces, new JsonObject { ["metadata"] = new JsonObject { ["generateName"] = "team-" } });
+
+        Assert.Equal(ObjectMetadata.Name(created), created["metadata"]!["labels"]!["kubernetes.io/metadata.name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Create_ignores_a_uid_sent_by_the_client()
     {
         var input = ConfigMap("x");

@@ -61,8 +61,10 @@ public sealed record AdmissionAttributes(
     /// A request the registry does not write itself, shown to the webhooks with its own object (<c>PodExecOptions</c> of
     /// a CONNECT, an Eviction or Binding created, a Scale updated) under the resource it is a subresource of.
     /// </summary>
+    /// <param name="requestApiVersion">The version of the resource the request was sent to, where it is not the stored one's.</param>
     public static AdmissionAttributes ForSubresource(
-        string operation, ResourceType type, string? ns, string name, string subresource, JsonObject? obj, JsonObject? old, bool dryRun, RequestUser? user)
+        string operation, ResourceType type, string? ns, string name, string subresource, JsonObject? obj, JsonObject? old, bool dryRun, RequestUser? user,
+        string? requestApiVersion = null)
     {
         var optionsKind = operation switch
         {
@@ -71,7 +73,7 @@ public sealed record AdmissionAttributes(
             _ => null,
         };
         var options = optionsKind is null ? null : OptionsObject(optionsKind, dryRun);
-        return new(operation, type, subresource, ns, name, obj, old, dryRun, user, null, options);
+        return new(operation, type, subresource, ns, name, obj, old, dryRun, user, requestApiVersion, options);
     }
 
     private static string ObjectName(JsonObject obj) => ObjectMetadata.Name(obj) ?? "";

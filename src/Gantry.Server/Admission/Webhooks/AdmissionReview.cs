@@ -30,7 +30,10 @@ public static class AdmissionReview
         var kind = type.Subresources.FirstOrDefault(s => s.Name == attributes.Subresource) is { } own
             ? GroupVersion(own.Group, own.Version, "kind", own.Kind)
             : GroupVersion(type.Group, type.Version, "kind", type.Kind);
-        var requestKind = attributes.Subresource is null ? GroupVersion(group, requestVersion, "kind", type.Kind) : kind.DeepClone();
+        // The request's own kind is of its own version, unless a subresource has a kind of its own.
+        var requestKind = attributes.Subresource is null || kind["kind"]!.GetValue<string>() == type.Kind
+            ? GroupVersion(group, requestVersion, "kind", type.Kind)
+            : kind.DeepClone();
         var user = attributes.User ?? Controllers;
         var request = new JsonObject
         {
@@ -72,11 +75,11 @@ public static class AdmissionReview
 
     /// <summary>
     /// A stored object as <paramref name="version"/> shows it; a subresource's own object (a Scale, an Eviction), or one
-    /// of the stored version, as it is.
+    /// of the stored version, as it is. A custom resource stored in an earlier storage version is shown in this one too.
     /// </summary>
     public static JsonObject? InVersion(ResourceType version, ResourceType stored, JsonObject? obj) =>
-        obj is not null && version.Conversion is { } conversion && (version.Group, version.Version) != (stored.Group, stored.Version)
-        && Text(obj["kind"]) == stored.Kind
+        obj is not null && version.Conversion is { } conversion && Text(obj["kind"]) == stored.Kind
+        && ((version.Group, version.Version) != (stored.Group, stored.Version) || (version.Custom is not null && Text(obj["apiVersion"]) != version.ApiVersion))
             ? conversion.FromStorage(obj)
             : obj;
 

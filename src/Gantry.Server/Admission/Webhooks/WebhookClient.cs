@@ -67,6 +67,8 @@ public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
         }
         catch (CryptographicException e)
         {
+            // Not kept: a bundle that does not load is tried again once its configuration changes.
+            _clients.TryRemove(KeyOf(hook), out _);
             throw new WebhookCallException(hook.Name, $"could not get REST client: unable to load root certificates: {e.Message}", e);
         }
     }
@@ -89,11 +91,12 @@ public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
         return $"https://{service.Name}.{service.NamespaceProperty}{ServiceSuffix}:{port}{service.Path ?? "/"}{query}";
     }
 
+    private static string KeyOf(Webhook hook) => hook.ClientConfig.CaBundle is { Length: > 0 } caBundle ? Convert.ToBase64String(caBundle) : "";
+
     private HttpClient ClientFor(Webhook hook)
     {
         var caBundle = hook.ClientConfig.CaBundle;
-        var key = caBundle is { Length: > 0 } ? Convert.ToBase64String(caBundle) : "";
-        var pooled = _clients.GetOrAdd(key, _ => new Lazy<Pooled>(() => new Pooled(new HttpClient(Handler(caBundle)) { Timeout = Timeout.InfiniteTimeSpan })));
+        var pooled = _clients.GetOrAdd(KeyOf(hook), _ => new Lazy<Pooled>(() => new Pooled(new HttpClient(Handler(caBundle)) { Timeout = Timeout.InfiniteTimeSpan })));
         var client = pooled.Value;
         client.LastUsed = Environment.TickCount64;
         if (_clients.Count > MaxClients)
@@ -104,10 +107,11 @@ public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
         return client.Client;
     }
 
+    /// <summary>Lets go of the client used least recently, once it has been idle longer than a call may take.</summary>
     private void LetGoOfOldest()
     {
         var oldest = _clients.Where(c => c.Value.IsValueCreated).MinBy(c => c.Value.Value.LastUsed);
-        if (oldest.Value is { } lazy && _clients.TryRemove(oldest))
+        if (oldest.Value is { } lazy && Environment.TickCount64 - lazy.Value.LastUsed > Lingering.TotalMilliseconds && _clients.TryRemove(oldest))
         {
             _ = Task.Delay(Lingering).ContinueWith(_ => lazy.Value.Client.Dispose(), TaskScheduler.Default);
         }

@@ -38,9 +38,21 @@ public sealed class WebhookMatching(WatchCache cache, CustomResourceTypes? custo
             return Versions(attributes.Type).FirstOrDefault(v => v.Group == group && v.Version == version) ?? attributes.Type;
         }
 
-        return hook.MatchEquivalent
-            ? Versions(attributes.Type).FirstOrDefault(v => (v.Group, v.Version) != (group, version) && MatchesAnyRule(hook, attributes, v.Group, v.Version))
-            : null;
+        if (!hook.MatchEquivalent)
+        {
+            return null;
+        }
+
+        // Earlier rules first, then the versions in order, as kube's ShouldCallHook honours them.
+        foreach (var rule in hook.Rules)
+        {
+            if (Versions(attributes.Type).FirstOrDefault(v => (v.Group, v.Version) != (group, version) && Matches(rule, attributes, v.Group, v.Version)) is { } matched)
+            {
+                return matched;
+            }
+        }
+
+        return null;
     }
 
     private static bool MatchesAnyRule(Webhook hook, AdmissionAttributes attributes, string group, string version) =>
@@ -152,10 +164,11 @@ public sealed class WebhookMatching(WatchCache cache, CustomResourceTypes? custo
         return hook.NamespaceSelector.Matches(labels);
     }
 
+    // An object without metadata (a CONNECT's PodExecOptions) matches no selector but the empty one, as kube's matchObject.
     private static bool MatchesObject(Webhook hook, AdmissionAttributes attributes) =>
         hook.ObjectSelector.IsEmpty
-        || (attributes.Object is { } obj && hook.ObjectSelector.Matches(Labels(obj)))
-        || (attributes.OldObject is { } old && hook.ObjectSelector.Matches(Labels(old)));
+        || (attributes.Object is { } obj && obj["metadata"] is JsonObject && hook.ObjectSelector.Matches(Labels(obj)))
+        || (attributes.OldObject is { } old && old["metadata"] is JsonObject && hook.ObjectSelector.Matches(Labels(old)));
 
     private static Dictionary<string, string> Labels(JsonObject obj) =>
         obj["metadata"]?["labels"] is JsonObject labels

@@ -182,7 +182,9 @@ public sealed class WebhookAdmissionTests : IAsyncLifetime
 
         var created = await _setup.CreateAsync(input);
 
-        Assert.Equal("", Assert.Single(Server.Requests)["name"]!.GetValue<string>());
+        var metadata = Assert.Single(Server.Requests)["object"]!["metadata"]!.AsObject();
+        Assert.Equal("", Server.Requests.Single()["name"]!.GetValue<string>());
+        Assert.Equal(["generateName", "namespace"], metadata.Select(m => m.Key));
         Assert.StartsWith("gen-", ObjectMetadata.Name(created), StringComparison.Ordinal);
     }
 
