@@ -17,9 +17,11 @@ public sealed class WebhookConfigurations(WatchCache cache)
 
     public static readonly ResourceType ValidatingType = ResourceCatalog.Get("admissionregistration.k8s.io", "validatingwebhookconfigurations");
 
-    private readonly Source _mutating = new(cache, MutatingType, (name, obj) => ((V1MutatingWebhookConfiguration)obj).Webhooks?.Select(h => Webhook.Of(name, h)));
+    private readonly BucketReading<IReadOnlyList<Webhook>> _mutating =
+        new(cache, MutatingType.KeyPrefix, () => Read(cache, MutatingType, (name, obj) => ((V1MutatingWebhookConfiguration)obj).Webhooks?.Select(h => Webhook.Of(name, h))));
 
-    private readonly Source _validating = new(cache, ValidatingType, (name, obj) => ((V1ValidatingWebhookConfiguration)obj).Webhooks?.Select(h => Webhook.Of(name, h)));
+    private readonly BucketReading<IReadOnlyList<Webhook>> _validating =
+        new(cache, ValidatingType.KeyPrefix, () => Read(cache, ValidatingType, (name, obj) => ((V1ValidatingWebhookConfiguration)obj).Webhooks?.Select(h => Webhook.Of(name, h))));
 
     public IReadOnlyList<Webhook> Mutating => _mutating.Current;
 
@@ -31,40 +33,10 @@ public sealed class WebhookConfigurations(WatchCache cache)
     /// </summary>
     public static bool IsExempt(ResourceType type) => type.Group == MutatingType.Group;
 
-    private sealed class Source(WatchCache cache, ResourceType type, Func<string, object, IEnumerable<Webhook>?> webhooksOf)
-    {
-        private readonly Lock _gate = new();
-        private volatile Reading? _current;
-
-        public IReadOnlyList<Webhook> Current
-        {
-            get
-            {
-                // Read before the configurations: a change made meanwhile moves it on, and the next reader reads them again.
-                var revision = cache.LastChange(type.KeyPrefix);
-                if (_current is { } current && current.Revision == revision)
-                {
-                    return current.Webhooks;
-                }
-
-                lock (_gate)
-                {
-                    if (_current is { } latest && latest.Revision == revision)
-                    {
-                        return latest.Webhooks;
-                    }
-
-                    var webhooks = cache.List(type.KeyPrefix, new WatchFilter(type.KeyPrefix)).Items
-                        .Select(item => ObjectDecoder.DecodeStored(type, item.Json))
-                        .OrderBy(obj => obj.Metadata.Name, StringComparer.Ordinal)
-                        .SelectMany(obj => webhooksOf(obj.Metadata.Name, obj) ?? [])
-                        .ToList();
-                    _current = new Reading(revision, webhooks);
-                    return webhooks;
-                }
-            }
-        }
-
-        private sealed record Reading(long Revision, IReadOnlyList<Webhook> Webhooks);
-    }
+    private static List<Webhook> Read(WatchCache cache, ResourceType type, Func<string, object, IEnumerable<Webhook>?> webhooksOf) =>
+        cache.List(type.KeyPrefix, new WatchFilter(type.KeyPrefix)).Items
+            .Select(item => ObjectDecoder.DecodeStored(type, item.Json))
+            .OrderBy(obj => obj.Metadata.Name, StringComparer.Ordinal)
+            .SelectMany(obj => webhooksOf(obj.Metadata.Name, obj) ?? [])
+            .ToList();
 }

@@ -11,47 +11,32 @@ namespace Gantry.Server.Registry.CustomResources;
 /// is served once its <c>Established</c> condition is true, as kube's CRD handler serves it, until it is gone; since
 /// the set is read again whenever a definition changed, a client that saw it established finds it served.
 /// </summary>
-public sealed class CustomResourceTypes(WatchCache cache)
+public sealed class CustomResourceTypes
 {
     private static readonly ResourceType Definitions = ResourceCatalog.Get("apiextensions.k8s.io", "customresourcedefinitions");
 
-    private readonly Lock _gate = new();
-    private volatile Reading? _current;
+    private readonly WatchCache _cache;
+    private readonly BucketReading<CustomResourceTypeSet> _reading;
 
     // Each definition's types are built once per stored version of it: building one parses its schemas.
     private Dictionary<(string Key, long Revision), IReadOnlyList<CustomResourceTypeSet.Entry>> _built = [];
 
-    /// <summary>The types as the definitions are stored now: read again only after a definition changed.</summary>
-    public CustomResourceTypeSet Current
+    public CustomResourceTypes(WatchCache cache)
     {
-        get
-        {
-            // Read before the definitions: a change made meanwhile moves it on, and the next reader reads them again.
-            var revision = cache.LastChange(Definitions.KeyPrefix);
-            if (_current is { } current && current.Revision == revision)
-            {
-                return current.Set;
-            }
-
-            lock (_gate)
-            {
-                if (_current is { } latest && latest.Revision == revision)
-                {
-                    return latest.Set;
-                }
-
-                var definitions = cache.List(Definitions.KeyPrefix, new WatchFilter(Definitions.KeyPrefix)).Items;
-                var built = definitions.ToDictionary(d => (d.Key, d.ModRevision), d => _built.GetValueOrDefault((d.Key, d.ModRevision)) ?? Build(d.Json));
-                _built = built;
-                var set = new CustomResourceTypeSet([.. built.Values.SelectMany(e => e)]);
-                _current = new Reading(revision, set);
-                return set;
-            }
-        }
+        _cache = cache;
+        _reading = new BucketReading<CustomResourceTypeSet>(cache, Definitions.KeyPrefix, Read);
     }
 
-    /// <summary>The set as read at a revision of the definitions, swapped whole so that readers take no lock.</summary>
-    private sealed record Reading(long Revision, CustomResourceTypeSet Set);
+    /// <summary>The types as the definitions are stored now: read again only after a definition changed.</summary>
+    public CustomResourceTypeSet Current => _reading.Current;
+
+    private CustomResourceTypeSet Read()
+    {
+        var definitions = _cache.List(Definitions.KeyPrefix, new WatchFilter(Definitions.KeyPrefix)).Items;
+        var built = definitions.ToDictionary(d => (d.Key, d.ModRevision), d => _built.GetValueOrDefault((d.Key, d.ModRevision)) ?? Build(d.Json));
+        _built = built;
+        return new CustomResourceTypeSet([.. built.Values.SelectMany(e => e)]);
+    }
 
     private static IReadOnlyList<CustomResourceTypeSet.Entry> Build(byte[] json)
     {

@@ -28,7 +28,9 @@ internal static class WebhookValidation
             var hook = hooks[i];
             var path = Webhooks.Index(i);
             ValidateWebhook(hook, options, path, errors);
-            AdmissionReviewVersionValidation.Validate(hook.AdmissionReviewVersions, options.RequireRecognizedAdmissionReviewVersion, path.Child("admissionReviewVersions"), errors);
+            ReviewVersionValidation.Validate(
+                hook.AdmissionReviewVersions, WebhookValues.AcceptedAdmissionReviewVersions, options.RequireRecognizedAdmissionReviewVersion,
+                path.Child("admissionReviewVersions"), errors, "must specify one of " + string.Join(", ", WebhookValues.AcceptedAdmissionReviewVersions));
             if (options.RequireUniqueWebhookNames && hook.Name is { Length: > 0 } name && !names.Add(name))
             {
                 errors.Add(FieldErrors.Duplicate(path.Child("name"), name));

@@ -420,7 +420,7 @@ internal static class CustomResourceDefinitionSpecValidation
                 errors.Add(FieldErrors.Required(path.Child("webhookClientConfig"), "exactly one of url or service is required"));
             }
 
-            ConversionReviewVersions(reviewVersions, requireRecognizedVersion, path.Child("conversionReviewVersions"), errors);
+            ReviewVersionValidation.Validate(reviewVersions, AcceptedConversionReviewVersions, requireRecognizedVersion, path.Child("conversionReviewVersions"), errors);
             errors.Add(FieldErrors.NotSupported(path.Child("strategy"), conversion.Strategy, ServedConversionStrategies));
             return;
         }
@@ -433,35 +433,6 @@ internal static class CustomResourceDefinitionSpecValidation
         if (reviewVersions is { Count: > 0 })
         {
             errors.Add(FieldErrors.Forbidden(path.Child("conversionReviewVersions"), "should not be set when strategy is not set to Webhook"));
-        }
-    }
-
-    private static void ConversionReviewVersions(IList<string>? versions, bool requireRecognizedVersion, FieldPath path, List<FieldError> errors)
-    {
-        if (versions is not { Count: > 0 })
-        {
-            errors.Add(FieldErrors.Required(path));
-            return;
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var accepted = false;
-        for (var i = 0; i < versions.Count; i++)
-        {
-            var version = versions[i] ?? "";
-            if (!seen.Add(version))
-            {
-                errors.Add(FieldErrors.Invalid(path.Index(i), version, "duplicate version"));
-                continue;
-            }
-
-            errors.AddRange(FormatValidation.IsDns1035Label(version).Select(m => FieldErrors.Invalid(path.Index(i), version, m)));
-            accepted |= AcceptedConversionReviewVersions.Contains(version);
-        }
-
-        if (requireRecognizedVersion && !accepted)
-        {
-            errors.Add(FieldErrors.Invalid(path, GoValue.Strings(versions), "must include at least one of " + string.Join(", ", AcceptedConversionReviewVersions)));
         }
     }
 
