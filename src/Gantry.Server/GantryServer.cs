@@ -87,8 +87,8 @@ public sealed class GantryServer : IAsyncDisposable
         var nodeRole = new NodeRole(cache);
         var rbacPolicy = new RbacAuthorizer(informers);
         var authorizer = new RequestAuthorizer(nodeRole, rbacPolicy);
-        var customTypes = new CustomResourceTypes(cache);
         var webhookClient = new WebhookClient(new ServiceEndpoints(cache));
+        var customTypes = new CustomResourceTypes(cache, webhookClient);
         var webhooks = new WebhookAdmission(
             new WebhookConfigurations(cache), new WebhookMatching(cache, customTypes), webhookClient, loggerFactory.CreateLogger<WebhookAdmission>());
         var registry = new ObjectRegistry(

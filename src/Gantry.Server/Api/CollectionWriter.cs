@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
+using Gantry.Core.Resources.Conversion;
 using Gantry.Server.Api.Tables;
 using Gantry.Server.Storage;
 using Microsoft.AspNetCore.Http;
@@ -36,8 +37,8 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
         var next = more ? ContinueToken.Encode(items[^1].Key, revision) : null;
         if (WantsTable(context))
         {
-            var objects = items.Select(i => JsonNode.Parse(i.Json)!.AsObject()).ToList();
-            var table = TableConverter.ForList(path.PrintedType, objects, time.GetUtcNow(), IncludeObject(context), rv, next, ServedRows(path));
+            var (objects, served) = await PrintedAsync(path, [.. items.Select(i => JsonNode.Parse(i.Json)!.AsObject())], context.RequestAborted).ConfigureAwait(false);
+            var table = TableConverter.ForList(path.PrintedType, objects, time.GetUtcNow(), IncludeObject(context), rv, next, served);
             await HttpResponses.WriteBytesAsync(context, 200, Encoding.UTF8.GetBytes(table.ToJsonString()), TableConverter.ContentType).ConfigureAwait(false);
             return;
         }
@@ -50,7 +51,10 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
 
         var head = Encoding.UTF8.GetBytes(
             $"{{\"kind\":\"{path.Served.ListKind}\",\"apiVersion\":\"{path.Served.ApiVersion}\",\"metadata\":{metadata.ToJsonString()},\"items\":[");
-        var jsons = path.Conversion is null ? items.Select(i => i.Json).ToList() : items.Select(i => Served(path, i.Json)).ToList();
+        var jsons = path.Conversion is null
+            ? items.Select(i => i.Json).ToList()
+            : (await path.ToServedAsync([.. items.Select(i => JsonNode.Parse(i.Json)!.AsObject())], context.RequestAborted).ConfigureAwait(false))
+                .Select(o => Encoding.UTF8.GetBytes(o.ToJsonString())).ToList();
         var length = head.Length + 2 + jsons.Sum(j => j.Length) + Math.Max(0, jsons.Count - 1);
         context.Response.StatusCode = 200;
         context.Response.ContentType = HttpResponses.Json;
@@ -128,7 +132,7 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
                 var unflushed = 0;
                 while (events.TryRead(out var e))
                 {
-                    unflushed += Write(context.Response.BodyWriter, path, e, table, context);
+                    unflushed += await WriteAsync(context.Response.BodyWriter, path, e, table, context, timeout.Token).ConfigureAwait(false);
                     if (unflushed >= FlushEvery)
                     {
                         await context.Response.BodyWriter.FlushAsync(timeout.Token).ConfigureAwait(false);
@@ -145,6 +149,12 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
         catch (WatcherTooSlowException)
         {
         }
+        catch (ApiException ex)
+        {
+            // An object could not be shown in the version watched (its conversion webhook failed): the watch ends with
+            // the error, on which a client lists again.
+            await WriteEventAsync(context, new JsonObject { ["type"] = "ERROR", ["object"] = ex.ToStatus() }.ToJsonString()).ConfigureAwait(false);
+        }
     }
 
     private static async Task WriteEventAsync(HttpContext context, string line)
@@ -154,7 +164,7 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
     }
 
     /// <summary>Writes one watch event line; returns its length.</summary>
-    private int Write(PipeWriter body, ResourcePath path, WatchEvent e, bool table, HttpContext context)
+    private async ValueTask<int> WriteAsync(PipeWriter body, ResourcePath path, WatchEvent e, bool table, HttpContext context, CancellationToken cancellationToken)
     {
         var kind = e.Type switch
         {
@@ -177,8 +187,8 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
 
         if (table)
         {
-            var obj = JsonNode.Parse(e.Object.Json)!.AsObject();
-            var rows = TableConverter.ForObject(path.PrintedType, obj, time.GetUtcNow(), IncludeObject(context), ServedRows(path));
+            var (printed, served) = await PrintedAsync(path, [JsonNode.Parse(e.Object.Json)!.AsObject()], cancellationToken).ConfigureAwait(false);
+            var rows = TableConverter.ForObject(path.PrintedType, printed[0], time.GetUtcNow(), IncludeObject(context), served);
             return WriteLine(body, new JsonObject { ["type"] = kind, ["object"] = rows });
         }
 
@@ -189,19 +199,28 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
             WatchEventType.Modified => ModifiedPrefix,
             _ => DeletedPrefix,
         };
-        var json = path.Conversion is null ? e.Object.Json : Served(path, e.Object.Json);
+        var json = path.Conversion is null
+            ? e.Object.Json
+            : Encoding.UTF8.GetBytes((await path.ToServedAsync(JsonNode.Parse(e.Object.Json)!.AsObject(), cancellationToken).ConfigureAwait(false)).ToJsonString());
         body.Write(prefix);
         body.Write(json);
         body.Write("}\n"u8);
         return prefix.Length + json.Length + 2;
     }
 
-    /// <summary>How a table's rows show their objects: in the request's version when it is served by conversion.</summary>
-    public static Func<JsonObject, JsonObject>? ServedRows(ResourcePath path) => path.Conversion is null ? null : path.ToServed;
-
-    /// <summary>A stored object's JSON in the version a request named, for a version served by conversion.</summary>
-    private static byte[] Served(ResourcePath path, byte[] stored) =>
-        Encoding.UTF8.GetBytes(path.ToServed(JsonNode.Parse(stored)!.AsObject()).ToJsonString());
+    /// <summary>
+    /// The objects a table prints, and how its rows show them in the request's version. A built-in type's cells are
+    /// printed from its stored version and only a row's object is converted; a custom resource's printer columns are
+    /// paths of the version served, so its objects are converted first (together, as a webhook takes a list).
+    /// </summary>
+    public static async ValueTask<(IReadOnlyList<JsonObject> Objects, Func<JsonObject, JsonObject>? Served)> PrintedAsync(
+        ResourcePath path, IReadOnlyList<JsonObject> stored, CancellationToken cancellationToken) =>
+        path.Conversion switch
+        {
+            null => (stored, null),
+            ConversionFunctions functions when path.Type.Custom is null => (stored, functions.FromStorage),
+            _ => (await path.ToServedAsync(stored, cancellationToken).ConfigureAwait(false), null),
+        };
 
     private static int WriteLine(PipeWriter body, JsonObject line)
     {

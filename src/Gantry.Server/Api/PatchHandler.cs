@@ -52,8 +52,11 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
     /// A change made to the object as the request's version shows it, as kube patches an object in the version the
     /// request names: the stored object is converted to it, changed, and converted back.
     /// </summary>
-    private static Func<JsonObject, JsonObject> InServedVersion(ResourcePath path, Func<JsonObject, JsonObject> change) =>
-        path.Conversion is null ? change : current => path.ToStored(change(path.ToServed(current)));
+    public static Func<JsonObject, CancellationToken, ValueTask<JsonObject>> InServedVersion(ResourcePath path, Func<JsonObject, JsonObject> change) =>
+        path.Conversion is null
+            ? (current, _) => ValueTask.FromResult(change(current))
+            : async (current, cancellationToken) =>
+                await path.ToStoredAsync(change(await path.ToServedAsync(current, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
 
     private async Task<JsonObject> ApplyAsync(HttpContext context, ResourcePath path, JsonNode patch, WriteOptions options)
     {
@@ -71,8 +74,8 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
         if (registry.Get(path.Type, path.Namespace, path.Name!) is null && path.Subresource is null)
         {
             var fresh = ServerSideApply.Apply(null, applied, manager, force, schema, time.GetUtcNow());
-            return await registry.CreateAsync(path.Type, path.Namespace, path.ToStored(fresh.Object!), options with { FieldManager = null }, context.RequestAborted)
-                .ConfigureAwait(false);
+            var stored = await path.ToStoredAsync(fresh.Object!, context.RequestAborted).ConfigureAwait(false);
+            return await registry.CreateAsync(path.Type, path.Namespace, stored, options with { FieldManager = null }, context.RequestAborted).ConfigureAwait(false);
         }
 
         return await registry.MutateAsync(

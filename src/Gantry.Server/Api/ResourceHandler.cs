@@ -82,7 +82,7 @@ public sealed class ResourceHandler(
 
     private async Task CreateAsync(HttpContext context, ResourcePath path)
     {
-        var body = path.ToStored(await RequestBody.ReadObjectAsync(context).ConfigureAwait(false));
+        var body = await path.ToStoredAsync(await RequestBody.ReadObjectAsync(context).ConfigureAwait(false), context.RequestAborted).ConfigureAwait(false);
         var options = QueryOptions.Write(context, path);
         var created = await registry.CreateAsync(path.Type, path.Namespace, body, options, context.RequestAborted).ConfigureAwait(false);
         await WriteWrittenAsync(context, 201, path, created, options).ConfigureAwait(false);
@@ -90,7 +90,7 @@ public sealed class ResourceHandler(
 
     private async Task UpdateAsync(HttpContext context, ResourcePath path)
     {
-        var body = path.ToStored(await RequestBody.ReadObjectAsync(context).ConfigureAwait(false));
+        var body = await path.ToStoredAsync(await RequestBody.ReadObjectAsync(context).ConfigureAwait(false), context.RequestAborted).ConfigureAwait(false);
         var options = QueryOptions.Write(context, path);
         var updated = await registry.UpdateAsync(path.Type, path.Namespace, path.Name!, body, path.Subresource, options, context.RequestAborted)
             .ConfigureAwait(false);
@@ -114,14 +114,14 @@ public sealed class ResourceHandler(
     {
         var request = QueryOptions.Delete(context, await ReadOptionalBodyAsync(context).ConfigureAwait(false));
         var (items, revision, _) = registry.Cache.List(path.Type.KeyPrefix, QueryOptions.Filter(context, path));
-        var deleted = new JsonArray();
+        var deleted = new List<JsonObject>();
         foreach (var item in items)
         {
             var obj = JsonNode.Parse(item.Json)!.AsObject();
             try
             {
-                deleted.Add(path.ToServed(await registry.DeleteAsync(path.Type, ObjectMetadata.Namespace(obj), ObjectMetadata.Name(obj)!, request, context.RequestAborted)
-                    .ConfigureAwait(false)));
+                deleted.Add(await registry.DeleteAsync(path.Type, ObjectMetadata.Namespace(obj), ObjectMetadata.Name(obj)!, request, context.RequestAborted)
+                    .ConfigureAwait(false));
             }
             catch (ApiException ex) when (ex.Code == 404)
             {
@@ -134,7 +134,7 @@ public sealed class ResourceHandler(
             ["kind"] = path.Served.ListKind,
             ["apiVersion"] = path.Served.ApiVersion,
             ["metadata"] = new JsonObject { ["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            ["items"] = deleted,
+            ["items"] = new JsonArray([.. await path.ToServedAsync(deleted, context.RequestAborted).ConfigureAwait(false)]),
         };
         await HttpResponses.WriteJsonAsync(context, 200, list).ConfigureAwait(false);
     }
@@ -261,10 +261,18 @@ public sealed class ResourceHandler(
             : WriteObjectAsync(context, status, path, written, options.Warnings);
 
     /// <summary>A stored object in the request's version, or as a table.</summary>
-    private Task WriteObjectAsync(HttpContext context, int status, ResourcePath path, JsonObject stored, IEnumerable<string>? warnings = null) =>
-        CollectionWriter.WantsTable(context) && stored["kind"]?.GetValue<string>() != "Status"
-            ? WriteTableAsync(context, status, path.PrintedType, stored, CollectionWriter.ServedRows(path), warnings)
-            : HttpResponses.WriteJsonAsync(context, status, path.ToServed(stored), warnings);
+    private async Task WriteObjectAsync(HttpContext context, int status, ResourcePath path, JsonObject stored, IEnumerable<string>? warnings = null)
+    {
+        if (CollectionWriter.WantsTable(context) && stored["kind"]?.GetValue<string>() != "Status")
+        {
+            var (printed, served) = await CollectionWriter.PrintedAsync(path, [stored], context.RequestAborted).ConfigureAwait(false);
+            await WriteTableAsync(context, status, path.PrintedType, printed[0], served, warnings).ConfigureAwait(false);
+            return;
+        }
+
+        await HttpResponses.WriteJsonAsync(context, status, await path.ToServedAsync(stored, context.RequestAborted).ConfigureAwait(false), warnings)
+            .ConfigureAwait(false);
+    }
 
     public Task WriteObjectAsync(HttpContext context, int status, JsonObject obj, IEnumerable<string>? warnings = null)
     {

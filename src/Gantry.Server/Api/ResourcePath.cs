@@ -29,15 +29,21 @@ public sealed record ResourcePath(ResourceType Type, string? Namespace, string? 
     public IVersionConversion? Conversion => Served.Conversion;
 
     /// <summary>A stored object as the request's version shows it (a Status, say, is left as it is).</summary>
-    public JsonObject ToServed(JsonObject stored) =>
-        Conversion is { } conversion && IsOfType(stored, Type) ? conversion.FromStorage(stored) : stored;
+    public async ValueTask<JsonObject> ToServedAsync(JsonObject stored, CancellationToken cancellationToken) =>
+        Conversion is { } conversion && IsOfType(stored, Type) ? (await conversion.FromStorageAsync([stored], cancellationToken).ConfigureAwait(false))[0] : stored;
+
+    /// <summary>A list's stored objects as the request's version shows them, converted together (one webhook call).</summary>
+    public ValueTask<IReadOnlyList<JsonObject>> ToServedAsync(IReadOnlyList<JsonObject> stored, CancellationToken cancellationToken) =>
+        Conversion is { } conversion && stored.Count > 0 ? conversion.FromStorageAsync(stored, cancellationToken) : ValueTask.FromResult(stored);
 
     /// <summary>
     /// A body as it is stored: converted when it is of the request's version (or names none), as it is otherwise —
     /// kube decodes a body by the version it names, so a body of the stored version is welcome on either URL.
     /// </summary>
-    public JsonObject ToStored(JsonObject body) =>
-        Conversion is { } conversion && (Text(body, "apiVersion") ?? Served.ApiVersion) == Served.ApiVersion ? conversion.ToStorage(body) : body;
+    public ValueTask<JsonObject> ToStoredAsync(JsonObject body, CancellationToken cancellationToken) =>
+        Conversion is { } conversion && (Text(body, "apiVersion") ?? Served.ApiVersion) == Served.ApiVersion
+            ? conversion.ToStorageAsync(body, cancellationToken)
+            : ValueTask.FromResult(body);
 
     // A custom resource stored in an earlier storage version is of its type all the same, and shows in the served one.
     private static bool IsOfType(JsonObject obj, ResourceType type) =>

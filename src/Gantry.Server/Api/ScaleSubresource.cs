@@ -16,7 +16,9 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
 {
     public async Task HandleAsync(HttpContext context, ResourcePath path)
     {
-        var current = JsonNode.Parse(registry.GetRequired(path.Type, path.Namespace, path.Name!).Json)!.AsObject();
+        // A custom resource's scale paths are its served version's, so its Scale is read from the object in that version.
+        var stored = JsonNode.Parse(registry.GetRequired(path.Type, path.Namespace, path.Name!).Json)!.AsObject();
+        var current = await path.ToServedAsync(stored, context.RequestAborted).ConfigureAwait(false);
         switch (context.Request.Method)
         {
             case "GET":
@@ -80,8 +82,9 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
             path.Type,
             path.Namespace,
             path.Name!,
-            current =>
+            async (stored, cancellationToken) =>
             {
+                var current = await path.ToServedAsync(stored, cancellationToken).ConfigureAwait(false);
                 var scale = changeScale(ToScale(current, path.Served));
                 var wanted = scale["metadata"]?["resourceVersion"]?.GetValue<string>();
                 if (!string.IsNullOrEmpty(wanted) && wanted != ObjectMetadata.ResourceVersion(current))
@@ -96,13 +99,14 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
                 }
 
                 ScalePaths.Of(path.Served).SetSpecReplicas(current, replicas.GetValue<int>());
-                return current;
+                return await path.ToStoredAsync(current, cancellationToken).ConfigureAwait(false);
             },
             null,
             null,
             options with { WebhooksAdmitted = true },
             context.RequestAborted).ConfigureAwait(false);
-        await HttpResponses.WriteJsonAsync(context, 200, ToScale(updated, path.Served), [.. admissionWarnings, .. options.Warnings]).ConfigureAwait(false);
+        var served = await path.ToServedAsync(updated, context.RequestAborted).ConfigureAwait(false);
+        await HttpResponses.WriteJsonAsync(context, 200, ToScale(served, path.Served), [.. admissionWarnings, .. options.Warnings]).ConfigureAwait(false);
     }
 
     /// <summary>The Scale of a built-in workload.</summary>

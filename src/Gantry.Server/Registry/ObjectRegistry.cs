@@ -8,6 +8,7 @@ using Gantry.Core.Validation;
 using Gantry.Server.Admission.Webhooks;
 using Gantry.Server.Api;
 using Gantry.Server.Registry.CustomResources;
+using Gantry.Server.Registry.CustomResources.Conversion;
 using Gantry.Server.Security;
 using Gantry.Server.Storage;
 using k8s;
@@ -263,11 +264,23 @@ public sealed class ObjectRegistry(
     /// <paramref name="subresource"/> decides what the write may change: null = all but the status,
     /// <c>status</c> = only the status, any other = both.
     /// </summary>
-    public async Task<JsonObject> MutateAsync(
+    public Task<JsonObject> MutateAsync(
         ResourceType type,
         string? ns,
         string name,
         Func<JsonObject, JsonObject> mutate,
+        string? resourceVersionPrecondition,
+        string? subresource,
+        WriteOptions options,
+        CancellationToken cancellationToken) =>
+        MutateAsync(type, ns, name, (current, _) => ValueTask.FromResult(mutate(current)), resourceVersionPrecondition, subresource, options, cancellationToken);
+
+    /// <summary>As <see cref="MutateAsync(ResourceType, string?, string, Func{JsonObject, JsonObject}, string?, string?, WriteOptions, CancellationToken)"/>, with a change that may wait (a conversion webhook's call).</summary>
+    public async Task<JsonObject> MutateAsync(
+        ResourceType type,
+        string? ns,
+        string name,
+        Func<JsonObject, CancellationToken, ValueTask<JsonObject>> mutate,
         string? resourceVersionPrecondition,
         string? subresource,
         WriteOptions options,
@@ -279,12 +292,14 @@ public sealed class ObjectRegistry(
             options.Warnings.Clear();
             var current = cache.Get(key) ?? throw ApiException.NotFound(type, name);
             var currentObj = JsonNode.Parse(current.Json)!.AsObject();
-            var changed = mutate(currentObj.DeepClone().AsObject());
-            if (type.Custom is not null && JsonNode.DeepEquals(changed["apiVersion"], currentObj["apiVersion"]))
+            var changed = await mutate(currentObj.DeepClone().AsObject(), cancellationToken).ConfigureAwait(false);
+            if (type.Custom is { } custom && CustomResourceConversion.ByApiVersion(custom.Definition)
+                && JsonNode.DeepEquals(changed["apiVersion"], currentObj["apiVersion"]))
             {
                 // Stored in an earlier storage version, it is written in this one (a definition's versions convert by
                 // apiVersion alone): the stored object differs from it, so even a write that changes nothing else moves
-                // it to the storage version, as a storage version migration needs.
+                // it to the storage version, as a storage version migration needs. A definition with a conversion
+                // webhook converts the writes made in a version to the storage one; the server's own keep the object's.
                 changed["apiVersion"] = type.ApiVersion;
             }
 

@@ -116,20 +116,20 @@ public sealed class ResourcePathTests
     }
 
     [Fact]
-    public void A_body_of_the_stored_version_is_stored_as_it_is_on_a_converted_version_path()
+    public async Task A_body_of_the_stored_version_is_stored_as_it_is_on_a_converted_version_path()
     {
         var path = Parse("/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers")!;
         var body = new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "autoscaling/v2", ["kind"] = "HorizontalPodAutoscaler" };
 
-        Assert.Same(body, path.ToStored(body));
+        Assert.Same(body, await path.ToStoredAsync(body, CancellationToken.None));
     }
 
     [Fact]
-    public void A_status_answer_is_not_converted()
+    public async Task A_status_answer_is_not_converted()
     {
         var path = Parse("/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web")!;
         var status = new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "v1", ["kind"] = "Status" };
 
-        Assert.Same(status, path.ToServed(status));
+        Assert.Same(status, await path.ToServedAsync(status, CancellationToken.None));
     }
 }

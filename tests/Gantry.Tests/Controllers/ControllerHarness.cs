@@ -15,6 +15,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<IHostedService> _services = [];
+    private readonly Gantry.Server.Admission.Webhooks.WebhookClient _conversionWebhooks;
     private Task _informers = Task.CompletedTask;
     private Task _events = Task.CompletedTask;
 
@@ -22,6 +23,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
     {
         Context = context;
         Client = new InProcessClient(context.Registry, "test-controllers");
+        _conversionWebhooks = new Gantry.Server.Admission.Webhooks.WebhookClient(new Gantry.Server.Admission.Webhooks.ServiceEndpoints(context.Cache));
     }
 
     public RegistryTestContext Context { get; }
@@ -38,7 +40,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
         harness._services.Add(new ReplicationControllerController(informers, harness.Client, events, time, NullLogger<ReplicationControllerController>.Instance));
         harness._services.Add(new DeploymentController(informers, harness.Client, events, time, NullLogger<DeploymentController>.Instance));
         harness._services.Add(new JobController(informers, harness.Client, events, time, NullLogger<JobController>.Instance));
-        harness._services.Add(new GarbageCollector(harness.Context.Registry, new Gantry.Server.Registry.CustomResources.CustomResourceTypes(harness.Context.Registry.Cache), time, NullLogger<GarbageCollector>.Instance));
+        harness._services.Add(new GarbageCollector(harness.Context.Registry, new Gantry.Server.Registry.CustomResources.CustomResourceTypes(harness.Context.Registry.Cache, harness._conversionWebhooks), time, NullLogger<GarbageCollector>.Instance));
         foreach (var service in harness._services)
         {
             await service.StartAsync(harness.Context.Ct);
@@ -62,6 +64,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
 
         await Task.WhenAll(_informers, _events);
         await Context.DisposeAsync();
+        _conversionWebhooks.Dispose();
         _stop.Dispose();
     }
 }

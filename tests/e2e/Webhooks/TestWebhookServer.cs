@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -18,18 +19,21 @@ using Microsoft.Extensions.Logging;
 namespace Gantry.E2E.Webhooks;
 
 /// <summary>
-/// An admission webhook server inside the test process, as the API server under test calls it: HTTPS (HTTP/1.1 and
-/// HTTP/2) on 127.0.0.1 and a free port, with a certificate for IP 127.0.0.1 issued by a CA made for this server alone
-/// (<see cref="CaBundle"/> goes into a configuration's <c>clientConfig.caBundle</c>). Each webhook is served at
-/// <c>/NAME</c> (<see cref="Url"/>) by a handler that maps the AdmissionReview's <c>request</c> to a
-/// <see cref="WebhookResponse"/>; every request is recorded, so tests can assert on what the server sent.
+/// An admission and conversion webhook server inside the test process, as the API server under test calls it: HTTPS
+/// (HTTP/1.1 and HTTP/2) on 127.0.0.1 and a free port, with a certificate for IP 127.0.0.1 issued by a CA made for this
+/// server alone (<see cref="CaBundle"/> goes into a configuration's <c>clientConfig.caBundle</c>). Each webhook is served
+/// at <c>/NAME</c> (<see cref="Url"/>) by a handler that maps the review's <c>request</c> to a
+/// <see cref="WebhookResponse"/> (an AdmissionReview, <see cref="Handle"/>) or a <see cref="ConversionResponse"/>
+/// (a ConversionReview, <see cref="HandleConversion"/>); every review is recorded, so tests can assert on what the
+/// server sent.
 /// </summary>
 public sealed class TestWebhookServer : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions ResponseJson = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    private readonly ConcurrentDictionary<string, Func<JsonElement, WebhookResponse>> _handlers = new(StringComparer.Ordinal);
-    private readonly List<(string Webhook, JsonElement Request)> _requests = [];
+    // A handler maps a whole review and its request to the review to answer with.
+    private readonly ConcurrentDictionary<string, Func<JsonElement, JsonElement, object>> _handlers = new(StringComparer.Ordinal);
+    private readonly List<(string Webhook, JsonElement Review, JsonElement Request)> _requests = [];
     private readonly X509Certificate2 _serving;
     private WebApplication? _app;
 
@@ -61,19 +65,39 @@ public sealed class TestWebhookServer : IAsyncDisposable
     /// <summary>The URL of webhook <paramref name="webhook"/>, for <c>clientConfig.url</c>.</summary>
     public string Url(string webhook) => $"https://127.0.0.1:{Port}/{webhook}";
 
-    /// <summary>Answers the requests sent to <see cref="Url"/>(<paramref name="webhook"/>) with <paramref name="answer"/>.</summary>
+    /// <summary>Answers the AdmissionReviews sent to <see cref="Url"/>(<paramref name="webhook"/>) with <paramref name="answer"/>.</summary>
     public void Handle(string webhook, Func<JsonElement, WebhookResponse> answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        _handlers["/" + webhook] = answer;
+        _handlers["/" + webhook] = (_, request) => AdmissionReview(request, answer(request));
     }
 
-    /// <summary>The AdmissionReview <c>request</c>s sent to webhook <paramref name="webhook"/> so far, in order.</summary>
+    /// <summary>
+    /// Answers the ConversionReviews sent to <see cref="Url"/>(<paramref name="webhook"/>) with <paramref name="answer"/>,
+    /// in the review's own <c>apiVersion</c> (<c>apiextensions.k8s.io/v1</c> or <c>v1beta1</c>), as the API server
+    /// decodes the answer as the version it sent.
+    /// </summary>
+    public void HandleConversion(string webhook, Func<JsonElement, ConversionResponse> answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        _handlers["/" + webhook] = (review, request) => ConversionReview(review, request, answer(request));
+    }
+
+    /// <summary>The reviews' <c>request</c>s sent to webhook <paramref name="webhook"/> so far, in order.</summary>
     public IReadOnlyList<JsonElement> Requests(string webhook)
     {
         lock (_requests)
         {
             return [.. _requests.Where(r => r.Webhook == "/" + webhook).Select(r => r.Request)];
+        }
+    }
+
+    /// <summary>The whole reviews (<c>apiVersion</c>, <c>kind</c>, <c>request</c>) sent to webhook <paramref name="webhook"/> so far, in order.</summary>
+    public IReadOnlyList<JsonElement> Reviews(string webhook)
+    {
+        lock (_requests)
+        {
+            return [.. _requests.Where(r => r.Webhook == "/" + webhook).Select(r => r.Review)];
         }
     }
 
@@ -126,17 +150,19 @@ public sealed class TestWebhookServer : IAsyncDisposable
             return;
         }
 
+        JsonElement review;
         JsonElement request;
         try
         {
-            using var review = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-            if (!review.RootElement.TryGetProperty("request", out var found) || found.ValueKind != JsonValueKind.Object)
+            using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            if (!body.RootElement.TryGetProperty("request", out var found) || found.ValueKind != JsonValueKind.Object)
             {
-                await Refuse(context, StatusCodes.Status400BadRequest, "the AdmissionReview has no request");
+                await Refuse(context, StatusCodes.Status400BadRequest, "the review has no request");
                 return;
             }
 
-            request = found.Clone();
+            review = body.RootElement.Clone();
+            request = review.GetProperty("request");
         }
         catch (JsonException ex)
         {
@@ -146,7 +172,7 @@ public sealed class TestWebhookServer : IAsyncDisposable
 
         lock (_requests)
         {
-            _requests.Add((path, request));
+            _requests.Add((path, review, request));
         }
 
         if (!_handlers.TryGetValue(path, out var handler))
@@ -155,25 +181,39 @@ public sealed class TestWebhookServer : IAsyncDisposable
             return;
         }
 
-        var answer = handler(request);
-        var uid = request.TryGetProperty("uid", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
-        var reply = new
-        {
-            apiVersion = "admission.k8s.io/v1",
-            kind = "AdmissionReview",
-            response = new
-            {
-                uid,
-                allowed = answer.Allowed,
-                status = answer.Code is null && answer.Message is null ? null : new { code = answer.Code, message = answer.Message },
-                patchType = answer.JsonPatch is null ? null : "JSONPatch",
-                patch = answer.JsonPatch is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(answer.JsonPatch)),
-                warnings = answer.Warnings.Count == 0 ? null : answer.Warnings,
-            },
-        };
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(JsonSerializer.Serialize(reply, ResponseJson), context.RequestAborted);
+        await context.Response.WriteAsync(JsonSerializer.Serialize(handler(review, request), ResponseJson), context.RequestAborted);
     }
+
+    private static object AdmissionReview(JsonElement request, WebhookResponse answer) => new
+    {
+        apiVersion = "admission.k8s.io/v1",
+        kind = "AdmissionReview",
+        response = new
+        {
+            uid = Uid(request),
+            allowed = answer.Allowed,
+            status = answer.Code is null && answer.Message is null ? null : new { code = answer.Code, message = answer.Message },
+            patchType = answer.JsonPatch is null ? null : "JSONPatch",
+            patch = answer.JsonPatch is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(answer.JsonPatch)),
+            warnings = answer.Warnings.Count == 0 ? null : answer.Warnings,
+        },
+    };
+
+    private static object ConversionReview(JsonElement review, JsonElement request, ConversionResponse answer) => new
+    {
+        apiVersion = review.TryGetProperty("apiVersion", out var version) && version.ValueKind == JsonValueKind.String ? version.GetString() : null,
+        kind = "ConversionReview",
+        response = new
+        {
+            uid = Uid(request),
+            result = answer.Succeeded ? new { status = "Success", message = (string?)null } : new { status = "Failure", message = answer.Message },
+            convertedObjects = answer.Succeeded ? new JsonArray([.. answer.ConvertedObjects.Select(o => o.DeepClone())]) : null,
+        },
+    };
+
+    private static string? Uid(JsonElement request) =>
+        request.TryGetProperty("uid", out var uid) && uid.ValueKind == JsonValueKind.String ? uid.GetString() : null;
 
     private static async Task Refuse(HttpContext context, int statusCode, string message)
     {

@@ -9,7 +9,7 @@ namespace Gantry.Core.Resources.Conversion;
 /// the older event's bookkeeping under <c>deprecated*</c>. A field neither version names is passed on as it is, so that
 /// strict decoding still reports it.
 /// </summary>
-public sealed class EventsV1Conversion : IVersionConversion
+public sealed class EventsV1Conversion : ConversionFunctions
 {
     public const string ApiVersion = "events.k8s.io/v1";
 
@@ -42,12 +42,12 @@ public sealed class EventsV1Conversion : IVersionConversion
         ["metadata.name"] = "metadata.name",
     };
 
-    public string? StoredFieldLabel(string label) => FieldLabels.GetValueOrDefault(label);
+    public override string? StoredFieldLabel(string label) => FieldLabels.GetValueOrDefault(label);
 
-    public JsonObject FromStorage(JsonObject stored) =>
+    public override JsonObject FromStorage(JsonObject stored) =>
         Rename(stored, ApiVersion, Renamed.ToDictionary(r => r.Core, r => r.Events, StringComparer.Ordinal));
 
-    public JsonObject ToStorage(JsonObject served) =>
+    public override JsonObject ToStorage(JsonObject served) =>
         Rename(served, "v1", Renamed.ToDictionary(r => r.Events, r => r.Core, StringComparer.Ordinal));
 
     private static JsonObject Rename(JsonObject source, string apiVersion, Dictionary<string, string> names)

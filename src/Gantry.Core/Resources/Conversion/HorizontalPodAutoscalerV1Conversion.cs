@@ -27,7 +27,7 @@ namespace Gantry.Core.Resources.Conversion;
 /// metrics (a stored <c>[cpu, pods]</c> reads back as <c>[pods, cpu]</c>), and a v1 object without a CPU target or other
 /// metrics gets kube's implicit 80% CPU utilization target.
 /// </remarks>
-public sealed class HorizontalPodAutoscalerV1Conversion : IVersionConversion
+public sealed class HorizontalPodAutoscalerV1Conversion : ConversionFunctions
 {
     /// <summary>The metrics other than the CPU utilization target (kube's <c>MetricSpecsAnnotation</c>).</summary>
     public const string MetricSpecsAnnotation = "autoscaling.alpha.kubernetes.io/metrics";
@@ -54,9 +54,9 @@ public sealed class HorizontalPodAutoscalerV1Conversion : IVersionConversion
         [MetricSpecsAnnotation, BehaviorSpecsAnnotation, MetricStatusesAnnotation, ConditionsAnnotation];
 
     /// <summary>Both versions select by the same metadata fields.</summary>
-    public string? StoredFieldLabel(string label) => label;
+    public override string? StoredFieldLabel(string label) => label;
 
-    public JsonObject FromStorage(JsonObject stored)
+    public override JsonObject FromStorage(JsonObject stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
         var spec = stored["spec"] as JsonObject;
@@ -99,7 +99,7 @@ public sealed class HorizontalPodAutoscalerV1Conversion : IVersionConversion
         return served;
     }
 
-    public JsonObject ToStorage(JsonObject served)
+    public override JsonObject ToStorage(JsonObject served)
     {
         ArgumentNullException.ThrowIfNull(served);
         var spec = served["spec"] as JsonObject;

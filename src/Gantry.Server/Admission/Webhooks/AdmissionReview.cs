@@ -22,7 +22,8 @@ public static class AdmissionReview
     private static readonly RequestUser Controllers = new("system:kube-controller-manager", [RequestUser.Authenticated]);
 
     /// <param name="version">The served version the webhook matched, in which it is sent the kind, resource and objects.</param>
-    public static JsonObject Request(Webhook hook, AdmissionAttributes attributes, ResourceType version, string uid)
+    public static async Task<JsonObject> RequestAsync(
+        Webhook hook, AdmissionAttributes attributes, ResourceType version, string uid, CancellationToken cancellationToken)
     {
         var type = version;
         var (group, requestVersion) = WebhookMatching.RequestGroupVersion(attributes);
@@ -35,6 +36,8 @@ public static class AdmissionReview
             ? GroupVersion(group, requestVersion, "kind", type.Kind)
             : kind.DeepClone();
         var user = attributes.User ?? Controllers;
+        var obj = await InVersionAsync(version, attributes.Type, attributes.Object, cancellationToken).ConfigureAwait(false);
+        var oldObj = await InVersionAsync(version, attributes.Type, attributes.OldObject, cancellationToken).ConfigureAwait(false);
         var request = new JsonObject
         {
             ["uid"] = uid,
@@ -49,8 +52,8 @@ public static class AdmissionReview
                 ["username"] = user.Name,
                 ["groups"] = new JsonArray([.. user.Groups.Select(g => (JsonNode?)g)]),
             },
-            ["object"] = InVersion(version, attributes.Type, attributes.Object)?.DeepClone(),
-            ["oldObject"] = InVersion(version, attributes.Type, attributes.OldObject)?.DeepClone(),
+            ["object"] = obj?.DeepClone(),
+            ["oldObject"] = oldObj?.DeepClone(),
             ["dryRun"] = attributes.DryRun,
             ["options"] = attributes.Options?.DeepClone(),
         };
@@ -77,17 +80,17 @@ public static class AdmissionReview
     /// A stored object as <paramref name="version"/> shows it; a subresource's own object (a Scale, an Eviction), or one
     /// of the stored version, as it is. A custom resource stored in an earlier storage version is shown in this one too.
     /// </summary>
-    public static JsonObject? InVersion(ResourceType version, ResourceType stored, JsonObject? obj) =>
+    public static async ValueTask<JsonObject?> InVersionAsync(ResourceType version, ResourceType stored, JsonObject? obj, CancellationToken cancellationToken) =>
         obj is not null && version.Conversion is { } conversion && Text(obj["kind"]) == stored.Kind
         && ((version.Group, version.Version) != (stored.Group, stored.Version) || (version.Custom is not null && Text(obj["apiVersion"]) != version.ApiVersion))
-            ? conversion.FromStorage(obj)
+            ? (await conversion.FromStorageAsync([obj], cancellationToken).ConfigureAwait(false))[0]
             : obj;
 
-    /// <summary>An object of <paramref name="version"/>, as a webhook patched it, as it is stored (see <see cref="InVersion"/>).</summary>
-    public static JsonObject ToStorage(ResourceType version, ResourceType stored, JsonObject obj) =>
+    /// <summary>An object of <paramref name="version"/>, as a webhook patched it, as it is stored (see <see cref="InVersionAsync"/>).</summary>
+    public static ValueTask<JsonObject> ToStorageAsync(ResourceType version, ResourceType stored, JsonObject obj, CancellationToken cancellationToken) =>
         version.Conversion is { } conversion && (version.Group, version.Version) != (stored.Group, stored.Version) && Text(obj["kind"]) == version.Kind
-            ? conversion.ToStorage(obj)
-            : obj;
+            ? conversion.ToStorageAsync(obj, cancellationToken)
+            : ValueTask.FromResult(obj);
 
     private static JsonObject GroupVersion(string group, string version, string member, string value) =>
         new() { ["group"] = group, ["version"] = version, [member] = value };

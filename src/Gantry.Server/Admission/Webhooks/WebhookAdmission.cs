@@ -134,18 +134,22 @@ public sealed partial class WebhookAdmission(
             throw ApiException.InternalError($"admission webhook \"{hook.Name}\" attempted to modify the object, which is not supported for this operation");
         }
 
+        // Patched in the version the webhook was sent, and stored in the stored one.
+        var sent = (await AdmissionReview.InVersionAsync(version, attributes.Type, attributes.Object, cancellationToken).ConfigureAwait(false))!;
+        JsonObject patched;
         try
         {
             var operations = JsonNode.Parse(response.Patch) as JsonArray ?? throw new PatchException("a JSON Patch must be an array of operations");
-            // Patched in the version the webhook was sent, and stored in the stored one.
-            var sent = AdmissionReview.InVersion(version, attributes.Type, attributes.Object)!;
-            var patched = JsonPatch.Apply(sent, operations).AsObject();
-            return JsonNode.DeepEquals(patched, sent) ? null : AdmissionReview.ToStorage(version, attributes.Type, patched);
+            patched = JsonPatch.Apply(sent, operations).AsObject();
         }
         catch (Exception e) when (e is PatchException or JsonException or InvalidOperationException)
         {
             throw ApiException.InternalError(e.Message);
         }
+
+        return JsonNode.DeepEquals(patched, sent)
+            ? null
+            : await AdmissionReview.ToStorageAsync(version, attributes.Type, patched, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(ApiException? Refusal, IReadOnlyList<string> Warnings)> ValidateOnceAsync(
@@ -171,7 +175,8 @@ public sealed partial class WebhookAdmission(
         Webhook hook, ResourceType version, AdmissionAttributes attributes, bool mutating, CancellationToken cancellationToken)
     {
         var uid = Guid.NewGuid().ToString();
-        var answer = await client.PostAsync(hook, AdmissionReview.Request(hook, attributes, version, uid), cancellationToken).ConfigureAwait(false);
+        var review = await AdmissionReview.RequestAsync(hook, attributes, version, uid, cancellationToken).ConfigureAwait(false);
+        var answer = await client.PostAsync(hook, review, cancellationToken).ConfigureAwait(false);
         return AdmissionReview.Response(hook, mutating, uid, answer);
     }
 

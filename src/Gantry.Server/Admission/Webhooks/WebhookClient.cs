@@ -9,14 +9,16 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s.Models;
 
 namespace Gantry.Server.Admission.Webhooks;
 
 /// <summary>
-/// Posts AdmissionReviews to webhooks over HTTPS, as kube-apiserver's webhook client does: to the URL a configuration
+/// Posts reviews to webhooks over HTTPS, as kube-apiserver's webhook client does: to the URL a configuration
 /// names, or to <c>https://NAME.NAMESPACE.svc:PORT/PATH</c> for a Service (reached at one of its endpoints, its
 /// certificate checked for that name), trusting only the configuration's <c>caBundle</c> when it has one, and giving up
-/// after the webhook's timeout (sent as <c>?timeout=</c>, as client-go sends it).
+/// after the webhook's timeout (sent as <c>?timeout=</c>, as client-go sends it). Admission and conversion webhooks
+/// alike are called through it.
 /// </summary>
 public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
 {
@@ -33,43 +35,64 @@ public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
     // One client per trust: a configuration's CA bundle, or the system's roots (""); each with when it was last used.
     private readonly ConcurrentDictionary<string, Lazy<Pooled>> _clients = new(StringComparer.Ordinal);
 
+    /// <summary>Posts an AdmissionReview to an admission webhook, within its timeout.</summary>
     /// <exception cref="WebhookCallException">The webhook could not be reached or did not answer with JSON.</exception>
     public async Task<JsonNode?> PostAsync(Webhook hook, JsonObject review, CancellationToken cancellationToken)
     {
-        var url = Url(hook);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(hook.Timeout);
+        try
+        {
+            return await PostAsync(hook.ClientConfig, hook.Timeout, review, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WebhookRequestException e)
+        {
+            var reason = e.Failure switch
+            {
+                WebhookFailure.Call => "failed to call webhook: ",
+                WebhookFailure.Response => "received invalid webhook response: ",
+                _ => "could not get REST client: ",
+            };
+            throw new WebhookCallException(hook.Name, reason + e.Message, e);
+        }
+    }
+
+    /// <summary>Posts a review to the webhook <paramref name="config"/> names; gives up after <paramref name="timeout"/>.</summary>
+    /// <exception cref="WebhookRequestException">The webhook could not be reached or did not answer with JSON.</exception>
+    public async Task<JsonNode?> PostAsync(Admissionregistrationv1WebhookClientConfig config, TimeSpan timeout, JsonObject review, CancellationToken cancellationToken)
+    {
+        var url = Url(config, timeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
             using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(review));
             content.Headers.ContentType = Json;
-            using var response = await ClientFor(hook).PostAsync(url, content, timeout.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            using var response = await ClientFor(config).PostAsync(url, content, deadline.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw new WebhookCallException(
-                    hook.Name, $"failed to call webhook: an error on the server (\"{Excerpt(body)}\") has prevented the request from succeeding");
+                throw new WebhookRequestException(
+                    WebhookFailure.Call, $"an error on the server (\"{Excerpt(body)}\") has prevented the request from succeeding");
             }
 
             return JsonNode.Parse(body);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new WebhookCallException(hook.Name, $"failed to call webhook: Post \"{url}\": context deadline exceeded");
+            throw new WebhookRequestException(WebhookFailure.Call, $"Post \"{url}\": context deadline exceeded");
         }
         catch (HttpRequestException e)
         {
-            throw new WebhookCallException(hook.Name, $"failed to call webhook: Post \"{url}\": {Innermost(e).Message}", e);
+            throw new WebhookRequestException(WebhookFailure.Call, $"Post \"{url}\": {Innermost(e).Message}", e);
         }
         catch (JsonException e)
         {
-            throw new WebhookCallException(hook.Name, $"received invalid webhook response: {e.Message}", e);
+            throw new WebhookRequestException(WebhookFailure.Response, e.Message, e);
         }
         catch (CryptographicException e)
         {
             // Not kept: a bundle that does not load is tried again once its configuration changes.
-            _clients.TryRemove(KeyOf(hook), out _);
-            throw new WebhookCallException(hook.Name, $"could not get REST client: unable to load root certificates: {e.Message}", e);
+            _clients.TryRemove(KeyOf(config), out _);
+            throw new WebhookRequestException(WebhookFailure.Trust, $"unable to load root certificates: {e.Message}", e);
         }
     }
 
@@ -77,10 +100,9 @@ public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
     /// The URL posted to, as kube-apiserver names it in its errors (the Service's port always written): a
     /// configuration's URL has neither query nor fragment, so the timeout is its whole query.
     /// </summary>
-    public static string Url(Webhook hook)
+    public static string Url(Admissionregistrationv1WebhookClientConfig config, TimeSpan timeout)
     {
-        var config = hook.ClientConfig;
-        var query = "?timeout=" + ((int)hook.Timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
+        var query = "?timeout=" + ((int)timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
         if (config.Url is { } url)
         {
             return url + query;
@@ -91,12 +113,12 @@ public sealed class WebhookClient(ServiceEndpoints endpoints) : IDisposable
         return $"https://{service.Name}.{service.NamespaceProperty}{ServiceSuffix}:{port}{service.Path ?? "/"}{query}";
     }
 
-    private static string KeyOf(Webhook hook) => hook.ClientConfig.CaBundle is { Length: > 0 } caBundle ? Convert.ToBase64String(caBundle) : "";
+    private static string KeyOf(Admissionregistrationv1WebhookClientConfig config) => config.CaBundle is { Length: > 0 } caBundle ? Convert.ToBase64String(caBundle) : "";
 
-    private HttpClient ClientFor(Webhook hook)
+    private HttpClient ClientFor(Admissionregistrationv1WebhookClientConfig config)
     {
-        var caBundle = hook.ClientConfig.CaBundle;
-        var pooled = _clients.GetOrAdd(KeyOf(hook), _ => new Lazy<Pooled>(() => new Pooled(new HttpClient(Handler(caBundle)) { Timeout = Timeout.InfiniteTimeSpan })));
+        var caBundle = config.CaBundle;
+        var pooled = _clients.GetOrAdd(KeyOf(config), _ => new Lazy<Pooled>(() => new Pooled(new HttpClient(Handler(caBundle)) { Timeout = Timeout.InfiniteTimeSpan })));
         var client = pooled.Value;
         client.LastUsed = Environment.TickCount64;
         if (_clients.Count > MaxClients)

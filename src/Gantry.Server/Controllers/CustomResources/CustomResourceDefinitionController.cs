@@ -165,7 +165,7 @@ public sealed class CustomResourceDefinitionController : BackgroundService
         }
 
         var remaining = 0;
-        foreach (var type in CustomResourceTypes.TypesOf(definition).Select(e => e.Stored).Distinct())
+        if (CustomResourceTypes.StoredTypeOf(definition) is { } type)
         {
             foreach (var item in _client.Registry.Cache.List(type.KeyPrefix, new WatchFilter(type.KeyPrefix)).Items)
             {

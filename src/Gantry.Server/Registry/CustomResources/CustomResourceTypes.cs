@@ -1,5 +1,7 @@
 using Gantry.Core.Resources;
 using Gantry.Core.Resources.CustomResources;
+using Gantry.Server.Admission.Webhooks;
+using Gantry.Server.Registry.CustomResources.Conversion;
 using Gantry.Server.Storage;
 using k8s.Models;
 
@@ -16,14 +18,17 @@ public sealed class CustomResourceTypes
     private static readonly ResourceType Definitions = ResourceCatalog.Get("apiextensions.k8s.io", "customresourcedefinitions");
 
     private readonly WatchCache _cache;
+    private readonly WebhookClient _conversionWebhooks;
     private readonly BucketReading<CustomResourceTypeSet> _reading;
 
     // Each definition's types are built once per stored version of it: building one parses its schemas.
     private Dictionary<(string Key, long Revision), IReadOnlyList<CustomResourceTypeSet.Entry>> _built = [];
 
-    public CustomResourceTypes(WatchCache cache)
+    /// <param name="conversionWebhooks">The client the definitions' conversion webhooks are called with.</param>
+    public CustomResourceTypes(WatchCache cache, WebhookClient conversionWebhooks)
     {
         _cache = cache;
+        _conversionWebhooks = conversionWebhooks;
         _reading = new BucketReading<CustomResourceTypeSet>(cache, Definitions.KeyPrefix, Read);
     }
 
@@ -33,15 +38,15 @@ public sealed class CustomResourceTypes
     private CustomResourceTypeSet Read()
     {
         var definitions = _cache.List(Definitions.KeyPrefix, new WatchFilter(Definitions.KeyPrefix)).Items;
-        var built = definitions.ToDictionary(d => (d.Key, d.ModRevision), d => _built.GetValueOrDefault((d.Key, d.ModRevision)) ?? Build(d.Json));
+        var built = definitions.ToDictionary(d => (d.Key, d.ModRevision), d => _built.GetValueOrDefault((d.Key, d.ModRevision)) ?? Build(d.Json, _conversionWebhooks));
         _built = built;
         return new CustomResourceTypeSet([.. built.Values.SelectMany(e => e)]);
     }
 
-    private static IReadOnlyList<CustomResourceTypeSet.Entry> Build(byte[] json)
+    private static IReadOnlyList<CustomResourceTypeSet.Entry> Build(byte[] json, WebhookClient conversionWebhooks)
     {
         var definition = (V1CustomResourceDefinition)ObjectDecoder.DecodeStored(Definitions, json);
-        return DefinitionConditions.IsTrue(definition, DefinitionConditions.Established) ? [.. TypesOf(definition)] : [];
+        return DefinitionConditions.IsTrue(definition, DefinitionConditions.Established) ? [.. TypesOf(definition, conversionWebhooks)] : [];
     }
 
     /// <summary>
@@ -49,7 +54,8 @@ public sealed class CustomResourceTypes
     /// even when it is not served (its objects still need deleting). A version a built-in type already serves is left
     /// to it.
     /// </summary>
-    public static IEnumerable<CustomResourceTypeSet.Entry> TypesOf(V1CustomResourceDefinition definition)
+    /// <param name="conversionWebhooks">The client the definition's conversion webhook is called with; required when it has one.</param>
+    public static IEnumerable<CustomResourceTypeSet.Entry> TypesOf(V1CustomResourceDefinition definition, WebhookClient? conversionWebhooks = null)
     {
         var spec = definition.Spec;
         var versions = spec.Versions ?? [];
@@ -59,7 +65,11 @@ public sealed class CustomResourceTypes
         }
 
         var storedApiVersion = $"{spec.Group}/{storage.Name}";
-        var stored = TypeOf(definition, storage) with { Conversion = new ApiVersionConversion(storedApiVersion, storedApiVersion) };
+        // Its own conversion too: an object stored in an earlier storage version is shown in this one.
+        var stored = TypeOf(definition, storage) with
+        {
+            Conversion = CustomResourceConversion.For(definition, storedApiVersion, storedApiVersion, conversionWebhooks),
+        };
         if (!storage.Served)
         {
             yield return new CustomResourceTypeSet.Entry(stored, stored, IsServed: false);
@@ -69,11 +79,18 @@ public sealed class CustomResourceTypes
         {
             var served = version == storage
                 ? stored
-                : TypeOf(definition, version) with { Conversion = new ApiVersionConversion(storedApiVersion, $"{spec.Group}/{version.Name}") };
+                : TypeOf(definition, version) with
+                {
+                    Conversion = CustomResourceConversion.For(definition, storedApiVersion, $"{spec.Group}/{version.Name}", conversionWebhooks),
+                };
             var builtIn = ResourceCatalog.Find(served.Group, served.Version, served.Plural) is not null;
             yield return new CustomResourceTypeSet.Entry(served, stored, IsServed: !builtIn);
         }
     }
+
+    /// <summary>The type the definition's objects are stored as, for a reader of the stored objects alone (no conversion).</summary>
+    public static ResourceType? StoredTypeOf(V1CustomResourceDefinition definition) =>
+        definition.Spec.Versions?.FirstOrDefault(v => v.Storage) is { } storage ? TypeOf(definition, storage) : null;
 
     private static ResourceType TypeOf(V1CustomResourceDefinition definition, V1CustomResourceDefinitionVersion version)
     {

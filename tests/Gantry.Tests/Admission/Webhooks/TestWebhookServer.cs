@@ -35,6 +35,9 @@ internal sealed class TestWebhookServer : IAsyncDisposable
 
     public ConcurrentQueue<JsonObject> Requests { get; } = new();
 
+    /// <summary>The whole reviews received, for their apiVersion.</summary>
+    public ConcurrentQueue<JsonObject> Reviews { get; } = new();
+
     public Func<JsonObject, JsonObject> Answer { get; set; } = Allow;
 
     /// <summary>Answers for particular paths, before <see cref="Answer"/>.</summary>
@@ -70,6 +73,7 @@ internal sealed class TestWebhookServer : IAsyncDisposable
         var review = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         var request = review["request"]!.AsObject();
         Requests.Enqueue(request);
+        Reviews.Enqueue(review);
         Paths.Enqueue(context.Request.Path.Value ?? "");
         var answer = AnswerAt.GetValueOrDefault(context.Request.Path.Value ?? "") ?? Answer;
         context.Response.ContentType = "application/json";

@@ -20,15 +20,16 @@ public sealed class CustomResourceTypesTests
     }
 
     [Fact]
-    public void A_version_other_than_the_storage_version_is_served_by_converting_its_api_version()
+    public async Task A_version_other_than_the_storage_version_is_served_by_converting_its_api_version()
     {
         var entries = CustomResourceTypes.TypesOf(CustomResourceDefinitions.CronTabs(true, "v1", "v1beta1")).ToList();
 
         var beta = Assert.Single(entries, e => e.Served.Version == "v1beta1");
         Assert.Equal("v1", beta.Stored.Version);
         var stored = new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "stable.example.com/v1", ["kind"] = "CronTab" };
-        Assert.Equal("stable.example.com/v1beta1", (string?)beta.Served.Conversion!.FromStorage(stored)["apiVersion"]);
-        Assert.Equal("stable.example.com/v1", (string?)beta.Served.Conversion.ToStorage(beta.Served.Conversion.FromStorage(stored))["apiVersion"]);
+        var served = (await beta.Served.Conversion!.FromStorageAsync([stored], CancellationToken.None)).Single();
+        Assert.Equal("stable.example.com/v1beta1", (string?)served["apiVersion"]);
+        Assert.Equal("stable.example.com/v1", (string?)(await beta.Served.Conversion.ToStorageAsync(served, CancellationToken.None))["apiVersion"]);
     }
 
     [Fact]
@@ -58,14 +59,14 @@ public sealed class CustomResourceTypesTests
     }
 
     [Fact]
-    public void An_object_stored_in_an_earlier_storage_version_reads_in_the_version_asked_for()
+    public async Task An_object_stored_in_an_earlier_storage_version_reads_in_the_version_asked_for()
     {
         var stored = CustomResourceTypes.TypesOf(CustomResourceDefinitions.CronTabs()).Single().Stored;
         var old = new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "stable.example.com/v1alpha1", ["kind"] = "CronTab" };
 
         var path = new Gantry.Server.Api.ResourcePath(stored, "default", "x", null);
 
-        Assert.Equal("stable.example.com/v1", (string?)path.ToServed(old)["apiVersion"]);
+        Assert.Equal("stable.example.com/v1", (string?)(await path.ToServedAsync(old, CancellationToken.None))["apiVersion"]);
     }
 
     [Fact]

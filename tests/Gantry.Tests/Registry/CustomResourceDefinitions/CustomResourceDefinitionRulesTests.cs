@@ -272,17 +272,38 @@ public sealed class CustomResourceDefinitionRulesTests
     }
 
     [Fact]
-    public void Webhook_conversion_is_refused_after_kubes_own_checks()
+    public void Webhook_conversion_needs_a_client_config_and_review_versions()
     {
         Assert.Equal(
             ["spec.conversion.webhookClientConfig: Required value: required when strategy is set to Webhook",
-             "spec.conversion.conversionReviewVersions: Required value",
-             "spec.conversion.strategy: Unsupported value: \"Webhook\": supported values: \"None\""],
+             "spec.conversion.conversionReviewVersions: Required value"],
             CreateErrors(Crd(c => Spec(c)["conversion"] = JsonNode.Parse("""{"strategy":"Webhook"}"""))));
+    }
+
+    [Fact]
+    public void Webhook_conversion_with_an_https_url_or_a_service_is_accepted()
+    {
+        Assert.Empty(CreateErrors(Crd(c => Spec(c)["conversion"] = JsonNode.Parse(
+            """{"strategy":"Webhook","webhook":{"clientConfig":{"url":"https://conv.example.com"},"conversionReviewVersions":["v1"]}}"""))));
+        Assert.Empty(CreateErrors(Crd(c => Spec(c)["conversion"] = JsonNode.Parse(
+            """{"strategy":"Webhook","webhook":{"clientConfig":{"service":{"namespace":"ns","name":"conv","path":"/convert"}},"conversionReviewVersions":["v1beta1","v1"]}}"""))));
+    }
+
+    [Fact]
+    public void Webhook_conversion_urls_and_services_are_checked_as_admission_webhooks_are()
+    {
         Assert.Equal(
-            ["spec.conversion.strategy: Unsupported value: \"Webhook\": supported values: \"None\""],
+            ["spec.conversion.webhookClientConfig.url: Invalid value: \"http\": 'https' is the only allowed URL scheme; desired format: https://host[/path]"],
             CreateErrors(Crd(c => Spec(c)["conversion"] = JsonNode.Parse(
-                """{"strategy":"Webhook","webhook":{"clientConfig":{"url":"https://conv.example.com"},"conversionReviewVersions":["v1"]}}"""))));
+                """{"strategy":"Webhook","webhook":{"clientConfig":{"url":"http://conv.example.com"},"conversionReviewVersions":["v1"]}}"""))));
+        Assert.Equal(
+            ["spec.conversion.webhookClientConfig: Required value: exactly one of url or service is required"],
+            CreateErrors(Crd(c => Spec(c)["conversion"] = JsonNode.Parse(
+                """{"strategy":"Webhook","webhook":{"clientConfig":{"url":"https://c.example.com","service":{"namespace":"ns","name":"conv"}},"conversionReviewVersions":["v1"]}}"""))));
+        Assert.Contains(
+            "spec.conversion.webhookClientConfig.service.path: Invalid value: \"convert\": must start with a '/'",
+            CreateErrors(Crd(c => Spec(c)["conversion"] = JsonNode.Parse(
+                """{"strategy":"Webhook","webhook":{"clientConfig":{"service":{"namespace":"ns","name":"conv","path":"convert"}},"conversionReviewVersions":["v1"]}}"""))));
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using k8s;
 using Gantry.Core.Validation;
+using Gantry.Server.Registry.CustomResources.Conversion;
+using Gantry.Server.Registry.Rules.AdmissionRegistration;
 using k8s.Models;
 
 namespace Gantry.Server.Registry.Rules.CustomResourceDefinitions;
@@ -21,7 +23,6 @@ internal static class CustomResourceDefinitionSpecValidation
 
     private static readonly string[] Scopes = ["Cluster", "Namespaced"];
     private static readonly string[] ConversionStrategies = [NoneConverter, WebhookConverter];
-    private static readonly string[] ServedConversionStrategies = [NoneConverter];
     private static readonly string[] AcceptedConversionReviewVersions = ["v1", "v1beta1"];
     private static readonly string[] ColumnTypes = ["boolean", "date", "integer", "number", "string"];
     private static readonly string[] ColumnFormats = ["byte", "date", "date-time", "double", "float", "int32", "int64", "password"];
@@ -396,8 +397,7 @@ internal static class CustomResourceDefinitionSpecValidation
 
     /// <summary>
     /// kube's <c>validateCustomResourceConversion</c>, which names the v1 <c>webhook.clientConfig</c> and
-    /// <c>webhook.conversionReviewVersions</c> by their internal names. Gantry calls no conversion webhooks, so it
-    /// refuses the Webhook strategy as an unsupported value once kube's own checks are done.
+    /// <c>webhook.conversionReviewVersions</c> by their internal names.
     /// </summary>
     private static void Conversion(V1CustomResourceConversion? conversion, bool requireRecognizedVersion, FieldPath path, List<FieldError> errors)
     {
@@ -415,13 +415,12 @@ internal static class CustomResourceDefinitionSpecValidation
             {
                 errors.Add(FieldErrors.Required(path.Child("webhookClientConfig"), "required when strategy is set to Webhook"));
             }
-            else if ((clientConfig.Url is null) == (clientConfig.Service is null))
+            else
             {
-                errors.Add(FieldErrors.Required(path.Child("webhookClientConfig"), "exactly one of url or service is required"));
+                WebhookClientConfigValidation.Validate(CustomResourceConversion.ClientConfig(clientConfig), path.Child("webhookClientConfig"), errors);
             }
 
             ReviewVersionValidation.Validate(reviewVersions, AcceptedConversionReviewVersions, requireRecognizedVersion, path.Child("conversionReviewVersions"), errors);
-            errors.Add(FieldErrors.NotSupported(path.Child("strategy"), conversion.Strategy, ServedConversionStrategies));
             return;
         }
 

@@ -1,20 +1,20 @@
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources.Conversion;
 
-namespace Gantry.Server.Registry.CustomResources;
+namespace Gantry.Server.Registry.CustomResources.Conversion;
 
 /// <summary>
 /// A CustomResourceDefinition's conversion strategy <c>None</c>: a version served beside the storage version holds the
 /// same fields, so an object changes only its <c>apiVersion</c> on the way in and out.
 /// </summary>
-public sealed class ApiVersionConversion(string storedApiVersion, string servedApiVersion) : IVersionConversion
+public sealed class ApiVersionConversion(string storedApiVersion, string servedApiVersion) : ConversionFunctions
 {
-    public JsonObject FromStorage(JsonObject stored) => WithApiVersion(stored, servedApiVersion);
+    public override JsonObject FromStorage(JsonObject stored) => WithApiVersion(stored, servedApiVersion);
 
-    public JsonObject ToStorage(JsonObject served) => WithApiVersion(served, storedApiVersion);
+    public override JsonObject ToStorage(JsonObject served) => WithApiVersion(served, storedApiVersion);
 
     // Custom resources are selected only by their name and namespace, the same in every version.
-    public string? StoredFieldLabel(string label) => label is "metadata.name" or "metadata.namespace" ? label : null;
+    public override string? StoredFieldLabel(string label) => label is "metadata.name" or "metadata.namespace" ? label : null;
 
     private static JsonObject WithApiVersion(JsonObject obj, string apiVersion)
     {

@@ -1,0 +1,44 @@
+using Gantry.Core.Resources.Conversion;
+using Gantry.Server.Admission.Webhooks;
+using k8s.Models;
+
+namespace Gantry.Server.Registry.CustomResources.Conversion;
+
+/// <summary>How a CustomResourceDefinition's versions convert: by <c>apiVersion</c> alone (strategy <c>None</c>) or by its webhook.</summary>
+public static class CustomResourceConversion
+{
+    public const string WebhookStrategy = "Webhook";
+
+    /// <summary>Whether the definition's versions hold the same fields, so that an object changes only its apiVersion.</summary>
+    public static bool ByApiVersion(V1CustomResourceDefinition definition) => definition.Spec?.Conversion?.Strategy != WebhookStrategy;
+
+    /// <summary>The conversion between the objects stored and those of <paramref name="servedApiVersion"/>.</summary>
+    /// <param name="webhooks">The client a conversion webhook is called with; required when the definition has one.</param>
+    public static IVersionConversion For(V1CustomResourceDefinition definition, string storedApiVersion, string servedApiVersion, WebhookClient? webhooks)
+    {
+        if (ByApiVersion(definition))
+        {
+            return new ApiVersionConversion(storedApiVersion, servedApiVersion);
+        }
+
+        return new WebhookConversion(
+            definition, storedApiVersion, servedApiVersion,
+            webhooks ?? throw new InvalidOperationException($"the conversion webhook of {definition.Metadata?.Name} cannot be called without a client"));
+    }
+
+    /// <summary>The definition's client config as the webhook client takes it (the same fields as an admission webhook's).</summary>
+    public static Admissionregistrationv1WebhookClientConfig ClientConfig(Apiextensionsv1WebhookClientConfig config) => new()
+    {
+        CaBundle = config.CaBundle,
+        Url = config.Url,
+        Service = config.Service is { } service
+            ? new Admissionregistrationv1ServiceReference
+            {
+                Name = service.Name,
+                NamespaceProperty = service.NamespaceProperty,
+                Path = service.Path,
+                Port = service.Port,
+            }
+            : null,
+    };
+}
