@@ -16,17 +16,36 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
 
     public JsonObject? Details { get; } = details;
 
-    public JsonObject ToStatus() => new()
+    public JsonObject ToStatus()
     {
-        ["kind"] = "Status",
-        ["apiVersion"] = "v1",
-        ["metadata"] = new JsonObject(),
-        ["status"] = "Failure",
-        ["message"] = Message,
-        ["reason"] = Reason,
-        ["details"] = Details?.DeepClone(),
-        ["code"] = Code,
-    };
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = Message,
+            ["reason"] = Reason,
+            ["details"] = Details?.DeepClone(),
+            ["code"] = Code,
+        };
+        if (Reason.Length == 0)
+        {
+            // kube's StatusReasonUnknown is the empty reason, which its Status leaves out.
+            status.Remove("reason");
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// An error that is no Status of its own, as kube's <c>ErrorToAPIStatus</c> answers it: a 500 of unknown reason with
+    /// the error as the message (kubectl prints <c>Error from server: ...</c>).
+    /// </summary>
+    public static ApiException Unknown(string error) => new(500, "", error);
+
+    /// <summary>This error as kube's <c>NewInternalError</c> wraps one that is no Status of its own; a Status as it is.</summary>
+    public ApiException AsInternalError() => Reason.Length == 0 && Code == 500 ? InternalError(Message) : this;
 
     /// <summary>
     /// This refusal as a request for <paramref name="served"/> hears it, where the registry named the type the objects are

@@ -51,10 +51,14 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
 
         var head = Encoding.UTF8.GetBytes(
             $"{{\"kind\":\"{path.Served.ListKind}\",\"apiVersion\":\"{path.Served.ApiVersion}\",\"metadata\":{metadata.ToJsonString()},\"items\":[");
-        var jsons = path.Conversion is null
-            ? items.Select(i => i.Json).ToList()
-            : (await path.ToServedAsync([.. items.Select(i => JsonNode.Parse(i.Json)!.AsObject())], context.RequestAborted).ConfigureAwait(false))
-                .Select(o => Encoding.UTF8.GetBytes(o.ToJsonString())).ToList();
+        var jsons = path.Conversion switch
+        {
+            null => items.Select(i => i.Json).ToList(),
+            // Converted one at a time, each tree let go once written; a webhook takes the list at once.
+            ConversionFunctions functions => items.Select(i => Encoding.UTF8.GetBytes(functions.FromStorage(JsonNode.Parse(i.Json)!.AsObject()).ToJsonString())).ToList(),
+            _ => (await path.ToServedAsync([.. items.Select(i => JsonNode.Parse(i.Json)!.AsObject())], context.RequestAborted).ConfigureAwait(false))
+                .Select(o => Encoding.UTF8.GetBytes(o.ToJsonString())).ToList(),
+        };
         var length = head.Length + 2 + jsons.Sum(j => j.Length) + Math.Max(0, jsons.Count - 1);
         context.Response.StatusCode = 200;
         context.Response.ContentType = HttpResponses.Json;
@@ -152,8 +156,8 @@ public sealed class CollectionWriter(WatchCache cache, TimeProvider time)
         catch (ApiException ex)
         {
             // An object could not be shown in the version watched (its conversion webhook failed): the watch ends with
-            // the error, on which a client lists again.
-            await WriteEventAsync(context, new JsonObject { ["type"] = "ERROR", ["object"] = ex.ToStatus() }.ToJsonString()).ConfigureAwait(false);
+            // the error as an InternalError (kube's transformErrorToEvent), on which a client lists again.
+            await WriteEventAsync(context, new JsonObject { ["type"] = "ERROR", ["object"] = ex.AsInternalError().ToStatus() }.ToJsonString()).ConfigureAwait(false);
         }
     }
 

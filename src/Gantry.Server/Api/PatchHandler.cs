@@ -29,7 +29,7 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
         }
         else
         {
-            var apply = InServedVersion(path, Patcher(contentType, path, patch));
+            var apply = InServedVersion(path, options, Patcher(contentType, path, patch));
             result = await registry.MutateAsync(path.Type, path.Namespace, path.Name!, apply, null, path.Subresource, options, context.RequestAborted)
                 .ConfigureAwait(false);
         }
@@ -52,11 +52,12 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
     /// A change made to the object as the request's version shows it, as kube patches an object in the version the
     /// request names: the stored object is converted to it, changed, and converted back.
     /// </summary>
-    public static Func<JsonObject, CancellationToken, ValueTask<JsonObject>> InServedVersion(ResourcePath path, Func<JsonObject, JsonObject> change) =>
+    private static Func<JsonObject, CancellationToken, ValueTask<JsonObject>> InServedVersion(
+        ResourcePath path, WriteOptions options, Func<JsonObject, JsonObject> change) =>
         path.Conversion is null
             ? (current, _) => ValueTask.FromResult(change(current))
             : async (current, cancellationToken) =>
-                await path.ToStoredAsync(change(await path.ToServedAsync(current, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+                await path.ToStoredAsync(change(await path.ToServedAsync(current, cancellationToken).ConfigureAwait(false)), options, cancellationToken).ConfigureAwait(false);
 
     private async Task<JsonObject> ApplyAsync(HttpContext context, ResourcePath path, JsonNode patch, WriteOptions options)
     {
@@ -74,7 +75,7 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
         if (registry.Get(path.Type, path.Namespace, path.Name!) is null && path.Subresource is null)
         {
             var fresh = ServerSideApply.Apply(null, applied, manager, force, schema, time.GetUtcNow());
-            var stored = await path.ToStoredAsync(fresh.Object!, context.RequestAborted).ConfigureAwait(false);
+            var stored = await path.ToStoredAsync(fresh.Object!, options, context.RequestAborted).ConfigureAwait(false);
             return await registry.CreateAsync(path.Type, path.Namespace, stored, options with { FieldManager = null }, context.RequestAborted).ConfigureAwait(false);
         }
 
@@ -82,7 +83,7 @@ public sealed class PatchHandler(ObjectRegistry registry, TimeProvider time)
             path.Type,
             path.Namespace,
             path.Name!,
-            InServedVersion(path, current =>
+            InServedVersion(path, options, current =>
             {
                 var outcome = ServerSideApply.Apply(current, applied, manager, force, schema, time.GetUtcNow(), path.Subresource);
                 return outcome.Succeeded ? outcome.Object! : throw ApplyConflicts.ToException(path, outcome);

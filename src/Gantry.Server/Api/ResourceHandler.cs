@@ -82,16 +82,16 @@ public sealed class ResourceHandler(
 
     private async Task CreateAsync(HttpContext context, ResourcePath path)
     {
-        var body = await path.ToStoredAsync(await RequestBody.ReadObjectAsync(context).ConfigureAwait(false), context.RequestAborted).ConfigureAwait(false);
         var options = QueryOptions.Write(context, path);
+        var body = await path.ToStoredAsync(await RequestBody.ReadObjectAsync(context).ConfigureAwait(false), options, context.RequestAborted).ConfigureAwait(false);
         var created = await registry.CreateAsync(path.Type, path.Namespace, body, options, context.RequestAborted).ConfigureAwait(false);
         await WriteWrittenAsync(context, 201, path, created, options).ConfigureAwait(false);
     }
 
     private async Task UpdateAsync(HttpContext context, ResourcePath path)
     {
-        var body = await path.ToStoredAsync(await RequestBody.ReadObjectAsync(context).ConfigureAwait(false), context.RequestAborted).ConfigureAwait(false);
         var options = QueryOptions.Write(context, path);
+        var body = await path.ToStoredAsync(await RequestBody.ReadObjectAsync(context).ConfigureAwait(false), options, context.RequestAborted).ConfigureAwait(false);
         var updated = await registry.UpdateAsync(path.Type, path.Namespace, path.Name!, body, path.Subresource, options, context.RequestAborted)
             .ConfigureAwait(false);
         await WriteWrittenAsync(context, 200, path, updated, options).ConfigureAwait(false);
@@ -106,6 +106,12 @@ public sealed class ResourceHandler(
     private async Task DeleteAsync(HttpContext context, ResourcePath path)
     {
         var request = QueryOptions.Delete(context, await ReadOptionalBodyAsync(context).ConfigureAwait(false));
+        if (path.ConversionMayFail && registry.Get(path.Type, path.Namespace, path.Name!) is { } stored)
+        {
+            // kube reads the object through its conversion before deleting it: a conversion that fails deletes nothing.
+            await path.ToServedAsync(JsonNode.Parse(stored.Json)!.AsObject(), context.RequestAborted).ConfigureAwait(false);
+        }
+
         var result = await registry.DeleteAsync(path.Type, path.Namespace, path.Name!, request, context.RequestAborted).ConfigureAwait(false);
         await WriteObjectAsync(context, ObjectMetadata.IsDeleting(result) ? 202 : 200, path, result).ConfigureAwait(false);
     }
@@ -114,6 +120,12 @@ public sealed class ResourceHandler(
     {
         var request = QueryOptions.Delete(context, await ReadOptionalBodyAsync(context).ConfigureAwait(false));
         var (items, revision, _) = registry.Cache.List(path.Type.KeyPrefix, QueryOptions.Filter(context, path));
+        if (path.ConversionMayFail)
+        {
+            // kube lists the collection through its conversion before deleting any of it.
+            await path.ToServedAsync([.. items.Select(i => JsonNode.Parse(i.Json)!.AsObject())], context.RequestAborted).ConfigureAwait(false);
+        }
+
         var deleted = new List<JsonObject>();
         foreach (var item in items)
         {

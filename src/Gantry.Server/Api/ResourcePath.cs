@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
 using Gantry.Core.Resources.Conversion;
+using Gantry.Server.Registry;
 using Gantry.Server.Registry.CustomResources;
+using Gantry.Server.Registry.CustomResources.Conversion;
 
 namespace Gantry.Server.Api;
 
@@ -28,9 +30,18 @@ public sealed record ResourcePath(ResourceType Type, string? Namespace, string? 
     /// <summary>The conversion between the stored objects and the request's version; null when they are the same.</summary>
     public IVersionConversion? Conversion => Served.Conversion;
 
+    /// <summary>Whether showing an object in the request's version may fail: a custom resource's conversion webhook may.</summary>
+    public bool ConversionMayFail => Conversion is not null and not ConversionFunctions;
+
     /// <summary>A stored object as the request's version shows it (a Status, say, is left as it is).</summary>
     public async ValueTask<JsonObject> ToServedAsync(JsonObject stored, CancellationToken cancellationToken) =>
-        Conversion is { } conversion && IsOfType(stored, Type) ? (await conversion.FromStorageAsync([stored], cancellationToken).ConfigureAwait(false))[0] : stored;
+        Conversion switch
+        {
+            null => stored,
+            _ when !IsOfType(stored, Type) => stored,
+            ConversionFunctions functions => functions.FromStorage(stored),
+            var conversion => (await conversion.FromStorageAsync([stored], cancellationToken).ConfigureAwait(false))[0],
+        };
 
     /// <summary>A list's stored objects as the request's version shows them, converted together (one webhook call).</summary>
     public ValueTask<IReadOnlyList<JsonObject>> ToServedAsync(IReadOnlyList<JsonObject> stored, CancellationToken cancellationToken) =>
@@ -38,12 +49,29 @@ public sealed record ResourcePath(ResourceType Type, string? Namespace, string? 
 
     /// <summary>
     /// A body as it is stored: converted when it is of the request's version (or names none), as it is otherwise —
-    /// kube decodes a body by the version it names, so a body of the stored version is welcome on either URL.
+    /// kube decodes a body by the version it names, so a body of the stored version is welcome on either URL. A body a
+    /// conversion webhook converts is first decoded and checked in its own version, as kube reads it before its storage
+    /// converts it: a malformed one is refused in the words of the version written and never reaches the webhook.
     /// </summary>
-    public ValueTask<JsonObject> ToStoredAsync(JsonObject body, CancellationToken cancellationToken) =>
-        Conversion is { } conversion && (Text(body, "apiVersion") ?? Served.ApiVersion) == Served.ApiVersion
-            ? conversion.ToStorageAsync(body, cancellationToken)
-            : ValueTask.FromResult(body);
+    public ValueTask<JsonObject> ToStoredAsync(JsonObject body, WriteOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Served.Custom is not null && Text(body, "apiVersion") is null or "")
+        {
+            // A custom resource's body is read as unstructured, its version from the body alone, and then refused for
+            // not being the URL's (kube's create and update handlers); a built-in's missing version is the URL's.
+            throw ApiException.BadRequest($"the API version in the data () does not match the expected API version ({Served.ApiVersion})");
+        }
+
+        if (Conversion is not { } conversion || (Text(body, "apiVersion") is { Length: > 0 } named ? named : Served.ApiVersion) != Served.ApiVersion)
+        {
+            return ValueTask.FromResult(body);
+        }
+
+        return ConversionMayFail
+            ? conversion.ToStorageAsync(CustomResourceConversion.DecodeWritten(Served, body, options), cancellationToken)
+            : conversion.ToStorageAsync(body, cancellationToken);
+    }
 
     // A custom resource stored in an earlier storage version is of its type all the same, and shows in the served one.
     private static bool IsOfType(JsonObject obj, ResourceType type) =>

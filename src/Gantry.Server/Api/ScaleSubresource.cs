@@ -16,18 +16,17 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
 {
     public async Task HandleAsync(HttpContext context, ResourcePath path)
     {
-        // A custom resource's scale paths are its served version's, so its Scale is read from the object in that version.
         var stored = JsonNode.Parse(registry.GetRequired(path.Type, path.Namespace, path.Name!).Json)!.AsObject();
-        var current = await path.ToServedAsync(stored, context.RequestAborted).ConfigureAwait(false);
         switch (context.Request.Method)
         {
             case "GET":
-                await HttpResponses.WriteJsonAsync(context, 200, ToScale(current, path.Served)).ConfigureAwait(false);
+                await HttpResponses.WriteJsonAsync(context, 200, await ScaleOfAsync(path, stored, context.RequestAborted).ConfigureAwait(false))
+                    .ConfigureAwait(false);
                 return;
             case "PUT":
             {
                 var body = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
-                await WriteReplicasAsync(context, path, current, _ => body).ConfigureAwait(false);
+                await WriteReplicasAsync(context, path, stored, _ => body).ConfigureAwait(false);
                 return;
             }
 
@@ -43,7 +42,7 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
 
                 var apply = PatchHandler.Patcher(
                     contentType == PatchHandler.StrategicMergePatchType ? PatchHandler.MergePatchType : contentType, path, patch);
-                await WriteReplicasAsync(context, path, current, apply).ConfigureAwait(false);
+                await WriteReplicasAsync(context, path, stored, apply).ConfigureAwait(false);
                 return;
             }
         }
@@ -51,7 +50,7 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
         throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
     }
 
-    private async Task WriteReplicasAsync(HttpContext context, ResourcePath path, JsonObject current, Func<JsonObject, JsonObject> changeScale)
+    private async Task WriteReplicasAsync(HttpContext context, ResourcePath path, JsonObject stored, Func<JsonObject, JsonObject> changeScale)
     {
         var options = QueryOptions.Write(context);
         // The webhooks see the Scale written, not the object it changes, once, against the object read; the replicas a
@@ -60,7 +59,7 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
         JsonObject? admitted = null;
         if (registry.WebhooksSee(path.Type, AdmissionOperations.Update, "scale"))
         {
-            var oldScale = ToScale(current, path.Served);
+            var oldScale = await ScaleOfAsync(path, stored, context.RequestAborted).ConfigureAwait(false);
             var scale = AdmissionAttributes.ForSubresource(
                 AdmissionOperations.Update, path.Type, path.Namespace, path.Name!, "scale", changeScale(oldScale.DeepClone().AsObject()), oldScale, options.DryRun,
                 options.User, path.Conversion is null ? null : path.Served.ApiVersion);
@@ -99,15 +98,19 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
                 }
 
                 ScalePaths.Of(path.Served).SetSpecReplicas(current, replicas.GetValue<int>());
-                return await path.ToStoredAsync(current, cancellationToken).ConfigureAwait(false);
+                return await path.ToStoredAsync(current, options, cancellationToken).ConfigureAwait(false);
             },
             null,
             null,
             options with { WebhooksAdmitted = true },
             context.RequestAborted).ConfigureAwait(false);
-        var served = await path.ToServedAsync(updated, context.RequestAborted).ConfigureAwait(false);
-        await HttpResponses.WriteJsonAsync(context, 200, ToScale(served, path.Served), [.. admissionWarnings, .. options.Warnings]).ConfigureAwait(false);
+        var written = await ScaleOfAsync(path, updated, context.RequestAborted).ConfigureAwait(false);
+        await HttpResponses.WriteJsonAsync(context, 200, written, [.. admissionWarnings, .. options.Warnings]).ConfigureAwait(false);
     }
+
+    /// <summary>The Scale of a stored object: a custom resource's scale paths are its served version's, so read in that version.</summary>
+    private static async Task<JsonObject> ScaleOfAsync(ResourcePath path, JsonObject stored, CancellationToken cancellationToken) =>
+        ToScale(await path.ToServedAsync(stored, cancellationToken).ConfigureAwait(false), path.Served);
 
     /// <summary>The Scale of a built-in workload.</summary>
     public static JsonObject ToScale(JsonObject obj) => ToScale(obj, null);
@@ -117,7 +120,7 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
     {
         var paths = type is null ? ScalePaths.BuiltIn : ScalePaths.Of(type);
         var metadata = obj["metadata"]!;
-        return new JsonObject
+        var scale = new JsonObject
         {
             ["kind"] = "Scale",
             ["apiVersion"] = "autoscaling/v1",
@@ -136,6 +139,13 @@ public sealed class ScaleSubresource(ObjectRegistry registry)
                 ["selector"] = paths.LabelSelector is { } labelSelector ? labelSelector(obj) : SelectorText(obj["spec"]?["selector"]),
             },
         };
+        // An empty selector is left out, as Scale's omitempty leaves it (a custom resource without labelSelectorPath).
+        if (scale["status"]!["selector"] is not JsonValue selector || (selector.TryGetValue<string>(out var text) && text.Length == 0))
+        {
+            scale["status"]!.AsObject().Remove("selector");
+        }
+
+        return scale;
     }
 
     /// <summary>RCs select with a plain map, apps types with a LabelSelector; both print as <c>app=web</c>.</summary>

@@ -62,6 +62,11 @@ public sealed class InProcessClient(ObjectRegistry registry, string fieldManager
     public Task<JsonObject> MutateJsonAsync(ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> mutate, CancellationToken cancellationToken) =>
         registry.MutateAsync(type, ns, name, mutate, null, null, Options(), cancellationToken);
 
+    /// <summary><see cref="MutateJsonAsync(ResourceType, string?, string, Func{JsonObject, JsonObject}, CancellationToken)"/> with a change that may wait (a conversion).</summary>
+    public Task<JsonObject> MutateJsonAsync(
+        ResourceType type, string? ns, string name, Func<JsonObject, CancellationToken, ValueTask<JsonObject>> mutate, CancellationToken cancellationToken) =>
+        registry.MutateAsync(type, ns, name, mutate, null, null, Options(), cancellationToken);
+
     public Task DeleteAsync<T>(string? ns, string name, DeleteRequest request, CancellationToken cancellationToken) =>
         registry.DeleteAsync(TypeOf<T>(), ns, name, request, cancellationToken);
 

@@ -8,7 +8,6 @@ using Gantry.Core.Validation;
 using Gantry.Server.Admission.Webhooks;
 using Gantry.Server.Api;
 using Gantry.Server.Registry.CustomResources;
-using Gantry.Server.Registry.CustomResources.Conversion;
 using Gantry.Server.Security;
 using Gantry.Server.Storage;
 using k8s;
@@ -292,16 +291,18 @@ public sealed class ObjectRegistry(
             options.Warnings.Clear();
             var current = cache.Get(key) ?? throw ApiException.NotFound(type, name);
             var currentObj = JsonNode.Parse(current.Json)!.AsObject();
-            var changed = await mutate(currentObj.DeepClone().AsObject(), cancellationToken).ConfigureAwait(false);
-            if (type.Custom is { } custom && CustomResourceConversion.ByApiVersion(custom.Definition)
-                && JsonNode.DeepEquals(changed["apiVersion"], currentObj["apiVersion"]))
+            var currentJson = current.Json;
+            // A custom resource stored in an earlier storage version is changed, compared and written in this one, as
+            // kube decodes it through its definition's conversion; and written even when nothing else changes, as a
+            // storage version migration needs.
+            var migrating = type is { Custom: not null, Conversion: not null } && currentObj["apiVersion"]?.GetValue<string>() != type.ApiVersion;
+            if (migrating)
             {
-                // Stored in an earlier storage version, it is written in this one (a definition's versions convert by
-                // apiVersion alone): the stored object differs from it, so even a write that changes nothing else moves
-                // it to the storage version, as a storage version migration needs. A definition with a conversion
-                // webhook converts the writes made in a version to the storage one; the server's own keep the object's.
-                changed["apiVersion"] = type.ApiVersion;
+                currentObj = (await type.Conversion!.FromStorageAsync([currentObj], cancellationToken).ConfigureAwait(false))[0];
+                currentJson = JsonScratch.ToArray(currentObj);
             }
+
+            var changed = await mutate(currentObj.DeepClone().AsObject(), cancellationToken).ConfigureAwait(false);
 
             var currentVersion = ObjectMetadata.ResourceVersion(currentObj);
             var pinned = resourceVersionPrecondition;
@@ -333,7 +334,7 @@ public sealed class ObjectRegistry(
             var oldForWebhooks = !options.WebhooksAdmitted && webhooks?.ValidatesAny(type, AdmissionOperations.Update, subresource) == true
                 ? currentObj.DeepClone().AsObject()
                 : null;
-            var (next, allocation) = PrepareUpdate(type, ns, name, changed, currentObj, current.Json, subresource, options);
+            var (next, allocation) = PrepareUpdate(type, ns, name, changed, currentObj, currentJson, migrating, subresource, options);
             if (oldForWebhooks is not null)
             {
                 try
@@ -466,13 +467,14 @@ public sealed class ObjectRegistry(
     /// (to commit or revert with the write).
     /// </summary>
     private (JsonObject? Next, IAllocationTransaction? Allocation) PrepareUpdate(
-        ResourceType type, string? ns, string name, JsonObject changed, JsonObject currentObj, byte[] currentJson, string? subresource, WriteOptions options)
+        ResourceType type, string? ns, string name, JsonObject changed, JsonObject currentObj, byte[] currentJson, bool migrating, string? subresource,
+        WriteOptions options)
     {
         // A custom resource's status write changes its status alone, whatever else the body holds (kube's statusStrategy).
         if (subresource == "status" && HookFor(type) is null && !SigningRequestWrites.Applies(type)
             && (type.Custom is not null || !StatusWrites.ChangesMetadata(type, changed, currentObj)))
         {
-            return (PrepareStatusUpdate(type, name, changed, currentObj, currentJson, options), null);
+            return (PrepareStatusUpdate(type, name, changed, currentObj, currentJson, migrating, options), null);
         }
 
         // The mutated object is this write's own copy: its identity is filled in place.
@@ -547,7 +549,7 @@ public sealed class ObjectRegistry(
         Admit(type, ns, typed, oldTyped, subresource is null ? options : options with { Subresource = subresource });
         var allocation = HookFor(type)?.Allocate(typed, oldTyped, options.DryRun);
         var stored = ObjectDecoder.ToNode(typed);
-        if (!ownershipApplied && SameButForBookkeeping(stored, old))
+        if (!ownershipApplied && !migrating && SameButForBookkeeping(stored, old))
         {
             allocation?.Revert();
             return (null, null);
@@ -577,7 +579,7 @@ public sealed class ObjectRegistry(
     /// take <see cref="PrepareUpdate"/>'s general path.
     /// </summary>
     private JsonObject? PrepareStatusUpdate(
-        ResourceType type, string name, JsonObject changed, JsonObject currentObj, byte[] currentJson, WriteOptions options)
+        ResourceType type, string name, JsonObject changed, JsonObject currentObj, byte[] currentJson, bool migrating, WriteOptions options)
     {
         NodeRestriction.Admit(type, currentObj, currentObj, options, StoredNode);
         var rules = rulesFor(type);
@@ -595,7 +597,7 @@ public sealed class ObjectRegistry(
 
         var status = ObjectDecoder.StatusToNode(typed);
         var appliedFields = AppliedManagedFields(changed, currentObj, options);
-        if (appliedFields is null && Same(status, currentObj["status"]))
+        if (appliedFields is null && !migrating && Same(status, currentObj["status"]))
         {
             return null;
         }

@@ -121,7 +121,7 @@ public sealed class ResourcePathTests
         var path = Parse("/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers")!;
         var body = new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "autoscaling/v2", ["kind"] = "HorizontalPodAutoscaler" };
 
-        Assert.Same(body, await path.ToStoredAsync(body, CancellationToken.None));
+        Assert.Same(body, await path.ToStoredAsync(body, new Gantry.Server.Registry.WriteOptions(), CancellationToken.None));
     }
 
     [Fact]

@@ -20,6 +20,6 @@ public interface ICustomResourceVersion
     /// <summary>Fills in the schema's defaults, in place.</summary>
     void Default(JsonObject obj);
 
-    /// <summary>The object's violations of the schema.</summary>
-    IReadOnlyList<FieldError> Validate(JsonObject obj);
+    /// <summary>The object's violations of the schema and its rules; <paramref name="old"/> is the object updated (null on create), for transition rules.</summary>
+    IReadOnlyList<FieldError> Validate(JsonObject obj, JsonObject? old = null);
 }

@@ -22,8 +22,9 @@ public static class AdmissionReview
     private static readonly RequestUser Controllers = new("system:kube-controller-manager", [RequestUser.Authenticated]);
 
     /// <param name="version">The served version the webhook matched, in which it is sent the kind, resource and objects.</param>
-    public static async Task<JsonObject> RequestAsync(
-        Webhook hook, AdmissionAttributes attributes, ResourceType version, string uid, CancellationToken cancellationToken)
+    /// <param name="obj">The request's object in <paramref name="version"/>.</param>
+    /// <param name="oldObj">The request's old object in <paramref name="version"/>.</param>
+    public static JsonObject Request(Webhook hook, AdmissionAttributes attributes, ResourceType version, string uid, JsonObject? obj, JsonObject? oldObj)
     {
         var type = version;
         var (group, requestVersion) = WebhookMatching.RequestGroupVersion(attributes);
@@ -36,8 +37,6 @@ public static class AdmissionReview
             ? GroupVersion(group, requestVersion, "kind", type.Kind)
             : kind.DeepClone();
         var user = attributes.User ?? Controllers;
-        var obj = await InVersionAsync(version, attributes.Type, attributes.Object, cancellationToken).ConfigureAwait(false);
-        var oldObj = await InVersionAsync(version, attributes.Type, attributes.OldObject, cancellationToken).ConfigureAwait(false);
         var request = new JsonObject
         {
             ["uid"] = uid,

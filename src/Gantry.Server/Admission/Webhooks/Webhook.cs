@@ -11,6 +11,7 @@ namespace Gantry.Server.Admission.Webhooks;
 /// <param name="MatchEquivalent">Whether a rule also matches the request's resource in its stored version (<c>matchPolicy: Equivalent</c>).</param>
 /// <param name="ReviewVersion">The AdmissionReview version sent: the first of the webhook's that Gantry speaks.</param>
 /// <param name="ReinvokeIfNeeded">A mutating webhook called again when a later one changed the object (<c>reinvocationPolicy: IfNeeded</c>).</param>
+/// <param name="Conditions">Its CEL <c>matchConditions</c>, compiled.</param>
 public sealed record Webhook(
     string Name,
     string ConfigurationName,
@@ -22,7 +23,8 @@ public sealed record Webhook(
     TimeSpan Timeout,
     string ReviewVersion,
     Admissionregistrationv1WebhookClientConfig ClientConfig,
-    bool ReinvokeIfNeeded)
+    bool ReinvokeIfNeeded,
+    MatchConditions Conditions)
 {
     public const string ReviewV1 = "v1";
     public const string ReviewV1Beta1 = "v1beta1";
@@ -31,11 +33,11 @@ public sealed record Webhook(
 
     public static Webhook Of(string configurationName, V1MutatingWebhook hook) =>
         Of(configurationName, hook.Name, hook.Rules, hook.FailurePolicy, hook.MatchPolicy, hook.NamespaceSelector, hook.ObjectSelector,
-            hook.TimeoutSeconds, hook.AdmissionReviewVersions, hook.ClientConfig, hook.ReinvocationPolicy == "IfNeeded");
+            hook.TimeoutSeconds, hook.AdmissionReviewVersions, hook.ClientConfig, hook.ReinvocationPolicy == "IfNeeded", hook.MatchConditions);
 
     public static Webhook Of(string configurationName, V1ValidatingWebhook hook) =>
         Of(configurationName, hook.Name, hook.Rules, hook.FailurePolicy, hook.MatchPolicy, hook.NamespaceSelector, hook.ObjectSelector,
-            hook.TimeoutSeconds, hook.AdmissionReviewVersions, hook.ClientConfig, reinvokeIfNeeded: false);
+            hook.TimeoutSeconds, hook.AdmissionReviewVersions, hook.ClientConfig, reinvokeIfNeeded: false, hook.MatchConditions);
 
     private static Webhook Of(
         string configurationName,
@@ -48,7 +50,8 @@ public sealed record Webhook(
         int? timeoutSeconds,
         IList<string>? reviewVersions,
         Admissionregistrationv1WebhookClientConfig clientConfig,
-        bool reinvokeIfNeeded) =>
+        bool reinvokeIfNeeded,
+        IList<V1MatchCondition>? matchConditions) =>
         new(
             name,
             configurationName,
@@ -60,7 +63,8 @@ public sealed record Webhook(
             timeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultTimeout,
             reviewVersions?.FirstOrDefault(v => v is ReviewV1 or ReviewV1Beta1) ?? ReviewV1,
             clientConfig,
-            reinvokeIfNeeded);
+            reinvokeIfNeeded,
+            MatchConditions.Of(matchConditions));
 
     // An unset selector selects everything (kube defaults it to {}); validation refused the ones that do not parse.
     private static LabelSelector Selector(V1LabelSelector? selector) =>

@@ -35,6 +35,7 @@ public sealed partial class WebhookAdmission(
     public async Task<JsonObject?> MutateAsync(AdmissionAttributes attributes, ICollection<string> warnings, CancellationToken cancellationToken)
     {
         var hooks = configurations.Mutating;
+        var objects = new VersionedObjects();
         var current = attributes;
         var reinvocable = new List<int>();
         var lastChange = -1;
@@ -50,7 +51,7 @@ public sealed partial class WebhookAdmission(
                 reinvocable.Add(i);
             }
 
-            if (await MutateOnceAsync(hooks[i], version, current, warnings, cancellationToken).ConfigureAwait(false) is { } patched)
+            if (await MutateOnceAsync(hooks[i], version, current, objects, warnings, cancellationToken).ConfigureAwait(false) is { } patched)
             {
                 current = current with { Object = patched };
                 lastChange = i;
@@ -61,7 +62,7 @@ public sealed partial class WebhookAdmission(
         foreach (var i in reinvocable.Where(i => i < lastChange))
         {
             if (matching.MatchedVersion(hooks[i], current) is { } version
-                && await MutateOnceAsync(hooks[i], version, current, warnings, cancellationToken).ConfigureAwait(false) is { } patched)
+                && await MutateOnceAsync(hooks[i], version, current, objects, warnings, cancellationToken).ConfigureAwait(false) is { } patched)
             {
                 current = current with { Object = patched };
             }
@@ -80,7 +81,8 @@ public sealed partial class WebhookAdmission(
             return;
         }
 
-        var verdicts = await Task.WhenAll(hooks.Select(h => ValidateOnceAsync(h.Hook, h.Version!, attributes, cancellationToken))).ConfigureAwait(false);
+        var objects = new VersionedObjects();
+        var verdicts = await Task.WhenAll(hooks.Select(h => ValidateOnceAsync(h.Hook, h.Version!, attributes, objects, cancellationToken))).ConfigureAwait(false);
         foreach (var warning in verdicts.SelectMany(v => v.Warnings))
         {
             warnings.Add(warning);
@@ -93,12 +95,18 @@ public sealed partial class WebhookAdmission(
     }
 
     private async Task<JsonObject?> MutateOnceAsync(
-        Webhook hook, ResourceType version, AdmissionAttributes attributes, ICollection<string> warnings, CancellationToken cancellationToken)
+        Webhook hook, ResourceType version, AdmissionAttributes attributes, VersionedObjects objects, ICollection<string> warnings,
+        CancellationToken cancellationToken)
     {
         AdmissionResponse response;
         try
         {
-            response = await CallAsync(hook, version, attributes, mutating: true, cancellationToken).ConfigureAwait(false);
+            if (await CallAsync(hook, version, attributes, objects, mutating: true, cancellationToken).ConfigureAwait(false) is not { } called)
+            {
+                return null;
+            }
+
+            response = called;
             if (response.Patch is not null && response.PatchType != JsonPatchType)
             {
                 throw new WebhookCallException(hook.Name, $"unsupported patch type \"{response.PatchType}\"");
@@ -135,7 +143,7 @@ public sealed partial class WebhookAdmission(
         }
 
         // Patched in the version the webhook was sent, and stored in the stored one.
-        var sent = (await AdmissionReview.InVersionAsync(version, attributes.Type, attributes.Object, cancellationToken).ConfigureAwait(false))!;
+        var sent = (await objects.InVersionAsync(version, attributes.Type, attributes.Object, cancellationToken).ConfigureAwait(false))!;
         JsonObject patched;
         try
         {
@@ -153,12 +161,12 @@ public sealed partial class WebhookAdmission(
     }
 
     private async Task<(ApiException? Refusal, IReadOnlyList<string> Warnings)> ValidateOnceAsync(
-        Webhook hook, ResourceType version, AdmissionAttributes attributes, CancellationToken cancellationToken)
+        Webhook hook, ResourceType version, AdmissionAttributes attributes, VersionedObjects objects, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await CallAsync(hook, version, attributes, mutating: false, cancellationToken).ConfigureAwait(false);
-            return (response.Allowed ? null : Refusal(hook, response.Status), response.Warnings);
+            var response = await CallAsync(hook, version, attributes, objects, mutating: false, cancellationToken).ConfigureAwait(false);
+            return response is null ? (null, []) : (response.Allowed ? null : Refusal(hook, response.Status), response.Warnings);
         }
         catch (WebhookCallException e) when (!hook.FailClosed)
         {
@@ -171,11 +179,19 @@ public sealed partial class WebhookAdmission(
         }
     }
 
-    private async Task<AdmissionResponse> CallAsync(
-        Webhook hook, ResourceType version, AdmissionAttributes attributes, bool mutating, CancellationToken cancellationToken)
+    /// <summary>Calls the webhook with the request in <paramref name="version"/>; null when its match conditions leave it uncalled.</summary>
+    private async Task<AdmissionResponse?> CallAsync(
+        Webhook hook, ResourceType version, AdmissionAttributes attributes, VersionedObjects objects, bool mutating, CancellationToken cancellationToken)
     {
         var uid = Guid.NewGuid().ToString();
-        var review = await AdmissionReview.RequestAsync(hook, attributes, version, uid, cancellationToken).ConfigureAwait(false);
+        var obj = await objects.InVersionAsync(version, attributes.Type, attributes.Object, cancellationToken).ConfigureAwait(false);
+        var oldObj = await objects.InVersionAsync(version, attributes.Type, attributes.OldObject, cancellationToken).ConfigureAwait(false);
+        var review = AdmissionReview.Request(hook, attributes, version, uid, obj, oldObj);
+        if (!hook.Conditions.Match(hook.Name, review["request"]!.AsObject(), cancellationToken))
+        {
+            return null;
+        }
+
         var answer = await client.PostAsync(hook, review, cancellationToken).ConfigureAwait(false);
         return AdmissionReview.Response(hook, mutating, uid, answer);
     }

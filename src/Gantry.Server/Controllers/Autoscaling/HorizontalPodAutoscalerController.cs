@@ -113,8 +113,22 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
             return true;
         }
 
+        var scaleType = ScaleTypeOf(hpa.Spec.ScaleTargetRef) ?? type;
+        JsonObject scale;
+        try
+        {
+            scale = ScaleSubresource.ToScale(await InScaleVersionAsync(scaleType, target, ct).ConfigureAwait(false), scaleType);
+        }
+        catch (ApiException ex)
+        {
+            // The target's conversion webhook failed: its scale cannot be read, as kube's scale client would fail.
+            _events.Record(hpa, "Warning", "FailedGetScale", ex.Message, Component);
+            SetCondition(hpa, "AbleToScale", "False", "FailedGetScale", $"the HPA controller was unable to get the target's current scale: {ex.Message}", now);
+            await WriteStatusAsync(hpa, original, ct).ConfigureAwait(false);
+            return true;
+        }
+
         SetCondition(hpa, "AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's current scale", now);
-        var scale = ScaleSubresource.ToScale(target, ScaleTypeOf(hpa.Spec.ScaleTargetRef) ?? type);
         var currentReplicas = scale["spec"]!["replicas"]!.GetValue<int>();
         _recommendations.RecordInitial(key, currentReplicas, now);
         var minReplicas = hpa.Spec.MinReplicas ?? 1;
@@ -172,7 +186,7 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
         {
             try
             {
-                await _client.MutateJsonAsync(type, hpa.Namespace(), hpa.Spec.ScaleTargetRef.Name, obj => WithReplicas(ScaleTypeOf(hpa.Spec.ScaleTargetRef) ?? type, obj, desiredReplicas), ct)
+                await _client.MutateJsonAsync(type, hpa.Namespace(), hpa.Spec.ScaleTargetRef.Name, (obj, token) => WithReplicasAsync(scaleType, obj, desiredReplicas, token), ct)
                     .ConfigureAwait(false);
             }
             catch (ApiException ex)
@@ -475,10 +489,16 @@ public sealed class HorizontalPodAutoscalerController : BackgroundService
     private static string GroupOf(string? apiVersion) =>
         apiVersion is null ? "" : apiVersion.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? apiVersion[..slash] : "";
 
-    private static JsonObject WithReplicas(ResourceType type, JsonObject obj, int replicas)
+    /// <summary>A stored target in the version its reference names: a custom resource's scale paths are that version's.</summary>
+    private static async ValueTask<JsonObject> InScaleVersionAsync(ResourceType scaleType, JsonObject stored, CancellationToken ct) =>
+        scaleType.Conversion is { } conversion ? (await conversion.FromStorageAsync([stored], ct).ConfigureAwait(false))[0] : stored;
+
+    /// <summary>A stored target with its replicas set where its scale says, in the version the reference names, and stored again.</summary>
+    private static async ValueTask<JsonObject> WithReplicasAsync(ResourceType scaleType, JsonObject stored, int replicas, CancellationToken ct)
     {
-        ScalePaths.Of(type).SetSpecReplicas(obj, replicas);
-        return obj;
+        var target = await InScaleVersionAsync(scaleType, stored, ct).ConfigureAwait(false);
+        ScalePaths.Of(scaleType).SetSpecReplicas(target, replicas);
+        return scaleType.Conversion is { } conversion ? await conversion.ToStorageAsync(target, ct).ConfigureAwait(false) : target;
     }
 
     private static long MilliValue(ResourceQuantity quantity) => (long)Math.Ceiling(quantity.ToDecimal() * 1000m);

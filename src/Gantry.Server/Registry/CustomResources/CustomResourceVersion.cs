@@ -31,5 +31,5 @@ public sealed class CustomResourceVersion(V1CustomResourceDefinition definition,
         }
     }
 
-    public IReadOnlyList<FieldError> Validate(JsonObject obj) => _schema is null ? [] : StructuralValidation.Validate(obj, _schema);
+    public IReadOnlyList<FieldError> Validate(JsonObject obj, JsonObject? old = null) => _schema is null ? [] : StructuralValidation.Validate(obj, _schema, old);
 }

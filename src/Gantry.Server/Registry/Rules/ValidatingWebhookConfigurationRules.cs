@@ -10,9 +10,8 @@ namespace Gantry.Server.Registry.Rules;
 /// <c>ValidateValidatingWebhookConfiguration</c> / <c>…Update</c> treat them: each webhook has a fully qualified name unique
 /// in the configuration, rules of operations and resources, a client config of exactly one https URL or service,
 /// sideEffects None or NoneOnDryRun, a timeout of 1 to 30 seconds and an AdmissionReview version the server sends. An
-/// update relaxes the checks the stored configuration already failed. Unlike kube, Gantry refuses any
-/// <c>matchConditions</c> (Forbidden): it does not evaluate CEL, and would otherwise call the webhook for requests the
-/// conditions exclude.
+/// update relaxes the checks the stored configuration already failed. <c>matchConditions</c> must compile, and be
+/// expressions Gantry's CEL engine can evaluate.
 /// </summary>
 public sealed class ValidatingWebhookConfigurationRules()
     : ResourceRules<V1ValidatingWebhookConfiguration>(ResourceCatalog.Get("admissionregistration.k8s.io", "validatingwebhookconfigurations"))

@@ -154,14 +154,35 @@ public sealed class WebhookFieldValidationTests
     }
 
     [Fact]
-    public void Match_conditions_are_refused_because_gantry_does_not_evaluate_cel()
-    {
-        var errors = ErrorsWith(h => h.MatchConditions = [new V1MatchCondition { Name = "exclude-leases", Expression = "request.resource.resource != 'leases'" }]);
+    public void Match_conditions_that_compile_are_valid() =>
+        Assert.Empty(ErrorsWith(h => h.MatchConditions = [new V1MatchCondition { Name = "exclude-leases", Expression = "request.resource.resource != 'leases'" }]));
 
+    [Fact]
+    public void A_match_condition_needs_a_qualified_unique_name_and_an_expression() =>
         Assert.Equal(
-            ["webhooks[0].matchConditions: Forbidden: Gantry does not evaluate CEL match conditions; leave matchConditions empty and filter requests in the webhook, or with rules and selectors"],
-            errors);
-    }
+            ["webhooks[0].matchConditions[0].expression: Required value",
+             "webhooks[0].matchConditions[0].name: Required value",
+             "webhooks[0].matchConditions[2].name: Invalid value: \"a b\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+             "webhooks[0].matchConditions[3].name: Duplicate value: \"ok\""],
+            ErrorsWith(h => h.MatchConditions =
+            [
+                new V1MatchCondition { Name = "", Expression = " " },
+                new V1MatchCondition { Name = "ok", Expression = "true" },
+                new V1MatchCondition { Name = "a b", Expression = "true" },
+                new V1MatchCondition { Name = "ok", Expression = "true" },
+            ]));
+
+    [Fact]
+    public void A_match_condition_that_does_not_compile_is_invalid() =>
+        Assert.Single(
+            ErrorsWith(h => h.MatchConditions = [new V1MatchCondition { Name = "broken", Expression = "object.metadata.name ==" }]),
+            e => e.StartsWith("webhooks[0].matchConditions[0].expression: Invalid value: \"object.metadata.name ==\": compilation failed: ", StringComparison.Ordinal));
+
+    [Fact]
+    public void A_match_condition_gantry_cannot_evaluate_is_forbidden() =>
+        Assert.Single(
+            ErrorsWith(h => h.MatchConditions = [new V1MatchCondition { Name = "authz", Expression = "authorizer.group('').resource('pods').check('get').allowed()" }]),
+            e => e.StartsWith("webhooks[0].matchConditions[0].expression: Forbidden: Gantry's CEL engine ", StringComparison.Ordinal));
 
     [Fact]
     public void An_empty_list_of_match_conditions_is_valid()

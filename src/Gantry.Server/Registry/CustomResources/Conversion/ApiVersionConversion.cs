@@ -13,8 +13,7 @@ public sealed class ApiVersionConversion(string storedApiVersion, string servedA
 
     public override JsonObject ToStorage(JsonObject served) => WithApiVersion(served, storedApiVersion);
 
-    // Custom resources are selected only by their name and namespace, the same in every version.
-    public override string? StoredFieldLabel(string label) => label is "metadata.name" or "metadata.namespace" ? label : null;
+    public override string? StoredFieldLabel(string label) => CustomResourceConversion.StoredFieldLabel(label);
 
     private static JsonObject WithApiVersion(JsonObject obj, string apiVersion)
     {

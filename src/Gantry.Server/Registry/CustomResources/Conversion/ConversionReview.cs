@@ -60,7 +60,12 @@ public static class ConversionReview
                 : (null, $"response.result.status was '{status}', not 'Success'");
         }
 
-        return (response["convertedObjects"] as JsonArray ?? [], null);
+        return response["convertedObjects"] switch
+        {
+            null => ([], null),
+            JsonArray objects => (objects, null),
+            var other => (null, $"json: cannot unmarshal {other.GetValueKind().ToString().ToLowerInvariant()} into Go struct field ConversionResponse.response.convertedObjects of type []runtime.RawExtension"),
+        };
     }
 
     /// <summary>An apiVersion and kind as Go prints a GroupVersionKind (<c>group/version, Kind=kind</c>; <c>/v1</c> for the core group).</summary>

@@ -11,38 +11,53 @@ namespace Gantry.Server.Registry.CustomResources.Conversion;
 /// </summary>
 public static class ConvertedObject
 {
-    /// <summary>The object to use in place of <paramref name="original"/>, or why the answer is refused.</summary>
-    /// <returns>The object; or <c>Invalid</c>, what is wrong with the object; or <c>InvalidMetadata</c>, with its labels or annotations.</returns>
-    public static (JsonObject? Object, string? Invalid, string? InvalidMetadata) Check(JsonObject original, JsonNode? answered, string desiredApiVersion)
+    /// <summary>What is wrong with a converted object, as kube's converter tells the cases apart in its errors.</summary>
+    public enum Fault
+    {
+        /// <summary>Not an object at all.</summary>
+        NotAnObject,
+
+        /// <summary>Of another version or kind.</summary>
+        TypeMeta,
+
+        /// <summary>Another object: its name, namespace or uid changed.</summary>
+        Identity,
+
+        /// <summary>Its metadata, labels or annotations are malformed or invalid.</summary>
+        Metadata,
+    }
+
+    /// <summary>The object to use in place of <paramref name="original"/>, or what is wrong with the answer and why.</summary>
+    public static (JsonObject? Object, Fault Fault, string? Error) Check(JsonObject original, JsonNode? answered, string desiredApiVersion)
     {
         if (answered is not JsonObject converted)
         {
-            return (null, $"expected an object, got {GoType(answered)}", null);
+            return (null, Fault.NotAnObject, $"expected an object, got {GoType(answered)}");
         }
 
         var apiVersion = Text(converted["apiVersion"]) ?? "";
         if (apiVersion != desiredApiVersion)
         {
-            return (null, $"invalid groupVersion (expected {desiredApiVersion}, received {apiVersion})", null);
+            return (null, Fault.TypeMeta, $"invalid groupVersion (expected {desiredApiVersion}, received {apiVersion})");
         }
 
         var (kind, convertedKind) = (Text(original["kind"]) ?? "", Text(converted["kind"]) ?? "");
         if (kind != convertedKind)
         {
-            return (null, $"invalid kind (expected {kind}, received {convertedKind})", null);
+            return (null, Fault.TypeMeta, $"invalid kind (expected {kind}, received {convertedKind})");
         }
 
         foreach (var (field, description) in new[] { ("name", "name"), ("namespace", "namespace"), ("uid", "UID") })
         {
-            var (expected, got) = (Text(original["metadata"]?[field]) ?? "", Text((converted["metadata"] as JsonObject)?[field]) ?? "");
+            var (expected, got) = (Text((original["metadata"] as JsonObject)?[field]) ?? "", Text((converted["metadata"] as JsonObject)?[field]) ?? "");
             if (expected != got)
             {
-                return (null, $"must have the same {description}: {expected} != {got}", null);
+                return (null, Fault.Identity, $"must have the same {description}: {expected} != {got}");
             }
         }
 
         var copy = converted.DeepClone().AsObject();
-        return RestoreMetadata(original, copy) is { } error ? (null, null, error) : (copy, null, null);
+        return RestoreMetadata(original, copy) is { } error ? (null, Fault.Metadata, error) : (copy, default, null);
     }
 
     /// <summary>Puts the original's metadata back into <paramref name="converted"/>, with the labels and annotations it was given.</summary>
@@ -58,7 +73,7 @@ public static class ConvertedObject
             return $"invalid metadata of type {GoType(answered)} in converted object";
         }
 
-        var metadata = original["metadata"]?.DeepClone() as JsonObject ?? [];
+        var metadata = (original["metadata"] as JsonObject)?.DeepClone().AsObject() ?? [];
         converted["metadata"] = metadata;
         foreach (var field in new[] { "labels", "annotations" })
         {
@@ -110,7 +125,7 @@ public static class ConvertedObject
     {
         null or JsonValueKind.Null => "<nil>",
         JsonValueKind.String => "string",
-        JsonValueKind.Number => "int64",
+        JsonValueKind.Number => node.AsValue().TryGetValue<long>(out _) ? "int64" : "float64",
         JsonValueKind.True or JsonValueKind.False => "bool",
         JsonValueKind.Array => "[]interface {}",
         _ => "map[string]interface {}",

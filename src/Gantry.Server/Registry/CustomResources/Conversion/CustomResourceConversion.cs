@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
+using Gantry.Core.Resources;
 using Gantry.Core.Resources.Conversion;
 using Gantry.Server.Admission.Webhooks;
+using Gantry.Server.Api;
 using k8s.Models;
 
 namespace Gantry.Server.Registry.CustomResources.Conversion;
@@ -25,6 +28,24 @@ public static class CustomResourceConversion
             definition, storedApiVersion, servedApiVersion,
             webhooks ?? throw new InvalidOperationException($"the conversion webhook of {definition.Metadata?.Name} cannot be called without a client"));
     }
+
+    /// <summary>
+    /// A custom resource written in <paramref name="version"/>, as kube's decoder reads it before its storage converts
+    /// it to the storage version: unknown fields pruned and reported as the field validation asks, defaults filled in,
+    /// then checked against the version's schema.
+    /// </summary>
+    /// <exception cref="ApiException">The body is malformed, has fields the validation refuses, or breaks the schema.</exception>
+    public static JsonObject DecodeWritten(ResourceType version, JsonObject body, WriteOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(options);
+        var decoded = ObjectDecoder.ToNode(ObjectDecoder.Decode(version, body, options.FieldValidation, options.Warnings));
+        var errors = version.Custom!.Validate(decoded);
+        return errors.Count > 0 ? throw ApiException.Invalid(version, ObjectMetadata.Name(decoded) ?? "", errors) : decoded;
+    }
+
+    /// <summary>The stored objects' field a field selector names: custom resources are selected only by their name and namespace, the same in every version.</summary>
+    public static string? StoredFieldLabel(string label) => label is "metadata.name" or "metadata.namespace" ? label : null;
 
     /// <summary>The definition's client config as the webhook client takes it (the same fields as an admission webhook's).</summary>
     public static Admissionregistrationv1WebhookClientConfig ClientConfig(Apiextensionsv1WebhookClientConfig config) => new()

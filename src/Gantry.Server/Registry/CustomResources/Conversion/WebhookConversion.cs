@@ -36,26 +36,30 @@ public sealed class WebhookConversion : IVersionConversion
     }
 
     public ValueTask<IReadOnlyList<JsonObject>> FromStorageAsync(IReadOnlyList<JsonObject> stored, CancellationToken cancellationToken) =>
-        ConvertAsync(stored, _servedApiVersion, cancellationToken);
+        ConvertAsync(stored, _servedApiVersion, writing: false, cancellationToken);
 
     public async ValueTask<JsonObject> ToStorageAsync(JsonObject served, CancellationToken cancellationToken)
     {
         // A body that names no version or kind is of the request's, as kube decodes it.
         var body = served;
-        if (served["apiVersion"] is null || served["kind"] is null)
+        if (string.IsNullOrEmpty(ConversionReview.Text(served["apiVersion"])) || string.IsNullOrEmpty(ConversionReview.Text(served["kind"])))
         {
             body = served.DeepClone().AsObject();
-            body["apiVersion"] ??= _servedApiVersion;
-            body["kind"] ??= _kind;
+            body["apiVersion"] = string.IsNullOrEmpty(ConversionReview.Text(served["apiVersion"])) ? _servedApiVersion : served["apiVersion"]!.DeepClone();
+            body["kind"] = string.IsNullOrEmpty(ConversionReview.Text(served["kind"])) ? _kind : served["kind"]!.DeepClone();
         }
 
-        return (await ConvertAsync([body], _storedApiVersion, cancellationToken).ConfigureAwait(false))[0];
+        return (await ConvertAsync([body], _storedApiVersion, writing: true, cancellationToken).ConfigureAwait(false))[0];
     }
 
-    // Custom resources are selected only by their name and namespace, the same in every version.
-    public string? StoredFieldLabel(string label) => label is "metadata.name" or "metadata.namespace" ? label : null;
+    public string? StoredFieldLabel(string label) => CustomResourceConversion.StoredFieldLabel(label);
 
-    private async ValueTask<IReadOnlyList<JsonObject>> ConvertAsync(IReadOnlyList<JsonObject> objects, string desiredApiVersion, CancellationToken cancellationToken)
+    /// <param name="writing">
+    /// Whether a write is converted to the storage version: kube fails such a write with an InternalError, and a read
+    /// with the error alone (a 500 of no reason).
+    /// </param>
+    private async ValueTask<IReadOnlyList<JsonObject>> ConvertAsync(
+        IReadOnlyList<JsonObject> objects, string desiredApiVersion, bool writing, CancellationToken cancellationToken)
     {
         var sent = objects.Where(o => ConversionReview.Text(o["apiVersion"]) != desiredApiVersion).ToList();
         if (sent.Count == 0)
@@ -64,9 +68,10 @@ public sealed class WebhookConversion : IVersionConversion
         }
 
         var subject = ConversionReview.GroupVersionKind(ConversionReview.Text(sent[0]["apiVersion"]) ?? "", ConversionReview.Text(sent[0]["kind"]) ?? "");
+        Func<string, ApiException> failure = writing ? ApiException.InternalError : ApiException.Unknown;
         if (_reviewVersion is null)
         {
-            throw ApiException.InternalError("no supported conversion review versions");
+            throw failure("no supported conversion review versions");
         }
 
         var uid = Guid.NewGuid().ToString();
@@ -78,21 +83,20 @@ public sealed class WebhookConversion : IVersionConversion
         }
         catch (WebhookRequestException e)
         {
-            throw ApiException.InternalError($"conversion webhook for {subject} failed: {(e.Failure == WebhookFailure.Trust ? "could not get REST client: " : "")}{e.Message}");
+            throw failure($"conversion webhook for {subject} failed: {(e.Failure == WebhookFailure.Trust ? "could not get REST client: " : "")}{e.Message}");
         }
 
         var (converted, error) = ConversionReview.ConvertedObjects(_reviewVersion, uid, answer);
         if (converted is null)
         {
-            throw ApiException.InternalError($"conversion webhook for {subject} failed: {error}");
+            throw failure($"conversion webhook for {subject} failed: {error}");
         }
 
         if (converted.Count != sent.Count)
         {
-            throw ApiException.InternalError($"conversion webhook for {subject} returned {converted.Count} objects, expected {sent.Count}");
+            throw failure($"conversion webhook for {subject} returned {converted.Count} objects, expected {sent.Count}");
         }
 
-        // kube words a single object's errors and a list's apart, and counts a list's from one once an object is read.
         var single = objects.Count == 1;
         var result = new List<JsonObject>(objects.Count);
         var index = 0;
@@ -104,25 +108,31 @@ public sealed class WebhookConversion : IVersionConversion
                 continue;
             }
 
-            var (obj, invalid, invalidMetadata) = ConvertedObject.Check(original, converted[index], desiredApiVersion);
-            index++;
+            var (obj, fault, invalid) = ConvertedObject.Check(original, converted[index], desiredApiVersion);
             if (invalid is not null)
             {
-                throw ApiException.InternalError(single
-                    ? $"conversion webhook for {subject} returned invalid object: {invalid}"
-                    : $"conversion webhook for {subject} returned invalid converted object at index {index}: {invalid}");
-            }
-
-            if (invalidMetadata is not null)
-            {
-                throw ApiException.InternalError(single
-                    ? $"conversion webhook for {subject} returned invalid metadata: {invalidMetadata}"
-                    : $"conversion webhook for {subject} returned invalid metadata in object at index {index}: {invalidMetadata}");
+                throw failure(Refusal(subject, single, index, fault, invalid));
             }
 
             result.Add(obj!);
+            index++;
         }
 
         return result;
     }
+
+    /// <summary>
+    /// Why a converted object is refused, worded as kube words it for a single object and for a list (whose index it
+    /// counts from one once it has read the object, as kube's converter does).
+    /// </summary>
+    private static string Refusal(string subject, bool single, int index, ConvertedObject.Fault fault, string invalid) => (single, fault) switch
+    {
+        (true, ConvertedObject.Fault.NotAnObject) => $"conversion webhook for {subject} returned invalid object: {invalid}",
+        (true, ConvertedObject.Fault.TypeMeta) => $"conversion webhook for {subject} returned invalid object at index 0: {invalid}",
+        (true, ConvertedObject.Fault.Identity) => $"conversion webhook for {subject} returned invalid object: {invalid}",
+        (true, _) => $"conversion webhook for {subject} returned invalid metadata: {invalid}",
+        (false, ConvertedObject.Fault.NotAnObject) => $"conversion webhook for {subject} returned invalid converted object at index {index}: {invalid}",
+        (false, ConvertedObject.Fault.Metadata) => $"conversion webhook for {subject} returned invalid metadata in object at index {index + 1}: {invalid}",
+        _ => $"conversion webhook for {subject} returned invalid converted object at index {index + 1}: {invalid}",
+    };
 }

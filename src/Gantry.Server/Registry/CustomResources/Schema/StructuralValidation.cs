@@ -7,18 +7,31 @@ namespace Gantry.Server.Registry.CustomResources.Schema;
 /// Validation of a custom resource against its CRD version's schema, as kube's customresource strategy does on create
 /// (<c>pkg/registry/customresource/strategy.go</c>): the OpenAPI schema (kube-openapi, its errors mapped to field
 /// errors by <c>apiserver/validation/validation.go</c>), embedded resources' TypeMeta and ObjectMeta, then the
-/// uniqueness of list-type set and map items. <c>x-kubernetes-validations</c> (CEL) are not evaluated.
+/// uniqueness of list-type set and map items, then the <c>x-kubernetes-validations</c> rules (<see cref="ValidationRules"/>)
+/// unless an error before them means the object lacks the shape its rules were written for.
 /// </summary>
 public static class StructuralValidation
 {
     /// <summary>Every error of <paramref name="obj"/>, a whole custom resource, in kube's order.</summary>
-    public static IReadOnlyList<FieldError> Validate(JsonObject obj, StructuralSchema schema)
+    /// <param name="old">The object updated, for the rules' <c>oldSelf</c>; null on create.</param>
+    public static IReadOnlyList<FieldError> Validate(JsonObject obj, StructuralSchema schema, JsonObject? old = null)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(schema);
-        var errors = new List<FieldError>(ValidateSchema(obj, schema));
+        var result = OpenApiValidator.Validate(schema, obj, "");
+        var errors = new List<FieldError>(result.Errors.Select(e => ToFieldError(e, null)));
         errors.AddRange(ValidateEmbeddedResources(obj, schema));
         errors.AddRange(ValidateListSetsAndMaps(obj, schema));
+        if (ValidationRules.Any(schema))
+        {
+            // kube's hasBlockingErr: a wrong type, a missing required field, a value not allowed or too large.
+            var blocking = result.Errors.Any(e => e.Code is OpenApiErrorCode.InvalidType)
+                || errors.Any(e => e.Type is FieldErrorType.NotSupported or FieldErrorType.Required or FieldErrorType.TooLong or FieldErrorType.TooMany);
+            errors.AddRange(blocking
+                ? [new FieldError(FieldErrorType.Invalid, "<nil>", "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation", "null")]
+                : ValidationRules.Validate(schema, obj, old));
+        }
+
         return errors;
     }
 

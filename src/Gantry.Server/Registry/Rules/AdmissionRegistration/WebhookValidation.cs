@@ -9,9 +9,6 @@ namespace Gantry.Server.Registry.Rules.AdmissionRegistration;
 /// </summary>
 internal static class WebhookValidation
 {
-    public const string MatchConditionsNotEvaluated =
-        "Gantry does not evaluate CEL match conditions; leave matchConditions empty and filter requests in the webhook, or with rules and selectors";
-
     private const int MinTimeoutSeconds = 1;
     private const int MaxTimeoutSeconds = 30;
 
@@ -84,11 +81,6 @@ internal static class WebhookValidation
 
         WebhookClientConfigValidation.Validate(hook.ClientConfig, path.Child("clientConfig"), errors);
 
-        // kube compiles and checks CEL match conditions here; Gantry has no CEL evaluator, so it refuses them rather
-        // than store conditions its dispatcher would ignore.
-        if (hook.MatchConditions is { Count: > 0 })
-        {
-            errors.Add(FieldErrors.Forbidden(path.Child("matchConditions"), MatchConditionsNotEvaluated));
-        }
+        MatchConditionValidation.Validate(hook.MatchConditions, path.Child("matchConditions"), errors);
     }
 }

@@ -86,14 +86,25 @@ public sealed class WebhookConversionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failure_answered_is_an_internal_error_with_the_webhooks_message()
+    public async Task A_failure_answered_fails_a_read_with_the_webhooks_message_and_no_reason()
     {
         _server.Answer = request => Review(request, new JsonObject { ["status"] = "Failure", ["message"] = "cannot convert a b" }, []);
 
         var error = await Failure(Widget("a", Stored));
 
-        Assert.Equal(500, error.Code);
-        Assert.Equal("Internal error occurred: conversion webhook for conv.example.com/v1, Kind=Widget failed: cannot convert a b", error.Message);
+        Assert.Equal((500, ""), (error.Code, error.Reason));
+        Assert.Equal("conversion webhook for conv.example.com/v1, Kind=Widget failed: cannot convert a b", error.Message);
+    }
+
+    [Fact]
+    public async Task A_failure_answered_fails_a_write_as_an_internal_error()
+    {
+        _server.Answer = request => Review(request, new JsonObject { ["status"] = "Failure", ["message"] = "cannot convert a b" }, []);
+
+        var error = await Assert.ThrowsAsync<ApiException>(async () => await Conversion().ToStorageAsync(Widget("a", Served), CancellationToken.None));
+
+        Assert.Equal((500, "InternalError"), (error.Code, error.Reason));
+        Assert.Equal("Internal error occurred: conversion webhook for conv.example.com/v2, Kind=Widget failed: cannot convert a b", error.Message);
     }
 
     [Fact]
@@ -139,7 +150,7 @@ public sealed class WebhookConversionTests : IAsyncLifetime
         _server.Answer = Convert(o => o["apiVersion"] = "conv.example.com/v9");
 
         Assert.EndsWith(
-            "conversion webhook for conv.example.com/v1, Kind=Widget returned invalid object: invalid groupVersion (expected conv.example.com/v2, received conv.example.com/v9)",
+            "conversion webhook for conv.example.com/v1, Kind=Widget returned invalid object at index 0: invalid groupVersion (expected conv.example.com/v2, received conv.example.com/v9)",
             (await Failure(Widget("a", Stored))).Message, StringComparison.Ordinal);
     }
 
@@ -196,7 +207,7 @@ public sealed class WebhookConversionTests : IAsyncLifetime
             await Conversion(url: $"https://127.0.0.1:{port}/convert").FromStorageAsync([Widget("a", Stored)], CancellationToken.None));
 
         Assert.StartsWith(
-            $"Internal error occurred: conversion webhook for conv.example.com/v1, Kind=Widget failed: Post \"https://127.0.0.1:{port}/convert?timeout=30s\": ",
+            $"conversion webhook for conv.example.com/v1, Kind=Widget failed: Post \"https://127.0.0.1:{port}/convert?timeout=30s\": ",
             error.Message, StringComparison.Ordinal);
     }
 
@@ -241,7 +252,7 @@ public sealed class WebhookConversionTests : IAsyncLifetime
             await Conversion(service: service).FromStorageAsync([Widget("a", Stored)], CancellationToken.None));
 
         Assert.Equal(
-            "Internal error occurred: conversion webhook for conv.example.com/v1, Kind=Widget failed: " +
+            "conversion webhook for conv.example.com/v1, Kind=Widget failed: " +
             "Post \"https://missing.default.svc:443/convert?timeout=30s\": service \"missing\" not found",
             error.Message);
     }
