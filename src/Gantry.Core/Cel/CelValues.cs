@@ -46,7 +46,17 @@ public static class CelValues
                 {
                     return (long)i;
                 }
-                return value.TryGetValue<JsonElement>(out element) ? element.GetDouble() : value.GetValue<double>();
+                if (value.TryGetValue<JsonElement>(out element))
+                {
+                    // A number too large for a double (1e400) is no CEL value: the rule sees an error, not the server.
+                    return element.TryGetDouble(out var parsed) ? parsed : throw new CelEvaluationException("number out of range: " + element.GetRawText());
+                }
+
+                return value.TryGetValue<double>(out var d) ? d
+                    : value.TryGetValue<decimal>(out var m) ? (double)m
+                    : value.TryGetValue<float>(out var f) ? f
+                    : value.TryGetValue<ulong>(out var u) ? u
+                    : throw new CelEvaluationException("unsupported number: " + value.ToJsonString());
             default:
                 throw new ArgumentException($"unexpected JSON value kind {value.GetValueKind()}", nameof(value));
         }

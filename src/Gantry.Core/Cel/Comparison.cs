@@ -25,6 +25,10 @@ internal static class Comparison
                 {
                     return false;
                 }
+                if (x.IsUnordered || y.IsUnordered)
+                {
+                    return SameItems(x, y);
+                }
                 for (var i = 0; i < x.Count; i++)
                 {
                     if (!Equal(x[i], y[i]))
@@ -133,5 +137,29 @@ internal static class Comparison
             j += nb;
         }
         return (x.Length - i).CompareTo(y.Length - j);
+    }
+
+    /// <summary>Whether two lists of one length hold the same items, each matched once, in any order.</summary>
+    private static bool SameItems(CelList x, CelList y)
+    {
+        var matched = new bool[y.Count];
+        foreach (var item in x)
+        {
+            var found = false;
+            for (var j = 0; j < y.Count && !found; j++)
+            {
+                if (!matched[j] && Equal(item, y[j]))
+                {
+                    matched[j] = found = true;
+                }
+            }
+
+            if (!found)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

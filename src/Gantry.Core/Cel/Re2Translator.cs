@@ -138,6 +138,11 @@ internal static class Re2Translator
         var e = pattern[i + 1];
         switch (e)
         {
+            // A class shorthand followed by '-' in a class is no range start in RE2 ([\w-.] is word characters, '-'
+            // and '.'): the '-' is written escaped so that .NET does not read a range from the expansion's last member.
+            case 'd' or 'w' or 's' when inClass && i + 3 < pattern.Length && pattern[i + 2] == '-' && pattern[i + 3] != ']':
+                sb.Append(e switch { 'd' => "0-9", 'w' => "0-9A-Za-z_", _ => "\\t\\n\\f\\r " }).Append("\\-");
+                return i + 2;
             case 'd':
                 sb.Append(inClass ? "0-9" : "[0-9]");
                 break;
@@ -146,6 +151,10 @@ internal static class Re2Translator
                 break;
             case 's':
                 sb.Append(inClass ? "\\t\\n\\f\\r " : "[\\t\\n\\f\\r ]");
+                break;
+            // Go takes an escaped punctuation character as itself; .NET refuses an escaped '_' (a word character).
+            case '_':
+                sb.Append('_');
                 break;
             case 'D' when !inClass:
                 sb.Append("[^0-9]");

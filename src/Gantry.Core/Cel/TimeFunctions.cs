@@ -50,7 +50,8 @@ internal static class TimeFunctions
         {
             return TimeZoneInfo.ConvertTime(t, TimeZoneInfo.FindSystemTimeZoneById(zone));
         }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        // A name that reads no zone file (a directory, one it may not read) is an unknown zone too, as in cel-go.
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or System.Security.SecurityException or UnauthorizedAccessException or IOException or ArgumentException)
         {
             throw new CelEvaluationException($"unknown time zone: {zone}", e);
         }

@@ -31,7 +31,7 @@ public sealed record ResourcePath(ResourceType Type, string? Namespace, string? 
     public IVersionConversion? Conversion => Served.Conversion;
 
     /// <summary>Whether showing an object in the request's version may fail: a custom resource's conversion webhook may.</summary>
-    public bool ConversionMayFail => Conversion is not null and not ConversionFunctions;
+    public bool ConversionMayFail => Conversion is WebhookConversion;
 
     /// <summary>A stored object as the request's version shows it (a Status, say, is left as it is).</summary>
     public async ValueTask<JsonObject> ToServedAsync(JsonObject stored, CancellationToken cancellationToken) =>

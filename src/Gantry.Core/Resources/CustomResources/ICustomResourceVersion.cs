@@ -22,4 +22,10 @@ public interface ICustomResourceVersion
 
     /// <summary>The object's violations of the schema and its rules; <paramref name="old"/> is the object updated (null on create), for transition rules.</summary>
     IReadOnlyList<FieldError> Validate(JsonObject obj, JsonObject? old = null);
+
+    /// <summary>The object's violations of the schema alone, its CEL rules left unevaluated.</summary>
+    IReadOnlyList<FieldError> ValidateShape(JsonObject obj);
+
+    /// <summary>Whether the schema has CEL rules, whose transition rules need the object updated.</summary>
+    bool HasRules { get; }
 }

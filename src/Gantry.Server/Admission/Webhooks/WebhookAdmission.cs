@@ -168,6 +168,10 @@ public sealed partial class WebhookAdmission(
             var response = await CallAsync(hook, version, attributes, objects, mutating: false, cancellationToken).ConfigureAwait(false);
             return response is null ? (null, []) : (response.Allowed ? null : Refusal(hook, response.Status), response.Warnings);
         }
+        catch (ApiException e)
+        {
+            return (e, []);
+        }
         catch (WebhookCallException e) when (!hook.FailClosed)
         {
             LogFailedOpen(hook.Name, e.Message);
@@ -187,7 +191,16 @@ public sealed partial class WebhookAdmission(
         var obj = await objects.InVersionAsync(version, attributes.Type, attributes.Object, cancellationToken).ConfigureAwait(false);
         var oldObj = await objects.InVersionAsync(version, attributes.Type, attributes.OldObject, cancellationToken).ConfigureAwait(false);
         var review = AdmissionReview.Request(hook, attributes, version, uid, obj, oldObj);
-        if (!hook.Conditions.Match(hook.Name, review["request"]!.AsObject(), cancellationToken))
+        var (matches, error) = hook.Conditions.Match(review["request"]!.AsObject(), cancellationToken);
+        if (error is not null)
+        {
+            // kube's matcher: conditions that cannot tell skip the webhook under failurePolicy Ignore, and refuse the
+            // request under Fail.
+            LogConditionsFailed(hook.Name, error);
+            return hook.FailClosed ? throw ApiException.Forbidden(attributes.Type, attributes.Name ?? "", error) : null;
+        }
+
+        if (!matches)
         {
             return null;
         }
@@ -212,4 +225,7 @@ public sealed partial class WebhookAdmission(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Failed calling webhook {Webhook}, failing open: {Error}")]
     private partial void LogFailedOpen(string webhook, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed evaluating match conditions of webhook {Webhook}: {Error}")]
+    private partial void LogConditionsFailed(string webhook, string error);
 }

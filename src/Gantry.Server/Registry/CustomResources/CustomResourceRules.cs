@@ -14,7 +14,8 @@ public sealed class CustomResourceRules(ResourceType type) : ResourceRules<Custo
     protected override void Validate(CustomResource obj, List<FieldError> errors) =>
         errors.AddRange(Type.Custom!.Validate(ObjectDecoder.ToNode(obj)));
 
-    // An update's rules see the object updated as oldSelf (transition rules), and errors on values it kept are dropped.
+    // An update's rules see the object updated as oldSelf (transition rules), and errors on values it kept are dropped;
+    // without rules the old object is not needed.
     protected override void ValidateUpdate(CustomResource obj, CustomResource old, List<FieldError> errors) =>
-        errors.AddRange(Type.Custom!.Validate(ObjectDecoder.ToNode(obj), ObjectDecoder.ToNode(old)));
+        errors.AddRange(Type.Custom!.Validate(ObjectDecoder.ToNode(obj), Type.Custom.HasRules ? ObjectDecoder.ToNode(old) : null));
 }

@@ -37,15 +37,14 @@ public sealed class MatchConditionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_condition_that_fails_to_evaluate_fails_the_write_under_failure_policy_fail()
+    public async Task A_condition_that_fails_to_evaluate_forbids_the_write_under_failure_policy_fail()
     {
         await ValidateWithAsync(Condition("broken", "object.missing == 1"));
 
         var error = await Assert.ThrowsAsync<ApiException>(() => _setup.CreateAsync(ConfigMap("failed")));
 
-        Assert.Equal(500, error.Code);
-        Assert.Contains("failed calling webhook \"conditions.webhooks.gantry.io\": expression of match condition \"broken\" resulted in error: no such key: missing",
-            error.Message, StringComparison.Ordinal);
+        Assert.Equal((403, "Forbidden"), (error.Code, error.Reason));
+        Assert.Equal("configmaps \"failed\" is forbidden: expression 'object.missing == 1' resulted in error: no such key: missing", error.Message);
         Assert.Empty(_setup.Server.Requests);
     }
 

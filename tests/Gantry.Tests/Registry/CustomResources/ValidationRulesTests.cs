@@ -101,4 +101,46 @@ public sealed class ValidationRulesTests
             ["spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"",
              "<nil>: Invalid value: \"null\": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"],
             Create("""{"replicas":"many","minReplicas":2}"""));
+
+    private static readonly StructuralSchema Kinds = Schemas.Parse("""
+        {"type":"object","properties":{"spec":{"type":"object","properties":{
+          "tags":{"type":"array","x-kubernetes-list-type":"set","items":{"type":"string"},"x-kubernetes-validations":[{"rule":"self == oldSelf","message":"tags are immutable"}]},
+          "note":{"type":"string","nullable":true},
+          "retention":{"type":"string","format":"duration","x-kubernetes-validations":[{"rule":"self <= duration('720h')","message":"at most 30 days"}]},
+          "email":{"type":"string","x-kubernetes-validations":[{"rule":"self.matches('^[\\\\w-\\\\.]+@([\\\\w-]+\\\\.)+[\\\\w-]{2,4}$')","message":"not an email"}]},
+          "settings":{"type":"object","x-kubernetes-map-type":"atomic","properties":{"mode":{"type":"string","x-kubernetes-validations":[{"rule":"self == oldSelf","message":"mode is immutable"}]}}},
+          "limit":{"type":"integer","allOf":[{"x-kubernetes-validations":[{"rule":"self < 100","message":"under 100"}]}]}},
+          "x-kubernetes-validations":[{"rule":"!has(self.note) || self.note.size() > 0","message":"a note is not empty"}]}}}
+        """);
+
+    private static string[] KindsErrors(string spec, string? oldSpec = null) =>
+        StructuralValidation.Validate(Object(spec), Kinds, oldSpec is null ? null : Object(oldSpec)).Select(e => e.ToString()).ToArray();
+
+    [Fact]
+    public void A_set_list_in_another_order_equals_its_old_value() =>
+        Assert.Empty(KindsErrors("""{"tags":["b","a"]}""", """{"tags":["a","b"]}"""));
+
+    [Fact]
+    public void A_property_set_to_null_is_absent_to_the_rules() =>
+        Assert.Empty(KindsErrors("""{"note":null}"""));
+
+    [Fact]
+    public void A_duration_field_takes_kubes_day_and_week_units() =>
+        Assert.Equal(["spec.retention: Invalid value: \"string\": at most 30 days"], KindsErrors("""{"retention":"5w"}""").Concat(KindsErrors("""{"retention":"7d"}""")));
+
+    [Fact]
+    public void A_class_shorthand_before_a_dash_matches_as_re2_reads_it()
+    {
+        Assert.Empty(KindsErrors("""{"email":"first-last.name@mail.example.com"}"""));
+        Assert.Equal(["spec.email: Invalid value: \"string\": not an email"], KindsErrors("""{"email":"not an email"}"""));
+    }
+
+    [Fact]
+    public void A_member_of_an_atomic_map_still_has_its_old_value() =>
+        Assert.Equal(["spec.settings.mode: Invalid value: \"string\": mode is immutable"],
+            KindsErrors("""{"settings":{"mode":"b"}}""", """{"settings":{"mode":"a"}}"""));
+
+    [Fact]
+    public void Rules_of_an_all_of_schema_are_checked_at_the_node() =>
+        Assert.Equal(["spec.limit: Invalid value: \"integer\": under 100"], KindsErrors("""{"limit":100}"""));
 }

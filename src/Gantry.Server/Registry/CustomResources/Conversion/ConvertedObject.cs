@@ -11,40 +11,24 @@ namespace Gantry.Server.Registry.CustomResources.Conversion;
 /// </summary>
 public static class ConvertedObject
 {
-    /// <summary>What is wrong with a converted object, as kube's converter tells the cases apart in its errors.</summary>
-    public enum Fault
-    {
-        /// <summary>Not an object at all.</summary>
-        NotAnObject,
-
-        /// <summary>Of another version or kind.</summary>
-        TypeMeta,
-
-        /// <summary>Another object: its name, namespace or uid changed.</summary>
-        Identity,
-
-        /// <summary>Its metadata, labels or annotations are malformed or invalid.</summary>
-        Metadata,
-    }
-
     /// <summary>The object to use in place of <paramref name="original"/>, or what is wrong with the answer and why.</summary>
-    public static (JsonObject? Object, Fault Fault, string? Error) Check(JsonObject original, JsonNode? answered, string desiredApiVersion)
+    public static (JsonObject? Object, ConversionFault Fault, string? Error) Check(JsonObject original, JsonNode? answered, string desiredApiVersion)
     {
         if (answered is not JsonObject converted)
         {
-            return (null, Fault.NotAnObject, $"expected an object, got {GoType(answered)}");
+            return (null, ConversionFault.NotAnObject, $"expected an object, got {GoType(answered)}");
         }
 
         var apiVersion = Text(converted["apiVersion"]) ?? "";
         if (apiVersion != desiredApiVersion)
         {
-            return (null, Fault.TypeMeta, $"invalid groupVersion (expected {desiredApiVersion}, received {apiVersion})");
+            return (null, ConversionFault.TypeMeta, $"invalid groupVersion (expected {desiredApiVersion}, received {apiVersion})");
         }
 
         var (kind, convertedKind) = (Text(original["kind"]) ?? "", Text(converted["kind"]) ?? "");
         if (kind != convertedKind)
         {
-            return (null, Fault.TypeMeta, $"invalid kind (expected {kind}, received {convertedKind})");
+            return (null, ConversionFault.TypeMeta, $"invalid kind (expected {kind}, received {convertedKind})");
         }
 
         foreach (var (field, description) in new[] { ("name", "name"), ("namespace", "namespace"), ("uid", "UID") })
@@ -52,12 +36,12 @@ public static class ConvertedObject
             var (expected, got) = (Text((original["metadata"] as JsonObject)?[field]) ?? "", Text((converted["metadata"] as JsonObject)?[field]) ?? "");
             if (expected != got)
             {
-                return (null, Fault.Identity, $"must have the same {description}: {expected} != {got}");
+                return (null, ConversionFault.Identity, $"must have the same {description}: {expected} != {got}");
             }
         }
 
         var copy = converted.DeepClone().AsObject();
-        return RestoreMetadata(original, copy) is { } error ? (null, Fault.Metadata, error) : (copy, default, null);
+        return RestoreMetadata(original, copy) is { } error ? (null, ConversionFault.Metadata, error) : (copy, default, null);
     }
 
     /// <summary>Puts the original's metadata back into <paramref name="converted"/>, with the labels and annotations it was given.</summary>

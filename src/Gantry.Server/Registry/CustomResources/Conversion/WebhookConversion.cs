@@ -125,14 +125,14 @@ public sealed class WebhookConversion : IVersionConversion
     /// Why a converted object is refused, worded as kube words it for a single object and for a list (whose index it
     /// counts from one once it has read the object, as kube's converter does).
     /// </summary>
-    private static string Refusal(string subject, bool single, int index, ConvertedObject.Fault fault, string invalid) => (single, fault) switch
+    private static string Refusal(string subject, bool single, int index, ConversionFault fault, string invalid) => (single, fault) switch
     {
-        (true, ConvertedObject.Fault.NotAnObject) => $"conversion webhook for {subject} returned invalid object: {invalid}",
-        (true, ConvertedObject.Fault.TypeMeta) => $"conversion webhook for {subject} returned invalid object at index 0: {invalid}",
-        (true, ConvertedObject.Fault.Identity) => $"conversion webhook for {subject} returned invalid object: {invalid}",
+        (true, ConversionFault.NotAnObject) => $"conversion webhook for {subject} returned invalid object: {invalid}",
+        (true, ConversionFault.TypeMeta) => $"conversion webhook for {subject} returned invalid object at index 0: {invalid}",
+        (true, ConversionFault.Identity) => $"conversion webhook for {subject} returned invalid object: {invalid}",
         (true, _) => $"conversion webhook for {subject} returned invalid metadata: {invalid}",
-        (false, ConvertedObject.Fault.NotAnObject) => $"conversion webhook for {subject} returned invalid converted object at index {index}: {invalid}",
-        (false, ConvertedObject.Fault.Metadata) => $"conversion webhook for {subject} returned invalid metadata in object at index {index + 1}: {invalid}",
+        (false, ConversionFault.NotAnObject) => $"conversion webhook for {subject} returned invalid converted object at index {index}: {invalid}",
+        (false, ConversionFault.Metadata) => $"conversion webhook for {subject} returned invalid metadata in object at index {index + 1}: {invalid}",
         _ => $"conversion webhook for {subject} returned invalid converted object at index {index + 1}: {invalid}",
     };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Gantry.Core.Cel;
 
 namespace Gantry.Server.Registry.CustomResources.Schema;
@@ -7,11 +8,16 @@ namespace Gantry.Server.Registry.CustomResources.Schema;
 /// <summary>
 /// A custom resource's value as its CEL rules see it, typed by its schema as kube's <c>UnstructuredToVal</c> types it:
 /// <c>number</c> a double even when written without a fraction, <c>integer</c> an int, strings of format <c>byte</c>,
-/// <c>duration</c> and <c>date-time</c> bytes, durations and timestamps, objects maps of their properties; values
-/// the schema does not type (int-or-string, preserved unknown fields) as their JSON says.
+/// <c>duration</c>, <c>date</c> and <c>date-time</c> bytes, durations and timestamps, objects maps of their properties
+/// (a property set to null absent, as kube has it), lists of type <c>set</c> and <c>map</c> equal in any order; values the
+/// schema does not type (int-or-string, preserved unknown fields) as their JSON says.
 /// </summary>
-internal static class CelValueOf
+internal static partial class CelValueOf
 {
+    // CEL's own duration(): Go's duration syntax.
+    private static readonly Lazy<CelProgram> ParseDuration = new(() => CelProgram.Compile("duration(text)", ["text"]));
+
+    /// <exception cref="CelEvaluationException">A number no CEL value can hold.</exception>
     public static object? From(JsonNode? node, StructuralSchema? schema)
     {
         if (node is null || schema is null || schema.IntOrString)
@@ -22,9 +28,10 @@ internal static class CelValueOf
         switch (node)
         {
             case JsonObject obj:
-                return new CelMap(obj.Select(p => new KeyValuePair<object, object?>(p.Key, From(p.Value, PropertySchema(schema, p.Key)))));
+                var members = schema.Properties.Count > 0 ? obj.Where(p => p.Value is not null) : obj;
+                return new CelMap(members.Select(p => new KeyValuePair<object, object?>(p.Key, From(p.Value, PropertySchema(schema, p.Key)))));
             case JsonArray array:
-                return new CelList(array.Select(item => From(item, schema.Items)));
+                return new CelList(array.Select(item => From(item, schema.Items)), unordered: schema.ListType is "set" or "map");
         }
 
         var value = node.AsValue();
@@ -36,9 +43,6 @@ internal static class CelValueOf
             _ => CelValues.FromJson(node),
         };
     }
-
-    // CEL's own duration(): Go's duration syntax, as kube parses a duration-formatted string.
-    private static readonly Lazy<CelProgram> ParseDuration = new(() => CelProgram.Compile("duration(text)", ["text"]));
 
     /// <summary>The schema of an object's member: its property's, else its additional properties'; null where none types it.</summary>
     public static StructuralSchema? PropertySchema(StructuralSchema schema, string name) =>
@@ -60,18 +64,59 @@ internal static class CelValueOf
 
             case "date-time" when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time):
                 return time.ToUniversalTime();
+            case "date" when DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var day):
+                return new DateTimeOffset(day, TimeSpan.Zero);
             case "duration":
-                try
-                {
-                    return ParseDuration.Value.Evaluate(new Dictionary<string, object?> { ["text"] = text }) ?? text;
-                }
-                catch (CelException)
-                {
-                    return text;
-                }
-
+                return Duration(text) is { } duration ? duration : text;
             default:
                 return text;
         }
     }
+
+    /// <summary>kube's <c>strfmt.ParseDuration</c>: Go's syntax, or counts of units it names (<c>7d</c>, <c>2w</c>, <c>3 days</c>).</summary>
+    private static TimeSpan? Duration(string text)
+    {
+        try
+        {
+            return ParseDuration.Value.Evaluate(new Dictionary<string, object?> { ["text"] = text }) as TimeSpan?;
+        }
+        catch (CelException)
+        {
+        }
+
+        var total = TimeSpan.Zero;
+        var matches = LooseDuration().Matches(text);
+        if (matches.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (Match match in matches)
+        {
+            if (!long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || Unit(match.Groups[2].Value) is not { } unit)
+            {
+                return null;
+            }
+
+            total += unit * count;
+        }
+
+        return total;
+    }
+
+    private static TimeSpan? Unit(string name) => name.ToLowerInvariant() switch
+    {
+        "ns" or "nano" or "nanos" or "nanosecond" or "nanoseconds" => TimeSpan.FromTicks(0),
+        "us" or "µs" or "micro" or "micros" or "microsecond" or "microseconds" => TimeSpan.FromMicroseconds(1),
+        "ms" or "milli" or "millis" or "millisecond" or "milliseconds" => TimeSpan.FromMilliseconds(1),
+        "s" or "sec" or "secs" or "second" or "seconds" => TimeSpan.FromSeconds(1),
+        "m" or "min" or "mins" or "minute" or "minutes" => TimeSpan.FromMinutes(1),
+        "h" or "hr" or "hrs" or "hour" or "hours" => TimeSpan.FromHours(1),
+        "d" or "day" or "days" => TimeSpan.FromDays(1),
+        "w" or "wk" or "wks" or "week" or "weeks" => TimeSpan.FromDays(7),
+        _ => null,
+    };
+
+    [GeneratedRegex(@"([0-9]+)[\t\n\v\f\r ]*([A-Za-zµ]+)")]
+    private static partial Regex LooseDuration();
 }

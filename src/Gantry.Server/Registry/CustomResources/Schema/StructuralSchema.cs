@@ -90,7 +90,7 @@ public sealed record StructuralSchema
 
     public StructuralSchema? Not { get; init; }
 
-    /// <summary><c>x-kubernetes-validations</c> (CEL), kept for whoever evaluates them; nothing here does.</summary>
+    /// <summary><c>x-kubernetes-validations</c> (CEL), evaluated by <see cref="ValidationRules"/>.</summary>
     public IReadOnlyList<V1ValidationRule> Validations { get; init; } = [];
 
     /// <summary>The types kube-openapi checks: <c>[integer, string]</c> for int-or-string, none for an empty type.</summary>

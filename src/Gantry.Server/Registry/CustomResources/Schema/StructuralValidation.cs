@@ -14,7 +14,8 @@ public static class StructuralValidation
 {
     /// <summary>Every error of <paramref name="obj"/>, a whole custom resource, in kube's order.</summary>
     /// <param name="old">The object updated, for the rules' <c>oldSelf</c>; null on create.</param>
-    public static IReadOnlyList<FieldError> Validate(JsonObject obj, StructuralSchema schema, JsonObject? old = null)
+    /// <param name="rules">Whether the CEL rules are evaluated too.</param>
+    public static IReadOnlyList<FieldError> Validate(JsonObject obj, StructuralSchema schema, JsonObject? old = null, bool rules = true)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(schema);
@@ -22,7 +23,7 @@ public static class StructuralValidation
         var errors = new List<FieldError>(result.Errors.Select(e => ToFieldError(e, null)));
         errors.AddRange(ValidateEmbeddedResources(obj, schema));
         errors.AddRange(ValidateListSetsAndMaps(obj, schema));
-        if (ValidationRules.Any(schema))
+        if (rules && ValidationRules.Any(schema))
         {
             // kube's hasBlockingErr: a wrong type, a missing required field, a value not allowed or too large.
             var blocking = result.Errors.Any(e => e.Code is OpenApiErrorCode.InvalidType)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Gantry.Core.Cel;
 using Gantry.Core.Validation;
@@ -7,9 +8,9 @@ namespace Gantry.Server.Registry.CustomResources.Schema;
 /// <summary>
 /// A custom resource's <c>x-kubernetes-validations</c>, evaluated as kube's CEL validator evaluates them
 /// (apiextensions-apiserver <c>schema/cel/validation.go</c>): each rule of a schema node with <c>self</c> the node's
-/// value, and <c>oldSelf</c> its old value on an update where the old value can be told (an object's members unless its
-/// map type is atomic, a map list's items by their keys; never other list items); transition rules only where there is
-/// one. A rule that is false is an error of its reason at the node (and its <c>fieldPath</c>) saying its message, its
+/// value, and <c>oldSelf</c> its old value on an update where the old value can be told (an object's members, a map
+/// list's items by their keys; never other list items); transition rules only where there is one; the rules of the
+/// node's <c>allOf</c> schemas too, never ratcheted. A rule that is false is an error of its reason at the node (and its <c>fieldPath</c>) saying its message, its
 /// <c>messageExpression</c> or <c>failed rule: RULE</c>; one that fails to evaluate says why, in kube's words. An error
 /// on a value the update left as it was is dropped (kube's ratcheting makes it a warning). Rules the CEL engine cannot
 /// evaluate, and those with <c>optionalOldSelf</c>, are left unevaluated.
@@ -19,12 +20,18 @@ internal static class ValidationRules
     /// <summary>kube's limit on an evaluated <c>messageExpression</c> (<c>MaxEvaluatedMessageExpressionSizeBytes</c>).</summary>
     private const int MaxMessageBytes = 5 * 1024;
 
+    // Whether a schema has rules anywhere, found once per schema: most have none, and every write asks.
+    private static readonly ConditionalWeakTable<StructuralSchema, StrongBox<bool>> HasRules = [];
+
     /// <summary>Whether any node of <paramref name="schema"/> has rules.</summary>
-    public static bool Any(StructuralSchema schema) =>
+    public static bool Any(StructuralSchema schema) => HasRules.GetValue(schema, s => new StrongBox<bool>(Find(s))).Value;
+
+    private static bool Find(StructuralSchema schema) =>
         schema.Validations.Count > 0
-        || schema.Properties.Values.Any(Any)
-        || (schema.Items is { } items && Any(items))
-        || (schema.AdditionalProperties?.Schema is { } additional && Any(additional));
+        || schema.AllOf.Any(a => a.Validations.Count > 0)
+        || schema.Properties.Values.Any(Find)
+        || (schema.Items is { } items && Find(items))
+        || (schema.AdditionalProperties?.Schema is { } additional && Find(additional));
 
     /// <summary>The errors of the rules of <paramref name="schema"/> and its nodes, for a whole object and its old version (null on create).</summary>
     public static IReadOnlyList<FieldError> Validate(StructuralSchema schema, JsonObject obj, JsonObject? old)
@@ -44,28 +51,35 @@ internal static class ValidationRules
             return true;
         }
 
-        if (schema.Validations.Count > 0 && !Evaluate(schema, value, old, path, unchanged, errors))
+        if (schema.Validations.Count > 0 && !Evaluate(schema, schema.Validations, value, old, path, unchanged, errors))
         {
             return false;
+        }
+
+        foreach (var allOf in schema.AllOf.Where(a => a.Validations.Count > 0))
+        {
+            if (!Evaluate(schema, allOf.Validations, value, old, path, unchanged: false, errors))
+            {
+                return false;
+            }
         }
 
         switch (value)
         {
             case JsonObject obj:
-                // An atomic map is replaced whole: its members have no old values of their own.
-                var correlated = schema.MapType != "atomic";
                 foreach (var (name, member) in obj)
                 {
                     var (memberSchema, memberPath) = schema.Properties.TryGetValue(name, out var property)
                         ? (property, path.Child(name))
                         : (schema.AdditionalProperties?.Schema, path.Key(name));
-                    if (memberSchema is null)
+                    // Only subtrees with rules are walked.
+                    if (memberSchema is null || !Any(memberSchema))
                     {
                         continue;
                     }
 
-                    var oldMember = correlated ? (old as JsonObject)?[name] : null;
-                    var memberUnchanged = correlated ? oldMember is not null && JsonNode.DeepEquals(member, oldMember) : unchanged;
+                    var oldMember = (old as JsonObject)?[name];
+                    var memberUnchanged = oldMember is not null && JsonNode.DeepEquals(member, oldMember);
                     if (!Walk(memberSchema, member, oldMember, memberPath, memberUnchanged, errors))
                     {
                         return false;
@@ -73,7 +87,7 @@ internal static class ValidationRules
                 }
 
                 break;
-            case JsonArray array when schema.Items is { } items:
+            case JsonArray array when schema.Items is { } items && Any(items):
                 var oldItems = schema.ListType == "map" && schema.ListMapKeys.Count > 0 ? old as JsonArray : null;
                 for (var i = 0; i < array.Count; i++)
                 {
@@ -97,10 +111,13 @@ internal static class ValidationRules
             ? oldItems.FirstOrDefault(o => o is JsonObject candidate && keys.All(k => JsonNode.DeepEquals(candidate[k], obj[k])))
             : null;
 
-    private static bool Evaluate(StructuralSchema schema, JsonNode value, JsonNode? old, FieldPath path, bool unchanged, List<FieldError> errors)
+    /// <param name="schema">The node's schema, which types its value.</param>
+    /// <param name="rules">The node's rules, or those of one of its <c>allOf</c> schemas.</param>
+    private static bool Evaluate(
+        StructuralSchema schema, IReadOnlyList<k8s.Models.V1ValidationRule> rules, JsonNode value, JsonNode? old, FieldPath path, bool unchanged, List<FieldError> errors)
     {
         Dictionary<string, object?>? variables = null;
-        foreach (var rule in schema.Validations)
+        foreach (var rule in rules)
         {
             var compiled = CompiledRule.Of(rule);
             if (compiled.Program is not { } program || rule.OptionalOldSelf == true || (compiled.UsesOldSelf && old is null))
@@ -108,14 +125,15 @@ internal static class ValidationRules
                 continue;
             }
 
-            variables ??= new Dictionary<string, object?>
-            {
-                [CompiledRule.Self] = CelValueOf.From(value, schema),
-                [CompiledRule.OldSelf] = old is null ? null : CelValueOf.From(old, schema),
-            };
             object? result;
             try
             {
+                variables ??= new Dictionary<string, object?> { [CompiledRule.Self] = CelValueOf.From(value, schema), [CompiledRule.OldSelf] = null };
+                if (compiled.UsesOldSelf && variables[CompiledRule.OldSelf] is null)
+                {
+                    variables[CompiledRule.OldSelf] = CelValueOf.From(old, schema);
+                }
+
                 result = program.Evaluate(variables);
             }
             catch (CelUnsupportedException)
