@@ -29,6 +29,20 @@ public sealed class ValidationRuleTests(GantryFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_schema_tightened_after_an_object_was_stored_lets_its_other_fields_change_but_not_the_invalid_one()
+    {
+        var (group, ns) = await ScalersAsync("ratchet");
+        await Ok(Stdin(Scaler(group, "tight", specName: "longer-than-ten")), "create", "-n", ns, "-f", "-");
+        await Ok(Stdin(ScalerDefinition(group, nameMaxLength: 10)), "apply", "-f", "-");
+
+        await Ok("label", "scalers." + group, "tight", "-n", ns, "tier=web");
+        await Ok("patch", "scalers." + group, "tight", "-n", ns, "--type", "merge", "-p", """{"spec":{"replicas":3}}""");
+        var refused = await Fails("patch", "scalers." + group, "tight", "-n", ns, "--type", "merge", "-p", """{"spec":{"name":"still-longer-than-ten"}}""");
+
+        Check.StderrContains(refused, "spec.name: Too long: may not be more than 10 bytes");
+    }
+
+    [Fact]
     public async Task A_rule_without_a_message_refuses_with_failed_rule_and_the_rule()
     {
         var (group, ns) = await ScalersAsync("rule-bare");
@@ -193,7 +207,7 @@ public sealed class ValidationRuleTests(GantryFixture fixture, ITestOutputHelper
     /// one, <c>replicas &lt;= maxReplicas</c> with a message expression, and mode Legacy forbidden at <c>.mode</c>; each item
     /// of <c>spec.ports</c> a port number; <c>spec.name</c> immutable. Each rule on <c>spec</c> can be broken alone.
     /// </summary>
-    private static string ScalerDefinition(string group) => $$"""
+    private static string ScalerDefinition(string group, int nameMaxLength = 63) => $$"""
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
         metadata:
@@ -229,7 +243,7 @@ public sealed class ValidationRuleTests(GantryFixture fixture, ITestOutputHelper
                       maxReplicas: {type: integer}
                       name:
                         type: string
-                        maxLength: 63
+                        maxLength: {{nameMaxLength}}
                         x-kubernetes-validations:
                         - rule: self == oldSelf
                           message: name is immutable

@@ -20,12 +20,12 @@ public interface ICustomResourceVersion
     /// <summary>Fills in the schema's defaults, in place.</summary>
     void Default(JsonObject obj);
 
-    /// <summary>The object's violations of the schema and its rules; <paramref name="old"/> is the object updated (null on create), for transition rules.</summary>
-    IReadOnlyList<FieldError> Validate(JsonObject obj, JsonObject? old = null);
+    /// <summary>
+    /// The object's violations of the schema and its rules; <paramref name="old"/> gives the object updated (null on
+    /// create), read only when needed: for transition rules, and to let errors on values the update kept go (ratcheting).
+    /// </summary>
+    IReadOnlyList<FieldError> Validate(JsonObject obj, Func<JsonObject>? old = null);
 
     /// <summary>The object's violations of the schema alone, its CEL rules left unevaluated.</summary>
     IReadOnlyList<FieldError> ValidateShape(JsonObject obj);
-
-    /// <summary>Whether the schema has CEL rules, whose transition rules need the object updated.</summary>
-    bool HasRules { get; }
 }

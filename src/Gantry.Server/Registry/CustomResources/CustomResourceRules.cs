@@ -15,7 +15,7 @@ public sealed class CustomResourceRules(ResourceType type) : ResourceRules<Custo
         errors.AddRange(Type.Custom!.Validate(ObjectDecoder.ToNode(obj)));
 
     // An update's rules see the object updated as oldSelf (transition rules), and errors on values it kept are dropped;
-    // without rules the old object is not needed.
+    // the old object is written out only when one of them needs it.
     protected override void ValidateUpdate(CustomResource obj, CustomResource old, List<FieldError> errors) =>
-        errors.AddRange(Type.Custom!.Validate(ObjectDecoder.ToNode(obj), Type.Custom.HasRules ? ObjectDecoder.ToNode(old) : null));
+        errors.AddRange(Type.Custom!.Validate(ObjectDecoder.ToNode(obj), () => ObjectDecoder.ToNode(old)));
 }

@@ -31,9 +31,7 @@ public sealed class CustomResourceVersion(V1CustomResourceDefinition definition,
         }
     }
 
-    public IReadOnlyList<FieldError> Validate(JsonObject obj, JsonObject? old = null) => _schema is null ? [] : StructuralValidation.Validate(obj, _schema, old);
+    public IReadOnlyList<FieldError> Validate(JsonObject obj, Func<JsonObject>? old = null) => _schema is null ? [] : StructuralValidation.Validate(obj, _schema, old);
 
     public IReadOnlyList<FieldError> ValidateShape(JsonObject obj) => _schema is null ? [] : StructuralValidation.Validate(obj, _schema, rules: false);
-
-    public bool HasRules => _schema is not null && ValidationRules.Any(_schema);
 }

@@ -33,7 +33,7 @@ public sealed class ValidationRulesTests
         StructuralValidation.Validate(Object(spec), Schema).Select(e => e.ToString()).ToArray();
 
     private static string[] Update(string spec, string oldSpec) =>
-        StructuralValidation.Validate(Object(spec), Schema, Object(oldSpec)).Select(e => e.ToString()).ToArray();
+        StructuralValidation.Validate(Object(spec), Schema, () => Object(oldSpec)).Select(e => e.ToString()).ToArray();
 
     private static System.Text.Json.Nodes.JsonObject Object(string spec) =>
         Schemas.Object("""{"apiVersion":"x.example.com/v1","kind":"X","metadata":{"name":"a"},"spec":""" + spec + "}");
@@ -114,7 +114,7 @@ public sealed class ValidationRulesTests
         """);
 
     private static string[] KindsErrors(string spec, string? oldSpec = null) =>
-        StructuralValidation.Validate(Object(spec), Kinds, oldSpec is null ? null : Object(oldSpec)).Select(e => e.ToString()).ToArray();
+        StructuralValidation.Validate(Object(spec), Kinds, oldSpec is null ? null : () => Object(oldSpec)).Select(e => e.ToString()).ToArray();
 
     [Fact]
     public void A_set_list_in_another_order_equals_its_old_value() =>

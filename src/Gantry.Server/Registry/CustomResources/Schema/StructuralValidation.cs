@@ -13,24 +13,34 @@ namespace Gantry.Server.Registry.CustomResources.Schema;
 public static class StructuralValidation
 {
     /// <summary>Every error of <paramref name="obj"/>, a whole custom resource, in kube's order.</summary>
-    /// <param name="old">The object updated, for the rules' <c>oldSelf</c>; null on create.</param>
+    /// <param name="old">
+    /// The object updated (null on create), read only when needed: for the rules' <c>oldSelf</c>, and to drop the schema's
+    /// errors on values the update kept (<see cref="SchemaRatchet"/>).
+    /// </param>
     /// <param name="rules">Whether the CEL rules are evaluated too.</param>
-    public static IReadOnlyList<FieldError> Validate(JsonObject obj, StructuralSchema schema, JsonObject? old = null, bool rules = true)
+    public static IReadOnlyList<FieldError> Validate(JsonObject obj, StructuralSchema schema, Func<JsonObject>? old = null, bool rules = true)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(schema);
+        var oldObject = old is null ? null : new Lazy<JsonObject>(old);
         var result = OpenApiValidator.Validate(schema, obj, "");
-        var errors = new List<FieldError>(result.Errors.Select(e => ToFieldError(e, null)));
+        var schemaErrors = result.Errors.Select(e => (Code: e.Code, Error: ToFieldError(e, null))).ToList();
+        if (oldObject is not null && schemaErrors.Count > 0)
+        {
+            schemaErrors.RemoveAll(e => SchemaRatchet.Ratcheted(e.Error.Field, obj, oldObject.Value, schema));
+        }
+
+        var errors = new List<FieldError>(schemaErrors.Select(e => e.Error));
         errors.AddRange(ValidateEmbeddedResources(obj, schema));
         errors.AddRange(ValidateListSetsAndMaps(obj, schema));
         if (rules && ValidationRules.Any(schema))
         {
             // kube's hasBlockingErr: a wrong type, a missing required field, a value not allowed or too large.
-            var blocking = result.Errors.Any(e => e.Code is OpenApiErrorCode.InvalidType)
+            var blocking = schemaErrors.Any(e => e.Code is OpenApiErrorCode.InvalidType)
                 || errors.Any(e => e.Type is FieldErrorType.NotSupported or FieldErrorType.Required or FieldErrorType.TooLong or FieldErrorType.TooMany);
             errors.AddRange(blocking
                 ? [new FieldError(FieldErrorType.Invalid, "<nil>", "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation", "null")]
-                : ValidationRules.Validate(schema, obj, old));
+                : ValidationRules.Validate(schema, obj, oldObject?.Value));
         }
 
         return errors;
