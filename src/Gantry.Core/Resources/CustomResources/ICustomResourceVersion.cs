@@ -26,6 +26,9 @@ public interface ICustomResourceVersion
     /// </summary>
     IReadOnlyList<FieldError> Validate(JsonObject obj, Func<JsonObject>? old = null);
 
-    /// <summary>The object's violations of the schema alone, its CEL rules left unevaluated.</summary>
-    IReadOnlyList<FieldError> ValidateShape(JsonObject obj);
+    /// <summary>A status write's violations: the schema's within the status, and the rules' (kube's status strategy).</summary>
+    IReadOnlyList<FieldError> ValidateStatus(JsonObject obj, Func<JsonObject> old);
+
+    /// <summary>The object's values of the wrong type for the schema, the rest of its checks left to the write.</summary>
+    IReadOnlyList<FieldError> ValidateTypes(JsonObject obj);
 }

@@ -18,4 +18,8 @@ public sealed class CustomResourceRules(ResourceType type) : ResourceRules<Custo
     // the old object is written out only when one of them needs it.
     protected override void ValidateUpdate(CustomResource obj, CustomResource old, List<FieldError> errors) =>
         errors.AddRange(Type.Custom!.Validate(ObjectDecoder.ToNode(obj), () => ObjectDecoder.ToNode(old)));
+
+    // A status write answers for the status alone, and for the rules (kube's status strategy).
+    protected override void ValidateStatusUpdate(CustomResource obj, CustomResource old, List<FieldError> errors) =>
+        errors.AddRange(Type.Custom!.ValidateStatus(ObjectDecoder.ToNode(obj), () => ObjectDecoder.ToNode(old)));
 }

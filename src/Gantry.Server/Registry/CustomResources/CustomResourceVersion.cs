@@ -33,5 +33,8 @@ public sealed class CustomResourceVersion(V1CustomResourceDefinition definition,
 
     public IReadOnlyList<FieldError> Validate(JsonObject obj, Func<JsonObject>? old = null) => _schema is null ? [] : StructuralValidation.Validate(obj, _schema, old);
 
-    public IReadOnlyList<FieldError> ValidateShape(JsonObject obj) => _schema is null ? [] : StructuralValidation.Validate(obj, _schema, rules: false);
+    public IReadOnlyList<FieldError> ValidateStatus(JsonObject obj, Func<JsonObject> old) =>
+        _schema is null ? [] : StructuralValidation.Validate(obj, _schema, old, statusOnly: true);
+
+    public IReadOnlyList<FieldError> ValidateTypes(JsonObject obj) => _schema is null ? [] : StructuralValidation.ValidateTypes(obj, _schema);
 }

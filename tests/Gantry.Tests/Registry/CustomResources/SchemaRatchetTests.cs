@@ -49,4 +49,24 @@ public sealed class SchemaRatchetTests
         Assert.Empty(Update("""{"owner":"a","routes":[{"name":"b","weight":1},{"name":"a","weight":-1}]}""", """{"owner":"a","routes":[{"name":"a","weight":-1}]}"""));
         Assert.Equal(["spec.tags[0]: Too long: may not be more than 3 bytes"], Update("""{"owner":"a","tags":["long","x"]}""", """{"owner":"a","tags":["long"]}"""));
     }
+
+    [Fact]
+    public void Duplicates_in_a_set_are_refused_on_update_only_when_the_old_object_had_none()
+    {
+        Assert.Empty(Update("""{"owner":"a","tags":["x","x"],"replicas":2}""", """{"owner":"a","tags":["x","x"]}"""));
+        Assert.Equal(["spec.tags[1]: Duplicate value: \"x\""], Update("""{"owner":"a","tags":["x","x"]}""", """{"owner":"a","tags":["x"]}"""));
+    }
+
+    [Fact]
+    public void A_status_write_answers_for_the_status_alone() =>
+        Assert.Empty(Schemas.Parse("""{"type":"object","properties":{"spec":{"type":"object","required":["owner"]},"status":{"type":"object"}}}""") is var schema
+            ? StructuralValidation.Validate(
+                Schemas.Object("""{"apiVersion":"x.example.com/v1","kind":"X","metadata":{"name":"a"},"spec":{},"status":{"ready":true}}"""),
+                schema, () => Schemas.Object("""{"apiVersion":"x.example.com/v1","kind":"X","metadata":{"name":"a"},"spec":{"other":1}}"""), statusOnly: true)
+            : []);
+
+    [Fact]
+    public void A_map_list_item_without_its_key_is_not_told_apart_from_the_old_ones() =>
+        Assert.Contains("spec.routes[0].name: Required value",
+            Update("""{"owner":"a","routes":[{"weight":-1}],"replicas":2}""", """{"owner":"a","routes":[{"weight":-1}]}"""));
 }

@@ -32,8 +32,8 @@ public static class CustomResourceConversion
     /// <summary>
     /// A custom resource written in <paramref name="version"/>, as kube's decoder reads it before its storage converts
     /// it to the storage version: unknown fields pruned and reported as the field validation asks, defaults filled in,
-    /// then checked against the version's schema. Its CEL rules are left to the write, which has the object updated
-    /// that transition rules and ratcheting need.
+    /// then checked for values of the wrong type for the version's schema. Its other checks and its CEL rules are left to
+    /// the write, which has the object updated that transition rules and ratcheting need.
     /// </summary>
     /// <exception cref="ApiException">The body is malformed, has fields the validation refuses, or breaks the schema.</exception>
     public static JsonObject DecodeWritten(ResourceType version, JsonObject body, WriteOptions options)
@@ -41,7 +41,7 @@ public static class CustomResourceConversion
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(options);
         var decoded = ObjectDecoder.ToNode(ObjectDecoder.Decode(version, body, options.FieldValidation, options.Warnings));
-        var errors = version.Custom!.ValidateShape(decoded);
+        var errors = version.Custom!.ValidateTypes(decoded);
         return errors.Count > 0 ? throw ApiException.Invalid(version, ObjectMetadata.Name(decoded) ?? "", errors) : decoded;
     }
 

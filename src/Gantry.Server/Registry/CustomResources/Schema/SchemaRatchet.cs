@@ -7,7 +7,7 @@ namespace Gantry.Server.Registry.CustomResources.Schema;
 /// kube's CRD validation ratcheting (KEP-4008: beta and on by default from 1.30, GA in 1.33) for the schema's own
 /// errors: on an update, an error is dropped when the value it is about is unchanged, or the deepest value above it that
 /// the old object still holds at the same place (an object's member present in both, a list item by index, a map list's
-/// item by its keys; never a set's or an atomic list's item) is. So an object that a tightened schema would now refuse can
+/// item by its keys, all present and scalar; never a set's or an atomic list's item) is, or the whole object is. So an object that a tightened schema would now refuse can
 /// still have its other fields changed, as its controllers need.
 /// </summary>
 internal static class SchemaRatchet
@@ -42,7 +42,8 @@ internal static class SchemaRatchet
                 next = items[index];
                 oldNext = node?.ListType switch
                 {
-                    "map" when next is JsonObject item => oldItems.FirstOrDefault(o => o is JsonObject candidate && node.ListMapKeys.All(k => JsonNode.DeepEquals(candidate[k], item[k]))),
+                    "map" when next is JsonObject item && node.ListMapKeys.All(k => item[k] is JsonValue) =>
+                        oldItems.FirstOrDefault(o => o is JsonObject candidate && node.ListMapKeys.All(k => candidate[k] is JsonValue key && JsonNode.DeepEquals(key, item[k]))),
                     "map" or "set" or "atomic" => null,
                     _ => index < oldItems.Count ? oldItems[index] : null,
                 };
@@ -54,7 +55,7 @@ internal static class SchemaRatchet
                 node = node?.Items;
             }
 
-            if (JsonNode.DeepEquals(next, oldNext))
+            if (Unchanged(next, oldNext, node))
             {
                 return true;
             }
@@ -63,6 +64,40 @@ internal static class SchemaRatchet
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether a value is unchanged as kube's ratcheting validator judges it (<c>CachedDeepEqual</c>): every old member or
+    /// item matched by a new one it can tell apart and unchanged too. So a value holding members no schema describes
+    /// (preserved unknown fields), or items of a set or an atomic list, never counts as unchanged unless empty.
+    /// </summary>
+    public static bool Unchanged(JsonNode? value, JsonNode? old, StructuralSchema? schema)
+    {
+        switch (value, old)
+        {
+            case (null, null):
+                return true;
+            case (JsonObject members, JsonObject oldMembers):
+                return members.Count == oldMembers.Count && oldMembers.All(m =>
+                    members.TryGetPropertyValue(m.Key, out var member) && schema is not null
+                    && CelValueOf.PropertySchema(schema, m.Key) is { } memberSchema && Unchanged(member, m.Value, memberSchema));
+            case (JsonArray items, JsonArray oldItems):
+                if (items.Count != oldItems.Count)
+                {
+                    return false;
+                }
+
+                return items.Count == 0 || (schema?.ListType switch
+                {
+                    "set" or "atomic" => false,
+                    "map" => items.All(i => i is JsonObject item && schema.ListMapKeys.All(k => item[k] is JsonValue)
+                        && oldItems.FirstOrDefault(o => o is JsonObject candidate && schema.ListMapKeys.All(k => candidate[k] is JsonValue key && JsonNode.DeepEquals(key, item[k])))
+                            is { } oldItem && Unchanged(item, oldItem, schema.Items)),
+                    _ => items.Select((item, i) => Unchanged(item, oldItems[i], schema?.Items)).All(same => same),
+                });
+            default:
+                return JsonNode.DeepEquals(value, old);
+        }
     }
 
     /// <summary>A path's member names and list indices, in order; none for an error about the whole object.</summary>

@@ -17,23 +17,37 @@ public static class StructuralValidation
     /// The object updated (null on create), read only when needed: for the rules' <c>oldSelf</c>, and to drop the schema's
     /// errors on values the update kept (<see cref="SchemaRatchet"/>).
     /// </param>
-    /// <param name="rules">Whether the CEL rules are evaluated too.</param>
-    public static IReadOnlyList<FieldError> Validate(JsonObject obj, StructuralSchema schema, Func<JsonObject>? old = null, bool rules = true)
+    /// <param name="statusOnly">A status write: the schema's errors outside the status are not its own (kube's status strategy).</param>
+    public static IReadOnlyList<FieldError> Validate(JsonObject obj, StructuralSchema schema, Func<JsonObject>? old = null, bool statusOnly = false)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(schema);
         var oldObject = old is null ? null : new Lazy<JsonObject>(old);
         var result = OpenApiValidator.Validate(schema, obj, "");
-        var schemaErrors = result.Errors.Select(e => (Code: e.Code, Error: ToFieldError(e, null))).ToList();
+        var schemaErrors = result.Errors.Select(e => (Code: e.Code, Error: ToFieldError(e, null))).Where(e => !statusOnly || InStatus(e.Error)).ToList();
         if (oldObject is not null && schemaErrors.Count > 0)
         {
-            schemaErrors.RemoveAll(e => SchemaRatchet.Ratcheted(e.Error.Field, obj, oldObject.Value, schema));
+            var oldValue = oldObject.Value;
+            if (SchemaRatchet.Unchanged(obj, oldValue, schema))
+            {
+                schemaErrors.Clear();
+            }
+            else
+            {
+                schemaErrors.RemoveAll(e => SchemaRatchet.Ratcheted(e.Error.Field, obj, oldValue, schema));
+            }
         }
 
         var errors = new List<FieldError>(schemaErrors.Select(e => e.Error));
-        errors.AddRange(ValidateEmbeddedResources(obj, schema));
-        errors.AddRange(ValidateListSetsAndMaps(obj, schema));
-        if (rules && ValidationRules.Any(schema))
+        errors.AddRange(ValidateEmbeddedResources(obj, schema).Where(e => !statusOnly || InStatus(e)));
+        var listErrors = ValidateListSetsAndMaps(obj, schema).Where(e => !statusOnly || InStatus(e)).ToList();
+        // kube reports duplicates on an update only when the old object had none.
+        if (listErrors.Count > 0 && (oldObject is null || ValidateListSetsAndMaps(oldObject.Value, schema).Count == 0))
+        {
+            errors.AddRange(listErrors);
+        }
+
+        if (ValidationRules.Any(schema))
         {
             // kube's hasBlockingErr: a wrong type, a missing required field, a value not allowed or too large.
             var blocking = schemaErrors.Any(e => e.Code is OpenApiErrorCode.InvalidType)
@@ -45,6 +59,21 @@ public static class StructuralValidation
 
         return errors;
     }
+
+    /// <summary>
+    /// The errors that leave <paramref name="obj"/> without the types its schema gives it, the one check a body gets in
+    /// the version it was written before its conversion webhook sees it; its other errors are the write's, which has the
+    /// object updated that ratcheting needs.
+    /// </summary>
+    public static IReadOnlyList<FieldError> ValidateTypes(JsonObject obj, StructuralSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        ArgumentNullException.ThrowIfNull(schema);
+        return OpenApiValidator.Validate(schema, obj, "").Errors.Where(e => e.Code is OpenApiErrorCode.InvalidType).Select(e => ToFieldError(e, null)).ToList();
+    }
+
+    private static bool InStatus(FieldError error) =>
+        error.Field == "status" || error.Field.StartsWith("status.", StringComparison.Ordinal) || error.Field.StartsWith("status[", StringComparison.Ordinal);
 
     /// <summary>
     /// kube-openapi's validation of <paramref name="value"/> (<c>ValidateCustomResource</c>): paths as kube names them
