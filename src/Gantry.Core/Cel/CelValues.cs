@@ -62,6 +62,19 @@ public static class CelValues
         }
     }
 
+    /// <summary>A duration in Go's syntax, as CEL's <c>duration()</c> reads it; null when it is none.</summary>
+    public static TimeSpan? ParseDuration(string text)
+    {
+        try
+        {
+            return GoDuration.Parse(text);
+        }
+        catch (CelException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The string CEL's <c>string()</c> gives, for messages; lists and maps are written as CEL literals.</summary>
     public static string Format(object? value) => value switch
     {

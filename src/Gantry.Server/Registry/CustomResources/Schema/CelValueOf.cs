@@ -14,9 +14,6 @@ namespace Gantry.Server.Registry.CustomResources.Schema;
 /// </summary>
 internal static partial class CelValueOf
 {
-    // CEL's own duration(): Go's duration syntax.
-    private static readonly Lazy<CelProgram> ParseDuration = new(() => CelProgram.Compile("duration(text)", ["text"]));
-
     /// <exception cref="CelEvaluationException">A number no CEL value can hold.</exception>
     public static object? From(JsonNode? node, StructuralSchema? schema)
     {
@@ -76,12 +73,9 @@ internal static partial class CelValueOf
     /// <summary>kube's <c>strfmt.ParseDuration</c>: Go's syntax, or counts of units it names (<c>7d</c>, <c>2w</c>, <c>3 days</c>).</summary>
     private static TimeSpan? Duration(string text)
     {
-        try
+        if (CelValues.ParseDuration(text) is { } go)
         {
-            return ParseDuration.Value.Evaluate(new Dictionary<string, object?> { ["text"] = text }) as TimeSpan?;
-        }
-        catch (CelException)
-        {
+            return go;
         }
 
         var total = TimeSpan.Zero;

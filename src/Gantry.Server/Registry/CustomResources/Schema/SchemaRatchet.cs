@@ -42,9 +42,8 @@ internal static class SchemaRatchet
                 next = items[index];
                 oldNext = node?.ListType switch
                 {
-                    "map" when next is JsonObject item && node.ListMapKeys.All(k => item[k] is JsonValue) =>
-                        oldItems.FirstOrDefault(o => o is JsonObject candidate && node.ListMapKeys.All(k => candidate[k] is JsonValue key && JsonNode.DeepEquals(key, item[k]))),
-                    "map" or "set" or "atomic" => null,
+                    "map" => MapListItems.Counterpart(oldItems, next, node.ListMapKeys),
+                    "set" or "atomic" => null,
                     _ => index < oldItems.Count ? oldItems[index] : null,
                 };
                 if (oldNext is null)
@@ -90,9 +89,7 @@ internal static class SchemaRatchet
                 return items.Count == 0 || (schema?.ListType switch
                 {
                     "set" or "atomic" => false,
-                    "map" => items.All(i => i is JsonObject item && schema.ListMapKeys.All(k => item[k] is JsonValue)
-                        && oldItems.FirstOrDefault(o => o is JsonObject candidate && schema.ListMapKeys.All(k => candidate[k] is JsonValue key && JsonNode.DeepEquals(key, item[k])))
-                            is { } oldItem && Unchanged(item, oldItem, schema.Items)),
+                    "map" => items.All(item => MapListItems.Counterpart(oldItems, item, schema.ListMapKeys) is { } oldItem && Unchanged(item, oldItem, schema.Items)),
                     _ => items.Select((item, i) => Unchanged(item, oldItems[i], schema?.Items)).All(same => same),
                 });
             default:

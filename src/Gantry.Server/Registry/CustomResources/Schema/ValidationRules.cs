@@ -91,7 +91,7 @@ internal static class ValidationRules
                 var oldItems = schema.ListType == "map" && schema.ListMapKeys.Count > 0 ? old as JsonArray : null;
                 for (var i = 0; i < array.Count; i++)
                 {
-                    var oldItem = oldItems is null ? null : OldItem(oldItems, array[i], schema.ListMapKeys);
+                    var oldItem = oldItems is null ? null : MapListItems.Counterpart(oldItems, array[i], schema.ListMapKeys);
                     var itemUnchanged = oldItems is null ? unchanged : oldItem is not null && JsonNode.DeepEquals(array[i], oldItem);
                     if (!Walk(items, array[i], oldItem, path.Index(i), itemUnchanged, errors))
                     {
@@ -104,12 +104,6 @@ internal static class ValidationRules
 
         return true;
     }
-
-    /// <summary>The old item of a map list with the same keys as <paramref name="item"/>.</summary>
-    private static JsonNode? OldItem(JsonArray oldItems, JsonNode? item, IReadOnlyList<string> keys) =>
-        item is JsonObject obj
-            ? oldItems.FirstOrDefault(o => o is JsonObject candidate && keys.All(k => JsonNode.DeepEquals(candidate[k], obj[k])))
-            : null;
 
     /// <param name="schema">The node's schema, which types its value.</param>
     /// <param name="rules">The node's rules, or those of one of its <c>allOf</c> schemas.</param>
