@@ -68,6 +68,8 @@ ROOTS = [
     ("networking.k8s.io/v1", "IngressClass", "networking.v1.IngressClass"),
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", "admissionregistration.v1.MutatingWebhookConfiguration"),
     ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", "admissionregistration.v1.ValidatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "admissionregistration.v1.ValidatingAdmissionPolicy"),
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", "admissionregistration.v1.ValidatingAdmissionPolicyBinding"),
     ("events.k8s.io/v1", "Event", "events.v1.Event"),
     ("policy/v1", "PodDisruptionBudget", "policy.v1.PodDisruptionBudget"),
     ("policy/v1", "Eviction", "policy.v1.Eviction"),

@@ -1,5 +1,6 @@
 using System.Net;
 using Gantry.Core.Resources;
+using Gantry.Server.Admission.Policies;
 using Gantry.Server.Admission.Webhooks;
 using Gantry.Server.Api;
 using Gantry.Server.Api.Metrics;
@@ -89,8 +90,10 @@ public sealed class GantryServer : IAsyncDisposable
         var authorizer = new RequestAuthorizer(nodeRole, rbacPolicy);
         var webhookClient = new WebhookClient(new ServiceEndpoints(cache));
         var customTypes = new CustomResourceTypes(cache, webhookClient);
+        var matching = new WebhookMatching(cache, customTypes);
+        var policies = new PolicyAdmission(new AdmissionPolicies(cache), new PolicyParams(cache, customTypes), matching, cache);
         var webhooks = new WebhookAdmission(
-            new WebhookConfigurations(cache), new WebhookMatching(cache, customTypes), webhookClient, loggerFactory.CreateLogger<WebhookAdmission>());
+            new WebhookConfigurations(cache), matching, webhookClient, loggerFactory.CreateLogger<WebhookAdmission>(), policies);
         var registry = new ObjectRegistry(
             store,
             cache,

@@ -107,6 +107,12 @@ internal static class BuiltInSchemas
             [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = MetadataOnly,
             [("rbac.authorization.k8s.io", "Role")] = MetadataOnly,
             [("rbac.authorization.k8s.io", "RoleBinding")] = MetadataOnly,
+            // A status write keeps what kube's metav1.ResetObjectMetaForStatus restores from the stored policy.
+            [("admissionregistration.k8s.io", "ValidatingAdmissionPolicy")] = PatchSchema.Struct(
+                ("metadata", ObjectMeta),
+                ("spec", PatchSchema.Struct(("matchConditions", PatchSchema.KeyedList("name")), ("variables", PatchSchema.KeyedList("name")))))
+                .WithStatusSubresource("labels", "annotations", "finalizers", "ownerReferences"),
+            [("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding")] = MetadataOnly,
         }.ToFrozenDictionary();
 
     public static PatchSchema ForKind(string apiVersion, string kind)

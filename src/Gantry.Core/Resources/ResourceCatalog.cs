@@ -88,6 +88,10 @@ public static class ResourceCatalog
             false, typeof(V1MutatingWebhookConfiguration), None, ["api-extensions"], []),
         new("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", "validatingwebhookconfiguration",
             false, typeof(V1ValidatingWebhookConfiguration), None, ["api-extensions"], []),
+        new("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy", "validatingadmissionpolicies", "validatingadmissionpolicy",
+            false, typeof(V1ValidatingAdmissionPolicy), None, ["api-extensions"], [Status("admissionregistration.k8s.io", "ValidatingAdmissionPolicy")]),
+        new("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings", "validatingadmissionpolicybinding",
+            false, typeof(V1ValidatingAdmissionPolicyBinding), None, ["api-extensions"], []),
     ];
 
     /// <summary>

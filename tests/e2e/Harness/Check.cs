@@ -59,6 +59,16 @@ public static class Check
         }
     }
 
+    /// <summary>stderr does not contain <paramref name="unexpected"/> (ordinal).</summary>
+    public static void StderrLacks(CommandResult result, string unexpected)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Stderr.Contains(unexpected, StringComparison.Ordinal))
+        {
+            throw new XunitException($"Expected stderr NOT to contain «{unexpected}».\n" + result.Describe());
+        }
+    }
+
     /// <summary>A value read back from the cluster equals what the test expects.</summary>
     public static void Equal<T>(T expected, T actual, string what)
     {

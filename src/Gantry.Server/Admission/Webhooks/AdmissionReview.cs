@@ -24,7 +24,19 @@ public static class AdmissionReview
     /// <param name="version">The served version the webhook matched, in which it is sent the kind, resource and objects.</param>
     /// <param name="obj">The request's object in <paramref name="version"/>.</param>
     /// <param name="oldObj">The request's old object in <paramref name="version"/>.</param>
-    public static JsonObject Request(Webhook hook, AdmissionAttributes attributes, ResourceType version, string uid, JsonObject? obj, JsonObject? oldObj)
+    public static JsonObject Request(Webhook hook, AdmissionAttributes attributes, ResourceType version, string uid, JsonObject? obj, JsonObject? oldObj) =>
+        new()
+        {
+            ["apiVersion"] = $"{Group}/{hook.ReviewVersion}",
+            ["kind"] = Kind,
+            ["request"] = RequestOf(attributes, version, uid, obj, oldObj),
+        };
+
+    /// <summary>
+    /// The request of a review (see <see cref="Request"/>); a ValidatingAdmissionPolicy's <c>request</c> variable is this
+    /// without its uid and objects (kube's <c>CreateAdmissionRequest</c>).
+    /// </summary>
+    public static JsonObject RequestOf(AdmissionAttributes attributes, ResourceType version, string? uid, JsonObject? obj, JsonObject? oldObj)
     {
         var type = version;
         var (group, requestVersion) = WebhookMatching.RequestGroupVersion(attributes);
@@ -67,12 +79,7 @@ public static class AdmissionReview
             request["requestSubResource"] = subresource;
         }
 
-        return new JsonObject
-        {
-            ["apiVersion"] = $"{Group}/{hook.ReviewVersion}",
-            ["kind"] = Kind,
-            ["request"] = request,
-        };
+        return request;
     }
 
     /// <summary>

@@ -5,10 +5,11 @@ using k8s.Models;
 namespace Gantry.Server.Admission.Webhooks;
 
 /// <summary>
-/// A webhook's CEL <c>matchConditions</c>, compiled once per version of its configuration and evaluated as kube's
-/// webhook matcher evaluates them: on the request sent (<c>object</c>, <c>oldObject</c>, and <c>request</c> without
-/// them or its uid), the webhook called unless a condition is false, whatever the others give; errors when none is
-/// false are returned, for the failure policy to judge.
+/// The CEL <c>matchConditions</c> of a webhook or a ValidatingAdmissionPolicy, compiled once per version of its
+/// configuration and evaluated as kube's matcher evaluates them: the webhook is called (the policy applied) unless a
+/// condition is false, whatever the others give; errors when none is false are returned, for the failure policy to judge.
+/// A webhook's conditions see the request sent (<c>object</c>, <c>oldObject</c>, and <c>request</c> without them or its
+/// uid); a policy's see the variables of its expressions.
 /// </summary>
 public sealed class MatchConditions
 {
@@ -22,27 +23,33 @@ public sealed class MatchConditions
     public static MatchConditions None { get; } = new([]);
 
     public static MatchConditions Of(IEnumerable<V1MatchCondition>? conditions) =>
-        conditions is null ? None : new([.. conditions.Select(Compile)]);
+        Of(conditions, expression => CelProgram.Compile(expression, [.. Variables]));
+
+    /// <param name="compile">Compiles one expression in the environment of the conditions' owner.</param>
+    public static MatchConditions Of(IEnumerable<V1MatchCondition>? conditions, Func<string, CelProgram> compile) =>
+        conditions is null ? None : new([.. conditions.Select(c => Compile(c, compile))]);
 
     /// <summary>
     /// Whether the webhook is called for <paramref name="request"/> (an AdmissionReview's request), and why the conditions
     /// could not tell when some failed to evaluate and none was false (kube's words, several joined as a list).
     /// </summary>
-    public (bool Matches, string? Error) Match(JsonObject request, CancellationToken cancellationToken)
-    {
-        if (_conditions.Count == 0)
-        {
-            return (true, null);
-        }
+    public (bool Matches, string? Error) Match(JsonObject request, CancellationToken cancellationToken) =>
+        _conditions.Count == 0
+            ? (true, null)
+            : Match(
+                new Dictionary<string, object?>
+                {
+                    ["object"] = CelValues.FromJson(request["object"]),
+                    ["oldObject"] = CelValues.FromJson(request["oldObject"]),
+                    ["request"] = CelValues.FromJson(new JsonObject(request
+                        .Where(p => p.Key is not ("object" or "oldObject" or "uid"))
+                        .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())))),
+                },
+                cancellationToken);
 
-        var variables = new Dictionary<string, object?>
-        {
-            ["object"] = CelValues.FromJson(request["object"]),
-            ["oldObject"] = CelValues.FromJson(request["oldObject"]),
-            ["request"] = CelValues.FromJson(new JsonObject(request
-                .Where(p => p.Key is not ("object" or "oldObject" or "uid"))
-                .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())))),
-        };
+    /// <summary>Whether the conditions hold for these values of their variables (see the request's overload).</summary>
+    public (bool Matches, string? Error) Match(IReadOnlyDictionary<string, object?> variables, CancellationToken cancellationToken)
+    {
         var errors = new List<string>();
         // Errors name the expression, as kube's CEL filter does.
         foreach (var (expression, program, error) in _conditions)
@@ -69,12 +76,12 @@ public sealed class MatchConditions
         return errors.Count == 0 ? (true, null) : (false, errors.Count == 1 ? errors[0] : $"[{string.Join(", ", errors)}]");
     }
 
-    private static (string Expression, CelProgram? Program, string? Error) Compile(V1MatchCondition condition)
+    private static (string Expression, CelProgram? Program, string? Error) Compile(V1MatchCondition condition, Func<string, CelProgram> compile)
     {
         var expression = condition.Expression?.Trim() ?? "";
         try
         {
-            return (expression, CelProgram.Compile(expression, [.. Variables]), null);
+            return (expression, compile(expression), null);
         }
         catch (CelException e)
         {

@@ -1,25 +1,20 @@
-using Gantry.Core.Selectors;
 using k8s.Models;
 
 namespace Gantry.Server.Admission.Webhooks;
 
 /// <summary>
-/// One webhook of a stored configuration, read once per version of it: its rules, selectors and selectors parsed, its
+/// One webhook of a stored configuration, read once per version of it: its rules and selectors parsed, its
 /// policies decided (kube's v1 defaults where a field is unset).
 /// </summary>
 /// <param name="FailClosed">Whether a failed call refuses the write (<c>failurePolicy: Fail</c>).</param>
-/// <param name="MatchEquivalent">Whether a rule also matches the request's resource in its stored version (<c>matchPolicy: Equivalent</c>).</param>
 /// <param name="ReviewVersion">The AdmissionReview version sent: the first of the webhook's that Gantry speaks.</param>
 /// <param name="ReinvokeIfNeeded">A mutating webhook called again when a later one changed the object (<c>reinvocationPolicy: IfNeeded</c>).</param>
 /// <param name="Conditions">Its CEL <c>matchConditions</c>, compiled.</param>
 public sealed record Webhook(
     string Name,
     string ConfigurationName,
-    IReadOnlyList<V1RuleWithOperations> Rules,
+    MatchCriteria Criteria,
     bool FailClosed,
-    bool MatchEquivalent,
-    LabelSelector NamespaceSelector,
-    LabelSelector ObjectSelector,
     TimeSpan Timeout,
     string ReviewVersion,
     Admissionregistrationv1WebhookClientConfig ClientConfig,
@@ -55,18 +50,11 @@ public sealed record Webhook(
         new(
             name,
             configurationName,
-            [.. rules ?? []],
+            MatchCriteria.Of(rules, matchPolicy, namespaceSelector, objectSelector),
             failurePolicy != "Ignore",
-            matchPolicy != "Exact",
-            Selector(namespaceSelector),
-            Selector(objectSelector),
             timeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultTimeout,
             reviewVersions?.FirstOrDefault(v => v is ReviewV1 or ReviewV1Beta1) ?? ReviewV1,
             clientConfig,
             reinvokeIfNeeded,
             MatchConditions.Of(matchConditions));
-
-    // An unset selector selects everything (kube defaults it to {}); validation refused the ones that do not parse.
-    private static LabelSelector Selector(V1LabelSelector? selector) =>
-        selector is null ? LabelSelector.Empty : LabelSelector.FromModelOrNothing(selector);
 }

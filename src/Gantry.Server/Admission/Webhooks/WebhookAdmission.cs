@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gantry.Core.Patching;
 using Gantry.Core.Resources;
+using Gantry.Server.Admission.Policies;
 using Gantry.Server.Api;
 using Microsoft.Extensions.Logging;
 
@@ -12,10 +13,12 @@ namespace Gantry.Server.Admission.Webhooks;
 /// other, each given the object as the ones before it patched it (and, for <c>reinvocationPolicy: IfNeeded</c>, called
 /// once more when a later one changed it); validating webhooks are called all at once on the object as it will be
 /// stored. A refusal fails the write with the webhook's Status; a webhook that cannot be called or answers wrongly
-/// fails it with an internal error, unless its <c>failurePolicy</c> is <c>Ignore</c>.
+/// fails it with an internal error, unless its <c>failurePolicy</c> is <c>Ignore</c>. ValidatingAdmissionPolicies judge
+/// the request before the validating webhooks, as kube's plugins are ordered.
 /// </summary>
 public sealed partial class WebhookAdmission(
-    WebhookConfigurations configurations, WebhookMatching matching, WebhookClient client, ILogger<WebhookAdmission> logger)
+    WebhookConfigurations configurations, WebhookMatching matching, WebhookClient client, ILogger<WebhookAdmission> logger,
+    PolicyAdmission? policies = null)
 {
     private const string JsonPatchType = "JSONPatch";
 
@@ -26,9 +29,10 @@ public sealed partial class WebhookAdmission(
     public bool MutatesAny(ResourceType type, string operation, string? subresource) =>
         WebhookMatching.AnyMayMatch(configurations.Mutating, type, operation, subresource);
 
-    /// <summary>Whether a validating webhook's rules name the operation on the resource (see <see cref="MutatesAny"/>).</summary>
+    /// <summary>Whether a validating webhook's or a bound policy's rules name the operation on the resource (see <see cref="MutatesAny"/>).</summary>
     public bool ValidatesAny(ResourceType type, string operation, string? subresource) =>
-        WebhookMatching.AnyMayMatch(configurations.Validating, type, operation, subresource);
+        WebhookMatching.AnyMayMatch(configurations.Validating, type, operation, subresource)
+        || policies?.MayMatch(type, operation, subresource) == true;
 
     /// <summary>Calls the mutating webhooks that match; returns the object as they patched it, or null when none changed it.</summary>
     /// <exception cref="ApiException">A webhook refused the write, or failed with <c>failurePolicy: Fail</c>.</exception>
@@ -71,10 +75,20 @@ public sealed partial class WebhookAdmission(
         return ReferenceEquals(current, attributes) ? null : current.Object;
     }
 
-    /// <summary>Calls the validating webhooks that match, all at once.</summary>
-    /// <exception cref="ApiException">A webhook refused the write, or failed with <c>failurePolicy: Fail</c>: the first, in their order.</exception>
+    /// <summary>Applies the policies that match, then calls the validating webhooks that match, all at once.</summary>
+    /// <exception cref="ApiException">A policy refused the write; a webhook refused it, or failed with <c>failurePolicy: Fail</c>: the first, in their order.</exception>
     public async Task ValidateAsync(AdmissionAttributes attributes, ICollection<string> warnings, CancellationToken cancellationToken)
     {
+        if (policies is not null)
+        {
+            await policies.ValidateAsync(attributes, warnings, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (WebhookConfigurations.IsExempt(attributes.Type))
+        {
+            return;
+        }
+
         var hooks = configurations.Validating.Select(h => (Hook: h, Version: matching.MatchedVersion(h, attributes))).Where(h => h.Version is not null).ToList();
         if (hooks.Count == 0)
         {

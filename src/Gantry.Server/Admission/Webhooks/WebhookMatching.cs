@@ -7,7 +7,7 @@ using k8s.Models;
 namespace Gantry.Server.Admission.Webhooks;
 
 /// <summary>
-/// Whether a write is sent to a webhook, as kube's webhook dispatchers decide it: a rule matches the operation, group,
+/// Whether a write is sent to a webhook (or judged by a ValidatingAdmissionPolicy), as kube's dispatchers decide it: a rule matches the operation, group,
 /// version, resource and subresource and scope (with <c>matchPolicy: Equivalent</c>, another served version of the
 /// resource also matches, and the webhook is sent the request in that version), the namespace's labels match the
 /// namespace selector (an object of another cluster-scoped kind always does), and the object's labels, new or old, match
@@ -24,27 +24,38 @@ public sealed class WebhookMatching(WatchCache cache, CustomResourceTypes? custo
     /// with <c>matchPolicy: Equivalent</c>, else the first other version a rule names, the stored one first (kube's
     /// <c>ShouldCallHook</c> with its equivalent resources). Null when the webhook is not called.
     /// </summary>
-    public ResourceType? MatchedVersion(Webhook hook, AdmissionAttributes attributes)
-    {
-        var matched = MatchedRuleVersion(hook, attributes);
-        return matched is not null && MatchesNamespace(hook, attributes) && MatchesObject(hook, attributes) ? matched : null;
-    }
+    public ResourceType? MatchedVersion(Webhook hook, AdmissionAttributes attributes) => MatchedVersion(hook.Criteria, attributes);
 
-    private ResourceType? MatchedRuleVersion(Webhook hook, AdmissionAttributes attributes)
+    /// <summary>
+    /// The served version of the resource that <paramref name="criteria"/> match the request in (see the webhook's
+    /// overload); a request an excluding rule matches, in any version, matches none (kube's policy matcher).
+    /// </summary>
+    public ResourceType? MatchedVersion(MatchCriteria criteria, AdmissionAttributes attributes)
     {
-        var (group, version) = RequestGroupVersion(attributes);
-        if (MatchesAnyRule(hook, attributes, group, version))
+        if (criteria.Excluded.Count > 0 && MatchedRuleVersion(criteria.Excluded, criteria.MatchEquivalent, attributes) is not null)
         {
-            return Versions(attributes.Type).FirstOrDefault(v => v.Group == group && v.Version == version) ?? attributes.Type;
+            return null;
         }
 
-        if (!hook.MatchEquivalent)
+        var matched = criteria.Rules is { } rules ? MatchedRuleVersion(rules, criteria.MatchEquivalent, attributes) : RequestVersion(attributes);
+        return matched is not null && MatchesNamespace(criteria, attributes) && MatchesObject(criteria, attributes) ? matched : null;
+    }
+
+    private ResourceType? MatchedRuleVersion(IReadOnlyList<MatchRule> rules, bool matchEquivalent, AdmissionAttributes attributes)
+    {
+        var (group, version) = RequestGroupVersion(attributes);
+        if (rules.Any(rule => Matches(rule, attributes, group, version)))
+        {
+            return RequestVersion(attributes);
+        }
+
+        if (!matchEquivalent)
         {
             return null;
         }
 
         // Earlier rules first, then the versions in order, as kube's ShouldCallHook honours them.
-        foreach (var rule in hook.Rules)
+        foreach (var rule in rules)
         {
             if (Versions(attributes.Type).FirstOrDefault(v => (v.Group, v.Version) != (group, version) && Matches(rule, attributes, v.Group, v.Version)) is { } matched)
             {
@@ -55,8 +66,12 @@ public sealed class WebhookMatching(WatchCache cache, CustomResourceTypes? custo
         return null;
     }
 
-    private static bool MatchesAnyRule(Webhook hook, AdmissionAttributes attributes, string group, string version) =>
-        hook.Rules.Any(rule => Matches(rule, attributes, group, version));
+    /// <summary>The served version the request was sent to.</summary>
+    private ResourceType RequestVersion(AdmissionAttributes attributes)
+    {
+        var (group, version) = RequestGroupVersion(attributes);
+        return Versions(attributes.Type).FirstOrDefault(v => v.Group == group && v.Version == version) ?? attributes.Type;
+    }
 
     /// <summary>Every served version of the stored type's resource, the stored one first.</summary>
     private IEnumerable<ResourceType> Versions(ResourceType stored)
@@ -101,19 +116,26 @@ public sealed class WebhookMatching(WatchCache cache, CustomResourceTypes? custo
     /// scope and selectors: what a write must pass before anything is built for the webhooks. No webhook sees the
     /// webhook configurations themselves.
     /// </summary>
-    public static bool AnyMayMatch(IReadOnlyList<Webhook> hooks, ResourceType type, string operation, string? subresource)
-    {
-        if (hooks.Count == 0 || WebhookConfigurations.IsExempt(type))
-        {
-            return false;
-        }
+    public static bool AnyMayMatch(IReadOnlyList<Webhook> hooks, ResourceType type, string operation, string? subresource) =>
+        hooks.Count > 0 && !WebhookConfigurations.IsExempt(type) && AnyMayMatch(hooks.Select(h => h.Criteria), type, operation, subresource);
 
-        foreach (var hook in hooks)
+    /// <summary>
+    /// Whether any of <paramref name="criteria"/> may match the operation on the type's resource, whatever the group,
+    /// version, scope and selectors (see the webhooks' overload).
+    /// </summary>
+    public static bool AnyMayMatch(IEnumerable<MatchCriteria> criteria, ResourceType type, string operation, string? subresource)
+    {
+        foreach (var each in criteria)
         {
-            foreach (var rule in hook.Rules)
+            if (each.Rules is null)
             {
-                if ((rule.Operations ?? []).Any(op => op == AdmissionOperations.All || op == operation)
-                    && (rule.Resources ?? []).Any(r => MatchesResource(r, type.Plural, subresource ?? "")))
+                return true;
+            }
+
+            foreach (var rule in each.Rules)
+            {
+                if ((rule.Rule.Operations ?? []).Any(op => op == AdmissionOperations.All || op == operation)
+                    && (rule.Rule.Resources ?? []).Any(r => MatchesResource(r, type.Plural, subresource ?? "")))
                 {
                     return true;
                 }
@@ -122,6 +144,10 @@ public sealed class WebhookMatching(WatchCache cache, CustomResourceTypes? custo
 
         return false;
     }
+
+    // An empty name list names every object; a create with a generated name is named by none (kube's matcher).
+    private static bool Matches(MatchRule rule, AdmissionAttributes attributes, string group, string version) =>
+        Matches(rule.Rule, attributes, group, version) && (rule.ResourceNames.Count == 0 || rule.ResourceNames.Contains(attributes.Name));
 
     private static bool Matches(V1RuleWithOperations rule, AdmissionAttributes attributes, string group, string version) =>
         MatchesScope(rule.Scope, attributes)
@@ -149,10 +175,10 @@ public sealed class WebhookMatching(WatchCache cache, CustomResourceTypes? custo
         };
     }
 
-    private bool MatchesNamespace(Webhook hook, AdmissionAttributes attributes)
+    private bool MatchesNamespace(MatchCriteria criteria, AdmissionAttributes attributes)
     {
         var isNamespace = attributes.Type == Namespaces && attributes.Subresource is null;
-        if (hook.NamespaceSelector.IsEmpty || (string.IsNullOrEmpty(attributes.Namespace) && !isNamespace))
+        if (criteria.NamespaceSelector.IsEmpty || (string.IsNullOrEmpty(attributes.Namespace) && !isNamespace))
         {
             return true;
         }
@@ -161,14 +187,14 @@ public sealed class WebhookMatching(WatchCache cache, CustomResourceTypes? custo
         var labels = isNamespace && attributes.Object is { } written
             ? Labels(written)
             : cache.Get(Namespaces.Key(null, attributes.Namespace ?? attributes.Name)) is { } stored ? Labels(JsonNode.Parse(stored.Json)!.AsObject()) : null;
-        return hook.NamespaceSelector.Matches(labels);
+        return criteria.NamespaceSelector.Matches(labels);
     }
 
     // An object without metadata (a CONNECT's PodExecOptions) matches no selector but the empty one, as kube's matchObject.
-    private static bool MatchesObject(Webhook hook, AdmissionAttributes attributes) =>
-        hook.ObjectSelector.IsEmpty
-        || (attributes.Object is { } obj && obj["metadata"] is JsonObject && hook.ObjectSelector.Matches(Labels(obj)))
-        || (attributes.OldObject is { } old && old["metadata"] is JsonObject && hook.ObjectSelector.Matches(Labels(old)));
+    private static bool MatchesObject(MatchCriteria criteria, AdmissionAttributes attributes) =>
+        criteria.ObjectSelector.IsEmpty
+        || (attributes.Object is { } obj && obj["metadata"] is JsonObject && criteria.ObjectSelector.Matches(Labels(obj)))
+        || (attributes.OldObject is { } old && old["metadata"] is JsonObject && criteria.ObjectSelector.Matches(Labels(old)));
 
     private static Dictionary<string, string> Labels(JsonObject obj) =>
         obj["metadata"]?["labels"] is JsonObject labels

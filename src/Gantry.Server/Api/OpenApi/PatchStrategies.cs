@@ -67,6 +67,9 @@ public static class PatchStrategies
 
         [(typeof(V1JobStatus), "conditions")] = new(Merge, "type"),
         [(typeof(V1JobSchedulingConfiguration), "resourceClaims")] = new(Merge, "name"),
+
+        [(typeof(V1ValidatingAdmissionPolicySpec), "matchConditions")] = new(Merge, "name"),
+        [(typeof(V1ValidatingAdmissionPolicySpec), "variables")] = new(Merge, "name"),
     };
 
     /// <summary>The metadata of the field named <paramref name="jsonName"/> of <paramref name="model"/>, if it has any.</summary>

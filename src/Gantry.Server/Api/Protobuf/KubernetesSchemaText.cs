@@ -51,6 +51,8 @@ kind networking.k8s.io/v1 Ingress networking.v1.Ingress
 kind networking.k8s.io/v1 IngressClass networking.v1.IngressClass
 kind admissionregistration.k8s.io/v1 MutatingWebhookConfiguration admissionregistration.v1.MutatingWebhookConfiguration
 kind admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration admissionregistration.v1.ValidatingWebhookConfiguration
+kind admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy admissionregistration.v1.ValidatingAdmissionPolicy
+kind admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding admissionregistration.v1.ValidatingAdmissionPolicyBinding
 kind events.k8s.io/v1 Event events.v1.Event
 kind policy/v1 PodDisruptionBudget policy.v1.PodDisruptionBudget
 kind policy/v1 Eviction policy.v1.Eviction
@@ -59,9 +61,21 @@ kind authorization.k8s.io/v1 SelfSubjectRulesReview authorization.v1.SelfSubject
 kind authentication.k8s.io/v1 SelfSubjectReview authentication.v1.SelfSubjectReview
 kind authentication.k8s.io/v1 TokenRequest authentication.v1.TokenRequest
 kind * DeleteOptions meta.v1.DeleteOptions
+message admissionregistration.v1.AuditAnnotation
+1 key string
+2 valueExpression string
+message admissionregistration.v1.ExpressionWarning
+2 fieldRef string
+3 warning string
 message admissionregistration.v1.MatchCondition
 1 name string
 2 expression string
+message admissionregistration.v1.MatchResources
+1 namespaceSelector meta.v1.LabelSelector *?
+2 objectSelector meta.v1.LabelSelector *?
+3 resourceRules []admissionregistration.v1.NamedRuleWithOperations ?
+4 excludeResourceRules []admissionregistration.v1.NamedRuleWithOperations ?
+7 matchPolicy string *?
 message admissionregistration.v1.MutatingWebhook
 1 name string
 2 clientConfig admissionregistration.v1.WebhookClientConfig
@@ -78,6 +92,17 @@ message admissionregistration.v1.MutatingWebhook
 message admissionregistration.v1.MutatingWebhookConfiguration
 1 metadata meta.v1.ObjectMeta ?
 2 webhooks []admissionregistration.v1.MutatingWebhook ?
+message admissionregistration.v1.NamedRuleWithOperations
+1 resourceNames []string ?
+2 . admissionregistration.v1.RuleWithOperations
+message admissionregistration.v1.ParamKind
+1 apiVersion string ?
+2 kind string ?
+message admissionregistration.v1.ParamRef
+1 name string ?
+2 namespace string ?
+3 selector meta.v1.LabelSelector *?
+4 parameterNotFoundAction string *?
 message admissionregistration.v1.Rule
 1 apiGroups []string ?
 2 apiVersions []string ?
@@ -91,6 +116,32 @@ message admissionregistration.v1.ServiceReference
 2 name string
 3 path string *?
 4 port int32 *?
+message admissionregistration.v1.TypeChecking
+1 expressionWarnings []admissionregistration.v1.ExpressionWarning ?
+message admissionregistration.v1.ValidatingAdmissionPolicy
+1 metadata meta.v1.ObjectMeta ?
+2 spec admissionregistration.v1.ValidatingAdmissionPolicySpec ?
+3 status admissionregistration.v1.ValidatingAdmissionPolicyStatus ?
+message admissionregistration.v1.ValidatingAdmissionPolicyBinding
+1 metadata meta.v1.ObjectMeta ?
+2 spec admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec ?
+message admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec
+1 policyName string ?
+2 paramRef admissionregistration.v1.ParamRef *?
+3 matchResources admissionregistration.v1.MatchResources *?
+4 validationActions []string ?
+message admissionregistration.v1.ValidatingAdmissionPolicySpec
+1 paramKind admissionregistration.v1.ParamKind *?
+2 matchConstraints admissionregistration.v1.MatchResources *?
+3 validations []admissionregistration.v1.Validation ?
+4 failurePolicy string *?
+5 auditAnnotations []admissionregistration.v1.AuditAnnotation ?
+6 matchConditions []admissionregistration.v1.MatchCondition ?
+7 variables []admissionregistration.v1.Variable ?
+message admissionregistration.v1.ValidatingAdmissionPolicyStatus
+1 observedGeneration int64 ?
+2 typeChecking admissionregistration.v1.TypeChecking *?
+3 conditions []meta.v1.Condition ?
 message admissionregistration.v1.ValidatingWebhook
 1 name string
 2 clientConfig admissionregistration.v1.WebhookClientConfig
@@ -106,6 +157,14 @@ message admissionregistration.v1.ValidatingWebhook
 message admissionregistration.v1.ValidatingWebhookConfiguration
 1 metadata meta.v1.ObjectMeta ?
 2 webhooks []admissionregistration.v1.ValidatingWebhook ?
+message admissionregistration.v1.Validation
+1 expression string
+2 message string ?
+3 reason string *?
+4 messageExpression string ?
+message admissionregistration.v1.Variable
+1 name string
+2 expression string
 message admissionregistration.v1.WebhookClientConfig
 3 url string *?
 1 service admissionregistration.v1.ServiceReference *?

@@ -46,6 +46,8 @@ internal static class TablePrinters
         [("rbac.authorization.k8s.io", "RoleBinding")] = RbacPrinters.Binding,
         [("admissionregistration.k8s.io", "MutatingWebhookConfiguration")] = AdmissionRegistrationPrinters.MutatingWebhookConfiguration,
         [("admissionregistration.k8s.io", "ValidatingWebhookConfiguration")] = AdmissionRegistrationPrinters.ValidatingWebhookConfiguration,
+        [("admissionregistration.k8s.io", "ValidatingAdmissionPolicy")] = AdmissionRegistrationPrinters.ValidatingAdmissionPolicy,
+        [("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding")] = AdmissionRegistrationPrinters.ValidatingAdmissionPolicyBinding,
     };
 
     public static TablePrinter For(ResourceType type) =>

@@ -47,6 +47,8 @@ public static class ResourceRulesCatalog
             new CustomResourceDefinitionRules(),
             new MutatingWebhookConfigurationRules(),
             new ValidatingWebhookConfigurationRules(),
+            new ValidatingAdmissionPolicyRules(),
+            new ValidatingAdmissionPolicyBindingRules(),
         }.ToDictionary(r => (r.Type.Group, r.Type.Plural));
 
     /// <summary>Every type's rules, in the catalog's discovery order.</summary>

@@ -1,4 +1,3 @@
-using Gantry.Core.Cel;
 using Gantry.Core.Validation;
 using Gantry.Server.Admission.Webhooks;
 using k8s.Models;
@@ -7,14 +6,18 @@ namespace Gantry.Server.Registry.Rules.AdmissionRegistration;
 
 /// <summary>
 /// kube's <c>validateMatchConditions</c>: at most 64, each named with a unique qualified name and an expression that
-/// compiles. An expression valid in CEL that Gantry's engine cannot evaluate (it names the <c>authorizer</c>, a function
-/// the engine lacks) is refused too, so that no configuration is stored whose webhook would then fail every call.
+/// compiles, and that Gantry's engine can evaluate (<see cref="CelExpressionValidation"/>).
 /// </summary>
 internal static class MatchConditionValidation
 {
     private const int MaxConditions = 64;
 
-    public static void Validate(IList<V1MatchCondition>? conditions, FieldPath path, List<FieldError> errors)
+    /// <summary>The match conditions of a webhook, whose expressions see the request, the objects and the authorizer.</summary>
+    public static void Validate(IList<V1MatchCondition>? conditions, FieldPath path, List<FieldError> errors) =>
+        Validate(conditions, MatchConditions.Variables, path, errors);
+
+    /// <summary>Match conditions whose expressions may name <paramref name="variables"/> (a policy's offer more).</summary>
+    public static void Validate(IList<V1MatchCondition>? conditions, IReadOnlyCollection<string> variables, FieldPath path, List<FieldError> errors)
     {
         if (conditions is null)
         {
@@ -31,7 +34,7 @@ internal static class MatchConditionValidation
         {
             var condition = conditions[i] ?? new V1MatchCondition();
             var at = path.Index(i);
-            Expression(condition.Expression, at.Child("expression"), errors);
+            Expression(condition.Expression, variables, at.Child("expression"), errors);
             if (string.IsNullOrEmpty(condition.Name))
             {
                 errors.Add(FieldErrors.Required(at.Child("name")));
@@ -47,7 +50,7 @@ internal static class MatchConditionValidation
         }
     }
 
-    private static void Expression(string? expression, FieldPath path, List<FieldError> errors)
+    private static void Expression(string? expression, IReadOnlyCollection<string> variables, FieldPath path, List<FieldError> errors)
     {
         var trimmed = expression?.Trim() ?? "";
         if (trimmed.Length == 0)
@@ -56,21 +59,6 @@ internal static class MatchConditionValidation
             return;
         }
 
-        try
-        {
-            var program = CelProgram.Compile(trimmed, [.. MatchConditions.Variables]);
-            if (program.ReferencedVariables.Contains("authorizer"))
-            {
-                errors.Add(FieldErrors.Forbidden(path, "Gantry's CEL engine does not offer the authorizer variable"));
-            }
-        }
-        catch (CelUnsupportedException e)
-        {
-            errors.Add(FieldErrors.Forbidden(path, $"Gantry's CEL engine cannot evaluate this expression: {e.Message}"));
-        }
-        catch (CelCompileException e)
-        {
-            errors.Add(FieldErrors.Invalid(path, trimmed, $"compilation failed: {e.Message}"));
-        }
+        CelExpressionValidation.Validate(trimmed, trimmed, variables, path, errors);
     }
 }

@@ -1,0 +1,15 @@
+using k8s.Models;
+
+namespace Gantry.Server.Admission.Policies;
+
+/// <summary>One of a policy's <c>validations</c>: its expression, and what a request it fails is told.</summary>
+/// <param name="Reason">The Status reason of a refusal; kube's <c>Invalid</c> where unset.</param>
+public sealed record PolicyValidation(PolicyExpression Expression, string? Message, PolicyExpression? MessageExpression, string? Reason)
+{
+    public static PolicyValidation Of(V1Validation validation, IReadOnlyCollection<string> variables, IReadOnlyCollection<string> messageVariables) =>
+        new(
+            PolicyExpression.Compile(validation.Expression, variables),
+            validation.Message,
+            string.IsNullOrWhiteSpace(validation.MessageExpression) ? null : PolicyExpression.Compile(validation.MessageExpression, messageVariables),
+            validation.Reason);
+}
