@@ -7,9 +7,9 @@ using k8s.Models;
 namespace Gantry.Server.Admission.Policies;
 
 /// <summary>
-/// The stored ValidatingAdmissionPolicies, each with the bindings that apply it, as kube's policy source pairs them:
-/// policies in name order, each one's bindings in name order; a policy without a binding, and a binding whose policy
-/// does not exist, apply nothing. Each kind is read again only after one of its objects changed, so a write with no
+/// The stored ValidatingAdmissionPolicies, each with the bindings that apply it, as kube's policy source pairs them (a
+/// policy without a binding, and a binding whose policy does not exist, apply nothing); policies in name order, each
+/// one's bindings in name order, so that the first refusal is the same on every server (kube's order is a map's). Each kind is read again only after one of its objects changed, so a write with no
 /// policy pays two revision checks, and a policy takes effect from the first write after it is stored.
 /// </summary>
 public sealed class AdmissionPolicies(WatchCache cache)
@@ -59,6 +59,3 @@ public sealed class AdmissionPolicies(WatchCache cache)
     /// <summary>The policies and bindings as last paired, swapped whole so that readers take no lock.</summary>
     private sealed record Pairing(IReadOnlyList<ValidatingPolicy> Policies, IReadOnlyList<PolicyBinding> Bindings, IReadOnlyList<BoundPolicy> Bound);
 }
-
-/// <summary>A policy and the bindings that apply it, in name order.</summary>
-public sealed record BoundPolicy(ValidatingPolicy Policy, IReadOnlyList<PolicyBinding> Bindings);

@@ -48,7 +48,7 @@ public sealed class PolicyAdmission(AdmissionPolicies policies, PolicyParams par
                 continue;
             }
 
-            ResourceType? paramType = null;
+            (ResourceType Served, ResourceType Stored)? paramType = null;
             if (policy.ParamKind is { } paramKind && (paramType = parameters.TypeOf(paramKind)) is null)
             {
                 if (policy.FailClosed)
@@ -71,7 +71,7 @@ public sealed class PolicyAdmission(AdmissionPolicies policies, PolicyParams par
                 IReadOnlyList<JsonObject?> found;
                 try
                 {
-                    found = parameters.Collect(paramType, binding.ParamRef, attributes.Namespace);
+                    found = await parameters.CollectAsync(paramType, binding.ParamRef, attributes.Namespace, cancellationToken).ConfigureAwait(false);
                 }
                 catch (PolicyConfigurationException e)
                 {
@@ -83,7 +83,25 @@ public sealed class PolicyAdmission(AdmissionPolicies policies, PolicyParams par
                     continue;
                 }
 
-                request ??= await VariablesAsync(attributes, version, objects, cancellationToken).ConfigureAwait(false);
+                if (found.Count == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    request ??= await VariablesAsync(attributes, version, objects, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ApiException e)
+                {
+                    if (policy.FailClosed)
+                    {
+                        refusals.Add((policy, binding, new PolicyDecision($"failed to configure binding: failed to convert object version: {e.Message}")));
+                    }
+
+                    continue;
+                }
+
                 foreach (var param in found)
                 {
                     var variables = new Dictionary<string, object?>(request) { ["params"] = CelValues.FromJson(param) };
@@ -174,7 +192,7 @@ public sealed class PolicyAdmission(AdmissionPolicies policies, PolicyParams par
     private static readonly string[] NamespaceMetadataFields =
     [
         "name", "generateName", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
-        "deletionGracePeriodSeconds", "labels", "annotations",
+        "deletionGracePeriodSeconds", "labels", "annotations", "finalizers",
     ];
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Gantry.Server.Admission.Policies;
 /// </summary>
 internal static class PolicyEvaluation
 {
-    /// <summary>kube's limit on an evaluated message; a longer one gives way to the static message.</summary>
+    /// <summary>kube's limit on an evaluated message, in bytes; a longer one gives way to the static message.</summary>
     private const int MaxMessageLength = 5 * 1024;
 
     /// <param name="variables">The request's variables (<c>object</c>, <c>oldObject</c>, <c>request</c>, <c>namespaceObject</c>, <c>params</c>).</param>
@@ -19,7 +19,8 @@ internal static class PolicyEvaluation
     {
         variables["variables"] = Variables(policy, variables, cancellationToken);
         var decisions = new List<PolicyDecision>();
-        var (matches, error) = policy.Conditions.Match(variables, cancellationToken);
+        // kube evaluates a policy's match conditions without the namespace object.
+        var (matches, error) = policy.Conditions.Match(new Dictionary<string, object?>(variables) { ["namespaceObject"] = null }, cancellationToken);
         if (error is not null)
         {
             if (policy.FailClosed)
@@ -65,24 +66,28 @@ internal static class PolicyEvaluation
         return decisions;
     }
 
+    /// <remarks>A name given twice holds its last definition, as kube's composition stores them.</remarks>
     private static CelMap Variables(ValidatingPolicy policy, Dictionary<string, object?> variables, CancellationToken cancellationToken)
     {
-        var values = new List<KeyValuePair<object, object?>>();
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (name, expression) in policy.Variables)
         {
-            variables["variables"] = new CelMap(values);
+            variables["variables"] = Map(values);
             try
             {
-                values.Add(KeyValuePair.Create<object, object?>(name, expression.Evaluate(variables, cancellationToken)));
+                values[name] = expression.Evaluate(variables, cancellationToken);
             }
             catch (PolicyEvaluationException)
             {
-                // Named by no later expression it can answer; those that name it fail on the missing key.
+                // Left out: an expression that names it fails on the missing key.
+                values.Remove(name);
             }
         }
 
-        return new CelMap(values);
+        return Map(values);
     }
+
+    private static CelMap Map(Dictionary<string, object?> values) => new(values.Select(v => KeyValuePair.Create<object, object?>(v.Key, v.Value)));
 
     /// <summary>
     /// kube's message for a failed validation: the message expression's string when it gives a usable one (trimmed, not
@@ -95,7 +100,8 @@ internal static class PolicyEvaluation
             try
             {
                 if (messageExpression.Evaluate(variables, cancellationToken) is string evaluated
-                    && evaluated.Trim() is { Length: > 0 and <= MaxMessageLength } trimmed
+                    && evaluated.Trim() is { Length: > 0 } trimmed
+                    && System.Text.Encoding.UTF8.GetByteCount(trimmed) <= MaxMessageLength
                     && !trimmed.Contains('\n', StringComparison.Ordinal))
                 {
                     return trimmed;

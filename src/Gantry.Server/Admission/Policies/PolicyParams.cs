@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Gantry.Core.Resources;
 using Gantry.Core.Selectors;
+using Gantry.Server.Admission.Webhooks;
+using Gantry.Server.Api;
 using Gantry.Server.Registry.CustomResources;
 using Gantry.Server.Storage;
 using k8s.Models;
@@ -16,23 +18,29 @@ namespace Gantry.Server.Admission.Policies;
 /// </summary>
 public sealed class PolicyParams(WatchCache cache, CustomResourceTypes? customTypes = null)
 {
-    /// <summary>The stored type of a policy's params; null where no served resource has that kind.</summary>
-    public ResourceType? TypeOf(V1ParamKind kind)
+    /// <summary>The served type of a policy's params, and the type it is stored as; null where no served resource has that kind.</summary>
+    public (ResourceType Served, ResourceType Stored)? TypeOf(V1ParamKind kind)
     {
         if (ResourceCatalog.FindByKind(kind.ApiVersion ?? "", kind.Kind ?? "") is { } builtIn)
         {
-            return ResourceCatalog.StorageOf(builtIn);
+            return (builtIn, ResourceCatalog.StorageOf(builtIn));
         }
 
-        return customTypes?.Current.Entries.FirstOrDefault(e => e.Served.ApiVersion == kind.ApiVersion && e.Served.Kind == kind.Kind)?.Stored;
+        return customTypes?.Current.Entries.FirstOrDefault(e => e.Served.ApiVersion == kind.ApiVersion && e.Served.Kind == kind.Kind) is { } custom
+            ? (custom.Served, custom.Stored)
+            : null;
     }
 
-    /// <summary>The objects to evaluate the policy with: a single null where it takes no params.</summary>
-    /// <param name="type">The stored type of the policy's params (see <see cref="TypeOf"/>).</param>
+    /// <summary>
+    /// The objects to evaluate the policy with, in the version its <c>paramKind</c> names: a single null where it takes
+    /// no params.
+    /// </summary>
+    /// <param name="types">The types of the policy's params (see <see cref="TypeOf"/>).</param>
     /// <exception cref="PolicyConfigurationException">The binding cannot be applied to this request (kube's words).</exception>
-    public IReadOnlyList<JsonObject?> Collect(ResourceType? type, V1ParamRef? reference, string? requestNamespace)
+    public async Task<IReadOnlyList<JsonObject?>> CollectAsync(
+        (ResourceType Served, ResourceType Stored)? types, V1ParamRef? reference, string? requestNamespace, CancellationToken cancellationToken)
     {
-        if (type is null || reference is null)
+        if (types is not var (served, type) || reference is null)
         {
             return [null];
         }
@@ -67,9 +75,26 @@ public sealed class PolicyParams(WatchCache cache, CustomResourceTypes? customTy
             throw new PolicyConfigurationException("one of name or selector must be provided");
         }
 
-        return found.Count == 0 && reference.ParameterNotFoundAction == "Deny"
-            ? throw new PolicyConfigurationException("no params found for policy binding with `Deny` parameterNotFoundAction")
-            : found;
+        if (found.Count == 0 && reference.ParameterNotFoundAction == "Deny")
+        {
+            throw new PolicyConfigurationException("no params found for policy binding with `Deny` parameterNotFoundAction");
+        }
+
+        try
+        {
+            var shown = new List<JsonObject?>(found.Count);
+            foreach (var param in found)
+            {
+                shown.Add(await AdmissionReview.InVersionAsync(served, type, param, cancellationToken).ConfigureAwait(false));
+            }
+
+            return shown;
+        }
+        catch (ApiException)
+        {
+            // kube's params come from an informer of the paramKind's version, which cannot list what does not convert.
+            throw new PolicyConfigurationException($"paramKind kind `{served.ApiVersion}, Kind={served.Kind}` not yet synced to use for admission");
+        }
     }
 
     private static JsonObject? Parse(CachedObject stored) => JsonNode.Parse(stored.Json) as JsonObject;

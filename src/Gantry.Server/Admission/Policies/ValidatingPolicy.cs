@@ -8,7 +8,7 @@ namespace Gantry.Server.Admission.Policies;
 /// params, its match conditions, variables, validations and audit annotations (kube's v1 defaults where a field is unset).
 /// </summary>
 /// <param name="FailClosed">Whether an expression that cannot give an answer refuses the request (<c>failurePolicy: Fail</c>).</param>
-/// <param name="Criteria">Its <c>matchConstraints</c>; null where it has none, which kube reports as a configuration error.</param>
+/// <param name="Criteria">Its <c>matchConstraints</c>; null where it has none, which validation refuses, and then it matches nothing.</param>
 /// <param name="ParamKind">The <c>apiVersion</c> and <c>kind</c> of its params, where it takes any.</param>
 public sealed record ValidatingPolicy(
     string Name,

@@ -7,8 +7,8 @@ using k8s.Models;
 namespace Gantry.Server.Admission.Webhooks;
 
 /// <summary>
-/// Whether a write is sent to a webhook (or judged by a ValidatingAdmissionPolicy), as kube's dispatchers decide it: a rule matches the operation, group,
-/// version, resource and subresource and scope (with <c>matchPolicy: Equivalent</c>, another served version of the
+/// Whether a write is sent to a webhook (or judged by a ValidatingAdmissionPolicy), as kube's dispatchers decide it: a
+/// rule matches the operation, group, version, resource and subresource and scope (with <c>matchPolicy: Equivalent</c>, another served version of the
 /// resource also matches, and the webhook is sent the request in that version), the namespace's labels match the
 /// namespace selector (an object of another cluster-scoped kind always does), and the object's labels, new or old, match
 /// the object selector.
@@ -145,7 +145,7 @@ public sealed class WebhookMatching(WatchCache cache, CustomResourceTypes? custo
         return false;
     }
 
-    // An empty name list names every object; a create with a generated name is named by none (kube's matcher).
+    // An empty name list names every object (a create is matched by the name it will have, a generated one too).
     private static bool Matches(MatchRule rule, AdmissionAttributes attributes, string group, string version) =>
         Matches(rule.Rule, attributes, group, version) && (rule.ResourceNames.Count == 0 || rule.ResourceNames.Contains(attributes.Name));
 

@@ -257,6 +257,30 @@ public sealed class PolicyAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_variable_named_twice_holds_its_last_definition()
+    {
+        await _setup.PolicyAsync("twice", Validations("variables.allowed"), spec => spec["variables"] = new JsonArray(
+            new JsonObject { ["name"] = "allowed", ["expression"] = "false" },
+            new JsonObject { ["name"] = "allowed", ["expression"] = "object.metadata.name != 'bad'" }));
+        await _setup.BindingAsync("twice", "twice");
+
+        Assert.Null(await _setup.RefusalOfAsync(RegistryTestContext.ConfigMap("good")));
+        Assert.NotNull(await _setup.RefusalOfAsync(RegistryTestContext.ConfigMap("bad")));
+    }
+
+    [Fact]
+    public async Task A_match_condition_is_not_shown_the_namespace_object()
+    {
+        await _setup.PolicyAsync("conditional", Validations("true"), spec => spec["matchConditions"] = new JsonArray(new JsonObject
+        {
+            ["name"] = "namespace-less", ["expression"] = "namespaceObject == null",
+        }));
+        await _setup.BindingAsync("conditional", "conditional");
+
+        Assert.Null(await _setup.RefusalOfAsync(RegistryTestContext.ConfigMap("c1")));
+    }
+
+    [Fact]
     public async Task A_binding_match_resources_narrow_its_policy()
     {
         await _setup.PolicyAsync("everywhere", Validations("false"));
