@@ -66,6 +66,7 @@ ROOTS = [
     ("certificates.k8s.io/v1", "CertificateSigningRequest", "certificates.v1.CertificateSigningRequest"),
     ("networking.k8s.io/v1", "Ingress", "networking.v1.Ingress"),
     ("networking.k8s.io/v1", "IngressClass", "networking.v1.IngressClass"),
+    ("networking.k8s.io/v1", "NetworkPolicy", "networking.v1.NetworkPolicy"),
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", "admissionregistration.v1.MutatingWebhookConfiguration"),
     ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", "admissionregistration.v1.ValidatingWebhookConfiguration"),
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "admissionregistration.v1.ValidatingAdmissionPolicy"),

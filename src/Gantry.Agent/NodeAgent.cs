@@ -5,6 +5,7 @@ using Gantry.Agent.Images;
 using Gantry.Agent.Network;
 using Gantry.Agent.Node;
 using Gantry.Agent.Pods;
+using Gantry.Agent.Policy;
 using Gantry.Agent.Proxy;
 using Gantry.Agent.Runtimes;
 using Gantry.Agent.Serving;
@@ -69,6 +70,9 @@ public sealed class NodeAgent : IAsyncDisposable
             }
 
             var proxy = new ServiceProxy(client, proxyOptions, new NftablesApplier(proxyOptions), loggerFactory.CreateLogger<ServiceProxy>(), time);
+            var networkPolicies = new NetworkPolicyEnforcer(
+                client, options.NodeName, network, NodeAddresses(podCidr, hostIp), () => proxy.KnownServicesAndSlices,
+                loggerFactory.CreateLogger<NetworkPolicyEnforcer>(), time);
             var pods = new PodSyncLoop(client, options.NodeName, runtimes, network, sandboxes,
                 Specs(client, Path.Combine(state, AgentLayout.Volumes), () => proxy.KnownServices), hostIp, loggerFactory, time);
             var usage = new ResourceUsageSampler(
@@ -83,7 +87,8 @@ public sealed class NodeAgent : IAsyncDisposable
             var agent = new NodeAgent(agentLock, client, server);
             agent._running = Task.WhenAll(
                 heartbeat.RunAsync(agent._stopping.Token), pods.RunAsync(agent._stopping.Token), proxy.RunAsync(agent._stopping.Token),
-                network.RunPoolAsync(agent._stopping.Token), routes.RunAsync(agent._stopping.Token), usage.RunAsync(agent._stopping.Token));
+                network.RunPoolAsync(agent._stopping.Token), routes.RunAsync(agent._stopping.Token), usage.RunAsync(agent._stopping.Token),
+                networkPolicies.RunAsync(agent._stopping.Token));
             return agent;
         }
         catch
@@ -91,6 +96,23 @@ public sealed class NodeAgent : IAsyncDisposable
             agentLock.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The node as its pods see it, which NetworkPolicies never cut them off from: the bridge (the pod CIDR's first
+    /// address, the pods' gateway, where probes come from) and the node's own address.
+    /// </summary>
+    private static List<IPAddress> NodeAddresses(IPNetwork podCidr, string? hostIp)
+    {
+        var bytes = podCidr.BaseAddress.GetAddressBytes();
+        bytes[^1]++;
+        var addresses = new List<IPAddress> { new(bytes) };
+        if (IPAddress.TryParse(hostIp, out var host))
+        {
+            addresses.Add(host);
+        }
+
+        return addresses;
     }
 
     /// <summary>How the node's containers are made: their environment (with the services <paramref name="services"/> knows) and volumes.</summary>

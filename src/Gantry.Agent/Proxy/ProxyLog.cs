@@ -14,10 +14,4 @@ internal static partial class ProxyLog
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Writing the service proxy rules in table {Table} failed; retrying in {RetrySeconds} s")]
     public static partial void SyncFailed(ILogger logger, Exception exception, string table, double retrySeconds);
-
-    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "The server does not serve {Resource} (yet); the service proxy lists them again shortly")]
-    public static partial void NotServed(ILogger logger, string resource);
-
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Watching {Resource} for the service proxy failed; listing again")]
-    public static partial void WatchFailed(ILogger logger, Exception exception, string resource);
 }

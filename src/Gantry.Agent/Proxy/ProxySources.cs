@@ -75,6 +75,12 @@ internal sealed class ProxySources
     public (IReadOnlyList<V1Service> Services, IReadOnlyList<V1EndpointSlice> Slices)? Snapshot()
     {
         _changed.Reader.TryRead(out _);
+        return Known();
+    }
+
+    /// <summary>What is known now, leaving the change signal to the proxy; null until both kinds have been listed.</summary>
+    public (IReadOnlyList<V1Service> Services, IReadOnlyList<V1EndpointSlice> Slices)? Known()
+    {
         lock (_gate)
         {
             return _servicesListed && _slicesListed ? (_services.Values.ToList(), _slices.Values.ToList()) : null;

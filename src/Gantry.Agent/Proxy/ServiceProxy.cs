@@ -1,6 +1,5 @@
-using System.Net;
+using Gantry.Agent.Watching;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -15,12 +14,14 @@ namespace Gantry.Agent.Proxy;
 public sealed class ServiceProxy(IKubernetes client, ProxyOptions options, NftablesApplier applier, ILogger<ServiceProxy> logger, TimeProvider time)
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan NotServedDelay = TimeSpan.FromSeconds(5);
 
     private readonly ProxySources _sources = new();
 
     /// <summary>The cluster's services as this proxy's watch knows them (pods' service variables); null until listed.</summary>
     public IReadOnlyList<V1Service>? KnownServices => _sources.Services();
+
+    /// <summary>The cluster's services and endpoint slices as this proxy's watches know them; null until both are listed.</summary>
+    public (IReadOnlyList<V1Service> Services, IReadOnlyList<V1EndpointSlice> Slices)? KnownServicesAndSlices => _sources.Known();
 
     public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
         WatchAsync(
@@ -49,38 +50,14 @@ public sealed class ServiceProxy(IKubernetes client, ProxyOptions options, Nftab
             cancellationToken),
         SyncLoopAsync(cancellationToken));
 
-    /// <summary>List, then watch from the list's version; any failure lists again. A server that does not serve the kind yet is retried quietly.</summary>
-    private async Task WatchAsync<T>(
+    private Task WatchAsync<T>(
         string resource,
         Func<CancellationToken, Task<(IList<T> Items, string Version)>> list,
         Func<string, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
         Action<IList<T>> replace,
         Action<WatchEventType, T> apply,
-        CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var (items, version) = await list(cancellationToken).ConfigureAwait(false);
-                replace(items);
-                await foreach (var (type, item) in watch(version, cancellationToken).ConfigureAwait(false))
-                {
-                    apply(type, item);
-                }
-            }
-            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
-            {
-                ProxyLog.NotServed(logger, resource);
-                await Task.Delay(NotServedDelay, time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                ProxyLog.WatchFailed(logger, ex, resource);
-                await Task.Delay(RetryDelay, time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
+        CancellationToken cancellationToken) =>
+        ListWatch.RunAsync(resource, "the service proxy", list, watch, replace, apply, logger, time, cancellationToken);
 
     private async Task SyncLoopAsync(CancellationToken cancellationToken)
     {

@@ -100,6 +100,7 @@ internal static class BuiltInSchemas
             [("apps", "ControllerRevision")] = MetadataOnly,
             [("coordination.k8s.io", "Lease")] = MetadataOnly,
             [("discovery.k8s.io", "EndpointSlice")] = MetadataOnly,
+            [("networking.k8s.io", "NetworkPolicy")] = MetadataOnly,
             [("node.k8s.io", "RuntimeClass")] = MetadataOnly,
             [("scheduling.k8s.io", "PriorityClass")] = MetadataOnly,
             [("storage.k8s.io", "StorageClass")] = MetadataOnly,

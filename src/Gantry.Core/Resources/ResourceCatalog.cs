@@ -70,6 +70,7 @@ public static class ResourceCatalog
         new("networking.k8s.io", "v1", "Ingress", "ingresses", "ingress", true, typeof(V1Ingress), ["ing"], None,
             [Status("networking.k8s.io", "Ingress")]),
         new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", "ingressclass", false, typeof(V1IngressClass), None, None, []),
+        new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", "networkpolicy", true, typeof(V1NetworkPolicy), ["netpol"], None, []),
         new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", true, typeof(V1PodDisruptionBudget), ["pdb"], None,
             [Status("policy", "PodDisruptionBudget")]),
         new("coordination.k8s.io", "v1", "Lease", "leases", "lease", true, typeof(V1Lease), None, None, []),

@@ -941,11 +941,13 @@ public sealed class ObjectRegistry(
 
     /// <summary>
     /// Whether objects of the type have a generation, as their registry strategies give one: the types with a spec/status
-    /// split, every custom resource, and the webhook configurations (whose strategies count changes to their webhooks).
-    /// Generation counts changes to anything but metadata and status.
+    /// split, every custom resource, the webhook configurations (whose strategies count changes to their webhooks) and
+    /// NetworkPolicies (whose strategy counts spec changes, though v1 serves no status). Generation counts changes to
+    /// anything but metadata and status.
     /// </summary>
     private static bool TracksGeneration(ResourceType type) =>
-        type.HasSubresource("status") || type.Custom is not null || type.Group == WebhookConfigurations.MutatingType.Group;
+        type.HasSubresource("status") || type.Custom is not null || type.Group == WebhookConfigurations.MutatingType.Group
+        || type is { Group: "networking.k8s.io", Plural: "networkpolicies" };
 
     /// <summary>
     /// Whether anything but the metadata (and the status, where a subresource owns it) changed: a custom resource without

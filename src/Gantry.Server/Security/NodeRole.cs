@@ -38,6 +38,10 @@ public sealed class NodeRole(WatchCache cache)
     [
         new(Read, [""], ["nodes", "pods", "services", "endpoints"]),
         new(Read, ["discovery.k8s.io"], ["endpointslices"]),
+        // The agent enforces NetworkPolicies, as k3s's agent does with its network policy controller's credentials:
+        // it reads every policy and the labels of every namespace (the pods it reads above).
+        new(Read, [""], ["namespaces"]),
+        new(Read, ["networking.k8s.io"], ["networkpolicies"]),
         new(Read, ["node.k8s.io"], ["runtimeclasses"]),
         new(["create"], [""], ["nodes"]),
         new(["get", "list", "watch", "create"], ["coordination.k8s.io"], ["leases"]) { Namespace = NodeLeaseNamespace },

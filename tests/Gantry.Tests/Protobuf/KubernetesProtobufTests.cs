@@ -164,6 +164,23 @@ public sealed class KubernetesProtobufTests
     }
 
     [Fact]
+    public void A_network_policy_decodes_with_its_pod_selector_written_even_when_absent()
+    {
+        var port = new ProtoWriter().String(1, "UDP").Message(2, new ProtoWriter().Int(1, 0).Int(2, 53).String(3, "")).Int(3, 60);
+        var peer = new ProtoWriter().Message(3, new ProtoWriter().String(1, "10.0.0.0/8").String(2, "10.1.0.0/16"));
+        var policy = new ProtoWriter()
+            .Message(1, Meta("dns"))
+            .Message(2, new ProtoWriter().Message(3, new ProtoWriter().Message(1, port).Message(2, peer)).String(4, "Egress"));
+
+        AssertDecodes("""
+            {"kind":"NetworkPolicy","apiVersion":"networking.k8s.io/v1","metadata":{"name":"dns","creationTimestamp":null},
+             "spec":{"podSelector":{},
+               "egress":[{"ports":[{"protocol":"UDP","port":53,"endPort":60}],"to":[{"ipBlock":{"cidr":"10.0.0.0/8","except":["10.1.0.0/16"]}}]}],
+               "policyTypes":["Egress"]}}
+            """, ProtoWriter.Body("networking.k8s.io/v1", "NetworkPolicy", policy));
+    }
+
+    [Fact]
     public void A_pod_writes_quantities_as_strings_and_its_creation_time_in_rfc3339()
     {
         var limits = new ProtoWriter()

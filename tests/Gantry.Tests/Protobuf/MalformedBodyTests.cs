@@ -34,9 +34,9 @@ public sealed class MalformedBodyTests
     [Fact]
     public void A_kind_without_a_schema_is_rejected_naming_it()
     {
-        var body = ProtoWriter.Body("networking.k8s.io/v1", "NetworkPolicy", Namespace);
+        var body = ProtoWriter.Body("example.com/v1", "Widget", Namespace);
 
-        Assert.Contains("NetworkPolicy (networking.k8s.io/v1)", Fails(body).Message, StringComparison.Ordinal);
+        Assert.Contains("Widget (example.com/v1)", Fails(body).Message, StringComparison.Ordinal);
     }
 
     [Fact]

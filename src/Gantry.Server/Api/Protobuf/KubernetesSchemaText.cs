@@ -49,6 +49,7 @@ kind autoscaling/v1 HorizontalPodAutoscaler autoscaling.v1.HorizontalPodAutoscal
 kind certificates.k8s.io/v1 CertificateSigningRequest certificates.v1.CertificateSigningRequest
 kind networking.k8s.io/v1 Ingress networking.v1.Ingress
 kind networking.k8s.io/v1 IngressClass networking.v1.IngressClass
+kind networking.k8s.io/v1 NetworkPolicy networking.v1.NetworkPolicy
 kind admissionregistration.k8s.io/v1 MutatingWebhookConfiguration admissionregistration.v1.MutatingWebhookConfiguration
 kind admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration admissionregistration.v1.ValidatingWebhookConfiguration
 kind admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy admissionregistration.v1.ValidatingAdmissionPolicy
@@ -1868,6 +1869,9 @@ message networking.v1.HTTPIngressPath
 2 backend networking.v1.IngressBackend
 message networking.v1.HTTPIngressRuleValue
 1 paths []networking.v1.HTTPIngressPath
+message networking.v1.IPBlock
+1 cidr string
+2 except []string ?
 message networking.v1.Ingress
 1 metadata meta.v1.ObjectMeta ?
 2 spec networking.v1.IngressSpec ?
@@ -1915,6 +1919,28 @@ message networking.v1.IngressStatus
 message networking.v1.IngressTLS
 1 hosts []string ?
 2 secretName string ?
+message networking.v1.NetworkPolicy
+1 metadata meta.v1.ObjectMeta ?
+2 spec networking.v1.NetworkPolicySpec ?
+message networking.v1.NetworkPolicyEgressRule
+1 ports []networking.v1.NetworkPolicyPort ?
+2 to []networking.v1.NetworkPolicyPeer ?
+message networking.v1.NetworkPolicyIngressRule
+1 ports []networking.v1.NetworkPolicyPort ?
+2 from []networking.v1.NetworkPolicyPeer ?
+message networking.v1.NetworkPolicyPeer
+1 podSelector meta.v1.LabelSelector *?
+2 namespaceSelector meta.v1.LabelSelector *?
+3 ipBlock networking.v1.IPBlock *?
+message networking.v1.NetworkPolicyPort
+1 protocol string *?
+2 port intorstring *?
+3 endPort int32 *?
+message networking.v1.NetworkPolicySpec
+1 podSelector meta.v1.LabelSelector
+2 ingress []networking.v1.NetworkPolicyIngressRule ?
+3 egress []networking.v1.NetworkPolicyEgressRule ?
+4 policyTypes []string ?
 message networking.v1.ServiceBackendPort
 1 name string ?
 2 number int32 ?

@@ -32,6 +32,7 @@ internal static class TablePrinters
         [("certificates.k8s.io", "CertificateSigningRequest")] = CertificateSigningRequestPrinter.Printer,
         [("networking.k8s.io", "Ingress")] = IngressPrinters.Ingress,
         [("networking.k8s.io", "IngressClass")] = IngressPrinters.IngressClass,
+        [("networking.k8s.io", "NetworkPolicy")] = NetworkPolicyPrinter.Printer,
         [("policy", "PodDisruptionBudget")] = SimplePrinters.PodDisruptionBudget,
         [("coordination.k8s.io", "Lease")] = SimplePrinters.Lease,
         [("discovery.k8s.io", "EndpointSlice")] = EndpointSlicePrinter.Printer,

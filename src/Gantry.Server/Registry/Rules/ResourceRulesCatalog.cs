@@ -34,6 +34,7 @@ public static class ResourceRulesCatalog
             new CertificateSigningRequestRules(),
             new IngressRules(),
             new IngressClassRules(),
+            new NetworkPolicyRules(),
             new PodDisruptionBudgetRules(),
             new LeaseRules(),
             new EndpointSliceRules(),
