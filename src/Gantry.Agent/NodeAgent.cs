@@ -107,7 +107,8 @@ public sealed class NodeAgent : IAsyncDisposable
         var bytes = podCidr.BaseAddress.GetAddressBytes();
         bytes[^1]++;
         var addresses = new List<IPAddress> { new(bytes) };
-        if (IPAddress.TryParse(hostIp, out var host))
+        // The firewalls filter IPv4 alone, as pods have IPv4 addresses alone.
+        if (IPAddress.TryParse(hostIp, out var host) && host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
         {
             addresses.Add(host);
         }

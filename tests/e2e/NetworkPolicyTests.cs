@@ -7,8 +7,8 @@ namespace Gantry.E2E;
 /// <summary>
 /// NetworkPolicies (networking.k8s.io/v1) enforced between real pods, from inside them with busybox's wget: a policy
 /// that selects a pod isolates it, and only what its rules allow gets through (by pod label, by namespace, by port),
-/// for ingress and for egress, to a pod's address and through a Service's ClusterIP; deleting the policy opens the pod
-/// again. The server is an httpd on 8080; the clients sleep. A refused connection times out (the firewall drops).
+/// for ingress and for egress, to a pod's address and through a Service's ClusterIP, the cluster DNS always answering;
+/// deleting the policy opens the pod again. The server is an httpd on 8080; the clients sleep. A refused connection times out (the firewall drops).
 /// </summary>
 [Collection(GantryCollection.Name)]
 [Trait(Matrix.Trait, Matrix.DefaultKubectlOnly)]
@@ -46,6 +46,7 @@ public sealed class NetworkPolicyTests(GantryFixture fixture, ITestOutputHelper 
         var ns = await CreateNamespaceAsync("netpol-port");
         var (web, _) = await StartAsync(ns);
         await RunClientAsync(ns, "client", "role=frontend");
+        await ReachesAsync(ns, "client", web);
 
         await CreateObjectAsync(ns, Policy("other-port", podSelector: new { }, ingress: new object[] { new { ports = new object[] { new { port = 9090 } } } }));
 
@@ -61,6 +62,7 @@ public sealed class NetworkPolicyTests(GantryFixture fixture, ITestOutputHelper 
         var (web, _) = await StartAsync(ns);
         await RunClientAsync(peers, "visitor", "role=visitor");
         await RunClientAsync(ns, "local", "role=visitor");
+        await ReachesAsync(ns, "local", web);
 
         await CreateObjectAsync(ns, Policy("from-peers", podSelector: new { }, ingress: new object[]
         {
@@ -74,7 +76,7 @@ public sealed class NetworkPolicyTests(GantryFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task An_egress_policy_lets_a_pod_reach_only_what_it_allows_by_address_and_through_a_service()
+    public async Task An_egress_policy_lets_a_pod_reach_only_what_it_allows_by_address_through_a_service_and_the_cluster_dns()
     {
         var ns = await CreateNamespaceAsync("netpol-out");
         var (web, clusterIp) = await StartAsync(ns);
@@ -83,6 +85,7 @@ public sealed class NetworkPolicyTests(GantryFixture fixture, ITestOutputHelper 
         await WaitForPhaseAsync(ns, "db", "Running");
         var db = (await JsonPath(ns, "pod/db", "{.status.podIP}")).Trim();
         await RunClientAsync(ns, "client", "role=client");
+        await ReachesAsync(ns, "client", db);
 
         await CreateObjectAsync(ns, Policy("client-out", podSelector: new { matchLabels = new { role = "client" } }, egress: new object[]
         {
@@ -92,6 +95,8 @@ public sealed class NetworkPolicyTests(GantryFixture fixture, ITestOutputHelper 
         await ReachesAsync(ns, "client", web);
         await ReachesAsync(ns, "client", clusterIp, port: 80);
         await RefusedAsync(ns, "client", db);
+        await Eventually.Until(() => Run("exec", "client", "-n", ns, "--", "nslookup", $"web.{ns}.svc.cluster.local"),
+            r => r.Stdout.Contains(clusterIp, StringComparison.Ordinal), Patience, "the cluster DNS to answer an egress-isolated pod");
         await CleanUpAsync(ns);
     }
 

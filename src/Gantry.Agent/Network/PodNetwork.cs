@@ -187,10 +187,6 @@ public sealed class PodNetwork
             : SandboxInspection.Ready(SandboxMaker.Describe(containerId, name, CniResult.Parse(record.ResultJson)));
     }
 
-    /// <summary>
-    /// A sandbox namespace's name: the prefix and the first 12 hex digits of the uid (the pod's, or a pool
-    /// sandbox's own), short enough to read in <c>ip netns</c> and, uids being random, unique in practice.
-    /// </summary>
     /// <summary>The network namespace of the pod's sandbox, as <c>ip netns</c> names it; null when it has none (yet).</summary>
     public async Task<string?> SandboxNamespaceAsync(string podUid, CancellationToken cancellationToken)
     {
@@ -207,6 +203,10 @@ public sealed class PodNetwork
         return record is not null && NetworkNamespaces.Exists(record.NetworkNamespace) ? record.NetworkNamespace : null;
     }
 
+    /// <summary>
+    /// A sandbox namespace's name: the prefix and the first 12 hex digits of the uid (the pod's, or a pool
+    /// sandbox's own), short enough to read in <c>ip netns</c> and, uids being random, unique in practice.
+    /// </summary>
     internal static string NamespaceName(string prefix, string uid) => prefix + Guid.Parse(uid).ToString("N")[..12];
 
     /// <summary>The pod's uid in its canonical form, which satisfies the CNI container id grammar.</summary>

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
 using Gantry.Core.Selectors;
+using Gantry.Core.Validation;
 using k8s.Models;
 
 namespace Gantry.Agent.Policy;
@@ -9,15 +11,18 @@ namespace Gantry.Agent.Policy;
 /// defines them: a policy selects the pods its <c>podSelector</c> matches; a pod is isolated for ingress (egress) when
 /// a policy of that type selects it, and then admits only what the union of those policies' rules allows. A rule
 /// without <c>from</c> (<c>to</c>) allows every peer, one without <c>ports</c> every port; a peer is an <c>ipBlock</c>,
-/// or the pods a <c>podSelector</c> picks in the policy's namespace, in the namespaces a <c>namespaceSelector</c> picks,
-/// or both. A named port is the pod's own for ingress and each peer pod's for egress. Traffic a pod sends to a
-/// ClusterIP is allowed when every endpoint behind that service port is, the pod's node counting as allowed (as it is
-/// for traffic sent to it directly), so that the cluster DNS the node serves stays reachable.
+/// or the running pods a <c>podSelector</c> picks in the policy's namespace, in the namespaces a
+/// <c>namespaceSelector</c> picks, or both. A named port is the pod's own for ingress and each peer pod's for egress.
+/// Traffic a pod sends to a ClusterIP is allowed when every ready endpoint behind that service port is, the pod's node
+/// counting as allowed (as it is for traffic sent to it directly); the cluster DNS is always reachable, as Gantry's is
+/// served by the server, which no pod selector can name.
 /// </summary>
 public static class FirewallPlanner
 {
     private const string Ingress = "Ingress";
     private const string Egress = "Egress";
+    private const string DnsNamespace = "kube-system";
+    private const string DnsService = "kube-dns";
 
     /// <param name="nodeAddresses">The pod's node as the pod sees it, which policies never cut it off from.</param>
     public static PodFirewall For(V1Pod pod, PolicyView view, IReadOnlyList<IPAddress> nodeAddresses)
@@ -60,11 +65,7 @@ public static class FirewallPlanner
             }
         }
 
-        if (egress is not null)
-        {
-            egress.AddRange(ServiceRules(egress, view, nodeAddresses));
-        }
-
+        egress?.AddRange(ServiceRules(egress, view, nodeAddresses));
         return new PodFirewall(ingress, egress);
     }
 
@@ -74,26 +75,24 @@ public static class FirewallPlanner
         : policy.Spec?.Egress is { Count: > 0 } ? [Ingress, Egress]
         : [Ingress];
 
-    /// <summary>An egress rule's allowances: one per peer pod where a named port must be read from each pod, one otherwise.</summary>
+    /// <summary>
+    /// An egress rule's allowances: where it names a port by name, one per pod the port is read from (the peer pods, or
+    /// every running pod when it names no peer); one otherwise.
+    /// </summary>
     private static IEnumerable<FirewallRule> EgressRules(V1NetworkPolicyEgressRule rule, V1NetworkPolicy policy, PolicyView view)
     {
-        if (rule.To is not { Count: > 0 } to)
-        {
-            if (Ports(rule.Ports, null) is var ports && (ports is null || ports.Count > 0))
-            {
-                yield return new FirewallRule(null, ports);
-            }
-
-            yield break;
-        }
-
         var named = rule.Ports?.Any(p => p.Port is { } port && !int.TryParse(port.Value, out _)) == true;
-        foreach (var (peer, peerPod) in Peers(to, policy, view))
+        IEnumerable<(FirewallPeer? Peer, V1Pod? Pod)> peers = rule.To is { Count: > 0 } to
+            ? Peers(to, policy, view).Select(p => ((FirewallPeer?)p.Peer, p.Pod))
+            : named
+                ? view.Pods.Where(p => AddressOf(p) is not null).Select(p => ((FirewallPeer?)FirewallPeer.Address(AddressOf(p)!), (V1Pod?)p))
+                : [(null, null)];
+        foreach (var (peer, peerPod) in peers)
         {
             var ports = Ports(rule.Ports, named ? peerPod : null);
             if (ports is null || ports.Count > 0)
             {
-                yield return new FirewallRule([peer], ports);
+                yield return new FirewallRule(peer is null ? null : [peer], ports);
             }
         }
     }
@@ -106,10 +105,11 @@ public static class FirewallPlanner
         {
             if (peer.IpBlock is { } block)
             {
-                if (IPNetwork.TryParse(block.Cidr, out var cidr) && cidr.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+                // Read as validation read it (kube's sloppy parse: host bits cleared, decimal octets); IPv4 only.
+                if (SloppyCidr.TryParse(block.Cidr ?? "", out var cidr) && cidr.Ipv4Network is { } network)
                 {
-                    var except = (block.Except ?? []).Select(e => IPNetwork.TryParse(e, out var n) ? n : (IPNetwork?)null).OfType<IPNetwork>().ToList();
-                    found.Add((new FirewallPeer(cidr, except), null));
+                    var except = (block.Except ?? []).Select(e => SloppyCidr.TryParse(e ?? "", out var n) ? n.Ipv4Network : null).OfType<IPNetwork>().ToList();
+                    found.Add((new FirewallPeer(network, except), null));
                 }
 
                 continue;
@@ -134,8 +134,9 @@ public static class FirewallPlanner
     }
 
     /// <summary>
-    /// The ports a rule names, numbers as they are and names as <paramref name="owner"/>'s containers declare them (a name
-    /// no container declares, or a name without an owner, allows nothing); null when it names none (every port).
+    /// The ports a rule names, numbers as they are and names as <paramref name="owner"/>'s containers (sidecars too)
+    /// declare them (a name no container declares, or a name without an owner, allows nothing); null when it names none
+    /// (every port).
     /// </summary>
     private static List<FirewallPort>? Ports(IList<V1NetworkPolicyPort>? ports, V1Pod? owner)
     {
@@ -144,6 +145,10 @@ public static class FirewallPlanner
             return null;
         }
 
+        var declared = (owner?.Spec?.Containers ?? [])
+            .Concat((owner?.Spec?.InitContainers ?? []).Where(c => c.RestartPolicy == "Always"))
+            .SelectMany(c => c.Ports ?? [])
+            .ToList();
         var resolved = new List<FirewallPort>();
         foreach (var port in ports)
         {
@@ -156,10 +161,9 @@ public static class FirewallPlanner
             {
                 resolved.Add(new FirewallPort(protocol, number, port.EndPort ?? number));
             }
-            else if (owner?.Spec?.Containers?.SelectMany(c => c.Ports ?? []).FirstOrDefault(
-                         p => p.Name == port.Port.Value && (p.Protocol ?? "TCP").Equals(protocol, StringComparison.OrdinalIgnoreCase)) is { } declared)
+            else if (declared.FirstOrDefault(p => p.Name == port.Port.Value && (p.Protocol ?? "TCP").Equals(protocol, StringComparison.OrdinalIgnoreCase)) is { } named)
             {
-                resolved.Add(new FirewallPort(protocol, declared.ContainerPort, declared.ContainerPort));
+                resolved.Add(new FirewallPort(protocol, named.ContainerPort, named.ContainerPort));
             }
         }
 
@@ -167,8 +171,8 @@ public static class FirewallPlanner
     }
 
     /// <summary>
-    /// Allowances for the ClusterIP ports whose every endpoint the egress rules allow: the pod's own netns sees a
-    /// service's address before the node translates it to an endpoint's.
+    /// Allowances for the ClusterIP ports whose every ready endpoint the egress rules allow (the pod's own namespace
+    /// sees a service's address before the node translates it to an endpoint's), and for the cluster DNS's.
     /// </summary>
     private static IEnumerable<FirewallRule> ServiceRules(List<FirewallRule> egress, PolicyView view, IReadOnlyList<IPAddress> nodeAddresses)
     {
@@ -177,22 +181,24 @@ public static class FirewallPlanner
             .ToLookup(s => (s.Metadata.NamespaceProperty, s.Metadata.Labels["kubernetes.io/service-name"]));
         foreach (var service in view.Services)
         {
-            if (!IPAddress.TryParse(service.Spec?.ClusterIP, out var clusterIp))
+            if (!IPAddress.TryParse(service.Spec?.ClusterIP, out var clusterIp) || clusterIp.AddressFamily != AddressFamily.InterNetwork)
             {
                 continue;
             }
 
+            var dns = service.Metadata.NamespaceProperty == DnsNamespace && service.Metadata.Name == DnsService;
             foreach (var port in service.Spec.Ports ?? Array.Empty<V1ServicePort>())
             {
                 var protocol = (port.Protocol ?? "TCP").ToLowerInvariant();
                 var endpoints = slicesByService[(service.Metadata.NamespaceProperty, service.Metadata.Name)]
                     .SelectMany(slice => (slice.Endpoints ?? [])
+                        .Where(e => e.Conditions?.Ready != false)
                         .SelectMany(e => e.Addresses ?? [])
                         .Select(address => (Address: address, Port: slice.Ports?.FirstOrDefault(p => (p.Name ?? "") == (port.Name ?? ""))?.Port)))
                     .ToList();
-                if (endpoints.Count > 0 && endpoints.All(e =>
+                if (dns || (endpoints.Count > 0 && endpoints.All(e =>
                         e.Port is { } target && IPAddress.TryParse(e.Address, out var ip)
-                        && (nodeAddresses.Contains(ip) || egress.Any(rule => rule.Allows(ip, protocol, target)))))
+                        && (nodeAddresses.Contains(ip) || egress.Any(rule => rule.Allows(ip, protocol, target))))))
                 {
                     yield return new FirewallRule([FirewallPeer.Address(clusterIp)], [new FirewallPort(protocol, port.Port, port.Port)]);
                 }
@@ -200,9 +206,10 @@ public static class FirewallPlanner
         }
     }
 
+    /// <summary>A running pod's own IPv4 address; none for a pod on the host's network or one that has finished (its address may be another's now).</summary>
     private static IPAddress? AddressOf(V1Pod pod) =>
-        pod.Spec?.HostNetwork != true && IPAddress.TryParse(pod.Status?.PodIP, out var address)
-        && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+        pod.Spec?.HostNetwork != true && pod.Status?.Phase is not ("Succeeded" or "Failed")
+        && IPAddress.TryParse(pod.Status?.PodIP, out var address) && address.AddressFamily == AddressFamily.InterNetwork
             ? address
             : null;
 }

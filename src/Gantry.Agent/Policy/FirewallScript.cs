@@ -51,9 +51,8 @@ public static class FirewallScript
 
         foreach (var rule in rules)
         {
-            foreach (var peer in rule.Peers?.Select(p => (FirewallPeer?)p) ?? [null])
+            foreach (var match in Matches(rule.Peers, peerAddress))
             {
-                var match = peer is null ? "" : $"ip {peerAddress} {peer.Block} " + (peer.Except.Count > 0 ? $"ip {peerAddress} != {Set(peer.Except.Select(e => e.ToString()))} " : "");
                 if (rule.Ports is null)
                 {
                     script.Append(CultureInfo.InvariantCulture, $"    {match}accept\n");
@@ -69,6 +68,29 @@ public static class FirewallScript
         }
 
         script.Append("    drop\n  }\n");
+    }
+
+    /// <summary>
+    /// What a rule's peers look like in its lines: nothing for any peer; the blocks without exceptions as one set (a
+    /// selector's pods are one line, however many); each block with exceptions on a line of its own.
+    /// </summary>
+    private static IEnumerable<string> Matches(IReadOnlyList<FirewallPeer>? peers, string peerAddress)
+    {
+        if (peers is null)
+        {
+            yield return "";
+            yield break;
+        }
+
+        if (peers.Where(p => p.Except.Count == 0).Select(p => p.Block.ToString()).ToList() is { Count: > 0 } blocks)
+        {
+            yield return $"ip {peerAddress} {Set(blocks)} ";
+        }
+
+        foreach (var peer in peers.Where(p => p.Except.Count > 0))
+        {
+            yield return $"ip {peerAddress} {peer.Block} ip {peerAddress} != {Set(peer.Except.Select(e => e.ToString()))} ";
+        }
     }
 
     private static string Set(IEnumerable<string> items) => $"{{ {string.Join(", ", items.Distinct())} }}";

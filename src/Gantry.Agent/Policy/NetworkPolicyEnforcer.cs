@@ -12,8 +12,9 @@ namespace Gantry.Agent.Policy;
 /// watches every NetworkPolicy, pod and namespace, and keeps a firewall in the network namespace of each of this node's
 /// pods equal to what the policies that select it allow (<see cref="FirewallPlanner"/>, <see cref="FirewallScript"/>).
 /// A change is written after a short debounce; services and endpoints (read from the service proxy) are looked at
-/// again every resync period. A pod's firewall is written once its sandbox has an address, so policies are in force
-/// shortly after a pod starts, not before its first instruction.
+/// again every resync period. A pod's firewall is written once the pod's status shows its address, so policies are in
+/// force shortly after a pod starts, not before its first instruction. The firewall lives in the pod's own namespace,
+/// so a pod with <c>CAP_NET_ADMIN</c> there can remove it.
 /// </summary>
 public sealed partial class NetworkPolicyEnforcer(
     IKubernetes client,
@@ -30,12 +31,17 @@ public sealed partial class NetworkPolicyEnforcer(
 
     private readonly PolicySources _sources = new();
 
-    /// <summary>The script last in force in each pod's namespace, by pod uid.</summary>
-    private readonly Dictionary<string, string> _written = new(StringComparer.Ordinal);
+    /// <summary>
+    /// What is in force in each pod's sandbox, by pod uid: the sandbox's namespace and the script last written there;
+    /// a null script where a write failed and nothing is known of the table.
+    /// </summary>
+    private readonly Dictionary<string, (string Namespace, string? Script)> _written = new(StringComparer.Ordinal);
+
+    private readonly string _openScript = FirewallScript.Render(PodFirewall.Open, nodeAddresses);
 
     /// <summary>
-    /// Whether a pod's namespace may hold a firewall this agent did not write: the pods already there at its first
-    /// sync (an agent restart re-adopts them) are written even when open; a sandbox made later starts with none.
+    /// Whether the first sync is done: until then a pod's namespace may hold a firewall an agent before this one wrote
+    /// (a restart re-adopts the pods), so open firewalls are written too; a sandbox made later starts with none.
     /// </summary>
     private bool _synced;
 
@@ -92,14 +98,20 @@ public sealed partial class NetworkPolicyEnforcer(
             {
                 await WaitForChangeAsync(cancellationToken).ConfigureAwait(false);
                 await Task.Delay(Debounce, time, cancellationToken).ConfigureAwait(false);
-                if (_sources.Snapshot() is not var (policies, pods, namespaces))
+                // Firewalls wait for the service proxy's lists too, or a restart would cut egress-isolated pods off
+                // their ClusterIPs (the cluster DNS among them) until the next resync.
+                if (_sources.Snapshot() is not var (policies, pods, namespaces) || services() is not var (known, slices))
                 {
                     continue;
                 }
 
-                var known = services() ?? ([], []);
-                var view = new PolicyView(policies, pods, namespaces, known.Services, known.Slices);
-                await SyncAsync(view, cancellationToken).ConfigureAwait(false);
+                // Without policies nothing changes once every firewall this agent knows of is open.
+                if (policies.Count == 0 && _synced && _written.Values.All(w => w.Script == _openScript))
+                {
+                    continue;
+                }
+
+                await SyncAsync(new PolicyView(policies, pods, namespaces, known, slices), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -107,7 +119,7 @@ public sealed partial class NetworkPolicyEnforcer(
         }
     }
 
-    /// <summary>Writes the firewall of each of this node's pods whose script changed; forgets the pods that are gone.</summary>
+    /// <summary>Writes the firewall of each of this node's pods whose script or sandbox changed; forgets the pods that are gone.</summary>
     private async Task SyncAsync(PolicyView view, CancellationToken cancellationToken)
     {
         var local = view.Pods.Where(p => p.Spec?.NodeName == nodeName && p.Spec.HostNetwork != true && p.Metadata.Uid is not null).ToList();
@@ -118,35 +130,53 @@ public sealed partial class NetworkPolicyEnforcer(
 
         foreach (var pod in local)
         {
-            var uid = pod.Metadata.Uid;
-            var script = FirewallScript.Render(FirewallPlanner.For(pod, view, nodeAddresses), nodeAddresses);
-            if (_written.TryGetValue(uid, out var inForce) ? inForce == script : _synced && script == OpenScript)
+            try
             {
-                continue;
+                await SyncAsync(pod, view, cancellationToken).ConfigureAwait(false);
             }
-
-            if (await network.SandboxNamespaceAsync(uid, cancellationToken).ConfigureAwait(false) is not { } ns)
+            catch (Exception ex) when (ex is NetworkCommandException or IOException or ArgumentException or InvalidOperationException)
             {
-                continue;
-            }
+                if (_written.TryGetValue(pod.Metadata.Uid, out var inForce))
+                {
+                    _written[pod.Metadata.Uid] = (inForce.Namespace, null);
+                }
 
-            var command = new CommandLine("ip", "netns", "exec", ns, "nft", "-f", "-");
-            var output = await HostCommand.RunAsync(command, network.Options.CommandTimeout, cancellationToken, stdin: script).ConfigureAwait(false);
-            if (output.ExitCode != 0)
-            {
-                _written.Remove(uid);
-                LogWriteFailed(pod.Metadata.NamespaceProperty, pod.Metadata.Name, output.Stderr.Trim());
-                continue;
+                LogWriteFailed(pod.Metadata.NamespaceProperty, pod.Metadata.Name, ex.Message);
             }
-
-            _written[uid] = script;
-            LogWritten(pod.Metadata.NamespaceProperty, pod.Metadata.Name);
         }
 
         _synced = true;
     }
 
-    private string OpenScript => FirewallScript.Render(PodFirewall.Open, nodeAddresses);
+    private async Task SyncAsync(V1Pod pod, PolicyView view, CancellationToken cancellationToken)
+    {
+        var uid = pod.Metadata.Uid;
+        var script = FirewallScript.Render(FirewallPlanner.For(pod, view, nodeAddresses), nodeAddresses);
+        if (await network.SandboxNamespaceAsync(uid, cancellationToken).ConfigureAwait(false) is not { } ns)
+        {
+            return;
+        }
+
+        // A sandbox made again (an agent restart found the old one broken) starts without a firewall.
+        var upToDate = _written.TryGetValue(uid, out var inForce)
+            ? inForce.Namespace == ns && inForce.Script == script
+            : _synced && script == _openScript;
+        if (upToDate)
+        {
+            return;
+        }
+
+        var command = new CommandLine("ip", "netns", "exec", ns, "nft", "-f", "-");
+        var output = await HostCommand.RunAsync(command, network.Options.CommandTimeout, cancellationToken, stdin: script).ConfigureAwait(false);
+        if (output.ExitCode != 0)
+        {
+            _written[uid] = (ns, null);
+            throw HostCommand.Failure(command, output);
+        }
+
+        _written[uid] = (ns, script);
+        LogWritten(pod.Metadata.NamespaceProperty, pod.Metadata.Name);
+    }
 
     /// <summary>Returns when the sources change or the resync period passes, whichever comes first.</summary>
     private async Task WaitForChangeAsync(CancellationToken cancellationToken)

@@ -16,16 +16,18 @@ internal sealed class PolicySources
     private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, V1Namespace> _namespaces = new(StringComparer.Ordinal);
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private int _listed;
+    private bool _policiesListed;
+    private bool _podsListed;
+    private bool _namespacesListed;
 
     /// <summary>Holds an item after any change not yet taken by <see cref="Snapshot"/>.</summary>
     public ChannelReader<bool> Changes => _changed.Reader;
 
-    public void Replace(IEnumerable<V1NetworkPolicy> items) => Replace(_policies, items, 1);
+    public void Replace(IEnumerable<V1NetworkPolicy> items) => Replace(_policies, items, ref _policiesListed);
 
-    public void Replace(IEnumerable<V1Pod> items) => Replace(_pods, items, 2);
+    public void Replace(IEnumerable<V1Pod> items) => Replace(_pods, items, ref _podsListed);
 
-    public void Replace(IEnumerable<V1Namespace> items) => Replace(_namespaces, items, 4);
+    public void Replace(IEnumerable<V1Namespace> items) => Replace(_namespaces, items, ref _namespacesListed);
 
     public void Apply(WatchEventType type, V1NetworkPolicy item) => Apply(_policies, type, item);
 
@@ -39,7 +41,7 @@ internal sealed class PolicySources
         _changed.Reader.TryRead(out _);
         lock (_gate)
         {
-            if (_listed != 7)
+            if (!_policiesListed || !_podsListed || !_namespacesListed)
             {
                 return null;
             }
@@ -54,7 +56,7 @@ internal sealed class PolicySources
         }
     }
 
-    private void Replace<T>(Dictionary<string, T> items, IEnumerable<T> replacement, int kind) where T : IKubernetesObject<V1ObjectMeta>
+    private void Replace<T>(Dictionary<string, T> items, IEnumerable<T> replacement, ref bool listed) where T : IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
@@ -64,7 +66,7 @@ internal sealed class PolicySources
                 items[Key(item)] = item;
             }
 
-            _listed |= kind;
+            listed = true;
         }
 
         _changed.Writer.TryWrite(true);

@@ -45,7 +45,7 @@ internal static partial class ListWatch
                 NotServed(logger, resource, watcher);
                 await Task.Delay(NotServedDelay, time, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 WatchFailed(logger, ex, resource, watcher);
                 await Task.Delay(RetryDelay, time, cancellationToken).ConfigureAwait(false);

@@ -59,6 +59,12 @@ public sealed record SloppyCidr
         return true;
     }
 
+    /// <summary>The network as an IPv4 one where it is IPv4 or IPv4-mapped IPv6; null for any other IPv6 network.</summary>
+    public IPNetwork? Ipv4Network =>
+        AsIpv4Where(Network, PrefixLength) is var (address, length) && address.AddressFamily == AddressFamily.InterNetwork
+            ? new IPNetwork(address, length)
+            : null;
+
     /// <summary>
     /// Go's <c>IPNet.Contains</c> of the other network's first address: both read as IPv4 where they are IPv4 or
     /// IPv4-mapped IPv6, never contained across families.

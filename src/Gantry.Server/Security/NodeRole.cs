@@ -7,8 +7,9 @@ namespace Gantry.Server.Security;
 
 /// <summary>
 /// What <c>system:nodes</c> may do: the rules of Kubernetes' <c>system:node</c> and <c>system:node-proxier</c>
-/// ClusterRoles that a Gantry agent uses, and no more, scoped as the node authorizer scopes them. A node user reads
-/// Nodes, pods, Services and endpoint slices; it creates Nodes (stamped with its token by
+/// ClusterRoles that a Gantry agent uses, and no more, scoped as the node authorizer scopes them, with the reads of a
+/// NetworkPolicy controller (k3s's agent). A node user reads Nodes, pods, Services, endpoint slices, Namespaces and
+/// NetworkPolicies; it creates Nodes (stamped with its token by
 /// <see cref="NodeRestriction"/>) and events; it writes only the Nodes, node leases, pod status and pods (to delete
 /// the ones its agent stopped) that belong to Nodes stamped with its own token; it gets a ConfigMap, Secret or
 /// PersistentVolumeClaim only when a pod bound to such a Node names it, and a PersistentVolume only when its claimRef

@@ -37,7 +37,9 @@ public sealed class NodeRoleTests : IAsyncLifetime
     [InlineData("watch", "", "services", null)]
     [InlineData("watch", "discovery.k8s.io", "endpointslices", null)]
     [InlineData("get", "", "nodes", "n1")]
-    public void A_node_may_read_what_its_pods_and_its_proxy_follow(string verb, string group, string resource, string? name)
+    [InlineData("list", "", "namespaces", null)]
+    [InlineData("watch", "networking.k8s.io", "networkpolicies", null)]
+    public void A_node_may_read_what_its_pods_its_proxy_and_its_network_policies_follow(string verb, string group, string resource, string? name)
     {
         Assert.True(Allows(verb, group, resource, null, null, name));
     }

@@ -137,6 +137,60 @@ public sealed class FirewallPlannerTests
     }
 
     [Fact]
+    public void An_ip_block_is_read_as_validation_reads_it_host_bits_cleared_and_octets_decimal()
+    {
+        var rule = new V1NetworkPolicyIngressRule
+        {
+            FromProperty = [new V1NetworkPolicyPeer { IpBlock = new V1IPBlock { Cidr = "192.168.1.10/24", Except = ["010.0.0.0/8"] } }],
+        };
+
+        var firewall = FirewallPlanner.For(Server, View([Policy("sloppy", new V1LabelSelector(), ingress: [rule])]), NoNode);
+
+        var peer = Assert.Single(Assert.Single(firewall.Ingress!).Peers!);
+        Assert.Equal(IPNetwork.Parse("192.168.1.0/24"), peer.Block);
+        Assert.Equal([IPNetwork.Parse("10.0.0.0/8")], peer.Except);
+    }
+
+    [Fact]
+    public void A_finished_pod_is_no_peer_as_its_address_may_be_another_pod_now()
+    {
+        var finished = Pod("done", "app", "10.42.0.20", ("role", "frontend"));
+        finished.Status.Phase = "Succeeded";
+        var rule = new V1NetworkPolicyIngressRule { FromProperty = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = Labels(("role", "frontend")) } }] };
+
+        var firewall = FirewallPlanner.For(Server, View([Policy("frontend", new V1LabelSelector(), ingress: [rule])]) with { Pods = [Server, Frontend, finished] }, NoNode);
+
+        Assert.False(AnyAllows(firewall.Ingress!, "10.42.0.20", "tcp", 80));
+        Assert.True(AnyAllows(firewall.Ingress!, "10.42.0.11", "tcp", 80));
+    }
+
+    [Fact]
+    public void An_egress_named_port_without_peers_is_each_pod_declared_port()
+    {
+        var rule = new V1NetworkPolicyEgressRule { Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = "postgres" }] };
+
+        var firewall = FirewallPlanner.For(Frontend, View([Policy("named", new V1LabelSelector(), egress: [rule], types: ["Egress"])]), NoNode);
+
+        Assert.True(AnyAllows(firewall.Egress!, "10.42.0.10", "tcp", 5432));
+        Assert.False(AnyAllows(firewall.Egress!, "10.42.0.10", "tcp", 80));
+    }
+
+    [Fact]
+    public void The_cluster_dns_is_always_reachable_from_an_egress_isolated_pod()
+    {
+        var dns = new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "kube-dns", NamespaceProperty = "kube-system" },
+            Spec = new V1ServiceSpec { ClusterIP = "10.96.0.10", Ports = [new V1ServicePort { Name = "dns", Port = 53, Protocol = "UDP" }] },
+        };
+
+        var firewall = FirewallPlanner.For(Frontend, View([Policy("deny-out", new V1LabelSelector(), egress: [], types: ["Egress"])]) with { Services = [dns] }, NoNode);
+
+        Assert.True(AnyAllows(firewall.Egress!, "10.96.0.10", "udp", 53));
+        Assert.False(AnyAllows(firewall.Egress!, "10.42.0.10", "udp", 53));
+    }
+
+    [Fact]
     public void A_policy_without_types_is_of_the_kinds_its_rules_say()
     {
         var policy = Policy("both", new V1LabelSelector(), ingress: [], egress: [new V1NetworkPolicyEgressRule()], types: []);

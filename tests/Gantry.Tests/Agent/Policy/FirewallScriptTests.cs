@@ -34,13 +34,24 @@ public sealed class FirewallScriptTests
                 ct state established,related accept
                 iif "lo" accept
                 ip saddr { 10.42.0.1 } accept
-                ip saddr 10.42.0.11/32 meta l4proto tcp th dport { 80, 8000-8080 } accept
+                ip saddr { 10.42.0.11/32 } meta l4proto tcp th dport { 80, 8000-8080 } accept
                 drop
               }
             }
 
             """.ReplaceLineEndings("\n"),
             script);
+    }
+
+    [Fact]
+    public void The_pods_of_a_rule_are_one_set_on_one_line()
+    {
+        var firewall = new PodFirewall(
+            [new FirewallRule([FirewallPeer.Address(IPAddress.Parse("10.42.0.11")), FirewallPeer.Address(IPAddress.Parse("10.42.0.12"))], null)], null);
+
+        var script = FirewallScript.Render(firewall, Node);
+
+        Assert.Contains("    ip saddr { 10.42.0.11/32, 10.42.0.12/32 } accept\n", script, StringComparison.Ordinal);
     }
 
     [Fact]
