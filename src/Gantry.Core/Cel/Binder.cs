@@ -4,7 +4,7 @@ namespace Gantry.Core.Cel;
 /// The compile-time check: every identifier must be a declared variable, a comprehension variable in scope or a type
 /// name; every function must be one this engine implements, with a supported number of arguments.
 /// </summary>
-internal sealed class Binder(string source, IReadOnlyCollection<string> declared)
+internal sealed class Binder(string source, IReadOnlyCollection<string> declared, IReadOnlyDictionary<string, IReadOnlyCollection<string>>? fields = null)
 {
     private readonly HashSet<string> _declared = new(declared, StringComparer.Ordinal);
     private readonly List<string> _locals = [];
@@ -40,6 +40,10 @@ internal sealed class Binder(string source, IReadOnlyCollection<string> declared
             ?? throw new CelCompileException(SourceErrors.Format(source, position,
                 $"found no matching overload for '{name}' applied to {(member ? "a receiver and " : "")}{argumentCount} argument(s)"));
     }
+
+    /// <summary>The fields that may be selected on <paramref name="name"/>; null where any may (a local of that name hides the variable).</summary>
+    public IReadOnlyCollection<string>? FieldsOf(string name) =>
+        _locals.Contains(name) || fields is null || !fields.TryGetValue(name, out var known) ? null : known;
 
     public CelCompileException Error(int position, string message) => new(SourceErrors.Format(source, position, message));
 

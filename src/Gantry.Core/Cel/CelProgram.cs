@@ -24,11 +24,14 @@ public sealed class CelProgram
     /// engine does not implement: an unknown function/macro/feature), so a caller can skip a rule it cannot evaluate
     /// instead of refusing it.
     /// </summary>
-    public static CelProgram Compile(string expression, IReadOnlyCollection<string> variables)
+    public static CelProgram Compile(string expression, IReadOnlyCollection<string> variables) => Compile(expression, new CelEnvironment(variables));
+
+    /// <summary>Compiles as <see cref="Compile(string, IReadOnlyCollection{string})"/> does, with the fields of some variables declared too.</summary>
+    public static CelProgram Compile(string expression, CelEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(expression);
-        ArgumentNullException.ThrowIfNull(variables);
-        var binder = new Binder(expression, variables);
+        ArgumentNullException.ThrowIfNull(environment);
+        var binder = new Binder(expression, environment.Variables, environment.Fields);
         var root = Parser.Parse(expression).Bind(binder);
         return new CelProgram(root, binder.Referenced);
     }

@@ -33,6 +33,11 @@ internal sealed class SelectNode(int position, Node operand, string field, bool 
 
     public override Node Bind(Binder binder)
     {
+        if (_operand is IdentNode ident && binder.FieldsOf(ident.Name) is { } fields && !fields.Contains(Field))
+        {
+            throw binder.Error(Position, $"undefined field '{Field}'");
+        }
+
         _operand = _operand.Bind(binder);
         return this;
     }

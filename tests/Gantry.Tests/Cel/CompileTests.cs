@@ -42,6 +42,24 @@ public sealed class CompileTests
     }
 
     [Fact]
+    public void Selecting_an_undeclared_field_of_a_variable_whose_fields_are_declared_is_a_compile_error()
+    {
+        var environment = new CelEnvironment(["variables"], new Dictionary<string, IReadOnlyCollection<string>> { ["variables"] = ["limit"] });
+
+        var e = Assert.Throws<CelCompileException>(() => CelProgram.Compile("variables.limit > 0 && variables.other", environment));
+
+        Assert.Contains("undefined field 'other'", e.Message);
+    }
+
+    [Fact]
+    public void A_macro_variable_of_the_same_name_hides_the_declared_fields()
+    {
+        var environment = new CelEnvironment(["variables", "self"], new Dictionary<string, IReadOnlyCollection<string>> { ["variables"] = [] });
+
+        CelProgram.Compile("self.all(variables, variables.any)", environment);
+    }
+
+    [Fact]
     public void Macro_variable_is_not_visible_outside_its_macro() =>
         Assert.Throws<CelCompileException>(() => CelProgram.Compile("self.all(x, true) && x", Self));
 

@@ -20,12 +20,12 @@ public sealed class PolicyExpression
 
     public string Expression { get; }
 
-    public static PolicyExpression Compile(string? expression, IReadOnlyCollection<string> variables)
+    public static PolicyExpression Compile(string? expression, CelEnvironment environment)
     {
         var trimmed = expression?.Trim() ?? "";
         try
         {
-            return new(trimmed, PolicyExpressions.Compile(trimmed, variables), null);
+            return new(trimmed, PolicyExpressions.Compile(trimmed, environment), null);
         }
         catch (CelException e)
         {

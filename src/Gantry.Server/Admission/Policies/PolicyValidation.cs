@@ -1,3 +1,4 @@
+using Gantry.Core.Cel;
 using k8s.Models;
 
 namespace Gantry.Server.Admission.Policies;
@@ -6,10 +7,10 @@ namespace Gantry.Server.Admission.Policies;
 /// <param name="Reason">The Status reason of a refusal; kube's <c>Invalid</c> where unset.</param>
 public sealed record PolicyValidation(PolicyExpression Expression, string? Message, PolicyExpression? MessageExpression, string? Reason)
 {
-    public static PolicyValidation Of(V1Validation validation, IReadOnlyCollection<string> variables, IReadOnlyCollection<string> messageVariables) =>
+    public static PolicyValidation Of(V1Validation validation, CelEnvironment environment, CelEnvironment messageEnvironment) =>
         new(
-            PolicyExpression.Compile(validation.Expression, variables),
+            PolicyExpression.Compile(validation.Expression, environment),
             validation.Message,
-            string.IsNullOrWhiteSpace(validation.MessageExpression) ? null : PolicyExpression.Compile(validation.MessageExpression, messageVariables),
+            string.IsNullOrWhiteSpace(validation.MessageExpression) ? null : PolicyExpression.Compile(validation.MessageExpression, messageEnvironment),
             validation.Reason);
 }

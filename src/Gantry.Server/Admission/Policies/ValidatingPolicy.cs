@@ -24,16 +24,19 @@ public sealed record ValidatingPolicy(
     {
         var spec = policy.Spec ?? new V1ValidatingAdmissionPolicySpec();
         var hasParams = spec.ParamKind is not null;
-        var variables = PolicyExpressions.Variables(hasParams);
-        var messageVariables = PolicyExpressions.MessageVariables(hasParams);
+        var declared = spec.Variables ?? [];
+        var names = declared.Count == 0 ? null : declared.Select(v => v.Name ?? "").ToList();
+        var environment = PolicyExpressions.Environment(hasParams, names);
+        var messageEnvironment = PolicyExpressions.MessageEnvironment(hasParams, names);
         return new(
             policy.Metadata?.Name ?? "",
             spec.FailurePolicy != "Ignore",
             spec.MatchConstraints is { } constraints ? MatchCriteria.Of(constraints, emptyRulesMatchAll: false) : null,
             spec.ParamKind,
-            MatchConditions.Of(spec.MatchConditions, expression => PolicyExpressions.Compile(expression, variables)),
-            [.. (spec.Variables ?? []).Select(v => (v.Name ?? "", PolicyExpression.Compile(v.Expression, variables)))],
-            [.. (spec.Validations ?? []).Select(v => PolicyValidation.Of(v, variables, messageVariables))],
-            [.. (spec.AuditAnnotations ?? []).Select(a => (a.Key ?? "", PolicyExpression.Compile(a.ValueExpression, variables)))]);
+            MatchConditions.Of(spec.MatchConditions, expression => PolicyExpressions.Compile(expression, PolicyExpressions.MatchConditionEnvironment(hasParams))),
+            // A variable sees the variables declared before it.
+            [.. declared.Select((v, i) => (v.Name ?? "", PolicyExpression.Compile(v.Expression, PolicyExpressions.Environment(hasParams, names![..i]))))],
+            [.. (spec.Validations ?? []).Select(v => PolicyValidation.Of(v, environment, messageEnvironment))],
+            [.. (spec.AuditAnnotations ?? []).Select(a => (a.Key ?? "", PolicyExpression.Compile(a.ValueExpression, environment)))]);
     }
 }

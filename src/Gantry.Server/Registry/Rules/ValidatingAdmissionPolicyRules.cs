@@ -1,3 +1,4 @@
+using Gantry.Core.Cel;
 using Gantry.Core.Resources;
 using Gantry.Core.Validation;
 using Gantry.Server.Admission.Policies;
@@ -80,20 +81,24 @@ public sealed class ValidatingAdmissionPolicyRules()
 
         if (validateMatchConditions)
         {
-            MatchConditionValidation.Validate(spec.MatchConditions, PolicyExpressions.Variables(hasParams), Spec.Child("matchConditions"), errors);
+            MatchConditionValidation.Validate(spec.MatchConditions, PolicyExpressions.MatchConditionEnvironment(hasParams), Spec.Child("matchConditions"), errors);
         }
 
+        // kube declares the variables one at a time: each expression sees those declared before it.
         var variables = spec.Variables ?? [];
+        var names = variables.Count == 0 ? null : variables.Select(v => v?.Name ?? "").ToList();
         for (var i = 0; i < variables.Count; i++)
         {
-            PolicyVariableValidation.Validate(variables[i] ?? new V1Variable(), PolicyExpressions.Variables(hasParams), Spec.Child("variables").Index(i), errors);
+            PolicyVariableValidation.Validate(
+                variables[i] ?? new V1Variable(), PolicyExpressions.Environment(hasParams, names![..i]), Spec.Child("variables").Index(i), errors);
         }
 
-        ValidateChecks(spec, obj.Metadata?.Name ?? "", hasParams, errors);
+        ValidateChecks(spec, obj.Metadata?.Name ?? "", PolicyExpressions.Environment(hasParams, names), PolicyExpressions.MessageEnvironment(hasParams, names), errors);
     }
 
     /// <summary>What the policy does with a matched request: validations, audit annotations, or both.</summary>
-    private static void ValidateChecks(V1ValidatingAdmissionPolicySpec spec, string name, bool hasParams, List<FieldError> errors)
+    private static void ValidateChecks(
+        V1ValidatingAdmissionPolicySpec spec, string name, CelEnvironment environment, CelEnvironment messageEnvironment, List<FieldError> errors)
     {
         var validations = spec.Validations ?? [];
         var annotations = spec.AuditAnnotations ?? [];
@@ -106,9 +111,9 @@ public sealed class ValidatingAdmissionPolicyRules()
 
         for (var i = 0; i < validations.Count; i++)
         {
-            ValidationRuleValidation.Validate(validations[i] ?? new V1Validation(), hasParams, Spec.Child("validations").Index(i), errors);
+            ValidationRuleValidation.Validate(validations[i] ?? new V1Validation(), environment, messageEnvironment, Spec.Child("validations").Index(i), errors);
         }
 
-        AuditAnnotationValidation.Validate(annotations, name, hasParams, Spec.Child("auditAnnotations"), errors);
+        AuditAnnotationValidation.Validate(annotations, name, environment, Spec.Child("auditAnnotations"), errors);
     }
 }

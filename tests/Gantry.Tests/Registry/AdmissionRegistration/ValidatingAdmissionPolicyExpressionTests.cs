@@ -52,6 +52,42 @@ public sealed class ValidatingAdmissionPolicyExpressionTests
     }
 
     [Fact]
+    public void An_expression_names_only_the_variables_declared_before_it()
+    {
+        var policy = PolicyWith(s =>
+        {
+            s.Variables =
+            [
+                new V1Variable { Name = "first", Expression = "variables.second" },
+                new V1Variable { Name = "second", Expression = "variables.first" },
+            ];
+            s.Validations[0].Expression = "variables.first && variables.third";
+        });
+
+        var errors = Errors(policy);
+
+        Assert.Single(errors, e => e.StartsWith("spec.variables[0].expression: Invalid value: \"variables.second\": compilation failed: ", StringComparison.Ordinal)
+            && e.Contains("undefined field 'second'", StringComparison.Ordinal));
+        Assert.Single(errors, e => e.StartsWith("spec.validations[0].expression: Invalid value: ", StringComparison.Ordinal)
+            && e.Contains("undefined field 'third'", StringComparison.Ordinal));
+        Assert.Equal(2, errors.Count);
+    }
+
+    [Fact]
+    public void Variables_are_offered_neither_to_a_policy_that_declares_none_nor_to_match_conditions()
+    {
+        var policy = PolicyWith(s =>
+        {
+            s.MatchConditions = [new V1MatchCondition { Name = "uses-variables", Expression = "variables.limit > 0" }];
+            s.Validations[0].Expression = "variables.limit > 0";
+        });
+
+        var errors = Errors(policy);
+
+        Assert.Equal(2, errors.Count(e => e.Contains("undeclared reference to 'variables'", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Match_conditions_are_named_uniquely_as_a_webhooks_are()
     {
         var policy = PolicyWith(s => s.MatchConditions =

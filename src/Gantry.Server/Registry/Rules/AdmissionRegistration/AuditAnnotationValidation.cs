@@ -1,6 +1,6 @@
+using Gantry.Core.Cel;
 using System.Text;
 using Gantry.Core.Validation;
-using Gantry.Server.Admission.Policies;
 using k8s.Models;
 
 namespace Gantry.Server.Registry.Rules.AdmissionRegistration;
@@ -15,7 +15,7 @@ internal static class AuditAnnotationValidation
     private const int MaxAuditAnnotations = 20;
     private const int MaxValueExpressionBytes = 5 * 1024;
 
-    public static void Validate(IList<V1AuditAnnotation> annotations, string policyName, bool hasParams, FieldPath path, List<FieldError> errors)
+    public static void Validate(IList<V1AuditAnnotation> annotations, string policyName, CelEnvironment environment, FieldPath path, List<FieldError> errors)
     {
         ArgumentNullException.ThrowIfNull(annotations);
         ArgumentNullException.ThrowIfNull(policyName);
@@ -29,7 +29,7 @@ internal static class AuditAnnotationValidation
         {
             var annotation = annotations[i] ?? new V1AuditAnnotation();
             var at = path.Index(i);
-            Annotation(annotation, policyName, hasParams, at, errors);
+            Annotation(annotation, policyName, environment, at, errors);
             if (!keys.Add(annotation.Key ?? ""))
             {
                 errors.Add(FieldErrors.Duplicate(at.Child("key"), annotation.Key ?? ""));
@@ -38,7 +38,7 @@ internal static class AuditAnnotationValidation
     }
 
     /// <summary>kube's <c>validateAuditAnnotation</c>.</summary>
-    private static void Annotation(V1AuditAnnotation annotation, string policyName, bool hasParams, FieldPath path, List<FieldError> errors)
+    private static void Annotation(V1AuditAnnotation annotation, string policyName, CelEnvironment environment, FieldPath path, List<FieldError> errors)
     {
         var key = annotation.Key ?? "";
         if (policyName.Length > 0)
@@ -64,7 +64,7 @@ internal static class AuditAnnotationValidation
         else
         {
             CelExpressionValidation.Validate(
-                trimmed, valueExpression, PolicyExpressions.Variables(hasParams), path.Child("valueExpression"), errors);
+                trimmed, valueExpression, environment, path.Child("valueExpression"), errors);
         }
     }
 

@@ -14,12 +14,12 @@ internal static class CelExpressionValidation
 {
     /// <param name="expression">What is compiled: kube compiles some expressions trimmed, others as written.</param>
     /// <param name="shown">The value an Invalid error shows, which kube takes as written even where it compiles it trimmed.</param>
-    public static void Validate(string expression, string shown, IReadOnlyCollection<string> variables, FieldPath path, List<FieldError> errors)
+    public static void Validate(string expression, string shown, CelEnvironment environment, FieldPath path, List<FieldError> errors)
     {
         ArgumentNullException.ThrowIfNull(expression);
         try
         {
-            var program = CelProgram.Compile(expression, variables);
+            var program = CelProgram.Compile(expression, environment);
             if (program.ReferencedVariables.Contains(PolicyExpressions.Authorizer))
             {
                 errors.Add(FieldErrors.Forbidden(path, "Gantry's CEL engine does not offer the authorizer variable"));

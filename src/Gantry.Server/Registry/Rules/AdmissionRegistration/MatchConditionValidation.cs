@@ -1,3 +1,4 @@
+using Gantry.Core.Cel;
 using Gantry.Core.Validation;
 using Gantry.Server.Admission.Webhooks;
 using k8s.Models;
@@ -14,10 +15,10 @@ internal static class MatchConditionValidation
 
     /// <summary>The match conditions of a webhook, whose expressions see the request, the objects and the authorizer.</summary>
     public static void Validate(IList<V1MatchCondition>? conditions, FieldPath path, List<FieldError> errors) =>
-        Validate(conditions, MatchConditions.Variables, path, errors);
+        Validate(conditions, new CelEnvironment(MatchConditions.Variables), path, errors);
 
-    /// <summary>Match conditions whose expressions may name <paramref name="variables"/> (a policy's offer more).</summary>
-    public static void Validate(IList<V1MatchCondition>? conditions, IReadOnlyCollection<string> variables, FieldPath path, List<FieldError> errors)
+    /// <summary>Match conditions whose expressions are compiled in <paramref name="environment"/> (a policy's offers more).</summary>
+    public static void Validate(IList<V1MatchCondition>? conditions, CelEnvironment environment, FieldPath path, List<FieldError> errors)
     {
         if (conditions is null)
         {
@@ -34,7 +35,7 @@ internal static class MatchConditionValidation
         {
             var condition = conditions[i] ?? new V1MatchCondition();
             var at = path.Index(i);
-            Expression(condition.Expression, variables, at.Child("expression"), errors);
+            Expression(condition.Expression, environment, at.Child("expression"), errors);
             if (string.IsNullOrEmpty(condition.Name))
             {
                 errors.Add(FieldErrors.Required(at.Child("name")));
@@ -50,7 +51,7 @@ internal static class MatchConditionValidation
         }
     }
 
-    private static void Expression(string? expression, IReadOnlyCollection<string> variables, FieldPath path, List<FieldError> errors)
+    private static void Expression(string? expression, CelEnvironment environment, FieldPath path, List<FieldError> errors)
     {
         var trimmed = expression?.Trim() ?? "";
         if (trimmed.Length == 0)
@@ -59,6 +60,6 @@ internal static class MatchConditionValidation
             return;
         }
 
-        CelExpressionValidation.Validate(trimmed, trimmed, variables, path, errors);
+        CelExpressionValidation.Validate(trimmed, trimmed, environment, path, errors);
     }
 }

@@ -1,3 +1,4 @@
+using Gantry.Core.Cel;
 using Gantry.Core.Validation;
 using k8s.Models;
 
@@ -16,7 +17,7 @@ internal static class PolicyVariableValidation
         "loop", "package", "namespace", "return", "var", "void", "while",
     };
 
-    public static void Validate(V1Variable variable, IReadOnlyCollection<string> variables, FieldPath path, List<FieldError> errors)
+    public static void Validate(V1Variable variable, CelEnvironment environment, FieldPath path, List<FieldError> errors)
     {
         ArgumentNullException.ThrowIfNull(variable);
         var name = variable.Name ?? "";
@@ -36,7 +37,7 @@ internal static class PolicyVariableValidation
         }
         else
         {
-            CelExpressionValidation.Validate(expression, expression, variables, path.Child("expression"), errors);
+            CelExpressionValidation.Validate(expression, expression, environment, path.Child("expression"), errors);
         }
     }
 

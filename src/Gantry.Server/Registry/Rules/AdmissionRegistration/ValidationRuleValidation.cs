@@ -1,5 +1,5 @@
+using Gantry.Core.Cel;
 using Gantry.Core.Validation;
-using Gantry.Server.Admission.Policies;
 using k8s.Models;
 
 namespace Gantry.Server.Registry.Rules.AdmissionRegistration;
@@ -10,7 +10,7 @@ namespace Gantry.Server.Registry.Rules.AdmissionRegistration;
 /// </summary>
 internal static class ValidationRuleValidation
 {
-    public static void Validate(V1Validation validation, bool hasParams, FieldPath path, List<FieldError> errors)
+    public static void Validate(V1Validation validation, CelEnvironment environment, CelEnvironment messageEnvironment, FieldPath path, List<FieldError> errors)
     {
         ArgumentNullException.ThrowIfNull(validation);
         var expression = validation.Expression ?? "";
@@ -20,7 +20,7 @@ internal static class ValidationRuleValidation
         }
         else
         {
-            CelExpressionValidation.Validate(expression, expression, PolicyExpressions.Variables(hasParams), path.Child("expression"), errors);
+            CelExpressionValidation.Validate(expression, expression, environment, path.Child("expression"), errors);
         }
 
         var messageExpression = validation.MessageExpression ?? "";
@@ -32,7 +32,7 @@ internal static class ValidationRuleValidation
         {
             // As written, not trimmed, so that compiler errors point at the right column (as kube does).
             CelExpressionValidation.Validate(
-                messageExpression, messageExpression, PolicyExpressions.MessageVariables(hasParams), path.Child("messageExpression"), errors);
+                messageExpression, messageExpression, messageEnvironment, path.Child("messageExpression"), errors);
         }
 
         var message = validation.Message ?? "";
