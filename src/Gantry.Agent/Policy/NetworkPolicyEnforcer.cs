@@ -46,49 +46,52 @@ public sealed partial class NetworkPolicyEnforcer(
     private bool _synced;
 
     public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        ListWatch.RunAsync(
+        WatchAsync(
             "networkpolicies.networking.k8s.io",
-            Watcher,
-            async ct =>
-            {
-                var list = await client.NetworkingV1.ListNetworkPolicyForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false);
-                return (list.Items, list.Metadata.ResourceVersion);
-            },
+            async ct => await client.NetworkingV1.ListNetworkPolicyForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false),
             (version, ct) => client.NetworkingV1.WatchListNetworkPolicyForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: version, cancellationToken: ct),
             _sources.Replace,
             _sources.Apply,
-            logger,
-            time,
             cancellationToken),
-        ListWatch.RunAsync(
+        WatchAsync(
             "pods",
-            Watcher,
-            async ct =>
-            {
-                var list = await client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false);
-                return (list.Items, list.Metadata.ResourceVersion);
-            },
+            async ct => await client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false),
             (version, ct) => client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: version, cancellationToken: ct),
             _sources.Replace,
             _sources.Apply,
-            logger,
-            time,
             cancellationToken),
-        ListWatch.RunAsync(
+        WatchAsync(
             "namespaces",
-            Watcher,
-            async ct =>
-            {
-                var list = await client.CoreV1.ListNamespaceAsync(cancellationToken: ct).ConfigureAwait(false);
-                return (list.Items, list.Metadata.ResourceVersion);
-            },
+            async ct => await client.CoreV1.ListNamespaceAsync(cancellationToken: ct).ConfigureAwait(false),
             (version, ct) => client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: version, cancellationToken: ct),
             _sources.Replace,
             _sources.Apply,
-            logger,
-            time,
             cancellationToken),
         SyncLoopAsync(cancellationToken));
+
+    /// <summary>Lists and watches one kind for the enforcer (see <see cref="ListWatch"/>).</summary>
+    private Task WatchAsync<TList, T>(
+        string resource,
+        Func<CancellationToken, Task<TList>> list,
+        Func<string, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
+        Action<IList<T>> replace,
+        Action<WatchEventType, T> apply,
+        CancellationToken cancellationToken)
+        where TList : IKubernetesObject<V1ListMeta>, IItems<T> =>
+        ListWatch.RunAsync(
+            resource,
+            Watcher,
+            async ct =>
+            {
+                var listed = await list(ct).ConfigureAwait(false);
+                return (listed.Items, listed.Metadata.ResourceVersion);
+            },
+            watch,
+            replace,
+            apply,
+            logger,
+            time,
+            cancellationToken);
 
     private async Task SyncLoopAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Gantry.Agent.Watching;
 using k8s;
 using k8s.Models;
 
@@ -12,22 +13,19 @@ namespace Gantry.Agent.Policy;
 internal sealed class PolicySources
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, V1NetworkPolicy> _policies = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, V1Namespace> _namespaces = new(StringComparer.Ordinal);
+    private readonly KnownObjects<V1NetworkPolicy> _policies = new();
+    private readonly KnownObjects<V1Pod> _pods = new();
+    private readonly KnownObjects<V1Namespace> _namespaces = new();
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private bool _policiesListed;
-    private bool _podsListed;
-    private bool _namespacesListed;
 
     /// <summary>Holds an item after any change not yet taken by <see cref="Snapshot"/>.</summary>
     public ChannelReader<bool> Changes => _changed.Reader;
 
-    public void Replace(IEnumerable<V1NetworkPolicy> items) => Replace(_policies, items, ref _policiesListed);
+    public void Replace(IEnumerable<V1NetworkPolicy> items) => Replace(_policies, items);
 
-    public void Replace(IEnumerable<V1Pod> items) => Replace(_pods, items, ref _podsListed);
+    public void Replace(IEnumerable<V1Pod> items) => Replace(_pods, items);
 
-    public void Replace(IEnumerable<V1Namespace> items) => Replace(_namespaces, items, ref _namespacesListed);
+    public void Replace(IEnumerable<V1Namespace> items) => Replace(_namespaces, items);
 
     public void Apply(WatchEventType type, V1NetworkPolicy item) => Apply(_policies, type, item);
 
@@ -41,13 +39,13 @@ internal sealed class PolicySources
         _changed.Reader.TryRead(out _);
         lock (_gate)
         {
-            if (!_policiesListed || !_podsListed || !_namespacesListed)
+            if (!_policies.Listed || !_pods.Listed || !_namespaces.Listed)
             {
                 return null;
             }
 
             return (
-                [.. _policies.Values],
+                _policies.Values,
                 [.. _pods.Values.Where(p => !string.IsNullOrEmpty(p.Status?.PodIP))],
                 _namespaces.Values.ToDictionary(
                     n => n.Metadata.Name,
@@ -56,42 +54,27 @@ internal sealed class PolicySources
         }
     }
 
-    private void Replace<T>(Dictionary<string, T> items, IEnumerable<T> replacement, ref bool listed) where T : IKubernetesObject<V1ObjectMeta>
+    private void Replace<T>(KnownObjects<T> known, IEnumerable<T> items) where T : IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
-            items.Clear();
-            foreach (var item in replacement)
-            {
-                items[Key(item)] = item;
-            }
-
-            listed = true;
+            known.Replace(items);
         }
 
         _changed.Writer.TryWrite(true);
     }
 
-    private void Apply<T>(Dictionary<string, T> items, WatchEventType type, T item) where T : IKubernetesObject<V1ObjectMeta>
+    private void Apply<T>(KnownObjects<T> known, WatchEventType type, T item) where T : IKubernetesObject<V1ObjectMeta>
     {
+        bool changed;
         lock (_gate)
         {
-            switch (type)
-            {
-                case WatchEventType.Added or WatchEventType.Modified:
-                    items[Key(item)] = item;
-                    break;
-                case WatchEventType.Deleted:
-                    items.Remove(Key(item));
-                    break;
-                default:
-                    return;
-            }
+            changed = known.Apply(type, item);
         }
 
-        _changed.Writer.TryWrite(true);
+        if (changed)
+        {
+            _changed.Writer.TryWrite(true);
+        }
     }
-
-    private static string Key<T>(T item) where T : IKubernetesObject<V1ObjectMeta> =>
-        $"{item.Metadata.NamespaceProperty}/{item.Metadata.Name}";
 }

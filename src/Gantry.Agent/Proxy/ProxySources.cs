@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Gantry.Agent.Watching;
 using k8s;
 using k8s.Models;
 
@@ -11,11 +12,9 @@ namespace Gantry.Agent.Proxy;
 internal sealed class ProxySources
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, V1Service> _services = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, V1EndpointSlice> _slices = new(StringComparer.Ordinal);
+    private readonly KnownObjects<V1Service> _services = new();
+    private readonly KnownObjects<V1EndpointSlice> _slices = new();
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private bool _servicesListed;
-    private bool _slicesListed;
 
     /// <summary>Holds an item after any change not yet taken by <see cref="Snapshot"/>.</summary>
     public ChannelReader<bool> Changes => _changed.Reader;
@@ -24,8 +23,7 @@ internal sealed class ProxySources
     {
         lock (_gate)
         {
-            Replace(_services, services);
-            _servicesListed = true;
+            _services.Replace(services);
         }
 
         _changed.Writer.TryWrite(true);
@@ -35,8 +33,7 @@ internal sealed class ProxySources
     {
         lock (_gate)
         {
-            Replace(_slices, slices);
-            _slicesListed = true;
+            _slices.Replace(slices);
         }
 
         _changed.Writer.TryWrite(true);
@@ -46,7 +43,7 @@ internal sealed class ProxySources
     {
         lock (_gate)
         {
-            Apply(_services, type, service);
+            _services.Apply(type, service);
         }
 
         _changed.Writer.TryWrite(true);
@@ -56,7 +53,7 @@ internal sealed class ProxySources
     {
         lock (_gate)
         {
-            Apply(_slices, type, slice);
+            _slices.Apply(type, slice);
         }
 
         _changed.Writer.TryWrite(true);
@@ -67,7 +64,7 @@ internal sealed class ProxySources
     {
         lock (_gate)
         {
-            return _servicesListed ? _services.Values.ToList() : null;
+            return _services.Listed ? _services.Values : null;
         }
     }
 
@@ -83,33 +80,7 @@ internal sealed class ProxySources
     {
         lock (_gate)
         {
-            return _servicesListed && _slicesListed ? (_services.Values.ToList(), _slices.Values.ToList()) : null;
+            return _services.Listed && _slices.Listed ? (_services.Values, _slices.Values) : null;
         }
     }
-
-    private static void Replace<T>(Dictionary<string, T> known, IEnumerable<T> items)
-        where T : IKubernetesObject<V1ObjectMeta>
-    {
-        known.Clear();
-        foreach (var item in items)
-        {
-            known[Key(item)] = item;
-        }
-    }
-
-    private static void Apply<T>(Dictionary<string, T> known, WatchEventType type, T item)
-        where T : IKubernetesObject<V1ObjectMeta>
-    {
-        switch (type)
-        {
-            case WatchEventType.Added or WatchEventType.Modified:
-                known[Key(item)] = item;
-                break;
-            case WatchEventType.Deleted:
-                known.Remove(Key(item));
-                break;
-        }
-    }
-
-    private static string Key(IKubernetesObject<V1ObjectMeta> item) => $"{item.Namespace()}/{item.Name()}";
 }
