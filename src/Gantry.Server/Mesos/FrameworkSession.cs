@@ -35,9 +35,10 @@ public sealed class FrameworkSession(string frameworkId, string role, string str
 
     public void OnRescind(string offerId) => Send(SchedulerEvents.Rescind(offerId));
 
-    /// <summary>Writes the stream until the session ends or the framework goes away.</summary>
-    public async Task StreamAsync(HttpResponse response, CancellationToken cancellationToken)
+    /// <summary>Writes the stream, each event framed as <paramref name="frame"/> frames it, until the session ends or the framework goes away.</summary>
+    public async Task StreamAsync(HttpResponse response, Func<JsonObject, byte[]> frame, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(response);
         var reader = _events.Reader;
         while (!cancellationToken.IsCancellationRequested)
@@ -63,7 +64,7 @@ public sealed class FrameworkSession(string frameworkId, string role, string str
             }
 
             // One chunk per event, as Mesos sends them: simple clients read a chunk as one record.
-            await response.Body.WriteAsync(RecordIo.Frame(@event), cancellationToken).ConfigureAwait(false);
+            await response.Body.WriteAsync(frame(@event), cancellationToken).ConfigureAwait(false);
             await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -15,11 +15,15 @@ public static class RecordIo
     public static byte[] Frame(JsonNode record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var body = Encoding.UTF8.GetBytes(record.ToJsonString(Plain));
-        var header = Encoding.ASCII.GetBytes(body.Length.ToString(CultureInfo.InvariantCulture) + "\n");
-        var framed = new byte[header.Length + body.Length];
+        return Frame(Encoding.UTF8.GetBytes(record.ToJsonString(Plain)));
+    }
+
+    public static byte[] Frame(ReadOnlySpan<byte> record)
+    {
+        var header = Encoding.ASCII.GetBytes(record.Length.ToString(CultureInfo.InvariantCulture) + "\n");
+        var framed = new byte[header.Length + record.Length];
         header.CopyTo(framed, 0);
-        body.CopyTo(framed, header.Length);
+        record.CopyTo(framed.AsSpan(header.Length));
         return framed;
     }
 }

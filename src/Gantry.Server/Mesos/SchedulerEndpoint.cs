@@ -7,9 +7,9 @@ using Microsoft.AspNetCore.Http;
 namespace Gantry.Server.Mesos;
 
 /// <summary>
-/// <c>POST /api/v1/scheduler</c>, Mesos' v1 scheduler API in its JSON form: SUBSCRIBE answers a RecordIO stream of
-/// events with its <c>Mesos-Stream-Id</c>; every other call names its framework and that stream and is answered
-/// <c>202 Accepted</c>. Refusals are Mesos' master's status codes and texts. Protobuf bodies are not taken.
+/// <c>POST /api/v1/scheduler</c>, Mesos' v1 scheduler API in its JSON and protobuf forms: SUBSCRIBE answers a RecordIO
+/// stream of events with its <c>Mesos-Stream-Id</c>; every other call names its framework and that stream and is
+/// answered <c>202 Accepted</c>. Refusals are Mesos' master's status codes and texts.
 /// </summary>
 public sealed class SchedulerEndpoint(MesosMaster master)
 {
@@ -27,16 +27,17 @@ public sealed class SchedulerEndpoint(MesosMaster master)
             return;
         }
 
-        if (IsProtobuf(request.ContentType))
+        if (request.ContentType is null)
         {
-            await RefuseAsync(context, new SchedulerCallError(415, "Gantry takes scheduler calls as 'application/json' only, not 'application/x-protobuf'"))
-                .ConfigureAwait(false);
+            await RefuseAsync(context, new SchedulerCallError(400, "Expecting 'Content-Type' to be present")).ConfigureAwait(false);
             return;
         }
 
-        if (!IsJson(request.ContentType))
+        var contentType = SchedulerMediaType.OfContent(request.ContentType);
+        if (contentType is null)
         {
-            await RefuseAsync(context, new SchedulerCallError(415, "Expecting 'Content-Type' of application/json or application/x-protobuf")).ConfigureAwait(false);
+            await RefuseAsync(context, new SchedulerCallError(415, $"Expecting 'Content-Type' of {SchedulerMediaType.Json} or {SchedulerMediaType.Protobuf}"))
+                .ConfigureAwait(false);
             return;
         }
 
@@ -46,16 +47,12 @@ public sealed class SchedulerEndpoint(MesosMaster master)
             return;
         }
 
-        SchedulerCall call;
-        try
+        var (call, unreadable) = contentType == SchedulerMediaType.Protobuf
+            ? await ReadProtobufAsync(request, context.RequestAborted).ConfigureAwait(false)
+            : await ReadJsonAsync(request, context.RequestAborted).ConfigureAwait(false);
+        if (call is null)
         {
-            var body = await JsonNode.ParseAsync(request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as JsonObject
-                ?? throw new JsonException("the body is not a JSON object");
-            call = SchedulerCall.Parse(body);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-        {
-            await RefuseAsync(context, new SchedulerCallError(400, $"Failed to parse body into Call protobuf: {ex.Message}")).ConfigureAwait(false);
+            await RefuseAsync(context, unreadable!).ConfigureAwait(false);
             return;
         }
 
@@ -68,7 +65,14 @@ public sealed class SchedulerEndpoint(MesosMaster master)
         var streamId = request.Headers[StreamIdHeader].FirstOrDefault();
         if (call.Type == "SUBSCRIBE")
         {
-            await SubscribeAsync(context, call, streamId).ConfigureAwait(false);
+            if (SchedulerMediaType.ForStream(request) is not { } accepted)
+            {
+                await RefuseAsync(context, new SchedulerCallError(406,
+                    $"Expecting 'Accept' to allow '{SchedulerMediaType.Protobuf}' or '{SchedulerMediaType.Json}'")).ConfigureAwait(false);
+                return;
+            }
+
+            await SubscribeAsync(context, call, streamId, accepted).ConfigureAwait(false);
             return;
         }
 
@@ -89,7 +93,36 @@ public sealed class SchedulerEndpoint(MesosMaster master)
         context.Response.StatusCode = 202;
     }
 
-    private async Task SubscribeAsync(HttpContext context, SchedulerCall call, string? streamId)
+    private static async Task<(SchedulerCall? Call, SchedulerCallError? Error)> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken).ConfigureAwait(false) as JsonObject
+                ?? throw new JsonException("the body is not a JSON object");
+            return (SchedulerCall.Parse(body), null);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            return (null, new SchedulerCallError(400, $"Failed to parse body into Call protobuf: {ex.Message}"));
+        }
+    }
+
+    private static async Task<(SchedulerCall? Call, SchedulerCallError? Error)> ReadProtobufAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (SchedulerCall.Parse(SchedulerProtobuf.ReadCall(buffer.ToArray())), null);
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            // Mesos' master says no more than this of a body its protobuf parser refused.
+            return (null, new SchedulerCallError(400, "Failed to parse body into Call protobuf"));
+        }
+    }
+
+    private async Task SubscribeAsync(HttpContext context, SchedulerCall call, string? streamId, string mediaType)
     {
         if (streamId is not null)
         {
@@ -102,13 +135,16 @@ public sealed class SchedulerEndpoint(MesosMaster master)
         var session = master.Subscribe(subscribe["framework_info"]!.AsObject(), call.FrameworkId, suppressed);
         var response = context.Response;
         response.StatusCode = 200;
-        response.ContentType = "application/json";
+        response.ContentType = mediaType;
         response.Headers[StreamIdHeader] = session.StreamId;
         response.Headers.CacheControl = "no-cache";
         try
         {
             await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
-            await session.StreamAsync(response, context.RequestAborted).ConfigureAwait(false);
+            Func<JsonObject, byte[]> frame = mediaType == SchedulerMediaType.Protobuf
+                ? @event => RecordIo.Frame(SchedulerProtobuf.WriteEvent(@event))
+                : RecordIo.Frame;
+            await session.StreamAsync(response, frame, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
@@ -185,12 +221,6 @@ public sealed class SchedulerEndpoint(MesosMaster master)
         MesosJson.Number(call["filters"]?["refuse_seconds"]) is { } seconds
             ? TimeSpan.FromSeconds(Math.Clamp(seconds, 0, 365 * 24 * 3600))
             : Allocator.DefaultRefusal;
-
-    private static bool IsJson(string? contentType) => MediaType(contentType) == "application/json";
-
-    private static bool IsProtobuf(string? contentType) => MediaType(contentType) == "application/x-protobuf";
-
-    private static string? MediaType(string? contentType) => contentType?.Split(';')[0].Trim().ToLowerInvariant();
 
     private static async Task RefuseAsync(HttpContext context, SchedulerCallError error)
     {

@@ -6,7 +6,10 @@ using Gantry.Tests.Controllers;
 using Gantry.Tests.Kernel;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using Google.Protobuf;
 using Xunit;
+using ProtoCall = global::Mesos.V1.Scheduler.Call;
+using ProtoEvent = global::Mesos.V1.Scheduler.Event;
 
 namespace Gantry.Tests.Mesos;
 
@@ -60,15 +63,27 @@ public sealed class SchedulerEndpointTests : IAsyncLifetime
 
     /// <summary>Posts a call and returns the answer; a stream is read for a moment, then the client goes away.</summary>
     private async Task<(int Status, string Body, HttpResponse Response)> PostAsync(
-        string json, string? streamId = null, string contentType = "application/json", string method = "POST")
+        string json, string? streamId = null, string? contentType = "application/json", string method = "POST", string? accept = null)
+    {
+        var (status, body, response) = await PostBytesAsync(Encoding.UTF8.GetBytes(json), streamId, contentType, method, accept);
+        return (status, Encoding.UTF8.GetString(body), response);
+    }
+
+    private async Task<(int Status, byte[] Body, HttpResponse Response)> PostBytesAsync(
+        byte[] call, string? streamId = null, string? contentType = "application/x-protobuf", string method = "POST", string? accept = null)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;
         context.Request.ContentType = contentType;
-        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
+        context.Request.Body = new MemoryStream(call);
         if (streamId is not null)
         {
             context.Request.Headers["Mesos-Stream-Id"] = streamId;
+        }
+
+        if (accept is not null)
+        {
+            context.Request.Headers.Accept = accept;
         }
 
         using var body = new MemoryStream();
@@ -76,8 +91,15 @@ public sealed class SchedulerEndpointTests : IAsyncLifetime
         using var leave = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         context.RequestAborted = leave.Token;
         await _endpoint.HandleAsync(context);
-        return (context.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray()), context.Response);
+        return (context.Response.StatusCode, body.ToArray(), context.Response);
     }
+
+    private static byte[] ProtobufSubscribe() =>
+        new ProtoCall
+        {
+            Type = ProtoCall.Types.Type.Subscribe,
+            Subscribe = new ProtoCall.Types.Subscribe { FrameworkInfo = new global::Mesos.V1.FrameworkInfo { User = "root", Name = "spark" } },
+        }.ToByteArray();
 
     private FrameworkSession Subscribe() => _master.Subscribe(JsonNode.Parse(SparkInfo)!.AsObject(), null, []);
 
@@ -90,11 +112,66 @@ public sealed class SchedulerEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_protobuf_call_is_refused_as_an_unsupported_media_type()
+    public async Task A_call_in_another_form_is_refused_as_an_unsupported_media_type()
     {
-        var (status, _, _) = await PostAsync("", contentType: "application/x-protobuf");
+        var (status, body, _) = await PostAsync("type: REVIVE", contentType: "application/yaml");
 
-        Assert.Equal(415, status);
+        Assert.Equal((415, "Expecting 'Content-Type' of application/json or application/x-protobuf"), (status, body));
+    }
+
+    [Fact]
+    public async Task A_call_without_a_content_type_is_a_bad_request()
+    {
+        var (status, body, _) = await PostAsync("{}", contentType: null);
+
+        Assert.Equal((400, "Expecting 'Content-Type' to be present"), (status, body));
+    }
+
+    [Fact]
+    public async Task A_protobuf_subscribe_accepting_protobuf_only_streams_protobuf_events()
+    {
+        var (status, body, response) = await PostBytesAsync(ProtobufSubscribe(), accept: "application/x-protobuf");
+
+        Assert.Equal((200, "application/x-protobuf"), (status, response.ContentType));
+        var subscribed = ProtoEvent.Parser.ParseFrom(SessionEvents.RecordBytes(body)[0]);
+        Assert.Equal(ProtoEvent.Types.Type.Subscribed, subscribed.Type);
+        Assert.False(string.IsNullOrEmpty(subscribed.Subscribed.FrameworkId.Value));
+    }
+
+    [Fact]
+    public async Task A_protobuf_subscribe_without_an_accept_header_streams_json_as_mesos_does()
+    {
+        var (status, body, response) = await PostBytesAsync(ProtobufSubscribe());
+
+        Assert.Equal((200, "application/json"), (status, response.ContentType));
+        Assert.Equal("SUBSCRIBED", SessionEvents.Records(body)[0]["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_subscribe_accepting_neither_form_is_not_acceptable()
+    {
+        var (status, body, _) = await PostBytesAsync(ProtobufSubscribe(), accept: "text/html, application/json;q=0");
+
+        Assert.Equal((406, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'"), (status, Encoding.UTF8.GetString(body)));
+    }
+
+    [Fact]
+    public async Task A_protobuf_call_of_a_subscribed_framework_on_its_stream_is_accepted()
+    {
+        var session = Subscribe();
+        var revive = new ProtoCall { FrameworkId = new global::Mesos.V1.FrameworkID { Value = session.FrameworkId }, Type = ProtoCall.Types.Type.Revive };
+
+        var (status, _, _) = await PostBytesAsync(revive.ToByteArray(), session.StreamId);
+
+        Assert.Equal(202, status);
+    }
+
+    [Fact]
+    public async Task A_protobuf_body_that_is_not_a_call_is_a_bad_request()
+    {
+        var (status, body, _) = await PostBytesAsync("{\"type\":\"REVIVE\"}"u8.ToArray());
+
+        Assert.Equal((400, "Failed to parse body into Call protobuf"), (status, Encoding.UTF8.GetString(body)));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ internal static class SessionEvents
         var ended = true;
         try
         {
-            await session.StreamAsync(context.Response, stop.Token);
+            await session.StreamAsync(context.Response, RecordIo.Frame, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -43,16 +43,19 @@ internal static class SessionEvents
         return (Records(body.ToArray()), ended);
     }
 
-    /// <summary>Splits RecordIO: each record is its length in bytes, a newline, then that many bytes of JSON.</summary>
-    public static List<JsonObject> Records(byte[] bytes)
+    /// <summary>Splits RecordIO of JSON events.</summary>
+    public static List<JsonObject> Records(byte[] bytes) => [.. RecordBytes(bytes).Select(r => JsonNode.Parse(r)!.AsObject())];
+
+    /// <summary>Splits RecordIO: each record is its length in bytes, a newline, then that many bytes.</summary>
+    public static List<byte[]> RecordBytes(byte[] bytes)
     {
-        var records = new List<JsonObject>();
+        var records = new List<byte[]>();
         var at = 0;
         while (at < bytes.Length)
         {
             var newline = Array.IndexOf(bytes, (byte)'\n', at);
             var length = int.Parse(Encoding.ASCII.GetString(bytes, at, newline - at), CultureInfo.InvariantCulture);
-            records.Add(JsonNode.Parse(Encoding.UTF8.GetString(bytes, newline + 1, length))!.AsObject());
+            records.Add(bytes[(newline + 1)..(newline + 1 + length)]);
             at = newline + 1 + length;
         }
 
