@@ -178,6 +178,7 @@ public sealed class GantryServer : IAsyncDisposable
         builder.Services.AddSingleton<Mesos.MesosMaster>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Mesos.MesosMaster>());
         builder.Services.AddSingleton<Mesos.SchedulerEndpoint>();
+        builder.Services.AddSingleton<Mesos.OperatorEndpoint>();
         builder.Services.AddSingleton<Mesos.MasterStateEndpoint>();
         builder.Services.AddSingleton<Marathon.MarathonApps>();
         builder.Services.AddSingleton<Marathon.Events.MarathonEvents>();

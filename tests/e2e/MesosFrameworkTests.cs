@@ -165,6 +165,42 @@ public sealed class MesosFrameworkTests(GantryFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task An_operator_sees_the_running_task_in_get_tasks_and_tears_its_framework_down()
+    {
+        await using var framework = await SubscribeAsync("operated");
+        var offer = await framework.NextOfferAsync();
+        await framework.LaunchAsync(offer, Task("operated-1", offer, "exec sleep 300"));
+        await framework.UpdateAsync("operated-1", "TASK_RUNNING");
+
+        var tasks = JsonNode.Parse(await OperatorAsync("""{"type":"GET_TASKS"}"""))!["get_tasks"]!["tasks"]!.AsArray();
+        var task = tasks.Single(t => t!["framework_id"]!["value"]!.GetValue<string>() == framework.Id)!;
+        Check.Equal($"operated-1 TASK_RUNNING {offer["agent_id"]!["value"]}", $"{task["task_id"]!["value"]} {task["state"]} {task["agent_id"]!["value"]}",
+            "the task GET_TASKS lists");
+
+        await OperatorAsync(new JsonObject
+        {
+            ["type"] = "TEARDOWN",
+            ["teardown"] = new JsonObject { ["framework_id"] = Value(framework.Id) },
+        }.ToJsonString());
+
+        await Eventually.Until(() => Run("get", "pods", "-n", Namespace, "-l", "kernel.gantry.io/framework=" + framework.Id, "-o", "name"),
+            r => r.Succeeded && r.Stdout.Trim().Length == 0, MesosPatience, "the pods of the framework an operator tore down to go");
+        var frameworks = JsonNode.Parse(await OperatorAsync("""{"type":"GET_FRAMEWORKS"}"""))!["get_frameworks"]!["frameworks"] as JsonArray ?? [];
+        Assert.DoesNotContain(framework.Id, frameworks.Select(f => f!["framework_info"]!["id"]!["value"]!.GetValue<string>()));
+    }
+
+    /// <summary>A call of the master's operator API in JSON; its answer's body, which must be 200 OK.</summary>
+    private async Task<string> OperatorAsync(string call)
+    {
+        var result = await ProcessRunner.RunAsync("curl", [
+            "-sk", "--fail-with-body", "--max-time", CurlTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            "-H", "Authorization: Bearer " + AdminToken(), "-H", "Content-Type: application/json", "--data-binary", "@-", Fixture.BaseUrl + "/api/v1"],
+            call, null, CurlTimeout + TimeSpan.FromSeconds(10));
+        Assert.True(result.Succeeded, $"POST /api/v1 {call} failed: {result.Stdout} {result.Stderr}\n{Fixture.ServerNote()}");
+        return result.Stdout;
+    }
+
+    [Fact]
     public async Task Calls_that_mesos_refuses_are_refused_in_its_words()
     {
         await using var framework = await SubscribeAsync("refusals");
@@ -179,7 +215,7 @@ public sealed class MesosFrameworkTests(GantryFixture fixture, ITestOutputHelper
         Assert.StartsWith("400 The stream ID '0f0e0d0c-0000-0000-0000-000000000000' included in this request didn't match the stream ID currently associated with framework ID",
             wrongStream, StringComparison.Ordinal);
         Check.Equal("415 Expecting 'Content-Type' of application/json or application/x-protobuf", plainText, "a text/plain call");
-        Assert.StartsWith("400 Failed to parse body into Call protobuf", notJson, StringComparison.Ordinal);
+        Assert.StartsWith("400 Failed to parse body into JSON: ", notJson, StringComparison.Ordinal);
     }
 
     private static JsonObject Value(string value) => new() { ["value"] = value };

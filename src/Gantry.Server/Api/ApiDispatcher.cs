@@ -29,6 +29,7 @@ public sealed class ApiDispatcher(
     HealthEndpoint health,
     SchedulerEndpoint mesosScheduler,
     MasterStateEndpoint mesosState,
+    OperatorEndpoint mesosOperator,
     MarathonEndpoint marathon,
     ComponentStatusEndpoint componentStatuses,
     CustomResourceTypes customTypes)
@@ -72,6 +73,13 @@ public sealed class ApiDispatcher(
         {
             authorizer.AuthorizeNonResource(context);
             await mesosScheduler.HandleAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (OperatorEndpoint.Matches(segments, context.Request.Method))
+        {
+            authorizer.AuthorizeNonResource(context);
+            await mesosOperator.HandleAsync(context).ConfigureAwait(false);
             return;
         }
 

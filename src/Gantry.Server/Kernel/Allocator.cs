@@ -42,6 +42,15 @@ public sealed class Allocator
 
     public ResourceLedger Ledger => _ledger;
 
+    /// <summary>A role's weight and quota: what was set for it, else the defaults every role has.</summary>
+    public RoleSettings RoleOf(string role)
+    {
+        lock (_gate)
+        {
+            return _roles.GetValueOrDefault(role) ?? RoleSettings.Default;
+        }
+    }
+
     public void SetRole(string role, RoleSettings settings)
     {
         lock (_gate)

@@ -13,9 +13,6 @@ public static class MasterState
 {
     private const double Megabyte = 1024 * 1024;
 
-    /// <summary>The port Gantry's agents serve on, where a Mesos agent would serve 5051.</summary>
-    private const int AgentPort = 10250;
-
     public static JsonObject Resources(ResourceVector resources)
     {
         ArgumentNullException.ThrowIfNull(resources);
@@ -37,8 +34,8 @@ public static class MasterState
             ["id"] = node.Node,
             ["hostname"] = node.Node,
             // Tools parse every agent's pid (Mesos-DNS takes its host for the agent's address); a node is named by its host.
-            ["pid"] = $"slave(1)@{node.Node}:{AgentPort}",
-            ["port"] = AgentPort,
+            ["pid"] = $"slave(1)@{node.Node}:{OperatorObjects.AgentPort}",
+            ["port"] = OperatorObjects.AgentPort,
             ["active"] = true,
             ["resources"] = Resources(node.Allocatable),
             ["used_resources"] = Resources(node.Allocated),

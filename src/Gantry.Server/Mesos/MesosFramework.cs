@@ -16,6 +16,9 @@ public sealed class MesosFramework(string id)
 
     public TimeSpan FailoverTimeout { get; set; }
 
+    /// <summary>The FrameworkInfo it last subscribed with, its id filled in; null for a framework known only from its tasks' pods.</summary>
+    public JsonObject? Info { get; set; }
+
     /// <summary>PARTITION_AWARE: tasks whose pods vanish are TASK_GONE, not TASK_LOST, and unknown ones TASK_UNKNOWN.</summary>
     public bool PartitionAware { get; set; }
 
@@ -64,17 +67,25 @@ public sealed class MesosFramework(string id)
     }
 
     /// <summary>An update the master makes of a task it never ran (refused, dropped): nothing to acknowledge or keep.</summary>
-    public void ReportUnlaunched(string taskId, string agent, string state, string message, string reason, DateTimeOffset now) =>
-        Session?.Send(SchedulerEvents.Update(new JsonObject
+    public void ReportUnlaunched(string taskId, string? agent, string state, string message, string reason, DateTimeOffset now)
+    {
+        var status = new JsonObject
         {
             ["task_id"] = SchedulerEvents.Id(taskId),
             ["state"] = state,
             ["source"] = "SOURCE_MASTER",
-            ["agent_id"] = SchedulerEvents.Id(agent),
             ["timestamp"] = now.ToUnixTimeMilliseconds() / 1000.0,
             ["message"] = message,
             ["reason"] = reason,
-        }));
+        };
+        // A task the framework named without its agent is reported without one, as Mesos' master does.
+        if (!string.IsNullOrEmpty(agent))
+        {
+            status["agent_id"] = SchedulerEvents.Id(agent);
+        }
+
+        Session?.Send(SchedulerEvents.Update(status));
+    }
 
     /// <summary>Sends again each task's update in flight (on a new stream, and periodically).</summary>
     public void ResendPending()

@@ -23,5 +23,18 @@ public static class MesosJson
         _ => throw new FormatException($"'{node.ToJsonString()}' is not a number"),
     };
 
+    /// <summary>
+    /// A double field where Mesos lets any value through to the code that reads it: also <c>"NaN"</c>,
+    /// <c>"Infinity"</c> and <c>"-Infinity"</c>, as protobuf's JSON mapping writes them. Null when absent.
+    /// </summary>
+    /// <exception cref="FormatException">The field holds something else.</exception>
+    public static double? Double(JsonNode? node) => node switch
+    {
+        JsonValue value when value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is "NaN" => double.NaN,
+        JsonValue value when value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is "Infinity" => double.PositiveInfinity,
+        JsonValue value when value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is "-Infinity" => double.NegativeInfinity,
+        _ => Number(node),
+    };
+
     private const NumberStyles JsonNumber = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
 }

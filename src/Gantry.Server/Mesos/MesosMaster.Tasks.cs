@@ -15,7 +15,7 @@ public sealed partial class MesosMaster
             if (!framework.Tasks.TryGetValue(taskId, out var task))
             {
                 framework.ReportUnlaunched(
-                    taskId, agent ?? "", framework.PartitionAware ? "TASK_UNKNOWN" : "TASK_LOST", "Reconciliation: Task is unknown",
+                    taskId, agent, framework.PartitionAware ? "TASK_UNKNOWN" : "TASK_LOST", "Reconciliation: Task is unknown",
                     "REASON_RECONCILIATION", _time.GetUtcNow());
                 return;
             }
@@ -109,7 +109,7 @@ public sealed partial class MesosMaster
                 else
                 {
                     framework.ReportUnlaunched(
-                        taskId, agent ?? "", framework.PartitionAware ? "TASK_UNKNOWN" : "TASK_LOST", "Reconciliation: Task is unknown",
+                        taskId, agent, framework.PartitionAware ? "TASK_UNKNOWN" : "TASK_LOST", "Reconciliation: Task is unknown",
                         "REASON_RECONCILIATION", _time.GetUtcNow());
                 }
             }

@@ -107,6 +107,8 @@ public sealed partial class MesosMaster : BackgroundService
 
             framework.Name = name;
             framework.Role = role;
+            framework.Info = frameworkInfo.DeepClone().AsObject();
+            framework.Info["id"] = SchedulerEvents.Id(frameworkId);
             framework.FailoverTimeout = TimeSpan.FromSeconds(Math.Clamp(failover, 0, TimeSpan.MaxValue.TotalSeconds / 2));
             framework.PartitionAware = capabilities.Contains("PARTITION_AWARE");
             framework.KillingState = capabilities.Contains("TASK_KILLING_STATE");
@@ -160,32 +162,32 @@ public sealed partial class MesosMaster : BackgroundService
     }
 
     /// <summary>The framework that a call names, if the call came on its current stream; else the HTTP error Mesos answers.</summary>
-    public MesosFramework? Caller(string frameworkId, string? streamId, out SchedulerCallError? error)
+    public MesosFramework? Caller(string frameworkId, string? streamId, out MesosCallError? error)
     {
         lock (_gate)
         {
             error = null;
             if (!_frameworks.TryGetValue(frameworkId, out var framework))
             {
-                error = new SchedulerCallError(400, "Framework cannot be found");
+                error = new MesosCallError(400, "Framework cannot be found");
                 return null;
             }
 
             if (framework.Session is null)
             {
-                error = new SchedulerCallError(403, "Framework is not subscribed");
+                error = new MesosCallError(403, "Framework is not subscribed");
                 return null;
             }
 
             if (streamId is null)
             {
-                error = new SchedulerCallError(400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+                error = new MesosCallError(400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
                 return null;
             }
 
             if (streamId != framework.Session.StreamId)
             {
-                error = new SchedulerCallError(
+                error = new MesosCallError(
                     400, $"The stream ID '{streamId}' included in this request didn't match the stream ID currently associated with framework ID {frameworkId}");
                 return null;
             }

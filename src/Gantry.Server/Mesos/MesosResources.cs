@@ -16,7 +16,8 @@ public static class MesosResources
 
     private const double Megabyte = 1024 * 1024;
 
-    public static JsonArray ToJson(ResourceVector resources, string role)
+    /// <summary>The resources as a list of scalars, allocated to <paramref name="role"/>, or unallocated when it is null.</summary>
+    public static JsonArray ToJson(ResourceVector resources, string? role)
     {
         ArgumentNullException.ThrowIfNull(resources);
         var list = new JsonArray
@@ -73,14 +74,22 @@ public static class MesosResources
         return new TaskResources(cpus, mem, disk, gpus);
     }
 
-    private static JsonObject Scalar(string name, double value, string role) => new()
+    private static JsonObject Scalar(string name, double value, string? role)
     {
-        ["name"] = name,
-        ["type"] = "SCALAR",
-        ["scalar"] = new JsonObject { ["value"] = value },
-        ["role"] = "*",
-        ["allocation_info"] = new JsonObject { ["role"] = role },
-    };
+        var scalar = new JsonObject
+        {
+            ["name"] = name,
+            ["type"] = "SCALAR",
+            ["scalar"] = new JsonObject { ["value"] = value },
+            ["role"] = "*",
+        };
+        if (role is not null)
+        {
+            scalar["allocation_info"] = new JsonObject { ["role"] = role };
+        }
+
+        return scalar;
+    }
 }
 
 /// <summary>What a task asks for, in Mesos' units.</summary>

@@ -51,8 +51,9 @@ public sealed record SchedulerCall(string Type, string? FrameworkId, JsonObject 
             Strings(body["subscribe"]!["suppressed_roles"], "subscribe.suppressed_roles");
             foreach (var capability in Array(info["capabilities"], "subscribe.framework_info.capabilities"))
             {
-                Require(capability as JsonObject ?? throw new JsonException("'subscribe.framework_info.capabilities' holds a non-object"),
-                    "type", "subscribe.framework_info.capabilities.type");
+                // A capability without a type is one this master's version does not know (UNKNOWN), as Mesos reads it.
+                String((capability as JsonObject ?? throw new JsonException("'subscribe.framework_info.capabilities' holds a non-object"))["type"],
+                    "subscribe.framework_info.capabilities.type");
             }
 
             String(info["role"], "subscribe.framework_info.role");
@@ -79,7 +80,7 @@ public sealed record SchedulerCall(string Type, string? FrameworkId, JsonObject 
                     Require(offer, "value", $"{field}.offer_ids.value");
                 }
 
-                Number(offers["filters"]?["refuse_seconds"], $"{field}.filters.refuse_seconds");
+                Double(offers["filters"]?["refuse_seconds"], $"{field}.filters.refuse_seconds");
                 foreach (var operation in Array(offers["operations"], "accept.operations"))
                 {
                     Require(operation, "type", "accept.operations.type");
@@ -150,6 +151,18 @@ public sealed record SchedulerCall(string Type, string? FrameworkId, JsonObject 
         try
         {
             MesosJson.Number(node);
+        }
+        catch (FormatException)
+        {
+            throw new JsonException($"'{path}' is not a number");
+        }
+    }
+
+    private static void Double(JsonNode? node, string path)
+    {
+        try
+        {
+            MesosJson.Double(node);
         }
         catch (FormatException)
         {

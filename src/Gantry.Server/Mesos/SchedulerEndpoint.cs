@@ -3,6 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gantry.Server.Kernel;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ProtoCall = global::Mesos.V1.Scheduler.Call;
+using ProtoEvent = global::Mesos.V1.Scheduler.Event;
 
 namespace Gantry.Server.Mesos;
 
@@ -11,7 +14,7 @@ namespace Gantry.Server.Mesos;
 /// stream of events with its <c>Mesos-Stream-Id</c>; every other call names its framework and that stream and is
 /// answered <c>202 Accepted</c>. Refusals are Mesos' master's status codes and texts.
 /// </summary>
-public sealed class SchedulerEndpoint(MesosMaster master)
+public sealed partial class SchedulerEndpoint(MesosMaster master, ILogger<SchedulerEndpoint> logger)
 {
     private const string StreamIdHeader = "Mesos-Stream-Id";
 
@@ -21,54 +24,49 @@ public sealed class SchedulerEndpoint(MesosMaster master)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        if (!HttpMethods.IsPost(request.Method))
-        {
-            await RefuseAsync(context, new SchedulerCallError(405, $"Expecting 'POST', received '{request.Method}'")).ConfigureAwait(false);
-            return;
-        }
-
-        if (request.ContentType is null)
-        {
-            await RefuseAsync(context, new SchedulerCallError(400, "Expecting 'Content-Type' to be present")).ConfigureAwait(false);
-            return;
-        }
-
-        var contentType = SchedulerMediaType.OfContent(request.ContentType);
-        if (contentType is null)
-        {
-            await RefuseAsync(context, new SchedulerCallError(415, $"Expecting 'Content-Type' of {SchedulerMediaType.Json} or {SchedulerMediaType.Protobuf}"))
-                .ConfigureAwait(false);
-            return;
-        }
-
         if (!master.Recovered)
         {
-            await RefuseAsync(context, new SchedulerCallError(503, "Master has not finished recovery")).ConfigureAwait(false);
+            await RefuseAsync(context, new MesosCallError(503, "Master has not finished recovery")).ConfigureAwait(false);
             return;
         }
 
-        var (call, unreadable) = contentType == SchedulerMediaType.Protobuf
-            ? await ReadProtobufAsync(request, context.RequestAborted).ConfigureAwait(false)
-            : await ReadJsonAsync(request, context.RequestAborted).ConfigureAwait(false);
-        if (call is null)
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            await RefuseAsync(context, new MesosCallError(405, $"Expecting 'POST', received '{request.Method}'")).ConfigureAwait(false);
+            return;
+        }
+
+        var (body, unreadable) = await MesosCallBody.ReadAsync(request, ProtoCall.Parser, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
         {
             await RefuseAsync(context, unreadable!).ConfigureAwait(false);
             return;
         }
 
+        SchedulerCall call;
+        try
+        {
+            call = SchedulerCall.Parse(body);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            await RefuseAsync(context, new MesosCallError(400, $"Failed to convert JSON into Call protobuf: {ex.Message}")).ConfigureAwait(false);
+            return;
+        }
+
         if (call.Error is { } invalid)
         {
-            await RefuseAsync(context, new SchedulerCallError(400, $"Failed to validate scheduler::Call: {invalid}")).ConfigureAwait(false);
+            await RefuseAsync(context, new MesosCallError(400, $"Failed to validate scheduler::Call: {invalid}")).ConfigureAwait(false);
             return;
         }
 
         var streamId = request.Headers[StreamIdHeader].FirstOrDefault();
         if (call.Type == "SUBSCRIBE")
         {
-            if (SchedulerMediaType.ForStream(request) is not { } accepted)
+            if (MesosMediaType.ForAnswer(request) is not { } accepted)
             {
-                await RefuseAsync(context, new SchedulerCallError(406,
-                    $"Expecting 'Accept' to allow '{SchedulerMediaType.Protobuf}' or '{SchedulerMediaType.Json}'")).ConfigureAwait(false);
+                await RefuseAsync(context, new MesosCallError(406,
+                    $"Expecting 'Accept' to allow '{MesosMediaType.Protobuf}' or '{MesosMediaType.Json}'")).ConfigureAwait(false);
                 return;
             }
 
@@ -93,40 +91,11 @@ public sealed class SchedulerEndpoint(MesosMaster master)
         context.Response.StatusCode = 202;
     }
 
-    private static async Task<(SchedulerCall? Call, SchedulerCallError? Error)> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken).ConfigureAwait(false) as JsonObject
-                ?? throw new JsonException("the body is not a JSON object");
-            return (SchedulerCall.Parse(body), null);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-        {
-            return (null, new SchedulerCallError(400, $"Failed to parse body into Call protobuf: {ex.Message}"));
-        }
-    }
-
-    private static async Task<(SchedulerCall? Call, SchedulerCallError? Error)> ReadProtobufAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return (SchedulerCall.Parse(SchedulerProtobuf.ReadCall(buffer.ToArray())), null);
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException)
-        {
-            // Mesos' master says no more than this of a body its protobuf parser refused.
-            return (null, new SchedulerCallError(400, "Failed to parse body into Call protobuf"));
-        }
-    }
-
     private async Task SubscribeAsync(HttpContext context, SchedulerCall call, string? streamId, string mediaType)
     {
         if (streamId is not null)
         {
-            await RefuseAsync(context, new SchedulerCallError(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header")).ConfigureAwait(false);
+            await RefuseAsync(context, new MesosCallError(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header")).ConfigureAwait(false);
             return;
         }
 
@@ -141,9 +110,7 @@ public sealed class SchedulerEndpoint(MesosMaster master)
         try
         {
             await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
-            Func<JsonObject, byte[]> frame = mediaType == SchedulerMediaType.Protobuf
-                ? @event => RecordIo.Frame(SchedulerProtobuf.WriteEvent(@event))
-                : RecordIo.Frame;
+            Func<JsonObject, byte[]> frame = mediaType == MesosMediaType.Protobuf ? ProtobufFrame : RecordIo.Frame;
             await session.StreamAsync(response, frame, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
@@ -155,7 +122,24 @@ public sealed class SchedulerEndpoint(MesosMaster master)
         }
     }
 
-    private async Task<SchedulerCallError?> DispatchAsync(MesosFramework framework, SchedulerCall call, CancellationToken cancellationToken)
+    /// <summary>
+    /// An event as a protobuf record; an event that is not an Event message (a defect) is left out and logged, where
+    /// letting it end the stream would tear a framework without a failover timeout down.
+    /// </summary>
+    private byte[] ProtobufFrame(JsonObject @event)
+    {
+        try
+        {
+            return RecordIo.Frame(MesosProtobuf.Write<ProtoEvent>(@event));
+        }
+        catch (InvalidOperationException ex)
+        {
+            Log.EventNotSent(logger, ex.Message);
+            return [];
+        }
+    }
+
+    private async Task<MesosCallError?> DispatchAsync(MesosFramework framework, SchedulerCall call, CancellationToken cancellationToken)
     {
         var body = call.Body;
         switch (call.Type)
@@ -168,12 +152,12 @@ public sealed class SchedulerEndpoint(MesosMaster master)
                 var operations = (accept["operations"] as JsonArray ?? []).Select(o => o!.AsObject()).ToList();
                 if (operations.Select(o => o["type"]?.GetValue<string>()).FirstOrDefault(t => t is not ("LAUNCH" or "LAUNCH_GROUP")) is { } unsupported)
                 {
-                    return new SchedulerCallError(400, $"Operation {unsupported} is not supported: Gantry's offers hold no reservations or persistent volumes");
+                    return new MesosCallError(400, $"Operation {unsupported} is not supported: Gantry's offers hold no reservations or persistent volumes");
                 }
 
                 if (operations.Any(o => o["type"]!.GetValue<string>() == "LAUNCH_GROUP"))
                 {
-                    return new SchedulerCallError(400, "LAUNCH_GROUP is not supported: launch each task with LAUNCH");
+                    return new MesosCallError(400, "LAUNCH_GROUP is not supported: launch each task with LAUNCH");
                 }
 
                 var tasks = operations.SelectMany(o => o["launch"]?["task_infos"] as JsonArray ?? []).Select(t => t!.AsObject()).ToList();
@@ -209,23 +193,32 @@ public sealed class SchedulerEndpoint(MesosMaster master)
                 // Mesos' master ignores REQUEST; Gantry makes no inverse offers to answer.
                 return null;
             default:
-                return new SchedulerCallError(501, $"{call.Type} is not supported: Gantry runs tasks without executors to message or shut down");
+                return new MesosCallError(501, $"{call.Type} is not supported: Gantry runs tasks without executors to message or shut down");
         }
     }
 
     private static List<string> OfferIds(JsonObject call) =>
         [.. (call["offer_ids"] as JsonArray ?? []).Select(o => o!["value"]!.GetValue<string>())];
 
-    /// <summary>The call's filters' refuse_seconds, Mesos' 5 s when absent.</summary>
+    /// <summary>
+    /// The call's filters' refuse_seconds as Mesos' allocator takes them: 5 s when absent, negative or not a number,
+    /// at most a year (so infinity is a year).
+    /// </summary>
     private static TimeSpan Refusal(JsonObject call) =>
-        MesosJson.Number(call["filters"]?["refuse_seconds"]) is { } seconds
-            ? TimeSpan.FromSeconds(Math.Clamp(seconds, 0, 365 * 24 * 3600))
+        MesosJson.Double(call["filters"]?["refuse_seconds"]) is { } seconds && seconds >= 0
+            ? TimeSpan.FromSeconds(Math.Min(seconds, 365 * 24 * 3600))
             : Allocator.DefaultRefusal;
 
-    private static async Task RefuseAsync(HttpContext context, SchedulerCallError error)
+    private static async Task RefuseAsync(HttpContext context, MesosCallError error)
     {
         context.Response.StatusCode = error.Status;
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(error.Message), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Error, Message = "A scheduler event could not be written as protobuf and was left out of the stream: {Reason}")]
+        public static partial void EventNotSent(ILogger logger, string reason);
     }
 }

@@ -20,21 +20,23 @@ public static class SchedulerEvents
 
     public static JsonObject Offers(IEnumerable<Offer> offers, string role)
     {
-        var list = new JsonArray();
-        foreach (var offer in offers)
-        {
-            list.Add(new JsonObject
-            {
-                ["id"] = Id(offer.Id),
-                ["framework_id"] = Id(offer.FrameworkId),
-                ["agent_id"] = Id(offer.Node),
-                ["hostname"] = offer.Node,
-                ["allocation_info"] = new JsonObject { ["role"] = role },
-                ["resources"] = MesosResources.ToJson(offer.Resources, role),
-            });
-        }
-
+        var list = new JsonArray([.. offers.Select(o => (JsonNode)Offer(o, role))]);
         return new JsonObject { ["type"] = "OFFERS", ["offers"] = new JsonObject { ["offers"] = list } };
+    }
+
+    /// <summary>An Offer message: the offer's resources, allocated to the framework's role.</summary>
+    public static JsonObject Offer(Offer offer, string role)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        return new JsonObject
+        {
+            ["id"] = Id(offer.Id),
+            ["framework_id"] = Id(offer.FrameworkId),
+            ["agent_id"] = Id(offer.Node),
+            ["hostname"] = offer.Node,
+            ["allocation_info"] = new JsonObject { ["role"] = role },
+            ["resources"] = MesosResources.ToJson(offer.Resources, role),
+        };
     }
 
     public static JsonObject Rescind(string offerId) => new()

@@ -173,7 +173,7 @@ public sealed class MesosMasterTests : IAsyncLifetime
 
         Assert.Null(framework);
         Assert.Equal(
-            new SchedulerCallError(400, $"The stream ID 'not-the-stream' included in this request didn't match the stream ID currently associated with framework ID {session.FrameworkId}"),
+            new MesosCallError(400, $"The stream ID 'not-the-stream' included in this request didn't match the stream ID currently associated with framework ID {session.FrameworkId}"),
             error);
     }
 
@@ -184,7 +184,7 @@ public sealed class MesosMasterTests : IAsyncLifetime
 
         _master.Caller(session.FrameworkId, null, out var error);
 
-        Assert.Equal(new SchedulerCallError(400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header"), error);
+        Assert.Equal(new MesosCallError(400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header"), error);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class MesosMasterTests : IAsyncLifetime
     {
         _master.Caller("nobody", "any", out var error);
 
-        Assert.Equal(new SchedulerCallError(400, "Framework cannot be found"), error);
+        Assert.Equal(new MesosCallError(400, "Framework cannot be found"), error);
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public sealed class MesosMasterTests : IAsyncLifetime
         Assert.True(ended);
         Assert.Equal("Framework has been removed", events[^1]["error"]!["message"]!.GetValue<string>());
         _master.Caller(session.FrameworkId, session.StreamId, out var error);
-        Assert.Equal(new SchedulerCallError(400, "Framework cannot be found"), error);
+        Assert.Equal(new MesosCallError(400, "Framework cannot be found"), error);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class SchedulerEndpointTests : IAsyncLifetime
         var allocator = new Allocator(ledger, _registry.Context.Time);
         _loop = new AllocationLoop(allocator);
         _master = new MesosMaster(allocator, _loop, _registry.Client, _registry.Informers, _registry.Context.Time, NullLogger<MesosMaster>.Instance);
-        _endpoint = new SchedulerEndpoint(_master);
+        _endpoint = new SchedulerEndpoint(_master, NullLogger<SchedulerEndpoint>.Instance);
         await _registry.RunInformersAsync();
     }
 
@@ -54,7 +54,7 @@ public sealed class SchedulerEndpointTests : IAsyncLifetime
         using var body = new MemoryStream();
         context.Response.Body = body;
 
-        await new SchedulerEndpoint(master).HandleAsync(context);
+        await new SchedulerEndpoint(master, NullLogger<SchedulerEndpoint>.Instance).HandleAsync(context);
 
         Assert.Equal((503, "Master has not finished recovery"), (context.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray())));
     }
@@ -179,7 +179,7 @@ public sealed class SchedulerEndpointTests : IAsyncLifetime
     {
         var (status, body, _) = await PostAsync("""{"type":"KILL","framework_id":{"value":"f"},"kill":{"task_id":{"value":5}}}""");
 
-        Assert.Equal((400, "Failed to parse body into Call protobuf: 'kill.task_id.value' is not a string"), (status, body));
+        Assert.Equal((400, "Failed to convert JSON into Call protobuf: 'kill.task_id.value' is not a string"), (status, body));
     }
 
     [Fact]
@@ -258,6 +258,6 @@ public sealed class SchedulerEndpointTests : IAsyncLifetime
             """);
 
         Assert.Equal(400, status);
-        Assert.StartsWith("Failed to parse body into Call protobuf: ", body, StringComparison.Ordinal);
+        Assert.StartsWith("Failed to convert JSON into Call protobuf: ", body, StringComparison.Ordinal);
     }
 }

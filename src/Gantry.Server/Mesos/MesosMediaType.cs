@@ -4,11 +4,11 @@ using Microsoft.Net.Http.Headers;
 namespace Gantry.Server.Mesos;
 
 /// <summary>
-/// The two forms Mesos' master speaks on its scheduler API, and how it picks one: a call in the form its
-/// <c>Content-Type</c> names; a SUBSCRIBE stream in JSON when the <c>Accept</c> header allows it, else in protobuf when
-/// that is allowed (libprocess' <c>acceptsMediaType</c>: no header allows both).
+/// The two forms Mesos' master speaks on its v1 APIs, and how it picks one: a call in the form its <c>Content-Type</c>
+/// names; an answer (a SUBSCRIBE stream, an operator's GET) in JSON when the <c>Accept</c> header allows it, else in
+/// protobuf when that is allowed (libprocess' <c>acceptsMediaType</c>: no header allows both).
 /// </summary>
-public static class SchedulerMediaType
+public static class MesosMediaType
 {
     public const string Json = "application/json";
 
@@ -22,8 +22,8 @@ public static class SchedulerMediaType
         _ => null,
     };
 
-    /// <summary>The form to answer a SUBSCRIBE in, or null when the request accepts neither.</summary>
-    public static string? ForStream(HttpRequest request)
+    /// <summary>The form to answer in, or null when the request accepts neither.</summary>
+    public static string? ForAnswer(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var accept = request.Headers.Accept;

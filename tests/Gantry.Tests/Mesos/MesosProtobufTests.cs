@@ -17,7 +17,7 @@ namespace Gantry.Tests.Mesos;
 /// message declares (read back with a parser that refuses unknown fields) and no required field missing; a Call's bytes
 /// read as the JSON form the master acts on.
 /// </summary>
-public sealed class SchedulerProtobufTests
+public sealed class MesosProtobufTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-29T17:00:00Z", CultureInfo.InvariantCulture);
 
@@ -26,7 +26,7 @@ public sealed class SchedulerProtobufTests
     /// <summary>The event's protobuf bytes, read back, must be the event as its JSON form says, field for field.</summary>
     private static ProtoEvent RoundTrip(JsonObject @event)
     {
-        var decoded = ProtoEvent.Parser.ParseFrom(SchedulerProtobuf.WriteEvent(@event));
+        var decoded = ProtoEvent.Parser.ParseFrom(MesosProtobuf.Write<ProtoEvent>(@event));
         Assert.Equal(Strict.Parse<ProtoEvent>(@event.ToJsonString()), decoded);
         return decoded;
     }
@@ -84,6 +84,32 @@ public sealed class SchedulerProtobufTests
         Assert.Equal(Now.ToUnixTimeMilliseconds() / 1000.0, status.Timestamp);
     }
 
+    [Theory]
+    [InlineData("TASK_STAGING", null, "SOURCE_MASTER")]
+    [InlineData("TASK_RUNNING", null, "SOURCE_EXECUTOR")]
+    [InlineData("TASK_KILLING", null, "SOURCE_EXECUTOR")]
+    [InlineData("TASK_FINISHED", null, "SOURCE_EXECUTOR")]
+    [InlineData("TASK_FAILED", "REASON_CONTAINER_LIMITATION_MEMORY", "SOURCE_AGENT")]
+    [InlineData("TASK_KILLED", null, "SOURCE_EXECUTOR")]
+    [InlineData("TASK_LOST", "REASON_RECONCILIATION", "SOURCE_MASTER")]
+    [InlineData("TASK_UNKNOWN", "REASON_RECONCILIATION", "SOURCE_MASTER")]
+    [InlineData("TASK_GONE", null, "SOURCE_MASTER")]
+    [InlineData("TASK_ERROR", "REASON_TASK_INVALID", "SOURCE_MASTER")]
+    [InlineData("TASK_DROPPED", "REASON_INVALID_OFFERS", "SOURCE_MASTER")]
+    public void Every_state_reason_and_source_the_master_reports_is_one_the_messages_declare(string state, string? reason, string source)
+    {
+        var task = new TaskRecord("t1", "n1", "t1-abcde") { State = new TaskState(state, "why", reason, source), Since = Now };
+
+        var status = RoundTrip(SchedulerEvents.Update(task.Status(null))).Update.Status;
+
+        Assert.Equal((state, reason ?? "", source), (Name(status.State), status.HasReason ? Name(status.Reason) : "", Name(status.Source)));
+    }
+
+    private static string Name<T>(T value)
+        where T : struct, Enum =>
+        typeof(T).GetField(value.ToString())!.GetCustomAttributes(typeof(Google.Protobuf.Reflection.OriginalNameAttribute), false)
+            .Cast<Google.Protobuf.Reflection.OriginalNameAttribute>().Single().Name;
+
     [Fact]
     public async Task An_update_the_master_makes_of_a_task_it_never_ran_is_an_update_without_uuid()
     {
@@ -121,7 +147,7 @@ public sealed class SchedulerProtobufTests
             },
         };
 
-        var parsed = SchedulerCall.Parse(SchedulerProtobuf.ReadCall(call.ToByteArray()));
+        var parsed = SchedulerCall.Parse(MesosProtobuf.Read(ProtoCall.Parser, call.ToByteArray()));
 
         Assert.Equal(("ACCEPT", "fw-1", null), (parsed.Type, parsed.FrameworkId, parsed.Error));
         var accept = parsed.Body["accept"]!;
@@ -144,21 +170,73 @@ public sealed class SchedulerProtobufTests
             Acknowledge = new ProtoCall.Types.Acknowledge { TaskId = new V1.TaskID { Value = "t1" }, AgentId = new V1.AgentID { Value = "n1" }, Uuid = uuid },
         };
 
-        var parsed = SchedulerCall.Parse(SchedulerProtobuf.ReadCall(call.ToByteArray()));
+        var parsed = SchedulerCall.Parse(MesosProtobuf.Read(ProtoCall.Parser, call.ToByteArray()));
 
         Assert.Equal(uuid.ToBase64(), parsed.Body["acknowledge"]!["uuid"]!.GetValue<string>());
     }
 
     [Fact]
+    public void A_capability_this_master_does_not_know_reads_as_no_capability_as_in_mesos()
+    {
+        var info = new V1.FrameworkInfo { User = "root", Name = "future" };
+        info.Capabilities.Add(new V1.FrameworkInfo.Types.Capability { Type = (V1.FrameworkInfo.Types.Capability.Types.Type)999 });
+        var call = new ProtoCall { Type = ProtoCall.Types.Type.Subscribe, Subscribe = new ProtoCall.Types.Subscribe { FrameworkInfo = info } };
+
+        var parsed = SchedulerCall.Parse(MesosProtobuf.Read(ProtoCall.Parser, call.ToByteArray()));
+
+        Assert.Null(parsed.Error);
+        Assert.Null(parsed.Body["subscribe"]!["framework_info"]!["capabilities"]![0]!["type"]);
+    }
+
+    [Fact]
+    public void A_decline_refusing_for_ever_is_read_as_mesos_reads_it()
+    {
+        var call = new ProtoCall
+        {
+            FrameworkId = new V1.FrameworkID { Value = "fw-1" },
+            Type = ProtoCall.Types.Type.Decline,
+            Decline = new ProtoCall.Types.Decline { OfferIds = { new V1.OfferID { Value = "o-1" } }, Filters = new V1.Filters { RefuseSeconds = double.PositiveInfinity } },
+        };
+
+        var parsed = SchedulerCall.Parse(MesosProtobuf.Read(ProtoCall.Parser, call.ToByteArray()));
+
+        Assert.Null(parsed.Error);
+        Assert.Equal(double.PositiveInfinity, MesosJson.Double(parsed.Body["decline"]!["filters"]!["refuse_seconds"]));
+    }
+
+    [Fact]
     public void Bytes_that_are_not_a_call_are_refused()
     {
-        Assert.Throws<FormatException>(() => SchedulerProtobuf.ReadCall([0x0a, 0xff, 0xff]));
+        Assert.Throws<FormatException>(() => MesosProtobuf.Read(ProtoCall.Parser, [0x0a, 0xff, 0xff]));
     }
 
     [Fact]
     public void A_call_missing_a_required_field_is_refused_as_mesos_refuses_it()
     {
         // FrameworkID.value is required: a framework_id (field 1) holding an empty message lacks it.
-        Assert.Throws<FormatException>(() => SchedulerProtobuf.ReadCall([0x0a, 0x00, 0x10, 0x0b]));
+        Assert.Throws<FormatException>(() => MesosProtobuf.Read(ProtoCall.Parser, [0x0a, 0x00, 0x10, 0x0b]));
+    }
+
+    [Fact]
+    public void A_task_as_the_operator_api_lists_it_is_a_task_message_with_its_latest_status()
+    {
+        var framework = new MesosFramework("fw-1") { Role = "analytics" };
+        var task = new TaskRecord("t1", "n1", "t1-abcde")
+        {
+            Pod = new V1Pod
+            {
+                Metadata = new V1ObjectMeta { Name = "t1-abcde" },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "task" }] },
+                Status = new V1PodStatus { PodIP = "10.88.0.7", Phase = "Running" },
+            },
+        };
+        framework.Tasks[task.TaskId] = task;
+        framework.Report(task, TaskState.Running, Now);
+
+        var message = Strict.Parse<V1.Task>(OperatorObjects.Task(task, framework).ToJsonString());
+
+        Assert.True(message.IsInitialized());
+        Assert.Equal(("t1", "fw-1", "n1", V1.TaskState.TaskRunning, "analytics"), (message.TaskId.Value, message.FrameworkId.Value, message.AgentId.Value, message.State, message.Resources[0].AllocationInfo.Role));
+        Assert.Equal(V1.TaskState.TaskRunning, Assert.Single(message.Statuses).State);
     }
 }
