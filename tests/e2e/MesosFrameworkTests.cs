@@ -182,6 +182,7 @@ public sealed class MesosFrameworkTests(GantryFixture fixture, ITestOutputHelper
             ["type"] = "TEARDOWN",
             ["teardown"] = new JsonObject { ["framework_id"] = Value(framework.Id) },
         }.ToJsonString());
+        await framework.CloseAsync(); // torn down already: no TEARDOWN of its own at the end
 
         await Eventually.Until(() => Run("get", "pods", "-n", Namespace, "-l", "kernel.gantry.io/framework=" + framework.Id, "-o", "name"),
             r => r.Succeeded && r.Stdout.Trim().Length == 0, MesosPatience, "the pods of the framework an operator tore down to go");

@@ -1,19 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using Microsoft.AspNetCore.Http;
 
 namespace Gantry.Server.Mesos;
 
 /// <summary>
 /// The body of a call to one of Mesos' v1 HTTP APIs, read as the master reads it: in the form its <c>Content-Type</c>
-/// names, JSON or the bytes of the API's Call message, with the master's refusals for anything else.
+/// names, JSON or the bytes of the API's Call message, into that message (so a field of the wrong type refuses it, and
+/// what the message lacks is dropped), with the master's refusals for anything else.
 /// </summary>
 public static class MesosCallBody
 {
     /// <summary>The call as its JSON form, or null and the refusal.</summary>
-    public static async Task<(JsonObject? Body, MesosCallError? Error)> ReadAsync<T>(HttpRequest request, MessageParser<T> parser, CancellationToken cancellationToken)
-        where T : IMessage<T>
+    public static async Task<(JsonObject? Body, MesosCallError? Error)> ReadAsync(HttpRequest request, MessageDescriptor call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentType is null)
@@ -33,7 +33,7 @@ public static class MesosCallBody
             await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             try
             {
-                return (MesosProtobuf.Read(parser, buffer.ToArray()), null);
+                return (MesosProtobuf.Read(call, buffer.ToArray()), null);
             }
             catch (FormatException)
             {
@@ -42,14 +42,28 @@ public static class MesosCallBody
             }
         }
 
+        JsonObject? json;
         try
         {
-            var body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken).ConfigureAwait(false) as JsonObject;
-            return body is null ? (null, new MesosCallError(400, "Failed to parse body into JSON: the body is not a JSON object")) : (body, null);
+            json = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken).ConfigureAwait(false) as JsonObject;
         }
         catch (JsonException ex)
         {
             return (null, new MesosCallError(400, $"Failed to parse body into JSON: {ex.Message}"));
+        }
+
+        if (json is null)
+        {
+            return (null, new MesosCallError(400, "Failed to parse body into JSON: the body is not a JSON object"));
+        }
+
+        try
+        {
+            return (MesosProtobuf.Canonical(call, json), null);
+        }
+        catch (FormatException ex)
+        {
+            return (null, new MesosCallError(400, $"Failed to convert JSON into Call protobuf: {ex.Message}"));
         }
     }
 }

@@ -7,24 +7,16 @@ namespace Gantry.Server.Mesos;
 public sealed partial class MesosMaster
 {
     /// <summary>GET_AGENTS: every node, as an agent.</summary>
-    public JsonObject GetAgents()
-    {
-        var offeredOn = _allocator.OutstandingOffers().GroupBy(o => o.Node, StringComparer.Ordinal).ToDictionary(g => g.Key, Sum, StringComparer.Ordinal);
-        var agents = _allocator.Ledger.Snapshot().Nodes.Values.OrderBy(n => n.Node, StringComparer.Ordinal)
-            .Select(n => (JsonNode)OperatorObjects.Agent(n, offeredOn.GetValueOrDefault(n.Node) ?? ResourceVector.Zero, MesosVersion));
-        return new JsonObject { ["agents"] = new JsonArray([.. agents]), ["recovered_agents"] = new JsonArray() };
-    }
+    public JsonObject GetAgents() => Agents(_allocator.Ledger.Snapshot(), _allocator.OutstandingOffers());
 
     /// <summary>GET_FRAMEWORKS: every framework the master knows; those torn down are forgotten, not listed as completed.</summary>
     public JsonObject GetFrameworks()
     {
-        var allocated = _allocator.Ledger.Snapshot().AllocatedByFramework;
-        var offers = _allocator.OutstandingOffers().ToLookup(o => o.FrameworkId, StringComparer.Ordinal);
+        var ledger = _allocator.Ledger.Snapshot();
+        var offers = _allocator.OutstandingOffers();
         lock (_gate)
         {
-            var frameworks = _frameworks.Values.OrderBy(f => f.Id, StringComparer.Ordinal)
-                .Select(f => (JsonNode)OperatorObjects.Framework(f, allocated.GetValueOrDefault(f.Id) ?? ResourceVector.Zero, [.. offers[f.Id]]));
-            return new JsonObject { ["frameworks"] = new JsonArray([.. frameworks]), ["completed_frameworks"] = new JsonArray() };
+            return Frameworks(ledger, offers);
         }
     }
 
@@ -33,35 +25,36 @@ public sealed partial class MesosMaster
     {
         lock (_gate)
         {
-            var tasks = _frameworks.Values.OrderBy(f => f.Id, StringComparer.Ordinal)
-                .SelectMany(f => f.Tasks.Values.OrderBy(t => t.TaskId, StringComparer.Ordinal).Select(t => (Task: t, Framework: f)))
-                .ToList();
+            return Tasks();
+        }
+    }
+
+    /// <summary>GET_STATE: agents, frameworks, tasks and (never any) executors, all as of one moment.</summary>
+    public JsonObject GetState()
+    {
+        var ledger = _allocator.Ledger.Snapshot();
+        var offers = _allocator.OutstandingOffers();
+        lock (_gate)
+        {
             return new JsonObject
             {
-                ["tasks"] = new JsonArray([.. tasks.Where(t => !t.Task.Finished).Select(t => (JsonNode)OperatorObjects.Task(t.Task, t.Framework))]),
-                ["unreachable_tasks"] = new JsonArray(),
-                ["completed_tasks"] = new JsonArray([.. tasks.Where(t => t.Task.Finished).Select(t => (JsonNode)OperatorObjects.Task(t.Task, t.Framework))]),
+                ["get_tasks"] = Tasks(),
+                ["get_executors"] = new JsonObject { ["executors"] = new JsonArray() },
+                ["get_frameworks"] = Frameworks(ledger, offers),
+                ["get_agents"] = Agents(ledger, offers),
             };
         }
     }
 
-    /// <summary>GET_STATE: agents, frameworks, tasks and (never any) executors in one answer.</summary>
-    public JsonObject GetState() => new()
-    {
-        ["get_tasks"] = GetTasks(),
-        ["get_executors"] = new JsonObject { ["executors"] = new JsonArray() },
-        ["get_frameworks"] = GetFrameworks(),
-        ["get_agents"] = GetAgents(),
-    };
-
-    /// <summary>GET_ROLES: the roles the frameworks are in, with their weights and what their frameworks hold.</summary>
+    /// <summary>GET_ROLES: the roles the frameworks are in, with their weights and what their frameworks hold or are offered.</summary>
     public JsonObject GetRoles()
     {
         var allocated = _allocator.Ledger.Snapshot().AllocatedByFramework;
-        List<IGrouping<string, MesosFramework>> roles;
+        var offers = _allocator.OutstandingOffers();
+        List<IGrouping<string, string>> roles;
         lock (_gate)
         {
-            roles = [.. _frameworks.Values.GroupBy(f => f.Role, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)];
+            roles = [.. _frameworks.Values.GroupBy(f => f.Role, f => f.Id, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)];
         }
 
         return new JsonObject
@@ -69,8 +62,40 @@ public sealed partial class MesosMaster
             ["roles"] = new JsonArray([.. roles.Select(role => (JsonNode)OperatorObjects.Role(
                 role.Key,
                 _allocator.RoleOf(role.Key).Weight,
-                role.Select(f => f.Id).Order(StringComparer.Ordinal),
-                role.Aggregate(ResourceVector.Zero, (sum, f) => sum.Add(allocated.GetValueOrDefault(f.Id) ?? ResourceVector.Zero))))]),
+                role.Order(StringComparer.Ordinal),
+                role.Aggregate(ResourceVector.Zero, (sum, id) => sum.Add(allocated.GetValueOrDefault(id) ?? ResourceVector.Zero))
+                    .Add(Sum(offers.Where(o => role.Contains(o.FrameworkId))))))]),
+        };
+    }
+
+    private static JsonObject Agents(LedgerSnapshot ledger, IReadOnlyList<Offer> offers)
+    {
+        var offeredOn = offers.GroupBy(o => o.Node, StringComparer.Ordinal).ToDictionary(g => g.Key, Sum, StringComparer.Ordinal);
+        var agents = ledger.Nodes.Values.OrderBy(n => n.Node, StringComparer.Ordinal)
+            .Select(n => (JsonNode)OperatorObjects.Agent(n, offeredOn.GetValueOrDefault(n.Node) ?? ResourceVector.Zero, MesosVersion));
+        return new JsonObject { ["agents"] = new JsonArray([.. agents]), ["recovered_agents"] = new JsonArray() };
+    }
+
+    /// <summary>The frameworks; the caller holds the master's lock.</summary>
+    private JsonObject Frameworks(LedgerSnapshot ledger, IReadOnlyList<Offer> offers)
+    {
+        var offered = offers.ToLookup(o => o.FrameworkId, StringComparer.Ordinal);
+        var frameworks = _frameworks.Values.OrderBy(f => f.Id, StringComparer.Ordinal)
+            .Select(f => (JsonNode)OperatorObjects.Framework(f, ledger.AllocatedByFramework.GetValueOrDefault(f.Id) ?? ResourceVector.Zero, [.. offered[f.Id]]));
+        return new JsonObject { ["frameworks"] = new JsonArray([.. frameworks]), ["completed_frameworks"] = new JsonArray() };
+    }
+
+    /// <summary>The tasks; the caller holds the master's lock.</summary>
+    private JsonObject Tasks()
+    {
+        var tasks = _frameworks.Values.OrderBy(f => f.Id, StringComparer.Ordinal)
+            .SelectMany(f => f.Tasks.Values.OrderBy(t => t.TaskId, StringComparer.Ordinal).Select(t => (Task: t, Framework: f)))
+            .ToList();
+        return new JsonObject
+        {
+            ["tasks"] = new JsonArray([.. tasks.Where(t => !t.Task.Finished).Select(t => (JsonNode)OperatorObjects.Task(t.Task, t.Framework))]),
+            ["unreachable_tasks"] = new JsonArray(),
+            ["completed_tasks"] = new JsonArray([.. tasks.Where(t => t.Task.Finished).Select(t => (JsonNode)OperatorObjects.Task(t.Task, t.Framework))]),
         };
     }
 

@@ -7,43 +7,92 @@ using Google.Protobuf.Reflection;
 namespace Gantry.Server.Mesos;
 
 /// <summary>
-/// The <c>application/x-protobuf</c> form of Mesos' v1 HTTP APIs, as mesos-go, the Java and C++ libraries and most
-/// other v1 clients speak them, translated to and from the JSON form the master acts on. The translation is Mesos' own:
-/// its JSON form is the messages of its <c>mesos/v1</c> .proto files with their proto field names, enums by name and
-/// bytes in base64, which is protobuf's JSON mapping with the original names kept.
+/// Mesos' v1 HTTP APIs' messages, as the master reads and writes them in either of their forms: the
+/// <c>application/x-protobuf</c> bytes that mesos-go, the Java and C++ libraries and most other v1 clients send, and
+/// the JSON form the master acts on. That form is Mesos' own: the messages of its <c>mesos/v1</c> .proto files with their
+/// proto field names, enums by name and bytes in base64, which is protobuf's JSON mapping with the original names kept.
 /// </summary>
 public static class MesosProtobuf
 {
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true));
 
-    // A field of Gantry's JSON that these messages lack is left out of the protobuf form, not allowed to end a stream or
-    // fail an answer; the tests hold every message to the definitions with a strict parser.
+    // Mesos' JSON reader (stout's protobuf::parse) skips fields the message lacks and enum names it does not know; a
+    // field of Gantry's own JSON that the message lacks is left out of its protobuf form, not allowed to end a stream
+    // or fail an answer (the tests hold every message Gantry writes to the definitions with a strict parser).
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
     /// <summary>A message's bytes as the JSON object Mesos would have been sent for it.</summary>
-    /// <exception cref="FormatException">The bytes are not a <typeparamref name="T"/>, or miss one of its required fields.</exception>
-    public static JsonObject Read<T>(MessageParser<T> parser, byte[] body)
-        where T : IMessage<T>
+    /// <exception cref="FormatException">The bytes are not a message of <paramref name="type"/>, or miss one of its required fields.</exception>
+    public static JsonObject Read(MessageDescriptor type, byte[] body)
     {
-        ArgumentNullException.ThrowIfNull(parser);
-        T message;
+        ArgumentNullException.ThrowIfNull(type);
+        IMessage message;
         try
         {
-            message = parser.ParseFrom(body);
+            message = type.Parser.ParseFrom(body);
         }
         catch (InvalidProtocolBufferException ex)
         {
             throw new FormatException(ex.Message, ex);
         }
 
-        // C++'s ParseFromString, which Mesos' master calls, refuses a message without its required fields; C#'s parser does not check.
+        DropUnknownEnumValues(message);
+        // C++'s ParseFromString, which Mesos' master calls, refuses a message without its required fields (an unknown
+        // value of a required enum among them); C#'s parser does not check.
         if (!message.IsInitialized())
         {
             throw new FormatException("Message missing required fields");
         }
 
+        return JsonNode.Parse(Formatter.Format(message))!.AsObject();
+    }
+
+    /// <summary>
+    /// A JSON message as Mesos reads it into the message and acts on it: a field of the wrong type refuses it; fields
+    /// the message lacks and enum names it does not know are dropped. Required fields are left to the caller's checks,
+    /// which name them.
+    /// </summary>
+    /// <exception cref="FormatException">The JSON does not read as a message of <paramref name="type"/>.</exception>
+    public static JsonObject Canonical(MessageDescriptor type, JsonObject json)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(json);
+        IMessage message;
+        try
+        {
+            message = Parser.Parse(json.ToJsonString(), type);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new FormatException(ex.Message, ex);
+        }
+
         DropUnknownEnumValues(message);
         return JsonNode.Parse(Formatter.Format(message))!.AsObject();
+    }
+
+    /// <summary>A message, given in its JSON form, as its bytes.</summary>
+    /// <exception cref="InvalidOperationException">The JSON is not a message of <paramref name="type"/>, or lacks one of its required fields.</exception>
+    public static byte[] Write(MessageDescriptor type, JsonObject json)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(json);
+        IMessage message;
+        try
+        {
+            message = Parser.Parse(json.ToJsonString(), type);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new InvalidOperationException($"A {json["type"]} {type.FullName} cannot be written: {ex.Message}", ex);
+        }
+
+        if (!message.IsInitialized())
+        {
+            throw new InvalidOperationException($"A {json["type"]} {type.FullName} lacks a required field: {json.ToJsonString()}");
+        }
+
+        return message.ToByteArray();
     }
 
     /// <summary>
@@ -98,28 +147,4 @@ public static class MesosProtobuf
 
     private static bool Declared(FieldDescriptor field, object value) =>
         field.EnumType.FindValueByNumber(Convert.ToInt32(value, CultureInfo.InvariantCulture)) is not null;
-
-    /// <summary>A message, given in its JSON form, as the bytes of a <typeparamref name="T"/>.</summary>
-    /// <exception cref="InvalidOperationException">The JSON is not a <typeparamref name="T"/>, or lacks one of its required fields.</exception>
-    public static byte[] Write<T>(JsonObject json)
-        where T : IMessage<T>, new()
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        T message;
-        try
-        {
-            message = Parser.Parse<T>(json.ToJsonString());
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            throw new InvalidOperationException($"A {json["type"]} {typeof(T).FullName} cannot be written: {ex.Message}", ex);
-        }
-
-        if (!message.IsInitialized())
-        {
-            throw new InvalidOperationException($"A {json["type"]} {typeof(T).FullName} lacks a required field: {json.ToJsonString()}");
-        }
-
-        return message.ToByteArray();
-    }
 }

@@ -25,34 +25,27 @@ public sealed class OperatorEndpoint(MesosMaster master)
         var request = context.Request;
         if (!master.Recovered)
         {
-            await RefuseAsync(context, new MesosCallError(503, "Master has not finished recovery")).ConfigureAwait(false);
+            await new MesosCallError(503, "Master has not finished recovery").WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
-        var (call, unreadable) = await MesosCallBody.ReadAsync(request, ProtoCall.Parser, context.RequestAborted).ConfigureAwait(false);
+        var (call, unreadable) = await MesosCallBody.ReadAsync(request, ProtoCall.Descriptor, context.RequestAborted).ConfigureAwait(false);
         if (call is null)
         {
-            await RefuseAsync(context, unreadable!).ConfigureAwait(false);
+            await unreadable!.WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
         if (call["type"] is not JsonValue typeValue || !typeValue.TryGetValue<string>(out var type))
         {
-            await RefuseAsync(context, new MesosCallError(400, "Failed to validate master::Call: Expecting 'type' to be present")).ConfigureAwait(false);
-            return;
-        }
-
-        if (ProtoCall.Descriptor.FindFieldByName("type").EnumType.FindValueByName(type) is null)
-        {
-            await RefuseAsync(context, new MesosCallError(400, $"Failed to convert JSON into Call protobuf: Invalid value '{type}' for enum 'mesos.v1.master.Call.Type'"))
-                .ConfigureAwait(false);
+            await new MesosCallError(400, "Failed to validate master::Call: Expecting 'type' to be present").WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
         if (MesosMediaType.ForAnswer(request) is not { } accepted)
         {
-            await RefuseAsync(context, new MesosCallError(406,
-                $"Expecting 'Accept' to allow '{MesosMediaType.Protobuf}' or '{MesosMediaType.Json}'")).ConfigureAwait(false);
+            await new MesosCallError(406,
+                $"Expecting 'Accept' to allow '{MesosMediaType.Protobuf}' or '{MesosMediaType.Json}'").WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -79,16 +72,17 @@ public sealed class OperatorEndpoint(MesosMaster master)
 
         if (type == "TEARDOWN")
         {
+            // The body was read into the Call message: where these fields are, they are of their types.
             var frameworkId = call["teardown"]?["framework_id"]?["value"]?.GetValue<string>();
             if (frameworkId is null)
             {
-                await RefuseAsync(context, new MesosCallError(400, "Failed to validate master::Call: Expecting 'teardown' to be present")).ConfigureAwait(false);
+                await new MesosCallError(400, "Failed to validate master::Call: Expecting 'teardown' to be present").WriteAsync(context).ConfigureAwait(false);
                 return;
             }
 
             if (!await master.TearDownByOperatorAsync(frameworkId).ConfigureAwait(false))
             {
-                await RefuseAsync(context, new MesosCallError(400, "No framework found with specified ID")).ConfigureAwait(false);
+                await new MesosCallError(400, "No framework found with specified ID").WriteAsync(context).ConfigureAwait(false);
                 return;
             }
 
@@ -96,22 +90,15 @@ public sealed class OperatorEndpoint(MesosMaster master)
             return;
         }
 
-        await RefuseAsync(context, new MesosCallError(501, $"{type} is not supported by Gantry's master")).ConfigureAwait(false);
+        await new MesosCallError(501, $"{type} is not supported by Gantry's master").WriteAsync(context).ConfigureAwait(false);
     }
 
     private static async Task AnswerAsync(HttpContext context, string type, JsonObject answer, string mediaType)
     {
         var response = new JsonObject { ["type"] = type, [type.ToLowerInvariant()] = answer };
-        var body = mediaType == MesosMediaType.Protobuf ? MesosProtobuf.Write<ProtoResponse>(response) : Encoding.UTF8.GetBytes(response.ToJsonString());
+        var body = mediaType == MesosMediaType.Protobuf ? MesosProtobuf.Write(ProtoResponse.Descriptor, response) : Encoding.UTF8.GetBytes(response.ToJsonString());
         context.Response.StatusCode = 200;
         context.Response.ContentType = mediaType;
         await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static async Task RefuseAsync(HttpContext context, MesosCallError error)
-    {
-        context.Response.StatusCode = error.Status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(error.Message), context.RequestAborted).ConfigureAwait(false);
     }
 }

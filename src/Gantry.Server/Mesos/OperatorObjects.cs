@@ -89,13 +89,13 @@ public static class OperatorObjects
         };
     }
 
-    /// <summary>A <c>Role</c>: its weight, the frameworks in it and what they hold.</summary>
-    public static JsonObject Role(string name, double weight, IEnumerable<string> frameworkIds, ResourceVector allocated) => new()
+    /// <summary>A <c>Role</c>: its weight, the frameworks in it and what they hold or are offered, as plain quantities.</summary>
+    public static JsonObject Role(string name, double weight, IEnumerable<string> frameworkIds, ResourceVector allocatedAndOffered) => new()
     {
         ["name"] = name,
         ["weight"] = weight,
         ["frameworks"] = new JsonArray([.. frameworkIds.Select(id => (JsonNode)SchedulerEvents.Id(id))]),
-        ["resources"] = MesosResources.ToJson(allocated, name),
+        ["resources"] = MesosResources.ToJson(allocatedAndOffered, null),
     };
 
     /// <summary>A <c>TimeInfo</c>: nanoseconds since the epoch.</summary>

@@ -26,20 +26,20 @@ public sealed partial class SchedulerEndpoint(MesosMaster master, ILogger<Schedu
         var request = context.Request;
         if (!master.Recovered)
         {
-            await RefuseAsync(context, new MesosCallError(503, "Master has not finished recovery")).ConfigureAwait(false);
+            await new MesosCallError(503, "Master has not finished recovery").WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
         if (!HttpMethods.IsPost(request.Method))
         {
-            await RefuseAsync(context, new MesosCallError(405, $"Expecting 'POST', received '{request.Method}'")).ConfigureAwait(false);
+            await new MesosCallError(405, $"Expecting 'POST', received '{request.Method}'").WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
-        var (body, unreadable) = await MesosCallBody.ReadAsync(request, ProtoCall.Parser, context.RequestAborted).ConfigureAwait(false);
+        var (body, unreadable) = await MesosCallBody.ReadAsync(request, ProtoCall.Descriptor, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
-            await RefuseAsync(context, unreadable!).ConfigureAwait(false);
+            await unreadable!.WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -50,13 +50,13 @@ public sealed partial class SchedulerEndpoint(MesosMaster master, ILogger<Schedu
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
-            await RefuseAsync(context, new MesosCallError(400, $"Failed to convert JSON into Call protobuf: {ex.Message}")).ConfigureAwait(false);
+            await new MesosCallError(400, $"Failed to convert JSON into Call protobuf: {ex.Message}").WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
         if (call.Error is { } invalid)
         {
-            await RefuseAsync(context, new MesosCallError(400, $"Failed to validate scheduler::Call: {invalid}")).ConfigureAwait(false);
+            await new MesosCallError(400, $"Failed to validate scheduler::Call: {invalid}").WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -65,8 +65,8 @@ public sealed partial class SchedulerEndpoint(MesosMaster master, ILogger<Schedu
         {
             if (MesosMediaType.ForAnswer(request) is not { } accepted)
             {
-                await RefuseAsync(context, new MesosCallError(406,
-                    $"Expecting 'Accept' to allow '{MesosMediaType.Protobuf}' or '{MesosMediaType.Json}'")).ConfigureAwait(false);
+                await new MesosCallError(406,
+                    $"Expecting 'Accept' to allow '{MesosMediaType.Protobuf}' or '{MesosMediaType.Json}'").WriteAsync(context).ConfigureAwait(false);
                 return;
             }
 
@@ -77,14 +77,14 @@ public sealed partial class SchedulerEndpoint(MesosMaster master, ILogger<Schedu
         var framework = master.Caller(call.FrameworkId!, streamId, out var error);
         if (framework is null)
         {
-            await RefuseAsync(context, error!).ConfigureAwait(false);
+            await error!.WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
         var refused = await DispatchAsync(framework, call, context.RequestAborted).ConfigureAwait(false);
         if (refused is not null)
         {
-            await RefuseAsync(context, refused).ConfigureAwait(false);
+            await refused.WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -95,7 +95,7 @@ public sealed partial class SchedulerEndpoint(MesosMaster master, ILogger<Schedu
     {
         if (streamId is not null)
         {
-            await RefuseAsync(context, new MesosCallError(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header")).ConfigureAwait(false);
+            await new MesosCallError(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header").WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -130,7 +130,7 @@ public sealed partial class SchedulerEndpoint(MesosMaster master, ILogger<Schedu
     {
         try
         {
-            return RecordIo.Frame(MesosProtobuf.Write<ProtoEvent>(@event));
+            return RecordIo.Frame(MesosProtobuf.Write(ProtoEvent.Descriptor, @event));
         }
         catch (InvalidOperationException ex)
         {
@@ -208,13 +208,6 @@ public sealed partial class SchedulerEndpoint(MesosMaster master, ILogger<Schedu
         MesosJson.Double(call["filters"]?["refuse_seconds"]) is { } seconds && seconds >= 0
             ? TimeSpan.FromSeconds(Math.Min(seconds, 365 * 24 * 3600))
             : Allocator.DefaultRefusal;
-
-    private static async Task RefuseAsync(HttpContext context, MesosCallError error)
-    {
-        context.Response.StatusCode = error.Status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(error.Message), context.RequestAborted).ConfigureAwait(false);
-    }
 
     private static partial class Log
     {

@@ -13,26 +13,16 @@ namespace Gantry.Tests.Mesos;
 /// <summary><c>/master/state</c>'s HTTP answers, over a master with a real allocator and registry whose loop never runs.</summary>
 public sealed class MasterStateEndpointTests : IAsyncLifetime
 {
-    private InformedRegistry _registry = null!;
-    private AllocationLoop _loop = null!;
+    private MasterSetup _setup = null!;
     private MesosMaster _master = null!;
 
     public async Task InitializeAsync()
     {
-        _registry = await InformedRegistry.CreateAsync();
-        var ledger = new ResourceLedger();
-        ledger.SetNode("n1", Resources.Of(4, 4096));
-        var allocator = new Allocator(ledger, _registry.Context.Time);
-        _loop = new AllocationLoop(allocator);
-        _master = new MesosMaster(allocator, _loop, _registry.Client, _registry.Informers, _registry.Context.Time, NullLogger<MesosMaster>.Instance);
+        _setup = await MasterSetup.CreateAsync();
+        _master = _setup.Master;
     }
 
-    public async Task DisposeAsync()
-    {
-        _master.Dispose();
-        _loop.Dispose();
-        await _registry.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _setup.DisposeAsync();
 
     private async Task<(int Status, string ContentType, string Body)> RequestAsync(string method = "GET")
     {
@@ -54,7 +44,7 @@ public sealed class MasterStateEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Answers_the_state_as_json_once_the_master_has_recovered()
     {
-        await _registry.RunInformersAsync();
+        await _setup.Registry.RunInformersAsync();
 
         var (status, contentType, body) = await RequestAsync();
 
@@ -75,7 +65,7 @@ public sealed class MasterStateEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Refuses_any_method_but_get()
     {
-        await _registry.RunInformersAsync();
+        await _setup.Registry.RunInformersAsync();
 
         var (status, _, body) = await RequestAsync("POST");
 

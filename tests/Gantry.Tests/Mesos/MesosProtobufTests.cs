@@ -26,7 +26,7 @@ public sealed class MesosProtobufTests
     /// <summary>The event's protobuf bytes, read back, must be the event as its JSON form says, field for field.</summary>
     private static ProtoEvent RoundTrip(JsonObject @event)
     {
-        var decoded = ProtoEvent.Parser.ParseFrom(MesosProtobuf.Write<ProtoEvent>(@event));
+        var decoded = ProtoEvent.Parser.ParseFrom(MesosProtobuf.Write(ProtoEvent.Descriptor, @event));
         Assert.Equal(Strict.Parse<ProtoEvent>(@event.ToJsonString()), decoded);
         return decoded;
     }
@@ -147,7 +147,7 @@ public sealed class MesosProtobufTests
             },
         };
 
-        var parsed = SchedulerCall.Parse(MesosProtobuf.Read(ProtoCall.Parser, call.ToByteArray()));
+        var parsed = SchedulerCall.Parse(MesosProtobuf.Read(ProtoCall.Descriptor, call.ToByteArray()));
 
         Assert.Equal(("ACCEPT", "fw-1", null), (parsed.Type, parsed.FrameworkId, parsed.Error));
         var accept = parsed.Body["accept"]!;
@@ -170,7 +170,7 @@ public sealed class MesosProtobufTests
             Acknowledge = new ProtoCall.Types.Acknowledge { TaskId = new V1.TaskID { Value = "t1" }, AgentId = new V1.AgentID { Value = "n1" }, Uuid = uuid },
         };
 
-        var parsed = SchedulerCall.Parse(MesosProtobuf.Read(ProtoCall.Parser, call.ToByteArray()));
+        var parsed = SchedulerCall.Parse(MesosProtobuf.Read(ProtoCall.Descriptor, call.ToByteArray()));
 
         Assert.Equal(uuid.ToBase64(), parsed.Body["acknowledge"]!["uuid"]!.GetValue<string>());
     }
@@ -182,7 +182,7 @@ public sealed class MesosProtobufTests
         info.Capabilities.Add(new V1.FrameworkInfo.Types.Capability { Type = (V1.FrameworkInfo.Types.Capability.Types.Type)999 });
         var call = new ProtoCall { Type = ProtoCall.Types.Type.Subscribe, Subscribe = new ProtoCall.Types.Subscribe { FrameworkInfo = info } };
 
-        var parsed = SchedulerCall.Parse(MesosProtobuf.Read(ProtoCall.Parser, call.ToByteArray()));
+        var parsed = SchedulerCall.Parse(MesosProtobuf.Read(ProtoCall.Descriptor, call.ToByteArray()));
 
         Assert.Null(parsed.Error);
         Assert.Null(parsed.Body["subscribe"]!["framework_info"]!["capabilities"]![0]!["type"]);
@@ -198,7 +198,7 @@ public sealed class MesosProtobufTests
             Decline = new ProtoCall.Types.Decline { OfferIds = { new V1.OfferID { Value = "o-1" } }, Filters = new V1.Filters { RefuseSeconds = double.PositiveInfinity } },
         };
 
-        var parsed = SchedulerCall.Parse(MesosProtobuf.Read(ProtoCall.Parser, call.ToByteArray()));
+        var parsed = SchedulerCall.Parse(MesosProtobuf.Read(ProtoCall.Descriptor, call.ToByteArray()));
 
         Assert.Null(parsed.Error);
         Assert.Equal(double.PositiveInfinity, MesosJson.Double(parsed.Body["decline"]!["filters"]!["refuse_seconds"]));
@@ -207,14 +207,14 @@ public sealed class MesosProtobufTests
     [Fact]
     public void Bytes_that_are_not_a_call_are_refused()
     {
-        Assert.Throws<FormatException>(() => MesosProtobuf.Read(ProtoCall.Parser, [0x0a, 0xff, 0xff]));
+        Assert.Throws<FormatException>(() => MesosProtobuf.Read(ProtoCall.Descriptor, [0x0a, 0xff, 0xff]));
     }
 
     [Fact]
     public void A_call_missing_a_required_field_is_refused_as_mesos_refuses_it()
     {
         // FrameworkID.value is required: a framework_id (field 1) holding an empty message lacks it.
-        Assert.Throws<FormatException>(() => MesosProtobuf.Read(ProtoCall.Parser, [0x0a, 0x00, 0x10, 0x0b]));
+        Assert.Throws<FormatException>(() => MesosProtobuf.Read(ProtoCall.Descriptor, [0x0a, 0x00, 0x10, 0x0b]));
     }
 
     [Fact]

@@ -19,29 +19,19 @@ public sealed class OperatorEndpointTests : IAsyncLifetime
 {
     private static readonly JsonParser Strict = new(JsonParser.Settings.Default);
 
-    private InformedRegistry _registry = null!;
-    private AllocationLoop _loop = null!;
+    private MasterSetup _setup = null!;
     private MesosMaster _master = null!;
     private OperatorEndpoint _endpoint = null!;
 
     public async Task InitializeAsync()
     {
-        _registry = await InformedRegistry.CreateAsync();
-        var ledger = new ResourceLedger();
-        ledger.SetNode("n1", Resources.Of(4, 4096));
-        var allocator = new Allocator(ledger, _registry.Context.Time);
-        _loop = new AllocationLoop(allocator);
-        _master = new MesosMaster(allocator, _loop, _registry.Client, _registry.Informers, _registry.Context.Time, NullLogger<MesosMaster>.Instance);
+        _setup = await MasterSetup.CreateAsync();
+        _master = _setup.Master;
         _endpoint = new OperatorEndpoint(_master);
-        await _registry.RunInformersAsync();
+        await _setup.Registry.RunInformersAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        _master.Dispose();
-        _loop.Dispose();
-        await _registry.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _setup.DisposeAsync();
 
     private FrameworkSession Subscribe(string name) =>
         _master.Subscribe(JsonNode.Parse($$"""{"user":"root","name":"{{name}}","failover_timeout":3600}""")!.AsObject(), null, []);
@@ -121,6 +111,22 @@ public sealed class OperatorEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_framework_subscribed_with_fields_of_the_wrong_type_was_never_subscribed()
+    {
+        var body = """{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"root","name":"odd","checkpoint":"yes"}}}"""u8.ToArray();
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.ContentType = "application/json";
+        context.Request.Body = new MemoryStream(body);
+        context.Response.Body = new MemoryStream();
+
+        await new SchedulerEndpoint(_master, Microsoft.Extensions.Logging.Abstractions.NullLogger<SchedulerEndpoint>.Instance).HandleAsync(context);
+
+        Assert.Equal(400, context.Response.StatusCode);
+        Assert.Equal(200, (await PostAsync(new ProtoCall { Type = ProtoCall.Types.Type.GetFrameworks }.ToByteArray(), "application/x-protobuf", "application/x-protobuf")).Status);
+    }
+
+    [Fact]
     public async Task Get_master_names_this_master_with_its_address_packed_as_mesos_packs_it()
     {
         var master = (await ProtobufCallAsync(new ProtoCall { Type = ProtoCall.Types.Type.GetMaster })).GetMaster.MasterInfo;
@@ -174,9 +180,18 @@ public sealed class OperatorEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_call_of_no_known_type_is_a_bad_request()
     {
-        var (status, _, _) = await PostAsync("""{"type":"GET_EVERYTHING"}"""u8.ToArray(), "application/json");
+        var (status, body, _) = await PostAsync("""{"type":"GET_EVERYTHING"}"""u8.ToArray(), "application/json");
+
+        Assert.Equal((400, "Failed to validate master::Call: Expecting 'type' to be present"), (status, Encoding.UTF8.GetString(body)));
+    }
+
+    [Fact]
+    public async Task A_teardown_whose_framework_id_is_not_an_object_is_a_bad_request()
+    {
+        var (status, body, _) = await PostAsync("""{"type":"TEARDOWN","teardown":{"framework_id":"f"}}"""u8.ToArray(), "application/json");
 
         Assert.Equal(400, status);
+        Assert.StartsWith("Failed to convert JSON into Call protobuf: ", Encoding.UTF8.GetString(body), StringComparison.Ordinal);
     }
 
     [Fact]
