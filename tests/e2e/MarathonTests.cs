@@ -433,6 +433,36 @@ public sealed class MarathonTests(GantryFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A_posted_group_runs_its_apps_and_puts_of_the_group_scale_them_and_remove_a_subgroup()
+    {
+        var group = NewAppId("posted");
+        var body = new JsonObject
+        {
+            ["id"] = group,
+            ["apps"] = new JsonArray(Definition("web", Idling(1))),
+            ["groups"] = new JsonArray(new JsonObject { ["id"] = "back", ["apps"] = new JsonArray(Definition("db", Idling(1))) }),
+        };
+
+        var created = (await SendAsync("POST", "/v2/groups", body.ToJsonString())).Expect(201);
+        await using var web = new App(this, group + "/web", created);
+        await using var db = new App(this, group + "/back/db", created);
+
+        AssertChangeAnswer(created.JsonBody());
+        await WaitForDeployedAsync(web, 1);
+        await WaitForDeployedAsync(db, 1);
+        var again = (await SendAsync("POST", "/v2/groups", body.ToJsonString())).Expect(409).JsonBody();
+        Check.Equal($"Group {group} is already created. Use PUT to change this group.", Json.Text(again, "message"), "the message of the 409");
+
+        AssertChangeAnswer((await SendAsync("PUT", "/v2/groups" + group, """{"scaleBy":2}""")).Expect(200).JsonBody());
+        await WaitForDeployedAsync(web, 2);
+        await WaitForDeployedAsync(db, 2);
+
+        (await SendAsync("PUT", "/v2/groups" + group, """{"groups":[]}""")).Expect(200);
+        Assert.DoesNotContain(db.Id, await AppIdsAsync());
+        Assert.Contains(web.Id, await AppIdsAsync());
+    }
+
+    [Fact]
     public async Task A_forced_delete_of_a_deployment_cancels_it_with_202()
     {
         // A task that never becomes healthy holds its deployment under way.

@@ -97,25 +97,36 @@ public static class AppView
     }
 
     /// <summary>A Deployment not yet rolled out, as the Marathon deployment that made the app's last change.</summary>
-    public static JsonObject Deployment(V1Deployment deployment)
+    public static JsonObject Deployment(V1Deployment deployment) => Deployment([deployment]);
+
+    /// <summary>
+    /// Deployments not yet rolled out as the Marathon deployments that made their apps' last changes: one for each
+    /// deployment id, a group's deployment with every app it changes, all in one step.
+    /// </summary>
+    public static IEnumerable<JsonObject> Deployments(IEnumerable<V1Deployment> inProgress) =>
+        inProgress.GroupBy(d => d.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation], StringComparer.Ordinal).Select(g => Deployment([.. g]));
+
+    private static JsonObject Deployment(IReadOnlyList<V1Deployment> apps)
     {
-        ArgumentNullException.ThrowIfNull(deployment);
-        var annotations = deployment.Metadata.Annotations;
-        var appId = annotations[AppDeployments.AppIdAnnotation];
-        var action = new JsonObject { ["action"] = annotations[AppDeployments.DeploymentActionAnnotation], ["app"] = appId };
+        var annotations = apps[0].Metadata.Annotations;
+        var actions = apps.Select(a => (
+            Action: a.Metadata.Annotations[AppDeployments.DeploymentActionAnnotation], App: a.Metadata.Annotations[AppDeployments.AppIdAnnotation])).ToList();
         return new JsonObject
         {
             ["id"] = annotations[AppDeployments.DeploymentIdAnnotation],
             ["version"] = annotations[AppDeployments.VersionAnnotation],
-            ["affectedApps"] = new JsonArray(appId),
+            ["affectedApps"] = new JsonArray([.. actions.Select(a => (JsonNode?)a.App)]),
             ["affectedPods"] = new JsonArray(),
-            ["steps"] = new JsonArray(new JsonObject { ["actions"] = new JsonArray(action.DeepClone()) }),
-            ["currentActions"] = new JsonArray(new JsonObject
+            ["steps"] = new JsonArray(new JsonObject
             {
-                ["action"] = action["action"]!.GetValue<string>(),
-                ["app"] = appId,
-                ["readinessCheckResults"] = new JsonArray(),
+                ["actions"] = new JsonArray([.. actions.Select(a => (JsonNode?)new JsonObject { ["action"] = a.Action, ["app"] = a.App })]),
             }),
+            ["currentActions"] = new JsonArray([.. actions.Select(a => (JsonNode?)new JsonObject
+            {
+                ["action"] = a.Action,
+                ["app"] = a.App,
+                ["readinessCheckResults"] = new JsonArray(),
+            })]),
             ["currentStep"] = 1,
             ["totalSteps"] = 1,
         };

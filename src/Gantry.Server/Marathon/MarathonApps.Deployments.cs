@@ -5,10 +5,12 @@ namespace Gantry.Server.Marathon;
 /// <summary>A deployment under way, rolled back or cancelled (<c>DELETE /v2/deployments/{id}</c>).</summary>
 public sealed partial class MarathonApps
 {
-    /// <summary>The app whose deployment under way is <paramref name="deploymentId"/>; 404 in Marathon's words when none is.</summary>
-    public V1Deployment UnderWay(string deploymentId) =>
-        Apps().FirstOrDefault(a => AppView.InProgress(a) && a.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation] == deploymentId)
-            ?? throw MarathonException.WithMessage(404, $"DeploymentPlan {deploymentId} does not exist");
+    /// <summary>The apps whose deployment under way is <paramref name="deploymentId"/> (a group's deployment has several); 404 in Marathon's words when none is.</summary>
+    public IReadOnlyList<V1Deployment> UnderWay(string deploymentId)
+    {
+        var apps = Apps().Where(a => AppView.InProgress(a) && a.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation] == deploymentId).ToList();
+        return apps.Count > 0 ? apps : throw MarathonException.WithMessage(404, $"DeploymentPlan {deploymentId} does not exist");
+    }
 
     /// <summary>Whether the app's deployment is the one that created it: rolling it back removes the app.</summary>
     public static bool Started(V1Deployment app)
@@ -18,12 +20,12 @@ public sealed partial class MarathonApps
     }
 
     /// <summary>
-    /// DELETE /v2/deployments/{id}: the app's deployment under way is rolled back, a new deployment to the version before it
-    /// (or, for the deployment that created the app, the app's removal); with <paramref name="force"/> it is only
-    /// cancelled, its rollout paused where it stands (null then). 404 in Marathon's words for a deployment not under way;
-    /// 409 when the version before it is not kept, for only the deployment that created the app may remove it.
-    /// <paramref name="authorize"/> judges the app as it is acted on, under the write lock, so that what was allowed is
-    /// what is done, not a newer deployment or a new app of the same id.
+    /// DELETE /v2/deployments/{id}: each app's change in the deployment under way is rolled back, a new deployment to the
+    /// version before it (or, for the deployment that created the app, the app's removal); with <paramref name="force"/>
+    /// it is only cancelled, each app's rollout paused where it stands (null then). 404 in Marathon's words for a
+    /// deployment not under way; 409 when an app's version before it is not kept, for only the deployment that created an
+    /// app may remove it. <paramref name="authorize"/> judges every app as it is acted on, under the write lock and before
+    /// any is changed, so that what was allowed is what is done, not a newer deployment or a new app of the same id.
     /// </summary>
     public async Task<AppVersions?> CancelDeploymentAsync(string deploymentId, bool force, Action<V1Deployment> authorize, CancellationToken cancellationToken)
     {
@@ -31,34 +33,57 @@ public sealed partial class MarathonApps
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var appId = UnderWay(deploymentId).Metadata.Annotations[AppDeployments.AppIdAnnotation];
-            var current = Find(appId) is { } stored && AppView.InProgress(stored)
-                && stored.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation] == deploymentId
-                    ? stored
-                    : throw MarathonException.WithMessage(404, $"DeploymentPlan {deploymentId} does not exist");
-            authorize(current);
+            var affected = UnderWay(deploymentId)
+                .Select(a => Find(a.Metadata.Annotations[AppDeployments.AppIdAnnotation]))
+                .Where(a => a is not null && AppView.InProgress(a) && a.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation] == deploymentId)
+                .Select(a => a!)
+                .ToList();
+            if (affected.Count == 0)
+            {
+                throw MarathonException.WithMessage(404, $"DeploymentPlan {deploymentId} does not exist");
+            }
+
+            foreach (var app in affected)
+            {
+                authorize(app);
+            }
+
             if (force)
             {
-                await _client.MutateAsync<V1Deployment>(AppDeployments.Namespace, current.Metadata.Name, d =>
+                foreach (var app in affected)
                 {
-                    d.Metadata.Annotations[AppDeployments.CancelledDeploymentAnnotation] = deploymentId;
-                    d.Spec.Paused = true;
-                }, cancellationToken).ConfigureAwait(false);
+                    await _client.MutateAsync<V1Deployment>(AppDeployments.Namespace, app.Metadata.Name, d =>
+                    {
+                        d.Metadata.Annotations[AppDeployments.CancelledDeploymentAnnotation] = deploymentId;
+                        d.Spec.Paused = true;
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+
                 return null;
             }
 
-            if (Started(current))
+            // Every app's way back is found before any is taken: one that cannot go back leaves them all as they are.
+            var previous = affected.Where(a => !Started(a)).ToDictionary(a => a.Metadata.Name, a => _history.Versions(a).FirstOrDefault(v =>
+                    string.CompareOrdinal(v.Version, a.Metadata.Annotations[AppDeployments.VersionAnnotation]) < 0)
+                ?? throw MarathonException.WithMessage(409,
+                    $"Deployment {deploymentId} cannot be rolled back: the version of app '{a.Metadata.Annotations[AppDeployments.AppIdAnnotation]}' before it is not kept"),
+                StringComparer.Ordinal);
+            AppVersions? last = null;
+            foreach (var app in affected)
             {
-                var stop = NewVersions("StopApplication", configChange: true, current);
-                await RemoveAsync(current, cancellationToken).ConfigureAwait(false);
-                return stop;
+                if (Started(app))
+                {
+                    last = NewVersions("StopApplication", configChange: true, app);
+                    await RemoveAsync(app, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    var appId = app.Metadata.Annotations[AppDeployments.AppIdAnnotation];
+                    last = await ChangeAsync(appId, app, AppRevisions.Definition(previous[app.Metadata.Name]), cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            var previous = _history.Versions(current).FirstOrDefault(v =>
-                string.CompareOrdinal(v.Version, current.Metadata.Annotations[AppDeployments.VersionAnnotation]) < 0)
-                ?? throw MarathonException.WithMessage(409,
-                    $"Deployment {deploymentId} cannot be rolled back: the version of app '{appId}' before it is not kept");
-            return await ChangeAsync(appId, current, AppRevisions.Definition(previous), cancellationToken).ConfigureAwait(false);
+            return last;
         }
         finally
         {

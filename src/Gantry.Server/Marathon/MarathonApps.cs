@@ -101,30 +101,36 @@ public sealed partial class MarathonApps : IDisposable
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_client.Registry.Get(InProcessClient.TypeOf<V1Deployment>(), AppDeployments.Namespace, AppIds.Name(appId)) is not null)
-            {
-                throw MarathonException.WithMessage(409, Find(appId) is null
-                    ? $"An app with id [{appId}] cannot be created: another app's id names the same Deployment, {AppIds.Name(appId)}"
-                    : $"An app with id [{appId}] already exists.");
-            }
-
-            AssignServicePorts(definition);
             var versions = NewVersions(StartApplication, configChange: true, null);
-            await _client.EnsureNamespaceAsync(_namespaces, AppDeployments.Namespace, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var created = await _client.CreateAsync(AppDeployments.Build(definition, versions), cancellationToken).ConfigureAwait(false);
-                await RecordAsync(created, definition, versions).ConfigureAwait(false);
-                return (created, versions);
-            }
-            catch (ApiException ex) when (ex.Code == 409)
-            {
-                throw MarathonException.WithMessage(409, $"An app with id [{appId}] already exists.");
-            }
+            return (await AddAsync(appId, definition, versions, cancellationToken).ConfigureAwait(false), versions);
         }
         finally
         {
             _writes.Release();
+        }
+    }
+
+    /// <summary>Creates the app's Deployment, under the write lock; 409 when the id, or the Deployment's name, is taken.</summary>
+    private async Task<V1Deployment> AddAsync(string appId, JsonObject definition, AppVersions versions, CancellationToken cancellationToken)
+    {
+        if (_client.Registry.Get(InProcessClient.TypeOf<V1Deployment>(), AppDeployments.Namespace, AppIds.Name(appId)) is not null)
+        {
+            throw MarathonException.WithMessage(409, Find(appId) is null
+                ? $"An app with id [{appId}] cannot be created: another app's id names the same Deployment, {AppIds.Name(appId)}"
+                : $"An app with id [{appId}] already exists.");
+        }
+
+        AssignServicePorts(definition);
+        await _client.EnsureNamespaceAsync(_namespaces, AppDeployments.Namespace, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var created = await _client.CreateAsync(AppDeployments.Build(definition, versions), cancellationToken).ConfigureAwait(false);
+            await RecordAsync(created, definition, versions).ConfigureAwait(false);
+            return created;
+        }
+        catch (ApiException ex) when (ex.Code == 409)
+        {
+            throw MarathonException.WithMessage(409, $"An app with id [{appId}] already exists.");
         }
     }
 

@@ -11,7 +11,7 @@ namespace Gantry.Server.Marathon;
 
 /// <summary>
 /// Marathon's v2 REST API for long-running apps: <c>/v2/apps</c> (create, list, read, update or scale, restart,
-/// delete, their tasks, their versions and rollback), <c>/v2/groups</c> (read, delete), <c>/v2/tasks</c>,
+/// delete, their tasks, their versions and rollback), <c>/v2/groups</c> (read, create, change, scale, delete), <c>/v2/tasks</c>,
 /// <c>/v2/deployments</c> (list, roll back or cancel), <c>/v2/queue</c>, <c>/v2/info</c>,
 /// <c>/v2/leader</c>, the event stream <c>/v2/events</c> and <c>/ping</c>, with Marathon's status codes and error bodies. App ids are paths, so an app's
 /// own paths are told apart by their last segments (<c>/tasks</c>, <c>/tasks/{taskId}</c>, <c>/restart</c>, <c>/versions</c>,
@@ -82,7 +82,7 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events, R
                 await OkAsync(context, new JsonObject { ["tasks"] = new JsonArray([.. all]) }).ConfigureAwait(false);
                 return;
             case ["v2", "deployments"] when HttpMethods.IsGet(method):
-                await OkAsync(context, new JsonArray([.. apps.Apps().Where(AppView.InProgress).Select(d => (JsonNode?)AppView.Deployment(d))])).ConfigureAwait(false);
+                await OkAsync(context, new JsonArray([.. AppView.Deployments(apps.Apps().Where(AppView.InProgress)).Select(d => (JsonNode?)d)])).ConfigureAwait(false);
                 return;
             case ["v2", "deployments", var deploymentId] when HttpMethods.IsDelete(method):
                 var force = context.Request.Query["force"].FirstOrDefault() is "true" or "1";
@@ -115,6 +115,9 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events, R
                 }
 
                 await ChangedAsync(context, removed).ConfigureAwait(false);
+                return;
+            case ["v2", "groups", .. var group] when HttpMethods.IsPost(method) || HttpMethods.IsPut(method):
+                await WriteGroupAsync(context, AppId(group), create: HttpMethods.IsPost(method)).ConfigureAwait(false);
                 return;
             case ["v2", "events"] when HttpMethods.IsGet(method):
                 if (!EventStream.Accepts(context.Request.Headers.Accept.ToString()))
@@ -236,6 +239,49 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events, R
         await HttpResponses.WriteJsonAsync(context, 201, AppView.App(app, [], embedTasks: false)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// POST /v2/groups[/{id}] creates the group the body's <c>id</c> names (relative to the path), PUT /v2/groups/{id}
+    /// changes it (or creates it): its apps written, each also allowed on its own path, in one deployment. Answered with
+    /// its version and deployment id, 201 with the group's location for a create.
+    /// </summary>
+    private async Task WriteGroupAsync(HttpContext context, string path, bool create)
+    {
+        if (context.Request.Query["dryRun"].FirstOrDefault() is "true" or "1")
+        {
+            throw MarathonException.WithMessage(400, "Gantry does not plan a group's deployment without making it: dryRun is not supported");
+        }
+
+        var update = await BodyAsync(context).ConfigureAwait(false);
+        var groupId = IdOf(update) is { } id ? GroupUpdate.Resolve(id, path) : path;
+        if (groupId != AppGroups.Root && AppIds.Invalid(groupId) is { } invalid)
+        {
+            throw MarathonException.Invalid([("/id", invalid)]);
+        }
+
+        var write = await apps.UpdateGroupAsync(groupId, update, create, (verb, appId) => AuthorizeApp(context, verb, appId), context.RequestAborted)
+            .ConfigureAwait(false);
+        foreach (var appId in write.Written)
+        {
+            PublishPosted(context, appId);
+        }
+
+        foreach (var appId in write.Removed)
+        {
+            events.Publish("app_terminated_event", new JsonObject { ["appId"] = appId });
+        }
+
+        if (!create)
+        {
+            await ChangedAsync(context, write.Versions).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.Headers.Location = $"/v2/groups{groupId}";
+        context.Response.Headers["Marathon-Deployment-Id"] = write.Versions.DeploymentId;
+        await HttpResponses.WriteJsonAsync(context, 201, new JsonObject { ["version"] = write.Versions.Version, ["deploymentId"] = write.Versions.DeploymentId })
+            .ConfigureAwait(false);
+    }
+
     /// <summary><c>api_post_event</c>: the app's definition as the write left it (read back from the registry, not the informer).</summary>
     private void PublishPosted(HttpContext context, string appId)
     {
@@ -309,10 +355,13 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events, R
     /// Marathon checks UpdateRunSpec on the apps a cancel affects: <c>put</c> for a revert, <c>delete</c> for one that
     /// removes the app. Refused in Marathon's words for a forbidden request.
     /// </summary>
-    private void AuthorizeCancel(HttpContext context, V1Deployment app, bool force)
+    private void AuthorizeCancel(HttpContext context, V1Deployment app, bool force) =>
+        AuthorizeApp(context, !force && MarathonApps.Started(app) ? "delete" : "put", app.Metadata.Annotations[AppDeployments.AppIdAnnotation]);
+
+    /// <summary>A change a request makes to an app other than through the app's own path, judged as if made there.</summary>
+    private void AuthorizeApp(HttpContext context, string verb, string appId)
     {
-        var verb = !force && MarathonApps.Started(app) ? "delete" : "put";
-        if (!authorizer.AllowsNonResource(context, verb, "/v2/apps" + app.Metadata.Annotations[AppDeployments.AppIdAnnotation]))
+        if (!authorizer.AllowsNonResource(context, verb, "/v2/apps" + appId))
         {
             throw MarathonException.WithMessage(403, "Authorization Denied");
         }

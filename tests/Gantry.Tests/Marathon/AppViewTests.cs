@@ -267,6 +267,18 @@ public sealed class AppViewTests
     }
 
     [Fact]
+    public void The_apps_of_one_group_deployment_are_one_deployment_with_every_app_affected()
+    {
+        var web = Deployment(Unchecked);
+        var db = AppDeployments.Build(AppDefinition.Normalize(JsonNode.Parse(Unchecked)!.AsObject(), "/db"), Versions);
+
+        var deployment = Assert.Single(AppView.Deployments([web, db]));
+
+        Assert.Equal("""["/web","/db"]""", deployment["affectedApps"]!.ToJsonString());
+        Assert.Equal(2, deployment["steps"]![0]!["actions"]!.AsArray().Count);
+    }
+
+    [Fact]
     public void Timestamps_are_UTC_with_milliseconds()
     {
         var time = new DateTimeOffset(2024, 5, 1, 14, 3, 4, 56, TimeSpan.FromHours(2));

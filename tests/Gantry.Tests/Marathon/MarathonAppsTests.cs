@@ -210,4 +210,92 @@ public sealed class MarathonAppsTests : MarathonAppsTest
 
         Assert.Equal((404, "App '/missing' does not exist"), (refusal.Status, refusal.Message));
     }
+
+    private Task<GroupWrite> WriteGroupAsync(string groupId, string update, bool create = false, Action<string, string>? authorize = null) =>
+        Apps.UpdateGroupAsync(groupId, JsonNode.Parse(update)!.AsObject(), create, authorize ?? ((_, _) => { }), Ct);
+
+    [Fact]
+    public async Task A_created_group_creates_its_apps_in_one_deployment()
+    {
+        var write = await WriteGroupAsync("/shop", """{"apps":[{"id":"web","cmd":"sleep 1000"},{"id":"cart","cmd":"sleep 1000","instances":2}]}""", create: true);
+
+        Assert.Equal(["/shop/cart", "/shop/web"], write.Written.Order(StringComparer.Ordinal));
+        Assert.Equal(2, Stored("shop.cart").Spec.Replicas);
+        Assert.Equal(write.Versions.DeploymentId, Stored("shop.web").Metadata.Annotations[AppDeployments.DeploymentIdAnnotation]);
+    }
+
+    [Fact]
+    public async Task Creating_a_group_that_exists_is_a_409_in_marathons_words()
+    {
+        await CreateAsync("/shop/web");
+
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => WriteGroupAsync("/shop", """{"apps":[{"id":"cart","cmd":"sleep 1"}]}""", create: true));
+
+        Assert.Equal((409, "Group /shop is already created. Use PUT to change this group."), (refusal.Status, refusal.Message));
+    }
+
+    [Fact]
+    public async Task Creating_a_group_without_apps_is_refused_rather_than_lost()
+    {
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => WriteGroupAsync("/empty", "{}", create: true));
+
+        Assert.Equal(422, refusal.Status);
+    }
+
+    [Fact]
+    public async Task Changing_a_group_removes_its_apps_not_given_and_leaves_an_unchanged_app_alone()
+    {
+        await WriteGroupAsync("/shop", """{"apps":[{"id":"web","cmd":"sleep 1000"},{"id":"cart","cmd":"sleep 1000"}]}""", create: true);
+        var webVersion = Stored("shop.web").Metadata.Annotations[AppDeployments.VersionAnnotation];
+
+        var write = await WriteGroupAsync("/shop", """{"apps":[{"id":"web","cmd":"sleep 1000"}]}""");
+
+        Assert.Equal((0, "/shop/cart"), (write.Written.Count, Assert.Single(write.Removed)));
+        Assert.Null(Apps.Find("/shop/cart"));
+        Assert.Equal(webVersion, Stored("shop.web").Metadata.Annotations[AppDeployments.VersionAnnotation]);
+    }
+
+    [Fact]
+    public async Task Scaling_a_group_multiplies_every_apps_instances_rounding_up()
+    {
+        await CreateAsync("/shop/web", """{"cmd":"sleep 1000","instances":3}""");
+        await CreateAsync("/shop/db/pg", """{"cmd":"sleep 1000","instances":1}""");
+        var config = ConfigVersion("shop.web");
+
+        await WriteGroupAsync("/shop", """{"scaleBy":1.5}""");
+
+        Assert.Equal((5, 2), (Stored("shop.web").Spec.Replicas, Stored("shop.db.pg").Spec.Replicas));
+        Assert.Equal(config, ConfigVersion("shop.web"));
+    }
+
+    [Fact]
+    public async Task A_group_write_refused_for_one_app_writes_none()
+    {
+        await CreateAsync("/shop/web");
+
+        await Assert.ThrowsAsync<MarathonException>(() => WriteGroupAsync("/shop", """{"apps":[{"id":"cart","cmd":"sleep 1"}]}""",
+            authorize: (verb, appId) =>
+            {
+                if (verb == "delete")
+                {
+                    throw MarathonException.WithMessage(403, "Authorization Denied");
+                }
+            }));
+
+        Assert.Null(Apps.Find("/shop/cart"));
+        Assert.NotNull(Apps.Find("/shop/web"));
+    }
+
+    [Fact]
+    public async Task Deleting_a_groups_deployment_rolls_every_app_it_changed_back()
+    {
+        await WriteGroupAsync("/shop", """{"apps":[{"id":"web","cmd":"sleep 1000"},{"id":"cart","cmd":"sleep 1000"}]}""", create: true);
+        var changed = await WriteGroupAsync("/shop", """{"apps":[{"id":"web","cmd":"sleep 2000"},{"id":"cart","cmd":"sleep 2000"}]}""");
+        await Registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
+
+        await Apps.CancelDeploymentAsync(changed.Versions.DeploymentId, force: false, _ => { }, Ct);
+
+        Assert.Equal(("sleep 1000", "sleep 1000"),
+            (AppView.Definition(Apps.Find("/shop/web")!)["cmd"]!.GetValue<string>(), AppView.Definition(Apps.Find("/shop/cart")!)["cmd"]!.GetValue<string>()));
+    }
 }
