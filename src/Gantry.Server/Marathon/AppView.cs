@@ -96,9 +96,6 @@ public static class AppView
         return task;
     }
 
-    /// <summary>A Deployment not yet rolled out, as the Marathon deployment that made the app's last change.</summary>
-    public static JsonObject Deployment(V1Deployment deployment) => Deployment([deployment]);
-
     /// <summary>
     /// Deployments not yet rolled out as the Marathon deployments that made their apps' last changes: one for each
     /// deployment id, a group's deployment with every app it changes, all in one step.

@@ -12,12 +12,31 @@ namespace Gantry.Server.Marathon;
 /// </summary>
 public static class GroupUpdate
 {
-    /// <summary>The absolute id that <paramref name="id"/> names within <paramref name="groupId"/>, as Marathon's canonicalPath reads it.</summary>
+    /// <summary>
+    /// The absolute id that <paramref name="id"/> names within <paramref name="groupId"/>, as Marathon's canonicalPath
+    /// reads it: <c>.</c> is the group itself, <c>..</c> its parent (never above the root).
+    /// </summary>
     public static string Resolve(string id, string groupId)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(groupId);
-        return AppIds.Absolute(id.StartsWith('/') ? id : groupId + "/" + id);
+        var segments = new List<string>();
+        foreach (var segment in (id.StartsWith('/') ? id : groupId + "/" + id).Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (segment == "..")
+            {
+                if (segments.Count > 0)
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
+            }
+            else if (segment != ".")
+            {
+                segments.Add(segment);
+            }
+        }
+
+        return "/" + string.Join('/', segments);
     }
 
     public static string Parent(string id)
@@ -108,7 +127,7 @@ public static class GroupUpdate
             var absolute = Resolve(id.GetValue<string>(), groupId);
             if (Parent(absolute) != groupId)
             {
-                errors.Add(($"{at}/id", $"Identifier is not child of {groupId}. Hint: use relative paths."));
+                errors.Add(($"{at}/id", $"Identifier is not child of '{groupId}'"));
                 continue;
             }
 

@@ -5,10 +5,13 @@ namespace Gantry.Server.Marathon;
 /// <summary>A deployment under way, rolled back or cancelled (<c>DELETE /v2/deployments/{id}</c>).</summary>
 public sealed partial class MarathonApps
 {
-    /// <summary>The apps whose deployment under way is <paramref name="deploymentId"/> (a group's deployment has several); 404 in Marathon's words when none is.</summary>
-    public IReadOnlyList<V1Deployment> UnderWay(string deploymentId)
+    /// <summary>
+    /// The apps whose deployment under way is <paramref name="deploymentId"/> (a group's deployment has several), as the
+    /// registry holds them now; 404 in Marathon's words when none is.
+    /// </summary>
+    private List<V1Deployment> UnderWay(string deploymentId)
     {
-        var apps = Apps().Where(a => AppView.InProgress(a) && a.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation] == deploymentId).ToList();
+        var apps = StoredApps().Where(a => AppView.InProgress(a) && a.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation] == deploymentId).ToList();
         return apps.Count > 0 ? apps : throw MarathonException.WithMessage(404, $"DeploymentPlan {deploymentId} does not exist");
     }
 
@@ -33,16 +36,7 @@ public sealed partial class MarathonApps
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var affected = UnderWay(deploymentId)
-                .Select(a => Find(a.Metadata.Annotations[AppDeployments.AppIdAnnotation]))
-                .Where(a => a is not null && AppView.InProgress(a) && a.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation] == deploymentId)
-                .Select(a => a!)
-                .ToList();
-            if (affected.Count == 0)
-            {
-                throw MarathonException.WithMessage(404, $"DeploymentPlan {deploymentId} does not exist");
-            }
-
+            var affected = UnderWay(deploymentId);
             foreach (var app in affected)
             {
                 authorize(app);
@@ -68,22 +62,23 @@ public sealed partial class MarathonApps
                 ?? throw MarathonException.WithMessage(409,
                     $"Deployment {deploymentId} cannot be rolled back: the version of app '{a.Metadata.Annotations[AppDeployments.AppIdAnnotation]}' before it is not kept"),
                 StringComparer.Ordinal);
-            AppVersions? last = null;
+            // One deployment takes every app back, as Marathon's revert plan does.
+            var revert = NewVersions("RestartApplication", configChange: true, null);
             foreach (var app in affected)
             {
+                var appId = app.Metadata.Annotations[AppDeployments.AppIdAnnotation];
                 if (Started(app))
                 {
-                    last = NewVersions("StopApplication", configChange: true, app);
-                    await RemoveAsync(app, cancellationToken).ConfigureAwait(false);
+                    await RemoveAsync(app, CancellationToken.None).ConfigureAwait(false);
                 }
                 else
                 {
-                    var appId = app.Metadata.Annotations[AppDeployments.AppIdAnnotation];
-                    last = await ChangeAsync(appId, app, AppRevisions.Definition(previous[app.Metadata.Name]), cancellationToken).ConfigureAwait(false);
+                    var definition = AppDefinition.Normalize(AppRevisions.Definition(previous[app.Metadata.Name]), appId);
+                    await ChangeInGroupAsync(appId, app, definition, revert, CancellationToken.None).ConfigureAwait(false);
                 }
             }
 
-            return last;
+            return affected.All(Started) ? revert with { Action = "StopApplication" } : revert;
         }
         finally
         {

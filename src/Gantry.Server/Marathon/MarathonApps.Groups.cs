@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gantry.Server.Api;
 using Gantry.Server.Informers;
 using Gantry.Server.Storage;
 using k8s;
@@ -11,11 +12,14 @@ namespace Gantry.Server.Marathon;
 public sealed partial class MarathonApps
 {
     /// <summary>
-    /// DELETE /v2/groups/{id}: every app under the group removed in one deployment; the ids of the apps removed (not those
-    /// another client deleted meanwhile). 404 in Marathon's words when no app is under it.
+    /// DELETE /v2/groups/{id}: every app under the group removed in one deployment, each removal first allowed by
+    /// <paramref name="authorize"/> as on the app's own path; the ids of the apps removed (not those another client
+    /// deleted meanwhile). 404 in Marathon's words when no app is under it.
     /// </summary>
-    public async Task<(AppVersions Versions, IReadOnlyList<string> Removed)> DeleteGroupAsync(string groupId, CancellationToken cancellationToken)
+    public async Task<(AppVersions Versions, IReadOnlyList<string> Removed)> DeleteGroupAsync(
+        string groupId, Action<string, string> authorize, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(authorize);
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -23,6 +27,11 @@ public sealed partial class MarathonApps
             if (members.Count == 0)
             {
                 throw AppGroups.Unknown(groupId);
+            }
+
+            foreach (var app in members)
+            {
+                authorize("delete", app.Metadata.Annotations[AppDeployments.AppIdAnnotation]);
             }
 
             var versions = NewVersions("StopApplication", configChange: true, null);
@@ -61,27 +70,18 @@ public sealed partial class MarathonApps
             throw MarathonException.Invalid([("/version", "Gantry keeps no versions of groups: roll each app back to one of its versions instead")]);
         }
 
+        var scaleBy = update["scaleBy"];
+        if (scaleBy is not null && update.Any(f => f.Key is "apps" or "groups" or "dependencies" && f.Value is not null))
+        {
+            throw MarathonException.Invalid([("/", "not allowed in conjunction with other properties.")]);
+        }
+
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var current = StoredApps().ToDictionary(a => a.Metadata.Annotations[AppDeployments.AppIdAnnotation], StringComparer.Ordinal);
-            if (create && (groupId == AppGroups.Root || current.Keys.Any(id => AppGroups.Contains(groupId, id))))
-            {
-                throw MarathonException.WithMessage(409, $"Group {groupId} is already created. Use PUT to change this group.");
-            }
-
-            if (create && current.ContainsKey(groupId))
-            {
-                throw MarathonException.WithMessage(409, $"An app with the path {groupId} already exists.");
-            }
-
-            var (desired, removed) = update.ContainsKey("scaleBy") ? Scaled(groupId, update, current) : Changed(groupId, update, current);
-            if (create && desired.Count == 0)
-            {
-                // Groups are where apps are: an empty group would be acknowledged and then not be there.
-                throw MarathonException.Invalid([("/apps", "Gantry keeps a group only while an app is under it: give the new group an app")]);
-            }
-
+            var (desired, removed) = scaleBy is not null ? Scaled(groupId, scaleBy, current) : Changed(groupId, update, current);
+            Conflicts(groupId, create, desired, removed, current);
             foreach (var appId in desired.Keys)
             {
                 authorize("put", appId);
@@ -92,16 +92,17 @@ public sealed partial class MarathonApps
                 authorize("delete", appId);
             }
 
+            // Once the first app is written the rest follow, whether or not the client waits for them.
             var group = NewVersions(create ? StartApplication : "RestartApplication", configChange: true, null);
             var written = new List<string>();
             foreach (var (appId, definition) in desired)
             {
                 if (!current.TryGetValue(appId, out var app))
                 {
-                    await AddAsync(appId, definition, group with { Action = StartApplication }, cancellationToken).ConfigureAwait(false);
+                    await AddAsync(appId, definition, group with { Action = StartApplication }, CancellationToken.None).ConfigureAwait(false);
                     written.Add(appId);
                 }
-                else if (await ChangeInGroupAsync(appId, app, definition, group, cancellationToken).ConfigureAwait(false))
+                else if (await ChangeInGroupAsync(appId, app, definition, group, CancellationToken.None).ConfigureAwait(false))
                 {
                     written.Add(appId);
                 }
@@ -110,7 +111,7 @@ public sealed partial class MarathonApps
             var gone = new List<string>();
             foreach (var appId in removed)
             {
-                if (await RemoveAsync(current[appId], cancellationToken).ConfigureAwait(false))
+                if (await RemoveAsync(current[appId], CancellationToken.None).ConfigureAwait(false))
                 {
                     gone.Add(appId);
                 }
@@ -124,6 +125,48 @@ public sealed partial class MarathonApps
         }
     }
 
+    /// <summary>
+    /// What Marathon refuses of a valid update, checked before anything is written: a create of a group that exists (409),
+    /// a new group without apps, a group or app where the other is, and a new app whose Deployment's name is taken.
+    /// </summary>
+    private void Conflicts(
+        string groupId, bool create, Dictionary<string, JsonObject> desired, IReadOnlyList<string> removed, Dictionary<string, V1Deployment> current)
+    {
+        if (current.ContainsKey(groupId))
+        {
+            throw create
+                ? MarathonException.WithMessage(409, $"An app with the path {groupId} already exists.")
+                : MarathonException.Invalid([("/id", "Groups and Applications may not have the same identifier.")]);
+        }
+
+        if (create && (groupId == AppGroups.Root || current.Keys.Any(id => AppGroups.Contains(groupId, id))))
+        {
+            throw MarathonException.WithMessage(409, $"Group {groupId} is already created. Use PUT to change this group.");
+        }
+
+        if (create && desired.Count == 0)
+        {
+            // Groups are where apps are: an empty group would be acknowledged and then not be there.
+            throw MarathonException.Invalid([("/apps", "Gantry keeps a group only while an app is under it: give the new group an app")]);
+        }
+
+        var after = current.Keys.Except(removed).Union(desired.Keys).ToList();
+        if (desired.Keys.FirstOrDefault(appId => after.Any(other => other != appId && AppGroups.Contains(appId, other))) is { } both)
+        {
+            throw MarathonException.Invalid([("/", $"Groups and Applications may not have the same identifier: {both}")]);
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var appId in desired.Keys.Where(id => !current.ContainsKey(id)))
+        {
+            var name = AppIds.Name(appId);
+            if (!names.Add(name) || _client.Registry.Get(InProcessClient.TypeOf<V1Deployment>(), AppDeployments.Namespace, name) is not null)
+            {
+                throw MarathonException.WithMessage(409, $"An app with id [{appId}] cannot be created: another app's id names the same Deployment, {name}");
+            }
+        }
+    }
+
     /// <summary>The apps a group update puts, each checked whole before any is written, and those it removes.</summary>
     private static (Dictionary<string, JsonObject> Desired, IReadOnlyList<string> Removed) Changed(
         string groupId, JsonObject update, Dictionary<string, V1Deployment> current)
@@ -132,24 +175,18 @@ public sealed partial class MarathonApps
         return (change.Apps.ToDictionary(a => a.Key, a => AppDefinition.Normalize(a.Value, a.Key), StringComparer.Ordinal), change.Removed);
     }
 
-    /// <summary>Every app under the group with its instances multiplied by <c>scaleBy</c>; 404 for a group without apps.</summary>
+    /// <summary>Every app under the group with its instances multiplied by <c>scaleBy</c> (none for a group without apps).</summary>
     private static (Dictionary<string, JsonObject> Desired, IReadOnlyList<string> Removed) Scaled(
-        string groupId, JsonObject update, Dictionary<string, V1Deployment> current)
+        string groupId, JsonNode scaleBy, Dictionary<string, V1Deployment> current)
     {
-        if (update["scaleBy"] is not JsonValue factorValue || factorValue.GetValueKind() != JsonValueKind.Number
+        if (scaleBy is not JsonValue factorValue || factorValue.GetValueKind() != JsonValueKind.Number
             || factorValue.GetValue<double>() is var factor && (factor < 0 || !double.IsFinite(factor)))
         {
             throw MarathonException.Invalid([("/scaleBy", "must be a number of at least 0")]);
         }
 
-        var under = current.Where(a => AppGroups.Contains(groupId, a.Key)).ToList();
-        if (under.Count == 0 && groupId != AppGroups.Root)
-        {
-            throw AppGroups.Unknown(groupId);
-        }
-
         var desired = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var (appId, app) in under)
+        foreach (var (appId, app) in current.Where(a => AppGroups.Contains(groupId, a.Key)))
         {
             var definition = AppView.Definition(app);
             definition["instances"] = (int)Math.Min(int.MaxValue, Math.Ceiling(definition["instances"]!.GetValue<int>() * factor));
@@ -160,13 +197,14 @@ public sealed partial class MarathonApps
     }
 
     /// <summary>
-    /// Writes an app's new definition in a group's deployment: a scale when only its instances change, else a new config
-    /// version; false, writing nothing, when the definition stays the same.
+    /// Writes an app's new definition in a deployment of several apps (a group's change, a revert): a scale when only its
+    /// instances change, else a new config version; false, writing nothing, when the definition stays the same.
     /// </summary>
     private async Task<bool> ChangeInGroupAsync(string appId, V1Deployment current, JsonObject definition, AppVersions group, CancellationToken cancellationToken)
     {
-        AssignServicePorts(definition);
         var before = AppDefinition.Normalize(AppView.Definition(current), appId);
+        KeepServicePorts(before, definition);
+        AssignServicePorts(definition);
         if (JsonNode.DeepEquals(before, definition))
         {
             return false;
@@ -177,6 +215,20 @@ public sealed partial class MarathonApps
             : group with { Action = "RestartApplication" };
         await WriteAsync(appId, definition, versions, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>A port-0 entry keeps the service port the app holds at that place, as Marathon reuses an app's ports.</summary>
+    private static void KeepServicePorts(JsonObject before, JsonObject after)
+    {
+        var held = before["portDefinitions"]!.AsArray();
+        var wanted = after["portDefinitions"]!.AsArray();
+        for (var i = 0; i < Math.Min(held.Count, wanted.Count); i++)
+        {
+            if (wanted[i]!["port"]!.GetValue<int>() == 0)
+            {
+                wanted[i]!["port"] = held[i]!["port"]!.GetValue<int>();
+            }
+        }
     }
 
     /// <summary>The apps as the registry holds them now, as <see cref="Find"/> reads one: a group delete sees the writes just made.</summary>

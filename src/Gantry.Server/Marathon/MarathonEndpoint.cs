@@ -108,7 +108,7 @@ public sealed class MarathonEndpoint(MarathonApps apps, MarathonEvents events, R
                     .ConfigureAwait(false);
                 return;
             case ["v2", "groups", .. var group] when group.Length > 0 && HttpMethods.IsDelete(method):
-                var (removed, appIds) = await apps.DeleteGroupAsync(AppId(group), ct).ConfigureAwait(false);
+                var (removed, appIds) = await apps.DeleteGroupAsync(AppId(group), (verb, appId) => AuthorizeApp(context, verb, appId), ct).ConfigureAwait(false);
                 foreach (var removedId in appIds)
                 {
                     events.Publish("app_terminated_event", new JsonObject { ["appId"] = removedId });

@@ -284,7 +284,7 @@ public sealed class AppVersionsTests : MarathonAppsTest
         await CreateAsync("/other");
         await Registry.SettleAsync<V1Deployment>(RegistryTestContext.Deployments);
 
-        var (_, removed) = await Apps.DeleteGroupAsync("/shop", Ct);
+        var (_, removed) = await Apps.DeleteGroupAsync("/shop", (_, _) => { }, Ct);
 
         Assert.Equal(["/shop/db/main", "/shop/web"], removed);
         Assert.Equal((true, true, false), (Apps.Find("/shop/web") is null, Apps.Find("/shop/db/main") is null, Apps.Find("/other") is null));
@@ -296,7 +296,7 @@ public sealed class AppVersionsTests : MarathonAppsTest
         // No settling: the informers may not have the app yet, the registry has.
         await CreateAsync("/shop/web");
 
-        var (_, removed) = await Apps.DeleteGroupAsync("/shop", Ct);
+        var (_, removed) = await Apps.DeleteGroupAsync("/shop", (_, _) => { }, Ct);
 
         Assert.Equal(["/shop/web"], removed);
         Assert.Null(Apps.Find("/shop/web"));
@@ -305,7 +305,7 @@ public sealed class AppVersionsTests : MarathonAppsTest
     [Fact]
     public async Task Deleting_a_group_with_noApps_is_a_404_in_marathons_words()
     {
-        var refusal = await Assert.ThrowsAsync<MarathonException>(() => Apps.DeleteGroupAsync("/none", Ct));
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => Apps.DeleteGroupAsync("/none", (_, _) => { }, Ct));
 
         Assert.Equal((404, "Group '/none' does not exist"), (refusal.Status, refusal.Message));
     }

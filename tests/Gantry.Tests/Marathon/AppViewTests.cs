@@ -254,7 +254,7 @@ public sealed class AppViewTests
     [Fact]
     public void The_deployment_is_Marathons_one_step_deployment_of_the_app()
     {
-        var deployment = AppView.Deployment(Deployment(Unchecked));
+        var deployment = Assert.Single(AppView.Deployments([Deployment(Unchecked)]));
 
         Assert.True(JsonNode.DeepEquals(
             JsonNode.Parse("""

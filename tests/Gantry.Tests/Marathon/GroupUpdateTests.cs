@@ -58,7 +58,7 @@ public sealed class GroupUpdateTests
 
         Assert.Equal(422, refusal.Status);
         Assert.Equal("/apps(0)/id", refusal.Body["details"]![0]!["path"]!.GetValue<string>());
-        Assert.Equal("Identifier is not child of /shop. Hint: use relative paths.", refusal.Body["details"]![0]!["errors"]![0]!.GetValue<string>());
+        Assert.Equal("Identifier is not child of '/shop'", refusal.Body["details"]![0]!["errors"]![0]!.GetValue<string>());
     }
 
     [Fact]
@@ -81,6 +81,9 @@ public sealed class GroupUpdateTests
     [InlineData("web", "/shop", "/shop/web")]
     [InlineData("/a/b", "/shop", "/a/b")]
     [InlineData("web", "/", "/web")]
+    [InlineData("./web", "/shop", "/shop/web")]
+    [InlineData("../other/web", "/shop", "/other/web")]
+    [InlineData("../../..", "/shop", "/")]
     public void An_id_is_resolved_against_its_group_unless_absolute(string id, string groupId, string expected)
     {
         Assert.Equal(expected, GroupUpdate.Resolve(id, groupId));

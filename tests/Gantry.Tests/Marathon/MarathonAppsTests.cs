@@ -298,4 +298,58 @@ public sealed class MarathonAppsTests : MarathonAppsTest
         Assert.Equal(("sleep 1000", "sleep 1000"),
             (AppView.Definition(Apps.Find("/shop/web")!)["cmd"]!.GetValue<string>(), AppView.Definition(Apps.Find("/shop/cart")!)["cmd"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task Scaling_a_group_together_with_other_changes_is_refused()
+    {
+        await CreateAsync("/shop/web");
+
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => WriteGroupAsync("/shop", """{"scaleBy":2,"apps":[]}"""));
+
+        Assert.Equal((422, "not allowed in conjunction with other properties."), (refusal.Status, refusal.Body["details"]![0]!["errors"]![0]!.GetValue<string>()));
+        Assert.NotNull(Apps.Find("/shop/web"));
+    }
+
+    [Fact]
+    public async Task A_group_where_an_app_is_is_refused()
+    {
+        await CreateAsync("/shop/web");
+
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => WriteGroupAsync("/shop/web", """{"apps":[{"id":"x","cmd":"sleep 1"}]}"""));
+
+        Assert.Equal(422, refusal.Status);
+        Assert.Null(Apps.Find("/shop/web/x"));
+    }
+
+    [Fact]
+    public async Task Two_new_apps_whose_deployments_would_share_a_name_are_refused_before_either_is_written()
+    {
+        var refusal = await Assert.ThrowsAsync<MarathonException>(() => WriteGroupAsync("/shop",
+            """{"apps":[{"id":"a.b","cmd":"sleep 1"}],"groups":[{"id":"a","apps":[{"id":"b","cmd":"sleep 1"}]}]}""", create: true));
+
+        Assert.Equal(409, refusal.Status);
+        Assert.Null(Apps.Find("/shop/a.b"));
+        Assert.Null(Apps.Find("/shop/a/b"));
+    }
+
+    [Fact]
+    public async Task Deleting_a_group_needs_the_right_to_delete_each_of_its_apps()
+    {
+        await CreateAsync("/shop/web");
+
+        await Assert.ThrowsAsync<MarathonException>(() => Apps.DeleteGroupAsync("/shop", (_, _) => throw MarathonException.WithMessage(403, "Authorization Denied"), Ct));
+
+        Assert.NotNull(Apps.Find("/shop/web"));
+    }
+
+    [Fact]
+    public async Task A_repeated_put_of_a_group_whose_apps_ask_for_service_ports_changes_nothing()
+    {
+        const string Update = """{"apps":[{"id":"web","cmd":"sleep 1000","portDefinitions":[{"port":0}]}]}""";
+        await WriteGroupAsync("/shop", Update, create: true);
+
+        var again = await WriteGroupAsync("/shop", Update);
+
+        Assert.Empty(again.Written);
+    }
 }

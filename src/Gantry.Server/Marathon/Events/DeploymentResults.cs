@@ -5,8 +5,9 @@ namespace Gantry.Server.Marathon.Events;
 
 /// <summary>
 /// <c>deployment_success</c>: an app's change has rolled out once its Deployment, having been in progress as
-/// <c>/v2/deployments</c> lists it, no longer is. Each change of an app is a Marathon deployment with its own id, so a
-/// change made while the last one was already rolled out counts as well. A cancelled deployment did not succeed.
+/// <c>/v2/deployments</c> lists it, no longer is. Each change of an app is a Marathon deployment with its own id (a
+/// group's change one for all its apps), so a change made while the last one was already rolled out counts as well. A
+/// cancelled deployment did not succeed.
 /// </summary>
 public static class DeploymentResults
 {
@@ -23,11 +24,14 @@ public static class DeploymentResults
         return AppView.InProgress(old) || DeploymentId(old) != DeploymentId(current);
     }
 
-    /// <summary>The event, with the plan's id, version and steps as <c>/v2/deployments</c> shows them.</summary>
-    public static JsonObject Event(V1Deployment app)
+    /// <summary>
+    /// The event of a deployment whose apps (one, or a group's) have all rolled out, with the plan's id, version and steps
+    /// as <c>/v2/deployments</c> shows them.
+    /// </summary>
+    public static JsonObject Event(IReadOnlyList<V1Deployment> apps)
     {
-        ArgumentNullException.ThrowIfNull(app);
-        var deployment = AppView.Deployment(app);
+        ArgumentNullException.ThrowIfNull(apps);
+        var deployment = AppView.Deployments(apps).First();
         return new JsonObject
         {
             ["id"] = deployment["id"]!.DeepClone(),

@@ -105,7 +105,15 @@ public sealed class MarathonEvents
         }
         else if (DeploymentResults.Succeeded(old, current))
         {
-            Publish(DeploymentResults.EventType, DeploymentResults.Event(current));
+            // A group's deployment succeeds once, when the last of its apps has rolled out.
+            var id = current.Metadata.Annotations[AppDeployments.DeploymentIdAnnotation];
+            var together = _deployments.ListInNamespace(AppDeployments.Namespace)
+                .Where(d => IsApp(d) && d.Metadata.Annotations.TryGetValue(AppDeployments.DeploymentIdAnnotation, out var other) && other == id)
+                .ToList();
+            if (!together.Any(AppView.InProgress))
+            {
+                Publish(DeploymentResults.EventType, DeploymentResults.Event(together.Count > 0 ? together : [current]));
+            }
         }
     }
 
