@@ -57,16 +57,7 @@ public static class MesosProtobuf
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(json);
-        IMessage message;
-        try
-        {
-            message = Parser.Parse(json.ToJsonString(), type);
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            throw new FormatException(ex.Message, ex);
-        }
-
+        var message = Parse(type, json, out var error) ?? throw new FormatException(error);
         DropUnknownEnumValues(message);
         return JsonNode.Parse(Formatter.Format(message))!.AsObject();
     }
@@ -77,22 +68,29 @@ public static class MesosProtobuf
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(json);
-        IMessage message;
-        try
-        {
-            message = Parser.Parse(json.ToJsonString(), type);
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            throw new InvalidOperationException($"A {json["type"]} {type.FullName} cannot be written: {ex.Message}", ex);
-        }
-
+        var message = Parse(type, json, out var error)
+            ?? throw new InvalidOperationException($"A {json["type"]} {type.FullName} cannot be written: {error}");
         if (!message.IsInitialized())
         {
             throw new InvalidOperationException($"A {json["type"]} {type.FullName} lacks a required field: {json.ToJsonString()}");
         }
 
         return message.ToByteArray();
+    }
+
+    /// <summary>The JSON read into a message of <paramref name="type"/>; null, with why, when it does not read as one.</summary>
+    private static IMessage? Parse(MessageDescriptor type, JsonObject json, out string? error)
+    {
+        try
+        {
+            error = null;
+            return Parser.Parse(json.ToJsonString(), type);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            error = ex.Message;
+            return null;
+        }
     }
 
     /// <summary>
